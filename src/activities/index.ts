@@ -1,0 +1,15 @@
+import type { DataSource } from 'typeorm';
+import { createDiagnosticsActivities } from './diagnostics.activities';
+
+export interface ActivityDeps {
+  dataSource: DataSource;
+}
+
+/** Every activity, built from injected dependencies so tests can pass their own. */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    ...createDiagnosticsActivities(deps.dataSource),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

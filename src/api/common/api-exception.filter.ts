@@ -1,0 +1,70 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { Response } from 'express';
+import { QueryFailedError } from 'typeorm';
+
+export interface ApiError {
+  statusCode: number;
+  error: string;
+  message: string;
+}
+
+/** A business rule refused the request; the API maps it to the given status with a clear message. */
+export class DomainError extends Error {
+  constructor(readonly statusCode: number, message: string) {
+    super(message);
+  }
+}
+
+const reasons: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
+  413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Entity', 500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+function errorBody(statusCode: number, message: string): ApiError {
+  return { statusCode, error: reasons[statusCode] ?? HttpStatus[statusCode] ?? 'Error', message };
+}
+
+/** Maps every error to `{ statusCode, error, message }`; only an unexpected fault is a 500, and it is logged. */
+@Catch()
+export class ApiExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ApiExceptionFilter');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const res = host.switchToHttp().getResponse<Response>();
+    const body = this.toBody(exception);
+    if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    res.status(body.statusCode).json(body);
+  }
+
+  private toBody(exception: unknown): ApiError {
+    if (exception instanceof DomainError) return errorBody(exception.statusCode, exception.message);
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      let message = exception.message;
+      if (typeof response === 'object' && response && 'message' in response) {
+        const m = (response as { message: unknown }).message;
+        message = Array.isArray(m) ? m.join('; ') : String(m);
+      }
+      return errorBody(status, message);
+    }
+    const httpish = exception as { type?: string; status?: number; statusCode?: number; message?: string };
+    // Errors raised by the body parser before any controller runs.
+    if (httpish?.type === 'entity.too.large') return errorBody(413, 'request body is larger than the allowed limit');
+    if (httpish?.type === 'entity.parse.failed') return errorBody(400, `request body is not valid JSON: ${httpish.message}`);
+    if (httpish?.type && typeof httpish.status === 'number' && httpish.status >= 400 && httpish.status < 500) {
+      return errorBody(httpish.status, httpish.message ?? 'bad request');
+    }
+    if (exception instanceof QueryFailedError) {
+      const code = (exception as QueryFailedError & { code?: string }).code;
+      if (code === '23505') return errorBody(409, 'a record with the same unique value already exists');
+      if (code === '22P02' || code === '22007' || code === '22008') return errorBody(400, 'a value has an invalid format');
+      if (code === '22003') return errorBody(400, 'a numeric value is out of range');
+    }
+    if (exception instanceof WorkflowNotFoundError) return errorBody(409, 'the workflow is no longer running');
+    if (exception instanceof WorkflowExecutionAlreadyStartedError) return errorBody(409, 'the workflow is already running');
+    return errorBody(500, 'internal error');
+  }
+}

@@ -1,0 +1,18 @@
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { DiagnosticsService } from './diagnostics.service';
+
+@ApiTags('operations')
+@Controller('v1/diagnostics')
+export class DiagnosticsController {
+  constructor(private readonly diagnostics: DiagnosticsService) {}
+
+  @Post('roundtrip')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Runs a workflow whose activity writes to Postgres, and reads the row back' })
+  @ApiOkResponse({ schema: { example: { pingId: 'c0a8…', workflowId: 'diagnostic-roundtrip-c0a8…', runId: '…', workerIdentity: 'pid-42', recordedAt: '2026-11-28T12:00:00.000Z', roundtripMs: 85 } } })
+  @ApiServiceUnavailableResponse({ description: 'No worker completed the workflow in time' })
+  roundtrip() {
+    return this.diagnostics.roundtrip();
+  }
+}

@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { DiagnosticPing } from '../../db/entities';
+import { diagnosticRoundtrip } from '../../workflows/diagnostic-roundtrip.workflow';
+import { workflowIds } from '../../workflows/shared';
+import { DomainError } from '../common/api-exception.filter';
+import { TemporalClient } from '../temporal/temporal.module';
+
+export interface RoundtripView {
+  pingId: string;
+  workflowId: string;
+  runId: string;
+  workerIdentity: string;
+  recordedAt: string;
+  roundtripMs: number;
+}
+
+@Injectable()
+export class DiagnosticsService {
+  constructor(
+    private readonly temporal: TemporalClient,
+    @InjectRepository(DiagnosticPing) private readonly pings: Repository<DiagnosticPing>,
+  ) {}
+
+  async roundtrip(timeoutMs = 15000): Promise<RoundtripView> {
+    const started = Date.now();
+    const pingId = randomUUID();
+    const handle = await this.temporal.workflow.start(diagnosticRoundtrip, {
+      taskQueue: this.temporal.taskQueueName,
+      workflowId: workflowIds.diagnosticRoundtrip(pingId),
+      args: [{ pingId }],
+      workflowExecutionTimeout: `${timeoutMs} milliseconds`,
+      staticSummary: 'Diagnostic round trip: API → Temporal → worker → Postgres',
+    });
+    try {
+      await handle.result();
+    } catch {
+      throw new DomainError(503, `no worker completed the diagnostic workflow ${handle.workflowId} within ${timeoutMs} ms`);
+    }
+    const row = await this.pings.findOneByOrFail({ id: pingId });
+    return {
+      pingId,
+      workflowId: handle.workflowId,
+      runId: handle.firstExecutionRunId,
+      workerIdentity: row.workerIdentity,
+      recordedAt: row.recordedAt.toISOString(),
+      roundtripMs: Date.now() - started,
+    };
+  }
+}

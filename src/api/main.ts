@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { ConfigError, loadConfig } from '../config';
+import { createApp } from './create-app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  await app.listen(config.port, '0.0.0.0');
+  console.log(`[api] listening on ${config.port}`);
+}
+
+main().catch((err: Error) => {
+  console.error(err instanceof ConfigError ? `[api] configuration error: ${err.message}` : err);
+  process.exit(1);
+});

@@ -1,0 +1,5 @@
+import { DiagnosticPing } from './diagnostic-ping.entity';
+
+export { DiagnosticPing };
+
+export const entities = [DiagnosticPing];

@@ -1,0 +1,28 @@
+import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Config } from '../config';
+import { ActivityDeps, createActivities } from '../activities';
+
+export const WORKFLOW_BUNDLE_PATH = path.join(__dirname, '..', 'workflow-bundle.js');
+
+/** The worker, with the pre-built workflow bundle when there is one (dist/), else bundled from source. */
+export async function createWorker(
+  config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue'>,
+  deps: ActivityDeps,
+  overrides: Partial<WorkerOptions> = {},
+): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const workflowSource = existsSync(WORKFLOW_BUNDLE_PATH)
+    ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
+    : { workflowsPath: require.resolve('../workflows') };
+  const worker = await Worker.create({
+    connection,
+    namespace: config.temporalNamespace,
+    taskQueue: config.taskQueue,
+    activities: createActivities(deps),
+    ...workflowSource,
+    ...overrides,
+  });
+  return { worker, connection };
+}
