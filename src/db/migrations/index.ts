@@ -1,4 +1,5 @@
 import { Diagnostics1764300000000 } from './1764300000000-diagnostics';
+import { LedgerAndWorkflows1764300100000 } from './1764300100000-ledger-and-workflows';
 
-/** In order; each file is timestamped. */
-export const migrations = [Diagnostics1764300000000];
+/** In order; each file is timestamped. Add new migrations at the end. */
+export const migrations = [Diagnostics1764300000000, LedgerAndWorkflows1764300100000];

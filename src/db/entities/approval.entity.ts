@@ -1,0 +1,36 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export interface ApprovalStep {
+  approverIds: string[];
+}
+
+/** One submission of an invoice for approval: one Temporal run `invoice-approval-<invoiceId>-<submission>`. */
+@Entity('approvals')
+export class Approval {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'company_id' }) companyId!: string;
+  @Column('uuid', { name: 'invoice_id' }) invoiceId!: string;
+  @Column('integer') submission!: number;
+  @Column('uuid', { name: 'definition_id', nullable: true }) definitionId!: string | null;
+  @Column('text', { name: 'workflow_id' }) workflowId!: string;
+  @Column('text', { name: 'run_id', nullable: true }) runId!: string | null;
+  @Column('text') status!: 'pending' | 'approved' | 'rejected' | 'cancelled';
+  @Column('jsonb') steps!: ApprovalStep[];
+  @Column('integer', { name: 'current_step' }) currentStep!: number;
+  @Column('boolean', { name: 'allow_admins' }) allowAdmins!: boolean;
+  @Column('timestamptz') deadline!: Date;
+  @Column('uuid', { name: 'submitted_by' }) submittedBy!: string;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'decided_at', nullable: true }) decidedAt!: Date | null;
+}
+
+@Entity('approval_decisions')
+export class ApprovalDecision {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'approval_id' }) approvalId!: string;
+  @Column('integer') step!: number;
+  @Column('text') decision!: 'approved' | 'rejected' | 'timeout' | 'cancelled';
+  @Column('uuid', { name: 'user_id', nullable: true }) userId!: string | null;
+  @Column('text', { nullable: true }) comment!: string | null;
+  @Column('timestamptz', { name: 'decided_at' }) decidedAt!: Date;
+}

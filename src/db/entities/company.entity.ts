@@ -1,0 +1,17 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type Plan = 'advanced' | 'essentials';
+
+@Entity('companies')
+export class Company {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('text') name!: string;
+  @Column('text') locale!: string;
+  @Column('text') timezone!: string;
+  @Column('char', { length: 3 }) currency!: string;
+  @Column('text') plan!: Plan;
+  @Column('text', { name: 'webhook_url', nullable: true }) webhookUrl!: string | null;
+  @Column('text', { name: 'webhook_secret', nullable: true }) webhookSecret!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}

@@ -1,0 +1,28 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export const APPROVAL_STATUSES = ['not_required', 'approval_required', 'pending_approval', 'approved', 'rejected'] as const;
+export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
+
+/** Money columns are numeric(14,2) and stay decimal strings ("1250.00") end to end. */
+@Entity('invoices')
+export class Invoice {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'company_id' }) companyId!: string;
+  @Column('text') number!: string;
+  @Column('uuid', { name: 'customer_id' }) customerId!: string;
+  @Column('uuid', { name: 'location_id', nullable: true }) locationId!: string | null;
+  @Column('numeric', { precision: 14, scale: 2 }) amount!: string;
+  @Column('numeric', { precision: 14, scale: 2 }) balance!: string;
+  /** Calendar days, YYYY-MM-DD. */
+  @Column('date', { name: 'issue_date' }) issueDate!: string;
+  @Column('date', { name: 'due_date' }) dueDate!: string;
+  @Column('text') memo!: string;
+  @Column('text', { nullable: true }) stamp!: string | null;
+  @Column('timestamptz', { name: 'sent_at', nullable: true }) sentAt!: Date | null;
+  @Column('uuid', { name: 'created_by' }) createdBy!: string;
+  @Column('text', { name: 'approval_status' }) approvalStatus!: ApprovalStatus;
+  @Column('uuid', { name: 'approval_definition_id', nullable: true }) approvalDefinitionId!: string | null;
+  @Column('integer', { name: 'approval_submissions' }) approvalSubmissions!: number;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}

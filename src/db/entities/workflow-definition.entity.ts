@@ -1,0 +1,21 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type DefinitionStatus = 'draft' | 'active' | 'inactive';
+
+@Entity('workflow_definitions')
+export class WorkflowDefinition {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'company_id' }) companyId!: string;
+  @Column('text', { name: 'template_key' }) templateKey!: string;
+  @Column('text') name!: string;
+  @Column('text') status!: DefinitionStatus;
+  /** `[{ field, op, value }]`, all must hold; shape checked by src/domain before saving. */
+  @Column('jsonb') conditions!: unknown[];
+  @Column('jsonb') actions!: unknown[];
+  /** `{ time: "HH:MM" }` for scheduled templates, null for event-driven ones. */
+  @Column('jsonb', { nullable: true }) schedule!: { time: string } | null;
+  @Column('text') locale!: string;
+  @Column('uuid', { name: 'created_by', nullable: true }) createdBy!: string | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}

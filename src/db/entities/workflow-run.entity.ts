@@ -1,0 +1,42 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('workflow_runs')
+export class WorkflowRun {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'company_id' }) companyId!: string;
+  @Column('uuid', { name: 'definition_id', nullable: true }) definitionId!: string | null;
+  @Column('text') kind!: 'sweep' | 'event' | 'approval';
+  @Column('text') trigger!: string;
+  @Column('text', { name: 'temporal_workflow_id' }) temporalWorkflowId!: string;
+  @Column('text', { name: 'temporal_run_id' }) temporalRunId!: string;
+  @Column('text') status!: 'running' | 'completed' | 'failed';
+  @Column('timestamptz', { name: 'started_at' }) startedAt!: Date;
+  @Column('timestamptz', { name: 'ended_at', nullable: true }) endedAt!: Date | null;
+  @Column('integer') matched!: number;
+  @Column('integer') delivered!: number;
+  @Column('integer') skipped!: number;
+  @Column('integer') failed!: number;
+  @Column('jsonb') errors!: { recordId?: string; message: string }[];
+}
+
+export type DeliveryChannel = 'email' | 'push' | 'webhook' | 'task' | 'memo' | 'stamp' | 'send';
+
+/** One side effect of a workflow; `deliveryKey` is unique, which is what makes delivery at-most-once. */
+@Entity('deliveries')
+export class Delivery {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'company_id' }) companyId!: string;
+  @Column('uuid', { name: 'definition_id', nullable: true }) definitionId!: string | null;
+  @Column('uuid', { name: 'run_id', nullable: true }) runId!: string | null;
+  @Column('text', { name: 'record_type' }) recordType!: string;
+  @Column('uuid', { name: 'record_id' }) recordId!: string;
+  @Column('text') occurrence!: string;
+  @Column('text') channel!: DeliveryChannel;
+  @Column('text') recipient!: string;
+  @Column('text') status!: 'pending' | 'sent' | 'failed';
+  @Column('text', { nullable: true }) error!: string | null;
+  @Column('integer') attempts!: number;
+  @Column('text', { name: 'delivery_key' }) deliveryKey!: string;
+  @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;
+  @Column('timestamptz', { name: 'sent_at', nullable: true }) sentAt!: Date | null;
+}
