@@ -1,4 +1,5 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
+// created_at keeps millisecond precision so that a JavaScript Date in a pagination cursor compares exactly.
 
 /**
  * The ledger (tenants, users, keys, customers, vendors, locations, invoices, bills, payments, deposits),
@@ -18,7 +19,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       plan text NOT NULL CHECK (plan IN ('advanced', 'essentials')),
       webhook_url text,
       webhook_secret text,
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
     await q.query(`CREATE TABLE users (
@@ -27,7 +28,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       name text NOT NULL,
       email text NOT NULL,
       role text NOT NULL CHECK (role IN ('admin', 'standard')),
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       UNIQUE (company_id, email)
     )`);
     await q.query(`CREATE TABLE api_keys (
@@ -36,7 +37,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       user_id uuid NOT NULL REFERENCES users(id) ON DELETE CASCADE,
       prefix text NOT NULL,
       key_hash char(64) NOT NULL UNIQUE,
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       revoked_at timestamptz
     )`);
     await q.query('CREATE INDEX api_keys_user ON api_keys (user_id)');
@@ -47,7 +48,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       name text NOT NULL,
       email text,
       customer_group text,
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
     await q.query('CREATE INDEX customers_company ON customers (company_id, created_at, id)');
@@ -56,7 +57,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       company_id uuid NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
       name text NOT NULL,
       email text,
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
     await q.query('CREATE INDEX vendors_company ON vendors (company_id, created_at, id)');
@@ -64,7 +65,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       company_id uuid NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
       name text NOT NULL,
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
     await q.query('CREATE INDEX locations_company ON locations (company_id, created_at, id)');
@@ -87,7 +88,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
         ('not_required', 'approval_required', 'pending_approval', 'approved', 'rejected')),
       approval_definition_id uuid,
       approval_submissions integer NOT NULL DEFAULT 0,
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       updated_at timestamptz NOT NULL DEFAULT now(),
       UNIQUE (company_id, number)
     )`);
@@ -109,7 +110,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       due_date date NOT NULL,
       paid_at timestamptz,
       memo text NOT NULL DEFAULT '',
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
     await q.query('CREATE INDEX bills_company_created ON bills (company_id, created_at, id)');
@@ -121,7 +122,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       amount numeric(14,2) NOT NULL,
       deposited_at timestamptz NOT NULL,
       memo text NOT NULL DEFAULT '',
-      created_at timestamptz NOT NULL DEFAULT now()
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now())
     )`);
     await q.query('CREATE INDEX deposits_company_created ON deposits (company_id, created_at, id)');
     await q.query(`CREATE TABLE payments (
@@ -134,7 +135,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       deposited_at timestamptz,
       deposit_id uuid REFERENCES deposits(id),
       method text,
-      created_at timestamptz NOT NULL DEFAULT now()
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now())
     )`);
     await q.query('CREATE INDEX payments_company_created ON payments (company_id, created_at, id)');
     await q.query('CREATE INDEX payments_invoice ON payments (invoice_id)');
@@ -151,7 +152,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       schedule jsonb,
       locale text NOT NULL,
       created_by uuid REFERENCES users(id),
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       updated_at timestamptz NOT NULL DEFAULT now()
     )`);
     await q.query('CREATE INDEX workflow_definitions_company ON workflow_definitions (company_id, template_key, status)');
@@ -171,7 +172,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       allow_admins boolean NOT NULL DEFAULT false,
       deadline timestamptz NOT NULL,
       submitted_by uuid NOT NULL REFERENCES users(id),
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       decided_at timestamptz,
       UNIQUE (invoice_id, submission)
     )`);
@@ -201,7 +202,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       definition_id uuid REFERENCES workflow_definitions(id) ON DELETE SET NULL,
       idempotency_key text UNIQUE,
       due_at timestamptz,
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       completed_at timestamptz,
       completed_by uuid REFERENCES users(id)
     )`);
@@ -218,7 +219,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       record_id uuid,
       idempotency_key text UNIQUE,
       read_at timestamptz,
-      created_at timestamptz NOT NULL DEFAULT now()
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now())
     )`);
     await q.query('CREATE INDEX notifications_user ON notifications (user_id, created_at, id)');
 
@@ -256,7 +257,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       error text,
       attempts integer NOT NULL DEFAULT 0,
       delivery_key text NOT NULL UNIQUE,
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       sent_at timestamptz
     )`);
     await q.query('CREATE INDEX deliveries_run ON deliveries (run_id)');
@@ -270,7 +271,7 @@ export class LedgerAndWorkflows1764300100000 implements MigrationInterface {
       request_hash char(64) NOT NULL,
       status_code integer,
       response jsonb,
-      created_at timestamptz NOT NULL DEFAULT now(),
+      created_at timestamptz NOT NULL DEFAULT date_trunc('milliseconds', now()),
       PRIMARY KEY (company_id, key)
     )`);
   }

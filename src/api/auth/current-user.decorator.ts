@@ -1,0 +1,26 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { Plan } from '../../db/entities';
+
+export interface AuthCompany {
+  id: string;
+  name: string;
+  locale: string;
+  timezone: string;
+  currency: string;
+  plan: Plan;
+}
+
+/** The caller, as authenticated by its API key. */
+export interface AuthUser {
+  id: string;
+  companyId: string;
+  role: 'admin' | 'standard';
+  name: string;
+  email: string;
+  apiKeyId: string;
+  company: AuthCompany;
+}
+
+export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {
+  return ctx.switchToHttp().getRequest<{ user: AuthUser }>().user;
+});

@@ -1,0 +1,76 @@
+import {
+  BadRequestException, CallHandler, ConflictException, ExecutionContext, Injectable, NestInterceptor,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
+import { catchError, from, mergeMap, Observable, of } from 'rxjs';
+import { DataSource } from 'typeorm';
+import type { AuthUser } from '../auth/current-user.decorator';
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+    return `{${entries.join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/**
+ * `Idempotency-Key` on authenticated POSTs: the first request with a key runs and its response is kept; the
+ * same key with the same request replays that response; the same key with another request is a 422.
+ * A failed request frees its key so that the client can retry.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor {
+  constructor(private readonly reflector: Reflector, @InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
+    const res = ctx.switchToHttp().getResponse<Response>();
+    const key = req.headers['idempotency-key'];
+    if (req.method !== 'POST' || key === undefined || !req.user) return next.handle();
+    if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
+      throw new BadRequestException('Idempotency-Key must be a string of 1 to 255 characters');
+    }
+    const companyId = req.user.companyId;
+    const path = req.originalUrl.split('?')[0];
+    const requestHash = createHash('sha256').update(canonicalJson({ path, body: req.body ?? null })).digest('hex');
+    const inserted = (await this.dataSource.query(
+      `INSERT INTO idempotency_keys (company_id, key, method, path, request_hash) VALUES ($1, $2, 'POST', $3, $4)
+       ON CONFLICT DO NOTHING RETURNING key`,
+      [companyId, key, path, requestHash],
+    )) as unknown[];
+    if (inserted.length === 0) {
+      const [row] = (await this.dataSource.query(
+        'SELECT request_hash, status_code, response FROM idempotency_keys WHERE company_id = $1 AND key = $2',
+        [companyId, key],
+      )) as { request_hash: string; status_code: number | null; response: unknown }[];
+      if (!row) throw new ConflictException('a request with this Idempotency-Key is still in progress; retry shortly');
+      if (row.request_hash !== requestHash) {
+        throw new UnprocessableEntityException(`Idempotency-Key "${key}" was already used with a different request`);
+      }
+      if (row.status_code === null) throw new ConflictException('a request with this Idempotency-Key is still in progress; retry shortly');
+      res.status(row.status_code);
+      res.setHeader('Idempotent-Replayed', 'true');
+      return of(row.response);
+    }
+    const status = this.reflector.get<number>(HTTP_CODE_METADATA, ctx.getHandler()) ?? 201;
+    return next.handle().pipe(
+      mergeMap((body) =>
+        from(this.dataSource.query(
+          'UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE company_id = $1 AND key = $2',
+          [companyId, key, status, JSON.stringify(body ?? null)],
+        ).then(() => body)),
+      ),
+      catchError((err) =>
+        from(this.dataSource.query('DELETE FROM idempotency_keys WHERE company_id = $1 AND key = $2', [companyId, key])
+          .then(() => { throw err; })),
+      ),
+    );
+  }
+}

@@ -1,0 +1,48 @@
+import { registerDecorator, ValidationOptions } from 'class-validator';
+import { isMoney } from '../../domain/money';
+
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+export function isDateOnly(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = DATE_ONLY.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
+}
+
+/** A money amount: a decimal string, at most two decimals, not negative ("1250.00"). */
+export function IsMoney(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isMoney',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: {
+        validate: (value: unknown) => isMoney(value),
+        defaultMessage: (args) => {
+          const v = args?.value;
+          if (typeof v === 'number') return `${args?.property} must be a decimal string such as "1250.00", not a JSON number`;
+          if (typeof v === 'string' && v.trim().startsWith('-')) return `${args?.property} must not be negative, got "${v}"`;
+          if (typeof v === 'string' && /^\d+\.\d{3,}$/.test(v)) return `${args?.property} has more than two decimals: "${v}"`;
+          return `${args?.property} must be a decimal string such as "1250.00"`;
+        },
+      },
+    });
+}
+
+/** A calendar day, YYYY-MM-DD, that exists (no 2026-02-30). */
+export function IsDateOnly(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isDateOnly',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options,
+      validator: {
+        validate: (value: unknown) => isDateOnly(value),
+        defaultMessage: (args) => `${args?.property} must be a calendar date YYYY-MM-DD, got ${JSON.stringify(args?.value)}`,
+      },
+    });
+}

@@ -1,0 +1,7 @@
+import { Module } from '@nestjs/common';
+import { UsersModule } from '../users/users.module';
+import { CompaniesController } from './companies.controller';
+import { CompaniesService } from './companies.service';
+
+@Module({ imports: [UsersModule], controllers: [CompaniesController], providers: [CompaniesService] })
+export class CompaniesModule {}

@@ -1,0 +1,103 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, MaxLength, registerDecorator, ValidateIf, ValidateNested,
+} from 'class-validator';
+import { SUPPORTED_LOCALES } from '../../../domain/locales';
+
+function IsTimezone(): PropertyDecorator {
+  return (target, propertyName) => registerDecorator({
+    name: 'isTimezone', target: target.constructor, propertyName: propertyName as string,
+    validator: {
+      validate: (v: unknown) => {
+        if (typeof v !== 'string' || !v.includes('/') && v !== 'UTC') return false;
+        try {
+          new Intl.DateTimeFormat('en-US', { timeZone: v });
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: (a) => `${a?.property} must be an IANA time zone such as "America/Toronto", got ${JSON.stringify(a?.value)}`,
+    },
+  });
+}
+
+const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+
+function IsCurrency(): PropertyDecorator {
+  return (target, propertyName) => registerDecorator({
+    name: 'isCurrency', target: target.constructor, propertyName: propertyName as string,
+    validator: {
+      validate: (v: unknown) => typeof v === 'string' && CURRENCIES.has(v),
+      defaultMessage: (a) => `${a?.property} must be an ISO 4217 currency code such as "USD" or "CAD", got ${JSON.stringify(a?.value)}`,
+    },
+  });
+}
+
+const localeMessage = { message: `locale must be one of ${SUPPORTED_LOCALES.join(', ')}` };
+
+export class CompanyInputDto {
+  @ApiProperty({ example: 'Acme Inc.' })
+  @IsString() @IsNotEmpty({ message: 'company.name must not be empty' }) @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ enum: SUPPORTED_LOCALES, example: 'en-US' })
+  @IsIn(SUPPORTED_LOCALES, localeMessage)
+  locale!: string;
+
+  @ApiProperty({ example: 'America/Toronto' })
+  @IsTimezone()
+  timezone!: string;
+
+  @ApiProperty({ example: 'CAD' })
+  @IsCurrency()
+  currency!: string;
+
+  @ApiPropertyOptional({ enum: ['advanced', 'essentials'], default: 'advanced' })
+  @IsOptional() @IsIn(['advanced', 'essentials'], { message: 'plan must be "advanced" or "essentials"' })
+  plan?: 'advanced' | 'essentials';
+}
+
+export class AdminInputDto {
+  @ApiProperty({ example: 'Ada Admin' })
+  @IsString() @IsNotEmpty({ message: 'admin.name must not be empty' }) @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ example: 'ada@acme.test' })
+  @IsEmail({}, { message: 'admin.email must be an email address' }) @MaxLength(320)
+  email!: string;
+}
+
+export class CreateCompanyDto {
+  @ApiProperty({ type: CompanyInputDto })
+  @ValidateNested() @Type(() => CompanyInputDto)
+  company!: CompanyInputDto;
+
+  @ApiProperty({ type: AdminInputDto })
+  @ValidateNested() @Type(() => AdminInputDto)
+  admin!: AdminInputDto;
+}
+
+export class UpdateCompanyDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: SUPPORTED_LOCALES }) @IsOptional() @IsIn(SUPPORTED_LOCALES, localeMessage)
+  locale?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsTimezone()
+  timezone?: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsCurrency()
+  currency?: string;
+
+  @ApiPropertyOptional({ enum: ['advanced', 'essentials'] })
+  @IsOptional() @IsIn(['advanced', 'essentials'], { message: 'plan must be "advanced" or "essentials"' })
+  plan?: 'advanced' | 'essentials';
+
+  @ApiPropertyOptional({ nullable: true, description: 'HTTPS endpoint that receives signed push notifications; null removes it' })
+  @IsOptional() @ValidateIf((_, v) => v !== null)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'webhookUrl must be an http(s) URL' })
+  webhookUrl?: string | null;
+}

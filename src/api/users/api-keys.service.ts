@@ -1,0 +1,14 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { ApiKey } from '../../db/entities';
+import { generateApiKey } from '../auth/api-key';
+
+@Injectable()
+export class ApiKeysService {
+  /** Issues a key for a user; the plain key is returned here once and never stored. */
+  async issue(manager: EntityManager, companyId: string, userId: string): Promise<{ entity: ApiKey; key: string }> {
+    const { key, prefix, hash } = generateApiKey();
+    const entity = await manager.save(manager.create(ApiKey, { companyId, userId, prefix, keyHash: hash, revokedAt: null }));
+    return { entity, key };
+  }
+}
