@@ -1,5 +1,5 @@
 import { addDays, isValidDate, todayIn } from './dates';
-import { compareDecimal, formatCents, parseCents } from './decimal';
+import { compareMoney, isMoney, toCents, fromCents } from './money';
 
 /**
  * One conditions module: a condition means the same thing evaluated on a record in memory (events, approval
@@ -114,9 +114,8 @@ function fieldsOf(recordType: RecordType, options?: ConditionOptions): string[] 
 function normalizeScalar(spec: FieldSpec, value: unknown, fail: (why: string) => never): string | boolean {
   switch (spec.type) {
     case 'money': {
-      const cents = typeof value === 'string' ? parseCents(value) : null;
-      if (cents === null) fail(`must be a decimal string with at most 2 decimals, like "1250.00"`);
-      return formatCents(cents);
+      if (!isMoney(value)) fail(`must be a decimal string with at most 2 decimals, like "1250.00"`);
+      return fromCents(toCents(value as string));
     }
     case 'date':
       if (!isValidDate(value)) fail('must be a date written YYYY-MM-DD');
@@ -195,7 +194,7 @@ function dayOf(spec: FieldSpec, raw: unknown, timezone: string): string | null {
 }
 
 function compare(spec: FieldSpec, actual: unknown, expected: unknown): number {
-  if (spec.type === 'money') return compareDecimal(String(actual), String(expected));
+  if (spec.type === 'money') return compareMoney(String(actual), String(expected));
   const a = String(actual);
   const b = String(expected);
   return a < b ? -1 : a > b ? 1 : 0;

@@ -1,6 +1,6 @@
 import Handlebars from 'handlebars';
 import { isValidDate, todayIn } from './dates';
-import { formatCents, parseCents } from './decimal';
+import { fromCents, isMoney, toCents } from './money';
 
 /**
  * Message texts (subjects, bodies, task titles, memos) are Handlebars templates over a template's variables.
@@ -58,10 +58,11 @@ function cached<T>(cache: Map<string, T>, key: string, make: () => T): T {
 
 /** Locale and currency formatting of an exact decimal string (Intl formats the string itself, not a float). */
 export function formatMoney(amount: unknown, locale: string, currency: string): string {
-  const cents = typeof amount === 'string' ? parseCents(amount.trim()) : typeof amount === 'bigint' ? amount : null;
+  const cents = typeof amount === 'string' && isMoney(amount.trim()) ? toCents(amount) : typeof amount === 'bigint' ? amount : null;
   if (cents === null) return amount === null || amount === undefined ? '' : String(amount);
   const format = cached(numberFormats, `${locale}|${currency}`, () => new Intl.NumberFormat(locale, { style: 'currency', currency }));
-  return format.format(formatCents(cents) as unknown as number);
+  // Intl.NumberFormat formats a decimal string exactly (no float on the way).
+  return format.format(fromCents(cents) as unknown as number);
 }
 
 /** Locale formatting of a calendar day (YYYY-MM-DD, shown as is) or an instant (its day in `timezone`). */

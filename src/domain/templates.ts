@@ -1,10 +1,11 @@
 import { Condition, CONDITION_FIELDS, RecordType } from './conditions';
 import type { ActionInput } from './definitions';
+import { SUPPORTED_LOCALES, SupportedLocale } from './locales';
 
 /** The catalogue of workflow templates users build their reminders and approvals from (PRODUCT.md §4). */
 
-export const SUPPORTED_LOCALES = ['en-US', 'fr-CA'] as const;
-export type Locale = (typeof SUPPORTED_LOCALES)[number];
+export { SUPPORTED_LOCALES };
+export type Locale = SupportedLocale;
 
 /** The catalogue locale for a company locale: any French locale reads the fr-CA texts, everything else en-US. */
 export function catalogueLocale(locale: string): Locale {
