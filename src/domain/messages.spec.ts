@@ -1,4 +1,4 @@
-import { checkMessageTemplate, formatDate, formatMoney, MessageTemplateError, renderMessage } from './messages';
+import { checkMessageTemplate, formatDate, formatMoney, MessageTemplateError, renderHtmlBody, renderMessage } from './messages';
 
 const ALLOWED = ['customerName', 'invoiceNumber', 'amount', 'dueDate', 'billNumber'];
 
@@ -61,5 +61,11 @@ describe(renderMessage.name, () => {
 
   it('keeps a subject on one line', () => {
     expect(renderMessage({ subject: 'A\n{{invoiceNumber}}', body: '' }, variables, { locale: 'en-US', currency: 'USD', html: false }).subject).toBe('A INV-7');
+  });
+});
+
+describe(renderHtmlBody.name, () => {
+  it('escapes values and keeps line breaks', () => {
+    expect(renderHtmlBody('Hi {{name}},\n<p>ok</p>', { name: '<script>' }, { locale: 'en-US', currency: 'USD' })).toBe('Hi &lt;script&gt;,<br>\n<p>ok</p>');
   });
 });

@@ -216,3 +216,8 @@ export function renderMessage(message: RenderedMessage, variables: Record<string
     body: renderText(message.body, variables, options),
   };
 }
+
+/** The HTML part of an email whose body is `text`: values escaped, line breaks kept. */
+export function renderHtmlBody(text: string, variables: Record<string, unknown>, options: Omit<RenderOptions, 'html'>): string {
+  return renderText(text, variables, { ...options, html: true }).replace(/\r?\n/g, '<br>\n');
+}
