@@ -11,6 +11,8 @@ import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UsersModule } from './users/users.module';
+import { WorkflowTemplatesModule } from './workflow-templates/workflow-templates.module';
+import { WorkflowsModule } from './workflows/workflows.module';
 
 @Module({})
 export class AppModule {
@@ -26,6 +28,8 @@ export class AppModule {
         DiagnosticsModule,
         CompaniesModule,
         UsersModule,
+        WorkflowTemplatesModule,
+        WorkflowsModule,
       ],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };

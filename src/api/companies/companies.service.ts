@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -6,12 +6,18 @@ import { Company, Invoice, User, WorkflowDefinition } from '../../db/entities';
 import { AuthUser } from '../auth/current-user.decorator';
 import { toUserView } from '../users/user.mapper';
 import { ApiKeysService } from '../users/api-keys.service';
+import { createDefaultDefinitions } from '../workflows/default-definitions';
+import { DEFINITION_LIFECYCLE, DefinitionLifecycle } from '../workflows/definition-lifecycle';
 import { toCompanyView } from './company.mapper';
 import { CreateCompanyDto, UpdateCompanyDto } from './dto/company.dto';
 
 @Injectable()
 export class CompaniesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly apiKeys: ApiKeysService) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly apiKeys: ApiKeysService,
+    @Inject(DEFINITION_LIFECYCLE) private readonly lifecycle: DefinitionLifecycle,
+  ) {}
 
   async create(dto: CreateCompanyDto) {
     return this.dataSource.transaction(async (manager) => {
@@ -23,6 +29,10 @@ export class CompaniesService {
         companyId: company.id, name: dto.admin.name.trim(), email: dto.admin.email.toLowerCase(), role: 'admin',
       }));
       const { key } = await this.apiKeys.issue(manager, company.id, user.id);
+      const context = { manager, company: { id: company.id, timezone: company.timezone, locale: company.locale, plan: company.plan } };
+      for (const definition of await createDefaultDefinitions(company.id, company.locale, manager)) {
+        if (definition.status === 'active') await this.lifecycle.onActivated(definition, context);
+      }
       return { company: toCompanyView(company, { withSecrets: true }), user: toUserView(user), apiKey: key };
     });
   }

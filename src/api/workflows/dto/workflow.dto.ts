@@ -1,0 +1,92 @@
+import { ApiProperty, ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { Allow, IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { CONDITION_OPS } from '../../../domain/conditions';
+import { TEMPLATE_KEYS } from '../../../domain/templates';
+import { ListQueryDto } from '../../common/pagination';
+
+const conditionsDoc: ApiPropertyOptions = {
+  description: `All must hold. Each is { field, op, value } over the template's condition fields (see GET /v1/workflow-templates); `
+    + `operators: ${CONDITION_OPS.join(', ')}. Money values are decimal strings; day counts are whole numbers. Omitted: the template's defaults.`,
+  example: [{ field: 'amount', op: 'gt', value: '1000.00' }, { field: 'dueDate', op: 'within_days', value: 3 }],
+  type: 'array',
+  items: { type: 'object', properties: { field: { type: 'string' }, op: { type: 'string', enum: [...CONDITION_OPS] }, value: {} } },
+};
+
+const actionsDoc: ApiPropertyOptions = {
+  description: 'email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; '
+    + 'memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval { approverIds | steps: [{ approverIds }], notify?: { userIds }, '
+    + 'timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }. Texts are Handlebars over the template variables. '
+    + "Omitted: the template's defaults in the company locale.",
+  example: [{ type: 'email', to: 'customer', subject: 'Invoice {{invoiceNumber}} is due on {{date dueDate}}', body: 'Hello {{customerName}}, ...' }],
+  type: 'array',
+  items: { type: 'object' },
+};
+
+export class CreateWorkflowDto {
+  @ApiProperty({ enum: TEMPLATE_KEYS, example: 'payment-due-reminder' })
+  @IsString({ message: 'templateKey must be a string naming a template of GET /v1/workflow-templates' })
+  templateKey!: string;
+
+  @ApiPropertyOptional({ example: 'Due in three days', description: "Omitted: the template's default name in the company locale" })
+  @IsOptional() @Allow()
+  name?: unknown;
+
+  @ApiPropertyOptional(conditionsDoc)
+  @IsOptional() @Allow()
+  conditions?: unknown;
+
+  @ApiPropertyOptional(actionsDoc)
+  @IsOptional() @Allow()
+  actions?: unknown;
+
+  @ApiPropertyOptional({ example: { time: '09:00' }, description: 'Scheduled templates only: daily time HH:MM in the company timezone' })
+  @IsOptional() @Allow()
+  schedule?: unknown;
+
+  @ApiPropertyOptional({ default: false, description: '"Save and activate": create the definition active instead of draft' })
+  @IsOptional() @IsBoolean({ message: 'activate must be true or false' })
+  activate?: boolean;
+}
+
+export class UpdateWorkflowDto {
+  @ApiPropertyOptional({ description: 'Cannot change; present only to be refused with a clear message' })
+  @IsOptional() @Allow()
+  templateKey?: unknown;
+
+  @ApiPropertyOptional({ example: 'Due in five days' })
+  @IsOptional() @Allow()
+  name?: unknown;
+
+  @ApiPropertyOptional(conditionsDoc)
+  @IsOptional() @Allow()
+  conditions?: unknown;
+
+  @ApiPropertyOptional(actionsDoc)
+  @IsOptional() @Allow()
+  actions?: unknown;
+
+  @ApiPropertyOptional({ example: { time: '08:30' } })
+  @IsOptional() @Allow()
+  schedule?: unknown;
+}
+
+export class ListWorkflowsQueryDto extends ListQueryDto {
+  @ApiPropertyOptional({ enum: TEMPLATE_KEYS, description: 'Only definitions of this template' })
+  @IsOptional() @IsString() @MaxLength(100)
+  templateKey?: string;
+
+  @ApiPropertyOptional({ example: 'active,draft', description: 'Comma-separated statuses: draft, active, inactive' })
+  @IsOptional() @IsString() @MaxLength(100)
+  status?: string;
+}
+
+export class PreviewQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, description: 'How many matching records to render' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer from 1 to 100' })
+  @Min(1, { message: 'limit must be an integer from 1 to 100' })
+  @Max(100, { message: 'limit must be an integer from 1 to 100' })
+  limit?: number;
+}

@@ -1,0 +1,168 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, ObjectLiteral } from 'typeorm';
+import { Bill, Customer, Invoice, Location, Payment, User, Vendor, WorkflowDefinition } from '../../db/entities';
+import { compileConditions, Condition, RecordType } from '../../domain/conditions';
+import { addDays, todayIn } from '../../domain/dates';
+import { Action } from '../../domain/definitions';
+import { RenderOptions, renderHtmlBody, renderText } from '../../domain/messages';
+import { findTemplate } from '../../domain/templates';
+import { messageVariables, sampleVariables } from '../../domain/variables';
+import { AuthUser } from '../auth/current-user.decorator';
+
+const TABLES: Record<RecordType, { table: string; entity: new () => ObjectLiteral }> = {
+  invoice: { table: 'invoices', entity: Invoice },
+  bill: { table: 'bills', entity: Bill },
+  payment: { table: 'payments', entity: Payment },
+};
+
+export interface PreviewMessage {
+  action: number;
+  type: Action['type'];
+  /** Email addresses (email, send), user ids (push, task, approval), or empty (memo, stamp). */
+  recipients: string[];
+  subject?: string;
+  body?: string;
+  html?: string;
+  title?: string;
+  text?: string;
+}
+
+export interface PreviewMatch {
+  recordType: RecordType;
+  recordId: string;
+  record: Record<string, unknown>;
+  messages: PreviewMessage[];
+}
+
+interface Lookups {
+  customers: Map<string, Customer>;
+  vendors: Map<string, Vendor>;
+  locations: Map<string, Location>;
+  users: Map<string, User>;
+  invoices: Map<string, Invoice>;
+}
+
+const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
+const ids = (values: Array<string | null | undefined>) => [...new Set(values.filter((v): v is string => !!v))];
+
+/** What a definition would do right now: the records its conditions select (the sweep's SQL) and each rendered message. Sends nothing. */
+@Injectable()
+export class WorkflowPreviewService {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async preview(caller: AuthUser, definition: WorkflowDefinition, limit: number, now = new Date()) {
+    const template = findTemplate(definition.templateKey)!;
+    const { timezone } = caller.company;
+    const actions = definition.actions as Action[];
+    const { table, entity } = TABLES[template.recordType];
+    const { sql, params } = compileConditions(template.recordType, definition.conditions as Condition[], { timezone, now, alias: 'r', firstParam: 2 });
+    const found: Array<{ id: string }> = await this.dataSource.query(
+      `SELECT r.id FROM ${table} r WHERE r.company_id = $1 AND ${sql} ORDER BY r.created_at, r.id LIMIT ${limit + 1}`,
+      [caller.companyId, ...params],
+    );
+    const pageIds = found.slice(0, limit).map((r) => r.id);
+    const records = pageIds.length ? await this.dataSource.getRepository(entity).findBy({ id: In(pageIds) }) : [];
+    const ordered = pageIds.map((id) => records.find((r) => r.id === id)!).filter(Boolean);
+    const lookups = await this.lookups(caller, ordered, actions);
+    const options: Omit<RenderOptions, 'html'> = { locale: caller.company.locale, currency: caller.company.currency, timezone };
+    const company = { name: caller.company.name, currency: caller.company.currency, timezone };
+    const deadline = this.deadline(actions, timezone, now);
+
+    const matches: PreviewMatch[] = ordered.map((record) => {
+      const variables = messageVariables(template.recordType, {
+        company, now, record,
+        customer: lookups.customers.get(record.customerId) ?? null,
+        vendor: lookups.vendors.get(record.vendorId) ?? null,
+        location: lookups.locations.get(record.locationId) ?? null,
+        invoice: lookups.invoices.get(record.invoiceId) ?? null,
+        createdBy: lookups.users.get(record.createdBy) ?? null,
+        deadline,
+      });
+      return {
+        recordType: template.recordType,
+        recordId: record.id,
+        record: summary(template.recordType, record),
+        messages: this.messages(actions, variables, options, lookups, lookups.customers.get(record.customerId) ?? null),
+      };
+    });
+    return {
+      definitionId: definition.id,
+      templateKey: definition.templateKey,
+      status: definition.status,
+      evaluatedAt: now.toISOString(),
+      timezone,
+      today: todayIn(timezone, now),
+      matches,
+      hasMore: found.length > limit,
+      sample: this.messages(actions, { ...sampleVariables(template), companyName: caller.company.name, currency: caller.company.currency }, options, lookups, null),
+    };
+  }
+
+  private deadline(actions: Action[], timezone: string, now: Date): string | null {
+    const approval = actions.find((a) => a.type === 'approval');
+    return approval?.type === 'approval' ? addDays(todayIn(timezone, now), approval.timeoutDays) : null;
+  }
+
+  private messages(actions: Action[], variables: Record<string, unknown>, options: Omit<RenderOptions, 'html'>, lookups: Lookups, customer: Customer | null): PreviewMessage[] {
+    const text = (t: string) => renderText(t, variables, { ...options, html: false });
+    const subject = (t: string) => text(t).replace(/[\r\n]+/g, ' ').trim();
+    const emails = (userIds: string[]) => userIds.map((id) => lookups.users.get(id)?.email ?? id);
+    return actions.map((action, i): PreviewMessage => {
+      switch (action.type) {
+        case 'email': {
+          const recipients = action.to === 'customer' ? (customer?.email ? [customer.email] : []) : [...emails(action.to.userIds), ...action.to.emails];
+          return { action: i, type: 'email', recipients, subject: subject(action.subject), body: text(action.body), html: renderHtmlBody(action.body, variables, options) };
+        }
+        case 'send':
+          return { action: i, type: 'send', recipients: customer?.email ? [customer.email] : [], subject: subject(action.subject), body: text(action.body), html: renderHtmlBody(action.body, variables, options) };
+        case 'push':
+          return { action: i, type: 'push', recipients: action.userIds, title: subject(action.title), body: text(action.body) };
+        case 'task':
+          return { action: i, type: 'task', recipients: action.assigneeId ? [action.assigneeId] : [], title: subject(action.title), body: text(action.description) };
+        case 'memo':
+        case 'stamp':
+          return { action: i, type: action.type, recipients: [], text: text(action.text) };
+        case 'approval':
+          return {
+            action: i, type: 'approval', recipients: [...new Set([...action.steps[0].approverIds, ...action.notify.userIds])],
+            subject: subject(action.subject), body: text(action.body),
+          };
+      }
+    });
+  }
+
+  private async lookups(caller: AuthUser, records: ObjectLiteral[], actions: Action[]): Promise<Lookups> {
+    const companyId = caller.companyId;
+    const userIds = ids([
+      ...records.map((r) => r.createdBy as string | undefined),
+      ...actions.flatMap((a) => (a.type === 'email' && a.to !== 'customer' ? a.to.userIds : [])),
+    ]);
+    const [customers, vendors, locations, users, invoices] = await Promise.all([
+      this.load(Customer, companyId, ids(records.map((r) => r.customerId))),
+      this.load(Vendor, companyId, ids(records.map((r) => r.vendorId))),
+      this.load(Location, companyId, ids(records.map((r) => r.locationId))),
+      this.load(User, companyId, userIds),
+      this.load(Invoice, companyId, ids(records.map((r) => r.invoiceId))),
+    ]);
+    return { customers: byId(customers), vendors: byId(vendors), locations: byId(locations), users: byId(users), invoices: byId(invoices) };
+  }
+
+  private load<T extends ObjectLiteral & { id: string }>(entity: new () => T, companyId: string, wanted: string[]): Promise<T[]> {
+    if (wanted.length === 0) return Promise.resolve([]);
+    return this.dataSource.getRepository(entity).findBy({ id: In(wanted), companyId } as never);
+  }
+}
+
+function summary(recordType: RecordType, r: ObjectLiteral): Record<string, unknown> {
+  switch (recordType) {
+    case 'invoice':
+      return { number: r.number, customerId: r.customerId, amount: r.amount, balance: r.balance, issueDate: r.issueDate, dueDate: r.dueDate, sentAt: r.sentAt, approvalStatus: r.approvalStatus };
+    case 'bill':
+      return { number: r.number, vendorId: r.vendorId, amount: r.amount, balance: r.balance, dueDate: r.dueDate, paidAt: r.paidAt };
+    case 'payment':
+      return { invoiceId: r.invoiceId, customerId: r.customerId, amount: r.amount, receivedAt: r.receivedAt, depositId: r.depositId };
+  }
+}
+
+export type WorkflowPreview = Awaited<ReturnType<WorkflowPreviewService['preview']>>;

@@ -1,0 +1,175 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { User, WorkflowDefinition } from '../../db/entities';
+import type { DefinitionStatus } from '../../db/entities';
+import {
+  activationProblems, Action, DefinitionError, DefinitionInput, NormalizedDefinition, normalizeDefinition, referencedUserIds,
+} from '../../domain/definitions';
+import { findTemplate, TEMPLATE_KEYS, WorkflowTemplate } from '../../domain/templates';
+import { AuthUser } from '../auth/current-user.decorator';
+import { DomainError } from '../common/api-exception.filter';
+import { Page, paginate, splitList } from '../common/pagination';
+import { DEFINITION_LIFECYCLE, DefinitionLifecycle, LifecycleContext } from './definition-lifecycle';
+import { CreateWorkflowDto, ListWorkflowsQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
+import { toWorkflowView, WorkflowView } from './workflow.mapper';
+
+const STATUSES: readonly DefinitionStatus[] = ['draft', 'active', 'inactive'];
+
+@Injectable()
+export class WorkflowsService {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(DEFINITION_LIFECYCLE) private readonly lifecycle: DefinitionLifecycle,
+  ) {}
+
+  async create(caller: AuthUser, dto: CreateWorkflowDto): Promise<WorkflowView> {
+    const template = this.template(dto.templateKey);
+    const definition = this.normalize(template, dto, caller);
+    return this.dataSource.transaction(async (manager) => {
+      await this.checkUsers(manager, caller, definition.actions);
+      if (dto.activate) this.checkActivatable(caller, definition);
+      const row = await manager.save(manager.create(WorkflowDefinition, {
+        companyId: caller.companyId, templateKey: definition.templateKey, name: definition.name,
+        status: dto.activate ? 'active' : 'draft', conditions: definition.conditions, actions: definition.actions,
+        schedule: definition.schedule, locale: caller.company.locale, createdBy: caller.id,
+      }));
+      if (row.status === 'active') await this.lifecycle.onActivated(row, this.context(manager, caller));
+      return toWorkflowView(row);
+    });
+  }
+
+  async list(caller: AuthUser, query: ListWorkflowsQueryDto): Promise<Page<WorkflowView>> {
+    const qb = this.dataSource.getRepository(WorkflowDefinition).createQueryBuilder('d').where('d.company_id = :companyId', { companyId: caller.companyId });
+    if (query.templateKey !== undefined) {
+      this.template(query.templateKey);
+      qb.andWhere('d.template_key = :templateKey', { templateKey: query.templateKey });
+    }
+    const statuses = splitList(query.status);
+    if (statuses) {
+      const unknown = statuses.find((s) => !(STATUSES as readonly string[]).includes(s));
+      if (unknown !== undefined) throw new DomainError(400, `status "${unknown}" is not a definition status; expected draft, active or inactive`);
+      qb.andWhere('d.status IN (:...statuses)', { statuses });
+    }
+    return paginate(qb, query, toWorkflowView);
+  }
+
+  async get(caller: AuthUser, id: string): Promise<WorkflowView> {
+    return toWorkflowView(await this.entity(caller, id));
+  }
+
+  entity(caller: AuthUser, id: string): Promise<WorkflowDefinition> {
+    return this.find(this.dataSource.manager, caller, id);
+  }
+
+  async update(caller: AuthUser, id: string, dto: UpdateWorkflowDto): Promise<WorkflowView> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.find(manager, caller, id, true);
+      if (dto.templateKey !== undefined && dto.templateKey !== row.templateKey) {
+        throw new DomainError(400, `templateKey cannot change (this definition is a "${row.templateKey}"); create a new definition instead`);
+      }
+      const template = this.template(row.templateKey);
+      const merged: DefinitionInput = {
+        name: dto.name ?? row.name,
+        conditions: dto.conditions ?? row.conditions,
+        actions: dto.actions ?? row.actions,
+        schedule: dto.schedule === undefined ? row.schedule ?? undefined : dto.schedule,
+      };
+      const definition = this.normalize(template, merged, caller);
+      await this.checkUsers(manager, caller, definition.actions);
+      if (row.status === 'active') {
+        const problems = activationProblems(definition);
+        if (problems.length) throw new DomainError(422, `an active definition must stay complete: ${problems.join('; ')}; deactivate it first to save it incomplete`);
+      }
+      Object.assign(row, { name: definition.name, conditions: definition.conditions, actions: definition.actions, schedule: definition.schedule });
+      const saved = await manager.save(row);
+      await this.lifecycle.onUpdated(saved, this.context(manager, caller));
+      return toWorkflowView(saved);
+    });
+  }
+
+  async remove(caller: AuthUser, id: string): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      const row = await this.find(manager, caller, id, true);
+      const before = Object.assign(new WorkflowDefinition(), row);
+      await manager.delete(WorkflowDefinition, { id: row.id });
+      await this.lifecycle.onDeleted(before, this.context(manager, caller));
+    });
+  }
+
+  async activate(caller: AuthUser, id: string): Promise<WorkflowView> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.find(manager, caller, id, true);
+      if (row.status === 'active') return toWorkflowView(row);
+      // Re-read through the domain: a stored definition is checked again against today's catalogue and users.
+      const definition = this.normalize(this.template(row.templateKey), row, caller);
+      await this.checkUsers(manager, caller, definition.actions);
+      this.checkActivatable(caller, definition);
+      row.status = 'active';
+      const saved = await manager.save(row);
+      await this.lifecycle.onActivated(saved, this.context(manager, caller));
+      return toWorkflowView(saved);
+    });
+  }
+
+  async deactivate(caller: AuthUser, id: string): Promise<WorkflowView> {
+    return this.dataSource.transaction(async (manager) => {
+      const row = await this.find(manager, caller, id, true);
+      if (row.status === 'inactive') return toWorkflowView(row);
+      if (row.status === 'draft') throw new DomainError(409, `workflow ${id} is a draft and has never been active; activate it or delete it`);
+      row.status = 'inactive';
+      const saved = await manager.save(row);
+      await this.lifecycle.onDeactivated(saved, this.context(manager, caller));
+      return toWorkflowView(saved);
+    });
+  }
+
+  /** The caller's definition, or 404 (also for another company's: ids never leak across tenants). */
+  private async find(manager: EntityManager, caller: AuthUser, id: string, lock = false): Promise<WorkflowDefinition> {
+    const row = await manager.getRepository(WorkflowDefinition).findOne({
+      where: { id, companyId: caller.companyId },
+      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
+    });
+    if (!row) throw new DomainError(404, `workflow ${id} not found`);
+    return row;
+  }
+
+  template(key: string): WorkflowTemplate {
+    const template = findTemplate(key);
+    if (!template) throw new DomainError(400, `templateKey "${key}" is not a template; expected one of ${TEMPLATE_KEYS.join(', ')}`);
+    return template;
+  }
+
+  private normalize(template: WorkflowTemplate, input: DefinitionInput, caller: AuthUser): NormalizedDefinition {
+    try {
+      return normalizeDefinition(template, input, { locale: caller.company.locale });
+    } catch (err) {
+      if (err instanceof DefinitionError) throw new DomainError(400, err.message);
+      throw err;
+    }
+  }
+
+  private checkActivatable(caller: AuthUser, definition: NormalizedDefinition): void {
+    if (caller.company.plan !== 'advanced') {
+      throw new DomainError(409, `workflows run only on the advanced plan; the company is on "${caller.company.plan}"`);
+    }
+    const problems = activationProblems(definition);
+    if (problems.length) throw new DomainError(422, `cannot activate the definition: ${problems.join('; ')}`);
+  }
+
+  /** Every recipient, assignee and approver must be a user of the caller's company. */
+  private async checkUsers(manager: EntityManager, caller: AuthUser, actions: readonly Action[]): Promise<void> {
+    const refs = referencedUserIds(actions);
+    if (refs.length === 0) return;
+    const ids = [...new Set(refs.map((r) => r.userId))];
+    const found = await manager.find(User, { select: { id: true }, where: { id: In(ids), companyId: caller.companyId } });
+    const known = new Set(found.map((u) => u.id));
+    const missing = refs.find((r) => !known.has(r.userId));
+    if (missing) throw new DomainError(400, `${missing.path}: user ${missing.userId} is not a user of this company`);
+  }
+
+  private context(manager: EntityManager, caller: AuthUser): LifecycleContext {
+    const { id, timezone, locale, plan } = caller.company;
+    return { manager, company: { id, timezone, locale, plan } };
+  }
+}

@@ -1,0 +1,81 @@
+import { activationProblems, DefinitionError, normalizeDefinition, referencedUserIds } from './definitions';
+import { findTemplate } from './templates';
+
+const U1 = '11111111-1111-4111-8111-111111111111';
+const U2 = '22222222-2222-4222-8222-222222222222';
+const approval = findTemplate('invoice-approval')!;
+const dueReminder = findTemplate('payment-due-reminder')!;
+const billReminder = findTemplate('bill-payment-reminder')!;
+const en = { locale: 'en-US' };
+
+describe(normalizeDefinition.name, () => {
+  it('fills omitted parts from the template defaults in the company locale', () => {
+    const fr = normalizeDefinition(dueReminder, { name: 'Rappel', actions: [{ type: 'email' }] }, { locale: 'fr-CA' });
+    expect(fr).toEqual({
+      templateKey: 'payment-due-reminder', name: 'Rappel',
+      conditions: [{ field: 'balance', op: 'gt', value: '0.00' }, { field: 'dueDate', op: 'within_days', value: 3 }],
+      actions: [{ type: 'email', to: 'customer', subject: dueReminder.defaults['fr-CA'].message.subject, body: dueReminder.defaults['fr-CA'].message.body }],
+      schedule: { time: '09:00' },
+    });
+  });
+
+  it('normalises the example of the product', () => {
+    const definition = normalizeDefinition(approval, {
+      name: 'Large invoices',
+      conditions: [{ field: 'amount', op: 'gt', value: '1000.00' }],
+      actions: [
+        { type: 'approval', approverIds: [U1], timeoutDays: 30 },
+        { type: 'email', to: { userIds: [U1] }, subject: 'Approve {{invoiceNumber}}', body: '{{money amount}}' },
+        { type: 'push', userIds: [U2.toUpperCase()] },
+      ],
+    }, en);
+    expect(definition.actions[0]).toMatchObject({ type: 'approval', steps: [{ approverIds: [U1] }], notify: { userIds: [] }, timeoutDays: 30, reminderDaysBefore: 1, allowAdmins: false });
+    expect(definition.actions[1]).toEqual({ type: 'email', to: { userIds: [U1], emails: [] }, subject: 'Approve {{invoiceNumber}}', body: '{{money amount}}' });
+    expect(definition.actions[2]).toMatchObject({ type: 'push', userIds: [U2] });
+    expect(definition.schedule).toBeNull();
+    expect(activationProblems(definition)).toEqual([]);
+    expect(referencedUserIds(definition.actions).map((r) => r.path)).toEqual(['actions[0].steps[0].approverIds[0]', 'actions[1].to.userIds[0]', 'actions[2].userIds[0]']);
+  });
+
+  it.each([
+    [dueReminder, { name: '  ' }, 'name must not be empty'],
+    [dueReminder, { conditions: [{ field: 'colour', op: 'eq', value: 'red' }] }, 'conditions[0]: unknown field "colour"'],
+    [dueReminder, { conditions: [{ field: 'amount', op: 'gt', value: 12 }] }, 'conditions[0]: value 12 for "amount" gt must be a decimal string'],
+    [dueReminder, { actions: [{ type: 'approval' }] }, 'actions[0]: action type "approval" is not available for template "payment-due-reminder"'],
+    [dueReminder, { actions: [{ type: 'email', body: 'Hi {{customer}}' }] }, 'actions[0].body uses unknown variable "customer"'],
+    [dueReminder, { actions: [{ type: 'email', subject: 'Hi {{customerName}' }] }, 'actions[0].subject does not compile'],
+    [dueReminder, { actions: [{ type: 'email', to: 'everyone' }] }, 'actions[0].to must be "customer"'],
+    [dueReminder, { actions: [{ type: 'email', to: { emails: ['nope'] } }] }, 'actions[0].to.emails[0]: "nope" is not an email address'],
+    [dueReminder, { actions: [{ type: 'task', assigneeId: 'bob' }] }, 'actions[0].assigneeId: "bob" is not a user id'],
+    [dueReminder, { actions: [{ type: 'memo' }] }, 'actions[0].text is required'],
+    [dueReminder, { actions: [{ type: 'email', cc: [] }] }, 'actions[0]: unexpected property "cc"'],
+    [dueReminder, { schedule: { time: '9am' } }, 'schedule.time must be HH:MM'],
+    [approval, { schedule: { time: '09:00' } }, 'template "invoice-approval" is not scheduled'],
+    [approval, { actions: [{ type: 'approval', approverIds: [U1], steps: [] }] }, 'either approverIds (one step) or steps'],
+    [approval, { actions: [{ type: 'approval', approverIds: ['x'] }] }, 'actions[0].approverIds[0]: "x" is not a user id'],
+    [approval, { actions: [{ type: 'approval', timeoutDays: 0 }] }, 'actions[0].timeoutDays must be a whole number from 1 to 365'],
+    [approval, { actions: [{ type: 'approval' }, { type: 'approval' }] }, 'at most one approval action'],
+    [billReminder, { actions: [{ type: 'email', to: 'customer' }] }, '"customer" is not available for the team template "bill-payment-reminder"'],
+  ])('refuses bad input %#', (template, input, message) => {
+    expect(() => normalizeDefinition(template, input, en)).toThrow(DefinitionError);
+    expect(() => normalizeDefinition(template, input, en)).toThrow(message);
+  });
+});
+
+describe(activationProblems.name, () => {
+  it('names every missing recipient, assignee and approver', () => {
+    const definition = normalizeDefinition(approval, {
+      actions: [{ type: 'approval', steps: [{ approverIds: [U1] }, { approverIds: [] }] }, { type: 'push' }, { type: 'email', to: { emails: [] } }],
+    }, en);
+    expect(activationProblems(definition)).toEqual([
+      'actions[0] (approval): step 2 has no approver; set steps[1].approverIds',
+      'actions[1] (push): no recipient; set userIds',
+      'actions[2] (email): no recipient; set to.userIds or to.emails',
+    ]);
+    expect(activationProblems({ templateKey: 'invoice-approval', actions: [] })).toEqual([
+      'no actions: add at least one action',
+      'no approval action: an invoice-approval definition needs { "type": "approval", "approverIds": [...] }',
+    ]);
+    expect(activationProblems(normalizeDefinition(dueReminder, { actions: [{ type: 'task' }] }, en))).toEqual(['actions[0] (task): no assignee; set assigneeId']);
+  });
+});

@@ -1,0 +1,357 @@
+import { Condition, ConditionError, validateConditions } from './conditions';
+import { checkMessageTemplate, MessageTemplateError } from './messages';
+import { ActionType, catalogueLocale, TemplateKey, templateVariableNames, WorkflowTemplate } from './templates';
+
+/**
+ * A workflow definition is a template filled in: name, conditions, actions, schedule. Omitted parts take the
+ * template's defaults in the company's locale; everything given is checked, and message texts are compiled
+ * against the template's variables, so a saved definition always renders.
+ */
+
+export class DefinitionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DefinitionError';
+  }
+}
+
+export interface UserRecipients {
+  userIds: string[];
+  emails: string[];
+}
+
+export interface EmailAction {
+  type: 'email';
+  /** `"customer"` (customer templates only) or team members and/or addresses. */
+  to: 'customer' | UserRecipients;
+  subject: string;
+  body: string;
+}
+
+/** An in-app notification to each user (and the company's signed webhook, when it has one). */
+export interface PushAction {
+  type: 'push';
+  userIds: string[];
+  title: string;
+  body: string;
+}
+
+export interface TaskAction {
+  type: 'task';
+  assigneeId: string | null;
+  title: string;
+  description: string;
+}
+
+export interface MemoAction {
+  type: 'memo';
+  text: string;
+}
+
+export interface StampAction {
+  type: 'stamp';
+  text: string;
+}
+
+/** Sends the invoice to its customer (email with `subject`/`body`) and marks it sent. */
+export interface SendAction {
+  type: 'send';
+  subject: string;
+  body: string;
+}
+
+export interface ApprovalStep {
+  approverIds: string[];
+}
+
+export interface ApprovalAction {
+  type: 'approval';
+  /** Sequential steps; any one approver of a step decides it. `approverIds` on input is one step. */
+  steps: ApprovalStep[];
+  /** Told when the invoice is submitted and when it is decided. */
+  notify: { userIds: string[] };
+  timeoutDays: number;
+  /** Days before the deadline the pending approvers are reminded; 0 sends no reminder. */
+  reminderDaysBefore: number;
+  /** Admins may decide in place of the listed approvers. */
+  allowAdmins: boolean;
+  /** The approval request sent to approvers and the people to notify. */
+  subject: string;
+  body: string;
+}
+
+export type Action = EmailAction | PushAction | TaskAction | MemoAction | StampAction | SendAction | ApprovalAction;
+
+/** An action as written by a user or a template default: any part may be omitted. */
+export type ActionInput = { type: ActionType } & Record<string, unknown>;
+
+export interface DefinitionInput {
+  name?: unknown;
+  conditions?: unknown;
+  actions?: unknown;
+  schedule?: unknown;
+}
+
+export interface NormalizedDefinition {
+  templateKey: TemplateKey;
+  name: string;
+  conditions: Condition[];
+  actions: Action[];
+  /** `{ time: "HH:MM" }` in the company's timezone for scheduled templates; null for event and approval ones. */
+  schedule: { time: string } | null;
+}
+
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
+const MAX_NAME = 200;
+const MAX_SUBJECT = 300;
+const MAX_BODY = 20_000;
+const MAX_RECIPIENTS = 100;
+const MAX_ACTIONS = 20;
+const MAX_STEPS = 10;
+
+const show = (value: unknown) => {
+  const json = JSON.stringify(value);
+  return json === undefined ? String(value) : json.length > 60 ? `${json.slice(0, 57)}...` : json;
+};
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function onlyKeys(value: Record<string, unknown>, keys: readonly string[], at: string): void {
+  const extra = Object.keys(value).find((k) => !keys.includes(k));
+  if (extra) throw new DefinitionError(`${at}: unexpected property "${extra}"; expected ${keys.join(', ')}`);
+}
+
+function idList(value: unknown, at: string, what: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new DefinitionError(`${at} must be a list of ${what} ids`);
+  if (value.length > MAX_RECIPIENTS) throw new DefinitionError(`${at} may hold at most ${MAX_RECIPIENTS} ids`);
+  value.forEach((id, i) => {
+    if (typeof id !== 'string' || !UUID_RE.test(id)) throw new DefinitionError(`${at}[${i}]: ${show(id)} is not a ${what} id`);
+  });
+  return [...new Set((value as string[]).map((id) => id.toLowerCase()))];
+}
+
+function integer(value: unknown, at: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new DefinitionError(`${at} must be a whole number from ${min} to ${max}, not ${show(value)}`);
+  }
+  return value;
+}
+
+function bool(value: unknown, at: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new DefinitionError(`${at} must be true or false, not ${show(value)}`);
+  return value;
+}
+
+export interface NormalizeOptions {
+  /** The company's locale: omitted parts take the template's defaults in it. */
+  locale: string;
+}
+
+/** Applies the template's defaults to what the input omits and checks the rest; throws DefinitionError naming the culprit. */
+export function normalizeDefinition(template: WorkflowTemplate, input: DefinitionInput, options: NormalizeOptions): NormalizedDefinition {
+  const defaults = template.defaults[catalogueLocale(options.locale)];
+  const variables = templateVariableNames(template);
+
+  const message = (value: unknown, at: string, fallback: string, max: number, required = true): string => {
+    const text = value === undefined ? fallback : value;
+    if (typeof text !== 'string') throw new DefinitionError(`${at} must be a string, not ${show(text)}`);
+    if (required && text.trim() === '') throw new DefinitionError(`${at} must not be empty`);
+    if (text.length > max) throw new DefinitionError(`${at} is longer than ${max} characters`);
+    try {
+      checkMessageTemplate(text, variables);
+    } catch (err) {
+      if (err instanceof MessageTemplateError) throw new DefinitionError(`${at} ${err.message}`);
+      throw err;
+    }
+    return text;
+  };
+
+  let name = defaults.name;
+  if (input.name !== undefined) {
+    if (typeof input.name !== 'string') throw new DefinitionError(`name must be a string, not ${show(input.name)}`);
+    name = input.name.trim();
+    if (name === '') throw new DefinitionError('name must not be empty');
+    if (name.length > MAX_NAME) throw new DefinitionError(`name is longer than ${MAX_NAME} characters`);
+  }
+
+  let conditions: Condition[];
+  try {
+    conditions = validateConditions(template.recordType, input.conditions === undefined ? defaults.conditions : input.conditions, { fields: template.conditionFields });
+  } catch (err) {
+    if (err instanceof ConditionError) throw new DefinitionError(err.message);
+    throw err;
+  }
+
+  const rawActions = input.actions === undefined ? defaults.actions : input.actions;
+  if (!Array.isArray(rawActions)) throw new DefinitionError('actions must be a list of actions');
+  if (rawActions.length > MAX_ACTIONS) throw new DefinitionError(`at most ${MAX_ACTIONS} actions`);
+  const actions = rawActions.map((raw: unknown, i): Action => {
+    const at = `actions[${i}]`;
+    if (!isObject(raw)) throw new DefinitionError(`${at} must be an object with a "type"`);
+    const type = raw.type;
+    if (typeof type !== 'string' || !(template.actionTypes as readonly string[]).includes(type)) {
+      throw new DefinitionError(`${at}: action type ${show(type)} is not available for template "${template.key}"; expected one of ${template.actionTypes.join(', ')}`);
+    }
+    const defaultAction = defaults.actions.find((a) => a.type === type);
+    const dm = defaults.message;
+    switch (type as ActionType) {
+      case 'email': {
+        onlyKeys(raw, ['type', 'to', 'subject', 'body'], at);
+        let to: EmailAction['to'];
+        const rawTo = raw.to === undefined ? (template.audience === 'customer' ? 'customer' : { userIds: [] }) : raw.to;
+        if (rawTo === 'customer') {
+          if (template.audience !== 'customer') {
+            throw new DefinitionError(`${at}.to: "customer" is not available for the team template "${template.key}"; use { "userIds": [...] } or { "emails": [...] }`);
+          }
+          to = 'customer';
+        } else if (isObject(rawTo)) {
+          onlyKeys(rawTo, ['userIds', 'emails'], `${at}.to`);
+          const emails = rawTo.emails === undefined ? [] : rawTo.emails;
+          if (!Array.isArray(emails) || emails.length > MAX_RECIPIENTS) throw new DefinitionError(`${at}.to.emails must be a list of at most ${MAX_RECIPIENTS} email addresses`);
+          emails.forEach((e, j) => {
+            if (typeof e !== 'string' || !EMAIL_RE.test(e) || e.length > 254) throw new DefinitionError(`${at}.to.emails[${j}]: ${show(e)} is not an email address`);
+          });
+          to = { userIds: idList(rawTo.userIds, `${at}.to.userIds`, 'user'), emails: [...new Set(emails as string[])] };
+        } else {
+          throw new DefinitionError(`${at}.to must be "customer", { "userIds": [...] } or { "emails": [...] }, not ${show(rawTo)}`);
+        }
+        return { type: 'email', to, subject: message(raw.subject, `${at}.subject`, dm.subject, MAX_SUBJECT), body: message(raw.body, `${at}.body`, dm.body, MAX_BODY) };
+      }
+      case 'push':
+        onlyKeys(raw, ['type', 'userIds', 'title', 'body'], at);
+        return {
+          type: 'push', userIds: idList(raw.userIds, `${at}.userIds`, 'user'),
+          title: message(raw.title, `${at}.title`, dm.subject, MAX_SUBJECT), body: message(raw.body, `${at}.body`, dm.body, MAX_BODY, false),
+        };
+      case 'task': {
+        onlyKeys(raw, ['type', 'assigneeId', 'title', 'description'], at);
+        const assigneeId = raw.assigneeId ?? null;
+        if (assigneeId !== null && (typeof assigneeId !== 'string' || !UUID_RE.test(assigneeId))) {
+          throw new DefinitionError(`${at}.assigneeId: ${show(assigneeId)} is not a user id`);
+        }
+        return {
+          type: 'task', assigneeId: assigneeId === null ? null : assigneeId.toLowerCase(),
+          title: message(raw.title, `${at}.title`, dm.subject, MAX_SUBJECT), description: message(raw.description, `${at}.description`, '', MAX_BODY, false),
+        };
+      }
+      case 'memo':
+      case 'stamp': {
+        onlyKeys(raw, ['type', 'text'], at);
+        const fallback = typeof defaultAction?.text === 'string' ? defaultAction.text : undefined;
+        if (raw.text === undefined && fallback === undefined) throw new DefinitionError(`${at}.text is required for a ${type} action`);
+        return { type: type as 'memo' | 'stamp', text: message(raw.text, `${at}.text`, fallback ?? '', type === 'stamp' ? 100 : 2000) };
+      }
+      case 'send':
+        onlyKeys(raw, ['type', 'subject', 'body'], at);
+        return { type: 'send', subject: message(raw.subject, `${at}.subject`, dm.subject, MAX_SUBJECT), body: message(raw.body, `${at}.body`, dm.body, MAX_BODY) };
+      case 'approval': {
+        onlyKeys(raw, ['type', 'approverIds', 'steps', 'notify', 'timeoutDays', 'reminderDaysBefore', 'allowAdmins', 'subject', 'body'], at);
+        if (raw.approverIds !== undefined && raw.steps !== undefined) {
+          throw new DefinitionError(`${at}: give either approverIds (one step) or steps, not both`);
+        }
+        let steps: ApprovalStep[];
+        if (raw.steps !== undefined) {
+          if (!Array.isArray(raw.steps) || raw.steps.length === 0 || raw.steps.length > MAX_STEPS) {
+            throw new DefinitionError(`${at}.steps must be a list of 1 to ${MAX_STEPS} steps like { "approverIds": [...] }`);
+          }
+          steps = raw.steps.map((step: unknown, j: number) => {
+            if (!isObject(step)) throw new DefinitionError(`${at}.steps[${j}] must be { "approverIds": [...] }`);
+            onlyKeys(step, ['approverIds'], `${at}.steps[${j}]`);
+            return { approverIds: idList(step.approverIds, `${at}.steps[${j}].approverIds`, 'user') };
+          });
+        } else {
+          steps = [{ approverIds: idList(raw.approverIds, `${at}.approverIds`, 'user') }];
+        }
+        let notify = { userIds: [] as string[] };
+        if (raw.notify !== undefined) {
+          if (!isObject(raw.notify)) throw new DefinitionError(`${at}.notify must be { "userIds": [...] }`);
+          onlyKeys(raw.notify, ['userIds'], `${at}.notify`);
+          notify = { userIds: idList(raw.notify.userIds, `${at}.notify.userIds`, 'user') };
+        }
+        const timeoutDays = integer(raw.timeoutDays, `${at}.timeoutDays`, 1, 365, 30);
+        return {
+          type: 'approval', steps, notify, timeoutDays,
+          reminderDaysBefore: integer(raw.reminderDaysBefore, `${at}.reminderDaysBefore`, 0, timeoutDays - 1, Math.min(1, timeoutDays - 1)),
+          allowAdmins: bool(raw.allowAdmins, `${at}.allowAdmins`, false),
+          subject: message(raw.subject, `${at}.subject`, dm.subject, MAX_SUBJECT), body: message(raw.body, `${at}.body`, dm.body, MAX_BODY),
+        };
+      }
+    }
+  });
+  if (actions.filter((a) => a.type === 'approval').length > 1) throw new DefinitionError('actions: a definition has at most one approval action; use steps for several');
+
+  let schedule: { time: string } | null = null;
+  if (template.trigger === 'schedule') {
+    const raw = input.schedule === undefined || input.schedule === null ? defaults.schedule : input.schedule;
+    if (!isObject(raw)) throw new DefinitionError(`schedule must be { "time": "HH:MM" }, not ${show(raw)}`);
+    onlyKeys(raw, ['time'], 'schedule');
+    if (typeof raw.time !== 'string' || !TIME_RE.test(raw.time)) throw new DefinitionError(`schedule.time must be HH:MM (24-hour, company timezone), not ${show(raw.time)}`);
+    schedule = { time: raw.time };
+  } else if (input.schedule !== undefined && input.schedule !== null) {
+    throw new DefinitionError(`schedule: template "${template.key}" is not scheduled; it runs on ${template.trigger === 'event' ? 'each recorded event' : 'each invoice saved'}`);
+  }
+
+  return { templateKey: template.key, name, conditions, actions, schedule };
+}
+
+/** What keeps a definition from being activated (no action, no recipient, no approver, ...); empty when it can run. */
+export function activationProblems(definition: Pick<NormalizedDefinition, 'templateKey' | 'actions'>): string[] {
+  const problems: string[] = [];
+  if (definition.actions.length === 0) problems.push('no actions: add at least one action');
+  definition.actions.forEach((action, i) => {
+    const at = `actions[${i}] (${action.type})`;
+    switch (action.type) {
+      case 'email':
+        if (action.to !== 'customer' && action.to.userIds.length === 0 && action.to.emails.length === 0) {
+          problems.push(`${at}: no recipient; set to.userIds or to.emails`);
+        }
+        break;
+      case 'push':
+        if (action.userIds.length === 0) problems.push(`${at}: no recipient; set userIds`);
+        break;
+      case 'task':
+        if (!action.assigneeId) problems.push(`${at}: no assignee; set assigneeId`);
+        break;
+      case 'approval':
+        action.steps.forEach((step, j) => {
+          if (step.approverIds.length === 0) problems.push(`${at}: step ${j + 1} has no approver; set ${action.steps.length > 1 ? `steps[${j}].approverIds` : 'approverIds'}`);
+        });
+        break;
+    }
+  });
+  if (definition.templateKey === 'invoice-approval' && !definition.actions.some((a) => a.type === 'approval')) {
+    problems.push('no approval action: an invoice-approval definition needs { "type": "approval", "approverIds": [...] }');
+  }
+  return problems;
+}
+
+/** Every user id the actions reference (recipients, assignees, approvers), to check they belong to the company. */
+export function referencedUserIds(actions: readonly Action[]): Array<{ userId: string; path: string }> {
+  const refs: Array<{ userId: string; path: string }> = [];
+  actions.forEach((action, i) => {
+    const at = `actions[${i}]`;
+    switch (action.type) {
+      case 'email':
+        if (action.to !== 'customer') action.to.userIds.forEach((userId, j) => refs.push({ userId, path: `${at}.to.userIds[${j}]` }));
+        break;
+      case 'push':
+        action.userIds.forEach((userId, j) => refs.push({ userId, path: `${at}.userIds[${j}]` }));
+        break;
+      case 'task':
+        if (action.assigneeId) refs.push({ userId: action.assigneeId, path: `${at}.assigneeId` });
+        break;
+      case 'approval':
+        action.steps.forEach((step, s) => step.approverIds.forEach((userId, j) => refs.push({ userId, path: `${at}.steps[${s}].approverIds[${j}]` })));
+        action.notify.userIds.forEach((userId, j) => refs.push({ userId, path: `${at}.notify.userIds[${j}]` }));
+        break;
+    }
+  });
+  return refs;
+}
