@@ -11,6 +11,16 @@ import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UsersModule } from './users/users.module';
+import { BillsModule } from './bills/bills.module';
+import { CustomersModule } from './customers/customers.module';
+import { DepositsModule } from './deposits/deposits.module';
+import { InvoicesModule } from './invoices/invoices.module';
+import { LocationsModule } from './locations/locations.module';
+import { MailModule } from './mail/mail.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { PaymentsModule } from './payments/payments.module';
+import { TasksModule } from './tasks/tasks.module';
+import { VendorsModule } from './vendors/vendors.module';
 
 @Module({})
 export class AppModule {
@@ -21,11 +31,21 @@ export class AppModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 0 }),
         TemporalModule,
+        MailModule,
         AuthModule,
         HealthModule,
         DiagnosticsModule,
         CompaniesModule,
         UsersModule,
+        CustomersModule,
+        VendorsModule,
+        LocationsModule,
+        InvoicesModule,
+        BillsModule,
+        PaymentsModule,
+        DepositsModule,
+        TasksModule,
+        NotificationsModule,
       ],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };

@@ -50,19 +50,23 @@ export function decodeCursor(cursor: string): Cursor {
 /**
  * Keyset pagination in creation order on (created_at, id): one indexed range scan per page, whatever the depth.
  * Maps rows with `toView` after fetching one extra row to know whether there is a next page.
+ * `newestFirst` walks the same index backwards (inboxes).
  */
 export async function paginate<E extends ObjectLiteral & { createdAt: Date; id: string }, V>(
   qb: SelectQueryBuilder<E>,
   query: ListQueryDto,
   toView: (row: E) => V,
+  options: { newestFirst?: boolean } = {},
 ): Promise<Page<V>> {
   const alias = qb.alias;
   const limit = query.limit ?? 50;
+  const direction = options.newestFirst ? 'DESC' : 'ASC';
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
-    qb.andWhere(`(${alias}.created_at, ${alias}.id) > (:cursorAt, :cursorId)`, { cursorAt: c.createdAt, cursorId: c.id });
+    qb.andWhere(`(${alias}.created_at, ${alias}.id) ${options.newestFirst ? '<' : '>'} (:cursorAt, :cursorId)`,
+      { cursorAt: c.createdAt, cursorId: c.id });
   }
-  const rows = await qb.orderBy(`${alias}.created_at`, 'ASC').addOrderBy(`${alias}.id`, 'ASC').take(limit + 1).getMany();
+  const rows = await qb.orderBy(`${alias}.created_at`, direction).addOrderBy(`${alias}.id`, direction).limit(limit + 1).getMany();
   const more = rows.length > limit;
   const page = more ? rows.slice(0, limit) : rows;
   const last = page[page.length - 1];
