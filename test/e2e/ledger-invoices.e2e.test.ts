@@ -136,6 +136,13 @@ describe('invoices', () => {
     expect(await ids('paid=true')).toEqual([i4.id]);
     expect(await ids(`paid=false&customerId=${a.id}&approvalStatus=approved`)).toEqual([i2.id]);
 
+    const location = (await t.admin.post('/v1/locations', { name: 'Laval' })).body;
+    await t.admin.patch(`/v1/invoices/${i2.id}`, { locationId: location.id, memo: 'l\'été "quoted"' });
+    await sql(`UPDATE invoices SET stamp = 'OVERDUE', updated_at = now() + interval '123456 microseconds' WHERE id = $1`, [i3.id]);
+    const listed = (await t.admin.get('/v1/invoices')).body.data;
+    const single = await Promise.all([i1, i2, i3, i4].map(async (i) => (await t.admin.get(`/v1/invoices/${i.id}`)).body));
+    expect(listed).toEqual(single);
+
     const first = await t.admin.get('/v1/invoices?limit=3');
     expect(first.body.data).toHaveLength(3);
     const second = await t.admin.get(`/v1/invoices?limit=3&cursor=${first.body.nextCursor}`);
@@ -232,6 +239,17 @@ describe('invoices', () => {
     expect(mails[0].text).toContain('January 15, 2027');
     expect(mails[0].html).toContain('Thanks &amp; regards');
     expect((await tenant.admin.get(`/v1/invoices?sent=true&customerId=${customer.id}`)).body.data.map((i: { id: string }) => i.id)).toContain(invoice.id);
+  });
+
+  it('writes the email in the company\'s locale, as soon as the company changes it', async () => {
+    const t = await createTenant(http);
+    const c = await createCustomer(t.admin);
+    const invoice = await createInvoice(t.admin, c.id, { amount: '1234.50', dueDate: '2027-01-15' });
+    expect((await t.admin.patch('/v1/companies/me', { locale: 'fr-CA' })).status).toBe(200);
+    expect((await t.admin.post(`/v1/invoices/${invoice.id}/send`)).status).toBe(200);
+    const [mail] = await waitForMails(c.email, 1);
+    expect(mail.subject).toBe(`Facture ${invoice.number} de ${t.company.name}`);
+    expect(mail.text).toContain('15 janvier 2027');
   });
 
   it('refuses to send to a customer without email (422) and an invoice awaiting approval (409), changing nothing', async () => {

@@ -10,12 +10,12 @@ import { AuthUser } from '../auth/current-user.decorator';
 import { DomainError } from '../common/api-exception.filter';
 import { isDbError } from '../common/db-errors';
 import { findOwned, todayIn } from '../common/owned';
-import { paginate, splitList } from '../common/pagination';
+import { paginateRaw, splitList } from '../common/pagination';
 import { assertRange, flag } from '../common/query-filters';
 import { MAILER } from '../mail/mail.module';
 import { CreateInvoiceDto, ListInvoicesQueryDto, UpdateInvoiceDto } from './dto/invoice.dto';
 import { renderInvoiceEmail } from './invoice-email';
-import { InvoiceView, toInvoiceView } from './invoice.mapper';
+import { INVOICE_VIEW_COLUMNS, InvoiceView, toInvoiceView } from './invoice.mapper';
 
 /** Statuses in which an invoice may not be sent to its customer. */
 const UNSENDABLE: ApprovalStatus[] = ['approval_required', 'pending_approval', 'rejected'];
@@ -55,11 +55,13 @@ export class InvoicesService {
     });
   }
 
+  /** The hottest read of the API: rows come out of Postgres already shaped as views (see INVOICE_VIEW_COLUMNS). */
   list(user: AuthUser, query: ListInvoicesQueryDto) {
     assertRange(query.dueFrom, query.dueTo, ['dueFrom', 'dueTo']);
-    const qb = this.dataSource.getRepository(Invoice).createQueryBuilder('i').where('i.company_id = :companyId', { companyId: user.companyId });
+    const qb = this.dataSource.createQueryBuilder().from(Invoice, 'i').where('i.company_id = :companyId', { companyId: user.companyId });
+    for (const [expression, field] of INVOICE_VIEW_COLUMNS) qb.addSelect(expression, field);
     const statuses = splitList(query.approvalStatus);
-    if (statuses) qb.andWhere('i.approval_status IN (:...statuses)', { statuses });
+    if (statuses) qb.andWhere('i.approval_status = ANY(:statuses)', { statuses: [...new Set(statuses)] });
     if (query.customerId) qb.andWhere('i.customer_id = :customerId', { customerId: query.customerId });
     if (query.locationId) qb.andWhere('i.location_id = :locationId', { locationId: query.locationId });
     if (query.dueFrom) qb.andWhere('i.due_date >= :dueFrom', { dueFrom: query.dueFrom });
@@ -68,7 +70,7 @@ export class InvoicesService {
     if (sent !== undefined) qb.andWhere(sent ? 'i.sent_at IS NOT NULL' : 'i.sent_at IS NULL');
     const paid = flag(query.paid);
     if (paid !== undefined) qb.andWhere(paid ? 'i.balance = 0' : 'i.balance > 0');
-    return paginate(qb, query, toInvoiceView);
+    return paginateRaw<InvoiceView>(qb, query);
   }
 
   async get(user: AuthUser, id: string): Promise<InvoiceView> {
