@@ -3,6 +3,7 @@
  * then runs this file). It starts the real API process from dist/, seeds one company with 10,000 invoices, and
  * measures at 32 connections, side by side in the same run:
  *   bare    GET /v1/diagnostics/ping     (no auth, no database: the cost of Nest + Express + HTTP here)
+ *   me      GET /v1/users/me             (reference: auth + one single-row query, to price a database round trip)
  *   list    GET /v1/invoices?limit=50    (auth query + one keyset page of 50 from 10,000)
  *   deep    GET /v1/invoices?limit=50&cursor=<after 9,900 invoices>
  *   create  POST /v1/invoices            (auth + customer check + number check + insert, one transaction)
@@ -122,6 +123,7 @@ async function main(): Promise<void> {
     console.log(`seeded ${INVOICES} invoices; ${CONNECTIONS} connections, ${DURATION_S} s per endpoint (after a 2 s warm-up)\n`);
     const rows = [
       await measure('bare    GET /v1/diagnostics/ping', { url: `${base}/v1/diagnostics/ping` }),
+      await measure('me      GET /v1/users/me', { url: `${base}/v1/users/me`, headers: auth }),
       await measure('list    GET /v1/invoices?limit=50', { url: `${base}/v1/invoices?limit=50`, headers: auth }),
       await measure('deep    GET /v1/invoices?limit=50&cursor=…', { url: `${base}/v1/invoices?limit=50&cursor=${deepCursor}`, headers: auth }),
       await measure('create  POST /v1/invoices', {
@@ -135,14 +137,14 @@ async function main(): Promise<void> {
         }],
       }),
     ];
-    const [bare, list, deep, create] = rows;
+    const [bare, me, list, deep, create] = rows;
     console.log('endpoint                                      req/s     p50 ms   p99 ms   2xx       failed');
     for (const r of rows) {
       console.log(`${r.name.padEnd(44)}${r.rps.toFixed(0).padStart(7)}${r.p50.toFixed(1).padStart(10)}${r.p99.toFixed(1).padStart(9)}` +
         `${String(r.ok).padStart(9)}${String(r.failed).padStart(9)}`);
     }
     const ratio = (a: Row) => (a.rps / bare.rps).toFixed(2);
-    console.log(`\nratios to bare: list ${ratio(list)}x, deep ${ratio(deep)}x, create ${ratio(create)}x`);
+    console.log(`\nratios to bare: me ${ratio(me)}x, list ${ratio(list)}x, deep ${ratio(deep)}x, create ${ratio(create)}x`);
     const met = list.rps >= 0.5 * bare.rps && list.p99 < 50 && list.failed === 0;
     console.log(`target (list >= 0.5x bare, list p99 < 50 ms): ${met ? 'met' : 'MISSED'}`);
   } finally {

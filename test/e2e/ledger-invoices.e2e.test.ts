@@ -91,6 +91,11 @@ describe('invoices', () => {
     const other = await createTenant(http);
     const theirs = await createCustomer(other.admin);
     expect((await other.admin.post('/v1/invoices', { number: first.number, customerId: theirs.id, amount: '1.00', dueDate: '2099-01-01' })).status).toBe(201);
+    const racing = `INV-${tag()}`;
+    const raced = await Promise.all([0, 1, 2].map(() =>
+      tenant.admin.post('/v1/invoices', { number: racing, customerId: customer.id, amount: '1.00', dueDate: '2099-01-01' })));
+    expect(raced.map((r) => r.status).sort()).toEqual([201, 409, 409]);
+    expect(raced.find((r) => r.status === 409)!.body.message).toBe(`an invoice numbered "${racing}" already exists in this company`);
   });
 
   it('answers 404 naming the id for another company\'s customer or location, and creates nothing', async () => {

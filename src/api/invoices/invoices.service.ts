@@ -36,23 +36,24 @@ export class InvoicesService {
     return before?.approvalStatus ?? 'not_required';
   }
 
+  /**
+   * Two round trips: the customer (and location) check, then the insert. The unique (company_id, number)
+   * constraint answers duplicates, and the foreign keys keep the checked parties from vanishing meanwhile.
+   */
   async create(user: AuthUser, dto: CreateInvoiceDto): Promise<InvoiceView> {
     const issueDate = dto.issueDate ?? todayIn(user.company.timezone);
     assertDueAfterIssue(issueDate, dto.dueDate);
-    const number = dto.number.trim();
     const amount = parseMoney(dto.amount);
-    return this.dataSource.transaction(async (manager) => {
-      await this.assertParties(manager, user, dto.customerId, dto.locationId ?? null);
-      await this.assertNumberFree(manager, user, number);
-      const repo = manager.getRepository(Invoice);
-      const invoice = repo.create({
-        companyId: user.companyId, number, customerId: dto.customerId, locationId: dto.locationId ?? null,
-        amount, balance: amount, issueDate, dueDate: dto.dueDate, memo: dto.memo ?? '', stamp: null,
-        sentAt: null, createdBy: user.id, approvalDefinitionId: null, approvalSubmissions: 0,
-      });
-      invoice.approvalStatus = await this.evaluateApproval(invoice, user);
-      return toInvoiceView(await this.saveNumbered(repo, invoice));
+    const manager = this.dataSource.manager;
+    await this.assertParties(manager, user, dto.customerId, dto.locationId ?? null);
+    const repo = manager.getRepository(Invoice);
+    const invoice = repo.create({
+      companyId: user.companyId, number: dto.number.trim(), customerId: dto.customerId, locationId: dto.locationId ?? null,
+      amount, balance: amount, issueDate, dueDate: dto.dueDate, memo: dto.memo ?? '', stamp: null,
+      sentAt: null, createdBy: user.id, approvalDefinitionId: null, approvalSubmissions: 0,
     });
+    invoice.approvalStatus = await this.evaluateApproval(invoice, user);
+    return toInvoiceView(await this.saveNumbered(repo, invoice));
   }
 
   /** The hottest read of the API: rows come out of Postgres already shaped as views (see INVOICE_VIEW_COLUMNS). */
@@ -83,10 +84,7 @@ export class InvoicesService {
       const repo = manager.getRepository(Invoice);
       const invoice = await findOwned(manager, Invoice, user.companyId, id, 'invoice', { lock: true });
       const before = repo.create({ ...invoice });
-      if (dto.number !== undefined && dto.number.trim() !== invoice.number) {
-        await this.assertNumberFree(manager, user, dto.number.trim());
-        invoice.number = dto.number.trim();
-      }
+      if (dto.number !== undefined) invoice.number = dto.number.trim();
       if (dto.customerId !== undefined || dto.locationId !== undefined) {
         await this.assertParties(manager, user, dto.customerId ?? null, dto.locationId ?? null);
       }
@@ -165,16 +163,10 @@ export class InvoicesService {
     if (locationId) await findOwned(manager, Location, user.companyId, locationId, 'location');
   }
 
-  private async assertNumberFree(manager: EntityManager, user: AuthUser, number: string) {
-    if (await manager.getRepository(Invoice).existsBy({ companyId: user.companyId, number })) {
-      throw new ConflictException(`an invoice numbered "${number}" already exists in this company`);
-    }
-  }
-
   /** The unique (company_id, number) constraint is the last word when two requests race for the same number. */
   private async saveNumbered(repo: Repository<Invoice>, invoice: Invoice): Promise<Invoice> {
     try {
-      return await repo.save(invoice);
+      return await repo.save(invoice, { transaction: false });
     } catch (err) {
       if (isDbError(err, '23505')) throw new ConflictException(`an invoice numbered "${invoice.number}" already exists in this company`);
       throw err;
