@@ -13,6 +13,16 @@ import { TemporalModule } from './temporal/temporal.module';
 import { UsersModule } from './users/users.module';
 import { WorkflowTemplatesModule } from './workflow-templates/workflow-templates.module';
 import { WorkflowsModule } from './workflows/workflows.module';
+import { BillsModule } from './bills/bills.module';
+import { CustomersModule } from './customers/customers.module';
+import { DepositsModule } from './deposits/deposits.module';
+import { InvoicesModule } from './invoices/invoices.module';
+import { LocationsModule } from './locations/locations.module';
+import { MailModule } from './mail/mail.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { PaymentsModule } from './payments/payments.module';
+import { TasksModule } from './tasks/tasks.module';
+import { VendorsModule } from './vendors/vendors.module';
 
 @Module({})
 export class AppModule {
@@ -23,6 +33,7 @@ export class AppModule {
         ConfigModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 0 }),
         TemporalModule,
+        MailModule,
         AuthModule,
         HealthModule,
         DiagnosticsModule,
@@ -30,6 +41,15 @@ export class AppModule {
         UsersModule,
         WorkflowTemplatesModule,
         WorkflowsModule,
+        CustomersModule,
+        VendorsModule,
+        LocationsModule,
+        InvoicesModule,
+        BillsModule,
+        PaymentsModule,
+        DepositsModule,
+        TasksModule,
+        NotificationsModule,
       ],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };

@@ -4,6 +4,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { ADMIN_ONLY } from './admin-only.decorator';
+import { AuthCache } from './auth-cache';
 import { hashApiKey } from './api-key';
 import { AuthUser } from './current-user.decorator';
 import { IS_PUBLIC } from './public.decorator';
@@ -22,10 +23,14 @@ interface AuthRow {
   plan: 'advanced' | 'essentials';
 }
 
-/** Every route needs `Authorization: Bearer <apiKey>` unless marked @Public(); one indexed query per request. */
+/** Every route needs `Authorization: Bearer <apiKey>` unless marked @Public(); one indexed query per key and AuthCache.TTL_MS. */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector, @InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly reflector: Reflector,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly cache: AuthCache,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -35,21 +40,28 @@ export class AuthGuard implements CanActivate {
     if (!header) throw new UnauthorizedException('missing Authorization header: send "Authorization: Bearer <apiKey>"');
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new UnauthorizedException('the Authorization header must be "Bearer <apiKey>"');
+    const keyHash = hashApiKey(match[1]);
+    req.user = this.cache.get(keyHash) ?? (await this.lookup(keyHash));
+    if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && req.user.role !== 'admin') {
+      throw new ForbiddenException('only an admin of the company may do this');
+    }
+    return true;
+  }
+
+  private async lookup(keyHash: string): Promise<AuthUser> {
     const [row] = (await this.dataSource.query(
       `SELECT k.id AS key_id, u.id AS user_id, u.name AS user_name, u.email, u.role,
               c.id AS company_id, c.name AS company_name, c.locale, c.timezone, c.currency, c.plan
          FROM api_keys k JOIN users u ON u.id = k.user_id JOIN companies c ON c.id = k.company_id
         WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
-      [hashApiKey(match[1])],
+      [keyHash],
     )) as AuthRow[];
     if (!row) throw new UnauthorizedException('the API key is unknown or has been revoked');
-    req.user = {
+    const user: AuthUser = {
       id: row.user_id, companyId: row.company_id, role: row.role, name: row.user_name, email: row.email, apiKeyId: row.key_id,
       company: { id: row.company_id, name: row.company_name, locale: row.locale, timezone: row.timezone, currency: row.currency, plan: row.plan },
     };
-    if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && row.role !== 'admin') {
-      throw new ForbiddenException('only an admin of the company may do this');
-    }
-    return true;
+    this.cache.set(keyHash, user);
+    return user;
   }
 }

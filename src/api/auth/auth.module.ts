@@ -1,6 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AuthCache } from './auth-cache';
 import { AuthGuard } from './auth.guard';
 
-@Module({ providers: [{ provide: APP_GUARD, useClass: AuthGuard }] })
+@Global()
+@Module({ providers: [AuthCache, { provide: APP_GUARD, useClass: AuthGuard }], exports: [AuthCache] })
 export class AuthModule {}

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { Company, Invoice, User, WorkflowDefinition } from '../../db/entities';
+import { AuthCache } from '../auth/auth-cache';
 import { AuthUser } from '../auth/current-user.decorator';
 import { toUserView } from '../users/user.mapper';
 import { ApiKeysService } from '../users/api-keys.service';
@@ -17,6 +18,7 @@ export class CompaniesService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly apiKeys: ApiKeysService,
     @Inject(DEFINITION_LIFECYCLE) private readonly lifecycle: DefinitionLifecycle,
+    private readonly authCache: AuthCache,
   ) {}
 
   async create(dto: CreateCompanyDto) {
@@ -44,7 +46,7 @@ export class CompaniesService {
   }
 
   async update(user: AuthUser, dto: UpdateCompanyDto) {
-    return this.dataSource.transaction(async (manager) => {
+    const view = await this.dataSource.transaction(async (manager) => {
       const company = await manager.getRepository(Company).findOne({ where: { id: user.companyId }, lock: { mode: 'pessimistic_write' } });
       if (!company) throw new NotFoundException('company not found');
       if (dto.plan === 'essentials' && company.plan !== 'essentials') {
@@ -63,5 +65,7 @@ export class CompaniesService {
       const saved = await manager.save(company);
       return toCompanyView(saved, { withSecrets: true });
     });
+    this.authCache.forgetCompany(user.companyId);
+    return view;
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/public.decorator';
 import { DiagnosticsService } from './diagnostics.service';
@@ -8,6 +8,13 @@ import { DiagnosticsService } from './diagnostics.service';
 @Controller('v1/diagnostics')
 export class DiagnosticsController {
   constructor(private readonly diagnostics: DiagnosticsService) {}
+
+  @Get('ping')
+  @ApiOperation({ summary: 'Answers without touching the database or Temporal: the baseline of the API benchmark' })
+  @ApiOkResponse({ schema: { example: { ok: true } } })
+  ping(): { ok: true } {
+    return { ok: true };
+  }
 
   @Post('roundtrip')
   @HttpCode(200)

@@ -2,6 +2,7 @@ import { ConflictException, ForbiddenException, Injectable, NotFoundException } 
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, IsNull } from 'typeorm';
 import { ApiKey, User } from '../../db/entities';
+import { AuthCache } from '../auth/auth-cache';
 import { AuthUser } from '../auth/current-user.decorator';
 import { ListQueryDto, paginate } from '../common/pagination';
 import { ApiKeysService } from './api-keys.service';
@@ -10,7 +11,11 @@ import { toApiKeyView, toUserView } from './user.mapper';
 
 @Injectable()
 export class UsersService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly apiKeys: ApiKeysService) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly apiKeys: ApiKeysService,
+    private readonly authCache: AuthCache,
+  ) {}
 
   async create(caller: AuthUser, dto: CreateUserDto) {
     const email = dto.email.toLowerCase();
@@ -53,6 +58,7 @@ export class UsersService {
     if (!key) throw new NotFoundException(`API key ${keyId} not found`);
     this.assertSelfOrAdmin(caller, key.userId);
     await repo.update({ id: key.id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    this.authCache.forgetKey(key.id);
   }
 
   private async find(caller: AuthUser, id: string): Promise<User> {

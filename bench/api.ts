@@ -1,0 +1,159 @@
+/**
+ * API benchmark: `npm run bench:api` (scripts/bench.js provisions Postgres, Temporal and SMTP, builds, migrates,
+ * then runs this file). It starts the real API process from dist/, seeds one company with 10,000 invoices, and
+ * measures at 32 connections, side by side in the same run:
+ *   bare    GET /v1/diagnostics/ping     (no auth, no database: the cost of Nest + Express + HTTP here)
+ *   me      GET /v1/users/me             (reference: auth + one single-row query, to price a database round trip)
+ *   list    GET /v1/invoices?limit=50    (auth query + one keyset page of 50 from 10,000)
+ *   deep    GET /v1/invoices?limit=50&cursor=<after 9,900 invoices>
+ *   create  POST /v1/invoices            (auth + customer check + number check + insert, one transaction)
+ * Target: list at least 0.5x the bare endpoint's throughput, list p99 under 50 ms.
+ */
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { AddressInfo, createServer } from 'node:net';
+import path from 'node:path';
+import { Client } from 'pg';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const CONNECTIONS = 32;
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
+const INVOICES = 10_000;
+
+function need(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run this through \`npm run bench:api\``);
+  return value;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function startApi(port: number): Promise<ChildProcess> {
+  const api = spawn(process.execPath, ['dist/api/main.js'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (api.exitCode !== null) throw new Error(`the API exited with code ${api.exitCode}`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/v1/diagnostics/ping`)).ok) return api;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the API did not answer within 30 s');
+}
+
+async function post(base: string, route: string, body: unknown, apiKey?: string) {
+  const res = await fetch(`${base}${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  if (!res.ok) throw new Error(`${route} answered ${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function seed(base: string) {
+  const created = await post(base, '/v1/companies', {
+    company: { name: 'Bench Inc.', locale: 'en-US', timezone: 'America/Toronto', currency: 'USD' },
+    admin: { name: 'Bench Admin', email: `bench-${Date.now()}@bench.test` },
+  });
+  const apiKey = created.apiKey as string;
+  const customer = await post(base, '/v1/customers', { name: 'Bench Customer', email: 'customer@bench.test' }, apiKey);
+  const db = new Client({ connectionString: need('DATABASE_URL') });
+  await db.connect();
+  try {
+    // Distinct, increasing creation times, as real traffic would produce; one statement for all 10,000 rows.
+    await db.query(
+      `INSERT INTO invoices (company_id, number, customer_id, amount, balance, issue_date, due_date, created_by, created_at)
+       SELECT $1, 'SEED-' || lpad(g::text, 5, '0'), $2, 100.00 + g, 100.00 + g, DATE '2026-12-01',
+              DATE '2026-12-01' + (g % 60), $3, date_trunc('milliseconds', now()) - (($4 - g) * interval '1 millisecond')
+         FROM generate_series(1, $4::int) AS g`,
+      [created.company.id, customer.id, created.user.id, INVOICES],
+    );
+    await db.query('ANALYZE invoices');
+    const [cursorRow] = (await db.query(
+      `SELECT created_at, id FROM invoices WHERE company_id = $1 ORDER BY created_at, id OFFSET $2 LIMIT 1`,
+      [created.company.id, INVOICES - 100],
+    )).rows as { created_at: Date; id: string }[];
+    const deepCursor = Buffer.from(JSON.stringify([cursorRow.created_at.toISOString(), cursorRow.id])).toString('base64url');
+    return { apiKey, customerId: customer.id as string, deepCursor };
+  } finally {
+    await db.end();
+  }
+}
+
+interface Row {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  failed: number;
+}
+
+async function measure(name: string, options: autocannon.Options): Promise<Row> {
+  await autocannon({ ...options, connections: CONNECTIONS, duration: 2 }); // warm-up: JIT, pool, plan cache
+  const r = await autocannon({ ...options, connections: CONNECTIONS, duration: DURATION_S });
+  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], failed: r.non2xx + r.errors + r.timeouts };
+}
+
+async function main(): Promise<void> {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const api = await startApi(port);
+  try {
+    const { apiKey, customerId, deepCursor } = await seed(base);
+    const auth = { authorization: `Bearer ${apiKey}` };
+    let created = 0;
+    console.log(`seeded ${INVOICES} invoices; ${CONNECTIONS} connections, ${DURATION_S} s per endpoint (after a 2 s warm-up)\n`);
+    const rows = [
+      await measure('bare    GET /v1/diagnostics/ping', { url: `${base}/v1/diagnostics/ping` }),
+      await measure('me      GET /v1/users/me', { url: `${base}/v1/users/me`, headers: auth }),
+      await measure('list    GET /v1/invoices?limit=50', { url: `${base}/v1/invoices?limit=50`, headers: auth }),
+      await measure('deep    GET /v1/invoices?limit=50&cursor=…', { url: `${base}/v1/invoices?limit=50&cursor=${deepCursor}`, headers: auth }),
+      await measure('create  POST /v1/invoices', {
+        url: `${base}/v1/invoices`, method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
+        // A fresh number per request (autocannon's idReplacement miscounts Content-Length for its own ids).
+        requests: [{
+          setupRequest: (req) => ({
+            ...req,
+            body: JSON.stringify({ number: `B-${++created}`, customerId, amount: '1250.00', issueDate: '2026-12-01', dueDate: '2026-12-31' }),
+          }),
+        }],
+      }),
+    ];
+    const [bare, me, list, deep, create] = rows;
+    console.log('endpoint                                      req/s     p50 ms   p99 ms   2xx       failed');
+    for (const r of rows) {
+      console.log(`${r.name.padEnd(44)}${r.rps.toFixed(0).padStart(7)}${r.p50.toFixed(1).padStart(10)}${r.p99.toFixed(1).padStart(9)}` +
+        `${String(r.ok).padStart(9)}${String(r.failed).padStart(9)}`);
+    }
+    const ratio = (a: Row) => (a.rps / bare.rps).toFixed(2);
+    console.log(`\nratios to bare: me ${ratio(me)}x, list ${ratio(list)}x, deep ${ratio(deep)}x, create ${ratio(create)}x`);
+    const met = list.rps >= 0.5 * bare.rps && list.p99 < 50 && list.failed === 0;
+    console.log(`target (list >= 0.5x bare, list p99 < 50 ms): ${met ? 'met' : 'MISSED'}`);
+  } finally {
+    api.kill('SIGTERM');
+    await new Promise((r) => api.once('exit', r));
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

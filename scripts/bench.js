@@ -1,0 +1,86 @@
+'use strict';
+// `npm run bench:api` (or `node scripts/bench.js bench/<name>.ts`): provisions what `npm test` provisions
+// (PostgreSQL in a fresh database, the Temporal dev server, an SMTP listener), builds the app into dist/, compiles
+// bench/ into dist-bench/, migrates, runs the benchmark with that environment, then stops everything it started.
+const fs = require('node:fs');
+const path = require('node:path');
+const { spawn } = require('node:child_process');
+const { step, fail, ProvisionError } = require('./lib/log');
+const procs = require('./lib/procs');
+const provision = require('./lib/provision');
+
+const stops = [];
+let stopping = false;
+
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  await procs.stopAll();
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+}
+
+function runNode(script, env) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script], { cwd: provision.ROOT, env: { ...process.env, ...env }, stdio: 'inherit' });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function main() {
+  const file = process.argv[2];
+  if (!file || !/^bench\/[\w-]+\.ts$/.test(file) || !fs.existsSync(path.join(provision.ROOT, file))) {
+    fail(`give the benchmark to run, e.g. \`node scripts/bench.js bench/api.ts\` (got ${JSON.stringify(file ?? '')})`);
+  }
+  const { cli } = provision.ensureTemporalBinaries();
+  provision.build();
+  step('compiling bench/ into dist-bench/');
+  fs.rmSync(path.join(provision.ROOT, 'dist-bench'), { recursive: true, force: true });
+  if (procs.run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [provision.ROOT] }), '-p', 'tsconfig.bench.json'],
+    { cwd: provision.ROOT }) !== 0) fail('compiling the benchmarks failed (see the errors above)');
+
+  const logDir = path.join(provision.DATA, 'bench-logs');
+  fs.mkdirSync(logDir, { recursive: true });
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    step('starting PostgreSQL (embedded)');
+    const pg = await provision.startPostgres({
+      dataDir: path.join(provision.DATA, 'bench-postgres'), port: await procs.freePort(), database: 'relance_bench', fresh: true,
+    });
+    stops.push(pg.stop);
+    databaseUrl = pg.url;
+  }
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    step('starting the Temporal dev server');
+    const temporal = await provision.startTemporal({ cli, port: await procs.freePort(), headless: true, logFile: path.join(logDir, 'temporal.log') });
+    temporalAddress = temporal.address;
+  }
+  step('starting the SMTP listener');
+  const mail = await provision.startMailCatcher({
+    smtpPort: await procs.freePort(), httpPort: await procs.freePort(), logFile: path.join(logDir, 'mail.log'),
+  });
+  const env = {
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    SMTP_URL: mail.smtpUrl,
+  };
+  provision.migrate(env);
+  step(`running ${file}`);
+  return runNode(path.join('dist-bench', file.replace(/\.ts$/, '.js')), env);
+}
+
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.on(signal, () => shutdown().then(() => process.exit(130)));
+}
+
+main()
+  .catch((err) => {
+    if (err instanceof ProvisionError) console.error(`[relance] cannot run the benchmark: ${err.message}`);
+    else console.error(err);
+    return 1;
+  })
+  .then(async (code) => {
+    await shutdown();
+    process.exit(code);
+  });

@@ -1,0 +1,44 @@
+import { Invoice } from '../../db/entities';
+
+export function toInvoiceView(i: Invoice) {
+  return {
+    id: i.id,
+    number: i.number,
+    customerId: i.customerId,
+    locationId: i.locationId,
+    amount: i.amount,
+    balance: i.balance,
+    issueDate: i.issueDate,
+    dueDate: i.dueDate,
+    memo: i.memo,
+    stamp: i.stamp,
+    sentAt: i.sentAt ? i.sentAt.toISOString() : null,
+    createdBy: i.createdBy,
+    approvalStatus: i.approvalStatus,
+    createdAt: i.createdAt.toISOString(),
+    updatedAt: i.updatedAt.toISOString(),
+  };
+}
+
+export type InvoiceView = ReturnType<typeof toInvoiceView>;
+
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * The SELECT list that yields an InvoiceView straight from Postgres (alias `i`), the same values toInvoiceView
+ * gives: money and days as text, instants as ISO 8601 with milliseconds (truncated, as a JavaScript Date is).
+ */
+export const INVOICE_VIEW_COLUMNS: [string, keyof InvoiceView][] = [
+  ['i.id', 'id'], ['i.number', 'number'], ['i.customer_id', 'customerId'], ['i.location_id', 'locationId'],
+  ['i.amount::text', 'amount'], ['i.balance::text', 'balance'], ["to_char(i.issue_date, 'YYYY-MM-DD')", 'issueDate'],
+  ["to_char(i.due_date, 'YYYY-MM-DD')", 'dueDate'], ['i.memo', 'memo'], ['i.stamp', 'stamp'], [iso('i.sent_at'), 'sentAt'],
+  ['i.created_by', 'createdBy'], ['i.approval_status', 'approvalStatus'], [iso('i.created_at'), 'createdAt'],
+  [iso('i.updated_at'), 'updatedAt'],
+];
+
+export const invoiceExample: InvoiceView = {
+  id: '5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12', number: 'INV-1042', customerId: '3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00',
+  locationId: null, amount: '1250.00', balance: '1250.00', issueDate: '2026-12-01', dueDate: '2026-12-31',
+  memo: 'Thank you for your business.', stamp: null, sentAt: null, createdBy: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+  approvalStatus: 'not_required', createdAt: '2026-12-01T14:03:11.123Z', updatedAt: '2026-12-01T14:03:11.123Z',
+};

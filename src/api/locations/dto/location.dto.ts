@@ -1,0 +1,18 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsOmittable } from '../../common/optional';
+import { ListQueryDto } from '../../common/pagination';
+
+export class CreateLocationDto {
+  @ApiProperty({ example: 'Montréal' })
+  @IsString({ message: 'name must be a string' }) @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(200)
+  name!: string;
+}
+
+export class UpdateLocationDto {
+  @ApiPropertyOptional({ example: 'Québec' })
+  @IsOmittable() @IsString({ message: 'name must be a string' }) @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(200)
+  name?: string;
+}
+
+export class ListLocationsQueryDto extends ListQueryDto {}

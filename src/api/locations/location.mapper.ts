@@ -1,0 +1,10 @@
+import { Location } from '../../db/entities';
+
+export function toLocationView(l: Location) {
+  return { id: l.id, name: l.name, createdAt: l.createdAt.toISOString(), updatedAt: l.updatedAt.toISOString() };
+}
+
+export const locationExample: ReturnType<typeof toLocationView> = {
+  id: 'b7e4a1c2-9d3f-4a6b-8c5e-1f2a3b4c5d60', name: 'Montréal',
+  createdAt: '2026-11-28T12:00:00.000Z', updatedAt: '2026-11-28T12:00:00.000Z',
+};
