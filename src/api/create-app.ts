@@ -2,10 +2,26 @@ import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json } from 'express';
+import { json, NextFunction, Request, Response } from 'express';
 import { Config } from '../config';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+
+/**
+ * A body that is not JSON is a 415, and a missing body reads as `{}`, so that validation names the missing
+ * fields instead of a handler meeting `undefined`.
+ */
+function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    res.status(415).json({
+      statusCode: 415, error: 'Unsupported Media Type', message: 'send the request body as JSON with "Content-Type: application/json"',
+    });
+    return;
+  }
+  if (req.body === undefined) req.body = {};
+  next();
+}
 
 export async function createApp(config: Config, options: { logger?: false } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
@@ -13,6 +29,7 @@ export async function createApp(config: Config, options: { logger?: false } = {}
     logger: options.logger ?? ['error', 'warn', 'log'],
   });
   app.use(json({ limit: config.bodyLimit }));
+  app.use(requireJsonBody);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();

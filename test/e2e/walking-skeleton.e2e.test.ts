@@ -63,3 +63,26 @@ describe('walking skeleton: API → Temporal → worker → activity → Postgre
     expect(await stack.stopWorker('SIGTERM')).toBe(0);
   });
 });
+
+describe('request bodies', () => {
+  const stack = new Stack('request-bodies');
+  let http: Http;
+
+  beforeAll(async () => {
+    await stack.start();
+    http = new Http(stack.baseUrl);
+  });
+  afterAll(() => stack.stop());
+
+  it('treats a missing body as empty: validation names the missing fields (400, not 500)', async () => {
+    const res = await http.request('POST', '/v1/companies');
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/company/);
+  });
+
+  it('answers a body that is not JSON with 415', async () => {
+    const res = await http.post('/v1/companies', 'name=acme', { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(res.status).toBe(415);
+    expect(res.body).toMatchObject({ statusCode: 415, message: expect.stringContaining('application/json') });
+  });
+});

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, MaxLength, registerDecorator, ValidateIf, ValidateNested,
+  IsEmail, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, MaxLength, registerDecorator, ValidateIf, ValidateNested,
 } from 'class-validator';
 import { SUPPORTED_LOCALES } from '../../../domain/locales';
 
@@ -71,10 +71,12 @@ export class AdminInputDto {
 
 export class CreateCompanyDto {
   @ApiProperty({ type: CompanyInputDto })
+  @IsObject({ message: 'company must be an object with name, locale, timezone, currency and plan' })
   @ValidateNested() @Type(() => CompanyInputDto)
   company!: CompanyInputDto;
 
   @ApiProperty({ type: AdminInputDto })
+  @IsObject({ message: 'admin must be an object with name and email' })
   @ValidateNested() @Type(() => AdminInputDto)
   admin!: AdminInputDto;
 }
