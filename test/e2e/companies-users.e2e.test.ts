@@ -53,6 +53,13 @@ describe('companies, users and API keys', () => {
     expect((await tenant.admin.get('/v1/companies/me')).body.name).not.toBe('Hijacked');
   });
 
+  it('refuses null for a field that cannot be empty, and changes nothing', async () => {
+    const res = await tenant.admin.patch('/v1/companies/me', { plan: 'essentials', name: null });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/name/);
+    expect((await tenant.admin.get('/v1/companies/me')).body).toMatchObject({ plan: 'advanced', name: expect.any(String) });
+  });
+
   it('refuses a duplicate email with 409', async () => {
     const res = await tenant.admin.post('/v1/users', { name: 'Ada again', email: tenant.adminEmail.toUpperCase(), role: 'standard' });
     expect(res.status).toBe(409);

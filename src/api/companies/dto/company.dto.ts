@@ -4,6 +4,7 @@ import {
   IsEmail, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, MaxLength, registerDecorator, ValidateIf, ValidateNested,
 } from 'class-validator';
 import { SUPPORTED_LOCALES } from '../../../domain/locales';
+import { IsOmittable } from '../../common/optional';
 
 function IsTimezone(): PropertyDecorator {
   return (target, propertyName) => registerDecorator({
@@ -82,20 +83,20 @@ export class CreateCompanyDto {
 }
 
 export class UpdateCompanyDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(200)
+  @ApiPropertyOptional() @IsOmittable() @IsString() @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ enum: SUPPORTED_LOCALES }) @IsOptional() @IsIn(SUPPORTED_LOCALES, localeMessage)
+  @ApiPropertyOptional({ enum: SUPPORTED_LOCALES }) @IsOmittable() @IsIn(SUPPORTED_LOCALES, localeMessage)
   locale?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsTimezone()
+  @ApiPropertyOptional() @IsOmittable() @IsTimezone()
   timezone?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsCurrency()
+  @ApiPropertyOptional() @IsOmittable() @IsCurrency()
   currency?: string;
 
   @ApiPropertyOptional({ enum: ['advanced', 'essentials'] })
-  @IsOptional() @IsIn(['advanced', 'essentials'], { message: 'plan must be "advanced" or "essentials"' })
+  @IsOmittable() @IsIn(['advanced', 'essentials'], { message: 'plan must be "advanced" or "essentials"' })
   plan?: 'advanced' | 'essentials';
 
   @ApiPropertyOptional({ nullable: true, description: 'HTTPS endpoint that receives signed push notifications; null removes it' })
