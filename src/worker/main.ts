@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
+import { createSmtpMailer } from '../activities/mailer';
 import { createWorker } from './create-worker';
 
 /**
@@ -11,7 +12,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const dataSource = createDataSource(config.databaseUrl);
   await dataSource.initialize();
-  const { worker, connection } = await createWorker(config, { dataSource });
+  const { worker, connection } = await createWorker(config, { dataSource, mailer: createSmtpMailer(config.smtpUrl, config.mailFrom) });
   console.log(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
   try {
     await worker.run();
