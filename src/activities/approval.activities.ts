@@ -186,14 +186,16 @@ export function createApprovalActivities({ dataSource, mailer }: ApprovalActivit
 
     /** Emails (and pushes, if on) that the invoice waits for a decision. */
     async notifyApprovalRequested(
-      input: ApprovalNotice & { step: number; stepCount: number; userIds: string[]; push: boolean; deadline: string },
+      input: ApprovalNotice & {
+        step: number; stepCount: number; userIds: string[]; push: boolean; deadline: string; message?: { subject: string; text: string };
+      },
     ): Promise<{ notified: number }> {
       const facts = await invoiceFacts(dataSource, input);
       const people = await recipients(dataSource, input.companyId, input.userIds);
       const occurrence = `approval-${input.approvalId}-requested-${input.step}`;
       const stepText = input.stepCount > 1 ? ` (step ${input.step + 1} of ${input.stepCount})` : '';
-      const subject = `Approval requested: invoice ${facts.number}${stepText}`;
-      const text = [
+      const subject = input.message?.subject ?? `Approval requested: invoice ${facts.number}${stepText}`;
+      const text = input.message?.text ?? [
         `Invoice ${facts.number} for ${facts.customerName}, ${money(facts)}, needs approval${stepText} at ${facts.companyName}.`,
         `Decide before ${input.deadline}: POST /v1/invoices/${input.invoiceId}/approve or /reject.`,
         'Without a decision by then it is rejected automatically.',

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Config } from '../config';
 import { dataSourceOptions } from '../db/data-source';
+import { ApprovalsModule } from './approvals/approvals.module';
 import { ConfigModule } from './config/config.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
@@ -18,6 +19,7 @@ export class AppModule {
         TemporalModule,
         HealthModule,
         DiagnosticsModule,
+        ApprovalsModule,
       ],
     };
   }

@@ -47,6 +47,8 @@ export interface InvoiceApprovalInput {
   notifyUserIds: string[];
   /** Also push an in-app notification, next to the email. */
   push: boolean;
+  /** The definition's approval request, rendered by the API; a plain default when absent. */
+  requestMessage?: { subject: string; text: string };
 }
 
 /** What a caller says when deciding; `isAdmin` is established by the API from the caller's key. */
@@ -234,7 +236,7 @@ export async function invoiceApproval(input: InvoiceApprovalInput): Promise<Invo
     const approverIds = input.steps[step].approverIds;
     await openApprovalTasks({ ...notice, step, approverIds, dueAt: deadline });
     const recipients = step === 0 ? [...new Set([...approverIds, ...input.notifyUserIds])] : approverIds;
-    await notifyApprovalRequested({ ...notice, step, stepCount: input.steps.length, userIds: recipients, push: input.push, deadline });
+    await notifyApprovalRequested({ ...notice, step, stepCount: input.steps.length, userIds: recipients, push: input.push, deadline, message: input.requestMessage });
 
     const decidedOrCancelled = () => accepted !== undefined || cancelRequest !== undefined;
     const reminderAtMs = deadlineMs - reminderLeadMs;

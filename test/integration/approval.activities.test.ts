@@ -1,4 +1,5 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createApprovalActivities } from '../../src/activities/approval.activities';
@@ -26,7 +27,11 @@ describe(createApprovalActivities.name, () => {
     await dataSource.initialize();
     smtp = createSmtpMailer(testEnv().smtpUrl, 'Relance <no-reply@relance.test>');
   });
-  afterAll(() => dataSource?.destroy());
+  afterAll(async () => {
+    await dataSource?.destroy();
+    // No worker or connection here releases the runtime test/support/quiet-temporal.ts installed: without this Jest never exits.
+    await Runtime.instance().shutdown();
+  });
 
   async function seed(): Promise<Seed> {
     const tag = randomUUID().slice(0, 8);
