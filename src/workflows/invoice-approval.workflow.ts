@@ -260,8 +260,10 @@ export async function invoiceApproval(input: InvoiceApprovalInput): Promise<Invo
       break;
     }
 
-    // A decision accepted in the same workflow task as the deadline timer still counts: its Update was already answered as accepted.
-    const entry: ApprovalTrailEntry = accepted ?? { step, decision: 'timeout', userId: null, comment: null, decidedAt: new Date().toISOString() };
+    // A decision accepted in the same workflow task as the deadline timer still counts: its Update was already accepted.
+    // A timeout takes the decision's place, so that a decision arriving while it is recorded is refused, not lost.
+    accepted ??= { step, decision: 'timeout', userId: null, comment: null, decidedAt: new Date().toISOString() };
+    const entry: ApprovalTrailEntry = accepted;
     state.trail = [...state.trail, entry];
     const lastStep = step === input.steps.length - 1;
     await recordDecision({ ...notice, ...entry, nextStep: entry.decision === 'approved' && !lastStep ? step + 1 : null });

@@ -203,6 +203,22 @@ describe(invoiceApproval.name, () => {
     expect(mocks.calls.completeApproval).toEqual([expect.objectContaining({ outcome: 'rejected', decision: 'timeout', decidedBy: null })]);
   });
 
+  it('refuses a decision that arrives while the timeout is being recorded', async () => {
+    const mocks = mockActivities();
+    mocks.holdCompletion();
+    const outcome = await run(mocks, input({ timeout: '2 days', reminderLead: 0 }), async (handle) => {
+      const pending = await pendingOn(handle, 0);
+      await env.sleep(Date.parse(pending.deadline) - (await env.currentTimeMs()) + 1000);
+      await until(() => handle.query(approvalStateQuery), (s) => s.trail.length === 1);
+      const late = await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: ALICE, isAdmin: false }] }).catch(refusalType);
+      mocks.releaseCompletion();
+      return { late, result: await handle.result() };
+    });
+    expect(outcome.late).toBe(DecisionRefusal.notPending);
+    expect(outcome.result.status).toBe('rejected');
+    expect(outcome.result.trail).toEqual([expect.objectContaining({ decision: 'timeout' })]);
+  });
+
   it('computes the default deadline as 30 days from the start', async () => {
     const mocks = mockActivities();
     const result = await run(mocks, input(), async (handle) => {
