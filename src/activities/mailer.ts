@@ -1,6 +1,6 @@
-import { createTransport } from 'nodemailer';
+import { createTransport, Transporter } from 'nodemailer';
 
-export interface MailMessage {
+export interface OutgoingMail {
   to: string;
   subject: string;
   text: string;
@@ -8,18 +8,19 @@ export interface MailMessage {
   headers?: Record<string, string>;
 }
 
-/** Sends one email; activities depend on this interface so that tests can pass their own. */
 export interface Mailer {
-  send(msg: MailMessage): Promise<{ messageId: string }>;
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+  close(): void;
 }
 
-/** The SMTP mailer (nodemailer) of the worker; `from` is the sender of every message. */
-export function createSmtpMailer(smtpUrl: string, from: string): Mailer {
-  const transport = createTransport(smtpUrl, { from });
+/** Sends through the SMTP server of SMTP_URL (the mail catcher in dev and tests). */
+export function createMailer(smtpUrl: string, from: string): Mailer {
+  const transport: Transporter = createTransport(smtpUrl, { from });
   return {
-    async send(msg) {
-      const info = await transport.sendMail(msg);
+    async send(mail) {
+      const info = await transport.sendMail({ from, ...mail });
       return { messageId: info.messageId };
     },
+    close: () => transport.close(),
   };
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
-import { createSmtpMailer } from '../activities/mailer';
+import { createMailer } from '../activities/mailer';
 import { createWorker } from './create-worker';
 
 /**
@@ -12,12 +12,14 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const dataSource = createDataSource(config.databaseUrl);
   await dataSource.initialize();
-  const { worker, connection } = await createWorker(config, { dataSource, mailer: createSmtpMailer(config.smtpUrl, config.mailFrom) });
+  const mailer = createMailer(config.smtpUrl, config.mailFrom);
+  const { worker, connection } = await createWorker(config, { dataSource, mailer });
   console.log(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
   try {
     await worker.run();
   } finally {
     await connection.close();
+    mailer.close();
     await dataSource.destroy();
     console.log('[worker] stopped');
   }

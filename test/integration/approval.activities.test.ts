@@ -3,7 +3,7 @@ import { Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createApprovalActivities } from '../../src/activities/approval.activities';
-import { createSmtpMailer, type Mailer } from '../../src/activities/mailer';
+import { createMailer, type Mailer } from '../../src/activities/mailer';
 import { createDataSource } from '../../src/db/data-source';
 import { testEnv } from '../support/env';
 import { mailsTo, waitForMails } from '../support/mail';
@@ -25,9 +25,10 @@ describe(createApprovalActivities.name, () => {
   beforeAll(async () => {
     dataSource = createDataSource(testEnv().databaseUrl, 2);
     await dataSource.initialize();
-    smtp = createSmtpMailer(testEnv().smtpUrl, 'Relance <no-reply@relance.test>');
+    smtp = createMailer(testEnv().smtpUrl, 'Relance <no-reply@relance.test>');
   });
   afterAll(async () => {
+    smtp?.close();
     await dataSource?.destroy();
     // No worker or connection here releases the runtime test/support/quiet-temporal.ts installed: without this Jest never exits.
     await Runtime.instance().shutdown();
@@ -119,6 +120,7 @@ describe(createApprovalActivities.name, () => {
         if (calls === 1) throw new Error('SMTP connection reset');
         return smtp.send(msg);
       },
+      close: () => undefined,
     };
     const a = createApprovalActivities({ dataSource, mailer: flaky });
     const env = inWorkflow(s);

@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { createSmtpMailer } from '../../src/activities/mailer';
+import { createMailer, type Mailer } from '../../src/activities/mailer';
 import { DomainError } from '../../src/api/common/api-exception.filter';
 import { ApprovalMatcher, type EvaluateConditions } from '../../src/api/approvals/approval-matcher';
 import { ApprovalsService, assertInvoiceSendable } from '../../src/api/approvals/approvals.service';
@@ -58,13 +58,14 @@ describe(ApprovalsService.name, () => {
   let worker: Worker;
   let workerConnection: NativeConnection;
   let running: Promise<void>;
+  let mailer: Mailer;
   let service: ApprovalsService;
   let matches = true;
 
   async function startWorker(): Promise<void> {
     const created = await createWorker(
       { temporalAddress: testEnv().temporalAddress, temporalNamespace: testEnv().temporalNamespace, taskQueue },
-      { dataSource, mailer: createSmtpMailer(testEnv().smtpUrl, 'Relance <no-reply@relance.test>') },
+      { dataSource, mailer },
     );
     worker = created.worker;
     workerConnection = created.connection;
@@ -79,6 +80,7 @@ describe(ApprovalsService.name, () => {
 
   beforeAll(async () => {
     dataSource = createDataSource(testEnv().databaseUrl, 4);
+    mailer = createMailer(testEnv().smtpUrl, 'Relance <no-reply@relance.test>');
     await dataSource.initialize();
     temporal = new TemporalClient({ temporalAddress: testEnv().temporalAddress, temporalNamespace: testEnv().temporalNamespace, taskQueue } as Config);
     // Stands in for src/domain/conditions.ts, which this branch does not have: the matching itself is its own spec.
@@ -90,6 +92,7 @@ describe(ApprovalsService.name, () => {
   afterAll(async () => {
     await stopWorker();
     await temporal?.connection.close();
+    mailer?.close();
     await dataSource?.destroy();
   });
 
@@ -103,7 +106,7 @@ describe(ApprovalsService.name, () => {
       const email = `${name}-${tag}@approvals.test`;
       const [{ id: userId }] = await dataSource.query(
         'INSERT INTO users (company_id, name, email, role) VALUES ($1, $2, $3, $4) RETURNING id', [id, name, email, role]);
-      return { id: userId as string, companyId: id as string, role, company: info, email };
+      return { id: userId as string, companyId: id as string, role, company: info, email, name, apiKeyId: randomUUID() };
     };
     const creator = await user('creator', 'standard');
     const approver = await user('approver', 'standard');
@@ -232,6 +235,25 @@ describe(ApprovalsService.name, () => {
     const approved = await dataSource.getRepository(Invoice).findOneByOrFail({ id: inv.id });
     expect((await service.onInvoiceEdited({ ...approved, memo: 'thanks' } as Invoice, before, c.creator)).approvalStatus).toBe('approved');
     expect((await service.onInvoiceEdited({ ...approved, amount: '9000.00' } as Invoice, before, c.creator)).approvalStatus).toBe('approval_required');
+  });
+
+  it('works inside the invoices service\'s save transaction, the run ended after commit', async () => {
+    const c = await company();
+    const inv = await invoice(c);
+    await service.submit(inv.id, c.creator);
+    const { fields, cancelled } = await dataSource.transaction(async (m) => {
+      const locked = await m.getRepository(Invoice).findOneOrFail({ where: { id: inv.id }, lock: { mode: 'pessimistic_write' } });
+      const before = m.getRepository(Invoice).create({ ...locked });
+      locked.memo = 'edited';
+      const result = await service.approvalOnSave(m, locked, before, c.creator);
+      Object.assign(locked, result.fields);
+      await m.getRepository(Invoice).save(locked);
+      return result;
+    });
+    expect(fields).toEqual({ approvalStatus: 'approval_required', approvalDefinitionId: c.definitionId });
+    expect(cancelled).toEqual([`invoice-approval-${inv.id}-1`]);
+    await service.signalCancelled(cancelled, c.creator);
+    expect((await temporal.workflow.getHandle<typeof invoiceApproval>(cancelled[0]).result()).status).toBe('cancelled');
   });
 
   it('walks two steps, each approved by its own approver', async () => {

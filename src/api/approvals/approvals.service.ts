@@ -137,35 +137,49 @@ export class ApprovalsService {
   }
 
   /**
-   * Called by the invoices service after an invoice is saved by `editor`: a pending run is ended (the invoice goes back
-   * to its creator), and the approval requirement is evaluated again, except for an approved invoice whose amount,
-   * customer and location did not change. Returns the invoice's approval fields as now stored.
+   * The approval fields of an invoice being saved, for the invoices service to call inside its save transaction
+   * (`m`, with the invoice row locked): on create (`before` undefined) the requirement; on edit a pending run is
+   * cancelled in the database (the invoice goes back to its creator) and the requirement is evaluated again, except
+   * for an approved invoice whose amount, customer and location did not change. After commit, pass `cancelled` to
+   * `signalCancelled` so that those runs end and close their tasks.
    */
+  async approvalOnSave(
+    m: EntityManager,
+    invoice: Invoice,
+    before: Pick<Invoice, 'approvalStatus' | 'approvalDefinitionId' | (typeof REVIEWED_FIELDS)[number]> | undefined,
+    editor: Pick<AuthUser, 'id' | 'role' | 'company'>,
+  ): Promise<{ fields: Pick<Invoice, 'approvalStatus' | 'approvalDefinitionId'>; cancelled: string[] }> {
+    if (before?.approvalStatus === 'approved' && !REVIEWED_FIELDS.some((f) => String(before[f] ?? '') !== String(invoice[f] ?? ''))) {
+      return { fields: { approvalStatus: 'approved', approvalDefinitionId: before.approvalDefinitionId }, cancelled: [] };
+    }
+    const cancelled = before?.approvalStatus === 'pending_approval' ? await this.cancelPending(m, invoice.id, editor.id) : [];
+    return { fields: await this.matcher.requirement(invoice, editor), cancelled };
+  }
+
+  /** Ends the runs `approvalOnSave` cancelled; the database already says cancelled, so a failure is logged, not thrown. */
+  async signalCancelled(workflowIds: string[], editor: Pick<AuthUser, 'id'>): Promise<void> {
+    for (const workflowId of workflowIds) {
+      await this.temporal.workflow.getHandle(workflowId)
+        .signal(cancelSignal, { userId: editor.id, reason: 'invoice edited' })
+        .catch((err: Error) => this.logger.warn(`could not signal cancel to ${workflowId}: ${err.message}`));
+    }
+  }
+
+  /** `approvalOnSave` and `signalCancelled` around an invoice already saved by `editor`, in a transaction of its own. */
   async onInvoiceEdited(
     invoice: Invoice,
     before: Pick<Invoice, (typeof REVIEWED_FIELDS)[number]>,
     editor: Pick<AuthUser, 'id' | 'role' | 'company'>,
   ): Promise<Pick<Invoice, 'approvalStatus' | 'approvalDefinitionId'>> {
-    const requirement = await this.matcher.requirement(invoice, editor);
-    const { result, cancelled } = await this.dataSource.transaction(async (m) => {
+    const { fields, cancelled } = await this.dataSource.transaction(async (m) => {
       const current = await m.getRepository(Invoice).findOneOrFail({ where: { id: invoice.id }, lock: { mode: 'pessimistic_write' } });
-      const reviewed = REVIEWED_FIELDS.some((f) => String(before[f] ?? '') !== String(invoice[f] ?? ''));
-      if (current.approvalStatus === 'approved' && !reviewed) {
-        return { result: { approvalStatus: current.approvalStatus, approvalDefinitionId: current.approvalDefinitionId }, cancelled: [] };
-      }
-      const cancelled = current.approvalStatus === 'pending_approval' ? await this.cancelPending(m, invoice.id, editor.id) : [];
-      await m.getRepository(Invoice).update({ id: invoice.id }, requirement);
-      return { result: requirement, cancelled };
+      const result = await this.approvalOnSave(m, invoice, { ...before, approvalStatus: current.approvalStatus, approvalDefinitionId: current.approvalDefinitionId }, editor);
+      await m.getRepository(Invoice).update({ id: invoice.id }, result.fields);
+      return result;
     });
-    for (const workflowId of cancelled) {
-      // The database already says cancelled; the signal only ends the run and closes its tasks, so a failure is logged, not thrown.
-      await this.temporal.workflow.getHandle(workflowId)
-        .signal(cancelSignal, { userId: editor.id, reason: 'invoice edited' })
-        .catch((err: Error) => this.logger.warn(`could not signal cancel to ${workflowId}: ${err.message}`));
-    }
-    invoice.approvalStatus = result.approvalStatus;
-    invoice.approvalDefinitionId = result.approvalDefinitionId;
-    return result;
+    await this.signalCancelled(cancelled, editor);
+    Object.assign(invoice, fields);
+    return fields;
   }
 
   /** For the companies service: a downgrade to `essentials` is refused while this is true (PRODUCT §2). */
