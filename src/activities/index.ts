@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { createApprovalActivities } from './approval.activities';
 import { createDiagnosticsActivities } from './diagnostics.activities';
 import type { Mailer } from './mailer';
 
@@ -11,6 +12,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createDiagnosticsActivities(deps.dataSource),
+    ...createApprovalActivities(deps),
   };
 }
 

@@ -1,2 +1,3 @@
 // Every workflow the worker registers.
 export { diagnosticRoundtrip } from './diagnostic-roundtrip.workflow';
+export { invoiceApproval } from './invoice-approval.workflow';

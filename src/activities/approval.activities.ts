@@ -1,0 +1,313 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import type { ApprovalTrailEntry } from '../workflows/invoice-approval.workflow';
+import type { Mailer } from './mailer';
+
+export interface ApprovalActivityDeps {
+  dataSource: DataSource;
+  mailer: Mailer;
+}
+
+/** What every approval activity is told: which approval, of which invoice, of which company. */
+export interface ApprovalNotice {
+  approvalId: string;
+  companyId: string;
+  invoiceId: string;
+  invoiceNumber: string;
+}
+
+interface Recipient {
+  id: string;
+  name: string;
+  email: string;
+}
+
+interface InvoiceFacts {
+  number: string;
+  amount: string;
+  currency: string;
+  customerName: string;
+  companyName: string;
+  definitionId: string | null;
+  workflowId: string;
+}
+
+type Manager = Pick<EntityManager, 'query'>;
+
+function currentExecution(): { workflowId: string; runId: string } {
+  const { workflowExecution } = Context.current().info;
+  if (!workflowExecution) throw ApplicationFailure.nonRetryable('approval activities run only inside a workflow', 'NotInWorkflow');
+  return { workflowId: workflowExecution.workflowId, runId: workflowExecution.runId };
+}
+
+/**
+ * The side effects of an invoice approval run. Each one is safe to retry: tasks, notifications and deliveries
+ * carry keys the database keeps unique, decisions are unique per approval and step, and status changes are
+ * guarded by the state they move from.
+ */
+export function createApprovalActivities({ dataSource, mailer }: ApprovalActivityDeps) {
+  async function invoiceFacts(m: Manager, n: ApprovalNotice): Promise<InvoiceFacts> {
+    const rows: InvoiceFacts[] = await m.query(
+      `SELECT i.number, i.amount::text AS amount, co.currency, cu.name AS "customerName", co.name AS "companyName",
+              a.definition_id AS "definitionId", a.workflow_id AS "workflowId"
+         FROM approvals a
+         JOIN invoices i ON i.id = a.invoice_id
+         JOIN customers cu ON cu.id = i.customer_id
+         JOIN companies co ON co.id = i.company_id
+        WHERE a.id = $1 AND a.invoice_id = $2 AND a.company_id = $3`,
+      [n.approvalId, n.invoiceId, n.companyId],
+    );
+    if (!rows[0]) {
+      throw ApplicationFailure.create({
+        type: 'ApprovalNotFound', nonRetryable: true,
+        message: `approval ${n.approvalId} of invoice ${n.invoiceId} (company ${n.companyId}) does not exist`,
+      });
+    }
+    return rows[0];
+  }
+
+  async function recipients(m: Manager, companyId: string, userIds: string[]): Promise<Recipient[]> {
+    if (userIds.length === 0) return [];
+    return m.query('SELECT id, name, email FROM users WHERE company_id = $1 AND id = ANY($2::uuid[]) ORDER BY id', [companyId, [...new Set(userIds)]]);
+  }
+
+  /** Inserts the delivery log row once; the unique `delivery_key` is what makes every delivery at-most-once. */
+  async function logDelivery(
+    m: Manager,
+    n: ApprovalNotice,
+    d: { key: string; occurrence: string; channel: 'email' | 'push' | 'task'; recipient: string; sent: boolean },
+  ): Promise<void> {
+    await m.query(
+      `INSERT INTO deliveries (company_id, definition_id, run_id, record_type, record_id, occurrence, channel, recipient,
+                               status, attempts, delivery_key, sent_at)
+       SELECT a.company_id, a.definition_id,
+              (SELECT r.id FROM workflow_runs r WHERE r.temporal_workflow_id = a.workflow_id ORDER BY r.started_at DESC LIMIT 1),
+              'invoice', a.invoice_id, $2, $3, $4, $5, $6, $7, CASE WHEN $5 = 'sent' THEN now() END
+         FROM approvals a WHERE a.id = $1
+       ON CONFLICT (delivery_key) DO NOTHING`,
+      [n.approvalId, d.occurrence, d.channel, d.recipient, d.sent ? 'sent' : 'pending', d.sent ? 1 : 0, d.key],
+    );
+  }
+
+  /** Logs the delivery first, sends, then marks it sent: a retry that finds it `sent` sends nothing. */
+  async function emailOnce(n: ApprovalNotice, key: string, occurrence: string, to: Recipient, subject: string, text: string): Promise<void> {
+    await logDelivery(dataSource, n, { key, occurrence, channel: 'email', recipient: to.email, sent: false });
+    const [row]: { status: string }[] = await dataSource.query('SELECT status FROM deliveries WHERE delivery_key = $1', [key]);
+    if (row?.status === 'sent') return;
+    try {
+      await mailer.send({ to: to.email, subject, text, headers: { 'X-Relance-Delivery': key } });
+    } catch (err) {
+      await dataSource.query(
+        `UPDATE deliveries SET status = 'failed', attempts = attempts + 1, error = $2 WHERE delivery_key = $1 AND status <> 'sent'`,
+        [key, (err as Error).message],
+      );
+      throw err;
+    }
+    await dataSource.query(
+      `UPDATE deliveries SET status = 'sent', attempts = attempts + 1, error = NULL, sent_at = now() WHERE delivery_key = $1`,
+      [key],
+    );
+  }
+
+  async function pushOnce(n: ApprovalNotice, key: string, occurrence: string, to: Recipient, title: string, body: string): Promise<void> {
+    await dataSource.transaction(async (m) => {
+      await m.query(
+        `INSERT INTO notifications (company_id, user_id, title, body, record_type, record_id, idempotency_key)
+         VALUES ($1, $2, $3, $4, 'invoice', $5, $6) ON CONFLICT (idempotency_key) DO NOTHING`,
+        [n.companyId, to.id, title, body, n.invoiceId, key],
+      );
+      await logDelivery(m, n, { key, occurrence, channel: 'push', recipient: to.id, sent: true });
+    });
+  }
+
+  async function closeOpenTasks(m: Manager, approvalId: string, status: 'completed' | 'cancelled', by: string | null): Promise<void> {
+    await m.query(
+      `UPDATE tasks SET status = $2, completed_at = now(), completed_by = $3 WHERE approval_id = $1 AND status = 'open'`,
+      [approvalId, status, by],
+    );
+  }
+
+  async function endRun(m: Manager, workflowId: string, status: 'completed' | 'failed'): Promise<void> {
+    await m.query(
+      `UPDATE workflow_runs r SET status = $2, ended_at = now(),
+              delivered = (SELECT count(*) FROM deliveries d WHERE d.run_id = r.id AND d.status = 'sent'),
+              failed = (SELECT count(*) FROM deliveries d WHERE d.run_id = r.id AND d.status = 'failed')
+        WHERE r.temporal_workflow_id = $1 AND r.status = 'running'`,
+      [workflowId, status],
+    );
+  }
+
+  const money = (f: InvoiceFacts) => `${f.amount} ${f.currency}`;
+
+  return {
+    /** The run has started: records its run id and the deadline it computed, and opens its run history row. */
+    async markPending(input: ApprovalNotice & { deadline: string }): Promise<void> {
+      const { workflowId, runId } = currentExecution();
+      await dataSource.transaction(async (m) => {
+        const facts = await invoiceFacts(m, input);
+        await m.query(`UPDATE approvals SET run_id = $2, deadline = $3 WHERE id = $1 AND status = 'pending'`, [input.approvalId, runId, input.deadline]);
+        await m.query(
+          `UPDATE invoices SET approval_status = 'pending_approval', updated_at = now()
+            WHERE id = $1 AND approval_status <> 'pending_approval'
+              AND EXISTS (SELECT 1 FROM approvals WHERE id = $2 AND status = 'pending')`,
+          [input.invoiceId, input.approvalId],
+        );
+        await m.query(
+          `INSERT INTO workflow_runs (company_id, definition_id, kind, trigger, temporal_workflow_id, temporal_run_id, matched)
+           VALUES ($1, $2, 'approval', 'submit-for-approval', $3, $4, 1)
+           ON CONFLICT (temporal_workflow_id, temporal_run_id) DO NOTHING`,
+          [input.companyId, facts.definitionId, workflowId, runId],
+        );
+      });
+    },
+
+    /** One open approval task per approver of the step. */
+    async openApprovalTasks(input: ApprovalNotice & { step: number; approverIds: string[]; dueAt: string }): Promise<{ opened: number }> {
+      return dataSource.transaction(async (m) => {
+        const facts = await invoiceFacts(m, input);
+        const approvers = await recipients(m, input.companyId, input.approverIds);
+        for (const approver of approvers) {
+          const key = `approval:${input.approvalId}:step:${input.step}:task:${approver.id}`;
+          await m.query(
+            `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, approval_id, definition_id,
+                                idempotency_key, due_at)
+             VALUES ($1, $2, 'approval', $3, $4, 'invoice', $5, $6, $7, $8, $9)
+             ON CONFLICT (idempotency_key) DO NOTHING`,
+            [input.companyId, approver.id, `Approve invoice ${facts.number}`,
+              `Invoice ${facts.number} for ${facts.customerName} (${money(facts)}) is waiting for your approval (step ${input.step + 1}).`,
+              input.invoiceId, input.approvalId, facts.definitionId, key, input.dueAt],
+          );
+          await logDelivery(m, input, { key, occurrence: `approval-${input.approvalId}-step-${input.step}`, channel: 'task', recipient: approver.id, sent: true });
+        }
+        return { opened: approvers.length };
+      });
+    },
+
+    /** Emails (and pushes, if on) that the invoice waits for a decision. */
+    async notifyApprovalRequested(
+      input: ApprovalNotice & {
+        step: number; stepCount: number; userIds: string[]; push: boolean; deadline: string; message?: { subject: string; text: string };
+      },
+    ): Promise<{ notified: number }> {
+      const facts = await invoiceFacts(dataSource, input);
+      const people = await recipients(dataSource, input.companyId, input.userIds);
+      const occurrence = `approval-${input.approvalId}-requested-${input.step}`;
+      const stepText = input.stepCount > 1 ? ` (step ${input.step + 1} of ${input.stepCount})` : '';
+      const subject = input.message?.subject ?? `Approval requested: invoice ${facts.number}${stepText}`;
+      const text = input.message?.text ?? [
+        `Invoice ${facts.number} for ${facts.customerName}, ${money(facts)}, needs approval${stepText} at ${facts.companyName}.`,
+        `Decide before ${input.deadline}: POST /v1/invoices/${input.invoiceId}/approve or /reject.`,
+        'Without a decision by then it is rejected automatically.',
+      ].join('\n');
+      for (const person of people) {
+        const key = `approval:${input.approvalId}:requested:${input.step}:email:${person.id}`;
+        await emailOnce(input, key, occurrence, person, subject, text);
+        if (input.push) await pushOnce(input, `approval:${input.approvalId}:requested:${input.step}:push:${person.id}`, occurrence, person, subject, text);
+      }
+      return { notified: people.length };
+    },
+
+    /** The decision of a step (or its timeout), once; the step's open tasks close with it. */
+    async recordDecision(input: ApprovalNotice & ApprovalTrailEntry & { nextStep: number | null }): Promise<void> {
+      await dataSource.transaction(async (m) => {
+        await m.query(
+          `INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (approval_id, step) DO NOTHING`,
+          [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt],
+        );
+        if (input.nextStep !== null) {
+          await m.query(`UPDATE approvals SET current_step = $2 WHERE id = $1 AND status = 'pending'`, [input.approvalId, input.nextStep]);
+        }
+        await closeOpenTasks(m, input.approvalId, 'completed', input.userId);
+      });
+    },
+
+    /** The reminder before the deadline, once per approval, to the approvers of the pending step. */
+    async remindApprovers(input: ApprovalNotice & { step: number; approverIds: string[]; push: boolean; deadline: string }): Promise<{ reminded: number }> {
+      const facts = await invoiceFacts(dataSource, input);
+      const people = await recipients(dataSource, input.companyId, input.approverIds);
+      const occurrence = `approval-${input.approvalId}-reminder`;
+      const subject = `Reminder: invoice ${facts.number} still needs your approval`;
+      const text = [
+        `Invoice ${facts.number} for ${facts.customerName}, ${money(facts)}, still waits for your decision.`,
+        `Without a decision by ${input.deadline} it is rejected automatically.`,
+      ].join('\n');
+      for (const person of people) {
+        await emailOnce(input, `approval:${input.approvalId}:reminder:email:${person.id}`, occurrence, person, subject, text);
+        if (input.push) await pushOnce(input, `approval:${input.approvalId}:reminder:push:${person.id}`, occurrence, person, subject, text);
+      }
+      return { reminded: people.length };
+    },
+
+    /**
+     * The outcome: approval row, invoice `approvalStatus`, tasks, creator and people to notify. `applied: false` when
+     * the API cancelled the approval first (the invoice was edited), in which case nothing changes or is sent.
+     */
+    async completeApproval(input: ApprovalNotice & {
+      creatorId: string;
+      outcome: 'approved' | 'rejected';
+      decision: ApprovalTrailEntry['decision'];
+      decidedBy: string | null;
+      comment: string | null;
+      notifyUserIds: string[];
+      push: boolean;
+    }): Promise<{ applied: boolean }> {
+      const facts = await dataSource.transaction(async (m) => {
+        const f = await invoiceFacts(m, input);
+        await m.query(`UPDATE approvals SET status = $2, decided_at = now() WHERE id = $1 AND status = 'pending'`, [input.approvalId, input.outcome]);
+        const [row]: { status: string }[] = await m.query('SELECT status FROM approvals WHERE id = $1', [input.approvalId]);
+        if (row.status !== input.outcome) return undefined;
+        await m.query(
+          `UPDATE invoices SET approval_status = $2, updated_at = now() WHERE id = $1 AND approval_status = 'pending_approval'`,
+          [input.invoiceId, input.outcome],
+        );
+        await closeOpenTasks(m, input.approvalId, 'completed', input.decidedBy);
+        return f;
+      });
+      if (!facts) return { applied: false };
+
+      const occurrence = `approval-${input.approvalId}-decided`;
+      const why = input.decision === 'timeout' ? 'no decision was made before the deadline' : input.comment;
+      const subject = `Invoice ${facts.number} was ${input.outcome}`;
+      const text = [
+        `Invoice ${facts.number} for ${facts.customerName}, ${money(facts)}, was ${input.outcome}${why ? `: ${why}` : ''}.`,
+        input.outcome === 'approved' ? 'It can be sent now.' : 'Edit it and submit it again for approval.',
+      ].join('\n');
+      const people = await recipients(dataSource, input.companyId, [input.creatorId, ...input.notifyUserIds]);
+      for (const person of people) {
+        await emailOnce(input, `approval:${input.approvalId}:decided:email:${person.id}`, occurrence, person, subject, text);
+        if (input.push || person.id === input.creatorId) {
+          await pushOnce(input, `approval:${input.approvalId}:decided:push:${person.id}`, occurrence, person, subject, text);
+        }
+      }
+      await endRun(dataSource, facts.workflowId, 'completed');
+      return { applied: true };
+    },
+
+    /** The run ends without an outcome (the invoice was edited): nothing is sent, open tasks are cancelled. */
+    async cancelApproval(input: ApprovalNotice & ApprovalTrailEntry): Promise<void> {
+      await dataSource.transaction(async (m) => {
+        const facts = await invoiceFacts(m, input);
+        const [before]: { status: string }[] = await m.query('SELECT status FROM approvals WHERE id = $1 FOR UPDATE', [input.approvalId]);
+        await m.query(`UPDATE approvals SET status = 'cancelled', decided_at = now() WHERE id = $1 AND status = 'pending'`, [input.approvalId]);
+        await m.query(
+          `INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at)
+           VALUES ($1, $2, 'cancelled', $3, $4, $5) ON CONFLICT (approval_id, step) DO NOTHING`,
+          [input.approvalId, input.step, input.userId, input.comment, input.decidedAt],
+        );
+        // When the API cancelled first it already set the invoice's status; a cancel from elsewhere (CLI) hands it back to the creator.
+        if (before.status === 'pending') {
+          await m.query(
+            `UPDATE invoices SET approval_status = 'approval_required', updated_at = now() WHERE id = $1 AND approval_status = 'pending_approval'`,
+            [input.invoiceId],
+          );
+        }
+        await closeOpenTasks(m, input.approvalId, 'cancelled', input.userId);
+        await endRun(m, facts.workflowId, 'completed');
+      });
+    },
+  };
+}
+
+export type ApprovalActivities = ReturnType<typeof createApprovalActivities>;

@@ -1,0 +1,74 @@
+import type { ApprovalStepInput } from '../../workflows/invoice-approval.workflow';
+
+export const DEFAULT_TIMEOUT_DAYS = 30;
+export const DEFAULT_REMINDER_DAYS_BEFORE = 1;
+
+/** What an `invoice-approval` definition asks of one submission: who decides, who hears about it, how long it waits. */
+export interface ApprovalPlan {
+  steps: ApprovalStepInput[];
+  allowAdmins: boolean;
+  timeoutDays: number;
+  /** 0: no reminder. A reminder that would fall before the submission is skipped by the workflow. */
+  reminderDaysBefore: number;
+  notifyUserIds: string[];
+  push: boolean;
+}
+
+export class ApprovalPlanError extends Error {}
+
+type Action = Record<string, unknown> & { type?: unknown };
+
+function ids(value: unknown, where: string): string[] {
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) {
+    throw new ApprovalPlanError(`${where} must be a list of user ids`);
+  }
+  return [...new Set(value as string[])];
+}
+
+function days(value: unknown, where: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ApprovalPlanError(`${where} must be a number of days ≥ 0`);
+  return value;
+}
+
+/**
+ * Reads the approval plan out of a definition's actions (PRODUCT §4): an `approval` action with `approverIds` or
+ * `steps`, `notify.userIds`, `timeoutDays` (default 30), `allowAdmins`, `reminderDaysBefore` (default 1); team members
+ * of `email` and `push` actions are notified too, and a `push` action turns in-app notifications on.
+ */
+export function approvalPlan(actions: unknown[]): ApprovalPlan {
+  const list = (Array.isArray(actions) ? actions : []) as Action[];
+  const approval = list.find((a) => a?.type === 'approval');
+  if (!approval) throw new ApprovalPlanError('the definition has no approval action');
+
+  const steps: ApprovalStepInput[] = approval.steps !== undefined
+    ? (Array.isArray(approval.steps) ? approval.steps : [null]).map((s: unknown, i: number) => ({
+      approverIds: ids((s as { approverIds?: unknown } | null)?.approverIds, `approval step ${i + 1} approverIds`),
+    }))
+    : [{ approverIds: ids(approval.approverIds, 'approval approverIds') }];
+  if (steps.length === 0 || steps.some((s) => s.approverIds.length === 0)) {
+    throw new ApprovalPlanError('every approval step needs at least one approver');
+  }
+  const timeoutDays = days(approval.timeoutDays, 'approval timeoutDays', DEFAULT_TIMEOUT_DAYS);
+  if (timeoutDays === 0) throw new ApprovalPlanError('approval timeoutDays must be more than 0');
+
+  const notify = new Set<string>(ids((approval.notify as { userIds?: unknown } | undefined)?.userIds ?? [], 'approval notify.userIds'));
+  let push = false;
+  for (const action of list) {
+    if (action?.type === 'email' && action.to && typeof action.to === 'object') {
+      for (const id of ids((action.to as { userIds?: unknown }).userIds ?? [], 'email to.userIds')) notify.add(id);
+    }
+    if (action?.type === 'push') {
+      push = true;
+      for (const id of ids(action.userIds ?? [], 'push userIds')) notify.add(id);
+    }
+  }
+  return {
+    steps,
+    allowAdmins: approval.allowAdmins === true,
+    timeoutDays,
+    reminderDaysBefore: days(approval.reminderDaysBefore, 'approval reminderDaysBefore', DEFAULT_REMINDER_DAYS_BEFORE),
+    notifyUserIds: [...notify],
+    push,
+  };
+}

@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { Approval, ApprovalDecision, ApprovalStatus, Invoice } from '../../db/entities';
+
+export class ApprovalPersonView {
+  @ApiProperty() id!: string;
+  @ApiProperty({ description: 'empty when the user no longer exists' }) name!: string;
+}
+
+export class ApprovalStepView {
+  @ApiProperty({ description: '1 for the first step' }) step!: number;
+  @ApiProperty({ enum: ['waiting', 'pending', 'approved', 'rejected', 'timeout', 'cancelled'] }) status!: string;
+  @ApiProperty({ type: [ApprovalPersonView] }) approvers!: ApprovalPersonView[];
+}
+
+export class ApprovalDecisionView {
+  @ApiProperty() submission!: number;
+  @ApiProperty() step!: number;
+  @ApiProperty({ enum: ['approved', 'rejected', 'timeout', 'cancelled'] }) decision!: ApprovalDecision['decision'];
+  @ApiPropertyOptional({ type: ApprovalPersonView, nullable: true, description: 'null for a timeout' }) by!: ApprovalPersonView | null;
+  @ApiPropertyOptional({ nullable: true, description: 'the approver comment or the rejection reason' }) comment!: string | null;
+  @ApiProperty() decidedAt!: string;
+}
+
+/** `GET /v1/invoices/:id/approval`, also the answer of submit, approve and reject (PRODUCT §5). */
+export class ApprovalView {
+  @ApiProperty() invoiceId!: string;
+  @ApiProperty() invoiceNumber!: string;
+  @ApiProperty({ enum: ['not_required', 'approval_required', 'pending_approval', 'approved', 'rejected'], description: "the invoice's approvalStatus" })
+  status!: ApprovalStatus;
+  @ApiPropertyOptional({ nullable: true, description: 'the latest submission; null before the first' }) approvalId!: string | null;
+  @ApiPropertyOptional({ nullable: true }) submission!: number | null;
+  @ApiPropertyOptional({ nullable: true, description: 'Temporal workflow id, invoice-approval-<invoiceId>-<n>' }) workflowId!: string | null;
+  @ApiPropertyOptional({ nullable: true }) runId!: string | null;
+  @ApiPropertyOptional({ nullable: true }) definitionId!: string | null;
+  @ApiPropertyOptional({ nullable: true, description: 'the step waiting for a decision, 1 for the first; null when none is' }) currentStep!: number | null;
+  @ApiProperty({ type: [ApprovalStepView] }) steps!: ApprovalStepView[];
+  @ApiProperty({ type: [ApprovalPersonView], description: 'everyone who may decide a step of the latest submission' }) approvers!: ApprovalPersonView[];
+  @ApiProperty() allowAdmins!: boolean;
+  @ApiPropertyOptional({ nullable: true, description: 'after it, with no decision, the invoice is rejected' }) deadline!: string | null;
+  @ApiPropertyOptional({ nullable: true }) submittedBy!: ApprovalPersonView | null;
+  @ApiPropertyOptional({ nullable: true }) submittedAt!: string | null;
+  @ApiPropertyOptional({ nullable: true }) decidedAt!: string | null;
+  @ApiProperty({ type: [ApprovalDecisionView], description: 'every decision of every submission, oldest first' }) decisions!: ApprovalDecisionView[];
+}
+
+/** Keeps entities out of responses; steps and decisions are numbered from 1 for people, from 0 in the database. */
+export function toApprovalView(
+  invoice: Pick<Invoice, 'id' | 'number' | 'approvalStatus'>,
+  approval: Approval | null,
+  decisions: (ApprovalDecision & { submission: number })[],
+  names: Map<string, string>,
+): ApprovalView {
+  const person = (id: string | null): ApprovalPersonView | null => (id ? { id, name: names.get(id) ?? '' } : null);
+  const current = approval?.status === 'pending' ? approval.currentStep : null;
+  const ownDecisions = decisions.filter((d) => approval && d.approvalId === approval.id);
+  const steps = (approval?.steps ?? []).map((s, i): ApprovalStepView => {
+    const decided = ownDecisions.find((d) => d.step === i);
+    let status = decided?.decision ?? (i === current ? 'pending' : 'waiting');
+    if (!decided && approval && approval.status !== 'pending') status = 'cancelled';
+    return { step: i + 1, status, approvers: s.approverIds.map((id) => person(id)!) };
+  });
+  const approverIds = [...new Set((approval?.steps ?? []).flatMap((s) => s.approverIds))];
+  return {
+    invoiceId: invoice.id,
+    invoiceNumber: invoice.number,
+    status: invoice.approvalStatus,
+    approvalId: approval?.id ?? null,
+    submission: approval?.submission ?? null,
+    workflowId: approval?.workflowId ?? null,
+    runId: approval?.runId ?? null,
+    definitionId: approval?.definitionId ?? null,
+    currentStep: current === null ? null : current + 1,
+    steps,
+    approvers: approverIds.map((id) => person(id)!),
+    allowAdmins: approval?.allowAdmins ?? false,
+    deadline: approval?.deadline.toISOString() ?? null,
+    submittedBy: person(approval?.submittedBy ?? null),
+    submittedAt: approval?.createdAt.toISOString() ?? null,
+    decidedAt: approval?.decidedAt?.toISOString() ?? null,
+    decisions: decisions.map((d) => ({
+      submission: d.submission,
+      step: d.step + 1,
+      decision: d.decision,
+      by: person(d.userId),
+      comment: d.comment,
+      decidedAt: d.decidedAt.toISOString(),
+    })),
+  };
+}

@@ -1,0 +1,299 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { isUUID } from 'class-validator';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { Approval, ApprovalDecision, ApprovalStatus, Customer, Invoice, User, WorkflowDefinition } from '../../db/entities';
+import { cancelSignal, decideUpdate, type Decision, invoiceApproval, type InvoiceApprovalInput } from '../../workflows/invoice-approval.workflow';
+import { searchAttributes, workflowIds } from '../../workflows/shared';
+import type { AuthUser } from '../auth/current-user.decorator';
+import { DomainError } from '../common/api-exception.filter';
+import { TemporalClient } from '../temporal/temporal.module';
+import { decisionError } from './approval-errors';
+import { ApprovalMatcher, INVOICE_APPROVAL_TEMPLATE } from './approval-matcher';
+import { type ApprovalPlan, approvalPlan, ApprovalPlanError } from './approval-plan';
+import { type ApprovalView, toApprovalView } from './approval.view';
+
+const DAY_MS = 86_400_000;
+/** How long approve/reject wait for the workflow to confirm before answering 503. */
+const DECISION_WAIT_MS = 15_000;
+const SUBMITTABLE: ApprovalStatus[] = ['approval_required', 'rejected'];
+/** Editing these on an approved invoice evaluates it again (PRODUCT §5). */
+const REVIEWED_FIELDS = ['amount', 'customerId', 'locationId'] as const;
+
+/** A 409 that says why an invoice in this status cannot be submitted. */
+function notSubmittable(invoice: Pick<Invoice, 'number' | 'approvalStatus'>): DomainError {
+  const why: Record<ApprovalStatus, string> = {
+    not_required: 'does not need approval',
+    approval_required: 'needs approval',
+    pending_approval: 'is already pending approval',
+    approved: 'is already approved',
+    rejected: 'was rejected',
+  };
+  return new DomainError(409, `invoice ${invoice.number} ${why[invoice.approvalStatus]}; only an invoice that is approval_required or rejected can be submitted`);
+}
+
+/** Sending is refused until an invoice that needs approval is approved (PRODUCT §5); the invoices service calls this. */
+export function assertInvoiceSendable(invoice: Pick<Invoice, 'number' | 'approvalStatus'>): void {
+  if (invoice.approvalStatus === 'not_required' || invoice.approvalStatus === 'approved') return;
+  throw new DomainError(409, `invoice ${invoice.number} cannot be sent: its approval status is ${invoice.approvalStatus}; it must be approved first`);
+}
+
+/**
+ * Invoice approval for the API: starts the durable approval workflow, passes decisions to it through the `decide`
+ * Update (whose validator checks who may decide), answers with the approval as the database holds it once the
+ * workflow has recorded the decision, and keeps the invoice's `approvalStatus` right when an invoice is edited.
+ */
+@Injectable()
+export class ApprovalsService {
+  private readonly logger = new Logger(ApprovalsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly temporal: TemporalClient,
+    private readonly matcher: ApprovalMatcher,
+  ) {}
+
+  async view(invoiceId: string, user: AuthUser): Promise<ApprovalView> {
+    return this.viewOf(await this.invoiceOf(invoiceId, user));
+  }
+
+  async submit(invoiceId: string, user: AuthUser): Promise<ApprovalView> {
+    const invoice = await this.invoiceOf(invoiceId, user);
+    if (user.role !== 'admin' && invoice.createdBy !== user.id) {
+      throw new DomainError(403, `only the creator of invoice ${invoice.number} or an admin may submit it for approval`);
+    }
+    if (user.company.plan !== 'advanced') {
+      throw new DomainError(409, `approval workflows run only on the advanced plan; company "${user.company.name}" is on ${user.company.plan}`);
+    }
+    if (!SUBMITTABLE.includes(invoice.approvalStatus)) throw notSubmittable(invoice);
+
+    const definition = await this.definitionFor(invoice, user);
+    if (!definition) {
+      // The definition was deactivated or changed since the invoice was saved: nothing asks for approval any more.
+      await this.dataSource.getRepository(Invoice).update(
+        { id: invoice.id, approvalStatus: In(SUBMITTABLE) },
+        { approvalStatus: 'not_required', approvalDefinitionId: null },
+      );
+      return this.view(invoice.id, user);
+    }
+    const plan = await this.planOf(definition, user.companyId);
+
+    const started = new Date();
+    const { approval, previousStatus } = await this.dataSource.transaction(async (m) => {
+      const locked = await m.getRepository(Invoice).findOne({ where: { id: invoice.id }, lock: { mode: 'pessimistic_write' } });
+      if (!locked || !SUBMITTABLE.includes(locked.approvalStatus)) throw notSubmittable(locked ?? invoice);
+      const submission = locked.approvalSubmissions + 1;
+      const approval = await m.getRepository(Approval).save(m.getRepository(Approval).create({
+        companyId: invoice.companyId,
+        invoiceId: invoice.id,
+        submission,
+        definitionId: definition.id,
+        workflowId: workflowIds.invoiceApproval(invoice.id, submission),
+        runId: null,
+        status: 'pending',
+        steps: plan.steps,
+        currentStep: 0,
+        allowAdmins: plan.allowAdmins,
+        deadline: new Date(started.getTime() + plan.timeoutDays * DAY_MS),
+        submittedBy: user.id,
+        decidedAt: null,
+      }));
+      await m.getRepository(Invoice).update(
+        { id: invoice.id },
+        { approvalStatus: 'pending_approval', approvalSubmissions: submission, approvalDefinitionId: definition.id },
+      );
+      return { approval, previousStatus: locked.approvalStatus };
+    });
+
+    try {
+      await this.startWorkflow(invoice, approval, plan, user);
+    } catch (err) {
+      await this.undoSubmission(approval, previousStatus);
+      if (err instanceof WorkflowExecutionAlreadyStartedError) throw err;
+      this.logger.error(`could not start ${approval.workflowId}: ${(err as Error).message}`);
+      throw new DomainError(503, `could not start the approval workflow of invoice ${invoice.number} (is Temporal reachable?); nothing was submitted, try again`);
+    }
+    return this.view(invoice.id, user);
+  }
+
+  async decide(invoiceId: string, user: AuthUser, decision: Decision, body: { comment?: string; reason?: string }): Promise<ApprovalView> {
+    const invoice = await this.invoiceOf(invoiceId, user);
+    const approval = invoice.approvalStatus === 'pending_approval'
+      ? await this.dataSource.getRepository(Approval).findOne({ where: { invoiceId: invoice.id, status: 'pending' }, order: { submission: 'DESC' } })
+      : null;
+    if (!approval) {
+      throw new DomainError(409, `invoice ${invoice.number} is not pending approval (its approval status is ${invoice.approvalStatus})`);
+    }
+    const handle = this.temporal.workflow.getHandle<typeof invoiceApproval>(approval.workflowId);
+    try {
+      await this.temporal.withDeadline(Date.now() + DECISION_WAIT_MS, () => handle.executeUpdate(decideUpdate, {
+        args: [{ decision, userId: user.id, isAdmin: user.role === 'admin', comment: body.comment, reason: body.reason }],
+      }));
+    } catch (err) {
+      throw decisionError(err, invoice.number);
+    }
+    return this.view(invoice.id, user);
+  }
+
+  /**
+   * The approval fields of an invoice being saved, for the invoices service to call inside its save transaction
+   * (`m`, with the invoice row locked): on create (`before` undefined) the requirement; on edit a pending run is
+   * cancelled in the database (the invoice goes back to its creator) and the requirement is evaluated again, except
+   * for an approved invoice whose amount, customer and location did not change. After commit, pass `cancelled` to
+   * `signalCancelled` so that those runs end and close their tasks.
+   */
+  async approvalOnSave(
+    m: EntityManager,
+    invoice: Invoice,
+    before: Pick<Invoice, 'approvalStatus' | 'approvalDefinitionId' | (typeof REVIEWED_FIELDS)[number]> | undefined,
+    editor: Pick<AuthUser, 'id' | 'role' | 'company'>,
+  ): Promise<{ fields: Pick<Invoice, 'approvalStatus' | 'approvalDefinitionId'>; cancelled: string[] }> {
+    if (before?.approvalStatus === 'approved' && !REVIEWED_FIELDS.some((f) => String(before[f] ?? '') !== String(invoice[f] ?? ''))) {
+      return { fields: { approvalStatus: 'approved', approvalDefinitionId: before.approvalDefinitionId }, cancelled: [] };
+    }
+    const cancelled = before?.approvalStatus === 'pending_approval' ? await this.cancelPending(m, invoice.id, editor.id) : [];
+    return { fields: await this.matcher.requirement(invoice, editor), cancelled };
+  }
+
+  /** Ends the runs `approvalOnSave` cancelled; the database already says cancelled, so a failure is logged, not thrown. */
+  async signalCancelled(workflowIds: string[], editor: Pick<AuthUser, 'id'>): Promise<void> {
+    for (const workflowId of workflowIds) {
+      await this.temporal.workflow.getHandle(workflowId)
+        .signal(cancelSignal, { userId: editor.id, reason: 'invoice edited' })
+        .catch((err: Error) => this.logger.warn(`could not signal cancel to ${workflowId}: ${err.message}`));
+    }
+  }
+
+  /** `approvalOnSave` and `signalCancelled` around an invoice already saved by `editor`, in a transaction of its own. */
+  async onInvoiceEdited(
+    invoice: Invoice,
+    before: Pick<Invoice, (typeof REVIEWED_FIELDS)[number]>,
+    editor: Pick<AuthUser, 'id' | 'role' | 'company'>,
+  ): Promise<Pick<Invoice, 'approvalStatus' | 'approvalDefinitionId'>> {
+    const { fields, cancelled } = await this.dataSource.transaction(async (m) => {
+      const current = await m.getRepository(Invoice).findOneOrFail({ where: { id: invoice.id }, lock: { mode: 'pessimistic_write' } });
+      const result = await this.approvalOnSave(m, invoice, { ...before, approvalStatus: current.approvalStatus, approvalDefinitionId: current.approvalDefinitionId }, editor);
+      await m.getRepository(Invoice).update({ id: invoice.id }, result.fields);
+      return result;
+    });
+    await this.signalCancelled(cancelled, editor);
+    Object.assign(invoice, fields);
+    return fields;
+  }
+
+  /** For the companies service: a downgrade to `essentials` is refused while this is true (PRODUCT §2). */
+  async hasPendingApprovals(companyId: string, m: Pick<EntityManager, 'count'> = this.dataSource.manager): Promise<boolean> {
+    return (await m.count(Invoice, { where: { companyId, approvalStatus: 'pending_approval' } })) > 0;
+  }
+
+  private async invoiceOf(invoiceId: string, user: AuthUser): Promise<Invoice> {
+    const invoice = isUUID(invoiceId)
+      ? await this.dataSource.getRepository(Invoice).findOneBy({ id: invoiceId, companyId: user.companyId })
+      : null;
+    if (!invoice) throw new DomainError(404, `invoice ${invoiceId} not found`);
+    return invoice;
+  }
+
+  private async definitionFor(invoice: Invoice, user: AuthUser): Promise<WorkflowDefinition | null> {
+    if (invoice.approvalDefinitionId) {
+      const definition = await this.dataSource.getRepository(WorkflowDefinition).findOneBy({
+        id: invoice.approvalDefinitionId, companyId: invoice.companyId, templateKey: INVOICE_APPROVAL_TEMPLATE, status: 'active',
+      });
+      if (definition) return definition;
+    }
+    return this.matcher.matchingDefinition(invoice, user.company);
+  }
+
+  /** The definition's plan, with only approvers and people to notify who still belong to the company. */
+  private async planOf(definition: WorkflowDefinition, companyId: string): Promise<ApprovalPlan> {
+    let plan: ApprovalPlan;
+    try {
+      plan = approvalPlan(definition.actions);
+    } catch (err) {
+      if (!(err instanceof ApprovalPlanError)) throw err;
+      throw new DomainError(409, `the approval workflow "${definition.name}" (${definition.id}) cannot run: ${err.message}`);
+    }
+    const ids = [...new Set([...plan.steps.flatMap((s) => s.approverIds), ...plan.notifyUserIds])];
+    const known = new Set((await this.dataSource.getRepository(User).findBy({ companyId, id: In(ids) })).map((u) => u.id));
+    const steps = plan.steps.map((s) => ({ approverIds: s.approverIds.filter((id) => known.has(id)) }));
+    const empty = steps.findIndex((s) => s.approverIds.length === 0);
+    if (empty >= 0) {
+      throw new DomainError(409, `the approval workflow "${definition.name}" (${definition.id}) has no remaining approver for step ${empty + 1}; update its approvers`);
+    }
+    return { ...plan, steps, notifyUserIds: plan.notifyUserIds.filter((id) => known.has(id)) };
+  }
+
+  private async startWorkflow(invoice: Invoice, approval: Approval, plan: ApprovalPlan, user: AuthUser): Promise<void> {
+    const customer = await this.dataSource.getRepository(Customer).findOneBy({ id: invoice.customerId });
+    const input: InvoiceApprovalInput = {
+      approvalId: approval.id,
+      companyId: invoice.companyId,
+      invoiceId: invoice.id,
+      invoiceNumber: invoice.number,
+      submission: approval.submission,
+      creatorId: invoice.createdBy,
+      steps: plan.steps,
+      allowAdmins: plan.allowAdmins,
+      timeout: plan.timeoutDays * DAY_MS,
+      reminderLead: plan.reminderDaysBefore * DAY_MS,
+      notifyUserIds: plan.notifyUserIds,
+      push: plan.push,
+    };
+    const stepsText = plan.steps.length > 1 ? `${plan.steps.length} steps, ` : '';
+    await this.temporal.workflow.start(invoiceApproval, {
+      taskQueue: this.temporal.taskQueueName,
+      workflowId: approval.workflowId,
+      args: [input],
+      typedSearchAttributes: [
+        { key: searchAttributes.companyId, value: invoice.companyId },
+        { key: searchAttributes.invoiceId, value: invoice.id },
+        { key: searchAttributes.approvalStatus, value: 'pending_approval' },
+      ],
+      staticSummary: `Approval of invoice ${invoice.number} (${invoice.amount} ${user.company.currency}) for ${customer?.name ?? 'unknown customer'}, ` +
+        `submission ${approval.submission}: ${stepsText}${plan.timeoutDays}-day deadline`,
+      staticDetails: [
+        `Company: ${user.company.name} (${invoice.companyId})`,
+        `Invoice: ${invoice.number} (${invoice.id})`,
+        `Submitted by: ${user.id}`,
+        ...plan.steps.map((s, i) => `Step ${i + 1} approvers: ${s.approverIds.join(', ')}`),
+      ].join('\n'),
+    });
+  }
+
+  private async undoSubmission(approval: Approval, previousStatus: ApprovalStatus): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      await m.getRepository(Approval).update({ id: approval.id, status: 'pending' }, { status: 'cancelled', decidedAt: new Date() });
+      await m.getRepository(Invoice).update({ id: approval.invoiceId, approvalStatus: 'pending_approval' }, { approvalStatus: previousStatus });
+    });
+  }
+
+  /** Marks the pending approvals of an invoice cancelled, so that a decision racing with the edit changes nothing. */
+  private async cancelPending(m: EntityManager, invoiceId: string, userId: string): Promise<string[]> {
+    const pending = await m.getRepository(Approval).findBy({ invoiceId, status: 'pending' });
+    for (const approval of pending) {
+      await m.getRepository(Approval).update({ id: approval.id, status: 'pending' }, { status: 'cancelled', decidedAt: new Date() });
+      await m.createQueryBuilder().insert().into(ApprovalDecision)
+        .values({ approvalId: approval.id, step: approval.currentStep, decision: 'cancelled', userId, comment: 'invoice edited', decidedAt: new Date() })
+        .orIgnore().execute();
+    }
+    return pending.map((a) => a.workflowId);
+  }
+
+  private async viewOf(invoice: Invoice): Promise<ApprovalView> {
+    const approvals = await this.dataSource.getRepository(Approval).find({ where: { invoiceId: invoice.id }, order: { submission: 'ASC' } });
+    const latest = approvals.at(-1) ?? null;
+    const submissionOf = new Map(approvals.map((a) => [a.id, a.submission]));
+    const decisions = approvals.length === 0 ? [] : (await this.dataSource.getRepository(ApprovalDecision).find({
+      where: { approvalId: In(approvals.map((a) => a.id)) },
+    })).map((d) => Object.assign(d, { submission: submissionOf.get(d.approvalId)! }))
+      .sort((a, b) => a.submission - b.submission || a.step - b.step);
+    const userIds = new Set<string>([
+      ...(latest?.steps ?? []).flatMap((s) => s.approverIds),
+      ...(latest ? [latest.submittedBy] : []),
+      ...decisions.flatMap((d) => (d.userId ? [d.userId] : [])),
+    ]);
+    const users = userIds.size === 0 ? [] : await this.dataSource.getRepository(User).findBy({ companyId: invoice.companyId, id: In([...userIds]) });
+    return toApprovalView(invoice, latest, decisions, new Map(users.map((u) => [u.id, u.name])));
+  }
+}

@@ -1,0 +1,295 @@
+import { ApplicationFailure, type Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import {
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { createActivities } from '../activities';
+import { searchAttributes } from './shared';
+
+const { markPending, openApprovalTasks, notifyApprovalRequested, recordDecision, remindApprovers, completeApproval, cancelApproval } =
+  proxyActivities<ReturnType<typeof createActivities>>({
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+  });
+
+export const DEFAULT_APPROVAL_TIMEOUT: Duration = '30 days';
+export const DEFAULT_APPROVER_REMINDER_LEAD: Duration = '1 day';
+
+export interface ApprovalStepInput {
+  approverIds: string[];
+}
+
+export interface InvoiceApprovalInput {
+  approvalId: string;
+  companyId: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  submission: number;
+  creatorId: string;
+  /** Sequential: step n+1 opens once step n is approved; any one approver of a step decides it. */
+  steps: ApprovalStepInput[];
+  /** Admins of the company may decide any step in place of the listed approvers. */
+  allowAdmins: boolean;
+  /** From the workflow's start; with no decision by then the invoice is rejected. Default 30 days. */
+  timeout?: Duration;
+  /** How long before the deadline the pending step's approvers are reminded. Default 1 day; 0 disables. */
+  reminderLead?: Duration;
+  /** Told when the invoice is submitted (with the first step's approvers) and when it is decided (with the creator). */
+  notifyUserIds: string[];
+  /** Also push an in-app notification, next to the email. */
+  push: boolean;
+  /** The definition's approval request, rendered by the API; a plain default when absent. */
+  requestMessage?: { subject: string; text: string };
+}
+
+/** What a caller says when deciding; `isAdmin` is established by the API from the caller's key. */
+export interface DecisionInput {
+  userId: string;
+  isAdmin: boolean;
+  comment?: string;
+  reason?: string;
+}
+
+export type Decision = 'approve' | 'reject';
+
+export interface DecideInput extends DecisionInput {
+  decision: Decision;
+}
+
+export interface CancelInput {
+  userId?: string;
+  reason?: string;
+}
+
+export type ApprovalRunStatus = 'pending' | 'approved' | 'rejected' | 'cancelled';
+
+export interface ApprovalTrailEntry {
+  step: number;
+  decision: 'approved' | 'rejected' | 'timeout' | 'cancelled';
+  userId: string | null;
+  comment: string | null;
+  decidedAt: string;
+}
+
+export interface IgnoredDecision {
+  userId: string;
+  decision: Decision;
+  why: 'not_an_approver' | 'not_pending';
+  at: string;
+}
+
+export interface ApprovalState {
+  approvalId: string;
+  status: ApprovalRunStatus;
+  currentStep: number;
+  steps: ApprovalStepInput[];
+  deadline: string;
+  reminded: boolean;
+  trail: ApprovalTrailEntry[];
+  /** The last few decisions that were refused (non-approver, late, duplicate): kept for the SRE, never applied. */
+  ignored: IgnoredDecision[];
+}
+
+export interface InvoiceApprovalOutput {
+  approvalId: string;
+  status: Exclude<ApprovalRunStatus, 'pending'>;
+  trail: ApprovalTrailEntry[];
+}
+
+export const approveSignal = defineSignal<[DecisionInput]>('approve');
+export const rejectSignal = defineSignal<[DecisionInput]>('reject');
+/** Sent by the API when a pending invoice is edited: the run ends and the invoice goes back to the creator. */
+export const cancelSignal = defineSignal<[CancelInput]>('cancel');
+/** A decision with a validator in front: refused decisions never reach history, accepted ones answer the new state. */
+export const decideUpdate = defineUpdate<ApprovalState, [DecideInput]>('decide');
+export const approvalStateQuery = defineQuery<ApprovalState>('approvalState');
+
+/** The `type` of the ApplicationFailure a refused `decide` Update carries; the API maps them to 403/409/400. */
+export const DecisionRefusal = {
+  notAnApprover: 'NotAnApprover',
+  notPending: 'NotPending',
+  reasonRequired: 'ReasonRequired',
+} as const;
+
+const MAX_IGNORED_KEPT = 20;
+
+/** The invoice's `approvalStatus` vocabulary for the `ApprovalStatus` search attribute; `cancelled` marks a run ended by an edit. */
+function searchStatus(status: ApprovalRunStatus): string {
+  return status === 'pending' ? 'pending_approval' : status;
+}
+
+/**
+ * One submission of an invoice for approval: opens tasks and notifies, then waits for each step's decision
+ * (signal or Update), reminds the approvers before the deadline, and rejects at the deadline.
+ */
+export async function invoiceApproval(input: InvoiceApprovalInput): Promise<InvoiceApprovalOutput> {
+  if (input.steps.length === 0 || input.steps.some((s) => s.approverIds.length === 0)) {
+    throw ApplicationFailure.create({ type: 'InvalidApprovalSteps', message: 'every approval step needs at least one approver', nonRetryable: true });
+  }
+  const timeoutMs = msToNumber(input.timeout ?? DEFAULT_APPROVAL_TIMEOUT);
+  const reminderLeadMs = msToNumber(input.reminderLead ?? DEFAULT_APPROVER_REMINDER_LEAD);
+  const deadlineMs = workflowInfo().startTime.getTime() + timeoutMs;
+  const deadline = new Date(deadlineMs).toISOString();
+
+  const state: ApprovalState = {
+    approvalId: input.approvalId,
+    status: 'pending',
+    currentStep: 0,
+    steps: input.steps,
+    deadline,
+    reminded: false,
+    trail: [],
+    ignored: [],
+  };
+  /** A decision accepted for the current step, waiting for the main loop to record it. */
+  let accepted: ApprovalTrailEntry | undefined;
+  let cancelRequest: CancelInput | undefined;
+  /** Counts decisions the main loop has fully processed, so an Update can answer only once the database agrees. */
+  let decisionsAccepted = 0;
+  let decisionsSettled = 0;
+
+  const refusal = (d: DecideInput): { type: string; message: string } | undefined => {
+    if (state.status !== 'pending' || accepted || cancelRequest) {
+      return { type: DecisionRefusal.notPending, message: `invoice ${input.invoiceNumber} is not pending approval (approval is ${state.status})` };
+    }
+    const approvers = input.steps[state.currentStep].approverIds;
+    if (!approvers.includes(d.userId) && !(input.allowAdmins && d.isAdmin)) {
+      return { type: DecisionRefusal.notAnApprover, message: `user ${d.userId} is not an approver of step ${state.currentStep + 1} of invoice ${input.invoiceNumber}` };
+    }
+    return undefined;
+  };
+
+  const accept = (d: DecideInput): boolean => {
+    const refused = refusal(d);
+    if (refused) {
+      log.warn('approval decision ignored', { approvalId: input.approvalId, userId: d.userId, decision: d.decision, reason: refused.type });
+      state.ignored = [...state.ignored, {
+        userId: d.userId,
+        decision: d.decision,
+        why: refused.type === DecisionRefusal.notAnApprover ? 'not_an_approver' as const : 'not_pending' as const,
+        at: new Date().toISOString(),
+      }].slice(-MAX_IGNORED_KEPT);
+      return false;
+    }
+    const text = d.decision === 'approve' ? d.comment : (d.reason ?? d.comment);
+    accepted = {
+      step: state.currentStep,
+      decision: d.decision === 'approve' ? 'approved' : 'rejected',
+      userId: d.userId,
+      comment: text?.trim() ? text.trim() : null,
+      decidedAt: new Date().toISOString(),
+    };
+    decisionsAccepted += 1;
+    return true;
+  };
+
+  setHandler(approveSignal, (d) => void accept({ ...d, decision: 'approve' }));
+  setHandler(rejectSignal, (d) => void accept({ ...d, decision: 'reject' }));
+  setHandler(cancelSignal, (c) => {
+    if (state.status === 'pending' && !cancelRequest) cancelRequest = c ?? {};
+  });
+  setHandler(approvalStateQuery, () => state);
+  setHandler(
+    decideUpdate,
+    async (d) => {
+      // Between validation and this handler another decision may have been accepted (two approvers at once).
+      const refused = refusal(d);
+      if (refused) throw ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
+      accept(d);
+      const mine = decisionsAccepted;
+      await condition(() => decisionsSettled >= mine);
+      return state;
+    },
+    {
+      validator: (d) => {
+        if (d.decision === 'reject' && !d.reason?.trim()) {
+          throw ApplicationFailure.create({ type: DecisionRefusal.reasonRequired, message: 'a rejection needs a reason', nonRetryable: true });
+        }
+        const refused = refusal(d);
+        if (refused) throw ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
+      },
+    },
+  );
+
+  const setStatus = (status: ApprovalRunStatus) => {
+    state.status = status;
+    upsertSearchAttributes([{ key: searchAttributes.approvalStatus, value: searchStatus(status) }]);
+  };
+
+  const notice = { approvalId: input.approvalId, companyId: input.companyId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber };
+
+  await markPending({ ...notice, deadline });
+  setStatus('pending');
+
+  let outcome: Exclude<ApprovalRunStatus, 'pending'> | undefined;
+  while (!outcome) {
+    const step = state.currentStep;
+    const approverIds = input.steps[step].approverIds;
+    await openApprovalTasks({ ...notice, step, approverIds, dueAt: deadline });
+    const recipients = step === 0 ? [...new Set([...approverIds, ...input.notifyUserIds])] : approverIds;
+    await notifyApprovalRequested({ ...notice, step, stepCount: input.steps.length, userIds: recipients, push: input.push, deadline, message: input.requestMessage });
+
+    const decidedOrCancelled = () => accepted !== undefined || cancelRequest !== undefined;
+    const reminderAtMs = deadlineMs - reminderLeadMs;
+    if (!state.reminded && reminderLeadMs > 0 && Date.now() < reminderAtMs) {
+      if (!(await condition(decidedOrCancelled, reminderAtMs - Date.now()))) {
+        await remindApprovers({ ...notice, step, approverIds: input.steps[state.currentStep].approverIds, push: input.push, deadline });
+        state.reminded = true;
+      }
+    }
+    const remaining = deadlineMs - Date.now();
+    if (!decidedOrCancelled() && remaining > 0) await condition(decidedOrCancelled, remaining);
+
+    if (cancelRequest) {
+      const entry: ApprovalTrailEntry = {
+        step, decision: 'cancelled', userId: cancelRequest.userId ?? null, comment: cancelRequest.reason ?? null, decidedAt: new Date().toISOString(),
+      };
+      state.trail = [...state.trail, entry];
+      await cancelApproval({ ...notice, ...entry });
+      outcome = 'cancelled';
+      setStatus(outcome);
+      break;
+    }
+
+    // A decision accepted in the same workflow task as the deadline timer still counts: its Update was already accepted.
+    // A timeout takes the decision's place, so that a decision arriving while it is recorded is refused, not lost.
+    accepted ??= { step, decision: 'timeout', userId: null, comment: null, decidedAt: new Date().toISOString() };
+    const entry: ApprovalTrailEntry = accepted;
+    state.trail = [...state.trail, entry];
+    const lastStep = step === input.steps.length - 1;
+    await recordDecision({ ...notice, ...entry, nextStep: entry.decision === 'approved' && !lastStep ? step + 1 : null });
+
+    if (entry.decision === 'approved' && !lastStep) {
+      state.currentStep = step + 1;
+    } else {
+      const result = await completeApproval({
+        ...notice,
+        creatorId: input.creatorId,
+        outcome: entry.decision === 'approved' ? 'approved' : 'rejected',
+        decision: entry.decision,
+        decidedBy: entry.userId,
+        comment: entry.comment,
+        notifyUserIds: input.notifyUserIds,
+        push: input.push,
+      });
+      // The API may have cancelled the approval in the database (invoice edited) just before the decision landed.
+      outcome = result.applied ? (entry.decision === 'approved' ? 'approved' : 'rejected') : 'cancelled';
+      setStatus(outcome);
+    }
+    accepted = undefined;
+    decisionsSettled = decisionsAccepted;
+  }
+  decisionsSettled = decisionsAccepted;
+
+  await condition(allHandlersFinished);
+  return { approvalId: input.approvalId, status: outcome, trail: state.trail };
+}

@@ -1,0 +1,201 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { Runtime } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { createApprovalActivities } from '../../src/activities/approval.activities';
+import { createMailer, type Mailer } from '../../src/activities/mailer';
+import { createDataSource } from '../../src/db/data-source';
+import { testEnv } from '../support/env';
+import { mailsTo, waitForMails } from '../support/mail';
+
+interface Seed {
+  companyId: string;
+  invoiceId: string;
+  approvalId: string;
+  workflowId: string;
+  creator: { id: string; email: string };
+  approvers: { id: string; email: string }[];
+}
+
+/** The real activities against the real Postgres and SMTP listener, each run twice as a retry would. */
+describe(createApprovalActivities.name, () => {
+  let dataSource: DataSource;
+  let smtp: Mailer;
+
+  beforeAll(async () => {
+    dataSource = createDataSource(testEnv().databaseUrl, 2);
+    await dataSource.initialize();
+    smtp = createMailer(testEnv().smtpUrl, 'Relance <no-reply@relance.test>');
+  });
+  afterAll(async () => {
+    smtp?.close();
+    await dataSource?.destroy();
+    // No worker or connection here releases the runtime test/support/quiet-temporal.ts installed: without this Jest never exits.
+    await Runtime.instance().shutdown();
+  });
+
+  async function seed(): Promise<Seed> {
+    const tag = randomUUID().slice(0, 8);
+    const [{ id: companyId }] = await dataSource.query(
+      `INSERT INTO companies (name, locale, timezone, currency, plan) VALUES ($1, 'en-US', 'America/Toronto', 'CAD', 'advanced') RETURNING id`,
+      [`Approvals ${tag}`],
+    );
+    const user = async (name: string, role: string) => {
+      const email = `${name}-${tag}@approvals.test`;
+      const [{ id }] = await dataSource.query(
+        'INSERT INTO users (company_id, name, email, role) VALUES ($1, $2, $3, $4) RETURNING id', [companyId, name, email, role]);
+      return { id: id as string, email };
+    };
+    const creator = await user('creator', 'standard');
+    const approvers = [await user('alice', 'standard'), await user('bob', 'admin')];
+    const [{ id: customerId }] = await dataSource.query(
+      `INSERT INTO customers (company_id, name) VALUES ($1, 'Acme') RETURNING id`, [companyId]);
+    const [{ id: invoiceId }] = await dataSource.query(
+      `INSERT INTO invoices (company_id, number, customer_id, amount, balance, issue_date, due_date, created_by, approval_status, approval_submissions)
+       VALUES ($1, 'INV-1', $2, '1250.00', '1250.00', '2026-11-28', '2026-12-28', $3, 'pending_approval', 1) RETURNING id`,
+      [companyId, customerId, creator.id]);
+    const workflowId = `invoice-approval-${invoiceId}-1`;
+    const [{ id: approvalId }] = await dataSource.query(
+      `INSERT INTO approvals (company_id, invoice_id, submission, workflow_id, status, steps, deadline, submitted_by)
+       VALUES ($1, $2, 1, $3, 'pending', $4, now() + interval '30 days', $5) RETURNING id`,
+      [companyId, invoiceId, workflowId, JSON.stringify([{ approverIds: approvers.map((a) => a.id) }]), creator.id]);
+    return { companyId, invoiceId, approvalId, workflowId, creator, approvers };
+  }
+
+  function inWorkflow(s: Seed) {
+    return new MockActivityEnvironment({
+      workflowExecution: { workflowId: s.workflowId, runId: randomUUID() },
+    });
+  }
+
+  const notice = (s: Seed) => ({ approvalId: s.approvalId, companyId: s.companyId, invoiceId: s.invoiceId, invoiceNumber: 'INV-1' });
+  const count = async (sql: string, params: unknown[]) => Number((await dataSource.query(sql, params))[0].count);
+
+  it('opens one task per approver however often it is retried', async () => {
+    const s = await seed();
+    const a = createApprovalActivities({ dataSource, mailer: smtp });
+    const env = inWorkflow(s);
+    const args = { ...notice(s), step: 0, approverIds: s.approvers.map((p) => p.id), dueAt: new Date().toISOString() };
+    await env.run(a.openApprovalTasks, args);
+    await env.run(a.openApprovalTasks, args);
+
+    const tasks = await dataSource.query(
+      `SELECT assignee_id, kind, status, record_id FROM tasks WHERE approval_id = $1 ORDER BY assignee_id`, [s.approvalId]);
+    expect(tasks).toHaveLength(2);
+    expect(tasks).toEqual(expect.arrayContaining(s.approvers.map((p) =>
+      expect.objectContaining({ assignee_id: p.id, kind: 'approval', status: 'open', record_id: s.invoiceId }))));
+    expect(await count(`SELECT count(*) FROM deliveries WHERE record_id = $1 AND channel = 'task'`, [s.invoiceId])).toBe(2);
+  });
+
+  it('emails and pushes each person once, even when the activity runs again', async () => {
+    const s = await seed();
+    const a = createApprovalActivities({ dataSource, mailer: smtp });
+    const env = inWorkflow(s);
+    await env.run(a.markPending, { ...notice(s), deadline: new Date(Date.now() + 86_400_000).toISOString() });
+    const args = { ...notice(s), step: 0, stepCount: 1, userIds: s.approvers.map((p) => p.id), push: true, deadline: '2026-12-28T00:00:00.000Z' };
+    await env.run(a.notifyApprovalRequested, args);
+    await env.run(a.notifyApprovalRequested, args);
+
+    for (const person of s.approvers) {
+      const mails = await waitForMails(person.email, 1);
+      expect(mails).toHaveLength(1);
+      expect(mails[0].subject).toBe('Approval requested: invoice INV-1');
+      expect(mails[0].text).toContain('1250.00 CAD');
+    }
+    expect(await count('SELECT count(*) FROM notifications WHERE record_id = $1', [s.invoiceId])).toBe(2);
+    const deliveries = await dataSource.query(
+      `SELECT d.channel, d.status, d.attempts, r.temporal_workflow_id FROM deliveries d LEFT JOIN workflow_runs r ON r.id = d.run_id
+        WHERE d.record_id = $1 ORDER BY d.channel`, [s.invoiceId]);
+    expect(deliveries).toHaveLength(4);
+    expect(deliveries.every((d: { status: string; attempts: number; temporal_workflow_id: string }) =>
+      d.status === 'sent' && d.attempts === 1 && d.temporal_workflow_id === s.workflowId)).toBe(true);
+  });
+
+  it('sends a failed email again on retry, and only once it goes through', async () => {
+    const s = await seed();
+    let calls = 0;
+    const flaky: Mailer = {
+      async send(msg) {
+        calls += 1;
+        if (calls === 1) throw new Error('SMTP connection reset');
+        return smtp.send(msg);
+      },
+      close: () => undefined,
+    };
+    const a = createApprovalActivities({ dataSource, mailer: flaky });
+    const env = inWorkflow(s);
+    const args = { ...notice(s), step: 0, stepCount: 1, userIds: [s.approvers[0].id], push: false, deadline: '2026-12-28T00:00:00.000Z' };
+    await expect(env.run(a.notifyApprovalRequested, args)).rejects.toThrow('SMTP connection reset');
+    const [failed] = await dataSource.query(`SELECT status, attempts, error FROM deliveries WHERE record_id = $1`, [s.invoiceId]);
+    expect(failed).toEqual({ status: 'failed', attempts: 1, error: 'SMTP connection reset' });
+
+    await env.run(a.notifyApprovalRequested, args);
+    await env.run(a.notifyApprovalRequested, args);
+    expect(await waitForMails(s.approvers[0].email, 1)).toHaveLength(1);
+    expect(calls).toBe(2);
+    const [sent] = await dataSource.query(`SELECT status, attempts, error FROM deliveries WHERE record_id = $1`, [s.invoiceId]);
+    expect(sent).toEqual({ status: 'sent', attempts: 2, error: null });
+  });
+
+  it('records the outcome once: invoice approved, tasks closed, creator told once', async () => {
+    const s = await seed();
+    const a = createApprovalActivities({ dataSource, mailer: smtp });
+    const env = inWorkflow(s);
+    await env.run(a.markPending, { ...notice(s), deadline: new Date(Date.now() + 86_400_000).toISOString() });
+    await env.run(a.openApprovalTasks, { ...notice(s), step: 0, approverIds: s.approvers.map((p) => p.id), dueAt: new Date().toISOString() });
+    const decision = { ...notice(s), step: 0, decision: 'approved' as const, userId: s.approvers[0].id, comment: 'fine', decidedAt: new Date().toISOString(), nextStep: null };
+    await env.run(a.recordDecision, decision);
+    await env.run(a.recordDecision, decision);
+    const outcome = {
+      ...notice(s), creatorId: s.creator.id, outcome: 'approved' as const, decision: 'approved' as const,
+      decidedBy: s.approvers[0].id, comment: 'fine', notifyUserIds: [], push: false,
+    };
+    expect(await env.run(a.completeApproval, outcome)).toEqual({ applied: true });
+    expect(await env.run(a.completeApproval, outcome)).toEqual({ applied: true });
+
+    const [invoice] = await dataSource.query('SELECT approval_status FROM invoices WHERE id = $1', [s.invoiceId]);
+    expect(invoice.approval_status).toBe('approved');
+    const [approval] = await dataSource.query('SELECT status, decided_at FROM approvals WHERE id = $1', [s.approvalId]);
+    expect(approval.status).toBe('approved');
+    expect(approval.decided_at).not.toBeNull();
+    expect(await dataSource.query('SELECT decision, user_id, comment FROM approval_decisions WHERE approval_id = $1', [s.approvalId]))
+      .toEqual([{ decision: 'approved', user_id: s.approvers[0].id, comment: 'fine' }]);
+    expect(await dataSource.query('SELECT DISTINCT status, completed_by FROM tasks WHERE approval_id = $1', [s.approvalId]))
+      .toEqual([{ status: 'completed', completed_by: s.approvers[0].id }]);
+    const mails = await waitForMails(s.creator.email, 1);
+    expect(mails.map((m) => m.subject)).toEqual(['Invoice INV-1 was approved']);
+    expect(await count('SELECT count(*) FROM notifications WHERE user_id = $1', [s.creator.id])).toBe(1);
+    const [run] = await dataSource.query('SELECT status, ended_at FROM workflow_runs WHERE temporal_workflow_id = $1', [s.workflowId]);
+    expect(run.status).toBe('completed');
+  });
+
+  it('changes and sends nothing when the API cancelled the approval before the outcome landed', async () => {
+    const s = await seed();
+    await dataSource.query(`UPDATE approvals SET status = 'cancelled' WHERE id = $1`, [s.approvalId]);
+    await dataSource.query(`UPDATE invoices SET approval_status = 'approval_required' WHERE id = $1`, [s.invoiceId]);
+    const a = createApprovalActivities({ dataSource, mailer: smtp });
+    const result = await inWorkflow(s).run(a.completeApproval, {
+      ...notice(s), creatorId: s.creator.id, outcome: 'rejected' as const, decision: 'timeout' as const, decidedBy: null, comment: null, notifyUserIds: [], push: true,
+    });
+    expect(result).toEqual({ applied: false });
+    const [invoice] = await dataSource.query('SELECT approval_status FROM invoices WHERE id = $1', [s.invoiceId]);
+    expect(invoice.approval_status).toBe('approval_required');
+    expect(await mailsTo(s.creator.email)).toHaveLength(0);
+  });
+
+  it('cancels: open tasks cancelled, invoice handed back to its creator', async () => {
+    const s = await seed();
+    const a = createApprovalActivities({ dataSource, mailer: smtp });
+    const env = inWorkflow(s);
+    await env.run(a.openApprovalTasks, { ...notice(s), step: 0, approverIds: s.approvers.map((p) => p.id), dueAt: new Date().toISOString() });
+    const cancel = { ...notice(s), step: 0, decision: 'cancelled' as const, userId: s.creator.id, comment: 'edited', decidedAt: new Date().toISOString() };
+    await env.run(a.cancelApproval, cancel);
+    await env.run(a.cancelApproval, cancel);
+
+    expect(await dataSource.query('SELECT DISTINCT status FROM tasks WHERE approval_id = $1', [s.approvalId])).toEqual([{ status: 'cancelled' }]);
+    const [invoice] = await dataSource.query('SELECT approval_status FROM invoices WHERE id = $1', [s.invoiceId]);
+    expect(invoice.approval_status).toBe('approval_required');
+    const [approval] = await dataSource.query('SELECT status FROM approvals WHERE id = $1', [s.approvalId]);
+    expect(approval.status).toBe('cancelled');
+  });
+});
