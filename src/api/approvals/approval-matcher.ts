@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { Invoice, WorkflowDefinition } from '../../db/entities';
+import { Customer, Invoice, WorkflowDefinition } from '../../db/entities';
 import type { AuthUser } from '../auth/current-user.decorator';
 
 /**
@@ -68,7 +68,12 @@ export class ApprovalMatcher {
 
   async matchingDefinition(invoice: InvoiceRecord, company: AuthUser['company'], now = new Date()): Promise<WorkflowDefinition | null> {
     if (company.plan !== 'advanced') return null;
-    return firstMatchingDefinition(await this.activeDefinitions(invoice.companyId), invoice, this.evaluate, { timezone: company.timezone, now },
+    const definitions = await this.activeDefinitions(invoice.companyId);
+    if (definitions.length === 0) return null;
+    const record = definitions.some((d) => (d.conditions as { field?: string }[]).some((c) => c?.field === 'customerGroup'))
+      ? { ...invoice, customerGroup: (await this.definitions.manager.findOneBy(Customer, { id: invoice.customerId }))?.group ?? null }
+      : invoice;
+    return firstMatchingDefinition(definitions, record, this.evaluate, { timezone: company.timezone, now },
       (d, err) => this.logger.error(`invoice-approval definition ${d.id} could not be evaluated, treated as not matching: ${err.message}`));
   }
 

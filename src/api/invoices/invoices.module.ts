@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ApprovalsModule } from '../approvals/approvals.module';
 import { InvoicesController } from './invoices.controller';
 import { InvoicesService } from './invoices.service';
 
-@Module({ controllers: [InvoicesController], providers: [InvoicesService], exports: [InvoicesService] })
+@Module({ imports: [ApprovalsModule], controllers: [InvoicesController], providers: [InvoicesService], exports: [InvoicesService] })
 export class InvoicesModule {}

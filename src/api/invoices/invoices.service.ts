@@ -12,6 +12,7 @@ import { isDbError } from '../common/db-errors';
 import { findOwned, todayIn } from '../common/owned';
 import { paginateRaw, splitList } from '../common/pagination';
 import { assertRange, flag } from '../common/query-filters';
+import { ApprovalsService } from '../approvals/approvals.service';
 import { MAILER } from '../mail/mail.module';
 import { CreateInvoiceDto, ListInvoicesQueryDto, UpdateInvoiceDto } from './dto/invoice.dto';
 import { renderInvoiceEmail } from './invoice-email';
@@ -24,17 +25,11 @@ const UNSENDABLE: ApprovalStatus[] = ['approval_required', 'pending_approval', '
 export class InvoicesService {
   private readonly logger = new Logger(InvoicesService.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, @Inject(MAILER) private readonly mailer: Mailer) {}
-
-  /**
-   * The approval hook: decides the `approvalStatus` of an invoice being created (no `before`) or edited.
-   * Approval matching replaces this; until then nothing requires approval and an edit keeps the status it had.
-   */
-  async evaluateApproval(invoice: Invoice, user: AuthUser, before?: Invoice): Promise<ApprovalStatus> {
-    void invoice;
-    void user;
-    return before?.approvalStatus ?? 'not_required';
-  }
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(MAILER) private readonly mailer: Mailer,
+    private readonly approvals: ApprovalsService,
+  ) {}
 
   /**
    * Two round trips: the customer (and location) check, then the insert. The unique (company_id, number)
@@ -52,7 +47,7 @@ export class InvoicesService {
       amount, balance: amount, issueDate, dueDate: dto.dueDate, memo: dto.memo ?? '', stamp: null,
       sentAt: null, createdBy: user.id, approvalDefinitionId: null, approvalSubmissions: 0,
     });
-    invoice.approvalStatus = await this.evaluateApproval(invoice, user);
+    Object.assign(invoice, (await this.approvals.approvalOnSave(manager, invoice, undefined, user)).fields);
     return toInvoiceView(await this.saveNumbered(repo, invoice));
   }
 
@@ -80,7 +75,8 @@ export class InvoicesService {
 
   /** The row lock serialises the edit with payments, so that the balance always equals amount minus what was paid. */
   async update(user: AuthUser, id: string, dto: UpdateInvoiceDto): Promise<InvoiceView> {
-    return this.dataSource.transaction(async (manager) => {
+    let cancelledRuns: string[] = [];
+    const view = await this.dataSource.transaction(async (manager) => {
       const repo = manager.getRepository(Invoice);
       const invoice = await findOwned(manager, Invoice, user.companyId, id, 'invoice', { lock: true });
       const before = repo.create({ ...invoice });
@@ -109,14 +105,22 @@ export class InvoicesService {
         invoice.amount = amount;
         invoice.balance = subtractMoney(amount, paid);
       }
-      invoice.approvalStatus = await this.evaluateApproval(invoice, user, before);
+      const approval = await this.approvals.approvalOnSave(manager, invoice, before, user);
+      Object.assign(invoice, approval.fields);
+      cancelledRuns = approval.cancelled;
       return toInvoiceView(await this.saveNumbered(repo, invoice));
     });
+    // Signalled after commit: an edited pending invoice goes back to its creator and its approval run ends.
+    await this.approvals.signalCancelled(cancelledRuns, user);
+    return view;
   }
 
   async remove(user: AuthUser, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const invoice = await findOwned(manager, Invoice, user.companyId, id, 'invoice', { lock: true });
+      if (invoice.approvalStatus === 'pending_approval') {
+        throw new ConflictException(`invoice ${invoice.number} is pending approval and cannot be deleted: approve or reject it first`);
+      }
       const payments = await manager.getRepository(Payment).countBy({ invoiceId: invoice.id });
       if (payments > 0) {
         throw new ConflictException(`invoice ${invoice.number} has ${payments} payment(s) recorded against it and cannot be deleted`);
