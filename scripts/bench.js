@@ -40,31 +40,7 @@ async function main() {
 
   const logDir = path.join(provision.DATA, 'bench-logs');
   fs.mkdirSync(logDir, { recursive: true });
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    step('starting PostgreSQL (embedded)');
-    const pg = await provision.startPostgres({
-      dataDir: path.join(provision.DATA, 'bench-postgres'), port: await procs.freePort(), database: 'relance_bench', fresh: true,
-    });
-    stops.push(pg.stop);
-    databaseUrl = pg.url;
-  }
-  let temporalAddress = process.env.TEMPORAL_ADDRESS;
-  if (!temporalAddress) {
-    step('starting the Temporal dev server');
-    const temporal = await provision.startTemporal({ cli, port: await procs.freePort(), headless: true, logFile: path.join(logDir, 'temporal.log') });
-    temporalAddress = temporal.address;
-  }
-  step('starting the SMTP listener');
-  const mail = await provision.startMailCatcher({
-    smtpPort: await procs.freePort(), httpPort: await procs.freePort(), logFile: path.join(logDir, 'mail.log'),
-  });
-  const env = {
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: temporalAddress,
-    TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
-    SMTP_URL: mail.smtpUrl,
-  };
+  const env = await provision.startEphemeralServices({ cli, name: 'bench', logDir, onStop: (stop) => stops.push(stop) });
   provision.migrate(env);
   step(`running ${file}`);
   return runNode(path.join('dist-bench', file.replace(/\.ts$/, '.js')), env);

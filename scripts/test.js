@@ -44,38 +44,10 @@ async function main() {
   fs.rmSync(logDir, { recursive: true, force: true });
   fs.mkdirSync(logDir, { recursive: true });
 
-  let databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) {
-    step('starting PostgreSQL (embedded)');
-    const pg = await provision.startPostgres({
-      dataDir: path.join(provision.DATA, 'test-postgres'),
-      port: await procs.freePort(),
-      database: 'relance_test',
-      fresh: true,
-    });
-    stops.push(pg.stop);
-    databaseUrl = pg.url;
-  }
-  let temporalAddress = process.env.TEMPORAL_ADDRESS;
-  if (!temporalAddress) {
-    step('starting the Temporal dev server');
-    const temporal = await provision.startTemporal({
-      cli, port: await procs.freePort(), headless: true, logFile: path.join(logDir, 'temporal.log'),
-    });
-    temporalAddress = temporal.address;
-  }
-  step('starting the SMTP listener');
-  const mail = await provision.startMailCatcher({
-    smtpPort: await procs.freePort(), httpPort: await procs.freePort(), logFile: path.join(logDir, 'mail.log'),
-  });
-
+  const services = await provision.startEphemeralServices({ cli, name: 'test', logDir, onStop: (stop) => stops.push(stop) });
   const env = {
+    ...services,
     NODE_ENV: 'test',
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: temporalAddress,
-    TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
-    SMTP_URL: mail.smtpUrl,
-    MAIL_CATCHER_URL: mail.webUrl,
     TEMPORAL_CLI_PATH: cli,
     TEMPORAL_TEST_SERVER_PATH: testServer,
     RELANCE_TEST_LOG_DIR: logDir,

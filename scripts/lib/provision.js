@@ -149,7 +149,41 @@ async function startMailCatcher({ smtpPort, httpPort, logFile }) {
   return { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, webUrl: `http://127.0.0.1:${httpPort}`, child };
 }
 
-/** Compiles src/ to dist/ and pre-bundles the workflow code, unless dist/ is newer than every source file. */
+/**
+ * What tests and benchmarks run against: PostgreSQL with a fresh database, the Temporal dev server (headless, in
+ * memory) and an SMTP listener, each unless DATABASE_URL / TEMPORAL_ADDRESS say where one already runs.
+ * `onStop` receives the stop function of what is not a tracked child process (embedded PostgreSQL).
+ */
+async function startEphemeralServices({ cli, name, logDir, onStop }) {
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    step('starting PostgreSQL (embedded)');
+    const pg = await startPostgres({
+      dataDir: path.join(DATA, `${name}-postgres`), port: await procs.freePort(), database: `relance_${name}`, fresh: true,
+    });
+    onStop(pg.stop);
+    databaseUrl = pg.url;
+  }
+  let temporalAddress = process.env.TEMPORAL_ADDRESS;
+  if (!temporalAddress) {
+    step('starting the Temporal dev server');
+    const temporal = await startTemporal({ cli, port: await procs.freePort(), headless: true, logFile: path.join(logDir, 'temporal.log') });
+    temporalAddress = temporal.address;
+  }
+  step('starting the SMTP listener');
+  const mail = await startMailCatcher({
+    smtpPort: await procs.freePort(), httpPort: await procs.freePort(), logFile: path.join(logDir, 'mail.log'),
+  });
+  return {
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    SMTP_URL: mail.smtpUrl,
+    MAIL_CATCHER_URL: mail.webUrl,
+  };
+}
+
+/** Compiles src/ and pre-bundles the workflow code, unless dist/ is newer than every source file. */
 function build({ force = false } = {}) {
   const newestSource = newestMtime(path.join(ROOT, 'src'));
   const stamp = path.join(ROOT, 'dist', '.build-stamp');
@@ -182,5 +216,5 @@ function migrate(env) {
 
 module.exports = {
   ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES,
-  ensureDependencies, ensureTemporalBinaries, ensureDockerCompose, startPostgres, startTemporal, startMailCatcher, build, migrate,
+  ensureDependencies, ensureTemporalBinaries, ensureDockerCompose, startEphemeralServices, startPostgres, startTemporal, startMailCatcher, build, migrate,
 };
