@@ -1,2 +1,4 @@
 // Every workflow the worker registers.
 export { diagnosticRoundtrip } from './diagnostic-roundtrip.workflow';
+export { paymentReceived } from './payment-received.workflow';
+export { reminderSweep } from './reminder-sweep.workflow';
