@@ -9,8 +9,10 @@ import { CompaniesModule } from './companies/companies.module';
 import { ConfigModule } from './config/config.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
+import { RemindersModule } from './reminders/reminders.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UsersModule } from './users/users.module';
+import { WorkflowRunsModule } from './workflow-runs/workflow-runs.module';
 
 @Module({})
 export class AppModule {
@@ -26,6 +28,8 @@ export class AppModule {
         DiagnosticsModule,
         CompaniesModule,
         UsersModule,
+        RemindersModule,
+        WorkflowRunsModule,
       ],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };

@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { RemindersModule } from '../reminders/reminders.module';
 import { UsersModule } from '../users/users.module';
 import { CompaniesController } from './companies.controller';
 import { CompaniesService } from './companies.service';
 
-@Module({ imports: [UsersModule], controllers: [CompaniesController], providers: [CompaniesService] })
+@Module({ imports: [UsersModule, RemindersModule], controllers: [CompaniesController], providers: [CompaniesService] })
 export class CompaniesModule {}

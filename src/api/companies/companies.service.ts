@@ -6,12 +6,17 @@ import { Company, Invoice, User, WorkflowDefinition } from '../../db/entities';
 import { AuthUser } from '../auth/current-user.decorator';
 import { toUserView } from '../users/user.mapper';
 import { ApiKeysService } from '../users/api-keys.service';
+import { ReminderSchedulesService } from '../reminders/reminder-schedules.service';
 import { toCompanyView } from './company.mapper';
 import { CreateCompanyDto, UpdateCompanyDto } from './dto/company.dto';
 
 @Injectable()
 export class CompaniesService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly apiKeys: ApiKeysService) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly apiKeys: ApiKeysService,
+    private readonly schedules: ReminderSchedulesService,
+  ) {}
 
   async create(dto: CreateCompanyDto) {
     return this.dataSource.transaction(async (manager) => {
@@ -34,7 +39,7 @@ export class CompaniesService {
   }
 
   async update(user: AuthUser, dto: UpdateCompanyDto) {
-    return this.dataSource.transaction(async (manager) => {
+    const view = await this.dataSource.transaction(async (manager) => {
       const company = await manager.getRepository(Company).findOne({ where: { id: user.companyId }, lock: { mode: 'pessimistic_write' } });
       if (!company) throw new NotFoundException('company not found');
       if (dto.plan === 'essentials' && company.plan !== 'essentials') {
@@ -53,5 +58,8 @@ export class CompaniesService {
       const saved = await manager.save(company);
       return toCompanyView(saved, { withSecrets: true });
     });
+    // After the commit, so that a schedule never pauses for a downgrade that rolled back.
+    if (view.plan === 'essentials') await this.schedules.pauseAllForCompany(view.id);
+    return view;
   }
 }
