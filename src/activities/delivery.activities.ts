@@ -98,6 +98,12 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
     attempt: number;
   }
 
+  /** An existing row: delivered when this run did it (an earlier attempt of the batch), else skipped. */
+  async function sentBy(meta: Meta, key: string, m: EntityManager): Promise<Outcome> {
+    const [row]: { status: string; run_id: string | null }[] = await m.query('SELECT status, run_id FROM deliveries WHERE delivery_key = $1', [key]);
+    return row?.status === 'sent' && row.run_id === meta.runRecordId ? { status: 'delivered' } : { status: 'skipped' };
+  }
+
   /** A database effect and its delivery row in one transaction. */
   async function deliverInDatabase(meta: Meta, slot: DeliverySlot, effect: (m: EntityManager, key: string) => Promise<void>): Promise<Outcome> {
     const key = deliveryKey(meta.def.id, meta.record, meta.occurrence, slot);
@@ -114,7 +120,7 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
           [meta.def.companyId, meta.def.id, meta.runRecordId, meta.record.recordType, meta.record.id, meta.occurrence,
             slot.channel, slot.recipient, key],
         );
-        if (claimed.length === 0) return { status: 'skipped' } as const;
+        if (claimed.length === 0) return sentBy(meta, key, m);
         await effect(m, key);
         return { status: 'delivered' } as const;
       });
@@ -157,6 +163,7 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
     if (inserted.length === 0) {
       const [existing]: { status: string; run_id: string | null }[] = await dataSource.query(
         'SELECT status, run_id FROM deliveries WHERE delivery_key = $1', [key]);
+      if (existing?.status === 'sent' && existing.run_id === meta.runRecordId) return { status: 'delivered' };
       if (existing?.status === 'pending' && existing.run_id === meta.runRecordId && meta.attempt > 1) {
         const error = `in doubt: an earlier attempt (of ${meta.attempt - 1}) stopped between sending and recording; not resent (at most once)`;
         await dataSource.query(`UPDATE deliveries SET error = $2 WHERE delivery_key = $1 AND status = 'pending'`, [key, error]);

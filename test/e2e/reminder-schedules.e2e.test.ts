@@ -1,4 +1,6 @@
 import { Client, Connection, ScheduleDescription, ScheduleNotFoundError } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { searchAttributes } from '../../src/workflows/shared';
 import { execFileSync } from 'node:child_process';
 import { ReminderSchedulesService } from '../../src/api/reminders/reminder-schedules.service';
 import { TemporalClient } from '../../src/api/temporal/temporal.module';
@@ -80,8 +82,9 @@ describe('reminder schedules on the Temporal dev server', () => {
     expect(created.state.paused).toBe(false);
     expect(created.action).toMatchObject({ type: 'startWorkflow', workflowType: 'reminderSweep', workflowId: `reminder-sweep-${id}`, taskQueue: stack.taskQueue });
     expect(created.action.type === 'startWorkflow' && created.action.staticSummary).toMatch(/Due soon/);
-    const attributes = created.action.type === 'startWorkflow' ? created.action.typedSearchAttributes : undefined;
-    expect(attributes?.get(/* WorkflowDefinitionId */ { name: 'WorkflowDefinitionId', valueType: 'KEYWORD' } as never)).toBe(id);
+    const attributes = created.action.type === 'startWorkflow' ? (created.action.typedSearchAttributes as TypedSearchAttributes) : undefined;
+    expect(attributes?.get(searchAttributes.workflowDefinitionId)).toBe(id);
+    expect(attributes?.get(searchAttributes.companyId)).toBe(tenant.companyId);
 
     const listed = await until('the schedule in `temporal schedule list`', async () =>
       cliScheduleList().find((s) => s.scheduleId === `reminder-${id}`));

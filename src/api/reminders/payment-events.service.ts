@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import { DataSource } from 'typeorm';
 import { paymentReceived } from '../../workflows/payment-received.workflow';
 import { searchAttributes, workflowIds } from '../../workflows/shared';
@@ -30,6 +30,8 @@ export class PaymentEventsService {
       await this.temporal.workflow.start(paymentReceived, {
         taskQueue: this.temporal.taskQueueName,
         workflowId,
+        // One automation per payment, ever: a retried request after the first run completed starts nothing.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         args: [{ paymentId: payment.id, companyId: payment.companyId }],
         typedSearchAttributes: [{ key: searchAttributes.companyId, value: payment.companyId }],
         staticSummary: `Payment ${payment.id} received: notify per the payment-received workflows`,
