@@ -11,10 +11,16 @@ const activityOptions = {
 const { startRun, findMatchingPage, finishRun } = proxyActivities<Activities>({ ...activityOptions, startToCloseTimeout: '1 minute' });
 const { deliverBatch } = proxyActivities<Activities>({ ...activityOptions, startToCloseTimeout: '10 minutes' });
 
-/** Records per page: one indexed query each. */
-export const SWEEP_PAGE_SIZE = 200;
+/**
+ * Records per page: one indexed query each. Pages are larger than delivery batches because each query has a
+ * fixed cost (round trip, planning) that many small pages would multiply; batches stay small so that a retried
+ * batch redoes little.
+ */
+export const SWEEP_PAGE_SIZE = 1000;
+/** Records per delivery activity. */
+export const SWEEP_BATCH_SIZE = 200;
 /** Pages per run before continuing as new, which keeps the history bounded whatever the ledger size. */
-export const SWEEP_PAGES_PER_RUN = 25;
+export const SWEEP_PAGES_PER_RUN = 10;
 const MAX_ERRORS = 100;
 
 export interface SweepTotals {
@@ -45,6 +51,7 @@ export interface ReminderSweepInput {
   totals?: SweepTotals;
   continuedAsNew?: number;
   pageSize?: number;
+  batchSize?: number;
   pagesPerRun?: number;
 }
 
@@ -67,11 +74,12 @@ function counts(t: SweepTotals) {
 
 /**
  * One firing of a reminder: records the run, pages through the matching records (keyset, one indexed query per
- * page), delivers each page in a batch activity, and continues as new every few pages carrying cursor and totals.
+ * page), delivers each page in batch activities, and continues as new every few pages carrying cursor and totals.
  */
 export async function reminderSweep(input: ReminderSweepInput): Promise<ReminderSweepResult> {
   const { definitionId, companyId } = input;
   const pageSize = input.pageSize ?? SWEEP_PAGE_SIZE;
+  const batchSize = input.batchSize ?? SWEEP_BATCH_SIZE;
   const pagesPerRun = input.pagesPerRun ?? SWEEP_PAGES_PER_RUN;
   const continuedAsNew = input.continuedAsNew ?? 0;
   const totals: SweepTotals = input.totals ? { ...input.totals, errors: [...input.totals.errors] } : emptyTotals();
@@ -102,8 +110,8 @@ export async function reminderSweep(input: ReminderSweepInput): Promise<Reminder
       totals.queryMs += found.queryMs;
       totals.matched += found.ids.length;
       if (found.stopped) note({ message: `stopped early: ${found.stopped}` });
-      if (found.ids.length > 0) {
-        const delivered = await deliverBatch({ runRecordId, definitionId, companyId, asOf, recordIds: found.ids });
+      for (let i = 0; i < found.ids.length; i += batchSize) {
+        const delivered = await deliverBatch({ runRecordId, definitionId, companyId, asOf, recordIds: found.ids.slice(i, i + batchSize) });
         totals.delivered += delivered.delivered;
         totals.skipped += delivered.skipped;
         totals.failed += delivered.failed;

@@ -10,7 +10,7 @@ type SweepActivities = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliv
 /** A ledger of `size` matching records whose ids sort in order, served page by page like the real keyset. */
 function fakeLedger(size: number, options: { failDeliveriesOnce?: boolean } = {}) {
   const ids = Array.from({ length: size }, (_, i) => `rec-${String(i).padStart(6, '0')}`);
-  const calls = { pages: [] as Array<string | null>, delivered: [] as string[], deliverAttempts: 0, runIds: new Set<string>() };
+  const calls = { pages: [] as Array<string | null>, delivered: [] as string[], batches: [] as number[], deliverAttempts: 0 };
   const finished: FinishRunInput[] = [];
   let failed = false;
   const activities: SweepActivities = {
@@ -31,6 +31,7 @@ function fakeLedger(size: number, options: { failDeliveriesOnce?: boolean } = {}
         throw new Error('SMTP briefly unavailable');
       }
       calls.delivered.push(...recordIds);
+      calls.batches.push(recordIds.length);
       return { stillMatching: recordIds.length, delivered: recordIds.length, skipped: 0, failed: 0, errors: [] };
     },
     async finishRun(input) {
@@ -50,7 +51,7 @@ describe(reminderSweep.name, () => {
   });
   afterAll(() => env?.teardown());
 
-  async function run(ledger: ReturnType<typeof fakeLedger>, input: { pageSize: number; pagesPerRun: number }, workflowId: string) {
+  async function run(ledger: ReturnType<typeof fakeLedger>, input: { pageSize: number; pagesPerRun: number; batchSize?: number }, workflowId: string) {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: 'sweeps',
@@ -64,10 +65,11 @@ describe(reminderSweep.name, () => {
     return { result, handle };
   }
 
-  it('pages through every record once and records the totals', async () => {
+  it('pages through every record once, delivers each page in batches and records the totals', async () => {
     const ledger = fakeLedger(45);
-    const { result } = await run(ledger, { pageSize: 10, pagesPerRun: 100 }, 'sweep-paging');
+    const { result } = await run(ledger, { pageSize: 10, pagesPerRun: 100, batchSize: 4 }, 'sweep-paging');
     expect(ledger.calls.pages).toEqual([null, 'rec-000009', 'rec-000019', 'rec-000029', 'rec-000039']);
+    expect(ledger.calls.batches).toEqual([4, 4, 2, 4, 4, 2, 4, 4, 2, 4, 4, 2, 4, 1]);
     expect(ledger.calls.delivered).toHaveLength(45);
     expect(new Set(ledger.calls.delivered).size).toBe(45);
     expect(result).toMatchObject({ outcome: 'completed', matched: 45, delivered: 45, pages: 5, continuedAsNew: 0 });
