@@ -1,11 +1,15 @@
 import type { DataSource } from 'typeorm';
 import { createApprovalActivities } from './approval.activities';
+import { createDeliveryActivities } from './delivery.activities';
 import { createDiagnosticsActivities } from './diagnostics.activities';
 import type { Mailer } from './mailer';
+import { createSweepActivities } from './sweep.activities';
 
 export interface ActivityDeps {
   dataSource: DataSource;
   mailer: Mailer;
+  /** Test-only fault injection read from RELANCE_FAULT_INJECT by the worker (see delivery.activities.ts). */
+  faultInject?: string;
 }
 
 /** Every activity, built from injected dependencies so tests can pass their own. */
@@ -13,6 +17,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createDiagnosticsActivities(deps.dataSource),
     ...createApprovalActivities(deps),
+    ...createSweepActivities(deps.dataSource),
+    ...createDeliveryActivities(deps, { faultInject: deps.faultInject }),
   };
 }
 

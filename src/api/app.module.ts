@@ -10,6 +10,7 @@ import { ApprovalsModule } from './approvals/approvals.module';
 import { ConfigModule } from './config/config.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
+import { RemindersModule } from './reminders/reminders.module';
 import { TemporalModule } from './temporal/temporal.module';
 import { UsersModule } from './users/users.module';
 import { WorkflowTemplatesModule } from './workflow-templates/workflow-templates.module';
@@ -24,6 +25,7 @@ import { NotificationsModule } from './notifications/notifications.module';
 import { PaymentsModule } from './payments/payments.module';
 import { TasksModule } from './tasks/tasks.module';
 import { VendorsModule } from './vendors/vendors.module';
+import { WorkflowRunsModule } from './workflow-runs/workflow-runs.module';
 
 @Module({})
 export class AppModule {
@@ -52,6 +54,8 @@ export class AppModule {
         TasksModule,
         NotificationsModule,
         ApprovalsModule,
+        RemindersModule,
+        WorkflowRunsModule,
       ],
       providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };

@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
 import { createMailer } from '../activities/mailer';
 import { createWorker } from './create-worker';
+import { reconcileSchedules } from './reconcile-schedules';
 
 /**
  * The worker process. Temporal's runtime turns SIGINT/SIGTERM into a graceful shutdown: the worker stops
@@ -13,8 +14,16 @@ async function main(): Promise<void> {
   const dataSource = createDataSource(config.databaseUrl);
   await dataSource.initialize();
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
-  const { worker, connection } = await createWorker(config, { dataSource, mailer });
+  const { worker, connection } = await createWorker(config, { dataSource, mailer, faultInject: process.env.RELANCE_FAULT_INJECT });
   console.log(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
+  if (process.env.RELANCE_RECONCILE_SCHEDULES !== 'false') {
+    // In the background: polling must not wait for it, and a failure is repaired at the next start.
+    reconcileSchedules(config, dataSource).then(
+      (r) => console.log(`[worker] reconciled reminder schedules: created ${r.created.length}, resumed ${r.resumed.length}, ` +
+        `paused ${r.paused.length}, deleted ${r.deleted.length}`),
+      (err: Error) => console.error(`[worker] reconciling reminder schedules failed: ${err.message}`),
+    );
+  }
   try {
     await worker.run();
   } finally {

@@ -1,3 +1,5 @@
 // Every workflow the worker registers.
 export { diagnosticRoundtrip } from './diagnostic-roundtrip.workflow';
 export { invoiceApproval } from './invoice-approval.workflow';
+export { paymentReceived } from './payment-received.workflow';
+export { reminderSweep } from './reminder-sweep.workflow';

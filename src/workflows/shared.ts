@@ -8,6 +8,10 @@ export const workflowIds = {
   invoiceApproval: (invoiceId: string, submission: number) => `invoice-approval-${invoiceId}-${submission}`,
   reminderSchedule: (definitionId: string) => `reminder-${definitionId}`,
   reminderSweep: (definitionId: string) => `reminder-sweep-${definitionId}`,
+  /** Run-now sweeps; scheduled ones get the schedule's timestamp appended to `reminderSweep` by Temporal. */
+  reminderSweepRunNow: (definitionId: string, at: Date) => `reminder-sweep-${definitionId}-run-now-${at.toISOString()}`,
+  paymentReceived: (paymentId: string) => `payment-received-${paymentId}`,
+  paymentReceivedDelivery: (paymentId: string, definitionId: string) => `payment-received-${paymentId}-${definitionId}`,
 };
 
 export const searchAttributes = {

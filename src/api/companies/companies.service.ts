@@ -9,6 +9,7 @@ import { toUserView } from '../users/user.mapper';
 import { ApiKeysService } from '../users/api-keys.service';
 import { createDefaultDefinitions } from '../workflows/default-definitions';
 import { DEFINITION_LIFECYCLE, DefinitionLifecycle } from '../workflows/definition-lifecycle';
+import { ReminderSchedulesService } from '../reminders/reminder-schedules.service';
 import { toCompanyView } from './company.mapper';
 import { CreateCompanyDto, UpdateCompanyDto } from './dto/company.dto';
 
@@ -19,6 +20,7 @@ export class CompaniesService {
     private readonly apiKeys: ApiKeysService,
     @Inject(DEFINITION_LIFECYCLE) private readonly lifecycle: DefinitionLifecycle,
     private readonly authCache: AuthCache,
+    private readonly schedules: ReminderSchedulesService,
   ) {}
 
   async create(dto: CreateCompanyDto) {
@@ -66,6 +68,8 @@ export class CompaniesService {
       return toCompanyView(saved, { withSecrets: true });
     });
     this.authCache.forgetCompany(user.companyId);
+    // After the commit, so that a schedule never pauses for a downgrade that rolled back.
+    if (view.plan === 'essentials') await this.schedules.pauseAllForCompany(view.id);
     return view;
   }
 }

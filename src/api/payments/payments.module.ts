@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { RemindersModule } from '../reminders/reminders.module';
 import { PaymentsController } from './payments.controller';
 import { PaymentsService } from './payments.service';
 
-@Module({ controllers: [PaymentsController], providers: [PaymentsService], exports: [PaymentsService] })
+@Module({ imports: [RemindersModule], controllers: [PaymentsController], providers: [PaymentsService], exports: [PaymentsService] })
 export class PaymentsModule {}

@@ -1,5 +1,6 @@
 import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { PaymentEventsService } from '../reminders/payment-events.service';
 import { DataSource } from 'typeorm';
 import { Invoice, Payment } from '../../db/entities';
 import { parseMoney, toCents } from '../../domain/money';
@@ -12,7 +13,10 @@ import { PaymentView, toPaymentView } from './payment.mapper';
 
 @Injectable()
 export class PaymentsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly paymentEvents: PaymentEventsService,
+  ) {}
 
   /**
    * Records a payment and lowers the invoice balance in one transaction. The balance check lives in the
@@ -46,12 +50,9 @@ export class PaymentsService {
     return toPaymentView(await this.find(user, payment.id));
   }
 
-  /**
-   * Called once a payment is committed. The reminders work starts the `payment-received` workflow here;
-   * until then there is nothing to do.
-   */
+  /** Called once a payment is committed: starts the `payment-received` automations of the company, if any. */
   async onPaymentRecorded(payment: Payment): Promise<void> {
-    void payment;
+    await this.paymentEvents.onPaymentRecorded(payment);
   }
 
   list(user: AuthUser, query: ListPaymentsQueryDto) {

@@ -1,0 +1,159 @@
+/**
+ * Sweep benchmark: the same 1,000 matching invoices in a ledger of 10k, then 100k invoices, swept by the real
+ * reminder-sweep workflow on the Temporal dev server (real activities, Postgres and SMTP). Prints, per size, the
+ * sweep time and deliveries/s; then the ratio 100k/10k (target ≤ 1.2×) and the query phase (the paged, indexed
+ * queries, measured on a second sweep whose connections are warm like the raw query's) against the raw SQL of the
+ * same predicate measured in the same run (target ≤ 2×).
+ * Run with `npm run bench:sweep` (scripts/bench-sweep.js provisions the services).
+ */
+import 'reflect-metadata';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createActivities } from '../src/activities';
+import { createMailer } from '../src/activities/mailer';
+import { sweepPlan } from '../src/activities/sweep-plans';
+import { buildMatchQuery, loadSweepDefinition } from '../src/activities/sweep-query';
+import { createDataSource } from '../src/db/data-source';
+import { todayIn } from '../src/domain/dates';
+import { reminderSweep, ReminderSweepResult, SWEEP_PAGE_SIZE } from '../src/workflows/reminder-sweep.workflow';
+
+const SIZES = [10_000, 100_000];
+const MATCHING = 1_000;
+const CUSTOMERS = 200;
+const RAW_REPEATS = 5;
+
+function env(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the benchmark with npm run bench:sweep`);
+  return value;
+}
+
+interface Measure {
+  size: number;
+  sweepMs: number;
+  result: ReminderSweepResult;
+  /** A second sweep of the same ledger: same queries on warm connections, every delivery skipped. */
+  again: ReminderSweepResult;
+  rawSqlMs: number;
+  plan: string;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const dataSource = await createDataSource(env('DATABASE_URL'), 12).initialize();
+  const mailer = createMailer(env('SMTP_URL'), 'Relance bench <bench@relance.local>');
+  const address = env('TEMPORAL_ADDRESS');
+  const taskQueue = `bench-sweep-${randomUUID().slice(0, 8)}`;
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection: nativeConnection, taskQueue, activities: createActivities({ dataSource, mailer }),
+    workflowBundle: { codePath: path.resolve(__dirname, '..', '..', '..', 'dist', 'workflow-bundle.js') },
+    maxConcurrentActivityTaskExecutions: 4,
+  });
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const measures: Measure[] = [];
+
+  await worker.runUntil(async () => {
+    for (const size of SIZES) {
+      const { companyId, definitionId } = await seed(dataSource, size);
+      const def = (await loadSweepDefinition(dataSource, definitionId, companyId))!;
+      const raw = buildMatchQuery({ plan: sweepPlan(def.templateKey)!, def, asOf: new Date(), select: 'keyset' });
+      const rawTimes: number[] = [];
+      for (let i = 0; i < RAW_REPEATS; i += 1) {
+        const started = performance.now();
+        const rows = await dataSource.query(raw.sql, raw.params);
+        rawTimes.push(performance.now() - started);
+        if (rows.length !== MATCHING) throw new Error(`the raw predicate matched ${rows.length} invoices, expected ${MATCHING}`);
+      }
+      const page = buildMatchQuery({ plan: sweepPlan(def.templateKey)!, def, asOf: new Date(), select: 'keyset', page: { cursor: null, limit: SWEEP_PAGE_SIZE } });
+      const explain: { 'QUERY PLAN': string }[] = await dataSource.query(`EXPLAIN ${page.sql}`, page.params);
+
+      const started = performance.now();
+      const result = await client.workflow.execute(reminderSweep, {
+        taskQueue, workflowId: `bench-sweep-${size}-${randomUUID().slice(0, 8)}`,
+        args: [{ definitionId, companyId, kind: 'sweep', trigger: 'bench' }],
+      });
+      const sweepMs = performance.now() - started;
+      if (result.matched !== MATCHING || result.delivered !== MATCHING) {
+        throw new Error(`the sweep of ${size} matched ${result.matched} and delivered ${result.delivered}, expected ${MATCHING}`);
+      }
+      const again = await client.workflow.execute(reminderSweep, {
+        taskQueue, workflowId: `bench-sweep-${size}-again-${randomUUID().slice(0, 8)}`,
+        args: [{ definitionId, companyId, kind: 'sweep', trigger: 'bench' }],
+      });
+      if (again.matched !== MATCHING || again.skipped !== MATCHING || again.delivered !== 0) {
+        throw new Error(`the second sweep of ${size} delivered ${again.delivered} and skipped ${again.skipped}, expected 0 and ${MATCHING}`);
+      }
+      measures.push({ size, sweepMs, result, again, rawSqlMs: median(rawTimes), plan: explain.map((r) => r['QUERY PLAN'].trim()).slice(0, 3).join(' / ') });
+    }
+  });
+
+  console.log(`\nsweep benchmark: ${MATCHING} matching invoices (payment-due-reminder, one email each) in ledgers of ${SIZES.join(' and ')}`);
+  console.log('ledger   sweep time  deliveries/s  pages  query phase (1st, 2nd sweep)  raw SQL (median of 5)  2nd/raw');
+  for (const m of measures) {
+    console.log(
+      `${String(m.size).padStart(7)}  ${`${(m.sweepMs / 1000).toFixed(2)} s`.padStart(10)}  ${(m.result.delivered / (m.sweepMs / 1000)).toFixed(0).padStart(12)}  ` +
+      `${String(m.result.pages).padStart(5)}  ${`${m.result.queryMs.toFixed(1)} ms, ${m.again.queryMs.toFixed(1)} ms`.padStart(27)}  ` +
+      `${`${m.rawSqlMs.toFixed(1)} ms`.padStart(21)}  ${(m.again.queryMs / m.rawSqlMs).toFixed(2).padStart(6)}×`,
+    );
+  }
+  for (const m of measures) console.log(`plan of a page at ${m.size}: ${m.plan}`);
+  const [small, large] = measures;
+  const timeRatio = large.sweepMs / small.sweepMs;
+  const queryRatio = large.again.queryMs / large.rawSqlMs;
+  console.log(`\nsweep time 100k/10k: ${timeRatio.toFixed(2)}× (target ≤ 1.2×) ${timeRatio <= 1.2 ? 'OK' : 'MISSED'}`);
+  console.log(`query phase vs raw SQL at 100k: ${queryRatio.toFixed(2)}× (target ≤ 2×) ${queryRatio <= 2 ? 'OK' : 'MISSED'}`);
+  console.log(`query phase 100k/10k (2nd sweeps): ${(large.again.queryMs / small.again.queryMs).toFixed(2)}×`);
+
+  await connection.close();
+  await nativeConnection.close();
+  mailer.close();
+  await dataSource.destroy();
+}
+
+/** A company whose ledger holds `size` invoices, exactly MATCHING of them falling due in the next three days. */
+async function seed(dataSource: Awaited<ReturnType<typeof createDataSource>>, size: number) {
+  const [company] = await dataSource.query(
+    `INSERT INTO companies (name, locale, timezone, currency, plan) VALUES ($1, 'en-US', 'UTC', 'USD', 'advanced') RETURNING id`, [`Bench ${size}`]);
+  const [user] = await dataSource.query(
+    `INSERT INTO users (company_id, name, email, role) VALUES ($1, 'Bench Admin', 'admin@bench.test', 'admin') RETURNING id`, [company.id]);
+  const customers: { id: string }[] = await dataSource.query(
+    `INSERT INTO customers (company_id, name, email)
+     SELECT $1, 'Customer ' || g, 'customer-' || g || '-' || $2 || '@bench.test' FROM generate_series(1, $3) g RETURNING id`,
+    [company.id, size, CUSTOMERS]);
+  const today = todayIn('UTC', new Date());
+  const started = performance.now();
+  // Matching: due today to today + 3 with a balance. The rest: due later, or overdue, in equal parts.
+  await dataSource.query(
+    `INSERT INTO invoices (company_id, number, customer_id, amount, balance, issue_date, due_date, created_by)
+     SELECT $1, 'INV-' || g, ($2::uuid[])[(g % $3) + 1], 100.00, 100.00, d.due - 30, d.due, $4
+       FROM generate_series(1, $5) g,
+            LATERAL (SELECT CASE WHEN g <= $6 THEN $7::date + (g % 4)
+                                 WHEN g % 2 = 0 THEN $7::date + 10 + (g % 300)
+                                 ELSE $7::date - 1 - (g % 300) END AS due) d`,
+    [company.id, customers.map((c) => c.id), CUSTOMERS, user.id, size, MATCHING, today]);
+  await dataSource.query('ANALYZE invoices');
+  console.log(`seeded ${size} invoices in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  const [def] = await dataSource.query(
+    `INSERT INTO workflow_definitions (company_id, template_key, name, status, conditions, actions, schedule, locale)
+     VALUES ($1, 'payment-due-reminder', 'Due in three days', 'active', $2, $3, '{"time":"09:00"}', 'en-US') RETURNING id`,
+    [company.id,
+      JSON.stringify([{ field: 'amount', op: 'gt', value: '0' }, { field: 'dueDate', op: 'within_days', value: 3 }]),
+      JSON.stringify([{ type: 'email', to: 'customer', subject: 'Invoice {{invoiceNumber}} is due on {{dueDate}}',
+        body: 'Hello {{customerName}}, {{money balance}} is due on {{date dueDate}}.' }])]);
+  return { companyId: company.id as string, definitionId: def.id as string };
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

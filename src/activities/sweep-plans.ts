@@ -1,0 +1,152 @@
+import type { RecordType } from '../domain/conditions';
+import { todayIn } from '../domain/dates';
+import { messageVariables } from '../domain/variables';
+
+/** Templates that a sweep runs; `invoice-approval` is driven by its own workflow. */
+export const SWEEP_TEMPLATE_KEYS = [
+  'send-unsent-invoices', 'payment-received', 'payment-due-reminder', 'overdue-invoice-stamp',
+  'unsent-invoice-reminder', 'bill-payment-reminder', 'bank-deposit-reminder',
+] as const;
+export type SweepTemplateKey = (typeof SWEEP_TEMPLATE_KEYS)[number];
+
+/** Templates fired by a Temporal Schedule (the others start from the API call that caused the event). */
+export const SCHEDULED_TEMPLATE_KEYS: readonly string[] = SWEEP_TEMPLATE_KEYS.filter((k) => k !== 'payment-received');
+
+/** A matched record with what the actions need, loaded by `deliverBatch`. Money stays a decimal string. */
+export interface SweepRecord {
+  id: string;
+  /** The `record_type` of tasks, notifications and deliveries. */
+  recordType: RecordType;
+  /** The customer's address for `to: "customer"`, when the record has a customer. */
+  customerEmail: string | null;
+  /** The template's message variables. */
+  variables: Record<string, unknown>;
+  /** Fields the side effects need (e.g. due date for the occurrence). */
+  row: Record<string, string | null>;
+}
+
+/**
+ * What a template sweeps, beyond the definition's own conditions: the table, the template's fixed rule, the
+ * order of the keyset (aligned with an index so each page is one range scan resuming where the last stopped),
+ * and the occurrence that makes a delivery at most once.
+ *
+ * Occurrences (one delivery per definition, record, occurrence, channel and recipient):
+ * - `payment-due-reminder`, `bill-payment-reminder`: `due-<dueDate>`, once per due date (a new due date reminds again);
+ * - `overdue-invoice-stamp`: `overdue-<dueDate>`, the memo/stamp is written once per due date;
+ * - `send-unsent-invoices`: `send`, an invoice is sent once, ever;
+ * - `unsent-invoice-reminder`: `unsent-<today>`, the team is reminded once a day while the invoice stays unsent;
+ * - `bank-deposit-reminder`: `undeposited`, once per payment;
+ * - `payment-received`: `received`, once per payment.
+ */
+export interface SweepPlan {
+  recordType: RecordType;
+  table: 'invoices' | 'bills' | 'payments';
+  /** Keyset order column besides `id`; null: `id` alone. */
+  keyColumn: string | null;
+  /** Fixed rule over alias `a`; `{today}` stands for the company's today (a date parameter). */
+  base: string;
+  occurrence(row: Record<string, string | null>, today: string): string;
+}
+
+// Invoices awaiting or refused approval are never sent nor reminded.
+const SENDABLE = `a.approval_status IN ('not_required', 'approved')`;
+
+export const SWEEP_PLANS: Record<SweepTemplateKey, SweepPlan> = {
+  'send-unsent-invoices': {
+    recordType: 'invoice', table: 'invoices', keyColumn: null,
+    base: `a.sent_at IS NULL AND ${SENDABLE}`,
+    occurrence: () => 'send',
+  },
+  'unsent-invoice-reminder': {
+    recordType: 'invoice', table: 'invoices', keyColumn: null,
+    base: `a.sent_at IS NULL AND ${SENDABLE}`,
+    occurrence: (_row, today) => `unsent-${today}`,
+  },
+  'payment-due-reminder': {
+    recordType: 'invoice', table: 'invoices', keyColumn: 'due_date',
+    base: `a.due_date >= {today} AND a.balance > 0 AND ${SENDABLE}`,
+    occurrence: (row) => `due-${row.dueDate}`,
+  },
+  'overdue-invoice-stamp': {
+    recordType: 'invoice', table: 'invoices', keyColumn: 'due_date',
+    base: `a.due_date < {today} AND a.balance > 0`,
+    occurrence: (row) => `overdue-${row.dueDate}`,
+  },
+  'bill-payment-reminder': {
+    recordType: 'bill', table: 'bills', keyColumn: 'due_date',
+    base: `a.paid_at IS NULL AND a.balance > 0`,
+    occurrence: (row) => `due-${row.dueDate}`,
+  },
+  'bank-deposit-reminder': {
+    recordType: 'payment', table: 'payments', keyColumn: 'received_at',
+    base: `a.deposit_id IS NULL`,
+    occurrence: () => 'undeposited',
+  },
+  'payment-received': {
+    recordType: 'payment', table: 'payments', keyColumn: null,
+    base: 'TRUE',
+    occurrence: () => 'received',
+  },
+};
+
+export function sweepPlan(templateKey: string): SweepPlan | undefined {
+  return (SWEEP_TEMPLATE_KEYS as readonly string[]).includes(templateKey) ? SWEEP_PLANS[templateKey as SweepTemplateKey] : undefined;
+}
+
+/** One query loading matched records by id with the details the messages use; `$1` company, `$2` ids. */
+export const DETAIL_SELECT: Record<RecordType, string> = {
+  invoice: `SELECT a.id, a.number, a.amount::text AS amount, a.balance::text AS balance, a.issue_date::text AS issue_date,
+                   a.due_date::text AS due_date, a.memo, a.stamp, a.sent_at::text AS sent_at, a.approval_status,
+                   c.name AS customer_name, c.email AS customer_email, l.name AS location_name, u.name AS created_by_name
+              FROM invoices a JOIN customers c ON c.id = a.customer_id
+              LEFT JOIN locations l ON l.id = a.location_id LEFT JOIN users u ON u.id = a.created_by`,
+  bill: `SELECT a.id, a.number, a.amount::text AS amount, a.balance::text AS balance, a.due_date::text AS due_date,
+                v.name AS vendor_name, v.email AS vendor_email, l.name AS location_name
+           FROM bills a JOIN vendors v ON v.id = a.vendor_id LEFT JOIN locations l ON l.id = a.location_id`,
+  payment: `SELECT a.id, a.amount::text AS amount, a.received_at, a.method, i.number AS invoice_number,
+                   i.balance::text AS invoice_balance, i.due_date::text AS due_date, c.name AS customer_name, c.email AS customer_email
+              FROM payments a JOIN invoices i ON i.id = a.invoice_id JOIN customers c ON c.id = a.customer_id`,
+};
+
+/**
+ * A matched record with the variables its messages may use: the same `messageVariables` that previews use, so a
+ * preview shows what a sweep sends. Days count in the company's timezone as of the sweep's fixed instant.
+ */
+export function toSweepRecord(
+  recordType: RecordType,
+  raw: Record<string, unknown>,
+  context: { company: { name: string; currency: string; timezone: string }; asOf: Date },
+): SweepRecord {
+  const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const named = (name: unknown) => (name === null || name === undefined ? null : { name: String(name) });
+  const sources = { company: context.company, now: context.asOf, location: named(raw.location_name) };
+  if (recordType === 'invoice') {
+    const record = {
+      number: raw.number, amount: raw.amount, balance: raw.balance, issueDate: raw.issue_date, dueDate: raw.due_date, memo: raw.memo,
+    };
+    return {
+      id: String(raw.id), recordType, customerEmail: s(raw.customer_email),
+      row: { dueDate: s(raw.due_date)!, sentAt: s(raw.sent_at), approvalStatus: s(raw.approval_status) },
+      variables: messageVariables('invoice', {
+        ...sources, record, customer: { name: String(raw.customer_name), email: s(raw.customer_email) },
+        createdBy: named(raw.created_by_name),
+      }),
+    };
+  }
+  if (recordType === 'bill') {
+    const record = { number: raw.number, amount: raw.amount, balance: raw.balance, dueDate: raw.due_date };
+    return {
+      id: String(raw.id), recordType, customerEmail: null, row: { dueDate: s(raw.due_date)! },
+      variables: messageVariables('bill', { ...sources, record, vendor: named(raw.vendor_name) }),
+    };
+  }
+  const receivedAt = raw.received_at instanceof Date ? raw.received_at : new Date(String(raw.received_at));
+  return {
+    id: String(raw.id), recordType, customerEmail: s(raw.customer_email), row: { receivedDate: todayIn(context.company.timezone, receivedAt) },
+    variables: messageVariables('payment', {
+      ...sources, record: { amount: raw.amount, receivedAt, method: raw.method },
+      customer: { name: String(raw.customer_name), email: s(raw.customer_email) },
+      invoice: { number: String(raw.invoice_number), balance: String(raw.invoice_balance) },
+    }),
+  };
+}

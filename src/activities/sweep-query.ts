@@ -1,0 +1,98 @@
+import type { DataSource } from 'typeorm';
+import { compileConditions, type Condition } from '../domain/conditions';
+import { todayIn } from '../domain/dates';
+import { DETAIL_SELECT, SweepPlan } from './sweep-plans';
+
+/** A definition with its company, as a sweep needs them. */
+export interface SweepDefinition {
+  id: string;
+  companyId: string;
+  templateKey: string;
+  name: string;
+  status: string;
+  conditions: Condition[];
+  actions: unknown[];
+  locale: string;
+  companyName: string;
+  timezone: string;
+  currency: string;
+  plan: string;
+  webhookUrl: string | null;
+  webhookSecret: string | null;
+}
+
+/** Where the next page starts: the keyset of the last record of the previous page. */
+export interface SweepCursor {
+  key: string | null;
+  id: string;
+}
+
+export async function loadSweepDefinition(dataSource: DataSource, definitionId: string, companyId: string): Promise<SweepDefinition | null> {
+  const [row] = await dataSource.query(
+    `SELECT d.id, d.company_id, d.template_key, d.name, d.status, d.conditions, d.actions, d.locale,
+            c.name AS company_name, c.timezone, c.currency, c.plan, c.webhook_url, c.webhook_secret
+       FROM workflow_definitions d JOIN companies c ON c.id = d.company_id
+      WHERE d.id = $1 AND d.company_id = $2`,
+    [definitionId, companyId],
+  );
+  if (!row) return null;
+  return {
+    id: row.id, companyId: row.company_id, templateKey: row.template_key, name: row.name, status: row.status,
+    conditions: row.conditions ?? [], actions: row.actions ?? [], locale: row.locale, companyName: row.company_name,
+    timezone: row.timezone, currency: row.currency, plan: row.plan, webhookUrl: row.webhook_url, webhookSecret: row.webhook_secret,
+  };
+}
+
+/** Why a definition must not deliver now, or null when it may. */
+export function whyNotLive(def: SweepDefinition): string | null {
+  if (def.status !== 'active') return `the definition is ${def.status}, not active`;
+  if (def.plan !== 'advanced') return `the company is on the ${def.plan} plan; workflows run only on advanced`;
+  return null;
+}
+
+const KEY_TYPES: Record<string, string> = { due_date: 'date', received_at: 'timestamptz' };
+
+export interface MatchQueryOptions {
+  plan: SweepPlan;
+  def: SweepDefinition;
+  asOf: Date;
+  /** Keyset page: the ids (and keys) after `cursor`, `limit` of them, in index order. */
+  page?: { cursor: SweepCursor | null; limit: number };
+  /** Only these records (a delivery batch, or the record of an event). */
+  recordIds?: string[];
+  /** `keyset`: id and order key (paging); `detail`: what the messages need. */
+  select: 'keyset' | 'detail';
+}
+
+/**
+ * The one SQL statement that finds matching records: the template's rule and the definition's conditions,
+ * compiled to a predicate, scoped to the company. A page is a range scan of the index that the keyset follows.
+ */
+export function buildMatchQuery(o: MatchQueryOptions): { sql: string; params: unknown[] } {
+  const params: unknown[] = [o.def.companyId];
+  const add = (value: unknown, cast: string) => {
+    params.push(value);
+    return `$${params.length}::${cast}`;
+  };
+  const today = todayIn(o.def.timezone, o.asOf);
+  const where = ['a.company_id = $1'];
+  where.push(o.plan.base.includes('{today}') ? o.plan.base.split('{today}').join(add(today, 'date')) : o.plan.base);
+  if (o.recordIds) where.push(`a.id = ANY(${add(o.recordIds, 'uuid[]')})`);
+  const key = o.plan.keyColumn;
+  if (o.page?.cursor) {
+    where.push(key
+      ? `(a.${key}, a.id) > (${add(o.page.cursor.key, KEY_TYPES[key])}, ${add(o.page.cursor.id, 'uuid')})`
+      : `a.id > ${add(o.page.cursor.id, 'uuid')}`);
+  }
+  const compiled = compileConditions(o.plan.recordType, o.def.conditions, {
+    timezone: o.def.timezone, now: o.asOf, alias: 'a', firstParam: params.length + 1,
+  });
+  params.push(...compiled.params);
+  where.push(`(${compiled.sql})`);
+  const select = o.select === 'keyset'
+    ? `SELECT a.id${key ? `, a.${key}::text AS k` : ''} FROM ${o.plan.table} a`
+    : DETAIL_SELECT[o.plan.recordType];
+  let sql = `${select} WHERE ${where.join(' AND ')}`;
+  if (o.page) sql += ` ORDER BY ${key ? `a.${key}, ` : ''}a.id LIMIT ${add(o.page.limit, 'int')}`;
+  return { sql, params };
+}

@@ -1,0 +1,58 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DomainError } from '../common/api-exception.filter';
+import { TemporalClient } from '../temporal/temporal.module';
+import type { DefinitionLifecycle } from '../workflows/definition-lifecycle';
+import { ReminderScheduler, ScheduledDefinition } from './reminder-scheduler';
+
+/**
+ * The real definition lifecycle (bound to the token of src/api/workflows/definition-lifecycle.ts): each
+ * scheduled definition owns the Temporal Schedule `reminder-<definitionId>`. Hooks take the definition as
+ * saved by the caller, so they may run before its transaction commits.
+ */
+@Injectable()
+export class ReminderSchedulesService implements DefinitionLifecycle {
+  private readonly logger = new Logger(ReminderSchedulesService.name);
+  readonly scheduler: ReminderScheduler;
+
+  constructor(temporal: TemporalClient, @InjectDataSource() dataSource: DataSource) {
+    this.scheduler = new ReminderScheduler(temporal, temporal.taskQueueName, dataSource);
+  }
+
+  onActivated(def: ScheduledDefinition): Promise<void> {
+    return this.apply(def, () => this.scheduler.sync(def));
+  }
+
+  onUpdated(def: ScheduledDefinition): Promise<void> {
+    return this.apply(def, () => this.scheduler.sync(def));
+  }
+
+  onDeactivated(def: ScheduledDefinition): Promise<void> {
+    return this.apply(def, () => this.scheduler.sync({ ...def, status: def.status === 'active' ? 'inactive' : def.status }));
+  }
+
+  onDeleted(def: ScheduledDefinition): Promise<void> {
+    return this.apply(def, () => this.scheduler.remove(def.id));
+  }
+
+  /** Called after a downgrade to essentials: every schedule of the company stops firing. */
+  async pauseAllForCompany(companyId: string): Promise<void> {
+    try {
+      await this.scheduler.pauseAllForCompany(companyId);
+    } catch (err) {
+      this.logger.error(`pausing the schedules of company ${companyId} failed; a worker start will repair it: ${(err as Error).message}`);
+    }
+  }
+
+  private async apply(def: ScheduledDefinition, change: () => Promise<unknown>): Promise<void> {
+    try {
+      await change();
+    } catch (err) {
+      this.logger.error(`schedule of definition ${def.id}: ${(err as Error).message}`);
+      throw new DomainError(503,
+        `the schedule of the definition could not be updated in Temporal (${(err as Error).message}); ` +
+        'nothing was changed: retry the request');
+    }
+  }
+}

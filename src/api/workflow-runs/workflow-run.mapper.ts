@@ -1,0 +1,65 @@
+export interface WorkflowRunRow {
+  id: string;
+  definition_id: string | null;
+  kind: string;
+  trigger: string;
+  status: 'running' | 'completed' | 'failed';
+  started_at: Date;
+  ended_at: Date | null;
+  matched: number;
+  delivered: number;
+  skipped: number;
+  failed: number;
+  errors: { recordId?: string; message: string }[];
+  temporal_workflow_id: string;
+  temporal_run_id: string;
+}
+
+/** `succeeded`, `completed_with_errors` (some deliveries failed or are in doubt), `failed` (the run stopped), `running`. */
+export function runOutcome(r: Pick<WorkflowRunRow, 'status' | 'failed' | 'errors'>): string {
+  if (r.status === 'running') return 'running';
+  if (r.status === 'failed') return 'failed';
+  return r.failed > 0 || r.errors.length > 0 ? 'completed_with_errors' : 'succeeded';
+}
+
+export function toWorkflowRunView(r: WorkflowRunRow) {
+  return {
+    id: r.id,
+    workflowId: r.definition_id,
+    kind: r.kind,
+    trigger: r.trigger,
+    status: r.status,
+    outcome: runOutcome(r),
+    startedAt: new Date(r.started_at).toISOString(),
+    endedAt: r.ended_at ? new Date(r.ended_at).toISOString() : null,
+    matched: r.matched,
+    delivered: r.delivered,
+    skipped: r.skipped,
+    failed: r.failed,
+    errors: r.errors,
+    temporalWorkflowId: r.temporal_workflow_id,
+    temporalRunId: r.temporal_run_id,
+  };
+}
+
+export interface DeliveryRow {
+  id: string;
+  record_type: string;
+  record_id: string;
+  occurrence: string;
+  channel: string;
+  recipient: string;
+  status: string;
+  error: string | null;
+  attempts: number;
+  created_at: Date;
+  sent_at: Date | null;
+}
+
+export function toDeliveryView(d: DeliveryRow) {
+  return {
+    id: d.id, recordType: d.record_type, recordId: d.record_id, occurrence: d.occurrence, channel: d.channel,
+    recipient: d.recipient, status: d.status, error: d.error, attempts: d.attempts,
+    createdAt: new Date(d.created_at).toISOString(), sentAt: d.sent_at ? new Date(d.sent_at).toISOString() : null,
+  };
+}

@@ -1,0 +1,22 @@
+import { Client, Connection } from '@temporalio/client';
+import type { DataSource } from 'typeorm';
+import { ReconcileReport, ReminderScheduler } from '../api/reminders/reminder-scheduler';
+import type { Config } from '../config';
+
+/**
+ * Run at worker start: repairs drift between reminder definitions and their Temporal Schedules (an activation
+ * whose schedule call failed, a deletion while Temporal was down). Several workers may run it at once: every
+ * step is idempotent.
+ */
+export async function reconcileSchedules(
+  config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue'>,
+  dataSource: DataSource,
+): Promise<ReconcileReport> {
+  const connection = await Connection.connect({ address: config.temporalAddress });
+  try {
+    const client = new Client({ connection, namespace: config.temporalNamespace });
+    return await new ReminderScheduler(client, config.taskQueue, dataSource).reconcile();
+  } finally {
+    await connection.close();
+  }
+}

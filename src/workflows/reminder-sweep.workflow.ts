@@ -1,0 +1,135 @@
+import {
+  allHandlersFinished, condition, continueAsNew, defineQuery, proxyActivities, setHandler, workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { RunError } from '../activities/sweep.activities';
+import type { SweepCursor } from '../activities/sweep-query';
+
+const activityOptions = {
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+} as const;
+const { startRun, findMatchingPage, finishRun } = proxyActivities<Activities>({ ...activityOptions, startToCloseTimeout: '1 minute' });
+const { deliverBatch } = proxyActivities<Activities>({ ...activityOptions, startToCloseTimeout: '10 minutes' });
+
+/**
+ * Records per page: one indexed query each. Pages are larger than delivery batches because each query has a
+ * fixed cost (round trip, planning) that many small pages would multiply; batches stay small so that a retried
+ * batch redoes little.
+ */
+export const SWEEP_PAGE_SIZE = 1000;
+/** Records per delivery activity. */
+export const SWEEP_BATCH_SIZE = 200;
+/** Pages per run before continuing as new, which keeps the history bounded whatever the ledger size. */
+export const SWEEP_PAGES_PER_RUN = 10;
+const MAX_ERRORS = 100;
+
+export interface SweepTotals {
+  matched: number;
+  delivered: number;
+  skipped: number;
+  failed: number;
+  pages: number;
+  /** Time spent in the page queries (the "query phase"). */
+  queryMs: number;
+  errors: RunError[];
+}
+
+export interface ReminderSweepInput {
+  definitionId: string;
+  companyId: string;
+  /** `sweep` for scheduled and run-now sweeps, `event` for a record's event (a payment recorded). */
+  kind?: 'sweep' | 'event';
+  /** What started it: `schedule`, `run-now`, `payment-recorded`. */
+  trigger?: string;
+  /** Event runs: only these records. */
+  recordIds?: string[];
+  // Set by the first run and carried across continue-as-new:
+  /** The instant "today" is evaluated at for the whole sweep, even one that runs past midnight. */
+  asOf?: string;
+  cursor?: SweepCursor | null;
+  runRecordId?: string;
+  totals?: SweepTotals;
+  continuedAsNew?: number;
+  pageSize?: number;
+  batchSize?: number;
+  pagesPerRun?: number;
+}
+
+export interface ReminderSweepResult extends SweepTotals {
+  runRecordId: string | null;
+  outcome: 'completed' | 'not-live' | 'definition-missing';
+  continuedAsNew: number;
+}
+
+/** Progress of the current run, for SREs and tests (`temporal workflow query`). */
+export const sweepProgressQuery = defineQuery<SweepTotals & { continuedAsNew: number }>('sweepProgress');
+
+function emptyTotals(): SweepTotals {
+  return { matched: 0, delivered: 0, skipped: 0, failed: 0, pages: 0, queryMs: 0, errors: [] };
+}
+
+function counts(t: SweepTotals) {
+  return { matched: t.matched, delivered: t.delivered, skipped: t.skipped, failed: t.failed };
+}
+
+/**
+ * One firing of a reminder: records the run, pages through the matching records (keyset, one indexed query per
+ * page), delivers each page in batch activities, and continues as new every few pages carrying cursor and totals.
+ */
+export async function reminderSweep(input: ReminderSweepInput): Promise<ReminderSweepResult> {
+  const { definitionId, companyId } = input;
+  const pageSize = input.pageSize ?? SWEEP_PAGE_SIZE;
+  const batchSize = input.batchSize ?? SWEEP_BATCH_SIZE;
+  const pagesPerRun = input.pagesPerRun ?? SWEEP_PAGES_PER_RUN;
+  const continuedAsNew = input.continuedAsNew ?? 0;
+  const totals: SweepTotals = input.totals ? { ...input.totals, errors: [...input.totals.errors] } : emptyTotals();
+  setHandler(sweepProgressQuery, () => ({ ...totals, continuedAsNew }));
+
+  let runRecordId = input.runRecordId;
+  let asOf = input.asOf;
+  if (!runRecordId || !asOf) {
+    const started = await startRun({ definitionId, companyId, kind: input.kind ?? 'sweep', trigger: input.trigger ?? 'schedule' });
+    if (!started) return { runRecordId: null, outcome: 'definition-missing', continuedAsNew, ...totals };
+    runRecordId = started.runRecordId;
+    asOf = started.asOf;
+    if (started.notLive) {
+      totals.errors.push({ message: `nothing delivered: ${started.notLive}` });
+      await finishRun({ runRecordId, status: 'completed', ...counts(totals), errors: totals.errors });
+      return { runRecordId, outcome: 'not-live', continuedAsNew, ...totals };
+    }
+  }
+
+  let cursor = input.cursor ?? null;
+  const note = (error: RunError) => {
+    if (totals.errors.length < MAX_ERRORS) totals.errors.push(error);
+  };
+  try {
+    for (let page = 0; page < pagesPerRun; page += 1) {
+      const found = await findMatchingPage({ definitionId, companyId, asOf, cursor, limit: pageSize, recordIds: input.recordIds });
+      totals.pages += 1;
+      totals.queryMs += found.queryMs;
+      totals.matched += found.ids.length;
+      if (found.stopped) note({ message: `stopped early: ${found.stopped}` });
+      for (let i = 0; i < found.ids.length; i += batchSize) {
+        const delivered = await deliverBatch({ runRecordId, definitionId, companyId, asOf, recordIds: found.ids.slice(i, i + batchSize) });
+        totals.delivered += delivered.delivered;
+        totals.skipped += delivered.skipped;
+        totals.failed += delivered.failed;
+        delivered.errors.forEach(note);
+      }
+      cursor = found.nextCursor;
+      if (!cursor || workflowInfo().continueAsNewSuggested) break;
+    }
+  } catch (err) {
+    note({ message: `the sweep failed: ${err instanceof Error ? err.message : String(err)}` });
+    await finishRun({ runRecordId, status: 'failed', ...counts(totals), errors: totals.errors });
+    throw err;
+  }
+
+  await condition(allHandlersFinished);
+  if (cursor) {
+    return continueAsNew<typeof reminderSweep>({ ...input, asOf, runRecordId, cursor, totals, continuedAsNew: continuedAsNew + 1 });
+  }
+  await finishRun({ runRecordId, status: 'completed', ...counts(totals), errors: totals.errors });
+  return { runRecordId, outcome: 'completed', continuedAsNew, ...totals };
+}

@@ -1,0 +1,147 @@
+import { Client, Connection, ScheduleDescription, ScheduleNotFoundError } from '@temporalio/client';
+import { TypedSearchAttributes } from '@temporalio/common';
+import { searchAttributes } from '../../src/workflows/shared';
+import { execFileSync } from 'node:child_process';
+import { ReminderSchedulesService } from '../../src/api/reminders/reminder-schedules.service';
+import { TemporalClient } from '../../src/api/temporal/temporal.module';
+import { loadConfig } from '../../src/config';
+import { createDataSource } from '../../src/db/data-source';
+import type { DataSource } from 'typeorm';
+import { testEnv } from '../support/env';
+import { createTenant, Tenant } from '../support/fixtures';
+import { Http } from '../support/http';
+import { LedgerSeed } from '../support/ledger-seed';
+import { Stack } from '../support/stack';
+
+/** What `temporal schedule list` prints, as SREs would see it. */
+function cliScheduleList(): Array<{ scheduleId: string; info?: unknown; state?: { paused?: boolean } }> {
+  const e = testEnv();
+  const out = execFileSync(e.temporalCliPath, ['schedule', 'list', '--address', e.temporalAddress, '--namespace', e.temporalNamespace, '-o', 'json'],
+    { encoding: 'utf8' });
+  return out.trim() ? JSON.parse(out) : [];
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+// Definitions are seeded with SQL and their lifecycle hooks called on the real service: the definitions API is
+// written on another branch and binds these hooks.
+describe('reminder schedules on the Temporal dev server', () => {
+  const stack = new Stack('reminder-schedules');
+  let tenant: Tenant;
+  let seed: LedgerSeed;
+  let connection: Connection;
+  let temporal: Client;
+  let dataSource: DataSource;
+  let apiClient: TemporalClient;
+  let schedules: ReminderSchedulesService;
+
+  beforeAll(async () => {
+    await stack.start();
+    tenant = await createTenant(new Http(stack.baseUrl), { timezone: 'America/Vancouver' });
+    seed = await new LedgerSeed(tenant.companyId, tenant.adminId).connect();
+    connection = await Connection.connect({ address: testEnv().temporalAddress });
+    temporal = new Client({ connection });
+    const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: stack.taskQueue });
+    dataSource = await createDataSource(config.databaseUrl, 2).initialize();
+    apiClient = new TemporalClient(config);
+    schedules = new ReminderSchedulesService(apiClient, dataSource);
+  });
+  afterAll(async () => {
+    await seed?.end();
+    await connection?.close();
+    await apiClient?.connection.close();
+    await dataSource?.destroy();
+    await stack.stop();
+  });
+
+  const describeSchedule = (definitionId: string): Promise<ScheduleDescription> => temporal.schedule.getHandle(`reminder-${definitionId}`).describe();
+
+  async function definition(id: string) {
+    const [row] = await seed.query<Record<string, unknown>>('SELECT * FROM workflow_definitions WHERE id = $1', [id]);
+    return { id, companyId: String(row.company_id), templateKey: String(row.template_key), name: String(row.name), status: String(row.status),
+      schedule: row.schedule as { time: string } | null };
+  }
+
+  it('follows the definition: created on activate at its time in the company timezone, updated, paused, resumed, deleted', async () => {
+    const id = await seed.definition('payment-due-reminder', { time: '07:30', name: 'Due soon', actions: [] });
+    await schedules.onActivated(await definition(id));
+
+    const created = await describeSchedule(id);
+    expect(created.spec.timezone).toBe('America/Vancouver');
+    expect(created.spec.calendars).toEqual([expect.objectContaining({ hour: [{ start: 7, end: 7, step: 1 }], minute: [{ start: 30, end: 30, step: 1 }] })]);
+    expect(created.policies.overlap).toBe('SKIP');
+    expect(created.policies.catchupWindow).toBeGreaterThan(0);
+    expect(created.state.paused).toBe(false);
+    expect(created.action).toMatchObject({ type: 'startWorkflow', workflowType: 'reminderSweep', workflowId: `reminder-sweep-${id}`, taskQueue: stack.taskQueue });
+    expect(created.action.type === 'startWorkflow' && created.action.staticSummary).toMatch(/Due soon/);
+    const attributes = created.action.type === 'startWorkflow' ? (created.action.typedSearchAttributes as TypedSearchAttributes) : undefined;
+    expect(attributes?.get(searchAttributes.workflowDefinitionId)).toBe(id);
+    expect(attributes?.get(searchAttributes.companyId)).toBe(tenant.companyId);
+
+    const listed = await until('the schedule in `temporal schedule list`', async () =>
+      cliScheduleList().find((s) => s.scheduleId === `reminder-${id}`));
+    expect(listed.scheduleId).toBe(`reminder-${id}`);
+
+    await seed.query(`UPDATE workflow_definitions SET schedule = '{"time":"10:15"}' WHERE id = $1`, [id]);
+    await schedules.onUpdated(await definition(id));
+    expect((await describeSchedule(id)).spec.calendars?.[0]).toMatchObject({ hour: [{ start: 10, end: 10, step: 1 }], minute: [{ start: 15, end: 15, step: 1 }] });
+
+    await seed.query(`UPDATE workflow_definitions SET status = 'inactive' WHERE id = $1`, [id]);
+    await schedules.onDeactivated(await definition(id));
+    expect((await describeSchedule(id)).state.paused).toBe(true);
+
+    await seed.query(`UPDATE workflow_definitions SET status = 'active' WHERE id = $1`, [id]);
+    await schedules.onActivated(await definition(id));
+    expect((await describeSchedule(id)).state.paused).toBe(false);
+
+    const def = await definition(id);
+    await seed.query('DELETE FROM workflow_definitions WHERE id = $1', [id]);
+    await schedules.onDeleted(def);
+    await expect(describeSchedule(id)).rejects.toBeInstanceOf(ScheduleNotFoundError);
+  });
+
+  it('repairs drift when a worker starts: creates missing schedules, pauses orphans, deletes those of deleted definitions', async () => {
+    const missing = await seed.definition('unsent-invoice-reminder', { actions: [] });
+    const orphanActive = await seed.definition('bill-payment-reminder', { actions: [] });
+    const gone = await seed.definition('bank-deposit-reminder', { actions: [] });
+    await schedules.onActivated(await definition(orphanActive));
+    await schedules.onActivated(await definition(gone));
+    // The definitions change behind the schedules' back (as if the API had crashed between the two writes).
+    await seed.query(`UPDATE workflow_definitions SET status = 'inactive' WHERE id = $1`, [orphanActive]);
+    await seed.query('DELETE FROM workflow_definitions WHERE id = $1', [gone]);
+    await until('the deleted definition to leave the visibility list', async () =>
+      cliScheduleList().some((s) => s.scheduleId === `reminder-${gone}`) ? true : undefined);
+
+    await stack.startWorker();
+
+    const created = await until('the missing schedule', () => describeSchedule(missing));
+    expect(created.state.paused).toBe(false);
+    await until('the orphan to pause', async () => ((await describeSchedule(orphanActive)).state.paused ? true : undefined));
+    await until('the schedule of the deleted definition to go', async () =>
+      describeSchedule(gone).then(() => undefined, (err) => (err instanceof ScheduleNotFoundError ? true : undefined)));
+  });
+
+  it('pauses every schedule of a company downgraded to essentials (through PATCH /v1/companies/me)', async () => {
+    const other = await createTenant(new Http(stack.baseUrl));
+    const otherSeed = await new LedgerSeed(other.companyId, other.adminId).connect();
+    try {
+      const a = await otherSeed.definition('payment-due-reminder', { actions: [] });
+      const b = await otherSeed.definition('unsent-invoice-reminder', { actions: [] });
+      for (const id of [a, b]) await schedules.onActivated(await definition(id));
+      const res = await other.admin.patch('/v1/companies/me', { plan: 'essentials' });
+      expect(res.status).toBe(200);
+      for (const id of [a, b]) expect((await describeSchedule(id)).state.paused).toBe(true);
+      expect(await otherSeed.query('SELECT DISTINCT status FROM workflow_definitions WHERE company_id = $1', [other.companyId])).toEqual([{ status: 'inactive' }]);
+    } finally {
+      await otherSeed.end();
+    }
+  });
+});
