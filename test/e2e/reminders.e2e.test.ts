@@ -212,7 +212,7 @@ describe('reminders end to end: run-now → sweep → SMTP, inbox, webhook, task
     await seed.payment(inv.id, c.id, { daysAgo: 1 });
     const def = await seed.definition('bank-deposit-reminder', {
       conditions: [{ field: 'receivedAt', op: 'older_than_days', value: 7 }, { field: 'customerId', op: 'eq', value: c.id }],
-      actions: [{ type: 'task', assigneeId: tenant.adminId, title: 'Deposit {{money amount}} from {{customerName}} ({{daysUndeposited}} days)' }],
+      actions: [{ type: 'task', assigneeId: tenant.adminId, title: 'Deposit {{money paymentAmount}} from {{customerName}} ({{daysSinceReceived}} days)' }],
     });
     expect(await runNow(def)).toMatchObject({ matched: 1, delivered: 1 });
     const tasks = await seed.query('SELECT title, record_type, record_id FROM tasks WHERE definition_id = $1', [def]);
@@ -224,7 +224,7 @@ describe('reminders end to end: run-now → sweep → SMTP, inbox, webhook, task
     const inv = await seed.invoice(c.id, { dueIn: 5, amount: '500.00', number: `P-${Date.now()}` });
     const def = await seed.definition('payment-received', {
       conditions: [{ field: 'amount', op: 'gte', value: '10.00' }],
-      actions: [{ type: 'email', to: 'customer', subject: 'Thank you for {{money amount}}', body: 'Payment on {{invoiceNumber}} received {{receivedDate}}' }],
+      actions: [{ type: 'email', to: 'customer', subject: 'Thank you for {{money paymentAmount}}', body: 'Payment on {{invoiceNumber}} received {{receivedAt}}' }],
     });
     const small = await seed.payment(inv.id, c.id, { daysAgo: 0, amount: '5.00' });
     const payment = await seed.payment(inv.id, c.id, { daysAgo: 0, amount: '150.00' });

@@ -56,11 +56,14 @@ export function sweepAction(def: ScheduledDefinition, companyName: string, trigg
  * activation, updated on change, paused when inactive or when the company leaves the advanced plan, deleted with it.
  * Framework-free so that the API (lifecycle hooks, run-now) and the worker (reconcile at start) share it.
  */
+/** A DataSource or the EntityManager of a transaction. */
+export type Queryable = Pick<DataSource, 'query'>;
+
 export class ReminderScheduler {
   constructor(private readonly client: Client, private readonly taskQueue: string, private readonly dataSource: DataSource) {}
 
-  async options(def: ScheduledDefinition, live: boolean): Promise<ScheduleOptions> {
-    const company = await this.company(def.companyId);
+  async options(def: ScheduledDefinition, live: boolean, db: Queryable = this.dataSource): Promise<ScheduleOptions> {
+    const company = await this.company(def.companyId, db);
     const [hour, minute] = (def.schedule?.time ?? DEFAULT_REMINDER_TIME).split(':').map(Number);
     const action = sweepAction(def, company.name, 'schedule');
     return {
@@ -75,12 +78,15 @@ export class ReminderScheduler {
     };
   }
 
-  /** Brings the definition's schedule in line with the definition; idempotent. */
-  async sync(def: ScheduledDefinition): Promise<SyncResult> {
+  /**
+   * Brings the definition's schedule in line with the definition; idempotent. `db` reads the company: pass the
+   * transaction that is saving the definition (or creating the company) so that uncommitted rows are seen.
+   */
+  async sync(def: ScheduledDefinition, db: Queryable = this.dataSource): Promise<SyncResult> {
     if (!isScheduledTemplate(def.templateKey)) return (await this.remove(def.id)) ? 'deleted' : 'unchanged';
-    const company = await this.company(def.companyId);
+    const company = await this.company(def.companyId, db);
     const live = def.status === 'active' && company.plan === 'advanced';
-    const options = await this.options(def, live);
+    const options = await this.options(def, live, db);
     const handle = this.client.schedule.getHandle(options.scheduleId);
     if (live) {
       try {
@@ -175,8 +181,8 @@ export class ReminderScheduler {
     return plan !== 'advanced' ? 'the company is not on the advanced plan' : `definition "${def.name}" is ${def.status}`;
   }
 
-  private async company(companyId: string): Promise<{ name: string; timezone: string; plan: string }> {
-    const [row] = await this.dataSource.query('SELECT name, timezone, plan FROM companies WHERE id = $1', [companyId]);
+  private async company(companyId: string, db: Queryable): Promise<{ name: string; timezone: string; plan: string }> {
+    const [row] = await db.query('SELECT name, timezone, plan FROM companies WHERE id = $1', [companyId]);
     if (!row) throw new Error(`company ${companyId} not found`);
     return row;
   }

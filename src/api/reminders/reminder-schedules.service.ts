@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../common/api-exception.filter';
 import { TemporalClient } from '../temporal/temporal.module';
-import type { DefinitionLifecycle } from '../workflows/definition-lifecycle';
+import type { DefinitionLifecycle, LifecycleContext } from '../workflows/definition-lifecycle';
 import { ReminderScheduler, ScheduledDefinition } from './reminder-scheduler';
 
 /**
@@ -20,16 +20,16 @@ export class ReminderSchedulesService implements DefinitionLifecycle {
     this.scheduler = new ReminderScheduler(temporal, temporal.taskQueueName, dataSource);
   }
 
-  onActivated(def: ScheduledDefinition): Promise<void> {
-    return this.apply(def, () => this.scheduler.sync(def));
+  onActivated(def: ScheduledDefinition, context?: Pick<LifecycleContext, 'manager'>): Promise<void> {
+    return this.apply(def, () => this.scheduler.sync(def, context?.manager));
   }
 
-  onUpdated(def: ScheduledDefinition): Promise<void> {
-    return this.apply(def, () => this.scheduler.sync(def));
+  onUpdated(def: ScheduledDefinition, context?: Pick<LifecycleContext, 'manager'>): Promise<void> {
+    return this.apply(def, () => this.scheduler.sync(def, context?.manager));
   }
 
-  onDeactivated(def: ScheduledDefinition): Promise<void> {
-    return this.apply(def, () => this.scheduler.sync({ ...def, status: def.status === 'active' ? 'inactive' : def.status }));
+  onDeactivated(def: ScheduledDefinition, context?: Pick<LifecycleContext, 'manager'>): Promise<void> {
+    return this.apply(def, () => this.scheduler.sync({ ...def, status: def.status === 'active' ? 'inactive' : def.status }, context?.manager));
   }
 
   onDeleted(def: ScheduledDefinition): Promise<void> {
