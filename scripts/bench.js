@@ -19,9 +19,9 @@ async function shutdown() {
   for (const stop of stops.reverse()) await stop().catch(() => undefined);
 }
 
-function runNode(script, env) {
+function runNode(script, env, args = []) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script], { cwd: provision.ROOT, env: { ...process.env, ...env }, stdio: 'inherit' });
+    const child = spawn(process.execPath, [script, ...args], { cwd: provision.ROOT, env: { ...process.env, ...env }, stdio: 'inherit' });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
@@ -43,7 +43,7 @@ async function main() {
   const env = await provision.startEphemeralServices({ cli, name: 'bench', logDir, onStop: (stop) => stops.push(stop) });
   provision.migrate(env);
   step(`running ${file}`);
-  return runNode(path.join('dist-bench', file.replace(/\.ts$/, '.js')), env);
+  return runNode(path.join('dist-bench', file.replace(/\.ts$/, '.js')), env, process.argv.slice(3));
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {
