@@ -166,6 +166,17 @@ describe('invoice approval', () => {
     expect((await approvalOf(c, invoice.id)).decisions).toHaveLength(1);
   });
 
+  it('makes one run of submissions that race', async () => {
+    const c = await approvalCompany(http);
+    const invoice = await createLargeInvoice(c);
+    const results = await Promise.all([1, 2, 3].map(() => c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409]);
+    expect(results.find((r) => r.status === 200)!.body).toMatchObject({ status: 'pending_approval', submission: 1 });
+    await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
+    expect((await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, {})).body).toMatchObject({ status: 'approved', submission: 1 });
+    expect((await approvalOf(c, invoice.id)).decisions).toHaveLength(1);
+  });
+
   it('ends the run of a pending invoice that is edited: approval_required again, its task cancelled', async () => {
     const c = await approvalCompany(http);
     const invoice = await createLargeInvoice(c);
