@@ -153,46 +153,48 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     /** The run has started: records its run id and the deadline it computed, and opens its run history row. */
     async markPending(input: ApprovalNotice & { deadline: string }): Promise<void> {
       const { workflowId, runId } = currentExecution();
-      await dataSource.transaction(async (m) => {
-        const facts = await invoiceFacts(m, input);
-        await m.query(`UPDATE approvals SET run_id = $2, deadline = $3 WHERE id = $1 AND status = 'pending'`, [input.approvalId, runId, input.deadline]);
-        await m.query(
-          `UPDATE invoices SET approval_status = 'pending_approval', updated_at = now()
-            WHERE id = $1 AND approval_status <> 'pending_approval'
-              AND EXISTS (SELECT 1 FROM approvals WHERE id = $2 AND status = 'pending')`,
-          [input.invoiceId, input.approvalId],
-        );
-        await m.query(
-          `INSERT INTO workflow_runs (company_id, definition_id, kind, trigger, temporal_workflow_id, temporal_run_id, matched)
-           VALUES ($1, $2, 'approval', 'submit-for-approval', $3, $4, 1)
-           ON CONFLICT (temporal_workflow_id, temporal_run_id) DO NOTHING`,
-          [input.companyId, facts.definitionId, workflowId, runId],
-        );
-      });
+      // One statement, so all or nothing without a transaction's extra round trips.
+      const [row]: { found: boolean }[] = await dataSource.query(
+        `WITH approval AS (
+           UPDATE approvals SET run_id = $4, deadline = $5 WHERE id = $1 AND invoice_id = $2 AND company_id = $3 AND status = 'pending' RETURNING id),
+         invoice AS (
+           UPDATE invoices SET approval_status = 'pending_approval', updated_at = now()
+            WHERE id = $2 AND approval_status <> 'pending_approval' AND EXISTS (SELECT 1 FROM approval)),
+         run AS (
+           INSERT INTO workflow_runs (company_id, definition_id, kind, trigger, temporal_workflow_id, temporal_run_id, matched)
+           SELECT a.company_id, a.definition_id, 'approval', 'submit-for-approval', $6, $4, 1
+             FROM approvals a WHERE a.id = $1 AND a.invoice_id = $2 AND a.company_id = $3
+           ON CONFLICT (temporal_workflow_id, temporal_run_id) DO NOTHING)
+         SELECT EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND invoice_id = $2 AND company_id = $3) AS found`,
+        [input.approvalId, input.invoiceId, input.companyId, runId, input.deadline, workflowId],
+      );
+      if (!row.found) {
+        throw ApplicationFailure.create({
+          type: 'ApprovalNotFound', nonRetryable: true,
+          message: `approval ${input.approvalId} of invoice ${input.invoiceId} (company ${input.companyId}) does not exist`,
+        });
+      }
     },
 
-    /** One open approval task per approver of the step. */
+    /** One open approval task per approver of the step, each with its delivery row in the same statement. */
     async openApprovalTasks(input: ApprovalNotice & { step: number; approverIds: string[]; dueAt: string }): Promise<{ opened: number }> {
-      return dataSource.transaction(async (m) => {
-        const facts = await invoiceFacts(m, input);
-        // Cancelled by an edit of the invoice before the run got here: nobody is asked to decide it.
-        if (facts.approvalStatus !== 'pending') return { opened: 0 };
-        const approvers = await recipients(m, input.companyId, input.approverIds);
-        for (const approver of approvers) {
-          const key = `approval:${input.approvalId}:step:${input.step}:task:${approver.id}`;
-          await m.query(
-            `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, approval_id, definition_id,
-                                idempotency_key, due_at)
-             VALUES ($1, $2, 'approval', $3, $4, 'invoice', $5, $6, $7, $8, $9)
-             ON CONFLICT (idempotency_key) DO NOTHING`,
-            [input.companyId, approver.id, `Approve invoice ${facts.number}`,
-              `Invoice ${facts.number} for ${facts.customerName} (${money(facts)}) is waiting for your approval (step ${input.step + 1}).`,
-              input.invoiceId, input.approvalId, facts.definitionId, key, input.dueAt],
-          );
-          await logDelivery(m, input, { key, occurrence: `approval-${input.approvalId}-step-${input.step}`, channel: 'task', recipient: approver.id, sent: true });
-        }
-        return { opened: approvers.length };
-      });
+      const facts = await invoiceFacts(dataSource, input);
+      // Cancelled by an edit of the invoice before the run got here: nobody is asked to decide it.
+      if (facts.approvalStatus !== 'pending') return { opened: 0 };
+      const approvers = await recipients(dataSource, input.companyId, input.approverIds);
+      for (const approver of approvers) {
+        const key = `approval:${input.approvalId}:step:${input.step}:task:${approver.id}`;
+        await logDelivery(dataSource, input, { key, occurrence: `approval-${input.approvalId}-step-${input.step}`, channel: 'task', recipient: approver.id, sent: true }, {
+          sql: `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, approval_id, definition_id,
+                                   idempotency_key, due_at)
+                VALUES ($1, $2, 'approval', $3, $4, 'invoice', $5, $6, $7, $8, $9)
+                ON CONFLICT (idempotency_key) DO NOTHING`,
+          params: [input.companyId, approver.id, `Approve invoice ${facts.number}`,
+            `Invoice ${facts.number} for ${facts.customerName} (${money(facts)}) is waiting for your approval (step ${input.step + 1}).`,
+            input.invoiceId, input.approvalId, facts.definitionId, key, input.dueAt],
+        });
+      }
+      return { opened: approvers.length };
     },
 
     /** Emails (and pushes, if on) that the invoice waits for a decision. */
