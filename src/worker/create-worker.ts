@@ -21,6 +21,8 @@ export async function createWorker(
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
     activities: createActivities(deps),
+    // A replacement worker picks up a dead worker's workflows after this, instead of Temporal's default 10 s.
+    stickyQueueScheduleToStartTimeout: '3 seconds',
     ...workflowSource,
     ...overrides,
   });

@@ -7,7 +7,7 @@ import {
   defineSignal,
   defineUpdate,
   log,
-  proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -15,8 +15,11 @@ import {
 import type { createActivities } from '../activities';
 import { searchAttributes } from './shared';
 
-const { markPending, openApprovalTasks, notifyApprovalRequested, recordDecision, remindApprovers, completeApproval, cancelApproval } =
-  proxyActivities<ReturnType<typeof createActivities>>({
+// Local activities: each is a few queries and at most a handful of emails, all idempotent (keys the database keeps
+// unique), so running them inside the workflow task saves a round trip through the server per side effect. A worker
+// that dies mid-task re-runs them, which the keys make harmless, exactly as for a retried activity.
+const { requestApproval, settleApproval, remindApprovers, cancelApproval } =
+  proxyLocalActivities<ReturnType<typeof createActivities>>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
@@ -227,16 +230,18 @@ export async function invoiceApproval(input: InvoiceApprovalInput): Promise<Invo
 
   const notice = { approvalId: input.approvalId, companyId: input.companyId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber };
 
-  await markPending({ ...notice, deadline });
-  setStatus('pending');
+  // The API starts runs with ApprovalStatus set: upserting it again would cost a visibility write per approval.
+  if (workflowInfo().typedSearchAttributes.get(searchAttributes.approvalStatus) !== searchStatus('pending')) setStatus('pending');
 
   let outcome: Exclude<ApprovalRunStatus, 'pending'> | undefined;
   while (!outcome) {
     const step = state.currentStep;
     const approverIds = input.steps[step].approverIds;
-    await openApprovalTasks({ ...notice, step, approverIds, dueAt: deadline });
     const recipients = step === 0 ? [...new Set([...approverIds, ...input.notifyUserIds])] : approverIds;
-    await notifyApprovalRequested({ ...notice, step, stepCount: input.steps.length, userIds: recipients, push: input.push, deadline, message: input.requestMessage });
+    await requestApproval({
+      ...notice, first: step === 0, step, stepCount: input.steps.length, approverIds, userIds: recipients, push: input.push, deadline,
+      message: input.requestMessage,
+    });
 
     const decidedOrCancelled = () => accepted !== undefined || cancelRequest !== undefined;
     const reminderAtMs = deadlineMs - reminderLeadMs;
@@ -265,24 +270,26 @@ export async function invoiceApproval(input: InvoiceApprovalInput): Promise<Invo
     accepted ??= { step, decision: 'timeout', userId: null, comment: null, decidedAt: new Date().toISOString() };
     const entry: ApprovalTrailEntry = accepted;
     state.trail = [...state.trail, entry];
-    const lastStep = step === input.steps.length - 1;
-    await recordDecision({ ...notice, ...entry, nextStep: entry.decision === 'approved' && !lastStep ? step + 1 : null });
-
-    if (entry.decision === 'approved' && !lastStep) {
-      state.currentStep = step + 1;
-    } else {
-      const result = await completeApproval({
+    const advance = entry.decision === 'approved' && step < input.steps.length - 1;
+    const decided = entry.decision === 'approved' ? 'approved' : 'rejected';
+    const result = await settleApproval({
+      decision: { ...notice, ...entry, nextStep: advance ? step + 1 : null },
+      completion: advance ? undefined : {
         ...notice,
         creatorId: input.creatorId,
-        outcome: entry.decision === 'approved' ? 'approved' : 'rejected',
+        outcome: decided,
         decision: entry.decision,
         decidedBy: entry.userId,
         comment: entry.comment,
         notifyUserIds: input.notifyUserIds,
         push: input.push,
-      });
+      },
+    });
+    if (advance) {
+      state.currentStep = step + 1;
+    } else {
       // The API may have cancelled the approval in the database (invoice edited) just before the decision landed.
-      outcome = result.applied ? (entry.decision === 'approved' ? 'approved' : 'rejected') : 'cancelled';
+      outcome = result.applied ? decided : 'cancelled';
       setStatus(outcome);
     }
     accepted = undefined;

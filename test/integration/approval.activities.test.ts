@@ -111,6 +111,45 @@ describe(createApprovalActivities.name, () => {
       d.status === 'sent' && d.attempts === 1 && d.temporal_workflow_id === s.workflowId)).toBe(true);
   });
 
+  it('opens no task and asks nobody when the invoice was edited (approval cancelled) before the run got to it', async () => {
+    const s = await seed();
+    await dataSource.query(`UPDATE approvals SET status = 'cancelled' WHERE id = $1`, [s.approvalId]);
+    const a = createApprovalActivities({ dataSource, mailer: smtp });
+    const approverIds = s.approvers.map((p) => p.id);
+    const result = await inWorkflow(s).run(a.requestApproval, {
+      ...notice(s), first: true, step: 0, stepCount: 1, approverIds, userIds: approverIds, push: true, deadline: '2026-12-28T00:00:00.000Z',
+    });
+    expect(result).toEqual({ opened: 0, notified: 0 });
+    expect(await inWorkflow(s).run(a.remindApprovers, { ...notice(s), step: 0, approverIds, push: true, deadline: '2026-12-28T00:00:00.000Z' }))
+      .toEqual({ reminded: 0 });
+    expect(await count('SELECT count(*) FROM tasks WHERE record_id = $1', [s.invoiceId])).toBe(0);
+    expect(await count('SELECT count(*) FROM notifications WHERE record_id = $1', [s.invoiceId])).toBe(0);
+    expect(await count('SELECT count(*) FROM deliveries WHERE record_id = $1', [s.invoiceId])).toBe(0);
+    for (const person of s.approvers) expect(await mailsTo(person.email)).toHaveLength(0);
+    const [invoice] = await dataSource.query('SELECT approval_status FROM invoices WHERE id = $1', [s.invoiceId]);
+    expect(invoice.approval_status).toBe('pending_approval');
+  });
+
+  it('asks for a step in one activity: run started, tasks opened, approvers and people to notify told, all once', async () => {
+    const s = await seed();
+    const a = createApprovalActivities({ dataSource, mailer: smtp });
+    const env = inWorkflow(s);
+    const approverIds = s.approvers.map((p) => p.id);
+    const args = {
+      ...notice(s), first: true, step: 0, stepCount: 1, approverIds, userIds: [...approverIds, s.creator.id], push: true,
+      deadline: '2026-12-28T00:00:00.000Z',
+    };
+    expect(await env.run(a.requestApproval, args)).toEqual({ opened: 2, notified: 3 });
+    expect(await env.run(a.requestApproval, args)).toEqual({ opened: 2, notified: 3 });
+    expect(await count(`SELECT count(*) FROM tasks WHERE record_id = $1 AND status = 'open'`, [s.invoiceId])).toBe(2);
+    expect(await count('SELECT count(*) FROM notifications WHERE record_id = $1', [s.invoiceId])).toBe(3);
+    for (const person of [...s.approvers, s.creator]) expect(await waitForMails(person.email, 1)).toHaveLength(1);
+    const [run] = await dataSource.query('SELECT count(*)::int AS n FROM workflow_runs WHERE temporal_workflow_id = $1', [s.workflowId]);
+    expect(run.n).toBe(1);
+    const [approval] = await dataSource.query('SELECT deadline FROM approvals WHERE id = $1', [s.approvalId]);
+    expect(approval.deadline.toISOString()).toBe('2026-12-28T00:00:00.000Z');
+  });
+
   it('sends a failed email again on retry, and only once it goes through', async () => {
     const s = await seed();
     let calls = 0;

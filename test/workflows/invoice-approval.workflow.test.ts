@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../src/activities';
+import { composeApprovalActivities } from '../../src/activities/approval.activities';
 import {
   approvalStateQuery,
   approveSignal,
@@ -34,7 +35,7 @@ function mockActivities(options: { completeApplies?: boolean } = {}) {
   };
   let release: () => void = () => undefined;
   let held: Promise<void> = Promise.resolve();
-  const activities: ApprovalActivities = {
+  const granular: ApprovalActivities = {
     async markPending(i) { calls.markPending.push(i); },
     async openApprovalTasks(i) { calls.openApprovalTasks.push(i); return { opened: i.approverIds.length }; },
     async notifyApprovalRequested(i) { calls.notifyApprovalRequested.push(i); return { notified: i.userIds.length }; },
@@ -47,6 +48,8 @@ function mockActivities(options: { completeApplies?: boolean } = {}) {
     },
     async cancelApproval(i) { calls.cancelApproval.push(i); },
   };
+  // The composites the workflow calls are the real ones, over the recording parts.
+  const activities = { ...granular, ...composeApprovalActivities(granular) };
   return {
     activities,
     calls,

@@ -79,33 +79,8 @@ export class ApprovalsService {
     }
     const plan = await this.planOf(definition, user.companyId);
 
-    const started = new Date();
-    const { approval, previousStatus } = await this.dataSource.transaction(async (m) => {
-      const locked = await m.getRepository(Invoice).findOne({ where: { id: invoice.id }, lock: { mode: 'pessimistic_write' } });
-      if (!locked || !SUBMITTABLE.includes(locked.approvalStatus)) throw notSubmittable(locked ?? invoice);
-      const submission = locked.approvalSubmissions + 1;
-      const approval = await m.getRepository(Approval).save(m.getRepository(Approval).create({
-        companyId: invoice.companyId,
-        invoiceId: invoice.id,
-        submission,
-        definitionId: definition.id,
-        workflowId: workflowIds.invoiceApproval(invoice.id, submission),
-        runId: null,
-        status: 'pending',
-        steps: plan.steps,
-        currentStep: 0,
-        allowAdmins: plan.allowAdmins,
-        deadline: new Date(started.getTime() + plan.timeoutDays * DAY_MS),
-        submittedBy: user.id,
-        decidedAt: null,
-      }));
-      await m.getRepository(Invoice).update(
-        { id: invoice.id },
-        { approvalStatus: 'pending_approval', approvalSubmissions: submission, approvalDefinitionId: definition.id },
-      );
-      return { approval, previousStatus: locked.approvalStatus };
-    });
-
+    const previousStatus = invoice.approvalStatus;
+    const approval = await this.recordSubmission(invoice, definition.id, plan, user);
     try {
       await this.startWorkflow(invoice, approval, plan, user);
     } catch (err) {
@@ -114,26 +89,72 @@ export class ApprovalsService {
       this.logger.error(`could not start ${approval.workflowId}: ${(err as Error).message}`);
       throw new DomainError(503, `could not start the approval workflow of invoice ${invoice.number} (is Temporal reachable?); nothing was submitted, try again`);
     }
-    return this.view(invoice.id, user);
+    return this.viewOf(Object.assign(invoice, {
+      approvalStatus: 'pending_approval' as const, approvalSubmissions: approval.submission, approvalDefinitionId: definition.id,
+    }));
+  }
+
+  /**
+   * The invoice becomes `pending_approval` and its submission is recorded, in one statement. It applies only if the
+   * invoice is still as it was read (status and submission count), so two submissions racing make one run, not two.
+   */
+  private async recordSubmission(invoice: Invoice, definitionId: string, plan: ApprovalPlan, user: AuthUser): Promise<Approval> {
+    const submission = invoice.approvalSubmissions + 1;
+    const approval = this.dataSource.getRepository(Approval).create({
+      companyId: invoice.companyId,
+      invoiceId: invoice.id,
+      submission,
+      definitionId,
+      workflowId: workflowIds.invoiceApproval(invoice.id, submission),
+      runId: null,
+      status: 'pending',
+      steps: plan.steps,
+      currentStep: 0,
+      allowAdmins: plan.allowAdmins,
+      deadline: new Date(Date.now() + plan.timeoutDays * DAY_MS),
+      submittedBy: user.id,
+      decidedAt: null,
+    });
+    const rows: { id: string; createdAt: Date }[] = await this.dataSource.query(
+      `WITH invoice AS (
+         UPDATE invoices SET approval_status = 'pending_approval', approval_submissions = $3, approval_definition_id = $4, updated_at = now()
+          WHERE id = $1 AND company_id = $2 AND approval_submissions = $3 - 1 AND approval_status = $5
+         RETURNING id)
+       INSERT INTO approvals (company_id, invoice_id, submission, definition_id, workflow_id, status, steps, current_step, allow_admins, deadline, submitted_by)
+       SELECT $2, id, $3, $4, $6, 'pending', $7::jsonb, 0, $8, $9, $10 FROM invoice
+       RETURNING id, created_at AS "createdAt"`,
+      [invoice.id, invoice.companyId, submission, definitionId, invoice.approvalStatus, approval.workflowId, JSON.stringify(approval.steps),
+        approval.allowAdmins, approval.deadline, user.id],
+    );
+    if (rows.length === 0) {
+      const current = await this.invoiceOf(invoice.id, user);
+      if (!SUBMITTABLE.includes(current.approvalStatus)) throw notSubmittable(current);
+      throw new DomainError(409, `invoice ${invoice.number} changed while it was being submitted; submit it again`);
+    }
+    return Object.assign(approval, rows[0]);
   }
 
   async decide(invoiceId: string, user: AuthUser, decision: Decision, body: { comment?: string; reason?: string }): Promise<ApprovalView> {
-    const invoice = await this.invoiceOf(invoiceId, user);
-    const approval = invoice.approvalStatus === 'pending_approval'
-      ? await this.dataSource.getRepository(Approval).findOne({ where: { invoiceId: invoice.id, status: 'pending' }, order: { submission: 'DESC' } })
-      : null;
-    if (!approval) {
+    // The pending approval and its invoice in one read; the invoice alone only to say why there is none.
+    const [pending]: { workflowId: string; number: string }[] = isUUID(invoiceId) ? await this.dataSource.query(
+      `SELECT a.workflow_id AS "workflowId", i.number FROM approvals a JOIN invoices i ON i.id = a.invoice_id
+        WHERE a.invoice_id = $1 AND a.company_id = $2 AND a.status = 'pending' AND i.approval_status = 'pending_approval'
+        ORDER BY a.submission DESC LIMIT 1`,
+      [invoiceId, user.companyId],
+    ) : [];
+    if (!pending) {
+      const invoice = await this.invoiceOf(invoiceId, user);
       throw new DomainError(409, `invoice ${invoice.number} is not pending approval (its approval status is ${invoice.approvalStatus})`);
     }
-    const handle = this.temporal.workflow.getHandle<typeof invoiceApproval>(approval.workflowId);
+    const handle = this.temporal.workflow.getHandle<typeof invoiceApproval>(pending.workflowId);
     try {
       await this.temporal.withDeadline(Date.now() + DECISION_WAIT_MS, () => handle.executeUpdate(decideUpdate, {
         args: [{ decision, userId: user.id, isAdmin: user.role === 'admin', comment: body.comment, reason: body.reason }],
       }));
     } catch (err) {
-      throw decisionError(err, invoice.number);
+      throw decisionError(err, pending.number);
     }
-    return this.view(invoice.id, user);
+    return this.view(invoiceId, user);
   }
 
   /**

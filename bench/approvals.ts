@@ -1,0 +1,257 @@
+/**
+ * Approval benchmark: `npm run bench:approvals` (scripts/bench.js provisions Postgres, Temporal and SMTP, builds,
+ * migrates, then runs this file). Side by side in one run, at the same concurrency, on the same Temporal server:
+ *   baseline  the raw Temporal client starts a minimal signal-waiting workflow (bench/baseline.workflows.ts, served by a
+ *             worker process of its own), signals `approve` and waits for its result;
+ *   api       through the REST API (real API and worker processes from dist/): POST /v1/invoices/:id/submit-for-approval,
+ *             then POST /v1/invoices/:id/approve as the approver, which answers once the invoice is `approved`
+ *             (tasks opened and closed, approver and creator emailed through SMTP, run history recorded).
+ * The baseline runs before and after the API so that a drift of the shared machine shows. Target: api ≥ 0.5× the
+ * baseline (goal 0.8×). Env: BENCH_APPROVALS (N, default 200), BENCH_CONCURRENCY (default 16).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { AddressInfo, createServer } from 'node:net';
+import path from 'node:path';
+import { Client as PgClient } from 'pg';
+import { baselineApproval, baselineDecisionSignal } from './baseline.workflows';
+import { CpuSample, cpuPerOp, pidListening, sampleCpu } from './cpu';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const N = Number(process.env.BENCH_APPROVALS ?? 200);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const WARMUP = CONCURRENCY * 2;
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+function need(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run this through \`npm run bench:approvals\``);
+  return value;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a node process of dist/ or dist-bench/ and resolves once its stdout says `ready`. */
+function startProcess(name: string, script: string, env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [script], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s`)), 60_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes(ready)) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} while starting`)));
+  });
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  await new Promise((resolve) => {
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+}
+
+async function waitForApi(base: string, api: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (api.exitCode !== null) throw new Error(`the API exited with code ${api.exitCode}`);
+    try {
+      if ((await fetch(`${base}/health`)).ok) return;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('the API was not healthy within 30 s');
+}
+
+async function call(base: string, method: string, route: string, apiKey?: string, body?: unknown): Promise<any> {
+  const res = await fetch(`${base}${route}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as any;
+  if (!res.ok) throw new Error(`${method} ${route} answered ${res.status}: ${JSON.stringify(json)}`);
+  return json;
+}
+
+interface Run {
+  name: string;
+  count: number;
+  seconds: number;
+  latencies: number[];
+}
+
+/** Runs `op(i)` for i < count with `concurrency` in flight; every op must succeed. */
+async function measure(name: string, count: number, op: (i: number) => Promise<void>): Promise<Run> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, async () => {
+    while (next < count) {
+      const i = next++;
+      const t0 = process.hrtime.bigint();
+      await op(i);
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+  }));
+  return { name, count, seconds: Number(process.hrtime.bigint() - started) / 1e9, latencies: latencies.sort((a, b) => a - b) };
+}
+
+const rate = (r: Run) => r.count / r.seconds;
+const pct = (r: Run, p: number) => r.latencies[Math.min(r.latencies.length - 1, Math.floor(r.latencies.length * p))];
+
+async function seed(base: string) {
+  const tag = randomUUID().slice(0, 8);
+  const created = await call(base, 'POST', '/v1/companies', undefined, {
+    company: { name: `Bench Approvals ${tag}`, locale: 'en-US', timezone: 'America/Toronto', currency: 'USD', plan: 'advanced' },
+    admin: { name: 'Bench Admin', email: `admin-${tag}@bench.test` },
+  });
+  const admin = created.apiKey as string;
+  const user = async (name: string) =>
+    (await call(base, 'POST', '/v1/users', admin, { name, email: `${name.toLowerCase()}-${tag}@bench.test`, role: 'standard' })) as { user: { id: string }; apiKey: string };
+  const creator = await user('Creator');
+  const approver = await user('Approver');
+  const customer = await call(base, 'POST', '/v1/customers', admin, { name: 'Bench Customer', email: `customer-${tag}@bench.test` });
+  await call(base, 'POST', '/v1/workflows', admin, {
+    templateKey: 'invoice-approval', name: 'Large invoices', conditions: [{ field: 'amount', op: 'gt', value: '1000.00' }],
+    actions: [{ type: 'approval', approverIds: [approver.user.id], timeoutDays: 30 }], activate: true,
+  });
+  const invoices: string[] = [];
+  await measure('seed', N + WARMUP, async (i) => {
+    const invoice = await call(base, 'POST', '/v1/invoices', creator.apiKey, {
+      number: `BA-${i}`, customerId: customer.id, amount: '1250.00', issueDate: '2026-12-01', dueDate: '2026-12-31',
+    });
+    if (invoice.approvalStatus !== 'approval_required') throw new Error(`invoice ${invoice.number} is ${invoice.approvalStatus}, not approval_required`);
+    invoices[i] = invoice.id;
+  });
+  return { companyId: created.company.id as string, creatorKey: creator.apiKey, approverKey: approver.apiKey, invoices };
+}
+
+/** Database work per approval, from Postgres's own counters (this bench is the only client of its database). */
+async function dbCounters(db: PgClient): Promise<{ commits: number; tuples: number }> {
+  const [row] = (await db.query(
+    `SELECT xact_commit::bigint AS commits, (tup_inserted + tup_updated + tup_deleted)::bigint AS tuples FROM pg_stat_database WHERE datname = current_database()`,
+  )).rows;
+  return { commits: Number(row.commits), tuples: Number(row.tuples) };
+}
+
+async function main(): Promise<void> {
+  const tag = randomUUID().slice(0, 8);
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const appQueue = `bench-approvals-${tag}`;
+  const baselineQueue = `bench-baseline-${tag}`;
+  const started: ChildProcess[] = [];
+  const connection = await Connection.connect({ address: need('TEMPORAL_ADDRESS') });
+  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+  const db = new PgClient({ connectionString: need('DATABASE_URL') });
+  await db.connect();
+  try {
+    const api = await startProcess('the API', 'dist/api/main.js', { PORT: String(port), TEMPORAL_TASK_QUEUE: appQueue }, 'listening');
+    started.push(api);
+    started.push(await startProcess('the worker', 'dist/worker/main.js', { TEMPORAL_TASK_QUEUE: appQueue }, 'polling task queue'));
+    started.push(await startProcess('the baseline worker', path.join('dist-bench', 'bench', 'baseline.worker.js'), { BENCH_TASK_QUEUE: baselineQueue }, 'polling task queue'));
+    await waitForApi(base, api);
+
+    const { creatorKey, approverKey, invoices } = await seed(base);
+    console.log(`${N} approvals per run (after ${WARMUP} warm-up ones), ${CONCURRENCY} in flight\n`);
+
+    const baseline = (offset: number) => async (i: number) => {
+      const handle = await client.workflow.start(baselineApproval, { taskQueue: baselineQueue, workflowId: `bench-baseline-${tag}-${offset + i}` });
+      await handle.signal(baselineDecisionSignal, { userId: 'approver' });
+      await handle.result();
+    };
+    const submitMs: number[] = [];
+    const approveMs: number[] = [];
+    const viaApi = (offset: number) => async (i: number) => {
+      const id = invoices[offset + i];
+      const t0 = performance.now();
+      const submitted = await call(base, 'POST', `/v1/invoices/${id}/submit-for-approval`, creatorKey);
+      const t1 = performance.now();
+      const approved = await call(base, 'POST', `/v1/invoices/${id}/approve`, approverKey, {});
+      submitMs.push(t1 - t0);
+      approveMs.push(performance.now() - t1);
+      if (submitted.status !== 'pending_approval' || approved.status !== 'approved') {
+        throw new Error(`invoice ${id}: submit answered ${submitted.status}, approve answered ${approved.status}`);
+      }
+    };
+
+    await measure('warm-up baseline', WARMUP, baseline(N * 2));
+    await measure('warm-up api', WARMUP, viaApi(N));
+    submitMs.length = 0;
+    approveMs.length = 0;
+
+    const portOf = (url: string) => Number(new URL(url.includes('://') ? url : `tcp://${url}`).port);
+    const processes = {
+      api: { pid: api.pid }, worker: { pid: started[1].pid }, 'baseline worker': { pid: started[2].pid }, bench: { pid: process.pid },
+      postgres: { pid: pidListening(portOf(need('DATABASE_URL'))), tree: true }, temporal: { pid: pidListening(portOf(need('TEMPORAL_ADDRESS'))) },
+      smtp: { pid: pidListening(portOf(need('SMTP_URL'))) },
+    };
+    const cpu: Record<string, [CpuSample, CpuSample]> = {};
+    const timed = async (name: string, op: (i: number) => Promise<void>) => {
+      const c0 = sampleCpu(processes);
+      const run = await measure(name, N, op);
+      cpu[name] = [c0, sampleCpu(processes)];
+      return run;
+    };
+
+    const before = await timed('baseline (before)', baseline(0));
+    const db0 = await dbCounters(db);
+    const viaRest = await timed('api submit + approve', viaApi(0));
+    const db1 = await dbCounters(db);
+    const after = await timed('baseline (after)', baseline(N));
+
+    const approvedCount = Number((await db.query(
+      `SELECT count(*) AS n FROM invoices WHERE id = ANY($1::uuid[]) AND approval_status = 'approved'`, [invoices.slice(0, N)],
+    )).rows[0].n);
+    if (approvedCount !== N) throw new Error(`only ${approvedCount} of ${N} invoices ended approved`);
+
+    const sample = client.workflow.getHandle(`invoice-approval-${invoices[0]}-1`);
+    const history = await sample.fetchHistory();
+    const events = history.events ?? [];
+    const count = (type: string) => events.filter((e) => (e as any)[`${type}EventAttributes`]).length;
+    const baselineHistory = (await client.workflow.getHandle(`bench-baseline-${tag}-0`).fetchHistory()).events ?? [];
+
+    console.log('run                          approvals/s   p50 ms   p99 ms');
+    for (const r of [before, viaRest, after]) {
+      console.log(`${r.name.padEnd(28)}${rate(r).toFixed(1).padStart(12)}${pct(r, 0.5).toFixed(0).padStart(9)}${pct(r, 0.99).toFixed(0).padStart(9)}`);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    console.log(`\napi split: submit p50 ${median(submitMs).toFixed(0)} ms, approve p50 ${median(approveMs).toFixed(0)} ms`);
+    console.log(`per approval: ${events.length} history events (baseline ${baselineHistory.length}), ` +
+      `${count('activityTaskScheduled')} activities, ${count('workflowTaskCompleted')} workflow tasks; ` +
+      `${((db1.commits - db0.commits) / N).toFixed(1)} Postgres commits and ${((db1.tuples - db0.tuples) / N).toFixed(1)} rows written`);
+
+    for (const [name, [c0, c1]] of Object.entries(cpu)) console.log(`${name}: ${cpuPerOp(c0, c1, N)}`);
+
+    const baselineRate = (rate(before) + rate(after)) / 2;
+    const ratio = rate(viaRest) / baselineRate;
+    console.log(`\nratio api / baseline (mean of before and after): ${ratio.toFixed(2)}x`);
+    console.log(`target (>= 0.5x, goal 0.8x): ${ratio >= 0.8 ? 'goal met' : ratio >= 0.5 ? 'met' : 'MISSED'}`);
+  } finally {
+    for (const child of started.reverse()) await stopProcess(child);
+    await connection.close();
+    await db.end();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
