@@ -11,9 +11,9 @@
  */
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
-import { AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import { Client } from 'pg';
+import { freePort } from '../test/support/net';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CONNECTIONS = 32;
@@ -26,16 +26,6 @@ function need(name: string): string {
   return value;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function startApi(port: number): Promise<ChildProcess> {
   const api = spawn(process.execPath, ['dist/api/main.js'], {

@@ -12,11 +12,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { AddressInfo, createServer } from 'node:net';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { baselineApproval, baselineDecisionSignal } from './baseline.workflows';
 import { CpuSample, cpuPerOp, pidListening, sampleCpu } from './cpu';
+import { freePort } from '../test/support/net';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const N = Number(process.env.BENCH_APPROVALS ?? 200);
@@ -31,16 +31,6 @@ function need(name: string): string {
   return value;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Starts a node process of dist/ or dist-bench/ and resolves once its stdout says `ready`. */
 function startProcess(name: string, script: string, env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {

@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
     connection: nativeConnection, taskQueue, activities: createActivities({ dataSource, mailer }),
-    workflowBundle: { codePath: path.resolve(__dirname, '..', '..', '..', 'dist', 'workflow-bundle.js') },
+    workflowBundle: { codePath: path.resolve(__dirname, '..', '..', 'dist', 'workflow-bundle.js') },
     maxConcurrentActivityTaskExecutions: 4,
   });
   const connection = await Connection.connect({ address });
