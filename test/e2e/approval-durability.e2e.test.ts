@@ -36,7 +36,7 @@ describe('approval durability across worker restarts', () => {
 
   /** What a finished approval leaves behind, counted at the SMTP listener, through the API and in the database. */
   async function expectApprovedOnce(c: ApprovalCompany, invoice: { id: string; number: string }) {
-    const requested = `Approval requested: invoice ${invoice.number}`;
+    const requested = `Approval needed: invoice ${invoice.number} for ${c.customer.name}`;
     const decided = `Invoice ${invoice.number} was approved`;
     const subjects = async (m: Member) => (await mailsTo(m.email)).map((mail) => mail.subject).sort();
     const titles = async (m: Member) => (await notificationsAbout(m, invoice.id)).map((n) => n.title).sort();

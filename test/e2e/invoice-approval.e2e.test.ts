@@ -58,7 +58,7 @@ describe('invoice approval', () => {
       (t) => t.length === 1, 'the approver\'s open task');
     expect(open[0]).toMatchObject({ kind: 'approval', recordType: 'invoice', recordId: invoice.id, title: `Approve invoice ${invoice.number}` });
 
-    const requested = `Approval requested: invoice ${invoice.number}`;
+    const requested = `Approval needed: invoice ${invoice.number} for ${c.customer.name}`;
     expect((await waitForMails(c.watcher.email, 1)).map((m) => m.subject)).toEqual([requested]);
     expect((await waitForMails(c.approver.email, 1)).map((m) => m.subject)).toEqual([requested]);
     expect((await until(() => notificationsAbout(c.watcher, invoice.id), (n) => n.length > 0, 'the watcher\'s notification')).map((n) => n.title))

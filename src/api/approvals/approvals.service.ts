@@ -3,7 +3,10 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { isUUID } from 'class-validator';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { Approval, ApprovalDecision, ApprovalStatus, Customer, Invoice, User, WorkflowDefinition } from '../../db/entities';
+import { Approval, ApprovalDecision, ApprovalStatus, Customer, Invoice, Location, User, WorkflowDefinition } from '../../db/entities';
+import { todayIn } from '../../domain/dates';
+import { renderMessage } from '../../domain/messages';
+import { messageVariables } from '../../domain/variables';
 import { cancelSignal, decideUpdate, type Decision, invoiceApproval, type InvoiceApprovalInput } from '../../workflows/invoice-approval.workflow';
 import { searchAttributes, workflowIds } from '../../workflows/shared';
 import type { AuthUser } from '../auth/current-user.decorator';
@@ -82,7 +85,7 @@ export class ApprovalsService {
     const previousStatus = invoice.approvalStatus;
     const approval = await this.recordSubmission(invoice, definition.id, plan, user);
     try {
-      await this.startWorkflow(invoice, approval, plan, user);
+      await this.startWorkflow(invoice, approval, plan, user, definition);
     } catch (err) {
       await this.undoSubmission(approval, previousStatus);
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw err;
@@ -245,9 +248,12 @@ export class ApprovalsService {
     return { ...plan, steps, notifyUserIds: plan.notifyUserIds.filter((id) => known.has(id)) };
   }
 
-  private async startWorkflow(invoice: Invoice, approval: Approval, plan: ApprovalPlan, user: AuthUser): Promise<void> {
+  private async startWorkflow(
+    invoice: Invoice, approval: Approval, plan: ApprovalPlan, user: AuthUser, definition: WorkflowDefinition,
+  ): Promise<void> {
     const customer = await this.dataSource.getRepository(Customer).findOneBy({ id: invoice.customerId });
     const input: InvoiceApprovalInput = {
+      requestMessage: await this.requestMessage(definition, invoice, approval, user, customer),
       approvalId: approval.id,
       companyId: invoice.companyId,
       invoiceId: invoice.id,
@@ -280,6 +286,30 @@ export class ApprovalsService {
         ...plan.steps.map((s, i) => `Step ${i + 1} approvers: ${s.approverIds.join(', ')}`),
       ].join('\n'),
     });
+  }
+
+  /**
+   * The definition's approval request (Handlebars subject and body, checked when the definition was saved), rendered
+   * for this invoice in the company's locale; none when the definition carries no text, and the default text is sent.
+   */
+  private async requestMessage(
+    definition: WorkflowDefinition, invoice: Invoice, approval: Approval, user: AuthUser, customer: Customer | null,
+  ): Promise<{ subject: string; text: string } | undefined> {
+    const action = (definition.actions as { type?: string; subject?: unknown; body?: unknown }[])
+      .find((a) => a?.type === 'approval' && typeof a.subject === 'string' && typeof a.body === 'string' && a.subject.trim() !== '');
+    if (!action) return undefined;
+    const [location, createdBy] = await Promise.all([
+      invoice.locationId ? this.dataSource.getRepository(Location).findOneBy({ id: invoice.locationId }) : null,
+      this.dataSource.getRepository(User).findOneBy({ id: invoice.createdBy }),
+    ]);
+    const company = { name: user.company.name, currency: user.company.currency, timezone: user.company.timezone };
+    const variables = messageVariables('invoice', {
+      company, now: new Date(), record: { ...invoice }, customer, location, createdBy,
+      deadline: todayIn(company.timezone, approval.deadline),
+    });
+    const rendered = renderMessage({ subject: String(action.subject), body: String(action.body) }, variables,
+      { locale: user.company.locale, currency: company.currency, timezone: company.timezone, html: false });
+    return { subject: rendered.subject, text: rendered.body };
   }
 
   private async undoSubmission(approval: Approval, previousStatus: ApprovalStatus): Promise<void> {
