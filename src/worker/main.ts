@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
 import { createMailer } from '../activities/mailer';
 import { createWorker } from './create-worker';
+import { startPaymentEventDispatcher } from './payment-event-dispatcher';
 import { reconcileSchedules } from './reconcile-schedules';
 
 /**
@@ -24,9 +25,14 @@ async function main(): Promise<void> {
       (err: Error) => console.error(`[worker] reconciling reminder schedules failed: ${err.message}`),
     );
   }
+  const dispatcher = startPaymentEventDispatcher(config, dataSource, {
+    intervalMs: Number(process.env.RELANCE_PAYMENT_DISPATCH_INTERVAL_MS ?? 15_000),
+    minAgeMs: Number(process.env.RELANCE_PAYMENT_DISPATCH_MIN_AGE_MS ?? 10_000),
+  });
   try {
     await worker.run();
   } finally {
+    await dispatcher.stop();
     await connection.close();
     mailer.close();
     await dataSource.destroy();

@@ -61,9 +61,11 @@ export class LedgerSeed {
     return { id: row.id };
   }
 
+  /** A payment as if recorded long ago: its automations count as dispatched, so no worker starts them now. */
   async payment(invoiceId: string, customerId: string, o: { amount?: string; daysAgo: number }) {
     const [row] = await this.query<{ id: string }>(
-      `INSERT INTO payments (company_id, invoice_id, customer_id, amount, received_at) VALUES ($1, $2, $3, $4, now() - make_interval(days => $5))
+      `INSERT INTO payments (company_id, invoice_id, customer_id, amount, received_at, events_dispatched_at)
+       VALUES ($1, $2, $3, $4, now() - make_interval(days => $5), now())
        RETURNING id`,
       [this.companyId, invoiceId, customerId, o.amount ?? '40.00', o.daysAgo],
     );

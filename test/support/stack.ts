@@ -19,7 +19,8 @@ export class Stack {
   private workers: ChildProcess[] = [];
   private env: NodeJS.ProcessEnv = {};
 
-  constructor(private readonly name: string) {}
+  /** `env` adds to (or overrides) the environment of the API and worker processes. */
+  constructor(private readonly name: string, private readonly extraEnv: Record<string, string> = {}) {}
 
   async start(): Promise<this> {
     const e = testEnv();
@@ -33,6 +34,7 @@ export class Stack {
       TEMPORAL_NAMESPACE: e.temporalNamespace,
       TEMPORAL_TASK_QUEUE: this.taskQueue,
       SMTP_URL: e.smtpUrl,
+      ...this.extraEnv,
     };
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.api = this.spawn('api', 'dist/api/main.js');

@@ -11,6 +11,8 @@ export class Payment {
   @Column('timestamptz', { name: 'deposited_at', nullable: true }) depositedAt!: Date | null;
   @Column('uuid', { name: 'deposit_id', nullable: true }) depositId!: string | null;
   @Column('text', { nullable: true }) method!: string | null;
+  /** Null until the payment's automations are handed to Temporal (see src/api/reminders/payment-events.ts). */
+  @Column('timestamptz', { name: 'events_dispatched_at', nullable: true }) eventsDispatchedAt!: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
 

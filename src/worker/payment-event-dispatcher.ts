@@ -1,0 +1,54 @@
+import { Client, Connection } from '@temporalio/client';
+import type { DataSource } from 'typeorm';
+import { dispatchPaymentRecorded, undispatchedPayments } from '../api/reminders/payment-events';
+import type { Config } from '../config';
+
+export interface DispatcherOptions {
+  /** How often undispatched payments are looked for. */
+  intervalMs: number;
+  /** Left alone this long after commit: the API dispatches its own payments right away. */
+  minAgeMs: number;
+}
+
+/**
+ * The catch-up half of payment events: a payment committed while Temporal was unreachable (or whose request died
+ * between commit and dispatch) still gets its `payment-received` automation. Several workers may run it at once;
+ * dispatching is idempotent.
+ */
+export function startPaymentEventDispatcher(
+  config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue'>,
+  dataSource: DataSource,
+  options: DispatcherOptions,
+): { stop(): Promise<void> } {
+  const connection = Connection.lazy({ address: config.temporalAddress });
+  const client = new Client({ connection, namespace: config.temporalNamespace });
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  const tick = async () => {
+    const payments = await undispatchedPayments(dataSource, options.minAgeMs);
+    for (const payment of payments) {
+      if (stopped) return;
+      await dispatchPaymentRecorded(client, config.taskQueue, dataSource, payment);
+      console.log(`[worker] dispatched the automations of payment ${payment.id}`);
+    }
+  };
+  const schedule = () => {
+    timer = setTimeout(() => {
+      running = tick()
+        .catch((err: Error) => console.error(`[worker] dispatching payment events failed, will retry: ${err.message}`))
+        .finally(() => { if (!stopped) schedule(); });
+    }, options.intervalMs);
+  };
+  schedule();
+
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+      await connection.close();
+    },
+  };
+}
