@@ -5,19 +5,11 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { step, fail, ProvisionError } = require('./lib/log');
+const { step, fail } = require('./lib/log');
 const procs = require('./lib/procs');
 const provision = require('./lib/provision');
+const { runToCompletion } = require('./lib/session');
 
-const stops = [];
-let stopping = false;
-
-async function shutdown() {
-  if (stopping) return;
-  stopping = true;
-  await procs.stopAll();
-  for (const stop of stops.reverse()) await stop().catch(() => undefined);
-}
 
 function runNode(script, env, args = []) {
   return new Promise((resolve) => {
@@ -26,7 +18,7 @@ function runNode(script, env, args = []) {
   });
 }
 
-async function main() {
+async function main({ onStop }) {
   const file = process.argv[2];
   if (!file || !/^bench\/[\w-]+\.ts$/.test(file) || !fs.existsSync(path.join(provision.ROOT, file))) {
     fail(`give the benchmark to run, e.g. \`node scripts/bench.js bench/api.ts\` (got ${JSON.stringify(file ?? '')})`);
@@ -40,23 +32,10 @@ async function main() {
 
   const logDir = path.join(provision.DATA, 'bench-logs');
   fs.mkdirSync(logDir, { recursive: true });
-  const env = await provision.startEphemeralServices({ cli, name: 'bench', logDir, onStop: (stop) => stops.push(stop) });
+  const env = await provision.startEphemeralServices({ cli, name: 'bench', logDir, onStop });
   provision.migrate(env);
   step(`running ${file}`);
   return runNode(path.join('dist-bench', file.replace(/\.ts$/, '.js')), env, process.argv.slice(3));
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => shutdown().then(() => process.exit(130)));
-}
-
-main()
-  .catch((err) => {
-    if (err instanceof ProvisionError) console.error(`[relance] cannot run the benchmark: ${err.message}`);
-    else console.error(err);
-    return 1;
-  })
-  .then(async (code) => {
-    await shutdown();
-    process.exit(code);
-  });
+runToCompletion('run the benchmark', main);

@@ -4,19 +4,11 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { step, ProvisionError } = require('./lib/log');
+const { step } = require('./lib/log');
 const procs = require('./lib/procs');
 const provision = require('./lib/provision');
+const { runToCompletion } = require('./lib/session');
 
-const stops = [];
-let stopping = false;
-
-async function shutdown() {
-  if (stopping) return;
-  stopping = true;
-  for (const stop of stops.reverse()) await stop().catch(() => undefined);
-  await procs.stopAll();
-}
 
 function runJest(args, env) {
   return new Promise((resolve) => {
@@ -29,7 +21,7 @@ function runJest(args, env) {
   });
 }
 
-async function main() {
+async function main({ onStop }) {
   const started = Date.now();
   provision.ensureDependencies();
   const { cli, testServer } = provision.ensureTemporalBinaries();
@@ -44,7 +36,7 @@ async function main() {
   fs.rmSync(logDir, { recursive: true, force: true });
   fs.mkdirSync(logDir, { recursive: true });
 
-  const services = await provision.startEphemeralServices({ cli, name: 'test', logDir, onStop: (stop) => stops.push(stop) });
+  const services = await provision.startEphemeralServices({ cli, name: 'test', logDir, onStop });
   const env = {
     ...services,
     NODE_ENV: 'test',
@@ -66,17 +58,4 @@ async function main() {
   return code;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => shutdown().then(() => process.exit(130)));
-}
-
-main()
-  .catch((err) => {
-    if (err instanceof ProvisionError) console.error(`[relance] cannot run the tests: ${err.message}`);
-    else console.error(err);
-    return 1;
-  })
-  .then(async (code) => {
-    await shutdown();
-    process.exit(code);
-  });
+runToCompletion('run the tests', main);

@@ -1,0 +1,31 @@
+'use strict';
+const { ProvisionError } = require('./log');
+const procs = require('./procs');
+
+/**
+ * Runs `main({ onStop })` to completion, then stops what it started (functions given to `onStop`, then every
+ * tracked child process) and exits with its code. Ctrl-C and SIGTERM stop everything too.
+ */
+function runToCompletion(what, main) {
+  const stops = [];
+  let stopping = false;
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    await procs.stopAll();
+  };
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => shutdown().then(() => process.exit(130)));
+  main({ onStop: (stop) => stops.push(stop) })
+    .catch((err) => {
+      if (err instanceof ProvisionError) console.error(`[relance] cannot ${what}: ${err.message}`);
+      else console.error(err);
+      return 1;
+    })
+    .then(async (code) => {
+      await shutdown();
+      process.exit(code);
+    });
+}
+
+module.exports = { runToCompletion };
