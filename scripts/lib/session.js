@@ -8,13 +8,12 @@ const procs = require('./procs');
  */
 function runToCompletion(what, main) {
   const stops = [];
-  let stopping = false;
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
+  let stopped;
+  // One shutdown, awaited by whoever asks: a signal arriving while main ends must not exit before children stop.
+  const shutdown = () => (stopped ??= (async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await procs.stopAll();
-  };
+  })());
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => shutdown().then(() => process.exit(130)));
   main({ onStop: (stop) => stops.push(stop) })
     .catch((err) => {
