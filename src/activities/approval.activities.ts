@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import { approvalNotices } from '../domain/approval-notices';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ApprovalTrailEntry } from '../workflows/invoice-approval.workflow';
@@ -27,6 +28,8 @@ interface InvoiceFacts {
   number: string;
   amount: string;
   currency: string;
+  locale: string;
+  timezone: string;
   customerName: string;
   companyName: string;
   definitionId: string | null;
@@ -50,7 +53,7 @@ function currentExecution(): { workflowId: string; runId: string } {
 function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps) {
   async function invoiceFacts(m: Manager, n: ApprovalNotice): Promise<InvoiceFacts> {
     const rows: InvoiceFacts[] = await m.query(
-      `SELECT i.number, i.amount::text AS amount, co.currency, cu.name AS "customerName", co.name AS "companyName",
+      `SELECT i.number, i.amount::text AS amount, co.currency, co.locale, co.timezone, cu.name AS "customerName", co.name AS "companyName",
               a.definition_id AS "definitionId", a.workflow_id AS "workflowId", a.status AS "approvalStatus"
          FROM approvals a
          JOIN invoices i ON i.id = a.invoice_id
@@ -147,8 +150,6 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     );
   }
 
-  const money = (f: InvoiceFacts) => `${f.amount} ${f.currency}`;
-
   return {
     /** The run has started: records its run id and the deadline it computed, and opens its run history row. */
     async markPending(input: ApprovalNotice & { deadline: string }): Promise<void> {
@@ -182,6 +183,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       // Cancelled by an edit of the invoice before the run got here: nobody is asked to decide it.
       if (facts.approvalStatus !== 'pending') return { opened: 0 };
       const approvers = await recipients(dataSource, input.companyId, input.approverIds);
+      const task = approvalNotices(facts).task({ step: input.step });
       for (const approver of approvers) {
         const key = `approval:${input.approvalId}:step:${input.step}:task:${approver.id}`;
         await logDelivery(dataSource, input, { key, occurrence: `approval-${input.approvalId}-step-${input.step}`, channel: 'task', recipient: approver.id, sent: true }, {
@@ -189,9 +191,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
                                    idempotency_key, due_at)
                 VALUES ($1, $2, 'approval', $3, $4, 'invoice', $5, $6, $7, $8, $9)
                 ON CONFLICT (idempotency_key) DO NOTHING`,
-          params: [input.companyId, approver.id, `Approve invoice ${facts.number}`,
-            `Invoice ${facts.number} for ${facts.customerName} (${money(facts)}) is waiting for your approval (step ${input.step + 1}).`,
-            input.invoiceId, input.approvalId, facts.definitionId, key, input.dueAt],
+          params: [input.companyId, approver.id, task.title, task.description, input.invoiceId, input.approvalId, facts.definitionId, key, input.dueAt],
         });
       }
       return { opened: approvers.length };
@@ -207,13 +207,8 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       if (facts.approvalStatus !== 'pending') return { notified: 0 };
       const people = await recipients(dataSource, input.companyId, input.userIds);
       const occurrence = `approval-${input.approvalId}-requested-${input.step}`;
-      const stepText = input.stepCount > 1 ? ` (step ${input.step + 1} of ${input.stepCount})` : '';
-      const subject = input.message?.subject ?? `Approval requested: invoice ${facts.number}${stepText}`;
-      const text = input.message?.text ?? [
-        `Invoice ${facts.number} for ${facts.customerName}, ${money(facts)}, needs approval${stepText} at ${facts.companyName}.`,
-        `Decide before ${input.deadline}: POST /v1/invoices/${input.invoiceId}/approve or /reject.`,
-        'Without a decision by then it is rejected automatically.',
-      ].join('\n');
+      const { subject, text } = input.message
+        ?? approvalNotices(facts).requested({ invoiceId: input.invoiceId, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
       for (const person of people) {
         const key = `approval:${input.approvalId}:requested:${input.step}:email:${person.id}`;
         await emailOnce(input, key, occurrence, person, subject, text);
@@ -243,11 +238,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       if (facts.approvalStatus !== 'pending') return { reminded: 0 };
       const people = await recipients(dataSource, input.companyId, input.approverIds);
       const occurrence = `approval-${input.approvalId}-reminder`;
-      const subject = `Reminder: invoice ${facts.number} still needs your approval`;
-      const text = [
-        `Invoice ${facts.number} for ${facts.customerName}, ${money(facts)}, still waits for your decision.`,
-        `Without a decision by ${input.deadline} it is rejected automatically.`,
-      ].join('\n');
+      const { subject, text } = approvalNotices(facts).reminder({ deadline: input.deadline });
       for (const person of people) {
         await emailOnce(input, `approval:${input.approvalId}:reminder:email:${person.id}`, occurrence, person, subject, text);
         if (input.push) await pushOnce(input, `approval:${input.approvalId}:reminder:push:${person.id}`, occurrence, person, subject, text);
@@ -283,12 +274,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       if (!facts) return { applied: false };
 
       const occurrence = `approval-${input.approvalId}-decided`;
-      const why = input.decision === 'timeout' ? 'no decision was made before the deadline' : input.comment;
-      const subject = `Invoice ${facts.number} was ${input.outcome}`;
-      const text = [
-        `Invoice ${facts.number} for ${facts.customerName}, ${money(facts)}, was ${input.outcome}${why ? `: ${why}` : ''}.`,
-        input.outcome === 'approved' ? 'It can be sent now.' : 'Edit it and submit it again for approval.',
-      ].join('\n');
+      const { subject, text } = approvalNotices(facts).decided({ outcome: input.outcome, timedOut: input.decision === 'timeout', comment: input.comment });
       const people = await recipients(dataSource, input.companyId, [input.creatorId, ...input.notifyUserIds]);
       for (const person of people) {
         await emailOnce(input, `approval:${input.approvalId}:decided:email:${person.id}`, occurrence, person, subject, text);

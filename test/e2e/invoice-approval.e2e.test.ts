@@ -86,6 +86,19 @@ describe('invoice approval', () => {
     expect(await waitForMails(c.customer.email, 1)).toHaveLength(1);
   });
 
+  it('speaks the company\'s language: tasks and outcome notices in French for an fr-CA company', async () => {
+    const c = await approvalCompany(http);
+    expect((await c.tenant.admin.patch('/v1/companies/me', { locale: 'fr-CA' })).status).toBe(200);
+    const invoice = await createLargeInvoice(c);
+    expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
+    const open = await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approver\'s task');
+    expect(open[0].title).toBe(`Approuver la facture ${invoice.number}`);
+    expect((await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, {})).status).toBe(200);
+    const mails = await waitForMails(c.creator.email, 1);
+    expect(mails.map((m) => m.subject)).toEqual([`La facture ${invoice.number} a été approuvée`]);
+    expect(mails[0].text).toMatch(/1\s250,00\s\$/);
+  });
+
   it('leaves invoices of admins, and invoices no definition matches, not_required', async () => {
     const c = await approvalCompany(http);
     const byAdmin = await createLargeInvoice(c, c.tenant.admin, '5000.00');

@@ -100,7 +100,7 @@ describe(createApprovalActivities.name, () => {
       const mails = await waitForMails(person.email, 1);
       expect(mails).toHaveLength(1);
       expect(mails[0].subject).toBe('Approval requested: invoice INV-1');
-      expect(mails[0].text).toContain('1250.00 CAD');
+      expect(mails[0].text).toContain('CA$1,250.00');
     }
     expect(await count('SELECT count(*) FROM notifications WHERE record_id = $1', [s.invoiceId])).toBe(2);
     const deliveries = await dataSource.query(
