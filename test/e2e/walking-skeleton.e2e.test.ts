@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
 import { testEnv } from '../support/env';
+import { createTenant, createUser } from '../support/fixtures';
 import { Http } from '../support/http';
 import { Stack } from '../support/stack';
 
@@ -22,7 +23,10 @@ describe('walking skeleton: API → Temporal → worker → activity → Postgre
   });
 
   it('runs a workflow whose activity writes a row that the API reads back', async () => {
-    const { status, body } = await http.post('/v1/diagnostics/roundtrip');
+    const tenant = await createTenant(http);
+    expect((await http.post('/v1/diagnostics/roundtrip')).status).toBe(401);
+    expect((await (await createUser(tenant, 'standard')).http.post('/v1/diagnostics/roundtrip')).status).toBe(403);
+    const { status, body } = await tenant.admin.post('/v1/diagnostics/roundtrip');
     expect(status).toBe(200);
     expect(body.workflowId).toBe(`diagnostic-roundtrip-${body.pingId}`);
     expect(body.workerIdentity).toMatch(/\S/);
