@@ -110,7 +110,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
   async function emailOnce(n: ApprovalNotice, key: string, occurrence: string, to: Recipient, subject: string, text: string): Promise<void> {
     if ((await logDelivery(dataSource, n, { key, occurrence, channel: 'email', recipient: to.email, sent: false })) === 'sent') return;
     try {
-      await mailer.send({ to: to.email, subject, text, headers: { 'X-Relance-Delivery': key } });
+      await mailer.send({ to: to.email, subject, text, deliveryKey: key });
     } catch (err) {
       await dataSource.query(
         `UPDATE deliveries SET status = 'failed', attempts = attempts + 1, error = $2 WHERE delivery_key = $1 AND status <> 'sent'`,

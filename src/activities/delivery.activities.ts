@@ -237,7 +237,7 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
               const mail = render({ subject: action.subject, body: action.body }, true);
               return deliverOutside(
                 meta, slot,
-                async (key) => { await mailer.send({ to, subject: mail.subject, text: mail.text, html: mail.html, headers: { 'X-Relance-Delivery': key } }); },
+                async (key) => { await mailer.send({ to, subject: mail.subject, text: mail.text, html: mail.html, deliveryKey: key }); },
                 sendsInvoice
                   ? async (m) => { await m.query('UPDATE invoices SET sent_at = now(), updated_at = now() WHERE id = $1 AND sent_at IS NULL', [record.id]); }
                   : undefined,

@@ -1,4 +1,4 @@
-import { pooledSmtpUrl } from './mailer';
+import { deliveryMessageId, pooledSmtpUrl } from './mailer';
 
 describe(pooledSmtpUrl.name, () => {
   it('turns pooling on for a plain SMTP URL', () => {
@@ -8,5 +8,14 @@ describe(pooledSmtpUrl.name, () => {
   it('keeps what the URL says, credentials and other options included', () => {
     expect(pooledSmtpUrl('smtps://user:p%40ss@mail.example:465?pool=false')).toBe('smtps://user:p%40ss@mail.example:465?pool=false');
     expect(pooledSmtpUrl('smtp://mail.example:587?maxConnections=2')).toBe('smtp://mail.example:587?maxConnections=2&pool=true');
+  });
+});
+
+describe(deliveryMessageId.name, () => {
+  it('is the same for every attempt of a delivery and differs between deliveries', () => {
+    const id = deliveryMessageId('approval:a1:requested:0:email:u1');
+    expect(id).toMatch(/^<[0-9a-f]{40}@delivery\.relance>$/);
+    expect(deliveryMessageId('approval:a1:requested:0:email:u1')).toBe(id);
+    expect(deliveryMessageId('approval:a1:requested:0:email:u2')).not.toBe(id);
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createTransport, Transporter } from 'nodemailer';
 
 export interface OutgoingMail {
@@ -6,6 +7,16 @@ export interface OutgoingMail {
   text: string;
   html?: string;
   headers?: Record<string, string>;
+  /**
+   * The unique key of the delivery this mail is. It becomes the `X-Relance-Delivery` header and fixes the
+   * Message-ID, so that a resend after a crash between SMTP and the "sent" mark is the same message to the receiver.
+   */
+  deliveryKey?: string;
+}
+
+/** The Message-ID of a delivery: the same for every attempt of it. */
+export function deliveryMessageId(deliveryKey: string): string {
+  return `<${createHash('sha256').update(deliveryKey).digest('hex').slice(0, 40)}@delivery.relance>`;
 }
 
 export interface Mailer {
@@ -27,8 +38,12 @@ export function pooledSmtpUrl(smtpUrl: string): string {
 export function createMailer(smtpUrl: string, from: string): Mailer {
   const transport: Transporter = createTransport(pooledSmtpUrl(smtpUrl), { from });
   return {
-    async send(mail) {
-      const info = await transport.sendMail({ from, ...mail });
+    async send({ deliveryKey, ...mail }) {
+      const info = await transport.sendMail({
+        from,
+        ...mail,
+        ...(deliveryKey ? { messageId: deliveryMessageId(deliveryKey), headers: { ...mail.headers, 'X-Relance-Delivery': deliveryKey } } : {}),
+      });
       return { messageId: info.messageId };
     },
     close: () => transport.close(),

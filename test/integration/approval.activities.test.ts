@@ -1,4 +1,5 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { deliveryMessageId } from '../../src/activities/mailer';
 import { Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
@@ -101,6 +102,10 @@ describe(createApprovalActivities.name, () => {
       expect(mails).toHaveLength(1);
       expect(mails[0].subject).toBe('Approval requested: invoice INV-1');
       expect(mails[0].text).toContain('CA$1,250.00');
+      // The Message-ID comes from the delivery key: a resend after a crash is the same message to the receiver.
+      const key = `approval:${s.approvalId}:requested:0:email:${person.id}`;
+      expect(mails[0].headers['x-relance-delivery']).toBe(key);
+      expect(mails[0].headers['message-id']).toBe(deliveryMessageId(key));
     }
     expect(await count('SELECT count(*) FROM notifications WHERE record_id = $1', [s.invoiceId])).toBe(2);
     const deliveries = await dataSource.query(
