@@ -20,8 +20,3 @@ export async function findOwned<E extends ObjectLiteral>(
   if (!row) throw new NotFoundException(`${label} ${id} not found`);
   return row;
 }
-
-/** Today's calendar day (YYYY-MM-DD) in an IANA time zone. */
-export function todayIn(timezone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: timezone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}

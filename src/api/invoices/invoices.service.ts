@@ -9,7 +9,8 @@ import { compareMoney, parseMoney, subtractMoney } from '../../domain/money';
 import { AuthUser } from '../auth/current-user.decorator';
 import { DomainError } from '../common/api-exception.filter';
 import { isDbError } from '../common/db-errors';
-import { findOwned, todayIn } from '../common/owned';
+import { todayIn } from '../../domain/dates';
+import { findOwned } from '../common/owned';
 import { paginateRaw, splitList } from '../common/pagination';
 import { assertRange, flag } from '../common/query-filters';
 import { ApprovalsService } from '../approvals/approvals.service';
@@ -36,7 +37,7 @@ export class InvoicesService {
    * constraint answers duplicates, and the foreign keys keep the checked parties from vanishing meanwhile.
    */
   async create(user: AuthUser, dto: CreateInvoiceDto): Promise<InvoiceView> {
-    const issueDate = dto.issueDate ?? todayIn(user.company.timezone);
+    const issueDate = dto.issueDate ?? todayIn(user.company.timezone, new Date());
     assertDueAfterIssue(issueDate, dto.dueDate);
     const amount = parseMoney(dto.amount);
     const manager = this.dataSource.manager;
