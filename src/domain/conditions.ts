@@ -1,5 +1,6 @@
 import { addDays, isValidDate, todayIn } from './dates';
 import { compareMoney, isMoney, toCents, fromCents } from './money';
+import { isUuid } from './ids';
 
 /**
  * One conditions module: a condition means the same thing evaluated on a record in memory (events, approval
@@ -96,7 +97,6 @@ export interface ConditionOptions {
   fields?: readonly string[];
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MAX_LIST = 200;
 const MAX_DAYS = 3660;
 const MAX_TEXT = 200;
@@ -121,7 +121,7 @@ function normalizeScalar(spec: FieldSpec, value: unknown, fail: (why: string) =>
       if (!isValidDate(value)) fail('must be a date written YYYY-MM-DD');
       return value;
     case 'id':
-      if (typeof value !== 'string' || !UUID_RE.test(value)) fail('must be an id (uuid)');
+      if (!isUuid(value)) fail('must be an id (uuid)');
       return value.toLowerCase();
     case 'text':
       if (typeof value !== 'string' || value.length === 0 || value.length > MAX_TEXT) fail(`must be a non-empty string of at most ${MAX_TEXT} characters`);

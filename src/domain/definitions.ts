@@ -1,6 +1,7 @@
 import { Condition, ConditionError, validateConditions } from './conditions';
 import { checkMessageTemplate, MessageTemplateError } from './messages';
 import { ActionType, catalogueLocale, TemplateKey, templateVariableNames, WorkflowTemplate } from './templates';
+import { isUuid } from './ids';
 
 /**
  * A workflow definition is a template filled in: name, conditions, actions, schedule. Omitted parts take the
@@ -101,7 +102,6 @@ export interface NormalizedDefinition {
   schedule: { time: string } | null;
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 const MAX_NAME = 200;
@@ -130,7 +130,7 @@ function idList(value: unknown, at: string, what: string): string[] {
   if (!Array.isArray(value)) throw new DefinitionError(`${at} must be a list of ${what} ids`);
   if (value.length > MAX_RECIPIENTS) throw new DefinitionError(`${at} may hold at most ${MAX_RECIPIENTS} ids`);
   value.forEach((id, i) => {
-    if (typeof id !== 'string' || !UUID_RE.test(id)) throw new DefinitionError(`${at}[${i}]: ${show(id)} is not a ${what} id`);
+    if (!isUuid(id)) throw new DefinitionError(`${at}[${i}]: ${show(id)} is not a ${what} id`);
   });
   return [...new Set((value as string[]).map((id) => id.toLowerCase()))];
 }
@@ -233,7 +233,7 @@ export function normalizeDefinition(template: WorkflowTemplate, input: Definitio
       case 'task': {
         onlyKeys(raw, ['type', 'assigneeId', 'title', 'description'], at);
         const assigneeId = raw.assigneeId ?? null;
-        if (assigneeId !== null && (typeof assigneeId !== 'string' || !UUID_RE.test(assigneeId))) {
+        if (assigneeId !== null && !isUuid(assigneeId)) {
           throw new DefinitionError(`${at}.assigneeId: ${show(assigneeId)} is not a user id`);
         }
         return {

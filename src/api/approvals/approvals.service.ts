@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { isUUID } from 'class-validator';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { Approval, ApprovalDecision, ApprovalStatus, Customer, Invoice, Location, User, WorkflowDefinition } from '../../db/entities';
 import { todayIn } from '../../domain/dates';
@@ -16,6 +15,7 @@ import { decisionError } from './approval-errors';
 import { ApprovalMatcher, INVOICE_APPROVAL_TEMPLATE } from './approval-matcher';
 import { type ApprovalPlan, approvalPlan, ApprovalPlanError } from './approval-plan';
 import { type ApprovalView, toApprovalView } from './approval.view';
+import { isUuid } from '../../domain/ids';
 
 const DAY_MS = 86_400_000;
 /** How long approve/reject wait for the workflow to confirm before answering 503. */
@@ -139,7 +139,7 @@ export class ApprovalsService {
 
   async decide(invoiceId: string, user: AuthUser, decision: Decision, body: { comment?: string; reason?: string }): Promise<ApprovalView> {
     // The pending approval and its invoice in one read; the invoice alone only to say why there is none.
-    const [pending]: { workflowId: string; number: string }[] = isUUID(invoiceId) ? await this.dataSource.query(
+    const [pending]: { workflowId: string; number: string }[] = isUuid(invoiceId) ? await this.dataSource.query(
       `SELECT a.workflow_id AS "workflowId", i.number FROM approvals a JOIN invoices i ON i.id = a.invoice_id
         WHERE a.invoice_id = $1 AND a.company_id = $2 AND a.status = 'pending' AND i.approval_status = 'pending_approval'
         ORDER BY a.submission DESC LIMIT 1`,
@@ -212,7 +212,7 @@ export class ApprovalsService {
   }
 
   private async invoiceOf(invoiceId: string, user: AuthUser): Promise<Invoice> {
-    const invoice = isUUID(invoiceId)
+    const invoice = isUuid(invoiceId)
       ? await this.dataSource.getRepository(Invoice).findOneBy({ id: invoiceId, companyId: user.companyId })
       : null;
     if (!invoice) throw new DomainError(404, `invoice ${invoiceId} not found`);

@@ -5,11 +5,11 @@ import { AuthUser } from '../auth/current-user.decorator';
 import { Page } from '../common/pagination';
 import { ListWorkflowRunsDto } from './list-workflow-runs.dto';
 import { DeliveryRow, toDeliveryView, toWorkflowRunView, WorkflowRunRow } from './workflow-run.mapper';
+import { isUuid } from '../../domain/ids';
 
 const RUN_COLUMNS = `r.id, r.definition_id, r.kind, r.trigger, r.status, r.started_at, r.ended_at, r.matched, r.delivered,
   r.skipped, r.failed, r.errors, r.temporal_workflow_id, r.temporal_run_id`;
 const MAX_DELIVERIES = 500;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // Newest first; the cursor keeps started_at as Postgres prints it (microseconds), which a JavaScript Date would round.
 function encode(startedAt: string, id: string): string {
@@ -19,7 +19,7 @@ function encode(startedAt: string, id: string): string {
 function decode(cursor: string): [string, string] {
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && !Number.isNaN(Date.parse(value[0])) && UUID.test(value[1])) {
+    if (Array.isArray(value) && typeof value[0] === 'string' && !Number.isNaN(Date.parse(value[0])) && isUuid(value[1])) {
       return [value[0], value[1]];
     }
   } catch {
