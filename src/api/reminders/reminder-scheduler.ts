@@ -59,11 +59,16 @@ export function sweepAction(def: ScheduledDefinition, companyName: string, trigg
 /** A DataSource or the EntityManager of a transaction. */
 export type Queryable = Pick<DataSource, 'query'>;
 
+interface CompanyFacts {
+  name: string;
+  timezone: string;
+  plan: string;
+}
+
 export class ReminderScheduler {
   constructor(private readonly client: Client, private readonly taskQueue: string, private readonly dataSource: DataSource) {}
 
-  async options(def: ScheduledDefinition, live: boolean, db: Queryable = this.dataSource): Promise<ScheduleOptions> {
-    const company = await this.company(def.companyId, db);
+  options(def: ScheduledDefinition, live: boolean, company: CompanyFacts): ScheduleOptions {
     const [hour, minute] = (def.schedule?.time ?? DEFAULT_REMINDER_TIME).split(':').map(Number);
     const action = sweepAction(def, company.name, 'schedule');
     return {
@@ -86,7 +91,7 @@ export class ReminderScheduler {
     if (!isScheduledTemplate(def.templateKey)) return (await this.remove(def.id)) ? 'deleted' : 'unchanged';
     const company = await this.company(def.companyId, db);
     const live = def.status === 'active' && company.plan === 'advanced';
-    const options = await this.options(def, live, db);
+    const options = this.options(def, live, company);
     const handle = this.client.schedule.getHandle(options.scheduleId);
     if (live) {
       try {
@@ -181,7 +186,7 @@ export class ReminderScheduler {
     return plan !== 'advanced' ? 'the company is not on the advanced plan' : `definition "${def.name}" is ${def.status}`;
   }
 
-  private async company(companyId: string, db: Queryable): Promise<{ name: string; timezone: string; plan: string }> {
+  private async company(companyId: string, db: Queryable): Promise<CompanyFacts> {
     const [row] = await db.query('SELECT name, timezone, plan FROM companies WHERE id = $1', [companyId]);
     if (!row) throw new Error(`company ${companyId} not found`);
     return row;
