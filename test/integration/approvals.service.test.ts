@@ -15,6 +15,7 @@ import { createWorker } from '../../src/worker/create-worker';
 import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
 import { testEnv } from '../support/env';
 import { mailsTo, waitForMails } from '../support/mail';
+import { until } from '../support/until';
 
 interface Company {
   id: string;
@@ -27,15 +28,6 @@ interface Company {
   definitionId: string;
 }
 
-/** Polls the database (no clock in the assertion) until the worker's activities have written what is expected. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
-  for (let i = 0; i < 150; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 async function refusal(promise: Promise<unknown>): Promise<{ statusCode: number; message: string }> {
   try {

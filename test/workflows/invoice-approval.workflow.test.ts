@@ -16,6 +16,7 @@ import {
 } from '../../src/workflows/invoice-approval.workflow';
 import { searchAttributes } from '../../src/workflows/shared';
 import { testEnv } from '../support/env';
+import { until } from '../support/until';
 
 type ApprovalActivities = Pick<Activities,
   'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'remindApprovers' | 'completeApproval' | 'cancelApproval'>;
@@ -84,14 +85,8 @@ function input(overrides: Partial<InvoiceApprovalInput> = {}): InvoiceApprovalIn
 }
 
 /** Polls a query (no clock involved) until the workflow reaches the expected point. */
-async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = await read();
-    if (done(value)) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the workflow never reached the expected state');
-}
+const reached = <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> =>
+  until(read, done, 'the expected state of the workflow', { attempts: 200, intervalMs: 25 });
 
 function refusalType(err: unknown): string | undefined {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
@@ -148,7 +143,7 @@ describe(invoiceApproval.name, () => {
   }
 
   const pendingOn = (handle: WorkflowHandle, step: number) =>
-    until(() => handle.query(approvalStateQuery), (s) => s.status === 'pending' && s.currentStep === step);
+    reached(() => handle.query(approvalStateQuery), (s) => s.status === 'pending' && s.currentStep === step);
 
   it('opens tasks, notifies, and is approved by one approver signal', async () => {
     const mocks = mockActivities();
@@ -212,7 +207,7 @@ describe(invoiceApproval.name, () => {
     const outcome = await run(mocks, input({ timeout: '2 days', reminderLead: 0 }), async (handle) => {
       const pending = await pendingOn(handle, 0);
       await env.sleep(Date.parse(pending.deadline) - (await env.currentTimeMs()) + 1000);
-      await until(() => handle.query(approvalStateQuery), (s) => s.trail.length === 1);
+      await reached(() => handle.query(approvalStateQuery), (s) => s.trail.length === 1);
       const late = await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: ALICE, isAdmin: false }] }).catch(refusalType);
       mocks.releaseCompletion();
       return { late, result: await handle.result() };
@@ -243,7 +238,7 @@ describe(invoiceApproval.name, () => {
       await env.sleep(reminderAt - MINUTE - (await env.currentTimeMs()));
       const remindersBefore = mocks.calls.remindApprovers.length;
       await env.sleep(2 * MINUTE);
-      const after = await until(() => handle.query(approvalStateQuery), (s) => s.reminded);
+      const after = await reached(() => handle.query(approvalStateQuery), (s) => s.reminded);
       await handle.signal(approveSignal, { userId: ALICE, isAdmin: false });
       return { remindersBefore, after, result: await handle.result() };
     });
@@ -298,7 +293,7 @@ describe(invoiceApproval.name, () => {
       await handle.signal(approveSignal, { userId: ALICE, isAdmin: false });
       await handle.signal(approveSignal, { userId: ALICE, isAdmin: false });
       await handle.signal(rejectSignal, { userId: BOB, isAdmin: false, reason: 'late' });
-      const settling = await until(() => handle.query(approvalStateQuery), (s) => s.ignored.length === 2);
+      const settling = await reached(() => handle.query(approvalStateQuery), (s) => s.ignored.length === 2);
       mocks.releaseCompletion();
       return { settling, result: await handle.result() };
     });
@@ -332,7 +327,7 @@ describe(invoiceApproval.name, () => {
       await pendingOn(handle, 0);
       await handle.signal(rejectSignal, { userId: STRANGER, isAdmin: false, reason: 'no' });
       await handle.signal(approveSignal, { userId: 'user-admin', isAdmin: true });
-      const state = await until(() => handle.query(approvalStateQuery), (s) => s.ignored.length === 2);
+      const state = await reached(() => handle.query(approvalStateQuery), (s) => s.ignored.length === 2);
       await handle.signal(approveSignal, { userId: ALICE, isAdmin: false });
       return { state, result: await handle.result() };
     });
