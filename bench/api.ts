@@ -14,17 +14,13 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../test/support/net';
+import { need } from './env';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CONNECTIONS = 32;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const INVOICES = 10_000;
 
-function need(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this through \`npm run bench:api\``);
-  return value;
-}
 
 
 async function startApi(port: number): Promise<ChildProcess> {

@@ -17,6 +17,7 @@ import { Client as PgClient } from 'pg';
 import { baselineApproval, baselineDecisionSignal } from './baseline.workflows';
 import { CpuSample, cpuPerOp, pidListening, sampleCpu } from './cpu';
 import { freePort } from '../test/support/net';
+import { need } from './env';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const N = Number(process.env.BENCH_APPROVALS ?? 200);
@@ -25,11 +26,6 @@ const WARMUP = CONCURRENCY * 2;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-function need(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run this through \`npm run bench:approvals\``);
-  return value;
-}
 
 
 /** Starts a node process of dist/ or dist-bench/ and resolves once its stdout says `ready`. */

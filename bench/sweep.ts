@@ -19,17 +19,13 @@ import { buildMatchQuery, loadSweepDefinition } from '../src/activities/sweep-qu
 import { createDataSource } from '../src/db/data-source';
 import { todayIn } from '../src/domain/dates';
 import { reminderSweep, ReminderSweepResult, SWEEP_PAGE_SIZE } from '../src/workflows/reminder-sweep.workflow';
+import { need } from './env';
 
 const SIZES = [10_000, 100_000];
 const MATCHING = 1_000;
 const CUSTOMERS = 200;
 const RAW_REPEATS = 5;
 
-function env(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set: run the benchmark with npm run bench:sweep`);
-  return value;
-}
 
 interface Measure {
   size: number;
@@ -48,9 +44,9 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const dataSource = await createDataSource(env('DATABASE_URL'), 12).initialize();
-  const mailer = createMailer(env('SMTP_URL'), 'Relance bench <bench@relance.local>');
-  const address = env('TEMPORAL_ADDRESS');
+  const dataSource = await createDataSource(need('DATABASE_URL'), 12).initialize();
+  const mailer = createMailer(need('SMTP_URL'), 'Relance bench <bench@relance.local>');
+  const address = need('TEMPORAL_ADDRESS');
   const taskQueue = `bench-sweep-${randomUUID().slice(0, 8)}`;
   const nativeConnection = await NativeConnection.connect({ address });
   const worker = await Worker.create({
