@@ -14,6 +14,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../test/support/net';
+import { cpuPerOp, pidListening, sampleCpu } from './cpu';
 import { need } from './env';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -24,7 +25,9 @@ const INVOICES = 10_000;
 
 
 async function startApi(port: number): Promise<ChildProcess> {
-  const api = spawn(process.execPath, ['dist/api/main.js'], {
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the API process, to see where a request's time goes.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
+  const api = spawn(process.execPath, [...profile, 'dist/api/main.js'], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), NODE_ENV: 'production' },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -85,6 +88,7 @@ async function seed(base: string) {
 
 interface Row {
   name: string;
+  cpu: string;
   rps: number;
   p50: number;
   p99: number;
@@ -92,10 +96,15 @@ interface Row {
   failed: number;
 }
 
+/** The processes sharing the machine's cores during a run: where each request's CPU goes. */
+let processes: Parameters<typeof sampleCpu>[0] = {};
+
 async function measure(name: string, options: autocannon.Options): Promise<Row> {
   await autocannon({ ...options, connections: CONNECTIONS, duration: 2 }); // warm-up: JIT, pool, plan cache
+  const before = sampleCpu(processes);
   const r = await autocannon({ ...options, connections: CONNECTIONS, duration: DURATION_S });
-  return { name, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], failed: r.non2xx + r.errors + r.timeouts };
+  const cpu = cpuPerOp(before, sampleCpu(processes), r.requests.total);
+  return { name, cpu, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], failed: r.non2xx + r.errors + r.timeouts };
 }
 
 async function main(): Promise<void> {
@@ -104,15 +113,23 @@ async function main(): Promise<void> {
   const api = await startApi(port);
   try {
     const { apiKey, customerId, deepCursor } = await seed(base);
+    processes = {
+      api: { pid: api.pid },
+      postgres: { pid: pidListening(Number(new URL(need('DATABASE_URL')).port)), tree: true },
+      autocannon: { pid: process.pid },
+    };
     const auth = { authorization: `Bearer ${apiKey}` };
     let created = 0;
     console.log(`seeded ${INVOICES} invoices; ${CONNECTIONS} connections, ${DURATION_S} s per endpoint (after a 2 s warm-up)\n`);
-    const rows = [
-      await measure('bare    GET /v1/diagnostics/ping', { url: `${base}/v1/diagnostics/ping` }),
-      await measure('me      GET /v1/users/me', { url: `${base}/v1/users/me`, headers: auth }),
-      await measure('list    GET /v1/invoices?limit=50', { url: `${base}/v1/invoices?limit=50`, headers: auth }),
-      await measure('deep    GET /v1/invoices?limit=50&cursor=…', { url: `${base}/v1/invoices?limit=50&cursor=${deepCursor}`, headers: auth }),
-      await measure('create  POST /v1/invoices', {
+    // BENCH_ONLY=list,deep measures only those endpoints (and bare, the reference): for quicker profiling runs.
+    const only = process.env.BENCH_ONLY?.split(',');
+    const wanted = (name: string) => name === 'bare' || !only || only.includes(name);
+    const endpoints: [string, string, autocannon.Options][] = [
+      ['bare', 'GET /v1/diagnostics/ping', { url: `${base}/v1/diagnostics/ping` }],
+      ['me', 'GET /v1/users/me', { url: `${base}/v1/users/me`, headers: auth }],
+      ['list', 'GET /v1/invoices?limit=50', { url: `${base}/v1/invoices?limit=50`, headers: auth }],
+      ['deep', 'GET /v1/invoices?limit=50&cursor=…', { url: `${base}/v1/invoices?limit=50&cursor=${deepCursor}`, headers: auth }],
+      ['create', 'POST /v1/invoices', {
         url: `${base}/v1/invoices`, method: 'POST', headers: { ...auth, 'content-type': 'application/json' },
         // A fresh number per request (autocannon's idReplacement miscounts Content-Length for its own ids).
         requests: [{
@@ -121,16 +138,24 @@ async function main(): Promise<void> {
             body: JSON.stringify({ number: `B-${++created}`, customerId, amount: '1250.00', issueDate: '2026-12-01', dueDate: '2026-12-31' }),
           }),
         }],
-      }),
+      }],
     ];
-    const [bare, me, list, deep, create] = rows;
+    const rows: Row[] = [];
+    for (const [name, route, options] of endpoints) {
+      if (wanted(name)) rows.push(await measure(`${name.padEnd(8)}${route}`, options));
+    }
+    const row = (name: string) => rows.find((r) => r.name.startsWith(`${name} `));
+    const bare = row('bare')!;
+    const list = row('list');
     console.log('endpoint                                      req/s     p50 ms   p99 ms   2xx       failed');
     for (const r of rows) {
       console.log(`${r.name.padEnd(44)}${r.rps.toFixed(0).padStart(7)}${r.p50.toFixed(1).padStart(10)}${r.p99.toFixed(1).padStart(9)}` +
         `${String(r.ok).padStart(9)}${String(r.failed).padStart(9)}`);
     }
-    const ratio = (a: Row) => (a.rps / bare.rps).toFixed(2);
-    console.log(`\nratios to bare: me ${ratio(me)}x, list ${ratio(list)}x, deep ${ratio(deep)}x, create ${ratio(create)}x`);
+    console.log('\nCPU per request (2 cores shared by all three):');
+    for (const r of rows) console.log(`  ${r.name.slice(0, 7)} ${r.cpu}`);
+    console.log(`\nratios to bare: ${rows.slice(1).map((r) => `${r.name.split(' ')[0]} ${(r.rps / bare.rps).toFixed(2)}x`).join(', ')}`);
+    if (!list) return;
     const met = list.rps >= 0.5 * bare.rps && list.p99 < 50 && list.failed === 0;
     console.log(`target (list >= 0.5x bare, list p99 < 50 ms): ${met ? 'met' : 'MISSED'}`);
   } finally {

@@ -6,6 +6,8 @@ declare module 'autocannon' {
       p50: number;
       p99: number;
       max: number;
+      /** Requests: the count over the run. */
+      total: number;
     }
     interface Result {
       requests: Histogram;
