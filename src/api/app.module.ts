@@ -2,9 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Config } from '../config';
 import { dataSourceOptions } from '../db/data-source';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { AuthModule } from './auth/auth.module';
-import { IdempotencyInterceptor } from './common/idempotency.interceptor';
 import { CompaniesModule } from './companies/companies.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { ConfigModule } from './config/config.module';
@@ -57,7 +55,6 @@ export class AppModule {
         RemindersModule,
         WorkflowRunsModule,
       ],
-      providers: [{ provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
     };
   }
 }

@@ -4,6 +4,7 @@ import { type AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { ApprovalView } from './approval.view';
 import { ApprovalsService } from './approvals.service';
 import { ApproveInvoiceDto, RejectInvoiceDto } from './dto/decide-invoice.dto';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 @ApiTags('approvals')
 @ApiBearerAuth()
@@ -13,6 +14,8 @@ export class ApprovalsController {
   constructor(private readonly approvals: ApprovalsService) {}
 
   @Post(':id/submit-for-approval')
+
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Starts the approval workflow of an approval_required (or rejected) invoice' })
   @ApiOkResponse({ type: ApprovalView, description: 'The approval, already pending_approval' })
@@ -22,6 +25,8 @@ export class ApprovalsController {
   }
 
   @Post(':id/approve')
+
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Approves the pending step of the invoice as the caller' })
   @ApiOkResponse({ type: ApprovalView, description: 'The approval with the decision recorded' })
@@ -32,6 +37,8 @@ export class ApprovalsController {
   }
 
   @Post(':id/reject')
+
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Rejects the invoice as the caller, with a reason' })
   @ApiOkResponse({ type: ApprovalView, description: 'The approval, already rejected' })

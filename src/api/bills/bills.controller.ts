@@ -7,6 +7,7 @@ import { IdPipe } from '../common/id-param.pipe';
 import { billExample } from './bill.mapper';
 import { BillsService } from './bills.service';
 import { CreateBillDto, ListBillsQueryDto, PayBillDto, UpdateBillDto } from './dto/bill.dto';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 const notFound = 'bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found';
 
@@ -17,6 +18,8 @@ export class BillsController {
   constructor(private readonly bills: BillsService) {}
 
   @Post()
+
+  @Idempotent()
   @ApiOperation({ summary: 'Records a vendor bill; its balance starts at its amount' })
   @ApiCreatedResponse({ schema: { example: billExample } })
   @ApiErrors({
@@ -60,6 +63,8 @@ export class BillsController {
   }
 
   @Post(':id/pay')
+
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Marks the bill paid in full: paidAt is set and the balance becomes 0' })
   @ApiOkResponse({ schema: { example: { ...billExample, balance: '0.00', paidAt: '2026-12-14T16:00:00.000Z' } } })

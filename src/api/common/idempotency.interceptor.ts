@@ -1,6 +1,6 @@
 import {
   BadRequestException, CallHandler, ConflictException, ExecutionContext, Injectable, NestInterceptor,
-  UnprocessableEntityException,
+  UnprocessableEntityException, UseInterceptors,
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
@@ -74,3 +74,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
   }
 }
+
+/**
+ * Put on every POST route (a unit test checks it): `Idempotency-Key` support. Bound per route rather than as a global
+ * interceptor so that reads skip Nest's interceptor pipeline (an rxjs chain per request) altogether.
+ */
+export const Idempotent = () => UseInterceptors(IdempotencyInterceptor);

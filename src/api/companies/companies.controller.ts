@@ -8,6 +8,7 @@ import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { Public } from '../auth/public.decorator';
 import { CompaniesService } from './companies.service';
 import { CreateCompanyDto, UpdateCompanyDto } from './dto/company.dto';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 const companyExample = {
   id: '6f1c…', name: 'Acme Inc.', locale: 'en-US', timezone: 'America/Toronto', currency: 'CAD', plan: 'advanced',
@@ -20,6 +21,8 @@ export class CompaniesController {
   constructor(private readonly companies: CompaniesService) {}
 
   @Post()
+
+  @Idempotent()
   @Public()
   @ApiOperation({ summary: 'Creates a company (tenant) with its first admin; returns that admin\'s API key, shown once' })
   @ApiCreatedResponse({ schema: { example: { company: companyExample, user: { id: '…', role: 'admin' }, apiKey: 'rlk_…' } } })

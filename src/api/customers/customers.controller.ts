@@ -7,6 +7,7 @@ import { IdPipe } from '../common/id-param.pipe';
 import { customerExample } from './customer.mapper';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto, ListCustomersQueryDto, UpdateCustomerDto } from './dto/customer.dto';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 const notFound = 'customer 3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00 not found';
 
@@ -17,6 +18,8 @@ export class CustomersController {
   constructor(private readonly customers: CustomersService) {}
 
   @Post()
+
+  @Idempotent()
   @ApiOperation({ summary: 'Creates a customer' })
   @ApiCreatedResponse({ schema: { example: customerExample } })
   @ApiErrors({ 400: 'email must be an email address' })

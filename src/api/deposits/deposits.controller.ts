@@ -6,6 +6,7 @@ import { IdPipe } from '../common/id-param.pipe';
 import { depositExample } from './deposit.mapper';
 import { DepositsService } from './deposits.service';
 import { CreateDepositDto, ListDepositsQueryDto } from './dto/deposit.dto';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 @ApiTags('deposits')
 @ApiAuthenticated()
@@ -14,6 +15,8 @@ export class DepositsController {
   constructor(private readonly deposits: DepositsService) {}
 
   @Post()
+
+  @Idempotent()
   @ApiOperation({ summary: 'Records a bank deposit grouping undeposited payments; its amount is their sum' })
   @ApiCreatedResponse({ schema: { example: depositExample } })
   @ApiErrors({

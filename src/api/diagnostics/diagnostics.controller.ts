@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiServiceUnavailableRespon
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { Public } from '../auth/public.decorator';
 import { DiagnosticsService } from './diagnostics.service';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 @ApiTags('operations')
 @Controller('v1/diagnostics')
@@ -18,6 +19,8 @@ export class DiagnosticsController {
   }
 
   @Post('roundtrip')
+
+  @Idempotent()
   @HttpCode(200)
   @AdminOnly()
   @ApiBearerAuth()

@@ -7,6 +7,7 @@ import { IdPipe } from '../common/id-param.pipe';
 import { CreateLocationDto, ListLocationsQueryDto, UpdateLocationDto } from './dto/location.dto';
 import { locationExample } from './location.mapper';
 import { LocationsService } from './locations.service';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 const notFound = 'location b7e4a1c2-9d3f-4a6b-8c5e-1f2a3b4c5d60 not found';
 
@@ -17,6 +18,8 @@ export class LocationsController {
   constructor(private readonly locations: LocationsService) {}
 
   @Post()
+
+  @Idempotent()
   @ApiOperation({ summary: 'Creates a location (a branch or site invoices and bills can be tagged with)' })
   @ApiCreatedResponse({ schema: { example: locationExample } })
   @ApiErrors({ 400: 'name must not be empty' })

@@ -6,6 +6,7 @@ import { IdPipe } from '../common/id-param.pipe';
 import { ListNotificationsQueryDto } from './dto/notification.dto';
 import { notificationExample } from './notification.mapper';
 import { NotificationsService } from './notifications.service';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 @ApiTags('notifications')
 @ApiAuthenticated()
@@ -22,6 +23,8 @@ export class NotificationsController {
   }
 
   @Post(':id/read')
+
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Marks one of the caller\'s notifications read' })
   @ApiOkResponse({ schema: { example: { ...notificationExample, readAt: '2026-12-02T14:05:00.000Z' } } })

@@ -6,6 +6,7 @@ import { IdPipe } from '../common/id-param.pipe';
 import { CreatePaymentDto, ListPaymentsQueryDto } from './dto/payment.dto';
 import { paymentExample } from './payment.mapper';
 import { PaymentsService } from './payments.service';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 @ApiTags('payments')
 @ApiAuthenticated()
@@ -14,6 +15,8 @@ export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}
 
   @Post()
+
+  @Idempotent()
   @ApiOperation({ summary: 'Records a customer payment against an invoice and lowers its balance' })
   @ApiCreatedResponse({ schema: { example: paymentExample } })
   @ApiErrors({

@@ -6,6 +6,7 @@ import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { IdPipe } from '../common/id-param.pipe';
 import { RemindersService } from './reminders.service';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 @ApiTags('workflows')
 @ApiBearerAuth()
@@ -14,6 +15,8 @@ export class RemindersController {
   constructor(private readonly reminders: RemindersService) {}
 
   @Post(':id/run-now')
+
+  @Idempotent()
   @HttpCode(202)
   @AdminOnly()
   @ApiOperation({

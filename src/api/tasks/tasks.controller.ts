@@ -6,6 +6,7 @@ import { IdPipe } from '../common/id-param.pipe';
 import { CreateTaskDto, ListTasksQueryDto } from './dto/task.dto';
 import { taskExample } from './task.mapper';
 import { TasksService } from './tasks.service';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 const notFound = 'task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found';
 
@@ -24,6 +25,8 @@ export class TasksController {
   }
 
   @Post()
+
+  @Idempotent()
   @ApiOperation({ summary: 'Creates a manual task for a user of the company, optionally about a record' })
   @ApiCreatedResponse({ schema: { example: { ...taskExample, kind: 'manual', definitionId: null } } })
   @ApiErrors({ 400: 'title must not be empty', 404: 'user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found' })
@@ -39,6 +42,8 @@ export class TasksController {
   }
 
   @Post(':id/complete')
+
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Completes an open task (its assignee or an admin)' })
   @ApiOkResponse({ schema: { example: { ...taskExample, status: 'completed', completedAt: '2026-12-02T15:00:00.000Z', completedBy: taskExample.assigneeId } } })

@@ -9,6 +9,7 @@ import { IdPipe } from '../common/id-param.pipe';
 import { ListQueryDto } from '../common/pagination';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UsersService } from './users.service';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 const userExample = { id: '…', companyId: '…', name: 'Sam Standard', email: 'sam@acme.test', role: 'standard', createdAt: '2026-11-28T12:00:00.000Z' };
 
@@ -19,6 +20,8 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post('users')
+
+  @Idempotent()
   @AdminOnly()
   @ApiOperation({ summary: 'Creates a user of the caller\'s company and its first API key, shown once' })
   @ApiCreatedResponse({ schema: { example: { user: userExample, apiKey: 'rlk_…' } } })
@@ -47,6 +50,8 @@ export class UsersController {
   }
 
   @Post('users/:id/api-keys')
+
+  @Idempotent()
   @ApiOperation({ summary: 'Issues another API key for a user (admins, or the user itself); the key is shown once' })
   @ApiCreatedResponse({ schema: { example: { id: '…', userId: '…', prefix: 'a1B2c3D4', createdAt: '…', revokedAt: null, apiKey: 'rlk_…' } } })
   issueKey(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string) {

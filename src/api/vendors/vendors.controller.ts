@@ -7,6 +7,7 @@ import { IdPipe } from '../common/id-param.pipe';
 import { CreateVendorDto, ListVendorsQueryDto, UpdateVendorDto } from './dto/vendor.dto';
 import { vendorExample } from './vendor.mapper';
 import { VendorsService } from './vendors.service';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 const notFound = 'vendor 8d2b6f3e-0c4a-4e7b-b1d9-5a3c7e2f9b10 not found';
 
@@ -17,6 +18,8 @@ export class VendorsController {
   constructor(private readonly vendors: VendorsService) {}
 
   @Post()
+
+  @Idempotent()
   @ApiOperation({ summary: 'Creates a vendor (who sends the company bills)' })
   @ApiCreatedResponse({ schema: { example: vendorExample } })
   @ApiErrors({ 400: 'name must not be empty' })

@@ -9,6 +9,7 @@ import { IdPipe } from '../common/id-param.pipe';
 import { CreateWorkflowDto, ListWorkflowsQueryDto, PreviewQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
 import { WorkflowPreviewService } from './workflow-preview.service';
 import { WorkflowsService } from './workflows.service';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 const example = {
   id: '…', companyId: '…', templateKey: 'payment-due-reminder', name: 'Due in three days', status: 'active',
@@ -26,6 +27,8 @@ export class WorkflowsController {
   constructor(private readonly workflows: WorkflowsService, private readonly previews: WorkflowPreviewService) {}
 
   @Post()
+
+  @Idempotent()
   @AdminOnly()
   @ApiOperation({ summary: 'Creates a definition from a template: "Save" (draft) or "Save and activate" (activate: true). Admins only.' })
   @ApiCreatedResponse({ schema: { example } })
@@ -70,6 +73,8 @@ export class WorkflowsController {
   }
 
   @Post(':id/activate')
+
+  @Idempotent()
   @AdminOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Activates a draft or inactive definition (idempotent). Admins only.' })
@@ -82,6 +87,8 @@ export class WorkflowsController {
   }
 
   @Post(':id/deactivate')
+
+  @Idempotent()
   @AdminOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Deactivates an active definition (idempotent); it keeps its settings. Admins only.' })
@@ -93,6 +100,8 @@ export class WorkflowsController {
   }
 
   @Post(':id/preview')
+
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Shows the records that match right now (first page) and every rendered message; sends nothing' })
   @ApiOkResponse({
