@@ -28,6 +28,9 @@ export async function createApp(config: Config, options: { logger?: false } = {}
     bodyParser: false,
     logger: options.logger ?? ['error', 'warn', 'log'],
   });
+  // No ETag: Express would hash every response body (21 KB for a page of invoices) for conditional GETs, which
+  // API clients do not send; lists change with every write anyway.
+  app.set('etag', false);
   app.use(json({ limit: config.bodyLimit }));
   app.use(requireJsonBody);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
