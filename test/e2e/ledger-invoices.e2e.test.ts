@@ -142,11 +142,19 @@ describe('invoices', () => {
     expect(await ids(`paid=false&customerId=${a.id}&approvalStatus=approved`)).toEqual([i2.id]);
 
     const location = (await t.admin.post('/v1/locations', { name: 'Laval' })).body;
-    await t.admin.patch(`/v1/invoices/${i2.id}`, { locationId: location.id, memo: 'l\'été "quoted"' });
+    // Lists serve the JSON that Postgres keeps per row (invoices.view_json, by trigger): whatever wrote the row (the
+    // API, a payment, or SQL as the workflows do), each listed invoice must be exactly what GET /v1/invoices/:id shows.
+    const memo = 'l\'été "quoted" \\ back\nslash\ttab \u0001 🧾 </script>';
+    await t.admin.patch(`/v1/invoices/${i2.id}`, { locationId: location.id, memo });
     await sql(`UPDATE invoices SET stamp = 'OVERDUE', updated_at = now() + interval '123456 microseconds' WHERE id = $1`, [i3.id]);
-    const listed = (await t.admin.get('/v1/invoices')).body.data;
+    const list = await t.admin.get('/v1/invoices');
+    expect(list.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const listed = list.body.data;
     const single = await Promise.all([i1, i2, i3, i4].map(async (i) => (await t.admin.get(`/v1/invoices/${i.id}`)).body));
     expect(listed).toEqual(single);
+    expect(listed[1]).toMatchObject({ memo, locationId: location.id });
+    expect(listed[2]).toMatchObject({ stamp: 'OVERDUE', approvalStatus: 'rejected' });
+    expect(listed[3].balance).toBe('0.00');
 
     const first = await t.admin.get('/v1/invoices?limit=3');
     expect(first.body.data).toHaveLength(3);

@@ -1,5 +1,6 @@
 import { Invoice } from '../../db/entities';
 
+/** An invoice as the API shows it. Postgres keeps the same JSON in `invoices.view_json` for lists (InvoiceViewJson migration). */
 export function toInvoiceView(i: Invoice) {
   return {
     id: i.id,
@@ -21,20 +22,6 @@ export function toInvoiceView(i: Invoice) {
 }
 
 export type InvoiceView = ReturnType<typeof toInvoiceView>;
-
-const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
-
-/**
- * The SELECT list that yields an InvoiceView straight from Postgres (alias `i`), the same values toInvoiceView
- * gives: money and days as text, instants as ISO 8601 with milliseconds (truncated, as a JavaScript Date is).
- */
-export const INVOICE_VIEW_COLUMNS: [string, keyof InvoiceView][] = [
-  ['i.id', 'id'], ['i.number', 'number'], ['i.customer_id', 'customerId'], ['i.location_id', 'locationId'],
-  ['i.amount::text', 'amount'], ['i.balance::text', 'balance'], ["to_char(i.issue_date, 'YYYY-MM-DD')", 'issueDate'],
-  ["to_char(i.due_date, 'YYYY-MM-DD')", 'dueDate'], ['i.memo', 'memo'], ['i.stamp', 'stamp'], [iso('i.sent_at'), 'sentAt'],
-  ['i.created_by', 'createdBy'], ['i.approval_status', 'approvalStatus'], [iso('i.created_at'), 'createdAt'],
-  [iso('i.updated_at'), 'updatedAt'],
-];
 
 export const invoiceExample: InvoiceView = {
   id: '5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12', number: 'INV-1042', customerId: '3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00',

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
@@ -7,6 +7,7 @@ import { IdPipe } from '../common/id-param.pipe';
 import { CreateInvoiceDto, ListInvoicesQueryDto, UpdateInvoiceDto } from './dto/invoice.dto';
 import { invoiceExample } from './invoice.mapper';
 import { InvoicesService } from './invoices.service';
+import { Idempotent } from '../common/idempotency.interceptor';
 
 const notFound = 'invoice 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12 not found';
 const badId = '"abc" is not a valid id (ids are UUIDs)';
@@ -18,6 +19,8 @@ export class InvoicesController {
   constructor(private readonly invoices: InvoicesService) {}
 
   @Post()
+
+  @Idempotent()
   @ApiOperation({
     summary: 'Creates an invoice; its balance starts at its amount',
     description: 'The customer and the location must belong to the caller\'s company: another company\'s id answers 404, '
@@ -35,6 +38,7 @@ export class InvoicesController {
   }
 
   @Get()
+  @Header('Content-Type', 'application/json; charset=utf-8') // the service returns the page as JSON text
   @ApiOperation({ summary: 'Lists invoices in creation order, with filters (combined with AND)' })
   @ApiOkResponse({ schema: { example: { data: [invoiceExample], nextCursor: 'WyIyMDI2LTEyLTAxVDE0OjAzOjExLjEyM1oiLCI1YzlkIl0' } } })
   @ApiErrors({ 400: 'approvalStatus takes comma-separated values among not_required, approval_required, pending_approval, approved, rejected; got "paid"' })
@@ -76,6 +80,8 @@ export class InvoicesController {
   }
 
   @Post(':id/send')
+
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Emails the invoice to its customer and records sentAt',
