@@ -18,6 +18,35 @@ import { type ApprovalView, toApprovalView } from './approval.view';
 import { isUuid } from '../../domain/ids';
 
 const DAY_MS = 86_400_000;
+
+/** What VIEW_SQL returns: the invoice, its latest approval, every decision of every submission, and people's names. */
+interface ViewRow {
+  id: string;
+  number: string;
+  approvalStatus: ApprovalStatus;
+  latest: (Omit<Approval, 'deadline' | 'createdAt' | 'decidedAt'> & { deadline: string; createdAt: string; decidedAt: string | null }) | null;
+  decisions: (Omit<ApprovalDecision, 'decidedAt'> & { submission: number; decidedAt: string })[];
+  names: Record<string, string>;
+}
+
+/** The approval view in one round trip (it answers every submit and decision, so it is on the hot path). */
+const VIEW_SQL = `
+  SELECT i.id, i.number, i.approval_status AS "approvalStatus",
+    (SELECT row_to_json(a) FROM (
+       SELECT id, company_id AS "companyId", invoice_id AS "invoiceId", submission, definition_id AS "definitionId",
+              workflow_id AS "workflowId", run_id AS "runId", status, steps, current_step AS "currentStep",
+              allow_admins AS "allowAdmins", deadline, submitted_by AS "submittedBy", created_at AS "createdAt", decided_at AS "decidedAt"
+         FROM approvals WHERE invoice_id = i.id ORDER BY submission DESC LIMIT 1) a) AS latest,
+    (SELECT coalesce(json_agg(d ORDER BY d.submission, d.step), '[]') FROM (
+       SELECT d.id, d.approval_id AS "approvalId", a.submission, d.step, d.decision, d.user_id AS "userId", d.comment, d.decided_at AS "decidedAt"
+         FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id) d) AS decisions,
+    (SELECT coalesce(json_object_agg(u.id, u.name), '{}') FROM users u
+      WHERE u.company_id = i.company_id AND u.id IN (
+        SELECT a.submitted_by FROM approvals a WHERE a.invoice_id = i.id
+        UNION SELECT d.user_id FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id
+        UNION SELECT (jsonb_array_elements_text(s.step -> 'approverIds'))::uuid
+                FROM approvals a CROSS JOIN LATERAL jsonb_array_elements(a.steps) AS s(step) WHERE a.invoice_id = i.id)) AS names
+    FROM invoices i WHERE i.id = $1 AND i.company_id = $2`;
 /** How long approve/reject wait for the workflow to confirm before answering 503. */
 const DECISION_WAIT_MS = 15_000;
 const SUBMITTABLE: ApprovalStatus[] = ['approval_required', 'rejected'];
@@ -57,8 +86,16 @@ export class ApprovalsService {
     private readonly matcher: ApprovalMatcher,
   ) {}
 
+  /** The approval view of an invoice of the caller's company (404 otherwise), read in one statement. */
   async view(invoiceId: string, user: AuthUser): Promise<ApprovalView> {
-    return this.viewOf(await this.invoiceOf(invoiceId, user));
+    const [row]: ViewRow[] = isUuid(invoiceId) ? await this.dataSource.query(VIEW_SQL, [invoiceId, user.companyId]) : [];
+    if (!row) throw new DomainError(404, `invoice ${invoiceId} not found`);
+    const latest: Approval | null = row.latest && Object.assign(new Approval(), row.latest, {
+      deadline: new Date(row.latest.deadline), createdAt: new Date(row.latest.createdAt),
+      decidedAt: row.latest.decidedAt ? new Date(row.latest.decidedAt) : null,
+    });
+    const decisions = row.decisions.map((d) => Object.assign(new ApprovalDecision(), d, { decidedAt: new Date(d.decidedAt) }));
+    return toApprovalView(row, latest, decisions, new Map(Object.entries(row.names)));
   }
 
   async submit(invoiceId: string, user: AuthUser): Promise<ApprovalView> {
@@ -92,9 +129,7 @@ export class ApprovalsService {
       this.logger.error(`could not start ${approval.workflowId}: ${(err as Error).message}`);
       throw new DomainError(503, `could not start the approval workflow of invoice ${invoice.number} (is Temporal reachable?); nothing was submitted, try again`);
     }
-    return this.viewOf(Object.assign(invoice, {
-      approvalStatus: 'pending_approval' as const, approvalSubmissions: approval.submission, approvalDefinitionId: definition.id,
-    }));
+    return this.view(invoice.id, user);
   }
 
   /**
@@ -331,20 +366,4 @@ export class ApprovalsService {
     return pending.map((a) => a.workflowId);
   }
 
-  private async viewOf(invoice: Invoice): Promise<ApprovalView> {
-    const approvals = await this.dataSource.getRepository(Approval).find({ where: { invoiceId: invoice.id }, order: { submission: 'ASC' } });
-    const latest = approvals.at(-1) ?? null;
-    const submissionOf = new Map(approvals.map((a) => [a.id, a.submission]));
-    const decisions = approvals.length === 0 ? [] : (await this.dataSource.getRepository(ApprovalDecision).find({
-      where: { approvalId: In(approvals.map((a) => a.id)) },
-    })).map((d) => Object.assign(d, { submission: submissionOf.get(d.approvalId)! }))
-      .sort((a, b) => a.submission - b.submission || a.step - b.step);
-    const userIds = new Set<string>([
-      ...(latest?.steps ?? []).flatMap((s) => s.approverIds),
-      ...(latest ? [latest.submittedBy] : []),
-      ...decisions.flatMap((d) => (d.userId ? [d.userId] : [])),
-    ]);
-    const users = userIds.size === 0 ? [] : await this.dataSource.getRepository(User).findBy({ companyId: invoice.companyId, id: In([...userIds]) });
-    return toApprovalView(invoice, latest, decisions, new Map(users.map((u) => [u.id, u.name])));
-  }
 }
