@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { approvalNotices } from '../domain/approval-notices';
 import { ApplicationFailure } from '@temporalio/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { preparedSql, type Sql } from '../db/sql';
 import type { ApprovalTrailEntry } from '../workflows/invoice-approval.workflow';
 import type { Mailer } from './mailer';
 
@@ -37,7 +38,7 @@ interface InvoiceFacts {
   approvalStatus: string;
 }
 
-type Manager = Pick<EntityManager, 'query'>;
+type Manager = Pick<Sql, 'query'>;
 
 function currentExecution(): { workflowId: string; runId: string } {
   const { workflowExecution } = Context.current().info;
@@ -51,16 +52,21 @@ function currentExecution(): { workflowId: string; runId: string } {
  * guarded by the state they move from.
  */
 function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps) {
-  async function invoiceFacts(m: Manager, n: ApprovalNotice): Promise<InvoiceFacts> {
-    const rows: InvoiceFacts[] = await m.query(
+  const db = preparedSql(dataSource);
+
+  /** The invoice's facts for notices, and the given users of the company (ordered by id), in one statement. */
+  async function factsAndPeople(m: Manager, n: ApprovalNotice, userIds: string[] = []): Promise<InvoiceFacts & { people: Recipient[] }> {
+    const rows: (InvoiceFacts & { people: Recipient[] })[] = await m.query(
       `SELECT i.number, i.amount::text AS amount, co.currency, co.locale, co.timezone, cu.name AS "customerName", co.name AS "companyName",
-              a.definition_id AS "definitionId", a.workflow_id AS "workflowId", a.status AS "approvalStatus"
+              a.definition_id AS "definitionId", a.workflow_id AS "workflowId", a.status AS "approvalStatus",
+              (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email) ORDER BY u.id), '[]')
+                 FROM users u WHERE u.company_id = a.company_id AND u.id = ANY($4::uuid[])) AS people
          FROM approvals a
          JOIN invoices i ON i.id = a.invoice_id
          JOIN customers cu ON cu.id = i.customer_id
          JOIN companies co ON co.id = i.company_id
         WHERE a.id = $1 AND a.invoice_id = $2 AND a.company_id = $3`,
-      [n.approvalId, n.invoiceId, n.companyId],
+      [n.approvalId, n.invoiceId, n.companyId, [...new Set(userIds)]],
     );
     if (!rows[0]) {
       throw ApplicationFailure.create({
@@ -69,11 +75,6 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       });
     }
     return rows[0];
-  }
-
-  async function recipients(m: Manager, companyId: string, userIds: string[]): Promise<Recipient[]> {
-    if (userIds.length === 0) return [];
-    return m.query('SELECT id, name, email FROM users WHERE company_id = $1 AND id = ANY($2::uuid[]) ORDER BY id', [companyId, [...new Set(userIds)]]);
   }
 
   /**
@@ -108,17 +109,17 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
 
   /** Logs the delivery first, sends, then marks it sent: a retry that finds it `sent` sends nothing. */
   async function emailOnce(n: ApprovalNotice, key: string, occurrence: string, to: Recipient, subject: string, text: string): Promise<void> {
-    if ((await logDelivery(dataSource, n, { key, occurrence, channel: 'email', recipient: to.email, sent: false })) === 'sent') return;
+    if ((await logDelivery(db, n, { key, occurrence, channel: 'email', recipient: to.email, sent: false })) === 'sent') return;
     try {
       await mailer.send({ to: to.email, subject, text, deliveryKey: key });
     } catch (err) {
-      await dataSource.query(
+      await db.query(
         `UPDATE deliveries SET status = 'failed', attempts = attempts + 1, error = $2 WHERE delivery_key = $1 AND status <> 'sent'`,
         [key, (err as Error).message],
       );
       throw err;
     }
-    await dataSource.query(
+    await db.query(
       `UPDATE deliveries SET status = 'sent', attempts = attempts + 1, error = NULL, sent_at = now() WHERE delivery_key = $1`,
       [key],
     );
@@ -126,7 +127,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
 
   /** The in-app notification and its delivery row in one statement: both or neither, each at most once. */
   async function pushOnce(n: ApprovalNotice, key: string, occurrence: string, to: Recipient, title: string, body: string): Promise<void> {
-    await logDelivery(dataSource, n, { key, occurrence, channel: 'push', recipient: to.id, sent: true }, {
+    await logDelivery(db, n, { key, occurrence, channel: 'push', recipient: to.id, sent: true }, {
       sql: `INSERT INTO notifications (company_id, user_id, title, body, record_type, record_id, idempotency_key)
             VALUES ($1, $2, $3, $4, 'invoice', $5, $6) ON CONFLICT (idempotency_key) DO NOTHING`,
       params: [n.companyId, to.id, title, body, n.invoiceId, key],
@@ -155,7 +156,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     async markPending(input: ApprovalNotice & { deadline: string }): Promise<void> {
       const { workflowId, runId } = currentExecution();
       // One statement, so all or nothing without a transaction's extra round trips.
-      const [row]: { found: boolean }[] = await dataSource.query(
+      const [row]: { found: boolean }[] = await db.query(
         `WITH approval AS (
            UPDATE approvals SET run_id = $4, deadline = $5 WHERE id = $1 AND invoice_id = $2 AND company_id = $3 AND status = 'pending' RETURNING id),
          invoice AS (
@@ -179,14 +180,13 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
 
     /** One open approval task per approver of the step, each with its delivery row in the same statement. */
     async openApprovalTasks(input: ApprovalNotice & { step: number; approverIds: string[]; dueAt: string }): Promise<{ opened: number }> {
-      const facts = await invoiceFacts(dataSource, input);
+      const { people: approvers, ...facts } = await factsAndPeople(db, input, input.approverIds);
       // Cancelled by an edit of the invoice before the run got here: nobody is asked to decide it.
       if (facts.approvalStatus !== 'pending') return { opened: 0 };
-      const approvers = await recipients(dataSource, input.companyId, input.approverIds);
       const task = approvalNotices(facts).task({ step: input.step });
       for (const approver of approvers) {
         const key = `approval:${input.approvalId}:step:${input.step}:task:${approver.id}`;
-        await logDelivery(dataSource, input, { key, occurrence: `approval-${input.approvalId}-step-${input.step}`, channel: 'task', recipient: approver.id, sent: true }, {
+        await logDelivery(db, input, { key, occurrence: `approval-${input.approvalId}-step-${input.step}`, channel: 'task', recipient: approver.id, sent: true }, {
           sql: `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, approval_id, definition_id,
                                    idempotency_key, due_at)
                 VALUES ($1, $2, 'approval', $3, $4, 'invoice', $5, $6, $7, $8, $9)
@@ -203,9 +203,8 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
         step: number; stepCount: number; userIds: string[]; push: boolean; deadline: string; message?: { subject: string; text: string };
       },
     ): Promise<{ notified: number }> {
-      const facts = await invoiceFacts(dataSource, input);
+      const { people, ...facts } = await factsAndPeople(db, input, input.userIds);
       if (facts.approvalStatus !== 'pending') return { notified: 0 };
-      const people = await recipients(dataSource, input.companyId, input.userIds);
       const occurrence = `approval-${input.approvalId}-requested-${input.step}`;
       const { subject, text } = input.message
         ?? approvalNotices(facts).requested({ invoiceId: input.invoiceId, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
@@ -219,24 +218,22 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
 
     /** The decision of a step (or its timeout), once; the step's open tasks close with it. */
     async recordDecision(input: ApprovalNotice & ApprovalTrailEntry & { nextStep: number | null }): Promise<void> {
-      await dataSource.transaction(async (m) => {
-        await m.query(
-          `INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (approval_id, step) DO NOTHING`,
-          [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt],
-        );
-        if (input.nextStep !== null) {
-          await m.query(`UPDATE approvals SET current_step = $2 WHERE id = $1 AND status = 'pending'`, [input.approvalId, input.nextStep]);
-        }
-        await closeOpenTasks(m, input.approvalId, 'completed', input.userId);
-      });
+      // One statement: the decision, the next step and the closed tasks go together or not at all.
+      await db.query(
+        `WITH decision AS (
+           INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at)
+           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (approval_id, step) DO NOTHING),
+         next_step AS (
+           UPDATE approvals SET current_step = $7 WHERE id = $1 AND status = 'pending' AND $7::int IS NOT NULL)
+         UPDATE tasks SET status = 'completed', completed_at = now(), completed_by = $4 WHERE approval_id = $1 AND status = 'open'`,
+        [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt, input.nextStep],
+      );
     },
 
     /** The reminder before the deadline, once per approval, to the approvers of the pending step. */
     async remindApprovers(input: ApprovalNotice & { step: number; approverIds: string[]; push: boolean; deadline: string }): Promise<{ reminded: number }> {
-      const facts = await invoiceFacts(dataSource, input);
+      const { people, ...facts } = await factsAndPeople(db, input, input.approverIds);
       if (facts.approvalStatus !== 'pending') return { reminded: 0 };
-      const people = await recipients(dataSource, input.companyId, input.approverIds);
       const occurrence = `approval-${input.approvalId}-reminder`;
       const { subject, text } = approvalNotices(facts).reminder({ deadline: input.deadline });
       for (const person of people) {
@@ -259,37 +256,41 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       notifyUserIds: string[];
       push: boolean;
     }): Promise<{ applied: boolean }> {
-      const facts = await dataSource.transaction(async (m) => {
-        const f = await invoiceFacts(m, input);
-        await m.query(`UPDATE approvals SET status = $2, decided_at = now() WHERE id = $1 AND status = 'pending'`, [input.approvalId, input.outcome]);
-        const [row]: { status: string }[] = await m.query('SELECT status FROM approvals WHERE id = $1', [input.approvalId]);
-        if (row.status !== input.outcome) return undefined;
-        await m.query(
-          `UPDATE invoices SET approval_status = $2, updated_at = now() WHERE id = $1 AND approval_status = 'pending_approval'`,
-          [input.invoiceId, input.outcome],
-        );
-        await closeOpenTasks(m, input.approvalId, 'completed', input.decidedBy);
-        return f;
-      });
-      if (!facts) return { applied: false };
+      // One statement, all or nothing: the approval moves from pending to the outcome (or already had it: a retry),
+      // and only then the invoice's status and the open tasks follow. A cancelled approval changes nothing.
+      const [{ applied }]: { applied: boolean }[] = await db.query(
+        `WITH moved AS (
+           UPDATE approvals SET status = $2, decided_at = now() WHERE id = $1 AND status = 'pending' RETURNING id),
+         outcome AS (
+           SELECT EXISTS (SELECT 1 FROM moved) OR EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND status = $2) AS applied),
+         invoice AS (
+           UPDATE invoices SET approval_status = $2, updated_at = now()
+            WHERE id = $3 AND approval_status = 'pending_approval' AND (SELECT applied FROM outcome)),
+         tasks AS (
+           UPDATE tasks SET status = 'completed', completed_at = now(), completed_by = $4
+            WHERE approval_id = $1 AND status = 'open' AND (SELECT applied FROM outcome))
+         SELECT applied FROM outcome`,
+        [input.approvalId, input.outcome, input.invoiceId, input.decidedBy],
+      );
+      if (!applied) return { applied: false };
 
+      const { people, ...facts } = await factsAndPeople(db, input, [input.creatorId, ...input.notifyUserIds]);
       const occurrence = `approval-${input.approvalId}-decided`;
       const { subject, text } = approvalNotices(facts).decided({ outcome: input.outcome, timedOut: input.decision === 'timeout', comment: input.comment });
-      const people = await recipients(dataSource, input.companyId, [input.creatorId, ...input.notifyUserIds]);
       for (const person of people) {
         await emailOnce(input, `approval:${input.approvalId}:decided:email:${person.id}`, occurrence, person, subject, text);
         if (input.push || person.id === input.creatorId) {
           await pushOnce(input, `approval:${input.approvalId}:decided:push:${person.id}`, occurrence, person, subject, text);
         }
       }
-      await endRun(dataSource, facts.workflowId, 'completed');
+      await endRun(db, facts.workflowId, 'completed');
       return { applied: true };
     },
 
     /** The run ends without an outcome (the invoice was edited): nothing is sent, open tasks are cancelled. */
     async cancelApproval(input: ApprovalNotice & ApprovalTrailEntry): Promise<void> {
       await dataSource.transaction(async (m) => {
-        const facts = await invoiceFacts(m, input);
+        const facts = await factsAndPeople(m, input);
         const [before]: { status: string }[] = await m.query('SELECT status FROM approvals WHERE id = $1 FOR UPDATE', [input.approvalId]);
         await m.query(`UPDATE approvals SET status = 'cancelled', decided_at = now() WHERE id = $1 AND status = 'pending'`, [input.approvalId]);
         await m.query(

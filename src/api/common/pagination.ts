@@ -4,6 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { isUuid } from '../../domain/ids';
+import { preparedName } from '../../db/sql';
 
 export interface Page<T> {
   data: T[];
@@ -107,7 +108,7 @@ export async function jsonPage(db: SqlRunner, source: JsonSource, query: ListQue
   }
   const text = `SELECT ${json} AS json FROM ${table} ${a} WHERE ${filter.sql}
       ORDER BY ${a}.created_at, ${a}.id LIMIT ${filter.param(limit + 1)}`;
-  const rows = (await db.query({ name: statementName(text), text, values: filter.params })).rows as { json: string }[];
+  const rows = (await db.query({ name: preparedName(text), text, values: filter.params })).rows as { json: string }[];
   const more = rows.length > limit;
   const page = (more ? rows.slice(0, limit) : rows).map((r) => r.json);
   let next = 'null';
@@ -123,17 +124,6 @@ export interface SqlRunner {
   query(query: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
-const statementNames = new Map<string, string>();
-
-/**
- * A name per distinct SQL text, so that each pooled connection parses and plans a list query once (a prepared
- * statement). The texts are few: one per combination of filters, the values being parameters.
- */
-function statementName(text: string): string {
-  let name = statementNames.get(text);
-  if (!name) statementNames.set(text, (name = `page_${statementNames.size + 1}`));
-  return name;
-}
 
 function keysetPage<E extends ObjectLiteral>(
   qb: SelectQueryBuilder<E>,

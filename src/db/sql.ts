@@ -1,0 +1,32 @@
+import type { DataSource } from 'typeorm';
+import { poolOf } from './data-source';
+
+/** Runs one statement and answers its rows. */
+export interface Sql {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  query<T = any>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+const names = new Map<string, string>();
+
+/**
+ * A name per distinct SQL text, so that each pooled connection parses and plans a hot statement once (a prepared
+ * statement). Only for texts that the code writes, never for texts built from input: their number must stay small.
+ */
+export function preparedName(text: string): string {
+  let name = names.get(text);
+  if (!name) names.set(text, (name = `relance_${names.size + 1}`));
+  return name;
+}
+
+/**
+ * Hot statements straight to the pg pool under a data source, prepared once per connection: no TypeORM query runner,
+ * no parse and plan per call. Each call is its own transaction (write multi-step changes as one statement).
+ */
+export function preparedSql(dataSource: DataSource): Sql {
+  return {
+    async query<T>(text: string, params: unknown[] = []) {
+      return (await poolOf(dataSource).query({ name: preparedName(text), text, values: params })).rows as T[];
+    },
+  };
+}
