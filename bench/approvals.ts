@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Client as PgClient } from 'pg';
 import { baselineApproval, baselineDecisionSignal } from './baseline.workflows';
-import { CpuSample, cpuPerOp, pidListening, sampleCpu } from './cpu';
+import { CpuSample, cpuPerOp, pidListening, sampleCpu, threadCpu } from './cpu';
 import { freePort } from '../test/support/net';
 import { need } from './env';
 
@@ -201,7 +201,9 @@ async function main(): Promise<void> {
 
     const before = await timed('baseline (before)', baseline(0));
     const db0 = await dbCounters(db);
+    const threads0 = { api: threadCpu(api.pid), worker: threadCpu(started[1].pid) };
     const viaRest = await timed('api submit + approve', viaApi(0));
+    const threads1 = { api: threadCpu(api.pid), worker: threadCpu(started[1].pid) };
     const db1 = await dbCounters(db);
     const after = await timed('baseline (after)', baseline(N));
 
@@ -227,6 +229,13 @@ async function main(): Promise<void> {
       `${((db1.commits - db0.commits) / N).toFixed(1)} Postgres commits and ${((db1.tuples - db0.tuples) / N).toFixed(1)} rows written`);
 
     for (const [name, [c0, c1]] of Object.entries(cpu)) console.log(`${name}: ${cpuPerOp(c0, c1, N)}`);
+    // BENCH_THREADS=1: where the API's and the worker's CPU goes, thread by thread (main, workflow, Temporal core, V8, libuv).
+    if (process.env.BENCH_THREADS) {
+      for (const proc of ['api', 'worker'] as const) {
+        const per = Object.entries(threads1[proc]).map(([t, ms]) => [t, (ms - (threads0[proc][t] ?? 0)) / N] as const).filter(([, ms]) => ms >= 0.05);
+        console.log(`${proc} threads, ms CPU per approval: ${per.sort((a, b) => b[1] - a[1]).map(([t, ms]) => `${t} ${ms.toFixed(1)}`).join(', ')}`);
+      }
+    }
 
     const baselineRate = (rate(before) + rate(after)) / 2;
     const ratio = rate(viaRest) / baselineRate;

@@ -83,3 +83,26 @@ export function cpuPerOp(before: CpuSample, after: CpuSample, ops: number): stri
   const total = parts.reduce((sum, [, ms]) => sum + ms, 0);
   return `${total.toFixed(1)} ms CPU per op (${parts.filter(([, ms]) => ms > 0).map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')})`;
 }
+
+/** CPU ms per thread name of a live process (threads share names: node's own, V8's, libuv's, the Temporal core's). */
+export function threadCpu(pid: number | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (pid === undefined) return out;
+  let tids: string[] = [];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    try {
+      const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim();
+      const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      out[`${name}#${tid}`] = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
