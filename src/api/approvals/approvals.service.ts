@@ -16,6 +16,7 @@ import { ApprovalMatcher, INVOICE_APPROVAL_TEMPLATE } from './approval-matcher';
 import { type ApprovalPlan, approvalPlan, ApprovalPlanError } from './approval-plan';
 import { type ApprovalView, toApprovalView } from './approval.view';
 import { isUuid } from '../../domain/ids';
+import { preparedSql, type Sql } from '../../db/sql';
 
 const DAY_MS = 86_400_000;
 
@@ -80,15 +81,20 @@ export function assertInvoiceSendable(invoice: Pick<Invoice, 'number' | 'approva
 export class ApprovalsService {
   private readonly logger = new Logger(ApprovalsService.name);
 
+  /** The hot reads (the view, the pending approval of a decision) as prepared statements. */
+  private readonly sql: Sql;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly temporal: TemporalClient,
     private readonly matcher: ApprovalMatcher,
-  ) {}
+  ) {
+    this.sql = preparedSql(dataSource);
+  }
 
   /** The approval view of an invoice of the caller's company (404 otherwise), read in one statement. */
   async view(invoiceId: string, user: AuthUser): Promise<ApprovalView> {
-    const [row]: ViewRow[] = isUuid(invoiceId) ? await this.dataSource.query(VIEW_SQL, [invoiceId, user.companyId]) : [];
+    const [row] = isUuid(invoiceId) ? await this.sql.query<ViewRow>(VIEW_SQL, [invoiceId, user.companyId]) : [];
     if (!row) throw new DomainError(404, `invoice ${invoiceId} not found`);
     const latest: Approval | null = row.latest && Object.assign(new Approval(), row.latest, {
       deadline: new Date(row.latest.deadline), createdAt: new Date(row.latest.createdAt),
@@ -174,7 +180,7 @@ export class ApprovalsService {
 
   async decide(invoiceId: string, user: AuthUser, decision: Decision, body: { comment?: string; reason?: string }): Promise<ApprovalView> {
     // The pending approval and its invoice in one read; the invoice alone only to say why there is none.
-    const [pending]: { workflowId: string; number: string }[] = isUuid(invoiceId) ? await this.dataSource.query(
+    const [pending] = isUuid(invoiceId) ? await this.sql.query<{ workflowId: string; number: string }>(
       `SELECT a.workflow_id AS "workflowId", i.number FROM approvals a JOIN invoices i ON i.id = a.invoice_id
         WHERE a.invoice_id = $1 AND a.company_id = $2 AND a.status = 'pending' AND i.approval_status = 'pending_approval'
         ORDER BY a.submission DESC LIMIT 1`,

@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { isUuid } from '../../domain/ids';
-import { preparedName } from '../../db/sql';
+import type { Sql } from '../../db/sql';
 
 export interface Page<T> {
   data: T[];
@@ -99,7 +99,7 @@ export interface JsonSource {
  * formats, parses or stringifies anything per row. Returns the JSON text of a Page; the controller sends it as is
  * (see `@Header` on the route).
  */
-export async function jsonPage(db: SqlRunner, source: JsonSource, query: ListQueryDto): Promise<string> {
+export async function jsonPage(db: Sql, source: JsonSource, query: ListQueryDto): Promise<string> {
   const { table, alias: a, json, filter } = source;
   const limit = query.limit ?? 50;
   if (query.cursor) {
@@ -108,7 +108,7 @@ export async function jsonPage(db: SqlRunner, source: JsonSource, query: ListQue
   }
   const text = `SELECT ${json} AS json FROM ${table} ${a} WHERE ${filter.sql}
       ORDER BY ${a}.created_at, ${a}.id LIMIT ${filter.param(limit + 1)}`;
-  const rows = (await db.query({ name: preparedName(text), text, values: filter.params })).rows as { json: string }[];
+  const rows = await db.query<{ json: string }>(text, filter.params);
   const more = rows.length > limit;
   const page = (more ? rows.slice(0, limit) : rows).map((r) => r.json);
   let next = 'null';
@@ -117,11 +117,6 @@ export async function jsonPage(db: SqlRunner, source: JsonSource, query: ListQue
     next = JSON.stringify(encodeCursor({ createdAt: new Date(last.createdAt), id: last.id }));
   }
   return `{"data":[${page.join(',')}],"nextCursor":${next}}`;
-}
-
-/** The part of a pg Pool that `jsonPage` uses. */
-export interface SqlRunner {
-  query(query: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
 }
 
 

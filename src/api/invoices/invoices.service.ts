@@ -12,7 +12,7 @@ import { isDbError } from '../common/db-errors';
 import { todayIn } from '../../domain/dates';
 import { findOwned } from '../common/owned';
 import { jsonPage, splitList, SqlFilter } from '../common/pagination';
-import { poolOf } from '../../db/data-source';
+import { preparedSql, type Sql } from '../../db/sql';
 import { assertRange, flag } from '../common/query-filters';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { MAILER } from '../mail/mail.module';
@@ -26,12 +26,15 @@ const UNSENDABLE: ApprovalStatus[] = ['approval_required', 'pending_approval', '
 @Injectable()
 export class InvoicesService {
   private readonly logger = new Logger(InvoicesService.name);
+  private readonly sql: Sql;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(MAILER) private readonly mailer: Mailer,
     private readonly approvals: ApprovalsService,
-  ) {}
+  ) {
+    this.sql = preparedSql(dataSource);
+  }
 
   /**
    * Two round trips: the customer (and location) check, then the insert. The unique (company_id, number)
@@ -71,7 +74,7 @@ export class InvoicesService {
     if (sent !== undefined) f.and(sent ? 'i.sent_at IS NOT NULL' : 'i.sent_at IS NULL');
     const paid = flag(query.paid);
     if (paid !== undefined) f.and(paid ? 'i.balance = 0' : 'i.balance > 0');
-    return jsonPage(poolOf(this.dataSource), { table: 'invoices', alias: 'i', json: 'i.view_json', filter: f }, query);
+    return jsonPage(this.sql, { table: 'invoices', alias: 'i', json: 'i.view_json', filter: f }, query);
   }
 
   async get(user: AuthUser, id: string): Promise<InvoiceView> {
