@@ -159,7 +159,7 @@ export class ApprovalsService {
       submittedBy: user.id,
       decidedAt: null,
     });
-    const rows: { id: string; createdAt: Date }[] = await this.dataSource.query(
+    const rows = await this.sql.query<{ id: string; createdAt: Date }>(
       `WITH invoice AS (
          UPDATE invoices SET approval_status = 'pending_approval', approval_submissions = $3, approval_definition_id = $4, updated_at = now()
           WHERE id = $1 AND company_id = $2 AND approval_submissions = $3 - 1 AND approval_status = $5
@@ -280,7 +280,8 @@ export class ApprovalsService {
       throw new DomainError(409, `the approval workflow "${definition.name}" (${definition.id}) cannot run: ${err.message}`);
     }
     const ids = [...new Set([...plan.steps.flatMap((s) => s.approverIds), ...plan.notifyUserIds])];
-    const known = new Set((await this.dataSource.getRepository(User).findBy({ companyId, id: In(ids) })).map((u) => u.id));
+    const known = new Set((await this.sql.query<{ id: string }>(
+      'SELECT id FROM users WHERE company_id = $1 AND id = ANY($2::uuid[])', [companyId, ids])).map((u) => u.id));
     const steps = plan.steps.map((s) => ({ approverIds: s.approverIds.filter((id) => known.has(id)) }));
     const empty = steps.findIndex((s) => s.approverIds.length === 0);
     if (empty >= 0) {
