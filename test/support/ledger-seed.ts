@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client as PgClient } from 'pg';
+import { Pool } from 'pg';
 import { addDays, todayIn } from '../../src/domain/dates';
 import { testEnv } from './env';
 
@@ -8,12 +8,13 @@ import { testEnv } from './env';
  * definitions endpoints; everything else goes through the real API.
  */
 export class LedgerSeed {
-  private pg = new PgClient({ connectionString: testEnv().databaseUrl });
+  // A pool, so that suites may seed several rows at once (one client runs one query at a time).
+  private pg = new Pool({ connectionString: testEnv().databaseUrl, max: 4 });
 
   constructor(private readonly companyId: string, private readonly createdBy: string, private readonly timezone = 'America/Toronto') {}
 
   async connect(): Promise<this> {
-    await this.pg.connect();
+    await this.pg.query('SELECT 1'); // fail here, not in the middle of a test, when the database is unreachable
     return this;
   }
 
