@@ -86,7 +86,7 @@ async function main() {
 `);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => shutdown(0));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => shutdown(0));
 
 main().catch((err) => {
   if (err instanceof ProvisionError) console.error(`[relance] cannot start: ${err.message}`);

@@ -3,19 +3,18 @@
 // dev server, an SMTP listener), builds, migrates, runs every Jest suite, then stops everything it started.
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 const { step } = require('./lib/log');
 const procs = require('./lib/procs');
 const provision = require('./lib/provision');
 const { runToCompletion } = require('./lib/session');
 
 
+/** Jest in a process group of its own, tracked like every child: a stopped run stops Jest and what its suites spawned. */
 function runJest(args, env) {
   return new Promise((resolve) => {
-    const jest = spawn(process.execPath, [path.join(provision.ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...args], {
+    const jest = procs.start('jest', process.execPath, [path.join(provision.ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...args], {
       cwd: provision.ROOT,
-      env: { ...process.env, ...env },
-      stdio: 'inherit',
+      env,
     });
     jest.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });

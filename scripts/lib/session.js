@@ -10,11 +10,13 @@ function runToCompletion(what, main) {
   const stops = [];
   let stopped;
   // One shutdown, awaited by whoever asks: a signal arriving while main ends must not exit before children stop.
+  // Children first, newest first (Jest or a benchmark's processes, then the services), then what main registered
+  // (PostgreSQL last: everything else may still be writing to it).
   const shutdown = () => (stopped ??= (async () => {
-    for (const stop of stops.reverse()) await stop().catch(() => undefined);
     await procs.stopAll();
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
   })());
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => shutdown().then(() => process.exit(130)));
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => shutdown().then(() => process.exit(130)));
   main({ onStop: (stop) => stops.push(stop) })
     .catch((err) => {
       if (err instanceof ProvisionError) console.error(`[relance] cannot ${what}: ${err.message}`);
