@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Response } from 'express';
-import { QueryFailedError } from 'typeorm';
+import { dbErrorCode } from './db-errors';
 
 export interface ApiError {
   statusCode: number;
@@ -57,10 +57,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (httpish?.type && typeof httpish.status === 'number' && httpish.status >= 400 && httpish.status < 500) {
       return errorBody(httpish.status, httpish.message ?? 'bad request');
     }
-    if (exception instanceof QueryFailedError) {
-      const code = (exception as QueryFailedError & { code?: string }).code;
+    const code = dbErrorCode(exception);
+    if (code) {
       if (code === '23505') return errorBody(409, 'a record with the same unique value already exists');
-      if (code === '23502') return errorBody(400, `${(exception as QueryFailedError & { column?: string }).column ?? 'a required field'} must not be null`);
+      if (code === '23502') return errorBody(400, `${(exception as { column?: string }).column ?? 'a required field'} must not be null`);
       if (code === '23503') return errorBody(409, 'a related record was deleted or is still in use; reload it and retry');
       if (code === '22P02' || code === '22007' || code === '22008') return errorBody(400, 'a value has an invalid format');
       if (code === '22003') return errorBody(400, 'a numeric value is out of range');

@@ -37,23 +37,45 @@ export class InvoicesService {
   }
 
   /**
-   * Two round trips: the customer (and location) check, then the insert. The unique (company_id, number)
-   * constraint answers duplicates, and the foreign keys keep the checked parties from vanishing meanwhile.
+   * One round trip in the common case: the insert checks in the same statement that the customer (and location)
+   * belong to the caller's company, and returns the stored view JSON. The unique (company_id, number) constraint
+   * answers duplicates; the foreign keys keep the checked parties from vanishing meanwhile.
    */
   async create(user: AuthUser, dto: CreateInvoiceDto): Promise<InvoiceView> {
     const issueDate = dto.issueDate ?? todayIn(user.company.timezone, new Date());
     assertDueAfterIssue(issueDate, dto.dueDate);
     const amount = parseMoney(dto.amount);
-    const manager = this.dataSource.manager;
-    await this.assertParties(manager, user, dto.customerId, dto.locationId ?? null);
-    const repo = manager.getRepository(Invoice);
-    const invoice = repo.create({
-      companyId: user.companyId, number: dto.number.trim(), customerId: dto.customerId, locationId: dto.locationId ?? null,
-      amount, balance: amount, issueDate, dueDate: dto.dueDate, memo: dto.memo ?? '', stamp: null,
-      sentAt: null, createdBy: user.id, approvalDefinitionId: null, approvalSubmissions: 0,
-    });
-    Object.assign(invoice, (await this.approvals.approvalOnSave(manager, invoice, undefined, user)).fields);
-    return toInvoiceView(await this.saveNumbered(repo, invoice));
+    const number = dto.number.trim();
+    const locationId = dto.locationId ?? null;
+    const memo = dto.memo ?? '';
+    // The invoice as it will be, for the approval definitions' conditions (as before an insert: no status yet).
+    const draft = {
+      companyId: user.companyId, number, customerId: dto.customerId, locationId, amount, balance: amount, issueDate, dueDate: dto.dueDate,
+      memo, stamp: null, sentAt: null, createdBy: user.id,
+    } as Invoice;
+    const approval = (await this.approvals.approvalOnSave(this.dataSource.manager, draft, undefined, user)).fields;
+    let rows: { view: string }[];
+    try {
+      rows = await this.sql.query<{ view: string }>(
+        `INSERT INTO invoices (company_id, number, customer_id, location_id, amount, balance, issue_date, due_date, memo, created_by,
+                               approval_status, approval_definition_id)
+         SELECT $1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11
+          WHERE EXISTS (SELECT 1 FROM customers WHERE id = $3 AND company_id = $1)
+            AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM locations WHERE id = $4 AND company_id = $1))
+         RETURNING view_json AS view`,
+        [user.companyId, number, dto.customerId, locationId, amount, issueDate, dto.dueDate, memo, user.id,
+          approval.approvalStatus, approval.approvalDefinitionId],
+      );
+    } catch (err) {
+      if (isDbError(err, '23505')) throw new ConflictException(`an invoice numbered "${number}" already exists in this company`);
+      throw err;
+    }
+    if (rows.length === 0) {
+      // Nothing inserted: say which party is not the company's (the same 404 as for an unknown id).
+      await this.assertParties(this.dataSource.manager, user, dto.customerId, locationId);
+      throw new Error(`invoice ${number} was not inserted although its customer and location belong to the company`);
+    }
+    return JSON.parse(rows[0].view) as InvoiceView;
   }
 
   /**
