@@ -14,7 +14,6 @@ export class ApprovalsController {
   constructor(private readonly approvals: ApprovalsService) {}
 
   @Post(':id/submit-for-approval')
-
   @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Starts the approval workflow of an approval_required (or rejected) invoice' })
@@ -25,7 +24,6 @@ export class ApprovalsController {
   }
 
   @Post(':id/approve')
-
   @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Approves the pending step of the invoice as the caller' })
@@ -37,7 +35,6 @@ export class ApprovalsController {
   }
 
   @Post(':id/reject')
-
   @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Rejects the invoice as the caller, with a reason' })

@@ -20,6 +20,10 @@ import { preparedSql, type Sql } from '../../db/sql';
 
 const DAY_MS = 86_400_000;
 
+/** How long approve/reject wait for the workflow to confirm before answering 503. */
+const DECISION_WAIT_MS = 15_000;
+const SUBMITTABLE: ApprovalStatus[] = ['approval_required', 'rejected'];
+
 /** What VIEW_SQL returns: the invoice, its latest approval, every decision of every submission, and people's names. */
 interface ViewRow {
   id: string;
@@ -48,9 +52,7 @@ const VIEW_SQL = `
         UNION SELECT (jsonb_array_elements_text(s.step -> 'approverIds'))::uuid
                 FROM approvals a CROSS JOIN LATERAL jsonb_array_elements(a.steps) AS s(step) WHERE a.invoice_id = i.id)) AS names
     FROM invoices i WHERE i.id = $1 AND i.company_id = $2`;
-/** How long approve/reject wait for the workflow to confirm before answering 503. */
-const DECISION_WAIT_MS = 15_000;
-const SUBMITTABLE: ApprovalStatus[] = ['approval_required', 'rejected'];
+
 /** Editing these on an approved invoice evaluates it again (PRODUCT §5). */
 const REVIEWED_FIELDS = ['amount', 'customerId', 'locationId'] as const;
 
@@ -372,5 +374,4 @@ export class ApprovalsService {
     }
     return pending.map((a) => a.workflowId);
   }
-
 }

@@ -18,7 +18,6 @@ export class BillsController {
   constructor(private readonly bills: BillsService) {}
 
   @Post()
-
   @Idempotent()
   @ApiOperation({ summary: 'Records a vendor bill; its balance starts at its amount' })
   @ApiCreatedResponse({ schema: { example: billExample } })
@@ -63,7 +62,6 @@ export class BillsController {
   }
 
   @Post(':id/pay')
-
   @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Marks the bill paid in full: paidAt is set and the balance becomes 0' })

@@ -119,7 +119,6 @@ export async function jsonPage(db: Sql, source: JsonSource, query: ListQueryDto)
   return `{"data":[${page.join(',')}],"nextCursor":${next}}`;
 }
 
-
 function keysetPage<E extends ObjectLiteral>(
   qb: SelectQueryBuilder<E>,
   query: ListQueryDto,

@@ -18,7 +18,6 @@ export class CustomersController {
   constructor(private readonly customers: CustomersService) {}
 
   @Post()
-
   @Idempotent()
   @ApiOperation({ summary: 'Creates a customer' })
   @ApiCreatedResponse({ schema: { example: customerExample } })

@@ -15,7 +15,6 @@ export class DepositsController {
   constructor(private readonly deposits: DepositsService) {}
 
   @Post()
-
   @Idempotent()
   @ApiOperation({ summary: 'Records a bank deposit grouping undeposited payments; its amount is their sum' })
   @ApiCreatedResponse({ schema: { example: depositExample } })

@@ -19,7 +19,6 @@ export class DiagnosticsController {
   }
 
   @Post('roundtrip')
-
   @Idempotent()
   @HttpCode(200)
   @AdminOnly()

@@ -19,7 +19,6 @@ export class InvoicesController {
   constructor(private readonly invoices: InvoicesService) {}
 
   @Post()
-
   @Idempotent()
   @ApiOperation({
     summary: 'Creates an invoice; its balance starts at its amount',
@@ -80,7 +79,6 @@ export class InvoicesController {
   }
 
   @Post(':id/send')
-
   @Idempotent()
   @HttpCode(200)
   @ApiOperation({

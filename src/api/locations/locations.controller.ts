@@ -18,7 +18,6 @@ export class LocationsController {
   constructor(private readonly locations: LocationsService) {}
 
   @Post()
-
   @Idempotent()
   @ApiOperation({ summary: 'Creates a location (a branch or site invoices and bills can be tagged with)' })
   @ApiCreatedResponse({ schema: { example: locationExample } })

@@ -23,7 +23,6 @@ export class NotificationsController {
   }
 
   @Post(':id/read')
-
   @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Marks one of the caller\'s notifications read' })

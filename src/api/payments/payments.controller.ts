@@ -15,7 +15,6 @@ export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}
 
   @Post()
-
   @Idempotent()
   @ApiOperation({ summary: 'Records a customer payment against an invoice and lowers its balance' })
   @ApiCreatedResponse({ schema: { example: paymentExample } })

@@ -15,7 +15,6 @@ export class RemindersController {
   constructor(private readonly reminders: RemindersService) {}
 
   @Post(':id/run-now')
-
   @Idempotent()
   @HttpCode(202)
   @AdminOnly()

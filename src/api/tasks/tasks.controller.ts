@@ -25,7 +25,6 @@ export class TasksController {
   }
 
   @Post()
-
   @Idempotent()
   @ApiOperation({ summary: 'Creates a manual task for a user of the company, optionally about a record' })
   @ApiCreatedResponse({ schema: { example: { ...taskExample, kind: 'manual', definitionId: null } } })
@@ -42,7 +41,6 @@ export class TasksController {
   }
 
   @Post(':id/complete')
-
   @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Completes an open task (its assignee or an admin)' })

@@ -20,7 +20,6 @@ export class UsersController {
   constructor(private readonly users: UsersService) {}
 
   @Post('users')
-
   @Idempotent()
   @AdminOnly()
   @ApiOperation({ summary: 'Creates a user of the caller\'s company and its first API key, shown once' })
@@ -50,7 +49,6 @@ export class UsersController {
   }
 
   @Post('users/:id/api-keys')
-
   @Idempotent()
   @ApiOperation({ summary: 'Issues another API key for a user (admins, or the user itself); the key is shown once' })
   @ApiCreatedResponse({ schema: { example: { id: '…', userId: '…', prefix: 'a1B2c3D4', createdAt: '…', revokedAt: null, apiKey: 'rlk_…' } } })

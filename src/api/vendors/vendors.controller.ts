@@ -18,7 +18,6 @@ export class VendorsController {
   constructor(private readonly vendors: VendorsService) {}
 
   @Post()
-
   @Idempotent()
   @ApiOperation({ summary: 'Creates a vendor (who sends the company bills)' })
   @ApiCreatedResponse({ schema: { example: vendorExample } })

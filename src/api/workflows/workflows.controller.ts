@@ -27,7 +27,6 @@ export class WorkflowsController {
   constructor(private readonly workflows: WorkflowsService, private readonly previews: WorkflowPreviewService) {}
 
   @Post()
-
   @Idempotent()
   @AdminOnly()
   @ApiOperation({ summary: 'Creates a definition from a template: "Save" (draft) or "Save and activate" (activate: true). Admins only.' })
@@ -73,7 +72,6 @@ export class WorkflowsController {
   }
 
   @Post(':id/activate')
-
   @Idempotent()
   @AdminOnly()
   @HttpCode(200)
@@ -87,7 +85,6 @@ export class WorkflowsController {
   }
 
   @Post(':id/deactivate')
-
   @Idempotent()
   @AdminOnly()
   @HttpCode(200)
@@ -100,7 +97,6 @@ export class WorkflowsController {
   }
 
   @Post(':id/preview')
-
   @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Shows the records that match right now (first page) and every rendered message; sends nothing' })
