@@ -1,7 +1,5 @@
 import 'reflect-metadata';
-import type { Pool } from 'pg';
 import { DataSource, DataSourceOptions } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { entities } from './entities';
 import { migrations } from './migrations';
 
@@ -21,12 +19,4 @@ export function dataSourceOptions(databaseUrl: string, poolSize = 10): DataSourc
 
 export function createDataSource(databaseUrl: string, poolSize?: number): DataSource {
   return new DataSource(dataSourceOptions(databaseUrl, poolSize));
-}
-
-/**
- * The pg pool under a data source, for the few hot reads that gain from skipping TypeORM's query runner
- * (one pool checkout and one round trip, nothing else). Same connections, same limits.
- */
-export function poolOf(dataSource: DataSource): Pool {
-  return (dataSource.driver as PostgresDriver).master as Pool;
 }

@@ -1,5 +1,6 @@
+import type { Pool } from 'pg';
 import type { DataSource } from 'typeorm';
-import { poolOf } from './data-source';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
 /** Runs one statement and answers its rows. */
 export interface Sql {
@@ -13,7 +14,7 @@ const names = new Map<string, string>();
  * A name per distinct SQL text, so that each pooled connection parses and plans a hot statement once (a prepared
  * statement). Only for texts that the code writes, never for texts built from input: their number must stay small.
  */
-export function preparedName(text: string): string {
+function preparedName(text: string): string {
   let name = names.get(text);
   if (!name) names.set(text, (name = `relance_${names.size + 1}`));
   return name;
@@ -26,7 +27,9 @@ export function preparedName(text: string): string {
 export function preparedSql(dataSource: DataSource): Sql {
   return {
     async query<T>(text: string, params: unknown[] = []) {
-      return (await poolOf(dataSource).query({ name: preparedName(text), text, values: params })).rows as T[];
+      // The pool under the data source: same connections, same limits, read at each call (it exists once initialised).
+      const pool = (dataSource.driver as PostgresDriver).master as Pool;
+      return (await pool.query({ name: preparedName(text), text, values: params })).rows as T[];
     },
   };
 }
