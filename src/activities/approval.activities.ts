@@ -40,6 +40,15 @@ interface InvoiceFacts {
 
 type Manager = Pick<Sql, 'query'>;
 
+/**
+ * The statement that closes an approval's open tasks (the approval id is `$1`), as SQL text for statements of their
+ * own and for steps of larger ones: `status` and `by` are SQL expressions, `when` an extra condition.
+ */
+function closeTasksSql(status: string, by: string, when?: string): string {
+  return `UPDATE tasks SET status = ${status}, completed_at = now(), completed_by = ${by}
+           WHERE approval_id = $1 AND status = 'open'${when ? ` AND ${when}` : ''}`;
+}
+
 function currentExecution(): { workflowId: string; runId: string } {
   const { workflowExecution } = Context.current().info;
   if (!workflowExecution) throw ApplicationFailure.nonRetryable('approval activities run only inside a workflow', 'NotInWorkflow');
@@ -135,10 +144,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
   }
 
   async function closeOpenTasks(m: Manager, approvalId: string, status: 'completed' | 'cancelled', by: string | null): Promise<void> {
-    await m.query(
-      `UPDATE tasks SET status = $2, completed_at = now(), completed_by = $3 WHERE approval_id = $1 AND status = 'open'`,
-      [approvalId, status, by],
-    );
+    await m.query(closeTasksSql('$2', '$3'), [approvalId, status, by]);
   }
 
   async function endRun(m: Manager, workflowId: string, status: 'completed' | 'failed'): Promise<void> {
@@ -225,7 +231,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
            VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (approval_id, step) DO NOTHING),
          next_step AS (
            UPDATE approvals SET current_step = $7 WHERE id = $1 AND status = 'pending' AND $7::int IS NOT NULL)
-         UPDATE tasks SET status = 'completed', completed_at = now(), completed_by = $4 WHERE approval_id = $1 AND status = 'open'`,
+         ${closeTasksSql("'completed'", '$4')}`,
         [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt, input.nextStep],
       );
     },
@@ -266,9 +272,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
          invoice AS (
            UPDATE invoices SET approval_status = $2, updated_at = now()
             WHERE id = $3 AND approval_status = 'pending_approval' AND (SELECT applied FROM outcome)),
-         tasks AS (
-           UPDATE tasks SET status = 'completed', completed_at = now(), completed_by = $4
-            WHERE approval_id = $1 AND status = 'open' AND (SELECT applied FROM outcome))
+         tasks AS (${closeTasksSql("'completed'", '$4', '(SELECT applied FROM outcome)')})
          SELECT applied FROM outcome`,
         [input.approvalId, input.outcome, input.invoiceId, input.decidedBy],
       );
