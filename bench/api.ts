@@ -148,10 +148,9 @@ async function main(): Promise<void> {
     }
     // The machine's speed drifts (a shared VM): bare runs again last, and the ratios use the mean of both bare runs.
     rows.push(await measure(`${'bare'.padEnd(8)}${endpoints[0][1]} (again)`, endpoints[0][2]));
-    const row = (name: string) => rows.find((r) => r.name.startsWith(`${name} `));
     const bares = rows.filter((r) => r.name.startsWith('bare '));
     const bare = { ...bares[0], rps: (bares[0].rps + bares[1].rps) / 2 };
-    const list = row('list');
+    const list = rows.find((r) => r.name.startsWith('list '));
     console.log('endpoint                                      req/s     p50 ms   p99 ms   2xx       failed');
     for (const r of rows) {
       console.log(`${r.name.padEnd(44)}${r.rps.toFixed(0).padStart(7)}${r.p50.toFixed(1).padStart(10)}${r.p99.toFixed(1).padStart(9)}` +

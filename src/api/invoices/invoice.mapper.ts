@@ -1,6 +1,9 @@
 import { Invoice } from '../../db/entities';
 
-/** An invoice as the API shows it. Postgres keeps the same JSON in `invoices.view_json` for lists (InvoiceViewJson migration). */
+/**
+ * An invoice as the API shows it. Postgres keeps the same JSON in `invoices.view_json` (InvoiceViewJson migration),
+ * which the list, GET and create serve; test/integration/invoice-view-json.test.ts holds the two to each other.
+ */
 export function toInvoiceView(i: Invoice) {
   return {
     id: i.id,
