@@ -1,6 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { dispatchPaymentRecorded, undispatchedPayments } from '../api/reminders/payment-events';
+import { RelanceConnection } from '../api/temporal/connection';
 import type { Config } from '../config';
 
 export interface DispatcherOptions {
@@ -20,7 +21,7 @@ export function startPaymentEventDispatcher(
   dataSource: DataSource,
   options: DispatcherOptions,
 ): { stop(): Promise<void> } {
-  const connection = Connection.lazy({ address: config.temporalAddress });
+  const connection = RelanceConnection.lazyTo(config.temporalNamespace, { address: config.temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();

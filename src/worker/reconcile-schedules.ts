@@ -1,6 +1,7 @@
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { ReconcileReport, ReminderScheduler } from '../api/reminders/reminder-scheduler';
+import { RelanceConnection } from '../api/temporal/connection';
 import type { Config } from '../config';
 
 /**
@@ -12,7 +13,7 @@ export async function reconcileSchedules(
   config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue'>,
   dataSource: DataSource,
 ): Promise<ReconcileReport> {
-  const connection = await Connection.connect({ address: config.temporalAddress });
+  const connection = await RelanceConnection.connectTo(config.temporalNamespace, { address: config.temporalAddress });
   try {
     const client = new Client({ connection, namespace: config.temporalNamespace });
     return await new ReminderScheduler(client, config.taskQueue, dataSource).reconcile();

@@ -1,7 +1,8 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { Config } from '../../config';
 import { CONFIG } from '../config/config.module';
+import { RelanceConnection } from './connection';
 
 /**
  * The one Temporal client of the API. The connection is lazy: the API boots and reports Temporal "down"
@@ -12,7 +13,7 @@ export class TemporalClient extends Client implements OnApplicationShutdown {
   readonly taskQueueName: string;
 
   constructor(@Inject(CONFIG) config: Config) {
-    super({ connection: Connection.lazy({ address: config.temporalAddress }), namespace: config.temporalNamespace });
+    super({ connection: RelanceConnection.lazyTo(config.temporalNamespace, { address: config.temporalAddress }), namespace: config.temporalNamespace });
     this.taskQueueName = config.taskQueue;
   }
 
