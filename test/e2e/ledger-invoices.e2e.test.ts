@@ -161,6 +161,13 @@ describe('invoices', () => {
     const second = await t.admin.get(`/v1/invoices?limit=3&cursor=${first.body.nextCursor}`);
     expect(second.body.nextCursor).toBeNull();
     expect([...first.body.data, ...second.body.data].map((i: { id: string }) => i.id)).toEqual([i1.id, i2.id, i3.id, i4.id]);
+    // Postgres is asked for more rows than the page (a few LIMIT texts serve every size): the page still ends where asked.
+    const whole = await t.admin.get('/v1/invoices?limit=4');
+    expect([whole.body.data.length, whole.body.nextCursor]).toEqual([4, null]);
+    const half = await t.admin.get('/v1/invoices?limit=2');
+    const rest = await t.admin.get(`/v1/invoices?limit=2&cursor=${half.body.nextCursor}`);
+    expect([half.body.data.length, rest.body.data.length, rest.body.nextCursor]).toEqual([2, 2, null]);
+    expect(rest.body.data[0].id).toBe(i3.id);
   });
 
   it.each([
