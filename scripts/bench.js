@@ -4,16 +4,16 @@
 // bench/ into dist-bench/, migrates, runs the benchmark with that environment, then stops everything it started.
 const fs = require('node:fs');
 const path = require('node:path');
-const { spawn } = require('node:child_process');
 const { step, fail } = require('./lib/log');
 const procs = require('./lib/procs');
 const provision = require('./lib/provision');
 const { runToCompletion } = require('./lib/session');
 
 
+// Started like every child (its own process group), so that stopping the bench stops it and the API/worker it spawned.
 function runNode(script, env, args = []) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: provision.ROOT, env: { ...process.env, ...env }, stdio: 'inherit' });
+    const child = procs.start('benchmark', process.execPath, [script, ...args], { cwd: provision.ROOT, env });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
 }
