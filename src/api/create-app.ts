@@ -1,4 +1,4 @@
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -6,6 +6,7 @@ import { json, NextFunction, Request, Response } from 'express';
 import { Config } from '../config';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { MemoValidationPipe } from './common/validation.pipe';
 
 /**
  * A body that is not JSON is a 415, and a missing body reads as `{}`, so that validation names the missing
@@ -33,7 +34,7 @@ export async function createApp(config: Config, options: { logger?: false } = {}
   app.set('etag', false);
   app.use(json({ limit: config.bodyLimit }));
   app.use(requireJsonBody);
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.useGlobalPipes(new MemoValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
 
