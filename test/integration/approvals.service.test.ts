@@ -156,6 +156,9 @@ describe(ApprovalsService.name, () => {
         return ids;
       }, (ids) => ids.length === 1, 'the run in visibility');
       expect(found).toEqual([`invoice-approval-${inv.id}-1`]);
+      // What an SRE reads in the Web UI: the run's summary names the invoice, its amount and its customer.
+      const described = await client.workflow.getHandle(`invoice-approval-${inv.id}-1`).describe();
+      expect(await described.staticSummary()).toMatch(/^Approval of invoice INV-1 \(\S+ \w+\) for Acme, submission 1: 30-day deadline$/);
     } finally {
       await client.connection.close();
     }

@@ -107,7 +107,7 @@ export class ApprovalsService {
   }
 
   async submit(invoiceId: string, user: AuthUser): Promise<ApprovalView> {
-    const invoice = await this.invoiceOf(invoiceId, user);
+    const { invoice, savedDefinition, customer } = await this.submissionFacts(invoiceId, user);
     if (user.role !== 'admin' && invoice.createdBy !== user.id) {
       throw new DomainError(403, `only the creator of invoice ${invoice.number} or an admin may submit it for approval`);
     }
@@ -116,7 +116,7 @@ export class ApprovalsService {
     }
     if (!SUBMITTABLE.includes(invoice.approvalStatus)) throw notSubmittable(invoice);
 
-    const definition = await this.definitionFor(invoice, user);
+    const definition = savedDefinition ?? await this.matcher.matchingDefinition(invoice, user.company);
     if (!definition) {
       // The definition was deactivated or changed since the invoice was saved: nothing asks for approval any more.
       await this.dataSource.getRepository(Invoice).update(
@@ -130,7 +130,7 @@ export class ApprovalsService {
     const previousStatus = invoice.approvalStatus;
     const approval = await this.recordSubmission(invoice, definition.id, plan, user);
     try {
-      await this.startWorkflow(invoice, approval, plan, user, definition);
+      await this.startWorkflow(invoice, approval, plan, user, definition, customer);
     } catch (err) {
       await this.undoSubmission(approval, previousStatus);
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw err;
@@ -262,14 +262,24 @@ export class ApprovalsService {
     return invoice;
   }
 
-  private async definitionFor(invoice: Invoice, user: AuthUser): Promise<WorkflowDefinition | null> {
-    if (invoice.approvalDefinitionId) {
-      const definition = await this.dataSource.getRepository(WorkflowDefinition).findOneBy({
-        id: invoice.approvalDefinitionId, companyId: invoice.companyId, templateKey: INVOICE_APPROVAL_TEMPLATE, status: 'active',
-      });
-      if (definition) return definition;
-    }
-    return this.matcher.matchingDefinition(invoice, user.company);
+  /**
+   * What a submission starts from, in one statement: the invoice (404 unless the caller's company's), the definition
+   * it was saved under if that is still an active invoice approval, and its customer (for the run's summary).
+   */
+  private async submissionFacts(invoiceId: string, user: AuthUser):
+    Promise<{ invoice: Invoice; savedDefinition: WorkflowDefinition | null; customer: Customer | null }> {
+    const found = isUuid(invoiceId)
+      ? await this.dataSource.getRepository(Invoice).createQueryBuilder('i')
+        .leftJoinAndMapOne('i.savedDefinition', WorkflowDefinition, 'd',
+          'd.id = i.approvalDefinitionId AND d.companyId = i.companyId AND d.templateKey = :template AND d.status = :active',
+          { template: INVOICE_APPROVAL_TEMPLATE, active: 'active' })
+        .leftJoinAndMapOne('i.customer', Customer, 'c', 'c.id = i.customerId')
+        .where('i.id = :id AND i.companyId = :companyId', { id: invoiceId, companyId: user.companyId })
+        .getOne() as (Invoice & { savedDefinition?: WorkflowDefinition; customer?: Customer }) | null
+      : null;
+    if (!found) throw new DomainError(404, `invoice ${invoiceId} not found`);
+    const { savedDefinition, customer, ...invoice } = found;
+    return { invoice: Object.assign(new Invoice(), invoice), savedDefinition: savedDefinition ?? null, customer: customer ?? null };
   }
 
   /** The definition's plan, with only approvers and people to notify who still belong to the company. */
@@ -293,9 +303,8 @@ export class ApprovalsService {
   }
 
   private async startWorkflow(
-    invoice: Invoice, approval: Approval, plan: ApprovalPlan, user: AuthUser, definition: WorkflowDefinition,
+    invoice: Invoice, approval: Approval, plan: ApprovalPlan, user: AuthUser, definition: WorkflowDefinition, customer: Customer | null,
   ): Promise<void> {
-    const customer = await this.dataSource.getRepository(Customer).findOneBy({ id: invoice.customerId });
     const input: InvoiceApprovalInput = {
       requestMessage: await this.requestMessage(definition, invoice, approval, user, customer),
       approvalId: approval.id,
