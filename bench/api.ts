@@ -105,7 +105,7 @@ async function measure(name: string, options: autocannon.Options): Promise<Row> 
   await autocannon({ ...options, connections: CONNECTIONS, duration: 2 }); // warm-up: JIT, pool, plan cache
   const before = sampleCpu(processes);
   const r = await autocannon({ ...options, connections: CONNECTIONS, duration: DURATION_S });
-  const cpu = cpuPerOp(before, sampleCpu(processes), r.requests.total);
+  const cpu = cpuPerOp(before, sampleCpu(processes), r.requests.total, 2);
   return { name, cpu, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], failed: r.non2xx + r.errors + r.timeouts };
 }
 

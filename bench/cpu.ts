@@ -78,10 +78,11 @@ export function sampleCpu(processes: Record<string, { pid: number | undefined; t
   return Object.fromEntries(Object.entries(processes).map(([name, p]) => [name, cpuMs(p.pid, p.tree)]));
 }
 
-export function cpuPerOp(before: CpuSample, after: CpuSample, ops: number): string {
+export function cpuPerOp(before: CpuSample, after: CpuSample, ops: number, digits = 1): string {
   const parts = Object.keys(after).map((name) => [name, (after[name] - before[name]) / ops] as const);
   const total = parts.reduce((sum, [, ms]) => sum + ms, 0);
-  return `${total.toFixed(1)} ms CPU per op (${parts.filter(([, ms]) => ms > 0).map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')})`;
+  const shown = parts.filter(([, ms]) => ms >= 0.5 * 10 ** -digits);
+  return `${total.toFixed(digits)} ms CPU per op (${shown.map(([name, ms]) => `${name} ${ms.toFixed(digits)}`).join(', ')})`;
 }
 
 /** CPU ms per thread name of a live process (threads share names: node's own, V8's, libuv's, the Temporal core's). */
