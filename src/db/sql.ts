@@ -11,12 +11,20 @@ export interface Sql {
 const names = new Map<string, string>();
 
 /**
- * A name per distinct SQL text, so that each pooled connection parses and plans a hot statement once (a prepared
- * statement). Only for texts that the code writes, never for texts built from input: their number must stay small.
+ * How many distinct texts get a prepared statement. Each connection keeps every statement it prepared (and Postgres
+ * its plan) for its whole life; filters that combine (the invoice list's) make many texts possible, so past this
+ * count new texts run unprepared, parsed and planned per call, instead of growing every connection without bound.
  */
-function preparedName(text: string): string {
+export const MAX_PREPARED_STATEMENTS = 500;
+
+/**
+ * A name per distinct SQL text, so that each pooled connection parses and plans a hot statement once (a prepared
+ * statement). Only for texts that the code writes, never for texts built from input. Undefined once
+ * MAX_PREPARED_STATEMENTS texts have a name.
+ */
+function preparedName(text: string): string | undefined {
   let name = names.get(text);
-  if (!name) names.set(text, (name = `relance_${names.size + 1}`));
+  if (!name && names.size < MAX_PREPARED_STATEMENTS) names.set(text, (name = `relance_${names.size + 1}`));
   return name;
 }
 
