@@ -5,6 +5,7 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validato
 import { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { isUuid } from '../../domain/ids';
 import type { Sql } from '../../db/sql';
+import { PageBatcher } from './page-batcher';
 
 export interface Page<T> {
   data: T[];
@@ -63,15 +64,21 @@ export async function paginate<E extends ObjectLiteral & { createdAt: Date; id: 
   return toPage(rows, query, toView, (row) => row);
 }
 
-/** WHERE clauses and their positional parameters, built together so that `$n` always matches its value. */
+/**
+ * WHERE clauses and their typed parameters, built together so that each placeholder always matches its value. The
+ * same clauses render with `$n::type` placeholders (one statement) or reading each value from elsewhere (PageBatcher
+ * reads them from a JSON array of many requests' parameters). Clauses are written by code, never from input.
+ */
 export class SqlFilter {
   readonly params: unknown[] = [];
+  readonly types: string[] = [];
   private readonly clauses: string[] = [];
 
-  /** Adds a value and returns its placeholder. */
-  param(value: unknown): string {
+  /** Adds a value of a Postgres type (`uuid`, `text[]`, ...) and returns its placeholder. */
+  param(value: unknown, type: string): string {
     this.params.push(value);
-    return `$${this.params.length}`;
+    this.types.push(type);
+    return `\u0001${this.params.length - 1}\u0001`;
   }
 
   and(clause: string): this {
@@ -79,8 +86,15 @@ export class SqlFilter {
     return this;
   }
 
+  /** The clauses with `$1::type`, `$2::type`, ... placeholders, for `params`. */
   get sql(): string {
-    return this.clauses.length ? this.clauses.join(' AND ') : 'TRUE';
+    return this.render((index, type) => `$${index + 1}::${type}`);
+  }
+
+  /** The clauses with each parameter (0-based `index`) written as `ref` says. */
+  render(ref: (index: number, type: string) => string): string {
+    const text = this.clauses.length ? this.clauses.join(' AND ') : 'TRUE';
+    return text.replace(/\u0001(\d+)\u0001/g, (_, index: string) => ref(Number(index), this.types[Number(index)]));
   }
 }
 
@@ -91,6 +105,14 @@ export interface JsonSource {
   /** An expression giving each row's view as JSON text, with its `id` and `createdAt` (ISO 8601) fields. */
   json: string;
   filter: SqlFilter;
+}
+
+const batchers = new WeakMap<Sql, PageBatcher>();
+
+function batcherOf(db: Sql): PageBatcher {
+  let batcher = batchers.get(db);
+  if (!batcher) batchers.set(db, (batcher = new PageBatcher(db)));
+  return batcher;
 }
 
 /** Row counts `jsonPage` fetches (one more than these, to see a next page); ListQueryDto allows at most 200. */
@@ -107,16 +129,14 @@ export async function jsonPage(db: Sql, source: JsonSource, query: ListQueryDto)
   const limit = query.limit ?? 50;
   if (query.cursor) {
     const c = decodeCursor(query.cursor);
-    filter.and(`(${a}.created_at, ${a}.id) > (${filter.param(c.createdAt)}, ${filter.param(c.id)})`);
+    filter.and(`(${a}.created_at, ${a}.id) > (${filter.param(c.createdAt, 'timestamptz')}, ${filter.param(c.id, 'uuid')})`);
   }
   // The LIMIT is written into the text, not passed as a parameter: with `LIMIT $n` Postgres' generic plan assumes 10 %
   // of the rows, so it re-plans the statement on every execution (0.07 ms, more than running it). Page sizes share a
   // few texts (and so a few prepared statements per connection): a page of 30 reads up to 51 rows and sends 30.
   const fetch = PAGE_BUCKETS.find((b) => b >= limit);
   if (!fetch || !Number.isInteger(limit)) throw new Error(`page size ${limit} is not an integer from 1 to 200 (ListQueryDto checks it)`);
-  const text = `SELECT ${json} AS json FROM ${table} ${a} WHERE ${filter.sql}
-      ORDER BY ${a}.created_at, ${a}.id LIMIT ${fetch + 1}`;
-  const rows = await db.query<{ json: string }>(text, filter.params);
+  const rows = await batcherOf(db).read({ table, alias: a, json, filter, rows: fetch + 1 });
   const more = rows.length > limit;
   const page = (more ? rows.slice(0, limit) : rows).map((r) => r.json);
   let next = 'null';

@@ -85,13 +85,13 @@ export class InvoicesService {
   list(user: AuthUser, query: ListInvoicesQueryDto): Promise<string> {
     assertRange(query.dueFrom, query.dueTo, ['dueFrom', 'dueTo']);
     const f = new SqlFilter();
-    f.and(`i.company_id = ${f.param(user.companyId)}`);
+    f.and(`i.company_id = ${f.param(user.companyId, 'uuid')}`);
     const statuses = splitList(query.approvalStatus);
-    if (statuses) f.and(`i.approval_status = ANY(${f.param([...new Set(statuses)])})`);
-    if (query.customerId) f.and(`i.customer_id = ${f.param(query.customerId)}`);
-    if (query.locationId) f.and(`i.location_id = ${f.param(query.locationId)}`);
-    if (query.dueFrom) f.and(`i.due_date >= ${f.param(query.dueFrom)}`);
-    if (query.dueTo) f.and(`i.due_date <= ${f.param(query.dueTo)}`);
+    if (statuses) f.and(`i.approval_status = ANY(${f.param([...new Set(statuses)], 'text[]')})`);
+    if (query.customerId) f.and(`i.customer_id = ${f.param(query.customerId, 'uuid')}`);
+    if (query.locationId) f.and(`i.location_id = ${f.param(query.locationId, 'uuid')}`);
+    if (query.dueFrom) f.and(`i.due_date >= ${f.param(query.dueFrom, 'date')}`);
+    if (query.dueTo) f.and(`i.due_date <= ${f.param(query.dueTo, 'date')}`);
     const sent = flag(query.sent);
     if (sent !== undefined) f.and(sent ? 'i.sent_at IS NOT NULL' : 'i.sent_at IS NULL');
     const paid = flag(query.paid);
