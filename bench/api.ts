@@ -8,8 +8,9 @@
  *   deep    GET /v1/invoices?limit=50&cursor=<after 9,900 invoices>
  *   create  POST /v1/invoices            (auth + customer check + number check + insert, one transaction)
  * bare runs again at the end; ratios use the mean of its two runs. It also prints the CPU each request costs the API,
- * Postgres and the load generator (all three share the machine's cores).
- * Target: list at least 0.5x the bare endpoint's throughput, list p99 under 50 ms.
+ * Postgres and the load generator (all three share the machine's cores). Then bare and list run back to back
+ * BENCH_ROUNDS (4) more times.
+ * Target: list at least 0.5x the bare endpoint's throughput (median of the ratios), list p99 under 50 ms.
  */
 import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
@@ -23,6 +24,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const CONNECTIONS = 32;
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const INVOICES = 10_000;
+/** Extra back-to-back rounds of bare then list, for the target's median ratio (BENCH_ROUNDS). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 
 
 
@@ -162,7 +165,22 @@ async function main(): Promise<void> {
     console.log(`\nratios to bare (mean of the first and last bare runs, ${bare.rps.toFixed(0)} req/s): ` +
       `${others.map((r) => `${r.name.split(' ')[0]} ${(r.rps / bare.rps).toFixed(2)}x`).join(', ')}`);
     if (!list) return;
-    const met = list.rps >= 0.5 * bare.rps && list.p99 < 50 && list.failed === 0;
+    // The VM's speed drifts by up to ±25 % within a minute, bare's most of all: the target is judged on list and bare
+    // measured back to back, ROUNDS more times, by the median of those ratios (and the worst p99 of every list run).
+    const pairs: { bare: Row; list: Row }[] = [];
+    for (let round = 1; round <= ROUNDS; round++) {
+      pairs.push({
+        bare: await measure(`bare    (round ${round})`, endpoints[0][2]),
+        list: await measure(`list    (round ${round})`, endpoints.find(([name]) => name === 'list')![2]),
+      });
+    }
+    const ratios = [list.rps / bare.rps, ...pairs.map((p) => p.list.rps / p.bare.rps)].sort((a, b) => a - b);
+    const median = ratios[Math.floor(ratios.length / 2)];
+    const lists = [list, ...pairs.map((p) => p.list)];
+    const p99 = Math.max(...lists.map((r) => r.p99));
+    console.log(`list / bare, measured back to back: ${pairs.map((p) => `${p.list.rps.toFixed(0)}/${p.bare.rps.toFixed(0)}`).join(', ')}; ` +
+      `ratios ${ratios.map((r) => r.toFixed(2)).join(' ')}, median ${median.toFixed(2)}x; worst list p99 ${p99.toFixed(0)} ms`);
+    const met = median >= 0.5 && p99 < 50 && lists.every((r) => r.failed === 0);
     console.log(`target (list >= 0.5x bare, list p99 < 50 ms): ${met ? 'met' : 'MISSED'}`);
   } finally {
     api.kill('SIGTERM');
