@@ -78,7 +78,7 @@ describe('invoice pages read together (PageBatcher) against Postgres', () => {
     for (const r of requests) alone.push(await page(r));
 
     statements.length = 0;
-    const together = await Promise.all(requests.map(page));
+    const together = await Promise.all(requests.map((r) => page(r)));
     expect(together).toEqual(alone);
     expect(statements.some((s) => s.includes('jsonb_array_elements'))).toBe(true);
     expect(statements.length).toBeLessThan(requests.length);
@@ -109,7 +109,7 @@ describe('invoice pages read together (PageBatcher) against Postgres', () => {
     const expected = await page(good);
     statements.length = 0;
     // The first two run at once; the four that arrive meanwhile share one statement, which Postgres refuses.
-    const results = await Promise.allSettled([good, good, bad, good, bad, good].map(page));
+    const results = await Promise.allSettled([good, good, bad, good, bad, good].map((r) => page(r)));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
     for (const i of [0, 1, 3, 5]) expect((results[i] as PromiseFulfilledResult<string>).value).toBe(expected);
     expect(String((results[2] as PromiseRejectedResult).reason)).toMatch(/date/);
