@@ -29,6 +29,11 @@ async function main({ onStop }) {
   step('linting');
   if (procs.run(process.execPath, [path.join(provision.ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'],
     { cwd: provision.ROOT }) !== 0) return 1;
+  // ts-jest compiles each file alone (isolatedModules) and so does not type-check: tests, benches and sources are
+  // checked together here.
+  step('type-checking');
+  if (procs.run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [provision.ROOT] }), '-p', 'tsconfig.json', '--noEmit'],
+    { cwd: provision.ROOT }) !== 0) return 1;
 
   fs.mkdirSync(provision.DATA, { recursive: true });
   const logDir = path.join(provision.DATA, 'test-logs');
