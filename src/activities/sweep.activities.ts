@@ -73,7 +73,10 @@ export function createSweepActivities(dataSource: DataSource) {
       return { runRecordId: row.id, asOf: new Date(row.started_at).toISOString(), notLive };
     },
 
-    /** One page of matching record ids: a single indexed query, resuming after the cursor. */
+    /**
+     * One page of matching record ids: a single indexed query, resuming after the cursor. It reads one row more than
+     * the page, so that a last page that happens to be full is known to be the last (no empty page after it).
+     */
     async findMatchingPage(input: FindMatchingPageInput): Promise<MatchingPage> {
       const def = await loadSweepDefinition(dataSource, input.definitionId, input.companyId);
       const plan = def && sweepPlan(def.templateKey);
@@ -81,15 +84,16 @@ export function createSweepActivities(dataSource: DataSource) {
       const notLive = whyNotLive(def);
       if (notLive) return { ids: [], nextCursor: null, queryMs: 0, stopped: notLive };
       const { sql, params } = buildMatchQuery({
-        plan, def, asOf: new Date(input.asOf), page: { cursor: input.cursor, limit: input.limit }, recordIds: input.recordIds, select: 'keyset',
+        plan, def, asOf: new Date(input.asOf), page: { cursor: input.cursor, limit: input.limit + 1 }, recordIds: input.recordIds, select: 'keyset',
       });
       const started = performance.now();
-      const rows: { id: string; k?: string }[] = await dataSource.query(sql, params);
+      const found: { id: string; k?: string }[] = await dataSource.query(sql, params);
       const queryMs = performance.now() - started;
+      const rows = found.slice(0, input.limit);
       const last = rows[rows.length - 1];
       return {
         ids: rows.map((r) => r.id),
-        nextCursor: rows.length === input.limit && last ? { key: last.k ?? null, id: last.id } : null,
+        nextCursor: found.length > input.limit ? { key: last.k ?? null, id: last.id } : null,
         queryMs,
       };
     },
