@@ -2,8 +2,9 @@
  * Sweep benchmark: the same 1,000 matching invoices in a ledger of 10k, then 100k invoices, swept by the real
  * reminder-sweep workflow on the Temporal dev server (real activities, Postgres and SMTP). Prints, per size, the
  * sweep time and deliveries/s; then the ratio 100k/10k (target ≤ 1.2×) and the query phase (the paged, indexed
- * queries, measured on a second sweep whose connections are warm like the raw query's) against the raw SQL of the
- * same predicate measured in the same run (target ≤ 2×).
+ * queries, measured on later sweeps whose connections are warm like the raw query's: the median of AGAIN_REPEATS,
+ * since one ~2 ms sample swings by 2× on this VM) against the raw SQL of the same predicate measured in the same run
+ * (median of RAW_REPEATS; target ≤ 2×).
  * Run with `npm run bench:sweep` (scripts/bench-sweep.js provisions the services).
  */
 import 'reflect-metadata';
@@ -25,6 +26,7 @@ const SIZES = [10_000, 100_000];
 const MATCHING = 1_000;
 const CUSTOMERS = 200;
 const RAW_REPEATS = 5;
+const AGAIN_REPEATS = 5;
 
 
 interface Measure {
@@ -82,19 +84,24 @@ async function main(): Promise<void> {
       if (result.matched !== MATCHING || result.delivered !== MATCHING) {
         throw new Error(`the sweep of ${size} matched ${result.matched} and delivered ${result.delivered}, expected ${MATCHING}`);
       }
-      const again = await client.workflow.execute(reminderSweep, {
-        taskQueue, workflowId: `bench-sweep-${size}-again-${randomUUID().slice(0, 8)}`,
-        args: [{ definitionId, companyId, kind: 'sweep', trigger: 'bench' }],
-      });
-      if (again.matched !== MATCHING || again.skipped !== MATCHING || again.delivered !== 0) {
-        throw new Error(`the second sweep of ${size} delivered ${again.delivered} and skipped ${again.skipped}, expected 0 and ${MATCHING}`);
+      const agains: ReminderSweepResult[] = [];
+      for (let i = 0; i < AGAIN_REPEATS; i += 1) {
+        const later = await client.workflow.execute(reminderSweep, {
+          taskQueue, workflowId: `bench-sweep-${size}-again-${randomUUID().slice(0, 8)}`,
+          args: [{ definitionId, companyId, kind: 'sweep', trigger: 'bench' }],
+        });
+        if (later.matched !== MATCHING || later.skipped !== MATCHING || later.delivered !== 0) {
+          throw new Error(`a later sweep of ${size} delivered ${later.delivered} and skipped ${later.skipped}, expected 0 and ${MATCHING}`);
+        }
+        agains.push(later);
       }
+      const again = agains.sort((a, b) => a.queryMs - b.queryMs)[Math.floor(agains.length / 2)];
       measures.push({ size, sweepMs, result, again, rawSqlMs: median(rawTimes), plan: explain.map((r) => r['QUERY PLAN'].trim()).slice(0, 3).join(' / ') });
     }
   });
 
   console.log(`\nsweep benchmark: ${MATCHING} matching invoices (payment-due-reminder, one email each) in ledgers of ${SIZES.join(' and ')}`);
-  console.log('ledger   sweep time  deliveries/s  pages  query phase (1st, 2nd sweep)  raw SQL (median of 5)  2nd/raw');
+  console.log('ledger   sweep time  deliveries/s  pages  query phase (1st, later median)  raw SQL (median of 5)  later/raw');
   for (const m of measures) {
     console.log(
       `${String(m.size).padStart(7)}  ${`${(m.sweepMs / 1000).toFixed(2)} s`.padStart(10)}  ${(m.result.delivered / (m.sweepMs / 1000)).toFixed(0).padStart(12)}  ` +
@@ -108,7 +115,7 @@ async function main(): Promise<void> {
   const queryRatio = large.again.queryMs / large.rawSqlMs;
   console.log(`\nsweep time 100k/10k: ${timeRatio.toFixed(2)}× (target ≤ 1.2×) ${timeRatio <= 1.2 ? 'OK' : 'MISSED'}`);
   console.log(`query phase vs raw SQL at 100k: ${queryRatio.toFixed(2)}× (target ≤ 2×) ${queryRatio <= 2 ? 'OK' : 'MISSED'}`);
-  console.log(`query phase 100k/10k (2nd sweeps): ${(large.again.queryMs / small.again.queryMs).toFixed(2)}×`);
+  console.log(`query phase 100k/10k (later sweeps): ${(large.again.queryMs / small.again.queryMs).toFixed(2)}×`);
 
   await connection.close();
   await nativeConnection.close();
