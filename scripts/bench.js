@@ -10,13 +10,6 @@ const provision = require('./lib/provision');
 const { runToCompletion } = require('./lib/session');
 
 
-// Started like every child (its own process group), so that stopping the bench stops it and the API/worker it spawned.
-function runNode(script, env, args = []) {
-  return new Promise((resolve) => {
-    const child = procs.start('benchmark', process.execPath, [script, ...args], { cwd: provision.ROOT, env });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-  });
-}
 
 async function main({ onStop }) {
   const file = process.argv[2];
@@ -27,15 +20,15 @@ async function main({ onStop }) {
   provision.build();
   step('compiling bench/ into dist-bench/');
   fs.rmSync(path.join(provision.ROOT, 'dist-bench'), { recursive: true, force: true });
-  if (procs.run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [provision.ROOT] }), '-p', 'tsconfig.bench.json'],
-    { cwd: provision.ROOT }) !== 0) fail('compiling the benchmarks failed (see the errors above)');
+  if (provision.tsc('-p', 'tsconfig.bench.json') !== 0) fail('compiling the benchmarks failed (see the errors above)');
 
   const logDir = path.join(provision.DATA, 'bench-logs');
   fs.mkdirSync(logDir, { recursive: true });
   const env = await provision.startEphemeralServices({ cli, name: 'bench', logDir, onStop });
   provision.migrate(env);
   step(`running ${file}`);
-  return runNode(path.join('dist-bench', file.replace(/\.ts$/, '.js')), env, process.argv.slice(3));
+  // Tracked like every child, so that stopping the bench stops it and the API/worker it spawned.
+  return procs.runNode('benchmark', [path.join('dist-bench', file.replace(/\.ts$/, '.js')), ...process.argv.slice(3)], { cwd: provision.ROOT, env });
 }
 
 runToCompletion('run the benchmark', main);

@@ -9,15 +9,9 @@ const provision = require('./lib/provision');
 const { runToCompletion } = require('./lib/session');
 
 
-/** Jest in a process group of its own, tracked like every child: a stopped run stops Jest and what its suites spawned. */
+/** Jest tracked like every child: a stopped run stops Jest and what its suites spawned. */
 function runJest(args, env) {
-  return new Promise((resolve) => {
-    const jest = procs.start('jest', process.execPath, [path.join(provision.ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...args], {
-      cwd: provision.ROOT,
-      env,
-    });
-    jest.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-  });
+  return procs.runNode('jest', [path.join(provision.ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...args], { cwd: provision.ROOT, env });
 }
 
 async function main({ onStop }) {
@@ -32,8 +26,7 @@ async function main({ onStop }) {
   // ts-jest compiles each file alone (isolatedModules) and so does not type-check: tests, benches and sources are
   // checked together here.
   step('type-checking');
-  if (procs.run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [provision.ROOT] }), '-p', 'tsconfig.json', '--noEmit'],
-    { cwd: provision.ROOT }) !== 0) return 1;
+  if (provision.tsc('-p', 'tsconfig.json', '--noEmit') !== 0) return 1;
 
   fs.mkdirSync(provision.DATA, { recursive: true });
   const logDir = path.join(provision.DATA, 'test-logs');

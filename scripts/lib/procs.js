@@ -44,6 +44,17 @@ async function stop(child, timeoutMs = 10000) {
 }
 
 /**
+ * A node script as a tracked child (its own process group, stopped by stopAll with what it spawned), its output
+ * inherited; answers its exit code (1 when a signal ended it).
+ */
+function runNode(name, args, { env, cwd } = {}) {
+  return new Promise((resolve) => {
+    const child = start(name, process.execPath, args, { env, cwd });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+/**
  * Newest first, one at a time: the API and the worker stop (and the worker reports its last activity results) while
  * the Temporal server, the mail catcher and the database they were started after are still up.
  */
@@ -86,4 +97,4 @@ async function waitForPort(port, { host = '127.0.0.1', timeoutMs = 60000, child,
   throw new Error(`${what ?? 'process'} did not listen on ${host}:${port} within ${timeoutMs} ms`);
 }
 
-module.exports = { run, start, stop, stopAll, freePort, portOpen, waitForPort };
+module.exports = { run, start, runNode, stop, stopAll, freePort, portOpen, waitForPort };

@@ -204,6 +204,11 @@ async function startEphemeralServices({ cli, name, logDir, onStop }) {
   };
 }
 
+/** Runs the project's TypeScript compiler with these arguments; answers its exit status. */
+function tsc(...args) {
+  return procs.run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), ...args], { cwd: ROOT });
+}
+
 /** Compiles src/ and pre-bundles the workflow code, unless dist/ is newer than every source file. */
 function build({ force = false } = {}) {
   const newestSource = newestMtime(path.join(ROOT, 'src'));
@@ -211,8 +216,7 @@ function build({ force = false } = {}) {
   if (!force && mtime(stamp) > newestSource && mtime(stamp) > mtime(path.join(ROOT, 'package-lock.json'))) return;
   step('building (tsc) and bundling the workflows');
   fs.rmSync(path.join(ROOT, 'dist'), { recursive: true, force: true });
-  if (procs.run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), '-p', 'tsconfig.build.json'],
-    { cwd: ROOT }) !== 0) fail('the TypeScript build failed (see the errors above)');
+  if (tsc('-p', 'tsconfig.build.json') !== 0) fail('the TypeScript build failed (see the errors above)');
   if (procs.run(process.execPath, ['dist/worker/bundle-workflows.js'], { cwd: ROOT }) !== 0) {
     fail('bundling the workflow code failed (see the errors above)');
   }
@@ -237,5 +241,5 @@ function migrate(env) {
 
 module.exports = {
   ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES,
-  ensureDependencies, ensureTemporalBinaries, ensureDockerCompose, startEphemeralServices, startPostgres, startTemporal, startMailCatcher, build, migrate,
+  ensureDependencies, ensureTemporalBinaries, ensureDockerCompose, startEphemeralServices, startPostgres, startTemporal, startMailCatcher, tsc, build, migrate,
 };
