@@ -2,7 +2,7 @@ import {
   BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { Mailer } from '../../activities/mailer';
 import { ApprovalStatus, Customer, Invoice, Location, Payment } from '../../db/entities';
 import { compareMoney, parseMoney, subtractMoney } from '../../domain/money';
@@ -54,9 +54,7 @@ export class InvoicesService {
       memo, stamp: null, sentAt: null, createdBy: user.id,
     } as Invoice;
     const approval = (await this.approvals.approvalOnSave(this.dataSource.manager, draft, undefined, user)).fields;
-    let rows: { view: string }[];
-    try {
-      rows = await this.sql.query<{ view: string }>(
+    const rows = await uniqueNumber(number, () => this.sql.query<{ view: string }>(
         `INSERT INTO invoices (company_id, number, customer_id, location_id, amount, balance, issue_date, due_date, memo, created_by,
                                approval_status, approval_definition_id)
          SELECT $1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11
@@ -65,11 +63,7 @@ export class InvoicesService {
          RETURNING view_json AS view`,
         [user.companyId, number, dto.customerId, locationId, amount, issueDate, dto.dueDate, memo, user.id,
           approval.approvalStatus, approval.approvalDefinitionId],
-      );
-    } catch (err) {
-      if (isDbError(err, '23505')) throw new ConflictException(`an invoice numbered "${number}" already exists in this company`);
-      throw err;
-    }
+    ));
     if (rows.length === 0) {
       // Nothing inserted: say which party is not the company's (the same 404 as for an unknown id).
       await this.assertParties(this.dataSource.manager, user, dto.customerId, locationId);
@@ -143,7 +137,7 @@ export class InvoicesService {
       const approval = await this.approvals.approvalOnSave(manager, invoice, before, user);
       Object.assign(invoice, approval.fields);
       cancelledRuns = approval.cancelled;
-      return toInvoiceView(await this.saveNumbered(repo, invoice));
+      return toInvoiceView(await uniqueNumber(invoice.number, () => repo.save(invoice, { transaction: false })));
     });
     // Signalled after commit: an edited pending invoice goes back to its creator and its approval run ends.
     await this.approvals.signalCancelled(cancelledRuns, user);
@@ -201,15 +195,15 @@ export class InvoicesService {
     if (customerId) await findOwned(manager, Customer, user.companyId, customerId, 'customer');
     if (locationId) await findOwned(manager, Location, user.companyId, locationId, 'location');
   }
+}
 
-  /** The unique (company_id, number) constraint is the last word when two requests race for the same number. */
-  private async saveNumbered(repo: Repository<Invoice>, invoice: Invoice): Promise<Invoice> {
-    try {
-      return await repo.save(invoice, { transaction: false });
-    } catch (err) {
-      if (isDbError(err, '23505')) throw new ConflictException(`an invoice numbered "${invoice.number}" already exists in this company`);
-      throw err;
-    }
+/** The unique (company_id, number) constraint is the last word when two requests race for the same number. */
+async function uniqueNumber<T>(number: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (isDbError(err, '23505')) throw new ConflictException(`an invoice numbered "${number}" already exists in this company`);
+    throw err;
   }
 }
 
