@@ -1,14 +1,8 @@
 import type { Sql } from '../../db/sql';
-import type { SqlFilter } from './pagination';
+import type { JsonSource } from './pagination';
 
 /** A page statement: `SELECT <json> FROM <table> <alias> WHERE <filter> ORDER BY created_at, id LIMIT <rows>`. */
-export interface PageStatement {
-  table: string;
-  alias: string;
-  json: string;
-  filter: SqlFilter;
-  rows: number;
-}
+export type PageStatement = Pick<JsonSource, 'table' | 'alias' | 'json' | 'filter'> & { rows: number };
 
 interface Waiting {
   params: unknown[];
@@ -19,6 +13,8 @@ interface Waiting {
 interface Shape {
   single: string;
   batch: string;
+  /** Requests per batched statement: MAX_BATCH_ROWS over the statement's rows. */
+  capacity: number;
   running: number;
   waiting: Waiting[];
 }
@@ -51,23 +47,23 @@ export class PageBatcher {
     const single = pageSql(statement);
     let shape = this.shapes.get(single);
     if (!shape) {
-      shape = { single, batch: batchSql(statement), running: 0, waiting: [] };
+      shape = { single, batch: batchSql(statement), capacity: Math.max(1, Math.floor(MAX_BATCH_ROWS / statement.rows)), running: 0, waiting: [] };
       this.shapes.set(single, shape);
     }
     const found = shape;
     return new Promise((resolve, reject) => {
       found.waiting.push({ params: statement.filter.params, resolve, reject });
-      this.pump(found, statement.rows);
+      this.pump(found);
     });
   }
 
-  private pump(shape: Shape, rows: number): void {
+  private pump(shape: Shape): void {
     while (shape.running < RUNNING_PER_SHAPE && shape.waiting.length > 0) {
-      const members = shape.waiting.splice(0, Math.max(1, Math.floor(MAX_BATCH_ROWS / rows)));
+      const members = shape.waiting.splice(0, shape.capacity);
       shape.running += 1;
       void this.run(shape, members).finally(() => {
         shape.running -= 1;
-        this.pump(shape, rows);
+        this.pump(shape);
       });
     }
   }
