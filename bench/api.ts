@@ -175,7 +175,8 @@ async function main(): Promise<void> {
       });
     }
     const ratios = [list.rps / bare.rps, ...pairs.map((p) => p.list.rps / p.bare.rps)].sort((a, b) => a - b);
-    const median = ratios[Math.floor(ratios.length / 2)];
+    const mid = ratios.length / 2;
+    const median = Number.isInteger(mid) ? (ratios[mid - 1] + ratios[mid]) / 2 : ratios[Math.floor(mid)];
     const lists = [list, ...pairs.map((p) => p.list)];
     const p99 = Math.max(...lists.map((r) => r.p99));
     console.log(`list / bare, measured back to back: ${pairs.map((p) => `${p.list.rps.toFixed(0)}/${p.bare.rps.toFixed(0)}`).join(', ')}; ` +
