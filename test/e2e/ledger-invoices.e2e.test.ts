@@ -149,6 +149,12 @@ describe('invoices', () => {
     await sql(`UPDATE invoices SET stamp = 'OVERDUE', updated_at = now() + interval '123456 microseconds' WHERE id = $1`, [i3.id]);
     const list = await t.admin.get('/v1/invoices');
     expect(list.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    // The page is written by the route itself (sendJsonText): its length counts bytes, not characters (the memo's are not
+    // all one byte), and a HEAD request gets the same head without a body.
+    expect(Number(list.headers.get('content-length'))).toBe(Buffer.byteLength(JSON.stringify(list.body)));
+    const head = await t.admin.request('HEAD', '/v1/invoices');
+    expect([head.status, head.headers.get('content-length'), head.headers.get('content-type'), head.body])
+      .toEqual([200, list.headers.get('content-length'), 'application/json; charset=utf-8', undefined]);
     const listed = list.body.data;
     const single = await Promise.all([i1, i2, i3, i4].map(async (i) => (await t.admin.get(`/v1/invoices/${i.id}`)).body));
     expect(listed).toEqual(single);

@@ -1,9 +1,11 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import type { ServerResponse } from 'node:http';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { ApiAuthenticated, ApiErrors } from '../common/api-docs';
 import { IdPipe } from '../common/id-param.pipe';
+import { sendJsonText } from '../common/json-text';
 import { CreateInvoiceDto, ListInvoicesQueryDto, UpdateInvoiceDto } from './dto/invoice.dto';
 import { invoiceExample } from './invoice.mapper';
 import { InvoicesService } from './invoices.service';
@@ -37,12 +39,11 @@ export class InvoicesController {
   }
 
   @Get()
-  @Header('Content-Type', 'application/json; charset=utf-8') // the service returns the page as JSON text
   @ApiOperation({ summary: 'Lists invoices in creation order, with filters (combined with AND)' })
   @ApiOkResponse({ schema: { example: { data: [invoiceExample], nextCursor: 'WyIyMDI2LTEyLTAxVDE0OjAzOjExLjEyM1oiLCI1YzlkIl0' } } })
   @ApiErrors({ 400: 'approvalStatus takes comma-separated values among not_required, approval_required, pending_approval, approved, rejected; got "paid"' })
-  list(@CurrentUser() user: AuthUser, @Query() query: ListInvoicesQueryDto) {
-    return this.invoices.list(user, query);
+  async list(@CurrentUser() user: AuthUser, @Query() query: ListInvoicesQueryDto, @Res() res: ServerResponse): Promise<void> {
+    sendJsonText(res, await this.invoices.list(user, query)); // the service returns the page as JSON text
   }
 
   @Get(':id')
