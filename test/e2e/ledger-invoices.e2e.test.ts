@@ -149,7 +149,7 @@ describe('invoices', () => {
     await sql(`UPDATE invoices SET stamp = 'OVERDUE', updated_at = now() + interval '123456 microseconds' WHERE id = $1`, [i3.id]);
     const list = await t.admin.get('/v1/invoices');
     expect(list.headers.get('content-type')).toBe('application/json; charset=utf-8');
-    // The page is written by the route itself (sendJsonText): its length counts bytes, not characters (the memo's are not
+    // The page is written by the route itself (sendJson): its length counts bytes, not characters (the memo's are not
     // all one byte), and a HEAD request gets the same head without a body.
     expect(Number(list.headers.get('content-length'))).toBe(Buffer.byteLength(JSON.stringify(list.body)));
     const head = await t.admin.request('HEAD', '/v1/invoices');

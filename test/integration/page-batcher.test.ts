@@ -50,13 +50,13 @@ describe('invoice pages read together (PageBatcher) against Postgres', () => {
     await dataSource?.destroy();
   });
 
-  const page = (r: Request, batch = true) => {
+  const page = async (r: Request, batch = true) => {
     const f = new SqlFilter();
     f.and(`i.company_id = ${f.param(r.companyId, 'uuid')}`);
     if (r.statuses) f.and(`i.approval_status = ANY(${f.param(r.statuses, 'text[]')})`);
     if (r.dueFrom) f.and(`i.due_date >= ${f.param(r.dueFrom, 'date')}`);
     // Batched whatever the filters, to check the mechanism on every kind of parameter (the API batches fewer shapes).
-    return jsonPage(db, { table: 'invoices', alias: 'i', json: 'i.view_json', filter: f, batch }, r.query);
+    return (await jsonPage(db, { table: 'invoices', alias: 'i', json: 'i.view_json', filter: f, batch }, r.query)).toString('utf8');
   };
   const parsed = (text: string) => JSON.parse(text) as { data: { id: string }[]; nextCursor: string | null };
 

@@ -5,7 +5,7 @@ import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { ApiAuthenticated, ApiErrors } from '../common/api-docs';
 import { IdPipe } from '../common/id-param.pipe';
-import { sendJsonText } from '../common/json-text';
+import { sendJson } from '../common/json-body';
 import { CreateInvoiceDto, ListInvoicesQueryDto, UpdateInvoiceDto } from './dto/invoice.dto';
 import { invoiceExample } from './invoice.mapper';
 import { InvoicesService } from './invoices.service';
@@ -43,7 +43,7 @@ export class InvoicesController {
   @ApiOkResponse({ schema: { example: { data: [invoiceExample], nextCursor: 'WyIyMDI2LTEyLTAxVDE0OjAzOjExLjEyM1oiLCI1YzlkIl0' } } })
   @ApiErrors({ 400: 'approvalStatus takes comma-separated values among not_required, approval_required, pending_approval, approved, rejected; got "paid"' })
   async list(@CurrentUser() user: AuthUser, @Query() query: ListInvoicesQueryDto, @Res() res: ServerResponse): Promise<void> {
-    sendJsonText(res, await this.invoices.list(user, query)); // the service returns the page as JSON text
+    sendJson(res, await this.invoices.list(user, query)); // the service returns the page as encoded JSON
   }
 
   @Get(':id')

@@ -74,9 +74,9 @@ export class InvoicesService {
 
   /**
    * The hottest read of the API: one prepared statement straight to the pool, returning each invoice's stored view
-   * JSON (`view_json`, kept by a trigger). Returns the page as JSON text.
+   * JSON (`view_json`, kept by a trigger). Returns the page as JSON, in UTF-8.
    */
-  list(user: AuthUser, query: ListInvoicesQueryDto): Promise<string> {
+  list(user: AuthUser, query: ListInvoicesQueryDto): Promise<Buffer> {
     assertRange(query.dueFrom, query.dueTo, ['dueFrom', 'dueTo']);
     const f = new SqlFilter();
     f.and(`i.company_id = ${f.param(user.companyId, 'uuid')}`);
