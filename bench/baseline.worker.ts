@@ -1,25 +1,33 @@
 /**
  * The baseline worker of `npm run bench:approvals`, a process of its own like the product's worker: it bundles only
- * bench/baseline.workflows and polls BENCH_TASK_QUEUE on the same Temporal server.
+ * bench/baseline.workflows and polls BENCH_TASK_QUEUE on the same Temporal server, with the same-work baseline's
+ * activities on the bench's Postgres and SMTP listener.
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { Pool } from 'pg';
+import { createBaselineActivities } from './baseline.activities';
+import { need } from './env';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const taskQueue = process.env.BENCH_TASK_QUEUE;
-  if (!taskQueue || !process.env.TEMPORAL_ADDRESS) throw new Error('BENCH_TASK_QUEUE and TEMPORAL_ADDRESS must be set (bench/approvals.ts sets them)');
-  const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS });
+  const taskQueue = need('BENCH_TASK_QUEUE');
+  const connection = await NativeConnection.connect({ address: need('TEMPORAL_ADDRESS') });
+  const pool = new Pool({ connectionString: need('DATABASE_URL'), max: 10 });
+  const { close, ...activities } = createBaselineActivities(pool, need('SMTP_URL'));
   const worker = await Worker.create({
     connection,
     namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
     taskQueue,
     workflowsPath: require.resolve('./baseline.workflows'),
+    activities,
   });
   console.log(`[baseline-worker] polling task queue "${taskQueue}"`);
   try {
     await worker.run();
   } finally {
     await connection.close();
+    close();
+    await pool.end();
   }
 }
 

@@ -1,0 +1,56 @@
+/**
+ * The durable work of one approval, done the plainest way, for the bench's same-work baseline: as many Postgres
+ * statements as the product's worker runs per approval (reads and single-row writes, each its own transaction, on a
+ * table with two indexes, prepared) and the same two emails through the same SMTP listener. It is what the product's
+ * approval would cost with nothing but Temporal, pg and nodemailer in between.
+ */
+import { createTransport } from 'nodemailer';
+import type { Pool } from 'pg';
+
+/** Statements per approval of the product, as counted in its code (`npm run bench:approvals` reports the commits). */
+export const APPROVAL_WORK = {
+  /** The API's submit before it starts the run (invoice and definition, approvers, message, the submission). */
+  submit: { reads: 3, writes: 1 },
+  /** The worker's first local activity (run started, tasks, the approver's email and its delivery). */
+  request: { reads: 2, writes: 4 },
+  /** The worker's second (decision, outcome, the creator's email and push, run history). */
+  settle: { reads: 1, writes: 6 },
+  /** Reads of the API around the run: submit's answer, the decision's pending approval, the decision's answer. */
+  answers: 3,
+};
+
+export const BENCH_WORK_TABLE = `CREATE TABLE IF NOT EXISTS bench_work (
+  id bigserial PRIMARY KEY, approval_id text NOT NULL, step text NOT NULL, detail text NOT NULL, at timestamptz NOT NULL DEFAULT now())`;
+export const BENCH_WORK_INDEX = 'CREATE INDEX IF NOT EXISTS bench_work_approval ON bench_work (approval_id, at)';
+
+export function benchWrite(pool: Pool, approvalId: string, step: string): Promise<unknown> {
+  return pool.query({ name: 'bench-work-write', text: 'INSERT INTO bench_work (approval_id, step, detail) VALUES ($1, $2, $3)', values: [approvalId, step, `${step} of ${approvalId}`] });
+}
+
+export function benchRead(pool: Pool, approvalId: string): Promise<unknown> {
+  return pool.query({ name: 'bench-work-read', text: 'SELECT step, detail, at FROM bench_work WHERE approval_id = $1 ORDER BY at', values: [approvalId] });
+}
+
+/** `reads` reads then `writes` writes of one approval, one statement (and transaction) at a time. */
+export async function benchWork(pool: Pool, approvalId: string, step: string, { reads, writes }: { reads: number; writes: number }): Promise<void> {
+  for (let i = 0; i < reads; i++) await benchRead(pool, approvalId);
+  for (let i = 0; i < writes; i++) await benchWrite(pool, approvalId, `${step}-${i}`);
+}
+
+export function createBaselineActivities(pool: Pool, smtpUrl: string) {
+  const mail = createTransport(`${smtpUrl}${smtpUrl.includes('?') ? '&' : '?'}pool=true`, { from: 'Bench <bench@relance.local>' });
+  const email = (to: string, subject: string) => mail.sendMail({
+    to, subject, text: `${subject}.\n\nInvoice BA-1 of Bench Customer, 1,250.00 USD, due Dec 31, 2026.\nhttps://relance.local/invoices`,
+  });
+  return {
+    async requestWork(approvalId: string): Promise<void> {
+      await benchWork(pool, approvalId, 'request', APPROVAL_WORK.request);
+      await email('approver@bench.test', `Approval requested: invoice ${approvalId}`);
+    },
+    async settleWork(approvalId: string, approvedBy: string): Promise<void> {
+      await benchWork(pool, approvalId, `settle-by-${approvedBy}`, APPROVAL_WORK.settle);
+      await email('creator@bench.test', `Invoice ${approvalId} approved`);
+    },
+    close: () => mail.close(),
+  };
+}
