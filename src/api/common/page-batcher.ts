@@ -44,11 +44,13 @@ export class PageBatcher {
   constructor(private readonly db: Sql) {}
 
   read(statement: PageStatement): Promise<{ json: string }[]> {
-    const single = pageSql(statement);
-    let shape = this.shapes.get(single);
+    // Keyed without rendering the statement (a regex replace per request); its texts are written once per shape.
+    const { table, alias, json, filter, rows } = statement;
+    const key = `${table}\u0000${alias}\u0000${json}\u0000${rows}\u0000${filter.shape}`;
+    let shape = this.shapes.get(key);
     if (!shape) {
-      shape = { single, batch: batchSql(statement), capacity: Math.max(1, Math.floor(MAX_BATCH_ROWS / statement.rows)), running: 0, waiting: [] };
-      this.shapes.set(single, shape);
+      shape = { single: pageSql(statement), batch: batchSql(statement), capacity: Math.max(1, Math.floor(MAX_BATCH_ROWS / rows)), running: 0, waiting: [] };
+      this.shapes.set(key, shape);
     }
     const found = shape;
     return new Promise((resolve, reject) => {

@@ -1,4 +1,4 @@
-import { utf8Join } from './pagination';
+import { SqlFilter, utf8Join } from './pagination';
 
 describe('utf8Join', () => {
   it.each([
@@ -11,5 +11,20 @@ describe('utf8Join', () => {
     const joined = utf8Join(head, parts, tail);
     expect(joined.equals(Buffer.from(head + parts.join(',') + tail, 'utf8'))).toBe(true);
     expect(JSON.parse(joined.toString('utf8')).data).toEqual(parts.map((p) => JSON.parse(p)));
+  });
+});
+
+describe('SqlFilter.shape', () => {
+  const filter = (company: string, statuses?: string[], type = 'text[]') => {
+    const f = new SqlFilter();
+    f.and(`i.company_id = ${f.param(company, 'uuid')}`);
+    if (statuses) f.and(`i.approval_status = ANY(${f.param(statuses, type)})`);
+    return f;
+  };
+
+  it('is the same for the same clauses and types whatever the values, and differs otherwise', () => {
+    expect(filter('a', ['approved']).shape).toBe(filter('b', ['pending_approval', 'rejected']).shape);
+    expect(filter('a').shape).not.toBe(filter('a', ['approved']).shape);
+    expect(filter('a', ['approved']).shape).not.toBe(filter('a', ['approved'], 'varchar[]').shape);
   });
 });

@@ -90,6 +90,11 @@ export class SqlFilter {
     return this.clauses.length;
   }
 
+  /** Equal for two filters exactly when their clauses and parameter types are, whatever the values. */
+  get shape(): string {
+    return `${this.clauses.join(' AND ')}\u0000${this.types.join(',')}`;
+  }
+
   /** The clauses with `$1::type`, `$2::type`, ... placeholders, for `params`. */
   get sql(): string {
     return this.render((index, type) => `$${index + 1}::${type}`);
