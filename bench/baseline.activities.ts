@@ -1,11 +1,12 @@
 /**
  * The durable work of one approval, done the plainest way, for the bench's same-work baseline: as many Postgres
- * statements as the product's worker runs per approval (reads and single-row writes, each its own transaction, on a
- * table with two indexes, prepared) and the same two emails through the same SMTP listener. It is what the product's
- * approval would cost with nothing but Temporal, pg and nodemailer in between.
+ * statements as the product's API and worker run per approval (reads and single-row writes, each its own transaction,
+ * on a table with two indexes, prepared) and the same two emails through the same SMTP listener. It is what the
+ * product's approval would cost with nothing but Temporal, pg and nodemailer in between.
  */
 import { createTransport } from 'nodemailer';
 import type { Pool } from 'pg';
+import { pooledSmtpUrl } from '../src/activities/mailer';
 
 /** Statements per approval of the product, as counted in its code (`npm run bench:approvals` reports the commits). */
 export const APPROVAL_WORK = {
@@ -38,7 +39,7 @@ export async function benchWork(pool: Pool, approvalId: string, step: string, { 
 }
 
 export function createBaselineActivities(pool: Pool, smtpUrl: string) {
-  const mail = createTransport(`${smtpUrl}${smtpUrl.includes('?') ? '&' : '?'}pool=true`, { from: 'Bench <bench@relance.local>' });
+  const mail = createTransport(pooledSmtpUrl(smtpUrl), { from: 'Bench <bench@relance.local>' });
   const email = (to: string, subject: string) => mail.sendMail({
     to, subject, text: `${subject}.\n\nInvoice BA-1 of Bench Customer, 1,250.00 USD, due Dec 31, 2026.\nhttps://relance.local/invoices`,
   });
