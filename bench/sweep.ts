@@ -21,6 +21,7 @@ import { createDataSource } from '../src/db/data-source';
 import { todayIn } from '../src/domain/dates';
 import { reminderSweep, ReminderSweepResult, SWEEP_PAGE_SIZE } from '../src/workflows/reminder-sweep.workflow';
 import { need } from './env';
+import { median } from './stats';
 
 const SIZES = [10_000, 100_000];
 const MATCHING = 1_000;
@@ -37,11 +38,6 @@ interface Measure {
   again: ReminderSweepResult;
   rawSqlMs: number;
   plan: string;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 async function main(): Promise<void> {
