@@ -6,7 +6,7 @@
  */
 import { createTransport } from 'nodemailer';
 import type { Pool } from 'pg';
-import { pooledSmtpUrl } from '../src/activities/mailer';
+import { pooledSmtpUrl } from '../src/infra/mailer';
 
 /** Statements per approval of the product, as counted in its code (`npm run bench:approvals` reports the commits). */
 export const APPROVAL_WORK = {

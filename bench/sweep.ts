@@ -14,12 +14,13 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createActivities } from '../src/activities';
-import { createMailer } from '../src/activities/mailer';
+import { createMailer } from '../src/infra/mailer';
 import { sweepPlan } from '../src/activities/sweep-plans';
 import { buildMatchQuery, loadSweepDefinition } from '../src/activities/sweep-query';
 import { createDataSource } from '../src/db/data-source';
 import { todayIn } from '../src/domain/dates';
-import { reminderSweep, ReminderSweepResult, SWEEP_PAGE_SIZE } from '../src/workflows/reminder-sweep.workflow';
+import type { ReminderSweepResult } from '../src/contracts';
+import { reminderSweep, SWEEP_PAGE_SIZE } from '../src/workflows/reminder-sweep.workflow';
 import { need } from './env';
 import { median } from './stats';
 

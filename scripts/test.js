@@ -23,6 +23,8 @@ async function main({ onStop }) {
   step('linting');
   if (procs.run(process.execPath, [path.join(provision.ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'],
     { cwd: provision.ROOT }) !== 0) return 1;
+  step('checking the architecture (import arrows, no cycles)');
+  if (procs.run(process.execPath, [path.join(provision.ROOT, 'scripts', 'check-architecture.js')], { cwd: provision.ROOT }) !== 0) return 1;
   // ts-jest compiles each file alone (isolatedModules) and so does not type-check: tests, benches and sources are
   // checked together here.
   step('type-checking');

@@ -3,20 +3,15 @@ import { approvalNotices } from '../domain/approval-notices';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { preparedSql, type Sql } from '../db/sql';
-import type { ApprovalTrailEntry } from '../workflows/invoice-approval.workflow';
-import type { Mailer } from './mailer';
+import type {
+  ApprovalActivities, ApprovalNotice, ApprovalStepActivities, CancelApprovalInput, CompleteApprovalInput, MarkPendingInput,
+  NotifyApprovalRequestedInput, OpenApprovalTasksInput, RecordDecisionInput, RemindApproversInput, RequestApprovalInput, SettleApprovalInput,
+} from '../contracts';
+import type { Mailer } from '../infra/mailer';
 
 export interface ApprovalActivityDeps {
   dataSource: DataSource;
   mailer: Mailer;
-}
-
-/** What every approval activity is told: which approval, of which invoice, of which company. */
-export interface ApprovalNotice {
-  approvalId: string;
-  companyId: string;
-  invoiceId: string;
-  invoiceNumber: string;
 }
 
 interface Recipient {
@@ -60,7 +55,7 @@ function currentExecution(): { workflowId: string; runId: string } {
  * carry keys the database keeps unique, decisions are unique per approval and step, and status changes are
  * guarded by the state they move from.
  */
-function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps) {
+function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps): ApprovalStepActivities {
   const db = preparedSql(dataSource);
 
   /** The invoice's facts for notices, and the given users of the company (ordered by id), in one statement. */
@@ -159,7 +154,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
 
   return {
     /** The run has started: records its run id and the deadline it computed, and opens its run history row. */
-    async markPending(input: ApprovalNotice & { deadline: string }): Promise<void> {
+    async markPending(input: MarkPendingInput): Promise<void> {
       const { workflowId, runId } = currentExecution();
       // One statement, so all or nothing without a transaction's extra round trips.
       const [row]: { found: boolean }[] = await db.query(
@@ -185,7 +180,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     },
 
     /** One open approval task per approver of the step, each with its delivery row in the same statement. */
-    async openApprovalTasks(input: ApprovalNotice & { step: number; approverIds: string[]; dueAt: string }): Promise<{ opened: number }> {
+    async openApprovalTasks(input: OpenApprovalTasksInput): Promise<{ opened: number }> {
       const { people: approvers, ...facts } = await factsAndPeople(db, input, input.approverIds);
       // Cancelled by an edit of the invoice before the run got here: nobody is asked to decide it.
       if (facts.approvalStatus !== 'pending') return { opened: 0 };
@@ -204,11 +199,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     },
 
     /** Emails (and pushes, if on) that the invoice waits for a decision. */
-    async notifyApprovalRequested(
-      input: ApprovalNotice & {
-        step: number; stepCount: number; userIds: string[]; push: boolean; deadline: string; message?: { subject: string; text: string };
-      },
-    ): Promise<{ notified: number }> {
+    async notifyApprovalRequested(input: NotifyApprovalRequestedInput): Promise<{ notified: number }> {
       const { people, ...facts } = await factsAndPeople(db, input, input.userIds);
       if (facts.approvalStatus !== 'pending') return { notified: 0 };
       const occurrence = `approval-${input.approvalId}-requested-${input.step}`;
@@ -223,7 +214,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     },
 
     /** The decision of a step (or its timeout), once; the step's open tasks close with it. */
-    async recordDecision(input: ApprovalNotice & ApprovalTrailEntry & { nextStep: number | null }): Promise<void> {
+    async recordDecision(input: RecordDecisionInput): Promise<void> {
       // One statement: the decision, the next step and the closed tasks go together or not at all.
       await db.query(
         `WITH decision AS (
@@ -237,7 +228,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     },
 
     /** The reminder before the deadline, once per approval, to the approvers of the pending step. */
-    async remindApprovers(input: ApprovalNotice & { step: number; approverIds: string[]; push: boolean; deadline: string }): Promise<{ reminded: number }> {
+    async remindApprovers(input: RemindApproversInput): Promise<{ reminded: number }> {
       const { people, ...facts } = await factsAndPeople(db, input, input.approverIds);
       if (facts.approvalStatus !== 'pending') return { reminded: 0 };
       const occurrence = `approval-${input.approvalId}-reminder`;
@@ -253,15 +244,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
      * The outcome: approval row, invoice `approvalStatus`, tasks, creator and people to notify. `applied: false` when
      * the API cancelled the approval first (the invoice was edited), in which case nothing changes or is sent.
      */
-    async completeApproval(input: ApprovalNotice & {
-      creatorId: string;
-      outcome: 'approved' | 'rejected';
-      decision: ApprovalTrailEntry['decision'];
-      decidedBy: string | null;
-      comment: string | null;
-      notifyUserIds: string[];
-      push: boolean;
-    }): Promise<{ applied: boolean }> {
+    async completeApproval(input: CompleteApprovalInput): Promise<{ applied: boolean }> {
       // One statement, all or nothing: the approval moves from pending to the outcome (or already had it: a retry),
       // and only then the invoice's status and the open tasks follow. A cancelled approval changes nothing.
       const [{ applied }]: { applied: boolean }[] = await db.query(
@@ -292,7 +275,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     },
 
     /** The run ends without an outcome (the invoice was edited): nothing is sent, open tasks are cancelled. */
-    async cancelApproval(input: ApprovalNotice & ApprovalTrailEntry): Promise<void> {
+    async cancelApproval(input: CancelApprovalInput): Promise<void> {
       await dataSource.transaction(async (m) => {
         const facts = await factsAndPeople(m, input);
         const [before]: { status: string }[] = await m.query('SELECT status FROM approvals WHERE id = $1 FOR UPDATE', [input.approvalId]);
@@ -316,25 +299,22 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
   };
 }
 
-export function createApprovalActivities(deps: ApprovalActivityDeps) {
+export function createApprovalActivities(deps: ApprovalActivityDeps): ApprovalActivities {
   const parts = createApprovalSideEffects(deps);
   return { ...parts, ...composeApprovalActivities(parts) };
 }
 
-type Granular = Pick<ReturnType<typeof createApprovalSideEffects>,
-  'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval'>;
-type Arg<K extends keyof Granular> = Parameters<Granular[K]>[0];
+type Granular = Pick<ApprovalStepActivities, 'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval'>;
 
 /**
  * What the workflow runs at each of its two moments, as one activity each: asking for a step's decision, and settling
  * it. Fewer activities mean fewer workflow activations and history events per approval; each part stays idempotent on
  * its own, so a retry of the whole is as harmless as a retry of a part. Built from the parts, so tests compose mocks.
  */
-export function composeApprovalActivities(a: Granular) {
+export function composeApprovalActivities(a: Granular): Pick<ApprovalActivities, 'requestApproval' | 'settleApproval'> {
   return {
     /** The run's start (first step only), then the step's tasks and its request to approvers and people to notify. */
-    async requestApproval(input: ApprovalNotice & { first: boolean } & Omit<Arg<'notifyApprovalRequested'>, keyof ApprovalNotice> & Pick<Arg<'openApprovalTasks'>, 'approverIds'>):
-      Promise<{ opened: number; notified: number }> {
+    async requestApproval(input: RequestApprovalInput): Promise<{ opened: number; notified: number }> {
       const notice = { approvalId: input.approvalId, companyId: input.companyId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber };
       if (input.first) await a.markPending({ ...notice, deadline: input.deadline });
       const { opened } = await a.openApprovalTasks({ ...notice, step: input.step, approverIds: input.approverIds, dueAt: input.deadline });
@@ -345,11 +325,9 @@ export function composeApprovalActivities(a: Granular) {
     },
 
     /** The step's decision, then, when it ends the approval (`completion`), the outcome. */
-    async settleApproval(input: { decision: Arg<'recordDecision'>; completion?: Arg<'completeApproval'> }): Promise<{ applied: boolean }> {
+    async settleApproval(input: SettleApprovalInput): Promise<{ applied: boolean }> {
       await a.recordDecision(input.decision);
       return input.completion ? a.completeApproval(input.completion) : { applied: true };
     },
   };
 }
-
-export type ApprovalActivities = ReturnType<typeof createApprovalActivities>;

@@ -4,8 +4,8 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { DeliveryChannel } from '../db/entities';
 import { todayIn } from '../domain/dates';
 import { renderHtmlBody, renderMessage } from '../domain/messages';
-import type { Mailer } from './mailer';
-import type { RunError } from './sweep.activities';
+import type { DeliverBatchInput, DeliverBatchResult, DeliveryActivities } from '../contracts';
+import type { Mailer } from '../infra/mailer';
 import { sweepPlan, SweepRecord, toSweepRecord } from './sweep-plans';
 import { buildMatchQuery, loadSweepDefinition, SweepDefinition, whyNotLive } from './sweep-query';
 
@@ -16,23 +16,6 @@ export type ReminderAction =
   | { type: 'memo' | 'stamp'; text: string }
   /** Sends the invoice itself to its customer and marks it sent (`send-unsent-invoices`). */
   | { type: 'send'; subject: string; body: string };
-
-export interface DeliverBatchInput {
-  runRecordId: string;
-  definitionId: string;
-  companyId: string;
-  asOf: string;
-  recordIds: string[];
-}
-
-export interface DeliverBatchResult {
-  /** Records of the batch that still matched when delivering (a record paid meanwhile is left alone). */
-  stillMatching: number;
-  delivered: number;
-  skipped: number;
-  failed: number;
-  errors: RunError[];
-}
 
 export interface DeliveryOptions {
   /** Test-only fault injection (`RELANCE_FAULT_INJECT`): `deliver-after-send-once` fails the first attempt after its first send. */
@@ -81,7 +64,7 @@ async function inPool<T>(items: T[], size: number, run: (item: T) => Promise<voi
  *   reported and never resent, which is the at-most-once choice. A `pending` row of another run is that run's
  *   delivery in flight (or in doubt): skipped.
  */
-export function createDeliveryActivities(deps: { dataSource: DataSource; mailer: Mailer }, options: DeliveryOptions = {}) {
+export function createDeliveryActivities(deps: { dataSource: DataSource; mailer: Mailer }, options: DeliveryOptions = {}): DeliveryActivities {
   const { dataSource, mailer } = deps;
   let faultPending = options.faultInject === 'deliver-after-send-once';
 
@@ -367,5 +350,3 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
     },
   };
 }
-
-export type DeliveryActivities = ReturnType<typeof createDeliveryActivities>;

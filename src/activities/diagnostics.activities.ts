@@ -1,8 +1,9 @@
 import { Context } from '@temporalio/activity';
 import type { DataSource } from 'typeorm';
+import type { DiagnosticsActivities } from '../contracts';
 import { DiagnosticPing } from '../db/entities';
 
-export function createDiagnosticsActivities(dataSource: DataSource) {
+export function createDiagnosticsActivities(dataSource: DataSource): DiagnosticsActivities {
   return {
     async recordDiagnosticPing(input: { pingId: string }) {
       const { info } = Context.current();

@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
+import type { Activities } from '../contracts';
 import { createApprovalActivities } from './approval.activities';
 import { createDeliveryActivities } from './delivery.activities';
 import { createDiagnosticsActivities } from './diagnostics.activities';
-import type { Mailer } from './mailer';
+import type { Mailer } from '../infra/mailer';
 import { createSweepActivities } from './sweep.activities';
 
 export interface ActivityDeps {
@@ -13,7 +14,7 @@ export interface ActivityDeps {
 }
 
 /** Every activity, built from injected dependencies so tests can pass their own. */
-export function createActivities(deps: ActivityDeps) {
+export function createActivities(deps: ActivityDeps): Activities {
   return {
     ...createDiagnosticsActivities(deps.dataSource),
     ...createApprovalActivities(deps),
@@ -21,5 +22,3 @@ export function createActivities(deps: ActivityDeps) {
     ...createDeliveryActivities(deps, { faultInject: deps.faultInject }),
   };
 }
-
-export type Activities = ReturnType<typeof createActivities>;

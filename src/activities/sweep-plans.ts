@@ -1,16 +1,8 @@
+import { SWEEP_TEMPLATE_KEYS, type SweepTemplateKey } from '../contracts';
 import type { RecordType } from '../domain/conditions';
 import { todayIn } from '../domain/dates';
 import { messageVariables } from '../domain/variables';
 
-/** Templates that a sweep runs; `invoice-approval` is driven by its own workflow. */
-export const SWEEP_TEMPLATE_KEYS = [
-  'send-unsent-invoices', 'payment-received', 'payment-due-reminder', 'overdue-invoice-stamp',
-  'unsent-invoice-reminder', 'bill-payment-reminder', 'bank-deposit-reminder',
-] as const;
-export type SweepTemplateKey = (typeof SWEEP_TEMPLATE_KEYS)[number];
-
-/** Templates fired by a Temporal Schedule (the others start from the API call that caused the event). */
-export const SCHEDULED_TEMPLATE_KEYS: readonly string[] = SWEEP_TEMPLATE_KEYS.filter((k) => k !== 'payment-received');
 
 /** A matched record with what the actions need, loaded by `deliverBatch`. Money stays a decimal string. */
 export interface SweepRecord {

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { compileConditions, type Condition } from '../domain/conditions';
 import { todayIn } from '../domain/dates';
+import type { SweepCursor } from '../contracts';
 import { DETAIL_SELECT, SweepPlan } from './sweep-plans';
 
 /** A definition with its company, as a sweep needs them. */
@@ -19,12 +20,6 @@ export interface SweepDefinition {
   plan: string;
   webhookUrl: string | null;
   webhookSecret: string | null;
-}
-
-/** Where the next page starts: the keyset of the last record of the previous page. */
-export interface SweepCursor {
-  key: string | null;
-  id: string;
 }
 
 export async function loadSweepDefinition(dataSource: DataSource, definitionId: string, companyId: string): Promise<SweepDefinition | null> {

@@ -1,59 +1,12 @@
 import { Context } from '@temporalio/activity';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
+import type { FindMatchingPageInput, FinishRunInput, MatchingPage, StartedRun, StartRunInput, SweepActivities } from '../contracts';
 import { sweepPlan } from './sweep-plans';
-import { buildMatchQuery, loadSweepDefinition, SweepCursor, whyNotLive } from './sweep-query';
-
-export interface RunError {
-  recordId?: string;
-  message: string;
-}
-
-export interface StartRunInput {
-  definitionId: string;
-  companyId: string;
-  kind: 'sweep' | 'event';
-  trigger: string;
-}
-
-export interface StartedRun {
-  runRecordId: string;
-  /** The instant the whole sweep evaluates "today" at, carried across continue-as-new. */
-  asOf: string;
-  /** Why the run delivers nothing (inactive definition, downgraded company, unknown template), or null. */
-  notLive: string | null;
-}
-
-export interface FindMatchingPageInput {
-  definitionId: string;
-  companyId: string;
-  asOf: string;
-  cursor: SweepCursor | null;
-  limit: number;
-  recordIds?: string[];
-}
-
-export interface MatchingPage {
-  ids: string[];
-  nextCursor: SweepCursor | null;
-  /** Time spent in the page's SQL statement. */
-  queryMs: number;
-  /** Set when the sweep must stop early (the definition was deactivated or deleted meanwhile). */
-  stopped?: string;
-}
-
-export interface FinishRunInput {
-  runRecordId: string;
-  status: 'completed' | 'failed';
-  matched: number;
-  delivered: number;
-  skipped: number;
-  failed: number;
-  errors: RunError[];
-}
+import { buildMatchQuery, loadSweepDefinition, whyNotLive } from './sweep-query';
 
 /** Recording a run and finding its matches; delivering them is in delivery.activities.ts. */
-export function createSweepActivities(dataSource: DataSource) {
+export function createSweepActivities(dataSource: DataSource): SweepActivities {
   return {
     /** Records the run once per Temporal run (retries find the same row through the unique workflow/run ids). */
     async startRun(input: StartRunInput): Promise<StartedRun | null> {
@@ -126,5 +79,3 @@ export function createSweepActivities(dataSource: DataSource) {
     },
   };
 }
-
-export type SweepActivities = ReturnType<typeof createSweepActivities>;

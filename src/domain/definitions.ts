@@ -83,9 +83,6 @@ export interface ApprovalAction {
 
 export type Action = EmailAction | PushAction | TaskAction | MemoAction | StampAction | SendAction | ApprovalAction;
 
-/** An action as written by a user or a template default: any part may be omitted. */
-export type ActionInput = { type: ActionType } & Record<string, unknown>;
-
 export interface DefinitionInput {
   name?: unknown;
   conditions?: unknown;

@@ -1,5 +1,4 @@
 import { Condition, CONDITION_FIELDS, RecordType } from './conditions';
-import type { ActionInput } from './definitions';
 import { SUPPORTED_LOCALES, SupportedLocale } from './locales';
 
 /** The catalogue of workflow templates users build their reminders and approvals from (PRODUCT.md §4). */
@@ -23,6 +22,9 @@ export type Audience = 'customer' | 'team';
 export type TemplateTrigger = 'schedule' | 'event' | 'approval';
 export const ACTION_TYPES = ['email', 'push', 'task', 'memo', 'stamp', 'approval', 'send'] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
+
+/** An action as written by a user or a template default: any part may be omitted. */
+export type ActionInput = { type: ActionType } & Record<string, unknown>;
 
 export type VariableType = 'text' | 'money' | 'date' | 'number';
 

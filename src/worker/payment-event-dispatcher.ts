@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { dispatchPaymentRecorded, undispatchedPayments } from '../api/reminders/payment-events';
-import { RelanceConnection } from '../api/temporal/connection';
+import { dispatchPaymentRecorded, undispatchedPayments } from '../infra/payment-events';
+import { RelanceConnection } from '../infra/temporal-connection';
 import type { Config } from '../config';
 
 export interface DispatcherOptions {

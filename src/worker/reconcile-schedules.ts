@@ -1,7 +1,7 @@
 import { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { ReconcileReport, ReminderScheduler } from '../api/reminders/reminder-scheduler';
-import { RelanceConnection } from '../api/temporal/connection';
+import { ReconcileReport, ReminderScheduler } from '../infra/reminder-scheduler';
+import { RelanceConnection } from '../infra/temporal-connection';
 import type { Config } from '../config';
 
 /**

@@ -1,127 +1,42 @@
-import { ApplicationFailure, type Duration } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import {
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineSignal,
-  defineUpdate,
   log,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { createActivities } from '../activities';
-import { searchAttributes } from './shared';
+import {
+  type ApprovalActivities,
+  type ApprovalRunStatus,
+  type ApprovalState,
+  type ApprovalTrailEntry,
+  approvalStateQuery,
+  approveSignal,
+  type CancelInput,
+  cancelSignal,
+  type DecideInput,
+  decideUpdate,
+  DecisionRefusal,
+  DEFAULT_APPROVAL_TIMEOUT,
+  DEFAULT_APPROVER_REMINDER_LEAD,
+  type InvoiceApprovalInput,
+  type InvoiceApprovalOutput,
+  rejectSignal,
+  searchAttributes,
+} from '../contracts';
 
 // Local activities: each is a few queries and at most a handful of emails, all idempotent (keys the database keeps
 // unique), so running them inside the workflow task saves a round trip through the server per side effect. A worker
 // that dies mid-task re-runs them, which the keys make harmless, exactly as for a retried activity.
 const { requestApproval, settleApproval, remindApprovers, cancelApproval } =
-  proxyLocalActivities<ReturnType<typeof createActivities>>({
+  proxyLocalActivities<ApprovalActivities>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
-
-export const DEFAULT_APPROVAL_TIMEOUT: Duration = '30 days';
-export const DEFAULT_APPROVER_REMINDER_LEAD: Duration = '1 day';
-
-export interface ApprovalStepInput {
-  approverIds: string[];
-}
-
-export interface InvoiceApprovalInput {
-  approvalId: string;
-  companyId: string;
-  invoiceId: string;
-  invoiceNumber: string;
-  submission: number;
-  creatorId: string;
-  /** Sequential: step n+1 opens once step n is approved; any one approver of a step decides it. */
-  steps: ApprovalStepInput[];
-  /** Admins of the company may decide any step in place of the listed approvers. */
-  allowAdmins: boolean;
-  /** From the workflow's start; with no decision by then the invoice is rejected. Default 30 days. */
-  timeout?: Duration;
-  /** How long before the deadline the pending step's approvers are reminded. Default 1 day; 0 disables. */
-  reminderLead?: Duration;
-  /** Told when the invoice is submitted (with the first step's approvers) and when it is decided (with the creator). */
-  notifyUserIds: string[];
-  /** Also push an in-app notification, next to the email. */
-  push: boolean;
-  /** The definition's approval request, rendered by the API; a plain default when absent. */
-  requestMessage?: { subject: string; text: string };
-}
-
-/** What a caller says when deciding; `isAdmin` is established by the API from the caller's key. */
-export interface DecisionInput {
-  userId: string;
-  isAdmin: boolean;
-  comment?: string;
-  reason?: string;
-}
-
-export type Decision = 'approve' | 'reject';
-
-export interface DecideInput extends DecisionInput {
-  decision: Decision;
-}
-
-export interface CancelInput {
-  userId?: string;
-  reason?: string;
-}
-
-export type ApprovalRunStatus = 'pending' | 'approved' | 'rejected' | 'cancelled';
-
-export interface ApprovalTrailEntry {
-  step: number;
-  decision: 'approved' | 'rejected' | 'timeout' | 'cancelled';
-  userId: string | null;
-  comment: string | null;
-  decidedAt: string;
-}
-
-export interface IgnoredDecision {
-  userId: string;
-  decision: Decision;
-  why: 'not_an_approver' | 'not_pending';
-  at: string;
-}
-
-export interface ApprovalState {
-  approvalId: string;
-  status: ApprovalRunStatus;
-  currentStep: number;
-  steps: ApprovalStepInput[];
-  deadline: string;
-  reminded: boolean;
-  trail: ApprovalTrailEntry[];
-  /** The last few decisions that were refused (non-approver, late, duplicate): kept for the SRE, never applied. */
-  ignored: IgnoredDecision[];
-}
-
-export interface InvoiceApprovalOutput {
-  approvalId: string;
-  status: Exclude<ApprovalRunStatus, 'pending'>;
-  trail: ApprovalTrailEntry[];
-}
-
-export const approveSignal = defineSignal<[DecisionInput]>('approve');
-export const rejectSignal = defineSignal<[DecisionInput]>('reject');
-/** Sent by the API when a pending invoice is edited: the run ends and the invoice goes back to the creator. */
-export const cancelSignal = defineSignal<[CancelInput]>('cancel');
-/** A decision with a validator in front: refused decisions never reach history, accepted ones answer the new state. */
-export const decideUpdate = defineUpdate<ApprovalState, [DecideInput]>('decide');
-export const approvalStateQuery = defineQuery<ApprovalState>('approvalState');
-
-/** The `type` of the ApplicationFailure a refused `decide` Update carries; the API maps them to 403/409/400. */
-export const DecisionRefusal = {
-  notAnApprover: 'NotAnApprover',
-  notPending: 'NotPending',
-  reasonRequired: 'ReasonRequired',
-} as const;
 
 const MAX_IGNORED_KEPT = 20;
 

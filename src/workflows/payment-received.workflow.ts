@@ -1,21 +1,11 @@
 import { executeChild, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import { reminderSweep, ReminderSweepResult } from './reminder-sweep.workflow';
-import { searchAttributes, workflowIds } from './shared';
+import { type PaymentReceivedInput, type PaymentReceivedResult, searchAttributes, type SweepActivities, workflowIds } from '../contracts';
+import { reminderSweep } from './reminder-sweep.workflow';
 
-const { findEventDefinitions } = proxyActivities<Activities>({
+const { findEventDefinitions } = proxyActivities<SweepActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
-
-export interface PaymentReceivedInput {
-  paymentId: string;
-  companyId: string;
-}
-
-export interface PaymentReceivedResult {
-  runs: Array<{ definitionId: string } & Pick<ReminderSweepResult, 'runRecordId' | 'outcome' | 'delivered' | 'skipped' | 'failed'>>;
-}
 
 /**
  * A payment was recorded: each active `payment-received` definition whose conditions the payment meets runs

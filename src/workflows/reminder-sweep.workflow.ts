@@ -1,15 +1,14 @@
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
-  allHandlersFinished, condition, continueAsNew, defineQuery, proxyActivities, setHandler, workflowInfo,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities';
-import type { RunError } from '../activities/sweep.activities';
-import type { SweepCursor } from '../activities/sweep-query';
+  type DeliveryActivities, type ReminderSweepInput, type ReminderSweepResult, type RunError, type SweepActivities, sweepProgressQuery,
+  type SweepTotals,
+} from '../contracts';
 
 const activityOptions = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 } as const;
-const { startRun, findMatchingPage, finishRun } = proxyActivities<Activities>({ ...activityOptions, startToCloseTimeout: '1 minute' });
-const { deliverBatch } = proxyActivities<Activities>({ ...activityOptions, startToCloseTimeout: '10 minutes' });
+const { startRun, findMatchingPage, finishRun } = proxyActivities<SweepActivities>({ ...activityOptions, startToCloseTimeout: '1 minute' });
+const { deliverBatch } = proxyActivities<DeliveryActivities>({ ...activityOptions, startToCloseTimeout: '10 minutes' });
 
 /**
  * Records per page: one indexed query each. Pages are larger than delivery batches because each query has a
@@ -22,47 +21,6 @@ export const SWEEP_BATCH_SIZE = 200;
 /** Pages per run before continuing as new, which keeps the history bounded whatever the ledger size. */
 export const SWEEP_PAGES_PER_RUN = 10;
 const MAX_ERRORS = 100;
-
-export interface SweepTotals {
-  matched: number;
-  delivered: number;
-  skipped: number;
-  failed: number;
-  pages: number;
-  /** Time spent in the page queries (the "query phase"). */
-  queryMs: number;
-  errors: RunError[];
-}
-
-export interface ReminderSweepInput {
-  definitionId: string;
-  companyId: string;
-  /** `sweep` for scheduled and run-now sweeps, `event` for a record's event (a payment recorded). */
-  kind?: 'sweep' | 'event';
-  /** What started it: `schedule`, `run-now`, `payment-recorded`. */
-  trigger?: string;
-  /** Event runs: only these records. */
-  recordIds?: string[];
-  // Set by the first run and carried across continue-as-new:
-  /** The instant "today" is evaluated at for the whole sweep, even one that runs past midnight. */
-  asOf?: string;
-  cursor?: SweepCursor | null;
-  runRecordId?: string;
-  totals?: SweepTotals;
-  continuedAsNew?: number;
-  pageSize?: number;
-  batchSize?: number;
-  pagesPerRun?: number;
-}
-
-export interface ReminderSweepResult extends SweepTotals {
-  runRecordId: string | null;
-  outcome: 'completed' | 'not-live' | 'definition-missing';
-  continuedAsNew: number;
-}
-
-/** Progress of the current run, for SREs and tests (`temporal workflow query`). */
-export const sweepProgressQuery = defineQuery<SweepTotals & { continuedAsNew: number }>('sweepProgress');
 
 function emptyTotals(): SweepTotals {
   return { matched: 0, delivered: 0, skipped: 0, failed: 0, pages: 0, queryMs: 0, errors: [] };

@@ -1,6 +1,6 @@
 import { Client, Connection, ScheduleDescription, ScheduleNotFoundError } from '@temporalio/client';
 import { TypedSearchAttributes } from '@temporalio/common';
-import { searchAttributes } from '../../src/workflows/shared';
+import { searchAttributes } from '../../src/contracts';
 import { execFileSync } from 'node:child_process';
 import { ReminderSchedulesService } from '../../src/api/reminders/reminder-schedules.service';
 import { TemporalClient } from '../../src/api/temporal/temporal.module';

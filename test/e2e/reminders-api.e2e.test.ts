@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { addDays, todayIn } from '../../src/domain/dates';
-import { workflowIds } from '../../src/workflows/shared';
+import { workflowIds } from '../../src/contracts';
 import { testEnv } from '../support/env';
 import { createTenant, Tenant } from '../support/fixtures';
 import { Http } from '../support/http';

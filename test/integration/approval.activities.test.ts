@@ -1,10 +1,10 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { deliveryMessageId } from '../../src/activities/mailer';
+import { deliveryMessageId } from '../../src/infra/mailer';
 import { Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createApprovalActivities } from '../../src/activities/approval.activities';
-import { createMailer, type Mailer } from '../../src/activities/mailer';
+import { createMailer, type Mailer } from '../../src/infra/mailer';
 import { createDataSource } from '../../src/db/data-source';
 import { testEnv } from '../support/env';
 import { mailsTo, waitForMails } from '../support/mail';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { jsonPage, SqlFilter, type ListQueryDto } from '../../src/api/common/pagination';
+import { SqlFilter } from '../../src/db/sql-filter';
+import { jsonPage, type ListQueryDto } from '../../src/api/common/pagination';
 import { createDataSource } from '../../src/db/data-source';
 import { preparedSql, type Sql } from '../../src/db/sql';
 import { testEnv } from '../support/env';

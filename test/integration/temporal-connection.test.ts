@@ -1,7 +1,7 @@
 import { Client, isGrpcDeadlineError, WorkflowNotFoundError } from '@temporalio/client';
 import type { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RelanceConnection } from '../../src/api/temporal/connection';
+import { RelanceConnection } from '../../src/infra/temporal-connection';
 import { testEnv } from '../support/env';
 
 // RelanceConnection keeps Node's async hook off between scoped calls; these check that calls still reach the right

@@ -2,19 +2,19 @@ import { WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } f
 import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Activities } from '../../src/activities';
 import { composeApprovalActivities } from '../../src/activities/approval.activities';
 import {
+  type Activities,
   approvalStateQuery,
   approveSignal,
   cancelSignal,
   decideUpdate,
   DecisionRefusal,
-  invoiceApproval,
   type InvoiceApprovalInput,
   rejectSignal,
-} from '../../src/workflows/invoice-approval.workflow';
-import { searchAttributes } from '../../src/workflows/shared';
+  searchAttributes,
+} from '../../src/contracts';
+import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
 import { testEnv } from '../support/env';
 import { until } from '../support/until';
 

@@ -1,7 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Activities } from '../../src/activities';
-import type { FinishRunInput } from '../../src/activities/sweep.activities';
+import type { Activities, FinishRunInput } from '../../src/contracts';
 import { reminderSweep } from '../../src/workflows/reminder-sweep.workflow';
 import { testEnv } from '../support/env';
 

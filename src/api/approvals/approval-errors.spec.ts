@@ -1,6 +1,6 @@
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { DomainError } from '../common/api-exception.filter';
+import { DomainError } from '../../domain/errors';
 import { decisionError } from './approval-errors';
 
 const refused = (type: string, message: string) =>

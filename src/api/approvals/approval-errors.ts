@@ -1,7 +1,7 @@
 import { WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
-import { DecisionRefusal } from '../../workflows/invoice-approval.workflow';
-import { DomainError } from '../common/api-exception.filter';
+import { DecisionRefusal } from '../../contracts';
+import { DomainError } from '../../domain/errors';
 
 const REFUSAL_STATUS: Record<string, number> = {
   [DecisionRefusal.notAnApprover]: 403,

@@ -1,4 +1,4 @@
-import type { ApprovalStepInput } from '../../workflows/invoice-approval.workflow';
+import type { ApprovalStepInput } from '../../contracts';
 
 export const DEFAULT_TIMEOUT_DAYS = 30;
 export const DEFAULT_REMINDER_DAYS_BEFORE = 1;

@@ -6,10 +6,11 @@ import { Approval, ApprovalDecision, ApprovalStatus, Customer, Invoice, Location
 import { todayIn } from '../../domain/dates';
 import { renderMessage } from '../../domain/messages';
 import { messageVariables } from '../../domain/variables';
-import { cancelSignal, decideUpdate, type Decision, invoiceApproval, type InvoiceApprovalInput } from '../../workflows/invoice-approval.workflow';
-import { searchAttributes, workflowIds } from '../../workflows/shared';
+import {
+  cancelSignal, decideUpdate, type Decision, type InvoiceApprovalInput, type InvoiceApprovalWorkflow, searchAttributes, workflowIds, workflowTypes,
+} from '../../contracts';
 import type { AuthUser } from '../auth/current-user.decorator';
-import { DomainError } from '../common/api-exception.filter';
+import { DomainError } from '../../domain/errors';
 import { TemporalClient } from '../temporal/temporal.module';
 import { decisionError } from './approval-errors';
 import { ApprovalMatcher, INVOICE_APPROVAL_TEMPLATE } from './approval-matcher';
@@ -192,7 +193,7 @@ export class ApprovalsService {
       const invoice = await this.invoiceOf(invoiceId, user);
       throw new DomainError(409, `invoice ${invoice.number} is not pending approval (its approval status is ${invoice.approvalStatus})`);
     }
-    const handle = this.temporal.workflow.getHandle<typeof invoiceApproval>(pending.workflowId);
+    const handle = this.temporal.workflow.getHandle<InvoiceApprovalWorkflow>(pending.workflowId);
     try {
       await this.temporal.withDeadline(Date.now() + DECISION_WAIT_MS, () => handle.executeUpdate(decideUpdate, {
         args: [{ decision, userId: user.id, isAdmin: user.role === 'admin', comment: body.comment, reason: body.reason }],
@@ -321,7 +322,7 @@ export class ApprovalsService {
       push: plan.push,
     };
     const stepsText = plan.steps.length > 1 ? `${plan.steps.length} steps, ` : '';
-    await this.temporal.workflow.start(invoiceApproval, {
+    await this.temporal.workflow.start<InvoiceApprovalWorkflow>(workflowTypes.invoiceApproval, {
       taskQueue: this.temporal.taskQueueName,
       workflowId: approval.workflowId,
       args: [input],

@@ -2,18 +2,12 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Response } from 'express';
 import { dbErrorCode } from './db-errors';
+import { DomainError } from '../../domain/errors';
 
 export interface ApiError {
   statusCode: number;
   error: string;
   message: string;
-}
-
-/** A business rule refused the request; the API maps it to the given status with a clear message. */
-export class DomainError extends Error {
-  constructor(readonly statusCode: number, message: string) {
-    super(message);
-  }
 }
 
 const reasons: Record<number, string> = {

@@ -1,5 +1,5 @@
 import type { Sql } from '../../db/sql';
-import type { JsonSource } from './pagination';
+import type { JsonSource } from '../../db/sql-filter';
 
 /** A page statement: `SELECT <json> FROM <table> <alias> WHERE <filter> ORDER BY created_at, id LIMIT <rows>`. */
 export type PageStatement = Pick<JsonSource, 'table' | 'alias' | 'json' | 'filter'> & { rows: number };

@@ -1,4 +1,5 @@
-import { SqlFilter, utf8Join } from './pagination';
+import { SqlFilter } from '../../db/sql-filter';
+import { utf8Join } from './pagination';
 
 describe('utf8Join', () => {
   it.each([

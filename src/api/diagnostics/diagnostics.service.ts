@@ -3,9 +3,8 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { Repository } from 'typeorm';
 import { DiagnosticPing } from '../../db/entities';
-import { diagnosticRoundtrip } from '../../workflows/diagnostic-roundtrip.workflow';
-import { workflowIds } from '../../workflows/shared';
-import { DomainError } from '../common/api-exception.filter';
+import { type DiagnosticRoundtripWorkflow, workflowIds, workflowTypes } from '../../contracts';
+import { DomainError } from '../../domain/errors';
 import { TemporalClient } from '../temporal/temporal.module';
 
 export interface RoundtripView {
@@ -27,7 +26,7 @@ export class DiagnosticsService {
   async roundtrip(timeoutMs = 15000): Promise<RoundtripView> {
     const started = Date.now();
     const pingId = randomUUID();
-    const handle = await this.temporal.workflow.start(diagnosticRoundtrip, {
+    const handle = await this.temporal.workflow.start<DiagnosticRoundtripWorkflow>(workflowTypes.diagnosticRoundtrip, {
       taskQueue: this.temporal.taskQueueName,
       workflowId: workflowIds.diagnosticRoundtrip(pingId),
       args: [{ pingId }],

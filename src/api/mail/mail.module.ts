@@ -1,5 +1,5 @@
 import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
-import { createMailer, Mailer } from '../../activities/mailer';
+import { createMailer, Mailer } from '../../infra/mailer';
 import { Config } from '../../config';
 import { CONFIG } from '../config/config.module';
 

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DomainError } from '../common/api-exception.filter';
+import { DomainError } from '../../domain/errors';
 import { TemporalClient } from '../temporal/temporal.module';
 import type { DefinitionLifecycle, LifecycleContext } from '../workflows/definition-lifecycle';
-import { ReminderScheduler, ScheduledDefinition } from './reminder-scheduler';
+import { ReminderScheduler, ScheduledDefinition } from '../../infra/reminder-scheduler';
 
 /**
  * The real definition lifecycle (bound to the token of src/api/workflows/definition-lifecycle.ts): each

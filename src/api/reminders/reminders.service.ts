@@ -2,12 +2,11 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { WorkflowDefinition } from '../../db/entities';
-import { reminderSweep } from '../../workflows/reminder-sweep.workflow';
-import { workflowIds } from '../../workflows/shared';
+import { type ReminderSweepWorkflow, workflowIds, workflowTypes } from '../../contracts';
 import { AuthUser } from '../auth/current-user.decorator';
-import { DomainError } from '../common/api-exception.filter';
+import { DomainError } from '../../domain/errors';
 import { TemporalClient } from '../temporal/temporal.module';
-import { isScheduledTemplate, sweepAction } from './reminder-scheduler';
+import { isScheduledTemplate, sweepAction } from '../../infra/reminder-scheduler';
 
 @Injectable()
 export class RemindersService {
@@ -25,7 +24,7 @@ export class RemindersService {
     }
     if (user.company.plan !== 'advanced') throw new DomainError(409, 'workflows run only on the advanced plan');
     if (def.status !== 'active') throw new DomainError(409, `workflow ${id} is ${def.status}: activate it before running it`);
-    const handle = await this.temporal.workflow.start(reminderSweep, {
+    const handle = await this.temporal.workflow.start<ReminderSweepWorkflow>(workflowTypes.reminderSweep, {
       taskQueue: this.temporal.taskQueueName,
       workflowId: workflowIds.reminderSweepRunNow(def.id, new Date()),
       ...sweepAction(def, user.company.name, 'run-now'),

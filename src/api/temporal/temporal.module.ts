@@ -2,7 +2,7 @@ import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nest
 import { Client } from '@temporalio/client';
 import { Config } from '../../config';
 import { CONFIG } from '../config/config.module';
-import { RelanceConnection } from './connection';
+import { RelanceConnection } from '../../infra/temporal-connection';
 
 /**
  * The one Temporal client of the API. The connection is lazy: the API boots and reports Temporal "down"

@@ -8,7 +8,7 @@ import {
 } from '../../domain/definitions';
 import { findTemplate, TEMPLATE_KEYS, WorkflowTemplate } from '../../domain/templates';
 import { AuthUser } from '../auth/current-user.decorator';
-import { DomainError } from '../common/api-exception.filter';
+import { DomainError } from '../../domain/errors';
 import { Page, paginate, splitList } from '../common/pagination';
 import { DEFINITION_LIFECYCLE, DefinitionLifecycle, LifecycleContext } from './definition-lifecycle';
 import { CreateWorkflowDto, ListWorkflowsQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';

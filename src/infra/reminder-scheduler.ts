@@ -1,8 +1,6 @@
 import { Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { SCHEDULED_TEMPLATE_KEYS } from '../../activities/sweep-plans';
-import { reminderSweep, ReminderSweepInput } from '../../workflows/reminder-sweep.workflow';
-import { searchAttributes, workflowIds } from '../../workflows/shared';
+import { type ReminderSweepInput, SCHEDULED_TEMPLATE_KEYS, searchAttributes, workflowIds, workflowTypes } from '../contracts';
 
 /** What a schedule is built from: the definition (as the caller has it, possibly not yet committed). */
 export interface ScheduledDefinition {
@@ -75,7 +73,7 @@ export class ReminderScheduler {
       scheduleId: workflowIds.reminderSchedule(def.id),
       spec: { calendars: [{ hour, minute, comment: `every day at ${def.schedule?.time ?? DEFAULT_REMINDER_TIME}` }], timezone: company.timezone },
       action: {
-        type: 'startWorkflow', workflowType: reminderSweep, workflowId: workflowIds.reminderSweep(def.id), taskQueue: this.taskQueue, ...action,
+        type: 'startWorkflow', workflowType: workflowTypes.reminderSweep, workflowId: workflowIds.reminderSweep(def.id), taskQueue: this.taskQueue, ...action,
       },
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: CATCHUP_WINDOW },
       state: { paused: !live, note: live ? `definition "${def.name}" is active` : this.pauseNote(def, company.plan) },

@@ -1,6 +1,5 @@
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
-import { paymentReceived } from '../../workflows/payment-received.workflow';
-import { searchAttributes, workflowIds } from '../../workflows/shared';
+import { type PaymentReceivedWorkflow, searchAttributes, workflowIds, workflowTypes } from '../contracts';
 import type { Queryable } from './reminder-scheduler';
 
 export interface RecordedPayment {
@@ -26,7 +25,7 @@ export async function dispatchPaymentRecorded(
   if (wanted) {
     const workflowId = workflowIds.paymentReceived(payment.id);
     try {
-      await client.workflow.start(paymentReceived, {
+      await client.workflow.start<PaymentReceivedWorkflow>(workflowTypes.paymentReceived, {
         taskQueue,
         workflowId,
         // One automation per payment, ever: a retried request after the first run completed starts nothing.

@@ -1,7 +1,15 @@
-// Names shared by the API, the worker, the workflows and the tests: task queue, workflow ids, search attributes.
+// Names shared by the API, the worker, the workflows and the tests: task queue, workflow types and ids, search attributes.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
 export const DEFAULT_TASK_QUEUE = 'relance';
+
+/** The workflow types the worker registers (src/workflows/index.ts exports one function of each name). */
+export const workflowTypes = {
+  diagnosticRoundtrip: 'diagnosticRoundtrip',
+  invoiceApproval: 'invoiceApproval',
+  paymentReceived: 'paymentReceived',
+  reminderSweep: 'reminderSweep',
+} as const;
 
 export const workflowIds = {
   diagnosticRoundtrip: (pingId: string) => `diagnostic-roundtrip-${pingId}`,

@@ -1,0 +1,13 @@
+// The contracts between workflows, activities, API and worker: the one module each of them imports from the others.
+import type { ApprovalActivities } from './approval';
+import type { DiagnosticsActivities } from './diagnostics';
+import type { DeliveryActivities, SweepActivities } from './sweep';
+
+export * from './approval';
+export * from './diagnostics';
+export * from './payment';
+export * from './sweep';
+export * from './temporal';
+
+/** Every activity the worker registers, as workflows proxy them. */
+export interface Activities extends ApprovalActivities, SweepActivities, DeliveryActivities, DiagnosticsActivities {}
