@@ -10,7 +10,7 @@ const ALLOWED = {
   contracts: [],
   config: [],
   domain: [],
-  db: ['config'],
+  db: ['contracts', 'domain', 'config'],
   infra: ['contracts', 'domain', 'db', 'config'],
   workflows: ['contracts'],
   activities: ['contracts', 'domain', 'infra', 'db', 'config'],

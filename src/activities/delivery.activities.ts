@@ -6,8 +6,8 @@ import { todayIn } from '../domain/dates';
 import { renderHtmlBody, renderMessage } from '../domain/messages';
 import type { DeliverBatchInput, DeliverBatchResult, DeliveryActivities } from '../contracts';
 import type { Mailer } from '../infra/mailer';
-import { sweepPlan, SweepRecord, toSweepRecord } from './sweep-plans';
-import { buildMatchQuery, loadSweepDefinition, SweepDefinition, whyNotLive } from './sweep-query';
+import { sweepPlan, SweepRecord, toSweepRecord } from '../db/sweep-plans';
+import { buildMatchQuery, loadSweepDefinition, SweepDefinition, whyNotLive } from '../db/sweep-query';
 
 export type ReminderAction =
   | { type: 'email'; to: 'customer' | { userIds?: string[]; emails?: string[] }; subject: string; body: string }

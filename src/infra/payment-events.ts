@@ -1,11 +1,7 @@
 import { Client, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/client';
 import { type PaymentReceivedWorkflow, searchAttributes, workflowIds, workflowTypes } from '../contracts';
-import type { Queryable } from './reminder-scheduler';
-
-export interface RecordedPayment {
-  id: string;
-  companyId: string;
-}
+import { PaymentsRepository, type RecordedPayment } from '../db/payments.repository';
+import type { Queryable } from '../db/reminder-definitions.repository';
 
 /**
  * Hands a committed payment to its automations: starts `payment-received-<paymentId>` when the company has an
@@ -16,13 +12,9 @@ export interface RecordedPayment {
 export async function dispatchPaymentRecorded(
   client: Client, taskQueue: string, db: Queryable, payment: RecordedPayment,
 ): Promise<{ workflowId: string } | null> {
-  const [wanted] = await db.query(
-    `SELECT 1 FROM workflow_definitions d JOIN companies c ON c.id = d.company_id
-      WHERE d.company_id = $1 AND d.template_key = 'payment-received' AND d.status = 'active' AND c.plan = 'advanced' LIMIT 1`,
-    [payment.companyId],
-  );
+  const payments = new PaymentsRepository(db);
   let started: { workflowId: string } | null = null;
-  if (wanted) {
+  if (await payments.hasPaymentAutomation(payment.companyId)) {
     const workflowId = workflowIds.paymentReceived(payment.id);
     try {
       await client.workflow.start<PaymentReceivedWorkflow>(workflowTypes.paymentReceived, {
@@ -39,17 +31,6 @@ export async function dispatchPaymentRecorded(
     }
     started = { workflowId };
   }
-  await db.query('UPDATE payments SET events_dispatched_at = now() WHERE id = $1 AND events_dispatched_at IS NULL', [payment.id]);
+  await payments.markDispatched(payment.id);
   return started;
-}
-
-/** Payments committed at least `minAgeMs` ago whose automations were never dispatched (oldest first). */
-export async function undispatchedPayments(db: Queryable, minAgeMs: number, limit = 100): Promise<RecordedPayment[]> {
-  const rows: { id: string; company_id: string }[] = await db.query(
-    `SELECT id, company_id FROM payments
-      WHERE events_dispatched_at IS NULL AND created_at < now() - make_interval(secs => $1::double precision / 1000)
-      ORDER BY created_at LIMIT $2`,
-    [minAgeMs, limit],
-  );
-  return rows.map((r) => ({ id: r.id, companyId: r.company_id }));
 }

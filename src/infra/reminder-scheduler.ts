@@ -1,16 +1,7 @@
 import { Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { type ReminderSweepInput, SCHEDULED_TEMPLATE_KEYS, searchAttributes, workflowIds, workflowTypes } from '../contracts';
-
-/** What a schedule is built from: the definition (as the caller has it, possibly not yet committed). */
-export interface ScheduledDefinition {
-  id: string;
-  companyId: string;
-  templateKey: string;
-  name: string;
-  status: string;
-  schedule: { time: string } | null;
-}
+import { type CompanyFacts, type Queryable, ReminderDefinitionsRepository, type ScheduledDefinition } from '../db/reminder-definitions.repository';
 
 export const DEFAULT_REMINDER_TIME = '09:00';
 /** Missed firings (server down) are still taken within this window, then skipped. */
@@ -54,17 +45,12 @@ export function sweepAction(def: ScheduledDefinition, companyName: string, trigg
  * activation, updated on change, paused when inactive or when the company leaves the advanced plan, deleted with it.
  * Framework-free so that the API (lifecycle hooks, run-now) and the worker (reconcile at start) share it.
  */
-/** A DataSource or the EntityManager of a transaction. */
-export type Queryable = Pick<DataSource, 'query'>;
-
-interface CompanyFacts {
-  name: string;
-  timezone: string;
-  plan: string;
-}
-
 export class ReminderScheduler {
-  constructor(private readonly client: Client, private readonly taskQueue: string, private readonly dataSource: DataSource) {}
+  private readonly definitions: ReminderDefinitionsRepository;
+
+  constructor(private readonly client: Client, private readonly taskQueue: string, private readonly dataSource: DataSource) {
+    this.definitions = new ReminderDefinitionsRepository(dataSource);
+  }
 
   options(def: ScheduledDefinition, live: boolean, company: CompanyFacts): ScheduleOptions {
     const [hour, minute] = (def.schedule?.time ?? DEFAULT_REMINDER_TIME).split(':').map(Number);
@@ -133,10 +119,8 @@ export class ReminderScheduler {
 
   /** After a downgrade: every reminder schedule of the company stops firing. */
   async pauseAllForCompany(companyId: string): Promise<string[]> {
-    const rows: { id: string }[] = await this.dataSource.query(
-      'SELECT id FROM workflow_definitions WHERE company_id = $1 AND template_key = ANY($2)', [companyId, SCHEDULED_TEMPLATE_KEYS]);
     const paused: string[] = [];
-    for (const { id } of rows) if (await this.pause(id, 'the company is not on the advanced plan')) paused.push(id);
+    for (const id of await this.definitions.idsOfCompany(companyId)) if (await this.pause(id, 'the company is not on the advanced plan')) paused.push(id);
     return paused;
   }
 
@@ -147,14 +131,7 @@ export class ReminderScheduler {
    */
   async reconcile(): Promise<ReconcileReport> {
     const report: ReconcileReport = { created: [], resumed: [], paused: [], deleted: [] };
-    const defs: Array<ScheduledDefinition & { plan: string }> = (await this.dataSource.query(
-      `SELECT d.id, d.company_id, d.template_key, d.name, d.status, d.schedule, c.plan
-         FROM workflow_definitions d JOIN companies c ON c.id = d.company_id
-        WHERE d.template_key = ANY($1)`,
-      [SCHEDULED_TEMPLATE_KEYS],
-    )).map((r: Record<string, unknown>) => ({
-      id: r.id, companyId: r.company_id, templateKey: r.template_key, name: r.name, status: r.status, schedule: r.schedule, plan: r.plan,
-    }));
+    const defs = await this.definitions.allWithPlan();
     const byId = new Map(defs.map((d) => [d.id, d]));
     const schedules = new Map<string, boolean>();
     for await (const s of this.client.schedule.list()) {
@@ -185,8 +162,8 @@ export class ReminderScheduler {
   }
 
   private async company(companyId: string, db: Queryable): Promise<CompanyFacts> {
-    const [row] = await db.query('SELECT name, timezone, plan FROM companies WHERE id = $1', [companyId]);
-    if (!row) throw new Error(`company ${companyId} not found`);
-    return row;
+    const facts = await new ReminderDefinitionsRepository(db).companyFacts(companyId);
+    if (!facts) throw new Error(`company ${companyId} not found`);
+    return facts;
   }
 }

@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { dispatchPaymentRecorded, undispatchedPayments } from '../infra/payment-events';
+import { PaymentsRepository } from '../db/payments.repository';
+import { dispatchPaymentRecorded } from '../infra/payment-events';
 import { RelanceConnection } from '../infra/temporal-connection';
 import type { Config } from '../config';
 
@@ -28,7 +29,7 @@ export function startPaymentEventDispatcher(
   let stopped = false;
 
   const tick = async () => {
-    const payments = await undispatchedPayments(dataSource, options.minAgeMs);
+    const payments = await new PaymentsRepository(dataSource).findUndispatched(options.minAgeMs, 100);
     for (const payment of payments) {
       if (stopped) return;
       await dispatchPaymentRecorded(client, config.taskQueue, dataSource, payment);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { SqlFilter } from '../../src/db/sql-filter';
-import { jsonPage, type ListQueryDto } from '../../src/api/common/pagination';
+import { jsonPage } from '../../src/db/pagination';
+import type { ListQueryDto } from '../../src/api/common/pagination';
 import { createDataSource } from '../../src/db/data-source';
 import { preparedSql, type Sql } from '../../src/db/sql';
 import { testEnv } from '../support/env';

@@ -3,34 +3,25 @@ import { Reflector } from '@nestjs/core';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request } from 'express';
 import { DataSource } from 'typeorm';
+import { ApiKeysRepository } from '../../db/api-keys.repository';
 import { ADMIN_ONLY } from './admin-only.decorator';
 import { AuthCache } from './auth-cache';
 import { hashApiKey } from './api-key';
 import { AuthUser } from './current-user.decorator';
 import { IS_PUBLIC } from './public.decorator';
 
-interface AuthRow {
-  key_id: string;
-  user_id: string;
-  user_name: string;
-  email: string;
-  role: 'admin' | 'standard';
-  company_id: string;
-  company_name: string;
-  locale: string;
-  timezone: string;
-  currency: string;
-  plan: 'advanced' | 'essentials';
-}
-
 /** Every route needs `Authorization: Bearer <apiKey>` unless marked @Public(); one indexed query per key and AuthCache.TTL_MS. */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly keys: ApiKeysRepository;
+
   constructor(
     private readonly reflector: Reflector,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectDataSource() dataSource: DataSource,
     private readonly cache: AuthCache,
-  ) {}
+  ) {
+    this.keys = new ApiKeysRepository(dataSource);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
@@ -49,13 +40,7 @@ export class AuthGuard implements CanActivate {
   }
 
   private async lookup(keyHash: string): Promise<AuthUser> {
-    const [row] = (await this.dataSource.query(
-      `SELECT k.id AS key_id, u.id AS user_id, u.name AS user_name, u.email, u.role,
-              c.id AS company_id, c.name AS company_name, c.locale, c.timezone, c.currency, c.plan
-         FROM api_keys k JOIN users u ON u.id = k.user_id JOIN companies c ON c.id = k.company_id
-        WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
-      [keyHash],
-    )) as AuthRow[];
+    const row = await this.keys.findOwner(keyHash);
     if (!row) throw new UnauthorizedException('the API key is unknown or has been revoked');
     const user: AuthUser = {
       id: row.user_id, companyId: row.company_id, role: row.role, name: row.user_name, email: row.email, apiKeyId: row.key_id,

@@ -5,7 +5,7 @@ import { Bill, Location, Vendor } from '../../db/entities';
 import { parseMoney } from '../../domain/money';
 import { AuthUser } from '../auth/current-user.decorator';
 import { findOwned } from '../common/owned';
-import { paginate } from '../common/pagination';
+import { paginate } from '../../db/pagination';
 import { assertRange, flag, parseInstant } from '../common/query-filters';
 import { toBillView } from './bill.mapper';
 import { CreateBillDto, ListBillsQueryDto, PayBillDto, UpdateBillDto } from './dto/bill.dto';

@@ -9,6 +9,7 @@ import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
 import { catchError, from, mergeMap, Observable, of } from 'rxjs';
 import { DataSource } from 'typeorm';
+import { IdempotencyKeysRepository } from '../../db/idempotency-keys.repository';
 import type { AuthUser } from '../auth/current-user.decorator';
 
 function canonicalJson(value: unknown): string {
@@ -27,7 +28,11 @@ function canonicalJson(value: unknown): string {
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  constructor(private readonly reflector: Reflector, @InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly keys: IdempotencyKeysRepository;
+
+  constructor(private readonly reflector: Reflector, @InjectDataSource() dataSource: DataSource) {
+    this.keys = new IdempotencyKeysRepository(dataSource);
+  }
 
   async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const req = ctx.switchToHttp().getRequest<Request & { user?: AuthUser }>();
@@ -40,37 +45,21 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const companyId = req.user.companyId;
     const path = req.originalUrl.split('?')[0];
     const requestHash = createHash('sha256').update(canonicalJson({ path, body: req.body ?? null })).digest('hex');
-    const inserted = (await this.dataSource.query(
-      `INSERT INTO idempotency_keys (company_id, key, method, path, request_hash) VALUES ($1, $2, 'POST', $3, $4)
-       ON CONFLICT DO NOTHING RETURNING key`,
-      [companyId, key, path, requestHash],
-    )) as unknown[];
-    if (inserted.length === 0) {
-      const [row] = (await this.dataSource.query(
-        'SELECT request_hash, status_code, response FROM idempotency_keys WHERE company_id = $1 AND key = $2',
-        [companyId, key],
-      )) as { request_hash: string; status_code: number | null; response: unknown }[];
+    if (!(await this.keys.claim(companyId, key, path, requestHash))) {
+      const row = await this.keys.find(companyId, key);
       if (!row) throw new ConflictException('a request with this Idempotency-Key is still in progress; retry shortly');
-      if (row.request_hash !== requestHash) {
+      if (row.requestHash !== requestHash) {
         throw new UnprocessableEntityException(`Idempotency-Key "${key}" was already used with a different request`);
       }
-      if (row.status_code === null) throw new ConflictException('a request with this Idempotency-Key is still in progress; retry shortly');
-      res.status(row.status_code);
+      if (row.statusCode === null) throw new ConflictException('a request with this Idempotency-Key is still in progress; retry shortly');
+      res.status(row.statusCode);
       res.setHeader('Idempotent-Replayed', 'true');
       return of(row.response);
     }
     const status = this.reflector.get<number>(HTTP_CODE_METADATA, ctx.getHandler()) ?? 201;
     return next.handle().pipe(
-      mergeMap((body) =>
-        from(this.dataSource.query(
-          'UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE company_id = $1 AND key = $2',
-          [companyId, key, status, JSON.stringify(body ?? null)],
-        ).then(() => body)),
-      ),
-      catchError((err) =>
-        from(this.dataSource.query('DELETE FROM idempotency_keys WHERE company_id = $1 AND key = $2', [companyId, key])
-          .then(() => { throw err; })),
-      ),
+      mergeMap((body) => from(this.keys.keepResponse(companyId, key, status, body).then(() => body))),
+      catchError((err) => from(this.keys.release(companyId, key).then(() => { throw err; }))),
     );
   }
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Customer, Invoice, Payment } from '../../db/entities';
 import { AuthUser } from '../auth/current-user.decorator';
 import { findOwned } from '../common/owned';
-import { paginate } from '../common/pagination';
+import { paginate } from '../../db/pagination';
 import { toCustomerView } from './customer.mapper';
 import { CreateCustomerDto, ListCustomersQueryDto, UpdateCustomerDto } from './dto/customer.dto';
 

@@ -5,7 +5,7 @@ import { Deposit, Payment } from '../../db/entities';
 import { addMoney } from '../../domain/money';
 import { AuthUser } from '../auth/current-user.decorator';
 import { findOwned } from '../common/owned';
-import { Page, paginate } from '../common/pagination';
+import { Page, paginate } from '../../db/pagination';
 import { parseInstant } from '../common/query-filters';
 import { toDepositView } from './deposit.mapper';
 import { CreateDepositDto, ListDepositsQueryDto } from './dto/deposit.dto';

@@ -4,6 +4,7 @@ import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/s
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
+import { pingDatabase } from '../../db/health';
 import { TemporalClient } from '../temporal/temporal.module';
 
 type Check = { status: 'up' } | { status: 'down'; error: string };
@@ -39,7 +40,7 @@ export class HealthController {
   @ApiServiceUnavailableResponse({ description: 'At least one dependency is down; each is reported' })
   async health(@Res({ passthrough: true }) res: Response) {
     const [database, temporal] = await Promise.all([
-      check(() => this.dataSource.query('SELECT 1'), 2000),
+      check(() => pingDatabase(this.dataSource), 2000),
       check(() => this.temporal.ping(2000), 2500),
     ]);
     const ok = database.status === 'up' && temporal.status === 'up';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Bill, Invoice, Location } from '../../db/entities';
 import { AuthUser } from '../auth/current-user.decorator';
 import { findOwned } from '../common/owned';
-import { paginate } from '../common/pagination';
+import { paginate } from '../../db/pagination';
 import { CreateLocationDto, ListLocationsQueryDto, UpdateLocationDto } from './dto/location.dto';
 import { toLocationView } from './location.mapper';
 

@@ -2,8 +2,9 @@ import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Notification } from '../../db/entities';
+import { NotificationsRepository } from '../../db/notifications.repository';
 import { AuthUser } from '../auth/current-user.decorator';
-import { paginate } from '../common/pagination';
+import { paginate } from '../../db/pagination';
 import { flag } from '../common/query-filters';
 import { ListNotificationsQueryDto } from './dto/notification.dto';
 import { toNotificationView } from './notification.mapper';
@@ -23,10 +24,7 @@ export class NotificationsService {
 
   /** Marking twice keeps the first reading time. */
   async markRead(user: AuthUser, id: string) {
-    await this.dataSource.query(
-      'UPDATE notifications SET read_at = now() WHERE id = $1 AND user_id = $2 AND company_id = $3 AND read_at IS NULL',
-      [id, user.id, user.companyId],
-    );
+    await new NotificationsRepository(this.dataSource).markRead(user.companyId, user.id, id);
     const notification = await this.dataSource.getRepository(Notification).findOneBy({ id, userId: user.id, companyId: user.companyId });
     if (!notification) throw new NotFoundException(`notification ${id} not found`);
     return toNotificationView(notification);

@@ -3,10 +3,11 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { PaymentEventsService } from '../reminders/payment-events.service';
 import { DataSource } from 'typeorm';
 import { Invoice, Payment } from '../../db/entities';
+import { PaymentsRepository } from '../../db/payments.repository';
 import { parseMoney, toCents } from '../../domain/money';
 import { AuthUser } from '../auth/current-user.decorator';
 import { findOwned } from '../common/owned';
-import { paginate } from '../common/pagination';
+import { paginate } from '../../db/pagination';
 import { flag, parseInstant } from '../common/query-filters';
 import { CreatePaymentDto, ListPaymentsQueryDto } from './dto/payment.dto';
 import { PaymentView, toPaymentView } from './payment.mapper';
@@ -19,22 +20,16 @@ export class PaymentsService {
   ) {}
 
   /**
-   * Records a payment and lowers the invoice balance in one transaction. The balance check lives in the
-   * UPDATE's WHERE clause: concurrent payments queue on the invoice row and each re-checks the balance left by
-   * the one before, so together they can never exceed it.
+   * Records a payment and lowers the invoice balance in one transaction; concurrent payments queue on the invoice
+   * row, so together they can never exceed its balance (PaymentsRepository.lowerInvoiceBalance).
    */
   async create(user: AuthUser, dto: CreatePaymentDto): Promise<PaymentView> {
     const amount = parseMoney(dto.amount);
     if (toCents(amount) <= 0n) throw new BadRequestException(`amount must be more than 0.00, got "${dto.amount}"`);
     const receivedAt = parseInstant(dto.receivedAt, 'receivedAt') ?? new Date();
     const payment = await this.dataSource.transaction(async (manager) => {
-      const [rows] = (await manager.query(
-        `UPDATE invoices SET balance = balance - $3::numeric, updated_at = now()
-          WHERE id = $1 AND company_id = $2 AND balance >= $3::numeric
-          RETURNING customer_id`,
-        [dto.invoiceId, user.companyId, amount],
-      )) as [{ customer_id: string }[], number];
-      if (rows.length === 0) {
+      const lowered = await new PaymentsRepository(manager).lowerInvoiceBalance(user.companyId, dto.invoiceId, amount);
+      if (!lowered) {
         const invoice = await findOwned(manager, Invoice, user.companyId, dto.invoiceId, 'invoice');
         throw new UnprocessableEntityException(
           `amount ${amount} exceeds the balance ${invoice.balance} of invoice ${invoice.number}`,
@@ -42,7 +37,7 @@ export class PaymentsService {
       }
       const repo = manager.getRepository(Payment);
       return repo.save(repo.create({
-        companyId: user.companyId, invoiceId: dto.invoiceId, customerId: rows[0].customer_id, amount,
+        companyId: user.companyId, invoiceId: dto.invoiceId, customerId: lowered.customerId, amount,
         receivedAt, depositedAt: null, depositId: null, method: dto.method ?? null,
       }));
     });

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { TemporalClient } from '../temporal/temporal.module';
-import { dispatchPaymentRecorded, RecordedPayment } from '../../infra/payment-events';
+import type { RecordedPayment } from '../../db/payments.repository';
+import { dispatchPaymentRecorded } from '../../infra/payment-events';
 
 /** Starts the `payment-received` automation when a payment is recorded (`POST /v1/payments`). */
 @Injectable()

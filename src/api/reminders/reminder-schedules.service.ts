@@ -4,7 +4,8 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '../../domain/errors';
 import { TemporalClient } from '../temporal/temporal.module';
 import type { DefinitionLifecycle, LifecycleContext } from '../workflows/definition-lifecycle';
-import { ReminderScheduler, ScheduledDefinition } from '../../infra/reminder-scheduler';
+import type { ScheduledDefinition } from '../../db/reminder-definitions.repository';
+import { ReminderScheduler } from '../../infra/reminder-scheduler';
 
 /**
  * The real definition lifecycle (bound to the token of src/api/workflows/definition-lifecycle.ts): each

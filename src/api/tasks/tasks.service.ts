@@ -4,7 +4,7 @@ import { DataSource, EntityTarget, ObjectLiteral } from 'typeorm';
 import { Bill, Customer, Invoice, Payment, Task, User, Vendor } from '../../db/entities';
 import { AuthUser } from '../auth/current-user.decorator';
 import { findOwned } from '../common/owned';
-import { paginate } from '../common/pagination';
+import { paginate } from '../../db/pagination';
 import { parseInstant } from '../common/query-filters';
 import { CreateTaskDto, ListTasksQueryDto, TaskRecordType } from './dto/task.dto';
 import { TaskView, toTaskView } from './task.mapper';

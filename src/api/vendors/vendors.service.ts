@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { Bill, Vendor } from '../../db/entities';
 import { AuthUser } from '../auth/current-user.decorator';
 import { findOwned } from '../common/owned';
-import { paginate } from '../common/pagination';
+import { paginate } from '../../db/pagination';
 import { CreateVendorDto, ListVendorsQueryDto, UpdateVendorDto } from './dto/vendor.dto';
 import { toVendorView } from './vendor.mapper';
 

@@ -1,19 +1,4 @@
-export interface WorkflowRunRow {
-  id: string;
-  definition_id: string | null;
-  kind: string;
-  trigger: string;
-  status: 'running' | 'completed' | 'failed';
-  started_at: Date;
-  ended_at: Date | null;
-  matched: number;
-  delivered: number;
-  skipped: number;
-  failed: number;
-  errors: { recordId?: string; message: string }[];
-  temporal_workflow_id: string;
-  temporal_run_id: string;
-}
+import type { DeliveryRow, WorkflowRunRow } from '../../db/workflow-runs.repository';
 
 /** `succeeded`, `completed_with_errors` (some deliveries failed or are in doubt), `failed` (the run stopped), `running`. */
 export function runOutcome(r: Pick<WorkflowRunRow, 'status' | 'failed' | 'errors'>): string {
@@ -40,20 +25,6 @@ export function toWorkflowRunView(r: WorkflowRunRow) {
     temporalWorkflowId: r.temporal_workflow_id,
     temporalRunId: r.temporal_run_id,
   };
-}
-
-export interface DeliveryRow {
-  id: string;
-  record_type: string;
-  record_id: string;
-  occurrence: string;
-  channel: string;
-  recipient: string;
-  status: string;
-  error: string | null;
-  attempts: number;
-  created_at: Date;
-  sent_at: Date | null;
 }
 
 export function toDeliveryView(d: DeliveryRow) {

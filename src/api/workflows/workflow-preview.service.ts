@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, ObjectLiteral } from 'typeorm';
 import { Bill, Customer, Invoice, Location, Payment, User, Vendor, WorkflowDefinition } from '../../db/entities';
-import { compileConditions, Condition, RecordType } from '../../domain/conditions';
+import { SweepsRepository } from '../../db/sweeps.repository';
+import { Condition, RecordType } from '../../domain/conditions';
 import { addDays, todayIn } from '../../domain/dates';
 import { Action } from '../../domain/definitions';
 import { RenderOptions, renderHtmlBody, renderText } from '../../domain/messages';
@@ -10,11 +11,7 @@ import { findTemplate } from '../../domain/templates';
 import { messageVariables, sampleVariables } from '../../domain/variables';
 import { AuthUser } from '../auth/current-user.decorator';
 
-const TABLES: Record<RecordType, { table: string; entity: new () => ObjectLiteral }> = {
-  invoice: { table: 'invoices', entity: Invoice },
-  bill: { table: 'bills', entity: Bill },
-  payment: { table: 'payments', entity: Payment },
-};
+const ENTITIES: Record<RecordType, new () => ObjectLiteral> = { invoice: Invoice, bill: Bill, payment: Payment };
 
 export interface PreviewMessage {
   action: number;
@@ -55,13 +52,10 @@ export class WorkflowPreviewService {
     const template = findTemplate(definition.templateKey)!;
     const { timezone } = caller.company;
     const actions = definition.actions as Action[];
-    const { table, entity } = TABLES[template.recordType];
-    const { sql, params } = compileConditions(template.recordType, definition.conditions as Condition[], { timezone, now, alias: 'r', firstParam: 2 });
-    const found: Array<{ id: string }> = await this.dataSource.query(
-      `SELECT r.id FROM ${table} r WHERE r.company_id = $1 AND ${sql} ORDER BY r.created_at, r.id LIMIT ${limit + 1}`,
-      [caller.companyId, ...params],
-    );
-    const pageIds = found.slice(0, limit).map((r) => r.id);
+    const entity = ENTITIES[template.recordType];
+    const found = await new SweepsRepository(this.dataSource)
+      .findConditionMatches(caller.companyId, template.recordType, definition.conditions as Condition[], { timezone, now }, limit + 1);
+    const pageIds = found.slice(0, limit);
     const records = pageIds.length ? await this.dataSource.getRepository(entity).findBy({ id: In(pageIds) }) : [];
     const ordered = pageIds.map((id) => records.find((r) => r.id === id)!).filter(Boolean);
     const lookups = await this.lookups(caller, ordered, actions);

@@ -9,7 +9,8 @@ import {
 import { findTemplate, TEMPLATE_KEYS, WorkflowTemplate } from '../../domain/templates';
 import { AuthUser } from '../auth/current-user.decorator';
 import { DomainError } from '../../domain/errors';
-import { Page, paginate, splitList } from '../common/pagination';
+import { Page, paginate } from '../../db/pagination';
+import { splitList } from '../common/pagination';
 import { DEFINITION_LIFECYCLE, DefinitionLifecycle, LifecycleContext } from './definition-lifecycle';
 import { CreateWorkflowDto, ListWorkflowsQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
 import { toWorkflowView, WorkflowView } from './workflow.mapper';

@@ -1,4 +1,4 @@
-import { SqlFilter } from '../../db/sql-filter';
+import { SqlFilter } from './sql-filter';
 import { utf8Join } from './pagination';
 
 describe('utf8Join', () => {

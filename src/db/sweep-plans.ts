@@ -3,7 +3,6 @@ import type { RecordType } from '../domain/conditions';
 import { todayIn } from '../domain/dates';
 import { messageVariables } from '../domain/variables';
 
-
 /** A matched record with what the actions need, loaded by `deliverBatch`. Money stays a decimal string. */
 export interface SweepRecord {
   id: string;

@@ -1,0 +1,32 @@
+import type { DataSource } from 'typeorm';
+
+export interface AuthRow {
+  key_id: string;
+  user_id: string;
+  user_name: string;
+  email: string;
+  role: 'admin' | 'standard';
+  company_id: string;
+  company_name: string;
+  locale: string;
+  timezone: string;
+  currency: string;
+  plan: 'advanced' | 'essentials';
+}
+
+/** API keys (stored as hashes) and whom they authenticate. */
+export class ApiKeysRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** The live key with this hash, its user and company, in one indexed statement. */
+  async findOwner(keyHash: string): Promise<AuthRow | undefined> {
+    const [row]: AuthRow[] = await this.dataSource.query(
+      `SELECT k.id AS key_id, u.id AS user_id, u.name AS user_name, u.email, u.role,
+              c.id AS company_id, c.name AS company_name, c.locale, c.timezone, c.currency, c.plan
+         FROM api_keys k JOIN users u ON u.id = k.user_id JOIN companies c ON c.id = k.company_id
+        WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+      [keyHash],
+    );
+    return row;
+  }
+}

@@ -1,0 +1,91 @@
+import type { DataSource } from 'typeorm';
+import type { FinishRunInput, StartRunInput, SweepCursor } from '../contracts';
+import { compileConditions, type Condition, type RecordType } from '../domain/conditions';
+import { type SweepPlan } from './sweep-plans';
+import { buildMatchQuery, loadSweepDefinition, type SweepDefinition } from './sweep-query';
+
+/** A member of the company that an action names (an email's team recipient, a push's user, a task's assignee). */
+export interface Member {
+  email: string;
+  name: string;
+}
+
+const RECORD_TABLES: Record<RecordType, string> = { invoice: 'invoices', bill: 'bills', payment: 'payments' };
+
+/** What a sweep reads and records: its definition, the pages of matching records, their details, its run row. */
+export class SweepsRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findDefinition(definitionId: string, companyId: string): Promise<SweepDefinition | null> {
+    return loadSweepDefinition(this.dataSource, definitionId, companyId);
+  }
+
+  /** One keyset page of matching ids (with their order key), `limit` of them after `cursor`: one indexed statement. */
+  async findMatchingIds(
+    plan: SweepPlan, def: SweepDefinition, asOf: Date, page: { cursor: SweepCursor | null; limit: number } | undefined, recordIds?: string[],
+  ): Promise<{ id: string; k?: string }[]> {
+    const { sql, params } = buildMatchQuery({ plan, def, asOf, page, recordIds, select: 'keyset' });
+    return this.dataSource.query(sql, params);
+  }
+
+  /** The given records that still match, with the details their messages use. */
+  async findMatchingDetails(plan: SweepPlan, def: SweepDefinition, asOf: Date, recordIds: string[]): Promise<Record<string, unknown>[]> {
+    const { sql, params } = buildMatchQuery({ plan, def, asOf, recordIds, select: 'detail' });
+    return this.dataSource.query(sql, params);
+  }
+
+  /**
+   * The company's records of a type that meet the conditions now, in creation order, at most `limit` (a preview: the
+   * definition's own conditions, without the template's rule or the keyset of a sweep).
+   */
+  async findConditionMatches(
+    companyId: string, recordType: RecordType, conditions: Condition[], at: { timezone: string; now: Date }, limit: number,
+  ): Promise<string[]> {
+    const { sql, params } = compileConditions(recordType, conditions, { ...at, alias: 'r', firstParam: 2 });
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT r.id FROM ${RECORD_TABLES[recordType]} r WHERE r.company_id = $1 AND ${sql} ORDER BY r.created_at, r.id LIMIT ${limit}`,
+      [companyId, ...params],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The users of the company among `userIds` (ids that are not uuids are simply not members). */
+  async findMembers(companyId: string, userIds: string[]): Promise<Map<string, Member>> {
+    const uuids = userIds.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+    const rows: ({ id: string } & Member)[] = await this.dataSource.query(
+      'SELECT id, email, name FROM users WHERE company_id = $1 AND id = ANY($2::uuid[])', [companyId, uuids]);
+    return new Map(rows.map((u) => [u.id, { email: u.email, name: u.name }]));
+  }
+
+  /** Active definitions of a template in the company, oldest first. */
+  async findActiveDefinitionIds(companyId: string, templateKey: string): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT d.id FROM workflow_definitions d WHERE d.company_id = $1 AND d.template_key = $2 AND d.status = 'active'
+        ORDER BY d.created_at, d.id`,
+      [companyId, templateKey],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The run's row, once per Temporal run (a retry finds the same row through the unique workflow and run ids). */
+  async recordRunStarted(
+    def: Pick<SweepDefinition, 'id' | 'companyId'>, run: Pick<StartRunInput, 'kind' | 'trigger'> & { workflowId: string; runId: string },
+  ): Promise<{ id: string; startedAt: Date }> {
+    const [row] = await this.dataSource.query(
+      `INSERT INTO workflow_runs (company_id, definition_id, kind, trigger, temporal_workflow_id, temporal_run_id)
+       VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (temporal_workflow_id, temporal_run_id) DO UPDATE SET trigger = EXCLUDED.trigger
+       RETURNING id, started_at`,
+      [def.companyId, def.id, run.kind, run.trigger, run.workflowId, run.runId],
+    );
+    return { id: row.id, startedAt: new Date(row.started_at) };
+  }
+
+  async recordRunFinished(input: FinishRunInput): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE workflow_runs SET status = $2, ended_at = now(), matched = $3, delivered = $4, skipped = $5, failed = $6, errors = $7
+        WHERE id = $1`,
+      [input.runRecordId, input.status, input.matched, input.delivered, input.skipped, input.failed, JSON.stringify(input.errors)],
+    );
+  }
+}
