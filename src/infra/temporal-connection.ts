@@ -4,13 +4,11 @@ import type { Metadata } from '@temporalio/client';
 /**
  * The Temporal client connection of every Relance process, for one namespace.
  *
- * The SDK carries a call's deadline, metadata and abort signal in an AsyncLocalStorage and wraps every
- * WorkflowService call in `withMetadata` to add the namespace header. On Node 20 the first `run()` of an
- * AsyncLocalStorage installs an async hook that from then on runs for every promise the process creates — measured
- * at 5–6 % of the API's CPU on `GET /v1/invoices`, a request that never touches Temporal. Here the namespace header is
- * static metadata of the connection, so the per-call wrapper adds nothing and is skipped; and the storage is disabled
- * again whenever no scoped call (a deadline, an abort signal, other metadata) is in flight, which removes the hook.
- * Scoped calls behave exactly as with the SDK's Connection.
+ * The SDK carries a call's deadline, metadata and abort signal in an AsyncLocalStorage, whose first `run()` turns on
+ * Node 20's async hook for every promise of the process (measured in bench/README.md). Here the namespace header is
+ * static metadata of the connection, so the SDK's per-call wrapper is skipped, and the storage is disabled again
+ * whenever no scoped call (a deadline, an abort signal, other metadata) is in flight. Scoped calls behave exactly as
+ * with the SDK's Connection. It relies on SDK internals: the integration test pins the SDK version it was checked on.
  */
 export class RelanceConnection extends Connection {
   private scopedCalls = 0;

@@ -7,6 +7,15 @@ import { testEnv } from '../support/env';
 // RelanceConnection keeps Node's async hook off between scoped calls; these check that calls still reach the right
 // namespace and that deadlines still hold, across awaits and while other scoped calls start and end.
 describe('RelanceConnection against the Temporal dev server', () => {
+  it('runs on the SDK version whose internals it was checked against', () => {
+    // RelanceConnection overrides Connection's withMetadata/withDeadline/withAbortSignal and disables its
+    // callContextStorage. On an upgrade, re-read the SDK's Connection, rerun bench:api, then move this pin.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(require('@temporalio/client/package.json').version).toBe('1.24.0');
+    const storage = (connection as unknown as { callContextStorage?: AsyncLocalStorage<unknown> }).callContextStorage;
+    expect(typeof storage?.disable).toBe('function');
+  });
+
   let connection: RelanceConnection;
   let client: Client;
   let storage: AsyncLocalStorage<unknown>;

@@ -6,13 +6,12 @@ const QUERY_MEMO_SIZE = 1000;
 const QUERY_MEMO_MAX_KEY = 2048;
 
 /**
- * Nest's ValidationPipe (same options, same errors), remembering the query strings it has accepted.
+ * Nest's ValidationPipe (same options, same errors), remembering the query strings it has accepted: a query's DTO is
+ * a pure function of class and query, and clients repeat queries (measured in bench/README.md).
  *
- * Turning a query into its DTO with class-transformer and class-validator is a pure function of the DTO class and
- * the query, and it cost ~15 % of the API's throughput on `GET /v1/invoices`; clients repeat queries (dashboards
- * polling a list, integrations fetching first pages). The last QUERY_MEMO_SIZE accepted queries are kept, frozen,
- * so a handler cannot change what the next request receives. Refused queries are not kept (each gets its 400 from
- * the full check); bodies and path parameters are always checked.
+ * The last QUERY_MEMO_SIZE accepted queries are kept, frozen, so a handler cannot change what the next request
+ * receives. Refused queries are not kept (each gets its 400 from the full check); bodies and path parameters are
+ * always checked.
  */
 export class MemoValidationPipe extends ValidationPipe {
   private readonly accepted = new Map<string, unknown>();
