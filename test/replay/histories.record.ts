@@ -105,7 +105,7 @@ describe('recording test/histories', () => {
     if (recorded.length) console.log(`recorded into test/histories/:\n${recorded.join('\n')}`);
   });
 
-  /** Runs `body` with a worker on the production task queue; a run left open (a failed path) is terminated. */
+  /** Runs `body` with a worker on the production task queue, one path after the other. */
   async function withWorker<T>(activities: Partial<RecorderActivities>, body: () => Promise<T>): Promise<T> {
     const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: DEFAULT_TASK_QUEUE, workflowBundle, activities });
     return worker.runUntil(body);
