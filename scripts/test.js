@@ -9,11 +9,6 @@ const provision = require('./lib/provision');
 const { runToCompletion } = require('./lib/session');
 
 
-/** Jest tracked like every child: a stopped run stops Jest and what its suites spawned. */
-function runJest(args, env) {
-  return procs.runNode('jest', [path.join(provision.ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...args], { cwd: provision.ROOT, env });
-}
-
 async function main({ onStop }) {
   const started = Date.now();
   provision.ensureDependencies();
@@ -48,7 +43,7 @@ async function main({ onStop }) {
   const resultsFile = path.join(provision.DATA, 'jest-results.json');
   fs.rmSync(resultsFile, { force: true });
   step(`provisioned in ${((Date.now() - started) / 1000).toFixed(1)} s; running Jest`);
-  const code = await runJest(['--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)], env);
+  const code = await provision.jest(['--json', `--outputFile=${resultsFile}`, ...process.argv.slice(2)], env);
   if (fs.existsSync(resultsFile)) {
     const r = JSON.parse(fs.readFileSync(resultsFile, 'utf8'));
     console.log(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);

@@ -232,6 +232,11 @@ function newestMtime(dir) {
   return newest;
 }
 
+/** Jest, tracked like every child (a stopped run stops Jest and what its suites spawned); answers its exit code. */
+function jest(args, env) {
+  return procs.runNode('jest', [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...args], { cwd: ROOT, env });
+}
+
 function migrate(env) {
   step('running database migrations');
   if (procs.run(process.execPath, ['dist/db/migrate.js'], { cwd: ROOT, env: { ...process.env, ...env } }) !== 0) {
@@ -241,5 +246,5 @@ function migrate(env) {
 
 module.exports = {
   ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES,
-  ensureDependencies, ensureTemporalBinaries, ensureDockerCompose, startEphemeralServices, startPostgres, startTemporal, startMailCatcher, tsc, build, migrate,
+  ensureDependencies, ensureTemporalBinaries, ensureDockerCompose, startEphemeralServices, startPostgres, startTemporal, startMailCatcher, tsc, build, jest, migrate,
 };

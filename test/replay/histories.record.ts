@@ -1,0 +1,337 @@
+// `npm run histories:record` (scripts/record-histories.js) runs this file, never `npm test`: it records the history of
+// every workflow type and main path from the current code, on the time-skipping server with typed mock activities, into
+// test/histories/, for histories.test.ts to replay. Each path asserts it went where its name says.
+import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Activities } from '../../src/activities';
+import { composeApprovalActivities } from '../../src/activities/approval.activities';
+import type { SweepCursor } from '../../src/activities/sweep-query';
+import { diagnosticRoundtrip } from '../../src/workflows/diagnostic-roundtrip.workflow';
+import {
+  approvalStateQuery, approveSignal, cancelSignal, decideUpdate, invoiceApproval, type ApprovalState, type InvoiceApprovalInput,
+} from '../../src/workflows/invoice-approval.workflow';
+import { paymentReceived } from '../../src/workflows/payment-received.workflow';
+import { reminderSweep, type ReminderSweepInput } from '../../src/workflows/reminder-sweep.workflow';
+import { DEFAULT_TASK_QUEUE, searchAttributes, workflowIds } from '../../src/workflows/shared';
+import { until } from '../support/until';
+import { HISTORIES_DIR } from './histories';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (the proto package is not a direct dependency). */
+const KEYWORD = 2;
+
+/** A stable uuid per name, so that recording again changes ids, times and run ids only where the path changed. */
+function uuid(name: string): string {
+  const h = createHash('sha256').update(`relance-history:${name}`).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${'89ab'[parseInt(h[16], 16) % 4]}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+const COMPANY = uuid('company');
+const CREATOR = uuid('user:creator');
+const APPROVER = uuid('user:approver');
+const SECOND_APPROVER = uuid('user:second-approver');
+const CONTROLLER = uuid('user:controller');
+const WATCHER = uuid('user:watcher');
+
+type ApprovalParts = Pick<Activities,
+  'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval' | 'remindApprovers' | 'cancelApproval'>;
+type SweepParts = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliverBatch' | 'finishRun' | 'findEventDefinitions'>;
+type RecorderActivities = Pick<Activities, keyof ApprovalParts | 'requestApproval' | 'settleApproval' | keyof SweepParts | 'recordDiagnosticPing'>;
+
+/** What the real activities answer, without their effects; the approval composites are the real ones over these parts. */
+function approvalActivities(): Pick<RecorderActivities, keyof ApprovalParts | 'requestApproval' | 'settleApproval'> {
+  const parts: ApprovalParts = {
+    async markPending() { /* the invoice is pending_approval */ },
+    async openApprovalTasks(i) { return { opened: i.approverIds.length }; },
+    async notifyApprovalRequested(i) { return { notified: i.userIds.length }; },
+    async recordDecision() { /* the decision row */ },
+    async completeApproval() { return { applied: true }; },
+    async remindApprovers(i) { return { reminded: i.approverIds.length }; },
+    async cancelApproval() { /* tasks closed, invoice back to its creator */ },
+  };
+  return { ...parts, ...composeApprovalActivities(parts) };
+}
+
+/** A ledger of invoices due on consecutive days, paged by (due date, id) like the real keyset. */
+function sweepActivities(options: { invoices?: number; notLive?: string; definitionIds?: string[] } = {}): SweepParts {
+  const rows = Array.from({ length: options.invoices ?? 0 }, (_, i) => ({
+    id: uuid(`invoice:swept:${i}`), key: new Date(Date.UTC(2026, 11, 4 + i)).toISOString().slice(0, 10),
+  }));
+  const asOf = '2026-12-01T14:00:00.000Z';
+  return {
+    async startRun(i) {
+      return { runRecordId: uuid(`run:${i.definitionId}`), asOf, notLive: options.notLive ?? null };
+    },
+    async findMatchingPage({ cursor, limit, recordIds }) {
+      if (recordIds) return { ids: recordIds, nextCursor: null, queryMs: 0.42 };
+      const start = cursor ? rows.findIndex((r) => r.id === cursor.id) + 1 : 0;
+      const page = rows.slice(start, start + limit);
+      const last = page[page.length - 1];
+      const nextCursor: SweepCursor | null = start + limit < rows.length ? { key: last.key, id: last.id } : null;
+      return { ids: page.map((r) => r.id), nextCursor, queryMs: 1.87 };
+    },
+    async deliverBatch({ recordIds }) {
+      return { stillMatching: recordIds.length, delivered: recordIds.length, skipped: 0, failed: 0, errors: [] };
+    },
+    async finishRun() { /* the run record */ },
+    async findEventDefinitions() { return options.definitionIds ?? []; },
+  };
+}
+
+describe('recording test/histories', () => {
+  let env: TestWorkflowEnvironment;
+  let workflowBundle: { code: string };
+  const recorded: string[] = [];
+
+  beforeAll(async () => {
+    const testServer = process.env.TEMPORAL_TEST_SERVER_PATH;
+    if (!testServer) throw new Error('TEMPORAL_TEST_SERVER_PATH is not set: record with `npm run histories:record`');
+    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: testServer } } });
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace ?? 'default',
+      searchAttributes: Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, KEYWORD])),
+    });
+    workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: new DefaultLogger('WARN') });
+    mkdirSync(HISTORIES_DIR, { recursive: true });
+  });
+  afterAll(async () => {
+    await env?.teardown();
+    if (recorded.length) console.log(`recorded into test/histories/:\n${recorded.join('\n')}`);
+  });
+
+  /** Runs `body` with a worker on the production task queue, one path after the other. */
+  async function withWorker<T>(activities: Partial<RecorderActivities>, body: () => Promise<T>): Promise<T> {
+    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue: DEFAULT_TASK_QUEUE, workflowBundle, activities });
+    return worker.runUntil(body);
+  }
+
+  /** Writes the history of the workflow's run `runId` (by default its latest); answers its events. */
+  async function save(file: string, workflowId: string, runId?: string) {
+    const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    const events = history.events ?? [];
+    const last = events[events.length - 1];
+    if (!last?.workflowExecutionCompletedEventAttributes && !last?.workflowExecutionContinuedAsNewEventAttributes) {
+      throw new Error(`${file}: the run did not complete (last event ${last?.eventType})`);
+    }
+    writeFileSync(path.join(HISTORIES_DIR, file), `${historyToJSON(history)}\n`);
+    recorded.push(`  ${file}: ${events.length} events`);
+    return events;
+  }
+
+  // --- invoiceApproval: started as the API starts it (approvals.service.ts), decided as the API decides (Update) ---
+
+  function approvalInput(name: string, overrides: Partial<InvoiceApprovalInput> = {}): InvoiceApprovalInput {
+    const number = `INV-${1000 + (parseInt(uuid(name).slice(0, 4), 16) % 9000)}`;
+    return {
+      requestMessage: {
+        subject: `Approval needed: invoice ${number} for Boulangerie Saint-Roch`,
+        // No dates: the test server's clock moves on by every path's waits.
+        text: `Camille Tremblay submitted invoice ${number} for Boulangerie Saint-Roch ($12,480.50, due in 45 days) for approval.\n\n`
+          + 'Please approve or reject it within 30 days.',
+      },
+      approvalId: uuid(`approval:${name}`),
+      companyId: COMPANY,
+      invoiceId: uuid(`invoice:${name}`),
+      invoiceNumber: number,
+      submission: 1,
+      creatorId: CREATOR,
+      steps: [{ approverIds: [APPROVER, CONTROLLER] }],
+      allowAdmins: false,
+      timeout: 30 * DAY,
+      reminderLead: 1 * DAY,
+      notifyUserIds: [WATCHER],
+      push: true,
+      ...overrides,
+    };
+  }
+
+  async function approval(
+    name: string, overrides: Partial<InvoiceApprovalInput>, decide: (handle: WorkflowHandle<typeof invoiceApproval>) => Promise<void>,
+  ) {
+    const input = approvalInput(name, overrides);
+    return withWorker(approvalActivities(), async () => {
+      const handle = await env.client.workflow.start(invoiceApproval, {
+        taskQueue: DEFAULT_TASK_QUEUE,
+        workflowId: workflowIds.invoiceApproval(input.invoiceId, input.submission),
+        args: [input],
+        typedSearchAttributes: [
+          { key: searchAttributes.companyId, value: input.companyId },
+          { key: searchAttributes.invoiceId, value: input.invoiceId },
+          { key: searchAttributes.approvalStatus, value: 'pending_approval' },
+        ],
+        staticSummary: `Approval of invoice ${input.invoiceNumber} (12480.50 CAD) for Boulangerie Saint-Roch, submission 1: 30-day deadline`,
+      });
+      try {
+        await decide(handle);
+        const result = await handle.result();
+        await save(`invoice-approval.${name}.json`, handle.workflowId);
+        return result;
+      } finally {
+        await handle.terminate('recording over').catch(() => undefined);
+      }
+    });
+  }
+
+  const state = (handle: WorkflowHandle<typeof invoiceApproval>, done: (s: ApprovalState) => boolean) =>
+    until(() => handle.query(approvalStateQuery), done, 'the approval state', { attempts: 200, intervalMs: 25 });
+  const pendingOn = (handle: WorkflowHandle<typeof invoiceApproval>, step: number) =>
+    state(handle, (s) => s.status === 'pending' && s.currentStep === step);
+
+  it('invoice-approval.approve: approved through the decide Update', async () => {
+    const result = await approval('approve', {}, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(3 * HOUR);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false, comment: 'Matches the signed quote.' }] });
+    });
+    expect(result.status).toBe('approved');
+  });
+
+  it('invoice-approval.approve-signal: approved through the approve signal', async () => {
+    const result = await approval('approve-signal', {}, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(5 * HOUR);
+      await handle.signal(approveSignal, { userId: CONTROLLER, isAdmin: false, comment: 'OK' });
+    });
+    expect(result.status).toBe('approved');
+  });
+
+  it('invoice-approval.reject: rejected through the decide Update', async () => {
+    const result = await approval('reject', {}, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(2 * DAY);
+      await handle.executeUpdate(decideUpdate, {
+        args: [{ decision: 'reject', userId: CONTROLLER, isAdmin: false, reason: 'The discount was not agreed: bill 12,480.50 without it.' }],
+      });
+    });
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'rejected', userId: CONTROLLER })]);
+  });
+
+  it('invoice-approval.timeout: rejected at the deadline, no reminder', async () => {
+    const result = await approval('timeout', { timeout: 7 * DAY, reminderLead: 0 }, async (handle) => {
+      await pendingOn(handle, 0);
+    });
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'timeout', userId: null })]);
+  });
+
+  it('invoice-approval.reminder: approvers reminded a day before the deadline, then approved', async () => {
+    const result = await approval('reminder', {}, async (handle) => {
+      const pending = await pendingOn(handle, 0);
+      await env.sleep(Date.parse(pending.deadline) - DAY + HOUR - (await env.currentTimeMs()));
+      await state(handle, (s) => s.reminded);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false }] });
+    });
+    expect(result.status).toBe('approved');
+  });
+
+  it('invoice-approval.multi-step: two sequential steps, each approved', async () => {
+    const steps = [{ approverIds: [APPROVER] }, { approverIds: [SECOND_APPROVER, CONTROLLER] }];
+    const result = await approval('multi-step', { steps }, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(4 * HOUR);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false, comment: 'Budget line 4410.' }] });
+      await pendingOn(handle, 1);
+      await env.sleep(1 * DAY);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: SECOND_APPROVER, isAdmin: false }] });
+    });
+    expect(result.trail.map((t) => [t.step, t.decision])).toEqual([[0, 'approved'], [1, 'approved']]);
+  });
+
+  it('invoice-approval.cancel: ended by an edit of the invoice (cancel signal)', async () => {
+    const result = await approval('cancel', {}, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(1 * HOUR);
+      await handle.signal(cancelSignal, { userId: CREATOR, reason: 'invoice edited' });
+    });
+    expect(result.status).toBe('cancelled');
+  });
+
+  // --- reminderSweep: started as its Schedule starts it (reminder-scheduler.ts sweepAction) ---
+
+  async function sweep(name: string, definitionId: string, activities: SweepParts, sizes: Partial<ReminderSweepInput> = {}) {
+    const args: [ReminderSweepInput] = [{ definitionId, companyId: COMPANY, kind: 'sweep', trigger: 'schedule', ...sizes }];
+    return withWorker(activities, async () => {
+      const handle = await env.client.workflow.start(reminderSweep, {
+        taskQueue: DEFAULT_TASK_QUEUE,
+        workflowId: `${workflowIds.reminderSweep(definitionId)}-2026-12-01T14:00:00Z`,
+        args,
+        typedSearchAttributes: [
+          { key: searchAttributes.workflowDefinitionId, value: definitionId },
+          { key: searchAttributes.companyId, value: COMPANY },
+        ],
+        staticSummary: `Reminder sweep "Due in three days" (payment-due-reminder) for Boulangerie Saint-Roch`,
+      });
+      try {
+        return { handle, result: await handle.result() };
+      } finally {
+        await handle.terminate('recording over').catch(() => undefined);
+      }
+    });
+  }
+
+  it('reminder-sweep.continue-as-new: six pages, two per run, each page in two batches', async () => {
+    const { handle, result } = await sweep('continue-as-new', uuid('definition:due-reminder'), sweepActivities({ invoices: 22 }),
+      { pageSize: 4, batchSize: 2, pagesPerRun: 2 });
+    expect(result).toMatchObject({ outcome: 'completed', matched: 22, delivered: 22, pages: 6, continuedAsNew: 2 });
+    const names = ['first-run', 'middle-run', 'last-run'];
+    let runId: string | undefined = handle.firstExecutionRunId;
+    for (const [i, name] of names.entries()) {
+      if (!runId) throw new Error(`the sweep has no run ${i + 1}`);
+      const events = await save(`reminder-sweep.continue-as-new.${name}.json`, handle.workflowId, runId);
+      runId = events[events.length - 1]?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
+    }
+    expect(runId).toBeUndefined();
+  });
+
+  it('reminder-sweep.not-live: the definition was deactivated, nothing delivered', async () => {
+    const { handle, result } = await sweep('not-live', uuid('definition:inactive'),
+      sweepActivities({ invoices: 3, notLive: 'the definition is inactive, not active' }));
+    expect(result).toMatchObject({ outcome: 'not-live', delivered: 0 });
+    await save('reminder-sweep.not-live.json', handle.workflowId);
+  });
+
+  // --- paymentReceived: started as the API starts it (payment-events.ts), with its child sweep ---
+
+  it('payment-received.child-sweep: one matching definition, delivered by a child sweep', async () => {
+    const paymentId = uuid('payment');
+    const definitionId = uuid('definition:payment-received');
+    await withWorker(sweepActivities({ definitionIds: [definitionId] }), async () => {
+      const handle = await env.client.workflow.start(paymentReceived, {
+        taskQueue: DEFAULT_TASK_QUEUE,
+        workflowId: workflowIds.paymentReceived(paymentId),
+        args: [{ paymentId, companyId: COMPANY }],
+        typedSearchAttributes: [{ key: searchAttributes.companyId, value: COMPANY }],
+        staticSummary: `Payment ${paymentId} received: notify per the payment-received workflows`,
+      });
+      const result = await handle.result();
+      expect(result.runs).toEqual([expect.objectContaining({ definitionId, outcome: 'completed', delivered: 1 })]);
+      await save('payment-received.child-sweep.json', handle.workflowId);
+      await save('reminder-sweep.payment-event.json', workflowIds.paymentReceivedDelivery(paymentId, definitionId));
+    });
+  });
+
+  // --- diagnosticRoundtrip: started as the API starts it (diagnostics.service.ts) ---
+
+  it('diagnostic-roundtrip.completed: the ping recorded', async () => {
+    const pingId = uuid('ping');
+    const activities: Pick<Activities, 'recordDiagnosticPing'> = {
+      async recordDiagnosticPing(i) { return { pingId: i.pingId, workerIdentity: 'relance-worker-7c9f', recordedAt: '2026-12-01T14:00:00.512Z' }; },
+    };
+    await withWorker(activities, async () => {
+      const handle = await env.client.workflow.start(diagnosticRoundtrip, {
+        taskQueue: DEFAULT_TASK_QUEUE,
+        workflowId: workflowIds.diagnosticRoundtrip(pingId),
+        args: [{ pingId }],
+        workflowExecutionTimeout: '15000 milliseconds',
+        staticSummary: 'Diagnostic round trip: API → Temporal → worker → Postgres',
+      });
+      expect(await handle.result()).toMatchObject({ pingId });
+      await save('diagnostic-roundtrip.completed.json', handle.workflowId);
+    });
+  });
+});
