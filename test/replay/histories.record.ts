@@ -8,16 +8,15 @@ import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Activities } from '../../src/activities';
 import { composeApprovalActivities } from '../../src/activities/approval.activities';
-import type { SweepCursor } from '../../src/activities/sweep-query';
-import { diagnosticRoundtrip } from '../../src/workflows/diagnostic-roundtrip.workflow';
 import {
-  approvalStateQuery, approveSignal, cancelSignal, decideUpdate, invoiceApproval, type ApprovalState, type InvoiceApprovalInput,
-} from '../../src/workflows/invoice-approval.workflow';
+  type Activities, approvalStateQuery, type ApprovalState, approveSignal, cancelSignal, decideUpdate, DEFAULT_TASK_QUEUE,
+  type InvoiceApprovalInput, type ReminderSweepInput, searchAttributes, type SweepCursor, workflowIds,
+} from '../../src/contracts';
+import { diagnosticRoundtrip } from '../../src/workflows/diagnostic-roundtrip.workflow';
+import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
 import { paymentReceived } from '../../src/workflows/payment-received.workflow';
-import { reminderSweep, type ReminderSweepInput } from '../../src/workflows/reminder-sweep.workflow';
-import { DEFAULT_TASK_QUEUE, searchAttributes, workflowIds } from '../../src/workflows/shared';
+import { reminderSweep } from '../../src/workflows/reminder-sweep.workflow';
 import { until } from '../support/until';
 import { HISTORIES_DIR } from './histories';
 
