@@ -1,0 +1,154 @@
+import type { Pool, PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { DeliveryChannel } from './entities';
+import { preparedSql, type Sql } from './sql';
+
+/**
+ * Whose delivery a row is: an approval (company, definition, invoice and run are read from the approval and its
+ * latest run), or a reminder run's record.
+ */
+export type DeliveryOwner =
+  | { approvalId: string }
+  | { companyId: string; definitionId: string; runId: string; recordType: string; recordId: string };
+
+/** One row of `deliveries`, named by its unique key. */
+export interface DeliveryRow {
+  key: string;
+  owner: DeliveryOwner;
+  occurrence: string;
+  channel: DeliveryChannel;
+  recipient: string;
+}
+
+/** What a claim found: the row is now this caller's (`claimed`), or it was there already, in this state. */
+export type Claim =
+  | { claimed: true }
+  | { claimed: false; status: 'pending' | 'sent' | 'failed'; runId: string | null }
+  | { claimed: false; status: null; runId: null };
+
+/** What a claim takes: a row surely not sent (`failed`), and also a `pending` one when `retakePending`. */
+export interface ClaimOptions {
+  status: 'pending' | 'sent';
+  retakePending: boolean;
+}
+
+const ROW_COLUMNS = `company_id, definition_id, run_id, record_type, record_id, occurrence, channel, recipient, status, attempts, delivery_key, sent_at`;
+
+// A row surely not sent is taken again; a pending one only when the policy resends. The existing row answers
+// otherwise (the outer SELECT sees the table as it was before the INSERT).
+const CLAIM_TAIL = `
+  ON CONFLICT (delivery_key) DO UPDATE SET status = EXCLUDED.status, attempts = deliveries.attempts + 1, error = NULL,
+         run_id = EXCLUDED.run_id, sent_at = EXCLUDED.sent_at, created_at = date_trunc('milliseconds', now())
+   WHERE deliveries.status = 'failed' OR (deliveries.status = 'pending' AND $6::boolean)
+  RETURNING 1)
+SELECT true AS claimed, NULL::text AS status, NULL::uuid AS run_id FROM claimed
+UNION ALL
+SELECT false, status, run_id FROM deliveries WHERE delivery_key = $1
+LIMIT 1`;
+
+const CLAIM_FOR_APPROVAL = `WITH claimed AS (
+  INSERT INTO deliveries (${ROW_COLUMNS})
+  SELECT a.company_id, a.definition_id,
+         (SELECT r.id FROM workflow_runs r WHERE r.temporal_workflow_id = a.workflow_id ORDER BY r.started_at DESC LIMIT 1),
+         'invoice', a.invoice_id, $2, $3, $4, $5::text, 1, $1, CASE WHEN $5::text = 'sent' THEN now() END
+    FROM approvals a WHERE a.id = $7${CLAIM_TAIL}`;
+
+const CLAIM_FOR_RUN = `WITH claimed AS (
+  INSERT INTO deliveries (${ROW_COLUMNS})
+  VALUES ($7, $8, $9, $10, $11, $2, $3, $4, $5::text, 1, $1, CASE WHEN $5::text = 'sent' THEN now() END)${CLAIM_TAIL}`;
+
+/** Every statement that writes `deliveries` (and those that read it for the outbox). */
+export function createDeliveriesRepository(dataSource: DataSource) {
+  const db = preparedSql(dataSource);
+
+  function claimStatement(row: DeliveryRow, o: ClaimOptions): { text: string; params: unknown[] } {
+    const common = [row.key, row.occurrence, row.channel, row.recipient, o.status, o.retakePending];
+    if ('approvalId' in row.owner) return { text: CLAIM_FOR_APPROVAL, params: [...common, row.owner.approvalId] };
+    const w = row.owner;
+    return { text: CLAIM_FOR_RUN, params: [...common, w.companyId, w.definitionId, w.runId, w.recordType, w.recordId] };
+  }
+
+  function toClaim(r: { claimed: boolean; status: 'pending' | 'sent' | 'failed' | null; run_id: string | null } | undefined): Claim {
+    if (!r) return { claimed: false, status: null, runId: null };
+    if (r.claimed) return { claimed: true };
+    return { claimed: false, status: r.status, runId: r.run_id } as Claim;
+  }
+
+  return {
+    /** Records the intent under its key (`pending`, or `sent` inside an effect's transaction). */
+    async claim(row: DeliveryRow, o: ClaimOptions, tx: Sql = db): Promise<Claim> {
+      const { text, params } = claimStatement(row, o);
+      const [r] = await tx.query(text, params);
+      return toClaim(r);
+    },
+
+    /** The effect happened: the row is `sent`. */
+    async markSent(key: string, tx: Sql = db): Promise<void> {
+      await tx.query(`UPDATE deliveries SET status = 'sent', sent_at = now(), error = NULL WHERE delivery_key = $1`, [key]);
+    },
+
+    /**
+     * The effect surely did not happen: the claim is given up (`failed`, with why), so that a retry or a later run takes
+     * the row again. `runId` keeps it to this run's claim, when the claim's own statement may or may not have landed.
+     */
+    async release(key: string, error: string, runId?: string): Promise<void> {
+      await db.query(
+        `UPDATE deliveries SET status = 'failed', error = $2 WHERE delivery_key = $1 AND status = 'pending' AND ($3::uuid IS NULL OR run_id = $3::uuid)`,
+        [key, error, runId ?? null],
+      );
+    },
+
+    /** The record's own failure, on the row this caller claimed. */
+    async markFailed(key: string, error: string): Promise<void> {
+      await db.query(`UPDATE deliveries SET status = 'failed', error = $2 WHERE delivery_key = $1 AND status <> 'sent'`, [key, error]);
+    },
+
+    /**
+     * The record's own failure when its claim was rolled back with its effect: the row is taken (as a try) and says
+     * `failed` and why, unless it is `sent` or another run's delivery in flight.
+     */
+    async recordFailure(row: DeliveryRow, error: string): Promise<void> {
+      const { text, params } = claimStatement(row, { status: 'pending', retakePending: false });
+      await transaction(dataSource, async (tx) => {
+        const [r] = await tx.query(text, params);
+        if (r?.claimed) await tx.query(`UPDATE deliveries SET status = 'failed', error = $2 WHERE delivery_key = $1`, [row.key, error]);
+      });
+    },
+
+    /** A `pending` row that an earlier attempt left: says why it is not sent again. */
+    async noteInDoubt(key: string, error: string): Promise<void> {
+      await db.query(`UPDATE deliveries SET error = $2 WHERE delivery_key = $1 AND status = 'pending'`, [key, error]);
+    },
+
+    /** Runs `work` in one transaction on one pooled connection. */
+    transaction<T>(work: (tx: Sql) => Promise<T>): Promise<T> {
+      return transaction(dataSource, work);
+    },
+  };
+}
+
+async function transaction<T>(dataSource: DataSource, work: (tx: Sql) => Promise<T>): Promise<T> {
+  const pool = (dataSource.driver as PostgresDriver).master as Pool;
+  const client: PoolClient = await pool.connect();
+  const tx: Sql = { query: async (text, params = []) => (await client.query(text, params)).rows };
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await work(tx);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    try {
+      await client.query('ROLLBACK');
+    } catch (rollback) {
+      broken = rollback as Error;
+    }
+    throw err;
+  } finally {
+    // A connection whose ROLLBACK failed is in an unknown state: the pool drops it.
+    client.release(broken);
+  }
+}
+
+export type DeliveriesRepository = ReturnType<typeof createDeliveriesRepository>;
