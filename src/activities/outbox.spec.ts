@@ -36,7 +36,7 @@ describe(createOutbox.name, () => {
       const repo = repository({ claimed: true });
       const send = jest.fn(async () => undefined);
       expect(await createOutbox(repo).deliver(intent(2), { policy: 'atLeastOnce', send })).toEqual({ status: 'delivered' });
-      expect(repo.claim).toHaveBeenCalledWith(intent(2), { status: 'pending', retakePending: true });
+      expect(repo.claim).toHaveBeenCalledWith(intent(2), { status: 'pending', retakePending: true, token: expect.any(String) });
       expect(send).toHaveBeenCalledWith(intent().key);
       expect(repo.markSent).toHaveBeenCalledWith(intent().key);
     });
@@ -45,7 +45,7 @@ describe(createOutbox.name, () => {
       const repo = repository({ claimed: true });
       await expect(createOutbox(repo).deliver(intent(), { policy: 'atLeastOnce', send: async () => { throw cutOff(); } }))
         .rejects.toThrow('Connection closed unexpectedly');
-      expect(repo.release).toHaveBeenCalledWith(intent().key, 'Connection closed unexpectedly');
+      expect(repo.release).toHaveBeenCalledWith(intent().key, expect.any(String), 'Connection closed unexpectedly');
     });
   });
 
@@ -55,7 +55,7 @@ describe(createOutbox.name, () => {
       const send = jest.fn(async () => undefined);
       const outcome = await createOutbox(repo).deliver(intent(2), { policy: 'atMostOnce', send });
       expect(outcome).toEqual({ status: 'inDoubt', error: expect.stringContaining('not resent') });
-      expect(repo.claim).toHaveBeenCalledWith(intent(2), { status: 'pending', retakePending: false });
+      expect(repo.claim).toHaveBeenCalledWith(intent(2), { status: 'pending', retakePending: false, token: expect.any(String) });
       expect(repo.noteInDoubt).toHaveBeenCalledWith(intent().key, expect.stringContaining('in doubt'));
       expect(send).not.toHaveBeenCalled();
     });
@@ -111,7 +111,7 @@ describe(createOutbox.name, () => {
       const apply = jest.fn(async () => undefined);
       const repo = repository({ claimed: true });
       expect(await createOutbox(repo).deliver(intent(), { policy: 'inDatabase', apply })).toEqual({ status: 'delivered' });
-      expect(repo.claim).toHaveBeenCalledWith(intent(), { status: 'sent', retakePending: false }, expect.anything());
+      expect(repo.claim).toHaveBeenCalledWith(intent(), { status: 'sent', retakePending: false, token: expect.any(String) }, expect.anything());
       expect(apply).toHaveBeenCalledTimes(1);
       expect(await createOutbox(repository({ claimed: false, status: 'sent', runId: 'run-0' })).deliver(intent(), { policy: 'inDatabase', apply }))
         .toEqual({ status: 'skipped' });
@@ -125,7 +125,7 @@ describe(createOutbox.name, () => {
       const violation = Object.assign(new Error('violates foreign key constraint'), { code: '23503', severity: 'ERROR' });
       expect(await createOutbox(repo).deliver(intent(), { policy: 'inDatabase', apply: async () => { throw violation; } }))
         .toEqual({ status: 'failed', error: 'violates foreign key constraint' });
-      expect(repo.recordFailure).toHaveBeenCalledWith(intent(), 'violates foreign key constraint');
+      expect(repo.recordFailure).toHaveBeenCalledWith(intent(), 'violates foreign key constraint', expect.any(String));
     });
   });
 });

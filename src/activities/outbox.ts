@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DeliveriesRepository, DeliveryRow } from '../db/deliveries.repository';
 import type { Sql } from '../db/sql';
 import { classifyFailure, isInfrastructure } from './delivery-failures';
@@ -107,7 +108,7 @@ export function createOutbox(deliveries: DeliveriesRepository, options: OutboxOp
   async function inDatabase(intent: DeliveryIntent, apply: (tx: Sql, key: string) => Promise<void>): Promise<DeliveryOutcome> {
     try {
       const claim = await deliveries.transaction(async (tx) => {
-        const c = await deliveries.claim(intent, { status: 'sent', retakePending: false }, tx);
+        const c = await deliveries.claim(intent, { status: 'sent', retakePending: false, token: randomUUID() }, tx);
         if (c.claimed) await apply(tx, intent.key);
         return c;
       });
@@ -116,21 +117,22 @@ export function createOutbox(deliveries: DeliveriesRepository, options: OutboxOp
       // Rolled back with its row: nothing happened. Infrastructure is retried; the record's own failure is recorded.
       const failure = classifyFailure(err);
       if (failure.kind === 'infrastructure') throw err;
-      await persistently(() => deliveries.recordFailure(intent, failure.reason));
+      await persistently(() => deliveries.recordFailure(intent, failure.reason, randomUUID()));
       return { status: 'failed', error: failure.reason };
     }
   }
 
   async function outside(intent: DeliveryIntent, effect: Extract<DeliveryEffect, { send: unknown }>): Promise<DeliveryOutcome> {
+    const token = randomUUID();
     let claim;
     try {
-      claim = await deliveries.claim(intent, { status: 'pending', retakePending: effect.policy === 'atLeastOnce' });
+      claim = await deliveries.claim(intent, { status: 'pending', retakePending: effect.policy === 'atLeastOnce', token });
     } catch (err) {
       // Nothing was sent. A claim cut off with its connection may still have landed: it is given back, so that the
       // retry does not take it for an earlier attempt's send.
       const failure = classifyFailure(err);
       if (failure.kind === 'infrastructure' && failure.effect === 'unknown') {
-        await persistently(() => deliveries.release(intent.key, `not sent: ${failure.reason}`, runId(intent))).catch(() => undefined);
+        await persistently(() => deliveries.release(intent.key, token, `not sent: ${failure.reason}`)).catch(() => undefined);
       }
       throw err;
     }
@@ -147,7 +149,7 @@ export function createOutbox(deliveries: DeliveriesRepository, options: OutboxOp
       // Infrastructure: the activity fails and is retried. The claim is given back when the send surely did not
       // happen, or when the policy resends anyway; otherwise the row stays pending, in doubt for the retry.
       if (failure.effect === 'not-done' || effect.policy === 'atLeastOnce') {
-        await persistently(() => deliveries.release(intent.key, failure.reason));
+        await persistently(() => deliveries.release(intent.key, token, failure.reason));
       }
       throw err;
     }

@@ -27,19 +27,23 @@ export type Claim =
   | { claimed: false; status: 'pending' | 'sent' | 'failed'; runId: string | null }
   | { claimed: false; status: null; runId: null };
 
-/** What a claim takes: a row surely not sent (`failed`), and also a `pending` one when `retakePending`. */
+/**
+ * What a claim takes: a row surely not sent (`failed`), and also a `pending` one when `retakePending`. `token`,
+ * unique to the claim, names the rows it took, for `release`.
+ */
 export interface ClaimOptions {
   status: 'pending' | 'sent';
   retakePending: boolean;
+  token: string;
 }
 
-const ROW_COLUMNS = `company_id, definition_id, run_id, record_type, record_id, occurrence, channel, recipient, status, attempts, delivery_key, sent_at`;
+const ROW_COLUMNS = `company_id, definition_id, run_id, record_type, record_id, occurrence, channel, recipient, status, attempts, delivery_key, sent_at, claim`;
 
 // A row surely not sent is taken again; a pending one only when the policy resends. The existing row answers
 // otherwise (the outer SELECT sees the table as it was before the INSERT).
 const CLAIM_TAIL = `
   ON CONFLICT (delivery_key) DO UPDATE SET status = EXCLUDED.status, attempts = deliveries.attempts + 1, error = NULL,
-         run_id = EXCLUDED.run_id, sent_at = EXCLUDED.sent_at, created_at = date_trunc('milliseconds', now())
+         run_id = EXCLUDED.run_id, sent_at = EXCLUDED.sent_at, claim = EXCLUDED.claim, created_at = date_trunc('milliseconds', now())
    WHERE deliveries.status = 'failed' OR (deliveries.status = 'pending' AND $6::boolean)
   RETURNING 1)
 SELECT true AS claimed, NULL::text AS status, NULL::uuid AS run_id FROM claimed
@@ -51,19 +55,19 @@ const CLAIM_FOR_APPROVAL = `WITH claimed AS (
   INSERT INTO deliveries (${ROW_COLUMNS})
   SELECT a.company_id, a.definition_id,
          (SELECT r.id FROM workflow_runs r WHERE r.temporal_workflow_id = a.workflow_id ORDER BY r.started_at DESC LIMIT 1),
-         'invoice', a.invoice_id, $2, $3, $4, $5::text, 1, $1, CASE WHEN $5::text = 'sent' THEN now() END
-    FROM approvals a WHERE a.id = $7${CLAIM_TAIL}`;
+         'invoice', a.invoice_id, $2, $3, $4, $5::text, 1, $1, CASE WHEN $5::text = 'sent' THEN now() END, $7::uuid
+    FROM approvals a WHERE a.id = $8${CLAIM_TAIL}`;
 
 const CLAIM_FOR_RUN = `WITH claimed AS (
   INSERT INTO deliveries (${ROW_COLUMNS})
-  VALUES ($7, $8, $9, $10, $11, $2, $3, $4, $5::text, 1, $1, CASE WHEN $5::text = 'sent' THEN now() END)${CLAIM_TAIL}`;
+  VALUES ($8, $9, $10, $11, $12, $2, $3, $4, $5::text, 1, $1, CASE WHEN $5::text = 'sent' THEN now() END, $7::uuid)${CLAIM_TAIL}`;
 
 /** Every statement that writes `deliveries` (and those that read it for the outbox). */
 export function createDeliveriesRepository(dataSource: DataSource) {
   const db = preparedSql(dataSource);
 
   function claimStatement(row: DeliveryRow, o: ClaimOptions): { text: string; params: unknown[] } {
-    const common = [row.key, row.occurrence, row.channel, row.recipient, o.status, o.retakePending];
+    const common = [row.key, row.occurrence, row.channel, row.recipient, o.status, o.retakePending, o.token];
     if ('approvalId' in row.owner) return { text: CLAIM_FOR_APPROVAL, params: [...common, row.owner.approvalId] };
     const w = row.owner;
     return { text: CLAIM_FOR_RUN, params: [...common, w.companyId, w.definitionId, w.runId, w.recordType, w.recordId] };
@@ -89,14 +93,12 @@ export function createDeliveriesRepository(dataSource: DataSource) {
     },
 
     /**
-     * The effect surely did not happen: the claim is given up (`failed`, with why), so that a retry or a later run takes
-     * the row again. `runId` keeps it to this run's claim, when the claim's own statement may or may not have landed.
+     * The effect surely did not happen: the claim `token` is given up (`failed`, with why), so that a retry or a later
+     * run takes the row again. A row that the claim did not take (its statement may not have landed) is left alone.
      */
-    async release(key: string, error: string, runId?: string): Promise<void> {
+    async release(key: string, token: string, error: string): Promise<void> {
       await db.query(
-        `UPDATE deliveries SET status = 'failed', error = $2 WHERE delivery_key = $1 AND status = 'pending' AND ($3::uuid IS NULL OR run_id = $3::uuid)`,
-        [key, error, runId ?? null],
-      );
+        `UPDATE deliveries SET status = 'failed', error = $3 WHERE delivery_key = $1 AND claim = $2::uuid AND status = 'pending'`, [key, token, error]);
     },
 
     /** The record's own failure, on the row this caller claimed. */
@@ -108,8 +110,8 @@ export function createDeliveriesRepository(dataSource: DataSource) {
      * The record's own failure when its claim was rolled back with its effect: the row is taken (as a try) and says
      * `failed` and why, unless it is `sent` or another run's delivery in flight.
      */
-    async recordFailure(row: DeliveryRow, error: string): Promise<void> {
-      const { text, params } = claimStatement(row, { status: 'pending', retakePending: false });
+    async recordFailure(row: DeliveryRow, error: string, token: string): Promise<void> {
+      const { text, params } = claimStatement(row, { status: 'pending', retakePending: false, token });
       await transaction(dataSource, async (tx) => {
         const [r] = await tx.query(text, params);
         if (r?.claimed) await tx.query(`UPDATE deliveries SET status = 'failed', error = $2 WHERE delivery_key = $1`, [row.key, error]);

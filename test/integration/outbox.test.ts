@@ -110,6 +110,33 @@ describe(createOutbox.name, () => {
       expect(await mailsTo(to)).toHaveLength(0);
     });
 
+    /** The repository whose claim lands in Postgres but whose answer is lost with the connection. */
+    const lostClaim = (): DeliveriesRepository => ({
+      ...deliveries,
+      claim: async (...args) => {
+        await deliveries.claim(...args);
+        throw new Error('Connection terminated unexpectedly');
+      },
+    });
+
+    it('gives back a claim that landed though its answer was lost: the retry sends it, not in doubt', async () => {
+      const to = address();
+      await expect(createOutbox(lostClaim()).deliver(reminder(to, 1), sender(to, 'atMostOnce'))).rejects.toThrow('Connection terminated');
+      expect(await row(reminder(to, 1).key)).toMatchObject({ status: 'failed' });
+      expect(await createOutbox(deliveries).deliver(reminder(to, 2), sender(to, 'atMostOnce'))).toEqual({ status: 'delivered' });
+      expect(await waitForMails(to, 1)).toHaveLength(1);
+    });
+
+    it('leaves an earlier attempt\'s pending row in doubt when a later claim of it loses its answer', async () => {
+      const to = address();
+      await expect(createOutbox(deliveries, { afterSend: crash }).deliver(reminder(to, 1), sender(to, 'atMostOnce'))).rejects.toThrow('the worker died');
+      await expect(createOutbox(lostClaim()).deliver(reminder(to, 2), sender(to, 'atMostOnce'))).rejects.toThrow('Connection terminated');
+      expect(await createOutbox(deliveries).deliver(reminder(to, 3), sender(to, 'atMostOnce'))).toMatchObject({ status: 'inDoubt' });
+      expect(await waitForMails(to, 1)).toHaveLength(1);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await mailsTo(to)).toHaveLength(1);
+    });
+
     it('records a permanent refusal of the recipient as failed without failing, and a later run sends it', async () => {
       const to = address();
       const outbox = createOutbox(deliveries);
