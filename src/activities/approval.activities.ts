@@ -102,16 +102,15 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     });
   }
 
-  /** The in-app notification, in the transaction of its `sent` row. */
+  /** The in-app notification, in the statement of its `sent` row. */
   async function pushOnce(n: ApprovalNotice, key: string, occurrence: string, to: Recipient, title: string, body: string): Promise<void> {
     await outbox.deliver(approvalDelivery(n, key, occurrence, 'push', to.id), {
       policy: deliveryPolicies.inbox,
-      apply: async (tx) => {
-        await tx.query(
-          `INSERT INTO notifications (company_id, user_id, title, body, record_type, record_id, idempotency_key)
-           VALUES ($1, $2, $3, $4, 'invoice', $5, $6) ON CONFLICT (idempotency_key) DO NOTHING`,
-          [n.companyId, to.id, title, body, n.invoiceId, key],
-        );
+      statement: {
+        sql: `INSERT INTO notifications (company_id, user_id, title, body, record_type, record_id, idempotency_key)
+              SELECT $1::uuid, $2::uuid, $3::text, $4::text, 'invoice', $5::uuid, $6::text WHERE EXISTS (SELECT 1 FROM claimed)
+              ON CONFLICT (idempotency_key) DO NOTHING`,
+        params: [n.companyId, to.id, title, body, n.invoiceId, key],
       },
     });
   }
@@ -167,14 +166,13 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
         const key = `approval:${input.approvalId}:step:${input.step}:task:${approver.id}`;
         await outbox.deliver(approvalDelivery(input, key, `approval-${input.approvalId}-step-${input.step}`, 'task', approver.id), {
           policy: deliveryPolicies.task,
-          apply: async (tx) => {
-            await tx.query(
-              `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, approval_id, definition_id,
-                                  idempotency_key, due_at)
-               VALUES ($1, $2, 'approval', $3, $4, 'invoice', $5, $6, $7, $8, $9)
-               ON CONFLICT (idempotency_key) DO NOTHING`,
-              [input.companyId, approver.id, task.title, task.description, input.invoiceId, input.approvalId, facts.definitionId, key, input.dueAt],
-            );
+          statement: {
+            sql: `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, approval_id, definition_id,
+                                     idempotency_key, due_at)
+                  SELECT $1::uuid, $2::uuid, 'approval', $3::text, $4::text, 'invoice', $5::uuid, $6::uuid, $7::uuid, $8::text, $9::timestamptz
+                   WHERE EXISTS (SELECT 1 FROM claimed)
+                  ON CONFLICT (idempotency_key) DO NOTHING`,
+            params: [input.companyId, approver.id, task.title, task.description, input.invoiceId, input.approvalId, facts.definitionId, key, input.dueAt],
           },
         });
       }

@@ -12,6 +12,7 @@ function repository(claim: Claim) {
   const tx: Sql = { query: jest.fn(async () => []) };
   const repo = {
     claim: jest.fn(async () => claim),
+    claimWith: jest.fn(async () => claim),
     markSent: jest.fn(async () => undefined),
     markFailed: jest.fn(async () => undefined),
     release: jest.fn(async () => undefined),
@@ -116,6 +117,14 @@ describe(createOutbox.name, () => {
       expect(await createOutbox(repository({ claimed: false, status: 'sent', runId: 'run-0' })).deliver(intent(), { policy: 'inDatabase', apply }))
         .toEqual({ status: 'skipped' });
       expect(apply).toHaveBeenCalledTimes(1);
+    });
+
+    it('runs a one-statement effect in the claim\'s own statement', async () => {
+      const repo = repository({ claimed: true });
+      const statement = { sql: 'INSERT INTO tasks (title) SELECT $1 WHERE EXISTS (SELECT 1 FROM claimed)', params: ['Call Ada'] };
+      expect(await createOutbox(repo).deliver(intent(), { policy: 'inDatabase', statement })).toEqual({ status: 'delivered' });
+      expect(repo.claimWith).toHaveBeenCalledWith(intent(), { status: 'sent', retakePending: false, token: expect.any(String) }, statement);
+      expect(repo.transaction).not.toHaveBeenCalled();
     });
 
     it('fails on a database outage, and records a constraint violation as the record\'s', async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DeliveriesRepository, DeliveryRow } from '../db/deliveries.repository';
+import type { ClaimedEffect, DeliveriesRepository, DeliveryRow } from '../db/deliveries.repository';
 import type { Sql } from '../db/sql';
 import { classifyFailure, isInfrastructure } from './delivery-failures';
 
@@ -43,7 +43,9 @@ export type DeliveryEffect =
     /** Database changes that go with the `sent` mark, in its transaction (the invoice marked sent). */
     onSent?: (tx: Sql) => Promise<void>;
   }
-  | { policy: 'inDatabase'; apply: (tx: Sql, key: string) => Promise<void> };
+  /** Either a function run in the claim's transaction, or (hot paths) one statement run in the claim's statement. */
+  | { policy: 'inDatabase'; apply: (tx: Sql, key: string) => Promise<void> }
+  | { policy: 'inDatabase'; statement: ClaimedEffect };
 
 /**
  * What became of a delivery: `delivered` (by this run, now or in an earlier attempt), `skipped` (done or in flight
@@ -105,13 +107,16 @@ export function createOutbox(deliveries: DeliveriesRepository, options: OutboxOp
     return { status: 'skipped' };
   }
 
-  async function inDatabase(intent: DeliveryIntent, apply: (tx: Sql, key: string) => Promise<void>): Promise<DeliveryOutcome> {
+  async function inDatabase(intent: DeliveryIntent, effect: Extract<DeliveryEffect, { policy: 'inDatabase' }>): Promise<DeliveryOutcome> {
+    const options = { status: 'sent', retakePending: false, token: randomUUID() } as const;
     try {
-      const claim = await deliveries.transaction(async (tx) => {
-        const c = await deliveries.claim(intent, { status: 'sent', retakePending: false, token: randomUUID() }, tx);
-        if (c.claimed) await apply(tx, intent.key);
-        return c;
-      });
+      const claim = 'statement' in effect
+        ? await deliveries.claimWith(intent, options, effect.statement)
+        : await deliveries.transaction(async (tx) => {
+          const c = await deliveries.claim(intent, options, tx);
+          if (c.claimed) await effect.apply(tx, intent.key);
+          return c;
+        });
       return claim.claimed ? { status: 'delivered' } : existing(intent, 'inDatabase', claim.status, claim.runId);
     } catch (err) {
       // Rolled back with its row: nothing happened. Infrastructure is retried; the record's own failure is recorded.
@@ -167,7 +172,7 @@ export function createOutbox(deliveries: DeliveriesRepository, options: OutboxOp
   return {
     /** Delivers once under the intent's key, with the guarantee of the effect's policy. */
     deliver(intent: DeliveryIntent, effect: DeliveryEffect): Promise<DeliveryOutcome> {
-      return effect.policy === 'inDatabase' ? inDatabase(intent, effect.apply) : outside(intent, effect);
+      return effect.policy === 'inDatabase' ? inDatabase(intent, effect) : outside(intent, effect);
     },
   };
 }

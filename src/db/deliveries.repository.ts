@@ -37,6 +37,15 @@ export interface ClaimOptions {
   token: string;
 }
 
+/**
+ * A database effect written as one statement to run beside the claim, e.g. `INSERT INTO tasks (...) SELECT $1, $2
+ * WHERE EXISTS (SELECT 1 FROM claimed)`: it must act only when `claimed` has a row. Its placeholders start at `$1`.
+ */
+export interface ClaimedEffect {
+  sql: string;
+  params: unknown[];
+}
+
 const ROW_COLUMNS = `company_id, definition_id, run_id, record_type, record_id, occurrence, channel, recipient, status, attempts, delivery_key, sent_at, claim`;
 
 // A row surely not sent is taken again; a pending one only when the policy resends. The existing row answers
@@ -45,7 +54,8 @@ const CLAIM_TAIL = `
   ON CONFLICT (delivery_key) DO UPDATE SET status = EXCLUDED.status, attempts = deliveries.attempts + 1, error = NULL,
          run_id = EXCLUDED.run_id, sent_at = EXCLUDED.sent_at, claim = EXCLUDED.claim, created_at = date_trunc('milliseconds', now())
    WHERE deliveries.status = 'failed' OR (deliveries.status = 'pending' AND $6::boolean)
-  RETURNING 1)
+  RETURNING 1)`;
+const CLAIM_ANSWER = `
 SELECT true AS claimed, NULL::text AS status, NULL::uuid AS run_id FROM claimed
 UNION ALL
 SELECT false, status, run_id FROM deliveries WHERE delivery_key = $1
@@ -66,11 +76,16 @@ const CLAIM_FOR_RUN = `WITH claimed AS (
 export function createDeliveriesRepository(dataSource: DataSource) {
   const db = preparedSql(dataSource);
 
-  function claimStatement(row: DeliveryRow, o: ClaimOptions): { text: string; params: unknown[] } {
+  function claimStatement(row: DeliveryRow, o: ClaimOptions, effect?: ClaimedEffect): { text: string; params: unknown[] } {
     const common = [row.key, row.occurrence, row.channel, row.recipient, o.status, o.retakePending, o.token];
-    if ('approvalId' in row.owner) return { text: CLAIM_FOR_APPROVAL, params: [...common, row.owner.approvalId] };
     const w = row.owner;
-    return { text: CLAIM_FOR_RUN, params: [...common, w.companyId, w.definitionId, w.runId, w.recordType, w.recordId] };
+    const [head, params] = 'approvalId' in w
+      ? [CLAIM_FOR_APPROVAL, [...common, w.approvalId]]
+      : [CLAIM_FOR_RUN, [...common, w.companyId, w.definitionId, w.runId, w.recordType, w.recordId]];
+    if (!effect) return { text: head + CLAIM_ANSWER, params };
+    // The effect's own placeholders follow the claim's.
+    const shifted = effect.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + params.length}`);
+    return { text: `${head},\n effect AS (${shifted})${CLAIM_ANSWER}`, params: [...params, ...effect.params] };
   }
 
   function toClaim(r: { claimed: boolean; status: 'pending' | 'sent' | 'failed' | null; run_id: string | null } | undefined): Claim {
@@ -84,6 +99,16 @@ export function createDeliveriesRepository(dataSource: DataSource) {
     async claim(row: DeliveryRow, o: ClaimOptions, tx: Sql = db): Promise<Claim> {
       const { text, params } = claimStatement(row, o);
       const [r] = await tx.query(text, params);
+      return toClaim(r);
+    },
+
+    /**
+     * Claims the row `sent` and applies `effect` in the same statement (one round trip, prepared): the effect is a
+     * statement beside the CTE `claimed`, which has a row when this call took the delivery.
+     */
+    async claimWith(row: DeliveryRow, o: ClaimOptions, effect: ClaimedEffect): Promise<Claim> {
+      const { text, params } = claimStatement(row, o, effect);
+      const [r] = await db.query(text, params);
       return toClaim(r);
     },
 

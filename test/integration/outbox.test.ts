@@ -205,6 +205,22 @@ describe(createOutbox.name, () => {
       expect(await row(intent.key)).toMatchObject({ status: 'sent', attempts: 1 });
     });
 
+    it('runs a one-statement effect in the claim\'s statement, only when it took the row', async () => {
+      const intent = { ...reminder(address(), 1), channel: 'push' as const };
+      const [{ id: userId }] = await dataSource.query('SELECT id FROM users WHERE company_id = $1', [company.companyId]);
+      const statement = {
+        sql: `INSERT INTO notifications (company_id, user_id, title, body, record_type, record_id, idempotency_key)
+              SELECT $1::uuid, $2::uuid, 'Due', 'tomorrow', 'invoice', gen_random_uuid(), $3::text WHERE EXISTS (SELECT 1 FROM claimed)`,
+        params: [company.companyId, userId, intent.key],
+      };
+      const outbox = createOutbox(deliveries);
+      expect(await outbox.deliver(intent, { policy: 'inDatabase', statement })).toEqual({ status: 'delivered' });
+      // No ON CONFLICT in the effect: only the guard keeps a second call from inserting again.
+      expect(await outbox.deliver({ ...intent, attempt: 2 }, { policy: 'inDatabase', statement })).toEqual({ status: 'delivered' });
+      expect(await notifications(intent.key)).toBe(1);
+      expect(await row(intent.key)).toMatchObject({ status: 'sent', attempts: 1 });
+    });
+
     it('records a constraint violation of the effect as the record\'s failure', async () => {
       const intent = { ...reminder(address(), 1), channel: 'task' as const };
       const outcome = await createOutbox(deliveries).deliver(intent, {
