@@ -29,7 +29,7 @@ export const deliveryPolicies = {
   memo: 'inDatabase',
 } as const satisfies Record<string, DeliveryPolicy>;
 
-/** A delivery: its row, which attempt of the activity this is, and how many attempts came before under the same run. */
+/** A delivery: its row, and which attempt of the activity delivers it. */
 export interface DeliveryIntent extends DeliveryRow {
   /** The activity's attempt (1 for the first): a `pending` row of this run seen by a later attempt is in doubt. */
   attempt: number;
