@@ -9,7 +9,9 @@ import { renderHtmlBody, renderMessage } from '../domain/messages';
 import type { DeliverBatchInput, DeliverBatchResult, DeliveryActivities } from '../contracts';
 import type { Mailer } from '../infra/mailer';
 import { sweepPlan, SweepRecord, toSweepRecord } from '../db/sweep-plans';
-import { buildMatchQuery, loadSweepDefinition, SweepDefinition, whyNotLive } from '../db/sweep-query';
+import { deliveryEffects } from '../db/delivery-effects';
+import { type SweepDefinition, whyNotLive } from '../db/sweep-query';
+import { SweepsRepository } from '../db/sweeps.repository';
 import { WebhookAnswered } from './delivery-failures';
 import { createOutbox, deliveryPolicies, type DeliveryIntent, type DeliveryOutcome } from './outbox';
 
@@ -85,6 +87,7 @@ async function inPool<T>(items: T[], size: number, run: (item: T) => Promise<voi
  */
 export function createDeliveryActivities(deps: { dataSource: DataSource; mailer: Mailer }, options: DeliveryOptions = {}): DeliveryActivities {
   const { dataSource, mailer } = deps;
+  const sweeps = new SweepsRepository(dataSource);
   let faultPending = options.faultInject === 'deliver-after-send-once';
   const outbox = createOutbox(createDeliveriesRepository(dataSource), {
     heartbeat: () => Context.current().heartbeat(),
@@ -178,7 +181,7 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
                 meta, slot, sendsInvoice ? deliveryPolicies.invoiceSend : deliveryPolicies.reminderEmail,
                 async (key) => { await mailer.send({ to, subject: mail.subject, text: mail.text, html: mail.html, deliveryKey: key }); },
                 sendsInvoice
-                  ? async (tx) => { await tx.query('UPDATE invoices SET sent_at = now(), updated_at = now() WHERE id = $1 AND sent_at IS NULL', [record.id]); }
+                  ? (tx) => deliveryEffects.markInvoiceSent(tx, record.id)
                   : undefined,
               );
             });
@@ -194,12 +197,9 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
             }
             let notificationId: string | null = null;
             await push({ channel: 'push', recipient: userId }, () => deliverInDatabase(meta, { channel: 'push', recipient: userId }, async (tx, key) => {
-              const [row] = await tx.query(
-                `INSERT INTO notifications (company_id, user_id, title, body, record_type, record_id, idempotency_key)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (idempotency_key) DO NOTHING RETURNING id`,
-                [def.companyId, userId, title.subject, title.text, record.recordType, record.id, key],
-              );
-              notificationId = row?.id ?? null;
+              notificationId = await deliveryEffects.insertNotification(tx, {
+                companyId: def.companyId, userId, title: title.subject, body: title.text, recordType: record.recordType, recordId: record.id, key,
+              });
             }));
             if (def.webhookUrl && def.webhookSecret) {
               const url = def.webhookUrl;
@@ -229,13 +229,10 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
             break;
           }
           const task = render({ subject: action.title, body: action.description ?? '' }, false);
-          await push(slot, () => deliverInDatabase(meta, slot, async (tx, key) => {
-            await tx.query(
-              `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, definition_id, idempotency_key)
-               VALUES ($1, $2, 'reminder', $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING`,
-              [def.companyId, action.assigneeId, task.subject, task.text, record.recordType, record.id, def.id, key],
-            );
-          }));
+          await push(slot, () => deliverInDatabase(meta, slot, (tx, key) => deliveryEffects.insertReminderTask(tx, {
+            companyId: def.companyId, assigneeId: action.assigneeId, title: task.subject, description: task.text,
+            recordType: record.recordType, recordId: record.id, definitionId: def.id, key,
+          })));
           break;
         }
         case 'memo':
@@ -246,10 +243,8 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
             break;
           }
           const text = render({ subject: '', body: action.text }, false).text;
-          const column = action.type === 'memo' ? 'memo' : 'stamp';
-          await push(slot, () => deliverInDatabase(meta, slot, async (tx) => {
-            await tx.query(`UPDATE invoices SET ${column} = $2, updated_at = now() WHERE id = $1`, [record.id, text]);
-          }));
+          const field = action.type;
+          await push(slot, () => deliverInDatabase(meta, slot, (tx) => deliveryEffects.setInvoiceText(tx, record.id, field, text)));
           break;
         }
         default:
@@ -264,12 +259,11 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
     /** Delivers every action of the definition to each record of the batch that still matches. */
     async deliverBatch(input: DeliverBatchInput): Promise<DeliverBatchResult> {
       const result: DeliverBatchResult = { stillMatching: 0, delivered: 0, skipped: 0, failed: 0, errors: [] };
-      const def = await loadSweepDefinition(dataSource, input.definitionId, input.companyId);
+      const def = await sweeps.findDefinition(input.definitionId, input.companyId);
       const plan = def && sweepPlan(def.templateKey);
       if (!def || !plan || whyNotLive(def) || input.recordIds.length === 0) return result;
       const asOf = new Date(input.asOf);
-      const { sql, params } = buildMatchQuery({ plan, def, asOf, recordIds: input.recordIds, select: 'detail' });
-      const rows: Record<string, unknown>[] = await dataSource.query(sql, params);
+      const rows = await sweeps.findMatchingDetails(plan, def, asOf, input.recordIds);
       const today = todayIn(def.timezone, asOf);
       const company = { name: def.companyName, currency: def.currency, timezone: def.timezone };
       const records = rows.map((r) => toSweepRecord(plan.recordType, r, { company, asOf }));
@@ -282,11 +276,7 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
         if (a.type === 'push') (a.userIds ?? []).forEach((id) => userIds.add(id));
         if (a.type === 'task') userIds.add(a.assigneeId);
       }
-      const uuids = [...userIds].filter((id) => /^[0-9a-f-]{36}$/i.test(id));
-      const users = new Map<string, { email: string; name: string }>(
-        (await dataSource.query('SELECT id, email, name FROM users WHERE company_id = $1 AND id = ANY($2::uuid[])', [def.companyId, uuids]))
-          .map((u: { id: string; email: string; name: string }) => [u.id, { email: u.email, name: u.name }]),
-      );
+      const users = await sweeps.findMembers(def.companyId, [...userIds]);
 
       const context = Context.current();
       const attempt = context.info.attempt;
