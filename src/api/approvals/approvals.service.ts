@@ -220,7 +220,7 @@ export class ApprovalsService {
       return { fields: { approvalStatus: 'approved', approvalDefinitionId: before.approvalDefinitionId }, cancelled: [] };
     }
     const cancelled = before?.approvalStatus === 'pending_approval' ? await this.cancelPending(m, invoice.id, editor.id) : [];
-    return { fields: await this.matcher.requirement(invoice, editor), cancelled };
+    return { fields: await this.matcher.requirement(invoice, editor, new Date(), m), cancelled };
   }
 
   /** Ends the runs `approvalOnSave` cancelled; the database already says cancelled, so a failure is logged, not thrown. */
