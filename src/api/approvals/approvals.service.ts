@@ -193,14 +193,27 @@ export class ApprovalsService {
       throw new DomainError(409, `invoice ${invoice.number} is not pending approval (its approval status is ${invoice.approvalStatus})`);
     }
     const handle = this.temporal.workflow.getHandle<typeof invoiceApproval>(pending.workflowId);
+    let settled: { status: string };
     try {
-      await this.temporal.withDeadline(Date.now() + DECISION_WAIT_MS, () => handle.executeUpdate(decideUpdate, {
+      settled = await this.temporal.withDeadline(Date.now() + DECISION_WAIT_MS, () => handle.executeUpdate(decideUpdate, {
         args: [{ decision, userId: user.id, isAdmin: user.role === 'admin', comment: body.comment, reason: body.reason }],
       }));
     } catch (err) {
-      throw decisionError(err, pending.number);
+      throw await this.withCurrentStatus(decisionError(err, pending.number), invoiceId, user);
+    }
+    if (settled.status === 'cancelled') {
+      // Accepted, then the invoice was edited before the decision reached the database: the edit won.
+      throw await this.withCurrentStatus(
+        new DomainError(409, `invoice ${pending.number} is not pending approval: it was edited while the decision was being recorded`), invoiceId, user);
     }
     return this.view(invoiceId, user);
+  }
+
+  /** A 409 says what the approval is now, so that the caller need not ask; other errors are left as they are. */
+  private async withCurrentStatus(err: Error, invoiceId: string, user: AuthUser): Promise<Error> {
+    if (!(err instanceof DomainError) || err.statusCode !== 409) return err;
+    const current = await this.view(invoiceId, user).catch(() => undefined);
+    return current ? new DomainError(409, `${err.message}; its approval status is now ${current.status}`) : err;
   }
 
   /**
