@@ -49,6 +49,16 @@ function closeTasksSql(status: string, by: string, when?: string): string {
            WHERE approval_id = $1 AND status = 'open'${when ? ` AND ${when}` : ''}`;
 }
 
+/**
+ * Every statement that changes an invoice's approval takes the invoice's row lock first (as the API's edit and submit
+ * do), then the approval's: one lock order, so that an edit and a decision wait for each other instead of deadlocking.
+ * As the first CTE of a statement (the invoice id is `$n`), read by the statement's first write with `AND EXISTS
+ * (SELECT 1 FROM invoice_lock)` so that the lock is taken before that write locks the approval.
+ */
+function invoiceLockSql(n: number): string {
+  return `invoice_lock AS (SELECT id FROM invoices WHERE id = $${n} FOR UPDATE)`;
+}
+
 function currentExecution(): { workflowId: string; runId: string } {
   const { workflowExecution } = Context.current().info;
   if (!workflowExecution) throw ApplicationFailure.nonRetryable('approval activities run only inside a workflow', 'NotInWorkflow');
@@ -163,8 +173,10 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       const { workflowId, runId } = currentExecution();
       // One statement, so all or nothing without a transaction's extra round trips.
       const [row]: { found: boolean }[] = await db.query(
-        `WITH approval AS (
-           UPDATE approvals SET run_id = $4, deadline = $5 WHERE id = $1 AND invoice_id = $2 AND company_id = $3 AND status = 'pending' RETURNING id),
+        `WITH ${invoiceLockSql(2)},
+         approval AS (
+           UPDATE approvals SET run_id = $4, deadline = $5
+            WHERE id = $1 AND invoice_id = $2 AND company_id = $3 AND status = 'pending' AND EXISTS (SELECT 1 FROM invoice_lock) RETURNING id),
          invoice AS (
            UPDATE invoices SET approval_status = 'pending_approval', updated_at = now()
             WHERE id = $2 AND approval_status <> 'pending_approval' AND EXISTS (SELECT 1 FROM approval)),
@@ -226,13 +238,14 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     async recordDecision(input: ApprovalNotice & ApprovalTrailEntry & { nextStep: number | null }): Promise<void> {
       // One statement: the decision, the next step and the closed tasks go together or not at all.
       await db.query(
-        `WITH decision AS (
+        `WITH ${invoiceLockSql(8)},
+         decision AS (
            INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (approval_id, step) DO NOTHING),
+           SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM invoice_lock) ON CONFLICT (approval_id, step) DO NOTHING),
          next_step AS (
-           UPDATE approvals SET current_step = $7 WHERE id = $1 AND status = 'pending' AND $7::int IS NOT NULL)
-         ${closeTasksSql("'completed'", '$4')}`,
-        [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt, input.nextStep],
+           UPDATE approvals SET current_step = $7 WHERE id = $1 AND status = 'pending' AND $7::int IS NOT NULL AND EXISTS (SELECT 1 FROM invoice_lock))
+         ${closeTasksSql("'completed'", '$4', 'EXISTS (SELECT 1 FROM invoice_lock)')}`,
+        [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt, input.nextStep, input.invoiceId],
       );
     },
 
@@ -265,8 +278,9 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       // One statement, all or nothing: the approval moves from pending to the outcome (or already had it: a retry),
       // and only then the invoice's status and the open tasks follow. A cancelled approval changes nothing.
       const [{ applied }]: { applied: boolean }[] = await db.query(
-        `WITH moved AS (
-           UPDATE approvals SET status = $2, decided_at = now() WHERE id = $1 AND status = 'pending' RETURNING id),
+        `WITH ${invoiceLockSql(3)},
+         moved AS (
+           UPDATE approvals SET status = $2, decided_at = now() WHERE id = $1 AND status = 'pending' AND EXISTS (SELECT 1 FROM invoice_lock) RETURNING id),
          outcome AS (
            SELECT EXISTS (SELECT 1 FROM moved) OR EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND status = $2) AS applied),
          invoice AS (
@@ -294,6 +308,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     /** The run ends without an outcome (the invoice was edited): nothing is sent, open tasks are cancelled. */
     async cancelApproval(input: ApprovalNotice & ApprovalTrailEntry): Promise<void> {
       await dataSource.transaction(async (m) => {
+        await m.query('SELECT id FROM invoices WHERE id = $1 FOR UPDATE', [input.invoiceId]);
         const facts = await factsAndPeople(m, input);
         const [before]: { status: string }[] = await m.query('SELECT status FROM approvals WHERE id = $1 FOR UPDATE', [input.approvalId]);
         await m.query(`UPDATE approvals SET status = 'cancelled', decided_at = now() WHERE id = $1 AND status = 'pending'`, [input.approvalId]);

@@ -380,12 +380,17 @@ export class ApprovalsService {
 
   private async undoSubmission(approval: Approval, previousStatus: ApprovalStatus): Promise<void> {
     await this.dataSource.transaction(async (m) => {
+      // The invoice's row lock first, then the approval's, as on every path that changes both.
+      await m.query('SELECT id FROM invoices WHERE id = $1 FOR UPDATE', [approval.invoiceId]);
       await m.getRepository(Approval).update({ id: approval.id, status: 'pending' }, { status: 'cancelled', decidedAt: new Date() });
       await m.getRepository(Invoice).update({ id: approval.invoiceId, approvalStatus: 'pending_approval' }, { approvalStatus: previousStatus });
     });
   }
 
-  /** Marks the pending approvals of an invoice cancelled, so that a decision racing with the edit changes nothing. */
+  /**
+   * Marks the pending approvals of an invoice cancelled, so that a decision racing with the edit changes nothing.
+   * Called with the invoice's row locked (the save's transaction), so the approval's lock comes second, as everywhere.
+   */
   private async cancelPending(m: EntityManager, invoiceId: string, userId: string): Promise<string[]> {
     const pending = await m.getRepository(Approval).findBy({ invoiceId, status: 'pending' });
     for (const approval of pending) {
