@@ -40,6 +40,17 @@ interface InvoiceFacts {
 
 type Manager = Pick<Sql, 'query'>;
 
+/** How an approval ended, as its completion and its notices are told. */
+interface ApprovalOutcome {
+  creatorId: string;
+  outcome: 'approved' | 'rejected';
+  decision: ApprovalTrailEntry['decision'];
+  decidedBy: string | null;
+  comment: string | null;
+  notifyUserIds: string[];
+  push: boolean;
+}
+
 /**
  * The statement that closes an approval's open tasks (the approval id is `$1`), as SQL text for statements of their
  * own and for steps of larger ones: `status` and `by` are SQL expressions, `when` an extra condition.
@@ -263,18 +274,11 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     },
 
     /**
-     * The outcome: approval row, invoice `approvalStatus`, tasks, creator and people to notify. `applied: false` when
-     * the API cancelled the approval first (the invoice was edited), in which case nothing changes or is sent.
+     * The outcome, durably: approval row, invoice `approvalStatus`, open tasks. `applied: false` when the API cancelled
+     * the approval first (the invoice was edited), in which case nothing changes. Nobody is told here: see
+     * `notifyApprovalOutcome`, which the workflow runs once the decision's Update has answered.
      */
-    async completeApproval(input: ApprovalNotice & {
-      creatorId: string;
-      outcome: 'approved' | 'rejected';
-      decision: ApprovalTrailEntry['decision'];
-      decidedBy: string | null;
-      comment: string | null;
-      notifyUserIds: string[];
-      push: boolean;
-    }): Promise<{ applied: boolean }> {
+    async completeApproval(input: ApprovalNotice & ApprovalOutcome): Promise<{ applied: boolean }> {
       // One statement, all or nothing: the approval moves from pending to the outcome (or already had it: a retry),
       // and only then the invoice's status and the open tasks follow. A cancelled approval changes nothing.
       const [{ applied }]: { applied: boolean }[] = await db.query(
@@ -290,9 +294,16 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
          SELECT applied FROM outcome`,
         [input.approvalId, input.outcome, input.invoiceId, input.decidedBy],
       );
-      if (!applied) return { applied: false };
+      return { applied };
+    },
 
+    /**
+     * Tells the creator and the people to notify of the outcome (email, and push where asked), each once, then closes
+     * the run's history row. Sends nothing unless the approval has this outcome (a cancelled approval tells nobody).
+     */
+    async notifyApprovalOutcome(input: ApprovalNotice & ApprovalOutcome): Promise<{ notified: number }> {
       const { people, ...facts } = await factsAndPeople(db, input, [input.creatorId, ...input.notifyUserIds]);
+      if (facts.approvalStatus !== input.outcome) return { notified: 0 };
       const occurrence = `approval-${input.approvalId}-decided`;
       const { subject, text } = approvalNotices(facts).decided({ outcome: input.outcome, timedOut: input.decision === 'timeout', comment: input.comment });
       for (const person of people) {
@@ -302,7 +313,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
         }
       }
       await endRun(db, facts.workflowId, 'completed');
-      return { applied: true };
+      return { notified: people.length };
     },
 
     /** The run ends without an outcome (the invoice was edited): nothing is sent, open tasks are cancelled. */
@@ -337,7 +348,7 @@ export function createApprovalActivities(deps: ApprovalActivityDeps) {
 }
 
 type Granular = Pick<ReturnType<typeof createApprovalSideEffects>,
-  'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval'>;
+  'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval' | 'notifyApprovalOutcome'>;
 type Arg<K extends keyof Granular> = Parameters<Granular[K]>[0];
 
 /**
@@ -346,6 +357,10 @@ type Arg<K extends keyof Granular> = Parameters<Granular[K]>[0];
  * its own, so a retry of the whole is as harmless as a retry of a part. Built from the parts, so tests compose mocks.
  */
 export function composeApprovalActivities(a: Granular) {
+  async function settleDecision(input: { decision: Arg<'recordDecision'>; completion?: Arg<'completeApproval'> }): Promise<{ applied: boolean }> {
+    await a.recordDecision(input.decision);
+    return input.completion ? a.completeApproval(input.completion) : { applied: true };
+  }
   return {
     /** The run's start (first step only), then the step's tasks and its request to approvers and people to notify. */
     async requestApproval(input: ApprovalNotice & { first: boolean } & Omit<Arg<'notifyApprovalRequested'>, keyof ApprovalNotice> & Pick<Arg<'openApprovalTasks'>, 'approverIds'>):
@@ -359,11 +374,19 @@ export function composeApprovalActivities(a: Granular) {
       return { opened, notified };
     },
 
-    /** The step's decision, then, when it ends the approval (`completion`), the outcome. */
+    /**
+     * The step's decision, then, when it ends the approval (`completion`), the outcome and its notices. What runs
+     * recorded before the `notify-after-decision` patch call; newer runs call `settleDecision` and then
+     * `notifyApprovalOutcome` on their own, so that the approver does not wait for the notices.
+     */
     async settleApproval(input: { decision: Arg<'recordDecision'>; completion?: Arg<'completeApproval'> }): Promise<{ applied: boolean }> {
-      await a.recordDecision(input.decision);
-      return input.completion ? a.completeApproval(input.completion) : { applied: true };
+      const result = await settleDecision(input);
+      if (input.completion && result.applied) await a.notifyApprovalOutcome(input.completion);
+      return result;
     },
+
+    /** The step's decision, then, when it ends the approval (`completion`), the outcome: what must be durable before the decision answers. */
+    settleDecision,
   };
 }
 

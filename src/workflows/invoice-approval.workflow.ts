@@ -7,8 +7,10 @@ import {
   defineSignal,
   defineUpdate,
   log,
+  patched,
   proxyLocalActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -18,11 +20,17 @@ import { searchAttributes } from './shared';
 // Local activities: each is a few queries and at most a handful of emails, all idempotent (keys the database keeps
 // unique), so running them inside the workflow task saves a round trip through the server per side effect. A worker
 // that dies mid-task re-runs them, which the keys make harmless, exactly as for a retried activity.
-const { requestApproval, settleApproval, remindApprovers, cancelApproval } =
+const { requestApproval, settleApproval, settleDecision, notifyApprovalOutcome, remindApprovers, cancelApproval } =
   proxyLocalActivities<ReturnType<typeof createActivities>>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
+
+/**
+ * Runs that reach a decision with this patch settle it durably, answer the decision, and only then send the outcome's
+ * notices (and the next step's request); runs recorded before it settle and notify in one activity.
+ */
+export const NOTIFY_AFTER_DECISION_PATCH = 'notify-after-decision';
 
 export const DEFAULT_APPROVAL_TIMEOUT: Duration = '30 days';
 export const DEFAULT_APPROVER_REMINDER_LEAD: Duration = '1 day';
@@ -271,20 +279,20 @@ export async function invoiceApproval(input: InvoiceApprovalInput): Promise<Invo
     const entry: ApprovalTrailEntry = accepted;
     state.trail = [...state.trail, entry];
     const advance = entry.decision === 'approved' && step < input.steps.length - 1;
-    const decided = entry.decision === 'approved' ? 'approved' : 'rejected';
-    const result = await settleApproval({
-      decision: { ...notice, ...entry, nextStep: advance ? step + 1 : null },
-      completion: advance ? undefined : {
-        ...notice,
-        creatorId: input.creatorId,
-        outcome: decided,
-        decision: entry.decision,
-        decidedBy: entry.userId,
-        comment: entry.comment,
-        notifyUserIds: input.notifyUserIds,
-        push: input.push,
-      },
-    });
+    const decided: 'approved' | 'rejected' = entry.decision === 'approved' ? 'approved' : 'rejected';
+    const completion = advance ? undefined : {
+      ...notice,
+      creatorId: input.creatorId,
+      outcome: decided,
+      decision: entry.decision,
+      decidedBy: entry.userId,
+      comment: entry.comment,
+      notifyUserIds: input.notifyUserIds,
+      push: input.push,
+    };
+    const notifyAfterDecision = patched(NOTIFY_AFTER_DECISION_PATCH);
+    const settle = notifyAfterDecision ? settleDecision : settleApproval;
+    const result = await settle({ decision: { ...notice, ...entry, nextStep: advance ? step + 1 : null }, completion });
     if (advance) {
       state.currentStep = step + 1;
     } else {
@@ -294,6 +302,12 @@ export async function invoiceApproval(input: InvoiceApprovalInput): Promise<Invo
     }
     accepted = undefined;
     decisionsSettled = decisionsAccepted;
+    if (notifyAfterDecision) {
+      // The Update's answer leaves with the workflow task, and a task waits for the local activities it started: the
+      // notices (and the next step's request) start in the next task, so that the approver does not wait for SMTP.
+      await sleep(1);
+      if (completion && result.applied) await notifyApprovalOutcome(completion);
+    }
   }
   decisionsSettled = decisionsAccepted;
 
