@@ -30,7 +30,7 @@ const { requestApproval, settleApproval, settleDecision, notifyApprovalOutcome, 
  * Runs that reach a decision with this patch settle it durably, answer the decision, and only then send the outcome's
  * notices (and the next step's request); runs recorded before it settle and notify in one activity.
  */
-export const NOTIFY_AFTER_DECISION_PATCH = 'notify-after-decision';
+const NOTIFY_AFTER_DECISION_PATCH = 'notify-after-decision';
 
 export const DEFAULT_APPROVAL_TIMEOUT: Duration = '30 days';
 export const DEFAULT_APPROVER_REMINDER_LEAD: Duration = '1 day';
