@@ -357,17 +357,25 @@ type Arg<K extends keyof Granular> = Parameters<Granular[K]>[0];
  * its own, so a retry of the whole is as harmless as a retry of a part. Built from the parts, so tests compose mocks.
  */
 export function composeApprovalActivities(a: Granular) {
+  async function openApprovalStep(input: ApprovalNotice & { first: boolean; step: number; approverIds: string[]; deadline: string }): Promise<{ opened: number }> {
+    const notice = { approvalId: input.approvalId, companyId: input.companyId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber };
+    if (input.first) await a.markPending({ ...notice, deadline: input.deadline });
+    return a.openApprovalTasks({ ...notice, step: input.step, approverIds: input.approverIds, dueAt: input.deadline });
+  }
   async function settleDecision(input: { decision: Arg<'recordDecision'>; completion?: Arg<'completeApproval'> }): Promise<{ applied: boolean }> {
     await a.recordDecision(input.decision);
     return input.completion ? a.completeApproval(input.completion) : { applied: true };
   }
   return {
-    /** The run's start (first step only), then the step's tasks and its request to approvers and people to notify. */
+    /**
+     * The run's start (first step only), then the step's tasks and its request to approvers and people to notify. What
+     * runs recorded before the `request-notices-in-activity` patch call; newer runs call `openApprovalStep`, then
+     * `notifyApprovalRequested` as an activity of its own.
+     */
     async requestApproval(input: ApprovalNotice & { first: boolean } & Omit<Arg<'notifyApprovalRequested'>, keyof ApprovalNotice> & Pick<Arg<'openApprovalTasks'>, 'approverIds'>):
       Promise<{ opened: number; notified: number }> {
       const notice = { approvalId: input.approvalId, companyId: input.companyId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber };
-      if (input.first) await a.markPending({ ...notice, deadline: input.deadline });
-      const { opened } = await a.openApprovalTasks({ ...notice, step: input.step, approverIds: input.approverIds, dueAt: input.deadline });
+      const { opened } = await openApprovalStep(input);
       const { notified } = await a.notifyApprovalRequested({
         ...notice, step: input.step, stepCount: input.stepCount, userIds: input.userIds, push: input.push, deadline: input.deadline, message: input.message,
       });
@@ -376,14 +384,17 @@ export function composeApprovalActivities(a: Granular) {
 
     /**
      * The step's decision, then, when it ends the approval (`completion`), the outcome and its notices. What runs
-     * recorded before the `notify-after-decision` patch call; newer runs call `settleDecision` and then
-     * `notifyApprovalOutcome` on their own, so that the approver does not wait for the notices.
+     * recorded before the `notify-after-decision` patch call; newer runs call `settleDecision`, then
+     * `notifyApprovalOutcome` as an activity of its own, so that the approver does not wait for the notices.
      */
     async settleApproval(input: { decision: Arg<'recordDecision'>; completion?: Arg<'completeApproval'> }): Promise<{ applied: boolean }> {
       const result = await settleDecision(input);
       if (input.completion && result.applied) await a.notifyApprovalOutcome(input.completion);
       return result;
     },
+
+    /** The run's start (first step only), then the step's tasks: what must be durable before anyone is asked. */
+    openApprovalStep,
 
     /** The step's decision, then, when it ends the approval (`completion`), the outcome: what must be durable before the decision answers. */
     settleDecision,

@@ -8,9 +8,9 @@ import {
   defineUpdate,
   log,
   patched,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -20,15 +20,27 @@ import { searchAttributes } from './shared';
 // Local activities: each is a few queries and at most a handful of emails, all idempotent (keys the database keeps
 // unique), so running them inside the workflow task saves a round trip through the server per side effect. A worker
 // that dies mid-task re-runs them, which the keys make harmless, exactly as for a retried activity.
-const { requestApproval, settleApproval, settleDecision, notifyApprovalOutcome, remindApprovers, cancelApproval } =
+const { requestApproval, openApprovalStep, settleApproval, settleDecision, remindApprovers, cancelApproval } =
   proxyLocalActivities<ReturnType<typeof createActivities>>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
 
+// Notices nobody should wait for, as activities of their own: a local activity holds its workflow task, and with it
+// the answer to a decision (or a decision arriving meanwhile), until it completes; these run beside the run instead.
+const notices = proxyActivities<ReturnType<typeof createActivities>>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
 /**
- * Runs that reach a decision with this patch settle it durably, answer the decision, and only then send the outcome's
- * notices (and the next step's request); runs recorded before it settle and notify in one activity.
+ * Runs that ask for a step with this patch open its tasks (local activity), then send the request in an activity of
+ * its own; runs recorded before it do both in one local activity (requestApproval).
+ */
+const REQUEST_NOTICES_PATCH = 'request-notices-in-activity';
+/**
+ * Runs that reach a decision with this patch settle it durably, answer the decision, and send the outcome's notices in
+ * an activity of their own; runs recorded before it settle and notify in one local activity (settleApproval).
  */
 const NOTIFY_AFTER_DECISION_PATCH = 'notify-after-decision';
 
@@ -241,15 +253,29 @@ export async function invoiceApproval(input: InvoiceApprovalInput): Promise<Invo
   // The API starts runs with ApprovalStatus set: upserting it again would cost a visibility write per approval.
   if (workflowInfo().typedSearchAttributes.get(searchAttributes.approvalStatus) !== searchStatus('pending')) setStatus('pending');
 
+  /** The notices sent beside the run, awaited before it ends. */
+  const sent: Promise<unknown>[] = [];
+  const send = (notified: Promise<unknown>) => {
+    notified.catch(() => undefined); // awaited, and its failure surfaced, before the run ends
+    sent.push(notified);
+  };
+
   let outcome: Exclude<ApprovalRunStatus, 'pending'> | undefined;
   while (!outcome) {
     const step = state.currentStep;
     const approverIds = input.steps[step].approverIds;
     const recipients = step === 0 ? [...new Set([...approverIds, ...input.notifyUserIds])] : approverIds;
-    await requestApproval({
+    const request = {
       ...notice, first: step === 0, step, stepCount: input.steps.length, approverIds, userIds: recipients, push: input.push, deadline,
       message: input.requestMessage,
-    });
+    };
+    if (patched(REQUEST_NOTICES_PATCH)) {
+      await openApprovalStep(request);
+      const { first: _first, approverIds: _approvers, ...told } = request;
+      send(notices.notifyApprovalRequested(told));
+    } else {
+      await requestApproval(request);
+    }
 
     const decidedOrCancelled = () => accepted !== undefined || cancelRequest !== undefined;
     const reminderAtMs = deadlineMs - reminderLeadMs;
@@ -302,14 +328,11 @@ export async function invoiceApproval(input: InvoiceApprovalInput): Promise<Invo
     }
     accepted = undefined;
     decisionsSettled = decisionsAccepted;
-    if (notifyAfterDecision) {
-      // The Update's answer leaves with the workflow task, and a task waits for the local activities it started: the
-      // notices (and the next step's request) start in the next task, so that the approver does not wait for SMTP.
-      await sleep(1);
-      if (completion && result.applied) await notifyApprovalOutcome(completion);
-    }
+    if (notifyAfterDecision && completion && result.applied) send(notices.notifyApprovalOutcome(completion));
   }
   decisionsSettled = decisionsAccepted;
+
+  await Promise.all(sent);
 
   await condition(allHandlersFinished);
   return { approvalId: input.approvalId, status: outcome, trail: state.trail };
