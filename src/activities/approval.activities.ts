@@ -6,7 +6,7 @@ import { createDeliveriesRepository } from '../db/deliveries.repository';
 import { preparedSql, type Sql } from '../db/sql';
 import type {
   ApprovalActivities, ApprovalNotice, ApprovalStepActivities, CancelApprovalInput, CompleteApprovalInput, MarkPendingInput,
-  NotifyApprovalRequestedInput, OpenApprovalTasksInput, RecordDecisionInput, RemindApproversInput, RequestApprovalInput, SettleApprovalInput,
+  NotifyApprovalRequestedInput, OpenApprovalStepInput, OpenApprovalTasksInput, RecordDecisionInput, RemindApproversInput, RequestApprovalInput, SettleApprovalInput,
 } from '../contracts';
 import type { Mailer } from '../infra/mailer';
 import { createOutbox, deliveryPolicies } from './outbox';
@@ -44,6 +44,16 @@ type Manager = Pick<Sql, 'query'>;
 function closeTasksSql(status: string, by: string, when?: string): string {
   return `UPDATE tasks SET status = ${status}, completed_at = now(), completed_by = ${by}
            WHERE approval_id = $1 AND status = 'open'${when ? ` AND ${when}` : ''}`;
+}
+
+/**
+ * Every statement that changes an invoice's approval takes the invoice's row lock first (as the API's edit and submit
+ * do), then the approval's: one lock order, so that an edit and a decision wait for each other instead of deadlocking.
+ * As the first CTE of a statement (the invoice id is `$n`), read by the statement's first write with `AND EXISTS
+ * (SELECT 1 FROM invoice_lock)` so that the lock is taken before that write locks the approval.
+ */
+function invoiceLockSql(n: number): string {
+  return `invoice_lock AS (SELECT id FROM invoices WHERE id = $${n} FOR UPDATE)`;
 }
 
 function currentExecution(): { workflowId: string; runId: string } {
@@ -130,8 +140,10 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       const { workflowId, runId } = currentExecution();
       // One statement, so all or nothing without a transaction's extra round trips.
       const [row]: { found: boolean }[] = await db.query(
-        `WITH approval AS (
-           UPDATE approvals SET run_id = $4, deadline = $5 WHERE id = $1 AND invoice_id = $2 AND company_id = $3 AND status = 'pending' RETURNING id),
+        `WITH ${invoiceLockSql(2)},
+         approval AS (
+           UPDATE approvals SET run_id = $4, deadline = $5
+            WHERE id = $1 AND invoice_id = $2 AND company_id = $3 AND status = 'pending' AND EXISTS (SELECT 1 FROM invoice_lock) RETURNING id),
          invoice AS (
            UPDATE invoices SET approval_status = 'pending_approval', updated_at = now()
             WHERE id = $2 AND approval_status <> 'pending_approval' AND EXISTS (SELECT 1 FROM approval)),
@@ -193,13 +205,14 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     async recordDecision(input: RecordDecisionInput): Promise<void> {
       // One statement: the decision, the next step and the closed tasks go together or not at all.
       await db.query(
-        `WITH decision AS (
+        `WITH ${invoiceLockSql(8)},
+         decision AS (
            INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at)
-           VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (approval_id, step) DO NOTHING),
+           SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM invoice_lock) ON CONFLICT (approval_id, step) DO NOTHING),
          next_step AS (
-           UPDATE approvals SET current_step = $7 WHERE id = $1 AND status = 'pending' AND $7::int IS NOT NULL)
-         ${closeTasksSql("'completed'", '$4')}`,
-        [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt, input.nextStep],
+           UPDATE approvals SET current_step = $7 WHERE id = $1 AND status = 'pending' AND $7::int IS NOT NULL AND EXISTS (SELECT 1 FROM invoice_lock))
+         ${closeTasksSql("'completed'", '$4', 'EXISTS (SELECT 1 FROM invoice_lock)')}`,
+        [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt, input.nextStep, input.invoiceId],
       );
     },
 
@@ -217,15 +230,17 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     },
 
     /**
-     * The outcome: approval row, invoice `approvalStatus`, tasks, creator and people to notify. `applied: false` when
-     * the API cancelled the approval first (the invoice was edited), in which case nothing changes or is sent.
+     * The outcome, durably: approval row, invoice `approvalStatus`, open tasks. `applied: false` when the API cancelled
+     * the approval first (the invoice was edited), in which case nothing changes. Nobody is told here: see
+     * `notifyApprovalOutcome`, which the workflow runs once the decision's Update has answered.
      */
     async completeApproval(input: CompleteApprovalInput): Promise<{ applied: boolean }> {
       // One statement, all or nothing: the approval moves from pending to the outcome (or already had it: a retry),
       // and only then the invoice's status and the open tasks follow. A cancelled approval changes nothing.
       const [{ applied }]: { applied: boolean }[] = await db.query(
-        `WITH moved AS (
-           UPDATE approvals SET status = $2, decided_at = now() WHERE id = $1 AND status = 'pending' RETURNING id),
+        `WITH ${invoiceLockSql(3)},
+         moved AS (
+           UPDATE approvals SET status = $2, decided_at = now() WHERE id = $1 AND status = 'pending' AND EXISTS (SELECT 1 FROM invoice_lock) RETURNING id),
          outcome AS (
            SELECT EXISTS (SELECT 1 FROM moved) OR EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND status = $2) AS applied),
          invoice AS (
@@ -235,9 +250,16 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
          SELECT applied FROM outcome`,
         [input.approvalId, input.outcome, input.invoiceId, input.decidedBy],
       );
-      if (!applied) return { applied: false };
+      return { applied };
+    },
 
+    /**
+     * Tells the creator and the people to notify of the outcome (email, and push where asked), each once, then closes
+     * the run's history row. Sends nothing unless the approval has this outcome (a cancelled approval tells nobody).
+     */
+    async notifyApprovalOutcome(input: CompleteApprovalInput): Promise<{ notified: number }> {
       const { people, ...facts } = await factsAndPeople(db, input, [input.creatorId, ...input.notifyUserIds]);
+      if (facts.approvalStatus !== input.outcome) return { notified: 0 };
       const occurrence = `approval-${input.approvalId}-decided`;
       const { subject, text } = approvalNotices(facts).decided({ outcome: input.outcome, timedOut: input.decision === 'timeout', comment: input.comment });
       for (const person of people) {
@@ -247,12 +269,13 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
         }
       }
       await endRun(db, facts.workflowId, 'completed');
-      return { applied: true };
+      return { notified: people.length };
     },
 
     /** The run ends without an outcome (the invoice was edited): nothing is sent, open tasks are cancelled. */
     async cancelApproval(input: CancelApprovalInput): Promise<void> {
       await dataSource.transaction(async (m) => {
+        await m.query('SELECT id FROM invoices WHERE id = $1 FOR UPDATE', [input.invoiceId]);
         const facts = await factsAndPeople(m, input);
         const [before]: { status: string }[] = await m.query('SELECT status FROM approvals WHERE id = $1 FOR UPDATE', [input.approvalId]);
         await m.query(`UPDATE approvals SET status = 'cancelled', decided_at = now() WHERE id = $1 AND status = 'pending'`, [input.approvalId]);
@@ -280,30 +303,55 @@ export function createApprovalActivities(deps: ApprovalActivityDeps): ApprovalAc
   return { ...parts, ...composeApprovalActivities(parts) };
 }
 
-type Granular = Pick<ApprovalStepActivities, 'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval'>;
+type Granular = Pick<ApprovalStepActivities,
+  'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval' | 'notifyApprovalOutcome'>;
 
 /**
  * What the workflow runs at each of its two moments, as one activity each: asking for a step's decision, and settling
  * it. Fewer activities mean fewer workflow activations and history events per approval; each part stays idempotent on
  * its own, so a retry of the whole is as harmless as a retry of a part. Built from the parts, so tests compose mocks.
  */
-export function composeApprovalActivities(a: Granular): Pick<ApprovalActivities, 'requestApproval' | 'settleApproval'> {
+export function composeApprovalActivities(a: Granular):
+  Pick<ApprovalActivities, 'requestApproval' | 'settleApproval' | 'openApprovalStep' | 'settleDecision'> {
+  async function openApprovalStep(input: OpenApprovalStepInput): Promise<{ opened: number }> {
+    const notice = { approvalId: input.approvalId, companyId: input.companyId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber };
+    if (input.first) await a.markPending({ ...notice, deadline: input.deadline });
+    return a.openApprovalTasks({ ...notice, step: input.step, approverIds: input.approverIds, dueAt: input.deadline });
+  }
+  async function settleDecision(input: SettleApprovalInput): Promise<{ applied: boolean }> {
+    await a.recordDecision(input.decision);
+    return input.completion ? a.completeApproval(input.completion) : { applied: true };
+  }
   return {
-    /** The run's start (first step only), then the step's tasks and its request to approvers and people to notify. */
+    /**
+     * The run's start (first step only), then the step's tasks and its request to approvers and people to notify. What
+     * runs recorded before the `request-notices-in-activity` patch call; newer runs call `openApprovalStep`, then
+     * `notifyApprovalRequested` as an activity of its own.
+     */
     async requestApproval(input: RequestApprovalInput): Promise<{ opened: number; notified: number }> {
       const notice = { approvalId: input.approvalId, companyId: input.companyId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber };
-      if (input.first) await a.markPending({ ...notice, deadline: input.deadline });
-      const { opened } = await a.openApprovalTasks({ ...notice, step: input.step, approverIds: input.approverIds, dueAt: input.deadline });
+      const { opened } = await openApprovalStep(input);
       const { notified } = await a.notifyApprovalRequested({
         ...notice, step: input.step, stepCount: input.stepCount, userIds: input.userIds, push: input.push, deadline: input.deadline, message: input.message,
       });
       return { opened, notified };
     },
 
-    /** The step's decision, then, when it ends the approval (`completion`), the outcome. */
+    /**
+     * The step's decision, then, when it ends the approval (`completion`), the outcome and its notices. What runs
+     * recorded before the `notify-after-decision` patch call; newer runs call `settleDecision`, then
+     * `notifyApprovalOutcome` as an activity of its own, so that the approver does not wait for the notices.
+     */
     async settleApproval(input: SettleApprovalInput): Promise<{ applied: boolean }> {
-      await a.recordDecision(input.decision);
-      return input.completion ? a.completeApproval(input.completion) : { applied: true };
+      const result = await settleDecision(input);
+      if (input.completion && result.applied) await a.notifyApprovalOutcome(input.completion);
+      return result;
     },
+
+    /** The run's start (first step only), then the step's tasks: what must be durable before anyone is asked. */
+    openApprovalStep,
+
+    /** The step's decision, then, when it ends the approval (`completion`), the outcome: what must be durable before the decision answers. */
+    settleDecision,
   };
 }

@@ -153,6 +153,13 @@ export interface CompleteApprovalInput extends ApprovalNotice {
 
 export type CancelApprovalInput = ApprovalNotice & ApprovalTrailEntry;
 
+export interface OpenApprovalStepInput extends ApprovalNotice {
+  first: boolean;
+  step: number;
+  approverIds: string[];
+  deadline: string;
+}
+
 /** The run's start (first step only), then the step's tasks and its request to approvers and people to notify. */
 export interface RequestApprovalInput extends NotifyApprovalRequestedInput {
   first: boolean;
@@ -175,13 +182,21 @@ export interface ApprovalStepActivities {
   notifyApprovalRequested(input: NotifyApprovalRequestedInput): Promise<{ notified: number }>;
   recordDecision(input: RecordDecisionInput): Promise<void>;
   remindApprovers(input: RemindApproversInput): Promise<{ reminded: number }>;
-  /** `applied: false` when the API cancelled the approval first (the invoice was edited): nothing changes or is sent. */
+  /** The outcome, durably; `applied: false` when the API cancelled the approval first (the invoice was edited). */
   completeApproval(input: CompleteApprovalInput): Promise<{ applied: boolean }>;
+  /** The outcome's emails and pushes to the creator and the people to notify, then the run's history row closes. */
+  notifyApprovalOutcome(input: CompleteApprovalInput): Promise<{ notified: number }>;
   cancelApproval(input: CancelApprovalInput): Promise<void>;
 }
 
-/** What the workflow runs at each of its two moments, as one activity each: asking for a step's decision, and settling it. */
+/** What the workflow runs at its moments, composed from the steps above. */
 export interface ApprovalActivities extends ApprovalStepActivities {
+  /** The run's start (first step only), then the step's tasks: what must be durable before anyone is asked. */
+  openApprovalStep(input: OpenApprovalStepInput): Promise<{ opened: number }>;
+  /** The step's decision, then, when it ends the approval, the outcome: what must be durable before the decision answers. */
+  settleDecision(input: SettleApprovalInput): Promise<{ applied: boolean }>;
+  /** Runs recorded before the `request-notices-in-activity` patch: openApprovalStep and the request's notices in one. */
   requestApproval(input: RequestApprovalInput): Promise<{ opened: number; notified: number }>;
+  /** Runs recorded before the `notify-after-decision` patch: settleDecision and the outcome's notices in one. */
   settleApproval(input: SettleApprovalInput): Promise<{ applied: boolean }>;
 }

@@ -4,6 +4,8 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
+  proxyActivities,
   proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
@@ -32,11 +34,29 @@ import {
 // Local activities: each is a few queries and at most a handful of emails, all idempotent (keys the database keeps
 // unique), so running them inside the workflow task saves a round trip through the server per side effect. A worker
 // that dies mid-task re-runs them, which the keys make harmless, exactly as for a retried activity.
-const { requestApproval, settleApproval, remindApprovers, cancelApproval } =
+const { requestApproval, openApprovalStep, settleApproval, settleDecision, remindApprovers, cancelApproval } =
   proxyLocalActivities<ApprovalActivities>({
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
+
+// Notices nobody should wait for, as activities of their own: a local activity holds its workflow task, and with it
+// the answer to a decision (or a decision arriving meanwhile), until it completes; these run beside the run instead.
+const notices = proxyActivities<ApprovalActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * Runs that ask for a step with this patch open its tasks (local activity), then send the request in an activity of
+ * its own; runs recorded before it do both in one local activity (requestApproval).
+ */
+const REQUEST_NOTICES_PATCH = 'request-notices-in-activity';
+/**
+ * Runs that reach a decision with this patch settle it durably, answer the decision, and send the outcome's notices in
+ * an activity of their own; runs recorded before it settle and notify in one local activity (settleApproval).
+ */
+const NOTIFY_AFTER_DECISION_PATCH = 'notify-after-decision';
 
 const MAX_IGNORED_KEPT = 20;
 
@@ -148,15 +168,29 @@ export async function invoiceApproval(input: InvoiceApprovalInput): Promise<Invo
   // The API starts runs with ApprovalStatus set: upserting it again would cost a visibility write per approval.
   if (workflowInfo().typedSearchAttributes.get(searchAttributes.approvalStatus) !== searchStatus('pending')) setStatus('pending');
 
+  /** The notices sent beside the run, awaited before it ends. */
+  const sent: Promise<unknown>[] = [];
+  const send = (notified: Promise<unknown>) => {
+    notified.catch(() => undefined); // awaited, and its failure surfaced, before the run ends
+    sent.push(notified);
+  };
+
   let outcome: Exclude<ApprovalRunStatus, 'pending'> | undefined;
   while (!outcome) {
     const step = state.currentStep;
     const approverIds = input.steps[step].approverIds;
     const recipients = step === 0 ? [...new Set([...approverIds, ...input.notifyUserIds])] : approverIds;
-    await requestApproval({
+    const request = {
       ...notice, first: step === 0, step, stepCount: input.steps.length, approverIds, userIds: recipients, push: input.push, deadline,
       message: input.requestMessage,
-    });
+    };
+    if (patched(REQUEST_NOTICES_PATCH)) {
+      await openApprovalStep(request);
+      const { first: _first, approverIds: _approvers, ...told } = request;
+      send(notices.notifyApprovalRequested(told));
+    } else {
+      await requestApproval(request);
+    }
 
     const decidedOrCancelled = () => accepted !== undefined || cancelRequest !== undefined;
     const reminderAtMs = deadlineMs - reminderLeadMs;
@@ -186,20 +220,20 @@ export async function invoiceApproval(input: InvoiceApprovalInput): Promise<Invo
     const entry: ApprovalTrailEntry = accepted;
     state.trail = [...state.trail, entry];
     const advance = entry.decision === 'approved' && step < input.steps.length - 1;
-    const decided = entry.decision === 'approved' ? 'approved' : 'rejected';
-    const result = await settleApproval({
-      decision: { ...notice, ...entry, nextStep: advance ? step + 1 : null },
-      completion: advance ? undefined : {
-        ...notice,
-        creatorId: input.creatorId,
-        outcome: decided,
-        decision: entry.decision,
-        decidedBy: entry.userId,
-        comment: entry.comment,
-        notifyUserIds: input.notifyUserIds,
-        push: input.push,
-      },
-    });
+    const decided: 'approved' | 'rejected' = entry.decision === 'approved' ? 'approved' : 'rejected';
+    const completion = advance ? undefined : {
+      ...notice,
+      creatorId: input.creatorId,
+      outcome: decided,
+      decision: entry.decision,
+      decidedBy: entry.userId,
+      comment: entry.comment,
+      notifyUserIds: input.notifyUserIds,
+      push: input.push,
+    };
+    const notifyAfterDecision = patched(NOTIFY_AFTER_DECISION_PATCH);
+    const settle = notifyAfterDecision ? settleDecision : settleApproval;
+    const result = await settle({ decision: { ...notice, ...entry, nextStep: advance ? step + 1 : null }, completion });
     if (advance) {
       state.currentStep = step + 1;
     } else {
@@ -209,8 +243,11 @@ export async function invoiceApproval(input: InvoiceApprovalInput): Promise<Invo
     }
     accepted = undefined;
     decisionsSettled = decisionsAccepted;
+    if (notifyAfterDecision && completion && result.applied) send(notices.notifyApprovalOutcome(completion));
   }
   decisionsSettled = decisionsAccepted;
+
+  await Promise.all(sent);
 
   await condition(allHandlersFinished);
   return { approvalId: input.approvalId, status: outcome, trail: state.trail };

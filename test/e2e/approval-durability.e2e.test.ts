@@ -1,4 +1,4 @@
-import { approvalCompany, ApprovalCompany, createLargeInvoice, Member, notificationsAbout, tasksOf } from '../support/approval';
+import { approvalCompany, ApprovalCompany, createLargeInvoice, Member, notificationsAbout, outcomeNotified, tasksOf } from '../support/approval';
 import { closeDb, sql } from '../support/db';
 import { Http } from '../support/http';
 import { mailsTo, waitForMails } from '../support/mail';
@@ -40,6 +40,7 @@ describe('approval durability across worker restarts', () => {
     const decided = `Invoice ${invoice.number} was approved`;
     const subjects = async (m: Member) => (await mailsTo(m.email)).map((mail) => mail.subject).sort();
     const titles = async (m: Member) => (await notificationsAbout(m, invoice.id)).map((n) => n.title).sort();
+    await outcomeNotified(invoice.id);
 
     expect((await c.creator.http.get(`/v1/invoices/${invoice.id}`)).body.approvalStatus).toBe('approved');
     expect(await subjects(c.approver)).toEqual([requested]);

@@ -1,5 +1,5 @@
 import {
-  approvalCompany, ApprovalCompany, createLargeInvoice, notificationsAbout, tasksOf, temporalCli, workflowIdsMatching,
+  approvalCompany, ApprovalCompany, createLargeInvoice, notificationsAbout, outcomeNotified, tasksOf, temporalCli, workflowIdsMatching,
 } from '../support/approval';
 import { closeDb } from '../support/db';
 import { Http } from '../support/http';
@@ -76,6 +76,7 @@ describe('invoice approval', () => {
     expect(await tasksOf(c.approver, 'completed', invoice.id)).toMatchObject([{ completedBy: c.approver.id }]);
 
     const decided = `Invoice ${invoice.number} was approved`;
+    await outcomeNotified(invoice.id);
     expect((await mailsTo(c.creator.email)).map((m) => m.subject)).toEqual([decided]);
     expect((await notificationsAbout(c.creator, invoice.id)).map((n) => n.title)).toEqual([decided]);
     expect((await mailsTo(c.watcher.email)).map((m) => m.subject).sort()).toEqual([requested, decided]);
@@ -129,6 +130,7 @@ describe('invoice approval', () => {
     expect(rejected.status).toBe(200);
     expect(rejected.body).toMatchObject({ status: 'rejected', decisions: [{ decision: 'rejected', comment: 'wrong customer' }] });
     expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/send`)).status).toBe(409);
+    await outcomeNotified(invoice.id);
     expect((await mailsTo(c.creator.email)).map((m) => m.subject)).toEqual([`Invoice ${invoice.number} was rejected`]);
 
     const edited = await c.creator.http.patch(`/v1/invoices/${invoice.id}`, { amount: '1200.00' });

@@ -196,6 +196,8 @@ describe(createApprovalActivities.name, () => {
     };
     expect(await env.run(a.completeApproval, outcome)).toEqual({ applied: true });
     expect(await env.run(a.completeApproval, outcome)).toEqual({ applied: true });
+    await env.run(a.notifyApprovalOutcome, outcome);
+    await env.run(a.notifyApprovalOutcome, outcome);
 
     const [invoice] = await dataSource.query('SELECT approval_status FROM invoices WHERE id = $1', [s.invoiceId]);
     expect(invoice.approval_status).toBe('approved');
@@ -218,10 +220,12 @@ describe(createApprovalActivities.name, () => {
     await dataSource.query(`UPDATE approvals SET status = 'cancelled' WHERE id = $1`, [s.approvalId]);
     await dataSource.query(`UPDATE invoices SET approval_status = 'approval_required' WHERE id = $1`, [s.invoiceId]);
     const a = createApprovalActivities({ dataSource, mailer: smtp });
-    const result = await inWorkflow(s).run(a.completeApproval, {
+    const outcome = {
       ...notice(s), creatorId: s.creator.id, outcome: 'rejected' as const, decision: 'timeout' as const, decidedBy: null, comment: null, notifyUserIds: [], push: true,
-    });
+    };
+    const result = await inWorkflow(s).run(a.completeApproval, outcome);
     expect(result).toEqual({ applied: false });
+    expect(await inWorkflow(s).run(a.notifyApprovalOutcome, outcome)).toEqual({ notified: 0 });
     const [invoice] = await dataSource.query('SELECT approval_status FROM invoices WHERE id = $1', [s.invoiceId]);
     expect(invoice.approval_status).toBe('approval_required');
     expect(await mailsTo(s.creator.email)).toHaveLength(0);

@@ -183,7 +183,9 @@ describe(ApprovalsService.name, () => {
     assertInvoiceSendable(await dataSource.getRepository(Invoice).findOneByOrFail({ id: inv.id }));
 
     expect(await refusal(service.decide(inv.id, c.approver, 'approve', {}))).toMatchObject({ statusCode: 409 });
-    const description = await temporal.workflow.getHandle(`invoice-approval-${inv.id}-1`).describe();
+    // The run ends once the outcome's notices are out, which the answer does not wait for.
+    const description = await until(() => temporal.workflow.getHandle(`invoice-approval-${inv.id}-1`).describe(),
+      (d) => d.status.name !== 'RUNNING', 'the run to end');
     expect(description.status.name).toBe('COMPLETED');
     expect(await mailsTo(c.creator.email)).toHaveLength(1);
   });

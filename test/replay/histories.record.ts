@@ -39,18 +39,21 @@ const CONTROLLER = uuid('user:controller');
 const WATCHER = uuid('user:watcher');
 
 type ApprovalParts = Pick<Activities,
-  'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval' | 'remindApprovers' | 'cancelApproval'>;
+  'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval' | 'notifyApprovalOutcome' |
+  'remindApprovers' | 'cancelApproval'>;
 type SweepParts = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliverBatch' | 'finishRun' | 'findEventDefinitions'>;
-type RecorderActivities = Pick<Activities, keyof ApprovalParts | 'requestApproval' | 'settleApproval' | keyof SweepParts | 'recordDiagnosticPing'>;
+type Composites = 'requestApproval' | 'settleApproval' | 'openApprovalStep' | 'settleDecision';
+type RecorderActivities = Pick<Activities, keyof ApprovalParts | Composites | keyof SweepParts | 'recordDiagnosticPing'>;
 
 /** What the real activities answer, without their effects; the approval composites are the real ones over these parts. */
-function approvalActivities(): Pick<RecorderActivities, keyof ApprovalParts | 'requestApproval' | 'settleApproval'> {
+function approvalActivities(): Pick<RecorderActivities, keyof ApprovalParts | Composites> {
   const parts: ApprovalParts = {
     async markPending() { /* the invoice is pending_approval */ },
     async openApprovalTasks(i) { return { opened: i.approverIds.length }; },
     async notifyApprovalRequested(i) { return { notified: i.userIds.length }; },
     async recordDecision() { /* the decision row */ },
     async completeApproval() { return { applied: true }; },
+    async notifyApprovalOutcome(i) { return { notified: i.notifyUserIds.length + 1 }; },
     async remindApprovers(i) { return { reminded: i.approverIds.length }; },
     async cancelApproval() { /* tasks closed, invoice back to its creator */ },
   };

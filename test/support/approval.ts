@@ -1,10 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { sql } from './db';
 import { testEnv } from './env';
 import { createTenant, createUser, Tenant } from './fixtures';
 import { Http } from './http';
 import { createCustomer, tag } from './ledger';
+import { until } from './until';
 
 export type Member = Awaited<ReturnType<typeof createUser>>;
 
@@ -65,6 +67,15 @@ export async function notificationsAbout(member: Member, invoiceId: string): Pro
   const res = await member.http.get('/v1/notifications?limit=100');
   if (res.status !== 200) throw new Error(`listing notifications failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data.filter((n: { recordId: string }) => n.recordId === invoiceId);
+}
+
+/**
+ * Waits until the run of a submission has told everyone of its outcome: the approver's answer does not wait for the
+ * notices, which go out right after it, and the run's history row closes once they are out.
+ */
+export async function outcomeNotified(invoiceId: string, submission = 1): Promise<void> {
+  await until(() => sql<{ status: string }>('SELECT status FROM workflow_runs WHERE temporal_workflow_id = $1', [`invoice-approval-${invoiceId}-${submission}`]),
+    (rows) => rows[0]?.status === 'completed', `the outcome notices of invoice ${invoiceId}`);
 }
 
 const run = promisify(execFile);

@@ -19,7 +19,8 @@ import { testEnv } from '../support/env';
 import { until } from '../support/until';
 
 type ApprovalActivities = Pick<Activities,
-  'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'remindApprovers' | 'completeApproval' | 'cancelApproval'>;
+  'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'remindApprovers' | 'completeApproval' |
+  'notifyApprovalOutcome' | 'cancelApproval'>;
 type CallLog = { [K in keyof ApprovalActivities]: Parameters<ApprovalActivities[K]>[0][] };
 
 /** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (the proto package is not a direct dependency). */
@@ -28,24 +29,38 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 
-/** Records every call; `completeApproval` can be held back to observe what arrives while a decision is settling. */
+/**
+ * Records every call; `completeApproval` can be held back to observe what arrives while a decision is settling, and
+ * the outcome's notices (or the next step's request) to observe what the decision answers before they go out.
+ */
 function mockActivities(options: { completeApplies?: boolean } = {}) {
   const calls: CallLog = {
     markPending: [], openApprovalTasks: [], notifyApprovalRequested: [], recordDecision: [], remindApprovers: [],
-    completeApproval: [], cancelApproval: [],
+    completeApproval: [], notifyApprovalOutcome: [], cancelApproval: [],
   };
   let release: () => void = () => undefined;
   let held: Promise<void> = Promise.resolve();
+  let releaseNotices: () => void = () => undefined;
+  let noticesHeld: Promise<void> = Promise.resolve();
   const granular: ApprovalActivities = {
     async markPending(i) { calls.markPending.push(i); },
     async openApprovalTasks(i) { calls.openApprovalTasks.push(i); return { opened: i.approverIds.length }; },
-    async notifyApprovalRequested(i) { calls.notifyApprovalRequested.push(i); return { notified: i.userIds.length }; },
+    async notifyApprovalRequested(i) {
+      calls.notifyApprovalRequested.push(i);
+      if (i.step > 0) await noticesHeld;
+      return { notified: i.userIds.length };
+    },
     async recordDecision(i) { calls.recordDecision.push(i); },
     async remindApprovers(i) { calls.remindApprovers.push(i); return { reminded: i.approverIds.length }; },
     async completeApproval(i) {
       calls.completeApproval.push(i);
       await held;
       return { applied: options.completeApplies ?? true };
+    },
+    async notifyApprovalOutcome(i) {
+      calls.notifyApprovalOutcome.push(i);
+      await noticesHeld;
+      return { notified: i.notifyUserIds.length + 1 };
     },
     async cancelApproval(i) { calls.cancelApproval.push(i); },
   };
@@ -56,6 +71,8 @@ function mockActivities(options: { completeApplies?: boolean } = {}) {
     calls,
     holdCompletion() { held = new Promise((resolve) => { release = resolve; }); },
     releaseCompletion() { release(); },
+    holdNotices() { noticesHeld = new Promise((resolve) => { releaseNotices = resolve; }); },
+    releaseNotices() { releaseNotices(); },
   };
 }
 
@@ -87,6 +104,16 @@ function input(overrides: Partial<InvoiceApprovalInput> = {}): InvoiceApprovalIn
 /** Polls a query (no clock involved) until the workflow reaches the expected point. */
 const reached = <T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> =>
   until(read, done, 'the expected state of the workflow', { attempts: 200, intervalMs: 25 });
+
+/**
+ * Fails when what the workflow should answer at once waits for something held. Within 5 s: a workflow task that waits
+ * for its local activities still answers, with whatever it has, after 80 % of its 10 s timeout.
+ */
+function answeredWithin<T>(ms: number, what: string, answer: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms); });
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
+}
 
 function refusalType(err: unknown): string | undefined {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
@@ -359,6 +386,56 @@ describe(invoiceApproval.name, () => {
     expect(outcome.state.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: ALICE, comment: 'ok' })]);
     expect(outcome.completionsWhenAnswered).toBe(1);
     expect(outcome.result.status).toBe('approved');
+  });
+
+  it('answers a decide Update once the outcome is recorded, before its notices go out', async () => {
+    const mocks = mockActivities();
+    mocks.holdNotices();
+    const outcome = await run(mocks, input(), async (handle) => {
+      await pendingOn(handle, 0);
+      const state = await answeredWithin(5_000, 'the decide Update, its notices held,',
+        handle.executeUpdate(decideUpdate, { args: [{ decision: 'reject', userId: BOB, isAdmin: false, reason: 'wrong PO' }] }));
+      const whenAnswered = { completions: mocks.calls.completeApproval.length };
+      const described = await handle.describe();
+      mocks.releaseNotices();
+      return { state, whenAnswered, runningWhenAnswered: described.status.name, result: await handle.result() };
+    });
+    expect(outcome.state.status).toBe('rejected');
+    expect(outcome.whenAnswered.completions).toBe(1);
+    expect(outcome.runningWhenAnswered).toBe('RUNNING');
+    expect(outcome.result.status).toBe('rejected');
+    expect(mocks.calls.notifyApprovalOutcome).toEqual([expect.objectContaining({ outcome: 'rejected', decidedBy: BOB, comment: 'wrong PO', creatorId: CREATOR })]);
+  });
+
+  it('answers the approval of a step before the next step\'s request goes out', async () => {
+    const mocks = mockActivities();
+    mocks.holdNotices();
+    const args = input({ steps: [{ approverIds: [ALICE] }, { approverIds: [BOB] }] });
+    const outcome = await run(mocks, args, async (handle) => {
+      await pendingOn(handle, 0);
+      const state = await answeredWithin(5_000, 'the decide Update, the next request held,',
+        handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: ALICE, isAdmin: false }] }));
+      mocks.releaseNotices();
+      await pendingOn(handle, 1);
+      await handle.signal(approveSignal, { userId: BOB, isAdmin: false });
+      return { state, result: await handle.result() };
+    });
+    expect(outcome.state).toMatchObject({ status: 'pending', currentStep: 1 });
+    expect(mocks.calls.recordDecision.map((c) => c.nextStep)).toEqual([1, null]);
+    expect(mocks.calls.notifyApprovalRequested.map((c) => c.step)).toEqual([0, 1]);
+    expect(outcome.result.status).toBe('approved');
+  });
+
+  it('tells nobody of an outcome the database did not apply (the invoice was edited first)', async () => {
+    const mocks = mockActivities({ completeApplies: false });
+    const result = await run(mocks, input(), async (handle) => {
+      await pendingOn(handle, 0);
+      const state = await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: ALICE, isAdmin: false }] });
+      return { state, result: await handle.result() };
+    });
+    expect(result.state.status).toBe('cancelled');
+    expect(result.result.status).toBe('cancelled');
+    expect(mocks.calls.notifyApprovalOutcome).toHaveLength(0);
   });
 
   it('refuses decide Updates through its validator: not an approver, reason missing, not pending', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { Customer, Invoice, WorkflowDefinition } from '../../db/entities';
 import type { AuthUser } from '../auth/current-user.decorator';
 
@@ -59,27 +59,35 @@ export class ApprovalMatcher {
     @Inject(EVALUATE_CONDITIONS) private readonly evaluate: EvaluateConditions,
   ) {}
 
-  async activeDefinitions(companyId: string): Promise<WorkflowDefinition[]> {
-    return this.definitions.find({
+  /**
+   * `m` is the caller's transaction, when it has one: a save that holds a connection (and the invoice's row lock) and
+   * asked the pool for a second one would wait forever once every connection is held by such a save.
+   */
+  async activeDefinitions(companyId: string, m: EntityManager = this.definitions.manager): Promise<WorkflowDefinition[]> {
+    return m.find(WorkflowDefinition, {
       where: { companyId, templateKey: INVOICE_APPROVAL_TEMPLATE, status: 'active' },
       order: { createdAt: 'ASC', id: 'ASC' },
     });
   }
 
-  async matchingDefinition(invoice: InvoiceRecord, company: AuthUser['company'], now = new Date()): Promise<WorkflowDefinition | null> {
+  async matchingDefinition(
+    invoice: InvoiceRecord, company: AuthUser['company'], now = new Date(), m: EntityManager = this.definitions.manager,
+  ): Promise<WorkflowDefinition | null> {
     if (company.plan !== 'advanced') return null;
-    const definitions = await this.activeDefinitions(invoice.companyId);
+    const definitions = await this.activeDefinitions(invoice.companyId, m);
     if (definitions.length === 0) return null;
     const record = definitions.some((d) => (d.conditions as { field?: string }[]).some((c) => c?.field === 'customerGroup'))
-      ? { ...invoice, customerGroup: (await this.definitions.manager.findOneBy(Customer, { id: invoice.customerId }))?.group ?? null }
+      ? { ...invoice, customerGroup: (await m.findOneBy(Customer, { id: invoice.customerId }))?.group ?? null }
       : invoice;
     return firstMatchingDefinition(definitions, record, this.evaluate, { timezone: company.timezone, now },
       (d, err) => this.logger.error(`invoice-approval definition ${d.id} could not be evaluated, treated as not matching: ${err.message}`));
   }
 
-  async requirement(invoice: InvoiceRecord, savedBy: Pick<AuthUser, 'role' | 'company'>, now = new Date()): Promise<ApprovalRequirement> {
+  async requirement(
+    invoice: InvoiceRecord, savedBy: Pick<AuthUser, 'role' | 'company'>, now = new Date(), m: EntityManager = this.definitions.manager,
+  ): Promise<ApprovalRequirement> {
     if (savedBy.role !== 'standard') return { approvalStatus: 'not_required', approvalDefinitionId: null };
-    const definition = await this.matchingDefinition(invoice, savedBy.company, now);
+    const definition = await this.matchingDefinition(invoice, savedBy.company, now, m);
     return definition
       ? { approvalStatus: 'approval_required', approvalDefinitionId: definition.id }
       : { approvalStatus: 'not_required', approvalDefinitionId: null };

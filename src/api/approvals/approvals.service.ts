@@ -194,14 +194,27 @@ export class ApprovalsService {
       throw new DomainError(409, `invoice ${invoice.number} is not pending approval (its approval status is ${invoice.approvalStatus})`);
     }
     const handle = this.temporal.workflow.getHandle<InvoiceApprovalWorkflow>(pending.workflowId);
+    let settled: { status: string };
     try {
-      await this.temporal.withDeadline(Date.now() + DECISION_WAIT_MS, () => handle.executeUpdate(decideUpdate, {
+      settled = await this.temporal.withDeadline(Date.now() + DECISION_WAIT_MS, () => handle.executeUpdate(decideUpdate, {
         args: [{ decision, userId: user.id, isAdmin: user.role === 'admin', comment: body.comment, reason: body.reason }],
       }));
     } catch (err) {
-      throw decisionError(err, pending.number);
+      throw await this.withCurrentStatus(decisionError(err, pending.number), invoiceId, user);
+    }
+    if (settled.status === 'cancelled') {
+      // Accepted, then the invoice was edited before the decision reached the database: the edit won.
+      throw await this.withCurrentStatus(
+        new DomainError(409, `invoice ${pending.number} is not pending approval: it was edited while the decision was being recorded`), invoiceId, user);
     }
     return this.view(invoiceId, user);
+  }
+
+  /** A 409 says what the approval is now, so that the caller need not ask; other errors are left as they are. */
+  private async withCurrentStatus(err: Error, invoiceId: string, user: AuthUser): Promise<Error> {
+    if (!(err instanceof DomainError) || err.statusCode !== 409) return err;
+    const current = await this.view(invoiceId, user).catch(() => undefined);
+    return current ? new DomainError(409, `${err.message}; its approval status is now ${current.status}`) : err;
   }
 
   /**
@@ -221,7 +234,7 @@ export class ApprovalsService {
       return { fields: { approvalStatus: 'approved', approvalDefinitionId: before.approvalDefinitionId }, cancelled: [] };
     }
     const cancelled = before?.approvalStatus === 'pending_approval' ? await this.cancelPending(m, invoice.id, editor.id) : [];
-    return { fields: await this.matcher.requirement(invoice, editor), cancelled };
+    return { fields: await this.matcher.requirement(invoice, editor, new Date(), m), cancelled };
   }
 
   /** Ends the runs `approvalOnSave` cancelled; the database already says cancelled, so a failure is logged, not thrown. */
@@ -368,12 +381,17 @@ export class ApprovalsService {
 
   private async undoSubmission(approval: Approval, previousStatus: ApprovalStatus): Promise<void> {
     await this.dataSource.transaction(async (m) => {
+      // The invoice's row lock first, then the approval's, as on every path that changes both.
+      await m.query('SELECT id FROM invoices WHERE id = $1 FOR UPDATE', [approval.invoiceId]);
       await m.getRepository(Approval).update({ id: approval.id, status: 'pending' }, { status: 'cancelled', decidedAt: new Date() });
       await m.getRepository(Invoice).update({ id: approval.invoiceId, approvalStatus: 'pending_approval' }, { approvalStatus: previousStatus });
     });
   }
 
-  /** Marks the pending approvals of an invoice cancelled, so that a decision racing with the edit changes nothing. */
+  /**
+   * Marks the pending approvals of an invoice cancelled, so that a decision racing with the edit changes nothing.
+   * Called with the invoice's row locked (the save's transaction), so the approval's lock comes second, as everywhere.
+   */
   private async cancelPending(m: EntityManager, invoiceId: string, userId: string): Promise<string[]> {
     const pending = await m.getRepository(Approval).findBy({ invoiceId, status: 'pending' });
     for (const approval of pending) {

@@ -1,8 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Response } from 'express';
 import { dbErrorCode } from './db-errors';
 import { DomainError } from '../../domain/errors';
+import { temporalErrorMapping } from './temporal-errors';
 
 export interface ApiError {
   statusCode: number;
@@ -59,8 +59,8 @@ export class ApiExceptionFilter implements ExceptionFilter {
       if (code === '22P02' || code === '22007' || code === '22008') return errorBody(400, 'a value has an invalid format');
       if (code === '22003') return errorBody(400, 'a numeric value is out of range');
     }
-    if (exception instanceof WorkflowNotFoundError) return errorBody(409, 'the workflow is no longer running');
-    if (exception instanceof WorkflowExecutionAlreadyStartedError) return errorBody(409, 'the workflow is already running');
+    const temporal = temporalErrorMapping(exception);
+    if (temporal) return errorBody(temporal.status, temporal.status === 503 ? `${temporal.reason}; try again shortly` : temporal.reason);
     return errorBody(500, 'internal error');
   }
 }
