@@ -125,9 +125,10 @@ async function endRun(db: Sql, workflowId: string, status: 'completed' | 'failed
 }
 
 /**
- * What an approval run reads and changes: the approval row, its decisions, its tasks, the invoice's `approvalStatus`
- * and the run's history row. The run's statements are prepared, each one statement (all or nothing without a
- * transaction's extra round trips) except the cancellation.
+ * Approvals: the rows, their decisions, their tasks, the invoice's `approvalStatus` and the run's history row, as the
+ * approval run (activities) and the API (submit, decide, the view, an edit's cancellation) read and change them. The
+ * hot statements are prepared; the run's are each one statement (all or nothing without a transaction's extra round
+ * trips) except the cancellation.
  */
 export class ApprovalsRepository {
   private readonly db: Sql;
