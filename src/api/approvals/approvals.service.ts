@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { DataSource, EntityManager, In } from 'typeorm';
-import { Approval, ApprovalDecision, ApprovalStatus, Customer, Invoice, Location, User, WorkflowDefinition } from '../../db/entities';
+import { DataSource, EntityManager } from 'typeorm';
+import { ApprovalsRepository } from '../../db/approvals.repository';
+import { Approval, ApprovalStatus, Customer, Invoice, WorkflowDefinition } from '../../db/entities';
+import { InvoicesRepository } from '../../db/invoices.repository';
 import { todayIn } from '../../domain/dates';
 import { renderMessage } from '../../domain/messages';
 import { messageVariables } from '../../domain/variables';
@@ -17,42 +19,12 @@ import { ApprovalMatcher, INVOICE_APPROVAL_TEMPLATE } from './approval-matcher';
 import { type ApprovalPlan, approvalPlan, ApprovalPlanError } from './approval-plan';
 import { type ApprovalView, toApprovalView } from './approval.view';
 import { isUuid } from '../../domain/ids';
-import { preparedSql, type Sql } from '../../db/sql';
 
 const DAY_MS = 86_400_000;
 
 /** How long approve/reject wait for the workflow to confirm before answering 503. */
 const DECISION_WAIT_MS = 15_000;
 const SUBMITTABLE: ApprovalStatus[] = ['approval_required', 'rejected'];
-
-/** What VIEW_SQL returns: the invoice, its latest approval, every decision of every submission, and people's names. */
-interface ViewRow {
-  id: string;
-  number: string;
-  approvalStatus: ApprovalStatus;
-  latest: (Omit<Approval, 'deadline' | 'createdAt' | 'decidedAt'> & { deadline: string; createdAt: string; decidedAt: string | null }) | null;
-  decisions: (Omit<ApprovalDecision, 'decidedAt'> & { submission: number; decidedAt: string })[];
-  names: Record<string, string>;
-}
-
-/** The approval view in one round trip (it answers every submit and decision, so it is on the hot path). */
-const VIEW_SQL = `
-  SELECT i.id, i.number, i.approval_status AS "approvalStatus",
-    (SELECT row_to_json(a) FROM (
-       SELECT id, company_id AS "companyId", invoice_id AS "invoiceId", submission, definition_id AS "definitionId",
-              workflow_id AS "workflowId", run_id AS "runId", status, steps, current_step AS "currentStep",
-              allow_admins AS "allowAdmins", deadline, submitted_by AS "submittedBy", created_at AS "createdAt", decided_at AS "decidedAt"
-         FROM approvals WHERE invoice_id = i.id ORDER BY submission DESC LIMIT 1) a) AS latest,
-    (SELECT coalesce(json_agg(d ORDER BY d.submission, d.step), '[]') FROM (
-       SELECT d.id, d.approval_id AS "approvalId", a.submission, d.step, d.decision, d.user_id AS "userId", d.comment, d.decided_at AS "decidedAt"
-         FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id) d) AS decisions,
-    (SELECT coalesce(json_object_agg(u.id, u.name), '{}') FROM users u
-      WHERE u.company_id = i.company_id AND u.id IN (
-        SELECT a.submitted_by FROM approvals a WHERE a.invoice_id = i.id
-        UNION SELECT d.user_id FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id
-        UNION SELECT (jsonb_array_elements_text(s.step -> 'approverIds'))::uuid
-                FROM approvals a CROSS JOIN LATERAL jsonb_array_elements(a.steps) AS s(step) WHERE a.invoice_id = i.id)) AS names
-    FROM invoices i WHERE i.id = $1 AND i.company_id = $2`;
 
 /** Editing these on an approved invoice evaluates it again (PRODUCT §5). */
 const REVIEWED_FIELDS = ['amount', 'customerId', 'locationId'] as const;
@@ -84,27 +56,23 @@ export function assertInvoiceSendable(invoice: Pick<Invoice, 'number' | 'approva
 export class ApprovalsService {
   private readonly logger = new Logger(ApprovalsService.name);
 
-  /** The hot reads (the view, the pending approval of a decision) as prepared statements. */
-  private readonly sql: Sql;
+  private readonly approvals: ApprovalsRepository;
+  private readonly invoices: InvoicesRepository;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly temporal: TemporalClient,
     private readonly matcher: ApprovalMatcher,
   ) {
-    this.sql = preparedSql(dataSource);
+    this.approvals = new ApprovalsRepository(dataSource);
+    this.invoices = new InvoicesRepository(dataSource);
   }
 
   /** The approval view of an invoice of the caller's company (404 otherwise), read in one statement. */
   async view(invoiceId: string, user: AuthUser): Promise<ApprovalView> {
-    const [row] = isUuid(invoiceId) ? await this.sql.query<ViewRow>(VIEW_SQL, [invoiceId, user.companyId]) : [];
-    if (!row) throw new DomainError(404, `invoice ${invoiceId} not found`);
-    const latest: Approval | null = row.latest && Object.assign(new Approval(), row.latest, {
-      deadline: new Date(row.latest.deadline), createdAt: new Date(row.latest.createdAt),
-      decidedAt: row.latest.decidedAt ? new Date(row.latest.decidedAt) : null,
-    });
-    const decisions = row.decisions.map((d) => Object.assign(new ApprovalDecision(), d, { decidedAt: new Date(d.decidedAt) }));
-    return toApprovalView(row, latest, decisions, new Map(Object.entries(row.names)));
+    const history = isUuid(invoiceId) ? await this.approvals.findHistory(invoiceId, user.companyId) : undefined;
+    if (!history) throw new DomainError(404, `invoice ${invoiceId} not found`);
+    return toApprovalView(history.invoice, history.latest, history.decisions, history.names);
   }
 
   async submit(invoiceId: string, user: AuthUser): Promise<ApprovalView> {
@@ -120,10 +88,7 @@ export class ApprovalsService {
     const definition = savedDefinition ?? await this.matcher.matchingDefinition(invoice, user.company);
     if (!definition) {
       // The definition was deactivated or changed since the invoice was saved: nothing asks for approval any more.
-      await this.dataSource.getRepository(Invoice).update(
-        { id: invoice.id, approvalStatus: In(SUBMITTABLE) },
-        { approvalStatus: 'not_required', approvalDefinitionId: null },
-      );
+      await this.approvals.markNotRequired(invoice.id, SUBMITTABLE);
       return this.view(invoice.id, user);
     }
     const plan = await this.planOf(definition, user.companyId);
@@ -147,7 +112,7 @@ export class ApprovalsService {
    */
   private async recordSubmission(invoice: Invoice, definitionId: string, plan: ApprovalPlan, user: AuthUser): Promise<Approval> {
     const submission = invoice.approvalSubmissions + 1;
-    const approval = this.dataSource.getRepository(Approval).create({
+    const approval = Object.assign(new Approval(), {
       companyId: invoice.companyId,
       invoiceId: invoice.id,
       submission,
@@ -162,33 +127,18 @@ export class ApprovalsService {
       submittedBy: user.id,
       decidedAt: null,
     });
-    const rows = await this.sql.query<{ id: string; createdAt: Date }>(
-      `WITH invoice AS (
-         UPDATE invoices SET approval_status = 'pending_approval', approval_submissions = $3, approval_definition_id = $4, updated_at = now()
-          WHERE id = $1 AND company_id = $2 AND approval_submissions = $3 - 1 AND approval_status = $5
-         RETURNING id)
-       INSERT INTO approvals (company_id, invoice_id, submission, definition_id, workflow_id, status, steps, current_step, allow_admins, deadline, submitted_by)
-       SELECT $2, id, $3, $4, $6, 'pending', $7::jsonb, 0, $8, $9, $10 FROM invoice
-       RETURNING id, created_at AS "createdAt"`,
-      [invoice.id, invoice.companyId, submission, definitionId, invoice.approvalStatus, approval.workflowId, JSON.stringify(approval.steps),
-        approval.allowAdmins, approval.deadline, user.id],
-    );
-    if (rows.length === 0) {
+    const recorded = await this.approvals.recordSubmission(approval, invoice.approvalStatus);
+    if (!recorded) {
       const current = await this.invoiceOf(invoice.id, user);
       if (!SUBMITTABLE.includes(current.approvalStatus)) throw notSubmittable(current);
       throw new DomainError(409, `invoice ${invoice.number} changed while it was being submitted; submit it again`);
     }
-    return Object.assign(approval, rows[0]);
+    return Object.assign(approval, recorded);
   }
 
   async decide(invoiceId: string, user: AuthUser, decision: Decision, body: { comment?: string; reason?: string }): Promise<ApprovalView> {
     // The pending approval and its invoice in one read; the invoice alone only to say why there is none.
-    const [pending] = isUuid(invoiceId) ? await this.sql.query<{ workflowId: string; number: string }>(
-      `SELECT a.workflow_id AS "workflowId", i.number FROM approvals a JOIN invoices i ON i.id = a.invoice_id
-        WHERE a.invoice_id = $1 AND a.company_id = $2 AND a.status = 'pending' AND i.approval_status = 'pending_approval'
-        ORDER BY a.submission DESC LIMIT 1`,
-      [invoiceId, user.companyId],
-    ) : [];
+    const pending = isUuid(invoiceId) ? await this.approvals.findPendingDecision(invoiceId, user.companyId) : undefined;
     if (!pending) {
       const invoice = await this.invoiceOf(invoiceId, user);
       throw new DomainError(409, `invoice ${invoice.number} is not pending approval (its approval status is ${invoice.approvalStatus})`);
@@ -253,9 +203,9 @@ export class ApprovalsService {
     editor: Pick<AuthUser, 'id' | 'role' | 'company'>,
   ): Promise<Pick<Invoice, 'approvalStatus' | 'approvalDefinitionId'>> {
     const { fields, cancelled } = await this.dataSource.transaction(async (m) => {
-      const current = await m.getRepository(Invoice).findOneOrFail({ where: { id: invoice.id }, lock: { mode: 'pessimistic_write' } });
+      const current = await this.invoices.findLocked(m, invoice.id);
       const result = await this.approvalOnSave(m, invoice, { ...before, approvalStatus: current.approvalStatus, approvalDefinitionId: current.approvalDefinitionId }, editor);
-      await m.getRepository(Invoice).update({ id: invoice.id }, result.fields);
+      await this.invoices.setApprovalFields(m, invoice.id, result.fields);
       return result;
     });
     await this.signalCancelled(cancelled, editor);
@@ -265,13 +215,11 @@ export class ApprovalsService {
 
   /** For the companies service: a downgrade to `essentials` is refused while this is true (PRODUCT §2). */
   async hasPendingApprovals(companyId: string, m: Pick<EntityManager, 'count'> = this.dataSource.manager): Promise<boolean> {
-    return (await m.count(Invoice, { where: { companyId, approvalStatus: 'pending_approval' } })) > 0;
+    return this.approvals.hasPendingApprovals(companyId, m);
   }
 
   private async invoiceOf(invoiceId: string, user: AuthUser): Promise<Invoice> {
-    const invoice = isUuid(invoiceId)
-      ? await this.dataSource.getRepository(Invoice).findOneBy({ id: invoiceId, companyId: user.companyId })
-      : null;
+    const invoice = isUuid(invoiceId) ? await this.invoices.find(user.companyId, invoiceId) : null;
     if (!invoice) throw new DomainError(404, `invoice ${invoiceId} not found`);
     return invoice;
   }
@@ -282,18 +230,9 @@ export class ApprovalsService {
    */
   private async submissionFacts(invoiceId: string, user: AuthUser):
     Promise<{ invoice: Invoice; savedDefinition: WorkflowDefinition | null; customer: Customer | null }> {
-    const found = isUuid(invoiceId)
-      ? await this.dataSource.getRepository(Invoice).createQueryBuilder('i')
-        .leftJoinAndMapOne('i.savedDefinition', WorkflowDefinition, 'd',
-          'd.id = i.approvalDefinitionId AND d.companyId = i.companyId AND d.templateKey = :template AND d.status = :active',
-          { template: INVOICE_APPROVAL_TEMPLATE, active: 'active' })
-        .leftJoinAndMapOne('i.customer', Customer, 'c', 'c.id = i.customerId')
-        .where('i.id = :id AND i.companyId = :companyId', { id: invoiceId, companyId: user.companyId })
-        .getOne() as (Invoice & { savedDefinition?: WorkflowDefinition; customer?: Customer }) | null
-      : null;
+    const found = isUuid(invoiceId) ? await this.approvals.findSubmissionFacts(invoiceId, user.companyId, INVOICE_APPROVAL_TEMPLATE) : undefined;
     if (!found) throw new DomainError(404, `invoice ${invoiceId} not found`);
-    const { savedDefinition, customer, ...invoice } = found;
-    return { invoice: Object.assign(new Invoice(), invoice), savedDefinition: savedDefinition ?? null, customer: customer ?? null };
+    return found;
   }
 
   /** The definition's plan, with only approvers and people to notify who still belong to the company. */
@@ -306,8 +245,7 @@ export class ApprovalsService {
       throw new DomainError(409, `the approval workflow "${definition.name}" (${definition.id}) cannot run: ${err.message}`);
     }
     const ids = [...new Set([...plan.steps.flatMap((s) => s.approverIds), ...plan.notifyUserIds])];
-    const known = new Set((await this.sql.query<{ id: string }>(
-      'SELECT id FROM users WHERE company_id = $1 AND id = ANY($2::uuid[])', [companyId, ids])).map((u) => u.id));
+    const known = await this.approvals.findCompanyUserIds(companyId, ids);
     const steps = plan.steps.map((s) => ({ approverIds: s.approverIds.filter((id) => known.has(id)) }));
     const empty = steps.findIndex((s) => s.approverIds.length === 0);
     if (empty >= 0) {
@@ -365,10 +303,7 @@ export class ApprovalsService {
     const action = (definition.actions as { type?: string; subject?: unknown; body?: unknown }[])
       .find((a) => a?.type === 'approval' && typeof a.subject === 'string' && typeof a.body === 'string' && a.subject.trim() !== '');
     if (!action) return undefined;
-    const [location, createdBy] = await Promise.all([
-      invoice.locationId ? this.dataSource.getRepository(Location).findOneBy({ id: invoice.locationId }) : null,
-      this.dataSource.getRepository(User).findOneBy({ id: invoice.createdBy }),
-    ]);
+    const { location, createdBy } = await this.approvals.findRequestParties(invoice);
     const company = { name: user.company.name, currency: user.company.currency, timezone: user.company.timezone };
     const variables = messageVariables('invoice', {
       company, now: new Date(), record: { ...invoice }, customer, location, createdBy,
@@ -380,26 +315,14 @@ export class ApprovalsService {
   }
 
   private async undoSubmission(approval: Approval, previousStatus: ApprovalStatus): Promise<void> {
-    await this.dataSource.transaction(async (m) => {
-      // The invoice's row lock first, then the approval's, as on every path that changes both.
-      await m.query('SELECT id FROM invoices WHERE id = $1 FOR UPDATE', [approval.invoiceId]);
-      await m.getRepository(Approval).update({ id: approval.id, status: 'pending' }, { status: 'cancelled', decidedAt: new Date() });
-      await m.getRepository(Invoice).update({ id: approval.invoiceId, approvalStatus: 'pending_approval' }, { approvalStatus: previousStatus });
-    });
+    await this.approvals.undoSubmission(approval, previousStatus);
   }
 
   /**
    * Marks the pending approvals of an invoice cancelled, so that a decision racing with the edit changes nothing.
    * Called with the invoice's row locked (the save's transaction), so the approval's lock comes second, as everywhere.
    */
-  private async cancelPending(m: EntityManager, invoiceId: string, userId: string): Promise<string[]> {
-    const pending = await m.getRepository(Approval).findBy({ invoiceId, status: 'pending' });
-    for (const approval of pending) {
-      await m.getRepository(Approval).update({ id: approval.id, status: 'pending' }, { status: 'cancelled', decidedAt: new Date() });
-      await m.createQueryBuilder().insert().into(ApprovalDecision)
-        .values({ approvalId: approval.id, step: approval.currentStep, decision: 'cancelled', userId, comment: 'invoice edited', decidedAt: new Date() })
-        .orIgnore().execute();
-    }
-    return pending.map((a) => a.workflowId);
+  private cancelPending(m: EntityManager, invoiceId: string, userId: string): Promise<string[]> {
+    return this.approvals.cancelPending(m, invoiceId, userId);
   }
 }

@@ -4,17 +4,15 @@ import {
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Mailer } from '../../infra/mailer';
-import { ApprovalStatus, Customer, Invoice, Location, Payment } from '../../db/entities';
+import { ApprovalStatus, Customer, Invoice, Location } from '../../db/entities';
 import { compareMoney, parseMoney, subtractMoney } from '../../domain/money';
 import { AuthUser } from '../auth/current-user.decorator';
 import { DomainError } from '../../domain/errors';
 import { isDbError } from '../common/db-errors';
 import { todayIn } from '../../domain/dates';
 import { findOwned } from '../common/owned';
-import { SqlFilter } from '../../db/sql-filter';
-import { jsonPage } from '../../db/pagination';
+import { InvoicesRepository } from '../../db/invoices.repository';
 import { splitList } from '../common/pagination';
-import { preparedSql, type Sql } from '../../db/sql';
 import { assertRange, flag } from '../common/query-filters';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { MAILER } from '../mail/mail.module';
@@ -28,14 +26,14 @@ const UNSENDABLE: ApprovalStatus[] = ['approval_required', 'pending_approval', '
 @Injectable()
 export class InvoicesService {
   private readonly logger = new Logger(InvoicesService.name);
-  private readonly sql: Sql;
+  private readonly invoices: InvoicesRepository;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(MAILER) private readonly mailer: Mailer,
     private readonly approvals: ApprovalsService,
   ) {
-    this.sql = preparedSql(dataSource);
+    this.invoices = new InvoicesRepository(dataSource);
   }
 
   /**
@@ -56,22 +54,16 @@ export class InvoicesService {
       memo, stamp: null, sentAt: null, createdBy: user.id,
     } as Invoice;
     const approval = (await this.approvals.approvalOnSave(this.dataSource.manager, draft, undefined, user)).fields;
-    const rows = await uniqueNumber(number, () => this.sql.query<{ view: string }>(
-        `INSERT INTO invoices (company_id, number, customer_id, location_id, amount, balance, issue_date, due_date, memo, created_by,
-                               approval_status, approval_definition_id)
-         SELECT $1, $2, $3, $4, $5, $5, $6, $7, $8, $9, $10, $11
-          WHERE EXISTS (SELECT 1 FROM customers WHERE id = $3 AND company_id = $1)
-            AND ($4::uuid IS NULL OR EXISTS (SELECT 1 FROM locations WHERE id = $4 AND company_id = $1))
-         RETURNING view_json AS view`,
-        [user.companyId, number, dto.customerId, locationId, amount, issueDate, dto.dueDate, memo, user.id,
-          approval.approvalStatus, approval.approvalDefinitionId],
-    ));
-    if (rows.length === 0) {
+    const view = await uniqueNumber(number, () => this.invoices.insertWithParties({
+      companyId: user.companyId, number, customerId: dto.customerId, locationId, amount, issueDate, dueDate: dto.dueDate, memo, createdBy: user.id,
+      approvalStatus: approval.approvalStatus, approvalDefinitionId: approval.approvalDefinitionId,
+    }));
+    if (view === undefined) {
       // Nothing inserted: say which party is not the company's (the same 404 as for an unknown id).
       await this.assertParties(this.dataSource.manager, user, dto.customerId, locationId);
       throw new Error(`invoice ${number} was not inserted although its customer and location belong to the company`);
     }
-    return JSON.parse(rows[0].view) as InvoiceView;
+    return JSON.parse(view) as InvoiceView;
   }
 
   /**
@@ -80,43 +72,31 @@ export class InvoicesService {
    */
   list(user: AuthUser, query: ListInvoicesQueryDto): Promise<Buffer> {
     assertRange(query.dueFrom, query.dueTo, ['dueFrom', 'dueTo']);
-    const f = new SqlFilter();
-    f.and(`i.company_id = ${f.param(user.companyId, 'uuid')}`);
-    const statuses = splitList(query.approvalStatus);
-    if (statuses) f.and(`i.approval_status = ANY(${f.param([...new Set(statuses)], 'text[]')})`);
-    if (query.customerId) f.and(`i.customer_id = ${f.param(query.customerId, 'uuid')}`);
-    if (query.locationId) f.and(`i.location_id = ${f.param(query.locationId, 'uuid')}`);
-    if (query.dueFrom) f.and(`i.due_date >= ${f.param(query.dueFrom, 'date')}`);
-    if (query.dueTo) f.and(`i.due_date <= ${f.param(query.dueTo, 'date')}`);
-    const sent = flag(query.sent);
-    if (sent !== undefined) f.and(sent ? 'i.sent_at IS NOT NULL' : 'i.sent_at IS NULL');
-    const paid = flag(query.paid);
-    if (paid !== undefined) f.and(paid ? 'i.balance = 0' : 'i.balance > 0');
-    // Only the company: the (company_id, created_at, id) index gives the page row for row, so pages are read together.
-    const batch = f.size === 1;
-    return jsonPage(this.sql, { table: 'invoices', alias: 'i', json: 'i.view_json', filter: f, batch }, query);
+    return this.invoices.listViews(user.companyId, {
+      approvalStatuses: splitList(query.approvalStatus), customerId: query.customerId, locationId: query.locationId,
+      dueFrom: query.dueFrom, dueTo: query.dueTo, sent: flag(query.sent), paid: flag(query.paid),
+    }, query);
   }
 
   /** The stored view of one invoice of the caller's company; another company's id is a 404 like an unknown one. */
   async get(user: AuthUser, id: string): Promise<InvoiceView> {
-    const [row] = await this.sql.query<{ view: string }>('SELECT view_json AS view FROM invoices WHERE id = $1 AND company_id = $2', [id, user.companyId]);
-    if (!row) throw new NotFoundException(`invoice ${id} not found`);
-    return JSON.parse(row.view) as InvoiceView;
+    const view = await this.invoices.findView(user.companyId, id);
+    if (view === undefined) throw new NotFoundException(`invoice ${id} not found`);
+    return JSON.parse(view) as InvoiceView;
   }
 
   /** The row lock serialises the edit with payments, so that the balance always equals amount minus what was paid. */
   async update(user: AuthUser, id: string, dto: UpdateInvoiceDto): Promise<InvoiceView> {
     let cancelledRuns: string[] = [];
     const view = await this.dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository(Invoice);
       const invoice = await findOwned(manager, Invoice, user.companyId, id, 'invoice', { lock: true });
-      const before = repo.create({ ...invoice });
+      const before = Object.assign(new Invoice(), invoice);
       if (dto.number !== undefined) invoice.number = dto.number.trim();
       if (dto.customerId !== undefined || dto.locationId !== undefined) {
         await this.assertParties(manager, user, dto.customerId ?? null, dto.locationId ?? null);
       }
       if (dto.customerId !== undefined && dto.customerId !== invoice.customerId) {
-        const payments = await manager.getRepository(Payment).countBy({ invoiceId: invoice.id });
+        const payments = await this.invoices.countPayments(manager, invoice.id);
         if (payments > 0) {
           throw new ConflictException(`invoice ${id} already has ${payments} payment(s) from its customer; its customer cannot change`);
         }
@@ -139,7 +119,7 @@ export class InvoicesService {
       const approval = await this.approvals.approvalOnSave(manager, invoice, before, user);
       Object.assign(invoice, approval.fields);
       cancelledRuns = approval.cancelled;
-      return toInvoiceView(await uniqueNumber(invoice.number, () => repo.save(invoice, { transaction: false })));
+      return toInvoiceView(await uniqueNumber(invoice.number, () => this.invoices.save(manager, invoice)));
     });
     // Signalled after commit: an edited pending invoice goes back to its creator and its approval run ends.
     await this.approvals.signalCancelled(cancelledRuns, user);
@@ -152,11 +132,11 @@ export class InvoicesService {
       if (invoice.approvalStatus === 'pending_approval') {
         throw new ConflictException(`invoice ${invoice.number} is pending approval and cannot be deleted: approve or reject it first`);
       }
-      const payments = await manager.getRepository(Payment).countBy({ invoiceId: invoice.id });
+      const payments = await this.invoices.countPayments(manager, invoice.id);
       if (payments > 0) {
         throw new ConflictException(`invoice ${invoice.number} has ${payments} payment(s) recorded against it and cannot be deleted`);
       }
-      await manager.getRepository(Invoice).delete({ id: invoice.id });
+      await this.invoices.delete(manager, invoice.id);
     });
   }
 
@@ -185,11 +165,7 @@ export class InvoicesService {
       this.logger.warn(`sending invoice ${invoice.id} failed: ${(err as Error).message}`);
       throw new DomainError(503, `the mail server did not accept the email to ${customer.email}; the invoice was not marked sent, retry later`);
     }
-    const [rows] = (await manager.query(
-      'UPDATE invoices SET sent_at = now(), updated_at = now() WHERE id = $1 AND company_id = $2 RETURNING id',
-      [invoice.id, user.companyId],
-    )) as [{ id: string }[], number];
-    if (rows.length === 0) throw new NotFoundException(`invoice ${id} not found`);
+    if (!await this.invoices.markSent(user.companyId, invoice.id)) throw new NotFoundException(`invoice ${id} not found`);
     return this.get(user, id);
   }
 

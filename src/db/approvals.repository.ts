@@ -1,0 +1,386 @@
+import { type DataSource, type EntityManager, In } from 'typeorm';
+import type { CancelApprovalInput, CompleteApprovalInput, MarkPendingInput, RecordDecisionInput } from '../contracts';
+import type { ClaimedEffect } from './deliveries.repository';
+import { Approval, ApprovalDecision, type ApprovalStatus, Customer, Invoice, Location, User, WorkflowDefinition } from './entities';
+import { preparedSql, type Sql } from './sql';
+
+/** The approval's approver, creator or person to notify, as its notices address them. */
+export interface ApprovalRecipient {
+  id: string;
+  name: string;
+  email: string;
+}
+
+/** What an approval's notices say of the invoice, and where the approval stands. */
+export interface ApprovalNoticeFacts {
+  number: string;
+  amount: string;
+  currency: string;
+  locale: string;
+  timezone: string;
+  customerName: string;
+  companyName: string;
+  definitionId: string | null;
+  workflowId: string;
+  approvalStatus: string;
+}
+
+/** Which approval of which invoice of which company. */
+export interface ApprovalRef {
+  approvalId: string;
+  invoiceId: string;
+  companyId: string;
+}
+
+/** What VIEW_SQL returns: the invoice, its latest approval, every decision of every submission, and people's names. */
+interface ViewRow {
+  id: string;
+  number: string;
+  approvalStatus: ApprovalStatus;
+  latest: (Omit<Approval, 'deadline' | 'createdAt' | 'decidedAt'> & { deadline: string; createdAt: string; decidedAt: string | null }) | null;
+  decisions: (Omit<ApprovalDecision, 'decidedAt'> & { submission: number; decidedAt: string })[];
+  names: Record<string, string>;
+}
+
+/** The approval view in one round trip (it answers every submit and decision, so it is on the hot path). */
+const VIEW_SQL = `
+  SELECT i.id, i.number, i.approval_status AS "approvalStatus",
+    (SELECT row_to_json(a) FROM (
+       SELECT id, company_id AS "companyId", invoice_id AS "invoiceId", submission, definition_id AS "definitionId",
+              workflow_id AS "workflowId", run_id AS "runId", status, steps, current_step AS "currentStep",
+              allow_admins AS "allowAdmins", deadline, submitted_by AS "submittedBy", created_at AS "createdAt", decided_at AS "decidedAt"
+         FROM approvals WHERE invoice_id = i.id ORDER BY submission DESC LIMIT 1) a) AS latest,
+    (SELECT coalesce(json_agg(d ORDER BY d.submission, d.step), '[]') FROM (
+       SELECT d.id, d.approval_id AS "approvalId", a.submission, d.step, d.decision, d.user_id AS "userId", d.comment, d.decided_at AS "decidedAt"
+         FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id) d) AS decisions,
+    (SELECT coalesce(json_object_agg(u.id, u.name), '{}') FROM users u
+      WHERE u.company_id = i.company_id AND u.id IN (
+        SELECT a.submitted_by FROM approvals a WHERE a.invoice_id = i.id
+        UNION SELECT d.user_id FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id
+        UNION SELECT (jsonb_array_elements_text(s.step -> 'approverIds'))::uuid
+                FROM approvals a CROSS JOIN LATERAL jsonb_array_elements(a.steps) AS s(step) WHERE a.invoice_id = i.id)) AS names
+    FROM invoices i WHERE i.id = $1 AND i.company_id = $2`;
+
+/** An invoice's approvals as its view shows them: the latest submission, every decision, the names of the people in them. */
+export interface ApprovalHistory {
+  invoice: Pick<Invoice, 'id' | 'number' | 'approvalStatus'>;
+  latest: Approval | null;
+  decisions: (ApprovalDecision & { submission: number })[];
+  names: Map<string, string>;
+}
+
+/** What a submission starts from: the invoice, the definition it was saved under (if still active), its customer. */
+export interface SubmissionFacts {
+  invoice: Invoice;
+  savedDefinition: WorkflowDefinition | null;
+  customer: Customer | null;
+}
+
+/**
+ * The statement that closes an approval's open tasks (the approval id is `$1`), as SQL text for statements of their
+ * own and for steps of larger ones: `status` and `by` are SQL expressions, `when` an extra condition.
+ */
+function closeTasksSql(status: string, by: string, when?: string): string {
+  return `UPDATE tasks SET status = ${status}, completed_at = now(), completed_by = ${by}
+           WHERE approval_id = $1 AND status = 'open'${when ? ` AND ${when}` : ''}`;
+}
+
+/**
+ * Every statement that changes an invoice's approval takes the invoice's row lock first (as the API's edit and submit
+ * do), then the approval's: one lock order, so that an edit and a decision wait for each other instead of deadlocking.
+ * As the first CTE of a statement (the invoice id is `$n`), read by the statement's first write with `AND EXISTS
+ * (SELECT 1 FROM invoice_lock)` so that the lock is taken before that write locks the approval.
+ */
+function invoiceLockSql(n: number): string {
+  return `invoice_lock AS (SELECT id FROM invoices WHERE id = $${n} FOR UPDATE)`;
+}
+
+const NOTICE_FACTS_SQL = `SELECT i.number, i.amount::text AS amount, co.currency, co.locale, co.timezone, cu.name AS "customerName", co.name AS "companyName",
+              a.definition_id AS "definitionId", a.workflow_id AS "workflowId", a.status AS "approvalStatus",
+              (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email) ORDER BY u.id), '[]')
+                 FROM users u WHERE u.company_id = a.company_id AND u.id = ANY($4::uuid[])) AS people
+         FROM approvals a
+         JOIN invoices i ON i.id = a.invoice_id
+         JOIN customers cu ON cu.id = i.customer_id
+         JOIN companies co ON co.id = i.company_id
+        WHERE a.id = $1 AND a.invoice_id = $2 AND a.company_id = $3`;
+
+/** The invoice's facts for notices, and the given users of the company (ordered by id), in one statement. */
+async function findNoticeFacts(
+  db: Sql, ref: ApprovalRef, userIds: string[],
+): Promise<(ApprovalNoticeFacts & { people: ApprovalRecipient[] }) | undefined> {
+  const rows = await db.query<ApprovalNoticeFacts & { people: ApprovalRecipient[] }>(
+    NOTICE_FACTS_SQL, [ref.approvalId, ref.invoiceId, ref.companyId, [...new Set(userIds)]]);
+  return rows[0];
+}
+
+async function endRun(db: Sql, workflowId: string, status: 'completed' | 'failed'): Promise<void> {
+  await db.query(
+    `UPDATE workflow_runs r SET status = $2, ended_at = now(),
+            delivered = (SELECT count(*) FROM deliveries d WHERE d.run_id = r.id AND d.status = 'sent'),
+            failed = (SELECT count(*) FROM deliveries d WHERE d.run_id = r.id AND d.status = 'failed')
+      WHERE r.temporal_workflow_id = $1 AND r.status = 'running'`,
+    [workflowId, status],
+  );
+}
+
+/**
+ * Approvals: the rows, their decisions, their tasks, the invoice's `approvalStatus` and the run's history row, as the
+ * approval run (activities) and the API (submit, decide, the view, an edit's cancellation) read and change them. The
+ * hot statements are prepared; the run's are each one statement (all or nothing without a transaction's extra round
+ * trips) except the cancellation.
+ */
+export class ApprovalsRepository {
+  private readonly db: Sql;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.db = preparedSql(dataSource);
+  }
+
+  /** The invoice's facts for the approval's notices, with the given users of the company; undefined when no such approval. */
+  findNoticeFacts(ref: ApprovalRef, userIds: string[] = []): Promise<(ApprovalNoticeFacts & { people: ApprovalRecipient[] }) | undefined> {
+    return findNoticeFacts(this.db, ref, userIds);
+  }
+
+  /**
+   * The run has started: its run id and deadline on the approval, the invoice `pending_approval`, the run's history
+   * row opened. False when there is no such approval.
+   */
+  async markPending(input: MarkPendingInput, run: { workflowId: string; runId: string }): Promise<boolean> {
+    // One statement, so all or nothing without a transaction's extra round trips.
+    const [row] = await this.db.query<{ found: boolean }>(
+      `WITH ${invoiceLockSql(2)},
+       approval AS (
+         UPDATE approvals SET run_id = $4, deadline = $5
+          WHERE id = $1 AND invoice_id = $2 AND company_id = $3 AND status = 'pending' AND EXISTS (SELECT 1 FROM invoice_lock) RETURNING id),
+       invoice AS (
+         UPDATE invoices SET approval_status = 'pending_approval', updated_at = now()
+          WHERE id = $2 AND approval_status <> 'pending_approval' AND EXISTS (SELECT 1 FROM approval)),
+       run AS (
+         INSERT INTO workflow_runs (company_id, definition_id, kind, trigger, temporal_workflow_id, temporal_run_id, matched)
+         SELECT a.company_id, a.definition_id, 'approval', 'submit-for-approval', $6, $4, 1
+           FROM approvals a WHERE a.id = $1 AND a.invoice_id = $2 AND a.company_id = $3
+         ON CONFLICT (temporal_workflow_id, temporal_run_id) DO NOTHING)
+       SELECT EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND invoice_id = $2 AND company_id = $3) AS found`,
+      [input.approvalId, input.invoiceId, input.companyId, run.runId, input.deadline, run.workflowId],
+    );
+    return row.found;
+  }
+
+  /** The decision of a step (or its timeout), once, with the next step and the step's open tasks closed. */
+  async recordDecision(input: RecordDecisionInput): Promise<void> {
+    // One statement: the decision, the next step and the closed tasks go together or not at all.
+    await this.db.query(
+      `WITH ${invoiceLockSql(8)},
+       decision AS (
+         INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at)
+         SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM invoice_lock) ON CONFLICT (approval_id, step) DO NOTHING),
+       next_step AS (
+         UPDATE approvals SET current_step = $7 WHERE id = $1 AND status = 'pending' AND $7::int IS NOT NULL AND EXISTS (SELECT 1 FROM invoice_lock))
+       ${closeTasksSql("'completed'", '$4', 'EXISTS (SELECT 1 FROM invoice_lock)')}`,
+      [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt, input.nextStep, input.invoiceId],
+    );
+  }
+
+  /**
+   * The outcome: approval row, invoice `approvalStatus`, open tasks. Whether the approval has the outcome now (false
+   * when it was cancelled first, in which case nothing changes).
+   */
+  async completeApproval(input: CompleteApprovalInput): Promise<boolean> {
+    // One statement, all or nothing: the approval moves from pending to the outcome (or already had it: a retry),
+    // and only then the invoice's status and the open tasks follow. A cancelled approval changes nothing.
+    const [{ applied }] = await this.db.query<{ applied: boolean }>(
+      `WITH ${invoiceLockSql(3)},
+       moved AS (
+         UPDATE approvals SET status = $2, decided_at = now() WHERE id = $1 AND status = 'pending' AND EXISTS (SELECT 1 FROM invoice_lock) RETURNING id),
+       outcome AS (
+         SELECT EXISTS (SELECT 1 FROM moved) OR EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND status = $2) AS applied),
+       invoice AS (
+         UPDATE invoices SET approval_status = $2, updated_at = now()
+          WHERE id = $3 AND approval_status = 'pending_approval' AND (SELECT applied FROM outcome)),
+       tasks AS (${closeTasksSql("'completed'", '$4', '(SELECT applied FROM outcome)')})
+       SELECT applied FROM outcome`,
+      [input.approvalId, input.outcome, input.invoiceId, input.decidedBy],
+    );
+    return applied;
+  }
+
+  /** Closes the run's history row (a `running` one) with the counts of its deliveries. */
+  endRun(workflowId: string, status: 'completed' | 'failed'): Promise<void> {
+    return endRun(this.db, workflowId, status);
+  }
+
+  /**
+   * The run ends without an outcome, in one transaction: the approval `cancelled` with its decision, the invoice
+   * handed back to its creator unless the API cancelled first, the open tasks cancelled, the run's row closed. False
+   * (and nothing changed) when there is no such approval.
+   */
+  cancelApproval(input: CancelApprovalInput): Promise<boolean> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query('SELECT id FROM invoices WHERE id = $1 FOR UPDATE', [input.invoiceId]);
+      const facts = await findNoticeFacts(m, input, []);
+      if (!facts) return false;
+      const [before]: { status: string }[] = await m.query('SELECT status FROM approvals WHERE id = $1 FOR UPDATE', [input.approvalId]);
+      await m.query(`UPDATE approvals SET status = 'cancelled', decided_at = now() WHERE id = $1 AND status = 'pending'`, [input.approvalId]);
+      await m.query(
+        `INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at)
+         VALUES ($1, $2, 'cancelled', $3, $4, $5) ON CONFLICT (approval_id, step) DO NOTHING`,
+        [input.approvalId, input.step, input.userId, input.comment, input.decidedAt],
+      );
+      // When the API cancelled first it already set the invoice's status; a cancel from elsewhere (CLI) hands it back to the creator.
+      if (before.status === 'pending') {
+        await m.query(
+          `UPDATE invoices SET approval_status = 'approval_required', updated_at = now() WHERE id = $1 AND approval_status = 'pending_approval'`,
+          [input.invoiceId],
+        );
+      }
+      await m.query(closeTasksSql('$2', '$3'), [input.approvalId, 'cancelled', input.userId]);
+      await endRun(m, facts.workflowId, 'completed');
+      return true;
+    });
+  }
+
+  /** The approval history of an invoice of the company, read in one prepared statement; undefined when there is no such invoice. */
+  async findHistory(invoiceId: string, companyId: string): Promise<ApprovalHistory | undefined> {
+    const [row] = await this.db.query<ViewRow>(VIEW_SQL, [invoiceId, companyId]);
+    if (!row) return undefined;
+    const latest: Approval | null = row.latest && Object.assign(new Approval(), row.latest, {
+      deadline: new Date(row.latest.deadline), createdAt: new Date(row.latest.createdAt),
+      decidedAt: row.latest.decidedAt ? new Date(row.latest.decidedAt) : null,
+    });
+    const decisions = row.decisions.map((d) => Object.assign(new ApprovalDecision(), d, { decidedAt: new Date(d.decidedAt) }));
+    return { invoice: row, latest, decisions, names: new Map(Object.entries(row.names)) };
+  }
+
+  /**
+   * What a submission starts from, in one statement: the invoice of the company (undefined otherwise), the definition
+   * it was saved under if that is still an active definition of `templateKey` (the invoice approval), and its customer.
+   */
+  async findSubmissionFacts(invoiceId: string, companyId: string, templateKey: string): Promise<SubmissionFacts | undefined> {
+    const found = await this.dataSource.getRepository(Invoice).createQueryBuilder('i')
+      .leftJoinAndMapOne('i.savedDefinition', WorkflowDefinition, 'd',
+        'd.id = i.approvalDefinitionId AND d.companyId = i.companyId AND d.templateKey = :template AND d.status = :active',
+        { template: templateKey, active: 'active' })
+      .leftJoinAndMapOne('i.customer', Customer, 'c', 'c.id = i.customerId')
+      .where('i.id = :id AND i.companyId = :companyId', { id: invoiceId, companyId })
+      .getOne() as (Invoice & { savedDefinition?: WorkflowDefinition; customer?: Customer }) | null;
+    if (!found) return undefined;
+    const { savedDefinition, customer, ...invoice } = found;
+    return { invoice: Object.assign(new Invoice(), invoice), savedDefinition: savedDefinition ?? null, customer: customer ?? null };
+  }
+
+  /** Nothing asks the invoice for approval any more: `not_required`, if it is still in one of `from`. */
+  async markNotRequired(invoiceId: string, from: ApprovalStatus[]): Promise<void> {
+    await this.dataSource.getRepository(Invoice).update(
+      { id: invoiceId, approvalStatus: In(from) },
+      { approvalStatus: 'not_required', approvalDefinitionId: null },
+    );
+  }
+
+  /**
+   * The invoice becomes `pending_approval` and the submission is recorded, in one statement. It applies only if the
+   * invoice is still as it was read (status `from` and one submission fewer); undefined otherwise.
+   */
+  async recordSubmission(approval: Approval, from: ApprovalStatus): Promise<{ id: string; createdAt: Date } | undefined> {
+    const [row] = await this.db.query<{ id: string; createdAt: Date }>(
+      `WITH invoice AS (
+         UPDATE invoices SET approval_status = 'pending_approval', approval_submissions = $3, approval_definition_id = $4, updated_at = now()
+          WHERE id = $1 AND company_id = $2 AND approval_submissions = $3 - 1 AND approval_status = $5
+         RETURNING id)
+       INSERT INTO approvals (company_id, invoice_id, submission, definition_id, workflow_id, status, steps, current_step, allow_admins, deadline, submitted_by)
+       SELECT $2, id, $3, $4, $6, 'pending', $7::jsonb, 0, $8, $9, $10 FROM invoice
+       RETURNING id, created_at AS "createdAt"`,
+      [approval.invoiceId, approval.companyId, approval.submission, approval.definitionId, from, approval.workflowId, JSON.stringify(approval.steps),
+        approval.allowAdmins, approval.deadline, approval.submittedBy],
+    );
+    return row;
+  }
+
+  /** The latest pending approval of an invoice of the company that is pending approval, with the invoice's number. */
+  async findPendingDecision(invoiceId: string, companyId: string): Promise<{ workflowId: string; number: string } | undefined> {
+    const [pending] = await this.db.query<{ workflowId: string; number: string }>(
+      `SELECT a.workflow_id AS "workflowId", i.number FROM approvals a JOIN invoices i ON i.id = a.invoice_id
+        WHERE a.invoice_id = $1 AND a.company_id = $2 AND a.status = 'pending' AND i.approval_status = 'pending_approval'
+        ORDER BY a.submission DESC LIMIT 1`,
+      [invoiceId, companyId],
+    );
+    return pending;
+  }
+
+  /** Which of `userIds` are users of the company. */
+  async findCompanyUserIds(companyId: string, userIds: string[]): Promise<Set<string>> {
+    const rows = await this.db.query<{ id: string }>('SELECT id FROM users WHERE company_id = $1 AND id = ANY($2::uuid[])', [companyId, userIds]);
+    return new Set(rows.map((u) => u.id));
+  }
+
+  /** The invoice's location and creator, for the variables of the approval request's message. */
+  async findRequestParties(invoice: Pick<Invoice, 'locationId' | 'createdBy'>): Promise<{ location: Location | null; createdBy: User | null }> {
+    const [location, createdBy] = await Promise.all([
+      invoice.locationId ? this.dataSource.getRepository(Location).findOneBy({ id: invoice.locationId }) : null,
+      this.dataSource.getRepository(User).findOneBy({ id: invoice.createdBy }),
+    ]);
+    return { location, createdBy };
+  }
+
+  /** A submission whose run could not start: the approval `cancelled`, the invoice back to `previousStatus`. */
+  async undoSubmission(approval: Pick<Approval, 'id' | 'invoiceId'>, previousStatus: ApprovalStatus): Promise<void> {
+    await this.dataSource.transaction(async (m) => {
+      // The invoice's row lock first, then the approval's, as on every path that changes both.
+      await m.query('SELECT id FROM invoices WHERE id = $1 FOR UPDATE', [approval.invoiceId]);
+      await m.getRepository(Approval).update({ id: approval.id, status: 'pending' }, { status: 'cancelled', decidedAt: new Date() });
+      await m.getRepository(Invoice).update({ id: approval.invoiceId, approvalStatus: 'pending_approval' }, { approvalStatus: previousStatus });
+    });
+  }
+
+  /**
+   * Marks the pending approvals of an invoice cancelled (with a `cancelled` decision by `userId`) in the transaction
+   * `m`, which holds the invoice's row lock, so the approval's lock comes second, as everywhere. Answers their
+   * workflow ids.
+   */
+  async cancelPending(m: EntityManager, invoiceId: string, userId: string): Promise<string[]> {
+    const pending = await m.getRepository(Approval).findBy({ invoiceId, status: 'pending' });
+    for (const approval of pending) {
+      await m.getRepository(Approval).update({ id: approval.id, status: 'pending' }, { status: 'cancelled', decidedAt: new Date() });
+      await m.createQueryBuilder().insert().into(ApprovalDecision)
+        .values({ approvalId: approval.id, step: approval.currentStep, decision: 'cancelled', userId, comment: 'invoice edited', decidedAt: new Date() })
+        .orIgnore().execute();
+    }
+    return pending.map((a) => a.workflowId);
+  }
+
+  /** Whether an invoice of the company is pending approval (`m` may be a transaction's manager). */
+  async hasPendingApprovals(companyId: string, m: Pick<EntityManager, 'count'> = this.dataSource.manager): Promise<boolean> {
+    return (await m.count(Invoice, { where: { companyId, approvalStatus: 'pending_approval' } })) > 0;
+  }
+}
+
+/**
+ * The approval's in-database deliveries, each one statement run beside the outbox's claim (`claimed` has a row when
+ * the claim took the delivery); the delivery key is the row's own idempotency key.
+ */
+export const approvalEffects = {
+  /** The approver's open task for a step of the approval. */
+  openTask(t: {
+    companyId: string; assigneeId: string; title: string; description: string; invoiceId: string; approvalId: string;
+    definitionId: string | null; key: string; dueAt: string;
+  }): ClaimedEffect {
+    return {
+      sql: `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, approval_id, definition_id,
+                               idempotency_key, due_at)
+            SELECT $1::uuid, $2::uuid, 'approval', $3::text, $4::text, 'invoice', $5::uuid, $6::uuid, $7::uuid, $8::text, $9::timestamptz
+             WHERE EXISTS (SELECT 1 FROM claimed)
+            ON CONFLICT (idempotency_key) DO NOTHING`,
+      params: [t.companyId, t.assigneeId, t.title, t.description, t.invoiceId, t.approvalId, t.definitionId, t.key, t.dueAt],
+    };
+  },
+
+  /** The in-app notification of an approval's notice. */
+  notification(n: { companyId: string; userId: string; title: string; body: string; invoiceId: string; key: string }): ClaimedEffect {
+    return {
+      sql: `INSERT INTO notifications (company_id, user_id, title, body, record_type, record_id, idempotency_key)
+            SELECT $1::uuid, $2::uuid, $3::text, $4::text, 'invoice', $5::uuid, $6::text WHERE EXISTS (SELECT 1 FROM claimed)
+            ON CONFLICT (idempotency_key) DO NOTHING`,
+      params: [n.companyId, n.userId, n.title, n.body, n.invoiceId, n.key],
+    };
+  },
+};
