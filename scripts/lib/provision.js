@@ -141,7 +141,9 @@ async function startPostgres({ dataDir, port, database, fresh, logFile }) {
 
 async function startTemporal({ cli, port, uiPort, dbFile, logFile, headless }) {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', 'default',
-    '--log-level', 'warn', '--log-format', 'json'];
+    '--log-level', 'warn', '--log-format', 'json',
+    // An activity scheduled by a workflow task comes back in that task's completion answer, not through a poll.
+    '--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
   if (dbFile) args.push('--db-filename', dbFile);
   if (headless) args.push('--headless');
   else args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');

@@ -23,7 +23,8 @@ export class OwnTemporal {
     this.port ??= await freePort();
     this.address = `127.0.0.1:${this.port}`;
     const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(this.port), '--namespace', 'default',
-      '--db-filename', path.join(this.dir, 'temporal.db'), '--log-level', 'warn'];
+      '--db-filename', path.join(this.dir, 'temporal.db'), '--log-level', 'warn',
+      '--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
     for (const name of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${name}=Keyword`);
     const log = openSync(path.join(testEnv().logDir, `own-temporal-${path.basename(this.dir)}.log`), 'a');
     this.child = spawn(testEnv().temporalCliPath, args, { stdio: ['ignore', log, log] });
