@@ -42,14 +42,7 @@ describe('reminders: a sweep through a database outage and a worker crash', () =
     const tenant = await createTenant(new Http(stack.baseUrl));
     const seed = await new LedgerSeed(tenant.companyId, tenant.adminId).connect();
     try {
-      await seed.query(
-        `WITH c AS (
-           INSERT INTO customers (company_id, name, email)
-           SELECT $1::uuid, 'Outage ' || g, 'outage-' || g || '-' || left($1::uuid::text, 8) || '@customer.test' FROM generate_series(1, $2::int) g RETURNING id)
-         INSERT INTO invoices (company_id, number, customer_id, amount, balance, issue_date, due_date, created_by, approval_status)
-         SELECT $1::uuid, 'OUT-' || left(c.id::text, 8), c.id, 100, 100, $3::date, $4::date, $5, 'not_required' FROM c`,
-        [tenant.companyId, REMINDERS, seed.day(-29), seed.day(1), tenant.adminId],
-      );
+      await seed.invoicesOfOwnCustomers(REMINDERS, 'Outage', 1);
       const definitionId = await seed.definition('payment-due-reminder', {
         conditions: [{ field: 'dueDate', op: 'within_days', value: 3 }],
         actions: [{ type: 'email', to: 'customer', subject: 'Invoice {{invoiceNumber}} is due', body: 'Hello {{customerName}}' }],

@@ -6,16 +6,12 @@ import type { DataSource } from 'typeorm';
 import { createApprovalActivities } from '../../src/activities/approval.activities';
 import type { Mailer } from '../../src/infra/mailer';
 import { createDataSource } from '../../src/db/data-source';
+import { seedPendingApproval, type SeededApproval } from '../support/approval-seed';
 import { testEnv } from '../support/env';
 import { until } from '../support/until';
 
-interface Seed {
-  companyId: string;
-  invoiceId: string;
-  approvalId: string;
-  workflowId: string;
-  creatorId: string;
-}
+type Seed = SeededApproval & { creatorId: string };
+
 
 /**
  * An edit of a pending invoice (the API locks the invoice's row, then cancels its approval) caught between the
@@ -35,25 +31,11 @@ describe('approval activities and an edit of the invoice: one lock order', () =>
     await Runtime.instance().shutdown();
   });
 
-  async function seed(): Promise<Seed> {
-    const tag = randomUUID().slice(0, 8);
-    const [{ id: companyId }] = await dataSource.query(
-      `INSERT INTO companies (name, locale, timezone, currency, plan) VALUES ($1, 'en-US', 'America/Toronto', 'CAD', 'advanced') RETURNING id`,
-      [`Locks ${tag}`]);
-    const [{ id: creatorId }] = await dataSource.query(
-      `INSERT INTO users (company_id, name, email, role) VALUES ($1, 'creator', $2, 'standard') RETURNING id`, [companyId, `creator-${tag}@locks.test`]);
-    const [{ id: customerId }] = await dataSource.query(`INSERT INTO customers (company_id, name) VALUES ($1, 'Acme') RETURNING id`, [companyId]);
-    const [{ id: invoiceId }] = await dataSource.query(
-      `INSERT INTO invoices (company_id, number, customer_id, amount, balance, issue_date, due_date, created_by, approval_status, approval_submissions)
-       VALUES ($1, 'INV-1', $2, '1250.00', '1250.00', '2026-11-28', '2026-12-28', $3, 'pending_approval', 1) RETURNING id`,
-      [companyId, customerId, creatorId]);
-    const workflowId = `invoice-approval-${invoiceId}-1`;
-    const [{ id: approvalId }] = await dataSource.query(
-      `INSERT INTO approvals (company_id, invoice_id, submission, workflow_id, status, steps, deadline, submitted_by)
-       VALUES ($1, $2, 1, $3, 'pending', $4, now() + interval '30 days', $5) RETURNING id`,
-      [companyId, invoiceId, workflowId, JSON.stringify([{ approverIds: [creatorId] }, { approverIds: [creatorId] }]), creatorId]);
-    return { companyId, invoiceId, approvalId, workflowId, creatorId };
+  async function seed() {
+    const seeded = await seedPendingApproval(dataSource, { label: 'Locks', steps: (_, creatorId) => [{ approverIds: [creatorId] }, { approverIds: [creatorId] }] });
+    return { ...seeded, creatorId: seeded.creator.id };
   }
+
 
   const notice = (s: Seed) => ({ approvalId: s.approvalId, companyId: s.companyId, invoiceId: s.invoiceId, invoiceNumber: 'INV-1' });
   const activities = () => createApprovalActivities({ dataSource, mailer });

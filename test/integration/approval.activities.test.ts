@@ -6,17 +6,11 @@ import type { DataSource } from 'typeorm';
 import { createApprovalActivities } from '../../src/activities/approval.activities';
 import { createMailer, type Mailer } from '../../src/infra/mailer';
 import { createDataSource } from '../../src/db/data-source';
+import { seedPendingApproval, type SeededApproval } from '../support/approval-seed';
 import { testEnv } from '../support/env';
 import { mailsTo, waitForMails } from '../support/mail';
 
-interface Seed {
-  companyId: string;
-  invoiceId: string;
-  approvalId: string;
-  workflowId: string;
-  creator: { id: string; email: string };
-  approvers: { id: string; email: string }[];
-}
+type Seed = SeededApproval;
 
 /** The real activities against the real Postgres and SMTP listener, each run twice as a retry would. */
 describe(createApprovalActivities.name, () => {
@@ -35,33 +29,8 @@ describe(createApprovalActivities.name, () => {
     await Runtime.instance().shutdown();
   });
 
-  async function seed(): Promise<Seed> {
-    const tag = randomUUID().slice(0, 8);
-    const [{ id: companyId }] = await dataSource.query(
-      `INSERT INTO companies (name, locale, timezone, currency, plan) VALUES ($1, 'en-US', 'America/Toronto', 'CAD', 'advanced') RETURNING id`,
-      [`Approvals ${tag}`],
-    );
-    const user = async (name: string, role: string) => {
-      const email = `${name}-${tag}@approvals.test`;
-      const [{ id }] = await dataSource.query(
-        'INSERT INTO users (company_id, name, email, role) VALUES ($1, $2, $3, $4) RETURNING id', [companyId, name, email, role]);
-      return { id: id as string, email };
-    };
-    const creator = await user('creator', 'standard');
-    const approvers = [await user('alice', 'standard'), await user('bob', 'admin')];
-    const [{ id: customerId }] = await dataSource.query(
-      `INSERT INTO customers (company_id, name) VALUES ($1, 'Acme') RETURNING id`, [companyId]);
-    const [{ id: invoiceId }] = await dataSource.query(
-      `INSERT INTO invoices (company_id, number, customer_id, amount, balance, issue_date, due_date, created_by, approval_status, approval_submissions)
-       VALUES ($1, 'INV-1', $2, '1250.00', '1250.00', '2026-11-28', '2026-12-28', $3, 'pending_approval', 1) RETURNING id`,
-      [companyId, customerId, creator.id]);
-    const workflowId = `invoice-approval-${invoiceId}-1`;
-    const [{ id: approvalId }] = await dataSource.query(
-      `INSERT INTO approvals (company_id, invoice_id, submission, workflow_id, status, steps, deadline, submitted_by)
-       VALUES ($1, $2, 1, $3, 'pending', $4, now() + interval '30 days', $5) RETURNING id`,
-      [companyId, invoiceId, workflowId, JSON.stringify([{ approverIds: approvers.map((a) => a.id) }]), creator.id]);
-    return { companyId, invoiceId, approvalId, workflowId, creator, approvers };
-  }
+  const seed = () => seedPendingApproval(dataSource, { label: 'Approvals', approvers: [{ name: 'alice', role: 'standard' }, { name: 'bob', role: 'admin' }] });
+
 
   function inWorkflow(s: Seed) {
     return new MockActivityEnvironment({

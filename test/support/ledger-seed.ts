@@ -37,6 +37,19 @@ export class LedgerSeed {
     return { id: row.id, name, email: email! };
   }
 
+  /** `count` invoices of 100.00 due `dueIn` days from today, each of a customer of its own (named `<prefix> <n>`), in one statement. */
+  async invoicesOfOwnCustomers(count: number, prefix: string, dueIn: number): Promise<void> {
+    const tag = prefix.toLowerCase().replace(/\W+/g, '-');
+    await this.query(
+      `WITH c AS (
+         INSERT INTO customers (company_id, name, email)
+         SELECT $1::uuid, $6 || ' ' || g, $7 || '-' || g || '-' || left($1::uuid::text, 8) || '@customer.test' FROM generate_series(1, $2::int) g RETURNING id)
+       INSERT INTO invoices (company_id, number, customer_id, amount, balance, issue_date, due_date, created_by, approval_status)
+       SELECT $1::uuid, upper(left($7, 3)) || '-' || left(c.id::text, 8), c.id, 100, 100, $3::date, $4::date, $5, 'not_required' FROM c`,
+      [this.companyId, count, this.day(Math.min(dueIn, 0) - 30), this.day(dueIn), this.createdBy, prefix, tag],
+    );
+  }
+
   async invoice(customerId: string, o: { amount?: string; balance?: string; dueIn: number; approvalStatus?: string; sent?: boolean; number?: string }) {
     const number = o.number ?? `INV-${randomUUID().slice(0, 8)}`;
     const [row] = await this.query<{ id: string }>(
