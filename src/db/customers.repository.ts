@@ -33,6 +33,11 @@ export class CustomersRepository {
     return findOfCompany(this.m, Customer, companyId, id, options);
   }
 
+  /** The customer's group (any company's: the caller already holds a record that names the customer). */
+  async findGroup(id: string): Promise<string | null> {
+    return (await this.m.findOneBy(Customer, { id }))?.group ?? null;
+  }
+
   save(customer: Customer): Promise<Customer> {
     return this.m.getRepository(Customer).save(customer);
   }

@@ -11,4 +11,9 @@ export class DiagnosticsRepository {
     await repo.upsert(ping, ['id']);
     return repo.findOneByOrFail({ id: ping.id });
   }
+
+  /** The recorded ping; throws when it was never recorded. */
+  findPing(id: string): Promise<DiagnosticPing> {
+    return this.dataSource.getRepository(DiagnosticPing).findOneByOrFail({ id });
+  }
 }

@@ -39,6 +39,14 @@ export class WorkflowDefinitionsRepository {
     return findOfCompany(this.m, WorkflowDefinition, companyId, id, options);
   }
 
+  /** The company's active definitions of a template, oldest first. */
+  findActive(companyId: string, templateKey: string): Promise<WorkflowDefinition[]> {
+    return this.m.find(WorkflowDefinition, {
+      where: { companyId, templateKey, status: 'active' },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
   save(row: WorkflowDefinition): Promise<WorkflowDefinition> {
     return this.m.save(row);
   }
