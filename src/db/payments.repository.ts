@@ -1,5 +1,4 @@
-import { In } from 'typeorm';
-import { Deposit, Payment } from './entities';
+import { Payment } from './entities';
 import { findOfCompany, managerOf } from './owned';
 import { type Page, type PageRequest, paginate } from './pagination';
 import type { Queryable } from './reminder-definitions.repository';
@@ -17,9 +16,8 @@ export interface PaymentListFilter {
 }
 
 export type NewPayment = Pick<Payment, 'companyId' | 'invoiceId' | 'customerId' | 'amount' | 'receivedAt' | 'depositedAt' | 'depositId' | 'method'>;
-export type NewDeposit = Pick<Deposit, 'companyId' | 'amount' | 'depositedAt' | 'memo'>;
 
-/** Payments and the invoice balance they lower, the deposits that group them; the dispatch of their `payment-received` automations. */
+/** Payments and the invoice balance they lower; the dispatch of their `payment-received` automations. */
 export class PaymentsRepository {
   /** `db` may be a transaction's manager. */
   constructor(private readonly db: Queryable) {}
@@ -44,43 +42,6 @@ export class PaymentsRepository {
 
   findOwned(companyId: string, id: string): Promise<Payment | null> {
     return findOfCompany(this.m, Payment, companyId, id);
-  }
-
-  /** The company's payments among `ids`, locked in id order so that overlapping deposits queue instead of deadlocking. */
-  lockForDeposit(companyId: string, ids: string[]): Promise<Payment[]> {
-    return this.m.getRepository(Payment).find({
-      where: { id: In(ids), companyId }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' },
-    });
-  }
-
-  insertDeposit(fields: NewDeposit): Promise<Deposit> {
-    const repo = this.m.getRepository(Deposit);
-    return repo.save(repo.create(fields));
-  }
-
-  async markDeposited(companyId: string, paymentIds: string[], depositId: string, depositedAt: Date): Promise<void> {
-    await this.m.getRepository(Payment).update({ id: In(paymentIds), companyId }, { depositId, depositedAt });
-  }
-
-  /** A page of the company's deposits in creation order. */
-  findDepositPage(companyId: string, page: PageRequest): Promise<Page<Deposit>> {
-    const qb = this.m.getRepository(Deposit).createQueryBuilder('d').where('d.company_id = :companyId', { companyId });
-    return paginate(qb, page, (d) => d);
-  }
-
-  findOwnedDeposit(companyId: string, id: string): Promise<Deposit | null> {
-    return findOfCompany(this.m, Deposit, companyId, id);
-  }
-
-  /** The ids of each deposit's payments, in id order. */
-  async paymentIdsOfDeposits(depositIds: string[]): Promise<Map<string, string[]>> {
-    const map = new Map<string, string[]>();
-    if (depositIds.length === 0) return map;
-    const rows = await this.m.getRepository(Payment).find({
-      select: { id: true, depositId: true }, where: { depositId: In(depositIds) }, order: { id: 'ASC' },
-    });
-    for (const row of rows) map.set(row.depositId!, [...(map.get(row.depositId!) ?? []), row.id]);
-    return map;
   }
 
   /**
