@@ -43,6 +43,11 @@ export async function paginate<E extends ObjectLiteral & { createdAt: Date; id: 
   return toPage(rows, query, toView, (row) => row);
 }
 
+/** The same page with each row mapped (to its view). */
+export function mapPage<R, V>(page: Page<R>, toView: (row: R) => V): Page<V> {
+  return { data: page.data.map(toView), nextCursor: page.nextCursor };
+}
+
 const batchers = new WeakMap<Sql, PageBatcher>();
 
 function batcherOf(db: Sql): PageBatcher {

@@ -1,3 +1,6 @@
+import { Payment } from './entities';
+import { findOfCompany, managerOf } from './owned';
+import { type Page, type PageRequest, paginate } from './pagination';
 import type { Queryable } from './reminder-definitions.repository';
 
 export interface RecordedPayment {
@@ -5,10 +8,41 @@ export interface RecordedPayment {
   companyId: string;
 }
 
+/** Which payments of a company a list shows (each absent filter lets every payment through). */
+export interface PaymentListFilter {
+  invoiceId?: string;
+  customerId?: string;
+  deposited?: boolean;
+}
+
+export type NewPayment = Pick<Payment, 'companyId' | 'invoiceId' | 'customerId' | 'amount' | 'receivedAt' | 'depositedAt' | 'depositId' | 'method'>;
+
 /** Payments and the invoice balance they lower; the dispatch of their `payment-received` automations. */
 export class PaymentsRepository {
   /** `db` may be a transaction's manager. */
   constructor(private readonly db: Queryable) {}
+
+  private get m() {
+    return managerOf(this.db);
+  }
+
+  insert(fields: NewPayment): Promise<Payment> {
+    const repo = this.m.getRepository(Payment);
+    return repo.save(repo.create(fields));
+  }
+
+  /** A page of the company's payments in creation order. */
+  findPage(companyId: string, filter: PaymentListFilter, page: PageRequest): Promise<Page<Payment>> {
+    const qb = this.m.getRepository(Payment).createQueryBuilder('p').where('p.company_id = :companyId', { companyId });
+    if (filter.invoiceId) qb.andWhere('p.invoice_id = :invoiceId', { invoiceId: filter.invoiceId });
+    if (filter.customerId) qb.andWhere('p.customer_id = :customerId', { customerId: filter.customerId });
+    if (filter.deposited !== undefined) qb.andWhere(filter.deposited ? 'p.deposit_id IS NOT NULL' : 'p.deposit_id IS NULL');
+    return paginate(qb, page, (p) => p);
+  }
+
+  findOwned(companyId: string, id: string): Promise<Payment | null> {
+    return findOfCompany(this.m, Payment, companyId, id);
+  }
 
   /**
    * Lowers the invoice's balance by `amount` when the balance covers it, and answers its customer; undefined when the

@@ -1,6 +1,7 @@
-import type { DataSource } from 'typeorm';
+import { type DataSource, In, type ObjectLiteral } from 'typeorm';
 import type { FinishRunInput, StartRunInput, SweepCursor } from '../contracts';
 import { compileConditions, type Condition, type RecordType } from '../domain/conditions';
+import { Bill, Customer, Invoice, Location, Payment, User, Vendor } from './entities';
 import { type SweepPlan } from './sweep-plans';
 import { buildMatchQuery, loadSweepDefinition, type SweepDefinition } from './sweep-query';
 
@@ -11,6 +12,25 @@ export interface Member {
 }
 
 const RECORD_TABLES: Record<RecordType, string> = { invoice: 'invoices', bill: 'bills', payment: 'payments' };
+const RECORD_ENTITIES: Record<RecordType, new () => ObjectLiteral> = { invoice: Invoice, bill: Bill, payment: Payment };
+
+/** The ids a preview's records and actions refer to. */
+export interface PreviewReferences {
+  customerIds: string[];
+  vendorIds: string[];
+  locationIds: string[];
+  userIds: string[];
+  invoiceIds: string[];
+}
+
+/** Those of the referred records that are the company's. */
+export interface PreviewLookups {
+  customers: Customer[];
+  vendors: Vendor[];
+  locations: Location[];
+  users: User[];
+  invoices: Invoice[];
+}
 
 /** What a sweep reads and records: its definition, the pages of matching records, their details, its run row. */
 export class SweepsRepository {
@@ -47,6 +67,29 @@ export class SweepsRepository {
       [companyId, ...params],
     );
     return rows.map((r) => r.id);
+  }
+
+  /** The records of a type with these ids (as entities, in no particular order). */
+  async findRecords(recordType: RecordType, ids: string[]): Promise<ObjectLiteral[]> {
+    if (ids.length === 0) return [];
+    return this.dataSource.getRepository(RECORD_ENTITIES[recordType]).findBy({ id: In(ids) });
+  }
+
+  /** What a preview's messages refer to, each of the company's only. */
+  async findPreviewLookups(companyId: string, refs: PreviewReferences): Promise<PreviewLookups> {
+    const [customers, vendors, locations, users, invoices] = await Promise.all([
+      this.findOfCompany(Customer, companyId, refs.customerIds),
+      this.findOfCompany(Vendor, companyId, refs.vendorIds),
+      this.findOfCompany(Location, companyId, refs.locationIds),
+      this.findOfCompany(User, companyId, refs.userIds),
+      this.findOfCompany(Invoice, companyId, refs.invoiceIds),
+    ]);
+    return { customers, vendors, locations, users, invoices };
+  }
+
+  private findOfCompany<T extends ObjectLiteral & { id: string }>(entity: new () => T, companyId: string, wanted: string[]): Promise<T[]> {
+    if (wanted.length === 0) return Promise.resolve([]);
+    return this.dataSource.getRepository(entity).findBy({ id: In(wanted), companyId } as never);
   }
 
   /** The users of the company among `userIds` (ids that are not uuids are simply not members). */

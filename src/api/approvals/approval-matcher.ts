@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
-import { Customer, Invoice, WorkflowDefinition } from '../../db/entities';
+import { CustomersRepository } from '../../db/customers.repository';
+import { Invoice, WorkflowDefinition } from '../../db/entities';
+import { WorkflowDefinitionsRepository } from '../../db/workflow-definitions.repository';
 import type { AuthUser } from '../auth/current-user.decorator';
 
 /**
@@ -64,10 +66,7 @@ export class ApprovalMatcher {
    * asked the pool for a second one would wait forever once every connection is held by such a save.
    */
   async activeDefinitions(companyId: string, m: EntityManager = this.definitions.manager): Promise<WorkflowDefinition[]> {
-    return m.find(WorkflowDefinition, {
-      where: { companyId, templateKey: INVOICE_APPROVAL_TEMPLATE, status: 'active' },
-      order: { createdAt: 'ASC', id: 'ASC' },
-    });
+    return new WorkflowDefinitionsRepository(m).findActive(companyId, INVOICE_APPROVAL_TEMPLATE);
   }
 
   async matchingDefinition(
@@ -77,7 +76,7 @@ export class ApprovalMatcher {
     const definitions = await this.activeDefinitions(invoice.companyId, m);
     if (definitions.length === 0) return null;
     const record = definitions.some((d) => (d.conditions as { field?: string }[]).some((c) => c?.field === 'customerGroup'))
-      ? { ...invoice, customerGroup: (await m.findOneBy(Customer, { id: invoice.customerId }))?.group ?? null }
+      ? { ...invoice, customerGroup: await new CustomersRepository(m).findGroup(invoice.customerId) }
       : invoice;
     return firstMatchingDefinition(definitions, record, this.evaluate, { timezone: company.timezone, now },
       (d, err) => this.logger.error(`invoice-approval definition ${d.id} could not be evaluated, treated as not matching: ${err.message}`));

@@ -1,11 +1,14 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Bill, Location, Vendor } from '../../db/entities';
+import { Bill } from '../../db/entities';
+import { BillsRepository } from '../../db/bills.repository';
+import { LocationsRepository } from '../../db/locations.repository';
+import { mapPage } from '../../db/pagination';
+import { VendorsRepository } from '../../db/vendors.repository';
 import { parseMoney } from '../../domain/money';
 import { AuthUser } from '../auth/current-user.decorator';
-import { findOwned } from '../common/owned';
-import { paginate } from '../../db/pagination';
+import { orNotFound } from '../common/owned';
 import { assertRange, flag, parseInstant } from '../common/query-filters';
 import { toBillView } from './bill.mapper';
 import { CreateBillDto, ListBillsQueryDto, PayBillDto, UpdateBillDto } from './dto/bill.dto';
@@ -19,34 +22,29 @@ export class BillsService {
     assertDueAfterIssue(dto.issueDate ?? null, dto.dueDate);
     return this.dataSource.transaction(async (manager) => {
       await this.assertParties(manager, user, dto.vendorId, dto.locationId ?? null);
-      const repo = manager.getRepository(Bill);
-      const bill = await repo.save(repo.create({
+      const bill = await new BillsRepository(manager).insert({
         companyId: user.companyId, vendorId: dto.vendorId, locationId: dto.locationId ?? null, number: dto.number ?? null,
         amount: parseMoney(dto.amount), balance: parseMoney(dto.amount), issueDate: dto.issueDate ?? null, dueDate: dto.dueDate, paidAt: null,
         memo: dto.memo ?? '',
-      }));
+      });
       return toBillView(bill);
     });
   }
 
-  list(user: AuthUser, query: ListBillsQueryDto) {
+  async list(user: AuthUser, query: ListBillsQueryDto) {
     assertRange(query.dueFrom, query.dueTo, ['dueFrom', 'dueTo']);
-    const qb = this.dataSource.getRepository(Bill).createQueryBuilder('b').where('b.company_id = :companyId', { companyId: user.companyId });
-    if (query.vendorId) qb.andWhere('b.vendor_id = :vendorId', { vendorId: query.vendorId });
-    if (query.dueFrom) qb.andWhere('b.due_date >= :dueFrom', { dueFrom: query.dueFrom });
-    if (query.dueTo) qb.andWhere('b.due_date <= :dueTo', { dueTo: query.dueTo });
-    const paid = flag(query.paid);
-    if (paid !== undefined) qb.andWhere(paid ? 'b.paid_at IS NOT NULL' : 'b.paid_at IS NULL');
-    return paginate(qb, query, toBillView);
+    const filter = { vendorId: query.vendorId, dueFrom: query.dueFrom, dueTo: query.dueTo, paid: flag(query.paid) };
+    return mapPage(await new BillsRepository(this.dataSource).findPage(user.companyId, filter, query), toBillView);
   }
 
   async get(user: AuthUser, id: string) {
-    return toBillView(await findOwned(this.dataSource.manager, Bill, user.companyId, id, 'bill'));
+    return toBillView(await this.find(user, id));
   }
 
   async update(user: AuthUser, id: string, dto: UpdateBillDto) {
     return this.dataSource.transaction(async (manager) => {
-      const bill = await findOwned(manager, Bill, user.companyId, id, 'bill', { lock: true });
+      const bills = new BillsRepository(manager);
+      const bill = orNotFound(await bills.findOwned(user.companyId, id, { lock: true }), 'bill', id);
       await this.assertParties(manager, user, dto.vendorId ?? null, dto.locationId ?? null);
       if (dto.vendorId !== undefined) bill.vendorId = dto.vendorId;
       if (dto.locationId !== undefined) bill.locationId = dto.locationId;
@@ -60,30 +58,30 @@ export class BillsService {
         bill.amount = parseMoney(dto.amount);
         bill.balance = bill.amount;
       }
-      return toBillView(await manager.getRepository(Bill).save(bill));
+      return toBillView(await bills.save(bill));
     });
   }
 
   async remove(user: AuthUser, id: string): Promise<void> {
-    const bill = await findOwned(this.dataSource.manager, Bill, user.companyId, id, 'bill');
-    await this.dataSource.getRepository(Bill).delete({ id: bill.id, companyId: user.companyId });
+    const bill = await this.find(user, id);
+    await new BillsRepository(this.dataSource).delete(user.companyId, bill.id);
   }
 
   /** Paying is a conditional update, so that two concurrent payments of the same bill cannot both succeed. */
   async pay(user: AuthUser, id: string, dto: PayBillDto) {
-    const bill = await findOwned(this.dataSource.manager, Bill, user.companyId, id, 'bill');
+    const bill = await this.find(user, id);
     const paidAt = parseInstant(dto.paidAt, 'paidAt') ?? new Date();
-    const result = await this.dataSource.getRepository(Bill).createQueryBuilder().update()
-      .set({ paidAt, balance: '0.00' })
-      .where('id = :id AND company_id = :companyId AND paid_at IS NULL', { id: bill.id, companyId: user.companyId })
-      .execute();
-    if (!result.affected) throw new ConflictException(`bill ${id} is already paid`);
+    if (!(await new BillsRepository(this.dataSource).markPaid(user.companyId, bill.id, paidAt))) throw new ConflictException(`bill ${id} is already paid`);
     return this.get(user, id);
   }
 
   private async assertParties(manager: EntityManager, user: AuthUser, vendorId: string | null, locationId: string | null) {
-    if (vendorId) await findOwned(manager, Vendor, user.companyId, vendorId, 'vendor');
-    if (locationId) await findOwned(manager, Location, user.companyId, locationId, 'location');
+    if (vendorId) orNotFound(await new VendorsRepository(manager).findOwned(user.companyId, vendorId), 'vendor', vendorId);
+    if (locationId) orNotFound(await new LocationsRepository(manager).findOwned(user.companyId, locationId), 'location', locationId);
+  }
+
+  private async find(user: AuthUser, id: string): Promise<Bill> {
+    return orNotFound(await new BillsRepository(this.dataSource).findOwned(user.companyId, id), 'bill', id);
   }
 }
 

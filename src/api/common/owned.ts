@@ -1,5 +1,6 @@
 import { NotFoundException } from '@nestjs/common';
 import { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { findOfCompany } from '../../db/owned';
 
 /**
  * Loads a record of the caller's company. Another company's id answers exactly like an unknown one (404),
@@ -13,10 +14,11 @@ export async function findOwned<E extends ObjectLiteral>(
   label: string,
   options: { lock?: boolean } = {},
 ): Promise<E> {
-  const row = await manager.getRepository(entity).findOne({
-    where: { id, companyId } as never,
-    ...(options.lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-  });
+  return orNotFound(await findOfCompany(manager, entity, companyId, id, options), label, id);
+}
+
+/** The record a repository found for the caller's company, or 404. */
+export function orNotFound<E>(row: E | null | undefined, label: string, id: string): E {
   if (!row) throw new NotFoundException(`${label} ${id} not found`);
   return row;
 }

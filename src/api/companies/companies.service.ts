@@ -2,7 +2,9 @@ import { ConflictException, Inject, Injectable, NotFoundException } from '@nestj
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Company, Invoice, User, WorkflowDefinition } from '../../db/entities';
+import { CompaniesRepository } from '../../db/companies.repository';
+import { UsersRepository } from '../../db/users.repository';
+import { WorkflowDefinitionsRepository } from '../../db/workflow-definitions.repository';
 import { AuthCache } from '../auth/auth-cache';
 import { AuthUser } from '../auth/current-user.decorator';
 import { toUserView } from '../users/user.mapper';
@@ -25,13 +27,13 @@ export class CompaniesService {
 
   async create(dto: CreateCompanyDto) {
     return this.dataSource.transaction(async (manager) => {
-      const company = await manager.save(manager.create(Company, {
+      const company = await new CompaniesRepository(manager).insert({
         name: dto.company.name.trim(), locale: dto.company.locale, timezone: dto.company.timezone,
         currency: dto.company.currency, plan: dto.company.plan ?? 'advanced', webhookUrl: null, webhookSecret: null,
-      }));
-      const user = await manager.save(manager.create(User, {
+      });
+      const user = await new UsersRepository(manager).insert({
         companyId: company.id, name: dto.admin.name.trim(), email: dto.admin.email.toLowerCase(), role: 'admin',
-      }));
+      });
       const { key } = await this.apiKeys.issue(manager, company.id, user.id);
       const context = { manager, company: { id: company.id, timezone: company.timezone, locale: company.locale, plan: company.plan } };
       for (const definition of await createDefaultDefinitions(company.id, company.locale, manager)) {
@@ -42,29 +44,30 @@ export class CompaniesService {
   }
 
   async get(user: AuthUser) {
-    const company = await this.dataSource.getRepository(Company).findOneBy({ id: user.companyId });
+    const company = await new CompaniesRepository(this.dataSource).find(user.companyId);
     if (!company) throw new NotFoundException('company not found');
     return toCompanyView(company, { withSecrets: user.role === 'admin' });
   }
 
   async update(user: AuthUser, dto: UpdateCompanyDto) {
     const view = await this.dataSource.transaction(async (manager) => {
-      const company = await manager.getRepository(Company).findOne({ where: { id: user.companyId }, lock: { mode: 'pessimistic_write' } });
+      const companies = new CompaniesRepository(manager);
+      const company = await companies.lockForUpdate(user.companyId);
       if (!company) throw new NotFoundException('company not found');
       if (dto.plan === 'essentials' && company.plan !== 'essentials') {
-        const pending = await manager.getRepository(Invoice).countBy({ companyId: company.id, approvalStatus: 'pending_approval' });
+        const pending = await companies.countPendingApprovals(company.id);
         if (pending > 0) {
           throw new ConflictException(
             `cannot downgrade to essentials while ${pending} invoice(s) are pending approval: approve or reject them first`,
           );
         }
-        await manager.getRepository(WorkflowDefinition).update({ companyId: company.id, status: 'active' }, { status: 'inactive' });
+        await new WorkflowDefinitionsRepository(manager).setStatusOfCompany(company.id, 'active', 'inactive');
       }
       if (dto.webhookUrl !== undefined && dto.webhookUrl !== company.webhookUrl) {
         company.webhookSecret = dto.webhookUrl ? randomBytes(24).toString('base64url') : null;
       }
       Object.assign(company, Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)));
-      const saved = await manager.save(company);
+      const saved = await companies.save(company);
       return toCompanyView(saved, { withSecrets: true });
     });
     this.authCache.forgetCompany(user.companyId);

@@ -1,11 +1,11 @@
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
-import { Deposit, Payment } from '../../db/entities';
+import { DataSource } from 'typeorm';
+import { Page } from '../../db/pagination';
+import { DepositsRepository } from '../../db/deposits.repository';
 import { addMoney } from '../../domain/money';
 import { AuthUser } from '../auth/current-user.decorator';
-import { findOwned } from '../common/owned';
-import { Page, paginate } from '../../db/pagination';
+import { orNotFound } from '../common/owned';
 import { parseInstant } from '../common/query-filters';
 import { toDepositView } from './deposit.mapper';
 import { CreateDepositDto, ListDepositsQueryDto } from './dto/deposit.dto';
@@ -21,9 +21,8 @@ export class DepositsService {
     const depositedAt = parseInstant(dto.depositedAt, 'depositedAt') ?? new Date();
     const ids = dto.paymentIds.map((id) => id.toLowerCase());
     return this.dataSource.transaction(async (manager) => {
-      const payments = await manager.getRepository(Payment).find({
-        where: { id: In(ids), companyId: user.companyId }, order: { id: 'ASC' }, lock: { mode: 'pessimistic_write' },
-      });
+      const repo = new DepositsRepository(manager);
+      const payments = await repo.lockPayments(user.companyId, ids);
       const found = new Set(payments.map((p) => p.id));
       const missing = ids.filter((id) => !found.has(id));
       if (missing.length) throw new NotFoundException(`payment(s) not found: ${missing.join(', ')}`);
@@ -33,34 +32,24 @@ export class DepositsService {
           `payment(s) already deposited: ${deposited.map((p) => `${p.id} (deposit ${p.depositId})`).join(', ')}`,
         );
       }
-      const repo = manager.getRepository(Deposit);
-      const deposit = await repo.save(repo.create({
+      const deposit = await repo.insert({
         companyId: user.companyId, amount: addMoney(...payments.map((p) => p.amount)), depositedAt, memo: dto.memo ?? '',
-      }));
-      await manager.getRepository(Payment).update({ id: In(ids), companyId: user.companyId }, { depositId: deposit.id, depositedAt });
+      });
+      await repo.assignPayments(user.companyId, ids, deposit.id, depositedAt);
       return toDepositView(deposit, [...ids].sort());
     });
   }
 
   async list(user: AuthUser, query: ListDepositsQueryDto): Promise<Page<DepositView>> {
-    const qb = this.dataSource.getRepository(Deposit).createQueryBuilder('d').where('d.company_id = :companyId', { companyId: user.companyId });
-    const page = await paginate(qb, query, (d) => d);
-    const byDeposit = await this.paymentIdsOf(page.data.map((d) => d.id));
+    const repo = new DepositsRepository(this.dataSource);
+    const page = await repo.findPage(user.companyId, query);
+    const byDeposit = await repo.paymentIdsOf(page.data.map((d) => d.id));
     return { data: page.data.map((d) => toDepositView(d, byDeposit.get(d.id) ?? [])), nextCursor: page.nextCursor };
   }
 
   async get(user: AuthUser, id: string): Promise<DepositView> {
-    const deposit = await findOwned(this.dataSource.manager, Deposit, user.companyId, id, 'deposit');
-    return toDepositView(deposit, (await this.paymentIdsOf([deposit.id])).get(deposit.id) ?? []);
-  }
-
-  private async paymentIdsOf(depositIds: string[]): Promise<Map<string, string[]>> {
-    const map = new Map<string, string[]>();
-    if (depositIds.length === 0) return map;
-    const rows = await this.dataSource.getRepository(Payment).find({
-      select: { id: true, depositId: true }, where: { depositId: In(depositIds) }, order: { id: 'ASC' },
-    });
-    for (const row of rows) map.set(row.depositId!, [...(map.get(row.depositId!) ?? []), row.id]);
-    return map;
+    const repo = new DepositsRepository(this.dataSource);
+    const deposit = orNotFound(await repo.findOwned(user.companyId, id), 'deposit', id);
+    return toDepositView(deposit, (await repo.paymentIdsOf([deposit.id])).get(deposit.id) ?? []);
   }
 }

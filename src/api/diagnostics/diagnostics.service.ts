@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
-import { DiagnosticPing } from '../../db/entities';
+import { DataSource } from 'typeorm';
+import { DiagnosticsRepository } from '../../db/diagnostics.repository';
 import { type DiagnosticRoundtripWorkflow, workflowIds, workflowTypes } from '../../contracts';
 import { DomainError } from '../../domain/errors';
 import { TemporalClient } from '../temporal/temporal.module';
@@ -20,7 +20,7 @@ export interface RoundtripView {
 export class DiagnosticsService {
   constructor(
     private readonly temporal: TemporalClient,
-    @InjectRepository(DiagnosticPing) private readonly pings: Repository<DiagnosticPing>,
+    @InjectDataSource() private readonly dataSource: DataSource,
   ) {}
 
   async roundtrip(timeoutMs = 15000): Promise<RoundtripView> {
@@ -38,7 +38,7 @@ export class DiagnosticsService {
     } catch {
       throw new DomainError(503, `no worker completed the diagnostic workflow ${handle.workflowId} within ${timeoutMs} ms`);
     }
-    const row = await this.pings.findOneByOrFail({ id: pingId });
+    const row = await new DiagnosticsRepository(this.dataSource).findPing(pingId);
     return {
       pingId,
       workflowId: handle.workflowId,

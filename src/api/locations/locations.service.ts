@@ -1,10 +1,11 @@
 import { ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { Bill, Invoice, Location } from '../../db/entities';
+import { Location } from '../../db/entities';
+import { LocationsRepository } from '../../db/locations.repository';
+import { mapPage } from '../../db/pagination';
 import { AuthUser } from '../auth/current-user.decorator';
-import { findOwned } from '../common/owned';
-import { paginate } from '../../db/pagination';
+import { orNotFound } from '../common/owned';
 import { CreateLocationDto, ListLocationsQueryDto, UpdateLocationDto } from './dto/location.dto';
 import { toLocationView } from './location.mapper';
 
@@ -13,34 +14,36 @@ export class LocationsService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async create(user: AuthUser, dto: CreateLocationDto) {
-    const repo = this.dataSource.getRepository(Location);
-    return toLocationView(await repo.save(repo.create({ companyId: user.companyId, name: dto.name.trim() })));
+    return toLocationView(await new LocationsRepository(this.dataSource).insert({ companyId: user.companyId, name: dto.name.trim() }));
   }
 
-  list(user: AuthUser, query: ListLocationsQueryDto) {
-    const qb = this.dataSource.getRepository(Location).createQueryBuilder('l').where('l.company_id = :companyId', { companyId: user.companyId });
-    return paginate(qb, query, toLocationView);
+  async list(user: AuthUser, query: ListLocationsQueryDto) {
+    return mapPage(await new LocationsRepository(this.dataSource).findPage(user.companyId, query), toLocationView);
   }
 
   async get(user: AuthUser, id: string) {
-    return toLocationView(await findOwned(this.dataSource.manager, Location, user.companyId, id, 'location'));
+    return toLocationView(await this.find(user, id));
   }
 
   async update(user: AuthUser, id: string, dto: UpdateLocationDto) {
-    const location = await findOwned(this.dataSource.manager, Location, user.companyId, id, 'location');
+    const location = await this.find(user, id);
     if (dto.name !== undefined) location.name = dto.name.trim();
-    return toLocationView(await this.dataSource.getRepository(Location).save(location));
+    return toLocationView(await new LocationsRepository(this.dataSource).save(location));
   }
 
   async remove(user: AuthUser, id: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
-      const location = await findOwned(manager, Location, user.companyId, id, 'location', { lock: true });
-      const invoices = await manager.getRepository(Invoice).countBy({ locationId: location.id });
-      const bills = await manager.getRepository(Bill).countBy({ locationId: location.id });
+      const locations = new LocationsRepository(manager);
+      const location = orNotFound(await locations.findOwned(user.companyId, id, { lock: true }), 'location', id);
+      const { invoices, bills } = await locations.countRecordsAt(location.id);
       if (invoices + bills > 0) {
         throw new ConflictException(`location ${id} is used by ${invoices} invoice(s) and ${bills} bill(s); move or delete them first`);
       }
-      await manager.getRepository(Location).delete({ id: location.id });
+      await locations.delete(location.id);
     });
+  }
+
+  private async find(user: AuthUser, id: string): Promise<Location> {
+    return orNotFound(await new LocationsRepository(this.dataSource).findOwned(user.companyId, id), 'location', id);
   }
 }

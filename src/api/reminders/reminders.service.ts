@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { WorkflowDefinition } from '../../db/entities';
+import { WorkflowDefinitionsRepository } from '../../db/workflow-definitions.repository';
 import { type ReminderSweepWorkflow, workflowIds, workflowTypes } from '../../contracts';
 import { AuthUser } from '../auth/current-user.decorator';
 import { DomainError } from '../../domain/errors';
@@ -17,7 +17,7 @@ export class RemindersService {
    * triggering the schedule, so that the caller gets the workflow id and overlapping runs really overlap.
    */
   async runNow(user: AuthUser, id: string) {
-    const def = await this.dataSource.getRepository(WorkflowDefinition).findOneBy({ id, companyId: user.companyId });
+    const def = await new WorkflowDefinitionsRepository(this.dataSource).findOwned(user.companyId, id);
     if (!def) throw new NotFoundException(`workflow ${id} not found`);
     if (!isScheduledTemplate(def.templateKey)) {
       throw new DomainError(409, `workflow ${id} (${def.templateKey}) runs on its event, not on a schedule: it cannot be run now`);

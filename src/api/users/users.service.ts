@@ -1,10 +1,12 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, IsNull } from 'typeorm';
-import { ApiKey, User } from '../../db/entities';
+import { DataSource } from 'typeorm';
+import { ApiKeysRepository } from '../../db/api-keys.repository';
+import { User } from '../../db/entities';
+import { mapPage } from '../../db/pagination';
+import { UsersRepository } from '../../db/users.repository';
 import { AuthCache } from '../auth/auth-cache';
 import { AuthUser } from '../auth/current-user.decorator';
-import { paginate } from '../../db/pagination';
 import { ListQueryDto } from '../common/pagination';
 import { ApiKeysService } from './api-keys.service';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -21,18 +23,18 @@ export class UsersService {
   async create(caller: AuthUser, dto: CreateUserDto) {
     const email = dto.email.toLowerCase();
     return this.dataSource.transaction(async (manager) => {
-      if (await manager.getRepository(User).existsBy({ companyId: caller.companyId, email })) {
+      const users = new UsersRepository(manager);
+      if (await users.existsWithEmail(caller.companyId, email)) {
         throw new ConflictException(`a user with email "${email}" already exists in this company`);
       }
-      const user = await manager.save(manager.create(User, { companyId: caller.companyId, name: dto.name.trim(), email, role: dto.role }));
+      const user = await users.insert({ companyId: caller.companyId, name: dto.name.trim(), email, role: dto.role });
       const { key } = await this.apiKeys.issue(manager, caller.companyId, user.id);
       return { user: toUserView(user), apiKey: key };
     });
   }
 
-  list(caller: AuthUser, query: ListQueryDto) {
-    const qb = this.dataSource.getRepository(User).createQueryBuilder('u').where('u.company_id = :c', { c: caller.companyId });
-    return paginate(qb, query, toUserView);
+  async list(caller: AuthUser, query: ListQueryDto) {
+    return mapPage(await new UsersRepository(this.dataSource).findPage(caller.companyId, query), toUserView);
   }
 
   async get(caller: AuthUser, id: string) {
@@ -49,21 +51,21 @@ export class UsersService {
   async listKeys(caller: AuthUser, userId: string) {
     const user = await this.find(caller, userId);
     this.assertSelfOrAdmin(caller, user.id);
-    const keys = await this.dataSource.getRepository(ApiKey).find({ where: { userId: user.id }, order: { createdAt: 'ASC' } });
+    const keys = await new ApiKeysRepository(this.dataSource).findOfUser(user.id);
     return { data: keys.map(toApiKeyView), nextCursor: null };
   }
 
   async revokeKey(caller: AuthUser, keyId: string) {
-    const repo = this.dataSource.getRepository(ApiKey);
-    const key = await repo.findOneBy({ id: keyId, companyId: caller.companyId });
+    const keys = new ApiKeysRepository(this.dataSource);
+    const key = await keys.findOwned(caller.companyId, keyId);
     if (!key) throw new NotFoundException(`API key ${keyId} not found`);
     this.assertSelfOrAdmin(caller, key.userId);
-    await repo.update({ id: key.id, revokedAt: IsNull() }, { revokedAt: new Date() });
+    await keys.revoke(key.id, new Date());
     this.authCache.forgetKey(key.id);
   }
 
   private async find(caller: AuthUser, id: string): Promise<User> {
-    const user = await this.dataSource.getRepository(User).findOneBy({ id, companyId: caller.companyId });
+    const user = await new UsersRepository(this.dataSource).findOwned(caller.companyId, id);
     if (!user) throw new NotFoundException(`user ${id} not found`);
     return user;
   }

@@ -1,5 +1,8 @@
 import type { EntityManager } from 'typeorm';
-import { Company, User, WorkflowDefinition } from '../../db/entities';
+import { CompaniesRepository } from '../../db/companies.repository';
+import { WorkflowDefinition } from '../../db/entities';
+import { UsersRepository } from '../../db/users.repository';
+import { WorkflowDefinitionsRepository } from '../../db/workflow-definitions.repository';
 import { normalizeDefinition } from '../../domain/definitions';
 import { findTemplate, TemplateKey } from '../../domain/templates';
 
@@ -12,18 +15,19 @@ export const DEFAULT_TEMPLATE_KEYS: readonly TemplateKey[] = ['payment-due-remin
  * about each active one it returns.
  */
 export async function createDefaultDefinitions(companyId: string, locale: string, manager: EntityManager): Promise<WorkflowDefinition[]> {
-  const company = await manager.findOneByOrFail(Company, { id: companyId });
-  const admins = await manager.find(User, { where: { companyId, role: 'admin' }, order: { createdAt: 'ASC' } });
+  const company = await new CompaniesRepository(manager).find(companyId);
+  if (!company) throw new Error(`createDefaultDefinitions: company ${companyId} not found`);
+  const admins = await new UsersRepository(manager).findAdmins(companyId);
   if (admins.length === 0) throw new Error(`createDefaultDefinitions: company ${companyId} has no admin yet; save the first admin before`);
   const adminIds = admins.map((a) => a.id);
   const rows = DEFAULT_TEMPLATE_KEYS.map((key) => {
     const template = findTemplate(key)!;
     const input = template.audience === 'team' ? { actions: [{ type: 'email', to: { userIds: adminIds } }] } : {};
     const definition = normalizeDefinition(template, input, { locale });
-    return manager.create(WorkflowDefinition, {
-      companyId, templateKey: key, name: definition.name, status: company.plan === 'advanced' ? 'active' : 'inactive',
+    return {
+      companyId, templateKey: key, name: definition.name, status: company.plan === 'advanced' ? 'active' as const : 'inactive' as const,
       conditions: definition.conditions, actions: definition.actions, schedule: definition.schedule, locale, createdBy: null,
-    });
+    };
   });
-  return manager.save(rows);
+  return new WorkflowDefinitionsRepository(manager).insertAll(rows);
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, ObjectLiteral } from 'typeorm';
-import { Bill, Customer, Invoice, Location, Payment, User, Vendor, WorkflowDefinition } from '../../db/entities';
+import { DataSource, ObjectLiteral } from 'typeorm';
+import { Customer, Invoice, Location, User, Vendor, WorkflowDefinition } from '../../db/entities';
 import { SweepsRepository } from '../../db/sweeps.repository';
 import { Condition, RecordType } from '../../domain/conditions';
 import { addDays, todayIn } from '../../domain/dates';
@@ -10,8 +10,6 @@ import { RenderOptions, renderHtmlBody, renderText } from '../../domain/messages
 import { findTemplate } from '../../domain/templates';
 import { messageVariables, sampleVariables } from '../../domain/variables';
 import { AuthUser } from '../auth/current-user.decorator';
-
-const ENTITIES: Record<RecordType, new () => ObjectLiteral> = { invoice: Invoice, bill: Bill, payment: Payment };
 
 export interface PreviewMessage {
   action: number;
@@ -52,11 +50,11 @@ export class WorkflowPreviewService {
     const template = findTemplate(definition.templateKey)!;
     const { timezone } = caller.company;
     const actions = definition.actions as Action[];
-    const entity = ENTITIES[template.recordType];
-    const found = await new SweepsRepository(this.dataSource)
+    const sweeps = new SweepsRepository(this.dataSource);
+    const found = await sweeps
       .findConditionMatches(caller.companyId, template.recordType, definition.conditions as Condition[], { timezone, now }, limit + 1);
     const pageIds = found.slice(0, limit);
-    const records = pageIds.length ? await this.dataSource.getRepository(entity).findBy({ id: In(pageIds) }) : [];
+    const records = await sweeps.findRecords(template.recordType, pageIds);
     const ordered = pageIds.map((id) => records.find((r) => r.id === id)!).filter(Boolean);
     const lookups = await this.lookups(caller, ordered, actions);
     const options: Omit<RenderOptions, 'html'> = { locale: caller.company.locale, currency: caller.company.currency, timezone };
@@ -132,19 +130,17 @@ export class WorkflowPreviewService {
       ...records.map((r) => r.createdBy as string | undefined),
       ...actions.flatMap((a) => (a.type === 'email' && a.to !== 'customer' ? a.to.userIds : [])),
     ]);
-    const [customers, vendors, locations, users, invoices] = await Promise.all([
-      this.load(Customer, companyId, ids(records.map((r) => r.customerId))),
-      this.load(Vendor, companyId, ids(records.map((r) => r.vendorId))),
-      this.load(Location, companyId, ids(records.map((r) => r.locationId))),
-      this.load(User, companyId, userIds),
-      this.load(Invoice, companyId, ids(records.map((r) => r.invoiceId))),
-    ]);
-    return { customers: byId(customers), vendors: byId(vendors), locations: byId(locations), users: byId(users), invoices: byId(invoices) };
-  }
-
-  private load<T extends ObjectLiteral & { id: string }>(entity: new () => T, companyId: string, wanted: string[]): Promise<T[]> {
-    if (wanted.length === 0) return Promise.resolve([]);
-    return this.dataSource.getRepository(entity).findBy({ id: In(wanted), companyId } as never);
+    const found = await new SweepsRepository(this.dataSource).findPreviewLookups(companyId, {
+      customerIds: ids(records.map((r) => r.customerId)),
+      vendorIds: ids(records.map((r) => r.vendorId)),
+      locationIds: ids(records.map((r) => r.locationId)),
+      userIds,
+      invoiceIds: ids(records.map((r) => r.invoiceId)),
+    });
+    return {
+      customers: byId(found.customers), vendors: byId(found.vendors), locations: byId(found.locations), users: byId(found.users),
+      invoices: byId(found.invoices),
+    };
   }
 }
 

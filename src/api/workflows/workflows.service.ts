@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, In } from 'typeorm';
-import { User, WorkflowDefinition } from '../../db/entities';
+import { DataSource, EntityManager } from 'typeorm';
+import { WorkflowDefinition } from '../../db/entities';
+import { UsersRepository } from '../../db/users.repository';
+import { WorkflowDefinitionsRepository } from '../../db/workflow-definitions.repository';
 import type { DefinitionStatus } from '../../db/entities';
 import {
   activationProblems, Action, DefinitionError, DefinitionInput, NormalizedDefinition, normalizeDefinition, referencedUserIds,
@@ -9,7 +11,7 @@ import {
 import { findTemplate, TEMPLATE_KEYS, WorkflowTemplate } from '../../domain/templates';
 import { AuthUser } from '../auth/current-user.decorator';
 import { DomainError } from '../../domain/errors';
-import { Page, paginate } from '../../db/pagination';
+import { mapPage, Page } from '../../db/pagination';
 import { splitList } from '../common/pagination';
 import { DEFINITION_LIFECYCLE, DefinitionLifecycle, LifecycleContext } from './definition-lifecycle';
 import { CreateWorkflowDto, ListWorkflowsQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
@@ -30,29 +32,25 @@ export class WorkflowsService {
     return this.dataSource.transaction(async (manager) => {
       await this.checkUsers(manager, caller, definition.actions);
       if (dto.activate) this.checkActivatable(caller, definition);
-      const row = await manager.save(manager.create(WorkflowDefinition, {
+      const row = await new WorkflowDefinitionsRepository(manager).insert({
         companyId: caller.companyId, templateKey: definition.templateKey, name: definition.name,
         status: dto.activate ? 'active' : 'draft', conditions: definition.conditions, actions: definition.actions,
         schedule: definition.schedule, locale: caller.company.locale, createdBy: caller.id,
-      }));
+      });
       if (row.status === 'active') await this.lifecycle.onActivated(row, this.context(manager, caller));
       return toWorkflowView(row);
     });
   }
 
   async list(caller: AuthUser, query: ListWorkflowsQueryDto): Promise<Page<WorkflowView>> {
-    const qb = this.dataSource.getRepository(WorkflowDefinition).createQueryBuilder('d').where('d.company_id = :companyId', { companyId: caller.companyId });
-    if (query.templateKey !== undefined) {
-      this.template(query.templateKey);
-      qb.andWhere('d.template_key = :templateKey', { templateKey: query.templateKey });
-    }
+    if (query.templateKey !== undefined) this.template(query.templateKey);
     const statuses = splitList(query.status);
     if (statuses) {
       const unknown = statuses.find((s) => !(STATUSES as readonly string[]).includes(s));
       if (unknown !== undefined) throw new DomainError(400, `status "${unknown}" is not a definition status; expected draft, active or inactive`);
-      qb.andWhere('d.status IN (:...statuses)', { statuses });
     }
-    return paginate(qb, query, toWorkflowView);
+    const filter = { templateKey: query.templateKey, statuses };
+    return mapPage(await new WorkflowDefinitionsRepository(this.dataSource).findPage(caller.companyId, filter, query), toWorkflowView);
   }
 
   async get(caller: AuthUser, id: string): Promise<WorkflowView> {
@@ -83,7 +81,7 @@ export class WorkflowsService {
         if (problems.length) throw new DomainError(422, `an active definition must stay complete: ${problems.join('; ')}; deactivate it first to save it incomplete`);
       }
       Object.assign(row, { name: definition.name, conditions: definition.conditions, actions: definition.actions, schedule: definition.schedule });
-      const saved = await manager.save(row);
+      const saved = await new WorkflowDefinitionsRepository(manager).save(row);
       await this.lifecycle.onUpdated(saved, this.context(manager, caller));
       return toWorkflowView(saved);
     });
@@ -93,7 +91,7 @@ export class WorkflowsService {
     await this.dataSource.transaction(async (manager) => {
       const row = await this.find(manager, caller, id, true);
       const before = Object.assign(new WorkflowDefinition(), row);
-      await manager.delete(WorkflowDefinition, { id: row.id });
+      await new WorkflowDefinitionsRepository(manager).delete(row.id);
       await this.lifecycle.onDeleted(before, this.context(manager, caller));
     });
   }
@@ -107,7 +105,7 @@ export class WorkflowsService {
       await this.checkUsers(manager, caller, definition.actions);
       this.checkActivatable(caller, definition);
       row.status = 'active';
-      const saved = await manager.save(row);
+      const saved = await new WorkflowDefinitionsRepository(manager).save(row);
       await this.lifecycle.onActivated(saved, this.context(manager, caller));
       return toWorkflowView(saved);
     });
@@ -119,7 +117,7 @@ export class WorkflowsService {
       if (row.status === 'inactive') return toWorkflowView(row);
       if (row.status === 'draft') throw new DomainError(409, `workflow ${id} is a draft and has never been active; activate it or delete it`);
       row.status = 'inactive';
-      const saved = await manager.save(row);
+      const saved = await new WorkflowDefinitionsRepository(manager).save(row);
       await this.lifecycle.onDeactivated(saved, this.context(manager, caller));
       return toWorkflowView(saved);
     });
@@ -127,10 +125,7 @@ export class WorkflowsService {
 
   /** The caller's definition, or 404 (also for another company's: ids never leak across tenants). */
   private async find(manager: EntityManager, caller: AuthUser, id: string, lock = false): Promise<WorkflowDefinition> {
-    const row = await manager.getRepository(WorkflowDefinition).findOne({
-      where: { id, companyId: caller.companyId },
-      ...(lock ? { lock: { mode: 'pessimistic_write' as const } } : {}),
-    });
+    const row = await new WorkflowDefinitionsRepository(manager).findOwned(caller.companyId, id, { lock });
     if (!row) throw new DomainError(404, `workflow ${id} not found`);
     return row;
   }
@@ -163,8 +158,7 @@ export class WorkflowsService {
     const refs = referencedUserIds(actions);
     if (refs.length === 0) return;
     const ids = [...new Set(refs.map((r) => r.userId))];
-    const found = await manager.find(User, { select: { id: true }, where: { id: In(ids), companyId: caller.companyId } });
-    const known = new Set(found.map((u) => u.id));
+    const known = await new UsersRepository(manager).findIdsAmong(caller.companyId, ids);
     const missing = refs.find((r) => !known.has(r.userId));
     if (missing) throw new DomainError(400, `${missing.path}: user ${missing.userId} is not a user of this company`);
   }

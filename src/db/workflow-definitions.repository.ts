@@ -1,0 +1,62 @@
+import { DefinitionStatus, WorkflowDefinition } from './entities';
+import { type Db, findOfCompany, managerOf } from './owned';
+import { type Page, type PageRequest, paginate } from './pagination';
+
+/** Which definitions of a company a list shows (each absent filter lets every definition through). */
+export interface DefinitionListFilter {
+  templateKey?: string;
+  statuses?: string[];
+}
+
+export type NewDefinition = Pick<WorkflowDefinition,
+  'companyId' | 'templateKey' | 'name' | 'status' | 'conditions' | 'actions' | 'schedule' | 'locale' | 'createdBy'>;
+
+/** Workflow definitions of a company. `db` may be a transaction's manager. */
+export class WorkflowDefinitionsRepository {
+  constructor(private readonly db: Db) {}
+
+  private get m() {
+    return managerOf(this.db);
+  }
+
+  insert(fields: NewDefinition): Promise<WorkflowDefinition> {
+    return this.m.save(this.m.create(WorkflowDefinition, fields));
+  }
+
+  insertAll(rows: NewDefinition[]): Promise<WorkflowDefinition[]> {
+    return this.m.save(rows.map((fields) => this.m.create(WorkflowDefinition, fields)));
+  }
+
+  /** A page of the company's definitions in creation order. */
+  findPage(companyId: string, filter: DefinitionListFilter, page: PageRequest): Promise<Page<WorkflowDefinition>> {
+    const qb = this.m.getRepository(WorkflowDefinition).createQueryBuilder('d').where('d.company_id = :companyId', { companyId });
+    if (filter.templateKey !== undefined) qb.andWhere('d.template_key = :templateKey', { templateKey: filter.templateKey });
+    if (filter.statuses) qb.andWhere('d.status IN (:...statuses)', { statuses: filter.statuses });
+    return paginate(qb, page, (d) => d);
+  }
+
+  findOwned(companyId: string, id: string, options: { lock?: boolean } = {}): Promise<WorkflowDefinition | null> {
+    return findOfCompany(this.m, WorkflowDefinition, companyId, id, options);
+  }
+
+  /** The company's active definitions of a template, oldest first. */
+  findActive(companyId: string, templateKey: string): Promise<WorkflowDefinition[]> {
+    return this.m.find(WorkflowDefinition, {
+      where: { companyId, templateKey, status: 'active' },
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  save(row: WorkflowDefinition): Promise<WorkflowDefinition> {
+    return this.m.save(row);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.m.delete(WorkflowDefinition, { id });
+  }
+
+  /** Sets every definition of the company in status `from` to `to` (a downgrade deactivates the active ones). */
+  async setStatusOfCompany(companyId: string, from: DefinitionStatus, to: DefinitionStatus): Promise<void> {
+    await this.m.getRepository(WorkflowDefinition).update({ companyId, status: from }, { status: to });
+  }
+}
