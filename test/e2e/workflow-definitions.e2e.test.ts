@@ -334,6 +334,9 @@ describe('workflow templates and definitions', () => {
       const status = await tenant.admin.get('/v1/workflows?status=paused');
       expect(status.status).toBe(400);
       expect(status.body.message).toContain('status "paused"');
+      const empty = await tenant.admin.get('/v1/workflows?status=,');
+      expect(empty.status).toBe(400);
+      expect(empty.body.message).toContain('names no status');
       expect((await tenant.admin.get('/v1/workflows?cursor=nope')).status).toBe(400);
       expect((await tenant.admin.get('/v1/workflows?templateKey=nope')).status).toBe(400);
     });

@@ -48,6 +48,7 @@ export class WorkflowsService {
     if (statuses) {
       const unknown = statuses.find((s) => !(STATUSES as readonly string[]).includes(s));
       if (unknown !== undefined) throw new DomainError(400, `status "${unknown}" is not a definition status; expected draft, active or inactive`);
+      if (statuses.length === 0) throw new DomainError(400, 'status names no status; expected a comma-separated list of draft, active or inactive');
     }
     const filter = { templateKey: query.templateKey, statuses };
     return mapPage(await new WorkflowDefinitionsRepository(this.dataSource).findPage(caller.companyId, filter, query), toWorkflowView);
