@@ -321,7 +321,7 @@ async function main(): Promise<void> {
     if (!SKIP.has('baseline')) results.push(await baseline(client, shared, createEstimateS));
     const levels = SKIP.has('pending') ? [] : await pending(client, shared);
 
-    console.log('\nrun        schedules  completed  created/s  fired lag p50/p99 s  sweep start lag p50/p99 s  firings/s  CPU per firing');
+    if (results.length) console.log('\nrun        schedules  completed  created/s  fired lag p50/p99 s  sweep start lag p50/p99 s  firings/s  CPU per firing');
     for (const f of results) {
       const start = f.startLag ? `${pct(f.startLag, 0.5).toFixed(1)} / ${pct(f.startLag, 0.99).toFixed(1)}` : '-';
       console.log(`${f.label.padEnd(10)}${String(f.schedules).padStart(10)}${String(f.done).padStart(11)}${f.createRate.toFixed(1).padStart(11)}` +
