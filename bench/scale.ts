@@ -257,7 +257,10 @@ async function baseline(client: Client, shared: Processes, createEstimateS: numb
 async function pending(client: Client, shared: Processes): Promise<Array<{ level: number; worker: number; temporal: number }>> {
   const tag = randomUUID().slice(0, 8);
   const taskQueue = `bench-pending-${tag}`;
-  const worker = await startProcess('the pending-approvals worker', path.join('dist-bench', 'bench', 'scale.worker.js'), { TEMPORAL_TASK_QUEUE: taskQueue }, 'polling task queue');
+  // BENCH_WORKER_NODE_OPTIONS (e.g. --max-old-space-size=160) tells garbage the heap has not collected from live state.
+  const nodeOptions = process.env.BENCH_WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_WORKER_NODE_OPTIONS } : {};
+  const worker = await startProcess('the pending-approvals worker', path.join('dist-bench', 'bench', 'scale.worker.js'),
+    { TEMPORAL_TASK_QUEUE: taskQueue, ...nodeOptions }, 'polling task queue');
   try {
     const levels: Array<{ level: number; worker: number; temporal: number }> = [];
     const snapshot = async (level: number) => {
