@@ -2,6 +2,7 @@
 //   baselineApproval          waits for one signal and ends (the issue's baseline);
 //   baselineApprovalWithWork  the same around two local activities that do an approval's durable work with raw
 //                             SQL and SMTP (bench/baseline.activities.ts): a floor for the product's approval.
+//   baselineSweep             does nothing: what a bare schedule of `npm run bench:scale` fires.
 import { condition, defineSignal, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import type { createBaselineActivities } from './baseline.activities';
 
@@ -27,4 +28,8 @@ export async function baselineApprovalWithWork(approvalId: string): Promise<{ ap
   await condition(() => approvedBy !== undefined);
   await settleWork(approvalId, approvedBy!);
   return { approvedBy: approvedBy! };
+}
+
+export async function baselineSweep(): Promise<void> {
+  // Nothing: the cost of a firing itself, the floor under a reminder sweep.
 }

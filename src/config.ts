@@ -9,7 +9,39 @@ export interface Config {
   mailFrom: string;
   publicUrl: string;
   bodyLimit: string;
+  /** Up to this many seconds are added at random to each reminder schedule's firing (Temporal ScheduleSpec `jitter`). */
+  scheduleJitterSeconds: number;
+  worker: WorkerLimits;
 }
+
+/** The worker's memory and concurrency budget (Temporal WorkerOptions of the same names). */
+export interface WorkerLimits {
+  /** Workflows kept in memory between tasks; an evicted one is replayed from its history at its next task. */
+  maxCachedWorkflows: number;
+  maxConcurrentWorkflowTaskExecutions: number;
+  maxConcurrentActivityTaskExecutions: number;
+  maxConcurrentLocalActivityExecutions: number;
+  /** Activities per second on the whole task queue, all workers together (Temporal enforces it); undefined = no cap. */
+  maxTaskQueueActivitiesPerSecond?: number;
+}
+
+/**
+ * 5 minutes: spreads a timezone's 09:00 peak over 300 s (peak firings/s divided by ~300) while a 09:00 reminder
+ * still leaves before 09:05, well inside any send window of whole hours.
+ */
+export const DEFAULT_SCHEDULE_JITTER_SECONDS = 300;
+
+/**
+ * For approvals idle for days: a cache of 1,000 workflows bounds the worker's memory whatever the number pending (the
+ * cost of one cached approval is in bench/README.md, bench:scale); an evicted approval is replayed from its short
+ * history when its decision or timer comes. Activity slots stay near the worker's pool of 10 Postgres connections.
+ */
+export const DEFAULT_WORKER_LIMITS: WorkerLimits = {
+  maxCachedWorkflows: 1000,
+  maxConcurrentWorkflowTaskExecutions: 40,
+  maxConcurrentActivityTaskExecutions: 20,
+  maxConcurrentLocalActivityExecutions: 20,
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -19,6 +51,27 @@ function required(env: NodeJS.ProcessEnv, name: string, hint: string): string {
   const value = env[name]?.trim();
   if (!value) throw new ConfigError(`${name} is not set: ${hint}`);
   return value;
+}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  return value;
+}
+
+function workerLimits(env: NodeJS.ProcessEnv): WorkerLimits {
+  const d = DEFAULT_WORKER_LIMITS;
+  const limits: WorkerLimits = {
+    maxCachedWorkflows: integer(env, 'WORKER_MAX_CACHED_WORKFLOWS', d.maxCachedWorkflows, 0, 1_000_000),
+    // The SDK refuses fewer than 2 workflow task slots when the cache is on.
+    maxConcurrentWorkflowTaskExecutions: integer(env, 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', d.maxConcurrentWorkflowTaskExecutions, 2, 10_000),
+    maxConcurrentActivityTaskExecutions: integer(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES', d.maxConcurrentActivityTaskExecutions, 1, 10_000),
+    maxConcurrentLocalActivityExecutions: integer(env, 'WORKER_MAX_CONCURRENT_LOCAL_ACTIVITIES', d.maxConcurrentLocalActivityExecutions, 1, 10_000),
+  };
+  const perSecond = integer(env, 'WORKER_MAX_TASK_QUEUE_ACTIVITIES_PER_SECOND', 0, 0, 1_000_000);
+  return perSecond > 0 ? { ...limits, maxTaskQueueActivitiesPerSecond: perSecond } : limits;
 }
 
 function url(name: string, value: string, protocols: string[]): string {
@@ -56,5 +109,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM?.trim() || 'Relance <no-reply@relance.local>',
     publicUrl: env.PUBLIC_URL?.trim() || `http://127.0.0.1:${port}`,
     bodyLimit: env.BODY_LIMIT?.trim() || '256kb',
+    // At most an hour: a firing later than that would leave the morning it was promised for.
+    scheduleJitterSeconds: integer(env, 'REMINDER_SCHEDULE_JITTER_SECONDS', DEFAULT_SCHEDULE_JITTER_SECONDS, 0, 3600),
+    worker: workerLimits(env),
   };
 }

@@ -1,6 +1,7 @@
 import { Client, ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOptions, ScheduleOverlapPolicy } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { type ReminderSweepInput, SCHEDULED_TEMPLATE_KEYS, searchAttributes, workflowIds, workflowTypes } from '../contracts';
+import { DEFAULT_SCHEDULE_JITTER_SECONDS } from '../config';
 import { type CompanyFacts, type Queryable, ReminderDefinitionsRepository, type ScheduledDefinition } from '../db/reminder-definitions.repository';
 
 export const DEFAULT_REMINDER_TIME = '09:00';
@@ -13,6 +14,8 @@ export type SyncResult = 'created' | 'updated' | 'paused' | 'deleted' | 'unchang
 export interface ReconcileReport {
   created: string[];
   resumed: string[];
+  /** Running schedules whose spec was brought in line (a jitter configured since they were made). */
+  updated: string[];
   paused: string[];
   deleted: string[];
 }
@@ -48,8 +51,15 @@ export function sweepAction(def: ScheduledDefinition, companyName: string, trigg
 export class ReminderScheduler {
   private readonly definitions: ReminderDefinitionsRepository;
 
-  constructor(private readonly client: Client, private readonly taskQueue: string, private readonly dataSource: DataSource) {
+  private readonly jitterMs: number;
+
+  /** `jitterSeconds`: each firing is delayed by a random 0 to this many seconds, so that one timezone's companies do not all sweep at once. */
+  constructor(
+    private readonly client: Client, private readonly taskQueue: string, private readonly dataSource: DataSource,
+    { jitterSeconds = DEFAULT_SCHEDULE_JITTER_SECONDS }: { jitterSeconds?: number } = {},
+  ) {
     this.definitions = new ReminderDefinitionsRepository(dataSource);
+    this.jitterMs = jitterSeconds * 1000;
   }
 
   options(def: ScheduledDefinition, live: boolean, company: CompanyFacts): ScheduleOptions {
@@ -57,7 +67,9 @@ export class ReminderScheduler {
     const action = sweepAction(def, company.name, 'schedule');
     return {
       scheduleId: workflowIds.reminderSchedule(def.id),
-      spec: { calendars: [{ hour, minute, comment: `every day at ${def.schedule?.time ?? DEFAULT_REMINDER_TIME}` }], timezone: company.timezone },
+      spec: {
+        calendars: [{ hour, minute, comment: `every day at ${def.schedule?.time ?? DEFAULT_REMINDER_TIME}` }], timezone: company.timezone, jitter: this.jitterMs,
+      },
       action: {
         type: 'startWorkflow', workflowType: workflowTypes.reminderSweep, workflowId: workflowIds.reminderSweep(def.id), taskQueue: this.taskQueue, ...action,
       },
@@ -130,13 +142,17 @@ export class ReminderScheduler {
    * schedule without an active definition is paused, or deleted when the definition is gone.
    */
   async reconcile(): Promise<ReconcileReport> {
-    const report: ReconcileReport = { created: [], resumed: [], paused: [], deleted: [] };
+    const report: ReconcileReport = { created: [], resumed: [], updated: [], paused: [], deleted: [] };
     const defs = await this.definitions.allWithPlan();
     const byId = new Map(defs.map((d) => [d.id, d]));
     const schedules = new Map<string, boolean>();
+    const staleJitter = new Set<string>();
     for await (const s of this.client.schedule.list()) {
       const id = definitionIdOfSchedule(s.scheduleId);
-      if (id) schedules.set(id, s.state.paused);
+      if (!id) continue;
+      schedules.set(id, s.state.paused);
+      // The listed spec comes from visibility; without calendars it was not listed, and says nothing of the jitter.
+      if (s.spec?.calendars?.length && (s.spec.jitter ?? 0) !== this.jitterMs) staleJitter.add(id);
     }
     for (const def of defs) {
       const live = def.status === 'active' && def.plan === 'advanced';
@@ -144,6 +160,8 @@ export class ReminderScheduler {
       if (live && paused !== false) {
         const result = await this.sync(def);
         (result === 'created' ? report.created : report.resumed).push(def.id);
+      } else if (live && staleJitter.has(def.id)) {
+        if ((await this.sync(def)) === 'updated') report.updated.push(def.id);
       }
     }
     for (const [id, paused] of schedules) {

@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     // In the background: polling must not wait for it, and a failure is repaired at the next start.
     reconcileSchedules(config, dataSource).then(
       (r) => console.log(`[worker] reconciled reminder schedules: created ${r.created.length}, resumed ${r.resumed.length}, ` +
-        `paused ${r.paused.length}, deleted ${r.deleted.length}`),
+        `updated ${r.updated.length}, paused ${r.paused.length}, deleted ${r.deleted.length}`),
       (err: Error) => console.error(`[worker] reconciling reminder schedules failed: ${err.message}`),
     );
   }

@@ -10,13 +10,13 @@ import type { Config } from '../config';
  * step is idempotent.
  */
 export async function reconcileSchedules(
-  config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue'>,
+  config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue' | 'scheduleJitterSeconds'>,
   dataSource: DataSource,
 ): Promise<ReconcileReport> {
   const connection = await RelanceConnection.connectTo(config.temporalNamespace, { address: config.temporalAddress });
   try {
     const client = new Client({ connection, namespace: config.temporalNamespace });
-    return await new ReminderScheduler(client, config.taskQueue, dataSource).reconcile();
+    return await new ReminderScheduler(client, config.taskQueue, dataSource, { jitterSeconds: config.scheduleJitterSeconds }).reconcile();
   } finally {
     await connection.close();
   }

@@ -4,7 +4,8 @@ import { searchAttributes } from '../../src/contracts';
 import { execFileSync } from 'node:child_process';
 import { ReminderSchedulesService } from '../../src/api/reminders/reminder-schedules.service';
 import { TemporalClient } from '../../src/api/temporal/temporal.module';
-import { loadConfig } from '../../src/config';
+import { Config, loadConfig } from '../../src/config';
+import { ReminderScheduler } from '../../src/infra/reminder-scheduler';
 import { createDataSource } from '../../src/db/data-source';
 import type { DataSource } from 'typeorm';
 import { testEnv } from '../support/env';
@@ -42,6 +43,7 @@ describe('reminder schedules on the Temporal dev server', () => {
   let dataSource: DataSource;
   let apiClient: TemporalClient;
   let schedules: ReminderSchedulesService;
+  let config: Config;
 
   beforeAll(async () => {
     await stack.start();
@@ -49,10 +51,10 @@ describe('reminder schedules on the Temporal dev server', () => {
     seed = await new LedgerSeed(tenant.companyId, tenant.adminId).connect();
     connection = await Connection.connect({ address: testEnv().temporalAddress });
     temporal = new Client({ connection });
-    const config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: stack.taskQueue });
+    config = loadConfig({ ...process.env, TEMPORAL_TASK_QUEUE: stack.taskQueue });
     dataSource = await createDataSource(config.databaseUrl, 2).initialize();
     apiClient = new TemporalClient(config);
-    schedules = new ReminderSchedulesService(apiClient, dataSource);
+    schedules = new ReminderSchedulesService(apiClient, dataSource, config);
   });
   afterAll(async () => {
     await seed?.end();
@@ -76,6 +78,8 @@ describe('reminder schedules on the Temporal dev server', () => {
 
     const created = await describeSchedule(id);
     expect(created.spec.timezone).toBe('America/Vancouver');
+    expect(created.spec.jitter).toBe(config.scheduleJitterSeconds * 1000);
+    expect(created.spec.jitter).toBeGreaterThan(0);
     expect(created.spec.calendars).toEqual([expect.objectContaining({ hour: [{ start: 7, end: 7, step: 1 }], minute: [{ start: 30, end: 30, step: 1 }] })]);
     expect(created.policies.overlap).toBe('SKIP');
     expect(created.policies.catchupWindow).toBeGreaterThan(0);
@@ -127,6 +131,26 @@ describe('reminder schedules on the Temporal dev server', () => {
     await until('the orphan to pause', async () => ((await describeSchedule(orphanActive)).state.paused ? true : undefined));
     await until('the schedule of the deleted definition to go', async () =>
       describeSchedule(gone).then(() => undefined, (err) => (err instanceof ScheduleNotFoundError ? true : undefined)));
+  });
+
+  it('gives the configured jitter to a running schedule made without it when a worker reconciles', async () => {
+    const id = await seed.definition('payment-due-reminder', { actions: [] });
+    const unjittered = new ReminderScheduler(temporal, stack.taskQueue, dataSource, { jitterSeconds: 0 });
+    await unjittered.sync(await definition(id));
+    expect((await describeSchedule(id)).spec.jitter ?? 0).toBe(0);
+    // The reconciler reads the schedules' specs from the visibility list, which lags the create a little.
+    await until('the schedule in the visibility list', async () => {
+      for await (const s of temporal.schedule.list()) if (s.scheduleId === `reminder-${id}` && s.spec?.calendars?.length) return true;
+      return undefined;
+    });
+
+    const report = await new ReminderScheduler(temporal, stack.taskQueue, dataSource, { jitterSeconds: config.scheduleJitterSeconds }).reconcile();
+
+    expect(report.updated).toContain(id);
+    const updated = await describeSchedule(id);
+    expect(updated.spec.jitter).toBe(config.scheduleJitterSeconds * 1000);
+    expect(updated.state.paused).toBe(false);
+    expect(updated.spec.calendars?.[0]).toMatchObject({ hour: [{ start: 9, end: 9, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] });
   });
 
   it('pauses every schedule of a company downgraded to essentials (through PATCH /v1/companies/me)', async () => {

@@ -1,7 +1,9 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError } from '../../domain/errors';
+import type { Config } from '../../config';
+import { CONFIG } from '../config/config.module';
 import { TemporalClient } from '../temporal/temporal.module';
 import type { DefinitionLifecycle, LifecycleContext } from '../workflows/definition-lifecycle';
 import type { ScheduledDefinition } from '../../db/reminder-definitions.repository';
@@ -17,8 +19,8 @@ export class ReminderSchedulesService implements DefinitionLifecycle {
   private readonly logger = new Logger(ReminderSchedulesService.name);
   readonly scheduler: ReminderScheduler;
 
-  constructor(temporal: TemporalClient, @InjectDataSource() dataSource: DataSource) {
-    this.scheduler = new ReminderScheduler(temporal, temporal.taskQueueName, dataSource);
+  constructor(temporal: TemporalClient, @InjectDataSource() dataSource: DataSource, @Inject(CONFIG) config: Pick<Config, 'scheduleJitterSeconds'>) {
+    this.scheduler = new ReminderScheduler(temporal, temporal.taskQueueName, dataSource, { jitterSeconds: config.scheduleJitterSeconds });
   }
 
   onActivated(def: ScheduledDefinition, context?: Pick<LifecycleContext, 'manager'>): Promise<void> {
