@@ -21,6 +21,9 @@ function instantActivities(): ApprovalActivities {
     cancelApproval: async () => undefined,
     requestApproval: async (input) => ({ opened: input.approverIds.length, notified: input.userIds.length }),
     settleApproval: async () => ({ applied: true }),
+    openApprovalStep: async (input) => ({ opened: input.approverIds.length }),
+    settleDecision: async () => ({ applied: true }),
+    notifyApprovalOutcome: async (input) => ({ notified: input.notifyUserIds.length + 1 }),
   };
 }
 
