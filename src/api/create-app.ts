@@ -6,6 +6,7 @@ import { json, NextFunction, Request, Response } from 'express';
 import { Config } from '../config';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { installMetrics } from './common/http-metrics';
 import { MemoValidationPipe } from './common/validation.pipe';
 
 /**
@@ -32,6 +33,7 @@ export async function createApp(config: Config, options: { logger?: false } = {}
   // No ETag: Express would hash every response body (21 KB for a page of invoices) for conditional GETs, which
   // API clients do not send; lists change with every write anyway.
   app.set('etag', false);
+  installMetrics(app);
   app.use(json({ limit: config.bodyLimit }));
   app.use(requireJsonBody);
   app.useGlobalPipes(new MemoValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

@@ -1,7 +1,10 @@
 import 'reflect-metadata';
+import { createServer } from 'node:net';
+import { Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
 import { createMailer } from '../infra/mailer';
+import { workerMetricsPort } from '../infra/metrics';
 import { createWorker } from './create-worker';
 import { startPaymentEventDispatcher } from './payment-event-dispatcher';
 import { reconcileSchedules } from './reconcile-schedules';
@@ -10,8 +13,37 @@ import { reconcileSchedules } from './reconcile-schedules';
  * The worker process. Temporal's runtime turns SIGINT/SIGTERM into a graceful shutdown: the worker stops
  * polling, lets running activities finish, and `run()` resolves; then the database pool closes.
  */
+/** True when nothing listens on the port yet (a second worker on one machine finds the first one's exporter there). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '0.0.0.0', () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The SDK runtime's own metrics (task slots, poll and schedule-to-start latencies, workflow task failures, activity
+ * outcomes, sticky cache) on GET /metrics of WORKER_METRICS_PORT, by the Core's Prometheus exporter. Installed before
+ * any connection: the runtime is created once per process.
+ */
+async function installTelemetry(): Promise<void> {
+  const port = workerMetricsPort();
+  if (!(await portFree(port))) {
+    console.error(`[worker] WORKER_METRICS_PORT ${port} is in use: this worker serves no /metrics (give each worker a port of its own)`);
+    return;
+  }
+  Runtime.install({
+    telemetryOptions: {
+      metrics: { prometheus: { bindAddress: `0.0.0.0:${port}`, countersTotalSuffix: true, useSecondsForDurations: true } },
+    },
+  });
+  console.log(`[worker] metrics on http://0.0.0.0:${port}/metrics`);
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  await installTelemetry();
   const dataSource = createDataSource(config.databaseUrl);
   await dataSource.initialize();
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
