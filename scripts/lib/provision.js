@@ -58,6 +58,37 @@ function ensureTemporalBinaries() {
   return { cli, testServer };
 }
 
+/**
+ * promtool (checks ops/prometheus/alerts.yml), from Debian's `prometheus` package, unpacked into .tools/prometheus
+ * with `apt-get download` and `dpkg-deb -x`: installing the package would also start a Prometheus server. A promtool
+ * on PATH (or PROMTOOL) is used as it is.
+ */
+function ensurePromtool() {
+  if (process.env.PROMTOOL) return process.env.PROMTOOL;
+  if (spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0) return 'promtool';
+  const dir = path.join(TOOLS, 'prometheus');
+  const bin = path.join(dir, 'usr', 'bin', 'promtool');
+  if (fs.existsSync(bin)) return bin;
+  if (spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    fail('promtool is missing: install Prometheus\'s promtool (or set PROMTOOL to it) to check ops/prometheus/alerts.yml');
+  }
+  step('fetching promtool (Debian\'s prometheus package, unpacked into .tools/prometheus)');
+  const debs = path.join(TOOLS, 'debs');
+  fs.mkdirSync(debs, { recursive: true });
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  let r = spawnSync('apt-get', ['download', '-qq', 'prometheus'], { cwd: debs, stdio: 'ignore', env });
+  if (r.status !== 0) {
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
+    r = spawnSync('apt-get', ['download', '-qq', 'prometheus'], { cwd: debs, stdio: 'ignore', env });
+  }
+  const deb = fs.readdirSync(debs).find((f) => /^prometheus_.*\.deb$/.test(f));
+  if (r.status !== 0 || !deb) fail('could not download Debian\'s prometheus package with apt-get download: install promtool by hand or set PROMTOOL');
+  if (spawnSync('dpkg-deb', ['-x', path.join(debs, deb), dir], { stdio: 'inherit' }).status !== 0 || !fs.existsSync(bin)) {
+    fail(`could not unpack promtool from ${deb}: install promtool by hand or set PROMTOOL`);
+  }
+  return bin;
+}
+
 /** Debian's docker-compose, used by the test that validates docker-compose.yml (no Docker engine needed). */
 function ensureDockerCompose() {
   if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0) return;
@@ -322,5 +353,5 @@ function migrate(env) {
 
 module.exports = {
   ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES,
-  ensureDependencies, ensureTemporalBinaries, ensureDockerCompose, startEphemeralServices, startPostgres, startTemporal, startMailCatcher, tsc, build, jest, migrate,
+  ensureDependencies, ensureTemporalBinaries, ensureDockerCompose, ensurePromtool, startEphemeralServices, startPostgres, startTemporal, startMailCatcher, tsc, build, jest, migrate,
 };
