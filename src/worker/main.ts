@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { createServer } from 'node:net';
-import { Runtime } from '@temporalio/worker';
+import { DefaultLogger, LogEntry, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
+import { createLogger, LogLevel } from '../infra/logger';
 import { createMailer } from '../infra/mailer';
 import { workerMetricsPort } from '../infra/metrics';
 import { createWorker } from './create-worker';
@@ -13,6 +14,9 @@ import { reconcileSchedules } from './reconcile-schedules';
  * The worker process. Temporal's runtime turns SIGINT/SIGTERM into a graceful shutdown: the worker stops
  * polling, lets running activities finish, and `run()` resolves; then the database pool closes.
  */
+const logger = createLogger('relance-worker');
+const LEVELS: Record<string, LogLevel> = { TRACE: 'debug', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+
 /** True when nothing listens on the port yet (a second worker on one machine finds the first one's exporter there). */
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -29,16 +33,17 @@ function portFree(port: number): Promise<boolean> {
  */
 async function installTelemetry(): Promise<void> {
   const port = workerMetricsPort();
-  if (!(await portFree(port))) {
-    console.error(`[worker] WORKER_METRICS_PORT ${port} is in use: this worker serves no /metrics (give each worker a port of its own)`);
-    return;
-  }
+  const free = await portFree(port);
+  // The SDK's lines (worker state, workflow and activity logs, with workflowId and runId in their meta) as JSON lines.
+  const sdkLogger = new DefaultLogger('INFO', (entry: LogEntry) => logger.log(LEVELS[entry.level] ?? 'info', entry.message, entry.meta));
   Runtime.install({
-    telemetryOptions: {
-      metrics: { prometheus: { bindAddress: `0.0.0.0:${port}`, countersTotalSuffix: true, useSecondsForDurations: true } },
-    },
+    logger: sdkLogger,
+    telemetryOptions: free
+      ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${port}`, countersTotalSuffix: true, useSecondsForDurations: true } } }
+      : {},
   });
-  console.log(`[worker] metrics on http://0.0.0.0:${port}/metrics`);
+  if (free) logger.info(`[worker] metrics on http://0.0.0.0:${port}/metrics`, { port });
+  else logger.warn(`[worker] WORKER_METRICS_PORT ${port} is in use: this worker serves no /metrics (give each worker a port of its own)`);
 }
 
 async function main(): Promise<void> {
@@ -48,13 +53,13 @@ async function main(): Promise<void> {
   await dataSource.initialize();
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
   const { worker, connection } = await createWorker(config, { dataSource, mailer, faultInject: process.env.RELANCE_FAULT_INJECT });
-  console.log(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
+  logger.info(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
   if (process.env.RELANCE_RECONCILE_SCHEDULES !== 'false') {
     // In the background: polling must not wait for it, and a failure is repaired at the next start.
     reconcileSchedules(config, dataSource).then(
-      (r) => console.log(`[worker] reconciled reminder schedules: created ${r.created.length}, resumed ${r.resumed.length}, ` +
+      (r) => logger.info(`[worker] reconciled reminder schedules: created ${r.created.length}, resumed ${r.resumed.length}, ` +
         `paused ${r.paused.length}, deleted ${r.deleted.length}`),
-      (err: Error) => console.error(`[worker] reconciling reminder schedules failed: ${err.message}`),
+      (err: Error) => logger.error(`[worker] reconciling reminder schedules failed: ${err.message}`),
     );
   }
   const dispatcher = startPaymentEventDispatcher(config, dataSource, {
@@ -68,7 +73,7 @@ async function main(): Promise<void> {
     await connection.close();
     mailer.close();
     await dataSource.destroy();
-    console.log('[worker] stopped');
+    logger.info('[worker] stopped');
   }
 }
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { approvalCompany, createLargeInvoice, tasksOf } from '../support/approval';
 import { closeDb } from '../support/db';
+import { testEnv } from '../support/env';
 import { Http } from '../support/http';
 import { freePort } from '../support/net';
 import { Stack } from '../support/stack';
@@ -92,6 +93,12 @@ describe('metrics', () => {
     ]));
     expect(routes.some((r) => r.includes(invoice.id) || r.includes('00000000-'))).toBe(false);
     expect(Number(series.find((m) => m.labels?.route === '/v1/invoices/:id/approve')!.value)).toBeGreaterThanOrEqual(1);
+    // The API's log: JSON lines; the approve's line names its route template, request id and company.
+    const lines = readFileSync(path.join(testEnv().logDir, 'metrics-api.log'), 'utf8').split('\n').filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.msg === 'request' && l.route === '/v1/invoices/:id/approve')).toMatchObject({
+      service: 'relance-api', level: 'info', status: 200, companyId: c.tenant.companyId, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     expect(texts.get(afterAll404)).toMatch(/relance_http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/v1\/invoices\/:id\/approve",status="200"\} \d+/);
   });
 
