@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './tracing';
 import { ConfigError, loadConfig } from '../config';
 import { apiLogger } from './common/request-log';
 import { createApp } from './create-app';

@@ -1,10 +1,14 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
 import { createServer } from 'node:net';
 import { DefaultLogger, LogEntry, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
 import { createLogger, LogLevel } from '../infra/logger';
 import { createMailer } from '../infra/mailer';
+import { startTracing } from '../infra/tracing';
 import { workerMetricsPort } from '../infra/metrics';
 import { createWorker } from './create-worker';
 import { startPaymentEventDispatcher } from './payment-event-dispatcher';
@@ -52,7 +56,15 @@ async function main(): Promise<void> {
   const dataSource = createDataSource(config.databaseUrl);
   await dataSource.initialize();
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
-  const { worker, connection } = await createWorker(config, { dataSource, mailer, faultInject: process.env.RELANCE_FAULT_INJECT });
+  const tracing = startTracing('relance-worker');
+  const tracedBundle = path.join(__dirname, '..', 'workflow-bundle-otel.js');
+  const traced = tracing
+    ? {
+      plugins: [new OpenTelemetryPlugin({ resource: tracing.resource, spanProcessor: tracing.spanProcessor })],
+      ...(existsSync(tracedBundle) ? { workflowBundle: { codePath: tracedBundle } } : {}),
+    }
+    : {};
+  const { worker, connection } = await createWorker(config, { dataSource, mailer, faultInject: process.env.RELANCE_FAULT_INJECT }, traced);
   logger.info(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
   if (process.env.RELANCE_RECONCILE_SCHEDULES !== 'false') {
     // In the background: polling must not wait for it, and a failure is repaired at the next start.
@@ -73,6 +85,7 @@ async function main(): Promise<void> {
     await connection.close();
     mailer.close();
     await dataSource.destroy();
+    await tracing?.shutdown();
     logger.info('[worker] stopped');
   }
 }
