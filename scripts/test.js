@@ -14,6 +14,7 @@ async function main({ onStop }) {
   provision.ensureDependencies();
   const { cli, testServer } = provision.ensureTemporalBinaries();
   provision.ensureDockerCompose();
+  const promtool = provision.ensurePromtool();
   provision.build();
   step('linting');
   if (procs.run(process.execPath, [path.join(provision.ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'],
@@ -36,6 +37,7 @@ async function main({ onStop }) {
     NODE_ENV: 'test',
     TEMPORAL_CLI_PATH: cli,
     TEMPORAL_TEST_SERVER_PATH: testServer,
+    PROMTOOL: promtool,
     RELANCE_TEST_LOG_DIR: logDir,
   };
   provision.migrate(env);

@@ -4,6 +4,12 @@ const net = require('node:net');
 const fs = require('node:fs');
 
 const children = new Set();
+const startListeners = [];
+
+/** Calls `listener(child)` for each child started from now on (the dev launcher records them in its state file). */
+function onStart(listener) {
+  startListeners.push(listener);
+}
 
 function run(command, args, options = {}) {
   const result = spawnSync(command, args, { stdio: 'inherit', ...options });
@@ -23,6 +29,7 @@ function start(name, command, args, { env, logFile, cwd } = {}) {
   child.relanceName = name;
   children.add(child);
   child.on('exit', () => children.delete(child));
+  for (const listener of startListeners) listener(child);
   return child;
 }
 
@@ -56,10 +63,16 @@ function runNode(name, args, { env, cwd } = {}) {
 
 /**
  * Newest first, one at a time: the API and the worker stop (and the worker reports its last activity results) while
- * the Temporal server, the mail catcher and the database they were started after are still up.
+ * the Temporal server, the mail catcher and the database they were started after are still up. With `budgetMs`, all
+ * of it takes no longer than that: what still runs when a child's share is spent is killed (SIGKILL).
  */
-async function stopAll() {
-  for (const child of [...children].reverse()) await stop(child);
+async function stopAll({ budgetMs } = {}) {
+  const list = [...children].reverse();
+  const deadline = budgetMs ? Date.now() + budgetMs : null;
+  for (const [i, child] of list.entries()) {
+    const share = deadline ? Math.max(200, (deadline - Date.now()) / (list.length - i)) : undefined;
+    await stop(child, share);
+  }
 }
 
 function freePort() {
@@ -97,4 +110,67 @@ async function waitForPort(port, { host = '127.0.0.1', timeoutMs = 60000, child,
   throw new Error(`${what ?? 'process'} did not listen on ${host}:${port} within ${timeoutMs} ms`);
 }
 
-module.exports = { run, start, runNode, stop, stopAll, freePort, portOpen, waitForPort };
+module.exports = { run, start, onStart, runNode, stop, stopAll, freePort, portOpen, waitForPort };
+
+/** The process listening on a TCP port, as "pid 123 (command line)", read from /proc (Linux); null when unknown. */
+function portOwner(port) {
+  const inodes = new Set();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = fs.readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length < 10 || cols[3] !== '0A') continue; // 0A: LISTEN
+      if (parseInt(cols[1].split(':').pop(), 16) === port) inodes.add(cols[9]);
+    }
+  }
+  if (!inodes.size) return null;
+  let pids = [];
+  try {
+    pids = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return null;
+  }
+  for (const pid of pids) {
+    let fds = [];
+    try {
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      let link = '';
+      try {
+        link = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      const m = /^socket:\[(\d+)\]$/.exec(link);
+      if (m && inodes.has(m[1])) {
+        let cmd = '';
+        try {
+          cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+        } catch {
+          /* gone meanwhile */
+        }
+        return `pid ${pid}${cmd ? ` (${cmd.length > 80 ? `${cmd.slice(0, 77)}...` : cmd})` : ''}`;
+      }
+    }
+  }
+  return null;
+}
+
+/** Fails with one line naming the port and, where known, the process holding it. */
+async function ensurePortFree(port, what, hint) {
+  if (!(await portOpen(port))) return;
+  const owner = portOwner(port);
+  const { fail } = require('./log');
+  fail(`port ${port} (${what}) is already in use${owner ? ` by ${owner}` : ''}: stop it${hint ? ` or ${hint}` : ''}`);
+}
+
+module.exports.portOwner = portOwner;
+module.exports.ensurePortFree = ensurePortFree;

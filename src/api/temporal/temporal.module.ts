@@ -3,6 +3,7 @@ import { Client } from '@temporalio/client';
 import { Config } from '../../config';
 import { CONFIG } from '../config/config.module';
 import { RelanceConnection } from '../../infra/temporal-connection';
+import { temporalClientInterceptors } from '../../infra/tracing';
 
 /**
  * The one Temporal client of the API. The connection is lazy: the API boots and reports Temporal "down"
@@ -13,7 +14,10 @@ export class TemporalClient extends Client implements OnApplicationShutdown {
   readonly taskQueueName: string;
 
   constructor(@Inject(CONFIG) config: Config) {
-    super({ connection: RelanceConnection.lazyTo(config.temporalNamespace, { address: config.temporalAddress }), namespace: config.temporalNamespace });
+    super({
+      connection: RelanceConnection.lazyTo(config.temporalNamespace, { address: config.temporalAddress }), namespace: config.temporalNamespace,
+      interceptors: temporalClientInterceptors(),
+    });
     this.taskQueueName = config.taskQueue;
   }
 

@@ -1,0 +1,57 @@
+import { randomUUID } from 'node:crypto';
+import { INestApplication, LoggerService } from '@nestjs/common';
+import { NextFunction, Request, Response } from 'express';
+import { createLogger, Logger, withLogContext } from '../../infra/logger';
+
+export const apiLogger: Logger = createLogger('relance-api');
+
+/** Nest's own lines (module init, mapped routes, errors) as JSON lines of the same logger. */
+export class JsonNestLogger implements LoggerService {
+  log(message: unknown, ...rest: unknown[]): void {
+    apiLogger.info(String(message), context(rest));
+  }
+  error(message: unknown, ...rest: unknown[]): void {
+    apiLogger.error(String(message), context(rest));
+  }
+  warn(message: unknown, ...rest: unknown[]): void {
+    apiLogger.warn(String(message), context(rest));
+  }
+  debug(message: unknown, ...rest: unknown[]): void {
+    apiLogger.log('debug', String(message), context(rest));
+  }
+  verbose(message: unknown, ...rest: unknown[]): void {
+    apiLogger.log('debug', String(message), context(rest));
+  }
+}
+
+/** Nest passes its context (the class name) last, after an error's stack when there is one. */
+function context(rest: unknown[]): Record<string, unknown> {
+  const strings = rest.filter((r): r is string => typeof r === 'string');
+  if (!strings.length) return {};
+  return strings.length > 1 ? { context: strings[strings.length - 1], stack: strings[0] } : { context: strings[0] };
+}
+
+const REQUEST_ID = /^[\w.:@-]{1,128}$/;
+
+/**
+ * Each request gets an id (the caller's `X-Request-Id` when it is a sane one, otherwise a new UUID), answered in
+ * `X-Request-Id` and carried by every line logged while it is handled; once answered, one line says what it was:
+ * method, route template, status, duration and company.
+ */
+export function installRequestLog(app: INestApplication): void {
+  app.use((req: Request & { user?: { companyId?: string } }, res: Response, next: NextFunction) => {
+    const given = req.headers['x-request-id'];
+    const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    res.setHeader('X-Request-Id', requestId);
+    const started = process.hrtime.bigint();
+    res.once('finish', () => {
+      if (req.path === '/metrics' || req.path === '/health') return;
+      const route = (req.route as { path?: string } | undefined)?.path;
+      apiLogger.info('request', {
+        requestId, companyId: req.user?.companyId, method: req.method, route: route ? `${req.baseUrl}${route}` : 'unmatched',
+        status: res.statusCode, durationMs: Number(process.hrtime.bigint() - started) / 1e6,
+      });
+    });
+    withLogContext({ requestId }, next);
+  });
+}

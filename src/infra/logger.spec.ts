@@ -1,0 +1,37 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { addLogContext, createLogger, withLogContext } from './logger';
+
+describe('createLogger', () => {
+  const capture = () => {
+    const lines: string[] = [];
+    const sink = { write: (l: string) => lines.push(l) };
+    return { lines, logger: createLogger('relance-api', sink, sink), parsed: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+  };
+
+  it('writes one JSON object per line with the service, level and message', () => {
+    const { lines, logger, parsed } = capture();
+    logger.info('hello', { n: 1 });
+    expect(lines[0].endsWith('}\n')).toBe(true);
+    expect(parsed()[0]).toMatchObject({ level: 'info', service: 'relance-api', msg: 'hello', n: 1 });
+    expect(typeof parsed()[0].time).toBe('string');
+  });
+
+  it('carries the request id and the company id given on the way down, across awaits', async () => {
+    const { logger, parsed } = capture();
+    await withLogContext({ requestId: 'r-1' }, async () => {
+      addLogContext({ companyId: 'c-1' });
+      await new Promise((r) => setTimeout(r, 1));
+      logger.warn('inside');
+    });
+    logger.info('outside');
+    expect(parsed()[0]).toMatchObject({ msg: 'inside', requestId: 'r-1', companyId: 'c-1' });
+    expect(parsed()[1]).not.toHaveProperty('requestId');
+  });
+
+  it('inside an activity, carries its workflow id and run id', async () => {
+    const { logger, parsed } = capture();
+    const env = new MockActivityEnvironment({ workflowExecution: { workflowId: 'invoice-approval-x-1', runId: 'run-1' } });
+    await env.run(async () => logger.info('activity line'));
+    expect(parsed()[0]).toMatchObject({ msg: 'activity line', workflowId: 'invoice-approval-x-1', runId: 'run-1' });
+  });
+});

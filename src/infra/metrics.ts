@@ -1,0 +1,90 @@
+import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import { ConfigError } from '../config';
+import { OpsMetricsRepository } from '../db/ops-metrics.repository';
+
+/** An approval whose deadline is closer than this counts as near its deadline (relance_approvals_near_deadline). */
+export const NEAR_DEADLINE_SECONDS = 24 * 3600;
+
+/** The worker's /metrics port (the Temporal SDK runtime's Prometheus exporter): WORKER_METRICS_PORT, default 9464. */
+export function workerMetricsPort(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.WORKER_METRICS_PORT?.trim() || '9464';
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new ConfigError(`WORKER_METRICS_PORT must be an integer from 1 to 65535, got "${text}"`);
+  }
+  return port;
+}
+
+export interface ApiMetrics {
+  registry: Registry;
+  /** Latency of each answered request, by method, route template (`/v1/invoices/:id`, never the raw path) and status. */
+  httpDuration: Histogram<'method' | 'route' | 'status'>;
+}
+
+/**
+ * The API's registry: process metrics, the HTTP histogram and the business gauges, which are read from Postgres when
+ * Prometheus scrapes (one query), so every API process reports the same numbers: aggregate them with max(), not sum().
+ */
+export function createApiMetrics(dataSource: DataSource): ApiMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'relance_api_' });
+  const httpDuration = new Histogram({
+    name: 'relance_http_request_duration_seconds',
+    help: 'HTTP requests answered by the API, by method, route template and status',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const ops = new OpsMetricsRepository(dataSource);
+  let pending: Promise<Awaited<ReturnType<OpsMetricsRepository['counts']>>> | null = null;
+  // The gauges share one query per scrape.
+  const counts = () => (pending ??= ops.counts(NEAR_DEADLINE_SECONDS).finally(() => setTimeout(() => (pending = null), 0)));
+  new Gauge({
+    name: 'relance_approvals_pending',
+    help: 'Invoice approvals waiting for a decision, by the step they wait on',
+    labelNames: ['step'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { step, count } of (await counts()).approvalsPending) this.set({ step: String(step) }, count);
+    },
+  });
+  new Gauge({
+    name: 'relance_approvals_near_deadline',
+    help: `Pending approvals whose deadline is less than ${NEAR_DEADLINE_SECONDS / 3600} h away or past`,
+    registers: [registry],
+    async collect() {
+      this.set((await counts()).approvalsNearDeadline);
+    },
+  });
+  new Gauge({
+    name: 'relance_deliveries_failed',
+    help: 'Deliveries (email, push, webhook, task, memo) recorded as failed, by channel',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { channel, count } of (await counts()).deliveriesFailed) this.set({ channel }, count);
+    },
+  });
+  new Gauge({
+    name: 'relance_deliveries_in_doubt',
+    help: 'At-most-once deliveries an attempt left between sending and recording (never resent), by channel',
+    labelNames: ['channel'] as const,
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const { channel, count } of (await counts()).deliveriesInDoubt) this.set({ channel }, count);
+    },
+  });
+  new Gauge({
+    name: 'relance_reminder_schedules_overdue',
+    help: 'Active daily reminder schedules that started no sweep in 25 h (their Temporal Schedule is not firing)',
+    registers: [registry],
+    async collect() {
+      this.set((await counts()).schedulesOverdue);
+    },
+  });
+  return { registry, httpDuration };
+}

@@ -1,0 +1,39 @@
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { Resource } from '@opentelemetry/resources';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+import { BatchSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+
+export interface Tracing {
+  resource: Resource;
+  /** Where the worker's workflow spans (exported through a sink) go too. */
+  spanProcessor: SpanProcessor;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * OpenTelemetry traces over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set (the exporter reads it and the other
+ * OTEL_* variables), nothing at all when it is not. Call before anything loads `http` (the API's server spans come
+ * from its instrumentation). The Temporal client interceptor carries the trace into workflows and activities.
+ */
+export function startTracing(service: 'relance-api' | 'relance-worker', env: NodeJS.ProcessEnv = process.env): Tracing | null {
+  if (!env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim()) return null;
+  const resource = new Resource({ 'service.name': service });
+  const spanProcessor = new BatchSpanProcessor(new OTLPTraceExporter());
+  const sdk = new NodeSDK({
+    resource,
+    spanProcessors: [spanProcessor],
+    instrumentations: service === 'relance-api' ? [new HttpInstrumentation({ ignoreIncomingRequestHook: (r) => r.url === '/metrics' })] : [],
+  });
+  sdk.start();
+  tracing = { resource, spanProcessor, shutdown: () => sdk.shutdown() };
+  return tracing;
+}
+
+let tracing: Tracing | null = null;
+
+/** The Temporal client interceptors: the OpenTelemetry one when tracing runs, none otherwise. */
+export function temporalClientInterceptors(): { workflow: OpenTelemetryWorkflowClientInterceptor[] } | undefined {
+  return tracing ? { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } : undefined;
+}

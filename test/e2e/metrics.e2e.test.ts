@@ -1,0 +1,151 @@
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const parsePrometheus = require('parse-prometheus-text-format') as (text: string) => Family[];
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { approvalCompany, createLargeInvoice, tasksOf } from '../support/approval';
+import { closeDb } from '../support/db';
+import { testEnv } from '../support/env';
+import { Http } from '../support/http';
+import { freePort } from '../support/net';
+import { Stack } from '../support/stack';
+import { until } from '../support/until';
+
+interface Sample { value?: string; labels?: Record<string, string>; buckets?: Record<string, string>; count?: string; sum?: string }
+interface Family { name: string; help: string; type: string; metrics: Sample[] }
+
+/**
+ * PRODUCT §12: GET /metrics of the API and of the worker, in the Prometheus text format (parsed by a Prometheus
+ * parser): the HTTP histogram by route template, the Temporal SDK's worker metrics, and the business gauges, which
+ * move when an approval is submitted and decided. The gauges count every company: suites running beside this one
+ * may add to them, so the test reads them relative to before and waits for its own change.
+ */
+describe('metrics', () => {
+  let stack: Stack;
+  let workerMetrics = '';
+
+  beforeAll(async () => {
+    const port = await freePort();
+    workerMetrics = `http://127.0.0.1:${port}/metrics`;
+    stack = await new Stack('metrics', { WORKER_METRICS_PORT: String(port) }).start();
+  });
+  afterAll(async () => {
+    await closeDb();
+    await stack.stop();
+  });
+
+  const texts = new Map<Map<string, Family>, string>();
+  async function scrape(url: string): Promise<Map<string, Family>> {
+    const res = await fetch(url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    const families = new Map(parsePrometheus(text).map((f) => [f.name, f]));
+    texts.set(families, text);
+    return families;
+  }
+  /**
+   * The series of a labelled histogram, by its `_count` lines: parse-prometheus-text-format merges the buckets of every
+   * label set into one sample without labels, so those lines are parsed again as a counter family of their own.
+   */
+  const histogramSeries = (families: Map<string, Family>, name: string): Sample[] => {
+    const lines = texts.get(families)!.split('\n').filter((l) => l.startsWith(`${name}_count{`));
+    return parsePrometheus(`# TYPE ${name}_count counter\n${lines.join('\n')}\n`)[0]?.metrics ?? [];
+  };
+  const apiMetrics = () => scrape(`${stack.baseUrl}/metrics`);
+  const gauge = (families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number => {
+    const family = families.get(name);
+    expect(family?.type).toBe('GAUGE');
+    const sample = family!.metrics.find((m) => Object.entries(labels).every(([k, v]) => m.labels?.[k] === v));
+    return Number(sample?.value ?? 0);
+  };
+
+  it('the API: an HTTP histogram by route template and status, and the business gauges', async () => {
+    const http = new Http(stack.baseUrl);
+    const c = await approvalCompany(http, (ids) => ({ type: 'approval', approverIds: [ids.approver], timeoutDays: 1 }));
+    const invoice = await createLargeInvoice(c);
+    const before = await apiMetrics();
+    const pendingBefore = gauge(before, 'relance_approvals_pending', { step: '1' });
+    const nearBefore = gauge(before, 'relance_approvals_near_deadline');
+    expect(before.has('relance_deliveries_failed')).toBe(true);
+    expect(before.has('relance_deliveries_in_doubt')).toBe(true);
+
+    expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
+    await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
+    const submitted = await until(apiMetrics, (m) => gauge(m, 'relance_approvals_pending', { step: '1' }) >= pendingBefore + 1,
+      'relance_approvals_pending{step="1"} to count the submission');
+    expect(gauge(submitted, 'relance_approvals_near_deadline')).toBeGreaterThanOrEqual(nearBefore + 1); // a one-day deadline
+
+    expect((await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, {})).status).toBe(200);
+    const pendingSubmitted = gauge(submitted, 'relance_approvals_pending', { step: '1' });
+    const decided = await until(apiMetrics, (m) => gauge(m, 'relance_approvals_pending', { step: '1' }) <= pendingSubmitted - 1,
+      'relance_approvals_pending{step="1"} to drop the decided approval');
+    expect(gauge(decided, 'relance_approvals_near_deadline')).toBeLessThanOrEqual(gauge(submitted, 'relance_approvals_near_deadline') - 1);
+
+    const http404 = await c.creator.http.get('/v1/invoices/00000000-0000-4000-8000-000000000000');
+    expect(http404.status).toBe(404);
+    const afterAll404 = await apiMetrics();
+    expect(afterAll404.get('relance_http_request_duration_seconds')?.type).toBe('HISTOGRAM');
+    const series = histogramSeries(afterAll404, 'relance_http_request_duration_seconds');
+    const routes = series.map((m) => `${m.labels?.method} ${m.labels?.route} ${m.labels?.status}`);
+    expect(routes).toEqual(expect.arrayContaining([
+      'POST /v1/invoices/:id/submit-for-approval 200', 'POST /v1/invoices/:id/approve 200', 'POST /v1/invoices 201',
+      'GET /v1/invoices/:id 404',
+    ]));
+    expect(routes.some((r) => r.includes(invoice.id) || r.includes('00000000-'))).toBe(false);
+    expect(Number(series.find((m) => m.labels?.route === '/v1/invoices/:id/approve')!.value)).toBeGreaterThanOrEqual(1);
+    // The API's log: JSON lines; the approve's line names its route template, request id and company.
+    const lines = readFileSync(path.join(testEnv().logDir, 'metrics-api.log'), 'utf8').split('\n').filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.msg === 'request' && l.route === '/v1/invoices/:id/approve')).toMatchObject({
+      service: 'relance-api', level: 'info', status: 200, companyId: c.tenant.companyId, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    expect(texts.get(afterAll404)).toMatch(/relance_http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/v1\/invoices\/:id\/approve",status="200"\} \d+/);
+  });
+
+  it('the worker: the Temporal SDK runtime\'s own metrics', async () => {
+    const families = await until(() => scrape(workerMetrics),
+      (m) => [...m.keys()].some((n) => n.startsWith('temporal_workflow_task_execution_latency')), 'workflow task metrics');
+    const names = [...families.keys()];
+    expect(names).toEqual(expect.arrayContaining(['temporal_worker_task_slots_available', 'temporal_request_total']));
+    const slots = families.get('temporal_worker_task_slots_available')!.metrics;
+    expect(slots.some((m) => m.labels?.task_queue === stack.taskQueue)).toBe(true);
+    // RelanceWorkerNotPolling in alerts.yml selects this label value.
+    expect(slots.map((m) => m.labels?.worker_type)).toContain('WorkflowWorker');
+  });
+
+  /**
+   * Counters the SDK runtime registers on their first event only (a failed workflow task or activity): the suite does
+   * not provoke those, so they count as exported by name (sdk-core's metric names, `_total` as configured).
+   */
+  const EMITTED_ON_FAILURE = ['temporal_workflow_task_execution_failed_total', 'temporal_activity_execution_failed_total'];
+
+  it('every query of ops/grafana/relance.json and ops/prometheus/alerts.yml names a metric the services export', async () => {
+    const exported = new Set(EMITTED_ON_FAILURE);
+    // The approval's notices run as activities after its answer: wait until the worker has reported one.
+    const worker = await until(() => scrape(workerMetrics), (m) => m.has('temporal_activity_execution_latency'),
+      'an activity in the worker\'s metrics', { attempts: 100, intervalMs: 200 }).catch(() => scrape(workerMetrics));
+    for (const families of [await apiMetrics(), worker]) {
+      for (const [name, family] of families) {
+        exported.add(name);
+        if (family.type === 'HISTOGRAM') for (const suffix of ['_bucket', '_count', '_sum']) exported.add(`${name}${suffix}`);
+      }
+    }
+    const ops = path.resolve(__dirname, '..', '..', 'ops');
+    const dashboard = JSON.parse(readFileSync(path.join(ops, 'grafana', 'relance.json'), 'utf8')) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+    };
+    const alerts = readFileSync(path.join(ops, 'prometheus', 'alerts.yml'), 'utf8');
+    const queries = [
+      ...dashboard.panels.flatMap((p) => p.targets.map((t) => ({ where: `panel "${p.title}"`, expr: t.expr }))),
+      ...[...alerts.matchAll(/^\s+expr: (.+)$/gm)].map((m) => ({ where: 'alerts.yml', expr: m[1] })),
+    ];
+    expect(dashboard.panels.length).toBeGreaterThanOrEqual(8);
+    const unknown: string[] = [];
+    for (const { where, expr } of queries) {
+      const names = [...expr.matchAll(/\b((?:relance|temporal)_[a-z0-9_]+)/g)].map((m) => m[1]);
+      expect(names.length).toBeGreaterThan(0);
+      for (const name of names) if (!exported.has(name)) unknown.push(`${where}: ${name}`);
+    }
+    expect({ unknown, temporal: [...exported].filter((n) => n.startsWith('temporal_')).sort() }).toMatchObject({ unknown: [] });
+  });
+});

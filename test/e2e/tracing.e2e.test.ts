@@ -1,0 +1,68 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { approvalCompany, createLargeInvoice, tasksOf } from '../support/approval';
+import { closeDb } from '../support/db';
+import { Http } from '../support/http';
+import { Stack } from '../support/stack';
+import { until } from '../support/until';
+
+interface Span { traceId: string; spanId: string; name: string; attributes?: { key: string; value: Record<string, unknown> }[] }
+interface Recorded { service: string; span: Span }
+
+/**
+ * PRODUCT §12: with OTEL_EXPORTER_OTLP_ENDPOINT set, the API and the worker export OTLP/HTTP traces. The receiver
+ * here is a test double that records what it is sent (it stands for the collector); one approve yields spans of
+ * relance-api and relance-worker in one trace: the HTTP request and the Update the API sends, the Update's handling in
+ * the workflow.
+ */
+describe('tracing', () => {
+  const spans: Recorded[] = [];
+  let receiver: Server;
+  let stack: Stack;
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        if (req.url === '/v1/traces' && (req.headers['content-type'] ?? '').includes('json')) {
+          const doc = JSON.parse(body) as { resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+            scopeSpans: { spans: Span[] }[] }[] };
+          for (const rs of doc.resourceSpans) {
+            const service = rs.resource.attributes.find((a) => a.key === 'service.name')?.value.stringValue ?? '?';
+            for (const ss of rs.scopeSpans) for (const span of ss.spans) spans.push({ service, span });
+          }
+        }
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    stack = await new Stack('tracing', { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '200' }).start();
+  });
+  afterAll(async () => {
+    await closeDb();
+    await stack.stop();
+    receiver.close();
+  });
+
+  it('one approve: spans of relance-api and relance-worker in one trace', async () => {
+    const c = await approvalCompany(new Http(stack.baseUrl));
+    const invoice = await createLargeInvoice(c);
+    expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
+    await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
+    expect((await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, {})).status).toBe(200);
+
+    const approveTrace = () => spans.find((s) => s.service === 'relance-api' && JSON.stringify(s.span.attributes ?? []).includes(`${invoice.id}/approve`))
+      ?.span.traceId;
+    const trace = await until(async () => {
+      const id = approveTrace();
+      return id ? spans.filter((s) => s.span.traceId === id) : [];
+    }, (t) => t.some((s) => s.service === 'relance-worker' && s.span.name === 'HandleUpdate:decide'), 'the approve\'s trace with the worker\'s Update span',
+    { attempts: 100, intervalMs: 200 });
+    const services = new Set(trace.map((s) => s.service));
+    console.log(`[tracing] the approve's trace: ${trace.map((s) => `${s.service}:${s.span.name}`).join(', ')}`);
+    expect([...services].sort()).toEqual(['relance-api', 'relance-worker']);
+    expect(trace.map((s) => s.span.name)).toEqual(expect.arrayContaining(['StartWorkflowUpdate:decide', 'HandleUpdate:decide']));
+  });
+});
