@@ -1,5 +1,5 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { addLogContext, createLogger, withLogContext } from './logger';
+import { createLogger } from './logger';
 
 describe('createLogger', () => {
   const capture = () => {
@@ -14,18 +14,6 @@ describe('createLogger', () => {
     expect(lines[0].endsWith('}\n')).toBe(true);
     expect(parsed()[0]).toMatchObject({ level: 'info', service: 'relance-api', msg: 'hello', n: 1 });
     expect(typeof parsed()[0].time).toBe('string');
-  });
-
-  it('carries the request id and the company id given on the way down, across awaits', async () => {
-    const { logger, parsed } = capture();
-    await withLogContext({ requestId: 'r-1' }, async () => {
-      addLogContext({ companyId: 'c-1' });
-      await new Promise((r) => setTimeout(r, 1));
-      logger.warn('inside');
-    });
-    logger.info('outside');
-    expect(parsed()[0]).toMatchObject({ msg: 'inside', requestId: 'r-1', companyId: 'c-1' });
-    expect(parsed()[1]).not.toHaveProperty('requestId');
   });
 
   it('inside an activity, carries its workflow id and run id', async () => {

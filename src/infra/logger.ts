@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Context } from '@temporalio/activity';
 
 /** What a log line says about where it comes from; each field only when known. */
@@ -10,19 +9,6 @@ export interface LogContext {
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
-
-const storage = new AsyncLocalStorage<LogContext>();
-
-/** Runs `work` with `context` attached to every line logged from it, however deep (API requests). */
-export function withLogContext<T>(context: LogContext, work: () => T): T {
-  return storage.run({ ...storage.getStore(), ...context }, work);
-}
-
-/** Adds to the context of the current request (the auth guard adds the company once the API key is known). */
-export function addLogContext(context: LogContext): void {
-  const store = storage.getStore();
-  if (store) Object.assign(store, context);
-}
 
 /** Inside an activity, its workflow's id and run id; elsewhere nothing. */
 function activityContext(): LogContext {
@@ -42,15 +28,15 @@ export interface Logger {
 }
 
 /**
- * One JSON object per line on stdout (errors on stderr): time, level, service, message, then the request's or the
- * activity's context (request id, company id, workflow id, run id) and the fields given. The API and the worker
- * both log through this.
+ * One JSON object per line on stdout (errors on stderr): time, level, service, message, then, inside an activity, its
+ * workflow id and run id, and the fields given (the API's line per request gives its request id and company id). The
+ * API and the worker both log through this.
  */
 export function createLogger(service: 'relance-api' | 'relance-worker', out: { write(line: string): unknown } = process.stdout,
   err: { write(line: string): unknown } = process.stderr): Logger {
   const log = (level: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
     const line = JSON.stringify({
-      time: new Date().toISOString(), level, service, msg: message, ...activityContext(), ...storage.getStore(), ...fields,
+      time: new Date().toISOString(), level, service, msg: message, ...activityContext(), ...fields,
     });
     (level === 'error' || level === 'warn' ? err : out).write(`${line}\n`);
   };

@@ -7,7 +7,6 @@ import { ApiKeysRepository } from '../../db/api-keys.repository';
 import { ADMIN_ONLY } from './admin-only.decorator';
 import { AuthCache } from './auth-cache';
 import { hashApiKey } from './api-key';
-import { addLogContext } from '../../infra/logger';
 import { AuthUser } from './current-user.decorator';
 import { IS_PUBLIC } from './public.decorator';
 
@@ -34,7 +33,6 @@ export class AuthGuard implements CanActivate {
     if (!match) throw new UnauthorizedException('the Authorization header must be "Bearer <apiKey>"');
     const keyHash = hashApiKey(match[1]);
     req.user = this.cache.get(keyHash) ?? (await this.lookup(keyHash));
-    addLogContext({ companyId: req.user.companyId });
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && req.user.role !== 'admin') {
       throw new ForbiddenException('only an admin of the company may do this');
     }

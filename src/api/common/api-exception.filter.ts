@@ -28,7 +28,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
-    if (body.statusCode >= 500) this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (body.statusCode >= 500) {
+      this.logger.error(`request ${String(res.getHeader('X-Request-Id') ?? '-')}: ${exception instanceof Error ? exception.stack : String(exception)}`);
+    }
     res.status(body.statusCode).json(body);
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NextFunction, Request, Response } from 'express';
-import { createLogger, Logger, withLogContext } from '../../infra/logger';
+import { createLogger, Logger } from '../../infra/logger';
 
 export const apiLogger: Logger = createLogger('relance-api');
 
@@ -52,6 +52,8 @@ export function installRequestLog(app: INestApplication): void {
         status: res.statusCode, durationMs: Number(process.hrtime.bigint() - started) / 1e6,
       });
     });
-    withLogContext({ requestId }, next);
+    // The id is on the request's own line and in X-Request-Id, not in an AsyncLocalStorage: on Node 20 its first
+    // run() turns on the promise hook for the whole process (bench/README.md, RelanceConnection).
+    next();
   });
 }
