@@ -34,9 +34,11 @@ export interface Logger {
  */
 export function createLogger(service: 'relance-api' | 'relance-worker', out: { write(line: string): unknown } = process.stdout,
   err: { write(line: string): unknown } = process.stderr): Logger {
+  // Only the worker runs activities; asking elsewhere costs a thrown error per line (on every API request).
+  const context = service === 'relance-worker' ? activityContext : () => ({});
   const log = (level: LogLevel, message: string, fields: Record<string, unknown> = {}) => {
     const line = JSON.stringify({
-      time: new Date().toISOString(), level, service, msg: message, ...activityContext(), ...fields,
+      time: new Date().toISOString(), level, service, msg: message, ...context(), ...fields,
     });
     (level === 'error' || level === 'warn' ? err : out).write(`${line}\n`);
   };
