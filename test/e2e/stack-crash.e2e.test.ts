@@ -8,6 +8,7 @@ import { OwnPostgres } from '../support/own-postgres';
 import { OwnTemporal } from '../support/own-temporal';
 import { SlowSmtp } from '../support/slow-smtp';
 import { Stack } from '../support/stack';
+import { expectEachReminderOnceOrInDoubt } from '../support/sweep-outcome';
 import { until } from '../support/until';
 
 const REMINDERS = 300;
@@ -98,17 +99,7 @@ describe('the whole stack killed with kill -9 during approvals and a sweep', () 
       expect(sentAtCrash).toBeLessThan(REMINDERS);
       expect(tookMs).toBeLessThan(60_000);
 
-      const deliveries = await sql<{ delivery_key: string; status: string; error: string | null }>(
-        `SELECT d.delivery_key, d.status, d.error FROM deliveries d JOIN workflow_runs r ON r.id = d.run_id WHERE r.temporal_workflow_id = $1`,
-        [sweepId]);
-      const counts = smtp.countsByKey();
-      const inDoubt = deliveries.filter((d) => d.status === 'pending');
-      expect(deliveries).toHaveLength(REMINDERS);
-      expect(deliveries.filter((d) => d.status === 'failed')).toEqual([]);
-      expect(inDoubt.filter((d) => !/in doubt/.test(d.error ?? ''))).toEqual([]);
-      expect(deliveries.filter((d) => d.status === 'sent' && counts.get(d.delivery_key) !== 1)).toEqual([]);
-      expect(inDoubt.filter((d) => (counts.get(d.delivery_key) ?? 0) > 1)).toEqual([]);
-      expect(result).toMatchObject({ outcome: 'completed', matched: REMINDERS, delivered: REMINDERS - inDoubt.length });
+      await expectEachReminderOnceOrInDoubt(sweepId, result, smtp.countsByKey(), REMINDERS);
 
       // Each approval: approved, one decision, its run ended, no open task; its outcome notices went out.
       for (const invoice of invoices) {

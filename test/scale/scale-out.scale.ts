@@ -7,6 +7,7 @@ import { Http } from '../support/http';
 import { LedgerSeed } from '../support/ledger-seed';
 import { SlowSmtp } from '../support/slow-smtp';
 import { Stack } from '../support/stack';
+import { expectEachReminderOnceOrInDoubt } from '../support/sweep-outcome';
 import { until } from '../support/until';
 
 const REMINDERS = 1000;
@@ -85,17 +86,7 @@ describe('scale-out: two APIs, two workers, one killed', () => {
       const result = await new Client({ connection, namespace: testEnv().temporalNamespace }).workflow.getHandle(sweepId).result();
       console.log(`[scale] ${sentAtKill} of ${REMINDERS} reminders out when a worker was killed; sweep done in ` +
         `${((Date.now() - started) / 1000).toFixed(1)} s; answers ${answers.map((r) => (r instanceof Error ? r.message : r.status)).join(',')}`);
-      const deliveries = await sql<{ delivery_key: string; status: string; error: string | null }>(
-        `SELECT d.delivery_key, d.status, d.error FROM deliveries d JOIN workflow_runs r ON r.id = d.run_id WHERE r.temporal_workflow_id = $1`,
-        [sweepId]);
-      const counts = smtp.countsByKey();
-      const inDoubt = deliveries.filter((d) => d.status === 'pending');
-      expect(deliveries).toHaveLength(REMINDERS);
-      expect(deliveries.filter((d) => d.status === 'failed')).toEqual([]);
-      expect(inDoubt.filter((d) => !/in doubt/.test(d.error ?? ''))).toEqual([]);
-      expect(deliveries.filter((d) => d.status === 'sent' && counts.get(d.delivery_key) !== 1)).toEqual([]);
-      expect(inDoubt.filter((d) => (counts.get(d.delivery_key) ?? 0) > 1)).toEqual([]);
-      expect(result).toMatchObject({ outcome: 'completed', matched: REMINDERS, delivered: REMINDERS - inDoubt.length });
+      await expectEachReminderOnceOrInDoubt(sweepId, result, smtp.countsByKey(), REMINDERS);
 
       for (const invoice of invoices) {
         // A decision whose answer was lost with the worker is asked again: approved once, or 409 when it had landed.
