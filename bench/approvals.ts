@@ -16,7 +16,7 @@
  * work (goal 0.9×). Env: BENCH_APPROVALS (N, default 200), BENCH_CONCURRENCY (default 16), BENCH_SERIAL (default 40).
  */
 import { Client, Connection } from '@temporalio/client';
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Client as PgClient, Pool } from 'pg';
@@ -24,10 +24,10 @@ import { APPROVAL_WORK, BENCH_WORK_INDEX, BENCH_WORK_TABLE, benchRead, benchWork
 import { baselineApproval, baselineApprovalWithWork, baselineDecisionSignal } from './baseline.workflows';
 import { CpuSample, cpuPerOp, pidListening, sampleCpu, threadCpu } from './cpu';
 import { freePort } from '../test/support/net';
+import { call, startProcess, stopProcess, waitForApi } from './processes';
 import { need } from './env';
 import { median } from './stats';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const N = Number(process.env.BENCH_APPROVALS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const WARMUP = CONCURRENCY * 2;
@@ -37,55 +37,6 @@ const SERIAL = Number(process.env.BENCH_SERIAL ?? 40);
 
 
 
-/** Starts a node process of dist/ or dist-bench/ and resolves once its stdout says `ready`. */
-function startProcess(name: string, script: string, env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
-  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of each process the bench starts, to see where an approval's time goes.
-  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : [];
-  const child = spawn(process.execPath, [...profile, script], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'production', ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 60 s`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes(ready)) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`${name} exited with code ${code} while starting`)));
-  });
-}
-
-async function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGTERM');
-  });
-}
-
-async function waitForApi(base: string, api: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (api.exitCode !== null) throw new Error(`the API exited with code ${api.exitCode}`);
-    try {
-      if ((await fetch(`${base}/health`)).ok) return;
-    } catch {
-      /* not listening yet */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('the API was not healthy within 30 s');
-}
-
-async function call(base: string, method: string, route: string, apiKey?: string, body?: unknown): Promise<any> {
-  const res = await fetch(`${base}${route}`, {
-    method,
-    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as any;
-  if (!res.ok) throw new Error(`${method} ${route} answered ${res.status}: ${JSON.stringify(json)}`);
-  return json;
-}
 
 interface Run {
   name: string;
