@@ -1,11 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { testEnv } from '../support/env';
-import { createTenant, Tenant } from '../support/fixtures';
 import { Http } from '../support/http';
-import { LedgerSeed } from '../support/ledger-seed';
 import { OwnPostgres } from '../support/own-postgres';
 import { SlowSmtp } from '../support/slow-smtp';
+import { LedgerSeed } from '../support/ledger-seed';
 import { Stack } from '../support/stack';
+import { dueRemindersCompany, runNow } from '../support/sweep-outcome';
 import { until } from '../support/until';
 
 const REMINDERS = 300;
@@ -37,28 +37,6 @@ describe('reminders: a sweep through a database outage and a worker crash', () =
     await postgres.remove();
   });
 
-  /** A company whose REMINDERS invoices fall due tomorrow, each of its own customer, and a reminder for them. */
-  async function dueInvoices(): Promise<{ tenant: Tenant; definitionId: string }> {
-    const tenant = await createTenant(new Http(stack.baseUrl));
-    const seed = await new LedgerSeed(tenant.companyId, tenant.adminId).connect();
-    try {
-      await seed.invoicesOfOwnCustomers(REMINDERS, 'Outage', 1);
-      const definitionId = await seed.definition('payment-due-reminder', {
-        conditions: [{ field: 'dueDate', op: 'within_days', value: 3 }],
-        actions: [{ type: 'email', to: 'customer', subject: 'Invoice {{invoiceNumber}} is due', body: 'Hello {{customerName}}' }],
-      });
-      return { tenant, definitionId };
-    } finally {
-      await seed.end();
-    }
-  }
-
-  async function runNow(tenant: Tenant, definitionId: string): Promise<string> {
-    const res = await tenant.admin.post(`/v1/workflows/${definitionId}/run-now`);
-    expect(res.status).toBe(202);
-    return res.body.temporalWorkflowId;
-  }
-
   /** The definition's deliveries and run, read once the sweep is over. */
   async function outcome(definitionId: string) {
     const seed = await new LedgerSeed('', '').connect();
@@ -74,7 +52,7 @@ describe('reminders: a sweep through a database outage and a worker crash', () =
   }
 
   it('Postgres stopped for 10 s in the middle: nothing recorded failed, every reminder sent once, the run completed', async () => {
-    const { tenant, definitionId } = await dueInvoices();
+    const { tenant, definitionId } = await dueRemindersCompany(new Http(stack.baseUrl), REMINDERS, 'Outage');
     const sentBefore = smtp.keys.length;
     const workflowId = await runNow(tenant, definitionId);
     await until(async () => smtp.keys.length - sentBefore, (n) => n >= 60, '60 reminders sent', { attempts: 600 });
@@ -103,7 +81,7 @@ describe('reminders: a sweep through a database outage and a worker crash', () =
   }, 180_000);
 
   it('worker killed (SIGKILL) in the middle: a new worker finishes within 60 s, each reminder delivered once or reported in doubt', async () => {
-    const { tenant, definitionId } = await dueInvoices();
+    const { tenant, definitionId } = await dueRemindersCompany(new Http(stack.baseUrl), REMINDERS, 'Outage');
     const sentBefore = smtp.keys.length;
     const workflowId = await runNow(tenant, definitionId);
     await until(async () => smtp.keys.length - sentBefore, (n) => n >= 60, '60 reminders sent', { attempts: 600 });

@@ -1,14 +1,12 @@
 import { Client, Connection } from '@temporalio/client';
 import { approvalCompany, ApprovalCompany, createLargeInvoice, tasksOf } from '../support/approval';
 import { closeDb, sql } from '../support/db';
-import { createTenant } from '../support/fixtures';
 import { Http } from '../support/http';
-import { LedgerSeed } from '../support/ledger-seed';
 import { OwnPostgres } from '../support/own-postgres';
 import { OwnTemporal } from '../support/own-temporal';
 import { SlowSmtp } from '../support/slow-smtp';
 import { Stack } from '../support/stack';
-import { expectEachReminderOnceOrInDoubt } from '../support/sweep-outcome';
+import { dueRemindersCompany, expectEachReminderOnceOrInDoubt, runNow } from '../support/sweep-outcome';
 import { until } from '../support/until';
 
 const REMINDERS = 300;
@@ -42,24 +40,6 @@ describe('the whole stack killed with kill -9 during approvals and a sweep', () 
     await postgres.remove();
   });
 
-  /** A company with REMINDERS invoices due tomorrow, each of its own customer, and a reminder that matches them all. */
-  async function dueInvoices(http: Http): Promise<string> {
-    const tenant = await createTenant(http);
-    const seed = await new LedgerSeed(tenant.companyId, tenant.adminId).connect();
-    try {
-      await seed.invoicesOfOwnCustomers(REMINDERS, 'Crash', 1);
-      const definitionId = await seed.definition('payment-due-reminder', {
-        conditions: [{ field: 'dueDate', op: 'within_days', value: 3 }],
-        actions: [{ type: 'email', to: 'customer', subject: 'Invoice {{invoiceNumber}} is due', body: 'Hello {{customerName}}' }],
-      });
-      const res = await tenant.admin.post(`/v1/workflows/${definitionId}/run-now`);
-      expect(res.status).toBe(202);
-      return res.body.temporalWorkflowId;
-    } finally {
-      await seed.end();
-    }
-  }
-
   it('after a restart every approval decides once, the sweep finishes within 60 s, each reminder once or in doubt', async () => {
     const http = new Http(stack.baseUrl);
     const c: ApprovalCompany = await approvalCompany(http);
@@ -68,7 +48,8 @@ describe('the whole stack killed with kill -9 during approvals and a sweep', () 
     for (const invoice of invoices) expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
     for (const invoice of invoices) await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
 
-    const sweepId = await dueInvoices(http);
+    const reminders = await dueRemindersCompany(http, REMINDERS, 'Crash');
+    const sweepId = await runNow(reminders.tenant, reminders.definitionId);
     const sentBefore = smtp.keys.length;
     await until(async () => smtp.keys.length - sentBefore, (n) => n >= 60, '60 reminders sent', { attempts: 600 });
 

@@ -2,12 +2,10 @@ import { Client, Connection } from '@temporalio/client';
 import { approvalCompany, ApprovalCompany, createLargeInvoice, tasksOf } from '../support/approval';
 import { closeDb, sql } from '../support/db';
 import { testEnv } from '../support/env';
-import { createTenant } from '../support/fixtures';
 import { Http } from '../support/http';
-import { LedgerSeed } from '../support/ledger-seed';
 import { SlowSmtp } from '../support/slow-smtp';
 import { Stack } from '../support/stack';
-import { expectEachReminderOnceOrInDoubt } from '../support/sweep-outcome';
+import { dueRemindersCompany, expectEachReminderOnceOrInDoubt, runNow } from '../support/sweep-outcome';
 import { until } from '../support/until';
 
 const REMINDERS = 1000;
@@ -36,30 +34,6 @@ describe('scale-out: two APIs, two workers, one killed', () => {
     await smtp.stop();
   });
 
-  async function dueInvoices(http: Http): Promise<string> {
-    const tenant = await createTenant(http);
-    const seed = await new LedgerSeed(tenant.companyId, tenant.adminId).connect();
-    try {
-      await seed.query(
-        `WITH c AS (
-           INSERT INTO customers (company_id, name, email)
-           SELECT $1::uuid, 'Scale ' || g, 'scale-' || g || '-' || left($1::uuid::text, 8) || '@customer.test' FROM generate_series(1, $2::int) g RETURNING id)
-         INSERT INTO invoices (company_id, number, customer_id, amount, balance, issue_date, due_date, created_by, approval_status)
-         SELECT $1::uuid, 'SC-' || left(c.id::text, 8), c.id, 100, 100, $3::date, $4::date, $5, 'not_required' FROM c`,
-        [tenant.companyId, REMINDERS, seed.day(-29), seed.day(1), tenant.adminId],
-      );
-      const definitionId = await seed.definition('payment-due-reminder', {
-        conditions: [{ field: 'dueDate', op: 'within_days', value: 3 }],
-        actions: [{ type: 'email', to: 'customer', subject: 'Invoice {{invoiceNumber}} is due', body: 'Hello {{customerName}}' }],
-      });
-      const res = await tenant.admin.post(`/v1/workflows/${definitionId}/run-now`);
-      expect(res.status).toBe(202);
-      return res.body.temporalWorkflowId;
-    } finally {
-      await seed.end();
-    }
-  }
-
   it('every reminder once (or in doubt, never twice) and every approval decided once', async () => {
     const c: ApprovalCompany = await approvalCompany(new Http(a.baseUrl));
     const viaB = (path: string) => c.approver.http.at(b.baseUrl).post(path, {});
@@ -69,7 +43,8 @@ describe('scale-out: two APIs, two workers, one killed', () => {
     for (const invoice of invoices) await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
 
     const started = Date.now();
-    const sweepId = await dueInvoices(new Http(b.baseUrl));
+    const reminders = await dueRemindersCompany(new Http(b.baseUrl), REMINDERS, 'Scale');
+    const sweepId = await runNow(reminders.tenant, reminders.definitionId);
     const sentBefore = smtp.keys.length;
     await until(async () => smtp.keys.length - sentBefore, (n) => n >= 100, '100 reminders sent', { attempts: 600 });
 
