@@ -5,8 +5,8 @@ import type { DataSource } from 'typeorm';
 import { approvalEffects, type ApprovalNoticeFacts, type ApprovalRecipient, ApprovalsRepository } from '../db/approvals.repository';
 import { createDeliveriesRepository } from '../db/deliveries.repository';
 import type {
-  ApprovalActivities, ApprovalNotice, ApprovalStepActivities, CancelApprovalInput, CompleteApprovalInput, MarkPendingInput,
-  NotifyApprovalRequestedInput, OpenApprovalStepInput, OpenApprovalTasksInput, RecordDecisionInput, RemindApproversInput, RequestApprovalInput, SettleApprovalInput,
+  ApprovalActivities, ApprovalNotice, ApprovalStepActivities, CancelApprovalInput, CompleteApprovalInput, EscalateApprovalInput, MarkPendingInput,
+  MoveApprovalRequestsInput, NotifyApprovalRequestedInput, OpenApprovalStepInput, OpenApprovalTasksInput, RecordDecisionInput, RemindApproversInput, RequestApprovalInput, SettleApprovalInput,
 } from '../contracts';
 import type { Mailer } from '../infra/mailer';
 import { createOutbox, deliveryPolicies } from './outbox';
@@ -66,7 +66,58 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     });
   }
 
+  /** An open approval task for `assigneeId`, keyed by `key`, with its delivery row in the same statement. */
+  async function openTask(n: ApprovalNotice, facts: ApprovalNoticeFacts, assigneeId: string, step: number, key: string, occurrence: string, dueAt: string) {
+    const task = approvalNotices(facts).task({ step });
+    await outbox.deliver(approvalDelivery(n, key, occurrence, 'task', assigneeId), {
+      policy: deliveryPolicies.task,
+      statement: approvalEffects.openTask({
+        companyId: n.companyId, assigneeId, title: task.title, description: task.description, invoiceId: n.invoiceId,
+        approvalId: n.approvalId, definitionId: facts.definitionId, key, dueAt,
+      }),
+    });
+  }
+
   return {
+    /** The step's escalation, once: the trail's entry, a task and an email (and push, if on) to whoever holds the escalation user's seat. */
+    async escalateApproval(input: EscalateApprovalInput): Promise<{ notified: number }> {
+      const { people, ...facts } = await factsAndPeople(input, [input.holderId]);
+      if (facts.approvalStatus !== 'pending') return { notified: 0 };
+      await approvals.recordEscalation({ approvalId: input.approvalId, step: input.step, userId: input.escalateToId, at: input.escalatedAt });
+      const occurrence = `approval-${input.approvalId}-escalated-${input.step}`;
+      const { subject, text } = approvalNotices(facts).escalated({ invoiceId: input.invoiceId, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
+      for (const person of people) {
+        await openTask(input, facts, person.id, input.step, `approval:${input.approvalId}:step:${input.step}:escalated:task:${person.id}`, occurrence, input.deadline);
+        await emailOnce(input, `approval:${input.approvalId}:escalated:${input.step}:email:${person.id}`, occurrence, person, subject, text);
+        if (input.push) await pushOnce(input, `approval:${input.approvalId}:escalated:${input.step}:push:${person.id}`, occurrence, person, subject, text);
+      }
+      return { notified: people.length };
+    },
+
+    /**
+     * A delegation started or ended while the step waits: each moved seat's open task is cancelled for whoever held it
+     * and opened, with an email (and push, if on), for whoever holds it now. Keyed by the run's move number.
+     */
+    async moveApprovalRequests(input: MoveApprovalRequestsInput): Promise<{ moved: number }> {
+      const ids = input.moves.flatMap((m) => [m.seatId, m.toId]);
+      const { people, ...facts } = await factsAndPeople(input, ids);
+      if (facts.approvalStatus !== 'pending') return { moved: 0 };
+      const byId = new Map(people.map((p) => [p.id, p]));
+      const occurrence = `approval-${input.approvalId}-step-${input.step}-move-${input.move}`;
+      for (const move of input.moves) {
+        const to = byId.get(move.toId);
+        if (move.fromId) await approvals.cancelTasksOf(input.approvalId, move.fromId);
+        if (!to) continue;
+        const base = `approval:${input.approvalId}:step:${input.step}:move:${input.move}:${move.seatId}`;
+        await openTask(input, facts, to.id, input.step, `${base}:task:${to.id}`, occurrence, input.deadline);
+        const forName = move.seatId === to.id ? null : (byId.get(move.seatId)?.name ?? null);
+        const { subject, text } = approvalNotices(facts).delegated({ invoiceId: input.invoiceId, forName, deadline: input.deadline });
+        await emailOnce(input, `${base}:email:${to.id}`, occurrence, to, subject, text);
+        if (input.push) await pushOnce(input, `${base}:push:${to.id}`, occurrence, to, subject, text);
+      }
+      return { moved: input.moves.length };
+    },
+
     /** The run has started: records its run id and the deadline it computed, and opens its run history row. */
     async markPending(input: MarkPendingInput): Promise<void> {
       const { workflowId, runId } = currentExecution();

@@ -167,19 +167,38 @@ export class ApprovalsRepository {
     return row.found;
   }
 
-  /** The decision of a step (or its timeout), once, with the next step and the step's open tasks closed. */
+  /**
+   * The decision of a step (or its timeout), once, with the next step and the step's open tasks closed; an approval
+   * short of the quorum (`closesStep: false`) closes only its approver's task.
+   */
   async recordDecision(input: RecordDecisionInput): Promise<void> {
     // One statement: the decision, the next step and the closed tasks go together or not at all.
+    const closes = input.closesStep ?? true;
     await this.db.query(
       `WITH ${invoiceLockSql(8)},
        decision AS (
-         INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at)
-         SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM invoice_lock) ON CONFLICT (approval_id, step) DO NOTHING),
+         INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at, closes_step, on_behalf_of, via)
+         SELECT $1, $2, $3, $4, $5, $6, $9, $10, $11 WHERE EXISTS (SELECT 1 FROM invoice_lock) ON CONFLICT DO NOTHING),
        next_step AS (
-         UPDATE approvals SET current_step = $7 WHERE id = $1 AND status = 'pending' AND $7::int IS NOT NULL AND EXISTS (SELECT 1 FROM invoice_lock))
-       ${closeTasksSql("'completed'", '$4', 'EXISTS (SELECT 1 FROM invoice_lock)')}`,
-      [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt, input.nextStep, input.invoiceId],
+         UPDATE approvals SET current_step = $7 WHERE id = $1 AND status = 'pending' AND $9 AND $7::int IS NOT NULL AND EXISTS (SELECT 1 FROM invoice_lock))
+       ${closeTasksSql("'completed'", '$4', 'EXISTS (SELECT 1 FROM invoice_lock) AND ($9 OR assignee_id = $4)')}`,
+      [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt, input.nextStep, input.invoiceId,
+        closes, input.onBehalfOf ?? null, input.via ?? null],
     );
+  }
+
+  /** The step's `escalated` entry, once. */
+  async recordEscalation(input: { approvalId: string; step: number; userId: string; at: string }): Promise<void> {
+    await this.db.query(
+      `INSERT INTO approval_decisions (approval_id, step, decision, user_id, decided_at, closes_step)
+       VALUES ($1, $2, 'escalated', $3, $4, false) ON CONFLICT DO NOTHING`,
+      [input.approvalId, input.step, input.userId, input.at],
+    );
+  }
+
+  /** The open approval tasks of the approval assigned to `assigneeId`, cancelled: a delegation moved them to someone else. */
+  async cancelTasksOf(approvalId: string, assigneeId: string): Promise<void> {
+    await this.db.query(closeTasksSql("'cancelled'", 'NULL', 'assignee_id = $2'), [approvalId, assigneeId]);
   }
 
   /**
@@ -224,7 +243,7 @@ export class ApprovalsRepository {
       await m.query(`UPDATE approvals SET status = 'cancelled', decided_at = now() WHERE id = $1 AND status = 'pending'`, [input.approvalId]);
       await m.query(
         `INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at)
-         VALUES ($1, $2, 'cancelled', $3, $4, $5) ON CONFLICT (approval_id, step) DO NOTHING`,
+         VALUES ($1, $2, 'cancelled', $3, $4, $5) ON CONFLICT DO NOTHING`,
         [input.approvalId, input.step, input.userId, input.comment, input.decidedAt],
       );
       // When the API cancelled first it already set the invoice's status; a cancel from elsewhere (CLI) hands it back to the creator.
