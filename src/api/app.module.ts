@@ -5,6 +5,7 @@ import { dataSourceOptions } from '../db/data-source';
 import { AuthModule } from './auth/auth.module';
 import { CompaniesModule } from './companies/companies.module';
 import { ApprovalsModule } from './approvals/approvals.module';
+import { DelegationsModule } from './delegations/delegations.module';
 import { ConfigModule } from './config/config.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
@@ -42,6 +43,7 @@ export class AppModule {
         // (invoices, their approvals, the tasks approvers poll). Measured in bench/README.md.
         InvoicesModule,
         ApprovalsModule,
+        DelegationsModule,
         TasksModule,
         CompaniesModule,
         UsersModule,

@@ -37,6 +37,8 @@ interface ViewRow {
   id: string;
   number: string;
   approvalStatus: ApprovalStatus;
+  createdBy: string;
+  delegated: Record<string, string>;
   latest: (Omit<Approval, 'deadline' | 'createdAt' | 'decidedAt'> & { deadline: string; createdAt: string; decidedAt: string | null }) | null;
   decisions: (Omit<ApprovalDecision, 'decidedAt'> & { submission: number; decidedAt: string })[];
   names: Record<string, string>;
@@ -44,26 +46,35 @@ interface ViewRow {
 
 /** The approval view in one round trip (it answers every submit and decision, so it is on the hot path). */
 const VIEW_SQL = `
-  SELECT i.id, i.number, i.approval_status AS "approvalStatus",
+  SELECT i.id, i.number, i.approval_status AS "approvalStatus", i.created_by AS "createdBy",
+    (SELECT coalesce(json_object_agg(g.user_id, g.delegate_id), '{}') FROM delegations g
+      WHERE g.company_id = i.company_id AND g.starts_at <= now() AND g.ends_at > now()) AS delegated,
     (SELECT row_to_json(a) FROM (
        SELECT id, company_id AS "companyId", invoice_id AS "invoiceId", submission, definition_id AS "definitionId",
               workflow_id AS "workflowId", run_id AS "runId", status, steps, current_step AS "currentStep",
               allow_admins AS "allowAdmins", deadline, submitted_by AS "submittedBy", created_at AS "createdAt", decided_at AS "decidedAt"
          FROM approvals WHERE invoice_id = i.id ORDER BY submission DESC LIMIT 1) a) AS latest,
-    (SELECT coalesce(json_agg(d ORDER BY d.submission, d.step), '[]') FROM (
-       SELECT d.id, d.approval_id AS "approvalId", a.submission, d.step, d.decision, d.user_id AS "userId", d.comment, d.decided_at AS "decidedAt"
+    (SELECT coalesce(json_agg(d ORDER BY d.submission, d.step, d."decidedAt", d.id), '[]') FROM (
+       SELECT d.id, d.approval_id AS "approvalId", a.submission, d.step, d.decision, d.user_id AS "userId", d.comment, d.decided_at AS "decidedAt",
+              d.closes_step AS "closesStep", d.on_behalf_of AS "onBehalfOf", d.via
          FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id) d) AS decisions,
     (SELECT coalesce(json_object_agg(u.id, u.name), '{}') FROM users u
       WHERE u.company_id = i.company_id AND u.id IN (
         SELECT a.submitted_by FROM approvals a WHERE a.invoice_id = i.id
         UNION SELECT d.user_id FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id
+        UNION SELECT d.on_behalf_of FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id
+        UNION SELECT g.delegate_id FROM delegations g WHERE g.company_id = i.company_id AND g.starts_at <= now() AND g.ends_at > now()
+        UNION SELECT (s.step ->> 'escalateToId')::uuid
+                FROM approvals a CROSS JOIN LATERAL jsonb_array_elements(a.steps) AS s(step) WHERE a.invoice_id = i.id AND s.step ? 'escalateToId'
         UNION SELECT (jsonb_array_elements_text(s.step -> 'approverIds'))::uuid
                 FROM approvals a CROSS JOIN LATERAL jsonb_array_elements(a.steps) AS s(step) WHERE a.invoice_id = i.id)) AS names
     FROM invoices i WHERE i.id = $1 AND i.company_id = $2`;
 
 /** An invoice's approvals as its view shows them: the latest submission, every decision, the names of the people in them. */
 export interface ApprovalHistory {
-  invoice: Pick<Invoice, 'id' | 'number' | 'approvalStatus'>;
+  invoice: Pick<Invoice, 'id' | 'number' | 'approvalStatus' | 'createdBy'>;
+  /** Delegations in force now in the company, delegator → delegate. */
+  delegated: Map<string, string>;
   latest: Approval | null;
   decisions: (ApprovalDecision & { submission: number })[];
   names: Map<string, string>;
@@ -268,7 +279,7 @@ export class ApprovalsRepository {
       decidedAt: row.latest.decidedAt ? new Date(row.latest.decidedAt) : null,
     });
     const decisions = row.decisions.map((d) => Object.assign(new ApprovalDecision(), d, { decidedAt: new Date(d.decidedAt) }));
-    return { invoice: row, latest, decisions, names: new Map(Object.entries(row.names)) };
+    return { invoice: row, latest, decisions, names: new Map(Object.entries(row.names)), delegated: new Map(Object.entries(row.delegated)) };
   }
 
   /**
@@ -315,10 +326,10 @@ export class ApprovalsRepository {
     return row;
   }
 
-  /** The latest pending approval of an invoice of the company that is pending approval, with the invoice's number. */
-  async findPendingDecision(invoiceId: string, companyId: string): Promise<{ workflowId: string; number: string } | undefined> {
-    const [pending] = await this.db.query<{ workflowId: string; number: string }>(
-      `SELECT a.workflow_id AS "workflowId", i.number FROM approvals a JOIN invoices i ON i.id = a.invoice_id
+  /** The latest pending approval of an invoice of the company that is pending approval, with the invoice's number and creator. */
+  async findPendingDecision(invoiceId: string, companyId: string): Promise<{ workflowId: string; number: string; createdBy: string } | undefined> {
+    const [pending] = await this.db.query<{ workflowId: string; number: string; createdBy: string }>(
+      `SELECT a.workflow_id AS "workflowId", i.number, i.created_by AS "createdBy" FROM approvals a JOIN invoices i ON i.id = a.invoice_id
         WHERE a.invoice_id = $1 AND a.company_id = $2 AND a.status = 'pending' AND i.approval_status = 'pending_approval'
         ORDER BY a.submission DESC LIMIT 1`,
       [invoiceId, companyId],
