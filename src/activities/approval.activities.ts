@@ -10,10 +10,14 @@ import type {
 } from '../contracts';
 import type { Mailer } from '../infra/mailer';
 import { createOutbox, deliveryPolicies } from './outbox';
+import { ApprovalLinksRepository } from '../db/approval-links.repository';
+import { decisionTokenHash, newDecisionToken } from '../infra/decision-tokens';
 
 export interface ApprovalActivityDeps {
   dataSource: DataSource;
   mailer: Mailer;
+  /** The API's public address: approval emails link to its decision page. Without it, emails carry no link. */
+  publicUrl?: string;
 }
 
 function currentExecution(): { workflowId: string; runId: string } {
@@ -27,8 +31,20 @@ function currentExecution(): { workflowId: string; runId: string } {
  * carry keys the database keeps unique, decisions are unique per approval and step, and status changes are
  * guarded by the state they move from.
  */
-function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps): ApprovalStepActivities {
+function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalActivityDeps): ApprovalStepActivities {
   const approvals = new ApprovalsRepository(dataSource);
+  const links = new ApprovalLinksRepository(dataSource);
+
+  /**
+   * `text` with a link to decide the step from, for an approver: a fresh random token per email (a resent email
+   * carries its own, equally valid), stored only as its sha-256, bound to the recipient, the run and the step.
+   */
+  async function withDecisionLink(n: ApprovalNotice, facts: ApprovalNoticeFacts, step: number, to: ApprovalRecipient, deadline: string, text: string) {
+    if (!publicUrl) return text;
+    const token = newDecisionToken();
+    await links.issue({ tokenHash: decisionTokenHash(token), companyId: n.companyId, approvalId: n.approvalId, step, userId: to.id, expiresAt: deadline });
+    return `${text}\n\n${approvalNotices(facts).decisionLink(`${publicUrl.replace(/\/+$/, '')}/approvals/${token}`)}`;
+  }
   const outbox = createOutbox(createDeliveriesRepository(dataSource));
 
   function approvalNotFound(n: ApprovalNotice): ApplicationFailure {
@@ -88,7 +104,8 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       const { subject, text } = approvalNotices(facts).escalated({ invoiceId: input.invoiceId, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
       for (const person of people) {
         await openTask(input, facts, person.id, input.step, `approval:${input.approvalId}:step:${input.step}:escalated:task:${person.id}`, occurrence, input.deadline);
-        await emailOnce(input, `approval:${input.approvalId}:escalated:${input.step}:email:${person.id}`, occurrence, person, subject, text);
+        const body = await withDecisionLink(input, facts, input.step, person, input.deadline, text);
+        await emailOnce(input, `approval:${input.approvalId}:escalated:${input.step}:email:${person.id}`, occurrence, person, subject, body);
         if (input.push) await pushOnce(input, `approval:${input.approvalId}:escalated:${input.step}:push:${person.id}`, occurrence, person, subject, text);
       }
       return { notified: people.length };
@@ -112,7 +129,7 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
         await openTask(input, facts, to.id, input.step, `${base}:task:${to.id}`, occurrence, input.deadline);
         const forName = move.seatId === to.id ? null : (byId.get(move.seatId)?.name ?? null);
         const { subject, text } = approvalNotices(facts).delegated({ invoiceId: input.invoiceId, forName, deadline: input.deadline });
-        await emailOnce(input, `${base}:email:${to.id}`, occurrence, to, subject, text);
+        await emailOnce(input, `${base}:email:${to.id}`, occurrence, to, subject, await withDecisionLink(input, facts, input.step, to, input.deadline, text));
         if (input.push) await pushOnce(input, `${base}:push:${to.id}`, occurrence, to, subject, text);
       }
       return { moved: input.moves.length };
@@ -150,9 +167,11 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       const occurrence = `approval-${input.approvalId}-requested-${input.step}`;
       const { subject, text } = input.message
         ?? approvalNotices(facts).requested({ invoiceId: input.invoiceId, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
+      const approverIds = new Set(input.approverIds ?? []);
       for (const person of people) {
         const key = `approval:${input.approvalId}:requested:${input.step}:email:${person.id}`;
-        await emailOnce(input, key, occurrence, person, subject, text);
+        const body = approverIds.has(person.id) ? await withDecisionLink(input, facts, input.step, person, input.deadline, text) : text;
+        await emailOnce(input, key, occurrence, person, subject, body);
         if (input.push) await pushOnce(input, `approval:${input.approvalId}:requested:${input.step}:push:${person.id}`, occurrence, person, subject, text);
       }
       return { notified: people.length };
@@ -170,7 +189,8 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       const occurrence = `approval-${input.approvalId}-reminder`;
       const { subject, text } = approvalNotices(facts).reminder({ deadline: input.deadline });
       for (const person of people) {
-        await emailOnce(input, `approval:${input.approvalId}:reminder:email:${person.id}`, occurrence, person, subject, text);
+        const body = await withDecisionLink(input, facts, input.step, person, input.deadline, text);
+        await emailOnce(input, `approval:${input.approvalId}:reminder:email:${person.id}`, occurrence, person, subject, body);
         if (input.push) await pushOnce(input, `approval:${input.approvalId}:reminder:push:${person.id}`, occurrence, person, subject, text);
       }
       return { reminded: people.length };

@@ -6,6 +6,7 @@ import { AuthModule } from './auth/auth.module';
 import { CompaniesModule } from './companies/companies.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { DelegationsModule } from './delegations/delegations.module';
+import { ApprovalLinksModule } from './approval-links/approval-links.module';
 import { ConfigModule } from './config/config.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
@@ -44,6 +45,7 @@ export class AppModule {
         InvoicesModule,
         ApprovalsModule,
         DelegationsModule,
+        ApprovalLinksModule,
         TasksModule,
         CompaniesModule,
         UsersModule,

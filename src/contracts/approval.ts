@@ -176,6 +176,8 @@ export interface NotifyApprovalRequestedInput extends ApprovalNotice {
   step: number;
   stepCount: number;
   userIds: string[];
+  /** Those of `userIds` who may decide: their email carries a link to decide from (absent in runs before `approver-rules`). */
+  approverIds?: string[];
   push: boolean;
   deadline: string;
   message?: { subject: string; text: string };

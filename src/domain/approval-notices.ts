@@ -90,6 +90,10 @@ export function approvalNotices(f: ApprovalNoticeFacts) {
           ].join('\n'),
         };
     },
+    /** The line of an approver's email that links to the page they can decide from. */
+    decisionLink(url: string): string {
+      return fr ? `Approuvez ou rejetez depuis cette page : ${url}` : `Approve or reject from this page: ${url}`;
+    },
     reminder(o: { deadline: string }): Notice {
       return fr
         ? {

@@ -232,7 +232,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     const recipients = step === 0 ? [...new Set([...approverIds, ...input.notifyUserIds])] : approverIds;
     await openApprovalStep({ ...notice, first: step === 0, step, approverIds, deadline });
     send(notices.notifyApprovalRequested({
-      ...notice, step, stepCount: input.steps.length, userIds: recipients, push: input.push, deadline, message: input.requestMessage,
+      ...notice, step, stepCount: input.steps.length, userIds: recipients, approverIds, push: input.push, deadline, message: input.requestMessage,
     }));
 
     const escalateAtMs = stepDef.escalateToId && stepDef.escalateAfterDays !== undefined && stepDef.escalateAfterDays > 0
