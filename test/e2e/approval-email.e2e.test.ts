@@ -2,7 +2,7 @@ import { approvalCompany, type ApprovalCompany, outcomeNotified } from '../suppo
 import { closeDb, sql } from '../support/db';
 import { Http } from '../support/http';
 import { tag } from '../support/ledger';
-import { waitForMails } from '../support/mail';
+import { mailsTo, waitForMails } from '../support/mail';
 import { Stack } from '../support/stack';
 
 const LINK = /https?:\/\/[^\s]+\/approvals\/([A-Za-z0-9_-]{43})/;
@@ -126,5 +126,33 @@ describe('approval email links', () => {
     const refused = await page(url, { decision: 'approve' });
     expect(refused.status).toBe(403);
     expect((await c.creator.http.get(`/v1/invoices/${invoice.id}/approval`)).body).toMatchObject({ status: 'pending_approval', decisions: [] });
+  });
+
+  it('durability: the worker is killed while an email decision (posted twice) is in flight; one decision, one outcome email per person', async () => {
+    const c = await approvalCompany(http, (ids) => ({ type: 'approval', approverIds: [ids.approver, ids.outsider] }));
+    const invoice = await invoiceWithMemo(c, '');
+    const url = await decisionLink(c.approver.email, invoice.number);
+    await waitForMails(c.watcher.email, 1);
+    expect(await stack.stopWorker('SIGKILL')).not.toBe(0);
+
+    // A double click on Approve while no worker runs: both posts wait for the decision.
+    const first = page(url, { decision: 'approve', comment: 'while the worker was down' });
+    const second = page(url, { decision: 'approve' });
+    await new Promise((r) => setTimeout(r, 500));
+    await stack.startWorker();
+    const answers = (await Promise.all([first, second])).map((a) => a.status).sort();
+    expect(answers).toEqual([200, 410]);
+    await outcomeNotified(invoice.id);
+
+    expect((await c.creator.http.get(`/v1/invoices/${invoice.id}`)).body.approvalStatus).toBe('approved');
+    const decisions = await sql<{ decision: string; via: string; user_id: string }>(
+      'SELECT d.decision, d.via, d.user_id FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = $1', [invoice.id]);
+    expect(decisions).toEqual([{ decision: 'approved', via: 'email', user_id: c.approver.id }]);
+    const decided = `Invoice ${invoice.number} was approved`;
+    for (const person of [c.creator, c.watcher]) {
+      expect((await mailsTo(person.email)).filter((m) => m.subject === decided)).toHaveLength(1);
+    }
+    expect((await mailsTo(c.approver.email)).filter((m) => m.subject === decided)).toHaveLength(0);
+    expect((await page(url)).status).toBe(410);
   });
 });

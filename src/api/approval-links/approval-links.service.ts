@@ -24,6 +24,9 @@ export interface DecisionForm {
 }
 
 const MAX_TEXT = 2000;
+/** How long a refused post waits for a concurrent decision to reach the database: 20 × 250 ms. */
+const SETTLE_POLLS = 20;
+const SETTLE_POLL_MS = 250;
 
 /**
  * The page behind an approval email's link (PRODUCT §9): shows the invoice to the recipient the link was made for,
@@ -64,10 +67,14 @@ export class ApprovalLinksService {
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       if (err.statusCode === 503) return this.render(p, { status: 503, error: t.unavailable });
-      // Decided by someone else meanwhile, or refused: what the link shows now says which.
-      const now = await this.links.findPage(decisionTokenHash(token));
-      const after = now ? this.current(now) : undefined;
-      if (after && after.status !== 200) return after;
+      // Decided by someone else meanwhile (or by this same link, posted twice): once the database has that decision,
+      // the page says who took it. A decision accepted but not yet recorded is a moment away, so wait briefly for it.
+      for (let attempt = 0; err.statusCode === 409 && attempt < SETTLE_POLLS; attempt += 1) {
+        const now = await this.links.findPage(decisionTokenHash(token));
+        const after = now ? this.current(now) : undefined;
+        if (after && after.status !== 200) return after;
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+      }
       return this.render(p, { status: err.statusCode, error: fill(t.refused, { message: err.message }) });
     }
     await this.links.markUsed(p.approvalId, p.step, p.userId);
