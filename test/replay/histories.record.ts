@@ -269,6 +269,15 @@ describe('recording test/histories', () => {
     expect(result.trail.map((t) => [t.decision, t.userId, t.closesStep])).toEqual([['approved', APPROVER, false], ['approved', CONTROLLER, true]]);
   });
 
+  it('invoice-approval.email-decision: approved from the link of the approval email (via email)', async () => {
+    const result = await approval('email-decision', {}, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(6 * HOUR);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: CONTROLLER, isAdmin: false, comment: 'From my phone.', via: 'email' }] });
+    });
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: CONTROLLER, via: 'email' })]);
+  });
+
   it('invoice-approval.escalation: nobody decides for three days, the finance lead joins and approves', async () => {
     const steps = [{ approverIds: [APPROVER], escalateAfterDays: 3, escalateToId: FINANCE_LEAD }];
     const result = await approval('escalation', { steps }, async (handle) => {
