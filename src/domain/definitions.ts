@@ -372,7 +372,10 @@ export function referencedUserIds(actions: readonly Action[]): Array<{ userId: s
         if (action.assigneeId) refs.push({ userId: action.assigneeId, path: `${at}.assigneeId` });
         break;
       case 'approval':
-        action.steps.forEach((step, s) => step.approverIds.forEach((userId, j) => refs.push({ userId, path: `${at}.steps[${s}].approverIds[${j}]` })));
+        action.steps.forEach((step, s) => {
+          step.approverIds.forEach((userId, j) => refs.push({ userId, path: `${at}.steps[${s}].approverIds[${j}]` }));
+          if (step.escalateToId) refs.push({ userId: step.escalateToId, path: `${at}.steps[${s}].escalateToId` });
+        });
         action.notify.userIds.forEach((userId, j) => refs.push({ userId, path: `${at}.notify.userIds[${j}]` }));
         break;
     }
