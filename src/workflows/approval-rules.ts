@@ -99,7 +99,8 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     reminded: false,
     trail: [],
     ignored: [],
-    eligible: [],
+    // Set before the handlers: a decision that arrived with the start is dispatched as soon as its handler is.
+    eligible: eligibleFor(input.steps[0].approverIds, input.creatorId, active),
     approvedBy: [],
     escalated: [],
     delegated: Object.fromEntries(active),

@@ -264,4 +264,22 @@ describe('invoiceApproval under the approver rules (quorum, no self-approval, es
     expect(outcome.refused).toBe(DecisionRefusal.notAnApprover);
     expect(outcome.result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: DAVE, onBehalfOf: ALICE, via: 'api' })]);
   });
+
+  it('counts a decision that arrives with the start (delivered as soon as its handler is set)', async () => {
+    const mocks = mockActivities();
+    const args = input({ steps: [{ approverIds: [ALICE] }] });
+    const taskQueue = `approval-rules-test-${args.approvalId}`;
+    const worker = await Worker.create({
+      connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities: mocks.activities,
+    });
+    const result = await worker.runUntil(async () => {
+      const handle = await env.client.workflow.signalWithStart(invoiceApproval, {
+        taskQueue, workflowId: `invoice-approval-${args.invoiceId}-${args.submission}`, args: [args],
+        signal: approveSignal, signalArgs: [{ userId: ALICE, isAdmin: false, comment: 'with the start' }],
+      });
+      return handle.result();
+    });
+    expect(result.status).toBe('approved');
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: ALICE, comment: 'with the start' })]);
+  });
 });
