@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { WorkflowNotFoundError } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { type DelegationChange, delegationSignal } from '../../contracts';
 import { ApprovalsRepository } from '../../db/approvals.repository';
@@ -9,6 +10,9 @@ import type { AuthUser } from '../auth/current-user.decorator';
 import { TemporalClient } from '../temporal/temporal.module';
 import { type DelegationView, toDelegationView } from './delegation.view';
 import type { PutDelegationDto } from './dto/put-delegation.dto';
+
+const NOT_STARTED_RETRIES = 5;
+const NOT_STARTED_RETRY_MS = 400;
 
 /**
  * Out-of-office delegation (PRODUCT §9): stored one per user, and told to the company's pending approval runs, which
@@ -62,7 +66,23 @@ export class DelegationsService {
    */
   private async tell(user: AuthUser, change: DelegationChange): Promise<void> {
     const runs = await this.delegations.findPendingApprovalRuns(user.companyId);
-    await Promise.all(runs.map((workflowId) => this.temporal.workflow.getHandle(workflowId).signal(delegationSignal, change)
+    await Promise.all(runs.map((workflowId) => this.signal(workflowId, change)
       .catch((err: Error) => this.logger.warn(`could not tell ${workflowId} of the delegation of ${user.id}: ${err.message}`))));
+  }
+
+  /**
+   * A submission records its approval before it starts the run, after reading the delegations: a run not found yet
+   * may be one about to start without this change, so it is asked again for a moment. One that ended needs nothing.
+   */
+  private async signal(workflowId: string, change: DelegationChange): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.temporal.workflow.getHandle(workflowId).signal(delegationSignal, change);
+        return;
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError) || attempt >= NOT_STARTED_RETRIES) throw err;
+        await new Promise((resolve) => setTimeout(resolve, NOT_STARTED_RETRY_MS));
+      }
+    }
   }
 }
