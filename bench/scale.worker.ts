@@ -24,6 +24,8 @@ function instantActivities(): ApprovalActivities {
     openApprovalStep: async (input) => ({ opened: input.approverIds.length }),
     settleDecision: async () => ({ applied: true }),
     notifyApprovalOutcome: async (input) => ({ notified: input.notifyUserIds.length + 1 }),
+    escalateApproval: async () => ({ notified: 1 }),
+    moveApprovalRequests: async (input) => ({ moved: input.moves.length }),
   };
 }
 

@@ -15,6 +15,7 @@ async function main({ onStop }) {
   const { cli, testServer } = provision.ensureTemporalBinaries();
   provision.ensureDockerCompose();
   const promtool = provision.ensurePromtool();
+  const chromium = provision.ensureChromium();
   provision.build();
   step('linting');
   if (procs.run(process.execPath, [path.join(provision.ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'],
@@ -38,6 +39,7 @@ async function main({ onStop }) {
     TEMPORAL_CLI_PATH: cli,
     TEMPORAL_TEST_SERVER_PATH: testServer,
     PROMTOOL: promtool,
+    CHROMIUM_PATH: chromium,
     RELANCE_TEST_LOG_DIR: logDir,
   };
   provision.migrate(env);

@@ -63,6 +63,28 @@ function ensureTemporalBinaries() {
  * with `apt-get download` and `dpkg-deb -x`: installing the package would also start a Prometheus server. A promtool
  * on PATH (or PROMTOOL) is used as it is.
  */
+/**
+ * A Chromium for the browser e2e (puppeteer-core drives it; its own browser download is not used): CHROMIUM_PATH, or
+ * one on PATH, or Debian's chromium package installed with apt-get.
+ */
+function ensureChromium() {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  const found = ['chromium', 'chromium-browser'].find((c) => spawnSync(c, ['--version'], { stdio: 'ignore' }).status === 0);
+  if (found) return spawnSync('sh', ['-c', `command -v ${found}`], { encoding: 'utf8' }).stdout.trim();
+  if (spawnSync('apt-get', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    fail('chromium is missing: install Chromium (or set CHROMIUM_PATH to it) for the browser e2e');
+  }
+  step('installing Debian\'s chromium package (apt-get install -y chromium) for the browser e2e');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  let r = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'ignore', env });
+  if (r.status !== 0) {
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
+    r = spawnSync('apt-get', ['install', '-y', '-qq', 'chromium'], { stdio: 'inherit', env });
+  }
+  if (r.status !== 0) fail('could not install Debian\'s chromium with apt-get: install Chromium by hand or set CHROMIUM_PATH');
+  return '/usr/bin/chromium';
+}
+
 function ensurePromtool() {
   if (process.env.PROMTOOL) return process.env.PROMTOOL;
   if (spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0) return 'promtool';
@@ -355,5 +377,5 @@ function migrate(env) {
 
 module.exports = {
   ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES,
-  ensureDependencies, ensureTemporalBinaries, ensureDockerCompose, ensurePromtool, startEphemeralServices, startPostgres, startTemporal, startMailCatcher, tsc, build, jest, migrate,
+  ensureDependencies, ensureTemporalBinaries, ensureDockerCompose, ensurePromtool, ensureChromium, startEphemeralServices, startPostgres, startTemporal, startMailCatcher, tsc, build, jest, migrate,
 };

@@ -5,15 +5,19 @@ import type { DataSource } from 'typeorm';
 import { approvalEffects, type ApprovalNoticeFacts, type ApprovalRecipient, ApprovalsRepository } from '../db/approvals.repository';
 import { createDeliveriesRepository } from '../db/deliveries.repository';
 import type {
-  ApprovalActivities, ApprovalNotice, ApprovalStepActivities, CancelApprovalInput, CompleteApprovalInput, MarkPendingInput,
-  NotifyApprovalRequestedInput, OpenApprovalStepInput, OpenApprovalTasksInput, RecordDecisionInput, RemindApproversInput, RequestApprovalInput, SettleApprovalInput,
+  ApprovalActivities, ApprovalNotice, ApprovalStepActivities, CancelApprovalInput, CompleteApprovalInput, EscalateApprovalInput, MarkPendingInput,
+  MoveApprovalRequestsInput, NotifyApprovalRequestedInput, OpenApprovalStepInput, OpenApprovalTasksInput, RecordDecisionInput, RemindApproversInput, RequestApprovalInput, SettleApprovalInput,
 } from '../contracts';
 import type { Mailer } from '../infra/mailer';
 import { createOutbox, deliveryPolicies } from './outbox';
+import { ApprovalLinksRepository } from '../db/approval-links.repository';
+import { decisionTokenHash, newDecisionToken } from '../infra/decision-tokens';
 
 export interface ApprovalActivityDeps {
   dataSource: DataSource;
   mailer: Mailer;
+  /** The API's public address: approval emails link to its decision page. Without it, emails carry no link. */
+  publicUrl?: string;
 }
 
 function currentExecution(): { workflowId: string; runId: string } {
@@ -27,8 +31,20 @@ function currentExecution(): { workflowId: string; runId: string } {
  * carry keys the database keeps unique, decisions are unique per approval and step, and status changes are
  * guarded by the state they move from.
  */
-function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps): ApprovalStepActivities {
+function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalActivityDeps): ApprovalStepActivities {
   const approvals = new ApprovalsRepository(dataSource);
+  const links = new ApprovalLinksRepository(dataSource);
+
+  /**
+   * `text` with a link to decide the step from, for an approver: a fresh random token per email (a resent email
+   * carries its own, equally valid), stored only as its sha-256, bound to the recipient, the run and the step.
+   */
+  async function withDecisionLink(n: ApprovalNotice, facts: ApprovalNoticeFacts, step: number, to: ApprovalRecipient, deadline: string, text: string) {
+    if (!publicUrl) return text;
+    const token = newDecisionToken();
+    await links.issue({ tokenHash: decisionTokenHash(token), companyId: n.companyId, approvalId: n.approvalId, step, userId: to.id, expiresAt: deadline });
+    return `${text}\n\n${approvalNotices(facts).decisionLink(`${publicUrl.replace(/\/+$/, '')}/approvals/${token}`)}`;
+  }
   const outbox = createOutbox(createDeliveriesRepository(dataSource));
 
   function approvalNotFound(n: ApprovalNotice): ApplicationFailure {
@@ -66,7 +82,59 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     });
   }
 
+  /** An open approval task for `assigneeId`, keyed by `key`, with its delivery row in the same statement. */
+  async function openTask(n: ApprovalNotice, facts: ApprovalNoticeFacts, assigneeId: string, step: number, key: string, occurrence: string, dueAt: string) {
+    const task = approvalNotices(facts).task({ step });
+    await outbox.deliver(approvalDelivery(n, key, occurrence, 'task', assigneeId), {
+      policy: deliveryPolicies.task,
+      statement: approvalEffects.openTask({
+        companyId: n.companyId, assigneeId, title: task.title, description: task.description, invoiceId: n.invoiceId,
+        approvalId: n.approvalId, definitionId: facts.definitionId, key, dueAt,
+      }),
+    });
+  }
+
   return {
+    /** The step's escalation, once: the trail's entry, a task and an email (and push, if on) to whoever holds the escalation user's seat. */
+    async escalateApproval(input: EscalateApprovalInput): Promise<{ notified: number }> {
+      const { people, ...facts } = await factsAndPeople(input, [input.holderId]);
+      if (facts.approvalStatus !== 'pending') return { notified: 0 };
+      await approvals.recordEscalation({ approvalId: input.approvalId, step: input.step, userId: input.escalateToId, at: input.escalatedAt });
+      const occurrence = `approval-${input.approvalId}-escalated-${input.step}`;
+      const { subject, text } = approvalNotices(facts).escalated({ invoiceId: input.invoiceId, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
+      for (const person of people) {
+        await openTask(input, facts, person.id, input.step, `approval:${input.approvalId}:step:${input.step}:escalated:task:${person.id}`, occurrence, input.deadline);
+        const body = await withDecisionLink(input, facts, input.step, person, input.deadline, text);
+        await emailOnce(input, `approval:${input.approvalId}:escalated:${input.step}:email:${person.id}`, occurrence, person, subject, body);
+        if (input.push) await pushOnce(input, `approval:${input.approvalId}:escalated:${input.step}:push:${person.id}`, occurrence, person, subject, text);
+      }
+      return { notified: people.length };
+    },
+
+    /**
+     * A delegation started or ended while the step waits: each moved seat's open task is cancelled for whoever held it
+     * and opened, with an email (and push, if on), for whoever holds it now. Keyed by the run's move number.
+     */
+    async moveApprovalRequests(input: MoveApprovalRequestsInput): Promise<{ moved: number }> {
+      const ids = input.moves.flatMap((m) => [m.seatId, m.toId]);
+      const { people, ...facts } = await factsAndPeople(input, ids);
+      if (facts.approvalStatus !== 'pending') return { moved: 0 };
+      const byId = new Map(people.map((p) => [p.id, p]));
+      const occurrence = `approval-${input.approvalId}-step-${input.step}-move-${input.move}`;
+      for (const move of input.moves) {
+        const to = byId.get(move.toId);
+        if (move.fromId) await approvals.cancelTasksOf(input.approvalId, move.fromId);
+        if (!to) continue;
+        const base = `approval:${input.approvalId}:step:${input.step}:move:${input.move}:${move.seatId}`;
+        await openTask(input, facts, to.id, input.step, `${base}:task:${to.id}`, occurrence, input.deadline);
+        const forName = move.seatId === to.id ? null : (byId.get(move.seatId)?.name ?? null);
+        const { subject, text } = approvalNotices(facts).delegated({ invoiceId: input.invoiceId, forName, deadline: input.deadline });
+        await emailOnce(input, `${base}:email:${to.id}`, occurrence, to, subject, await withDecisionLink(input, facts, input.step, to, input.deadline, text));
+        if (input.push) await pushOnce(input, `${base}:push:${to.id}`, occurrence, to, subject, text);
+      }
+      return { moved: input.moves.length };
+    },
+
     /** The run has started: records its run id and the deadline it computed, and opens its run history row. */
     async markPending(input: MarkPendingInput): Promise<void> {
       const { workflowId, runId } = currentExecution();
@@ -99,9 +167,11 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       const occurrence = `approval-${input.approvalId}-requested-${input.step}`;
       const { subject, text } = input.message
         ?? approvalNotices(facts).requested({ invoiceId: input.invoiceId, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
+      const approverIds = new Set(input.approverIds ?? []);
       for (const person of people) {
         const key = `approval:${input.approvalId}:requested:${input.step}:email:${person.id}`;
-        await emailOnce(input, key, occurrence, person, subject, text);
+        const body = approverIds.has(person.id) ? await withDecisionLink(input, facts, input.step, person, input.deadline, text) : text;
+        await emailOnce(input, key, occurrence, person, subject, body);
         if (input.push) await pushOnce(input, `approval:${input.approvalId}:requested:${input.step}:push:${person.id}`, occurrence, person, subject, text);
       }
       return { notified: people.length };
@@ -119,7 +189,8 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       const occurrence = `approval-${input.approvalId}-reminder`;
       const { subject, text } = approvalNotices(facts).reminder({ deadline: input.deadline });
       for (const person of people) {
-        await emailOnce(input, `approval:${input.approvalId}:reminder:email:${person.id}`, occurrence, person, subject, text);
+        const body = await withDecisionLink(input, facts, input.step, person, input.deadline, text);
+        await emailOnce(input, `approval:${input.approvalId}:reminder:email:${person.id}`, occurrence, person, subject, body);
         if (input.push) await pushOnce(input, `approval:${input.approvalId}:reminder:push:${person.id}`, occurrence, person, subject, text);
       }
       return { reminded: people.length };

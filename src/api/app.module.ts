@@ -5,6 +5,8 @@ import { dataSourceOptions } from '../db/data-source';
 import { AuthModule } from './auth/auth.module';
 import { CompaniesModule } from './companies/companies.module';
 import { ApprovalsModule } from './approvals/approvals.module';
+import { DelegationsModule } from './delegations/delegations.module';
+import { ApprovalLinksModule } from './approval-links/approval-links.module';
 import { ConfigModule } from './config/config.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
 import { HealthModule } from './health/health.module';
@@ -42,6 +44,8 @@ export class AppModule {
         // (invoices, their approvals, the tasks approvers poll). Measured in bench/README.md.
         InvoicesModule,
         ApprovalsModule,
+        DelegationsModule,
+        ApprovalLinksModule,
         TasksModule,
         CompaniesModule,
         UsersModule,

@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { json, NextFunction, Request, Response } from 'express';
+import { json, NextFunction, Request, Response, urlencoded } from 'express';
 import { Config } from '../config';
 import { AppModule } from './app.module';
 import { ApiExceptionFilter } from './common/api-exception.filter';
@@ -10,11 +10,18 @@ import { installMetrics } from './common/http-metrics';
 import { installRequestLog, JsonNestLogger } from './common/request-log';
 import { MemoValidationPipe } from './common/validation.pipe';
 
+const FORM_PATH = '/approvals/';
+
 /**
  * A body that is not JSON is a 415, and a missing body reads as `{}`, so that validation names the missing
  * fields instead of a handler meeting `undefined`.
  */
 function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
+  // The decision page of an approval email posts plain HTML forms.
+  if (req.path.startsWith(FORM_PATH) && req.is('application/x-www-form-urlencoded')) {
+    next();
+    return;
+  }
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !req.is('application/json')) {
     res.status(415).json({
@@ -37,6 +44,7 @@ export async function createApp(config: Config, options: { logger?: false } = {}
   installRequestLog(app);
   installMetrics(app);
   app.use(json({ limit: config.bodyLimit }));
+  app.use(FORM_PATH, urlencoded({ extended: false, limit: '16kb' }));
   app.use(requireJsonBody);
   app.useGlobalPipes(new MemoValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiExceptionFilter());

@@ -7,7 +7,29 @@ export const DEFAULT_APPROVER_REMINDER_LEAD: Duration = '1 day';
 
 export interface ApprovalStepInput {
   approverIds: string[];
+  /** How many distinct approvers must approve the step (default 1); one rejection rejects it. */
+  required?: number;
+  /** With no decision of the step this many days after it opened, `escalateToId` joins its approvers. */
+  escalateAfterDays?: number;
+  escalateToId?: string;
 }
+
+/** An out-of-office delegation: between `from` and `until` the delegate receives the delegator's approval requests. */
+export interface ApprovalDelegation {
+  delegatorId: string;
+  delegateId: string;
+  from: string;
+  until: string;
+}
+
+/** Sent by the API to the pending runs that may ask the delegator: a delegation set (or replaced), or ended (`null`). */
+export interface DelegationChange {
+  delegatorId: string;
+  delegation: Omit<ApprovalDelegation, 'delegatorId'> | null;
+}
+
+/** Where a decision was taken: the REST API, or the page behind the link of an approval email. */
+export type DecisionChannel = 'api' | 'email';
 
 export interface InvoiceApprovalInput {
   approvalId: string;
@@ -28,6 +50,8 @@ export interface InvoiceApprovalInput {
   notifyUserIds: string[];
   /** Also push an in-app notification, next to the email. */
   push: boolean;
+  /** The delegations, active or to come, of the people the run may ask, as the API knew them at submission. */
+  delegations?: ApprovalDelegation[];
   /** The definition's approval request, rendered by the API; a plain default when absent. */
   requestMessage?: { subject: string; text: string };
 }
@@ -38,6 +62,8 @@ export interface DecisionInput {
   isAdmin: boolean;
   comment?: string;
   reason?: string;
+  /** Default `api`. */
+  via?: DecisionChannel;
 }
 
 export type Decision = 'approve' | 'reject';
@@ -55,16 +81,29 @@ export type ApprovalRunStatus = 'pending' | 'approved' | 'rejected' | 'cancelled
 
 export interface ApprovalTrailEntry {
   step: number;
-  decision: 'approved' | 'rejected' | 'timeout' | 'cancelled';
+  /** `escalated`: the step's escalation user joined its approvers (userId), nothing was decided. */
+  decision: 'approved' | 'rejected' | 'timeout' | 'cancelled' | 'escalated';
+  /** Who acted (the delegate, when one decided). */
   userId: string | null;
   comment: string | null;
   decidedAt: string;
+  /** The approver a delegate decided for; absent or null when people decide for themselves. */
+  onBehalfOf?: string | null;
+  via?: DecisionChannel | null;
+  /** False for an approval that left the step short of its quorum (and for `escalated`): the step stays open. */
+  closesStep?: boolean;
+}
+
+/** Who may decide the pending step now: `userId`, for themselves or for `onBehalfOf` (a delegator). */
+export interface EligibleApprover {
+  userId: string;
+  onBehalfOf: string | null;
 }
 
 export interface IgnoredDecision {
   userId: string;
   decision: Decision;
-  why: 'not_an_approver' | 'not_pending';
+  why: 'not_an_approver' | 'not_pending' | 'self_approval' | 'already_approved';
   at: string;
 }
 
@@ -78,6 +117,12 @@ export interface ApprovalState {
   trail: ApprovalTrailEntry[];
   /** The last few decisions that were refused (non-approver, late, duplicate): kept for the SRE, never applied. */
   ignored: IgnoredDecision[];
+  /** Of the pending step: who may decide it now (after delegation and escalation), and who approved it so far. */
+  eligible?: EligibleApprover[];
+  approvedBy?: string[];
+  escalated?: string[];
+  /** The delegations in force now, delegator → delegate. */
+  delegated?: Record<string, string>;
 }
 
 export interface InvoiceApprovalOutput {
@@ -94,6 +139,8 @@ export const rejectSignal = defineSignal<[DecisionInput]>('reject');
 export const cancelSignal = defineSignal<[CancelInput]>('cancel');
 /** A decision with a validator in front: refused decisions never reach history, accepted ones answer the new state. */
 export const decideUpdate = defineUpdate<ApprovalState, [DecideInput]>('decide');
+/** A delegation of a person the run may ask was set, replaced or ended. */
+export const delegationSignal = defineSignal<[DelegationChange]>('delegation');
 export const approvalStateQuery = defineQuery<ApprovalState>('approvalState');
 
 /** The `type` of the ApplicationFailure a refused `decide` Update carries; the API maps them to 403/409/400. */
@@ -101,6 +148,10 @@ export const DecisionRefusal = {
   notAnApprover: 'NotAnApprover',
   notPending: 'NotPending',
   reasonRequired: 'ReasonRequired',
+  /** The invoice's creator never decides it (four eyes), even when listed, admin or delegate. */
+  selfApproval: 'SelfApproval',
+  /** The user already approved the pending step (quorum counts distinct approvers). */
+  alreadyApproved: 'AlreadyApproved',
 } as const;
 
 /** What every approval activity is told: which approval, of which invoice, of which company. */
@@ -125,6 +176,8 @@ export interface NotifyApprovalRequestedInput extends ApprovalNotice {
   step: number;
   stepCount: number;
   userIds: string[];
+  /** Those of `userIds` who may decide: their email carries a link to decide from (absent in runs before `approver-rules`). */
+  approverIds?: string[];
   push: boolean;
   deadline: string;
   message?: { subject: string; text: string };
@@ -132,6 +185,29 @@ export interface NotifyApprovalRequestedInput extends ApprovalNotice {
 
 export interface RecordDecisionInput extends ApprovalNotice, ApprovalTrailEntry {
   nextStep: number | null;
+}
+
+/** The step's escalation: the trail's `escalated` entry, then a task and an email to whoever holds the escalation user's seat. */
+export interface EscalateApprovalInput extends ApprovalNotice {
+  step: number;
+  stepCount: number;
+  escalateToId: string;
+  /** The escalation user, or their delegate. */
+  holderId: string;
+  push: boolean;
+  deadline: string;
+  escalatedAt: string;
+}
+
+/** Approval requests of the pending step moved by a delegation starting (`fromId` the delegator) or ending (back to them). */
+export interface MoveApprovalRequestsInput extends ApprovalNotice {
+  step: number;
+  stepCount: number;
+  /** Counts the moves of the run, so that each move's tasks and emails have keys of their own. */
+  move: number;
+  moves: { seatId: string; fromId: string; toId: string }[];
+  push: boolean;
+  deadline: string;
 }
 
 export interface RemindApproversInput extends ApprovalNotice {
@@ -187,6 +263,8 @@ export interface ApprovalStepActivities {
   /** The outcome's emails and pushes to the creator and the people to notify, then the run's history row closes. */
   notifyApprovalOutcome(input: CompleteApprovalInput): Promise<{ notified: number }>;
   cancelApproval(input: CancelApprovalInput): Promise<void>;
+  escalateApproval(input: EscalateApprovalInput): Promise<{ notified: number }>;
+  moveApprovalRequests(input: MoveApprovalRequestsInput): Promise<{ moved: number }>;
 }
 
 /** What the workflow runs at its moments, composed from the steps above. */

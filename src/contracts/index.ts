@@ -4,6 +4,7 @@ import type { DiagnosticsActivities } from './diagnostics';
 import type { DeliveryActivities, SweepActivities } from './sweep';
 
 export * from './approval';
+export * from './approval-seats';
 export * from './diagnostics';
 export * from './payment';
 export * from './sweep';

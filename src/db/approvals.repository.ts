@@ -37,6 +37,8 @@ interface ViewRow {
   id: string;
   number: string;
   approvalStatus: ApprovalStatus;
+  createdBy: string;
+  delegated: Record<string, string>;
   latest: (Omit<Approval, 'deadline' | 'createdAt' | 'decidedAt'> & { deadline: string; createdAt: string; decidedAt: string | null }) | null;
   decisions: (Omit<ApprovalDecision, 'decidedAt'> & { submission: number; decidedAt: string })[];
   names: Record<string, string>;
@@ -44,26 +46,35 @@ interface ViewRow {
 
 /** The approval view in one round trip (it answers every submit and decision, so it is on the hot path). */
 const VIEW_SQL = `
-  SELECT i.id, i.number, i.approval_status AS "approvalStatus",
+  SELECT i.id, i.number, i.approval_status AS "approvalStatus", i.created_by AS "createdBy",
+    (SELECT coalesce(json_object_agg(g.user_id, g.delegate_id), '{}') FROM delegations g
+      WHERE g.company_id = i.company_id AND g.starts_at <= now() AND g.ends_at > now()) AS delegated,
     (SELECT row_to_json(a) FROM (
        SELECT id, company_id AS "companyId", invoice_id AS "invoiceId", submission, definition_id AS "definitionId",
               workflow_id AS "workflowId", run_id AS "runId", status, steps, current_step AS "currentStep",
               allow_admins AS "allowAdmins", deadline, submitted_by AS "submittedBy", created_at AS "createdAt", decided_at AS "decidedAt"
          FROM approvals WHERE invoice_id = i.id ORDER BY submission DESC LIMIT 1) a) AS latest,
-    (SELECT coalesce(json_agg(d ORDER BY d.submission, d.step), '[]') FROM (
-       SELECT d.id, d.approval_id AS "approvalId", a.submission, d.step, d.decision, d.user_id AS "userId", d.comment, d.decided_at AS "decidedAt"
+    (SELECT coalesce(json_agg(d ORDER BY d.submission, d.step, d."decidedAt", d.id), '[]') FROM (
+       SELECT d.id, d.approval_id AS "approvalId", a.submission, d.step, d.decision, d.user_id AS "userId", d.comment, d.decided_at AS "decidedAt",
+              d.closes_step AS "closesStep", d.on_behalf_of AS "onBehalfOf", d.via
          FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id) d) AS decisions,
     (SELECT coalesce(json_object_agg(u.id, u.name), '{}') FROM users u
       WHERE u.company_id = i.company_id AND u.id IN (
         SELECT a.submitted_by FROM approvals a WHERE a.invoice_id = i.id
         UNION SELECT d.user_id FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id
+        UNION SELECT d.on_behalf_of FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id
+        UNION SELECT g.delegate_id FROM delegations g WHERE g.company_id = i.company_id AND g.starts_at <= now() AND g.ends_at > now()
+        UNION SELECT (s.step ->> 'escalateToId')::uuid
+                FROM approvals a CROSS JOIN LATERAL jsonb_array_elements(a.steps) AS s(step) WHERE a.invoice_id = i.id AND s.step ? 'escalateToId'
         UNION SELECT (jsonb_array_elements_text(s.step -> 'approverIds'))::uuid
                 FROM approvals a CROSS JOIN LATERAL jsonb_array_elements(a.steps) AS s(step) WHERE a.invoice_id = i.id)) AS names
     FROM invoices i WHERE i.id = $1 AND i.company_id = $2`;
 
 /** An invoice's approvals as its view shows them: the latest submission, every decision, the names of the people in them. */
 export interface ApprovalHistory {
-  invoice: Pick<Invoice, 'id' | 'number' | 'approvalStatus'>;
+  invoice: Pick<Invoice, 'id' | 'number' | 'approvalStatus' | 'createdBy'>;
+  /** Delegations in force now in the company, delegator → delegate. */
+  delegated: Map<string, string>;
   latest: Approval | null;
   decisions: (ApprovalDecision & { submission: number })[];
   names: Map<string, string>;
@@ -167,19 +178,38 @@ export class ApprovalsRepository {
     return row.found;
   }
 
-  /** The decision of a step (or its timeout), once, with the next step and the step's open tasks closed. */
+  /**
+   * The decision of a step (or its timeout), once, with the next step and the step's open tasks closed; an approval
+   * short of the quorum (`closesStep: false`) closes only its approver's task.
+   */
   async recordDecision(input: RecordDecisionInput): Promise<void> {
     // One statement: the decision, the next step and the closed tasks go together or not at all.
+    const closes = input.closesStep ?? true;
     await this.db.query(
       `WITH ${invoiceLockSql(8)},
        decision AS (
-         INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at)
-         SELECT $1, $2, $3, $4, $5, $6 WHERE EXISTS (SELECT 1 FROM invoice_lock) ON CONFLICT (approval_id, step) DO NOTHING),
+         INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at, closes_step, on_behalf_of, via)
+         SELECT $1, $2, $3, $4, $5, $6, $9, $10, $11 WHERE EXISTS (SELECT 1 FROM invoice_lock) ON CONFLICT DO NOTHING),
        next_step AS (
-         UPDATE approvals SET current_step = $7 WHERE id = $1 AND status = 'pending' AND $7::int IS NOT NULL AND EXISTS (SELECT 1 FROM invoice_lock))
-       ${closeTasksSql("'completed'", '$4', 'EXISTS (SELECT 1 FROM invoice_lock)')}`,
-      [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt, input.nextStep, input.invoiceId],
+         UPDATE approvals SET current_step = $7 WHERE id = $1 AND status = 'pending' AND $9 AND $7::int IS NOT NULL AND EXISTS (SELECT 1 FROM invoice_lock))
+       ${closeTasksSql("'completed'", '$4', 'EXISTS (SELECT 1 FROM invoice_lock) AND ($9 OR assignee_id = $4)')}`,
+      [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt, input.nextStep, input.invoiceId,
+        closes, input.onBehalfOf ?? null, input.via ?? null],
     );
+  }
+
+  /** The step's `escalated` entry, once. */
+  async recordEscalation(input: { approvalId: string; step: number; userId: string; at: string }): Promise<void> {
+    await this.db.query(
+      `INSERT INTO approval_decisions (approval_id, step, decision, user_id, decided_at, closes_step)
+       VALUES ($1, $2, 'escalated', $3, $4, false) ON CONFLICT DO NOTHING`,
+      [input.approvalId, input.step, input.userId, input.at],
+    );
+  }
+
+  /** The open approval tasks of the approval assigned to `assigneeId`, cancelled: a delegation moved them to someone else. */
+  async cancelTasksOf(approvalId: string, assigneeId: string): Promise<void> {
+    await this.db.query(closeTasksSql("'cancelled'", 'NULL', 'assignee_id = $2'), [approvalId, assigneeId]);
   }
 
   /**
@@ -224,7 +254,7 @@ export class ApprovalsRepository {
       await m.query(`UPDATE approvals SET status = 'cancelled', decided_at = now() WHERE id = $1 AND status = 'pending'`, [input.approvalId]);
       await m.query(
         `INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at)
-         VALUES ($1, $2, 'cancelled', $3, $4, $5) ON CONFLICT (approval_id, step) DO NOTHING`,
+         VALUES ($1, $2, 'cancelled', $3, $4, $5) ON CONFLICT DO NOTHING`,
         [input.approvalId, input.step, input.userId, input.comment, input.decidedAt],
       );
       // When the API cancelled first it already set the invoice's status; a cancel from elsewhere (CLI) hands it back to the creator.
@@ -249,7 +279,7 @@ export class ApprovalsRepository {
       decidedAt: row.latest.decidedAt ? new Date(row.latest.decidedAt) : null,
     });
     const decisions = row.decisions.map((d) => Object.assign(new ApprovalDecision(), d, { decidedAt: new Date(d.decidedAt) }));
-    return { invoice: row, latest, decisions, names: new Map(Object.entries(row.names)) };
+    return { invoice: row, latest, decisions, names: new Map(Object.entries(row.names)), delegated: new Map(Object.entries(row.delegated)) };
   }
 
   /**
@@ -296,10 +326,10 @@ export class ApprovalsRepository {
     return row;
   }
 
-  /** The latest pending approval of an invoice of the company that is pending approval, with the invoice's number. */
-  async findPendingDecision(invoiceId: string, companyId: string): Promise<{ workflowId: string; number: string } | undefined> {
-    const [pending] = await this.db.query<{ workflowId: string; number: string }>(
-      `SELECT a.workflow_id AS "workflowId", i.number FROM approvals a JOIN invoices i ON i.id = a.invoice_id
+  /** The latest pending approval of an invoice of the company that is pending approval, with the invoice's number and creator. */
+  async findPendingDecision(invoiceId: string, companyId: string): Promise<{ workflowId: string; number: string; createdBy: string } | undefined> {
+    const [pending] = await this.db.query<{ workflowId: string; number: string; createdBy: string }>(
+      `SELECT a.workflow_id AS "workflowId", i.number, i.created_by AS "createdBy" FROM approvals a JOIN invoices i ON i.id = a.invoice_id
         WHERE a.invoice_id = $1 AND a.company_id = $2 AND a.status = 'pending' AND i.approval_status = 'pending_approval'
         ORDER BY a.submission DESC LIMIT 1`,
       [invoiceId, companyId],

@@ -52,6 +52,48 @@ export function approvalNotices(f: ApprovalNoticeFacts) {
           ].join('\n'),
         };
     },
+    /** To the escalation user (or their delegate): nobody decided the step in time, they may now. */
+    escalated(o: { invoiceId: string; step: number; stepCount: number; deadline: string }): Notice {
+      const step = o.stepCount > 1 ? (fr ? ` (étape ${o.step + 1} sur ${o.stepCount})` : ` (step ${o.step + 1} of ${o.stepCount})`) : '';
+      return fr
+        ? {
+          subject: `Escalade : la facture ${f.number} attend une décision${step}`,
+          text: [
+            `Personne n'a encore décidé de la facture ${f.number} de ${f.customerName}, ${amount}${step} : vous pouvez maintenant l'approuver ou la rejeter.`,
+            `Décidez avant le ${day(o.deadline)} : POST /v1/invoices/${o.invoiceId}/approve ou /reject.`,
+          ].join('\n'),
+        }
+        : {
+          subject: `Escalated: invoice ${f.number} waits for a decision${step}`,
+          text: [
+            `Nobody has decided invoice ${f.number} for ${f.customerName}, ${amount}${step} yet: you may now approve or reject it.`,
+            `Decide before ${day(o.deadline)}: POST /v1/invoices/${o.invoiceId}/approve or /reject.`,
+          ].join('\n'),
+        };
+    },
+    /** To the delegate who now holds an approver's request, or to the approver it came back to. */
+    delegated(o: { invoiceId: string; forName: string | null; deadline: string }): Notice {
+      const forWhom = o.forName ? (fr ? ` à la place de ${o.forName}` : ` on behalf of ${o.forName}`) : '';
+      return fr
+        ? {
+          subject: `Approbation demandée : facture ${f.number}${forWhom}`,
+          text: [
+            `La facture ${f.number} de ${f.customerName}, ${amount}, attend votre approbation${forWhom} chez ${f.companyName}.`,
+            `Décidez avant le ${day(o.deadline)} : POST /v1/invoices/${o.invoiceId}/approve ou /reject.`,
+          ].join('\n'),
+        }
+        : {
+          subject: `Approval requested: invoice ${f.number}${forWhom}`,
+          text: [
+            `Invoice ${f.number} for ${f.customerName}, ${amount}, waits for your approval${forWhom} at ${f.companyName}.`,
+            `Decide before ${day(o.deadline)}: POST /v1/invoices/${o.invoiceId}/approve or /reject.`,
+          ].join('\n'),
+        };
+    },
+    /** The line of an approver's email that links to the page they can decide from. */
+    decisionLink(url: string): string {
+      return fr ? `Approuvez ou rejetez depuis cette page : ${url}` : `Approve or reject from this page: ${url}`;
+    },
     reminder(o: { deadline: string }): Notice {
       return fr
         ? {

@@ -37,6 +37,14 @@ describe(normalizeDefinition.name, () => {
     expect(referencedUserIds(definition.actions).map((r) => r.path)).toEqual(['actions[0].steps[0].approverIds[0]', 'actions[1].to.userIds[0]', 'actions[2].userIds[0]']);
   });
 
+  it('reads a step\'s quorum and escalation (PRODUCT §9), and lists the escalation user among the referenced users', () => {
+    const definition = normalizeDefinition(approval, {
+      name: 'Two of three', actions: [{ type: 'approval', steps: [{ approverIds: [U1, U2], required: 2, escalateAfterDays: 3, escalateToId: U2.replace('2222-4', '3333-4') }] }],
+    }, en);
+    expect(definition.actions[0]).toMatchObject({ steps: [{ approverIds: [U1, U2], required: 2, escalateAfterDays: 3, escalateToId: U2.replace('2222-4', '3333-4') }] });
+    expect(referencedUserIds(definition.actions).map((r) => r.path)).toEqual(['actions[0].steps[0].approverIds[0]', 'actions[0].steps[0].approverIds[1]', 'actions[0].steps[0].escalateToId']);
+  });
+
   it.each([
     [dueReminder, { name: '  ' }, 'name must not be empty'],
     [dueReminder, { conditions: [{ field: 'colour', op: 'eq', value: 'red' }] }, 'conditions[0]: unknown field "colour"'],
@@ -55,6 +63,11 @@ describe(normalizeDefinition.name, () => {
     [approval, { actions: [{ type: 'approval', approverIds: ['x'] }] }, 'actions[0].approverIds[0]: "x" is not a user id'],
     [approval, { actions: [{ type: 'approval', timeoutDays: 0 }] }, 'actions[0].timeoutDays must be a whole number from 1 to 365'],
     [approval, { actions: [{ type: 'approval' }, { type: 'approval' }] }, 'at most one approval action'],
+    [approval, { actions: [{ type: 'approval', approverIds: [U1, U2], required: 3 }] }, 'actions[0].required must be a whole number from 1 to 2'],
+    [approval, { actions: [{ type: 'approval', steps: [{ approverIds: [U1], escalateAfterDays: 2 }] }] }, 'escalateAfterDays and escalateToId go together'],
+    [approval, { actions: [{ type: 'approval', steps: [{ approverIds: [U1], escalateAfterDays: 0, escalateToId: U2 }] }] }, 'actions[0].steps[0].escalateAfterDays must be a whole number from 1'],
+    [approval, { actions: [{ type: 'approval', steps: [{ approverIds: [U1], escalateAfterDays: 2, escalateToId: U1 }] }] }, 'escalateToId is already an approver'],
+    [approval, { actions: [{ type: 'approval', steps: [{ approverIds: [U1] }], required: 1 }] }, 'actions[0].required: with steps, give it on each step'],
     [billReminder, { actions: [{ type: 'email', to: 'customer' }] }, '"customer" is not available for the team template "bill-payment-reminder"'],
   ])('refuses bad input %#', (template, input, message) => {
     expect(() => normalizeDefinition(template, input, en)).toThrow(DefinitionError);

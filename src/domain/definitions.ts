@@ -63,6 +63,29 @@ export interface SendAction {
 
 export interface ApprovalStep {
   approverIds: string[];
+  /** Distinct approvals the step needs (default 1); one rejection rejects. */
+  required?: number;
+  /** With no decision after this many days, `escalateToId` joins the step's approvers. */
+  escalateAfterDays?: number;
+  escalateToId?: string;
+}
+
+const STEP_RULE_KEYS = ['required', 'escalateAfterDays', 'escalateToId'] as const;
+
+/** A step's quorum and escalation (PRODUCT §9), read from `raw` (a step, or the action for its one-step form). */
+function stepRules(raw: Record<string, unknown>, approverIds: string[], at: string): Omit<ApprovalStep, 'approverIds'> {
+  const rules: Omit<ApprovalStep, 'approverIds'> = {};
+  if (raw.required !== undefined) rules.required = integer(raw.required, `${at}.required`, 1, Math.max(1, approverIds.length), 1);
+  if ((raw.escalateAfterDays === undefined) !== (raw.escalateToId === undefined)) {
+    throw new DefinitionError(`${at}: escalateAfterDays and escalateToId go together (after that many days without a decision, that user joins the approvers)`);
+  }
+  if (raw.escalateToId !== undefined) {
+    rules.escalateAfterDays = integer(raw.escalateAfterDays, `${at}.escalateAfterDays`, 1, 364, 1);
+    if (!isUuid(raw.escalateToId)) throw new DefinitionError(`${at}.escalateToId: ${show(raw.escalateToId)} is not a user id`);
+    rules.escalateToId = (raw.escalateToId as string).toLowerCase();
+    if (approverIds.includes(rules.escalateToId)) throw new DefinitionError(`${at}.escalateToId is already an approver of the step`);
+  }
+  return rules;
 }
 
 export interface ApprovalAction {
@@ -249,7 +272,7 @@ export function normalizeDefinition(template: WorkflowTemplate, input: Definitio
         onlyKeys(raw, ['type', 'subject', 'body'], at);
         return { type: 'send', subject: message(raw.subject, `${at}.subject`, dm.subject, MAX_SUBJECT), body: message(raw.body, `${at}.body`, dm.body, MAX_BODY) };
       case 'approval': {
-        onlyKeys(raw, ['type', 'approverIds', 'steps', 'notify', 'timeoutDays', 'reminderDaysBefore', 'allowAdmins', 'subject', 'body'], at);
+        onlyKeys(raw, ['type', 'approverIds', 'steps', 'notify', 'timeoutDays', 'reminderDaysBefore', 'allowAdmins', 'subject', 'body', ...STEP_RULE_KEYS], at);
         if (raw.approverIds !== undefined && raw.steps !== undefined) {
           throw new DefinitionError(`${at}: give either approverIds (one step) or steps, not both`);
         }
@@ -260,11 +283,15 @@ export function normalizeDefinition(template: WorkflowTemplate, input: Definitio
           }
           steps = raw.steps.map((step: unknown, j: number) => {
             if (!isObject(step)) throw new DefinitionError(`${at}.steps[${j}] must be { "approverIds": [...] }`);
-            onlyKeys(step, ['approverIds'], `${at}.steps[${j}]`);
-            return { approverIds: idList(step.approverIds, `${at}.steps[${j}].approverIds`, 'user') };
+            onlyKeys(step, ['approverIds', ...STEP_RULE_KEYS], `${at}.steps[${j}]`);
+            const approverIds = idList(step.approverIds, `${at}.steps[${j}].approverIds`, 'user');
+            return { approverIds, ...stepRules(step, approverIds, `${at}.steps[${j}]`) };
           });
+          const misplaced = STEP_RULE_KEYS.find((k) => raw[k] !== undefined);
+          if (misplaced) throw new DefinitionError(`${at}.${misplaced}: with steps, give it on each step`);
         } else {
-          steps = [{ approverIds: idList(raw.approverIds, `${at}.approverIds`, 'user') }];
+          const approverIds = idList(raw.approverIds, `${at}.approverIds`, 'user');
+          steps = [{ approverIds, ...stepRules(raw, approverIds, at) }];
         }
         let notify = { userIds: [] as string[] };
         if (raw.notify !== undefined) {
@@ -345,7 +372,10 @@ export function referencedUserIds(actions: readonly Action[]): Array<{ userId: s
         if (action.assigneeId) refs.push({ userId: action.assigneeId, path: `${at}.assigneeId` });
         break;
       case 'approval':
-        action.steps.forEach((step, s) => step.approverIds.forEach((userId, j) => refs.push({ userId, path: `${at}.steps[${s}].approverIds[${j}]` })));
+        action.steps.forEach((step, s) => {
+          step.approverIds.forEach((userId, j) => refs.push({ userId, path: `${at}.steps[${s}].approverIds[${j}]` }));
+          if (step.escalateToId) refs.push({ userId: step.escalateToId, path: `${at}.steps[${s}].escalateToId` });
+        });
         action.notify.userIds.forEach((userId, j) => refs.push({ userId, path: `${at}.notify.userIds[${j}]` }));
         break;
     }

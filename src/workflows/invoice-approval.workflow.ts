@@ -30,6 +30,7 @@ import {
   rejectSignal,
   searchAttributes,
 } from '../contracts';
+import { approvalWithRules } from './approval-rules';
 
 // Local activities: each is a few queries and at most a handful of emails, all idempotent (keys the database keeps
 // unique), so running them inside the workflow task saves a round trip through the server per side effect. A worker
@@ -58,6 +59,12 @@ const REQUEST_NOTICES_PATCH = 'request-notices-in-activity';
  */
 const NOTIFY_AFTER_DECISION_PATCH = 'notify-after-decision';
 
+/**
+ * Runs started with this patch apply PRODUCT §9: quorum, no self-approval, escalation and delegation (see
+ * approval-rules.ts); runs recorded before it keep the loop below.
+ */
+const APPROVER_RULES_PATCH = 'approver-rules';
+
 const MAX_IGNORED_KEPT = 20;
 
 /** The invoice's `approvalStatus` vocabulary for the `ApprovalStatus` search attribute; `cancelled` marks a run ended by an edit. */
@@ -73,6 +80,12 @@ export async function invoiceApproval(input: InvoiceApprovalInput): Promise<Invo
   if (input.steps.length === 0 || input.steps.some((s) => s.approverIds.length === 0)) {
     throw ApplicationFailure.create({ type: 'InvalidApprovalSteps', message: 'every approval step needs at least one approver', nonRetryable: true });
   }
+  if (patched(APPROVER_RULES_PATCH)) return approvalWithRules(input);
+  return approvalBeforeRules(input);
+}
+
+/** The run as recorded before the `approver-rules` patch: any one approver decides a step, no delegation or escalation. */
+async function approvalBeforeRules(input: InvoiceApprovalInput): Promise<InvoiceApprovalOutput> {
   const timeoutMs = msToNumber(input.timeout ?? DEFAULT_APPROVAL_TIMEOUT);
   const reminderLeadMs = msToNumber(input.reminderLead ?? DEFAULT_APPROVER_REMINDER_LEAD);
   const deadlineMs = workflowInfo().startTime.getTime() + timeoutMs;

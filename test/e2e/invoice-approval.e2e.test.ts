@@ -163,7 +163,8 @@ describe('invoice approval', () => {
     for (const stranger of [c.outsider.http, c.watcher.http, c.creator.http, c.tenant.admin]) {
       const res = await stranger.post(`/v1/invoices/${invoice.id}/approve`, {});
       expect(res.status).toBe(403);
-      expect(res.body.message).toContain('is not an approver');
+      // The creator is refused first for being the creator (PRODUCT §9, no self-approval).
+      expect(res.body.message).toContain(stranger === c.creator.http ? 'may not decide it (no self-approval)' : 'is not an approver');
     }
     expect((await c.outsider.http.post(`/v1/invoices/${invoice.id}/reject`, { reason: 'no' })).status).toBe(403);
 

@@ -57,6 +57,45 @@ describe(createApprovalActivities.name, () => {
     expect(await count(`SELECT count(*) FROM deliveries WHERE record_id = $1 AND channel = 'task'`, [s.invoiceId])).toBe(2);
   });
 
+  it('escalation: one escalated entry, one task and one email with a decision link to the escalation user, however often retried', async () => {
+    const s = await seed();
+    const [alice, bob] = s.approvers;
+    const a = createApprovalActivities({ dataSource, mailer: smtp, publicUrl: 'http://relance.test' });
+    const env = inWorkflow(s);
+    const deadline = new Date(Date.now() + 5 * 86_400_000).toISOString();
+    await env.run(a.markPending, { ...notice(s), deadline });
+    const args = { ...notice(s), step: 0, stepCount: 1, escalateToId: bob.id, holderId: bob.id, push: false, deadline, escalatedAt: new Date().toISOString() };
+    await env.run(a.escalateApproval, args);
+    await env.run(a.escalateApproval, args);
+
+    const entries = await dataSource.query(
+      'SELECT decision, user_id, closes_step FROM approval_decisions WHERE approval_id = $1', [s.approvalId]);
+    expect(entries).toEqual([{ decision: 'escalated', user_id: bob.id, closes_step: false }]);
+    expect(await count(`SELECT count(*) FROM tasks WHERE approval_id = $1 AND assignee_id = $2 AND status = 'open'`, [s.approvalId, bob.id])).toBe(1);
+    const mails = await waitForMails(bob.email, 1);
+    expect(mails.map((m) => m.subject)).toEqual(['Escalated: invoice INV-1 waits for a decision']);
+    expect(mails[0].text).toMatch(/Approve or reject from this page: http:\/\/relance\.test\/approvals\/[A-Za-z0-9_-]{43}$/m);
+    expect(await count('SELECT count(*) FROM approval_links WHERE approval_id = $1 AND user_id = $2 AND expires_at = $3',
+      [s.approvalId, bob.id, deadline])).toBeGreaterThanOrEqual(1);
+
+    // An approval short of the quorum closes only its approver's task; the closing one then closes the step, once.
+    const vote = { ...notice(s), step: 0, decision: 'approved' as const, userId: alice.id, comment: null, decidedAt: new Date().toISOString(),
+      nextStep: null, closesStep: false, via: 'email' as const };
+    await env.run(a.recordDecision, vote);
+    await env.run(a.recordDecision, vote);
+    expect(await count(`SELECT count(*) FROM tasks WHERE approval_id = $1 AND status = 'open'`, [s.approvalId])).toBe(1);
+    const closing = { ...vote, userId: bob.id, closesStep: true, via: 'api' as const };
+    await env.run(a.recordDecision, closing);
+    await env.run(a.recordDecision, { ...closing, decidedAt: new Date().toISOString() });
+    const decided = await dataSource.query(
+      `SELECT decision, user_id, closes_step, via FROM approval_decisions WHERE approval_id = $1 AND decision = 'approved' ORDER BY closes_step`, [s.approvalId]);
+    expect(decided).toEqual([
+      { decision: 'approved', user_id: alice.id, closes_step: false, via: 'email' },
+      { decision: 'approved', user_id: bob.id, closes_step: true, via: 'api' },
+    ]);
+    expect(await count(`SELECT count(*) FROM tasks WHERE approval_id = $1 AND status = 'open'`, [s.approvalId])).toBe(0);
+  });
+
   it('emails and pushes each person once, even when the activity runs again', async () => {
     const s = await seed();
     const a = createApprovalActivities({ dataSource, mailer: smtp });

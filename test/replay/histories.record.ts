@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { composeApprovalActivities } from '../../src/activities/approval.activities';
 import {
-  type Activities, approvalStateQuery, type ApprovalState, approveSignal, cancelSignal, decideUpdate, DEFAULT_TASK_QUEUE,
+  type Activities, approvalStateQuery, type ApprovalState, approveSignal, cancelSignal, decideUpdate, DEFAULT_TASK_QUEUE, delegationSignal,
   type InvoiceApprovalInput, type ReminderSweepInput, searchAttributes, type SweepCursor, workflowIds,
 } from '../../src/contracts';
 import { diagnosticRoundtrip } from '../../src/workflows/diagnostic-roundtrip.workflow';
@@ -37,10 +37,12 @@ const APPROVER = uuid('user:approver');
 const SECOND_APPROVER = uuid('user:second-approver');
 const CONTROLLER = uuid('user:controller');
 const WATCHER = uuid('user:watcher');
+const FINANCE_LEAD = uuid('user:finance-lead');
+const DELEGATE = uuid('user:delegate');
 
 type ApprovalParts = Pick<Activities,
   'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval' | 'notifyApprovalOutcome' |
-  'remindApprovers' | 'cancelApproval'>;
+  'remindApprovers' | 'cancelApproval' | 'escalateApproval' | 'moveApprovalRequests'>;
 type SweepParts = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliverBatch' | 'finishRun' | 'findEventDefinitions'>;
 type Composites = 'requestApproval' | 'settleApproval' | 'openApprovalStep' | 'settleDecision';
 type RecorderActivities = Pick<Activities, keyof ApprovalParts | Composites | keyof SweepParts | 'recordDiagnosticPing'>;
@@ -56,6 +58,8 @@ function approvalActivities(): Pick<RecorderActivities, keyof ApprovalParts | Co
     async notifyApprovalOutcome(i) { return { notified: i.notifyUserIds.length + 1 }; },
     async remindApprovers(i) { return { reminded: i.approverIds.length }; },
     async cancelApproval() { /* tasks closed, invoice back to its creator */ },
+    async escalateApproval() { return { notified: 1 }; },
+    async moveApprovalRequests(i) { return { moved: i.moves.length }; },
   };
   return { ...parts, ...composeApprovalActivities(parts) };
 }
@@ -251,6 +255,53 @@ describe('recording test/histories', () => {
       await handle.signal(cancelSignal, { userId: CREATOR, reason: 'invoice edited' });
     });
     expect(result.status).toBe('cancelled');
+  });
+
+  it('invoice-approval.quorum: a 2-of-3 step, approved by two distinct approvers', async () => {
+    const steps = [{ approverIds: [APPROVER, SECOND_APPROVER, CONTROLLER], required: 2 }];
+    const result = await approval('quorum', { steps }, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(2 * HOUR);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false, comment: 'Quote matches.' }] });
+      await env.sleep(1 * DAY);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: CONTROLLER, isAdmin: false, via: 'email' }] });
+    });
+    expect(result.trail.map((t) => [t.decision, t.userId, t.closesStep])).toEqual([['approved', APPROVER, false], ['approved', CONTROLLER, true]]);
+  });
+
+  it('invoice-approval.email-decision: approved from the link of the approval email (via email)', async () => {
+    const result = await approval('email-decision', {}, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(6 * HOUR);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: CONTROLLER, isAdmin: false, comment: 'From my phone.', via: 'email' }] });
+    });
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: CONTROLLER, via: 'email' })]);
+  });
+
+  it('invoice-approval.escalation: nobody decides for three days, the finance lead joins and approves', async () => {
+    const steps = [{ approverIds: [APPROVER], escalateAfterDays: 3, escalateToId: FINANCE_LEAD }];
+    const result = await approval('escalation', { steps }, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(3 * DAY + HOUR);
+      await state(handle, (s) => (s.escalated ?? []).length === 1);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: FINANCE_LEAD, isAdmin: false }] });
+    });
+    expect(result.trail.map((t) => [t.decision, t.userId])).toEqual([['escalated', FINANCE_LEAD], ['approved', FINANCE_LEAD]]);
+  });
+
+  it('invoice-approval.delegation-moved: a delegation starts while the step waits, the delegate decides on behalf of the approver', async () => {
+    const steps = [{ approverIds: [APPROVER] }];
+    const result = await approval('delegation-moved', { steps }, async (handle) => {
+      await pendingOn(handle, 0);
+      const now = await env.currentTimeMs();
+      await handle.signal(delegationSignal, {
+        delegatorId: APPROVER, delegation: { delegateId: DELEGATE, from: new Date(now + DAY).toISOString(), until: new Date(now + 8 * DAY).toISOString() },
+      });
+      await env.sleep(DAY + HOUR);
+      await state(handle, (s) => (s.eligible ?? []).some((e) => e.userId === DELEGATE));
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: DELEGATE, isAdmin: false, comment: 'For the approver, away.' }] });
+    });
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: DELEGATE, onBehalfOf: APPROVER })]);
   });
 
   // --- reminderSweep: started as its Schedule starts it (reminder-scheduler.ts sweepAction) ---

@@ -30,6 +30,10 @@ export class Http {
     return this.request('PATCH', path, body, headers);
   }
 
+  put(path: string, body?: unknown, headers: Record<string, string> = {}) {
+    return this.request('PUT', path, body, headers);
+  }
+
   delete(path: string, headers: Record<string, string> = {}) {
     return this.request('DELETE', path, undefined, headers);
   }

@@ -8,6 +8,8 @@ const REFUSAL_STATUS: Record<string, number> = {
   [DecisionRefusal.notAnApprover]: 403,
   [DecisionRefusal.notPending]: 409,
   [DecisionRefusal.reasonRequired]: 400,
+  [DecisionRefusal.selfApproval]: 403,
+  [DecisionRefusal.alreadyApproved]: 409,
 };
 
 /**

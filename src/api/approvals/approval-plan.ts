@@ -31,6 +31,23 @@ function days(value: unknown, where: string, fallback: number): number {
   return value;
 }
 
+/** A step's quorum and escalation, when set (checked when the definition was saved; read defensively here). */
+function rules(raw: unknown, where: string): Omit<ApprovalStepInput, 'approverIds'> {
+  const r = (raw ?? {}) as { required?: unknown; escalateAfterDays?: unknown; escalateToId?: unknown };
+  const out: Omit<ApprovalStepInput, 'approverIds'> = {};
+  if (r.required !== undefined) {
+    if (typeof r.required !== 'number' || !Number.isInteger(r.required) || r.required < 1) throw new ApprovalPlanError(`${where} required must be a whole number ≥ 1`);
+    out.required = r.required;
+  }
+  if (r.escalateToId !== undefined) {
+    if (typeof r.escalateToId !== 'string') throw new ApprovalPlanError(`${where} escalateToId must be a user id`);
+    const after = days(r.escalateAfterDays, `${where} escalateAfterDays`, 0);
+    if (after <= 0) throw new ApprovalPlanError(`${where} escalateAfterDays must be more than 0`);
+    Object.assign(out, { escalateAfterDays: after, escalateToId: r.escalateToId });
+  }
+  return out;
+}
+
 /**
  * Reads the approval plan out of a definition's actions (PRODUCT §4): an `approval` action with `approverIds` or
  * `steps`, `notify.userIds`, `timeoutDays` (default 30), `allowAdmins`, `reminderDaysBefore` (default 1); team members
@@ -44,8 +61,9 @@ export function approvalPlan(actions: unknown[]): ApprovalPlan {
   const steps: ApprovalStepInput[] = approval.steps !== undefined
     ? (Array.isArray(approval.steps) ? approval.steps : [null]).map((s: unknown, i: number) => ({
       approverIds: ids((s as { approverIds?: unknown } | null)?.approverIds, `approval step ${i + 1} approverIds`),
+      ...rules(s, `approval step ${i + 1}`),
     }))
-    : [{ approverIds: ids(approval.approverIds, 'approval approverIds') }];
+    : [{ approverIds: ids(approval.approverIds, 'approval approverIds'), ...rules(approval, 'approval') }];
   if (steps.length === 0 || steps.some((s) => s.approverIds.length === 0)) {
     throw new ApprovalPlanError('every approval step needs at least one approver');
   }

@@ -1,4 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { eligibleFor } from '../../contracts';
 import type { Approval, ApprovalDecision, ApprovalStatus, Invoice } from '../../db/entities';
 
 export class ApprovalPersonView {
@@ -6,17 +7,42 @@ export class ApprovalPersonView {
   @ApiProperty({ description: 'empty when the user no longer exists' }) name!: string;
 }
 
+export class EligibleApproverView {
+  @ApiProperty({ type: String, format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String }) name!: string;
+  @ApiProperty({ type: ApprovalPersonView, nullable: true, description: 'the approver this user decides for (a delegation); null for themselves' })
+  onBehalfOf!: ApprovalPersonView | null;
+}
+
 export class ApprovalStepView {
   @ApiProperty({ description: '1 for the first step' }) step!: number;
   @ApiProperty({ enum: ['waiting', 'pending', 'approved', 'rejected', 'timeout', 'cancelled'] }) status!: string;
-  @ApiProperty({ type: [ApprovalPersonView] }) approvers!: ApprovalPersonView[];
+  @ApiProperty({ type: [ApprovalPersonView], description: 'the approvers the definition lists' }) approvers!: ApprovalPersonView[];
+  @ApiProperty({ type: Number, minimum: 1, description: 'distinct approvals the step needs' }) required!: number;
+  @ApiProperty({ type: Number, minimum: 0, description: 'approvals of the step so far' }) approvals!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'days after which escalateTo joins the approvers; null without escalation' })
+  escalateAfterDays!: number | null;
+  @ApiProperty({ type: ApprovalPersonView, nullable: true }) escalateTo!: ApprovalPersonView | null;
+  @ApiProperty({ type: Boolean, description: 'whether escalateTo has joined the approvers' }) escalated!: boolean;
+  @ApiProperty({
+    type: [EligibleApproverView],
+    description: 'who may decide the step now, after delegation and escalation, without the invoice creator and those who approved already; empty unless pending',
+  })
+  eligible!: EligibleApproverView[];
 }
 
 export class ApprovalDecisionView {
   @ApiProperty() submission!: number;
   @ApiProperty() step!: number;
-  @ApiProperty({ enum: ['approved', 'rejected', 'timeout', 'cancelled'] }) decision!: ApprovalDecision['decision'];
-  @ApiPropertyOptional({ type: ApprovalPersonView, nullable: true, description: 'null for a timeout' }) by!: ApprovalPersonView | null;
+  @ApiProperty({ enum: ['approved', 'rejected', 'timeout', 'cancelled', 'escalated'] }) decision!: ApprovalDecision['decision'];
+  @ApiPropertyOptional({ type: ApprovalPersonView, nullable: true, description: 'null for a timeout; for escalated, who joined' }) by!: ApprovalPersonView | null;
+  @ApiProperty({ type: ApprovalPersonView, nullable: true, description: 'who acted: the same as by (kept beside it for clarity); null for a timeout' })
+  decidedBy!: ApprovalPersonView | null;
+  @ApiProperty({ type: ApprovalPersonView, nullable: true, description: 'the approver a delegate decided for; null otherwise' })
+  onBehalfOf!: ApprovalPersonView | null;
+  @ApiProperty({ type: String, enum: ['api', 'email'], nullable: true, description: 'where the decision was taken; null for timeout, cancel, escalation' })
+  via!: 'api' | 'email' | null;
+  @ApiProperty({ type: Boolean, description: 'false for an approval short of the quorum and for escalated: the step stayed open' }) closesStep!: boolean;
   @ApiPropertyOptional({ nullable: true, description: 'the approver comment or the rejection reason' }) comment!: string | null;
   @ApiProperty() decidedAt!: string;
 }
@@ -45,19 +71,32 @@ export class ApprovalView {
 
 /** Keeps entities out of responses; steps and decisions are numbered from 1 for people, from 0 in the database. */
 export function toApprovalView(
-  invoice: Pick<Invoice, 'id' | 'number' | 'approvalStatus'>,
+  invoice: Pick<Invoice, 'id' | 'number' | 'approvalStatus' | 'createdBy'>,
   approval: Approval | null,
   decisions: (ApprovalDecision & { submission: number })[],
   names: Map<string, string>,
+  delegated: Map<string, string> = new Map(),
 ): ApprovalView {
   const person = (id: string | null): ApprovalPersonView | null => (id ? { id, name: names.get(id) ?? '' } : null);
   const current = approval?.status === 'pending' ? approval.currentStep : null;
   const ownDecisions = decisions.filter((d) => approval && d.approvalId === approval.id);
   const steps = (approval?.steps ?? []).map((s, i): ApprovalStepView => {
-    const decided = ownDecisions.find((d) => d.step === i);
-    let status = decided?.decision ?? (i === current ? 'pending' : 'waiting');
+    const entries = ownDecisions.filter((d) => d.step === i);
+    const decided = entries.find((d) => d.closesStep !== false);
+    let status: string = decided?.decision ?? (i === current ? 'pending' : 'waiting');
     if (!decided && approval && approval.status !== 'pending') status = 'cancelled';
-    return { step: i + 1, status, approvers: s.approverIds.map((id) => person(id)!) };
+    const approvedSeats = new Set(entries.filter((d) => d.decision === 'approved').map((d) => d.onBehalfOf ?? d.userId));
+    const escalated = entries.some((d) => d.decision === 'escalated');
+    const seats = [...s.approverIds, ...(escalated && s.escalateToId ? [s.escalateToId] : [])];
+    const eligible = status === 'pending'
+      ? eligibleFor(seats, invoice.createdBy, delegated).filter((e) => !approvedSeats.has(e.onBehalfOf ?? e.userId))
+        .map((e) => ({ ...person(e.userId)!, onBehalfOf: person(e.onBehalfOf) }))
+      : [];
+    return {
+      step: i + 1, status, approvers: s.approverIds.map((id) => person(id)!),
+      required: s.required ?? 1, approvals: approvedSeats.size,
+      escalateAfterDays: s.escalateAfterDays ?? null, escalateTo: person(s.escalateToId ?? null), escalated, eligible,
+    };
   });
   const approverIds = [...new Set((approval?.steps ?? []).flatMap((s) => s.approverIds))];
   return {
@@ -82,6 +121,10 @@ export function toApprovalView(
       step: d.step + 1,
       decision: d.decision,
       by: person(d.userId),
+      decidedBy: person(d.userId),
+      onBehalfOf: person(d.onBehalfOf ?? null),
+      via: d.via ?? null,
+      closesStep: d.closesStep !== false,
       comment: d.comment,
       decidedAt: d.decidedAt.toISOString(),
     })),

@@ -4,12 +4,13 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DataSource, EntityManager } from 'typeorm';
 import { ApprovalsRepository } from '../../db/approvals.repository';
 import { Approval, ApprovalStatus, Customer, Invoice, WorkflowDefinition } from '../../db/entities';
+import { DelegationsRepository } from '../../db/delegations.repository';
 import { InvoicesRepository } from '../../db/invoices.repository';
 import { todayIn } from '../../domain/dates';
 import { renderMessage } from '../../domain/messages';
 import { messageVariables } from '../../domain/variables';
 import {
-  cancelSignal, decideUpdate, type Decision, type InvoiceApprovalInput, type InvoiceApprovalWorkflow, searchAttributes, workflowIds, workflowTypes,
+  cancelSignal, decideUpdate, type Decision, type DecisionChannel, type InvoiceApprovalInput, type InvoiceApprovalWorkflow, searchAttributes, workflowIds, workflowTypes,
 } from '../../contracts';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { DomainError } from '../../domain/errors';
@@ -58,6 +59,7 @@ export class ApprovalsService {
 
   private readonly approvals: ApprovalsRepository;
   private readonly invoices: InvoicesRepository;
+  private readonly delegations: DelegationsRepository;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -66,13 +68,14 @@ export class ApprovalsService {
   ) {
     this.approvals = new ApprovalsRepository(dataSource);
     this.invoices = new InvoicesRepository(dataSource);
+    this.delegations = new DelegationsRepository(dataSource);
   }
 
   /** The approval view of an invoice of the caller's company (404 otherwise), read in one statement. */
   async view(invoiceId: string, user: AuthUser): Promise<ApprovalView> {
     const history = isUuid(invoiceId) ? await this.approvals.findHistory(invoiceId, user.companyId) : undefined;
     if (!history) throw new DomainError(404, `invoice ${invoiceId} not found`);
-    return toApprovalView(history.invoice, history.latest, history.decisions, history.names);
+    return toApprovalView(history.invoice, history.latest, history.decisions, history.names, history.delegated);
   }
 
   async submit(invoiceId: string, user: AuthUser): Promise<ApprovalView> {
@@ -91,7 +94,7 @@ export class ApprovalsService {
       await this.approvals.markNotRequired(invoice.id, SUBMITTABLE);
       return this.view(invoice.id, user);
     }
-    const plan = await this.planOf(definition, user.companyId);
+    const plan = await this.planOf(definition, user.companyId, invoice);
 
     const previousStatus = invoice.approvalStatus;
     const approval = await this.recordSubmission(invoice, definition.id, plan, user);
@@ -136,18 +139,23 @@ export class ApprovalsService {
     return Object.assign(approval, recorded);
   }
 
-  async decide(invoiceId: string, user: AuthUser, decision: Decision, body: { comment?: string; reason?: string }): Promise<ApprovalView> {
+  async decide(
+    invoiceId: string, user: AuthUser, decision: Decision, body: { comment?: string; reason?: string }, via: DecisionChannel = 'api',
+  ): Promise<ApprovalView> {
     // The pending approval and its invoice in one read; the invoice alone only to say why there is none.
     const pending = isUuid(invoiceId) ? await this.approvals.findPendingDecision(invoiceId, user.companyId) : undefined;
     if (!pending) {
       const invoice = await this.invoiceOf(invoiceId, user);
       throw new DomainError(409, `invoice ${invoice.number} is not pending approval (its approval status is ${invoice.approvalStatus})`);
     }
+    if (pending.createdBy === user.id) {
+      throw new DomainError(403, `you created invoice ${pending.number} and may not decide it (no self-approval), even as an approver, admin or delegate`);
+    }
     const handle = this.temporal.workflow.getHandle<InvoiceApprovalWorkflow>(pending.workflowId);
     let settled: { status: string };
     try {
       settled = await this.temporal.withDeadline(Date.now() + DECISION_WAIT_MS, () => handle.executeUpdate(decideUpdate, {
-        args: [{ decision, userId: user.id, isAdmin: user.role === 'admin', comment: body.comment, reason: body.reason }],
+        args: [{ decision, userId: user.id, isAdmin: user.role === 'admin', comment: body.comment, reason: body.reason, via }],
       }));
     } catch (err) {
       throw await this.withCurrentStatus(decisionError(err, pending.number), invoiceId, user);
@@ -236,7 +244,7 @@ export class ApprovalsService {
   }
 
   /** The definition's plan, with only approvers and people to notify who still belong to the company. */
-  private async planOf(definition: WorkflowDefinition, companyId: string): Promise<ApprovalPlan> {
+  private async planOf(definition: WorkflowDefinition, companyId: string, invoice: Pick<Invoice, 'number' | 'createdBy'>): Promise<ApprovalPlan> {
     let plan: ApprovalPlan;
     try {
       plan = approvalPlan(definition.actions);
@@ -244,12 +252,24 @@ export class ApprovalsService {
       if (!(err instanceof ApprovalPlanError)) throw err;
       throw new DomainError(409, `the approval workflow "${definition.name}" (${definition.id}) cannot run: ${err.message}`);
     }
-    const ids = [...new Set([...plan.steps.flatMap((s) => s.approverIds), ...plan.notifyUserIds])];
+    const ids = [...new Set([...plan.steps.flatMap((s) => [...s.approverIds, ...(s.escalateToId ? [s.escalateToId] : [])]), ...plan.notifyUserIds])];
     const known = await this.approvals.findCompanyUserIds(companyId, ids);
-    const steps = plan.steps.map((s) => ({ approverIds: s.approverIds.filter((id) => known.has(id)) }));
+    const steps = plan.steps.map(({ escalateToId, escalateAfterDays, ...s }) => ({
+      ...s,
+      approverIds: s.approverIds.filter((id) => known.has(id)),
+      ...(escalateToId && known.has(escalateToId) ? { escalateToId, escalateAfterDays } : {}),
+    }));
     const empty = steps.findIndex((s) => s.approverIds.length === 0);
     if (empty >= 0) {
       throw new DomainError(409, `the approval workflow "${definition.name}" (${definition.id}) has no remaining approver for step ${empty + 1}; update its approvers`);
+    }
+    // No self-approval (PRODUCT §9): the creator's seat never counts, so a step must reach its quorum without it.
+    const short = steps.findIndex((s) => new Set([...s.approverIds, ...(s.escalateToId ? [s.escalateToId] : [])].filter((id) => id !== invoice.createdBy)).size < (s.required ?? 1));
+    if (short >= 0) {
+      const s = steps[short];
+      throw new DomainError(409, `step ${short + 1} of the approval workflow "${definition.name}" needs ${s.required ?? 1} approval(s) but has only ` +
+        `${s.approverIds.filter((id) => id !== invoice.createdBy).length} approver(s) besides the creator of invoice ${invoice.number}, who may not approve it; ` +
+        'add approvers or lower required');
     }
     return { ...plan, steps, notifyUserIds: plan.notifyUserIds.filter((id) => known.has(id)) };
   }
@@ -271,6 +291,7 @@ export class ApprovalsService {
       reminderLead: plan.reminderDaysBefore * DAY_MS,
       notifyUserIds: plan.notifyUserIds,
       push: plan.push,
+      delegations: await this.delegations.findCurrentOrComing(invoice.companyId, new Date()),
     };
     const stepsText = plan.steps.length > 1 ? `${plan.steps.length} steps, ` : '';
     await this.temporal.workflow.start<InvoiceApprovalWorkflow>(workflowTypes.invoiceApproval, {
@@ -288,7 +309,8 @@ export class ApprovalsService {
         `Company: ${user.company.name} (${invoice.companyId})`,
         `Invoice: ${invoice.number} (${invoice.id})`,
         `Submitted by: ${user.id}`,
-        ...plan.steps.map((s, i) => `Step ${i + 1} approvers: ${s.approverIds.join(', ')}`),
+        ...plan.steps.map((s, i) => `Step ${i + 1} approvers: ${s.approverIds.join(', ')}` +
+          `${(s.required ?? 1) > 1 ? ` (${s.required} needed)` : ''}${s.escalateToId ? `, escalated to ${s.escalateToId} after ${s.escalateAfterDays} days` : ''}`),
       ].join('\n'),
     });
   }

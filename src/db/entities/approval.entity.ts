@@ -2,6 +2,9 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 
 export interface ApprovalStep {
   approverIds: string[];
+  required?: number;
+  escalateAfterDays?: number;
+  escalateToId?: string;
 }
 
 /** One submission of an invoice for approval: one Temporal run `invoice-approval-<invoiceId>-<submission>`. */
@@ -29,8 +32,12 @@ export class ApprovalDecision {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column('uuid', { name: 'approval_id' }) approvalId!: string;
   @Column('integer') step!: number;
-  @Column('text') decision!: 'approved' | 'rejected' | 'timeout' | 'cancelled';
+  @Column('text') decision!: 'approved' | 'rejected' | 'timeout' | 'cancelled' | 'escalated';
   @Column('uuid', { name: 'user_id', nullable: true }) userId!: string | null;
   @Column('text', { nullable: true }) comment!: string | null;
   @Column('timestamptz', { name: 'decided_at' }) decidedAt!: Date;
+  /** False for an approval short of the step's quorum and for `escalated`: the step stays open. */
+  @Column('boolean', { name: 'closes_step', default: true }) closesStep!: boolean;
+  @Column('uuid', { name: 'on_behalf_of', nullable: true }) onBehalfOf!: string | null;
+  @Column('text', { nullable: true }) via!: 'api' | 'email' | null;
 }

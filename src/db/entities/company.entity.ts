@@ -12,6 +12,8 @@ export class Company {
   @Column('text') plan!: Plan;
   @Column('text', { name: 'webhook_url', nullable: true }) webhookUrl!: string | null;
   @Column('text', { name: 'webhook_secret', nullable: true }) webhookSecret!: string | null;
+  /** Invoices above this amount are not decided from an approval email (PRODUCT §9); null = no limit. */
+  @Column('numeric', { name: 'email_approval_limit', precision: 14, scale: 2, nullable: true }) emailApprovalLimit!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { IsMoney } from '../../common/validators';
 import {
   IsEmail, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, MaxLength, registerDecorator, ValidateIf, ValidateNested,
 } from 'class-validator';
@@ -103,4 +104,12 @@ export class UpdateCompanyDto {
   @IsOptional() @ValidateIf((_, v) => v !== null)
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'webhookUrl must be an http(s) URL' })
   webhookUrl?: string | null;
+
+  @ApiPropertyOptional({
+    type: String, nullable: true, pattern: '^\\d+(\\.\\d{1,2})?$', example: '5000.00',
+    description: 'invoices above this amount are not decided from an approval email, only through the API; null = no limit',
+  })
+  @IsOptional() @ValidateIf((_, v) => v !== null)
+  @IsMoney({ message: 'emailApprovalLimit must be a decimal string such as "5000.00" (at most 2 decimals), or null' })
+  emailApprovalLimit?: string | null;
 }

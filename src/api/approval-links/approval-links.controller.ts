@@ -1,0 +1,75 @@
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Public } from '../auth/public.decorator';
+import { PAGE_CSP } from './approval-page';
+import { ApprovalLinksService, type DecisionForm, type RenderedPage } from './approval-links.service';
+
+const PAGE_RESPONSES = {
+  200: 'The invoice and the Approve / Reject forms (or, above the company\'s emailApprovalLimit, why to decide through the API)',
+  400: 'A rejection without a reason: the page again, saying so',
+  403: 'Above the company\'s emailApprovalLimit: nothing decided',
+  404: 'Not a link Relance issued',
+  410: 'Used, expired or superseded: who decided, and when',
+  429: 'Too many wrong links from this address',
+  503: 'The decision could not be confirmed in time',
+};
+
+function send(res: Response, page: RenderedPage): void {
+  res.status(page.status)
+    .set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'Content-Security-Policy': PAGE_CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+    })
+    .send(page.html);
+}
+
+/** The page an approval email links to (PRODUCT §9): HTML for people, no API key; the token in the path is the credential. */
+@ApiTags('approvals')
+@Public()
+@Controller('approvals')
+export class ApprovalLinksController {
+  constructor(private readonly links: ApprovalLinksService) {}
+
+  @Get(':token')
+  @ApiOperation({ summary: 'The decision page of an approval email\'s link (HTML)' })
+  @ApiParam({ name: 'token', description: 'the link\'s token, as the email gives it' })
+  @ApiProduces('text/html')
+  @ApiResponse({ status: 200, description: PAGE_RESPONSES[200], content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 404, description: PAGE_RESPONSES[404], content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 410, description: PAGE_RESPONSES[410], content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 429, description: PAGE_RESPONSES[429], content: { 'text/html': { schema: { type: 'string' } } } })
+  async show(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    send(res, await this.links.show(token, req.ip ?? 'unknown'));
+  }
+
+  @Post(':token')
+  @ApiOperation({ summary: 'Approves (optional comment) or rejects (reason required) from the page\'s form, as the link\'s recipient (via: email)' })
+  @ApiParam({ name: 'token', description: 'the link\'s token, as the email gives it' })
+  @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiBody({
+    required: true,
+    schema: {
+      type: 'object', required: ['decision'],
+      properties: {
+        decision: { type: 'string', enum: ['approve', 'reject'] },
+        comment: { type: 'string', maxLength: 2000 },
+        reason: { type: 'string', maxLength: 2000, description: 'required to reject' },
+      },
+    },
+  })
+  @ApiProduces('text/html')
+  @ApiResponse({ status: 200, description: 'Decided: the page says so', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 400, description: PAGE_RESPONSES[400], content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 403, description: PAGE_RESPONSES[403], content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 404, description: PAGE_RESPONSES[404], content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 410, description: PAGE_RESPONSES[410], content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 503, description: PAGE_RESPONSES[503], content: { 'text/html': { schema: { type: 'string' } } } })
+  async decide(@Param('token') token: string, @Body() form: DecisionForm, @Req() req: Request, @Res() res: Response): Promise<void> {
+    send(res, await this.links.decide(token, req.ip ?? 'unknown', form ?? {}));
+  }
+}

@@ -1,0 +1,155 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { type ApprovalLinkPage, ApprovalLinksRepository } from '../../db/approval-links.repository';
+import { isMoney, toCents } from '../../domain/money';
+import { DomainError } from '../../domain/errors';
+import { decisionTokenHash, isDecisionToken } from '../../infra/decision-tokens';
+import { formatMoney } from '../../domain/messages';
+import type { AuthUser } from '../auth/current-user.decorator';
+import { ApprovalsService } from '../approvals/approvals.service';
+import { describe, fill, formatInstant, type PageModel, renderPage, textsFor } from './approval-page';
+import { GuessLimiter } from './guess-limiter';
+
+export interface RenderedPage {
+  status: number;
+  html: string;
+}
+
+/** What the page's forms post (application/x-www-form-urlencoded). */
+export interface DecisionForm {
+  decision?: unknown;
+  comment?: unknown;
+  reason?: unknown;
+}
+
+const MAX_TEXT = 2000;
+/** How long a refused post waits for a concurrent decision to reach the database: 20 × 250 ms. */
+const SETTLE_POLLS = 20;
+const SETTLE_POLL_MS = 250;
+
+/**
+ * The page behind an approval email's link (PRODUCT §9): shows the invoice to the recipient the link was made for,
+ * and decides through ApprovalsService.decide (the REST routes' checks and Update), recorded `via: "email"`. Links
+ * that are wrong, used, expired or superseded answer a page saying so with 404 or 410, never a decision.
+ */
+@Injectable()
+export class ApprovalLinksService {
+  private readonly links: ApprovalLinksRepository;
+  private readonly guesses = new GuessLimiter();
+
+  constructor(@InjectDataSource() dataSource: DataSource, private readonly approvals: ApprovalsService) {
+    this.links = new ApprovalLinksRepository(dataSource);
+  }
+
+  async show(token: string, ip: string): Promise<RenderedPage> {
+    const found = await this.lookup(token, ip);
+    if ('html' in found) return found;
+    return this.current(found.page);
+  }
+
+  async decide(token: string, ip: string, form: DecisionForm): Promise<RenderedPage> {
+    const found = await this.lookup(token, ip);
+    if ('html' in found) return found;
+    const p = found.page;
+    const state = this.current(p);
+    if (state.status !== 200 || this.overLimit(p)) return state.status !== 200 ? state : { ...state, status: 403 };
+
+    const { t } = textsFor(p.company.locale);
+    const decision = form.decision === 'approve' || form.decision === 'reject' ? form.decision : undefined;
+    const comment = typeof form.comment === 'string' ? form.comment.slice(0, MAX_TEXT) : undefined;
+    const reason = typeof form.reason === 'string' ? form.reason.slice(0, MAX_TEXT) : undefined;
+    if (!decision) return this.render(p, { status: 400, error: 'decision must be approve or reject' });
+    if (decision === 'reject' && !reason?.trim()) return this.render(p, { status: 400, error: t.reasonRequired });
+
+    try {
+      await this.approvals.decide(p.invoice.id, this.recipient(p), decision, decision === 'approve' ? { comment } : { reason }, 'email');
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      if (err.statusCode === 503) return this.render(p, { status: 503, error: t.unavailable });
+      // Decided by someone else meanwhile (or by this same link, posted twice): once the database has that decision,
+      // the page says who took it. A decision accepted but not yet recorded is a moment away, so wait briefly for it.
+      for (let attempt = 0; err.statusCode === 409 && attempt < SETTLE_POLLS; attempt += 1) {
+        const now = await this.links.findPage(decisionTokenHash(token));
+        const after = now ? this.current(now) : undefined;
+        if (after && after.status !== 200) return after;
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+      }
+      return this.render(p, { status: err.statusCode, error: fill(t.refused, { message: err.message }) });
+    }
+    await this.links.markUsed(p.approvalId, p.step, p.userId);
+    const done = await this.links.findPage(decisionTokenHash(token));
+    const verb = decision === 'approve' ? t.approved : t.rejected;
+    return this.render(done ?? p, { status: 200, message: fill(t.done, { decision: verb, number: p.invoice.number }), decidable: false });
+  }
+
+  private async lookup(token: string, ip: string): Promise<{ page: ApprovalLinkPage } | RenderedPage> {
+    const { t } = textsFor('en-US');
+    if (this.guesses.blocked(ip)) return { status: 429, html: renderPage('en-US', { title: 'Relance', error: t.tooMany, earlier: [], decidable: false }) };
+    const page = isDecisionToken(token) ? await this.links.findPage(decisionTokenHash(token)) : undefined;
+    if (!page) {
+      this.guesses.fail(ip);
+      return { status: 404, html: renderPage('en-US', { title: 'Relance', error: t.notFound, earlier: [], decidable: false }) };
+    }
+    return { page };
+  }
+
+  /** What the link allows now: the forms (200), or why not (410). */
+  private current(p: ApprovalLinkPage): RenderedPage {
+    const { t } = textsFor(p.company.locale);
+    const when = (at: string | Date) => formatInstant(at, p.company.locale, p.company.timezone);
+    const closing = (step: number) => p.decisions.find((d) => d.step === step && d.closesStep);
+    const verb = (d: { decision: string }) => (d.decision === 'approved' ? t.approved : d.decision === 'timeout' ? t.timeout : d.decision === 'cancelled' ? t.cancelled : t.rejected);
+    const decidedBy = (d: { userName: string | null }) => d.userName ?? t.nobody;
+
+    if (p.approval.status !== 'pending') {
+      const last = [...p.decisions].reverse().find((d) => d.closesStep);
+      const message = last
+        ? fill(t.already, { number: p.invoice.number, decision: verb(last), name: decidedBy(last), when: when(last.decidedAt) })
+        : fill(t.already, { number: p.invoice.number, decision: t[p.approval.status as 'approved'] ?? p.approval.status, name: t.nobody, when: '' });
+      return this.render(p, { status: 410, message, decidable: false });
+    }
+    const stepDecision = closing(p.step);
+    if (p.approval.currentStep !== p.step || stepDecision) {
+      const d = stepDecision;
+      const message = d
+        ? fill(t.stepDone, { k: p.step + 1, number: p.invoice.number, decision: verb(d), name: decidedBy(d), when: when(d.decidedAt) })
+        : t.used;
+      return this.render(p, { status: 410, message, decidable: false });
+    }
+    const mine = p.decisions.find((d) => d.step === p.step && d.userId === p.userId && d.decision === 'approved');
+    if (mine) return this.render(p, { status: 410, message: fill(t.youApproved, { when: when(mine.decidedAt) }), decidable: false });
+    if (p.usedAt) return this.render(p, { status: 410, message: t.used, decidable: false });
+    if (p.expiresAt.getTime() <= Date.now()) return this.render(p, { status: 410, message: fill(t.expired, { when: when(p.expiresAt) }), decidable: false });
+    if (this.overLimit(p)) {
+      const limit = formatMoney(p.company.emailApprovalLimit, p.company.locale, p.company.currency);
+      return this.render(p, { status: 200, message: fill(t.overLimit, { company: p.company.name, limit, id: p.invoice.id }), decidable: false });
+    }
+    return this.render(p, { status: 200, decidable: true });
+  }
+
+  private overLimit(p: ApprovalLinkPage): boolean {
+    const limit = p.company.emailApprovalLimit;
+    return limit !== null && isMoney(limit) && toCents(p.invoice.amount) > toCents(limit);
+  }
+
+  private render(p: ApprovalLinkPage, o: { status: number; error?: string; message?: string; decidable?: boolean }): RenderedPage {
+    const { t } = textsFor(p.company.locale);
+    const model: PageModel = {
+      title: fill(t.title, { number: p.invoice.number }),
+      ...describe(p),
+      error: o.error,
+      message: o.message,
+      decidable: o.decidable ?? true,
+    };
+    return { status: o.status, html: renderPage(p.company.locale, model) };
+  }
+
+  /** The link's recipient as the approvals service knows callers: the link stands for their key. */
+  private recipient(p: ApprovalLinkPage): AuthUser {
+    return {
+      id: p.userId, companyId: p.companyId, role: p.userRole, name: p.userName, email: p.userEmail, apiKeyId: 'approval-link',
+      company: { id: p.company.id, name: p.company.name, locale: p.company.locale, timezone: p.company.timezone, currency: p.company.currency, plan: p.company.plan },
+    };
+  }
+}

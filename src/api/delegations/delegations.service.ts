@@ -1,0 +1,88 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { WorkflowNotFoundError } from '@temporalio/common';
+import { DataSource } from 'typeorm';
+import { type DelegationChange, delegationSignal } from '../../contracts';
+import { ApprovalsRepository } from '../../db/approvals.repository';
+import { DelegationsRepository } from '../../db/delegations.repository';
+import { DomainError } from '../../domain/errors';
+import type { AuthUser } from '../auth/current-user.decorator';
+import { TemporalClient } from '../temporal/temporal.module';
+import { type DelegationView, toDelegationView } from './delegation.view';
+import type { PutDelegationDto } from './dto/put-delegation.dto';
+
+const NOT_STARTED_RETRIES = 5;
+const NOT_STARTED_RETRY_MS = 400;
+
+/**
+ * Out-of-office delegation (PRODUCT §9): stored one per user, and told to the company's pending approval runs, which
+ * move the requests of the delegator's pending steps to the delegate when it starts and back when it ends.
+ */
+@Injectable()
+export class DelegationsService {
+  private readonly logger = new Logger(DelegationsService.name);
+  private readonly delegations: DelegationsRepository;
+  private readonly approvals: ApprovalsRepository;
+
+  constructor(@InjectDataSource() dataSource: DataSource, private readonly temporal: TemporalClient) {
+    this.delegations = new DelegationsRepository(dataSource);
+    this.approvals = new ApprovalsRepository(dataSource);
+  }
+
+  async get(user: AuthUser): Promise<DelegationView> {
+    const found = await this.delegations.find(user.companyId, user.id);
+    if (!found) throw new DomainError(404, `user ${user.id} has no delegation; PUT /v1/users/me/delegation sets one`);
+    return toDelegationView(found, new Date());
+  }
+
+  async put(user: AuthUser, body: PutDelegationDto): Promise<DelegationView> {
+    const delegateId = body.delegateId.toLowerCase();
+    const from = new Date(body.from);
+    const until = new Date(body.until);
+    if (!(until > from)) throw new DomainError(400, `until (${body.until}) must be after from (${body.from})`);
+    if (until <= new Date()) throw new DomainError(400, `until (${body.until}) is in the past: a delegation must end in the future`);
+    if (delegateId === user.id) throw new DomainError(409, 'you cannot delegate your approvals to yourself');
+    const known = await this.approvals.findCompanyUserIds(user.companyId, [delegateId]);
+    if (!known.has(delegateId)) throw new DomainError(404, `user ${body.delegateId} not found`);
+    const chain = await this.delegations.chainFrom(user.companyId, delegateId);
+    if (chain.includes(user.id)) {
+      throw new DomainError(409, `delegating to ${delegateId} would make a cycle: their approvals already come back to you through ${[delegateId, ...chain.slice(0, chain.indexOf(user.id))].join(' → ')}`);
+    }
+    await this.delegations.upsert({ companyId: user.companyId, delegatorId: user.id, delegateId, from, until, note: body.note?.trim() || null });
+    await this.tell(user, { delegatorId: user.id, delegation: { delegateId, from: from.toISOString(), until: until.toISOString() } });
+    return this.get(user);
+  }
+
+  async remove(user: AuthUser): Promise<void> {
+    if (!await this.delegations.remove(user.companyId, user.id)) {
+      throw new DomainError(404, `user ${user.id} has no delegation to end`);
+    }
+    await this.tell(user, { delegatorId: user.id, delegation: null });
+  }
+
+  /**
+   * Signals each pending approval run of the company. The delegation is stored first, so a run submitted meanwhile
+   * reads it at its start; a run that cannot be told now is logged (its requests stay with whoever holds them).
+   */
+  private async tell(user: AuthUser, change: DelegationChange): Promise<void> {
+    const runs = await this.delegations.findPendingApprovalRuns(user.companyId);
+    await Promise.all(runs.map((workflowId) => this.signal(workflowId, change)
+      .catch((err: Error) => this.logger.warn(`could not tell ${workflowId} of the delegation of ${user.id}: ${err.message}`))));
+  }
+
+  /**
+   * A submission records its approval before it starts the run, after reading the delegations: a run not found yet
+   * may be one about to start without this change, so it is asked again for a moment. One that ended needs nothing.
+   */
+  private async signal(workflowId: string, change: DelegationChange): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        await this.temporal.workflow.getHandle(workflowId).signal(delegationSignal, change);
+        return;
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError) || attempt >= NOT_STARTED_RETRIES) throw err;
+        await new Promise((resolve) => setTimeout(resolve, NOT_STARTED_RETRY_MS));
+      }
+    }
+  }
+}

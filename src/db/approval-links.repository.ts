@@ -1,0 +1,72 @@
+import type { DataSource } from 'typeorm';
+import { preparedSql, type Sql } from './sql';
+
+/** What the page behind an approval email's link shows, read with the link in one statement. */
+export interface ApprovalLinkPage {
+  companyId: string;
+  approvalId: string;
+  step: number;
+  userId: string;
+  userName: string;
+  userEmail: string;
+  userRole: 'admin' | 'standard';
+  expiresAt: Date;
+  usedAt: Date | null;
+  company: { id: string; name: string; locale: string; timezone: string; currency: string; plan: 'advanced' | 'essentials'; emailApprovalLimit: string | null };
+  invoice: { id: string; number: string; amount: string; dueDate: string; memo: string | null; customerName: string; createdBy: string };
+  approval: { status: 'pending' | 'approved' | 'rejected' | 'cancelled'; currentStep: number; stepCount: number; deadline: Date; submission: number };
+  /** Every entry of the approval's trail, oldest first, with who acted and for whom. */
+  decisions: { step: number; decision: string; userId: string | null; userName: string | null; onBehalfOfName: string | null; comment: string | null;
+    decidedAt: string; closesStep: boolean; via: string | null }[];
+}
+
+const PAGE_SQL = `
+  SELECT l.company_id AS "companyId", l.approval_id AS "approvalId", l.step, l.user_id AS "userId", u.name AS "userName", u.email AS "userEmail",
+         u.role AS "userRole", l.expires_at AS "expiresAt", l.used_at AS "usedAt",
+         json_build_object('id', co.id, 'name', co.name, 'locale', co.locale, 'timezone', co.timezone, 'currency', co.currency, 'plan', co.plan,
+           'emailApprovalLimit', co.email_approval_limit::text) AS company,
+         json_build_object('id', i.id, 'number', i.number, 'amount', i.amount::text, 'dueDate', i.due_date::text, 'memo', i.memo,
+           'customerName', cu.name, 'createdBy', i.created_by) AS invoice,
+         json_build_object('status', a.status, 'currentStep', a.current_step, 'stepCount', jsonb_array_length(a.steps), 'deadline', a.deadline,
+           'submission', a.submission) AS approval,
+         (SELECT coalesce(json_agg(json_build_object('step', d.step, 'decision', d.decision, 'userId', d.user_id, 'userName', du.name,
+                   'onBehalfOfName', bu.name, 'comment', d.comment, 'decidedAt', d.decided_at, 'closesStep', d.closes_step, 'via', d.via)
+                   ORDER BY d.step, d.decided_at, d.id), '[]')
+            FROM approval_decisions d LEFT JOIN users du ON du.id = d.user_id LEFT JOIN users bu ON bu.id = d.on_behalf_of
+           WHERE d.approval_id = a.id) AS decisions
+    FROM approval_links l
+    JOIN users u ON u.id = l.user_id AND u.company_id = l.company_id
+    JOIN approvals a ON a.id = l.approval_id AND a.company_id = l.company_id
+    JOIN invoices i ON i.id = a.invoice_id
+    JOIN customers cu ON cu.id = i.customer_id
+    JOIN companies co ON co.id = l.company_id
+   WHERE l.token_hash = $1`;
+
+/** The links of approval emails: issued by the run's activities, read and used by the page the API serves. */
+export class ApprovalLinksRepository {
+  private readonly db: Sql;
+
+  constructor(dataSource: DataSource) {
+    this.db = preparedSql(dataSource);
+  }
+
+  async issue(link: { tokenHash: Buffer; companyId: string; approvalId: string; step: number; userId: string; expiresAt: string }): Promise<void> {
+    await this.db.query(
+      'INSERT INTO approval_links (token_hash, company_id, approval_id, step, user_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [link.tokenHash, link.companyId, link.approvalId, link.step, link.userId, link.expiresAt],
+    );
+  }
+
+  async findPage(tokenHash: Buffer): Promise<ApprovalLinkPage | undefined> {
+    const [row] = await this.db.query<Omit<ApprovalLinkPage, 'approval'> & { approval: Omit<ApprovalLinkPage['approval'], 'deadline'> & { deadline: string } }>(
+      PAGE_SQL, [tokenHash]);
+    if (!row) return undefined;
+    return { ...row, approval: { ...row.approval, deadline: new Date(row.approval.deadline) } };
+  }
+
+  /** Every link of the recipient for the step is spent once one of them decided it (each email carries its own). */
+  async markUsed(approvalId: string, step: number, userId: string): Promise<void> {
+    await this.db.query('UPDATE approval_links SET used_at = now() WHERE approval_id = $1 AND step = $2 AND user_id = $3 AND used_at IS NULL',
+      [approvalId, step, userId]);
+  }
+}

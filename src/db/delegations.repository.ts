@@ -1,0 +1,82 @@
+import type { DataSource } from 'typeorm';
+import type { ApprovalDelegation } from '../contracts';
+import { preparedSql, type Sql } from './sql';
+
+/** A user's out-of-office delegation (PRODUCT §9), as stored. */
+export interface DelegationRow {
+  delegatorId: string;
+  companyId: string;
+  delegateId: string;
+  delegateName: string;
+  from: Date;
+  until: Date;
+  note: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const COLUMNS = `d.user_id AS "delegatorId", d.company_id AS "companyId", d.delegate_id AS "delegateId", u.name AS "delegateName",
+  d.starts_at AS "from", d.ends_at AS "until", d.note, d.created_at AS "createdAt", d.updated_at AS "updatedAt"`;
+
+/** Delegations: one per user, replaced by a new one; the approvals they affect are told by the API. */
+export class DelegationsRepository {
+  private readonly db: Sql;
+
+  constructor(dataSource: DataSource) {
+    this.db = preparedSql(dataSource);
+  }
+
+  async find(companyId: string, userId: string): Promise<DelegationRow | undefined> {
+    const [row] = await this.db.query<DelegationRow>(
+      `SELECT ${COLUMNS} FROM delegations d JOIN users u ON u.id = d.delegate_id WHERE d.company_id = $1 AND d.user_id = $2`, [companyId, userId]);
+    return row;
+  }
+
+  /** The user's delegation, set or replaced. */
+  async upsert(d: { companyId: string; delegatorId: string; delegateId: string; from: Date; until: Date; note: string | null }): Promise<void> {
+    await this.db.query(
+      `INSERT INTO delegations (user_id, company_id, delegate_id, starts_at, ends_at, note) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (user_id) DO UPDATE SET delegate_id = EXCLUDED.delegate_id, starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
+         note = EXCLUDED.note, updated_at = now()`,
+      [d.delegatorId, d.companyId, d.delegateId, d.from, d.until, d.note],
+    );
+  }
+
+  /** Whether the user had a delegation, now ended. */
+  async remove(companyId: string, userId: string): Promise<boolean> {
+    const rows = await this.db.query<{ user_id: string }>('DELETE FROM delegations WHERE company_id = $1 AND user_id = $2 RETURNING user_id', [companyId, userId]);
+    return rows.length > 0;
+  }
+
+  /**
+   * The chain of delegations that starts at `userId` (whoever they delegate to, and so on), whatever their dates:
+   * delegating to someone on it would make a cycle.
+   */
+  async chainFrom(companyId: string, userId: string): Promise<string[]> {
+    const rows = await this.db.query<{ id: string }>(
+      `WITH RECURSIVE chain(id, depth) AS (
+         SELECT delegate_id, 1 FROM delegations WHERE company_id = $1 AND user_id = $2
+         UNION SELECT d.delegate_id, c.depth + 1 FROM delegations d JOIN chain c ON d.user_id = c.id WHERE d.company_id = $1 AND c.depth < 64)
+       SELECT id FROM chain`,
+      [companyId, userId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** The company's delegations not yet over at `at`: what a run submitted now must know. */
+  async findCurrentOrComing(companyId: string, at: Date): Promise<ApprovalDelegation[]> {
+    const rows = await this.db.query<{ delegatorId: string; delegateId: string; from: Date; until: Date }>(
+      `SELECT user_id AS "delegatorId", delegate_id AS "delegateId", starts_at AS "from", ends_at AS "until"
+         FROM delegations WHERE company_id = $1 AND ends_at > $2 ORDER BY user_id`,
+      [companyId, at],
+    );
+    return rows.map((r) => ({ delegatorId: r.delegatorId, delegateId: r.delegateId, from: r.from.toISOString(), until: r.until.toISOString() }));
+  }
+
+  /** The workflow ids of the company's pending approvals: the runs a delegation may concern (chains included). */
+  async findPendingApprovalRuns(companyId: string): Promise<string[]> {
+    const rows = await this.db.query<{ workflowId: string }>(
+      `SELECT workflow_id AS "workflowId" FROM approvals WHERE company_id = $1 AND status = 'pending' ORDER BY created_at`, [companyId]);
+    return rows.map((r) => r.workflowId);
+  }
+}

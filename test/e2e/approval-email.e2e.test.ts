@@ -1,0 +1,158 @@
+import { approvalCompany, type ApprovalCompany, outcomeNotified } from '../support/approval';
+import { closeDb, sql } from '../support/db';
+import { Http } from '../support/http';
+import { tag } from '../support/ledger';
+import { mailsTo, waitForMails } from '../support/mail';
+import { Stack } from '../support/stack';
+
+const LINK = /https?:\/\/[^\s]+\/approvals\/([A-Za-z0-9_-]{43})/;
+
+/** The decision link of the latest approval email to `email` about `number`. */
+export async function decisionLink(email: string, number: string, count = 1): Promise<string> {
+  const mails = (await waitForMails(email, count)).filter((m) => m.subject.includes(number));
+  const match = mails[mails.length - 1]?.text.match(LINK);
+  if (!match) throw new Error(`no decision link in the emails to ${email} about ${number}: ${JSON.stringify(mails.map((m) => m.text))}`);
+  return match[0];
+}
+
+async function page(url: string, form?: Record<string, string>) {
+  const res = await fetch(url, form
+    ? { method: 'POST', body: new URLSearchParams(form), headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' }
+    : { redirect: 'manual' });
+  return { status: res.status, headers: res.headers, html: await res.text() };
+}
+
+/**
+ * PRODUCT §9, decide from the email, through the real API, worker, Temporal, Postgres and SMTP listener, over plain
+ * HTTP (the browser test drives the same page in Chromium).
+ */
+describe('approval email links', () => {
+  const stack = new Stack('approval-email');
+  let http: Http;
+
+  beforeAll(async () => {
+    await stack.start();
+    http = new Http(stack.baseUrl);
+  });
+  afterAll(async () => {
+    await closeDb();
+    await stack.stop();
+  });
+
+  async function invoiceWithMemo(c: ApprovalCompany, memo: string, amount = '1250.00') {
+    const res = await c.creator.http.post('/v1/invoices', {
+      number: `INV-${tag()}`, customerId: c.customer.id, amount, issueDate: '2026-12-01', dueDate: '2026-12-31', memo,
+    });
+    expect(res.status).toBe(201);
+    expect((await c.creator.http.post(`/v1/invoices/${res.body.id}/submit-for-approval`)).status).toBe(200);
+    return res.body as { id: string; number: string };
+  }
+
+  it('shows the invoice, refuses a reject without reason, approves via email, then says who decided (410), and 404s a tampered token', async () => {
+    const c = await approvalCompany(http, (ids) => ({ type: 'approval', steps: [{ approverIds: [ids.approver] }, { approverIds: [ids.outsider] }] }));
+    const invoice = await invoiceWithMemo(c, 'PO <script>alert(1)</script> & co');
+    const url = await decisionLink(c.approver.email, invoice.number);
+    expect(url.startsWith(`${stack.baseUrl}/approvals/`)).toBe(true);
+    const [hashed] = await sql<{ n: string }>(`SELECT count(*)::text AS n FROM approval_links WHERE token_hash = sha256(convert_to($1, 'UTF8'))`,
+      [url.split('/').pop()]);
+    expect(hashed.n).toBe('1');
+
+    const shown = await page(url);
+    expect(shown.status).toBe(200);
+    expect(shown.headers.get('cache-control')).toBe('no-store');
+    expect(shown.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(shown.headers.get('content-security-policy')).toMatch(/^default-src 'none'; style-src 'sha256-[^']+'; /);
+    expect(shown.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(shown.html).toContain(invoice.number);
+    expect(shown.html).toContain(c.customer.name);
+    expect(shown.html).toContain('CA$1,250.00');
+    expect(shown.html).toContain('December 31, 2026');
+    expect(shown.html).toContain('1 of 2');
+    expect(shown.html).toContain('PO &lt;script&gt;alert(1)&lt;/script&gt; &amp; co');
+    expect(shown.html).not.toContain('<script>');
+    expect(shown.html).toContain('name="decision" value="approve"');
+
+    const noReason = await page(url, { decision: 'reject', reason: '  ' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.html).toContain('A rejection needs a reason');
+    expect((await c.creator.http.get(`/v1/invoices/${invoice.id}/approval`)).body).toMatchObject({ status: 'pending_approval', decisions: [] });
+
+    const approved = await page(url, { decision: 'approve', comment: 'Checked <b>twice</b>' });
+    expect(approved.status).toBe(200);
+    expect(approved.html).toContain(`Done: you approved invoice ${invoice.number}`);
+    expect(approved.html).toContain('Checked &lt;b&gt;twice&lt;/b&gt;');
+    const view = (await c.creator.http.get(`/v1/invoices/${invoice.id}/approval`)).body;
+    expect(view).toMatchObject({
+      status: 'pending_approval', currentStep: 2,
+      decisions: [{ step: 1, decision: 'approved', decidedBy: { id: c.approver.id }, via: 'email', comment: 'Checked <b>twice</b>' }],
+    });
+
+    const again = await page(url);
+    expect(again.status).toBe(410);
+    expect(again.html).toMatch(new RegExp(`Step 1 of invoice ${invoice.number} was already approved by Avery on December \\d+, 20\\d\\d`));
+    expect(again.html).not.toContain('name="decision"');
+    const replayed = await page(url, { decision: 'approve' });
+    expect(replayed.status).toBe(410);
+
+    const token = url.split('/').pop()!;
+    const tampered = await page(url.replace(token, `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`));
+    expect(tampered.status).toBe(404);
+    expect(tampered.html).toContain('This link is not valid');
+    expect((await page(`${stack.baseUrl}/approvals/not-a-token`)).status).toBe(404);
+
+    const second = await decisionLink(c.outsider.email, invoice.number);
+    const done = await page(second, { decision: 'approve' });
+    expect(done.status).toBe(200);
+    expect((await c.creator.http.get(`/v1/invoices/${invoice.id}`)).body.approvalStatus).toBe('approved');
+    const over = await page(second);
+    expect(over.status).toBe(410);
+    expect(over.html).toMatch(new RegExp(`Invoice ${invoice.number} was already approved by Olive on`));
+    await outcomeNotified(invoice.id);
+  });
+
+  it('in fr-CA: texts, money and dates in the company\'s locale; above emailApprovalLimit the page says to use the API and POST decides nothing', async () => {
+    const c = await approvalCompany(http);
+    expect((await c.tenant.admin.patch('/v1/companies/me', { locale: 'fr-CA', emailApprovalLimit: '1000.00' })).body).toMatchObject({ emailApprovalLimit: '1000.00' });
+    expect((await c.tenant.admin.patch('/v1/companies/me', { emailApprovalLimit: 12 })).status).toBe(400);
+    const invoice = await invoiceWithMemo(c, '');
+    const url = await decisionLink(c.approver.email, invoice.number);
+    const shown = await page(url);
+    expect(shown.status).toBe(200);
+    expect(shown.html).toContain('lang="fr-CA"');
+    expect(shown.html).toMatch(/1\s250,00\s\$/);
+    expect(shown.html).toContain('31 décembre 2026');
+    expect(shown.html).toContain('décidez-en par l&#x27;API');
+    expect(shown.html).not.toContain('name="decision"');
+    const refused = await page(url, { decision: 'approve' });
+    expect(refused.status).toBe(403);
+    expect((await c.creator.http.get(`/v1/invoices/${invoice.id}/approval`)).body).toMatchObject({ status: 'pending_approval', decisions: [] });
+  });
+
+  it('durability: the worker is killed while an email decision (posted twice) is in flight; one decision, one outcome email per person', async () => {
+    const c = await approvalCompany(http, (ids) => ({ type: 'approval', approverIds: [ids.approver, ids.outsider] }));
+    const invoice = await invoiceWithMemo(c, '');
+    const url = await decisionLink(c.approver.email, invoice.number);
+    await waitForMails(c.watcher.email, 1);
+    expect(await stack.stopWorker('SIGKILL')).not.toBe(0);
+
+    // A double click on Approve while no worker runs: both posts wait for the decision.
+    const first = page(url, { decision: 'approve', comment: 'while the worker was down' });
+    const second = page(url, { decision: 'approve' });
+    await new Promise((r) => setTimeout(r, 500));
+    await stack.startWorker();
+    const answers = (await Promise.all([first, second])).map((a) => a.status).sort();
+    expect(answers).toEqual([200, 410]);
+    await outcomeNotified(invoice.id);
+
+    expect((await c.creator.http.get(`/v1/invoices/${invoice.id}`)).body.approvalStatus).toBe('approved');
+    const decisions = await sql<{ decision: string; via: string; user_id: string }>(
+      'SELECT d.decision, d.via, d.user_id FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = $1', [invoice.id]);
+    expect(decisions).toEqual([{ decision: 'approved', via: 'email', user_id: c.approver.id }]);
+    const decided = `Invoice ${invoice.number} was approved`;
+    for (const person of [c.creator, c.watcher]) {
+      expect((await mailsTo(person.email)).filter((m) => m.subject === decided)).toHaveLength(1);
+    }
+    expect((await mailsTo(c.approver.email)).filter((m) => m.subject === decided)).toHaveLength(0);
+    expect((await page(url)).status).toBe(410);
+  });
+});
