@@ -9,6 +9,8 @@ import { createSweepActivities } from './sweep.activities';
 export interface ActivityDeps {
   dataSource: DataSource;
   mailer: Mailer;
+  /** Where the API answers the public (unsubscribe links in reminder emails). */
+  publicUrl?: string;
   /** Test-only fault injection read from RELANCE_FAULT_INJECT by the worker (see delivery.activities.ts). */
   faultInject?: string;
 }

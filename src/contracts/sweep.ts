@@ -4,7 +4,7 @@ import { defineQuery } from '@temporalio/workflow';
 /** Templates that a sweep runs; `invoice-approval` is driven by its own workflow. */
 export const SWEEP_TEMPLATE_KEYS = [
   'send-unsent-invoices', 'payment-received', 'payment-due-reminder', 'overdue-invoice-stamp',
-  'unsent-invoice-reminder', 'bill-payment-reminder', 'bank-deposit-reminder',
+  'unsent-invoice-reminder', 'bill-payment-reminder', 'bank-deposit-reminder', 'collection-sequence',
 ] as const;
 export type SweepTemplateKey = (typeof SWEEP_TEMPLATE_KEYS)[number];
 

@@ -64,7 +64,7 @@ async function main(): Promise<void> {
       ...(existsSync(tracedBundle) ? { workflowBundle: { codePath: tracedBundle } } : {}),
     }
     : {};
-  const { worker, connection } = await createWorker(config, { dataSource, mailer, faultInject: process.env.RELANCE_FAULT_INJECT }, traced);
+  const { worker, connection } = await createWorker(config, { dataSource, mailer, publicUrl: config.publicUrl, faultInject: process.env.RELANCE_FAULT_INJECT }, traced);
   logger.info(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
   if (process.env.RELANCE_RECONCILE_SCHEDULES !== 'false') {
     // In the background: polling must not wait for it, and a failure is repaired at the next start.

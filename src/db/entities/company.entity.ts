@@ -1,3 +1,4 @@
+import type { SendWindow } from '../../domain/send-window';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export type Plan = 'advanced' | 'essentials';
@@ -12,6 +13,8 @@ export class Company {
   @Column('text') plan!: Plan;
   @Column('text', { name: 'webhook_url', nullable: true }) webhookUrl!: string | null;
   @Column('text', { name: 'webhook_secret', nullable: true }) webhookSecret!: string | null;
+  /** When customer emails may go, in each customer's timezone; null: any time. */
+  @Column('jsonb', { name: 'send_window', nullable: true }) sendWindow!: SendWindow | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }
