@@ -14,6 +14,7 @@ import { type SweepDefinition, whyNotLive } from '../db/sweep-query';
 import { SweepsRepository } from '../db/sweeps.repository';
 import { UnsubscribeTokensRepository } from '../db/unsubscribe-tokens.repository';
 import { selectStep } from '../domain/collection-sequence';
+import { nextOpening } from '../domain/send-window';
 import { unsubscribeFooter } from '../domain/unsubscribe';
 import { WebhookAnswered } from './delivery-failures';
 import { createOutbox, deliveryPolicies, type DeliveryIntent, type DeliveryOutcome } from './outbox';
@@ -331,6 +332,24 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
         if (a.type === 'task') userIds.add(a.assigneeId);
       }
       const users = await sweeps.findMembers(def.companyId, [...userIds]);
+
+      // A record that emails its customer outside the send window waits, whole, for its next opening (the workflow's timer).
+      if (def.sendWindow) {
+        const now = new Date();
+        const emailsCustomer = def.templateKey === 'collection-sequence'
+          || actions.some((a) => a.type === 'send' || (a.type === 'email' && a.to === 'customer'));
+        if (emailsCustomer) {
+          const deferred: NonNullable<DeliverBatchResult['deferred']> = [];
+          records = records.filter((record) => {
+            if (!record.customerEmail) return true;
+            const opens = nextOpening(def.sendWindow, record.row.customerTimezone ?? def.timezone, now);
+            if (opens.getTime() <= now.getTime()) return true;
+            deferred.push({ recordId: record.id, at: opens.toISOString() });
+            return false;
+          });
+          if (deferred.length) result.deferred = deferred;
+        }
+      }
 
       const context = Context.current();
       const attempt = context.info.attempt;

@@ -47,6 +47,10 @@ export function createSweepActivities(dataSource: DataSource): SweepActivities {
       await sweeps.recordRunFinished(input);
     },
 
+    async recordRunDeferred(input: { runRecordId: string; deferred: number }): Promise<void> {
+      await sweeps.recordRunDeferred(input.runRecordId, input.deferred);
+    },
+
     /** Active definitions of an event template whose conditions the record meets. */
     async findEventDefinitions(input: { companyId: string; templateKey: string; recordId: string }): Promise<string[]> {
       const plan = sweepPlan(input.templateKey);

@@ -31,6 +31,8 @@ export interface SweepTotals {
   /** Time spent in the page queries (the "query phase"). */
   queryMs: number;
   errors: RunError[];
+  /** Records whose customer emails wait for the send window now (they leave this count when they go). */
+  deferred?: number;
 }
 
 export interface ReminderSweepInput {
@@ -116,9 +118,18 @@ export interface DeliverBatchInput {
   recordIds: string[];
 }
 
+/** Records of a batch held back because their customer's send window is closed: delivered again at `at`. */
+export interface DeferredDelivery {
+  recordId: string;
+  /** When the window next opens for the record's customer (ISO instant). */
+  at: string;
+}
+
 export interface DeliverBatchResult {
   /** Records of the batch that still matched when delivering (a record paid meanwhile is left alone). */
   stillMatching: number;
+  /** Records not delivered now because the send window is closed (absent: none). */
+  deferred?: DeferredDelivery[];
   delivered: number;
   skipped: number;
   failed: number;
@@ -131,6 +142,8 @@ export interface SweepActivities {
   /** One page of matching record ids: a single indexed query, resuming after the cursor. */
   findMatchingPage(input: FindMatchingPageInput): Promise<MatchingPage>;
   finishRun(input: FinishRunInput): Promise<void>;
+  /** The run's count of deliveries waiting for the send window, while they wait. */
+  recordRunDeferred(input: { runRecordId: string; deferred: number }): Promise<void>;
   /** Active definitions of an event template whose conditions the record meets. */
   findEventDefinitions(input: { companyId: string; templateKey: string; recordId: string }): Promise<string[]>;
 }

@@ -124,9 +124,14 @@ export class SweepsRepository {
     return { id: row.id, startedAt: new Date(row.started_at) };
   }
 
+  /** How many of the run's deliveries wait for the send window now. */
+  async recordRunDeferred(runRecordId: string, deferred: number): Promise<void> {
+    await this.dataSource.query(`UPDATE workflow_runs SET deferred = $2 WHERE id = $1 AND status = 'running'`, [runRecordId, deferred]);
+  }
+
   async recordRunFinished(input: FinishRunInput): Promise<void> {
     await this.dataSource.query(
-      `UPDATE workflow_runs SET status = $2, ended_at = now(), matched = $3, delivered = $4, skipped = $5, failed = $6, errors = $7
+      `UPDATE workflow_runs SET status = $2, ended_at = now(), matched = $3, delivered = $4, skipped = $5, failed = $6, errors = $7, deferred = 0
         WHERE id = $1`,
       [input.runRecordId, input.status, input.matched, input.delivered, input.skipped, input.failed, JSON.stringify(input.errors)],
     );

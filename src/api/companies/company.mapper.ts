@@ -9,6 +9,7 @@ export function toCompanyView(c: Company, options: { withSecrets?: boolean } = {
     currency: c.currency,
     plan: c.plan,
     webhookUrl: c.webhookUrl,
+    sendWindow: c.sendWindow ?? null,
     ...(options.withSecrets ? { webhookSecret: c.webhookSecret } : {}),
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),

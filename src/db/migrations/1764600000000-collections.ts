@@ -14,6 +14,7 @@ export class Collections1764600000000 implements MigrationInterface {
     await q.query(`ALTER TABLE invoices ADD COLUMN reminders_paused_at timestamptz, ADD COLUMN reminders_paused_until date,
                    ADD COLUMN reminders_pause_reason text`);
     await q.query('ALTER TABLE companies ADD COLUMN send_window jsonb');
+    await q.query('ALTER TABLE workflow_runs ADD COLUMN deferred integer NOT NULL DEFAULT 0');
     // The sweep of a sequence reads unpaid invoices by due date; paid ones are never in its range scan.
     await q.query('CREATE INDEX invoices_company_due_open ON invoices (company_id, due_date, id) WHERE balance > 0');
     await q.query(`CREATE TABLE collection_progress (
@@ -38,6 +39,7 @@ export class Collections1764600000000 implements MigrationInterface {
     await q.query('DROP TABLE unsubscribe_tokens');
     await q.query('DROP TABLE collection_progress');
     await q.query('DROP INDEX invoices_company_due_open');
+    await q.query('ALTER TABLE workflow_runs DROP COLUMN deferred');
     await q.query('ALTER TABLE companies DROP COLUMN send_window');
     await q.query('ALTER TABLE invoices DROP COLUMN reminders_paused_at, DROP COLUMN reminders_paused_until, DROP COLUMN reminders_pause_reason');
     await q.query('ALTER TABLE customers DROP COLUMN reminders_enabled, DROP COLUMN timezone');
