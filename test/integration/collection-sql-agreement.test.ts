@@ -97,9 +97,14 @@ describe('collection-sequence: the sweep SQL agrees with selectStep', () => {
   it('reads a page as one range scan of an index on the due date', async () => {
     const def = (await sweeps.findDefinition(definitions.get('latest')!, companyId))!;
     const page = buildMatchQuery({ plan: sweepPlan('collection-sequence')!, def, asOf, select: 'keyset', page: { cursor: null, limit: 1000 } });
-    await dataSource.query('SET enable_seqscan = off'); // a tiny table would be read whole; the plan must be able to use the index
-    const plan: Array<{ 'QUERY PLAN': string }> = await dataSource.query(`EXPLAIN ${page.sql}`, page.params);
-    await dataSource.query('SET enable_seqscan = on');
-    expect(plan.map((r) => r['QUERY PLAN']).join('\n')).toMatch(/Index (Only )?Scan using invoices_company_due/);
+    // A tiny table would be read whole: with sequential and bitmap scans off, the page must still be an ordered range scan.
+    const plan = await dataSource.transaction(async (m) => {
+      await m.query('SET LOCAL enable_seqscan = off');
+      await m.query('SET LOCAL enable_bitmapscan = off');
+      const rows: Array<{ 'QUERY PLAN': string }> = await m.query(`EXPLAIN ${page.sql}`, page.params);
+      return rows.map((r) => r['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toMatch(/Index (Only )?Scan using invoices_company_due_open on invoices a/);
+    expect(plan).not.toMatch(/Seq Scan on invoices|Sort Key: a\.due_date/);
   });
 });
