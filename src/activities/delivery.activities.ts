@@ -15,6 +15,8 @@ import { SweepsRepository } from '../db/sweeps.repository';
 import { UnsubscribeTokensRepository } from '../db/unsubscribe-tokens.repository';
 import { selectStep } from '../domain/collection-sequence';
 import { nextOpening } from '../domain/send-window';
+import { InvoiceDocumentsRepository } from '../db/invoice-documents.repository';
+import { invoicePdfFilename, renderInvoicePdf } from '../infra/invoice-pdf';
 import { unsubscribeFooter } from '../domain/unsubscribe';
 import { WebhookAnswered } from './delivery-failures';
 import { createOutbox, deliveryPolicies, type DeliveryIntent, type DeliveryOutcome } from './outbox';
@@ -103,6 +105,14 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
   const publicUrl = (deps.publicUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
   const sweeps = new SweepsRepository(dataSource);
   const unsubscribeTokens = new UnsubscribeTokensRepository(dataSource);
+  const documents = new InvoiceDocumentsRepository(dataSource);
+
+  /** The invoice as the PDF that the send and steps with `attachInvoicePdf` attach. */
+  async function invoicePdf(companyId: string, invoiceId: string) {
+    const document = await documents.find(companyId, invoiceId);
+    if (!document) return [];
+    return [{ filename: invoicePdfFilename(document.invoice.number), content: await renderInvoicePdf(document), contentType: 'application/pdf' }];
+  }
   let faultPending = options.faultInject === 'deliver-after-send-once';
   const outbox = createOutbox(createDeliveriesRepository(dataSource), {
     heartbeat: () => Context.current().heartbeat(),
@@ -202,15 +212,17 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
               return deliverOutside(
                 meta, slot, sendsInvoice ? deliveryPolicies.invoiceSend : deliveryPolicies.reminderEmail,
                 async (key) => {
+                  const attach = record.recordType === 'invoice' && (sendsInvoice || ('attachInvoicePdf' in action && action.attachInvoicePdf));
+                  const attachments = attach ? await invoicePdf(def.companyId, record.id) : undefined;
                   if (!reminder || !record.row.customerId) {
-                    await mailer.send({ to, subject: mail.subject, text: mail.text, html: mail.html, deliveryKey: key });
+                    await mailer.send({ to, subject: mail.subject, text: mail.text, html: mail.html, deliveryKey: key, attachments });
                     return;
                   }
                   // Every reminder carries a link of its own (RFC 8058 one-click as well), bound to the customer.
                   const link = `${publicUrl}/unsubscribe/${await unsubscribeTokens.mint(def.companyId, record.row.customerId)}`;
                   const footer = unsubscribeFooter(link, def.locale);
                   await mailer.send({
-                    to, subject: mail.subject, text: `${mail.text}${footer.text}`, html: mail.html && `${mail.html}${footer.html}`, deliveryKey: key,
+                    to, subject: mail.subject, text: `${mail.text}${footer.text}`, html: mail.html && `${mail.html}${footer.html}`, deliveryKey: key, attachments,
                     headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
                   });
                 },

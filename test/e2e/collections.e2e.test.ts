@@ -5,6 +5,7 @@ import { createTenant, Tenant } from '../support/fixtures';
 import { Http } from '../support/http';
 import { createCustomer, createInvoice, createPayment } from '../support/ledger';
 import { type CaughtMail, mailsTo, waitForMails } from '../support/mail';
+import { pdfText } from '../support/pdf';
 import { Stack } from '../support/stack';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -45,8 +46,14 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
   const steps = [
     { offsetDays: -3, subject: 'Step 1: {{invoiceNumber}} due {{dueDate}}', body: 'Hello {{customerName}}, {{money balance}} is due soon.' },
     { offsetDays: 1, subject: 'Step 2: {{invoiceNumber}} is past due', body: 'Hello {{customerName}}, {{money balance}} was due on {{dueDate}}.' },
-    { offsetDays: 7, subject: 'Step 3: {{invoiceNumber}} is {{daysOverdue}} days late', body: 'Last notice, {{customerName}}.' },
+    { offsetDays: 7, subject: 'Step 3: {{invoiceNumber}} is {{daysOverdue}} days late', body: 'Last notice, {{customerName}}.', attachInvoicePdf: true },
   ];
+
+  const pdfOf = (mail: CaughtMail) => {
+    const pdfs = mail.attachments.filter((a) => a.contentType === 'application/pdf');
+    expect(pdfs).toHaveLength(1);
+    return Buffer.from(pdfs[0].content, 'base64');
+  };
 
   const headerOf = (mail: CaughtMail, name: string) => mail.headerLines[name.toLowerCase()];
   const unsubscribeUrl = (mail: CaughtMail) => /^<(.+)>$/.exec(headerOf(mail, 'List-Unsubscribe'))![1];
@@ -103,6 +110,14 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
       expect(mails[0].text).toContain(unsubscribeUrl(mails[0]));
     }
     for (const stage of ['tooEarly', 'paid', 'paused', 'optedOut'] as const) expect(await mailsTo(stages[stage].customer.email)).toEqual([]);
+    // Step 3 attaches the invoice: a PDF with its number and amount; the other steps attach nothing.
+    const [lastNotice] = await mailsTo(stages.weekLate.customer.email);
+    const text = pdfText(pdfOf(lastNotice));
+    expect(text).toContain(stages.weekLate.invoice.number);
+    expect(text).toContain('$240.00');
+    expect(text).toContain(String(tenant.company.name));
+    expect(text).toContain('Stage Three');
+    expect((await mailsTo(stages.dayAfter.customer.email))[0].attachments).toEqual([]);
 
     const again = await runNow(created.body.id);
     expect(again).toMatchObject({ matched: 0, delivered: 0 });
@@ -157,5 +172,37 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
     expect((await waitForMails(stays.customer.email, 2)).map((m) => m.subject.split(':')[0])).toEqual(['Step 1', 'Step 2']);
     expect(await mailsTo(follows.customer.email)).toHaveLength(1);
     expect(await mailsTo(clicks.customer.email)).toHaveLength(1);
+  });
+
+  it('attaches the invoice PDF to POST /v1/invoices/:id/send and to send-unsent-invoices, the same file as GET /v1/invoices/:id/pdf', async () => {
+    const manual = await invoiceDue('Manual Send', 20, '1234.56');
+    const memo = await tenant.admin.patch(`/v1/invoices/${manual.invoice.id}`, { memo: 'Thank you for your business' });
+    expect(memo.status).toBe(200);
+    const download = await tenant.admin.raw(`/v1/invoices/${manual.invoice.id}/pdf`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    const downloaded = Buffer.from(await download.arrayBuffer());
+    const text = pdfText(downloaded);
+    for (const part of [manual.invoice.number, '$1,234.56', 'Manual Send', 'Thank you for your business', 'Balance due', String(tenant.company.name)]) {
+      expect(text).toContain(part);
+    }
+    expect((await tenant.admin.get('/v1/invoices/00000000-0000-4000-8000-000000000000/pdf')).status).toBe(404);
+
+    expect((await tenant.admin.post(`/v1/invoices/${manual.invoice.id}/send`)).status).toBe(200);
+    const [sent] = await waitForMails(manual.customer.email, 1);
+    expect(pdfOf(sent).equals(downloaded)).toBe(true);
+    expect(headerOf(sent, 'List-Unsubscribe')).toBeUndefined(); // the invoice itself is not a reminder
+
+    const unsent = await invoiceDue('Sweep Send', 20, '99.95');
+    const def = await tenant.admin.post('/v1/workflows', {
+      templateKey: 'send-unsent-invoices', activate: true,
+      conditions: [{ field: 'customerId', op: 'eq', value: unsent.customer.id }, { field: 'sent', op: 'eq', value: false }],
+    });
+    expect(def.status).toBe(201);
+    expect(await runNow(def.body.id)).toMatchObject({ matched: 1, delivered: 1 });
+    const [swept] = await waitForMails(unsent.customer.email, 1);
+    const sweptText = pdfText(pdfOf(swept));
+    expect(sweptText).toContain(unsent.invoice.number);
+    expect(sweptText).toContain('$99.95');
   });
 });
