@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { ApiAuthenticated, ApiErrors } from '../common/api-docs';
 import { IdPipe } from '../common/id-param.pipe';
+import { Idempotent } from '../common/idempotency.interceptor';
 import { PauseRemindersDto, ReminderPauseView } from './dto/reminder-pause.dto';
 import { ReminderPausesService } from './reminder-pauses.service';
 
@@ -15,6 +16,7 @@ export class ReminderPausesController {
   constructor(private readonly pauses: ReminderPausesService) {}
 
   @Post(':id/pause-reminders')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({
     summary: "Pauses the invoice's customer reminders (dunning steps, due reminders), until a day or until resumed",
@@ -27,6 +29,7 @@ export class ReminderPausesController {
   }
 
   @Post(':id/resume-reminders')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: "Resumes the invoice's customer reminders; a sequence goes on from its next step due" })
   @ApiOkResponse({ type: ReminderPauseView })
