@@ -110,6 +110,15 @@ export interface FinishRunInput {
   errors: RunError[];
 }
 
+export interface RunDeferredInput {
+  runRecordId: string;
+  deferred: number;
+  matched: number;
+  delivered: number;
+  skipped: number;
+  failed: number;
+}
+
 export interface DeliverBatchInput {
   runRecordId: string;
   definitionId: string;
@@ -142,8 +151,8 @@ export interface SweepActivities {
   /** One page of matching record ids: a single indexed query, resuming after the cursor. */
   findMatchingPage(input: FindMatchingPageInput): Promise<MatchingPage>;
   finishRun(input: FinishRunInput): Promise<void>;
-  /** The run's count of deliveries waiting for the send window, while they wait. */
-  recordRunDeferred(input: { runRecordId: string; deferred: number }): Promise<void>;
+  /** The run's count of deliveries waiting for the send window, with its counts so far, while they wait. */
+  recordRunDeferred(input: RunDeferredInput): Promise<void>;
   /** Active definitions of an event template whose conditions the record meets. */
   findEventDefinitions(input: { companyId: string; templateKey: string; recordId: string }): Promise<string[]>;
 }

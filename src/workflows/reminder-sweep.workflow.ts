@@ -94,7 +94,7 @@ export async function reminderSweep(input: ReminderSweepInput): Promise<Reminder
         break;
       }
       totals.deferred = waiting.length;
-      await recordRunDeferred({ runRecordId, deferred: waiting.length });
+      await recordRunDeferred({ runRecordId, deferred: waiting.length, ...counts(totals) });
       const at = waiting.reduce((min, d) => (d.at < min ? d.at : min), waiting[0].at);
       const due = waiting.filter((d) => d.at === at).map((d) => d.recordId);
       waiting = waiting.filter((d) => d.at !== at);

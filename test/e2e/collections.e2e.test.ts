@@ -205,4 +205,43 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
     expect(sweptText).toContain(unsent.invoice.number);
     expect(sweptText).toContain('$99.95');
   });
+
+  it("holds a customer email outside the send window in the customer's timezone, counted deferred on the run, and sends one inside it", async () => {
+    // A one-hour window around the current hour in Tokyo: open there now, closed in Toronto (14 hours away).
+    const tokyoHour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+    const from = `${String(tokyoHour).padStart(2, '0')}:00`;
+    const to = tokyoHour === 23 ? '23:59' : `${String(tokyoHour + 1).padStart(2, '0')}:00`;
+    const window = { from, to, days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] };
+    expect((await tenant.admin.patch('/v1/companies/me', { sendWindow: { ...window, to: '07:00', from: '08:00' } })).status).toBe(400);
+    const patched = await tenant.admin.patch('/v1/companies/me', { sendWindow: window });
+    expect(patched.status).toBe(200);
+    expect(patched.body.sendWindow).toEqual(window);
+
+    const tokyo = await invoiceDue('Tokyo Buyer', 3);
+    expect((await tenant.admin.patch(`/v1/customers/${tokyo.customer.id}`, { timezone: 'Asia/Tokyo' })).body.timezone).toBe('Asia/Tokyo');
+    expect((await tenant.admin.patch(`/v1/customers/${tokyo.customer.id}`, { timezone: 'Mars/Olympus' })).status).toBe(400);
+    const toronto = await invoiceDue('Toronto Buyer', 3);
+    const def = await tenant.admin.post('/v1/workflows', {
+      templateKey: 'collection-sequence', name: 'Windowed', steps, activate: true,
+      conditions: [{ field: 'customerId', op: 'in', value: [tokyo.customer.id, toronto.customer.id] }],
+    });
+    expect(def.status).toBe(201);
+    const started = await tenant.admin.post(`/v1/workflows/${def.body.id}/run-now`);
+    expect(started.status).toBe(202);
+    const handle = temporal.workflow.getHandle(started.body.temporalWorkflowId);
+    try {
+      expect((await waitForMails(tokyo.customer.email, 1)).map((m) => m.subject.split(':')[0])).toEqual(['Step 1']);
+      let run: any;
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+        run = (await tenant.admin.get(`/v1/workflow-runs?workflowId=${def.body.id}`)).body.data[0];
+        if (run?.deferred === 1) break;
+      }
+      expect(run).toMatchObject({ status: 'running', matched: 2, delivered: 1, deferred: 1 });
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      expect(await mailsTo(toronto.customer.email)).toEqual([]);
+    } finally {
+      await handle.terminate('the test is over').catch(() => undefined);
+      await tenant.admin.patch('/v1/companies/me', { sendWindow: null });
+    }
+  });
 });

@@ -18,6 +18,7 @@ const WINDOW: SendWindow = { from: '08:00', to: '18:00', days: ['mon', 'tue', 'w
 function windowedLedger(env: TestWorkflowEnvironment, ids: string[]) {
   const sent = new Map<string, Date>();
   const deferredCounts: number[] = [];
+  const deferredRuns: Array<Parameters<SweepActivities['recordRunDeferred']>[0]> = [];
   const finished: FinishRunInput[] = [];
   const deliverCalls: string[][] = [];
   const activities: SweepActivities = {
@@ -45,11 +46,12 @@ function windowedLedger(env: TestWorkflowEnvironment, ids: string[]) {
     async finishRun(input) {
       finished.push(input);
     },
-    async recordRunDeferred({ deferred }) {
-      deferredCounts.push(deferred);
+    async recordRunDeferred(input) {
+      deferredCounts.push(input.deferred);
+      deferredRuns.push(input);
     },
   };
-  return { activities, sent, deferredCounts, finished, deliverCalls };
+  return { activities, sent, deferredCounts, deferredRuns, finished, deliverCalls };
 }
 
 describe('reminderSweep in a send window', () => {
@@ -99,6 +101,7 @@ describe('reminderSweep in a send window', () => {
       expect(at.getTime() - eight.getTime()).toBeLessThan(60_000); // at 08:00, to the minute
     }
     expect(ledger.deferredCounts).toEqual([2]);
+    expect(ledger.deferredRuns).toEqual([expect.objectContaining({ deferred: 2, matched: 2, delivered: 0 })]);
     expect(ledger.deliverCalls).toEqual([['inv-1', 'inv-2'], ['inv-1', 'inv-2']]);
     expect(result).toMatchObject({ outcome: 'completed', matched: 2, delivered: 2, deferred: 0 });
     expect(ledger.finished).toEqual([expect.objectContaining({ status: 'completed', delivered: 2, matched: 2 })]);
