@@ -1,5 +1,8 @@
 /**
- * Sweep benchmark: the same 1,000 matching invoices in a ledger of 10k, then 100k invoices, swept by the real
+ * Sweep benchmark, for each scenario (`BENCH_ONLY=due` or `sequence` runs one): `due`, a payment-due-reminder
+ * emailing each invoice falling due in three days; `sequence`, a three-step collection-sequence (-3, +1, +7 days)
+ * whose first step is due for each of them, the rest of the ledger paid or due later.
+ * The same 1,000 matching invoices in a ledger of 10k, then 100k invoices, swept by the real
  * reminder-sweep workflow on the Temporal dev server (real activities, Postgres and SMTP). Prints, per size, the
  * sweep time and deliveries/s; then the ratio 100k/10k (target ≤ 1.2×) and the query phase (the paged, indexed
  * queries, measured on later sweeps whose connections are warm like the raw query's: the median of AGAIN_REPEATS,
@@ -29,6 +32,8 @@ const MATCHING = 1_000;
 const CUSTOMERS = 200;
 const RAW_REPEATS = 5;
 const AGAIN_REPEATS = 5;
+const SCENARIOS = ['due', 'sequence'] as const;
+type Scenario = (typeof SCENARIOS)[number];
 
 
 interface Measure {
@@ -55,49 +60,68 @@ async function main(): Promise<void> {
   });
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
-  const measures: Measure[] = [];
+  const only = process.env.BENCH_ONLY;
+  const scenarios = SCENARIOS.filter((s) => !only || only.split(',').includes(s));
+  const all = new Map<Scenario, Measure[]>();
 
   await worker.runUntil(async () => {
-    for (const size of SIZES) {
-      const { companyId, definitionId } = await seed(dataSource, size);
-      const def = (await loadSweepDefinition(dataSource, definitionId, companyId))!;
-      const raw = buildMatchQuery({ plan: sweepPlan(def.templateKey)!, def, asOf: new Date(), select: 'keyset' });
-      const rawTimes: number[] = [];
-      for (let i = 0; i < RAW_REPEATS; i += 1) {
-        const started = performance.now();
-        const rows = await dataSource.query(raw.sql, raw.params);
-        rawTimes.push(performance.now() - started);
-        if (rows.length !== MATCHING) throw new Error(`the raw predicate matched ${rows.length} invoices, expected ${MATCHING}`);
-      }
-      const page = buildMatchQuery({ plan: sweepPlan(def.templateKey)!, def, asOf: new Date(), select: 'keyset', page: { cursor: null, limit: SWEEP_PAGE_SIZE } });
-      const explain: { 'QUERY PLAN': string }[] = await dataSource.query(`EXPLAIN ${page.sql}`, page.params);
+    for (const scenario of scenarios) {
+      const measures: Measure[] = [];
+      all.set(scenario, measures);
+      for (const size of SIZES) {
+        const { companyId, definitionId } = await seed(dataSource, size, scenario);
+        const def = (await loadSweepDefinition(dataSource, definitionId, companyId))!;
+        const raw = buildMatchQuery({ plan: sweepPlan(def.templateKey)!, def, asOf: new Date(), select: 'keyset' });
+        const rawTimes: number[] = [];
+        for (let i = 0; i < RAW_REPEATS; i += 1) {
+          const started = performance.now();
+          const rows = await dataSource.query(raw.sql, raw.params);
+          rawTimes.push(performance.now() - started);
+          if (rows.length !== MATCHING) throw new Error(`the raw predicate matched ${rows.length} invoices, expected ${MATCHING}`);
+        }
+        const page = buildMatchQuery({ plan: sweepPlan(def.templateKey)!, def, asOf: new Date(), select: 'keyset', page: { cursor: null, limit: SWEEP_PAGE_SIZE } });
+        const explain: { 'QUERY PLAN': string }[] = await dataSource.query(`EXPLAIN ${page.sql}`, page.params);
 
-      const started = performance.now();
-      const result = await client.workflow.execute(reminderSweep, {
-        taskQueue, workflowId: `bench-sweep-${size}-${randomUUID().slice(0, 8)}`,
-        args: [{ definitionId, companyId, kind: 'sweep', trigger: 'bench' }],
-      });
-      const sweepMs = performance.now() - started;
-      if (result.matched !== MATCHING || result.delivered !== MATCHING) {
-        throw new Error(`the sweep of ${size} matched ${result.matched} and delivered ${result.delivered}, expected ${MATCHING}`);
-      }
-      const agains: ReminderSweepResult[] = [];
-      for (let i = 0; i < AGAIN_REPEATS; i += 1) {
-        const later = await client.workflow.execute(reminderSweep, {
-          taskQueue, workflowId: `bench-sweep-${size}-again-${randomUUID().slice(0, 8)}`,
+        const started = performance.now();
+        const result = await client.workflow.execute(reminderSweep, {
+          taskQueue, workflowId: `bench-sweep-${size}-${randomUUID().slice(0, 8)}`,
           args: [{ definitionId, companyId, kind: 'sweep', trigger: 'bench' }],
         });
-        if (later.matched !== MATCHING || later.skipped !== MATCHING || later.delivered !== 0) {
-          throw new Error(`a later sweep of ${size} delivered ${later.delivered} and skipped ${later.skipped}, expected 0 and ${MATCHING}`);
+        const sweepMs = performance.now() - started;
+        if (result.matched !== MATCHING || result.delivered !== MATCHING) {
+          throw new Error(`the sweep of ${size} matched ${result.matched} and delivered ${result.delivered}, expected ${MATCHING}`);
         }
-        agains.push(later);
+        const agains: ReminderSweepResult[] = [];
+        for (let i = 0; i < AGAIN_REPEATS; i += 1) {
+          // The sequence's progress forgotten, its later sweeps select the same invoices again (every delivery skipped by
+          // its key), so that they measure the same query over the same matches as the raw SQL.
+          if (scenario === 'sequence') await dataSource.query('DELETE FROM collection_progress WHERE definition_id = $1', [definitionId]);
+          const later = await client.workflow.execute(reminderSweep, {
+            taskQueue, workflowId: `bench-sweep-${size}-again-${randomUUID().slice(0, 8)}`,
+            args: [{ definitionId, companyId, kind: 'sweep', trigger: 'bench' }],
+          });
+          if (later.matched !== MATCHING || later.skipped !== MATCHING || later.delivered !== 0) {
+            throw new Error(`a later sweep of ${size} delivered ${later.delivered} and skipped ${later.skipped}, expected 0 and ${MATCHING}`);
+          }
+          agains.push(later);
+        }
+        const again = agains.sort((a, b) => a.queryMs - b.queryMs)[Math.floor(agains.length / 2)];
+        measures.push({ size, sweepMs, result, again, rawSqlMs: median(rawTimes), plan: explain.map((r) => r['QUERY PLAN'].trim()).slice(0, 3).join(' / ') });
       }
-      const again = agains.sort((a, b) => a.queryMs - b.queryMs)[Math.floor(agains.length / 2)];
-      measures.push({ size, sweepMs, result, again, rawSqlMs: median(rawTimes), plan: explain.map((r) => r['QUERY PLAN'].trim()).slice(0, 3).join(' / ') });
     }
   });
 
-  console.log(`\nsweep benchmark: ${MATCHING} matching invoices (payment-due-reminder, one email each) in ledgers of ${SIZES.join(' and ')}`);
+  for (const [scenario, measures] of all) report(scenario, measures);
+
+  await connection.close();
+  await nativeConnection.close();
+  mailer.close();
+  await dataSource.destroy();
+}
+
+function report(scenario: Scenario, measures: Measure[]): void {
+  const what = scenario === 'due' ? 'payment-due-reminder, one email each' : 'collection-sequence of 3 steps, step 1 to each';
+  console.log(`\nsweep benchmark [${scenario}]: ${MATCHING} matching invoices (${what}) in ledgers of ${SIZES.join(' and ')}`);
   console.log('ledger   sweep time  deliveries/s  pages  query phase (1st, later median)  raw SQL (median of 5)  later/raw');
   for (const m of measures) {
     console.log(
@@ -113,15 +137,13 @@ async function main(): Promise<void> {
   console.log(`\nsweep time 100k/10k: ${timeRatio.toFixed(2)}× (target ≤ 1.2×) ${timeRatio <= 1.2 ? 'OK' : 'MISSED'}`);
   console.log(`query phase vs raw SQL at 100k: ${queryRatio.toFixed(2)}× (target ≤ 2×) ${queryRatio <= 2 ? 'OK' : 'MISSED'}`);
   console.log(`query phase 100k/10k (later sweeps): ${(large.again.queryMs / small.again.queryMs).toFixed(2)}×`);
-
-  await connection.close();
-  await nativeConnection.close();
-  mailer.close();
-  await dataSource.destroy();
 }
 
-/** A company whose ledger holds `size` invoices, exactly MATCHING of them falling due in the next three days. */
-async function seed(dataSource: Awaited<ReturnType<typeof createDataSource>>, size: number) {
+/**
+ * A company whose ledger holds `size` invoices, exactly MATCHING of them falling due in the next three days. For the
+ * sequence, the overdue rest is paid (an unpaid overdue invoice would be due a later step).
+ */
+async function seed(dataSource: Awaited<ReturnType<typeof createDataSource>>, size: number, scenario: Scenario) {
   const [company] = await dataSource.query(
     `INSERT INTO companies (name, locale, timezone, currency, plan) VALUES ($1, 'en-US', 'UTC', 'USD', 'advanced') RETURNING id`, [`Bench ${size}`]);
   const [user] = await dataSource.query(
@@ -135,13 +157,24 @@ async function seed(dataSource: Awaited<ReturnType<typeof createDataSource>>, si
   // Matching: due today to today + 3 with a balance. The rest: due later, or overdue, in equal parts.
   await dataSource.query(
     `INSERT INTO invoices (company_id, number, customer_id, amount, balance, issue_date, due_date, created_by)
-     SELECT $1, 'INV-' || g, ($2::uuid[])[(g % $3) + 1], 100.00, 100.00, d.due - 30, d.due, $4
+     SELECT $1, 'INV-' || g, ($2::uuid[])[(g % $3) + 1], 100.00, CASE WHEN $8 AND d.due < $7::date THEN 0 ELSE 100.00 END, d.due - 30, d.due, $4
        FROM generate_series(1, $5) g,
             LATERAL (SELECT CASE WHEN g <= $6 THEN $7::date + (g % 4)
                                  WHEN g % 2 = 0 THEN $7::date + 10 + (g % 300)
                                  ELSE $7::date - 1 - (g % 300) END AS due) d`,
-    [company.id, customers.map((c) => c.id), CUSTOMERS, user.id, size, MATCHING, today]);
+    [company.id, customers.map((c) => c.id), CUSTOMERS, user.id, size, MATCHING, today, scenario === 'sequence']);
   await dataSource.query('ANALYZE invoices');
+  if (scenario === 'sequence') {
+    const step = (offsetDays: number, subject: string) => ({ offsetDays, subject, body: 'Hello {{customerName}}, {{money balance}} is due on {{date dueDate}}.', attachInvoicePdf: false });
+    const [def] = await dataSource.query(
+      `INSERT INTO workflow_definitions (company_id, template_key, name, status, conditions, actions, schedule, locale, sequence)
+       VALUES ($1, 'collection-sequence', 'Dunning', 'active', '[]', '[]', '{"time":"09:00"}', 'en-US', $2) RETURNING id`,
+      [company.id, JSON.stringify({
+        catchUp: 'latest',
+        steps: [step(-3, 'Invoice {{invoiceNumber}} is due soon'), step(1, 'Invoice {{invoiceNumber}} is past due'), step(7, 'Invoice {{invoiceNumber}} is overdue')],
+      })]);
+    return { companyId: company.id as string, definitionId: def.id as string };
+  }
   console.log(`seeded ${size} invoices in ${((performance.now() - started) / 1000).toFixed(1)} s`);
   const [def] = await dataSource.query(
     `INSERT INTO workflow_definitions (company_id, template_key, name, status, conditions, actions, schedule, locale)

@@ -52,6 +52,11 @@ function view(message) {
     text: mail.text ?? '',
     html: typeof mail.html === 'string' ? mail.html : null,
     headers: Object.fromEntries([...mail.headers].filter(([, v]) => typeof v === 'string')),
+    // Headers as written (mailparser turns List-* headers into objects), and attachments with their bytes.
+    headerLines: Object.fromEntries(mail.headerLines.map((h) => [h.key, h.line.slice(h.line.indexOf(':') + 1).replace(/\r?\n[ \t]+/g, ' ').trim()])),
+    attachments: (mail.attachments ?? []).map((a) => ({
+      filename: a.filename ?? null, contentType: a.contentType, size: a.size, content: a.content.toString('base64'),
+    })),
   }));
   return message.view;
 }

@@ -12,11 +12,17 @@ import { sweepPlan, SweepRecord, toSweepRecord } from '../db/sweep-plans';
 import { deliveryEffects } from '../db/delivery-effects';
 import { type SweepDefinition, whyNotLive } from '../db/sweep-query';
 import { SweepsRepository } from '../db/sweeps.repository';
+import { UnsubscribeTokensRepository } from '../db/unsubscribe-tokens.repository';
+import { selectStep } from '../domain/collection-sequence';
+import { nextOpening } from '../domain/send-window';
+import { InvoiceDocumentsRepository } from '../db/invoice-documents.repository';
+import { invoicePdfFilename, renderInvoicePdf } from '../infra/invoice-pdf';
+import { unsubscribeFooter } from '../domain/unsubscribe';
 import { WebhookAnswered } from './delivery-failures';
 import { createOutbox, deliveryPolicies, type DeliveryIntent, type DeliveryOutcome } from './outbox';
 
 export type ReminderAction =
-  | { type: 'email'; to: 'customer' | { userIds?: string[]; emails?: string[] }; subject: string; body: string }
+  | { type: 'email'; to: 'customer' | { userIds?: string[]; emails?: string[] }; subject: string; body: string; attachInvoicePdf?: boolean }
   | { type: 'push'; userIds: string[]; title?: string; body?: string }
   | { type: 'task'; assigneeId: string; title: string; description?: string }
   | { type: 'memo' | 'stamp'; text: string }
@@ -28,6 +34,15 @@ export interface DeliveryOptions {
   faultInject?: string;
   /** How many records of a batch are delivered at once. */
   concurrency?: number;
+}
+
+/** Templates whose customer emails are reminders (unsubscribe link, stopped by a pause or an opt-out); the others' are transactional. */
+export const CUSTOMER_REMINDER_TEMPLATES: readonly string[] = ['payment-due-reminder', 'overdue-invoice-stamp', 'collection-sequence'];
+
+/** Whether an invoice's reminders are paused on `today` (through the day before `until`, or until resumed). */
+export function remindersPaused(row: Record<string, string | null>, today: string): boolean {
+  return row.remindersPausedAt !== null && row.remindersPausedAt !== undefined
+    && (row.remindersPausedUntil === null || row.remindersPausedUntil === undefined || row.remindersPausedUntil > today);
 }
 
 type Outcome = { status: 'delivered' | 'skipped' } | { status: 'failed'; error: string };
@@ -85,9 +100,19 @@ async function inPool<T>(items: T[], size: number, run: (item: T) => Promise<voi
  * resent). A row of another run is that run's delivery (done, in flight or in doubt): skipped. A failure of the
  * infrastructure fails the activity, which Temporal retries; only a record's own failure is counted `failed`.
  */
-export function createDeliveryActivities(deps: { dataSource: DataSource; mailer: Mailer }, options: DeliveryOptions = {}): DeliveryActivities {
+export function createDeliveryActivities(deps: { dataSource: DataSource; mailer: Mailer; publicUrl?: string }, options: DeliveryOptions = {}): DeliveryActivities {
   const { dataSource, mailer } = deps;
+  const publicUrl = (deps.publicUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
   const sweeps = new SweepsRepository(dataSource);
+  const unsubscribeTokens = new UnsubscribeTokensRepository(dataSource);
+  const documents = new InvoiceDocumentsRepository(dataSource);
+
+  /** The invoice as the PDF that the send and steps with `attachInvoicePdf` attach. */
+  async function invoicePdf(companyId: string, invoiceId: string) {
+    const document = await documents.find(companyId, invoiceId);
+    if (!document) return [];
+    return [{ filename: invoicePdfFilename(document.invoice.number), content: await renderInvoicePdf(document), contentType: 'application/pdf' }];
+  }
   let faultPending = options.faultInject === 'deliver-after-send-once';
   const outbox = createOutbox(createDeliveriesRepository(dataSource), {
     heartbeat: () => Context.current().heartbeat(),
@@ -105,6 +130,7 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
     record: SweepRecord;
     occurrence: string;
     attempt: number;
+    today: string;
   }
 
   function intent(meta: Meta, slot: DeliverySlot): DeliveryIntent {
@@ -173,16 +199,38 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
           }
           // Sending an unsent invoice marks it sent with the same delivery; it is the `send` channel.
           const sendsInvoice = toCustomer && def.templateKey === 'send-unsent-invoices';
+          const reminder = toCustomer && CUSTOMER_REMINDER_TEMPLATES.includes(def.templateKey);
+          if (reminder && (record.row.remindersEnabled === 'false' || remindersPaused(record.row, meta.today))) {
+            await push({ channel: 'email', recipient: 'customer' }, async () => ({ status: 'skipped' }));
+            break;
+          }
+          const sequenceStep = def.templateKey === 'collection-sequence' && toCustomer ? Number(record.row.step) : null;
           for (const to of [...new Set(recipients)]) {
             const slot: DeliverySlot = { channel: sendsInvoice ? 'send' : 'email', recipient: to };
             await push(slot, () => {
               const mail = render({ subject: action.subject, body: action.body }, true);
               return deliverOutside(
                 meta, slot, sendsInvoice ? deliveryPolicies.invoiceSend : deliveryPolicies.reminderEmail,
-                async (key) => { await mailer.send({ to, subject: mail.subject, text: mail.text, html: mail.html, deliveryKey: key }); },
+                async (key) => {
+                  const attach = record.recordType === 'invoice' && (sendsInvoice || ('attachInvoicePdf' in action && action.attachInvoicePdf));
+                  const attachments = attach ? await invoicePdf(def.companyId, record.id) : undefined;
+                  if (!reminder || !record.row.customerId) {
+                    await mailer.send({ to, subject: mail.subject, text: mail.text, html: mail.html, deliveryKey: key, attachments });
+                    return;
+                  }
+                  // Every reminder carries a link of its own (RFC 8058 one-click as well), bound to the customer.
+                  const link = `${publicUrl}/unsubscribe/${await unsubscribeTokens.mint(def.companyId, record.row.customerId)}`;
+                  const footer = unsubscribeFooter(link, def.locale);
+                  await mailer.send({
+                    to, subject: mail.subject, text: `${mail.text}${footer.text}`, html: mail.html && `${mail.html}${footer.html}`, deliveryKey: key, attachments,
+                    headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+                  });
+                },
                 sendsInvoice
                   ? (tx) => deliveryEffects.markInvoiceSent(tx, record.id)
-                  : undefined,
+                  : sequenceStep !== null
+                    ? (tx) => deliveryEffects.recordSequenceStep(tx, def.id, record.id, sequenceStep)
+                    : undefined,
               );
             });
           }
@@ -266,11 +314,30 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
       const rows = await sweeps.findMatchingDetails(plan, def, asOf, input.recordIds);
       const today = todayIn(def.timezone, asOf);
       const company = { name: def.companyName, currency: def.currency, timezone: def.timezone };
-      const records = rows.map((r) => toSweepRecord(plan.recordType, r, { company, asOf }));
+      let records = rows.map((r) => toSweepRecord(plan.recordType, r, { company, asOf }));
+      if (def.templateKey === 'collection-sequence') {
+        // The step each invoice gets today, as the domain decides (the query selected the same invoices).
+        records = records.filter((record) => {
+          const step = def.sequence && selectStep(def.sequence, { dueDate: record.row.dueDate!, today, lastStep: Number(record.row.lastStep ?? -1) });
+          if (step === null || step === undefined) return false;
+          record.row.step = String(step);
+          return true;
+        });
+      }
       result.stillMatching = records.length;
 
       const actions = def.actions as ReminderAction[];
+      const actionsOf = (record: SweepRecord): ReminderAction[] => {
+        if (def.templateKey !== 'collection-sequence' || !def.sequence) return actions;
+        const step = def.sequence.steps[Number(record.row.step)];
+        const stepActions: ReminderAction[] = [
+          { type: 'email', to: 'customer', subject: step.subject, body: step.body, attachInvoicePdf: step.attachInvoicePdf },
+        ];
+        if (step.task) stepActions.push({ type: 'task', ...step.task });
+        return stepActions;
+      };
       const userIds = new Set<string>();
+      for (const step of def.sequence?.steps ?? []) if (step.task) userIds.add(step.task.assigneeId);
       for (const a of actions) {
         if (a.type === 'email' && typeof a.to === 'object' && a.to) (a.to.userIds ?? []).forEach((id) => userIds.add(id));
         if (a.type === 'push') (a.userIds ?? []).forEach((id) => userIds.add(id));
@@ -278,11 +345,29 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
       }
       const users = await sweeps.findMembers(def.companyId, [...userIds]);
 
+      // A record that emails its customer outside the send window waits, whole, for its next opening (the workflow's timer).
+      if (def.sendWindow) {
+        const now = new Date();
+        const emailsCustomer = def.templateKey === 'collection-sequence'
+          || actions.some((a) => a.type === 'send' || (a.type === 'email' && a.to === 'customer'));
+        if (emailsCustomer) {
+          const deferred: NonNullable<DeliverBatchResult['deferred']> = [];
+          records = records.filter((record) => {
+            if (!record.customerEmail) return true;
+            const opens = nextOpening(def.sendWindow, record.row.customerTimezone ?? def.timezone, now);
+            if (opens.getTime() <= now.getTime()) return true;
+            deferred.push({ recordId: record.id, at: opens.toISOString() });
+            return false;
+          });
+          if (deferred.length) result.deferred = deferred;
+        }
+      }
+
       const context = Context.current();
       const attempt = context.info.attempt;
       await inPool(records, options.concurrency ?? 8, async (record) => {
-        const meta: Meta = { def, runRecordId: input.runRecordId, record, occurrence: plan.occurrence(record.row, today), attempt };
-        const outcomes = await deliverRecord(meta, actions, users);
+        const meta: Meta = { def, runRecordId: input.runRecordId, record, occurrence: plan.occurrence(record.row, today), attempt, today };
+        const outcomes = await deliverRecord(meta, actionsOf(record), users);
         context.heartbeat();
         for (const outcome of outcomes) {
           if (outcome.status === 'failed') {

@@ -9,7 +9,8 @@ import { createSweepActivities } from './sweep.activities';
 export interface ActivityDeps {
   dataSource: DataSource;
   mailer: Mailer;
-  /** Where the API is reached from outside (PUBLIC_URL): approval emails link to its decision page. */
+  /** Where the API is reached from outside (PUBLIC_URL): approval emails link to its decision page, reminder emails
+   * to their unsubscribe page. */
   publicUrl?: string;
   /** Test-only fault injection read from RELANCE_FAULT_INJECT by the worker (see delivery.activities.ts). */
   faultInject?: string;

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
-import type { FindMatchingPageInput, FinishRunInput, MatchingPage, StartedRun, StartRunInput, SweepActivities } from '../contracts';
+import type { FindMatchingPageInput, FinishRunInput, MatchingPage, RunDeferredInput, StartedRun, StartRunInput, SweepActivities } from '../contracts';
 import { sweepPlan } from '../db/sweep-plans';
 import { whyNotLive } from '../db/sweep-query';
 import { SweepsRepository } from '../db/sweeps.repository';
@@ -45,6 +45,10 @@ export function createSweepActivities(dataSource: DataSource): SweepActivities {
 
     async finishRun(input: FinishRunInput): Promise<void> {
       await sweeps.recordRunFinished(input);
+    },
+
+    async recordRunDeferred(input: RunDeferredInput): Promise<void> {
+      await sweeps.recordRunDeferred(input);
     },
 
     /** Active definitions of an event template whose conditions the record meets. */

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Config } from '../config';
 import { dataSourceOptions } from '../db/data-source';
 import { AuthModule } from './auth/auth.module';
+import { CollectionsModule } from './collections/collections.module';
 import { CompaniesModule } from './companies/companies.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { DelegationsModule } from './delegations/delegations.module';
@@ -60,6 +61,7 @@ export class AppModule {
         NotificationsModule,
         RemindersModule,
         WorkflowRunsModule,
+        CollectionsModule,
       ],
     };
   }

@@ -4,7 +4,7 @@ import { defineQuery } from '@temporalio/workflow';
 /** Templates that a sweep runs; `invoice-approval` is driven by its own workflow. */
 export const SWEEP_TEMPLATE_KEYS = [
   'send-unsent-invoices', 'payment-received', 'payment-due-reminder', 'overdue-invoice-stamp',
-  'unsent-invoice-reminder', 'bill-payment-reminder', 'bank-deposit-reminder',
+  'unsent-invoice-reminder', 'bill-payment-reminder', 'bank-deposit-reminder', 'collection-sequence',
 ] as const;
 export type SweepTemplateKey = (typeof SWEEP_TEMPLATE_KEYS)[number];
 
@@ -31,6 +31,8 @@ export interface SweepTotals {
   /** Time spent in the page queries (the "query phase"). */
   queryMs: number;
   errors: RunError[];
+  /** Records whose customer emails wait for the send window now (they leave this count when they go). */
+  deferred?: number;
 }
 
 export interface ReminderSweepInput {
@@ -108,6 +110,15 @@ export interface FinishRunInput {
   errors: RunError[];
 }
 
+export interface RunDeferredInput {
+  runRecordId: string;
+  deferred: number;
+  matched: number;
+  delivered: number;
+  skipped: number;
+  failed: number;
+}
+
 export interface DeliverBatchInput {
   runRecordId: string;
   definitionId: string;
@@ -116,9 +127,18 @@ export interface DeliverBatchInput {
   recordIds: string[];
 }
 
+/** Records of a batch held back because their customer's send window is closed: delivered again at `at`. */
+export interface DeferredDelivery {
+  recordId: string;
+  /** When the window next opens for the record's customer (ISO instant). */
+  at: string;
+}
+
 export interface DeliverBatchResult {
   /** Records of the batch that still matched when delivering (a record paid meanwhile is left alone). */
   stillMatching: number;
+  /** Records not delivered now because the send window is closed (absent: none). */
+  deferred?: DeferredDelivery[];
   delivered: number;
   skipped: number;
   failed: number;
@@ -131,6 +151,8 @@ export interface SweepActivities {
   /** One page of matching record ids: a single indexed query, resuming after the cursor. */
   findMatchingPage(input: FindMatchingPageInput): Promise<MatchingPage>;
   finishRun(input: FinishRunInput): Promise<void>;
+  /** The run's count of deliveries waiting for the send window, with its counts so far, while they wait. */
+  recordRunDeferred(input: RunDeferredInput): Promise<void>;
   /** Active definitions of an event template whose conditions the record meets. */
   findEventDefinitions(input: { companyId: string; templateKey: string; recordId: string }): Promise<string[]>;
 }

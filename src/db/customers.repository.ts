@@ -16,7 +16,7 @@ export class CustomersRepository {
     return managerOf(this.db);
   }
 
-  insert(fields: Pick<Customer, 'companyId' | 'name' | 'email' | 'group'>): Promise<Customer> {
+  insert(fields: Pick<Customer, 'companyId' | 'name' | 'email' | 'group'> & Partial<Pick<Customer, 'remindersEnabled' | 'timezone'>>): Promise<Customer> {
     const repo = this.m.getRepository(Customer);
     return repo.save(repo.create(fields));
   }

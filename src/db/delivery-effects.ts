@@ -34,6 +34,15 @@ export const deliveryEffects = {
     );
   },
 
+  /** The invoice has had step `step` (0-based) of the definition's sequence; progress never goes back. */
+  async recordSequenceStep(tx: Sql, definitionId: string, invoiceId: string, step: number): Promise<void> {
+    await tx.query(
+      `INSERT INTO collection_progress (definition_id, invoice_id, last_step) VALUES ($1, $2, $3)
+       ON CONFLICT (definition_id, invoice_id) DO UPDATE SET last_step = GREATEST(collection_progress.last_step, EXCLUDED.last_step), updated_at = now()`,
+      [definitionId, invoiceId, step],
+    );
+  },
+
   async setInvoiceText(tx: Sql, invoiceId: string, field: 'memo' | 'stamp', text: string): Promise<void> {
     const column = field === 'memo' ? 'memo' : 'stamp';
     await tx.query(`UPDATE invoices SET ${column} = $2, updated_at = now() WHERE id = $1`, [invoiceId, text]);

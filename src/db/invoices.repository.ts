@@ -119,4 +119,28 @@ export class InvoicesRepository {
     )) as [{ id: string }[], number];
     return rows.length > 0;
   }
+
+  /** Pauses the customer reminders of the company's invoice; false when there is no such invoice. */
+  async pauseReminders(companyId: string, id: string, until: string | null, reason: string): Promise<Invoice | null> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `UPDATE invoices SET reminders_paused_at = now(), reminders_paused_until = $3, reminders_pause_reason = $4, updated_at = now()
+        WHERE company_id = $1 AND id = $2 RETURNING id`,
+      [companyId, id, until, reason],
+    );
+    return rows.length ? this.dataSource.manager.findOneBy(Invoice, { id }) : null;
+  }
+
+  async resumeReminders(companyId: string, id: string): Promise<Invoice | null> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `UPDATE invoices SET reminders_paused_at = NULL, reminders_paused_until = NULL, reminders_pause_reason = NULL, updated_at = now()
+        WHERE company_id = $1 AND id = $2 RETURNING id`,
+      [companyId, id],
+    );
+    return rows.length ? this.dataSource.manager.findOneBy(Invoice, { id }) : null;
+  }
+
+  findOwnedInvoice(companyId: string, id: string): Promise<Invoice | null> {
+    return this.dataSource.manager.findOneBy(Invoice, { companyId, id });
+  }
+
 }

@@ -1,5 +1,6 @@
 import { SWEEP_TEMPLATE_KEYS, type SweepTemplateKey } from '../contracts';
 import type { RecordType } from '../domain/conditions';
+import { dueDatesWithStepToday, latestDueDateReached, type Sequence, stepOccurrence } from '../domain/collection-sequence';
 import { todayIn } from '../domain/dates';
 import { messageVariables } from '../domain/variables';
 
@@ -27,7 +28,8 @@ export interface SweepRecord {
  * - `send-unsent-invoices`: `send`, an invoice is sent once, ever;
  * - `unsent-invoice-reminder`: `unsent-<today>`, the team is reminded once a day while the invoice stays unsent;
  * - `bank-deposit-reminder`: `undeposited`, once per payment;
- * - `payment-received`: `received`, once per payment.
+ * - `payment-received`: `received`, once per payment;
+ * - `collection-sequence`: `step-<n>`, each step once per invoice (its `rule` leaves out invoices with no step due).
  */
 export interface SweepPlan {
   recordType: RecordType;
@@ -37,6 +39,48 @@ export interface SweepPlan {
   /** Fixed rule over alias `a`; `{today}` stands for the company's today (a date parameter). */
   base: string;
   occurrence(row: Record<string, string | null>, today: string): string;
+  /**
+   * A rule that depends on the definition (over alias `a`), pushed down into the same statement: `add` binds a
+   * parameter and answers its placeholder.
+   */
+  rule?(context: PlanContext): string;
+  /** Columns the rule's records carry into `row` beside the detail select's (over alias `a`). */
+  detailColumns?(context: PlanContext): string;
+}
+
+export interface PlanContext {
+  definitionId: string;
+  sequence: Sequence | null;
+  today: string;
+  add(value: unknown, cast: string): string;
+}
+
+/** A customer reminder stops for an invoice whose reminders are paused, and for a customer who opted out. */
+export function remindable(today: string): string {
+  return `(a.reminders_paused_at IS NULL OR a.reminders_paused_until <= ${today})
+    AND EXISTS (SELECT 1 FROM customers rc WHERE rc.id = a.customer_id AND rc.reminders_enabled)`;
+}
+
+/** The last step of the sequence the invoice was sent, -1 when none (progress is kept in `collection_progress`). */
+const lastStep = (definitionParam: string) =>
+  `COALESCE((SELECT p.last_step FROM collection_progress p WHERE p.definition_id = ${definitionParam} AND p.invoice_id = a.id), -1)`;
+
+/**
+ * The invoices that have a step due today, as `selectStep` (src/domain/collection-sequence.ts) decides: a step after
+ * the last one sent whose day has come; for catch-up `none`, only the step falling on today.
+ */
+function sequenceRule(c: PlanContext): string {
+  if (!c.sequence || c.sequence.steps.length === 0) return 'FALSE';
+  const today = c.add(c.today, 'date');
+  const last = lastStep(c.add(c.definitionId, 'uuid'));
+  const base = `a.balance > 0 AND ${SENDABLE} AND ${remindable(today)}`;
+  if (c.sequence.catchUp === 'none') {
+    const days = c.add(dueDatesWithStepToday(c.sequence, c.today), 'date[]');
+    return `${base} AND a.due_date = ANY(${days}) AND array_position(${days}, a.due_date) - 1 > ${last}`;
+  }
+  const offsets = c.add(c.sequence.steps.map((step) => step.offsetDays), 'int[]');
+  return `${base} AND a.due_date <= ${c.add(latestDueDateReached(c.sequence, c.today), 'date')}
+    AND (SELECT count(*) FROM unnest(${offsets}) o WHERE a.due_date + o <= ${today}) - 1 > ${last}`;
 }
 
 // Invoices awaiting or refused approval are never sent nor reminded.
@@ -78,6 +122,13 @@ export const SWEEP_PLANS: Record<SweepTemplateKey, SweepPlan> = {
     base: 'TRUE',
     occurrence: () => 'received',
   },
+  'collection-sequence': {
+    recordType: 'invoice', table: 'invoices', keyColumn: 'due_date',
+    base: 'TRUE',
+    rule: sequenceRule,
+    detailColumns: (c) => `${lastStep(c.add(c.definitionId, 'uuid'))} AS last_step`,
+    occurrence: (row) => stepOccurrence(Number(row.step)),
+  },
 };
 
 export function sweepPlan(templateKey: string): SweepPlan | undefined {
@@ -88,7 +139,9 @@ export function sweepPlan(templateKey: string): SweepPlan | undefined {
 export const DETAIL_SELECT: Record<RecordType, string> = {
   invoice: `SELECT a.id, a.number, a.amount::text AS amount, a.balance::text AS balance, a.issue_date::text AS issue_date,
                    a.due_date::text AS due_date, a.memo, a.stamp, a.sent_at::text AS sent_at, a.approval_status,
-                   c.name AS customer_name, c.email AS customer_email, l.name AS location_name, u.name AS created_by_name
+                   c.name AS customer_name, c.email AS customer_email, l.name AS location_name, u.name AS created_by_name,
+                   a.customer_id, c.reminders_enabled, c.timezone AS customer_timezone, a.reminders_paused_at::text AS reminders_paused_at,
+                   a.reminders_paused_until::text AS reminders_paused_until
               FROM invoices a JOIN customers c ON c.id = a.customer_id
               LEFT JOIN locations l ON l.id = a.location_id LEFT JOIN users u ON u.id = a.created_by`,
   bill: `SELECT a.id, a.number, a.amount::text AS amount, a.balance::text AS balance, a.due_date::text AS due_date,
@@ -117,7 +170,11 @@ export function toSweepRecord(
     };
     return {
       id: String(raw.id), recordType, customerEmail: s(raw.customer_email),
-      row: { dueDate: s(raw.due_date)!, sentAt: s(raw.sent_at), approvalStatus: s(raw.approval_status) },
+      row: {
+        dueDate: s(raw.due_date)!, sentAt: s(raw.sent_at), approvalStatus: s(raw.approval_status), customerId: s(raw.customer_id),
+        remindersEnabled: s(raw.reminders_enabled), customerTimezone: s(raw.customer_timezone), lastStep: s(raw.last_step),
+        remindersPausedAt: s(raw.reminders_paused_at), remindersPausedUntil: s(raw.reminders_paused_until),
+      },
       variables: messageVariables('invoice', {
         ...sources, record, customer: { name: String(raw.customer_name), email: s(raw.customer_email) },
         createdBy: named(raw.created_by_name),

@@ -2,6 +2,8 @@ import type { DataSource } from 'typeorm';
 import { compileConditions, type Condition } from '../domain/conditions';
 import { todayIn } from '../domain/dates';
 import type { SweepCursor } from '../contracts';
+import type { Sequence } from '../domain/collection-sequence';
+import type { SendWindow } from '../domain/send-window';
 import { DETAIL_SELECT, SweepPlan } from './sweep-plans';
 
 /** A definition with its company, as a sweep needs them. */
@@ -20,12 +22,16 @@ export interface SweepDefinition {
   plan: string;
   webhookUrl: string | null;
   webhookSecret: string | null;
+  /** `collection-sequence`: its steps and catch-up policy. */
+  sequence: Sequence | null;
+  /** The company's send window for customer emails, or null (any time). */
+  sendWindow: SendWindow | null;
 }
 
 export async function loadSweepDefinition(dataSource: DataSource, definitionId: string, companyId: string): Promise<SweepDefinition | null> {
   const [row] = await dataSource.query(
-    `SELECT d.id, d.company_id, d.template_key, d.name, d.status, d.conditions, d.actions, d.locale,
-            c.name AS company_name, c.timezone, c.currency, c.plan, c.webhook_url, c.webhook_secret
+    `SELECT d.id, d.company_id, d.template_key, d.name, d.status, d.conditions, d.actions, d.locale, d.sequence,
+            c.name AS company_name, c.timezone, c.currency, c.plan, c.webhook_url, c.webhook_secret, c.send_window
        FROM workflow_definitions d JOIN companies c ON c.id = d.company_id
       WHERE d.id = $1 AND d.company_id = $2`,
     [definitionId, companyId],
@@ -35,6 +41,7 @@ export async function loadSweepDefinition(dataSource: DataSource, definitionId: 
     id: row.id, companyId: row.company_id, templateKey: row.template_key, name: row.name, status: row.status,
     conditions: row.conditions ?? [], actions: row.actions ?? [], locale: row.locale, companyName: row.company_name,
     timezone: row.timezone, currency: row.currency, plan: row.plan, webhookUrl: row.webhook_url, webhookSecret: row.webhook_secret,
+    sequence: row.sequence ?? null, sendWindow: row.send_window ?? null,
   };
 }
 
@@ -72,6 +79,8 @@ export function buildMatchQuery(o: MatchQueryOptions): { sql: string; params: un
   const today = todayIn(o.def.timezone, o.asOf);
   const where = ['a.company_id = $1'];
   where.push(o.plan.base.includes('{today}') ? o.plan.base.split('{today}').join(add(today, 'date')) : o.plan.base);
+  const context = { definitionId: o.def.id, sequence: o.def.sequence, today, add };
+  if (o.plan.rule) where.push(`(${o.plan.rule(context)})`);
   if (o.recordIds) where.push(`a.id = ANY(${add(o.recordIds, 'uuid[]')})`);
   const key = o.plan.keyColumn;
   if (o.page?.cursor) {
@@ -84,9 +93,10 @@ export function buildMatchQuery(o: MatchQueryOptions): { sql: string; params: un
   });
   params.push(...compiled.params);
   where.push(`(${compiled.sql})`);
-  const select = o.select === 'keyset'
+  let select = o.select === 'keyset'
     ? `SELECT a.id${key ? `, a.${key}::text AS k` : ''} FROM ${o.plan.table} a`
     : DETAIL_SELECT[o.plan.recordType];
+  if (o.select === 'detail' && o.plan.detailColumns) select = select.replace(/^\s*SELECT /, `SELECT ${o.plan.detailColumns(context)}, `);
   let sql = `${select} WHERE ${where.join(' AND ')}`;
   if (o.page) sql += ` ORDER BY ${key ? `a.${key}, ` : ''}a.id LIMIT ${add(o.page.limit, 'int')}`;
   return { sql, params };

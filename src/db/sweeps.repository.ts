@@ -1,5 +1,5 @@
 import { type DataSource, In, type ObjectLiteral } from 'typeorm';
-import type { FinishRunInput, StartRunInput, SweepCursor } from '../contracts';
+import type { FinishRunInput, RunDeferredInput, StartRunInput, SweepCursor } from '../contracts';
 import { compileConditions, type Condition, type RecordType } from '../domain/conditions';
 import { Bill, Customer, Invoice, Location, Payment, User, Vendor } from './entities';
 import { type SweepPlan } from './sweep-plans';
@@ -124,9 +124,17 @@ export class SweepsRepository {
     return { id: row.id, startedAt: new Date(row.started_at) };
   }
 
+  /** How many of the run's deliveries wait for the send window now, and its counts so far. */
+  async recordRunDeferred(input: RunDeferredInput): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE workflow_runs SET deferred = $2, matched = $3, delivered = $4, skipped = $5, failed = $6 WHERE id = $1 AND status = 'running'`,
+      [input.runRecordId, input.deferred, input.matched, input.delivered, input.skipped, input.failed],
+    );
+  }
+
   async recordRunFinished(input: FinishRunInput): Promise<void> {
     await this.dataSource.query(
-      `UPDATE workflow_runs SET status = $2, ended_at = now(), matched = $3, delivered = $4, skipped = $5, failed = $6, errors = $7
+      `UPDATE workflow_runs SET status = $2, ended_at = now(), matched = $3, delivered = $4, skipped = $5, failed = $6, errors = $7, deferred = 0
         WHERE id = $1`,
       [input.runRecordId, input.status, input.matched, input.delivered, input.skipped, input.failed, JSON.stringify(input.errors)],
     );

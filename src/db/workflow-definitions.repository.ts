@@ -9,7 +9,7 @@ export interface DefinitionListFilter {
 }
 
 export type NewDefinition = Pick<WorkflowDefinition,
-  'companyId' | 'templateKey' | 'name' | 'status' | 'conditions' | 'actions' | 'schedule' | 'locale' | 'createdBy'>;
+  'companyId' | 'templateKey' | 'name' | 'status' | 'conditions' | 'actions' | 'schedule' | 'locale' | 'createdBy'> & Partial<Pick<WorkflowDefinition, 'sequence'>>;
 
 /** Workflow definitions of a company. `db` may be a transaction's manager. */
 export class WorkflowDefinitionsRepository {

@@ -14,6 +14,7 @@ export interface WorkflowRunRow {
   delivered: number;
   skipped: number;
   failed: number;
+  deferred: number;
   errors: { recordId?: string; message: string }[];
   temporal_workflow_id: string;
   temporal_run_id: string;
@@ -34,7 +35,7 @@ export interface DeliveryRow {
 }
 
 const RUN_COLUMNS = `r.id, r.definition_id, r.kind, r.trigger, r.status, r.started_at, r.ended_at, r.matched, r.delivered,
-  r.skipped, r.failed, r.errors, r.temporal_workflow_id, r.temporal_run_id`;
+  r.skipped, r.failed, r.deferred, r.errors, r.temporal_workflow_id, r.temporal_run_id`;
 
 /** The run history: one row per run of a definition (sweeps, events, approvals), with its deliveries. */
 export class WorkflowRunsRepository {

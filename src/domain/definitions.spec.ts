@@ -92,3 +92,44 @@ describe(activationProblems.name, () => {
     expect(activationProblems(normalizeDefinition(dueReminder, { actions: [{ type: 'task' }] }, en))).toEqual(['actions[0] (task): no assignee; set assigneeId']);
   });
 });
+
+describe('collection-sequence definitions', () => {
+  const sequence = findTemplate('collection-sequence')!;
+  const step = (offsetDays: number, extra: Record<string, unknown> = {}) => ({ offsetDays, subject: 'Invoice {{invoiceNumber}}', body: '{{money balance}}', ...extra });
+
+  it('takes ordered steps and a catch-up policy, latest by default', () => {
+    const d = normalizeDefinition(sequence, { steps: [step(-3), step(1, { attachInvoicePdf: true }), step(7, { task: { assigneeId: U1.toUpperCase(), title: 'Call {{customerName}}' } })] }, en);
+    expect(d.sequence).toEqual({
+      catchUp: 'latest',
+      steps: [
+        { offsetDays: -3, subject: 'Invoice {{invoiceNumber}}', body: '{{money balance}}', attachInvoicePdf: false },
+        { offsetDays: 1, subject: 'Invoice {{invoiceNumber}}', body: '{{money balance}}', attachInvoicePdf: true },
+        { offsetDays: 7, subject: 'Invoice {{invoiceNumber}}', body: '{{money balance}}', attachInvoicePdf: false, task: { assigneeId: U1, title: 'Call {{customerName}}', description: '' } },
+      ],
+    });
+    expect(d.actions).toEqual([]);
+    expect(activationProblems(d)).toEqual([]);
+    expect(referencedUserIds(d.actions, d.sequence)).toEqual([{ userId: U1, path: 'steps[2].task.assigneeId' }]);
+    expect(normalizeDefinition(sequence, { catchUp: 'all' }, { locale: 'fr-CA' }).sequence!.steps.map((s) => s.offsetDays)).toEqual([-3, 1, 7]);
+  });
+
+  it.each([
+    [{ steps: [] }, 'steps must be a list of 1 to 20 steps'],
+    [{ steps: [step(1), step(1)] }, 'steps[1].offsetDays (1) must be after steps[0].offsetDays (1)'],
+    [{ steps: [step(5), step(-2)] }, 'steps[1].offsetDays (-2) must be after'],
+    [{ steps: [{ subject: 'a', body: 'b' }] }, 'steps[0].offsetDays is required'],
+    [{ steps: [step(1.5)] }, 'steps[0].offsetDays must be a whole number from -365 to 365'],
+    [{ steps: [step(1, { subject: '{{nope}}' })] }, 'steps[0].subject'],
+    [{ steps: [step(1, { when: 'x' })] }, 'steps[0]: unexpected property "when"'],
+    [{ steps: [step(1, { task: { assigneeId: 'x', title: 't' } })] }, 'steps[0].task.assigneeId: "x" is not a user id'],
+    [{ catchUp: 'some' }, 'catchUp must be one of latest, none, all, not "some"'],
+  ])('refuses %j naming the culprit', (input, message) => {
+    expect(() => normalizeDefinition(sequence, input, en)).toThrow(DefinitionError);
+    expect(() => normalizeDefinition(sequence, input, en)).toThrow(message);
+  });
+
+  it('refuses steps and catchUp on the other templates', () => {
+    expect(() => normalizeDefinition(dueReminder, { steps: [step(1)] }, en)).toThrow('steps: only a collection-sequence has steps');
+    expect(() => normalizeDefinition(dueReminder, { catchUp: 'none' }, en)).toThrow('catchUp: only a collection-sequence');
+  });
+});

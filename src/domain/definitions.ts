@@ -2,6 +2,7 @@ import { Condition, ConditionError, validateConditions } from './conditions';
 import { checkMessageTemplate, MessageTemplateError } from './messages';
 import { ActionType, catalogueLocale, TemplateKey, templateVariableNames, WorkflowTemplate } from './templates';
 import { isUuid } from './ids';
+import { CATCH_UP_POLICIES, type CatchUp, type Sequence, type SequenceStep } from './collection-sequence';
 
 /**
  * A workflow definition is a template filled in: name, conditions, actions, schedule. Omitted parts take the
@@ -111,6 +112,9 @@ export interface DefinitionInput {
   conditions?: unknown;
   actions?: unknown;
   schedule?: unknown;
+  /** `collection-sequence` only. */
+  steps?: unknown;
+  catchUp?: unknown;
 }
 
 export interface NormalizedDefinition {
@@ -120,6 +124,8 @@ export interface NormalizedDefinition {
   actions: Action[];
   /** `{ time: "HH:MM" }` in the company's timezone for scheduled templates; null for event and approval ones. */
   schedule: { time: string } | null;
+  /** `collection-sequence` only: its steps and catch-up policy. */
+  sequence?: Sequence;
 }
 
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -130,6 +136,8 @@ const MAX_BODY = 20_000;
 const MAX_RECIPIENTS = 100;
 const MAX_ACTIONS = 20;
 const MAX_STEPS = 10;
+const MAX_SEQUENCE_STEPS = 20;
+const MAX_OFFSET_DAYS = 365;
 
 const show = (value: unknown) => {
   const json = JSON.stringify(value);
@@ -322,13 +330,61 @@ export function normalizeDefinition(template: WorkflowTemplate, input: Definitio
     throw new DefinitionError(`schedule: template "${template.key}" is not scheduled; it runs on ${template.trigger === 'event' ? 'each recorded event' : 'each invoice saved'}`);
   }
 
-  return { templateKey: template.key, name, conditions, actions, schedule };
+  if (template.key !== 'collection-sequence') {
+    if (input.steps !== undefined) throw new DefinitionError(`steps: only a collection-sequence has steps; "${template.key}" has actions`);
+    if (input.catchUp !== undefined) throw new DefinitionError(`catchUp: only a collection-sequence has a catch-up policy`);
+    return { templateKey: template.key, name, conditions, actions, schedule };
+  }
+  return { templateKey: template.key, name, conditions, actions, schedule, sequence: normalizeSequence(input, defaults.steps ?? [], message) };
+}
+
+type MessageCheck = (value: unknown, at: string, fallback: string, max: number, required?: boolean) => string;
+
+function normalizeSequence(input: DefinitionInput, defaultSteps: NonNullable<WorkflowTemplate['defaults']['en-US']['steps']>, message: MessageCheck): Sequence {
+  const catchUp = input.catchUp === undefined ? 'latest' : input.catchUp;
+  if (typeof catchUp !== 'string' || !(CATCH_UP_POLICIES as readonly string[]).includes(catchUp)) {
+    throw new DefinitionError(`catchUp must be one of ${CATCH_UP_POLICIES.join(', ')}, not ${show(catchUp)}`);
+  }
+  const raw = input.steps === undefined ? defaultSteps : input.steps;
+  if (!Array.isArray(raw) || raw.length === 0 || raw.length > MAX_SEQUENCE_STEPS) {
+    throw new DefinitionError(`steps must be a list of 1 to ${MAX_SEQUENCE_STEPS} steps like { "offsetDays": -3, "subject": "...", "body": "..." }`);
+  }
+  const steps = raw.map((step: unknown, i): SequenceStep => {
+    const at = `steps[${i}]`;
+    if (!isObject(step)) throw new DefinitionError(`${at} must be an object { offsetDays, subject, body, task?, attachInvoicePdf? }`);
+    onlyKeys(step, ['offsetDays', 'subject', 'body', 'task', 'attachInvoicePdf'], at);
+    if (step.offsetDays === undefined) throw new DefinitionError(`${at}.offsetDays is required: days from the due date, negative before it`);
+    const offsetDays = integer(step.offsetDays, `${at}.offsetDays`, -MAX_OFFSET_DAYS, MAX_OFFSET_DAYS, 0);
+    const normalized: SequenceStep = {
+      offsetDays,
+      subject: message(step.subject, `${at}.subject`, '', MAX_SUBJECT),
+      body: message(step.body, `${at}.body`, '', MAX_BODY),
+      attachInvoicePdf: bool(step.attachInvoicePdf, `${at}.attachInvoicePdf`, false),
+    };
+    if (step.task !== undefined && step.task !== null) {
+      if (!isObject(step.task)) throw new DefinitionError(`${at}.task must be { "assigneeId", "title", "description"? }`);
+      onlyKeys(step.task, ['assigneeId', 'title', 'description'], `${at}.task`);
+      if (!isUuid(step.task.assigneeId)) throw new DefinitionError(`${at}.task.assigneeId: ${show(step.task.assigneeId)} is not a user id`);
+      normalized.task = {
+        assigneeId: step.task.assigneeId.toLowerCase(),
+        title: message(step.task.title, `${at}.task.title`, '', MAX_SUBJECT),
+        description: message(step.task.description, `${at}.task.description`, '', MAX_BODY, false),
+      };
+    }
+    return normalized;
+  });
+  steps.forEach((step, i) => {
+    if (i > 0 && step.offsetDays <= steps[i - 1].offsetDays) {
+      throw new DefinitionError(`steps[${i}].offsetDays (${step.offsetDays}) must be after steps[${i - 1}].offsetDays (${steps[i - 1].offsetDays}): steps go in order, one per day at most`);
+    }
+  });
+  return { steps, catchUp: catchUp as CatchUp };
 }
 
 /** What keeps a definition from being activated (no action, no recipient, no approver, ...); empty when it can run. */
 export function activationProblems(definition: Pick<NormalizedDefinition, 'templateKey' | 'actions'>): string[] {
   const problems: string[] = [];
-  if (definition.actions.length === 0) problems.push('no actions: add at least one action');
+  if (definition.actions.length === 0 && definition.templateKey !== 'collection-sequence') problems.push('no actions: add at least one action');
   definition.actions.forEach((action, i) => {
     const at = `actions[${i}] (${action.type})`;
     switch (action.type) {
@@ -357,8 +413,11 @@ export function activationProblems(definition: Pick<NormalizedDefinition, 'templ
 }
 
 /** Every user id the actions reference (recipients, assignees, approvers), to check they belong to the company. */
-export function referencedUserIds(actions: readonly Action[]): Array<{ userId: string; path: string }> {
+export function referencedUserIds(actions: readonly Action[], sequence?: Sequence): Array<{ userId: string; path: string }> {
   const refs: Array<{ userId: string; path: string }> = [];
+  sequence?.steps.forEach((step, i) => {
+    if (step.task) refs.push({ userId: step.task.assigneeId, path: `steps[${i}].task.assigneeId` });
+  });
   actions.forEach((action, i) => {
     const at = `actions[${i}]`;
     switch (action.type) {

@@ -5,11 +5,12 @@ import { catalogueLocale, findTemplate, SUPPORTED_LOCALES, TEMPLATE_KEYS, WORKFL
 import { messageVariables, sampleVariables } from './variables';
 
 describe('WORKFLOW_TEMPLATES', () => {
-  it('holds the eight templates of the product, each once', () => {
+  it('holds the nine templates of the product, each once', () => {
     expect(WORKFLOW_TEMPLATES.map((t) => t.key)).toEqual([...TEMPLATE_KEYS]);
     expect(Object.fromEntries(WORKFLOW_TEMPLATES.map((t) => [t.key, t.audience]))).toEqual({
       'send-unsent-invoices': 'customer', 'payment-received': 'customer', 'payment-due-reminder': 'customer', 'overdue-invoice-stamp': 'customer',
       'invoice-approval': 'team', 'unsent-invoice-reminder': 'team', 'bill-payment-reminder': 'team', 'bank-deposit-reminder': 'team',
+      'collection-sequence': 'customer',
     });
   });
 

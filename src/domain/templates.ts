@@ -13,7 +13,7 @@ export function catalogueLocale(locale: string): Locale {
 
 export const TEMPLATE_KEYS = [
   'send-unsent-invoices', 'payment-received', 'payment-due-reminder', 'overdue-invoice-stamp',
-  'invoice-approval', 'unsent-invoice-reminder', 'bill-payment-reminder', 'bank-deposit-reminder',
+  'invoice-approval', 'unsent-invoice-reminder', 'bill-payment-reminder', 'bank-deposit-reminder', 'collection-sequence',
 ] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
@@ -47,6 +47,8 @@ export interface TemplateDefaults {
   schedule: { time: string } | null;
   /** Subject and body that email, push and task actions take when they omit their own. */
   message: DefaultMessage;
+  /** `collection-sequence`: the steps a definition that omits them takes. */
+  steps?: Array<{ offsetDays: number } & DefaultMessage>;
 }
 
 export interface WorkflowTemplate {
@@ -415,6 +417,73 @@ export const WORKFLOW_TEMPLATES: readonly WorkflowTemplate[] = [
           body: 'Le paiement de {{money paymentAmount}} de {{customerName}} reçu le {{date receivedAt}} (facture {{invoiceNumber}}) '
             + "n'a pas encore été inscrit dans un dépôt bancaire.",
         },
+      },
+    },
+  }),
+  template({
+    key: 'collection-sequence',
+    audience: 'customer',
+    recordType: 'invoice',
+    trigger: 'schedule',
+    description: {
+      'en-US': 'A dunning sequence: emails the customer at set days before and after the due date, each step once, until the invoice is paid.',
+      'fr-CA': "Une séquence de relance : écrit au client à des jours fixés avant et après l'échéance, chaque étape une fois, jusqu'au paiement.",
+    },
+    conditionFields: INVOICE_FIELDS,
+    variables: INVOICE_VARIABLES,
+    actionTypes: [],
+    defaults: {
+      'en-US': {
+        name: 'Collection sequence',
+        conditions: NONE,
+        actions: [],
+        schedule: daily,
+        message: {
+          subject: 'Invoice {{invoiceNumber}}: {{money balance}} due on {{date dueDate}}',
+          body: 'Hello {{customerName}},\n\nInvoice {{invoiceNumber}} has a balance of {{money balance}} due on {{date dueDate}}.\n\nThank you,\n{{companyName}}',
+        },
+        steps: [
+          {
+            offsetDays: -3, subject: 'Invoice {{invoiceNumber}} is due on {{date dueDate}}',
+            body: 'Hello {{customerName}},\n\nA friendly reminder that invoice {{invoiceNumber}} ({{money balance}}) is due on {{date dueDate}}.\n\nThank you,\n{{companyName}}',
+          },
+          {
+            offsetDays: 1, subject: 'Invoice {{invoiceNumber}} is now past due',
+            body: 'Hello {{customerName}},\n\nInvoice {{invoiceNumber}} was due on {{date dueDate}} and still has a balance of {{money balance}}. '
+              + 'If you have already paid, please disregard this message.\n\nThank you,\n{{companyName}}',
+          },
+          {
+            offsetDays: 7, subject: 'Second notice: invoice {{invoiceNumber}} is {{daysOverdue}} days overdue',
+            body: 'Hello {{customerName}},\n\nInvoice {{invoiceNumber}} is {{daysOverdue}} days overdue; {{money balance}} remains unpaid. '
+              + 'Please send your payment as soon as possible.\n\n{{companyName}}',
+          },
+        ],
+      },
+      'fr-CA': {
+        name: 'Séquence de relance',
+        conditions: NONE,
+        actions: [],
+        schedule: daily,
+        message: {
+          subject: 'Facture {{invoiceNumber}} : {{money balance}} payable le {{date dueDate}}',
+          body: 'Bonjour {{customerName}},\n\nLa facture {{invoiceNumber}} présente un solde de {{money balance}} payable le {{date dueDate}}.\n\nMerci,\n{{companyName}}',
+        },
+        steps: [
+          {
+            offsetDays: -3, subject: 'La facture {{invoiceNumber}} arrive à échéance le {{date dueDate}}',
+            body: 'Bonjour {{customerName}},\n\nNous vous rappelons que la facture {{invoiceNumber}} ({{money balance}}) est payable le {{date dueDate}}.\n\nMerci,\n{{companyName}}',
+          },
+          {
+            offsetDays: 1, subject: 'La facture {{invoiceNumber}} est échue',
+            body: 'Bonjour {{customerName}},\n\nLa facture {{invoiceNumber}} était payable le {{date dueDate}} et présente toujours un solde de {{money balance}}. '
+              + 'Si vous avez déjà payé, veuillez ne pas tenir compte de ce message.\n\nMerci,\n{{companyName}}',
+          },
+          {
+            offsetDays: 7, subject: 'Deuxième avis : la facture {{invoiceNumber}} est en retard de {{daysOverdue}} jours',
+            body: 'Bonjour {{customerName}},\n\nLa facture {{invoiceNumber}} est en retard de {{daysOverdue}} jours ; {{money balance}} reste impayé. '
+              + 'Merci de nous faire parvenir votre paiement dans les meilleurs délais.\n\n{{companyName}}',
+          },
+        ],
       },
     },
   }),

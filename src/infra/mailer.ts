@@ -7,6 +7,7 @@ export interface OutgoingMail {
   text: string;
   html?: string;
   headers?: Record<string, string>;
+  attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
   /**
    * The unique key of the delivery this mail is. It becomes the `X-Relance-Delivery` header and fixes the
    * Message-ID, so that a resend after a crash between SMTP and the "sent" mark is the same message to the receiver.

@@ -1,13 +1,13 @@
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import {
-  type DeliveryActivities, type ReminderSweepInput, type ReminderSweepResult, type RunError, type SweepActivities, sweepProgressQuery,
+  type DeferredDelivery, type DeliveryActivities, type ReminderSweepInput, type ReminderSweepResult, type RunError, type SweepActivities, sweepProgressQuery,
   type SweepTotals,
 } from '../contracts';
 
 const activityOptions = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 } as const;
-const { startRun, findMatchingPage, finishRun } = proxyActivities<SweepActivities>({ ...activityOptions, startToCloseTimeout: '1 minute' });
+const { startRun, findMatchingPage, finishRun, recordRunDeferred } = proxyActivities<SweepActivities>({ ...activityOptions, startToCloseTimeout: '1 minute' });
 // A batch heartbeats after each record: a worker that died is noticed within the heartbeat timeout, and its batch is
 // taken again by another (the outbox makes the retry redo nothing that was done).
 const { deliverBatch } = proxyActivities<DeliveryActivities>({ ...activityOptions, startToCloseTimeout: '5 minutes', heartbeatTimeout: '20 seconds' });
@@ -23,6 +23,8 @@ export const SWEEP_BATCH_SIZE = 200;
 /** Pages per run before continuing as new, which keeps the history bounded whatever the ledger size. */
 export const SWEEP_PAGES_PER_RUN = 10;
 const MAX_ERRORS = 100;
+/** Openings waited for per run before giving up on the rest (each a timer; a window that keeps closing is a bug). */
+const MAX_WINDOW_WAITS = 20;
 
 function emptyTotals(): SweepTotals {
   return { matched: 0, delivered: 0, skipped: 0, failed: 0, pages: 0, queryMs: 0, errors: [] };
@@ -63,6 +65,16 @@ export async function reminderSweep(input: ReminderSweepInput): Promise<Reminder
   const note = (error: RunError) => {
     if (totals.errors.length < MAX_ERRORS) totals.errors.push(error);
   };
+  // Customer emails due outside the send window: delivered again when it opens (this run's, before it ends).
+  let waiting: DeferredDelivery[] = [];
+  const deliver = async (recordIds: string[]) => {
+    const delivered = await deliverBatch({ runRecordId, definitionId, companyId, asOf, recordIds });
+    totals.delivered += delivered.delivered;
+    totals.skipped += delivered.skipped;
+    totals.failed += delivered.failed;
+    delivered.errors.forEach(note);
+    if (delivered.deferred?.length && patched('send-window')) waiting.push(...delivered.deferred);
+  };
   try {
     for (let page = 0; page < pagesPerRun; page += 1) {
       const found = await findMatchingPage({ definitionId, companyId, asOf, cursor, limit: pageSize, recordIds: input.recordIds });
@@ -70,15 +82,25 @@ export async function reminderSweep(input: ReminderSweepInput): Promise<Reminder
       totals.queryMs += found.queryMs;
       totals.matched += found.ids.length;
       if (found.stopped) note({ message: `stopped early: ${found.stopped}` });
-      for (let i = 0; i < found.ids.length; i += batchSize) {
-        const delivered = await deliverBatch({ runRecordId, definitionId, companyId, asOf, recordIds: found.ids.slice(i, i + batchSize) });
-        totals.delivered += delivered.delivered;
-        totals.skipped += delivered.skipped;
-        totals.failed += delivered.failed;
-        delivered.errors.forEach(note);
-      }
+      for (let i = 0; i < found.ids.length; i += batchSize) await deliver(found.ids.slice(i, i + batchSize));
       cursor = found.nextCursor;
       if (!cursor || workflowInfo().continueAsNewSuggested) break;
+    }
+    // A durable timer to each opening, earliest first; a delivery is taken again only at its opening, and the outbox
+    // keys keep a retried or overlapping delivery from going twice.
+    for (let wait = 0; waiting.length > 0; wait += 1) {
+      if (wait >= MAX_WINDOW_WAITS) {
+        note({ message: `${waiting.length} deliveries still outside the send window after ${MAX_WINDOW_WAITS} openings; left for the next run` });
+        break;
+      }
+      totals.deferred = waiting.length;
+      await recordRunDeferred({ runRecordId, deferred: waiting.length, ...counts(totals) });
+      const at = waiting.reduce((min, d) => (d.at < min ? d.at : min), waiting[0].at);
+      const due = waiting.filter((d) => d.at === at).map((d) => d.recordId);
+      waiting = waiting.filter((d) => d.at !== at);
+      await sleep(Math.max(0, Date.parse(at) - Date.now()));
+      for (let i = 0; i < due.length; i += batchSize) await deliver(due.slice(i, i + batchSize));
+      totals.deferred = waiting.length;
     }
   } catch (err) {
     note({ message: `the sweep failed: ${err instanceof Error ? err.message : String(err)}` });

@@ -45,7 +45,7 @@ describe('workflow templates and definitions', () => {
   const today = (t: Tenant) => todayIn(String(t.company.timezone), new Date());
 
   describe('catalogue', () => {
-    it('lists the eight templates with audience, record, fields, operators, variables and defaults in both locales', async () => {
+    it('lists the nine templates with audience, record, fields, operators, variables and defaults in both locales', async () => {
       const res = await tenant.admin.get('/v1/workflow-templates');
       expect(res.status).toBe(200);
       expect(res.body.data.map((t: { key: string }) => t.key)).toEqual([...TEMPLATE_KEYS]);
@@ -56,8 +56,12 @@ describe('workflow templates and definitions', () => {
         expect(template.variables.length).toBeGreaterThan(0);
         expect(Object.keys(template.defaults)).toEqual(['en-US', 'fr-CA']);
         expect(template.defaults['fr-CA'].name).not.toBe(template.defaults['en-US'].name);
-        expect(template.defaults['en-US'].actions.length).toBeGreaterThan(0);
+        // A sequence's actions are its steps.
+        expect(template.defaults['en-US'].actions.length + (template.defaults['en-US'].steps?.length ?? 0)).toBeGreaterThan(0);
       }
+      const sequence = res.body.data.find((t: { key: string }) => t.key === 'collection-sequence');
+      expect(sequence.defaults['fr-CA']).toMatchObject({ catchUp: 'latest', actions: [] });
+      expect(sequence.defaults['fr-CA'].steps.map((s: { offsetDays: number }) => s.offsetDays)).toEqual([-3, 1, 7]);
     });
 
     it('shows one template with its due-date operators', async () => {

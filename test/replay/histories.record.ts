@@ -43,7 +43,7 @@ const DELEGATE = uuid('user:delegate');
 type ApprovalParts = Pick<Activities,
   'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval' | 'notifyApprovalOutcome' |
   'remindApprovers' | 'cancelApproval' | 'escalateApproval' | 'moveApprovalRequests'>;
-type SweepParts = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliverBatch' | 'finishRun' | 'findEventDefinitions'>;
+type SweepParts = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliverBatch' | 'finishRun' | 'findEventDefinitions' | 'recordRunDeferred'>;
 type Composites = 'requestApproval' | 'settleApproval' | 'openApprovalStep' | 'settleDecision';
 type RecorderActivities = Pick<Activities, keyof ApprovalParts | Composites | keyof SweepParts | 'recordDiagnosticPing'>;
 
@@ -65,7 +65,8 @@ function approvalActivities(): Pick<RecorderActivities, keyof ApprovalParts | Co
 }
 
 /** A ledger of invoices due on consecutive days, paged by (due date, id) like the real keyset. */
-function sweepActivities(options: { invoices?: number; notLive?: string; definitionIds?: string[] } = {}): SweepParts {
+function sweepActivities(options: { invoices?: number; notLive?: string; definitionIds?: string[]; deferUntil?: string } = {}): SweepParts {
+  let deferred = false;
   const rows = Array.from({ length: options.invoices ?? 0 }, (_, i) => ({
     id: uuid(`invoice:swept:${i}`), key: new Date(Date.UTC(2026, 11, 4 + i)).toISOString().slice(0, 10),
   }));
@@ -83,9 +84,15 @@ function sweepActivities(options: { invoices?: number; notLive?: string; definit
       return { ids: page.map((r) => r.id), nextCursor, queryMs: 1.87 };
     },
     async deliverBatch({ recordIds }) {
+      if (options.deferUntil && !deferred) {
+        // The first pass finds the send window closed: every record waits for its opening.
+        deferred = true;
+        return { stillMatching: recordIds.length, delivered: 0, skipped: 0, failed: 0, errors: [], deferred: recordIds.map((recordId) => ({ recordId, at: options.deferUntil! })) };
+      }
       return { stillMatching: recordIds.length, delivered: recordIds.length, skipped: 0, failed: 0, errors: [] };
     },
     async finishRun() { /* the run record */ },
+    async recordRunDeferred() { /* the run's deferred count */ },
     async findEventDefinitions() { return options.definitionIds ?? []; },
   };
 }
@@ -346,6 +353,14 @@ describe('recording test/histories', () => {
       sweepActivities({ invoices: 3, notLive: 'the definition is inactive, not active' }));
     expect(result).toMatchObject({ outcome: 'not-live', delivered: 0 });
     await save('reminder-sweep.not-live.json', handle.workflowId);
+  });
+
+  it('reminder-sweep.send-window: customer emails held for the send window, delivered at its opening', async () => {
+    const opening = new Date(Date.now() + 18 * HOUR).toISOString();
+    const { handle, result } = await sweep('send-window', uuid('definition:collection'), sweepActivities({ invoices: 3, deferUntil: opening }));
+    expect(result).toMatchObject({ outcome: 'completed', matched: 3, delivered: 3, deferred: 0 });
+    const events = await save('reminder-sweep.send-window.json', handle.workflowId);
+    expect(events.some((e) => e.timerStartedEventAttributes)).toBe(true);
   });
 
   // --- paymentReceived: started as the API starts it (payment-events.ts), with its child sweep ---

@@ -18,6 +18,11 @@ export class Http {
     return new Http(baseUrl, this.apiKey);
   }
 
+  /** The bare response of a GET, for bodies that are not JSON (a PDF). */
+  raw(path: string): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, { headers: this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {} });
+  }
+
   get(path: string, headers: Record<string, string> = {}) {
     return this.request('GET', path, undefined, headers);
   }

@@ -7,6 +7,9 @@ export interface CaughtMail {
   text: string;
   html: string | null;
   headers: Record<string, string>;
+  /** Every header as written, by lower-case name (folded lines joined). */
+  headerLines: Record<string, string>;
+  attachments: Array<{ filename: string | null; contentType: string; size: number; content: string }>;
 }
 
 /** Reads what the real SMTP listener received. */

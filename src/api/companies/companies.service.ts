@@ -1,3 +1,4 @@
+import { validateSendWindow } from '../../domain/send-window';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
@@ -66,7 +67,9 @@ export class CompaniesService {
       if (dto.webhookUrl !== undefined && dto.webhookUrl !== company.webhookUrl) {
         company.webhookSecret = dto.webhookUrl ? randomBytes(24).toString('base64url') : null;
       }
-      Object.assign(company, Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined)));
+      const { sendWindow, ...fields } = dto;
+      Object.assign(company, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
+      if (sendWindow !== undefined) company.sendWindow = sendWindow === null ? null : validateSendWindow(sendWindow);
       const saved = await companies.save(company);
       return toCompanyView(saved, { withSecrets: true });
     });

@@ -10,6 +10,7 @@ export function toCompanyView(c: Company, options: { withSecrets?: boolean } = {
     plan: c.plan,
     webhookUrl: c.webhookUrl,
     emailApprovalLimit: c.emailApprovalLimit ?? null,
+    sendWindow: c.sendWindow ?? null,
     ...(options.withSecrets ? { webhookSecret: c.webhookSecret } : {}),
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),

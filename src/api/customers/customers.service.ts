@@ -16,6 +16,7 @@ export class CustomersService {
   async create(user: AuthUser, dto: CreateCustomerDto) {
     const customer = await new CustomersRepository(this.dataSource).insert({
       companyId: user.companyId, name: dto.name.trim(), email: dto.email?.toLowerCase() ?? null, group: dto.group ?? null,
+      remindersEnabled: dto.remindersEnabled ?? true, timezone: dto.timezone ?? null,
     });
     return toCustomerView(customer);
   }
@@ -34,6 +35,8 @@ export class CustomersService {
     if (dto.name !== undefined) customer.name = dto.name.trim();
     if (dto.email !== undefined) customer.email = dto.email?.toLowerCase() ?? null;
     if (dto.group !== undefined) customer.group = dto.group;
+    if (dto.remindersEnabled !== undefined) customer.remindersEnabled = dto.remindersEnabled;
+    if (dto.timezone !== undefined) customer.timezone = dto.timezone;
     return toCustomerView(await new CustomersRepository(this.dataSource).save(customer));
   }
 

@@ -18,6 +18,8 @@ import { ApprovalsService } from '../approvals/approvals.service';
 import { MAILER } from '../mail/mail.module';
 import { CreateInvoiceDto, ListInvoicesQueryDto, UpdateInvoiceDto } from './dto/invoice.dto';
 import { renderInvoiceEmail } from './invoice-email';
+import { InvoiceDocumentsRepository } from '../../db/invoice-documents.repository';
+import { invoicePdfFilename, renderInvoicePdf } from '../../infra/invoice-pdf';
 import { InvoiceView, toInvoiceView } from './invoice.mapper';
 
 /** Statuses in which an invoice may not be sent to its customer. */
@@ -160,7 +162,11 @@ export class InvoicesService {
       number: invoice.number, amount: invoice.amount, balance: invoice.balance, dueDate: invoice.dueDate, memo: invoice.memo,
     });
     try {
-      await this.mailer.send({ to: customer.email, ...mail, headers: { 'X-Relance-Invoice-Id': invoice.id } });
+      const document = await new InvoiceDocumentsRepository(manager).find(user.companyId, invoice.id);
+      const attachments = document
+        ? [{ filename: invoicePdfFilename(invoice.number), content: await renderInvoicePdf(document), contentType: 'application/pdf' }]
+        : [];
+      await this.mailer.send({ to: customer.email, ...mail, headers: { 'X-Relance-Invoice-Id': invoice.id }, attachments });
     } catch (err) {
       this.logger.warn(`sending invoice ${invoice.id} failed: ${(err as Error).message}`);
       throw new DomainError(503, `the mail server did not accept the email to ${customer.email}; the invoice was not marked sent, retry later`);

@@ -21,6 +21,8 @@ export function toWorkflowRunView(r: WorkflowRunRow) {
     delivered: r.delivered,
     skipped: r.skipped,
     failed: r.failed,
+    /** Deliveries waiting for the send window right now. */
+    deferred: r.deferred,
     errors: r.errors,
     temporalWorkflowId: r.temporal_workflow_id,
     temporalRunId: r.temporal_run_id,

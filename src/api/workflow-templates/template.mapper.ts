@@ -18,8 +18,8 @@ export function toTemplateView(t: WorkflowTemplate) {
     variables: t.variables,
     actionTypes: t.actionTypes,
     defaults: Object.fromEntries(SUPPORTED_LOCALES.map((locale) => {
-      const { templateKey: _key, ...definition } = normalizeDefinition(t, {}, { locale });
-      return [locale, definition];
+      const { templateKey: _key, sequence, ...definition } = normalizeDefinition(t, {}, { locale });
+      return [locale, { ...definition, ...(sequence ? { steps: sequence.steps, catchUp: sequence.catchUp } : {}) }];
     })),
   };
 }

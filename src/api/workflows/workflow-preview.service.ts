@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, ObjectLiteral } from 'typeorm';
 import { Customer, Invoice, Location, User, Vendor, WorkflowDefinition } from '../../db/entities';
 import { SweepsRepository } from '../../db/sweeps.repository';
+import { sweepPlan, toSweepRecord } from '../../db/sweep-plans';
+import { selectStep, stepDay } from '../../domain/collection-sequence';
 import { Condition, RecordType } from '../../domain/conditions';
 import { addDays, todayIn } from '../../domain/dates';
 import { Action } from '../../domain/definitions';
@@ -28,6 +30,8 @@ export interface PreviewMatch {
   recordId: string;
   record: Record<string, unknown>;
   messages: PreviewMessage[];
+  /** collection-sequence: the step that goes out today (1-based `number`), its day, and the step last sent (0: none). */
+  step?: { number: number; offsetDays: number; day: string; lastSent: number };
 }
 
 interface Lookups {
@@ -47,6 +51,7 @@ export class WorkflowPreviewService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async preview(caller: AuthUser, definition: WorkflowDefinition, limit: number, now = new Date()) {
+    if (definition.templateKey === 'collection-sequence') return this.previewSequence(caller, definition, limit, now);
     const template = findTemplate(definition.templateKey)!;
     const { timezone } = caller.company;
     const actions = definition.actions as Action[];
@@ -88,6 +93,54 @@ export class WorkflowPreviewService {
       matches,
       hasMore: found.length > limit,
       sample: this.messages(actions, { ...sampleVariables(template), companyName: caller.company.name, currency: caller.company.currency }, options, lookups, null),
+    };
+  }
+
+  /**
+   * A sequence's preview is its sweep's own selection (the same statement, the same step choice), so it shows exactly
+   * which invoices get which step today: the definition's conditions, the steps due, pauses and opt-outs.
+   */
+  private async previewSequence(caller: AuthUser, definition: WorkflowDefinition, limit: number, now: Date) {
+    const { timezone } = caller.company;
+    const sweeps = new SweepsRepository(this.dataSource);
+    const plan = sweepPlan('collection-sequence')!;
+    const def = (await sweeps.findDefinition(definition.id, caller.companyId))!;
+    const found = await sweeps.findMatchingIds(plan, def, now, { cursor: null, limit: limit + 1 });
+    const pageIds = found.slice(0, limit).map((r) => r.id);
+    const details = await sweeps.findMatchingDetails(plan, def, now, pageIds);
+    const company = { name: caller.company.name, currency: caller.company.currency, timezone };
+    const options: Omit<RenderOptions, 'html'> = { locale: caller.company.locale, currency: caller.company.currency, timezone };
+    const today = todayIn(timezone, now);
+    const sequence = definition.sequence!;
+    const byId = new Map(details.map((d) => [String(d.id), d]));
+    const matches: PreviewMatch[] = [];
+    for (const id of pageIds) {
+      const raw = byId.get(id);
+      if (!raw) continue;
+      const record = toSweepRecord('invoice', raw, { company, asOf: now });
+      const lastStep = Number(raw.last_step ?? -1);
+      const index = selectStep(sequence, { dueDate: record.row.dueDate!, today, lastStep });
+      if (index === null) continue;
+      const step = sequence.steps[index];
+      const text = (t: string) => renderText(t, record.variables, { ...options, html: false });
+      const messages: PreviewMessage[] = [{
+        action: 0, type: 'email', recipients: record.customerEmail ? [record.customerEmail] : [],
+        subject: text(step.subject).replace(/[\r\n]+/g, ' ').trim(), body: text(step.body), html: renderHtmlBody(step.body, record.variables, options),
+      }];
+      if (step.task) messages.push({ action: 1, type: 'task', recipients: [step.task.assigneeId], title: text(step.task.title), body: text(step.task.description) });
+      matches.push({
+        recordType: 'invoice', recordId: id,
+        record: {
+          number: raw.number, customerId: raw.customer_id, amount: raw.amount, balance: raw.balance, issueDate: raw.issue_date, dueDate: raw.due_date,
+          sentAt: raw.sent_at ? new Date(String(raw.sent_at)).toISOString() : null, approvalStatus: raw.approval_status,
+        },
+        step: { number: index + 1, offsetDays: step.offsetDays, day: stepDay(step, record.row.dueDate!), lastSent: lastStep + 1 },
+        messages,
+      });
+    }
+    return {
+      definitionId: definition.id, templateKey: definition.templateKey, status: definition.status, evaluatedAt: now.toISOString(),
+      timezone, today, matches, hasMore: found.length > limit, sample: [] as PreviewMessage[],
     };
   }
 

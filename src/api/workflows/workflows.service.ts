@@ -6,7 +6,7 @@ import { UsersRepository } from '../../db/users.repository';
 import { WorkflowDefinitionsRepository } from '../../db/workflow-definitions.repository';
 import type { DefinitionStatus } from '../../db/entities';
 import {
-  activationProblems, Action, DefinitionError, DefinitionInput, NormalizedDefinition, normalizeDefinition, referencedUserIds,
+  activationProblems, DefinitionError, DefinitionInput, NormalizedDefinition, normalizeDefinition, referencedUserIds,
 } from '../../domain/definitions';
 import { findTemplate, TEMPLATE_KEYS, WorkflowTemplate } from '../../domain/templates';
 import { AuthUser } from '../auth/current-user.decorator';
@@ -30,12 +30,12 @@ export class WorkflowsService {
     const template = this.template(dto.templateKey);
     const definition = this.normalize(template, dto, caller);
     return this.dataSource.transaction(async (manager) => {
-      await this.checkUsers(manager, caller, definition.actions);
+      await this.checkUsers(manager, caller, definition);
       if (dto.activate) this.checkActivatable(caller, definition);
       const row = await new WorkflowDefinitionsRepository(manager).insert({
         companyId: caller.companyId, templateKey: definition.templateKey, name: definition.name,
         status: dto.activate ? 'active' : 'draft', conditions: definition.conditions, actions: definition.actions,
-        schedule: definition.schedule, locale: caller.company.locale, createdBy: caller.id,
+        schedule: definition.schedule, sequence: definition.sequence ?? null, locale: caller.company.locale, createdBy: caller.id,
       });
       if (row.status === 'active') await this.lifecycle.onActivated(row, this.context(manager, caller));
       return toWorkflowView(row);
@@ -74,14 +74,19 @@ export class WorkflowsService {
         conditions: dto.conditions ?? row.conditions,
         actions: dto.actions ?? row.actions,
         schedule: dto.schedule === undefined ? row.schedule ?? undefined : dto.schedule,
+        steps: dto.steps ?? row.sequence?.steps,
+        catchUp: dto.catchUp ?? row.sequence?.catchUp,
       };
       const definition = this.normalize(template, merged, caller);
-      await this.checkUsers(manager, caller, definition.actions);
+      await this.checkUsers(manager, caller, definition);
       if (row.status === 'active') {
         const problems = activationProblems(definition);
         if (problems.length) throw new DomainError(422, `an active definition must stay complete: ${problems.join('; ')}; deactivate it first to save it incomplete`);
       }
-      Object.assign(row, { name: definition.name, conditions: definition.conditions, actions: definition.actions, schedule: definition.schedule });
+      Object.assign(row, {
+        name: definition.name, conditions: definition.conditions, actions: definition.actions, schedule: definition.schedule,
+        sequence: definition.sequence ?? null,
+      });
       const saved = await new WorkflowDefinitionsRepository(manager).save(row);
       await this.lifecycle.onUpdated(saved, this.context(manager, caller));
       return toWorkflowView(saved);
@@ -102,8 +107,8 @@ export class WorkflowsService {
       const row = await this.find(manager, caller, id, true);
       if (row.status === 'active') return toWorkflowView(row);
       // Re-read through the domain: a stored definition is checked again against today's catalogue and users.
-      const definition = this.normalize(this.template(row.templateKey), row, caller);
-      await this.checkUsers(manager, caller, definition.actions);
+      const definition = this.normalize(this.template(row.templateKey), { ...row, steps: row.sequence?.steps, catchUp: row.sequence?.catchUp }, caller);
+      await this.checkUsers(manager, caller, definition);
       this.checkActivatable(caller, definition);
       row.status = 'active';
       const saved = await new WorkflowDefinitionsRepository(manager).save(row);
@@ -155,8 +160,8 @@ export class WorkflowsService {
   }
 
   /** Every recipient, assignee and approver must be a user of the caller's company. */
-  private async checkUsers(manager: EntityManager, caller: AuthUser, actions: readonly Action[]): Promise<void> {
-    const refs = referencedUserIds(actions);
+  private async checkUsers(manager: EntityManager, caller: AuthUser, definition: Pick<NormalizedDefinition, 'actions' | 'sequence'>): Promise<void> {
+    const refs = referencedUserIds(definition.actions, definition.sequence);
     if (refs.length === 0) return;
     const ids = [...new Set(refs.map((r) => r.userId))];
     const known = await new UsersRepository(manager).findIdsAmong(caller.companyId, ids);

@@ -1,3 +1,4 @@
+import type { SendWindow } from '../../domain/send-window';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export type Plan = 'advanced' | 'essentials';
@@ -14,6 +15,8 @@ export class Company {
   @Column('text', { name: 'webhook_secret', nullable: true }) webhookSecret!: string | null;
   /** Invoices above this amount are not decided from an approval email (PRODUCT §9); null = no limit. */
   @Column('numeric', { name: 'email_approval_limit', precision: 14, scale: 2, nullable: true }) emailApprovalLimit!: string | null;
+  /** When customer emails may go, in each customer's timezone; null: any time. */
+  @Column('jsonb', { name: 'send_window', nullable: true }) sendWindow!: SendWindow | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -23,6 +23,10 @@ export class Invoice {
   @Column('text', { name: 'approval_status' }) approvalStatus!: ApprovalStatus;
   @Column('uuid', { name: 'approval_definition_id', nullable: true }) approvalDefinitionId!: string | null;
   @Column('integer', { name: 'approval_submissions' }) approvalSubmissions!: number;
+  /** Reminders paused (by a user) since then, through the day before `remindersPausedUntil` (or until resumed). */
+  @Column('timestamptz', { name: 'reminders_paused_at', nullable: true }) remindersPausedAt!: Date | null;
+  @Column('date', { name: 'reminders_paused_until', nullable: true }) remindersPausedUntil!: string | null;
+  @Column('text', { name: 'reminders_pause_reason', nullable: true }) remindersPauseReason!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -7,6 +7,10 @@ export class Customer {
   @Column('text') name!: string;
   @Column('text', { nullable: true }) email!: string | null;
   @Column('text', { name: 'customer_group', nullable: true }) group!: string | null;
+  /** False once the customer unsubscribed (or was excluded): no reminder reaches them; transactional mail still does. */
+  @Column('boolean', { name: 'reminders_enabled', default: true }) remindersEnabled!: boolean;
+  /** IANA zone of the customer's send window; null: the company's. */
+  @Column('text', { nullable: true }) timezone!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

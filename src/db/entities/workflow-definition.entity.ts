@@ -1,3 +1,4 @@
+import type { Sequence } from '../../domain/collection-sequence';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 export type DefinitionStatus = 'draft' | 'active' | 'inactive';
@@ -14,6 +15,8 @@ export class WorkflowDefinition {
   @Column('jsonb') actions!: unknown[];
   /** `{ time: "HH:MM" }` for scheduled templates, null for event-driven ones. */
   @Column('jsonb', { nullable: true }) schedule!: { time: string } | null;
+  /** `collection-sequence`: `{ steps, catchUp }`, checked by src/domain before saving; null for other templates. */
+  @Column('jsonb', { nullable: true }) sequence!: Sequence | null;
   @Column('text') locale!: string;
   @Column('uuid', { name: 'created_by', nullable: true }) createdBy!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;

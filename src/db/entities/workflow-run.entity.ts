@@ -16,6 +16,8 @@ export class WorkflowRun {
   @Column('integer') delivered!: number;
   @Column('integer') skipped!: number;
   @Column('integer') failed!: number;
+  /** Deliveries waiting for the send window while the run is in flight; 0 once they went. */
+  @Column('integer', { default: 0 }) deferred!: number;
   @Column('jsonb') errors!: { recordId?: string; message: string }[];
 }
 

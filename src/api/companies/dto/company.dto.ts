@@ -6,8 +6,33 @@ import {
 } from 'class-validator';
 import { SUPPORTED_LOCALES } from '../../../domain/locales';
 import { IsOmittable } from '../../common/optional';
+import { SendWindowError, validateSendWindow, WEEKDAYS } from '../../../domain/send-window';
 
-function IsTimezone(): PropertyDecorator {
+function sendWindowProblem(v: unknown): string | null {
+  try {
+    validateSendWindow(v);
+    return null;
+  } catch (err) {
+    if (err instanceof SendWindowError) return err.message;
+    throw err;
+  }
+}
+
+/** `{ from, to, days }` as src/domain/send-window.ts checks it; its message names the culprit. */
+function IsSendWindow(): PropertyDecorator {
+  return (target, propertyName) => registerDecorator({
+    name: 'isSendWindow', target: target.constructor, propertyName: propertyName as string,
+    validator: { validate: (v: unknown) => sendWindowProblem(v) === null, defaultMessage: (a) => sendWindowProblem(a?.value) ?? 'sendWindow is not valid' },
+  });
+}
+
+export class SendWindowDto {
+  @ApiProperty({ type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', example: '08:00' }) from!: string;
+  @ApiProperty({ type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', example: '18:00', description: 'After from; the window closes at this minute' }) to!: string;
+  @ApiProperty({ type: 'string', isArray: true, enum: WEEKDAYS, example: ['mon', 'tue', 'wed', 'thu', 'fri'] }) days!: string[];
+}
+
+export function IsTimezone(): PropertyDecorator {
   return (target, propertyName) => registerDecorator({
     name: 'isTimezone', target: target.constructor, propertyName: propertyName as string,
     validator: {
@@ -112,4 +137,11 @@ export class UpdateCompanyDto {
   @IsOptional() @ValidateIf((_, v) => v !== null)
   @IsMoney({ message: 'emailApprovalLimit must be a decimal string such as "5000.00" (at most 2 decimals), or null' })
   emailApprovalLimit?: string | null;
+
+  @ApiPropertyOptional({
+    type: SendWindowDto, nullable: true,
+    description: "When customer emails may go, in each customer's timezone (default the company's); one due outside it waits for its next opening. null: any time.",
+  })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsSendWindow()
+  sendWindow?: SendWindowDto | null;
 }

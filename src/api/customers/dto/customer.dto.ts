@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsTimezone } from '../../companies/dto/company.dto';
 import { IsOmittable } from '../../common/optional';
 import { ListQueryDto } from '../../common/pagination';
 
@@ -16,6 +17,14 @@ export class CreateCustomerDto {
   @IsOptional() @IsString({ message: 'group must be a string' }) @IsNotEmpty({ message: 'group must not be empty (send null to clear it)' })
   @MaxLength(100)
   group?: string | null;
+
+  @ApiPropertyOptional({ type: 'boolean', default: true, description: 'False: no reminder reaches the customer (invoices and receipts still do); set false by their unsubscribe link' })
+  @IsOmittable() @IsBoolean({ message: 'remindersEnabled must be true or false' })
+  remindersEnabled?: boolean;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'America/Vancouver', description: "IANA zone of the customer's send window; null: the company's" })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsTimezone()
+  timezone?: string | null;
 }
 
 export class UpdateCustomerDto {
@@ -31,6 +40,14 @@ export class UpdateCustomerDto {
   @IsOptional() @IsString({ message: 'group must be a string' }) @IsNotEmpty({ message: 'group must not be empty (send null to clear it)' })
   @MaxLength(100)
   group?: string | null;
+
+  @ApiPropertyOptional({ type: 'boolean', default: true, description: 'False: no reminder reaches the customer (invoices and receipts still do); set false by their unsubscribe link' })
+  @IsOmittable() @IsBoolean({ message: 'remindersEnabled must be true or false' })
+  remindersEnabled?: boolean;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'America/Vancouver', description: "IANA zone of the customer's send window; null: the company's" })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsTimezone()
+  timezone?: string | null;
 }
 
 export class ListCustomersQueryDto extends ListQueryDto {

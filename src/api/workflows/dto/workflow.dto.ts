@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/sw
 import { Type } from 'class-transformer';
 import { Allow, IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CONDITION_OPS } from '../../../domain/conditions';
+import { CATCH_UP_POLICIES } from '../../../domain/collection-sequence';
 import { TEMPLATE_KEYS } from '../../../domain/templates';
 import { ListQueryDto } from '../../common/pagination';
 
@@ -21,6 +22,32 @@ const actionsDoc: ApiPropertyOptions = {
   example: [{ type: 'email', to: 'customer', subject: 'Invoice {{invoiceNumber}} is due on {{date dueDate}}', body: 'Hello {{customerName}}, ...' }],
   type: 'array',
   items: { type: 'object' },
+};
+
+const stepsDoc: ApiPropertyOptions = {
+  description: 'collection-sequence only: ordered steps, each { offsetDays (days from the due date, negative before it, strictly increasing), '
+    + 'subject, body, task?: { assigneeId, title, description? }, attachInvoicePdf? (false) }. Each invoice gets each step at most once, in order. '
+    + "Omitted: the template's default three steps (-3, +1, +7) in the company locale.",
+  example: [
+    { offsetDays: -3, subject: 'Invoice {{invoiceNumber}} is due on {{date dueDate}}', body: 'Hello {{customerName}}, ...' },
+    { offsetDays: 7, subject: 'Invoice {{invoiceNumber}} is overdue', body: '...', task: { assigneeId: '11111111-1111-4111-8111-111111111111', title: 'Call {{customerName}}' } },
+  ],
+  type: 'array',
+  items: {
+    type: 'object',
+    required: ['offsetDays', 'subject', 'body'],
+    properties: {
+      offsetDays: { type: 'integer', minimum: -365, maximum: 365 }, subject: { type: 'string' }, body: { type: 'string' },
+      attachInvoicePdf: { type: 'boolean', default: false },
+      task: { type: 'object', properties: { assigneeId: { type: 'string', format: 'uuid' }, title: { type: 'string' }, description: { type: 'string' } } },
+    },
+  },
+};
+
+const catchUpDoc: ApiPropertyOptions = {
+  enum: [...CATCH_UP_POLICIES], default: 'latest',
+  description: 'collection-sequence only: for steps whose day passed unsent (the sequence switched on late), latest sends only the latest of them, '
+    + 'none sends only steps falling on the day of the run, all sends each in order, one per day.',
 };
 
 export class CreateWorkflowDto {
@@ -47,6 +74,14 @@ export class CreateWorkflowDto {
   @ApiPropertyOptional({ default: false, description: '"Save and activate": create the definition active instead of draft' })
   @IsOptional() @IsBoolean({ message: 'activate must be true or false' })
   activate?: boolean;
+
+  @ApiPropertyOptional(stepsDoc)
+  @IsOptional() @Allow()
+  steps?: unknown;
+
+  @ApiPropertyOptional(catchUpDoc)
+  @IsOptional() @Allow()
+  catchUp?: unknown;
 }
 
 export class UpdateWorkflowDto {
@@ -69,6 +104,14 @@ export class UpdateWorkflowDto {
   @ApiPropertyOptional({ example: { time: '08:30' } })
   @IsOptional() @Allow()
   schedule?: unknown;
+
+  @ApiPropertyOptional(stepsDoc)
+  @IsOptional() @Allow()
+  steps?: unknown;
+
+  @ApiPropertyOptional(catchUpDoc)
+  @IsOptional() @Allow()
+  catchUp?: unknown;
 }
 
 export class ListWorkflowsQueryDto extends ListQueryDto {

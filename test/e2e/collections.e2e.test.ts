@@ -1,0 +1,247 @@
+import { Client, Connection } from '@temporalio/client';
+import { addDays, todayIn } from '../../src/domain/dates';
+import { testEnv } from '../support/env';
+import { createTenant, Tenant } from '../support/fixtures';
+import { Http } from '../support/http';
+import { createCustomer, createInvoice, createPayment } from '../support/ledger';
+import { type CaughtMail, mailsTo, waitForMails } from '../support/mail';
+import { pdfText } from '../support/pdf';
+import { Stack } from '../support/stack';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+describe('collections end to end: a dunning sequence through the API, worker, Temporal, Postgres and SMTP', () => {
+  const stack = new Stack('collections');
+  let tenant: Tenant;
+  let temporal: Client;
+  let connection: Connection;
+  let today: string;
+
+  beforeAll(async () => {
+    await stack.start();
+    tenant = await createTenant(new Http(stack.baseUrl));
+    today = todayIn(String(tenant.company.timezone), new Date());
+    connection = await Connection.connect({ address: testEnv().temporalAddress });
+    temporal = new Client({ connection });
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await stack.stop();
+  });
+
+  async function runNow(definitionId: string) {
+    const res = await tenant.admin.post(`/v1/workflows/${definitionId}/run-now`);
+    expect(res.status).toBe(202);
+    return temporal.workflow.getHandle(res.body.temporalWorkflowId).result();
+  }
+
+  /** A customer of its own with one invoice of `amount` due `dueIn` days from today. */
+  async function invoiceDue(name: string, dueIn: number, amount = '240.00') {
+    const customer = await createCustomer(tenant.admin, { name });
+    const invoice = await createInvoice(tenant.admin, customer.id, {
+      amount, issueDate: addDays(today, Math.min(dueIn, 0) - 40), dueDate: addDays(today, dueIn),
+    });
+    return { customer, invoice };
+  }
+
+  const steps = [
+    { offsetDays: -3, subject: 'Step 1: {{invoiceNumber}} due {{dueDate}}', body: 'Hello {{customerName}}, {{money balance}} is due soon.' },
+    { offsetDays: 1, subject: 'Step 2: {{invoiceNumber}} is past due', body: 'Hello {{customerName}}, {{money balance}} was due on {{dueDate}}.' },
+    { offsetDays: 7, subject: 'Step 3: {{invoiceNumber}} is {{daysOverdue}} days late', body: 'Last notice, {{customerName}}.', attachInvoicePdf: true },
+  ];
+
+  const pdfOf = (mail: CaughtMail) => {
+    const pdfs = mail.attachments.filter((a) => a.contentType === 'application/pdf');
+    expect(pdfs).toHaveLength(1);
+    return Buffer.from(pdfs[0].content, 'base64');
+  };
+
+  const headerOf = (mail: CaughtMail, name: string) => mail.headerLines[name.toLowerCase()];
+  const unsubscribeUrl = (mail: CaughtMail) => /^<(.+)>$/.exec(headerOf(mail, 'List-Unsubscribe'))![1];
+
+  it('sends each invoice exactly its step of today, nothing to paid, paused or opted-out ones, and nothing new when run again', async () => {
+    const stages = {
+      beforeDue: await invoiceDue('Stage One', 3), // step 1 falls today
+      dayAfter: await invoiceDue('Stage Two', -1), // step 2 falls today
+      caughtUp: await invoiceDue('Stage Two Late', -4), // step 2's day passed: latest is step 2
+      weekLate: await invoiceDue('Stage Three', -9), // step 3's day passed: latest is step 3
+      tooEarly: await invoiceDue('Not Yet', 5),
+      paid: await invoiceDue('Paid Up', 3, '50.00'),
+      paused: await invoiceDue('On Hold', -1),
+      optedOut: await invoiceDue('No Thanks', -1),
+    };
+    expect((await createPayment(tenant.admin, stages.paid.invoice.id, '50.00')).amount).toBe('50.00');
+    const pause = await tenant.admin.post(`/v1/invoices/${stages.paused.invoice.id}/pause-reminders`, { reason: 'disputed line 2' });
+    expect(pause.status).toBe(200);
+    expect(pause.body).toMatchObject({ invoiceId: stages.paused.invoice.id, paused: true, until: null, reason: 'disputed line 2' });
+    const optOut = await tenant.admin.patch(`/v1/customers/${stages.optedOut.customer.id}`, { remindersEnabled: false });
+    expect(optOut.status).toBe(200);
+    expect(optOut.body.remindersEnabled).toBe(false);
+    expect((await tenant.admin.post(`/v1/invoices/${stages.paused.invoice.id}/pause-reminders`, { reason: 'x', until: today })).status).toBe(400);
+    expect((await tenant.admin.post(`/v1/invoices/${stages.paused.invoice.id}/pause-reminders`, {})).status).toBe(400);
+
+    const created = await tenant.admin.post('/v1/workflows', {
+      templateKey: 'collection-sequence', name: 'Dunning', steps, activate: true,
+      conditions: [{ field: 'customerId', op: 'in', value: Object.values(stages).map((s) => s.customer.id) }],
+    });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ templateKey: 'collection-sequence', status: 'active', catchUp: 'latest', actions: [] });
+    expect(created.body.steps.map((s: any) => s.offsetDays)).toEqual([-3, 1, 7]);
+    const bad = await tenant.admin.post('/v1/workflows', { templateKey: 'collection-sequence', steps: [steps[1], steps[0]] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('steps[1].offsetDays (-3) must be after steps[0].offsetDays (1)');
+
+    const expected: Record<string, number> = { beforeDue: 1, dayAfter: 2, caughtUp: 2, weekLate: 3 };
+    const preview = await tenant.admin.post(`/v1/workflows/${created.body.id}/preview`);
+    expect(preview.status).toBe(200);
+    expect(Object.fromEntries(preview.body.matches.map((m: any) => [m.recordId, m.step.number]))).toEqual(
+      Object.fromEntries(Object.entries(expected).map(([stage, step]) => [stages[stage as keyof typeof stages].invoice.id, step])));
+    const weekLatePreview = preview.body.matches.find((m: any) => m.recordId === stages.weekLate.invoice.id);
+    expect(weekLatePreview.messages[0].subject).toBe(`Step 3: ${stages.weekLate.invoice.number} is 9 days late`);
+
+    const run = await runNow(created.body.id);
+    expect(run).toMatchObject({ outcome: 'completed', matched: 4, delivered: 4, failed: 0 });
+    for (const [stage, step] of Object.entries(expected)) {
+      const { customer, invoice } = stages[stage as keyof typeof stages];
+      const mails = await waitForMails(customer.email, 1);
+      expect(mails.map((m) => m.subject.split(':')[0])).toEqual([`Step ${step}`]);
+      expect(mails[0].subject).toContain(invoice.number);
+      expect(unsubscribeUrl(mails[0])).toMatch(new RegExp(`^${stack.baseUrl}/unsubscribe/[A-Za-z0-9_-]{43}$`));
+      expect(headerOf(mails[0], 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+      expect(mails[0].text).toContain(unsubscribeUrl(mails[0]));
+    }
+    for (const stage of ['tooEarly', 'paid', 'paused', 'optedOut'] as const) expect(await mailsTo(stages[stage].customer.email)).toEqual([]);
+    // Step 3 attaches the invoice: a PDF with its number and amount; the other steps attach nothing.
+    const [lastNotice] = await mailsTo(stages.weekLate.customer.email);
+    const text = pdfText(pdfOf(lastNotice));
+    expect(text).toContain(stages.weekLate.invoice.number);
+    expect(text).toContain('$240.00');
+    expect(text).toContain(String(tenant.company.name));
+    expect(text).toContain('Stage Three');
+    expect((await mailsTo(stages.dayAfter.customer.email))[0].attachments).toEqual([]);
+
+    const again = await runNow(created.body.id);
+    expect(again).toMatchObject({ matched: 0, delivered: 0 });
+    for (const stage of Object.keys(expected)) expect(await mailsTo(stages[stage as keyof typeof stages].customer.email)).toHaveLength(1);
+
+    // Moved on to its next step (its due date moved back a few days), an invoice gets step 2, and only once.
+    expect((await tenant.admin.patch(`/v1/invoices/${stages.beforeDue.invoice.id}`, { dueDate: addDays(today, -2) })).status).toBe(200);
+    expect(await runNow(created.body.id)).toMatchObject({ matched: 1, delivered: 1 });
+    expect((await waitForMails(stages.beforeDue.customer.email, 2)).map((m) => m.subject.split(':')[0])).toEqual(['Step 1', 'Step 2']);
+    // Resumed, the paused invoice gets its step of today.
+    expect((await tenant.admin.post(`/v1/invoices/${stages.paused.invoice.id}/resume-reminders`)).body).toMatchObject({ paused: false });
+    expect(await runNow(created.body.id)).toMatchObject({ matched: 1, delivered: 1 });
+    expect((await waitForMails(stages.paused.customer.email, 1)).map((m) => m.subject.split(':')[0])).toEqual(['Step 2']);
+    expect(await mailsTo(stages.optedOut.customer.email)).toEqual([]);
+  });
+
+  it('stops later reminders once the unsubscribe link is followed, or its one-click POST is sent', async () => {
+    const follows = await invoiceDue('Link Follower', 3);
+    const clicks = await invoiceDue('One Clicker', 3);
+    const stays = await invoiceDue('Still Subscribed', 3);
+    const def = await tenant.admin.post('/v1/workflows', {
+      templateKey: 'collection-sequence', name: 'Unsubscribe', steps, activate: true,
+      conditions: [{ field: 'customerId', op: 'in', value: [follows.customer.id, clicks.customer.id, stays.customer.id] }],
+    });
+    expect(def.status).toBe(201);
+    expect(await runNow(def.body.id)).toMatchObject({ delivered: 3 });
+    const [toFollower] = await waitForMails(follows.customer.email, 1);
+    const [toClicker] = await waitForMails(clicks.customer.email, 1);
+
+    // A real HTTP client follows the link of the text body; a mail client posts the RFC 8058 one-click form.
+    const link = /(http:\/\/\S+\/unsubscribe\/\S+)/.exec(toFollower.text)![1];
+    expect(link).toBe(unsubscribeUrl(toFollower));
+    const page = await fetch(link, { redirect: 'follow' });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Link Follower will no longer receive payment reminders');
+    const click = await fetch(unsubscribeUrl(toClicker), {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click',
+    });
+    expect(click.status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/unsubscribe/${'A'.repeat(43)}`)).status).toBe(404);
+    expect((await fetch(`${stack.baseUrl}/unsubscribe/nonsense`, { method: 'POST' })).status).toBe(404);
+    for (const who of [follows, clicks]) {
+      expect((await tenant.admin.get(`/v1/customers/${who.customer.id}`)).body.remindersEnabled).toBe(false);
+    }
+    expect((await tenant.admin.get(`/v1/customers/${stays.customer.id}`)).body.remindersEnabled).toBe(true);
+
+    // Their next step comes due: only the customer who stayed subscribed gets it.
+    for (const who of [follows, clicks, stays]) {
+      expect((await tenant.admin.patch(`/v1/invoices/${who.invoice.id}`, { dueDate: addDays(today, -1) })).status).toBe(200);
+    }
+    expect(await runNow(def.body.id)).toMatchObject({ matched: 1, delivered: 1 });
+    expect((await waitForMails(stays.customer.email, 2)).map((m) => m.subject.split(':')[0])).toEqual(['Step 1', 'Step 2']);
+    expect(await mailsTo(follows.customer.email)).toHaveLength(1);
+    expect(await mailsTo(clicks.customer.email)).toHaveLength(1);
+  });
+
+  it('attaches the invoice PDF to POST /v1/invoices/:id/send and to send-unsent-invoices, the same file as GET /v1/invoices/:id/pdf', async () => {
+    const manual = await invoiceDue('Manual Send', 20, '1234.56');
+    const memo = await tenant.admin.patch(`/v1/invoices/${manual.invoice.id}`, { memo: 'Thank you for your business' });
+    expect(memo.status).toBe(200);
+    const download = await tenant.admin.raw(`/v1/invoices/${manual.invoice.id}/pdf`);
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-type')).toBe('application/pdf');
+    const downloaded = Buffer.from(await download.arrayBuffer());
+    const text = pdfText(downloaded);
+    for (const part of [manual.invoice.number, '$1,234.56', 'Manual Send', 'Thank you for your business', 'Balance due', String(tenant.company.name)]) {
+      expect(text).toContain(part);
+    }
+    expect((await tenant.admin.get('/v1/invoices/00000000-0000-4000-8000-000000000000/pdf')).status).toBe(404);
+
+    expect((await tenant.admin.post(`/v1/invoices/${manual.invoice.id}/send`)).status).toBe(200);
+    const [sent] = await waitForMails(manual.customer.email, 1);
+    expect(pdfOf(sent).equals(downloaded)).toBe(true);
+    expect(headerOf(sent, 'List-Unsubscribe')).toBeUndefined(); // the invoice itself is not a reminder
+
+    const unsent = await invoiceDue('Sweep Send', 20, '99.95');
+    const def = await tenant.admin.post('/v1/workflows', {
+      templateKey: 'send-unsent-invoices', activate: true,
+      conditions: [{ field: 'customerId', op: 'eq', value: unsent.customer.id }, { field: 'sent', op: 'eq', value: false }],
+    });
+    expect(def.status).toBe(201);
+    expect(await runNow(def.body.id)).toMatchObject({ matched: 1, delivered: 1 });
+    const [swept] = await waitForMails(unsent.customer.email, 1);
+    const sweptText = pdfText(pdfOf(swept));
+    expect(sweptText).toContain(unsent.invoice.number);
+    expect(sweptText).toContain('$99.95');
+  });
+
+  it("holds a customer email outside the send window in the customer's timezone, counted deferred on the run, and sends one inside it", async () => {
+    // A one-hour window around the current hour in Tokyo: open there now, closed in Toronto (14 hours away).
+    const tokyoHour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Tokyo', hour: '2-digit', hourCycle: 'h23' }).format(new Date()));
+    const from = `${String(tokyoHour).padStart(2, '0')}:00`;
+    const to = tokyoHour === 23 ? '23:59' : `${String(tokyoHour + 1).padStart(2, '0')}:00`;
+    const window = { from, to, days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] };
+    expect((await tenant.admin.patch('/v1/companies/me', { sendWindow: { ...window, to: '07:00', from: '08:00' } })).status).toBe(400);
+    const patched = await tenant.admin.patch('/v1/companies/me', { sendWindow: window });
+    expect(patched.status).toBe(200);
+    expect(patched.body.sendWindow).toEqual(window);
+
+    const tokyo = await invoiceDue('Tokyo Buyer', 3);
+    expect((await tenant.admin.patch(`/v1/customers/${tokyo.customer.id}`, { timezone: 'Asia/Tokyo' })).body.timezone).toBe('Asia/Tokyo');
+    expect((await tenant.admin.patch(`/v1/customers/${tokyo.customer.id}`, { timezone: 'Mars/Olympus' })).status).toBe(400);
+    const toronto = await invoiceDue('Toronto Buyer', 3);
+    const def = await tenant.admin.post('/v1/workflows', {
+      templateKey: 'collection-sequence', name: 'Windowed', steps, activate: true,
+      conditions: [{ field: 'customerId', op: 'in', value: [tokyo.customer.id, toronto.customer.id] }],
+    });
+    expect(def.status).toBe(201);
+    const started = await tenant.admin.post(`/v1/workflows/${def.body.id}/run-now`);
+    expect(started.status).toBe(202);
+    const handle = temporal.workflow.getHandle(started.body.temporalWorkflowId);
+    try {
+      expect((await waitForMails(tokyo.customer.email, 1)).map((m) => m.subject.split(':')[0])).toEqual(['Step 1']);
+      let run: any;
+      for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
+        run = (await tenant.admin.get(`/v1/workflow-runs?workflowId=${def.body.id}`)).body.data[0];
+        if (run?.deferred === 1) break;
+      }
+      expect(run).toMatchObject({ status: 'running', matched: 2, delivered: 1, deferred: 1 });
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      expect(await mailsTo(toronto.customer.email)).toEqual([]);
+    } finally {
+      await handle.terminate('the test is over').catch(() => undefined);
+      await tenant.admin.patch('/v1/companies/me', { sendWindow: null });
+    }
+  });
+});
