@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { approvalEffects, type ApprovalNoticeFacts, type ApprovalRecipient, ApprovalsRepository } from '../db/approvals.repository';
 import { createDeliveriesRepository } from '../db/deliveries.repository';
+import { webhookEvents } from '../db/webhook-events';
 import type {
   ApprovalActivities, ApprovalNotice, ApprovalStepActivities, CancelApprovalInput, CompleteApprovalInput, MarkPendingInput,
   NotifyApprovalRequestedInput, OpenApprovalStepInput, OpenApprovalTasksInput, RecordDecisionInput, RemindApproversInput, RequestApprovalInput, SettleApprovalInput,
@@ -99,6 +100,10 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
       const occurrence = `approval-${input.approvalId}-requested-${input.step}`;
       const { subject, text } = input.message
         ?? approvalNotices(facts).requested({ invoiceId: input.invoiceId, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
+      await webhookEvents.approvalRequested(dataSource, {
+        companyId: input.companyId, approvalId: input.approvalId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber,
+        step: input.step, stepCount: input.stepCount, deadline: input.deadline, userIds: input.userIds,
+      });
       for (const person of people) {
         const key = `approval:${input.approvalId}:requested:${input.step}:email:${person.id}`;
         await emailOnce(input, key, occurrence, person, subject, text);
@@ -141,6 +146,10 @@ function createApprovalSideEffects({ dataSource, mailer }: ApprovalActivityDeps)
     async notifyApprovalOutcome(input: CompleteApprovalInput): Promise<{ notified: number }> {
       const { people, ...facts } = await factsAndPeople(input, [input.creatorId, ...input.notifyUserIds]);
       if (facts.approvalStatus !== input.outcome) return { notified: 0 };
+      await webhookEvents.approvalDecided(dataSource, {
+        companyId: input.companyId, approvalId: input.approvalId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber,
+        outcome: input.outcome, decision: input.decision, decidedBy: input.decidedBy, comment: input.comment,
+      });
       const occurrence = `approval-${input.approvalId}-decided`;
       const { subject, text } = approvalNotices(facts).decided({ outcome: input.outcome, timedOut: input.decision === 'timeout', comment: input.comment });
       for (const person of people) {

@@ -24,6 +24,7 @@ import { PaymentsModule } from './payments/payments.module';
 import { TasksModule } from './tasks/tasks.module';
 import { VendorsModule } from './vendors/vendors.module';
 import { WorkflowRunsModule } from './workflow-runs/workflow-runs.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -56,6 +57,7 @@ export class AppModule {
         NotificationsModule,
         RemindersModule,
         WorkflowRunsModule,
+        WebhooksModule,
       ],
     };
   }
