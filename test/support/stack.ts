@@ -36,6 +36,9 @@ export class Stack {
       TEMPORAL_NAMESPACE: e.temporalNamespace,
       TEMPORAL_TASK_QUEUE: this.taskQueue,
       SMTP_URL: e.smtpUrl,
+      // Receivers of the tests listen on 127.0.0.1; deliveries start within 0.2 s of their event.
+      RELANCE_WEBHOOK_ALLOW_PRIVATE: 'true',
+      RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS: '200',
       ...this.extraEnv,
     };
     this.baseUrl = `http://127.0.0.1:${port}`;
