@@ -213,7 +213,7 @@ export function createWebhookOutbox(
         'relance-signature': webhookSignature(delivery.secret, body, Math.floor(started / 1000)),
         'relance-event-id': delivery.event.id,
         'relance-event-type': delivery.event.type,
-        'relance-delivery-attempt': String(input.attempt),
+        'relance-delivery-attempt': String(delivery.attempts + 1),
       };
       const answer = await post(delivery.url, body, headers);
       const durationMs = Math.max(0, Math.round(now() - started));
@@ -223,7 +223,7 @@ export function createWebhookOutbox(
       let status: 'delivered' | 'retrying' | 'failed' = 'delivered';
       if (!ok) status = input.retryAt ? 'retrying' : 'failed';
       const recorded = await webhooks.recordAttempt({
-        deliveryId: delivery.id, attempt: input.attempt, statusCode, error, durationMs, status, nextAttemptAt: ok ? null : input.retryAt,
+        deliveryId: delivery.id, statusCode, error, durationMs, status, nextAttemptAt: ok ? null : input.retryAt,
       });
       if (!recorded) return { outcome: 'gone', statusCode, error };
       return { outcome: ok ? 'delivered' : 'failed', statusCode, error };

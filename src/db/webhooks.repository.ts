@@ -42,6 +42,8 @@ export interface WebhookAttemptRow {
 /** What an attempt sends: the delivery, its endpoint's URL and secret, and the event as first recorded. */
 export interface DeliveryToAttempt {
   id: string;
+  /** Attempts logged so far. */
+  attempts: number;
   status: 'pending' | 'retrying' | 'delivered' | 'failed';
   companyId: string;
   endpointId: string;
@@ -173,29 +175,33 @@ export class WebhooksRepository {
 
   async findToAttempt(deliveryId: string): Promise<DeliveryToAttempt | null> {
     const [r] = await this.db.query(
-      `SELECT d.id, d.status, d.company_id, d.endpoint_id, w.url, w.secret, e.id AS event_id, e.type, e.created_at, e.data
+      `SELECT d.id, d.status, d.attempts, d.company_id, d.endpoint_id, w.url, w.secret, e.id AS event_id, e.type, e.created_at, e.data
          FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id JOIN webhook_events e ON e.id = d.event_id
         WHERE d.id = $1`, [deliveryId]);
     if (!r) return null;
     return {
-      id: r.id, status: r.status, companyId: r.company_id, endpointId: r.endpoint_id, url: r.url, secret: r.secret,
+      id: r.id, status: r.status, attempts: r.attempts, companyId: r.company_id, endpointId: r.endpoint_id, url: r.url, secret: r.secret,
       event: { id: r.event_id, type: r.type, createdAt: (r.created_at as Date).toISOString(), companyId: r.company_id, data: r.data },
     };
   }
 
-  /** The attempt and the delivery's new state, in one statement; false when the delivery is gone meanwhile. */
+  /**
+   * The attempt and the delivery's new state, in one statement; false when the delivery is gone meanwhile. Attempts are
+   * numbered per delivery as they are logged: a POST that an activity retry repeats (a worker killed before Temporal
+   * heard of the attempt) is an attempt of its own.
+   */
   async recordAttempt(a: {
-    deliveryId: string; attempt: number; statusCode: number | null; error: string | null; durationMs: number;
+    deliveryId: string; statusCode: number | null; error: string | null; durationMs: number;
     status: 'delivered' | 'retrying' | 'failed'; nextAttemptAt: string | null;
   }): Promise<boolean> {
     const rows = await this.db.query(
       `WITH d AS (
          UPDATE webhook_deliveries SET status = $2, attempts = attempts + 1, next_attempt_at = $3, updated_at = now()
-          WHERE id = $1 RETURNING id, company_id, endpoint_id
+          WHERE id = $1 RETURNING id, company_id, endpoint_id, attempts
        )
        INSERT INTO webhook_attempts (company_id, endpoint_id, delivery_id, attempt, status_code, error, duration_ms)
-       SELECT d.company_id, d.endpoint_id, d.id, $4, $5, $6, $7 FROM d RETURNING id`,
-      [a.deliveryId, a.status, a.nextAttemptAt, a.attempt, a.statusCode, a.error, a.durationMs]);
+       SELECT d.company_id, d.endpoint_id, d.id, d.attempts, $4, $5, $6 FROM d RETURNING id`,
+      [a.deliveryId, a.status, a.nextAttemptAt, a.statusCode, a.error, a.durationMs]);
     return rows.length > 0;
   }
 }

@@ -1,7 +1,10 @@
+import { Client, Connection } from '@temporalio/client';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { workflowIds } from '../../src/contracts';
 import { verifyWebhookSignature } from '../../src/domain/webhook-signature';
 import { closeDb, sql } from '../support/db';
+import { testEnv } from '../support/env';
 import { createTenant, type Tenant } from '../support/fixtures';
 import { Http } from '../support/http';
 import { createCustomer, createInvoice, createPayment } from '../support/ledger';
@@ -45,14 +48,19 @@ describe('webhooks end to end', () => {
   const stack = new Stack('webhooks', { RELANCE_WEBHOOK_RETRY_INITIAL_MS: '2000', RELANCE_WEBHOOK_RETRY_MAX_MS: '4000' });
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let tenant: Tenant;
+  let connection: Connection;
+  let temporal: Client;
 
   beforeAll(async () => {
     await stack.start();
+    connection = await Connection.connect({ address: testEnv().temporalAddress });
+    temporal = new Client({ connection, namespace: testEnv().temporalNamespace });
     receiver = await startReceiver();
     tenant = await createTenant(new Http(stack.baseUrl));
   });
   afterAll(async () => {
     await closeDb();
+    await connection?.close();
     receiver?.server.close();
     await stack.stop();
   });
@@ -78,7 +86,9 @@ describe('webhooks end to end', () => {
     const { invoice, payment: paid } = await payment();
 
     await until(async () => receiver.at('/flaky-1'), (r) => r.length === 1, 'the first attempt');
-    await until(() => attempts(flaky.id), (a) => a.length === 1, 'the first attempt in the log');
+    const [first] = await until(() => attempts(flaky.id), (a) => a.length === 1, 'the first attempt in the log');
+    const history = () => temporal.workflow.getHandle(workflowIds.webhookDelivery(first.deliveryId)).fetchHistory();
+    await until(async () => (await history()).events?.some((e) => e.timerStartedEventAttributes) ?? false, (x) => x, 'the backoff timer');
     // The worker dies while the delivery waits for its retry; the retry's timer is Temporal's, not the worker's.
     await stack.stopWorker('SIGKILL');
     await new Promise((r) => setTimeout(r, 2500));
