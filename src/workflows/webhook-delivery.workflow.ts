@@ -1,9 +1,10 @@
-import { condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, proxyLocalActivities, setHandler } from '@temporalio/workflow';
 import { retryWebhookNowSignal, type WebhookActivities, type WebhookDeliveryInput, type WebhookDeliveryResult } from '../contracts';
 
 // An attempt's own failures (the database unreachable) are retried by Temporal; the receiver's answers are not
-// failures of the activity, they are its result, and the workflow's timers space the next attempts.
-const { attemptWebhookDelivery } = proxyActivities<WebhookActivities>({
+// failures of the activity, they are its result, and the workflow's timers space the next attempts. A local activity:
+// no activity task round trip through the server per attempt (bench:webhooks).
+const { attemptWebhookDelivery } = proxyLocalActivities<WebhookActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
