@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { workflowIds } from '../../src/contracts';
 import { verifyWebhookSignature } from '../../src/domain/webhook-signature';
+import { approvalCompany, createLargeInvoice } from '../support/approval';
 import { closeDb, sql } from '../support/db';
 import { testEnv } from '../support/env';
 import { createTenant, type Tenant } from '../support/fixtures';
@@ -97,7 +98,12 @@ describe('webhooks end to end', () => {
     const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();
     expect(Number(/^relance_webhook_deliveries_retrying (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
     await stack.startWorker();
-    const got = await until(async () => receiver.at('/flaky-1'), (r) => r.length === 3, 'the third attempt', { attempts: 300 });
+    const got = await until(async () => receiver.at('/flaky-1'), (r) => r.length === 3, 'the third attempt', { attempts: 600 })
+      .catch(async (err: Error) => {
+        // What Temporal holds of the delivery, to tell a lost retry from a slow one.
+        const events = (await history()).events ?? [];
+        throw new Error(`${err.message}\nhistory: ${events.map((e) => `${e.eventTime?.seconds}:${e.eventType}`).join(', ')}`);
+      });
 
     const bodies = got.map((r) => JSON.parse(r.body));
     expect(new Set(bodies.map((b) => b.id)).size).toBe(1);
@@ -134,6 +140,36 @@ describe('webhooks end to end', () => {
     const again = await until(async () => receiver.at('/flaky-1'), (r) => r.length === 4, 'the manual retry');
     expect(JSON.parse(again[3].body).id).toBe(bodies[0].id);
     expect(await until(() => attempts(flaky.id), (a) => a.length === 4, 'four attempts')).toHaveLength(4);
+  });
+
+  it('sends invoice.approval.requested then invoice.approval.decided from an approval cycle, and the payment to nobody there', async () => {
+    const c = await approvalCompany(new Http(stack.baseUrl));
+    const created = await c.tenant.admin.post('/v1/webhook-endpoints', {
+      url: receiver.url('/approvals-2'), events: ['invoice.approval.requested', 'invoice.approval.decided'],
+    });
+    expect(created.status).toBe(201);
+    const invoice = await createLargeInvoice(c);
+    expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
+    const [requested] = await until(async () => receiver.at('/approvals-2'), (r) => r.length === 1, 'invoice.approval.requested');
+    expect(JSON.parse(requested.body)).toMatchObject({
+      type: 'invoice.approval.requested', companyId: c.tenant.companyId,
+      data: { invoiceId: invoice.id, invoiceNumber: invoice.number, step: 1, stepCount: 1 },
+    });
+    expect((await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, { comment: 'fine' })).status).toBe(200);
+    const got = await until(async () => receiver.at('/approvals-2'), (r) => r.length === 2, 'invoice.approval.decided');
+    const decided = JSON.parse(got[1].body);
+    expect(decided).toMatchObject({
+      type: 'invoice.approval.decided',
+      data: { invoiceId: invoice.id, outcome: 'approved', decision: 'approved', decidedBy: c.approver.id, comment: 'fine' },
+    });
+    expect(decided.id).not.toBe(JSON.parse(requested.body).id);
+    for (const r of got) {
+      expect(verifyWebhookSignature(created.body.secret, r.body, r.headers['relance-signature'] as string, Math.floor(Date.now() / 1000))).toBe(true);
+    }
+    // A payment of that company is no approval event: its endpoint gets nothing more.
+    await createPayment(c.tenant.admin, invoice.id, '10.00');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(receiver.at('/approvals-2')).toHaveLength(2);
   });
 
   it('manages endpoints: the secret is shown once, PATCH changes the subscription, DELETE removes it', async () => {
