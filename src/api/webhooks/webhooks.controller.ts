@@ -74,6 +74,7 @@ export class WebhooksController {
   }
 
   @Post(':id/deliveries/:deliveryId/retry')
+  @Idempotent()
   @HttpCode(202)
   @ApiOperation({ summary: 'Sends a delivery\'s event again now (same event id), whether it failed, waits or was delivered' })
   @ApiAcceptedResponse({ type: WebhookRetryAccepted })
