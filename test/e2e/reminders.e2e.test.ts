@@ -165,6 +165,10 @@ describe('reminders end to end: run-now → sweep → SMTP, inbox, webhook, task
     const patch = await tenant.admin.patch('/v1/companies/me', { webhookUrl: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hooks` });
     expect(patch.status).toBe(200);
     const secret: string = patch.body.webhookSecret;
+    const delivered = await tenant.admin.post('/v1/webhook-endpoints', {
+      url: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/reminders`, events: ['reminder.delivered'],
+    });
+    expect(delivered.status).toBe(201);
     const c = await seed.customer('Una Unsent');
     const inv = await seed.invoice(c.id, { dueIn: 15 });
     const def = await seed.definition('unsent-invoice-reminder', {
@@ -183,11 +187,20 @@ describe('reminders end to end: run-now → sweep → SMTP, inbox, webhook, task
     expect(await waitForMails('books@acme.test', 1)).toEqual(expect.arrayContaining([expect.objectContaining({ subject: `Send invoice ${inv.number}` })]));
     const inbox = await seed.query('SELECT title, body, record_id FROM notifications WHERE user_id = $1', [teammate.id]);
     expect(inbox).toEqual([{ title: `Unsent: ${inv.number}`, body: 'for Una Unsent', record_id: inv.id }]);
-    const [hook] = await until(async () => hooks.filter((h) => h.body.includes(inv.id)), (h) => h.length === 1, 'the push webhook');
+    const [hook] = await until(async () => hooks.filter((h) => h.body.includes(inv.id) && h.body.includes('"notification.pushed"')),
+      (h) => h.length === 1, 'the push webhook');
     const t = /^t=(\d+),/.exec(hook.signature ?? '')?.[1];
     expect(hook.signature).toBe(`t=${t},v1=${createHmac('sha256', secret).update(`${t}.${hook.body}`).digest('hex')}`);
     expect(JSON.parse(hook.body)).toMatchObject({ type: 'notification.pushed', companyId: tenant.companyId });
     expect(JSON.parse(hook.body).data.notification).toMatchObject({ userId: teammate.id, title: `Unsent: ${inv.number}`, recordId: inv.id });
+    // One reminder.delivered per record the sweep delivered to, with the channels that carried it.
+    const [reminded] = await until(async () => hooks.filter((h) => h.body.includes(inv.id) && h.body.includes('"reminder.delivered"')),
+      (h) => h.length === 1, 'the reminder.delivered event');
+    expect(JSON.parse(reminded.body).data).toMatchObject({
+      definitionId: def, templateKey: 'unsent-invoice-reminder', recordType: 'invoice', recordId: inv.id, channels: expect.arrayContaining(['email', 'push']),
+    });
+    expect(hooks.filter((h) => h.body.includes(inv.id))).toHaveLength(2);
+    await tenant.admin.delete(`/v1/webhook-endpoints/${delivered.body.id}`);
     await tenant.admin.patch('/v1/companies/me', { webhookUrl: null });
   });
 
