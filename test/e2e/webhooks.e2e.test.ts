@@ -9,6 +9,7 @@ import { testEnv } from '../support/env';
 import { createTenant, type Tenant } from '../support/fixtures';
 import { Http } from '../support/http';
 import { createCustomer, createInvoice, createPayment } from '../support/ledger';
+import { OwnTemporal } from '../support/own-temporal';
 import { Stack } from '../support/stack';
 import { until } from '../support/until';
 
@@ -241,5 +242,55 @@ describe('webhooks without RELANCE_WEBHOOK_ALLOW_PRIVATE', () => {
     expect(company.body.message).toMatch(/^webhookUrl is refused/);
     expect((await tenant.admin.get('/v1/companies/me')).body.webhookUrl).toBeNull();
     expect((await tenant.admin.get('/v1/webhook-endpoints')).body.data).toEqual([]);
+  });
+});
+
+describe('webhooks across a restart of the Temporal server', () => {
+  const temporalServer = new OwnTemporal();
+  let stack: Stack;
+  let receiver: Awaited<ReturnType<typeof startReceiver>>;
+  let tenant: Tenant;
+  let connection: Connection | undefined;
+
+  beforeAll(async () => {
+    await temporalServer.start();
+    stack = new Stack('webhooks-temporal-restart', {
+      TEMPORAL_ADDRESS: temporalServer.address, RELANCE_RECONCILE_SCHEDULES: 'false',
+      RELANCE_WEBHOOK_RETRY_INITIAL_MS: '3000', RELANCE_WEBHOOK_RETRY_MAX_MS: '3000',
+    });
+    await stack.start();
+    receiver = await startReceiver();
+    tenant = await createTenant(new Http(stack.baseUrl));
+  }, 120_000);
+  afterAll(async () => {
+    await connection?.close();
+    receiver?.server.close();
+    await stack?.stop();
+    await temporalServer.remove();
+  });
+
+  it('keeps the retry timer: killed with kill -9 while a delivery waits, started again, the retries come', async () => {
+    const res = await tenant.admin.post('/v1/webhook-endpoints', { url: receiver.url('/flaky-restart'), events: ['payment.received'] });
+    expect(res.status).toBe(201);
+    const customer = await createCustomer(tenant.admin);
+    const invoice = await createInvoice(tenant.admin, customer.id, { amount: '50.00' });
+    await createPayment(tenant.admin, invoice.id, '50.00');
+    const [first] = await until(async () => (await tenant.admin.get(`/v1/webhook-endpoints/${res.body.id}/deliveries`)).body.data as Array<{ deliveryId: string }>,
+      (a) => a.length === 1, 'the first attempt in the log');
+    connection = await Connection.connect({ address: temporalServer.address });
+    const handle = new Client({ connection }).workflow.getHandle(workflowIds.webhookDelivery(first.deliveryId));
+    await until(async () => (await handle.fetchHistory()).events?.some((e) => e.timerStartedEventAttributes) ?? false, (x) => x, 'the backoff timer');
+    await connection.close();
+    connection = undefined;
+
+    await temporalServer.kill();
+    await new Promise((r) => setTimeout(r, 3500));
+    expect(receiver.at('/flaky-restart')).toHaveLength(1);
+    await temporalServer.start();
+    const got = await until(async () => receiver.at('/flaky-restart'), (r) => r.length === 3, 'the retries after the restart', { attempts: 600 });
+    expect(new Set(got.map((r) => JSON.parse(r.body).id)).size).toBe(1);
+    const log = await until(async () => (await tenant.admin.get(`/v1/webhook-endpoints/${res.body.id}/deliveries`)).body.data as Array<{ statusCode: number }>,
+      (a) => a.length === 3, 'three attempts in the log');
+    expect(log.map((a) => a.statusCode)).toEqual([500, 500, 200]);
   });
 });
