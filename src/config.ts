@@ -21,7 +21,7 @@ export interface WebhookConfig {
   allowPrivate: boolean;
   /** The backoff of failing deliveries (RELANCE_WEBHOOK_RETRY_INITIAL_MS, _MAX_MS, _FOR_MS); defaults per §11. */
   retry: { initialMs: number; maximumMs: number; forMs: number };
-  /** How often the worker looks for deliveries whose workflow is not started yet (RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS). */
+  /** How often the worker looks for deliveries whose workflow is not started yet (RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS); 0: never. */
   dispatchIntervalMs: number;
 }
 
@@ -110,7 +110,7 @@ function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
       maximumMs: integer(env, 'RELANCE_WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, day),
       forMs: integer(env, 'RELANCE_WEBHOOK_RETRY_FOR_MS', 3 * day, 1, 30 * day),
     },
-    dispatchIntervalMs: integer(env, 'RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS', 1000, 10, 3_600_000),
+    dispatchIntervalMs: integer(env, 'RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS', 1000, 0, 3_600_000),
   };
 }
 

@@ -79,11 +79,12 @@ async function main(): Promise<void> {
     intervalMs: Number(process.env.RELANCE_PAYMENT_DISPATCH_INTERVAL_MS ?? 15_000),
     minAgeMs: Number(process.env.RELANCE_PAYMENT_DISPATCH_MIN_AGE_MS ?? 10_000),
   });
-  const webhookDispatcher = startWebhookDispatcher(config, dataSource);
+  // 0 leaves this worker out of dispatching (another worker on the same database does it).
+  const webhookDispatcher = config.webhooks.dispatchIntervalMs > 0 ? startWebhookDispatcher(config, dataSource) : null;
   try {
     await worker.run();
   } finally {
-    await webhookDispatcher.stop();
+    await webhookDispatcher?.stop();
     await dispatcher.stop();
     await connection.close();
     mailer.close();

@@ -16,7 +16,7 @@ import { until } from '../support/until';
 
 // Definitions are seeded with SQL: the definitions API is written on another branch.
 describe('reminders end to end: run-now → sweep → SMTP, inbox, webhook, tasks, memo → run history', () => {
-  const stack = new Stack('reminders');
+  const stack = new Stack('reminders', { RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS: '200' });
   let tenant: Tenant;
   let teammate: { id: string; email: string };
   let seed: LedgerSeed;

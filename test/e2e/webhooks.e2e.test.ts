@@ -47,7 +47,7 @@ async function startReceiver(): Promise<{ server: Server; url: (path: string) =>
  */
 describe('webhooks end to end', () => {
   // Backoff of 2 s then 4 s: the worker is killed and back in between.
-  const stack = new Stack('webhooks', { RELANCE_WEBHOOK_RETRY_INITIAL_MS: '2000', RELANCE_WEBHOOK_RETRY_MAX_MS: '4000' });
+  const stack = new Stack('webhooks', { RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS: '200', RELANCE_WEBHOOK_RETRY_INITIAL_MS: '2000', RELANCE_WEBHOOK_RETRY_MAX_MS: '4000' });
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let tenant: Tenant;
   let connection: Connection;
@@ -141,7 +141,7 @@ describe('webhooks end to end', () => {
     const again = await until(async () => receiver.at('/flaky-1'), (r) => r.length === 4, 'the manual retry');
     expect(JSON.parse(again[3].body).id).toBe(bodies[0].id);
     expect(await until(() => attempts(flaky.id), (a) => a.length === 4, 'four attempts')).toHaveLength(4);
-  });
+  }, 120_000);
 
   it('sends invoice.approval.requested then invoice.approval.decided from an approval cycle, and the payment to nobody there', async () => {
     const c = await approvalCompany(new Http(stack.baseUrl));
@@ -255,7 +255,7 @@ describe('webhooks across a restart of the Temporal server', () => {
   beforeAll(async () => {
     await temporalServer.start();
     stack = new Stack('webhooks-temporal-restart', {
-      TEMPORAL_ADDRESS: temporalServer.address, RELANCE_RECONCILE_SCHEDULES: 'false',
+      TEMPORAL_ADDRESS: temporalServer.address, RELANCE_RECONCILE_SCHEDULES: 'false', RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS: '200',
       RELANCE_WEBHOOK_RETRY_INITIAL_MS: '3000', RELANCE_WEBHOOK_RETRY_MAX_MS: '3000',
     });
     await stack.start();
