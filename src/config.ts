@@ -12,6 +12,17 @@ export interface Config {
   /** Up to this many seconds are added at random to each reminder schedule's firing (Temporal ScheduleSpec `jitter`). */
   scheduleJitterSeconds: number;
   worker: WorkerLimits;
+  webhooks: WebhookConfig;
+}
+
+/** Webhooks (PRODUCT §11). */
+export interface WebhookConfig {
+  /** RELANCE_WEBHOOK_ALLOW_PRIVATE=true: endpoints on loopback and private networks are allowed (dev and tests). */
+  allowPrivate: boolean;
+  /** The backoff of failing deliveries (RELANCE_WEBHOOK_RETRY_INITIAL_MS, _MAX_MS, _FOR_MS); defaults per §11. */
+  retry: { initialMs: number; maximumMs: number; forMs: number };
+  /** How often the worker looks for deliveries whose workflow is not started yet (RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS); 0: never. */
+  dispatchIntervalMs: number;
 }
 
 /** The worker's memory and concurrency budget (Temporal WorkerOptions of the same names). */
@@ -87,6 +98,22 @@ function url(name: string, value: string, protocols: string[]): string {
   return value;
 }
 
+function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
+  const flag = env.RELANCE_WEBHOOK_ALLOW_PRIVATE?.trim() || 'false';
+  if (flag !== 'true' && flag !== 'false') throw new ConfigError(`RELANCE_WEBHOOK_ALLOW_PRIVATE must be "true" or "false", got "${flag}"`);
+  const day = 24 * 3_600_000;
+  // 10 s, doubling up to 1 h, for 3 days: the defaults of PRODUCT §11 (contracts' DEFAULT_WEBHOOK_RETRY).
+  return {
+    allowPrivate: flag === 'true',
+    retry: {
+      initialMs: integer(env, 'RELANCE_WEBHOOK_RETRY_INITIAL_MS', 10_000, 1, day),
+      maximumMs: integer(env, 'RELANCE_WEBHOOK_RETRY_MAX_MS', 3_600_000, 1, day),
+      forMs: integer(env, 'RELANCE_WEBHOOK_RETRY_FOR_MS', 3 * day, 1, 30 * day),
+    },
+    dispatchIntervalMs: integer(env, 'RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS', 1000, 0, 3_600_000),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const portText = env.PORT?.trim() || '3000';
   const port = Number(portText);
@@ -112,5 +139,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // At most an hour: a firing later than that would leave the morning it was promised for.
     scheduleJitterSeconds: integer(env, 'REMINDER_SCHEDULE_JITTER_SECONDS', DEFAULT_SCHEDULE_JITTER_SECONDS, 0, 3600),
     worker: workerLimits(env),
+    webhooks: webhookConfig(env),
   };
 }

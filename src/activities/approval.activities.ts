@@ -4,6 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { DataSource } from 'typeorm';
 import { approvalEffects, type ApprovalNoticeFacts, type ApprovalRecipient, ApprovalsRepository } from '../db/approvals.repository';
 import { createDeliveriesRepository } from '../db/deliveries.repository';
+import { webhookEvents } from '../db/webhook-events';
 import type {
   ApprovalActivities, ApprovalNotice, ApprovalStepActivities, CancelApprovalInput, CompleteApprovalInput, EscalateApprovalInput, MarkPendingInput,
   MoveApprovalRequestsInput, NotifyApprovalRequestedInput, OpenApprovalStepInput, OpenApprovalTasksInput, RecordDecisionInput, RemindApproversInput, RequestApprovalInput, SettleApprovalInput,
@@ -100,6 +101,10 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       const { people, ...facts } = await factsAndPeople(input, [input.holderId]);
       if (facts.approvalStatus !== 'pending') return { notified: 0 };
       await approvals.recordEscalation({ approvalId: input.approvalId, step: input.step, userId: input.escalateToId, at: input.escalatedAt });
+      await webhookEvents.approvalEscalated(dataSource, {
+        companyId: input.companyId, approvalId: input.approvalId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber,
+        step: input.step, level: 1, escalatedTo: [input.escalateToId], reason: 'no decision before the step\'s escalateAfterDays',
+      });
       const occurrence = `approval-${input.approvalId}-escalated-${input.step}`;
       const { subject, text } = approvalNotices(facts).escalated({ invoiceId: input.invoiceId, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
       for (const person of people) {
@@ -167,6 +172,10 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       const occurrence = `approval-${input.approvalId}-requested-${input.step}`;
       const { subject, text } = input.message
         ?? approvalNotices(facts).requested({ invoiceId: input.invoiceId, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
+      await webhookEvents.approvalRequested(dataSource, {
+        companyId: input.companyId, approvalId: input.approvalId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber,
+        step: input.step, stepCount: input.stepCount, deadline: input.deadline, userIds: input.userIds,
+      });
       const approverIds = new Set(input.approverIds ?? []);
       for (const person of people) {
         const key = `approval:${input.approvalId}:requested:${input.step}:email:${person.id}`;
@@ -212,6 +221,10 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
     async notifyApprovalOutcome(input: CompleteApprovalInput): Promise<{ notified: number }> {
       const { people, ...facts } = await factsAndPeople(input, [input.creatorId, ...input.notifyUserIds]);
       if (facts.approvalStatus !== input.outcome) return { notified: 0 };
+      await webhookEvents.approvalDecided(dataSource, {
+        companyId: input.companyId, approvalId: input.approvalId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber,
+        outcome: input.outcome, decision: input.decision, decidedBy: input.decidedBy, comment: input.comment,
+      });
       const occurrence = `approval-${input.approvalId}-decided`;
       const { subject, text } = approvalNotices(facts).decided({ outcome: input.outcome, timedOut: input.decision === 'timeout', comment: input.comment });
       for (const person of people) {

@@ -1,5 +1,4 @@
 import { Context } from '@temporalio/activity';
-import { createHmac } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createDeliveriesRepository } from '../db/deliveries.repository';
 import type { DeliveryChannel } from '../db/entities';
@@ -13,12 +12,12 @@ import { deliveryEffects } from '../db/delivery-effects';
 import { type SweepDefinition, whyNotLive } from '../db/sweep-query';
 import { SweepsRepository } from '../db/sweeps.repository';
 import { UnsubscribeTokensRepository } from '../db/unsubscribe-tokens.repository';
+import { webhookEvents } from '../db/webhook-events';
 import { selectStep } from '../domain/collection-sequence';
 import { nextOpening } from '../domain/send-window';
 import { InvoiceDocumentsRepository } from '../db/invoice-documents.repository';
 import { invoicePdfFilename, renderInvoicePdf } from '../infra/invoice-pdf';
 import { unsubscribeFooter } from '../domain/unsubscribe';
-import { WebhookAnswered } from './delivery-failures';
 import { createOutbox, deliveryPolicies, type DeliveryIntent, type DeliveryOutcome } from './outbox';
 
 export type ReminderAction =
@@ -63,10 +62,6 @@ const MAX_ERRORS_PER_BATCH = 20;
 /** The key that the unique index of `deliveries` holds: one delivery per definition, record, occurrence, channel, recipient. */
 export function deliveryKey(definitionId: string, record: { recordType: string; id: string }, occurrence: string, slot: DeliverySlot): string {
   return `${definitionId}|${record.recordType}:${record.id}|${occurrence}|${slot.channel}|${slot.recipient}`;
-}
-
-export function signWebhook(body: string, secret: string): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
 /**
@@ -243,30 +238,19 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
               await push({ channel: 'push', recipient: userId }, fail(`user ${userId} is not a member of the company`));
               continue;
             }
-            let notificationId: string | null = null;
+            // The company's push webhook is an event recorded with the notification, delivered by its own workflow:
+            // a failing receiver never fails the sweep.
             await push({ channel: 'push', recipient: userId }, () => deliverInDatabase(meta, { channel: 'push', recipient: userId }, async (tx, key) => {
-              notificationId = await deliveryEffects.insertNotification(tx, {
+              const notificationId = await deliveryEffects.insertNotification(tx, {
                 companyId: def.companyId, userId, title: title.subject, body: title.text, recordType: record.recordType, recordId: record.id, key,
               });
+              if (notificationId) {
+                await webhookEvents.notificationPushed(tx, key, def.companyId, {
+                  id: notificationId, userId, title: title.subject, body: title.text, recordType: record.recordType, recordId: record.id,
+                  definitionId: def.id, templateKey: def.templateKey,
+                });
+              }
             }));
-            if (def.webhookUrl && def.webhookSecret) {
-              const url = def.webhookUrl;
-              const secret = def.webhookSecret;
-              const slot: DeliverySlot = { channel: 'webhook', recipient: userId };
-              await push(slot, () => deliverOutside(meta, slot, deliveryPolicies.webhook, async (key) => {
-                const body = JSON.stringify({
-                  type: 'notification', deliveryKey: key, notification: {
-                    id: notificationId, userId, title: title.subject, body: title.text, recordType: record.recordType, recordId: record.id,
-                    definitionId: def.id, templateKey: def.templateKey,
-                  },
-                });
-                const res = await fetch(url, {
-                  method: 'POST', body, signal: AbortSignal.timeout(10_000),
-                  headers: { 'content-type': 'application/json', 'X-Relance-Signature': signWebhook(body, secret), 'X-Relance-Delivery': key },
-                });
-                if (!res.ok) throw new WebhookAnswered(url, res.status);
-              }));
-            }
           }
           break;
         }
@@ -365,10 +349,18 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
 
       const context = Context.current();
       const attempt = context.info.attempt;
+      const delivered: Parameters<typeof webhookEvents.remindersDelivered>[2] = [];
       await inPool(records, options.concurrency ?? 8, async (record) => {
         const meta: Meta = { def, runRecordId: input.runRecordId, record, occurrence: plan.occurrence(record.row, today), attempt, today };
         const outcomes = await deliverRecord(meta, actionsOf(record), users);
         context.heartbeat();
+        const channels = [...new Set(outcomes.filter((o) => o.status === 'delivered').map((o) => o.slot.channel))];
+        if (channels.length > 0) {
+          delivered.push({
+            definitionId: def.id, templateKey: def.templateKey, runId: input.runRecordId, recordType: record.recordType, recordId: record.id,
+            occurrence: meta.occurrence, channels,
+          });
+        }
         for (const outcome of outcomes) {
           if (outcome.status === 'failed') {
             result.failed += 1;
@@ -380,6 +372,8 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
           }
         }
       }, context.cancellationSignal);
+      // After the batch: a retry of the activity finds the same records delivered, and records the same events.
+      await webhookEvents.remindersDelivered(dataSource, def.companyId, delivered);
       return result;
     },
   };

@@ -5,6 +5,7 @@ import { createDeliveryActivities } from './delivery.activities';
 import { createDiagnosticsActivities } from './diagnostics.activities';
 import type { Mailer } from '../infra/mailer';
 import { createSweepActivities } from './sweep.activities';
+import { createWebhookActivities } from './webhook.activities';
 
 export interface ActivityDeps {
   dataSource: DataSource;
@@ -14,6 +15,8 @@ export interface ActivityDeps {
   publicUrl?: string;
   /** Test-only fault injection read from RELANCE_FAULT_INJECT by the worker (see delivery.activities.ts). */
   faultInject?: string;
+  /** RELANCE_WEBHOOK_ALLOW_PRIVATE (config.webhooks.allowPrivate); false when not given. */
+  webhookAllowPrivate?: boolean;
 }
 
 /** Every activity, built from injected dependencies so tests can pass their own. */
@@ -23,5 +26,6 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createApprovalActivities(deps),
     ...createSweepActivities(deps.dataSource),
     ...createDeliveryActivities(deps, { faultInject: deps.faultInject }),
+    ...createWebhookActivities(deps.dataSource, { allowPrivate: deps.webhookAllowPrivate ?? false }),
   };
 }

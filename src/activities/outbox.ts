@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { AttemptWebhookInput, AttemptWebhookResult } from '../contracts';
 import type { ClaimedEffect, DeliveriesRepository, DeliveryRow } from '../db/deliveries.repository';
 import type { Sql } from '../db/sql';
+import type { WebhooksRepository } from '../db/webhooks.repository';
+import { webhookSignature } from '../domain/webhook-signature';
 import { classifyFailure, isInfrastructure } from './delivery-failures';
 
 /**
@@ -10,8 +13,12 @@ import { classifyFailure, isInfrastructure } from './delivery-failures';
  * - `atMostOnce`: a `pending` row that an earlier attempt of the same run left is "in doubt" (the attempt may have
  *   stopped between the send and the mark): reported, never sent again.
  * - `inDatabase`: the effect commits in the same transaction as its `sent` row: exactly once.
+ * - `retriedForDays`: the intent (an event and its delivery rows, `recordWebhookEvents`) commits with the fact it
+ *   describes; a durable workflow per delivery sends it until the receiver answers 2xx, with backoff for days, each
+ *   attempt recorded (`createWebhookOutbox`). At least once: the event's `id` is the receiver's deduplication key.
  */
 export type DeliveryPolicy = 'atLeastOnce' | 'atMostOnce' | 'inDatabase';
+export type EventPolicy = 'retriedForDays';
 
 /** Which guarantee each kind of delivery has: every delivery names its kind's policy from here. */
 export const deliveryPolicies = {
@@ -21,13 +28,13 @@ export const deliveryPolicies = {
   reminderEmail: 'atMostOnce',
   /** An unsent invoice emailed to its customer, marked sent with its row. */
   invoiceSend: 'atMostOnce',
-  /** The company's webhook for a push: receivers deduplicate by `X-Relance-Delivery`, but sweeps never resend. */
-  webhook: 'atMostOnce',
+  /** Webhook events to integrators' endpoints (PRODUCT §11), the company's push webhook among them. */
+  webhookEvent: 'retriedForDays',
   /** In-app notification, task, memo and stamp. */
   inbox: 'inDatabase',
   task: 'inDatabase',
   memo: 'inDatabase',
-} as const satisfies Record<string, DeliveryPolicy>;
+} as const satisfies Record<string, DeliveryPolicy | EventPolicy>;
 
 /** A delivery: its row, and which attempt of the activity delivers it. */
 export interface DeliveryIntent extends DeliveryRow {
@@ -178,3 +185,48 @@ export function createOutbox(deliveries: DeliveriesRepository, options: OutboxOp
 }
 
 export type Outbox = ReturnType<typeof createOutbox>;
+
+/** What a receiver answered, or why nothing was answered. */
+export type WebhookPostResult = { statusCode: number } | { error: string };
+
+/**
+ * The webhook half of the outbox (`retriedForDays`): one attempt of a recorded delivery. Sends the event as first
+ * recorded (`{ id, type, createdAt, companyId, data }`, signed `Relance-Signature`), records the attempt with its
+ * answer and the delivery's new state in one statement, and answers the outcome for the workflow to wait or stop. The
+ * receiver's failures are outcomes; only the database's are thrown (Temporal retries the attempt: at least once).
+ */
+export function createWebhookOutbox(
+  webhooks: WebhooksRepository,
+  post: (url: string, body: string, headers: Record<string, string>) => Promise<WebhookPostResult>,
+  now: () => number = Date.now,
+) {
+  return {
+    async attempt(input: AttemptWebhookInput): Promise<AttemptWebhookResult> {
+      const delivery = await webhooks.findToAttempt(input.deliveryId);
+      if (!delivery) return { outcome: 'gone', statusCode: null, error: null };
+      if (delivery.status === 'delivered' && !input.force) return { outcome: 'skipped', statusCode: null, error: null };
+      const body = JSON.stringify(delivery.event);
+      const started = now();
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': 'Relance-Webhooks/1',
+        'relance-signature': webhookSignature(delivery.secret, body, Math.floor(started / 1000)),
+        'relance-event-id': delivery.event.id,
+        'relance-event-type': delivery.event.type,
+        'relance-delivery-attempt': String(delivery.attempts + 1),
+      };
+      const answer = await post(delivery.url, body, headers);
+      const durationMs = Math.max(0, Math.round(now() - started));
+      const ok = 'statusCode' in answer && answer.statusCode >= 200 && answer.statusCode < 300;
+      const statusCode = 'statusCode' in answer ? answer.statusCode : null;
+      const error = ok ? null : 'error' in answer ? answer.error : `answered ${statusCode}`;
+      let status: 'delivered' | 'retrying' | 'failed' = 'delivered';
+      if (!ok) status = input.retryAt ? 'retrying' : 'failed';
+      const recorded = await webhooks.recordAttempt({
+        deliveryId: delivery.id, statusCode, error, durationMs, status, nextAttemptAt: ok ? null : input.retryAt,
+      });
+      if (!recorded) return { outcome: 'gone', statusCode, error };
+      return { outcome: ok ? 'delivered' : 'failed', statusCode, error };
+    },
+  };
+}

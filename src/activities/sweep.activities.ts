@@ -5,6 +5,7 @@ import type { FindMatchingPageInput, FinishRunInput, MatchingPage, RunDeferredIn
 import { sweepPlan } from '../db/sweep-plans';
 import { whyNotLive } from '../db/sweep-query';
 import { SweepsRepository } from '../db/sweeps.repository';
+import { webhookEvents } from '../db/webhook-events';
 
 /** Recording a run and finding its matches; delivering them is in delivery.activities.ts. */
 export function createSweepActivities(dataSource: DataSource): SweepActivities {
@@ -45,6 +46,7 @@ export function createSweepActivities(dataSource: DataSource): SweepActivities {
 
     async finishRun(input: FinishRunInput): Promise<void> {
       await sweeps.recordRunFinished(input);
+      if (input.status === 'failed') await webhookEvents.runFailed(dataSource, input.runRecordId);
     },
 
     async recordRunDeferred(input: RunDeferredInput): Promise<void> {

@@ -27,6 +27,7 @@ import { PaymentsModule } from './payments/payments.module';
 import { TasksModule } from './tasks/tasks.module';
 import { VendorsModule } from './vendors/vendors.module';
 import { WorkflowRunsModule } from './workflow-runs/workflow-runs.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 @Module({})
 export class AppModule {
@@ -62,6 +63,7 @@ export class AppModule {
         RemindersModule,
         WorkflowRunsModule,
         CollectionsModule,
+        WebhooksModule,
       ],
     };
   }

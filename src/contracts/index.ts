@@ -2,6 +2,7 @@
 import type { ApprovalActivities } from './approval';
 import type { DiagnosticsActivities } from './diagnostics';
 import type { DeliveryActivities, SweepActivities } from './sweep';
+import type { WebhookActivities } from './webhook';
 
 export * from './approval';
 export * from './approval-seats';
@@ -9,6 +10,7 @@ export * from './diagnostics';
 export * from './payment';
 export * from './sweep';
 export * from './temporal';
+export * from './webhook';
 
 /** Every activity the worker registers, as workflows proxy them. */
-export interface Activities extends ApprovalActivities, SweepActivities, DeliveryActivities, DiagnosticsActivities {}
+export interface Activities extends ApprovalActivities, SweepActivities, DeliveryActivities, DiagnosticsActivities, WebhookActivities {}

@@ -9,6 +9,7 @@ export const workflowTypes = {
   invoiceApproval: 'invoiceApproval',
   paymentReceived: 'paymentReceived',
   reminderSweep: 'reminderSweep',
+  webhookDelivery: 'webhookDelivery',
 } as const;
 
 export const workflowIds = {
@@ -20,6 +21,8 @@ export const workflowIds = {
   reminderSweepRunNow: (definitionId: string, at: Date) => `reminder-sweep-${definitionId}-run-now-${at.toISOString()}`,
   paymentReceived: (paymentId: string) => `payment-received-${paymentId}`,
   paymentReceivedDelivery: (paymentId: string, definitionId: string) => `payment-received-${paymentId}-${definitionId}`,
+  /** One per webhook delivery (an event to an endpoint); a manual retry after it closed starts it again. */
+  webhookDelivery: (deliveryId: string) => `webhook-delivery-${deliveryId}`,
 };
 
 export const searchAttributes = {

@@ -14,6 +14,9 @@ export interface OpsCounts {
    * their Temporal Schedule is not firing.
    */
   schedulesOverdue: number;
+  /** Webhook deliveries whose receiver failed and that wait for their next attempt, and the oldest one's age in seconds. */
+  webhookDeliveriesRetrying: number;
+  webhookOldestRetryingSeconds: number;
 }
 
 /** Counts for the operators' gauges: one round trip, read when Prometheus scrapes. */
@@ -35,15 +38,17 @@ export class OpsMetricsRepository {
          (SELECT count(*)::int FROM workflow_definitions d
            WHERE d.status = 'active' AND d.schedule IS NOT NULL AND d.updated_at < now() - interval '25 hours'
              AND NOT EXISTS (SELECT 1 FROM workflow_runs r WHERE r.company_id = d.company_id AND r.definition_id = d.id
-                              AND r.kind = 'sweep' AND r.started_at > now() - interval '25 hours')) AS overdue`,
+                              AND r.kind = 'sweep' AND r.started_at > now() - interval '25 hours')) AS overdue,
+         (SELECT count(*)::int FROM webhook_deliveries WHERE status = 'retrying') AS retrying,
+         (SELECT coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 FROM webhook_deliveries WHERE status = 'retrying') AS oldest_retrying`,
       [nearDeadlineSeconds],
     ) as {
       pending: OpsCounts['approvalsPending']; near: number; failed: OpsCounts['deliveriesFailed']; doubt: OpsCounts['deliveriesInDoubt'];
-      overdue: number;
+      overdue: number; retrying: number; oldest_retrying: number;
     }[];
     return {
       approvalsPending: row.pending, approvalsNearDeadline: row.near, deliveriesFailed: row.failed, deliveriesInDoubt: row.doubt,
-      schedulesOverdue: row.overdue,
+      schedulesOverdue: row.overdue, webhookDeliveriesRetrying: row.retrying, webhookOldestRetryingSeconds: row.oldest_retrying,
     };
   }
 }

@@ -86,5 +86,21 @@ export function createApiMetrics(dataSource: DataSource): ApiMetrics {
       this.set((await counts()).schedulesOverdue);
     },
   });
+  new Gauge({
+    name: 'relance_webhook_deliveries_retrying',
+    help: 'Webhook deliveries whose receiver failed (non-2xx or no answer in 10 s), waiting for their next attempt',
+    registers: [registry],
+    async collect() {
+      this.set((await counts()).webhookDeliveriesRetrying);
+    },
+  });
+  new Gauge({
+    name: 'relance_webhook_oldest_retrying_seconds',
+    help: 'Age of the oldest webhook delivery still retrying (0 when none): past 3 days it fails for good',
+    registers: [registry],
+    async collect() {
+      this.set((await counts()).webhookOldestRetryingSeconds);
+    },
+  });
   return { registry, httpDuration };
 }

@@ -13,6 +13,7 @@ import { workerMetricsPort } from '../infra/metrics';
 import { createWorker } from './create-worker';
 import { startPaymentEventDispatcher } from './payment-event-dispatcher';
 import { reconcileSchedules } from './reconcile-schedules';
+import { startWebhookDispatcher } from './webhook-dispatcher';
 
 /**
  * The worker process. Temporal's runtime turns SIGINT/SIGTERM into a graceful shutdown: the worker stops
@@ -64,7 +65,9 @@ async function main(): Promise<void> {
       ...(existsSync(tracedBundle) ? { workflowBundle: { codePath: tracedBundle } } : {}),
     }
     : {};
-  const { worker, connection } = await createWorker(config, { dataSource, mailer, publicUrl: config.publicUrl, faultInject: process.env.RELANCE_FAULT_INJECT }, traced);
+  const { worker, connection } = await createWorker(config, {
+    dataSource, mailer, publicUrl: config.publicUrl, faultInject: process.env.RELANCE_FAULT_INJECT, webhookAllowPrivate: config.webhooks.allowPrivate,
+  }, traced);
   logger.info(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
   if (process.env.RELANCE_RECONCILE_SCHEDULES !== 'false') {
     // In the background: polling must not wait for it, and a failure is repaired at the next start.
@@ -78,9 +81,12 @@ async function main(): Promise<void> {
     intervalMs: Number(process.env.RELANCE_PAYMENT_DISPATCH_INTERVAL_MS ?? 15_000),
     minAgeMs: Number(process.env.RELANCE_PAYMENT_DISPATCH_MIN_AGE_MS ?? 10_000),
   });
+  // 0 leaves this worker out of dispatching (another worker on the same database does it).
+  const webhookDispatcher = config.webhooks.dispatchIntervalMs > 0 ? startWebhookDispatcher(config, dataSource) : null;
   try {
     await worker.run();
   } finally {
+    await webhookDispatcher?.stop();
     await dispatcher.stop();
     await connection.close();
     mailer.close();

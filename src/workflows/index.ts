@@ -3,3 +3,4 @@ export { diagnosticRoundtrip } from './diagnostic-roundtrip.workflow';
 export { invoiceApproval } from './invoice-approval.workflow';
 export { paymentReceived } from './payment-received.workflow';
 export { reminderSweep } from './reminder-sweep.workflow';
+export { webhookDelivery } from './webhook-delivery.workflow';

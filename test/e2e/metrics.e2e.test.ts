@@ -68,6 +68,8 @@ describe('metrics', () => {
     const nearBefore = gauge(before, 'relance_approvals_near_deadline');
     expect(before.has('relance_deliveries_failed')).toBe(true);
     expect(before.has('relance_deliveries_in_doubt')).toBe(true);
+    expect(before.get('relance_webhook_deliveries_retrying')?.type).toBe('GAUGE');
+    expect(before.get('relance_webhook_oldest_retrying_seconds')?.type).toBe('GAUGE');
 
     expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
     await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');

@@ -12,10 +12,11 @@ import { Http } from '../support/http';
 import { LedgerSeed } from '../support/ledger-seed';
 import { mailsTo, waitForMails } from '../support/mail';
 import { Stack } from '../support/stack';
+import { until } from '../support/until';
 
 // Definitions are seeded with SQL: the definitions API is written on another branch.
 describe('reminders end to end: run-now → sweep → SMTP, inbox, webhook, tasks, memo → run history', () => {
-  const stack = new Stack('reminders');
+  const stack = new Stack('reminders', { RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS: '200' });
   let tenant: Tenant;
   let teammate: { id: string; email: string };
   let seed: LedgerSeed;
@@ -35,7 +36,7 @@ describe('reminders end to end: run-now → sweep → SMTP, inbox, webhook, task
       let body = '';
       req.on('data', (c) => (body += c));
       req.on('end', () => {
-        hooks.push({ body, signature: req.headers['x-relance-signature'] as string | undefined });
+        hooks.push({ body, signature: req.headers['relance-signature'] as string | undefined });
         res.writeHead(204).end();
       });
     });
@@ -164,6 +165,10 @@ describe('reminders end to end: run-now → sweep → SMTP, inbox, webhook, task
     const patch = await tenant.admin.patch('/v1/companies/me', { webhookUrl: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/hooks` });
     expect(patch.status).toBe(200);
     const secret: string = patch.body.webhookSecret;
+    const delivered = await tenant.admin.post('/v1/webhook-endpoints', {
+      url: `http://127.0.0.1:${(webhook.address() as AddressInfo).port}/reminders`, events: ['reminder.delivered'],
+    });
+    expect(delivered.status).toBe(201);
     const c = await seed.customer('Una Unsent');
     const inv = await seed.invoice(c.id, { dueIn: 15 });
     const def = await seed.definition('unsent-invoice-reminder', {
@@ -174,17 +179,28 @@ describe('reminders end to end: run-now → sweep → SMTP, inbox, webhook, task
       ],
     });
     const run = await runNow(def);
-    expect(run).toMatchObject({ matched: 1, delivered: 4, failed: 0 });
-    expect(run.deliveries.map((d: { channel: string }) => d.channel).sort()).toEqual(['email', 'email', 'push', 'webhook']);
+    expect(run).toMatchObject({ matched: 1, delivered: 3, failed: 0 });
+    // The webhook is an event of the push, delivered by its own workflow (webhooks.e2e.test.ts): not one of the sweep's.
+    expect(run.deliveries.map((d: { channel: string }) => d.channel).sort()).toEqual(['email', 'email', 'push']);
     const [toTeammate] = await waitForMails(teammate.email, 1);
     expect(toTeammate.subject).toBe(`Send invoice ${inv.number}`);
     expect(await waitForMails('books@acme.test', 1)).toEqual(expect.arrayContaining([expect.objectContaining({ subject: `Send invoice ${inv.number}` })]));
     const inbox = await seed.query('SELECT title, body, record_id FROM notifications WHERE user_id = $1', [teammate.id]);
     expect(inbox).toEqual([{ title: `Unsent: ${inv.number}`, body: 'for Una Unsent', record_id: inv.id }]);
-    const hook = hooks.find((h) => h.body.includes(inv.id));
-    expect(hook).toBeDefined();
-    expect(hook!.signature).toBe(`sha256=${createHmac('sha256', secret).update(hook!.body).digest('hex')}`);
-    expect(JSON.parse(hook!.body).notification).toMatchObject({ userId: teammate.id, title: `Unsent: ${inv.number}`, recordId: inv.id });
+    const [hook] = await until(async () => hooks.filter((h) => h.body.includes(inv.id) && h.body.includes('"notification.pushed"')),
+      (h) => h.length === 1, 'the push webhook');
+    const t = /^t=(\d+),/.exec(hook.signature ?? '')?.[1];
+    expect(hook.signature).toBe(`t=${t},v1=${createHmac('sha256', secret).update(`${t}.${hook.body}`).digest('hex')}`);
+    expect(JSON.parse(hook.body)).toMatchObject({ type: 'notification.pushed', companyId: tenant.companyId });
+    expect(JSON.parse(hook.body).data.notification).toMatchObject({ userId: teammate.id, title: `Unsent: ${inv.number}`, recordId: inv.id });
+    // One reminder.delivered per record the sweep delivered to, with the channels that carried it.
+    const [reminded] = await until(async () => hooks.filter((h) => h.body.includes(inv.id) && h.body.includes('"reminder.delivered"')),
+      (h) => h.length === 1, 'the reminder.delivered event');
+    expect(JSON.parse(reminded.body).data).toMatchObject({
+      definitionId: def, templateKey: 'unsent-invoice-reminder', recordType: 'invoice', recordId: inv.id, channels: expect.arrayContaining(['email', 'push']),
+    });
+    expect(hooks.filter((h) => h.body.includes(inv.id))).toHaveLength(2);
+    await tenant.admin.delete(`/v1/webhook-endpoints/${delivered.body.id}`);
     await tenant.admin.patch('/v1/companies/me', { webhookUrl: null });
   });
 

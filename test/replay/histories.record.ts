@@ -11,12 +11,14 @@ import path from 'node:path';
 import { composeApprovalActivities } from '../../src/activities/approval.activities';
 import {
   type Activities, approvalStateQuery, type ApprovalState, approveSignal, cancelSignal, decideUpdate, DEFAULT_TASK_QUEUE, delegationSignal,
-  type InvoiceApprovalInput, type ReminderSweepInput, searchAttributes, type SweepCursor, workflowIds,
+  type InvoiceApprovalInput, type ReminderSweepInput, retryWebhookNowSignal, searchAttributes, type SweepCursor, type WebhookDeliveryInput,
+  workflowIds,
 } from '../../src/contracts';
 import { diagnosticRoundtrip } from '../../src/workflows/diagnostic-roundtrip.workflow';
 import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
 import { paymentReceived } from '../../src/workflows/payment-received.workflow';
 import { reminderSweep } from '../../src/workflows/reminder-sweep.workflow';
+import { webhookDelivery } from '../../src/workflows/webhook-delivery.workflow';
 import { until } from '../support/until';
 import { HISTORIES_DIR } from './histories';
 
@@ -45,7 +47,7 @@ type ApprovalParts = Pick<Activities,
   'remindApprovers' | 'cancelApproval' | 'escalateApproval' | 'moveApprovalRequests'>;
 type SweepParts = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliverBatch' | 'finishRun' | 'findEventDefinitions' | 'recordRunDeferred'>;
 type Composites = 'requestApproval' | 'settleApproval' | 'openApprovalStep' | 'settleDecision';
-type RecorderActivities = Pick<Activities, keyof ApprovalParts | Composites | keyof SweepParts | 'recordDiagnosticPing'>;
+type RecorderActivities = Pick<Activities, keyof ApprovalParts | Composites | keyof SweepParts | 'recordDiagnosticPing' | 'attemptWebhookDelivery'>;
 
 /** What the real activities answer, without their effects; the approval composites are the real ones over these parts. */
 function approvalActivities(): Pick<RecorderActivities, keyof ApprovalParts | Composites> {
@@ -401,5 +403,67 @@ describe('recording test/histories', () => {
       expect(await handle.result()).toMatchObject({ pingId });
       await save('diagnostic-roundtrip.completed.json', handle.workflowId);
     });
+  });
+
+  // --- webhookDelivery: started as the worker's dispatcher starts it (infra/webhook-deliveries.ts) ---
+
+  /** A receiver that answers the given statuses in turn (the last one from then on); `gone` when the endpoint is deleted. */
+  function webhookActivities(answers: Array<number | 'gone'>): Pick<Activities, 'attemptWebhookDelivery'> & { calls: number } {
+    const a = {
+      calls: 0,
+      async attemptWebhookDelivery() {
+        const answer = answers[Math.min(a.calls, answers.length - 1)];
+        a.calls += 1;
+        if (answer === 'gone') return { outcome: 'gone' as const, statusCode: null, error: null };
+        const ok = answer >= 200 && answer < 300;
+        return { outcome: ok ? 'delivered' as const : 'failed' as const, statusCode: answer, error: ok ? null : `answered ${answer}` };
+      },
+    };
+    return a;
+  }
+
+  async function webhook(name: string, answers: Array<number | 'gone'>, retry: WebhookDeliveryInput['retry'], during?: (h: WorkflowHandle<typeof webhookDelivery>) => Promise<void>) {
+    const deliveryId = uuid(`webhook-delivery:${name}`);
+    const activities = webhookActivities(answers);
+    return withWorker(activities, async () => {
+      const handle = await env.client.workflow.start(webhookDelivery, {
+        taskQueue: DEFAULT_TASK_QUEUE,
+        workflowId: workflowIds.webhookDelivery(deliveryId),
+        args: [{ deliveryId, retry }],
+        typedSearchAttributes: [{ key: searchAttributes.companyId, value: COMPANY }],
+        staticSummary: `Webhook delivery ${deliveryId}`,
+      });
+      await during?.(handle);
+      const result = await handle.result();
+      await save(`webhook-delivery.${name}.json`, handle.workflowId);
+      return { result, calls: activities.calls };
+    });
+  }
+
+  const DEFAULT_RETRY = { initialMs: 10_000, maximumMs: HOUR, forMs: 3 * DAY };
+
+  it('webhook-delivery.retried: answered 500 twice, then 200', async () => {
+    const { result, calls } = await webhook('retried', [500, 500, 200], DEFAULT_RETRY);
+    expect(result).toEqual({ deliveryId: expect.any(String), outcome: 'delivered', attempts: 3 });
+    expect(calls).toBe(3);
+  });
+
+  it('webhook-delivery.gave-up: never a 2xx within the retry window', async () => {
+    const { result } = await webhook('gave-up', [503], { initialMs: 60_000, maximumMs: 10 * 60_000, forMs: HOUR });
+    expect(result).toMatchObject({ outcome: 'failed' });
+    expect(result.attempts).toBeGreaterThan(3);
+  });
+
+  it('webhook-delivery.retry-now: a failed attempt, then retried at once by the retryNow signal', async () => {
+    const { result } = await webhook('retry-now', [500, 200], { ...DEFAULT_RETRY, initialMs: DAY, maximumMs: DAY }, async (handle) => {
+      await until(async () => (await handle.fetchHistory()).events?.some((e) => e.timerStartedEventAttributes) ?? false, (x) => x, 'the backoff timer');
+      await handle.signal(retryWebhookNowSignal);
+    });
+    expect(result).toMatchObject({ outcome: 'delivered', attempts: 2 });
+  });
+
+  it('webhook-delivery.gone: the endpoint was deleted while the delivery waited', async () => {
+    const { result } = await webhook('gone', [500, 'gone'], DEFAULT_RETRY);
+    expect(result).toMatchObject({ outcome: 'gone', attempts: 2 });
   });
 });

@@ -36,6 +36,11 @@ export class Stack {
       TEMPORAL_NAMESPACE: e.temporalNamespace,
       TEMPORAL_TASK_QUEUE: this.taskQueue,
       SMTP_URL: e.smtpUrl,
+      // Receivers of the tests listen on 127.0.0.1. Suites share one database but not a task queue: a stack's
+      // dispatcher would start other suites' deliveries on its own queue, stranded when it stops, so only the suites
+      // that receive webhooks dispatch them (RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS: '200').
+      RELANCE_WEBHOOK_ALLOW_PRIVATE: 'true',
+      RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS: '0',
       ...this.extraEnv,
     };
     this.baseUrl = `http://127.0.0.1:${port}`;

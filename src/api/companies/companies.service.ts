@@ -1,11 +1,13 @@
 import { validateSendWindow } from '../../domain/send-window';
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { CompaniesRepository } from '../../db/companies.repository';
 import { UsersRepository } from '../../db/users.repository';
+import { WebhooksRepository } from '../../db/webhooks.repository';
 import { WorkflowDefinitionsRepository } from '../../db/workflow-definitions.repository';
+import { newWebhookSecret } from '../../domain/webhook-signature';
+import { WebhookUrlGuard } from '../webhooks/webhook-url-guard';
 import { AuthCache } from '../auth/auth-cache';
 import { AuthUser } from '../auth/current-user.decorator';
 import { toUserView } from '../users/user.mapper';
@@ -24,6 +26,7 @@ export class CompaniesService {
     @Inject(DEFINITION_LIFECYCLE) private readonly lifecycle: DefinitionLifecycle,
     private readonly authCache: AuthCache,
     private readonly schedules: ReminderSchedulesService,
+    private readonly webhookUrls: WebhookUrlGuard,
   ) {}
 
   async create(dto: CreateCompanyDto) {
@@ -51,6 +54,7 @@ export class CompaniesService {
   }
 
   async update(user: AuthUser, dto: UpdateCompanyDto) {
+    if (dto.webhookUrl) await this.webhookUrls.check(dto.webhookUrl, 'webhookUrl');
     const view = await this.dataSource.transaction(async (manager) => {
       const companies = new CompaniesRepository(manager);
       const company = await companies.lockForUpdate(user.companyId);
@@ -64,13 +68,14 @@ export class CompaniesService {
         }
         await new WorkflowDefinitionsRepository(manager).setStatusOfCompany(company.id, 'active', 'inactive');
       }
-      if (dto.webhookUrl !== undefined && dto.webhookUrl !== company.webhookUrl) {
-        company.webhookSecret = dto.webhookUrl ? randomBytes(24).toString('base64url') : null;
-      }
+      const webhookChanged = dto.webhookUrl !== undefined && dto.webhookUrl !== company.webhookUrl;
+      if (webhookChanged) company.webhookSecret = dto.webhookUrl ? newWebhookSecret() : null;
       const { sendWindow, ...fields } = dto;
       Object.assign(company, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
       if (sendWindow !== undefined) company.sendWindow = sendWindow === null ? null : validateSendWindow(sendWindow);
       const saved = await companies.save(company);
+      // The push notifications' webhook is a webhook endpoint (PRODUCT §11), kept in line in the same transaction.
+      if (webhookChanged) await new WebhooksRepository(manager).setCompanyEndpoint(saved.id, saved.webhookUrl, saved.webhookSecret);
       return toCompanyView(saved, { withSecrets: true });
     });
     this.authCache.forgetCompany(user.companyId);

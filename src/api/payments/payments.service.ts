@@ -4,6 +4,7 @@ import { PaymentEventsService } from '../reminders/payment-events.service';
 import { DataSource } from 'typeorm';
 import { Invoice, Payment } from '../../db/entities';
 import { PaymentsRepository } from '../../db/payments.repository';
+import { webhookEvents } from '../../db/webhook-events';
 import { parseMoney, toCents } from '../../domain/money';
 import { AuthUser } from '../auth/current-user.decorator';
 import { mapPage } from '../../db/pagination';
@@ -36,10 +37,13 @@ export class PaymentsService {
           `amount ${amount} exceeds the balance ${invoice.balance} of invoice ${invoice.number}`,
         );
       }
-      return payments.insert({
+      const inserted = await payments.insert({
         companyId: user.companyId, invoiceId: dto.invoiceId, customerId: lowered.customerId, amount,
         receivedAt, depositedAt: null, depositId: null, method: dto.method ?? null,
       });
+      // The event commits with the payment: neither is recorded without the other.
+      await webhookEvents.paymentReceived(manager, inserted);
+      return inserted;
     });
     await this.onPaymentRecorded(payment);
     return toPaymentView(await this.find(user, payment.id));

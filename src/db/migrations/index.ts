@@ -3,6 +3,7 @@ import { LedgerAndWorkflows1764300100000 } from './1764300100000-ledger-and-work
 import { PaymentEventDispatch1764300200000 } from './1764300200000-payment-event-dispatch';
 import { InvoiceViewJson1764300300000 } from './1764300300000-invoice-view-json';
 import { DeliveryClaims1764300400000 } from './1764300400000-delivery-claims';
+import { Webhooks1764400000000 } from './1764400000000-webhooks';
 import { ApproverRules1764500000000 } from './1764500000000-approver-rules';
 import { ApprovalLinks1764500100000 } from './1764500100000-approval-links';
 import { Collections1764600000000 } from './1764600000000-collections';
@@ -10,5 +11,6 @@ import { Collections1764600000000 } from './1764600000000-collections';
 /** In order; each file is timestamped. Add new migrations at the end. */
 export const migrations = [
   Diagnostics1764300000000, LedgerAndWorkflows1764300100000, PaymentEventDispatch1764300200000, InvoiceViewJson1764300300000,
-  DeliveryClaims1764300400000, ApproverRules1764500000000, ApprovalLinks1764500100000, Collections1764600000000,
+  DeliveryClaims1764300400000, Webhooks1764400000000, ApproverRules1764500000000, ApprovalLinks1764500100000,
+  Collections1764600000000,
 ];

@@ -1,0 +1,96 @@
+import { webhookEventId } from '../domain/webhook-signature';
+import { recordWebhookEvents, type WebhookDb } from './webhooks.repository';
+
+/**
+ * The events of PRODUCT §11, each recorded where its fact happens (in the fact's transaction when there is one, else by
+ * the activity that causes it), keyed by the fact: recording one again (a retried activity) is the same event, same id.
+ */
+export const webhookEvents = {
+  approvalRequested(db: WebhookDb, e: {
+    companyId: string; approvalId: string; invoiceId: string; invoiceNumber: string; step: number; stepCount: number; deadline: string;
+    userIds: string[];
+  }): Promise<void> {
+    return recordWebhookEvents(db, [{
+      id: webhookEventId(`invoice.approval.requested:${e.approvalId}:${e.step}`), companyId: e.companyId, type: 'invoice.approval.requested',
+      data: {
+        approvalId: e.approvalId, invoiceId: e.invoiceId, invoiceNumber: e.invoiceNumber, step: e.step + 1, stepCount: e.stepCount,
+        deadline: e.deadline, notifiedUserIds: e.userIds,
+      },
+    }]);
+  },
+
+  /** `decision`: approved, rejected, or timeout (no decision by the deadline: rejected). */
+  approvalDecided(db: WebhookDb, e: {
+    companyId: string; approvalId: string; invoiceId: string; invoiceNumber: string; outcome: 'approved' | 'rejected';
+    decision: string; decidedBy: string | null; comment: string | null;
+  }): Promise<void> {
+    return recordWebhookEvents(db, [{
+      id: webhookEventId(`invoice.approval.decided:${e.approvalId}`), companyId: e.companyId, type: 'invoice.approval.decided',
+      data: {
+        approvalId: e.approvalId, invoiceId: e.invoiceId, invoiceNumber: e.invoiceNumber, outcome: e.outcome,
+        decision: e.decision === 'timeout' ? 'timeout' : e.outcome, decidedBy: e.decidedBy, comment: e.comment,
+      },
+    }]);
+  },
+
+  /** For the escalation of a pending step (one event per approval, step and escalation level). */
+  approvalEscalated(db: WebhookDb, e: {
+    companyId: string; approvalId: string; invoiceId: string; invoiceNumber: string; step: number; level: number;
+    escalatedTo: string[]; reason: string;
+  }): Promise<void> {
+    return recordWebhookEvents(db, [{
+      id: webhookEventId(`invoice.approval.escalated:${e.approvalId}:${e.step}:${e.level}`), companyId: e.companyId,
+      type: 'invoice.approval.escalated',
+      data: {
+        approvalId: e.approvalId, invoiceId: e.invoiceId, invoiceNumber: e.invoiceNumber, step: e.step + 1, level: e.level,
+        escalatedTo: e.escalatedTo, reason: e.reason,
+      },
+    }]);
+  },
+
+  /** One per record a sweep delivered to (its key is the record's occurrence of the definition), in one statement. */
+  remindersDelivered(db: WebhookDb, companyId: string, reminders: Array<{
+    definitionId: string; templateKey: string; runId: string; recordType: string; recordId: string; occurrence: string; channels: string[];
+  }>): Promise<void> {
+    return recordWebhookEvents(db, reminders.map((r) => ({
+      id: webhookEventId(`reminder.delivered:${r.definitionId}|${r.recordType}:${r.recordId}|${r.occurrence}`), companyId,
+      type: 'reminder.delivered', data: { ...r },
+    })));
+  },
+
+  paymentReceived(db: WebhookDb, p: {
+    id: string; companyId: string; invoiceId: string; customerId: string | null; amount: string; receivedAt: Date; method: string | null;
+  }): Promise<void> {
+    return recordWebhookEvents(db, [{
+      id: webhookEventId(`payment.received:${p.id}`), companyId: p.companyId, type: 'payment.received',
+      data: {
+        paymentId: p.id, invoiceId: p.invoiceId, customerId: p.customerId, amount: p.amount, receivedAt: p.receivedAt.toISOString(),
+        method: p.method,
+      },
+    }]);
+  },
+
+  /** A workflow run recorded `failed` (its row is read for the event). */
+  async runFailed(db: WebhookDb, runRecordId: string): Promise<void> {
+    const [run] = await db.query(
+      `SELECT company_id, definition_id, kind, trigger, temporal_workflow_id, temporal_run_id, errors FROM workflow_runs WHERE id = $1`,
+      [runRecordId]) as Array<Record<string, unknown>>;
+    if (!run) return;
+    await recordWebhookEvents(db, [{
+      id: webhookEventId(`workflow.run.failed:${runRecordId}`), companyId: run.company_id as string, type: 'workflow.run.failed',
+      data: {
+        runId: runRecordId, definitionId: run.definition_id, kind: run.kind, trigger: run.trigger,
+        temporalWorkflowId: run.temporal_workflow_id, temporalRunId: run.temporal_run_id, errors: run.errors,
+      },
+    }]);
+  },
+
+  /** A workflow's in-app push notification, in the transaction that inserts it: what the company `webhookUrl` carried. */
+  notificationPushed(db: WebhookDb, deliveryKey: string, companyId: string, notification: {
+    id: string; userId: string; title: string; body: string; recordType: string; recordId: string; definitionId: string; templateKey: string;
+  }): Promise<void> {
+    return recordWebhookEvents(db, [{
+      id: webhookEventId(`notification.pushed:${deliveryKey}`), companyId, type: 'notification.pushed', data: { notification },
+    }]);
+  },
+};
