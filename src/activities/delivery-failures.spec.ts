@@ -1,4 +1,4 @@
-import { classifyFailure, WebhookAnswered } from './delivery-failures';
+import { beforeSending, classifyFailure, WebhookAnswered } from './delivery-failures';
 
 /** An error shaped as the library that throws it shapes it. */
 function error(message: string, fields: Record<string, unknown>): Error {
@@ -75,6 +75,15 @@ describe(classifyFailure.name, () => {
       const timeout = Object.assign(new Error('The operation was aborted due to timeout'), { name: 'TimeoutError' });
       expect(classifyFailure(timeout)).toMatchObject({ kind: 'infrastructure', effect: 'unknown' });
     });
+  });
+
+  it('counts what failed before the send as not sent, even a connection lost mid-statement, and keeps a record\'s own failure', async () => {
+    const lost = await beforeSending(() => Promise.reject(new Error('Connection terminated unexpectedly'))).catch((e: unknown) => e);
+    expect(classifyFailure(lost)).toMatchObject({ kind: 'infrastructure', effect: 'not-done' });
+    const data = await beforeSending(() => Promise.reject(error('invalid input syntax for type uuid', { code: '22P02', severity: 'ERROR' })))
+      .catch((e: unknown) => e);
+    expect(classifyFailure(data)).toMatchObject({ kind: 'record' });
+    await expect(beforeSending(async () => 'link')).resolves.toBe('link');
   });
 
   it('takes anything unknown for infrastructure with an unknown effect', () => {

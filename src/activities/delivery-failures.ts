@@ -19,6 +19,26 @@ export class WebhookAnswered extends Error {
   }
 }
 
+/**
+ * A failure of what an effect does before anything leaves (reading the invoice's PDF, minting an unsubscribe link):
+ * nothing was sent, whatever the cause, so an at-most-once claim is given back instead of left in doubt.
+ */
+export class NotSent extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`not sent: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'NotSent';
+  }
+}
+
+/** Runs the part of an effect that comes before its send; its failures are `NotSent`. */
+export async function beforeSending<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (err) {
+    throw new NotSent(err);
+  }
+}
+
 interface ErrorFacts {
   message?: string;
   code?: unknown;
@@ -60,6 +80,11 @@ export function classifyFailure(err: unknown): FailureClass {
   const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as ErrorFacts;
   const reason = message(e);
   const infrastructure = (effect: 'not-done' | 'unknown'): FailureClass => ({ kind: 'infrastructure', effect, reason });
+
+  if (err instanceof NotSent) {
+    const cause = classifyFailure(err.cause);
+    return cause.kind === 'infrastructure' ? { ...cause, effect: 'not-done' } : cause;
+  }
 
   if (err instanceof WebhookAnswered) {
     const transient = err.status === 408 || err.status === 429 || err.status >= 500;

@@ -18,6 +18,7 @@ import { nextOpening } from '../domain/send-window';
 import { InvoiceDocumentsRepository } from '../db/invoice-documents.repository';
 import { invoicePdfFilename, renderInvoicePdf } from '../infra/invoice-pdf';
 import { unsubscribeFooter } from '../domain/unsubscribe';
+import { beforeSending } from './delivery-failures';
 import { createOutbox, deliveryPolicies, type DeliveryIntent, type DeliveryOutcome } from './outbox';
 
 export type ReminderAction =
@@ -208,13 +209,14 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
                 meta, slot, sendsInvoice ? deliveryPolicies.invoiceSend : deliveryPolicies.reminderEmail,
                 async (key) => {
                   const attach = record.recordType === 'invoice' && (sendsInvoice || ('attachInvoicePdf' in action && action.attachInvoicePdf));
-                  const attachments = attach ? await invoicePdf(def.companyId, record.id) : undefined;
+                  const attachments = attach ? await beforeSending(() => invoicePdf(def.companyId, record.id)) : undefined;
                   if (!reminder || !record.row.customerId) {
                     await mailer.send({ to, subject: mail.subject, text: mail.text, html: mail.html, deliveryKey: key, attachments });
                     return;
                   }
                   // Every reminder carries a link of its own (RFC 8058 one-click as well), bound to the customer.
-                  const link = `${publicUrl}/unsubscribe/${await unsubscribeTokens.mint(def.companyId, record.row.customerId)}`;
+                  const customerId = record.row.customerId;
+                  const link = `${publicUrl}/unsubscribe/${await beforeSending(() => unsubscribeTokens.mint(def.companyId, customerId))}`;
                   const footer = unsubscribeFooter(link, def.locale);
                   await mailer.send({
                     to, subject: mail.subject, text: `${mail.text}${footer.text}`, html: mail.html && `${mail.html}${footer.html}`, deliveryKey: key, attachments,
