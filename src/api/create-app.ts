@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { json, NextFunction, Request, Response } from 'express';
 import { Config } from '../config';
 import { AppModule } from './app.module';
@@ -9,6 +9,7 @@ import { ApiExceptionFilter } from './common/api-exception.filter';
 import { installMetrics } from './common/http-metrics';
 import { installRequestLog, JsonNestLogger } from './common/request-log';
 import { MemoValidationPipe } from './common/validation.pipe';
+import { openApiDocument } from './openapi';
 
 /**
  * A body that is not JSON is a 415, and a missing body reads as `{}`, so that validation names the missing
@@ -42,15 +43,7 @@ export async function createApp(config: Config, options: { logger?: false } = {}
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Relance API')
-      .setDescription('Durable reminders and approvals for invoices, bills and payments, on Temporal.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key returned by POST /v1/companies or POST /v1/users' })
-      .build(),
-  );
+  const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -23,12 +23,19 @@ const actionsDoc: ApiPropertyOptions = {
   items: { type: 'object' },
 };
 
+const scheduleDoc: ApiPropertyOptions = {
+  type: 'object',
+  properties: { time: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' } },
+  required: ['time'],
+  additionalProperties: false,
+};
+
 export class CreateWorkflowDto {
   @ApiProperty({ enum: TEMPLATE_KEYS, example: 'payment-due-reminder' })
   @IsString({ message: 'templateKey must be a string naming a template of GET /v1/workflow-templates' })
   templateKey!: string;
 
-  @ApiPropertyOptional({ example: 'Due in three days', description: "Omitted: the template's default name in the company locale" })
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 200, example: 'Due in three days', description: "Omitted: the template's default name in the company locale" })
   @IsOptional() @Allow()
   name?: unknown;
 
@@ -40,21 +47,21 @@ export class CreateWorkflowDto {
   @IsOptional() @Allow()
   actions?: unknown;
 
-  @ApiPropertyOptional({ example: { time: '09:00' }, description: 'Scheduled templates only: daily time HH:MM in the company timezone' })
+  @ApiPropertyOptional({ ...scheduleDoc, example: { time: '09:00' }, description: 'Scheduled templates only: daily time HH:MM in the company timezone' })
   @IsOptional() @Allow()
   schedule?: unknown;
 
-  @ApiPropertyOptional({ default: false, description: '"Save and activate": create the definition active instead of draft' })
+  @ApiPropertyOptional({ type: Boolean, default: false, description: '"Save and activate": create the definition active instead of draft' })
   @IsOptional() @IsBoolean({ message: 'activate must be true or false' })
   activate?: boolean;
 }
 
 export class UpdateWorkflowDto {
-  @ApiPropertyOptional({ description: 'Cannot change; present only to be refused with a clear message' })
+  @ApiPropertyOptional({ type: String, description: 'Cannot change; present only to be refused with a clear message' })
   @IsOptional() @Allow()
   templateKey?: unknown;
 
-  @ApiPropertyOptional({ example: 'Due in five days' })
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 200, example: 'Due in five days' })
   @IsOptional() @Allow()
   name?: unknown;
 
@@ -66,7 +73,7 @@ export class UpdateWorkflowDto {
   @IsOptional() @Allow()
   actions?: unknown;
 
-  @ApiPropertyOptional({ example: { time: '08:30' } })
+  @ApiPropertyOptional({ ...scheduleDoc, example: { time: '08:30' } })
   @IsOptional() @Allow()
   schedule?: unknown;
 }
@@ -76,13 +83,13 @@ export class ListWorkflowsQueryDto extends ListQueryDto {
   @IsOptional() @IsString() @MaxLength(100)
   templateKey?: string;
 
-  @ApiPropertyOptional({ example: 'active,draft', description: 'Comma-separated statuses: draft, active, inactive' })
+  @ApiPropertyOptional({ type: String, pattern: '^(draft|active|inactive)(,(draft|active|inactive))*$', example: 'active,draft', description: 'Comma-separated statuses: draft, active, inactive' })
   @IsOptional() @IsString() @MaxLength(100)
   status?: string;
 }
 
 export class PreviewQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, description: 'How many matching records to render' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'How many matching records to render' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer from 1 to 100' })
