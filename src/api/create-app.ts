@@ -5,6 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { json, NextFunction, Request, Response } from 'express';
 import { Config } from '../config';
 import { AppModule } from './app.module';
+import { methodGuard } from './common/allowed-methods';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { installMetrics } from './common/http-metrics';
 import { installRequestLog, JsonNestLogger } from './common/request-log';
@@ -39,11 +40,12 @@ export async function createApp(config: Config, options: { logger?: false } = {}
   installMetrics(app);
   app.use(json({ limit: config.bodyLimit }));
   app.use(requireJsonBody);
+  const document = openApiDocument(app);
+  app.use(methodGuard(document));
   app.useGlobalPipes(new MemoValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
 
-  const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -38,6 +38,7 @@ export class BillsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One bill of the company' })
   @ApiOkResponse({ type: BillView, example: billExample })
   @ApiErrors({ 400: '"abc" is not a valid id (ids are UUIDs)', 404: notFound })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {
@@ -45,6 +46,7 @@ export class BillsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Changes a bill; a new amount moves the balance by the same difference' })
   @ApiOkResponse({ type: BillView, example: billExample })
   @ApiErrors({ 400: 'dueDate (2026-11-01) must not be before issueDate (2026-12-01)', 404: notFound, 409: 'bill e1f2… is already paid; its amount cannot change' })
   update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string, @Body() dto: UpdateBillDto) {

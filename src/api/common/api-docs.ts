@@ -109,6 +109,13 @@ function schemaName(type: Type<unknown>): string {
   return meta?.name ?? type.name;
 }
 
+/** A PATCH body names at least one field (`methodGuard` answers 400 to `{}`). */
+function requireSomeField(document: OpenAPIObject, op: Operation): void {
+  const ref = (op.requestBody as { content?: Record<string, { schema?: { $ref?: string } }> } | undefined)?.content?.['application/json']?.schema?.$ref;
+  const schema = ref ? document.components?.schemas?.[ref.split('/').pop()!] : undefined;
+  if (schema && !('$ref' in schema)) schema.minProperties = 1;
+}
+
 type Operation = {
   parameters?: { in: string }[];
   requestBody?: unknown;
@@ -118,7 +125,8 @@ type Operation = {
 
 /**
  * Adds the answers that global pipes, guards and middleware give: 400 (a malformed id, query or body: the
- * ValidationPipe and IdPipe), 401 (the AuthGuard, on every secured route), 413 and 415 (the JSON body parser).
+ * ValidationPipe and IdPipe; an empty PATCH: `methodGuard`), 401 (the AuthGuard, on every secured route), 413 and 415
+ * (the JSON body parser). Public routes get an explicit empty `security`.
  * A route's own decorator, when present, keeps its own example.
  */
 export function documentSharedErrors(document: OpenAPIObject): OpenAPIObject {
@@ -126,8 +134,10 @@ export function documentSharedErrors(document: OpenAPIObject): OpenAPIObject {
     for (const [method, op] of Object.entries(item) as [string, Operation][]) {
       if (!['get', 'post', 'patch', 'put', 'delete'].includes(method)) continue;
       const add = (status: number) => { op.responses[String(status)] ??= errorResponse(status); };
+      op.security ??= []; // @Public(): said explicitly, so a reader (and a linter) knows it is meant
       if (op.requestBody || (op.parameters ?? []).some((p) => p.in === 'path' || p.in === 'query')) add(400);
       if ((op.security ?? []).length > 0) add(401);
+      if (method === 'patch') requireSomeField(document, op);
       if (op.requestBody || method === 'post' || method === 'patch') {
         add(400);
         add(413);

@@ -35,6 +35,7 @@ export class CustomersController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One customer of the company' })
   @ApiOkResponse({ type: CustomerView, example: customerExample })
   @ApiErrors({ 400: '"abc" is not a valid id (ids are UUIDs)', 404: notFound })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {

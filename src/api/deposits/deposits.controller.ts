@@ -28,6 +28,7 @@ export class DepositsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'Lists bank deposits in creation order' })
   @ApiOkResponse({ type: PageOf(DepositView), example: { data: [depositExample], nextCursor: null } })
   @ApiErrors({ 400: 'limit must be an integer from 1 to 200' })
   list(@CurrentUser() user: AuthUser, @Query() query: ListDepositsQueryDto) {
@@ -35,6 +36,7 @@ export class DepositsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One bank deposit with its payments' })
   @ApiOkResponse({ type: DepositView, example: depositExample })
   @ApiErrors({ 400: '"abc" is not a valid id (ids are UUIDs)', 404: 'deposit 2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e not found' })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {

@@ -27,6 +27,7 @@ export class LocationsController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'Lists the company\'s locations in creation order' })
   @ApiOkResponse({ type: PageOf(LocationView), example: { data: [locationExample], nextCursor: null } })
   @ApiErrors({ 400: 'limit must be an integer from 1 to 200' })
   list(@CurrentUser() user: AuthUser, @Query() query: ListLocationsQueryDto) {
@@ -34,6 +35,7 @@ export class LocationsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One location of the company' })
   @ApiOkResponse({ type: LocationView, example: locationExample })
   @ApiErrors({ 400: '"abc" is not a valid id (ids are UUIDs)', 404: notFound })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {
@@ -41,6 +43,7 @@ export class LocationsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Renames a location' })
   @ApiOkResponse({ type: LocationView, example: locationExample })
   @ApiErrors({ 400: 'name must not be empty', 404: notFound })
   update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string, @Body() dto: UpdateLocationDto) {

@@ -36,6 +36,7 @@ export class PaymentsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One payment of the company' })
   @ApiOkResponse({ type: PaymentView, example: paymentExample })
   @ApiErrors({ 400: '"abc" is not a valid id (ids are UUIDs)', 404: 'payment 9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c60 not found' })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {

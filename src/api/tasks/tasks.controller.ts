@@ -34,6 +34,7 @@ export class TasksController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One task of the company' })
   @ApiOkResponse({ type: TaskView, example: taskExample })
   @ApiErrors({ 400: '"abc" is not a valid id (ids are UUIDs)', 404: notFound })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {

@@ -35,6 +35,7 @@ export class VendorsController {
   }
 
   @Get(':id')
+  @ApiOperation({ summary: 'One vendor of the company' })
   @ApiOkResponse({ type: VendorView, example: vendorExample })
   @ApiErrors({ 400: '"abc" is not a valid id (ids are UUIDs)', 404: notFound })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {
@@ -42,6 +43,7 @@ export class VendorsController {
   }
 
   @Patch(':id')
+  @ApiOperation({ summary: 'Changes a vendor; null clears its email' })
   @ApiOkResponse({ type: VendorView, example: vendorExample })
   @ApiErrors({ 400: 'email must be an email address', 404: notFound })
   update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string, @Body() dto: UpdateVendorDto) {
