@@ -105,8 +105,8 @@ export function PageOf<T>(item: Type<T>): Type<Page<T>> {
 }
 
 function schemaName(type: Type<unknown>): string {
-  const meta = Reflect.getMetadata('swagger/apiSchema', type) as { name?: string } | undefined;
-  return meta?.name ?? type.name;
+  const meta = Reflect.getMetadata('swagger/apiSchema', type) as { name?: string }[] | undefined;
+  return meta?.find((m) => m.name)?.name ?? type.name;
 }
 
 /** A PATCH body names at least one field (`methodGuard` answers 400 to `{}`). */

@@ -11,8 +11,8 @@ export class WorkflowView {
   @ApiProperty({ enum: TEMPLATE_KEYS, example: 'payment-due-reminder' }) templateKey!: string;
   @ApiProperty({ ...text, example: 'Due in three days' }) name!: string;
   @ApiProperty({ enum: ['draft', 'active', 'inactive'] }) status!: DefinitionStatus;
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: '{ field, op, value }, all of which must hold' }) conditions!: unknown[];
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'What a run does for each match (see POST /v1/workflows)' }) actions!: unknown[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: '{ field, op, value }, all of which must hold' }) conditions!: unknown[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'What a run does for each match (see POST /v1/workflows)' }) actions!: unknown[];
   @ApiProperty({
     type: 'object', nullable: true, properties: { time: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' } },
     description: 'Scheduled templates: the daily time in the company timezone; null for event and approval ones',

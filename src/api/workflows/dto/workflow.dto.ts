@@ -20,7 +20,7 @@ const actionsDoc: ApiPropertyOptions = {
     + "Omitted: the template's defaults in the company locale.",
   example: [{ type: 'email', to: 'customer', subject: 'Invoice {{invoiceNumber}} is due on {{date dueDate}}', body: 'Hello {{customerName}}, ...' }],
   type: 'array',
-  items: { type: 'object' },
+  items: { type: 'object', additionalProperties: true },
 };
 
 const scheduleDoc: ApiPropertyOptions = {
