@@ -2775,12 +2775,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller is not an admin */
+            /** @description only an admin of the company may do this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found */
             404: {
@@ -3341,12 +3350,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller is not an admin */
+            /** @description only an admin of the company may do this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description the company cannot move to essentials while invoices are pending approval */
             409: {
@@ -3733,12 +3751,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller is not an admin */
+            /** @description only an admin of the company may do this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description customer 3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00 not found */
             404: {
@@ -4276,12 +4303,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller is not an admin */
+            /** @description only an admin of the company may do this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description a request with this Idempotency-Key is still in progress; retry shortly */
             409: {
@@ -4757,12 +4793,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller is not an admin */
+            /** @description only an admin of the company may do this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description invoice 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12 not found */
             404: {
@@ -5990,12 +6035,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller is not an admin */
+            /** @description only an admin of the company may do this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description location b7e4a1c2-9d3f-4a6b-8c5e-1f2a3b4c5d60 not found */
             404: {
@@ -7324,12 +7378,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller is not an admin */
+            /** @description only an admin of the company may do this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /**
              * @description a user with the email sam@acme.test already exists in this company
@@ -8114,12 +8177,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller is not an admin */
+            /** @description only an admin of the company may do this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description vendor 8d2b6f3e-0c4a-4e7b-b1d9-5a3c7e2f9b10 not found */
             404: {
@@ -8873,12 +8945,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller is not an admin */
+            /** @description only an admin of the company may do this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /**
              * @description workflows need the advanced plan
@@ -9109,12 +9190,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller is not an admin */
+            /** @description only an admin of the company may do this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found */
             404: {
@@ -9225,12 +9315,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller is not an admin */
+            /** @description only an admin of the company may do this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found */
             404: {
@@ -9404,12 +9503,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller is not an admin */
+            /** @description only an admin of the company may do this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found */
             404: {
@@ -9591,12 +9699,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller is not an admin */
+            /** @description only an admin of the company may do this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found */
             404: {
@@ -9922,12 +10039,21 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description The caller is not an admin */
+            /** @description only an admin of the company may do this */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
             };
             /** @description workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found */
             404: {
