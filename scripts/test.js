@@ -15,6 +15,7 @@ async function main({ onStop }) {
   const { cli, testServer } = provision.ensureTemporalBinaries();
   provision.ensureDockerCompose();
   const promtool = provision.ensurePromtool();
+  const schemathesis = provision.ensureSchemathesis();
   provision.build();
   step('linting');
   if (procs.run(process.execPath, [path.join(provision.ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'],
@@ -39,6 +40,7 @@ async function main({ onStop }) {
     TEMPORAL_TEST_SERVER_PATH: testServer,
     PROMTOOL: promtool,
     RELANCE_TEST_LOG_DIR: logDir,
+    ...schemathesis,
   };
   provision.migrate(env);
 
