@@ -1973,8 +1973,6 @@ export interface components {
             schedule?: {
                 time?: string;
             };
-            /** @description Cannot change; present only to be refused with a clear message */
-            templateKey?: string;
         };
         User: {
             /**
@@ -3109,10 +3107,7 @@ export interface operations {
     Companies_create: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
-                "Idempotency-Key"?: string;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };

@@ -1,6 +1,7 @@
 /**
  * OpenAPI conventions: the DTO classes are the one source of truth of both the validation and the document.
- * - Request DTO: class-validator decorators, and an @ApiProperty that spreads the fragment matching them (`...uuid`,
+ * - Request DTO: a class named `…Dto` (its schema then refuses unknown fields, as the ValidationPipe does), with
+ *   class-validator decorators and an @ApiProperty that spreads the fragment matching them (`...uuid`,
  *   `...money`, `...date`, `...dateTime`, `...nullable(uuid)`). A nullable field always names its `type`.
  * - Response: a class with @ApiSchema({ name: 'Invoice' }) and an @ApiProperty on every field; its mapper is typed to
  *   return that class, so tsc keeps the two together. A list answers `PageOf(InvoiceView)` (component `InvoicePage`).
@@ -117,7 +118,7 @@ function requireSomeField(document: OpenAPIObject, op: Operation): void {
 }
 
 type Operation = {
-  parameters?: { in: string }[];
+  parameters?: { in: string; name: string; schema?: Record<string, unknown> }[];
   requestBody?: unknown;
   security?: unknown[];
   responses: Record<string, unknown>;
@@ -126,7 +127,8 @@ type Operation = {
 /**
  * Adds the answers that global pipes, guards and middleware give: 400 (a malformed id, query or body: the
  * ValidationPipe and IdPipe; an empty PATCH: `methodGuard`), 401 (the AuthGuard, on every secured route), 413 and 415
- * (the JSON body parser). Public routes get an explicit empty `security`.
+ * (the JSON body parser). Public routes get an explicit empty `security`, `:id` is a uuid (IdPipe), and a request
+ * DTO (a schema named `…Dto`) refuses other fields.
  * A route's own decorator, when present, keeps its own example.
  */
 export function documentSharedErrors(document: OpenAPIObject): OpenAPIObject {
@@ -135,6 +137,9 @@ export function documentSharedErrors(document: OpenAPIObject): OpenAPIObject {
       if (!['get', 'post', 'patch', 'put', 'delete'].includes(method)) continue;
       const add = (status: number) => { op.responses[String(status)] ??= errorResponse(status); };
       op.security ??= []; // @Public(): said explicitly, so a reader (and a linter) knows it is meant
+      // The IdPipe checks every `:id`; the IdempotencyInterceptor reads its key for a signed-in caller only.
+      for (const p of op.parameters ?? []) if (p.in === 'path' && p.name === 'id') p.schema = { type: 'string', format: 'uuid' };
+      if (op.security.length === 0) op.parameters = op.parameters?.filter((p) => !(p.in === 'header' && p.name === 'Idempotency-Key'));
       if (op.requestBody || (op.parameters ?? []).some((p) => p.in === 'path' || p.in === 'query')) add(400);
       if ((op.security ?? []).length > 0) add(401);
       if (method === 'patch') requireSomeField(document, op);
@@ -144,6 +149,10 @@ export function documentSharedErrors(document: OpenAPIObject): OpenAPIObject {
         add(415);
       }
     }
+  }
+  // Request DTOs (`…Dto`) take no other field: the ValidationPipe forbids unknown ones.
+  for (const [name, schema] of Object.entries(document.components?.schemas ?? {})) {
+    if (name.endsWith('Dto') && !('$ref' in schema)) schema.additionalProperties = false;
   }
   return document;
 }

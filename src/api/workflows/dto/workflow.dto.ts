@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CONDITION_OPS } from '../../../domain/conditions';
@@ -57,7 +57,8 @@ export class CreateWorkflowDto {
 }
 
 export class UpdateWorkflowDto {
-  @ApiPropertyOptional({ type: String, description: 'Cannot change; present only to be refused with a clear message' })
+  // Not in the document: it cannot change, and is accepted here only to be refused with a clear message.
+  @ApiHideProperty()
   @IsOptional() @Allow()
   templateKey?: unknown;
 
