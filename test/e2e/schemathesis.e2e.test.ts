@@ -7,6 +7,38 @@ import { Http } from '../support/http';
 import { Stack } from '../support/stack';
 
 /**
+ * What Schemathesis reports that the document cannot express, each a deliberate 4xx to a request it calls schema-valid:
+ * a `cursor` is opaque (only a previous page's nextCursor is one), an `Idempotency-Key` it reuses with another request
+ * is the 422 of the idempotency contract, and rules between fields (a due date not before the issue date, recordType
+ * with recordId, the conditions and actions a template takes) are checked by the service.
+ */
+const ACCEPTED = [
+  /cursor is not valid/,
+  /Idempotency-Key .* was already used with a different request/,
+  /must not be before issueDate/,
+  /when recordId is given|when recordType is given/,
+  /^(conditions|actions)\[\d+\]/,
+];
+
+interface Finding {
+  operation: string;
+  checks: string[];
+  messages: string[];
+}
+
+/** The failures section of Schemathesis's output: per operation, the checks that failed and the messages answered. */
+function findings(output: string): Finding[] {
+  const section = output.split(/^=+ FAILURES =+$/m)[1]?.split(/^=+ (WARNINGS|SUMMARY) =+$/m)[0] ?? '';
+  return section.split(/^_{3,} (.+?) _{3,}$/m).slice(1).reduce<Finding[]>((all, part, i, parts) => {
+    if (i % 2 === 1) return all;
+    const body = parts[i + 1] ?? '';
+    const checks = [...body.matchAll(/^- (ST\d+ [^\n]+)$/gm)].map((m) => m[1]);
+    const messages = [...body.matchAll(/"message":"((?:[^"\\]|\\.)*)"/g)].map((m) => JSON.parse(`"${m[1]}"`) as string);
+    return [...all, { operation: part, checks, messages }];
+  }, []);
+}
+
+/**
  * Schemathesis generates requests from the served document and checks every answer against it (status codes, schemas,
  * headers, 405s, schema-valid input accepted and invalid refused, no 5xx), as an admin of a company of its own.
  * Bounded: a few examples per operation. Its output is kept in the test log directory (schemathesis.log).
@@ -32,7 +64,10 @@ describe('schemathesis against /docs-json', () => {
       }, (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, output: `${stdout}${stderr}` }));
     });
     writeFileSync(path.join(testEnv().logDir, 'schemathesis.log'), run.output);
-    const summary = run.output.split('\n').filter((l) => /failures|passed|failed|errors|Test cases/i.test(l)).slice(-8).join('\n');
-    expect({ code: run.code, summary }).toEqual({ code: 0, summary: expect.any(String) });
+    expect(run.output).toMatch(/Test cases:/); // it ran to its summary
+    expect(run.output).not.toMatch(/^Errors:/m); // no 5xx, no network error
+    const unexplained = findings(run.output).filter((f) =>
+      f.checks.some((c) => !c.startsWith('ST202')) || f.messages.length === 0 || f.messages.some((m) => !ACCEPTED.some((a) => a.test(m))));
+    expect(unexplained).toEqual([]);
   }, 10 * 60_000);
 });

@@ -1059,10 +1059,11 @@ export interface components {
             /** @example Acme Inc. */
             name: string;
             /**
+             * @description Omitted or null: advanced
              * @default advanced
-             * @enum {string}
+             * @enum {string|null}
              */
-            plan?: "advanced" | "essentials";
+            plan?: "advanced" | "essentials" | null;
             /**
              * @example America/Toronto
              * @enum {string}
@@ -1334,7 +1335,7 @@ export interface components {
              */
             schedule?: {
                 time?: string;
-            };
+            } | null;
             /**
              * @example payment-due-reminder
              * @enum {string}
@@ -1972,7 +1973,7 @@ export interface components {
              */
             schedule?: {
                 time?: string;
-            };
+            } | null;
         };
         User: {
             /**

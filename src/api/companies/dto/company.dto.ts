@@ -58,7 +58,7 @@ export class CompanyInputDto {
   @IsCurrency()
   currency!: string;
 
-  @ApiPropertyOptional({ enum: ['advanced', 'essentials'], default: 'advanced' })
+  @ApiPropertyOptional({ type: String, enum: ['advanced', 'essentials'], nullable: true, default: 'advanced', description: 'Omitted or null: advanced' })
   @IsOptional() @IsIn(['advanced', 'essentials'], { message: 'plan must be "advanced" or "essentials"' })
   plan?: 'advanced' | 'essentials';
 }

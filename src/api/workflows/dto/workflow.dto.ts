@@ -25,6 +25,7 @@ const actionsDoc: ApiPropertyOptions = {
 
 const scheduleDoc: ApiPropertyOptions = {
   type: 'object',
+  nullable: true,
   properties: { time: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' } },
   required: ['time'],
   additionalProperties: false,
