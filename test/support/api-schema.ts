@@ -1059,11 +1059,11 @@ export interface components {
             /** @example Acme Inc. */
             name: string;
             /**
-             * @description Omitted or null: advanced
+             * @description Omitted: advanced
              * @default advanced
-             * @enum {string|null}
+             * @enum {string}
              */
-            plan?: "advanced" | "essentials" | null;
+            plan?: "advanced" | "essentials";
             /**
              * @example America/Toronto
              * @enum {string}
@@ -1333,9 +1333,7 @@ export interface components {
              *       "time": "09:00"
              *     }
              */
-            schedule?: {
-                time?: string;
-            } | null;
+            schedule?: components["schemas"]["ScheduleInput"] | null;
             /**
              * @example payment-due-reminder
              * @enum {string}
@@ -1755,6 +1753,10 @@ export interface components {
             /** @example reminder-sweep-c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f-run-now-2026-11-28T12:00:00.000Z */
             temporalWorkflowId: string;
         };
+        ScheduleInput: {
+            /** @example 09:00 */
+            time: string;
+        };
         Task: {
             /**
              * Format: uuid
@@ -1971,9 +1973,7 @@ export interface components {
              *       "time": "08:30"
              *     }
              */
-            schedule?: {
-                time?: string;
-            } | null;
+            schedule?: components["schemas"]["ScheduleInput"] | null;
         };
         User: {
             /**
@@ -2574,22 +2574,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
-                     *       "statusCode": 409
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description request body is larger than the allowed limit */
             413: {
                 headers: {
@@ -2617,22 +2601,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3035,11 +3003,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description bill e1f2… is already paid
-             *
-             *     a request with this Idempotency-Key is still in progress; retry shortly
-             */
+            /** @description bill e1f2… is already paid */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3048,7 +3012,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "message": "bill e1f2… is already paid",
                      *       "statusCode": 409
                      *     }
                      */
@@ -3082,22 +3046,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3166,22 +3114,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
-                     *       "statusCode": 409
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description request body is larger than the allowed limit */
             413: {
                 headers: {
@@ -3209,22 +3141,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -3553,22 +3469,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
-                     *       "statusCode": 409
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description request body is larger than the allowed limit */
             413: {
                 headers: {
@@ -3596,22 +3496,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4071,11 +3955,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description payment(s) already deposited: 9a8b7c6d-… (deposit 2b3c4d5e-…)
-             *
-             *     a request with this Idempotency-Key is still in progress; retry shortly
-             */
+            /** @description payment(s) already deposited: 9a8b7c6d-… (deposit 2b3c4d5e-…) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4084,7 +3964,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "message": "payment(s) already deposited: 9a8b7c6d-… (deposit 2b3c4d5e-…)",
                      *       "statusCode": 409
                      *     }
                      */
@@ -4118,22 +3998,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4315,22 +4179,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
-                     *       "statusCode": 409
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description request body is larger than the allowed limit */
             413: {
                 headers: {
@@ -4358,22 +4206,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4582,11 +4414,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description an invoice numbered "INV-1042" already exists in this company
-             *
-             *     a request with this Idempotency-Key is still in progress; retry shortly
-             */
+            /** @description an invoice numbered "INV-1042" already exists in this company */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -4595,7 +4423,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "message": "an invoice numbered \"INV-1042\" already exists in this company",
                      *       "statusCode": 409
                      *     }
                      */
@@ -4629,22 +4457,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -5155,11 +4967,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description invoice INV-1042 is not pending approval
-             *
-             *     a request with this Idempotency-Key is still in progress; retry shortly
-             */
+            /** @description invoice INV-1042 is not pending approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5168,7 +4976,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "message": "invoice INV-1042 is not pending approval",
                      *       "statusCode": 409
                      *     }
                      */
@@ -5202,22 +5010,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -5316,11 +5108,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description invoice INV-1042 is not pending approval
-             *
-             *     a request with this Idempotency-Key is still in progress; retry shortly
-             */
+            /** @description invoice INV-1042 is not pending approval */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5329,7 +5117,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "message": "invoice INV-1042 is not pending approval",
                      *       "statusCode": 409
                      *     }
                      */
@@ -5363,22 +5151,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -5475,11 +5247,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description invoice INV-1042 is pending_approval and cannot be sent until approved
-             *
-             *     a request with this Idempotency-Key is still in progress; retry shortly
-             */
+            /** @description invoice INV-1042 is pending_approval and cannot be sent until approved */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5488,7 +5256,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "message": "invoice INV-1042 is pending_approval and cannot be sent until approved",
                      *       "statusCode": 409
                      *     }
                      */
@@ -5527,11 +5295,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description customer Globex (3f0e…) has no email address: set one with PATCH /v1/customers/3f0e… before sending
-             *
-             *     Idempotency-Key "k-1" was already used with a different request
-             */
+            /** @description customer Globex (3f0e…) has no email address: set one with PATCH /v1/customers/3f0e… before sending */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5540,7 +5304,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "message": "customer Globex (3f0e…) has no email address: set one with PATCH /v1/customers/3f0e… before sending",
                      *       "statusCode": 422
                      *     }
                      */
@@ -5636,11 +5400,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description invoice INV-1042 is not_required; only approval_required or rejected invoices can be submitted
-             *
-             *     a request with this Idempotency-Key is still in progress; retry shortly
-             */
+            /** @description invoice INV-1042 is not_required; only approval_required or rejected invoices can be submitted */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -5649,7 +5409,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "message": "invoice INV-1042 is not_required; only approval_required or rejected invoices can be submitted",
                      *       "statusCode": 409
                      *     }
                      */
@@ -5683,22 +5443,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -5839,22 +5583,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
-                     *       "statusCode": 409
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description request body is larger than the allowed limit */
             413: {
                 headers: {
@@ -5882,22 +5610,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -6349,22 +6061,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
-                     *       "statusCode": 409
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description request body is larger than the allowed limit */
             413: {
                 headers: {
@@ -6392,22 +6088,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -6580,22 +6260,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
-                     *       "statusCode": 409
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description request body is larger than the allowed limit */
             413: {
                 headers: {
@@ -6628,11 +6292,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description amount 300.00 exceeds the balance 250.00 of invoice INV-1042
-             *
-             *     Idempotency-Key "k-1" was already used with a different request
-             */
+            /** @description amount 300.00 exceeds the balance 250.00 of invoice INV-1042 */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6641,7 +6301,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "message": "amount 300.00 exceeds the balance 250.00 of invoice INV-1042",
                      *       "statusCode": 422
                      *     }
                      */
@@ -6907,22 +6567,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
-                     *       "statusCode": 409
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description request body is larger than the allowed limit */
             413: {
                 headers: {
@@ -6950,22 +6594,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -7164,11 +6792,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description task 7d6c… is already completed
-             *
-             *     a request with this Idempotency-Key is still in progress; retry shortly
-             */
+            /** @description task 7d6c… is already completed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7177,7 +6801,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "message": "task 7d6c… is already completed",
                      *       "statusCode": 409
                      *     }
                      */
@@ -7211,22 +6835,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -7390,11 +6998,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description a user with the email sam@acme.test already exists in this company
-             *
-             *     a request with this Idempotency-Key is still in progress; retry shortly
-             */
+            /** @description a user with the email sam@acme.test already exists in this company */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -7403,7 +7007,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "message": "a user with the email sam@acme.test already exists in this company",
                      *       "statusCode": 409
                      *     }
                      */
@@ -7437,22 +7041,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -7779,22 +7367,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
-                     *       "statusCode": 409
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description request body is larger than the allowed limit */
             413: {
                 headers: {
@@ -7822,22 +7394,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -7980,22 +7536,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
-                     *       "statusCode": 409
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description request body is larger than the allowed limit */
             413: {
                 headers: {
@@ -8023,22 +7563,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -8957,11 +8481,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description workflows need the advanced plan
-             *
-             *     a request with this Idempotency-Key is still in progress; retry shortly
-             */
+            /** @description workflows need the advanced plan */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8970,7 +8490,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "message": "workflows need the advanced plan",
                      *       "statusCode": 409
                      *     }
                      */
@@ -9009,11 +8529,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description the definition cannot be activated: actions[0] has no recipient
-             *
-             *     Idempotency-Key "k-1" was already used with a different request
-             */
+            /** @description the definition cannot be activated: actions[0] has no recipient */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9022,7 +8538,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "message": "the definition cannot be activated: actions[0] has no recipient",
                      *       "statusCode": 422
                      *     }
                      */
@@ -9531,11 +9047,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description workflows need the advanced plan
-             *
-             *     a request with this Idempotency-Key is still in progress; retry shortly
-             */
+            /** @description workflows need the advanced plan */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9544,7 +9056,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "message": "workflows need the advanced plan",
                      *       "statusCode": 409
                      *     }
                      */
@@ -9583,11 +9095,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description the definition cannot be activated: actions[0] has no recipient
-             *
-             *     Idempotency-Key "k-1" was already used with a different request
-             */
+            /** @description the definition cannot be activated: actions[0] has no recipient */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9596,7 +9104,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "message": "the definition cannot be activated: actions[0] has no recipient",
                      *       "statusCode": 422
                      *     }
                      */
@@ -9727,11 +9235,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description workflow c1d2… is a draft
-             *
-             *     a request with this Idempotency-Key is still in progress; retry shortly
-             */
+            /** @description workflow c1d2… is a draft */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -9740,7 +9244,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "message": "workflow c1d2… is a draft",
                      *       "statusCode": 409
                      *     }
                      */
@@ -9774,22 +9278,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -9915,22 +9403,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
-                     *       "statusCode": 409
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             /** @description request body is larger than the allowed limit */
             413: {
                 headers: {
@@ -9958,22 +9430,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -10067,11 +9523,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /**
-             * @description workflow c1d2… is not active
-             *
-             *     a request with this Idempotency-Key is still in progress; retry shortly
-             */
+            /** @description workflow c1d2… is not active */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10080,7 +9532,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "message": "workflow c1d2… is not active",
                      *       "statusCode": 409
                      *     }
                      */
@@ -10114,22 +9566,6 @@ export interface operations {
                      *       "error": "Unsupported Media Type",
                      *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
                      *       "statusCode": 415
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description Idempotency-Key "k-1" was already used with a different request */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": "Unprocessable Entity",
-                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
-                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -57,11 +57,20 @@ function errorResponse(status: number, message = DEFAULT_MESSAGES[status] ?? REA
  * of each, `ApiErrors({ 404: 'invoice … not found' })`.
  */
 export function ApiErrors(...errors: (number | Record<number, string>)[]): MethodDecorator & ClassDecorator {
+  return errorDecorators(errors, true);
+}
+
+/** Like ApiErrors, for a shared decorator (e.g. Idempotent): a status the route documents itself keeps its example. */
+export function ApiErrorsUnlessDocumented(...errors: (number | Record<number, string>)[]): MethodDecorator & ClassDecorator {
+  return errorDecorators(errors, false);
+}
+
+function errorDecorators(errors: (number | Record<number, string>)[], overrideExisting: boolean): MethodDecorator & ClassDecorator {
   const entries = errors.flatMap((e): [number, string | undefined][] =>
     (typeof e === 'number' ? [[e, undefined]] : Object.entries(e).map(([c, m]) => [Number(c), m])));
   return applyDecorators(...entries.map(([status, message]) => {
     const { description, content } = errorResponse(status, message);
-    return ApiResponse({ status, description, type: ErrorView, example: content['application/json'].example });
+    return ApiResponse({ status, description, type: ErrorView, example: content['application/json'].example }, { overrideExisting });
   }));
 }
 

@@ -12,7 +12,7 @@ import { catchError, from, mergeMap, Observable, of } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { IdempotencyKeysRepository } from '../../db/idempotency-keys.repository';
 import type { AuthUser } from '../auth/current-user.decorator';
-import { ApiErrors } from './api-docs';
+import { ApiErrorsUnlessDocumented } from './api-docs';
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -76,7 +76,7 @@ export const Idempotent = () => applyDecorators(
     name: 'Idempotency-Key', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 },
     description: 'Replays the first answer to a retry of the same request; reused with another request it is a 422',
   }),
-  ApiErrors({
+  ApiErrorsUnlessDocumented({
     409: 'a request with this Idempotency-Key is still in progress; retry shortly',
     422: 'Idempotency-Key "k-1" was already used with a different request',
   }),

@@ -58,8 +58,8 @@ export class CompanyInputDto {
   @IsCurrency()
   currency!: string;
 
-  @ApiPropertyOptional({ type: String, enum: ['advanced', 'essentials'], nullable: true, default: 'advanced', description: 'Omitted or null: advanced' })
-  @IsOptional() @IsIn(['advanced', 'essentials'], { message: 'plan must be "advanced" or "essentials"' })
+  @ApiPropertyOptional({ type: String, enum: ['advanced', 'essentials'], default: 'advanced', description: 'Omitted: advanced' })
+  @IsOmittable() @IsIn(['advanced', 'essentials'], { message: 'plan must be "advanced" or "essentials"' })
   plan?: 'advanced' | 'essentials';
 }
 

@@ -23,13 +23,11 @@ const actionsDoc: ApiPropertyOptions = {
   items: { type: 'object', additionalProperties: true },
 };
 
-const scheduleDoc: ApiPropertyOptions = {
-  type: 'object',
-  nullable: true,
-  properties: { time: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' } },
-  required: ['time'],
-  additionalProperties: false,
-};
+/** `{ time: "HH:MM" }`, checked with the rest of the definition by the service (domain/definitions). */
+class ScheduleInput {
+  @ApiProperty({ type: String, pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', example: '09:00' }) time!: string;
+}
+const scheduleDoc: ApiPropertyOptions = { type: ScheduleInput, nullable: true };
 
 export class CreateWorkflowDto {
   @ApiProperty({ enum: TEMPLATE_KEYS, example: 'payment-due-reminder' })
