@@ -70,7 +70,14 @@ function errorDecorators(errors: (number | Record<number, string>)[], overrideEx
     (typeof e === 'number' ? [[e, undefined]] : Object.entries(e).map(([c, m]) => [Number(c), m])));
   return applyDecorators(...entries.map(([status, message]) => {
     const { description, content } = errorResponse(status, message);
-    return ApiResponse({ status, description, type: ErrorView, example: content['application/json'].example }, { overrideExisting });
+    const decorator = ApiResponse({ status, description, type: ErrorView, example: content['application/json'].example });
+    if (overrideExisting) return decorator;
+    // ApiResponse's own `overrideExisting: false` skips when the route documents any status; this skips only this one.
+    return ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+      const documented = descriptor && (Reflect.getMetadata('swagger/apiResponse', descriptor.value) as Record<string, unknown> | undefined);
+      if (documented?.[String(status)]) return descriptor;
+      return (decorator as (t: object, k?: string | symbol, d?: PropertyDescriptor) => unknown)(target, key, descriptor);
+    }) as MethodDecorator & ClassDecorator;
   }));
 }
 

@@ -61,7 +61,7 @@ export class UpdateWorkflowDto {
   @IsOptional() @Allow()
   templateKey?: unknown;
 
-  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 200, example: 'Due in five days' })
+  @ApiPropertyOptional({ type: String, nullable: true, minLength: 1, maxLength: 200, example: 'Due in five days', description: 'Omitted or null: unchanged' })
   @IsOptional() @Allow()
   name?: unknown;
 
