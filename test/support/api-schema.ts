@@ -1932,7 +1932,7 @@ export interface components {
         };
         UpdateWorkflowDto: {
             /**
-             * @description email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval { approverIds | steps: [{ approverIds }], notify?: { userIds }, timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }. Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale.
+             * @description email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval { approverIds | steps: [{ approverIds }], notify?: { userIds }, timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }. Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale. Null: unchanged.
              * @example [
              *       {
              *         "body": "Hello {{customerName}}, ...",
@@ -1944,9 +1944,9 @@ export interface components {
              */
             actions?: {
                 [key: string]: unknown;
-            }[];
+            }[] | null;
             /**
-             * @description All must hold. Each is { field, op, value } over the template's condition fields (see GET /v1/workflow-templates); operators: eq, ne, gt, gte, lt, lte, in, not_in, within_days, overdue_by_days, older_than_days. Money values are decimal strings; day counts are whole numbers. Omitted: the template's defaults.
+             * @description All must hold. Each is { field, op, value } over the template's condition fields (see GET /v1/workflow-templates); operators: eq, ne, gt, gte, lt, lte, in, not_in, within_days, overdue_by_days, older_than_days. Money values are decimal strings; day counts are whole numbers. Omitted: the template's defaults. Null: unchanged.
              * @example [
              *       {
              *         "field": "amount",
@@ -1965,7 +1965,7 @@ export interface components {
                 /** @enum {string} */
                 op?: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "within_days" | "overdue_by_days" | "older_than_days";
                 value?: unknown;
-            }[];
+            }[] | null;
             /**
              * @description Omitted or null: unchanged
              * @example Due in five days

@@ -65,11 +65,11 @@ export class UpdateWorkflowDto {
   @IsOptional() @Allow()
   name?: unknown;
 
-  @ApiPropertyOptional(conditionsDoc)
+  @ApiPropertyOptional({ ...conditionsDoc, nullable: true, description: `${conditionsDoc.description} Null: unchanged.` })
   @IsOptional() @Allow()
   conditions?: unknown;
 
-  @ApiPropertyOptional(actionsDoc)
+  @ApiPropertyOptional({ ...actionsDoc, nullable: true, description: `${actionsDoc.description} Null: unchanged.` })
   @IsOptional() @Allow()
   actions?: unknown;
 
