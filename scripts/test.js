@@ -16,6 +16,7 @@ async function main({ onStop }) {
   provision.ensureDockerCompose();
   const promtool = provision.ensurePromtool();
   const chromium = provision.ensureChromium();
+  const schemathesis = provision.ensureSchemathesis();
   provision.build();
   step('linting');
   if (procs.run(process.execPath, [path.join(provision.ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'],
@@ -41,6 +42,7 @@ async function main({ onStop }) {
     PROMTOOL: promtool,
     CHROMIUM_PATH: chromium,
     RELANCE_TEST_LOG_DIR: logDir,
+    ...schemathesis,
   };
   provision.migrate(env);
 

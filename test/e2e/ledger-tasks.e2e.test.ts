@@ -165,7 +165,9 @@ describe('tasks, notifications and the OpenAPI document', () => {
       expect({ path, method, success: !!success }).toEqual({ path, method, success: true });
     }
     const send = doc.paths['/v1/invoices/{id}/send'].post;
-    expect(send.responses['409'].content['application/json'].schema.example.message).toMatch(/cannot be sent until approved/);
+    expect(send.responses['409'].content['application/json']).toMatchObject({
+      schema: { $ref: '#/components/schemas/Error' }, example: { message: expect.stringMatching(/cannot be sent until approved/) },
+    });
     expect(send.responses['401']).toBeDefined();
     expect(doc.paths['/v1/invoices'].get.parameters.map((p: { name: string }) => p.name)).toEqual(
       expect.arrayContaining(['approvalStatus', 'customerId', 'dueFrom', 'dueTo', 'sent', 'limit', 'cursor']),

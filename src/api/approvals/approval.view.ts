@@ -1,21 +1,25 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { eligibleFor } from '../../contracts';
-import type { Approval, ApprovalDecision, ApprovalStatus, Invoice } from '../../db/entities';
+import { APPROVAL_STATUSES, type Approval, type ApprovalDecision, type ApprovalStatus, type Invoice } from '../../db/entities';
+import { dateTime, integer, nullable, text, uuid } from '../common/api-docs';
 
+@ApiSchema({ name: 'ApprovalPerson' })
 export class ApprovalPersonView {
-  @ApiProperty() id!: string;
-  @ApiProperty({ description: 'empty when the user no longer exists' }) name!: string;
+  @ApiProperty(uuid) id!: string;
+  @ApiProperty({ ...text, description: 'empty when the user no longer exists' }) name!: string;
 }
 
+@ApiSchema({ name: 'EligibleApprover' })
 export class EligibleApproverView {
-  @ApiProperty({ type: String, format: 'uuid' }) id!: string;
-  @ApiProperty({ type: String }) name!: string;
+  @ApiProperty(uuid) id!: string;
+  @ApiProperty(text) name!: string;
   @ApiProperty({ type: ApprovalPersonView, nullable: true, description: 'the approver this user decides for (a delegation); null for themselves' })
   onBehalfOf!: ApprovalPersonView | null;
 }
 
+@ApiSchema({ name: 'ApprovalStep' })
 export class ApprovalStepView {
-  @ApiProperty({ description: '1 for the first step' }) step!: number;
+  @ApiProperty({ ...integer, minimum: 1, description: '1 for the first step' }) step!: number;
   @ApiProperty({ enum: ['waiting', 'pending', 'approved', 'rejected', 'timeout', 'cancelled'] }) status!: string;
   @ApiProperty({ type: [ApprovalPersonView], description: 'the approvers the definition lists' }) approvers!: ApprovalPersonView[];
   @ApiProperty({ type: Number, minimum: 1, description: 'distinct approvals the step needs' }) required!: number;
@@ -31,11 +35,12 @@ export class ApprovalStepView {
   eligible!: EligibleApproverView[];
 }
 
+@ApiSchema({ name: 'ApprovalDecision' })
 export class ApprovalDecisionView {
-  @ApiProperty() submission!: number;
-  @ApiProperty() step!: number;
+  @ApiProperty({ ...integer, minimum: 1 }) submission!: number;
+  @ApiProperty({ ...integer, minimum: 1 }) step!: number;
   @ApiProperty({ enum: ['approved', 'rejected', 'timeout', 'cancelled', 'escalated'] }) decision!: ApprovalDecision['decision'];
-  @ApiPropertyOptional({ type: ApprovalPersonView, nullable: true, description: 'null for a timeout; for escalated, who joined' }) by!: ApprovalPersonView | null;
+  @ApiProperty({ type: ApprovalPersonView, nullable: true, description: 'null for a timeout; for escalated, who joined' }) by!: ApprovalPersonView | null;
   @ApiProperty({ type: ApprovalPersonView, nullable: true, description: 'who acted: the same as by (kept beside it for clarity); null for a timeout' })
   decidedBy!: ApprovalPersonView | null;
   @ApiProperty({ type: ApprovalPersonView, nullable: true, description: 'the approver a delegate decided for; null otherwise' })
@@ -43,29 +48,29 @@ export class ApprovalDecisionView {
   @ApiProperty({ type: String, enum: ['api', 'email'], nullable: true, description: 'where the decision was taken; null for timeout, cancel, escalation' })
   via!: 'api' | 'email' | null;
   @ApiProperty({ type: Boolean, description: 'false for an approval short of the quorum and for escalated: the step stayed open' }) closesStep!: boolean;
-  @ApiPropertyOptional({ nullable: true, description: 'the approver comment or the rejection reason' }) comment!: string | null;
-  @ApiProperty() decidedAt!: string;
+  @ApiProperty({ ...nullable(text), description: 'the approver comment or the rejection reason' }) comment!: string | null;
+  @ApiProperty(dateTime) decidedAt!: string;
 }
 
 /** `GET /v1/invoices/:id/approval`, also the answer of submit, approve and reject (PRODUCT §5). */
 export class ApprovalView {
-  @ApiProperty() invoiceId!: string;
-  @ApiProperty() invoiceNumber!: string;
-  @ApiProperty({ enum: ['not_required', 'approval_required', 'pending_approval', 'approved', 'rejected'], description: "the invoice's approvalStatus" })
+  @ApiProperty(uuid) invoiceId!: string;
+  @ApiProperty({ ...text, example: 'INV-1042' }) invoiceNumber!: string;
+  @ApiProperty({ enum: APPROVAL_STATUSES, description: "the invoice's approvalStatus" })
   status!: ApprovalStatus;
-  @ApiPropertyOptional({ nullable: true, description: 'the latest submission; null before the first' }) approvalId!: string | null;
-  @ApiPropertyOptional({ nullable: true }) submission!: number | null;
-  @ApiPropertyOptional({ nullable: true, description: 'Temporal workflow id, invoice-approval-<invoiceId>-<n>' }) workflowId!: string | null;
-  @ApiPropertyOptional({ nullable: true }) runId!: string | null;
-  @ApiPropertyOptional({ nullable: true }) definitionId!: string | null;
-  @ApiPropertyOptional({ nullable: true, description: 'the step waiting for a decision, 1 for the first; null when none is' }) currentStep!: number | null;
+  @ApiProperty({ ...nullable(uuid), description: 'the latest submission; null before the first' }) approvalId!: string | null;
+  @ApiProperty({ ...nullable(integer), minimum: 1 }) submission!: number | null;
+  @ApiProperty({ ...nullable(text), description: 'Temporal workflow id, invoice-approval-<invoiceId>-<n>' }) workflowId!: string | null;
+  @ApiProperty(nullable(text)) runId!: string | null;
+  @ApiProperty(nullable(uuid)) definitionId!: string | null;
+  @ApiProperty({ ...nullable(integer), minimum: 1, description: 'the step waiting for a decision, 1 for the first; null when none is' }) currentStep!: number | null;
   @ApiProperty({ type: [ApprovalStepView] }) steps!: ApprovalStepView[];
   @ApiProperty({ type: [ApprovalPersonView], description: 'everyone who may decide a step of the latest submission' }) approvers!: ApprovalPersonView[];
-  @ApiProperty() allowAdmins!: boolean;
-  @ApiPropertyOptional({ nullable: true, description: 'after it, with no decision, the invoice is rejected' }) deadline!: string | null;
-  @ApiPropertyOptional({ nullable: true }) submittedBy!: ApprovalPersonView | null;
-  @ApiPropertyOptional({ nullable: true }) submittedAt!: string | null;
-  @ApiPropertyOptional({ nullable: true }) decidedAt!: string | null;
+  @ApiProperty({ type: Boolean }) allowAdmins!: boolean;
+  @ApiProperty({ ...nullable(dateTime), description: 'after it, with no decision, the invoice is rejected' }) deadline!: string | null;
+  @ApiProperty({ type: ApprovalPersonView, nullable: true }) submittedBy!: ApprovalPersonView | null;
+  @ApiProperty(nullable(dateTime)) submittedAt!: string | null;
+  @ApiProperty(nullable(dateTime)) decidedAt!: string | null;
   @ApiProperty({ type: [ApprovalDecisionView], description: 'every decision of every submission, oldest first' }) decisions!: ApprovalDecisionView[];
 }
 

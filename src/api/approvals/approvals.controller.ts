@@ -1,5 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiConflictResponse, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticated, ApiErrors } from '../common/api-docs';
+import { IdPipe } from '../common/id-param.pipe';
 import { type AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { ApprovalView } from './approval.view';
 import { ApprovalsService } from './approvals.service';
@@ -7,8 +9,8 @@ import { ApproveInvoiceDto, RejectInvoiceDto } from './dto/decide-invoice.dto';
 import { Idempotent } from '../common/idempotency.interceptor';
 
 @ApiTags('approvals')
-@ApiBearerAuth()
-@ApiNotFoundResponse({ description: 'No invoice with this id in the caller\'s company' })
+@ApiAuthenticated()
+@ApiErrors({ 404: 'invoice 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12 not found' })
 @Controller('v1/invoices')
 export class ApprovalsController {
   constructor(private readonly approvals: ApprovalsService) {}
@@ -18,8 +20,8 @@ export class ApprovalsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Starts the approval workflow of an approval_required (or rejected) invoice' })
   @ApiOkResponse({ type: ApprovalView, description: 'The approval, already pending_approval' })
-  @ApiConflictResponse({ description: 'The invoice is not approval_required or rejected, or the company is not on the advanced plan' })
-  submit(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<ApprovalView> {
+  @ApiErrors({ 409: 'invoice INV-1042 is not_required; only approval_required or rejected invoices can be submitted' })
+  submit(@Param('id', IdPipe) id: string, @CurrentUser() user: AuthUser): Promise<ApprovalView> {
     return this.approvals.submit(id, user);
   }
 
@@ -28,9 +30,8 @@ export class ApprovalsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Approves the pending step of the invoice as the caller' })
   @ApiOkResponse({ type: ApprovalView, description: 'The approval with the decision recorded' })
-  @ApiForbiddenResponse({ description: 'The caller is not an approver of the pending step' })
-  @ApiConflictResponse({ description: 'The invoice is not pending approval' })
-  approve(@Param('id') id: string, @Body() body: ApproveInvoiceDto, @CurrentUser() user: AuthUser): Promise<ApprovalView> {
+  @ApiErrors({ 403: 'you are not an approver of step 1 of invoice INV-1042', 409: 'invoice INV-1042 is not pending approval' })
+  approve(@Param('id', IdPipe) id: string, @Body() body: ApproveInvoiceDto, @CurrentUser() user: AuthUser): Promise<ApprovalView> {
     return this.approvals.decide(id, user, 'approve', { comment: body.comment });
   }
 
@@ -39,16 +40,15 @@ export class ApprovalsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Rejects the invoice as the caller, with a reason' })
   @ApiOkResponse({ type: ApprovalView, description: 'The approval, already rejected' })
-  @ApiForbiddenResponse({ description: 'The caller is not an approver of the pending step' })
-  @ApiConflictResponse({ description: 'The invoice is not pending approval' })
-  reject(@Param('id') id: string, @Body() body: RejectInvoiceDto, @CurrentUser() user: AuthUser): Promise<ApprovalView> {
+  @ApiErrors({ 403: 'you are not an approver of step 1 of invoice INV-1042', 409: 'invoice INV-1042 is not pending approval' })
+  reject(@Param('id', IdPipe) id: string, @Body() body: RejectInvoiceDto, @CurrentUser() user: AuthUser): Promise<ApprovalView> {
     return this.approvals.decide(id, user, 'reject', { reason: body.reason });
   }
 
   @Get(':id/approval')
   @ApiOperation({ summary: 'Status, steps, approvers, deadline and decision trail of the invoice\'s approval' })
   @ApiOkResponse({ type: ApprovalView })
-  view(@Param('id') id: string, @CurrentUser() user: AuthUser): Promise<ApprovalView> {
+  view(@Param('id', IdPipe) id: string, @CurrentUser() user: AuthUser): Promise<ApprovalView> {
     return this.approvals.view(id, user);
   }
 }

@@ -6,7 +6,6 @@ import { DataSource } from 'typeorm';
 import { UnsubscribeTokensRepository } from '../../db/unsubscribe-tokens.repository';
 import { unsubscribedPage } from '../../domain/unsubscribe';
 import { Public } from '../auth/public.decorator';
-import { Idempotent } from '../common/idempotency.interceptor';
 
 /**
  * The link every customer reminder carries (PRODUCT.md §10). Following it (GET) or the mail client's RFC 8058
@@ -34,8 +33,6 @@ export class UnsubscribeController {
 
   @Post(':token')
   @Public()
-  // Keyless (no API key, no company): the interceptor lets it through; the route is idempotent by itself.
-  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'RFC 8058 one-click unsubscribe (body List-Unsubscribe=One-Click, form-encoded; no API key)' })
   @ApiParam({ name: 'token', type: 'string' })

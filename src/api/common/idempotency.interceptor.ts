@@ -1,9 +1,10 @@
 import {
-  BadRequestException, CallHandler, ConflictException, ExecutionContext, Injectable, NestInterceptor,
+  applyDecorators, BadRequestException, CallHandler, ConflictException, ExecutionContext, Injectable, NestInterceptor,
   UnprocessableEntityException, UseInterceptors,
 } from '@nestjs/common';
 import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
+import { ApiHeader } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Request, Response } from 'express';
 import { createHash } from 'node:crypto';
@@ -11,6 +12,7 @@ import { catchError, from, mergeMap, Observable, of } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { IdempotencyKeysRepository } from '../../db/idempotency-keys.repository';
 import type { AuthUser } from '../auth/current-user.decorator';
+import { ApiErrorsUnlessDocumented } from './api-docs';
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -68,4 +70,14 @@ export class IdempotencyInterceptor implements NestInterceptor {
  * Put on every POST route (a unit test checks it): `Idempotency-Key` support. Bound per route rather than as a global
  * interceptor so that reads skip Nest's interceptor pipeline (an rxjs chain per request) altogether.
  */
-export const Idempotent = () => UseInterceptors(IdempotencyInterceptor);
+export const Idempotent = () => applyDecorators(
+  UseInterceptors(IdempotencyInterceptor),
+  ApiHeader({
+    name: 'Idempotency-Key', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 },
+    description: 'Replays the first answer to a retry of the same request; reused with another request it is a 422',
+  }),
+  ApiErrorsUnlessDocumented({
+    409: 'a request with this Idempotency-Key is still in progress; retry shortly',
+    422: 'Idempotency-Key "k-1" was already used with a different request',
+  }),
+);

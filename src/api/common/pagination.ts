@@ -4,7 +4,7 @@ import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validato
 import type { PageRequest } from '../../db/pagination';
 
 export class ListQueryDto implements PageRequest {
-  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50, description: 'Page size' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 200, default: 50, description: 'Page size' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer from 1 to 200' })
@@ -12,7 +12,7 @@ export class ListQueryDto implements PageRequest {
   @Max(200, { message: 'limit must be an integer from 1 to 200' })
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
+  @ApiPropertyOptional({ type: String, maxLength: 200, description: 'The `nextCursor` of the previous page' })
   @IsOptional()
   @IsString()
   @MaxLength(200)

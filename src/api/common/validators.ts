@@ -7,7 +7,9 @@ export function isDateOnly(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const m = DATE_ONLY.exec(value);
   if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  // setUTCFullYear, not Date.UTC: Date.UTC reads the years 0-99 as 1900-1999 and would refuse 0027-03-13.
+  const d = new Date(0);
+  d.setUTCFullYear(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 

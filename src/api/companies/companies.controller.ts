@@ -1,19 +1,22 @@
 import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
-import {
-  ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { Public } from '../auth/public.decorator';
+import { ApiErrors, text } from '../common/api-docs';
+import { UserView, userExample } from '../users/user.mapper';
 import { CompaniesService } from './companies.service';
+import { companyExample, CompanyView } from './company.mapper';
 import { CreateCompanyDto, UpdateCompanyDto } from './dto/company.dto';
 import { Idempotent } from '../common/idempotency.interceptor';
 
-const companyExample = {
-  id: '6f1c…', name: 'Acme Inc.', locale: 'en-US', timezone: 'America/Toronto', currency: 'CAD', plan: 'advanced',
-  webhookUrl: null, createdAt: '2026-11-28T12:00:00.000Z', updatedAt: '2026-11-28T12:00:00.000Z',
-};
+/** `POST /v1/companies`: the company, its first admin and that admin's API key, shown once. */
+@ApiSchema({ name: 'CreatedCompany' })
+export class CreatedCompanyView {
+  @ApiProperty({ type: CompanyView }) company!: CompanyView;
+  @ApiProperty({ type: UserView }) user!: UserView;
+  @ApiProperty({ ...text, example: 'rlk_a1B2c3D4_…' }) apiKey!: string;
+}
 
 @ApiTags('companies')
 @Controller('v1/companies')
@@ -24,16 +27,19 @@ export class CompaniesController {
   @Idempotent()
   @Public()
   @ApiOperation({ summary: 'Creates a company (tenant) with its first admin; returns that admin\'s API key, shown once' })
-  @ApiCreatedResponse({ schema: { example: { company: companyExample, user: { id: '…', role: 'admin' }, apiKey: 'rlk_…' } } })
-  @ApiBadRequestResponse({ description: 'Invalid field (named in message)' })
-  create(@Body() dto: CreateCompanyDto) {
+  @ApiCreatedResponse({
+    type: CreatedCompanyView,
+    example: { company: companyExample, user: { ...userExample, role: 'admin' }, apiKey: 'rlk_a1B2c3D4_…' },
+  })
+  @ApiErrors({ 400: 'locale must be one of en-US, fr-CA' })
+  create(@Body() dto: CreateCompanyDto): Promise<CreatedCompanyView> {
     return this.companies.create(dto);
   }
 
   @Get('me')
   @ApiBearerAuth()
-  @ApiOkResponse({ schema: { example: companyExample } })
-  @ApiUnauthorizedResponse({ description: 'Missing, unknown or revoked API key' })
+  @ApiOperation({ summary: 'The caller\'s company' })
+  @ApiOkResponse({ type: CompanyView, example: companyExample })
   me(@CurrentUser() user: AuthUser) {
     return this.companies.get(user);
   }
@@ -42,8 +48,8 @@ export class CompaniesController {
   @AdminOnly()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'Changes the caller\'s company; downgrading to essentials deactivates every workflow' })
-  @ApiOkResponse({ schema: { example: companyExample } })
-  @ApiConflictResponse({ description: 'Downgrade refused while invoices are pending approval' })
+  @ApiOkResponse({ type: CompanyView, example: companyExample })
+  @ApiErrors({ 409: 'the company cannot move to essentials while invoices are pending approval' })
   update(@CurrentUser() user: AuthUser, @Body() dto: UpdateCompanyDto) {
     return this.companies.update(user, dto);
   }

@@ -1,13 +1,25 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Customer } from '../../db/entities';
+import { dateTime, nullable, text, uuid } from '../common/api-docs';
 
-export function toCustomerView(c: Customer) {
+@ApiSchema({ name: 'Customer' })
+export class CustomerView {
+  @ApiProperty(uuid) id!: string;
+  @ApiProperty({ ...text, example: 'Globex Corporation' }) name!: string;
+  @ApiProperty({ ...nullable(text), format: 'email', example: 'billing@globex.test' }) email!: string | null;
+  @ApiProperty({ ...nullable(text), example: 'wholesale' }) group!: string | null;
+  @ApiProperty({ type: Boolean, description: 'false once the customer opted out of reminders (their unsubscribe link, or a PATCH)' }) remindersEnabled!: boolean;
+  @ApiProperty({ ...nullable(text), example: 'America/Toronto', description: "IANA timezone of the send window; null: the company's" }) timezone!: string | null;
+  @ApiProperty(dateTime) createdAt!: string;
+  @ApiProperty(dateTime) updatedAt!: string;
+}
+
+export function toCustomerView(c: Customer): CustomerView {
   return {
     id: c.id, name: c.name, email: c.email, group: c.group, remindersEnabled: c.remindersEnabled, timezone: c.timezone,
     createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString(),
   };
 }
-
-export type CustomerView = ReturnType<typeof toCustomerView>;
 
 export const customerExample: CustomerView = {
   id: '3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00', name: 'Globex Corporation', email: 'billing@globex.test', group: 'wholesale', remindersEnabled: true, timezone: null,

@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
-import { ApiAuthenticated, ApiErrors } from '../common/api-docs';
+import { ApiAuthenticated, ApiErrors, PageOf } from '../common/api-docs';
 import { IdPipe } from '../common/id-param.pipe';
-import { customerExample } from './customer.mapper';
+import { customerExample, CustomerView } from './customer.mapper';
 import { CustomersService } from './customers.service';
 import { CreateCustomerDto, ListCustomersQueryDto, UpdateCustomerDto } from './dto/customer.dto';
 import { Idempotent } from '../common/idempotency.interceptor';
@@ -20,7 +20,7 @@ export class CustomersController {
   @Post()
   @Idempotent()
   @ApiOperation({ summary: 'Creates a customer' })
-  @ApiCreatedResponse({ schema: { example: customerExample } })
+  @ApiCreatedResponse({ type: CustomerView, example: customerExample })
   @ApiErrors({ 400: 'email must be an email address' })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateCustomerDto) {
     return this.customers.create(user, dto);
@@ -28,14 +28,15 @@ export class CustomersController {
 
   @Get()
   @ApiOperation({ summary: 'Lists the company\'s customers in creation order' })
-  @ApiOkResponse({ schema: { example: { data: [customerExample], nextCursor: null } } })
+  @ApiOkResponse({ type: PageOf(CustomerView), example: { data: [customerExample], nextCursor: null } })
   @ApiErrors({ 400: 'limit must be an integer from 1 to 200' })
   list(@CurrentUser() user: AuthUser, @Query() query: ListCustomersQueryDto) {
     return this.customers.list(user, query);
   }
 
   @Get(':id')
-  @ApiOkResponse({ schema: { example: customerExample } })
+  @ApiOperation({ summary: 'One customer of the company' })
+  @ApiOkResponse({ type: CustomerView, example: customerExample })
   @ApiErrors({ 400: '"abc" is not a valid id (ids are UUIDs)', 404: notFound })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {
     return this.customers.get(user, id);
@@ -43,7 +44,7 @@ export class CustomersController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Changes a customer; null clears email or group' })
-  @ApiOkResponse({ schema: { example: customerExample } })
+  @ApiOkResponse({ type: CustomerView, example: customerExample })
   @ApiErrors({ 400: 'name must not be empty', 404: notFound })
   update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string, @Body() dto: UpdateCustomerDto) {
     return this.customers.update(user, id, dto);

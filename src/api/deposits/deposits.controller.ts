@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
-import { ApiAuthenticated, ApiErrors } from '../common/api-docs';
+import { ApiAuthenticated, ApiErrors, PageOf } from '../common/api-docs';
 import { IdPipe } from '../common/id-param.pipe';
-import { depositExample } from './deposit.mapper';
+import { depositExample, DepositView } from './deposit.mapper';
 import { DepositsService } from './deposits.service';
 import { CreateDepositDto, ListDepositsQueryDto } from './dto/deposit.dto';
 import { Idempotent } from '../common/idempotency.interceptor';
@@ -17,7 +17,7 @@ export class DepositsController {
   @Post()
   @Idempotent()
   @ApiOperation({ summary: 'Records a bank deposit grouping undeposited payments; its amount is their sum' })
-  @ApiCreatedResponse({ schema: { example: depositExample } })
+  @ApiCreatedResponse({ type: DepositView, example: depositExample })
   @ApiErrors({
     400: 'paymentIds must list at least one payment',
     404: 'payment(s) not found: 9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c60',
@@ -28,14 +28,16 @@ export class DepositsController {
   }
 
   @Get()
-  @ApiOkResponse({ schema: { example: { data: [depositExample], nextCursor: null } } })
+  @ApiOperation({ summary: 'Lists bank deposits in creation order' })
+  @ApiOkResponse({ type: PageOf(DepositView), example: { data: [depositExample], nextCursor: null } })
   @ApiErrors({ 400: 'limit must be an integer from 1 to 200' })
   list(@CurrentUser() user: AuthUser, @Query() query: ListDepositsQueryDto) {
     return this.deposits.list(user, query);
   }
 
   @Get(':id')
-  @ApiOkResponse({ schema: { example: depositExample } })
+  @ApiOperation({ summary: 'One bank deposit with its payments' })
+  @ApiOkResponse({ type: DepositView, example: depositExample })
   @ApiErrors({ 400: '"abc" is not a valid id (ids are UUIDs)', 404: 'deposit 2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e not found' })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {
     return this.deposits.get(user, id);

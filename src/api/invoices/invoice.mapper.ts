@@ -1,10 +1,31 @@
-import { Invoice } from '../../db/entities';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { APPROVAL_STATUSES, ApprovalStatus, Invoice } from '../../db/entities';
+import { date, dateTime, money, nullable, text, uuid } from '../common/api-docs';
+
+@ApiSchema({ name: 'Invoice' })
+export class InvoiceView {
+  @ApiProperty(uuid) id!: string;
+  @ApiProperty({ ...text, example: 'INV-1042', description: 'Unique within the company' }) number!: string;
+  @ApiProperty(uuid) customerId!: string;
+  @ApiProperty(nullable(uuid)) locationId!: string | null;
+  @ApiProperty(money) amount!: string;
+  @ApiProperty({ ...money, description: 'What is left to pay' }) balance!: string;
+  @ApiProperty(date) issueDate!: string;
+  @ApiProperty(date) dueDate!: string;
+  @ApiProperty(text) memo!: string;
+  @ApiProperty({ ...nullable(text), description: 'Set by workflows (e.g. "PAST DUE")' }) stamp!: string | null;
+  @ApiProperty(nullable(dateTime)) sentAt!: string | null;
+  @ApiProperty(uuid) createdBy!: string;
+  @ApiProperty({ enum: APPROVAL_STATUSES }) approvalStatus!: ApprovalStatus;
+  @ApiProperty(dateTime) createdAt!: string;
+  @ApiProperty(dateTime) updatedAt!: string;
+}
 
 /**
  * An invoice as the API shows it. Postgres keeps the same JSON in `invoices.view_json` (InvoiceViewJson migration),
  * which the list, GET and create serve; test/integration/invoice-view-json.test.ts holds the two to each other.
  */
-export function toInvoiceView(i: Invoice) {
+export function toInvoiceView(i: Invoice): InvoiceView {
   return {
     id: i.id,
     number: i.number,
@@ -23,8 +44,6 @@ export function toInvoiceView(i: Invoice) {
     updatedAt: i.updatedAt.toISOString(),
   };
 }
-
-export type InvoiceView = ReturnType<typeof toInvoiceView>;
 
 export const invoiceExample: InvoiceView = {
   id: '5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12', number: 'INV-1042', customerId: '3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00',

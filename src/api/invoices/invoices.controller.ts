@@ -3,11 +3,11 @@ import type { ServerResponse } from 'node:http';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
-import { ApiAuthenticated, ApiErrors } from '../common/api-docs';
+import { ApiAuthenticated, ApiErrors, PageOf } from '../common/api-docs';
 import { IdPipe } from '../common/id-param.pipe';
 import { sendJson } from '../common/json-body';
 import { CreateInvoiceDto, ListInvoicesQueryDto, UpdateInvoiceDto } from './dto/invoice.dto';
-import { invoiceExample } from './invoice.mapper';
+import { invoiceExample, InvoiceView } from './invoice.mapper';
 import { InvoicesService } from './invoices.service';
 import { Idempotent } from '../common/idempotency.interceptor';
 
@@ -27,7 +27,7 @@ export class InvoicesController {
     description: 'The customer and the location must belong to the caller\'s company: another company\'s id answers 404, '
       + 'exactly like an unknown id. `approvalStatus` is decided by the company\'s active approval definitions.',
   })
-  @ApiCreatedResponse({ schema: { example: invoiceExample } })
+  @ApiCreatedResponse({ type: InvoiceView, example: invoiceExample })
   @ApiErrors({
     400: 'dueDate (2026-11-30) must not be before issueDate (2026-12-01)',
     404: 'customer 3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00 not found',
@@ -40,14 +40,15 @@ export class InvoicesController {
 
   @Get()
   @ApiOperation({ summary: 'Lists invoices in creation order, with filters (combined with AND)' })
-  @ApiOkResponse({ schema: { example: { data: [invoiceExample], nextCursor: 'WyIyMDI2LTEyLTAxVDE0OjAzOjExLjEyM1oiLCI1YzlkIl0' } } })
+  @ApiOkResponse({ type: PageOf(InvoiceView), example: { data: [invoiceExample], nextCursor: 'WyIyMDI2LTEyLTAxVDE0OjAzOjExLjEyM1oiLCI1YzlkIl0' } })
   @ApiErrors({ 400: 'approvalStatus takes comma-separated values among not_required, approval_required, pending_approval, approved, rejected; got "paid"' })
   async list(@CurrentUser() user: AuthUser, @Query() query: ListInvoicesQueryDto, @Res() res: ServerResponse): Promise<void> {
     sendJson(res, await this.invoices.list(user, query)); // the service returns the page as encoded JSON
   }
 
   @Get(':id')
-  @ApiOkResponse({ schema: { example: invoiceExample } })
+  @ApiOperation({ summary: 'One invoice of the company' })
+  @ApiOkResponse({ type: InvoiceView, example: invoiceExample })
   @ApiErrors({ 400: badId, 404: notFound })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {
     return this.invoices.get(user, id);
@@ -58,7 +59,7 @@ export class InvoicesController {
     summary: 'Changes an invoice; a new amount moves the balance by the same difference',
     description: 'Editing the amount, customer or location of an invoice may change its approvalStatus.',
   })
-  @ApiOkResponse({ schema: { example: { ...invoiceExample, amount: '1500.00', balance: '1500.00' } } })
+  @ApiOkResponse({ type: InvoiceView, example: { ...invoiceExample, amount: '1500.00', balance: '1500.00' } })
   @ApiErrors({
     400: 'dueDate (2026-11-30) must not be before issueDate (2026-12-01)',
     404: notFound,
@@ -74,7 +75,7 @@ export class InvoicesController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Deletes an invoice that has no payments (admins)' })
   @ApiNoContentResponse()
-  @ApiErrors({ 404: notFound, 409: 'invoice INV-1042 has 1 payment(s) recorded against it and cannot be deleted' })
+  @ApiErrors({ 400: badId, 404: notFound, 409: 'invoice INV-1042 has 1 payment(s) recorded against it and cannot be deleted' })
   remove(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {
     return this.invoices.remove(user, id);
   }
@@ -86,8 +87,9 @@ export class InvoicesController {
     summary: 'Emails the invoice to its customer and records sentAt',
     description: 'Sending again emails it again and moves sentAt. Invoices that need, await or were refused approval cannot be sent.',
   })
-  @ApiOkResponse({ schema: { example: { ...invoiceExample, sentAt: '2026-12-01T15:00:00.000Z' } } })
+  @ApiOkResponse({ type: InvoiceView, example: { ...invoiceExample, sentAt: '2026-12-01T15:00:00.000Z' } })
   @ApiErrors({
+    400: badId,
     404: notFound,
     409: 'invoice INV-1042 is pending_approval and cannot be sent until approved',
     422: 'customer Globex (3f0e…) has no email address: set one with PATCH /v1/customers/3f0e… before sending',

@@ -2,10 +2,10 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
-import { ApiAuthenticated, ApiErrors } from '../common/api-docs';
+import { ApiAuthenticated, ApiErrors, PageOf } from '../common/api-docs';
 import { IdPipe } from '../common/id-param.pipe';
 import { CreateLocationDto, ListLocationsQueryDto, UpdateLocationDto } from './dto/location.dto';
-import { locationExample } from './location.mapper';
+import { locationExample, LocationView } from './location.mapper';
 import { LocationsService } from './locations.service';
 import { Idempotent } from '../common/idempotency.interceptor';
 
@@ -20,28 +20,31 @@ export class LocationsController {
   @Post()
   @Idempotent()
   @ApiOperation({ summary: 'Creates a location (a branch or site invoices and bills can be tagged with)' })
-  @ApiCreatedResponse({ schema: { example: locationExample } })
+  @ApiCreatedResponse({ type: LocationView, example: locationExample })
   @ApiErrors({ 400: 'name must not be empty' })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateLocationDto) {
     return this.locations.create(user, dto);
   }
 
   @Get()
-  @ApiOkResponse({ schema: { example: { data: [locationExample], nextCursor: null } } })
+  @ApiOperation({ summary: 'Lists the company\'s locations in creation order' })
+  @ApiOkResponse({ type: PageOf(LocationView), example: { data: [locationExample], nextCursor: null } })
   @ApiErrors({ 400: 'limit must be an integer from 1 to 200' })
   list(@CurrentUser() user: AuthUser, @Query() query: ListLocationsQueryDto) {
     return this.locations.list(user, query);
   }
 
   @Get(':id')
-  @ApiOkResponse({ schema: { example: locationExample } })
+  @ApiOperation({ summary: 'One location of the company' })
+  @ApiOkResponse({ type: LocationView, example: locationExample })
   @ApiErrors({ 400: '"abc" is not a valid id (ids are UUIDs)', 404: notFound })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {
     return this.locations.get(user, id);
   }
 
   @Patch(':id')
-  @ApiOkResponse({ schema: { example: locationExample } })
+  @ApiOperation({ summary: 'Renames a location' })
+  @ApiOkResponse({ type: LocationView, example: locationExample })
   @ApiErrors({ 400: 'name must not be empty', 404: notFound })
   update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string, @Body() dto: UpdateLocationDto) {
     return this.locations.update(user, id, dto);

@@ -1,6 +1,26 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Task } from '../../db/entities';
+import { dateTime, nullable, text, uuid } from '../common/api-docs';
 
-export function toTaskView(t: Task) {
+@ApiSchema({ name: 'Task' })
+export class TaskView {
+  @ApiProperty(uuid) id!: string;
+  @ApiProperty(uuid) assigneeId!: string;
+  @ApiProperty({ enum: ['approval', 'reminder', 'manual'] }) kind!: Task['kind'];
+  @ApiProperty(text) title!: string;
+  @ApiProperty(text) description!: string;
+  @ApiProperty({ enum: ['open', 'completed', 'cancelled'] }) status!: Task['status'];
+  @ApiProperty({ ...nullable(text), example: 'invoice' }) recordType!: string | null;
+  @ApiProperty(nullable(uuid)) recordId!: string | null;
+  @ApiProperty(nullable(uuid)) approvalId!: string | null;
+  @ApiProperty(nullable(uuid)) definitionId!: string | null;
+  @ApiProperty(nullable(dateTime)) dueAt!: string | null;
+  @ApiProperty(dateTime) createdAt!: string;
+  @ApiProperty(nullable(dateTime)) completedAt!: string | null;
+  @ApiProperty(nullable(uuid)) completedBy!: string | null;
+}
+
+export function toTaskView(t: Task): TaskView {
   return {
     id: t.id, assigneeId: t.assigneeId, kind: t.kind, title: t.title, description: t.description, status: t.status,
     recordType: t.recordType, recordId: t.recordId, approvalId: t.approvalId, definitionId: t.definitionId,
@@ -8,8 +28,6 @@ export function toTaskView(t: Task) {
     completedAt: t.completedAt ? t.completedAt.toISOString() : null, completedBy: t.completedBy,
   };
 }
-
-export type TaskView = ReturnType<typeof toTaskView>;
 
 export const taskExample: TaskView = {
   id: '7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a', assigneeId: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', kind: 'reminder',

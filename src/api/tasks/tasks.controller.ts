@@ -1,10 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
-import { ApiAuthenticated, ApiErrors } from '../common/api-docs';
+import { ApiAuthenticated, ApiErrors, PageOf } from '../common/api-docs';
 import { IdPipe } from '../common/id-param.pipe';
 import { CreateTaskDto, ListTasksQueryDto } from './dto/task.dto';
-import { taskExample } from './task.mapper';
+import { taskExample, TaskView } from './task.mapper';
 import { TasksService } from './tasks.service';
 import { Idempotent } from '../common/idempotency.interceptor';
 
@@ -18,7 +18,7 @@ export class TasksController {
 
   @Get()
   @ApiOperation({ summary: 'Lists tasks (approval, reminder and manual), e.g. `?assignee=me&status=open`' })
-  @ApiOkResponse({ schema: { example: { data: [taskExample], nextCursor: null } } })
+  @ApiOkResponse({ type: PageOf(TaskView), example: { data: [taskExample], nextCursor: null } })
   @ApiErrors({ 400: 'assignee must be "me" or a user id (a UUID)' })
   list(@CurrentUser() user: AuthUser, @Query() query: ListTasksQueryDto) {
     return this.tasks.list(user, query);
@@ -27,14 +27,15 @@ export class TasksController {
   @Post()
   @Idempotent()
   @ApiOperation({ summary: 'Creates a manual task for a user of the company, optionally about a record' })
-  @ApiCreatedResponse({ schema: { example: { ...taskExample, kind: 'manual', definitionId: null } } })
+  @ApiCreatedResponse({ type: TaskView, example: { ...taskExample, kind: 'manual', definitionId: null } })
   @ApiErrors({ 400: 'title must not be empty', 404: 'user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found' })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateTaskDto) {
     return this.tasks.create(user, dto);
   }
 
   @Get(':id')
-  @ApiOkResponse({ schema: { example: taskExample } })
+  @ApiOperation({ summary: 'One task of the company' })
+  @ApiOkResponse({ type: TaskView, example: taskExample })
   @ApiErrors({ 400: '"abc" is not a valid id (ids are UUIDs)', 404: notFound })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {
     return this.tasks.get(user, id);
@@ -44,7 +45,7 @@ export class TasksController {
   @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Completes an open task (its assignee or an admin)' })
-  @ApiOkResponse({ schema: { example: { ...taskExample, status: 'completed', completedAt: '2026-12-02T15:00:00.000Z', completedBy: taskExample.assigneeId } } })
+  @ApiOkResponse({ type: TaskView, example: { ...taskExample, status: 'completed', completedAt: '2026-12-02T15:00:00.000Z', completedBy: taskExample.assigneeId } })
   @ApiErrors({
     403: 'only the assignee of task 7d6c… or an admin may complete it',
     404: notFound,

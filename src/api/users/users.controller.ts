@@ -1,20 +1,22 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse,
-  ApiOperation, ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticated, ApiErrors, PageOf } from '../common/api-docs';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { IdPipe } from '../common/id-param.pipe';
 import { ListQueryDto } from '../common/pagination';
 import { CreateUserDto } from './dto/create-user.dto';
+import { ApiKeyView, CreatedUserView, IssuedApiKeyView, userExample, UserView } from './user.mapper';
 import { UsersService } from './users.service';
 import { Idempotent } from '../common/idempotency.interceptor';
 
-const userExample = { id: '…', companyId: '…', name: 'Sam Standard', email: 'sam@acme.test', role: 'standard', createdAt: '2026-11-28T12:00:00.000Z' };
+const keyExample = {
+  id: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a', userId: userExample.id, prefix: 'a1B2c3D4', createdAt: '2026-11-28T12:00:00.000Z', revokedAt: null,
+};
+const notFound = 'user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found';
 
 @ApiTags('users')
-@ApiBearerAuth()
+@ApiAuthenticated()
 @Controller('v1')
 export class UsersController {
   constructor(private readonly users: UsersService) {}
@@ -23,27 +25,30 @@ export class UsersController {
   @Idempotent()
   @AdminOnly()
   @ApiOperation({ summary: 'Creates a user of the caller\'s company and its first API key, shown once' })
-  @ApiCreatedResponse({ schema: { example: { user: userExample, apiKey: 'rlk_…' } } })
-  @ApiConflictResponse({ description: 'The email is already used in this company' })
+  @ApiCreatedResponse({ type: CreatedUserView, example: { user: userExample, apiKey: 'rlk_a1B2c3D4_…' } })
+  @ApiErrors({ 409: 'a user with the email sam@acme.test already exists in this company' })
   create(@CurrentUser() caller: AuthUser, @Body() dto: CreateUserDto) {
     return this.users.create(caller, dto);
   }
 
   @Get('users')
-  @ApiOkResponse({ schema: { example: { data: [userExample], nextCursor: null } } })
+  @ApiOperation({ summary: 'Lists the users of the caller\'s company' })
+  @ApiOkResponse({ type: PageOf(UserView), example: { data: [userExample], nextCursor: null } })
   list(@CurrentUser() caller: AuthUser, @Query() query: ListQueryDto) {
     return this.users.list(caller, query);
   }
 
   @Get('users/me')
-  @ApiOkResponse({ schema: { example: userExample } })
+  @ApiOperation({ summary: 'The caller' })
+  @ApiOkResponse({ type: UserView, example: userExample })
   me(@CurrentUser() caller: AuthUser) {
     return this.users.get(caller, caller.id);
   }
 
   @Get('users/:id')
-  @ApiOkResponse({ schema: { example: userExample } })
-  @ApiNotFoundResponse({ description: 'No such user in the caller\'s company' })
+  @ApiOperation({ summary: 'One user of the caller\'s company' })
+  @ApiOkResponse({ type: UserView, example: userExample })
+  @ApiErrors({ 404: notFound })
   get(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string) {
     return this.users.get(caller, id);
   }
@@ -51,12 +56,16 @@ export class UsersController {
   @Post('users/:id/api-keys')
   @Idempotent()
   @ApiOperation({ summary: 'Issues another API key for a user (admins, or the user itself); the key is shown once' })
-  @ApiCreatedResponse({ schema: { example: { id: '…', userId: '…', prefix: 'a1B2c3D4', createdAt: '…', revokedAt: null, apiKey: 'rlk_…' } } })
+  @ApiCreatedResponse({ type: IssuedApiKeyView, example: { ...keyExample, apiKey: 'rlk_a1B2c3D4_…' } })
+  @ApiErrors({ 403: 'only an admin or the user itself may do this', 404: notFound })
   issueKey(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string) {
     return this.users.issueKey(caller, id);
   }
 
   @Get('users/:id/api-keys')
+  @ApiOperation({ summary: 'Lists the API keys of a user (admins, or the user itself), revoked ones included' })
+  @ApiOkResponse({ type: PageOf(ApiKeyView), example: { data: [keyExample], nextCursor: null } })
+  @ApiErrors({ 403: 'only an admin or the user itself may do this', 404: notFound })
   listKeys(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string) {
     return this.users.listKeys(caller, id);
   }
@@ -64,7 +73,8 @@ export class UsersController {
   @Delete('api-keys/:id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revokes an API key (admins, or the key\'s owner); later calls with it get 401' })
-  @ApiNoContentResponse()
+  @ApiNoContentResponse({ description: 'Revoked' })
+  @ApiErrors({ 403: 'only an admin or the key\'s owner may do this', 404: 'API key 1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a not found' })
   revokeKey(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string) {
     return this.users.revokeKey(caller, id);
   }

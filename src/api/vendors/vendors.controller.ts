@@ -2,10 +2,10 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } fr
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
-import { ApiAuthenticated, ApiErrors } from '../common/api-docs';
+import { ApiAuthenticated, ApiErrors, PageOf } from '../common/api-docs';
 import { IdPipe } from '../common/id-param.pipe';
 import { CreateVendorDto, ListVendorsQueryDto, UpdateVendorDto } from './dto/vendor.dto';
-import { vendorExample } from './vendor.mapper';
+import { vendorExample, VendorView } from './vendor.mapper';
 import { VendorsService } from './vendors.service';
 import { Idempotent } from '../common/idempotency.interceptor';
 
@@ -20,7 +20,7 @@ export class VendorsController {
   @Post()
   @Idempotent()
   @ApiOperation({ summary: 'Creates a vendor (who sends the company bills)' })
-  @ApiCreatedResponse({ schema: { example: vendorExample } })
+  @ApiCreatedResponse({ type: VendorView, example: vendorExample })
   @ApiErrors({ 400: 'name must not be empty' })
   create(@CurrentUser() user: AuthUser, @Body() dto: CreateVendorDto) {
     return this.vendors.create(user, dto);
@@ -28,21 +28,23 @@ export class VendorsController {
 
   @Get()
   @ApiOperation({ summary: 'Lists the company\'s vendors in creation order' })
-  @ApiOkResponse({ schema: { example: { data: [vendorExample], nextCursor: null } } })
+  @ApiOkResponse({ type: PageOf(VendorView), example: { data: [vendorExample], nextCursor: null } })
   @ApiErrors({ 400: 'cursor is not valid: pass the nextCursor of a previous page unchanged' })
   list(@CurrentUser() user: AuthUser, @Query() query: ListVendorsQueryDto) {
     return this.vendors.list(user, query);
   }
 
   @Get(':id')
-  @ApiOkResponse({ schema: { example: vendorExample } })
+  @ApiOperation({ summary: 'One vendor of the company' })
+  @ApiOkResponse({ type: VendorView, example: vendorExample })
   @ApiErrors({ 400: '"abc" is not a valid id (ids are UUIDs)', 404: notFound })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {
     return this.vendors.get(user, id);
   }
 
   @Patch(':id')
-  @ApiOkResponse({ schema: { example: vendorExample } })
+  @ApiOperation({ summary: 'Changes a vendor; null clears its email' })
+  @ApiOkResponse({ type: VendorView, example: vendorExample })
   @ApiErrors({ 400: 'email must be an email address', 404: notFound })
   update(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string, @Body() dto: UpdateVendorDto) {
     return this.vendors.update(user, id, dto);

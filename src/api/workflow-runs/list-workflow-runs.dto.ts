@@ -3,7 +3,7 @@ import { IsOptional, IsUUID } from 'class-validator';
 import { ListQueryDto } from '../common/pagination';
 
 export class ListWorkflowRunsDto extends ListQueryDto {
-  @ApiPropertyOptional({ description: 'Only the runs of this workflow definition' })
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'Only the runs of this workflow definition' })
   @IsOptional()
   @IsUUID('all', { message: 'workflowId must be the id (uuid) of a workflow definition' })
   workflowId?: string;

@@ -1,4 +1,52 @@
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { DeliveryRow, WorkflowRunRow } from '../../db/workflow-runs.repository';
+import { dateTime, integer, nullable, text, uuid } from '../common/api-docs';
+
+class RunErrorView {
+  @ApiProperty({ ...uuid, required: false }) recordId?: string;
+  @ApiProperty(text) message!: string;
+}
+
+@ApiSchema({ name: 'WorkflowRun' })
+export class WorkflowRunView {
+  @ApiProperty(uuid) id!: string;
+  @ApiProperty({ ...nullable(uuid), description: 'The workflow definition; null once it is deleted' }) workflowId!: string | null;
+  @ApiProperty({ ...text, example: 'sweep' }) kind!: string;
+  @ApiProperty({ ...text, example: 'schedule' }) trigger!: string;
+  @ApiProperty({ enum: ['running', 'completed', 'failed'] }) status!: WorkflowRunRow['status'];
+  @ApiProperty({ enum: ['running', 'succeeded', 'completed_with_errors', 'failed'] }) outcome!: string;
+  @ApiProperty(dateTime) startedAt!: string;
+  @ApiProperty(nullable(dateTime)) endedAt!: string | null;
+  @ApiProperty(integer) matched!: number;
+  @ApiProperty(integer) delivered!: number;
+  @ApiProperty(integer) skipped!: number;
+  @ApiProperty(integer) failed!: number;
+  @ApiProperty({ ...integer, description: "deliveries waiting for the send window's next opening right now" }) deferred!: number;
+  @ApiProperty({ type: [RunErrorView] }) errors!: RunErrorView[];
+  @ApiProperty(text) temporalWorkflowId!: string;
+  @ApiProperty(text) temporalRunId!: string;
+}
+
+@ApiSchema({ name: 'Delivery' })
+export class DeliveryView {
+  @ApiProperty(uuid) id!: string;
+  @ApiProperty({ ...text, example: 'invoice' }) recordType!: string;
+  @ApiProperty(uuid) recordId!: string;
+  @ApiProperty(text) occurrence!: string;
+  @ApiProperty({ ...text, example: 'email' }) channel!: string;
+  @ApiProperty(text) recipient!: string;
+  @ApiProperty({ ...text, example: 'sent' }) status!: string;
+  @ApiProperty(nullable(text)) error!: string | null;
+  @ApiProperty(integer) attempts!: number;
+  @ApiProperty(dateTime) createdAt!: string;
+  @ApiProperty(nullable(dateTime)) sentAt!: string | null;
+}
+
+@ApiSchema({ name: 'WorkflowRunWithDeliveries' })
+export class WorkflowRunDetailView extends WorkflowRunView {
+  @ApiProperty({ type: [DeliveryView], description: 'The first deliveries of the run' }) deliveries!: DeliveryView[];
+  @ApiProperty({ type: Boolean, description: 'true when the run has more deliveries than listed' }) deliveriesTruncated!: boolean;
+}
 
 /** `succeeded`, `completed_with_errors` (some deliveries failed or are in doubt), `failed` (the run stopped), `running`. */
 export function runOutcome(r: Pick<WorkflowRunRow, 'status' | 'failed' | 'errors'>): string {
@@ -7,7 +55,7 @@ export function runOutcome(r: Pick<WorkflowRunRow, 'status' | 'failed' | 'errors
   return r.failed > 0 || r.errors.length > 0 ? 'completed_with_errors' : 'succeeded';
 }
 
-export function toWorkflowRunView(r: WorkflowRunRow) {
+export function toWorkflowRunView(r: WorkflowRunRow): WorkflowRunView {
   return {
     id: r.id,
     workflowId: r.definition_id,
@@ -29,7 +77,7 @@ export function toWorkflowRunView(r: WorkflowRunRow) {
   };
 }
 
-export function toDeliveryView(d: DeliveryRow) {
+export function toDeliveryView(d: DeliveryRow): DeliveryView {
   return {
     id: d.id, recordType: d.record_type, recordId: d.record_id, occurrence: d.occurrence, channel: d.channel,
     recipient: d.recipient, status: d.status, error: d.error, attempts: d.attempts,

@@ -1,34 +1,36 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticated, ApiErrors, PageOf } from '../common/api-docs';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { IdPipe } from '../common/id-param.pipe';
 import { ListWorkflowRunsDto } from './list-workflow-runs.dto';
+import { WorkflowRunDetailView, WorkflowRunView } from './workflow-run.mapper';
 import { WorkflowRunsService } from './workflow-runs.service';
 
 const runExample = {
-  id: '…', workflowId: '…', kind: 'sweep', trigger: 'schedule', status: 'completed', outcome: 'succeeded',
+  id: '3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d', workflowId: 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f', kind: 'sweep', trigger: 'schedule', status: 'completed', outcome: 'succeeded',
   startedAt: '2026-11-28T14:00:00.120Z', endedAt: '2026-11-28T14:00:03.480Z', matched: 12, delivered: 12, skipped: 0, failed: 0,
-  errors: [], temporalWorkflowId: 'reminder-sweep-…-2026-11-28T14:00:00Z', temporalRunId: '…',
+  errors: [], temporalWorkflowId: 'reminder-sweep-…-2026-11-28T14:00:00Z', temporalRunId: '0195f0a2-7b3c-7d4e-8f5a-6b7c8d9e0f1a',
 };
 
 @ApiTags('workflow runs')
-@ApiBearerAuth()
+@ApiAuthenticated()
 @Controller('v1/workflow-runs')
 export class WorkflowRunsController {
   constructor(private readonly runs: WorkflowRunsService) {}
 
   @Get()
   @ApiOperation({ summary: 'Runs of the company\'s workflows, newest first; `workflowId` narrows to one definition' })
-  @ApiOkResponse({ schema: { example: { data: [runExample], nextCursor: null } } })
-  @ApiNotFoundResponse({ description: 'workflowId names no workflow of the caller\'s company' })
+  @ApiOkResponse({ type: PageOf(WorkflowRunView), example: { data: [runExample], nextCursor: null } })
+  @ApiErrors({ 404: 'workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found' })
   list(@CurrentUser() user: AuthUser, @Query() query: ListWorkflowRunsDto) {
     return this.runs.list(user, query);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One run with its deliveries (each email, push, webhook, task or memo change, with its status and error)' })
-  @ApiOkResponse({ schema: { example: { ...runExample, deliveries: [], deliveriesTruncated: false } } })
-  @ApiNotFoundResponse({ description: 'No such run in the caller\'s company' })
+  @ApiOkResponse({ type: WorkflowRunDetailView, example: { ...runExample, deliveries: [], deliveriesTruncated: false } })
+  @ApiErrors({ 404: 'workflow run 3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d not found' })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {
     return this.runs.get(user, id);
   }

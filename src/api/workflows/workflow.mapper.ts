@@ -1,6 +1,30 @@
-import { WorkflowDefinition } from '../../db/entities';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { DefinitionStatus, WorkflowDefinition } from '../../db/entities';
+import { SUPPORTED_LOCALES } from '../../domain/locales';
+import { TEMPLATE_KEYS } from '../../domain/templates';
+import { dateTime, nullable, text, uuid } from '../common/api-docs';
 
-export function toWorkflowView(d: WorkflowDefinition) {
+@ApiSchema({ name: 'Workflow' })
+export class WorkflowView {
+  @ApiProperty(uuid) id!: string;
+  @ApiProperty(uuid) companyId!: string;
+  @ApiProperty({ enum: TEMPLATE_KEYS, example: 'payment-due-reminder' }) templateKey!: string;
+  @ApiProperty({ ...text, example: 'Due in three days' }) name!: string;
+  @ApiProperty({ enum: ['draft', 'active', 'inactive'] }) status!: DefinitionStatus;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: '{ field, op, value }, all of which must hold' }) conditions!: unknown[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'What a run does for each match (see POST /v1/workflows)' }) actions!: unknown[];
+  @ApiProperty({
+    type: 'object', nullable: true, properties: { time: { type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' } },
+    description: 'Scheduled templates: the daily time in the company timezone; null for event and approval ones',
+  })
+  schedule!: { time: string } | null;
+  @ApiProperty({ enum: SUPPORTED_LOCALES }) locale!: string;
+  @ApiProperty({ ...nullable(uuid), description: 'null for the definitions Relance creates itself' }) createdBy!: string | null;
+  @ApiProperty(dateTime) createdAt!: string;
+  @ApiProperty(dateTime) updatedAt!: string;
+}
+
+export function toWorkflowView(d: WorkflowDefinition): WorkflowView {
   return {
     id: d.id, companyId: d.companyId, templateKey: d.templateKey, name: d.name, status: d.status,
     conditions: d.conditions, actions: d.actions, schedule: d.schedule, locale: d.locale, createdBy: d.createdBy,
@@ -9,4 +33,34 @@ export function toWorkflowView(d: WorkflowDefinition) {
   };
 }
 
-export type WorkflowView = ReturnType<typeof toWorkflowView>;
+class PreviewMessageView {
+  @ApiProperty({ type: 'integer', description: 'Index of the action in the definition' }) action!: number;
+  @ApiProperty({ ...text, example: 'email' }) type!: string;
+  @ApiProperty({ type: [String] }) recipients!: string[];
+  @ApiProperty({ ...text, required: false }) subject?: string;
+  @ApiProperty({ ...text, required: false }) title?: string;
+  @ApiProperty({ ...text, required: false }) body?: string;
+  @ApiProperty({ ...text, required: false }) html?: string;
+  @ApiProperty({ ...text, required: false }) text?: string;
+}
+
+class PreviewMatchView {
+  @ApiProperty({ ...text, example: 'invoice' }) recordType!: string;
+  @ApiProperty(uuid) recordId!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'A summary of the record (number, amount, dates, ...)' }) record!: object;
+  @ApiProperty({ type: [PreviewMessageView] }) messages!: PreviewMessageView[];
+}
+
+/** `POST /v1/workflows/:id/preview`: what a run would do now; nothing is sent. */
+@ApiSchema({ name: 'WorkflowPreview' })
+export class WorkflowPreviewView {
+  @ApiProperty(uuid) definitionId!: string;
+  @ApiProperty({ enum: TEMPLATE_KEYS }) templateKey!: string;
+  @ApiProperty({ enum: ['draft', 'active', 'inactive'] }) status!: string;
+  @ApiProperty(dateTime) evaluatedAt!: string;
+  @ApiProperty({ ...text, example: 'America/Toronto' }) timezone!: string;
+  @ApiProperty({ type: String, format: 'date', example: '2026-11-28' }) today!: string;
+  @ApiProperty({ type: [PreviewMatchView] }) matches!: PreviewMatchView[];
+  @ApiProperty({ type: Boolean, description: 'true when more records match than listed' }) hasMore!: boolean;
+  @ApiProperty({ type: [PreviewMessageView], description: 'Every message rendered with sample values' }) sample!: PreviewMessageView[];
+}

@@ -1,27 +1,26 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiBadRequestResponse, ApiBearerAuth, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse,
-  ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAuthenticated, ApiErrors, PageOf } from '../common/api-docs';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { IdPipe } from '../common/id-param.pipe';
 import { CreateWorkflowDto, ListWorkflowsQueryDto, PreviewQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
 import { WorkflowPreviewService } from './workflow-preview.service';
+import { WorkflowPreviewView, WorkflowView } from './workflow.mapper';
 import { WorkflowsService } from './workflows.service';
 import { Idempotent } from '../common/idempotency.interceptor';
 
-const example = {
-  id: '…', companyId: '…', templateKey: 'payment-due-reminder', name: 'Due in three days', status: 'active',
+const example: WorkflowView = {
+  id: 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f', companyId: '6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f', templateKey: 'payment-due-reminder', name: 'Due in three days', status: 'active',
   conditions: [{ field: 'balance', op: 'gt', value: '0.00' }, { field: 'dueDate', op: 'within_days', value: 3 }],
   actions: [{ type: 'email', to: 'customer', subject: 'Reminder: invoice {{invoiceNumber}} is due on {{date dueDate}}', body: 'Hello {{customerName}}, …' }],
-  schedule: { time: '09:00' }, locale: 'en-US', createdBy: '…', createdAt: '2026-11-28T12:00:00.000Z', updatedAt: '2026-11-28T12:00:00.000Z',
+  schedule: { time: '09:00' }, locale: 'en-US', createdBy: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', createdAt: '2026-11-28T12:00:00.000Z', updatedAt: '2026-11-28T12:00:00.000Z',
 };
-const notFound = 'No such workflow in the caller\'s company';
+const notFound = 'workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found';
 
 /** Any user of the company reads definitions and previews them; only admins create, change, activate or delete them. */
 @ApiTags('workflows')
-@ApiBearerAuth()
+@ApiAuthenticated()
 @Controller('v1/workflows')
 export class WorkflowsController {
   constructor(private readonly workflows: WorkflowsService, private readonly previews: WorkflowPreviewService) {}
@@ -30,24 +29,27 @@ export class WorkflowsController {
   @Idempotent()
   @AdminOnly()
   @ApiOperation({ summary: 'Creates a definition from a template: "Save" (draft) or "Save and activate" (activate: true). Admins only.' })
-  @ApiCreatedResponse({ schema: { example } })
-  @ApiBadRequestResponse({ description: 'Unknown template, field, operator or variable; wrong value type; empty name; a user of another company' })
-  @ApiUnprocessableEntityResponse({ description: 'activate: true on an incomplete definition (no recipient, no approver, …)' })
-  @ApiConflictResponse({ description: 'activate: true while the company is not on the advanced plan' })
+  @ApiCreatedResponse({ type: WorkflowView, example })
+  @ApiErrors({
+    400: 'conditions[0].field "colour" is not a condition field of payment-due-reminder',
+    409: 'workflows need the advanced plan',
+    422: 'the definition cannot be activated: actions[0] has no recipient',
+  })
   create(@CurrentUser() caller: AuthUser, @Body() dto: CreateWorkflowDto) {
     return this.workflows.create(caller, dto);
   }
 
   @Get()
   @ApiOperation({ summary: 'Lists the company\'s definitions in creation order; filter by templateKey and status (comma-separated)' })
-  @ApiOkResponse({ schema: { example: { data: [example], nextCursor: null } } })
+  @ApiOkResponse({ type: PageOf(WorkflowView), example: { data: [example], nextCursor: null } })
   list(@CurrentUser() caller: AuthUser, @Query() query: ListWorkflowsQueryDto) {
     return this.workflows.list(caller, query);
   }
 
   @Get(':id')
-  @ApiOkResponse({ schema: { example } })
-  @ApiNotFoundResponse({ description: notFound })
+  @ApiOperation({ summary: 'One definition of the company' })
+  @ApiOkResponse({ type: WorkflowView, example })
+  @ApiErrors({ 404: notFound })
   get(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string) {
     return this.workflows.get(caller, id);
   }
@@ -55,8 +57,8 @@ export class WorkflowsController {
   @Patch(':id')
   @AdminOnly()
   @ApiOperation({ summary: 'Changes name, conditions, actions or schedule; omitted parts stay. An active definition must stay complete. Admins only.' })
-  @ApiOkResponse({ schema: { example } })
-  @ApiNotFoundResponse({ description: notFound })
+  @ApiOkResponse({ type: WorkflowView, example })
+  @ApiErrors({ 404: notFound, 409: 'workflows need the advanced plan', 422: 'an active definition must stay complete: actions[0] has no recipient' })
   update(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string, @Body() dto: UpdateWorkflowDto) {
     return this.workflows.update(caller, id, dto);
   }
@@ -65,8 +67,8 @@ export class WorkflowsController {
   @AdminOnly()
   @HttpCode(204)
   @ApiOperation({ summary: 'Deletes a definition (and its schedule). Admins only.' })
-  @ApiNoContentResponse()
-  @ApiNotFoundResponse({ description: notFound })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors({ 404: notFound })
   async remove(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string): Promise<void> {
     await this.workflows.remove(caller, id);
   }
@@ -76,10 +78,8 @@ export class WorkflowsController {
   @AdminOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Activates a draft or inactive definition (idempotent). Admins only.' })
-  @ApiOkResponse({ schema: { example } })
-  @ApiUnprocessableEntityResponse({ description: 'The definition is incomplete; the message lists what is missing' })
-  @ApiConflictResponse({ description: 'The company is not on the advanced plan' })
-  @ApiNotFoundResponse({ description: notFound })
+  @ApiOkResponse({ type: WorkflowView, example })
+  @ApiErrors({ 404: notFound, 409: 'workflows need the advanced plan', 422: 'the definition cannot be activated: actions[0] has no recipient' })
   activate(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string) {
     return this.workflows.activate(caller, id);
   }
@@ -89,9 +89,8 @@ export class WorkflowsController {
   @AdminOnly()
   @HttpCode(200)
   @ApiOperation({ summary: 'Deactivates an active definition (idempotent); it keeps its settings. Admins only.' })
-  @ApiOkResponse({ schema: { example: { ...example, status: 'inactive' } } })
-  @ApiConflictResponse({ description: 'The definition is a draft' })
-  @ApiNotFoundResponse({ description: notFound })
+  @ApiOkResponse({ type: WorkflowView, example: { ...example, status: 'inactive' } })
+  @ApiErrors({ 404: notFound, 409: 'workflow c1d2… is a draft' })
   deactivate(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string) {
     return this.workflows.deactivate(caller, id);
   }
@@ -101,17 +100,16 @@ export class WorkflowsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Shows the records that match right now (first page) and every rendered message; sends nothing' })
   @ApiOkResponse({
-    schema: {
-      example: {
-        definitionId: '…', templateKey: 'payment-due-reminder', status: 'active', evaluatedAt: '2026-11-28T12:00:00.000Z',
+    type: WorkflowPreviewView,
+    example: {
+        definitionId: example.id, templateKey: 'payment-due-reminder', status: 'active', evaluatedAt: '2026-11-28T12:00:00.000Z',
         timezone: 'America/Toronto', today: '2026-11-28', hasMore: false,
-        matches: [{ recordType: 'invoice', recordId: '…', record: { number: 'INV-1042', amount: '1250.00', balance: '1250.00', dueDate: '2026-11-30' },
+        matches: [{ recordType: 'invoice', recordId: '5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12', record: { number: 'INV-1042', amount: '1250.00', balance: '1250.00', dueDate: '2026-11-30' },
           messages: [{ action: 0, type: 'email', recipients: ['billing@tremblay.example'], subject: 'Reminder: invoice INV-1042 is due on November 30, 2026', body: '…', html: '…' }] }],
         sample: [{ action: 0, type: 'email', recipients: [], subject: '…', body: '…', html: '…' }],
-      },
     },
   })
-  @ApiNotFoundResponse({ description: notFound })
+  @ApiErrors({ 404: notFound })
   async preview(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string, @Query() query: PreviewQueryDto) {
     return this.previews.preview(caller, await this.workflows.entity(caller, id), query.limit ?? 20);
   }

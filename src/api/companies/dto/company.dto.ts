@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsMoney } from '../../common/validators';
 import {
@@ -7,6 +7,7 @@ import {
 import { SUPPORTED_LOCALES } from '../../../domain/locales';
 import { IsOmittable } from '../../common/optional';
 import { SendWindowError, validateSendWindow, WEEKDAYS } from '../../../domain/send-window';
+import { email, nullable, text } from '../../common/api-docs';
 
 function sendWindowProblem(v: unknown): string | null {
   try {
@@ -26,6 +27,7 @@ function IsSendWindow(): PropertyDecorator {
   });
 }
 
+@ApiSchema({ name: 'SendWindow' })
 export class SendWindowDto {
   @ApiProperty({ type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', example: '08:00' }) from!: string;
   @ApiProperty({ type: 'string', pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', example: '18:00', description: 'After from; the window closes at this minute' }) to!: string;
@@ -51,6 +53,8 @@ export function IsTimezone(): PropertyDecorator {
 }
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
+/** The zones the document offers; IsTimezone also takes other names Intl knows (aliases such as US/Eastern). */
+const TIMEZONES = Intl.supportedValuesOf('timeZone').filter((z) => z.includes('/') || z === 'UTC');
 
 function IsCurrency(): PropertyDecorator {
   return (target, propertyName) => registerDecorator({
@@ -65,7 +69,7 @@ function IsCurrency(): PropertyDecorator {
 const localeMessage = { message: `locale must be one of ${SUPPORTED_LOCALES.join(', ')}` };
 
 export class CompanyInputDto {
-  @ApiProperty({ example: 'Acme Inc.' })
+  @ApiProperty({ ...text, maxLength: 200, minLength: 1, example: 'Acme Inc.' })
   @IsString() @IsNotEmpty({ message: 'company.name must not be empty' }) @MaxLength(200)
   name!: string;
 
@@ -73,25 +77,25 @@ export class CompanyInputDto {
   @IsIn(SUPPORTED_LOCALES, localeMessage)
   locale!: string;
 
-  @ApiProperty({ example: 'America/Toronto' })
+  @ApiProperty({ ...text, enum: TIMEZONES, example: 'America/Toronto' })
   @IsTimezone()
   timezone!: string;
 
-  @ApiProperty({ example: 'CAD' })
+  @ApiProperty({ ...text, enum: [...CURRENCIES], example: 'CAD' })
   @IsCurrency()
   currency!: string;
 
-  @ApiPropertyOptional({ enum: ['advanced', 'essentials'], default: 'advanced' })
-  @IsOptional() @IsIn(['advanced', 'essentials'], { message: 'plan must be "advanced" or "essentials"' })
+  @ApiPropertyOptional({ type: String, enum: ['advanced', 'essentials'], default: 'advanced', description: 'Omitted: advanced' })
+  @IsOmittable() @IsIn(['advanced', 'essentials'], { message: 'plan must be "advanced" or "essentials"' })
   plan?: 'advanced' | 'essentials';
 }
 
 export class AdminInputDto {
-  @ApiProperty({ example: 'Ada Admin' })
+  @ApiProperty({ ...text, maxLength: 200, minLength: 1, example: 'Ada Admin' })
   @IsString() @IsNotEmpty({ message: 'admin.name must not be empty' }) @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ example: 'ada@acme.test' })
+  @ApiProperty({ ...email, maxLength: 320, example: 'ada@acme.test' })
   @IsEmail({}, { message: 'admin.email must be an email address' }) @MaxLength(320)
   email!: string;
 }
@@ -109,23 +113,23 @@ export class CreateCompanyDto {
 }
 
 export class UpdateCompanyDto {
-  @ApiPropertyOptional() @IsOmittable() @IsString() @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(200)
+  @ApiPropertyOptional({ ...text, minLength: 1, maxLength: 200 }) @IsOmittable() @IsString() @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ enum: SUPPORTED_LOCALES }) @IsOmittable() @IsIn(SUPPORTED_LOCALES, localeMessage)
   locale?: string;
 
-  @ApiPropertyOptional() @IsOmittable() @IsTimezone()
+  @ApiPropertyOptional({ ...text, enum: TIMEZONES }) @IsOmittable() @IsTimezone()
   timezone?: string;
 
-  @ApiPropertyOptional() @IsOmittable() @IsCurrency()
+  @ApiPropertyOptional({ ...text, enum: [...CURRENCIES] }) @IsOmittable() @IsCurrency()
   currency?: string;
 
   @ApiPropertyOptional({ enum: ['advanced', 'essentials'] })
   @IsOmittable() @IsIn(['advanced', 'essentials'], { message: 'plan must be "advanced" or "essentials"' })
   plan?: 'advanced' | 'essentials';
 
-  @ApiPropertyOptional({ nullable: true, description: 'HTTPS endpoint that receives signed push notifications; null removes it' })
+  @ApiPropertyOptional({ ...nullable(text), format: 'uri', description: 'HTTPS endpoint that receives signed push notifications; null removes it' })
   @IsOptional() @ValidateIf((_, v) => v !== null)
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'webhookUrl must be an http(s) URL' })
   webhookUrl?: string | null;

@@ -3,17 +3,18 @@ import { IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, Valida
 import { IsTimezone } from '../../companies/dto/company.dto';
 import { IsOmittable } from '../../common/optional';
 import { ListQueryDto } from '../../common/pagination';
+import { email, nullable, text } from '../../common/api-docs';
 
 export class CreateCustomerDto {
-  @ApiProperty({ example: 'Globex Corporation' })
+  @ApiProperty({ ...text, maxLength: 200, minLength: 1, example: 'Globex Corporation' })
   @IsString({ message: 'name must be a string' }) @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(200)
   name!: string;
 
-  @ApiPropertyOptional({ example: 'billing@globex.test', nullable: true, description: 'Where invoices and reminders are emailed' })
+  @ApiPropertyOptional({ ...nullable(email), maxLength: 320, example: 'billing@globex.test', description: 'Where invoices and reminders are emailed' })
   @IsOptional() @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(320)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: 'wholesale', nullable: true, description: 'Customer group, usable in workflow conditions' })
+  @ApiPropertyOptional({ ...nullable(text), maxLength: 100, minLength: 1, example: 'wholesale', description: 'Customer group, usable in workflow conditions' })
   @IsOptional() @IsString({ message: 'group must be a string' }) @IsNotEmpty({ message: 'group must not be empty (send null to clear it)' })
   @MaxLength(100)
   group?: string | null;
@@ -28,15 +29,15 @@ export class CreateCustomerDto {
 }
 
 export class UpdateCustomerDto {
-  @ApiPropertyOptional({ example: 'Globex Corp.' })
+  @ApiPropertyOptional({ ...text, maxLength: 200, minLength: 1, example: 'Globex Corp.' })
   @IsOmittable() @IsString({ message: 'name must be a string' }) @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ example: 'ap@globex.test', nullable: true })
+  @ApiPropertyOptional({ ...nullable(email), maxLength: 320, example: 'ap@globex.test' })
   @IsOptional() @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(320)
   email?: string | null;
 
-  @ApiPropertyOptional({ example: 'retail', nullable: true })
+  @ApiPropertyOptional({ ...nullable(text), maxLength: 100, minLength: 1, example: 'retail' })
   @IsOptional() @IsString({ message: 'group must be a string' }) @IsNotEmpty({ message: 'group must not be empty (send null to clear it)' })
   @MaxLength(100)
   group?: string | null;
@@ -51,11 +52,11 @@ export class UpdateCustomerDto {
 }
 
 export class ListCustomersQueryDto extends ListQueryDto {
-  @ApiPropertyOptional({ description: 'Only customers of this group', example: 'wholesale' })
+  @ApiPropertyOptional({ ...text, maxLength: 100, description: 'Only customers of this group', example: 'wholesale' })
   @IsOptional() @IsString() @MaxLength(100)
   group?: string;
 
-  @ApiPropertyOptional({ description: 'Only the customer with this email (case-insensitive)' })
+  @ApiPropertyOptional({ ...text, maxLength: 320, description: 'Only the customer with this email (case-insensitive)' })
   @IsOptional() @IsString() @MaxLength(320)
   email?: string;
 }

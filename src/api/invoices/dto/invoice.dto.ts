@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, registerDecorator } from 'class-validator';
 import { APPROVAL_STATUSES } from '../../../db/entities';
 import { IsOmittable } from '../../common/optional';
+import { date, money, nullable, text, uuid as uuidSchema } from '../../common/api-docs';
 import { ListQueryDto, splitList } from '../../common/pagination';
 import { IsDateOnly, IsMoney } from '../../common/validators';
 
@@ -23,83 +24,83 @@ const uuid = (field: string) => IsUUID('all', { message: `${field} must be an id
 const flag = (field: string) => IsIn(['true', 'false'], { message: `${field} must be "true" or "false"` });
 
 export class CreateInvoiceDto {
-  @ApiProperty({ example: 'INV-1042', description: 'Unique within the company' })
+  @ApiProperty({ ...text, minLength: 1, maxLength: 64, example: 'INV-1042', description: 'Unique within the company' })
   @IsString({ message: 'number must be a string' }) @IsNotEmpty({ message: 'number must not be empty' }) @MaxLength(64)
   number!: string;
 
-  @ApiProperty({ example: '3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00', description: 'A customer of the company' })
+  @ApiProperty({ ...uuidSchema, example: '3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00', description: 'A customer of the company' })
   @uuid('customerId')
   customerId!: string;
 
-  @ApiPropertyOptional({ example: 'b7e4a1c2-9d3f-4a6b-8c5e-1f2a3b4c5d60', nullable: true, description: 'A location of the company' })
+  @ApiPropertyOptional({ ...nullable(uuidSchema), example: 'b7e4a1c2-9d3f-4a6b-8c5e-1f2a3b4c5d60', description: 'A location of the company' })
   @IsOptional() @uuid('locationId')
   locationId?: string | null;
 
-  @ApiProperty({ example: '1250.00', description: 'Decimal string, at most two decimals, not negative' })
+  @ApiProperty({ ...money, description: 'Decimal string, at most two decimals, not negative' })
   @IsMoney()
   amount!: string;
 
-  @ApiPropertyOptional({ example: '2026-12-01', description: 'YYYY-MM-DD; defaults to today in the company\'s time zone' })
+  @ApiPropertyOptional({ ...date, description: 'YYYY-MM-DD; defaults to today in the company\'s time zone' })
   @IsOmittable() @IsDateOnly()
   issueDate?: string;
 
-  @ApiProperty({ example: '2026-12-31', description: 'YYYY-MM-DD, not before issueDate' })
+  @ApiProperty({ ...date, example: '2026-12-31', description: 'YYYY-MM-DD, not before issueDate' })
   @IsDateOnly()
   dueDate!: string;
 
-  @ApiPropertyOptional({ example: 'Thank you for your business.', default: '' })
+  @ApiPropertyOptional({ ...text, maxLength: 4000, example: 'Thank you for your business.', default: '' })
   @IsOmittable() @IsString({ message: 'memo must be a string' }) @MaxLength(4000)
   memo?: string;
 }
 
 export class UpdateInvoiceDto {
-  @ApiPropertyOptional({ example: 'INV-1042-A' })
+  @ApiPropertyOptional({ ...text, minLength: 1, maxLength: 64, example: 'INV-1042-A' })
   @IsOmittable() @IsString({ message: 'number must be a string' }) @IsNotEmpty({ message: 'number must not be empty' }) @MaxLength(64)
   number?: string;
 
-  @ApiPropertyOptional({ example: '3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00' })
+  @ApiPropertyOptional({ ...uuidSchema, example: '3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00' })
   @IsOmittable() @uuid('customerId')
   customerId?: string;
 
-  @ApiPropertyOptional({ nullable: true, description: 'null removes the location' })
+  @ApiPropertyOptional({ ...nullable(uuidSchema), description: 'null removes the location' })
   @IsOptional() @uuid('locationId')
   locationId?: string | null;
 
-  @ApiPropertyOptional({ example: '1500.00', description: 'Not below what has already been paid; the balance follows' })
+  @ApiPropertyOptional({ ...money, example: '1500.00', description: 'Not below what has already been paid; the balance follows' })
   @IsOmittable() @IsMoney()
   amount?: string;
 
-  @ApiPropertyOptional({ example: '2026-12-01' })
+  @ApiPropertyOptional(date)
   @IsOmittable() @IsDateOnly()
   issueDate?: string;
 
-  @ApiPropertyOptional({ example: '2027-01-15' })
+  @ApiPropertyOptional({ ...date, example: '2027-01-15' })
   @IsOmittable() @IsDateOnly()
   dueDate?: string;
 
-  @ApiPropertyOptional({ example: 'Net 30' })
+  @ApiPropertyOptional({ ...text, maxLength: 4000, example: 'Net 30' })
   @IsOmittable() @IsString({ message: 'memo must be a string' }) @MaxLength(4000)
   memo?: string;
 }
 
 export class ListInvoicesQueryDto extends ListQueryDto {
-  @ApiPropertyOptional({ description: 'One or several statuses, comma-separated', example: 'pending_approval,approved' })
+  @ApiPropertyOptional({ ...text, pattern: `^(${APPROVAL_STATUSES.join('|')})(,(${APPROVAL_STATUSES.join('|')}))*$`, description: 'One or several statuses, comma-separated', example: 'pending_approval,approved' })
   @IsOptional() @IsListOf(APPROVAL_STATUSES)
   approvalStatus?: string;
 
-  @ApiPropertyOptional({ description: 'Only this customer\'s invoices' })
+  @ApiPropertyOptional({ ...uuidSchema, description: 'Only this customer\'s invoices' })
   @IsOptional() @uuid('customerId')
   customerId?: string;
 
-  @ApiPropertyOptional({ description: 'Only invoices of this location' })
+  @ApiPropertyOptional({ ...uuidSchema, description: 'Only invoices of this location' })
   @IsOptional() @uuid('locationId')
   locationId?: string;
 
-  @ApiPropertyOptional({ description: 'Due on or after this day (YYYY-MM-DD)', example: '2026-12-01' })
+  @ApiPropertyOptional({ ...date, description: 'Due on or after this day (YYYY-MM-DD)' })
   @IsOptional() @IsDateOnly()
   dueFrom?: string;
 
-  @ApiPropertyOptional({ description: 'Due on or before this day (YYYY-MM-DD)', example: '2026-12-31' })
+  @ApiPropertyOptional({ ...date, description: 'Due on or before this day (YYYY-MM-DD)', example: '2026-12-31' })
   @IsOptional() @IsDateOnly()
   dueTo?: string;
 

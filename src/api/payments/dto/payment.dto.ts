@@ -3,33 +3,34 @@ import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } 
 import { IsOmittable } from '../../common/optional';
 import { ListQueryDto } from '../../common/pagination';
 import { IsMoney } from '../../common/validators';
+import { dateTime, money, nullable, text, uuid as uuidSchema } from '../../common/api-docs';
 
 const uuid = (field: string) => IsUUID('all', { message: `${field} must be an id (a UUID)` });
 
 export class CreatePaymentDto {
-  @ApiProperty({ example: '5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12', description: 'An invoice of the company' })
+  @ApiProperty({ ...uuidSchema, example: '5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12', description: 'An invoice of the company' })
   @uuid('invoiceId')
   invoiceId!: string;
 
-  @ApiProperty({ example: '250.00', description: 'More than 0.00 and at most the invoice balance' })
+  @ApiProperty({ ...money, example: '250.00', description: 'More than 0.00 and at most the invoice balance' })
   @IsMoney()
   amount!: string;
 
-  @ApiPropertyOptional({ example: '2026-12-10T15:30:00.000Z', description: 'When the money was received; defaults to now' })
+  @ApiPropertyOptional({ ...dateTime, example: '2026-12-10T15:30:00.000Z', description: 'When the money was received; defaults to now' })
   @IsOmittable() @IsISO8601({ strict: true }, { message: 'receivedAt must be an ISO 8601 date-time such as "2026-12-10T15:30:00Z"' })
   receivedAt?: string;
 
-  @ApiPropertyOptional({ example: 'check', nullable: true, description: 'Free text: check, card, transfer, cash, ...' })
+  @ApiPropertyOptional({ ...nullable(text), maxLength: 50, minLength: 1, example: 'check', description: 'Free text: check, card, transfer, cash, ...' })
   @IsOptional() @IsString({ message: 'method must be a string' }) @IsNotEmpty({ message: 'method must not be empty' }) @MaxLength(50)
   method?: string | null;
 }
 
 export class ListPaymentsQueryDto extends ListQueryDto {
-  @ApiPropertyOptional({ description: 'Only the payments of this invoice' })
+  @ApiPropertyOptional({ ...uuidSchema, description: 'Only the payments of this invoice' })
   @IsOptional() @uuid('invoiceId')
   invoiceId?: string;
 
-  @ApiPropertyOptional({ description: 'Only the payments of this customer' })
+  @ApiPropertyOptional({ ...uuidSchema, description: 'Only the payments of this customer' })
   @IsOptional() @uuid('customerId')
   customerId?: string;
 

@@ -2,23 +2,24 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsOmittable } from '../../common/optional';
 import { ListQueryDto } from '../../common/pagination';
+import { email, nullable, text } from '../../common/api-docs';
 
 export class CreateVendorDto {
-  @ApiProperty({ example: 'Initech Supplies' })
+  @ApiProperty({ ...text, maxLength: 200, minLength: 1, example: 'Initech Supplies' })
   @IsString({ message: 'name must be a string' }) @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(200)
   name!: string;
 
-  @ApiPropertyOptional({ example: 'ar@initech.test', nullable: true })
+  @ApiPropertyOptional({ ...nullable(email), maxLength: 320, example: 'ar@initech.test' })
   @IsOptional() @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(320)
   email?: string | null;
 }
 
 export class UpdateVendorDto {
-  @ApiPropertyOptional({ example: 'Initech Supplies Ltd.' })
+  @ApiPropertyOptional({ ...text, maxLength: 200, minLength: 1, example: 'Initech Supplies Ltd.' })
   @IsOmittable() @IsString({ message: 'name must be a string' }) @IsNotEmpty({ message: 'name must not be empty' }) @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ example: 'billing@initech.test', nullable: true })
+  @ApiPropertyOptional({ ...nullable(email), maxLength: 320, example: 'billing@initech.test' })
   @IsOptional() @IsEmail({}, { message: 'email must be an email address' }) @MaxLength(320)
   email?: string | null;
 }

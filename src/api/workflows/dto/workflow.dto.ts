@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty, ApiProperty, ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CONDITION_OPS } from '../../../domain/conditions';
@@ -21,7 +21,7 @@ const actionsDoc: ApiPropertyOptions = {
     + "Omitted: the template's defaults in the company locale.",
   example: [{ type: 'email', to: 'customer', subject: 'Invoice {{invoiceNumber}} is due on {{date dueDate}}', body: 'Hello {{customerName}}, ...' }],
   type: 'array',
-  items: { type: 'object' },
+  items: { type: 'object', additionalProperties: true },
 };
 
 const stepsDoc: ApiPropertyOptions = {
@@ -50,12 +50,18 @@ const catchUpDoc: ApiPropertyOptions = {
     + 'none sends only steps falling on the day of the run, all sends each in order, one per day.',
 };
 
+/** `{ time: "HH:MM" }`, checked with the rest of the definition by the service (domain/definitions). */
+class ScheduleInput {
+  @ApiProperty({ type: String, pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', example: '09:00' }) time!: string;
+}
+const scheduleDoc: ApiPropertyOptions = { type: ScheduleInput, nullable: true };
+
 export class CreateWorkflowDto {
   @ApiProperty({ enum: TEMPLATE_KEYS, example: 'payment-due-reminder' })
   @IsString({ message: 'templateKey must be a string naming a template of GET /v1/workflow-templates' })
   templateKey!: string;
 
-  @ApiPropertyOptional({ example: 'Due in three days', description: "Omitted: the template's default name in the company locale" })
+  @ApiPropertyOptional({ type: String, minLength: 1, maxLength: 200, example: 'Due in three days', description: "Omitted: the template's default name in the company locale" })
   @IsOptional() @Allow()
   name?: unknown;
 
@@ -67,11 +73,11 @@ export class CreateWorkflowDto {
   @IsOptional() @Allow()
   actions?: unknown;
 
-  @ApiPropertyOptional({ example: { time: '09:00' }, description: 'Scheduled templates only: daily time HH:MM in the company timezone' })
+  @ApiPropertyOptional({ ...scheduleDoc, example: { time: '09:00' }, description: 'Scheduled templates only: daily time HH:MM in the company timezone' })
   @IsOptional() @Allow()
   schedule?: unknown;
 
-  @ApiPropertyOptional({ default: false, description: '"Save and activate": create the definition active instead of draft' })
+  @ApiPropertyOptional({ type: Boolean, default: false, description: '"Save and activate": create the definition active instead of draft' })
   @IsOptional() @IsBoolean({ message: 'activate must be true or false' })
   activate?: boolean;
 
@@ -85,23 +91,24 @@ export class CreateWorkflowDto {
 }
 
 export class UpdateWorkflowDto {
-  @ApiPropertyOptional({ description: 'Cannot change; present only to be refused with a clear message' })
+  // Not in the document: it cannot change, and is accepted here only to be refused with a clear message.
+  @ApiHideProperty()
   @IsOptional() @Allow()
   templateKey?: unknown;
 
-  @ApiPropertyOptional({ example: 'Due in five days' })
+  @ApiPropertyOptional({ type: String, nullable: true, minLength: 1, maxLength: 200, example: 'Due in five days', description: 'Omitted or null: unchanged' })
   @IsOptional() @Allow()
   name?: unknown;
 
-  @ApiPropertyOptional(conditionsDoc)
+  @ApiPropertyOptional({ ...conditionsDoc, nullable: true, description: `${conditionsDoc.description} Null: unchanged.` })
   @IsOptional() @Allow()
   conditions?: unknown;
 
-  @ApiPropertyOptional(actionsDoc)
+  @ApiPropertyOptional({ ...actionsDoc, nullable: true, description: `${actionsDoc.description} Null: unchanged.` })
   @IsOptional() @Allow()
   actions?: unknown;
 
-  @ApiPropertyOptional({ example: { time: '08:30' } })
+  @ApiPropertyOptional({ ...scheduleDoc, example: { time: '08:30' } })
   @IsOptional() @Allow()
   schedule?: unknown;
 
@@ -119,13 +126,13 @@ export class ListWorkflowsQueryDto extends ListQueryDto {
   @IsOptional() @IsString() @MaxLength(100)
   templateKey?: string;
 
-  @ApiPropertyOptional({ example: 'active,draft', description: 'Comma-separated statuses: draft, active, inactive' })
+  @ApiPropertyOptional({ type: String, pattern: '^(draft|active|inactive)(,(draft|active|inactive))*$', example: 'active,draft', description: 'Comma-separated statuses: draft, active, inactive' })
   @IsOptional() @IsString() @MaxLength(100)
   status?: string;
 }
 
 export class PreviewQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20, description: 'How many matching records to render' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'How many matching records to render' })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'limit must be an integer from 1 to 100' })

@@ -1,0 +1,57 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import type { NextFunction, Request, Response } from 'express';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+interface KnownPath {
+  pattern: RegExp;
+  methods: Set<string>;
+}
+
+function knownPaths(document: OpenAPIObject): KnownPath[] {
+  return Object.entries(document.paths).map(([path, item]) => {
+    const source = path.split('/').map((part) => (/^\{.+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+    const methods = new Set(Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => m.toUpperCase()));
+    if (methods.has('GET')) methods.add('HEAD');
+    return { pattern: new RegExp(`^${source}/?$`), methods };
+  });
+}
+
+/**
+ * A method the document does not declare on a path it knows is a 405 with `Allow` (instead of the router's 404), and
+ * a PATCH that changes nothing (`{}`) is a 400: the document is the list of what the API answers.
+ */
+export function methodGuard(document: OpenAPIObject) {
+  // Grouped by their first two segments (`/v1/invoices`), so that a request is tested against its few neighbours only.
+  const byPrefix = new Map<string, KnownPath[]>();
+  const anywhere: KnownPath[] = [];
+  const known = knownPaths(document);
+  for (const [i, path] of Object.keys(document.paths).entries()) {
+    const key = prefix(path);
+    if (key.includes('{')) anywhere.push(known[i]);
+    else byPrefix.set(key, [...(byPrefix.get(key) ?? []), known[i]]);
+  }
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const path = req.path;
+    const matching = [...(byPrefix.get(prefix(path)) ?? []), ...anywhere].filter((p) => p.pattern.test(path));
+    if (matching.length > 0 && !matching.some((p) => p.methods.has(req.method))) {
+      const allow = [...new Set(matching.flatMap((p) => [...p.methods]))].sort().join(', ');
+      res.status(405).setHeader('Allow', allow);
+      res.json({ statusCode: 405, error: 'Method Not Allowed', message: `${req.method} is not allowed on ${path}; allowed: ${allow}` });
+      return;
+    }
+    if (req.method === 'PATCH' && matching.length > 0 && isEmptyObject(req.body)) {
+      res.status(400).json({ statusCode: 400, error: 'Bad Request', message: 'the body must name at least one field to change' });
+      return;
+    }
+    next();
+  };
+}
+
+function prefix(path: string): string {
+  return path.split('/', 3).join('/');
+}
+
+function isEmptyObject(body: unknown): boolean {
+  return body === undefined || body === null || (typeof body === 'object' && !Array.isArray(body) && Object.keys(body).length === 0);
+}

@@ -1,0 +1,60 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadConfig } from '../config';
+import { AppModule } from './app.module';
+import { documentSharedErrors, ErrorView } from './common/api-docs';
+
+/** Objects' keys sorted at every depth, so that the committed openapi.json diffs only where the contract changes. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+  }
+  return value;
+}
+
+/** The document `/docs-json` serves and `npm run openapi` writes to openapi.json. */
+export function openApiDocument(app: INestApplication): OpenAPIObject {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Relance API')
+      .setDescription('Durable reminders and approvals for invoices, bills and payments, on Temporal.')
+      .setVersion('1')
+      .setLicense('UNLICENSED', 'https://en.wikipedia.org/wiki/Proprietary_software')
+      .addServer('/', 'The API that serves this document')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key returned by POST /v1/companies or POST /v1/users' })
+      .build(),
+    { extraModels: [ErrorView], operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` },
+  );
+  return sortKeys(documentSharedErrors(document)) as OpenAPIObject;
+}
+
+export const OPENAPI_FILE = path.resolve(__dirname, '..', '..', 'openapi.json');
+
+export function openApiText(document: OpenAPIObject): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** `npm run openapi`: the routes' document without a database or Temporal (Nest's preview mode builds no provider). */
+async function main(): Promise<void> {
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: 'postgres://openapi@127.0.0.1:1/openapi', TEMPORAL_ADDRESS: '127.0.0.1:1', SMTP_URL: 'smtp://127.0.0.1:1',
+  });
+  const app = await NestFactory.create(AppModule.forRoot(config), { preview: true, logger: false });
+  writeFileSync(OPENAPI_FILE, openApiText(openApiDocument(app)));
+  await app.close();
+  console.log(`wrote ${OPENAPI_FILE}`);
+}
+
+if (require.main === module) {
+  main().catch((err: Error) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
