@@ -52,7 +52,8 @@ export async function createApp(config: Config, options: { logger?: false } = {}
   installRequestLog(app);
   installMetrics(app);
   app.use(json({ limit: config.bodyLimit }));
-  app.use(FORM_PATH, urlencoded({ extended: false, limit: '16kb' }));
+  // A 2,000-character comment percent-encoded as 4-byte UTF-8 is 24 KB.
+  app.use(FORM_PATH, urlencoded({ extended: false, limit: '64kb' }));
   app.use(requireJsonBody);
   const document = openApiDocument(app);
   app.use(methodGuard(document));

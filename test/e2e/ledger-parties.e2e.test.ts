@@ -67,6 +67,14 @@ describe('customers, vendors and locations', () => {
     expect((await tenant.admin.get(`/v1/customers/${c.id}`)).body.name).toBe(c.name);
   });
 
+  it('answers 400 for a text Postgres cannot store (NUL), and changes nothing', async () => {
+    const c = await createCustomer(tenant.admin);
+    const res = await tenant.admin.patch(`/v1/customers/${c.id}`, { group: 'a\u0000b' });
+    expect(res.status).toBe(400);
+    expect(res.body.message).toMatch(/cannot be stored/);
+    expect((await tenant.admin.get(`/v1/customers/${c.id}`)).body.group).toBe(c.group);
+  });
+
   it('keeps customers with invoices (409) and lets only admins delete', async () => {
     const c = await createCustomer(tenant.admin);
     const invoice = await createInvoice(tenant.admin, c.id);

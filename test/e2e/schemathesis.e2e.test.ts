@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { testEnv } from '../support/env';
+import { OwnTemporal } from '../support/own-temporal';
 import { createTenant } from '../support/fixtures';
 import { Http } from '../support/http';
 import { Stack } from '../support/stack';
@@ -18,6 +19,12 @@ const ACCEPTED = [
   /must not be before issueDate/,
   /when recordId is given|when recordType is given/,
   /^(conditions|actions)\[\d+\]/,
+  // Rules the document cannot state: a host that must resolve (this machine has no public DNS), steps belonging to
+  // one template, an interval's order.
+  /does not resolve/,
+  /only a collection-sequence has steps/,
+  /must be after from/,
+  /an active definition must stay complete/,
 ];
 
 interface Finding {
@@ -41,12 +48,23 @@ function findings(output: string): Finding[] {
 /**
  * Schemathesis generates requests from the served document and checks every answer against it (status codes, schemas,
  * headers, 405s, schema-valid input accepted and invalid refused, no 5xx), as an admin of a company of its own.
- * Bounded: a few examples per operation. Its output is kept in the test log directory (schemathesis.log).
+ * Bounded: a few examples per operation, from a fixed seed (the same requests on every run, so CI does not flake on a new
+ * random draw; change the seed to explore). Its output is kept in the test log directory (schemathesis.log).
  */
 describe('schemathesis against /docs-json', () => {
-  const stack = new Stack('schemathesis');
-  beforeAll(() => stack.start());
-  afterAll(() => stack.stop());
+  // A Temporal server of its own: the companies it signs up by the hundred each get their default schedules, which would
+  // otherwise crowd the shared server's schedule list for the suites that read it.
+  const temporal = new OwnTemporal();
+  let stack: Stack;
+  beforeAll(async () => {
+    await temporal.start();
+    stack = new Stack('schemathesis', { TEMPORAL_ADDRESS: temporal.address });
+    await stack.start();
+  }, 120_000);
+  afterAll(async () => {
+    await stack?.stop();
+    await temporal.remove();
+  });
 
   it('finds nothing with every check on', async () => {
     const bin = process.env.SCHEMATHESIS_BIN;
@@ -54,7 +72,7 @@ describe('schemathesis against /docs-json', () => {
     const tenant = await createTenant(new Http(stack.baseUrl));
     const apiKey = (await tenant.admin.post(`/v1/users/${tenant.adminId}/api-keys`)).body.apiKey as string;
     const args = [
-      '--no-color', 'run', `${stack.baseUrl}/docs-json`, '--checks', 'all', '--max-examples', '5', '--phases', 'examples,coverage,fuzzing',
+      '--no-color', 'run', `${stack.baseUrl}/docs-json`, '--checks', 'all', '--max-examples', '5', '--seed', '1', '--phases', 'examples,coverage,fuzzing',
       '--workers', '2', '--request-timeout', '20', '-H', `Authorization: Bearer ${apiKey}`,
     ];
     const run = await new Promise<{ code: number; output: string }>((resolve) => {

@@ -2963,6 +2963,15 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description Too many wrong links from this address */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
             /** @description The decision could not be confirmed in time */
             503: {
                 headers: {
@@ -6232,7 +6241,7 @@ export interface operations {
                      *       "statusCode": 400
                      *     }
                      */
-                    "application/pdf": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description the API key is unknown or has been revoked */
@@ -6264,7 +6273,7 @@ export interface operations {
                      *       "statusCode": 404
                      *     }
                      */
-                    "application/pdf": components["schemas"]["Error"];
+                    "application/json": components["schemas"]["Error"];
                 };
             };
         };

@@ -51,6 +51,7 @@ export class ApprovalLinksController {
   @ApiOperation({ summary: 'Approves (optional comment) or rejects (reason required) from the page\'s form, as the link\'s recipient (via: email)' })
   @ApiParam({ name: 'token', description: 'the link\'s token, as the email gives it' })
   @ApiConsumes('application/x-www-form-urlencoded')
+  @ApiResponse({ status: 429, description: PAGE_RESPONSES[429], content: { 'text/html': { schema: { type: 'string' } } } })
   @ApiBody({
     required: true,
     schema: {

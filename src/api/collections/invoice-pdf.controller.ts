@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Response } from 'express';
 import { DataSource } from 'typeorm';
@@ -25,7 +25,6 @@ export class InvoicePdfController {
     summary: 'The invoice as a PDF, in the company locale',
     description: 'The same file that sending the invoice, send-unsent-invoices and reminder steps with attachInvoicePdf attach.',
   })
-  @ApiProduces('application/pdf')
   @ApiOkResponse({ description: 'The PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } })
   @ApiErrors({ 400: '"abc" is not a valid id (ids are UUIDs)', 404: 'invoice 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12 not found' })
   async pdf(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string, @Res() res: Response): Promise<void> {

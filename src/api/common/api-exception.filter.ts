@@ -60,6 +60,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       if (code === '23503') return errorBody(409, 'a related record was deleted or is still in use; reload it and retry');
       if (code === '22P02' || code === '22007' || code === '22008') return errorBody(400, 'a value has an invalid format');
       if (code === '22003') return errorBody(400, 'a numeric value is out of range');
+      if (code === '22021') return errorBody(400, 'a text value contains a character that cannot be stored (such as NUL, \\u0000)');
+      // Any other data exception is the value sent, never the server's fault.
+      if (code.startsWith('22')) return errorBody(400, 'a value is not valid for its field');
     }
     const temporal = temporalErrorMapping(exception);
     if (temporal) return errorBody(temporal.status, temporal.status === 503 ? `${temporal.reason}; try again shortly` : temporal.reason);

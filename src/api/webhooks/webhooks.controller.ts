@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { ApiAuthenticated, ApiErrors } from '../common/api-docs';
@@ -74,6 +74,7 @@ export class WebhooksController {
   }
 
   @Post(':id/deliveries/:deliveryId/retry')
+  @ApiParam({ name: 'deliveryId', type: String, format: 'uuid' })
   @Idempotent()
   @HttpCode(202)
   @ApiOperation({ summary: 'Sends a delivery\'s event again now (same event id), whether it failed, waits or was delivered' })

@@ -10,7 +10,7 @@ export class PauseRemindersDto {
   @IsOptional() @IsDateOnly()
   until?: string;
 
-  @ApiProperty({ type: 'string', example: 'Customer disputes line 3; waiting for the credit note', maxLength: 500 })
+  @ApiProperty({ type: 'string', example: 'Customer disputes line 3; waiting for the credit note', minLength: 1, maxLength: 500 })
   @IsString({ message: 'reason must be a string' }) @IsNotEmpty({ message: 'reason must not be empty: say why reminders stop' }) @MaxLength(500)
   reason!: string;
 }
