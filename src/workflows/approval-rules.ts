@@ -1,3 +1,4 @@
+import { type Context as TraceContext, context as traceContext } from '@opentelemetry/api';
 import { ApplicationFailure } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import {
@@ -115,6 +116,11 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
   let cancelRequest: CancelInput | undefined;
   let decisionsAccepted = 0;
   let decisionsSettled = 0;
+  // The trace context of the Update or signal that brought each decision, so that the activities recording it join the
+  // approver's trace (the main loop runs them, in the run's own context otherwise). Without tracing, the root context.
+  const causes = new WeakMap<ApprovalTrailEntry, TraceContext>();
+  const inCauseOf = <T>(entry: ApprovalTrailEntry, work: () => Promise<T>): Promise<T> =>
+    traceContext.with(causes.get(entry) ?? traceContext.active(), work);
 
   /** The seat `d` decides for, or why it may not decide. */
   const seatFor = (d: DecideInput): { seat: string; onBehalfOf: string | null } | { type: string; why: IgnoredDecision['why']; message: string } => {
@@ -163,8 +169,11 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     if (entry.decision === 'approved') state.approvedBy = [...(state.approvedBy ?? []), found.seat];
     if (entry.decision === 'rejected' || (state.approvedBy ?? []).length >= required(state.currentStep)) {
       closing = { ...entry, closesStep: true };
+      causes.set(closing, traceContext.active());
     } else {
-      votes = [...votes, { ...entry, closesStep: false }];
+      const vote = { ...entry, closesStep: false };
+      causes.set(vote, traceContext.active());
+      votes = [...votes, vote];
     }
     return true;
   };
@@ -249,7 +258,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
       // Approvals short of the quorum: recorded in order, each answered once the database has it.
       while (votes.length > 0 && !cancelRequest) {
         const [vote] = votes;
-        await recordDecision({ ...notice, ...vote, nextStep: null });
+        await inCauseOf(vote, () => recordDecision({ ...notice, ...vote, nextStep: null }));
         state.trail = [...state.trail, vote];
         votes = votes.slice(1);
         decisionsSettled += 1;
@@ -335,7 +344,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
       notifyUserIds: input.notifyUserIds,
       push: input.push,
     };
-    const result = await settleDecision({ decision: { ...notice, ...entry, nextStep: advance ? step + 1 : null }, completion });
+    const result = await inCauseOf(entry, () => settleDecision({ decision: { ...notice, ...entry, nextStep: advance ? step + 1 : null }, completion }));
     if (advance) {
       state.currentStep = step + 1;
     } else {
@@ -344,7 +353,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     }
     closing = undefined;
     decisionsSettled = decisionsAccepted;
-    if (completion && result.applied) send(notices.notifyApprovalOutcome(completion));
+    if (completion && result.applied) send(inCauseOf(entry, () => notices.notifyApprovalOutcome(completion)));
   }
   decisionsSettled = decisionsAccepted;
   state.eligible = [];

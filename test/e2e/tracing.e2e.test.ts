@@ -46,7 +46,7 @@ describe('tracing', () => {
     receiver.close();
   });
 
-  it('one approve: spans of relance-api and relance-worker in one trace', async () => {
+  it('one approve: spans of relance-api and relance-worker in one trace, down to the activity that records it', async () => {
     const c = await approvalCompany(new Http(stack.baseUrl));
     const invoice = await createLargeInvoice(c);
     expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
@@ -58,11 +58,16 @@ describe('tracing', () => {
     const trace = await until(async () => {
       const id = approveTrace();
       return id ? spans.filter((s) => s.span.traceId === id) : [];
-    }, (t) => t.some((s) => s.service === 'relance-worker' && s.span.name === 'HandleUpdate:decide'), 'the approve\'s trace with the worker\'s Update span',
+    }, (t) => ['HandleUpdate:decide', 'RunActivity:settleDecision'].every((name) => t.some((s) => s.service === 'relance-worker' && s.span.name === name)),
+    'the approve\'s trace with the worker\'s Update span and the activity that records the decision',
     { attempts: 100, intervalMs: 200 });
     const services = new Set(trace.map((s) => s.service));
     console.log(`[tracing] the approve's trace: ${trace.map((s) => `${s.service}:${s.span.name}`).join(', ')}`);
     expect([...services].sort()).toEqual(['relance-api', 'relance-worker']);
-    expect(trace.map((s) => s.span.name)).toEqual(expect.arrayContaining(['StartWorkflowUpdate:decide', 'HandleUpdate:decide']));
+    // From the request through the Update to the activity that records the decision (run by the workflow's main loop,
+    // in the Update's trace context).
+    expect(trace.map((s) => s.span.name)).toEqual(expect.arrayContaining([
+      'StartWorkflowUpdate:decide', 'HandleUpdate:decide', 'StartActivity:settleDecision', 'RunActivity:settleDecision',
+    ]));
   });
 });
