@@ -412,5 +412,5 @@ function migrate(env) {
 module.exports = {
   ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES,
   ensureDependencies, ensureTemporalBinaries, ensureSchemathesis, ensureDockerCompose, ensurePromtool, ensureChromium, startEphemeralServices, startPostgres,
-  startTemporal, startMailCatcher, tsc, build, jest, migrate,
+  startTemporal, startMailCatcher, tsc, build, jest, migrate, postgresPlacement, importEmbeddedPostgres,
 };

@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { preparedSql, type Sql } from './sql';
 
@@ -21,7 +22,7 @@ export interface ApprovalLinkPage {
 }
 
 const PAGE_SQL = `
-  SELECT l.company_id AS "companyId", l.approval_id AS "approvalId", l.step, l.user_id AS "userId", u.name AS "userName", u.email AS "userEmail",
+  SELECT l.token_hash AS "tokenHash", l.company_id AS "companyId", l.approval_id AS "approvalId", l.step, l.user_id AS "userId", u.name AS "userName", u.email AS "userEmail",
          u.role AS "userRole", l.expires_at AS "expiresAt", l.used_at AS "usedAt",
          json_build_object('id', co.id, 'name', co.name, 'locale', co.locale, 'timezone', co.timezone, 'currency', co.currency, 'plan', co.plan,
            'emailApprovalLimit', co.email_approval_limit::text) AS company,
@@ -58,9 +59,11 @@ export class ApprovalLinksRepository {
   }
 
   async findPage(tokenHash: Buffer): Promise<ApprovalLinkPage | undefined> {
-    const [row] = await this.db.query<Omit<ApprovalLinkPage, 'approval'> & { approval: Omit<ApprovalLinkPage['approval'], 'deadline'> & { deadline: string } }>(
+    const [found] = await this.db.query<Omit<ApprovalLinkPage, 'approval'> & { tokenHash: Buffer; approval: Omit<ApprovalLinkPage['approval'], 'deadline'> & { deadline: string } }>(
       PAGE_SQL, [tokenHash]);
-    if (!row) return undefined;
+    // Found by the digest's index; the digests are compared again in constant time, as every secret is.
+    if (!found || !timingSafeEqual(found.tokenHash, tokenHash)) return undefined;
+    const { tokenHash: _stored, ...row } = found;
     return { ...row, approval: { ...row.approval, deadline: new Date(row.approval.deadline) } };
   }
 

@@ -11,8 +11,8 @@ export function isDecisionToken(token: string): boolean {
 }
 
 /**
- * What is stored and looked up: the token's sha-256. The lookup is by this digest (an index), so how long a comparison
- * takes tells nothing about the token itself.
+ * What is stored and looked up: the token's sha-256, found through an index and compared again in constant time by
+ * ApprovalLinksRepository.findPage.
  */
 export function decisionTokenHash(token: string): Buffer {
   return createHash('sha256').update(token).digest();

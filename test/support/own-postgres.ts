@@ -57,10 +57,17 @@ export class OwnPostgres {
     return new Promise((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`own PostgreSQL exited with code ${code}`));
       this.child!.once('exit', onExit);
-      this.lines!.once('line', (l) => {
+      // Answers are JSON lines; anything else (a provisioning step's line) is passed on.
+      const onLine = (l: string) => {
+        if (!l.startsWith('{')) {
+          process.stderr.write(`${l}\n`);
+          return;
+        }
+        this.lines!.off('line', onLine);
         this.child!.off('exit', onExit);
         resolve(JSON.parse(l));
-      });
+      };
+      this.lines!.on('line', onLine);
     });
   }
 }
