@@ -20,8 +20,6 @@ export interface SweepDefinition {
   timezone: string;
   currency: string;
   plan: string;
-  webhookUrl: string | null;
-  webhookSecret: string | null;
   /** `collection-sequence`: its steps and catch-up policy. */
   sequence: Sequence | null;
   /** The company's send window for customer emails, or null (any time). */
@@ -31,7 +29,7 @@ export interface SweepDefinition {
 export async function loadSweepDefinition(dataSource: DataSource, definitionId: string, companyId: string): Promise<SweepDefinition | null> {
   const [row] = await dataSource.query(
     `SELECT d.id, d.company_id, d.template_key, d.name, d.status, d.conditions, d.actions, d.locale, d.sequence,
-            c.name AS company_name, c.timezone, c.currency, c.plan, c.webhook_url, c.webhook_secret, c.send_window
+            c.name AS company_name, c.timezone, c.currency, c.plan, c.send_window
        FROM workflow_definitions d JOIN companies c ON c.id = d.company_id
       WHERE d.id = $1 AND d.company_id = $2`,
     [definitionId, companyId],
@@ -40,7 +38,7 @@ export async function loadSweepDefinition(dataSource: DataSource, definitionId: 
   return {
     id: row.id, companyId: row.company_id, templateKey: row.template_key, name: row.name, status: row.status,
     conditions: row.conditions ?? [], actions: row.actions ?? [], locale: row.locale, companyName: row.company_name,
-    timezone: row.timezone, currency: row.currency, plan: row.plan, webhookUrl: row.webhook_url, webhookSecret: row.webhook_secret,
+    timezone: row.timezone, currency: row.currency, plan: row.plan,
     sequence: row.sequence ?? null, sendWindow: row.send_window ?? null,
   };
 }
