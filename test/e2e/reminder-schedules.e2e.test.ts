@@ -15,10 +15,14 @@ import { LedgerSeed } from '../support/ledger-seed';
 import { Stack } from '../support/stack';
 
 /** What `temporal schedule list` prints, as SREs would see it. */
-function cliScheduleList(): Array<{ scheduleId: string; info?: unknown; state?: { paused?: boolean } }> {
+/**
+ * The schedules `temporal schedule list` shows for one definition, found by its search attribute as an SRE would (the
+ * shared server holds the default schedules of every company the suites sign up: hundreds, more than one listing).
+ */
+function cliScheduleList(definitionId: string): Array<{ scheduleId: string; info?: unknown; state?: { paused?: boolean } }> {
   const e = testEnv();
-  const out = execFileSync(e.temporalCliPath, ['schedule', 'list', '--address', e.temporalAddress, '--namespace', e.temporalNamespace, '-o', 'json'],
-    { encoding: 'utf8' });
+  const out = execFileSync(e.temporalCliPath, ['schedule', 'list', '--address', e.temporalAddress, '--namespace', e.temporalNamespace, '-o', 'json',
+    '--query', `${searchAttributes.workflowDefinitionId.name} = '${definitionId}'`], { encoding: 'utf8' });
   return out.trim() ? JSON.parse(out) : [];
 }
 
@@ -91,7 +95,7 @@ describe('reminder schedules on the Temporal dev server', () => {
     expect(attributes?.get(searchAttributes.companyId)).toBe(tenant.companyId);
 
     const listed = await until('the schedule in `temporal schedule list`', async () =>
-      cliScheduleList().find((s) => s.scheduleId === `reminder-${id}`));
+      cliScheduleList(id).find((s) => s.scheduleId === `reminder-${id}`));
     expect(listed.scheduleId).toBe(`reminder-${id}`);
 
     await seed.query(`UPDATE workflow_definitions SET schedule = '{"time":"10:15"}' WHERE id = $1`, [id]);
@@ -122,7 +126,7 @@ describe('reminder schedules on the Temporal dev server', () => {
     await seed.query(`UPDATE workflow_definitions SET status = 'inactive' WHERE id = $1`, [orphanActive]);
     await seed.query('DELETE FROM workflow_definitions WHERE id = $1', [gone]);
     await until('the deleted definition to leave the visibility list', async () =>
-      cliScheduleList().some((s) => s.scheduleId === `reminder-${gone}`) ? true : undefined);
+      cliScheduleList(gone).some((s) => s.scheduleId === `reminder-${gone}`) ? true : undefined);
 
     await stack.startWorker();
 
