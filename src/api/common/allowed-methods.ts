@@ -4,6 +4,8 @@ import type { NextFunction, Request, Response } from 'express';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 interface KnownPath {
+  /** As the document writes it: `/v1/invoices/{id}`. */
+  path: string;
   pattern: RegExp;
   methods: Set<string>;
 }
@@ -13,7 +15,7 @@ function knownPaths(document: OpenAPIObject): KnownPath[] {
     const source = path.split('/').map((part) => (/^\{.+\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
     const methods = new Set(Object.keys(item).filter((m) => METHODS.includes(m)).map((m) => m.toUpperCase()));
     if (methods.has('GET')) methods.add('HEAD');
-    return { pattern: new RegExp(`^${source}/?$`), methods };
+    return { path, pattern: new RegExp(`^${source}/?$`), methods };
   });
 }
 
@@ -25,11 +27,10 @@ export function methodGuard(document: OpenAPIObject) {
   // Grouped by their first two segments (`/v1/invoices`), so that a request is tested against its few neighbours only.
   const byPrefix = new Map<string, KnownPath[]>();
   const anywhere: KnownPath[] = [];
-  const known = knownPaths(document);
-  for (const [i, path] of Object.keys(document.paths).entries()) {
-    const key = prefix(path);
-    if (key.includes('{')) anywhere.push(known[i]);
-    else byPrefix.set(key, [...(byPrefix.get(key) ?? []), known[i]]);
+  for (const known of knownPaths(document)) {
+    const key = prefix(known.path);
+    if (key.includes('{')) anywhere.push(known);
+    else byPrefix.set(key, [...(byPrefix.get(key) ?? []), known]);
   }
   return (req: Request, res: Response, next: NextFunction): void => {
     const path = req.path;
