@@ -1,4 +1,12 @@
-import { addMoney, compareMoney, fromCents, MoneyError, parseMoney, subtractMoney, toCents } from './money';
+import { addMoney, compareMoney, fromCents, MONEY, MoneyError, parseMoney, POSITIVE_MONEY, subtractMoney, toCents } from './money';
+
+describe('POSITIVE_MONEY', () => {
+  it('is MONEY without the amounts that are zero', () => {
+    const amounts = ['0', '00', '0.0', '0.00', '000.00', '0.01', '0.10', '1', '10.5', '250.00', '999999999999.99', '1.005', '-1', '.5'];
+    expect(amounts.filter((a) => POSITIVE_MONEY.test(a))).toEqual(amounts.filter((a) => MONEY.test(a) && toCents(a) > 0n));
+    expect(amounts.filter((a) => POSITIVE_MONEY.test(a))).toEqual(['0.01', '0.10', '1', '10.5', '250.00', '999999999999.99']);
+  });
+});
 
 describe(parseMoney.name, () => {
   it.each([

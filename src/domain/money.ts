@@ -1,6 +1,8 @@
 // Money is a decimal string with at most two decimals ("1250.00"); arithmetic runs on bigint cents.
 
 export const MONEY = /^(\d{1,12})(?:\.(\d{1,2}))?$/;
+/** A money amount more than 0.00 (a payment's): MONEY without the zeros. */
+export const POSITIVE_MONEY = /^(?!0+(?:\.0+)?$)(\d{1,12})(?:\.(\d{1,2}))?$/;
 
 export class MoneyError extends Error {
   override name = 'MoneyError';

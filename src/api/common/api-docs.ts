@@ -12,7 +12,7 @@
  */
 import { applyDecorators, Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptions, ApiResponse, ApiSchema, OpenAPIObject } from '@nestjs/swagger';
-import { MONEY } from '../../domain/money';
+import { MONEY, POSITIVE_MONEY } from '../../domain/money';
 
 export const REASONS: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
@@ -90,11 +90,20 @@ export function ApiAuthenticated(): ClassDecorator {
 export const uuid = { type: String, format: 'uuid', example: '5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12' } satisfies ApiPropertyOptions;
 /** A money amount as the API takes and answers it: a decimal string, at most two decimals, not negative. */
 export const money = { type: String, pattern: MONEY.source, example: '1250.00' } satisfies ApiPropertyOptions;
+/** A money amount more than 0.00 (IsMoney({ positive: true })). */
+export const positiveMoney = { type: String, pattern: POSITIVE_MONEY.source, example: '250.00' } satisfies ApiPropertyOptions;
 export const date = { type: String, format: 'date', example: '2026-12-01' } satisfies ApiPropertyOptions;
 export const dateTime = { type: String, format: 'date-time', example: '2026-12-01T14:03:11.123Z' } satisfies ApiPropertyOptions;
 export const text = { type: String } satisfies ApiPropertyOptions;
 export const email = { type: String, format: 'email', example: 'billing@globex.test' } satisfies ApiPropertyOptions;
 export const integer = { type: 'integer' } satisfies ApiPropertyOptions;
+const TIMEZONES = Intl.supportedValuesOf('timeZone').filter((z) => z.includes('/') || z === 'UTC');
+/** An IANA zone name Intl knows (component `TimeZone`); IsTimezone also takes its aliases (US/Eastern), the document offers the canonical names. */
+export const timezone = { enum: TIMEZONES, enumName: 'TimeZone', example: 'America/Toronto' } satisfies ApiPropertyOptions;
+/** A zone or null: inline, since OpenAPI 3.0 has `nullable` only beside a `type`, and an enum admits null only by listing it. */
+export const nullableTimezone = { type: String, nullable: true, enum: [...TIMEZONES, null], example: 'America/Toronto' } satisfies ApiPropertyOptions;
+/** An ISO 4217 code Intl knows (component `Currency`). */
+export const currency = { enum: Intl.supportedValuesOf('currency'), enumName: 'Currency', example: 'CAD' } satisfies ApiPropertyOptions;
 /** `nullable(uuid)`: the same value or null. */
 export const nullable = <T extends ApiPropertyOptions>(fragment: T): T & { nullable: true } => ({ ...fragment, nullable: true });
 

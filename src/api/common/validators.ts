@@ -1,5 +1,5 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
-import { isMoney } from '../../domain/money';
+import { isMoney, POSITIVE_MONEY } from '../../domain/money';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -13,18 +13,20 @@ export function isDateOnly(value: unknown): value is string {
   return d.getUTCFullYear() === Number(m[1]) && d.getUTCMonth() === Number(m[2]) - 1 && d.getUTCDate() === Number(m[3]);
 }
 
-/** A money amount: a decimal string, at most two decimals, not negative ("1250.00"). */
-export function IsMoney(options?: ValidationOptions): PropertyDecorator {
+/** A money amount: a decimal string, at most two decimals, not negative ("1250.00"); `positive`: more than 0.00. */
+export function IsMoney(options?: ValidationOptions & { positive?: boolean }): PropertyDecorator {
+  const { positive, ...validation } = options ?? {};
   return (target, propertyName) =>
     registerDecorator({
       name: 'isMoney',
       target: target.constructor,
       propertyName: propertyName as string,
-      options,
+      options: validation,
       validator: {
-        validate: (value: unknown) => isMoney(value),
+        validate: (value: unknown) => isMoney(value) && (!positive || POSITIVE_MONEY.test(value)),
         defaultMessage: (args) => {
           const v = args?.value;
+          if (positive && isMoney(v)) return `${args?.property} must be more than 0.00, got "${v}"`;
           if (typeof v === 'number') return `${args?.property} must be a decimal string such as "1250.00", not a JSON number`;
           if (typeof v === 'string' && v.trim().startsWith('-')) return `${args?.property} must not be negative, got "${v}"`;
           if (typeof v === 'string' && /^\d+\.\d{3,}$/.test(v)) return `${args?.property} has more than two decimals: "${v}"`;

@@ -1,11 +1,11 @@
-import { BadRequestException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { PaymentEventsService } from '../reminders/payment-events.service';
 import { DataSource } from 'typeorm';
 import { Invoice, Payment } from '../../db/entities';
 import { PaymentsRepository } from '../../db/payments.repository';
 import { webhookEvents } from '../../db/webhook-events';
-import { parseMoney, toCents } from '../../domain/money';
+import { parseMoney } from '../../domain/money';
 import { AuthUser } from '../auth/current-user.decorator';
 import { mapPage } from '../../db/pagination';
 import { findOwned, orNotFound } from '../common/owned';
@@ -26,7 +26,6 @@ export class PaymentsService {
    */
   async create(user: AuthUser, dto: CreatePaymentDto): Promise<PaymentView> {
     const amount = parseMoney(dto.amount);
-    if (toCents(amount) <= 0n) throw new BadRequestException(`amount must be more than 0.00, got "${dto.amount}"`);
     const receivedAt = parseInstant(dto.receivedAt, 'receivedAt') ?? new Date();
     const payment = await this.dataSource.transaction(async (manager) => {
       const payments = new PaymentsRepository(manager);

@@ -7,7 +7,7 @@ import {
 import { SUPPORTED_LOCALES } from '../../../domain/locales';
 import { IsOmittable } from '../../common/optional';
 import { SendWindowError, validateSendWindow, WEEKDAYS } from '../../../domain/send-window';
-import { email, nullable, text } from '../../common/api-docs';
+import { currency, email, nullable, text, timezone } from '../../common/api-docs';
 
 function sendWindowProblem(v: unknown): string | null {
   try {
@@ -53,8 +53,6 @@ export function IsTimezone(): PropertyDecorator {
 }
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
-/** The zones the document offers; IsTimezone also takes other names Intl knows (aliases such as US/Eastern). */
-const TIMEZONES = Intl.supportedValuesOf('timeZone').filter((z) => z.includes('/') || z === 'UTC');
 
 function IsCurrency(): PropertyDecorator {
   return (target, propertyName) => registerDecorator({
@@ -77,11 +75,11 @@ export class CompanyInputDto {
   @IsIn(SUPPORTED_LOCALES, localeMessage)
   locale!: string;
 
-  @ApiProperty({ ...text, enum: TIMEZONES, example: 'America/Toronto' })
+  @ApiProperty({ ...timezone })
   @IsTimezone()
   timezone!: string;
 
-  @ApiProperty({ ...text, enum: [...CURRENCIES], example: 'CAD' })
+  @ApiProperty({ ...currency })
   @IsCurrency()
   currency!: string;
 
@@ -119,10 +117,10 @@ export class UpdateCompanyDto {
   @ApiPropertyOptional({ enum: SUPPORTED_LOCALES }) @IsOmittable() @IsIn(SUPPORTED_LOCALES, localeMessage)
   locale?: string;
 
-  @ApiPropertyOptional({ ...text, enum: TIMEZONES }) @IsOmittable() @IsTimezone()
+  @ApiPropertyOptional({ ...timezone }) @IsOmittable() @IsTimezone()
   timezone?: string;
 
-  @ApiPropertyOptional({ ...text, enum: [...CURRENCIES] }) @IsOmittable() @IsCurrency()
+  @ApiPropertyOptional({ ...currency }) @IsOmittable() @IsCurrency()
   currency?: string;
 
   @ApiPropertyOptional({ enum: ['advanced', 'essentials'] })

@@ -3,7 +3,7 @@ import { IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, Valida
 import { IsTimezone } from '../../companies/dto/company.dto';
 import { IsOmittable } from '../../common/optional';
 import { ListQueryDto } from '../../common/pagination';
-import { email, nullable, text } from '../../common/api-docs';
+import { email, nullable, nullableTimezone, text } from '../../common/api-docs';
 
 export class CreateCustomerDto {
   @ApiProperty({ ...text, maxLength: 200, minLength: 1, example: 'Globex Corporation' })
@@ -23,7 +23,7 @@ export class CreateCustomerDto {
   @IsOmittable() @IsBoolean({ message: 'remindersEnabled must be true or false' })
   remindersEnabled?: boolean;
 
-  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'America/Vancouver', description: "IANA zone of the customer's send window; null: the company's" })
+  @ApiPropertyOptional({ ...nullableTimezone, example: 'America/Vancouver', description: "IANA zone of the customer's send window; null: the company's" })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsTimezone()
   timezone?: string | null;
 }
@@ -46,7 +46,7 @@ export class UpdateCustomerDto {
   @IsOmittable() @IsBoolean({ message: 'remindersEnabled must be true or false' })
   remindersEnabled?: boolean;
 
-  @ApiPropertyOptional({ type: 'string', nullable: true, example: 'America/Vancouver', description: "IANA zone of the customer's send window; null: the company's" })
+  @ApiPropertyOptional({ ...nullableTimezone, example: 'America/Vancouver', description: "IANA zone of the customer's send window; null: the company's" })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsTimezone()
   timezone?: string | null;
 }

@@ -3,7 +3,7 @@ import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } 
 import { IsOmittable } from '../../common/optional';
 import { ListQueryDto } from '../../common/pagination';
 import { IsMoney } from '../../common/validators';
-import { dateTime, money, nullable, text, uuid as uuidSchema } from '../../common/api-docs';
+import { dateTime, nullable, positiveMoney, text, uuid as uuidSchema } from '../../common/api-docs';
 
 const uuid = (field: string) => IsUUID('all', { message: `${field} must be an id (a UUID)` });
 
@@ -12,8 +12,8 @@ export class CreatePaymentDto {
   @uuid('invoiceId')
   invoiceId!: string;
 
-  @ApiProperty({ ...money, example: '250.00', description: 'More than 0.00 and at most the invoice balance' })
-  @IsMoney()
+  @ApiProperty({ ...positiveMoney, description: 'More than 0.00 and at most the invoice balance' })
+  @IsMoney({ positive: true })
   amount!: string;
 
   @ApiPropertyOptional({ ...dateTime, example: '2026-12-10T15:30:00.000Z', description: 'When the money was received; defaults to now' })
