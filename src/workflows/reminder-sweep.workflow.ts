@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import {
   type DeferredDelivery, type DeliveryActivities, type ReminderSweepInput, type ReminderSweepResult, type RunError, type SweepActivities, sweepProgressQuery,
   type SweepTotals,
@@ -7,7 +7,11 @@ import {
 const activityOptions = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 } as const;
-const { startRun, findMatchingPage, finishRun, recordRunDeferred } = proxyActivities<SweepActivities>({ ...activityOptions, startToCloseTimeout: '1 minute' });
+// The run's own statements (its row, a page's query): local activities, so that a firing with nothing or one batch to
+// deliver is one or two workflow tasks, not one per statement (bench:scale: the Temporal server's CPU per firing).
+// Runs started before the `sweep-local-steps` patch replay with them as activities.
+const runSteps = proxyActivities<SweepActivities>({ ...activityOptions, startToCloseTimeout: '1 minute' });
+const localRunSteps = proxyLocalActivities<SweepActivities>({ ...activityOptions, startToCloseTimeout: '1 minute' });
 // A batch heartbeats after each record: a worker that died is noticed within the heartbeat timeout, and its batch is
 // taken again by another (the outbox makes the retry redo nothing that was done).
 const { deliverBatch } = proxyActivities<DeliveryActivities>({ ...activityOptions, startToCloseTimeout: '5 minutes', heartbeatTimeout: '20 seconds' });
@@ -39,6 +43,7 @@ function counts(t: SweepTotals) {
  * page), delivers each page in batch activities, and continues as new every few pages carrying cursor and totals.
  */
 export async function reminderSweep(input: ReminderSweepInput): Promise<ReminderSweepResult> {
+  const { startRun, findMatchingPage, finishRun, recordRunDeferred } = patched('sweep-local-steps') ? localRunSteps : runSteps;
   const { definitionId, companyId } = input;
   const pageSize = input.pageSize ?? SWEEP_PAGE_SIZE;
   const batchSize = input.batchSize ?? SWEEP_BATCH_SIZE;
