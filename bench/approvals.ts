@@ -8,12 +8,17 @@
  *             (tasks opened and closed, approver and creator emailed through SMTP, run history recorded).
  *   same work the raw client and the same baseline worker, with the approval's durable work done the plainest way: as
  *             many Postgres statements as the API and the worker run per approval, two local activities, two emails
- *             through the same SMTP listener (bench/baseline.activities.ts). Not the target's reference: it shows how
- *             much of the gap to the baseline is the work an approval must do, and how much is the product's own.
+ *             through the same SMTP listener (bench/baseline.activities.ts): the plainest design, a floor, and the
+ *             target's reference.
+ *   same protocol  the same work under the product's contract, written with nothing but node:http, `pg` and the SDK
+ *             (bench/baseline.api.ts, baselineApprovalProtocol): an HTTP tier of its own that starts the run and sends
+ *             the decision as an Update answered once it is durable, the emails in activities nobody waits for, the
+ *             status as a search attribute. What is left between it and the API is the product's own code (Nest,
+ *             TypeORM, the outbox, the rules of PRODUCT §9); the floor's gap less this one is the contract's cost.
  * The baseline runs before and after the API so that a drift of the shared machine shows. Then, one in flight, the
  * baseline round trip and the API's submit + approve again, for what an approver waits.
  * Targets: at one in flight approve p50 ≤ 2× the baseline round trip (goal 1.5×); in flight, the API ≥ 0.8× the same
- * work (goal 0.9×). Env: BENCH_APPROVALS (N, default 200), BENCH_CONCURRENCY (default 16), BENCH_SERIAL (default 40).
+ * work (goal 0.9×); the same protocol is reported beside it. Env: BENCH_APPROVALS (N, default 200), BENCH_CONCURRENCY (default 16), BENCH_SERIAL (default 40).
  */
 import { Client, Connection } from '@temporalio/client';
 import type { ChildProcess } from 'node:child_process';
@@ -105,6 +110,8 @@ async function main(): Promise<void> {
   const base = `http://127.0.0.1:${port}`;
   const appQueue = `bench-approvals-${tag}`;
   const baselineQueue = `bench-baseline-${tag}`;
+  const rawPort = await freePort();
+  const rawBase = `http://127.0.0.1:${rawPort}`;
   const started: ChildProcess[] = [];
   const connection = await Connection.connect({ address: need('TEMPORAL_ADDRESS') });
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
@@ -118,6 +125,9 @@ async function main(): Promise<void> {
     started.push(api);
     started.push(await startProcess('the worker', 'dist/worker/main.js', { TEMPORAL_TASK_QUEUE: appQueue }, 'polling task queue'));
     started.push(await startProcess('the baseline worker', path.join('dist-bench', 'bench', 'baseline.worker.js'), { BENCH_TASK_QUEUE: baselineQueue }, 'polling task queue'));
+    const rawApi = await startProcess('the baseline API', path.join('dist-bench', 'bench', 'baseline.api.js'),
+      { BENCH_TASK_QUEUE: baselineQueue, BENCH_PORT: String(rawPort) }, 'listening');
+    started.push(rawApi);
     await waitForApi(base, api);
 
     const { creatorKey, approverKey, invoices } = await seed(base);
@@ -137,6 +147,12 @@ async function main(): Promise<void> {
       await handle.result();
       await benchRead(pool, id);
     };
+    const sameProtocol = (offset: number) => async (i: number) => {
+      const id = `bench-protocol-${tag}-${offset + i}`;
+      const submitted = await call(rawBase, 'POST', `/submit/${id}`);
+      const approved = await call(rawBase, 'POST', `/approve/${id}`, undefined, { userId: 'approver' });
+      if (submitted.status !== 'pending_approval' || approved.status !== 'approved') throw new Error(`${id}: ${submitted.status}, then ${approved.status}`);
+    };
     const submitMs: number[] = [];
     const approveMs: number[] = [];
     const viaApi = (offset: number) => async (i: number) => {
@@ -155,12 +171,14 @@ async function main(): Promise<void> {
     await measure('warm-up baseline', WARMUP, baseline(N * 2));
     await measure('warm-up api', WARMUP, viaApi(N));
     await measure('warm-up same work', WARMUP, sameWork(N));
+    await measure('warm-up same protocol', WARMUP, sameProtocol(N));
     submitMs.length = 0;
     approveMs.length = 0;
 
     const portOf = (url: string) => Number(new URL(url.includes('://') ? url : `tcp://${url}`).port);
     const processes = {
-      api: { pid: api.pid }, worker: { pid: started[1].pid }, 'baseline worker': { pid: started[2].pid }, bench: { pid: process.pid },
+      api: { pid: api.pid }, worker: { pid: started[1].pid }, 'baseline worker': { pid: started[2].pid }, 'baseline api': { pid: rawApi.pid },
+      bench: { pid: process.pid },
       postgres: { pid: pidListening(portOf(need('DATABASE_URL'))), tree: true }, temporal: { pid: pidListening(portOf(need('TEMPORAL_ADDRESS'))) },
       smtp: { pid: pidListening(portOf(need('SMTP_URL'))) },
     };
@@ -180,6 +198,8 @@ async function main(): Promise<void> {
     const db1 = await dbCounters(db);
     const withWork = await timed('same work, raw', sameWork(0));
     const db2 = await dbCounters(db);
+    const withProtocol = await timed('same protocol, raw', sameProtocol(0));
+    const db3 = await dbCounters(db);
     const after = await timed('baseline (after)', baseline(N));
     const inFlight = { submit: median(submitMs), approve: median(approveMs) };
     submitMs.length = 0;
@@ -200,14 +220,18 @@ async function main(): Promise<void> {
     const baselineHistory = (await client.workflow.getHandle(`bench-baseline-${tag}-0`).fetchHistory()).events ?? [];
 
     console.log('run                          approvals/s   p50 ms   p99 ms');
-    for (const r of [before, viaRest, withWork, after]) {
+    for (const r of [before, viaRest, withWork, withProtocol, after]) {
       console.log(`${r.name.padEnd(28)}${rate(r).toFixed(1).padStart(12)}${pct(r, 0.5).toFixed(0).padStart(9)}${pct(r, 0.99).toFixed(0).padStart(9)}`);
     }
     console.log(`\napi split: submit p50 ${inFlight.submit.toFixed(0)} ms, approve p50 ${inFlight.approve.toFixed(0)} ms`);
     console.log(`per approval: ${events.length} history events (baseline ${baselineHistory.length}), ` +
       `${count('activityTaskScheduled')} activities, ${count('workflowTaskCompleted')} workflow tasks; ` +
       `${((db1.commits - db0.commits) / N).toFixed(1)} Postgres commits and ${((db1.tuples - db0.tuples) / N).toFixed(1)} rows written ` +
-      `(same work, raw: ${((db2.commits - db1.commits) / N).toFixed(1)} commits)`);
+      `(same work, raw: ${((db2.commits - db1.commits) / N).toFixed(1)} commits; same protocol, raw: ${((db3.commits - db2.commits) / N).toFixed(1)})`);
+    const protocolHistory = (await client.workflow.getHandle(`bench-protocol-${tag}-0`).fetchHistory()).events ?? [];
+    const protocolCount = (type: string) => protocolHistory.filter((e) => (e as any)[`${type}EventAttributes`]).length;
+    console.log(`same protocol, raw: ${protocolHistory.length} history events, ${protocolCount('activityTaskScheduled')} activities, ` +
+      `${protocolCount('workflowTaskCompleted')} workflow tasks`);
 
     for (const [name, [c0, c1]] of Object.entries(cpu)) console.log(`${name}: ${cpuPerOp(c0, c1, N)}`);
     // BENCH_THREADS=1: where the API's and the worker's CPU goes, thread by thread (main, workflow, Temporal core, V8, libuv).
@@ -221,10 +245,11 @@ async function main(): Promise<void> {
     const baselineRate = (rate(before) + rate(after)) / 2;
     const ratio = rate(viaRest) / baselineRate;
     const vsSameWork = rate(viaRest) / rate(withWork);
+    const vsProtocol = rate(viaRest) / rate(withProtocol);
     const waited = serial.approve / serial.baseline;
     console.log(`\nratio api / baseline (mean of before and after): ${ratio.toFixed(2)}x; same work, raw / baseline ${(rate(withWork) / baselineRate).toFixed(2)}x`);
     console.log(`${CONCURRENCY} in flight, api / same work, raw: ${vsSameWork.toFixed(2)}x ` +
-      `(target >= 0.8x, goal 0.9x): ${vsSameWork >= 0.9 ? 'goal met' : vsSameWork >= 0.8 ? 'met' : 'MISSED'}`);
+      `(target >= 0.8x, goal 0.9x): ${vsSameWork >= 0.9 ? 'goal met' : vsSameWork >= 0.8 ? 'met' : 'MISSED'}; api / same protocol, raw: ${vsProtocol.toFixed(2)}x`);
     console.log(`one in flight (${SERIAL}), approve p50 ${serial.approve.toFixed(0)} ms (submit ${serial.submit.toFixed(0)} ms) vs baseline round trip ` +
       `p50 ${serial.baseline.toFixed(0)} ms: ${waited.toFixed(2)}x (target <= 2x, goal 1.5x): ${waited <= 1.5 ? 'goal met' : waited <= 2 ? 'met' : 'MISSED'}`);
   } finally {

@@ -16,6 +16,8 @@ export const APPROVAL_WORK = {
   request: { reads: 2, writes: 4 },
   /** The worker's second (decision, outcome, the creator's email and push, run history). */
   settle: { reads: 1, writes: 6 },
+  /** Of the writes above, those of an email's delivery row (its claim and its `sent`), done where the email is sent. */
+  perEmail: { reads: 0, writes: 2 },
   /** Reads of the API around the run: submit's answer, the decision's pending approval, the decision's answer. */
   answers: 3,
 };
@@ -38,6 +40,8 @@ export async function benchWork(pool: Pool, approvalId: string, step: string, { 
   for (let i = 0; i < writes; i++) await benchWrite(pool, approvalId, `${step}-${i}`);
 }
 
+const less = (a: { reads: number; writes: number }, b: { reads: number; writes: number }) => ({ reads: a.reads - b.reads, writes: a.writes - b.writes });
+
 export function createBaselineActivities(pool: Pool, smtpUrl: string) {
   const mail = createTransport(pooledSmtpUrl(smtpUrl), { from: 'Bench <bench@relance.local>' });
   const email = (to: string, subject: string) => mail.sendMail({
@@ -51,6 +55,18 @@ export function createBaselineActivities(pool: Pool, smtpUrl: string) {
     async settleWork(approvalId: string, approvedBy: string): Promise<void> {
       await benchWork(pool, approvalId, `settle-by-${approvedBy}`, APPROVAL_WORK.settle);
       await email('creator@bench.test', `Invoice ${approvalId} approved`);
+    },
+    // The product's contract (baselineApprovalProtocol): the durable work in local activities, each email with its
+    // delivery row's statements in an activity of its own.
+    async openWork(approvalId: string): Promise<void> {
+      await benchWork(pool, approvalId, 'open', less(APPROVAL_WORK.request, APPROVAL_WORK.perEmail));
+    },
+    async recordWork(approvalId: string, approvedBy: string): Promise<void> {
+      await benchWork(pool, approvalId, `record-by-${approvedBy}`, less(APPROVAL_WORK.settle, APPROVAL_WORK.perEmail));
+    },
+    async emailWork(approvalId: string, step: string, to: string, subject: string): Promise<void> {
+      await benchWork(pool, approvalId, `email-${step}`, APPROVAL_WORK.perEmail);
+      await email(to, subject);
     },
     close: () => mail.close(),
   };
