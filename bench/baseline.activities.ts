@@ -8,14 +8,19 @@ import { createTransport } from 'nodemailer';
 import type { Pool } from 'pg';
 import { pooledSmtpUrl } from '../src/infra/mailer';
 
-/** Statements per approval of the product, as counted in its code (`npm run bench:approvals` reports the commits). */
+/**
+ * Statements per approval of the product: 24, counted in Postgres' statement log (`log_statement = all`) over five
+ * approvals as this bench runs them (one approver, no watcher), session 7; 20 when last counted from the code, before
+ * the webhook events, decision links and delegation lookup of PRODUCT §9 and §11. `npm run bench:approvals` reports the
+ * commits of each side.
+ */
 export const APPROVAL_WORK = {
-  /** The API's submit before it starts the run (invoice and definition, approvers, message, the submission). */
-  submit: { reads: 3, writes: 1 },
-  /** The worker's first local activity (run started, tasks, the approver's email and its delivery). */
-  request: { reads: 2, writes: 4 },
-  /** The worker's second (decision, outcome, the creator's email and push, run history). */
-  settle: { reads: 1, writes: 6 },
+  /** The API's submit before it starts the run (invoice and definition, approvers, delegations, the caller, the submission). */
+  submit: { reads: 4, writes: 1 },
+  /** The worker's first local activity and the request notice (run started, task, webhook event, decision link, the approver's email and its delivery). */
+  request: { reads: 2, writes: 6 },
+  /** The worker's second and the outcome notice (decision, outcome, webhook event, the creator's email and push, run history). */
+  settle: { reads: 1, writes: 7 },
   /** Of the writes above, those of an email's delivery row (its claim and its `sent`), done where the email is sent. */
   perEmail: { reads: 0, writes: 2 },
   /** Reads of the API around the run: submit's answer, the decision's pending approval, the decision's answer. */
