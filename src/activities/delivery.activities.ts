@@ -110,7 +110,8 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
     return [{ filename: invoicePdfFilename(document.invoice.number), content: await renderInvoicePdf(document), contentType: 'application/pdf' }];
   }
   let faultPending = options.faultInject === 'deliver-after-send-once';
-  const outbox = createOutbox(createDeliveriesRepository(dataSource), {
+  const deliveries = createDeliveriesRepository(dataSource);
+  const outbox = createOutbox(deliveries, {
     heartbeat: () => Context.current().heartbeat(),
     afterSend: () => {
       if (faultPending) {
@@ -152,9 +153,25 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
     slot: DeliverySlot,
     policy: 'atMostOnce' | 'atLeastOnce',
     send: (key: string) => Promise<void>,
-    onSent?: (tx: Sql) => Promise<void>,
+    effects: { onSent?: (tx: Sql) => Promise<void>; guard?: (tx: Sql) => Promise<boolean>; onInDoubt?: (tx: Sql) => Promise<void> } = {},
   ): Promise<Outcome> {
-    return toOutcome(await outbox.deliver(intent(meta, slot), { policy, send, onSent }));
+    const outcome = await outbox.deliver(intent(meta, slot), { policy, send, onSent: effects.onSent, guard: effects.guard });
+    if (outcome.status === 'inDoubt' && effects.onInDoubt) await deliveries.transaction(effects.onInDoubt);
+    return toOutcome(outcome);
+  }
+
+  /**
+   * A sequence step's email: never after a later step of the invoice (`guard`, in the claim's transaction), and the
+   * invoice's progress recorded with the send, or with its doubt (in doubt is never sent again: without it the
+   * invoice would wait for that step for ever under catch-up `all`).
+   */
+  function sequenceEffects(def: SweepDefinition, invoiceId: string, step: number) {
+    const progress = (tx: Sql) => deliveryEffects.recordSequenceStep(tx, def.id, invoiceId, step);
+    return {
+      onSent: progress,
+      onInDoubt: progress,
+      guard: (tx: Sql) => deliveryEffects.sequenceStepMayGo(tx, { companyId: def.companyId, definitionId: def.id, invoiceId, step }),
+    };
   }
 
   async function deliverRecord(meta: Meta, actions: ReminderAction[], users: Map<string, { email: string; name: string }>): Promise<Array<Outcome & { slot: DeliverySlot }>> {
@@ -223,11 +240,7 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
                     headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
                   });
                 },
-                sendsInvoice
-                  ? (tx) => deliveryEffects.markInvoiceSent(tx, record.id)
-                  : sequenceStep !== null
-                    ? (tx) => deliveryEffects.recordSequenceStep(tx, def.id, record.id, sequenceStep)
-                    : undefined,
+                sendsInvoice ? { onSent: (tx) => deliveryEffects.markInvoiceSent(tx, record.id) } : sequenceStep !== null ? sequenceEffects(def, record.id, sequenceStep) : {},
               );
             });
           }

@@ -49,6 +49,8 @@ export type DeliveryEffect =
     send: (key: string) => Promise<void>;
     /** Database changes that go with the `sent` mark, in its transaction (the invoice marked sent). */
     onSent?: (tx: Sql) => Promise<void>;
+    /** Run in the claim's transaction first: false leaves the delivery unclaimed and `skipped` (superseded). */
+    guard?: (tx: Sql) => Promise<boolean>;
   }
   /** Either a function run in the claim's transaction, or (hot paths) one statement run in the claim's statement. */
   | { policy: 'inDatabase'; apply: (tx: Sql, key: string) => Promise<void> }
@@ -138,7 +140,11 @@ export function createOutbox(deliveries: DeliveriesRepository, options: OutboxOp
     const token = randomUUID();
     let claim;
     try {
-      claim = await deliveries.claim(intent, { status: 'pending', retakePending: effect.policy === 'atLeastOnce', token });
+      const options = { status: 'pending', retakePending: effect.policy === 'atLeastOnce', token } as const;
+      const guard = effect.guard;
+      claim = guard
+        ? await deliveries.transaction(async (tx) => ((await guard(tx)) ? deliveries.claim(intent, options, tx) : null))
+        : await deliveries.claim(intent, options);
     } catch (err) {
       // Nothing was sent. A claim cut off with its connection may still have landed: it is given back, so that the
       // retry does not take it for an earlier attempt's send.
@@ -148,6 +154,7 @@ export function createOutbox(deliveries: DeliveriesRepository, options: OutboxOp
       }
       throw err;
     }
+    if (claim === null) return { status: 'skipped' };
     if (!claim.claimed) return existing(intent, effect.policy, claim.status, claim.runId);
 
     try {

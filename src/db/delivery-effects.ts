@@ -43,6 +43,25 @@ export const deliveryEffects = {
     );
   },
 
+  /**
+   * Whether step `step` (0-based) of the sequence may still go to the invoice, in the claim's transaction: not when a
+   * later step was sent or may have been (pending), so that an invoice never gets a step after a later one. The lock
+   * serialises the invoice's step claims (two runs at one opening, each with its step) until this transaction ends.
+   */
+  async sequenceStepMayGo(tx: Sql, s: { companyId: string; definitionId: string; invoiceId: string; step: number }): Promise<boolean> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`collection-sequence:${s.definitionId}:${s.invoiceId}`]);
+    const [later] = await tx.query(
+      `SELECT 1 FROM deliveries d
+        WHERE d.company_id = $1 AND d.record_type = 'invoice' AND d.record_id = $2 AND d.definition_id = $3 AND d.status IN ('pending', 'sent')
+          AND d.occurrence ~ '^step-[0-9]+$' AND substring(d.occurrence FROM 6)::int > $4
+       UNION ALL
+       SELECT 1 FROM collection_progress p WHERE p.definition_id = $3 AND p.invoice_id = $2 AND p.last_step > $4 - 1
+       LIMIT 1`,
+      [s.companyId, s.invoiceId, s.definitionId, s.step + 1],
+    );
+    return !later;
+  },
+
   async setInvoiceText(tx: Sql, invoiceId: string, field: 'memo' | 'stamp', text: string): Promise<void> {
     const column = field === 'memo' ? 'memo' : 'stamp';
     await tx.query(`UPDATE invoices SET ${column} = $2, updated_at = now() WHERE id = $1`, [invoiceId, text]);
