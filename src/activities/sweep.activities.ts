@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
-import type { FindMatchingPageInput, FinishRunInput, MatchingPage, RunDeferredInput, StartedRun, StartRunInput, SweepActivities } from '../contracts';
+import type { DeferredPartInput, FindMatchingPageInput, FinishRunInput, MatchingPage, RunDeferredInput, StartedRun, StartRunInput, SweepActivities } from '../contracts';
 import { sweepPlan } from '../db/sweep-plans';
 import { whyNotLive } from '../db/sweep-query';
 import { SweepsRepository } from '../db/sweeps.repository';
@@ -51,6 +51,10 @@ export function createSweepActivities(dataSource: DataSource): SweepActivities {
 
     async recordRunDeferred(input: RunDeferredInput): Promise<void> {
       await sweeps.recordRunDeferred(input);
+    },
+
+    async recordDeferredPart(input: DeferredPartInput): Promise<void> {
+      await sweeps.recordDeferredPart(input);
     },
 
     /** Active definitions of an event template whose conditions the record meets. */

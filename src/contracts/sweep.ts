@@ -119,6 +119,45 @@ export interface RunDeferredInput {
   failed: number;
 }
 
+/** The counts of one workflow delivering a run's deliveries that waited for the send window, so far. */
+export interface DeferredPartInput {
+  runRecordId: string;
+  /** The delivering workflow's id: one entry per part, replaced by each write. */
+  part: string;
+  /** Still waiting. */
+  deferred: number;
+  delivered: number;
+  skipped: number;
+  failed: number;
+  errors: RunError[];
+}
+
+/**
+ * What a sweep run hands over when some of its customer emails must wait for the send window: they are delivered at
+ * each opening by a workflow of their own, so that the run ends (and the schedule's next firing is not skipped behind
+ * it, its overlap policy being SKIP).
+ */
+export interface DeferredDeliveriesInput {
+  definitionId: string;
+  companyId: string;
+  runRecordId: string;
+  /** The run's instant: the step or the condition that made the delivery due is judged at it, as the run judged it. */
+  asOf: string;
+  waiting: DeferredDelivery[];
+  batchSize?: number;
+}
+
+export interface DeferredDeliveriesResult {
+  delivered: number;
+  skipped: number;
+  failed: number;
+  /** Deliveries given up after too many openings (each is in `errors`). */
+  gaveUp: number;
+  errors: RunError[];
+}
+
+export type DeferredDeliveriesWorkflow = (input: DeferredDeliveriesInput) => Promise<DeferredDeliveriesResult>;
+
 export interface DeliverBatchInput {
   runRecordId: string;
   definitionId: string;
@@ -153,6 +192,8 @@ export interface SweepActivities {
   finishRun(input: FinishRunInput): Promise<void>;
   /** The run's count of deliveries waiting for the send window, with its counts so far, while they wait. */
   recordRunDeferred(input: RunDeferredInput): Promise<void>;
+  /** The counts of a workflow delivering the run's deliveries that waited for the send window (runs after `deferred-apart`). */
+  recordDeferredPart(input: DeferredPartInput): Promise<void>;
   /** Active definitions of an event template whose conditions the record meets. */
   findEventDefinitions(input: { companyId: string; templateKey: string; recordId: string }): Promise<string[]>;
 }

@@ -9,6 +9,7 @@ export const workflowTypes = {
   invoiceApproval: 'invoiceApproval',
   paymentReceived: 'paymentReceived',
   reminderSweep: 'reminderSweep',
+  reminderDeferredDeliveries: 'reminderDeferredDeliveries',
   webhookDelivery: 'webhookDelivery',
 } as const;
 
@@ -19,6 +20,8 @@ export const workflowIds = {
   reminderSweep: (definitionId: string) => `reminder-sweep-${definitionId}`,
   /** Run-now sweeps; scheduled ones get the schedule's timestamp appended to `reminderSweep` by Temporal. */
   reminderSweepRunNow: (definitionId: string, at: Date) => `reminder-sweep-${definitionId}-run-now-${at.toISOString()}`,
+  /** The deliveries a sweep's run (its `segment`-th continue-as-new) handed over to wait for the send window. */
+  reminderDeferredDeliveries: (sweepWorkflowId: string, segment: number) => `${sweepWorkflowId}-deferred-${segment}`,
   paymentReceived: (paymentId: string) => `payment-received-${paymentId}`,
   paymentReceivedDelivery: (paymentId: string, definitionId: string) => `payment-received-${paymentId}-${definitionId}`,
   /** One per webhook delivery (an event to an endpoint); a manual retry after it closed starts it again. */

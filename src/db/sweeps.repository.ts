@@ -1,5 +1,5 @@
 import { type DataSource, In, type ObjectLiteral } from 'typeorm';
-import type { FinishRunInput, RunDeferredInput, StartRunInput, SweepCursor } from '../contracts';
+import type { DeferredPartInput, FinishRunInput, RunDeferredInput, StartRunInput, SweepCursor } from '../contracts';
 import { compileConditions, type Condition, type RecordType } from '../domain/conditions';
 import { Bill, Customer, Invoice, Location, Payment, User, Vendor } from './entities';
 import { type SweepPlan } from './sweep-plans';
@@ -129,6 +129,18 @@ export class SweepsRepository {
     await this.dataSource.query(
       `UPDATE workflow_runs SET deferred = $2, matched = $3, delivered = $4, skipped = $5, failed = $6 WHERE id = $1 AND status = 'running'`,
       [input.runRecordId, input.deferred, input.matched, input.delivered, input.skipped, input.failed],
+    );
+  }
+
+  /**
+   * The counts of one workflow delivering what waited for the send window, under its own key: written absolutely, so
+   * that a retried write counts nothing twice; the run's figures add them to its own (workflow-runs.repository.ts).
+   */
+  async recordDeferredPart(input: DeferredPartInput): Promise<void> {
+    const { runRecordId, part, ...counts } = input;
+    await this.dataSource.query(
+      `UPDATE workflow_runs SET deferred_parts = jsonb_set(deferred_parts, ARRAY[$2::text], $3::jsonb) WHERE id = $1`,
+      [runRecordId, part, JSON.stringify(counts)],
     );
   }
 

@@ -34,8 +34,15 @@ export interface DeliveryRow {
   sent_at: Date | null;
 }
 
-const RUN_COLUMNS = `r.id, r.definition_id, r.kind, r.trigger, r.status, r.started_at, r.ended_at, r.matched, r.delivered,
-  r.skipped, r.failed, r.deferred, r.errors, r.temporal_workflow_id, r.temporal_run_id`;
+/** A run's figures: its own columns plus those of the workflows that delivered what waited for the send window. */
+const RUN_COLUMNS = `r.id, r.definition_id, r.kind, r.trigger, r.status, r.started_at, r.ended_at, r.matched,
+  r.delivered + p.delivered AS delivered, r.skipped + p.skipped AS skipped, r.failed + p.failed AS failed,
+  r.deferred + p.deferred AS deferred, r.errors || p.errors AS errors, r.temporal_workflow_id, r.temporal_run_id`;
+const RUN_PARTS = `CROSS JOIN LATERAL (
+  SELECT COALESCE(sum((v->>'delivered')::int), 0)::int AS delivered, COALESCE(sum((v->>'skipped')::int), 0)::int AS skipped,
+         COALESCE(sum((v->>'failed')::int), 0)::int AS failed, COALESCE(sum((v->>'deferred')::int), 0)::int AS deferred,
+         COALESCE((SELECT jsonb_agg(e) FROM jsonb_each(r.deferred_parts) AS q(k, w), jsonb_array_elements(w->'errors') AS e), '[]') AS errors
+    FROM jsonb_each(r.deferred_parts) AS part(k, v)) p`;
 
 /** The run history: one row per run of a definition (sweeps, events, approvals), with its deliveries. */
 export class WorkflowRunsRepository {
@@ -65,7 +72,7 @@ export class WorkflowRunsRepository {
     const limit = query.limit ?? 50;
     params.push(limit + 1);
     const rows: Array<WorkflowRunRow & { cursor_at: string }> = await this.dataSource.query(
-      `SELECT ${RUN_COLUMNS}, r.started_at::text AS cursor_at FROM workflow_runs r
+      `SELECT ${RUN_COLUMNS}, r.started_at::text AS cursor_at FROM workflow_runs r ${RUN_PARTS}
         WHERE ${where.join(' AND ')} ORDER BY r.started_at DESC, r.id DESC LIMIT $${params.length}`,
       params,
     );
@@ -76,7 +83,7 @@ export class WorkflowRunsRepository {
 
   async find(companyId: string, id: string): Promise<WorkflowRunRow | undefined> {
     const [run]: WorkflowRunRow[] = await this.dataSource.query(
-      `SELECT ${RUN_COLUMNS} FROM workflow_runs r WHERE r.id = $1 AND r.company_id = $2`, [id, companyId]);
+      `SELECT ${RUN_COLUMNS} FROM workflow_runs r ${RUN_PARTS} WHERE r.id = $1 AND r.company_id = $2`, [id, companyId]);
     return run;
   }
 

@@ -2,5 +2,5 @@
 export { diagnosticRoundtrip } from './diagnostic-roundtrip.workflow';
 export { invoiceApproval } from './invoice-approval.workflow';
 export { paymentReceived } from './payment-received.workflow';
-export { reminderSweep } from './reminder-sweep.workflow';
+export { reminderDeferredDeliveries, reminderSweep } from './reminder-sweep.workflow';
 export { webhookDelivery } from './webhook-delivery.workflow';

@@ -1,7 +1,10 @@
-import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import {
-  type DeferredDelivery, type DeliveryActivities, type ReminderSweepInput, type ReminderSweepResult, type RunError, type SweepActivities, sweepProgressQuery,
-  type SweepTotals,
+  allHandlersFinished, condition, continueAsNew, ParentClosePolicy, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import {
+  type DeferredDeliveriesInput, type DeferredDeliveriesResult, type DeferredDelivery, type DeliveryActivities, type ReminderSweepInput,
+  type ReminderSweepResult, type RunError, searchAttributes, type SweepActivities, sweepProgressQuery, type SweepTotals, workflowIds,
 } from '../contracts';
 
 const activityOptions = {
@@ -43,7 +46,7 @@ function counts(t: SweepTotals) {
  * page), delivers each page in batch activities, and continues as new every few pages carrying cursor and totals.
  */
 export async function reminderSweep(input: ReminderSweepInput): Promise<ReminderSweepResult> {
-  const { startRun, findMatchingPage, finishRun, recordRunDeferred } = patched('sweep-local-steps') ? localRunSteps : runSteps;
+  const { startRun, findMatchingPage, finishRun, recordRunDeferred, recordDeferredPart } = patched('sweep-local-steps') ? localRunSteps : runSteps;
   const { definitionId, companyId } = input;
   const pageSize = input.pageSize ?? SWEEP_PAGE_SIZE;
   const batchSize = input.batchSize ?? SWEEP_BATCH_SIZE;
@@ -70,8 +73,8 @@ export async function reminderSweep(input: ReminderSweepInput): Promise<Reminder
   const note = (error: RunError) => {
     if (totals.errors.length < MAX_ERRORS) totals.errors.push(error);
   };
-  // Customer emails due outside the send window: delivered again when it opens (this run's, before it ends).
-  let waiting: DeferredDelivery[] = [];
+  // Customer emails due outside the send window: delivered again when it opens.
+  const waiting: DeferredDelivery[] = [];
   const deliver = async (recordIds: string[]) => {
     const delivered = await deliverBatch({ runRecordId, definitionId, companyId, asOf, recordIds });
     totals.delivered += delivered.delivered;
@@ -91,21 +94,32 @@ export async function reminderSweep(input: ReminderSweepInput): Promise<Reminder
       cursor = found.nextCursor;
       if (!cursor || workflowInfo().continueAsNewSuggested) break;
     }
-    // A durable timer to each opening, earliest first; a delivery is taken again only at its opening, and the outbox
-    // keys keep a retried or overlapping delivery from going twice.
-    for (let wait = 0; waiting.length > 0; wait += 1) {
-      if (wait >= MAX_WINDOW_WAITS) {
-        note({ message: `${waiting.length} deliveries still outside the send window after ${MAX_WINDOW_WAITS} openings; left for the next run` });
-        break;
-      }
-      totals.deferred = waiting.length;
-      await recordRunDeferred({ runRecordId, deferred: waiting.length, ...counts(totals) });
-      const at = waiting.reduce((min, d) => (d.at < min ? d.at : min), waiting[0].at);
-      const due = waiting.filter((d) => d.at === at).map((d) => d.recordId);
-      waiting = waiting.filter((d) => d.at !== at);
-      await sleep(Math.max(0, Date.parse(at) - Date.now()));
-      for (let i = 0; i < due.length; i += batchSize) await deliver(due.slice(i, i + batchSize));
-      totals.deferred = waiting.length;
+    if (waiting.length > 0 && patched('deferred-apart')) {
+      // Handed over to a workflow of their own: the run ends now, so the schedule's next firing (overlap SKIP) is
+      // not skipped while these wait, maybe days, for their customers' openings.
+      const part = workflowIds.reminderDeferredDeliveries(workflowInfo().workflowId, continuedAsNew);
+      await recordDeferredPart({ runRecordId, part, deferred: waiting.length, delivered: 0, skipped: 0, failed: 0, errors: [] });
+      await startChild(reminderDeferredDeliveries, {
+        workflowId: part, parentClosePolicy: ParentClosePolicy.ABANDON, typedSearchAttributes: ownSearchAttributes(),
+        staticSummary: `${waiting.length} reminder deliveries waiting for the send window`,
+        args: [{ definitionId, companyId, runRecordId, asOf, waiting, batchSize }],
+      });
+      totals.deferred = (totals.deferred ?? 0) + waiting.length;
+    } else {
+      // Runs started before `deferred-apart` wait here, before they end.
+      const queue = { waiting: waiting.splice(0) };
+      await atOpenings(queue, batchSize, {
+        beforeWait: async () => {
+          totals.deferred = queue.waiting.length;
+          await recordRunDeferred({ runRecordId, deferred: queue.waiting.length, ...counts(totals) });
+        },
+        deliver: async (ids) => {
+          await deliver(ids);
+          queue.waiting.push(...waiting.splice(0));
+          totals.deferred = queue.waiting.length;
+        },
+        gaveUp: (n) => note({ message: `${n} deliveries still outside the send window after ${MAX_WINDOW_WAITS} openings; left for the next run` }),
+      });
     }
   } catch (err) {
     note({ message: `the sweep failed: ${err instanceof Error ? err.message : String(err)}` });
@@ -119,4 +133,76 @@ export async function reminderSweep(input: ReminderSweepInput): Promise<Reminder
   }
   await finishRun({ runRecordId, status: 'completed', ...counts(totals), errors: totals.errors });
   return { runRecordId, outcome: 'completed', continuedAsNew, ...totals };
+}
+
+/** The run's definition and company search attributes, for the workflows it starts (none in tests that set none). */
+function ownSearchAttributes() {
+  const own = workflowInfo().typedSearchAttributes;
+  return [searchAttributes.workflowDefinitionId, searchAttributes.companyId].flatMap((key) => {
+    const value = own.get(key);
+    return value === undefined ? [] : [{ key, value }];
+  });
+}
+
+interface OpeningHooks {
+  /** Before each timer (the run records how many wait). */
+  beforeWait?: () => Promise<void>;
+  /** Delivers the records due at an opening; those the window holds back again go back to the queue. */
+  deliver: (recordIds: string[]) => Promise<void>;
+  /** After each opening's deliveries. */
+  afterOpening?: () => Promise<void>;
+  gaveUp: (count: number) => void;
+}
+
+/**
+ * A durable timer to each opening, earliest first; a delivery is taken again only at its opening, and the outbox keys
+ * keep a retried or overlapping delivery from going twice.
+ */
+async function atOpenings(queue: { waiting: DeferredDelivery[] }, batchSize: number, hooks: OpeningHooks): Promise<void> {
+  for (let wait = 0; queue.waiting.length > 0; wait += 1) {
+    if (wait >= MAX_WINDOW_WAITS) {
+      hooks.gaveUp(queue.waiting.length);
+      return;
+    }
+    await hooks.beforeWait?.();
+    const at = queue.waiting.reduce((min, d) => (d.at < min ? d.at : min), queue.waiting[0].at);
+    const due = queue.waiting.filter((d) => d.at === at).map((d) => d.recordId);
+    queue.waiting = queue.waiting.filter((d) => d.at !== at);
+    await sleep(Math.max(0, Date.parse(at) - Date.now()));
+    for (let i = 0; i < due.length; i += batchSize) await hooks.deliver(due.slice(i, i + batchSize));
+    await hooks.afterOpening?.();
+  }
+}
+
+/**
+ * The customer emails of a sweep's run that waited for the send window: delivered at each opening, as the run would
+ * have delivered them (its instant, its run record), its counts recorded on the run under this workflow's id.
+ */
+export async function reminderDeferredDeliveries(input: DeferredDeliveriesInput): Promise<DeferredDeliveriesResult> {
+  const { definitionId, companyId, runRecordId, asOf } = input;
+  const batchSize = input.batchSize ?? SWEEP_BATCH_SIZE;
+  const part = workflowInfo().workflowId;
+  const result: DeferredDeliveriesResult = { delivered: 0, skipped: 0, failed: 0, gaveUp: 0, errors: [] };
+  const queue = { waiting: [...input.waiting] };
+  const record = () => localRunSteps.recordDeferredPart({
+    runRecordId, part, deferred: queue.waiting.length, delivered: result.delivered, skipped: result.skipped, failed: result.failed, errors: result.errors,
+  });
+  await atOpenings(queue, batchSize, {
+    deliver: async (recordIds) => {
+      const delivered = await deliverBatch({ runRecordId, definitionId, companyId, asOf, recordIds });
+      result.delivered += delivered.delivered;
+      result.skipped += delivered.skipped;
+      result.failed += delivered.failed;
+      for (const error of delivered.errors) if (result.errors.length < MAX_ERRORS) result.errors.push(error);
+      queue.waiting.push(...(delivered.deferred ?? []));
+    },
+    afterOpening: record,
+    gaveUp: (count) => {
+      result.gaveUp = count;
+      result.errors.push({ message: `${count} deliveries still outside the send window after ${MAX_WINDOW_WAITS} openings; not sent` });
+      queue.waiting = [];
+    },
+  });
+  if (result.gaveUp > 0) await record();
+  return result;
 }

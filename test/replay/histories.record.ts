@@ -45,7 +45,7 @@ const DELEGATE = uuid('user:delegate');
 type ApprovalParts = Pick<Activities,
   'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval' | 'notifyApprovalOutcome' |
   'remindApprovers' | 'cancelApproval' | 'escalateApproval' | 'moveApprovalRequests'>;
-type SweepParts = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliverBatch' | 'finishRun' | 'findEventDefinitions' | 'recordRunDeferred'>;
+type SweepParts = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliverBatch' | 'finishRun' | 'findEventDefinitions' | 'recordRunDeferred' | 'recordDeferredPart'>;
 type Composites = 'requestApproval' | 'settleApproval' | 'openApprovalStep' | 'settleDecision';
 type RecorderActivities = Pick<Activities, keyof ApprovalParts | Composites | keyof SweepParts | 'recordDiagnosticPing' | 'attemptWebhookDelivery'>;
 
@@ -95,6 +95,7 @@ function sweepActivities(options: { invoices?: number; notLive?: string; definit
     },
     async finishRun() { /* the run record */ },
     async recordRunDeferred() { /* the run's deferred count */ },
+    async recordDeferredPart() { /* the counts of the workflow delivering what waited */ },
     async findEventDefinitions() { return options.definitionIds ?? []; },
   };
 }
@@ -134,6 +135,10 @@ describe('recording test/histories', () => {
     if (!last?.workflowExecutionCompletedEventAttributes && !last?.workflowExecutionContinuedAsNewEventAttributes) {
       throw new Error(`${file}: the run did not complete (last event ${last?.eventType})`);
     }
+    // A real server fills the started event's workflow id, the test server does not: the replay needs it (a sweep
+    // names the workflow it hands its held deliveries to after its own id).
+    const started = events[0]?.workflowExecutionStartedEventAttributes;
+    if (started && !started.workflowId) started.workflowId = workflowId;
     writeFileSync(path.join(HISTORIES_DIR, file), `${historyToJSON(history)}\n`);
     recorded.push(`  ${file}: ${events.length} events`);
     return events;
@@ -359,10 +364,25 @@ describe('recording test/histories', () => {
 
   it('reminder-sweep.send-window: customer emails held for the send window, delivered at its opening', async () => {
     const opening = new Date(Date.now() + 18 * HOUR).toISOString();
-    const { handle, result } = await sweep('send-window', uuid('definition:collection'), sweepActivities({ invoices: 3, deferUntil: opening }));
-    expect(result).toMatchObject({ outcome: 'completed', matched: 3, delivered: 3, deferred: 0 });
-    const events = await save('reminder-sweep.send-window.json', handle.workflowId);
-    expect(events.some((e) => e.timerStartedEventAttributes)).toBe(true);
+    const definitionId = uuid('definition:collection');
+    const workflowId = `${workflowIds.reminderSweep(definitionId)}-2026-12-01T14:00:00Z`;
+    const deferredId = workflowIds.reminderDeferredDeliveries(workflowId, 0);
+    await withWorker(sweepActivities({ invoices: 3, deferUntil: opening }), async () => {
+      const handle = await env.client.workflow.start(reminderSweep, {
+        taskQueue: DEFAULT_TASK_QUEUE, workflowId,
+        args: [{ definitionId, companyId: COMPANY, kind: 'sweep', trigger: 'schedule' }],
+        typedSearchAttributes: [{ key: searchAttributes.workflowDefinitionId, value: definitionId }, { key: searchAttributes.companyId, value: COMPANY }],
+        staticSummary: 'Reminder sweep "Dunning" (collection-sequence) for Boulangerie Saint-Roch',
+      });
+      // The run hands its held emails to a workflow of their own and ends; that one delivers them at the opening.
+      expect(await handle.result()).toMatchObject({ outcome: 'completed', matched: 3, delivered: 0, deferred: 3 });
+      expect(await env.client.workflow.getHandle(deferredId).result()).toMatchObject({ delivered: 3, gaveUp: 0 });
+    });
+    const events = await save('reminder-sweep.send-window.json', workflowId);
+    expect(events.some((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)).toBe(true);
+    expect(events.some((e) => e.timerStartedEventAttributes)).toBe(false);
+    const held = await save('reminder-deferred-deliveries.opening.json', deferredId);
+    expect(held.some((e) => e.timerStartedEventAttributes)).toBe(true);
   });
 
   // --- paymentReceived: started as the API starts it (payment-events.ts), with its child sweep ---

@@ -27,8 +27,9 @@ export function readHistories(filter: (file: string) => boolean = () => true): R
     }
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     if (!started?.workflowType?.name) throw new Error(`test/histories/${file} does not begin with WorkflowExecutionStarted`);
-    // The started event carries the workflow id only on servers that fill it (the test server does not); no workflow
-    // here reads its own id, so the file name stands in.
+    // The started event carries the workflow id on real servers, and in histories recorded since `deferred-apart` (the
+    // recorder fills it: a sweep names a workflow after its own id); older files were recorded without it and replay
+    // with the file name, as no workflow read its own id on their paths.
     return { file, workflowType: started.workflowType.name, workflowId: started.workflowId || file, history };
   });
 }

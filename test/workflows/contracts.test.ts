@@ -1,5 +1,5 @@
 import {
-  type DiagnosticRoundtripWorkflow, type InvoiceApprovalWorkflow, type PaymentReceivedWorkflow, type ReminderSweepWorkflow, workflowTypes,
+  type DeferredDeliveriesWorkflow, type DiagnosticRoundtripWorkflow, type InvoiceApprovalWorkflow, type PaymentReceivedWorkflow, type ReminderSweepWorkflow, workflowTypes,
 } from '../../src/contracts';
 import * as workflows from '../../src/workflows';
 
@@ -10,6 +10,7 @@ const implementations: {
   invoiceApproval: InvoiceApprovalWorkflow;
   paymentReceived: PaymentReceivedWorkflow;
   reminderSweep: ReminderSweepWorkflow;
+  reminderDeferredDeliveries: DeferredDeliveriesWorkflow;
 } = workflows;
 
 describe('workflow contracts', () => {

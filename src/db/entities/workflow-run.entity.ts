@@ -18,6 +18,8 @@ export class WorkflowRun {
   @Column('integer') failed!: number;
   /** Deliveries waiting for the send window while the run is in flight; 0 once they went. */
   @Column('integer', { default: 0 }) deferred!: number;
+  /** Counts of the deliveries that waited for the send window, per workflow that delivered them (migration DeferredParts). */
+  @Column('jsonb', { name: 'deferred_parts', default: {} }) deferredParts!: Record<string, unknown>;
   @Column('jsonb') errors!: { recordId?: string; message: string }[];
 }
 
