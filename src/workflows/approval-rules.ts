@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -49,6 +50,13 @@ const notices = proxyActivities<ApprovalActivities>({
 
 const DAY_MS = 86_400_000;
 const MAX_IGNORED_KEPT = 20;
+
+/**
+ * Runs that meet this patch refuse a second approval of a step by the same person (for another seat, as a delegate):
+ * the quorum counts people. Asked only when such an approval arrives, so other runs' histories are unchanged; the
+ * Update's validator refuses it outright (validators do not replay), the handler and the signals ask the patch.
+ */
+const DISTINCT_APPROVERS_PATCH = 'approval-distinct-people';
 
 function searchStatus(status: ApprovalRunStatus): string {
   return status === 'pending' ? 'pending_approval' : status;
@@ -122,8 +130,18 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
   const inCauseOf = <T>(entry: ApprovalTrailEntry, work: () => Promise<T>): Promise<T> =>
     traceContext.with(causes.get(entry) ?? traceContext.active(), work);
 
-  /** The seat `d` decides for, or why it may not decide. */
-  const seatFor = (d: DecideInput): { seat: string; onBehalfOf: string | null } | { type: string; why: IgnoredDecision['why']; message: string } => {
+  /** Who approved the current step so far (recorded or waiting to be), whichever seat each approved for. */
+  const approvingPeople = () => new Set([
+    ...state.trail.filter((t) => t.step === state.currentStep && t.decision === 'approved').map((t) => t.userId),
+    ...votes.map((v) => v.userId),
+  ]);
+
+  /**
+   * The seat `d` decides for, or why it may not decide. `distinctPeople` says whether a person who approved the step
+   * already is refused (the patch; the validator passes `() => true`).
+   */
+  const seatFor = (d: DecideInput, distinctPeople: () => boolean):
+    { seat: string; onBehalfOf: string | null } | { type: string; why: IgnoredDecision['why']; message: string } => {
     if (state.status !== 'pending' || closing || cancelRequest) {
       return { type: DecisionRefusal.notPending, why: 'not_pending', message: `invoice ${input.invoiceNumber} is not pending approval (approval is ${state.status})` };
     }
@@ -141,6 +159,13 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     if (seats.length === 0) {
       return { type: DecisionRefusal.notAnApprover, why: 'not_an_approver', message: `user ${d.userId} is not an approver of ${stepText}` };
     }
+    if (d.decision === 'approve' && approvingPeople().has(d.userId) && distinctPeople()) {
+      return {
+        type: DecisionRefusal.alreadyApproved, why: 'already_approved',
+        message: `user ${d.userId} already approved ${stepText}; one person's approval counts once per step, also for a seat held as a delegate, ` +
+          `and it needs ${required(state.currentStep)} distinct approvers`,
+      };
+    }
     const open = seats.find((e) => !approved.has(e.onBehalfOf ?? e.userId));
     if (!open) {
       return { type: DecisionRefusal.alreadyApproved, why: 'already_approved', message: `user ${d.userId} already approved ${stepText}; it needs ${required(state.currentStep)} distinct approvers` };
@@ -148,8 +173,9 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     return { seat: open.onBehalfOf ?? open.userId, onBehalfOf: open.onBehalfOf };
   };
 
+  const distinctByPatch = () => patched(DISTINCT_APPROVERS_PATCH);
   const accept = (d: DecideInput): boolean => {
-    const found = seatFor(d);
+    const found = seatFor(d, distinctByPatch);
     if ('type' in found) {
       log.warn('approval decision ignored', { approvalId: input.approvalId, userId: d.userId, decision: d.decision, reason: found.type });
       state.ignored = [...state.ignored, { userId: d.userId, decision: d.decision, why: found.why, at: new Date().toISOString() }].slice(-MAX_IGNORED_KEPT);
@@ -192,7 +218,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
   setHandler(
     decideUpdate,
     async (d) => {
-      const refused = seatFor(d);
+      const refused = seatFor(d, distinctByPatch);
       if ('type' in refused) throw ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
       accept(d);
       const mine = decisionsAccepted;
@@ -204,7 +230,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
         if (d.decision === 'reject' && !d.reason?.trim()) {
           throw ApplicationFailure.create({ type: DecisionRefusal.reasonRequired, message: 'a rejection needs a reason', nonRetryable: true });
         }
-        const refused = seatFor(d);
+        const refused = seatFor(d, () => true);
         if ('type' in refused) throw ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
       },
     },

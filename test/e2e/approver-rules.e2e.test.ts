@@ -56,6 +56,35 @@ describe('approver rules', () => {
     expect(await tasksOf(c.watcher, 'open', invoice.id)).toEqual([]);
   });
 
+  it('quorum counts people: a delegate who is also an approver approves once (409 the second time); submit counts them once', async () => {
+    const c = await approvalCompany(http, (ids) => ({ type: 'approval', steps: [{ approverIds: [ids.approver, ids.watcher, ids.outsider], required: 2 }] }));
+    expect((await c.watcher.http.put('/v1/users/me/delegation', {
+      delegateId: c.approver.id, from: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 3 * DAY).toISOString(),
+    })).status).toBe(200);
+    const invoice = await createLargeInvoice(c);
+    expect((await submit(c, invoice.id)).status).toBe(200);
+    await until(() => tasksOf(c.outsider, 'open', invoice.id), (t) => t.length === 1, 'the third approver\'s task');
+
+    expect((await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, { comment: 'mine' })).status).toBe(200);
+    const forWes = await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, { comment: 'for Wes' });
+    expect(forWes.status).toBe(409);
+    expect(forWes.body.message).toContain('one person\'s approval counts once per step');
+    const view = (await c.creator.http.get(`/v1/invoices/${invoice.id}/approval`)).body;
+    expect(view).toMatchObject({ status: 'pending_approval', steps: [{ status: 'pending', required: 2, approvals: 1 }] });
+    expect(view.steps[0].eligible).toEqual([{ id: c.outsider.id, name: 'Olive', onBehalfOf: null }]);
+    expect((await c.outsider.http.post(`/v1/invoices/${invoice.id}/approve`, {})).body.status).toBe('approved');
+
+    // Delegated past the deadline, Wes's seat is the approver's: two seats, one person, for a 2-of-2 step.
+    const pair = await approvalCompany(http, (ids) => ({ type: 'approval', timeoutDays: 5, steps: [{ approverIds: [ids.approver, ids.watcher], required: 2 }] }));
+    expect((await pair.watcher.http.put('/v1/users/me/delegation', {
+      delegateId: pair.approver.id, from: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 10 * DAY).toISOString(),
+    })).status).toBe(200);
+    const short = await createLargeInvoice(pair);
+    const refused = await submit(pair, short.id);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toMatch(/^step 1 of the approval workflow "Large invoices" needs 2 approval\(s\) but has only 1 distinct approver\(s\)/);
+  });
+
   it('2-of-3 quorum: a rejection after one approval rejects', async () => {
     const c = await approvalCompany(http, (ids) => ({ type: 'approval', steps: [{ approverIds: [ids.approver, ids.watcher, ids.outsider], required: 2 }] }));
     const invoice = await createLargeInvoice(c);
@@ -83,7 +112,7 @@ describe('approver rules', () => {
     const mine = await createLargeInvoice(quorum, quorum.approver.http);
     const refused = await submit(quorum, mine.id, quorum.approver.http);
     expect(refused.status).toBe(409);
-    expect(refused.body.message).toMatch(/^step 2 of the approval workflow "Large invoices" needs 2 approval\(s\) but has only 1 approver\(s\) besides the creator/);
+    expect(refused.body.message).toMatch(/^step 2 of the approval workflow "Large invoices" needs 2 approval\(s\) but has only 1 distinct approver\(s\) besides the creator/);
     expect((await quorum.approver.http.get(`/v1/invoices/${mine.id}`)).body.approvalStatus).toBe('approval_required');
   });
 

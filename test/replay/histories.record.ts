@@ -278,6 +278,25 @@ describe('recording test/histories', () => {
     expect(result.trail.map((t) => [t.decision, t.userId, t.closesStep])).toEqual([['approved', APPROVER, false], ['approved', CONTROLLER, true]]);
   });
 
+  it('invoice-approval.quorum-same-person: a delegate who is also an approver approves once; the second approval, by signal, is ignored', async () => {
+    const steps = [{ approverIds: [APPROVER, SECOND_APPROVER, CONTROLLER], required: 2 }];
+    const result = await approval('quorum-same-person', { steps }, async (handle) => {
+      await pendingOn(handle, 0);
+      const now = await env.currentTimeMs();
+      await handle.signal(delegationSignal, {
+        delegatorId: SECOND_APPROVER, delegation: { delegateId: APPROVER, from: new Date(now - HOUR).toISOString(), until: new Date(now + 20 * DAY).toISOString() },
+      });
+      await state(handle, (s) => (s.eligible ?? []).some((e) => e.onBehalfOf === SECOND_APPROVER));
+      await env.sleep(2 * HOUR);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false, comment: 'Quote matches.' }] });
+      await handle.signal(approveSignal, { userId: APPROVER, isAdmin: false, comment: 'And for my colleague, away.' });
+      await state(handle, (s) => s.ignored.length === 1);
+      await env.sleep(1 * DAY);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: CONTROLLER, isAdmin: false }] });
+    });
+    expect(result.trail.map((t) => [t.decision, t.userId, t.closesStep])).toEqual([['approved', APPROVER, false], ['approved', CONTROLLER, true]]);
+  });
+
   it('invoice-approval.email-decision: approved from the link of the approval email (via email)', async () => {
     const result = await approval('email-decision', {}, async (handle) => {
       await pendingOn(handle, 0);

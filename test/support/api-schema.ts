@@ -1089,7 +1089,7 @@ export interface components {
             name: string;
         };
         ApprovalStep: {
-            /** @description approvals of the step so far */
+            /** @description distinct people who approved the step so far */
             approvals: number;
             /** @description the approvers the definition lists */
             approvers: components["schemas"]["ApprovalPerson"][];
