@@ -67,6 +67,29 @@ export class ApprovalLinksRepository {
     return { ...row, approval: { ...row.approval, deadline: new Date(row.approval.deadline) } };
   }
 
+  /**
+   * Takes the recipient's links of the step (each email carries its own) for one decision, in one conditional
+   * statement: answers the claim's mark when the link `tokenHash` was among those this call took, undefined when
+   * another post took it first (the same link twice, or another of the recipient's links). `release` gives them back.
+   */
+  async claim(link: { tokenHash: Buffer; approvalId: string; step: number; userId: string }): Promise<string | undefined> {
+    const rows = await this.db.query<{ tokenHash: Buffer; claim: string }>(
+      `UPDATE approval_links SET used_at = now() WHERE approval_id = $1 AND step = $2 AND user_id = $3 AND used_at IS NULL
+       RETURNING token_hash AS "tokenHash", used_at::text AS claim`, [link.approvalId, link.step, link.userId]);
+    const mine = rows.find((r) => r.tokenHash.equals(link.tokenHash));
+    if (!mine) {
+      if (rows.length > 0) await this.release(link, rows[0].claim);
+      return undefined;
+    }
+    return mine.claim;
+  }
+
+  /** Gives back the links a claim took, after a refused decision; not those marked since by something else. */
+  async release(link: { approvalId: string; step: number; userId: string }, claim: string): Promise<void> {
+    await this.db.query('UPDATE approval_links SET used_at = NULL WHERE approval_id = $1 AND step = $2 AND user_id = $3 AND used_at = $4::timestamptz',
+      [link.approvalId, link.step, link.userId, claim]);
+  }
+
   /** Every link of the recipient for the step is spent once one of them decided it (each email carries its own). */
   async markUsed(approvalId: string, step: number, userId: string): Promise<void> {
     await this.db.query('UPDATE approval_links SET used_at = now() WHERE approval_id = $1 AND step = $2 AND user_id = $3 AND used_at IS NULL',

@@ -110,6 +110,35 @@ describe('approval email links', () => {
     await outcomeNotified(invoice.id);
   });
 
+  it('one link posted twice at once decides once: the second post is a 410 page, even where the workflow would take both', async () => {
+    // The approver also holds Wes's seat (a delegation): the workflow alone would take an approval for one seat and a
+    // rejection for the other. The link is single-use, so only the first post decides.
+    const c = await approvalCompany(http, (ids) => ({ type: 'approval', steps: [{ approverIds: [ids.approver, ids.watcher, ids.outsider], required: 2 }] }));
+    expect((await c.watcher.http.put('/v1/users/me/delegation', {
+      delegateId: c.approver.id, from: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+    })).status).toBe(200);
+    const invoice = await invoiceWithMemo(c, '');
+    const url = await decisionLink(c.approver.email, invoice.number);
+    await waitForMails(c.outsider.email, 1);
+    // No worker: both posts are past their checks before either decision reaches the workflow.
+    expect(await stack.stopWorker('SIGKILL')).not.toBe(0);
+    const approve = page(url, { decision: 'approve', comment: 'first click' });
+    await new Promise((r) => setTimeout(r, 300));
+    const reject = page(url, { decision: 'reject', reason: 'second click' });
+    await new Promise((r) => setTimeout(r, 300));
+    await stack.startWorker();
+    const [approved, rejected] = await Promise.all([approve, reject]);
+    expect(approved.status).toBe(200);
+    expect(rejected.status).toBe(410);
+    expect(rejected.html).not.toContain('name="decision"');
+
+    const decisions = await sql<{ decision: string; via: string; user_id: string }>(
+      'SELECT d.decision, d.via, d.user_id FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = $1', [invoice.id]);
+    expect(decisions).toEqual([{ decision: 'approved', via: 'email', user_id: c.approver.id }]);
+    expect((await c.creator.http.get(`/v1/invoices/${invoice.id}/approval`)).body).toMatchObject({ status: 'pending_approval', steps: [{ approvals: 1 }] });
+    expect((await page(url)).status).toBe(410);
+  });
+
   it('in fr-CA: texts, money and dates in the company\'s locale; above emailApprovalLimit the page says to use the API and POST decides nothing', async () => {
     const c = await approvalCompany(http);
     expect((await c.tenant.admin.patch('/v1/companies/me', { locale: 'fr-CA', emailApprovalLimit: '1000.00' })).body).toMatchObject({ emailApprovalLimit: '1000.00' });
