@@ -118,7 +118,8 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
 
     /**
      * A delegation started or ended while the step waits: each moved seat's open task is cancelled for whoever held it
-     * and opened, with an email (and push, if on), for whoever holds it now. Keyed by the run's move number.
+     * and opened, with an email (and push, if on), for whoever holds it now; the former holder's links of the step say
+     * where it went (superseded), the new holder's earlier ones decide again. Keyed by the run's move number.
      */
     async moveApprovalRequests(input: MoveApprovalRequestsInput): Promise<{ moved: number }> {
       const ids = input.moves.flatMap((m) => [m.seatId, m.toId]);
@@ -129,6 +130,9 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       for (const move of input.moves) {
         const to = byId.get(move.toId);
         if (move.fromId) await approvals.cancelTasksOf(input.approvalId, move.fromId);
+        // The former holder's links of the step say where the request went, unless they still hold another seat of it.
+        if (move.fromId && !(input.holderIds ?? []).includes(move.fromId)) await links.supersede(input.approvalId, input.step, move.fromId, move.toId);
+        await links.restore(input.approvalId, input.step, move.toId);
         if (!to) continue;
         const base = `approval:${input.approvalId}:step:${input.step}:move:${input.move}:${move.seatId}`;
         await openTask(input, facts, to.id, input.step, `${base}:task:${to.id}`, occurrence, input.deadline);

@@ -206,6 +206,8 @@ export interface MoveApprovalRequestsInput extends ApprovalNotice {
   /** Counts the moves of the run, so that each move's tasks and emails have keys of their own. */
   move: number;
   moves: { seatId: string; fromId: string; toId: string }[];
+  /** Who holds a seat of the step after the moves: a former holder who holds none keeps no link that decides it. */
+  holderIds?: string[];
   push: boolean;
   deadline: string;
 }

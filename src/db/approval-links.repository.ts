@@ -13,6 +13,9 @@ export interface ApprovalLinkPage {
   userRole: 'admin' | 'standard';
   expiresAt: Date;
   usedAt: Date | null;
+  /** Set when a delegation moved the step's request away from this recipient: when, and to whom. */
+  supersededAt: Date | null;
+  supersededToName: string | null;
   company: { id: string; name: string; locale: string; timezone: string; currency: string; plan: 'advanced' | 'essentials'; emailApprovalLimit: string | null };
   invoice: { id: string; number: string; amount: string; dueDate: string; memo: string | null; customerName: string; createdBy: string };
   approval: { status: 'pending' | 'approved' | 'rejected' | 'cancelled'; currentStep: number; stepCount: number; deadline: Date; submission: number };
@@ -24,6 +27,7 @@ export interface ApprovalLinkPage {
 const PAGE_SQL = `
   SELECT l.token_hash AS "tokenHash", l.company_id AS "companyId", l.approval_id AS "approvalId", l.step, l.user_id AS "userId", u.name AS "userName", u.email AS "userEmail",
          u.role AS "userRole", l.expires_at AS "expiresAt", l.used_at AS "usedAt",
+         l.superseded_at AS "supersededAt", su.name AS "supersededToName",
          json_build_object('id', co.id, 'name', co.name, 'locale', co.locale, 'timezone', co.timezone, 'currency', co.currency, 'plan', co.plan,
            'emailApprovalLimit', co.email_approval_limit::text) AS company,
          json_build_object('id', i.id, 'number', i.number, 'amount', i.amount::text, 'dueDate', i.due_date::text, 'memo', i.memo,
@@ -41,6 +45,7 @@ const PAGE_SQL = `
     JOIN invoices i ON i.id = a.invoice_id
     JOIN customers cu ON cu.id = i.customer_id
     JOIN companies co ON co.id = l.company_id
+    LEFT JOIN users su ON su.id = l.superseded_to
    WHERE l.token_hash = $1`;
 
 /** The links of approval emails: issued by the run's activities, read and used by the page the API serves. */
@@ -88,6 +93,20 @@ export class ApprovalLinksRepository {
   async release(link: { approvalId: string; step: number; userId: string }, claim: string): Promise<void> {
     await this.db.query('UPDATE approval_links SET used_at = NULL WHERE approval_id = $1 AND step = $2 AND user_id = $3 AND used_at = $4::timestamptz',
       [link.approvalId, link.step, link.userId, claim]);
+  }
+
+  /** The recipient's links of the step no longer decide it: a delegation moved the request to `toId`. */
+  async supersede(approvalId: string, step: number, userId: string, toId: string): Promise<void> {
+    await this.db.query(
+      'UPDATE approval_links SET superseded_at = now(), superseded_to = $4 WHERE approval_id = $1 AND step = $2 AND user_id = $3 AND superseded_at IS NULL',
+      [approvalId, step, userId, toId]);
+  }
+
+  /** The request moved back to the recipient: their earlier links of the step decide it again. */
+  async restore(approvalId: string, step: number, userId: string): Promise<void> {
+    await this.db.query(
+      'UPDATE approval_links SET superseded_at = NULL, superseded_to = NULL WHERE approval_id = $1 AND step = $2 AND user_id = $3 AND superseded_at IS NOT NULL',
+      [approvalId, step, userId]);
   }
 
   /** Every link of the recipient for the step is spent once one of them decided it (each email carries its own). */

@@ -306,7 +306,9 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
         state.eligible = after;
         if (moved.length > 0) {
           moves += 1;
-          await moveApprovalRequests({ ...notice, step, stepCount: input.steps.length, move: moves, moves: moved, push: input.push, deadline });
+          await moveApprovalRequests({
+            ...notice, step, stepCount: input.steps.length, move: moves, moves: moved, holderIds: holders(), push: input.push, deadline,
+          });
         }
         continue;
       }

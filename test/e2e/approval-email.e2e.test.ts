@@ -1,9 +1,10 @@
-import { approvalCompany, type ApprovalCompany, outcomeNotified } from '../support/approval';
+import { approvalCompany, type ApprovalCompany, outcomeNotified, tasksOf } from '../support/approval';
 import { closeDb, sql } from '../support/db';
 import { Http } from '../support/http';
 import { tag } from '../support/ledger';
 import { mailsTo, waitForMails } from '../support/mail';
 import { Stack } from '../support/stack';
+import { until } from '../support/until';
 
 const LINK = /https?:\/\/[^\s]+\/approvals\/([A-Za-z0-9_-]{43})/;
 
@@ -137,6 +138,38 @@ describe('approval email links', () => {
     expect(decisions).toEqual([{ decision: 'approved', via: 'email', user_id: c.approver.id }]);
     expect((await c.creator.http.get(`/v1/invoices/${invoice.id}/approval`)).body).toMatchObject({ status: 'pending_approval', steps: [{ approvals: 1 }] });
     expect((await page(url)).status).toBe(410);
+  });
+
+  it('a request a delegation moved: the former holder\'s link is a 410 page saying to whom, and decides again once it moves back', async () => {
+    const c = await approvalCompany(http);
+    const invoice = await invoiceWithMemo(c, '');
+    const mine = await decisionLink(c.approver.email, invoice.number);
+    expect((await page(mine)).status).toBe(200);
+
+    expect((await c.approver.http.put('/v1/users/me/delegation', {
+      delegateId: c.outsider.id, from: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+    })).status).toBe(200);
+    await until(() => tasksOf(c.outsider, 'open', invoice.id), (t) => t.length === 1, 'the delegate\'s task');
+    const delegates = await decisionLink(c.outsider.email, invoice.number);
+    const moved = await page(mine);
+    expect(moved.status).toBe(410);
+    expect(moved.html).toMatch(/This request moved to Olive on \w+ \d+, 20\d\d/);
+    expect(moved.html).not.toContain('name="decision"');
+    const refused = await page(mine, { decision: 'approve' });
+    expect(refused.status).toBe(410);
+    expect(refused.html).toContain('This request moved to Olive');
+    expect((await c.creator.http.get(`/v1/invoices/${invoice.id}/approval`)).body).toMatchObject({ status: 'pending_approval', decisions: [] });
+    expect((await page(delegates)).status).toBe(200);
+
+    expect((await c.approver.http.delete('/v1/users/me/delegation')).status).toBe(204);
+    await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approver\'s task, back');
+    const back = await page(delegates);
+    expect(back.status).toBe(410);
+    expect(back.html).toContain('This request moved to Avery');
+    expect((await page(mine)).status).toBe(200);
+    const approved = await page(mine, { decision: 'approve' });
+    expect(approved.status).toBe(200);
+    expect((await c.creator.http.get(`/v1/invoices/${invoice.id}`)).body.approvalStatus).toBe('approved');
   });
 
   it('in fr-CA: texts, money and dates in the company\'s locale; above emailApprovalLimit the page says to use the API and POST decides nothing', async () => {

@@ -144,6 +144,9 @@ export class ApprovalLinksService {
     }
     const mine = p.decisions.find((d) => d.step === p.step && d.userId === p.userId && d.decision === 'approved');
     if (mine) return this.render(p, { status: 410, message: fill(t.youApproved, { when: when(mine.decidedAt) }), decidable: false });
+    if (p.supersededAt) {
+      return this.render(p, { status: 410, message: fill(t.moved, { name: p.supersededToName ?? t.nobody, when: when(p.supersededAt) }), decidable: false });
+    }
     if (p.usedAt) return this.render(p, { status: 410, message: t.used, decidable: false });
     if (p.expiresAt.getTime() <= Date.now()) return this.render(p, { status: 410, message: fill(t.expired, { when: when(p.expiresAt) }), decidable: false });
     if (this.overLimit(p)) {
