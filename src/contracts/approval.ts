@@ -169,6 +169,8 @@ export interface MarkPendingInput extends ApprovalNotice {
 export interface OpenApprovalTasksInput extends ApprovalNotice {
   step: number;
   approverIds: string[];
+  /** One task per seat: who holds it, for whom (absent before `approver-rules`: one task per approver, for their own seat). */
+  seats?: EligibleApprover[];
   dueAt: string;
 }
 
@@ -235,6 +237,7 @@ export interface OpenApprovalStepInput extends ApprovalNotice {
   first: boolean;
   step: number;
   approverIds: string[];
+  seats?: EligibleApprover[];
   deadline: string;
 }
 

@@ -266,7 +266,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     state.eligible = eligibleFor(seatsOf(step), input.creatorId, active);
     const approverIds = holders();
     const recipients = step === 0 ? [...new Set([...approverIds, ...input.notifyUserIds])] : approverIds;
-    await openApprovalStep({ ...notice, first: step === 0, step, approverIds, deadline });
+    await openApprovalStep({ ...notice, first: step === 0, step, approverIds, seats: state.eligible, deadline });
     send(notices.notifyApprovalRequested({
       ...notice, step, stepCount: input.steps.length, userIds: recipients, approverIds, push: input.push, deadline, message: input.requestMessage,
     }));

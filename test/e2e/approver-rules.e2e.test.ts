@@ -169,6 +169,37 @@ describe('approver rules', () => {
     });
   });
 
+  it('tasks by seat: a delegate who is also an approver keeps their own task when the delegation ends, and an approval closes only its seat\'s', async () => {
+    const c = await approvalCompany(http, (ids) => ({ type: 'approval', steps: [{ approverIds: [ids.approver, ids.watcher, ids.outsider], required: 2 }] }));
+    expect((await c.watcher.http.put('/v1/users/me/delegation', {
+      delegateId: c.approver.id, from: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 3 * DAY).toISOString(),
+    })).status).toBe(200);
+    const undecided = await createLargeInvoice(c);
+    const voted = await createLargeInvoice(c);
+    for (const invoice of [undecided, voted]) {
+      expect((await submit(c, invoice.id)).status).toBe(200);
+      // Avery holds two seats, her own and Wes's: a task for each.
+      await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 2, 'the approver\'s two tasks');
+    }
+    expect((await c.approver.http.post(`/v1/invoices/${voted.id}/approve`, {})).body.steps[0].approvals).toBe(1);
+    await until(() => tasksOf(c.approver, 'completed', voted.id), (t) => t.length === 1, 'the approver\'s own task, completed');
+    expect(await tasksOf(c.approver, 'open', voted.id)).toHaveLength(1);
+
+    // Wes is back, neither step decided for him: his seat's task moves to him, Avery's own stays hers.
+    expect((await c.watcher.http.delete('/v1/users/me/delegation')).status).toBe(204);
+    for (const invoice of [undecided, voted]) {
+      await until(() => tasksOf(c.watcher, 'open', invoice.id), (t) => t.length === 1, 'Wes\'s task');
+      expect(await tasksOf(c.approver, 'cancelled', invoice.id)).toHaveLength(1);
+    }
+    expect(await tasksOf(c.approver, 'open', undecided.id)).toHaveLength(1);
+    expect(await tasksOf(c.approver, 'open', voted.id)).toEqual([]);
+    expect(await tasksOf(c.approver, 'completed', voted.id)).toHaveLength(1);
+    expect((await c.watcher.http.post(`/v1/invoices/${voted.id}/approve`, {})).body.status).toBe('approved');
+    expect((await c.approver.http.post(`/v1/invoices/${undecided.id}/approve`, {})).status).toBe(200);
+    expect(await tasksOf(c.approver, 'open', undecided.id)).toEqual([]);
+    expect(await tasksOf(c.watcher, 'open', undecided.id)).toHaveLength(1);
+  });
+
   it('delegation ended while the step is still pending moves the request back to the approver', async () => {
     const c = await approvalCompany(http);
     expect((await c.approver.http.put('/v1/users/me/delegation', {
