@@ -28,6 +28,7 @@ import {
   DecisionRefusal,
   DEFAULT_APPROVAL_TIMEOUT,
   DEFAULT_APPROVER_REMINDER_LEAD,
+  delegatedToCreator,
   eligibleFor,
   holderOf,
   type IgnoredDecision,
@@ -57,6 +58,12 @@ const MAX_IGNORED_KEPT = 20;
  * Update's validator refuses it outright (validators do not replay), the handler and the signals ask the patch.
  */
 const DISTINCT_APPROVERS_PATCH = 'approval-distinct-people';
+/**
+ * Runs that meet this patch keep a seat delegated to the invoice's creator with its delegator (who may still decide),
+ * and send an escalation whose user delegated to the creator to that user; runs before it dropped the seat. Asked only
+ * when a seat is delegated to the creator.
+ */
+const CREATOR_DELEGATE_PATCH = 'creator-delegate-keeps-seat';
 
 function searchStatus(status: ApprovalRunStatus): string {
   return status === 'pending' ? 'pending_approval' : status;
@@ -96,6 +103,10 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
 
   const known = new Map<string, ApprovalDelegation>((input.delegations ?? []).map((d) => [d.delegatorId, d]));
   let active = delegationsAt(known, Date.now());
+  const keepsSeat = (seats: string[], delegations: Map<string, string>) =>
+    delegatedToCreator(seats, input.creatorId, delegations) && patched(CREATOR_DELEGATE_PATCH);
+  const holdersOf = (seats: string[], delegations: Map<string, string>) =>
+    eligibleFor(seats, input.creatorId, delegations, keepsSeat(seats, delegations));
   let delegationsChanged = false;
   let moves = 0;
 
@@ -109,7 +120,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     trail: [],
     ignored: [],
     // Set before the handlers: a decision that arrived with the start is dispatched as soon as its handler is.
-    eligible: eligibleFor(input.steps[0].approverIds, input.creatorId, active),
+    eligible: holdersOf(input.steps[0].approverIds, active),
     approvedBy: [],
     escalated: [],
     delegated: Object.fromEntries(active),
@@ -263,7 +274,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     const openedAtMs = Date.now();
     state.escalated = [];
     state.approvedBy = [];
-    state.eligible = eligibleFor(seatsOf(step), input.creatorId, active);
+    state.eligible = holdersOf(seatsOf(step), active);
     const approverIds = holders();
     const recipients = step === 0 ? [...new Set([...approverIds, ...input.notifyUserIds])] : approverIds;
     await openApprovalStep({ ...notice, first: step === 0, step, approverIds, seats: state.eligible, deadline });
@@ -298,7 +309,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
         active = nowActive;
         state.delegated = Object.fromEntries(active);
         const before = new Map((state.eligible ?? []).map((e) => [e.onBehalfOf ?? e.userId, e.userId]));
-        const after = eligibleFor(seatsOf(step), input.creatorId, active);
+        const after = holdersOf(seatsOf(step), active);
         const approved = new Set(state.approvedBy);
         const moved = after
           .map((e) => ({ seatId: e.onBehalfOf ?? e.userId, fromId: before.get(e.onBehalfOf ?? e.userId) ?? '', toId: e.userId }))
@@ -318,12 +329,13 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
         const to = stepDef.escalateToId!;
         if (!seatsOf(step).includes(to) && to !== input.creatorId) {
           state.escalated = [...(state.escalated ?? []), to];
-          state.eligible = eligibleFor(seatsOf(step), input.creatorId, active);
+          state.eligible = holdersOf(seatsOf(step), active);
           const entry: ApprovalTrailEntry = {
             step, decision: 'escalated', userId: to, comment: null, decidedAt: new Date(now).toISOString(), onBehalfOf: null, via: null, closesStep: false,
           };
           await escalateApproval({
-            ...notice, step, stepCount: input.steps.length, escalateToId: to, holderId: holderOf(to, active), push: input.push, deadline,
+            ...notice, step, stepCount: input.steps.length, escalateToId: to, holderId: holderOf(to, active, keepsSeat([to], active) ? input.creatorId : undefined),
+            push: input.push, deadline,
             escalatedAt: entry.decidedAt,
           });
           state.trail = [...state.trail, entry];

@@ -332,6 +332,17 @@ describe('recording test/histories', () => {
     expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: DELEGATE, onBehalfOf: APPROVER })]);
   });
 
+  it('invoice-approval.creator-delegate: the approver delegated to the invoice\'s creator, keeps the seat and approves', async () => {
+    const now = await env.currentTimeMs();
+    const delegations = [{ delegatorId: APPROVER, delegateId: CREATOR, from: new Date(now - DAY).toISOString(), until: new Date(now + 40 * DAY).toISOString() }];
+    const result = await approval('creator-delegate', { steps: [{ approverIds: [APPROVER] }], delegations }, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(2 * HOUR);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false }] });
+    });
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: APPROVER, onBehalfOf: null })]);
+  });
+
   // --- reminderSweep: started as its Schedule starts it (reminder-scheduler.ts sweepAction) ---
 
   async function sweep(name: string, definitionId: string, activities: SweepParts, sizes: Partial<ReminderSweepInput> = {}) {

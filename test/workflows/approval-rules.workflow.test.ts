@@ -193,6 +193,46 @@ describe('invoiceApproval under the approver rules (quorum, no self-approval, es
     expect(outcome.result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: ALICE })]);
   });
 
+  it('a seat delegated to the creator stays with its delegator, who decides; the creator is still refused', async () => {
+    const mocks = mockActivities();
+    const now = await env.currentTimeMs();
+    const args = input({
+      steps: [{ approverIds: [ALICE, BOB], required: 2 }],
+      delegations: [{ delegatorId: ALICE, delegateId: CREATOR, from: new Date(now - DAY).toISOString(), until: new Date(now + 10 * DAY).toISOString() }],
+    });
+    const outcome = await run(mocks, args, async (handle) => {
+      const pending = await pendingOn(handle, 0);
+      const byCreator = await approve(handle, CREATOR).catch(refusalType);
+      await approve(handle, ALICE);
+      await approve(handle, BOB);
+      return { pending, byCreator, result: await handle.result() };
+    });
+    expect(outcome.pending.eligible).toEqual([{ userId: ALICE, onBehalfOf: null }, { userId: BOB, onBehalfOf: null }]);
+    expect(mocks.calls.openApprovalTasks).toEqual([expect.objectContaining({ approverIds: [ALICE, BOB] })]);
+    expect(outcome.byCreator).toBe(DecisionRefusal.selfApproval);
+    expect(outcome.result.status).toBe('approved');
+    expect(outcome.result.trail.map((t) => [t.decision, t.userId, t.onBehalfOf])).toEqual([['approved', ALICE, null], ['approved', BOB, null]]);
+  });
+
+  it('an escalation user who delegated to the creator is asked themselves, and decides', async () => {
+    const mocks = mockActivities();
+    const now = await env.currentTimeMs();
+    const args = input({
+      steps: [{ approverIds: [ALICE], escalateAfterDays: 2, escalateToId: BOSS }],
+      delegations: [{ delegatorId: BOSS, delegateId: CREATOR, from: new Date(now - DAY).toISOString(), until: new Date(now + 10 * DAY).toISOString() }],
+    });
+    const outcome = await run(mocks, args, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(2 * DAY + MINUTE);
+      const escalated = await reached(handle, (s) => (s.escalated ?? []).length === 1);
+      await approve(handle, BOSS);
+      return { escalated, result: await handle.result() };
+    });
+    expect(mocks.calls.escalateApproval).toEqual([expect.objectContaining({ escalateToId: BOSS, holderId: BOSS })]);
+    expect(outcome.escalated.eligible).toEqual([{ userId: ALICE, onBehalfOf: null }, { userId: BOSS, onBehalfOf: null }]);
+    expect(outcome.result.trail.map((t) => [t.decision, t.userId, t.onBehalfOf])).toEqual([['escalated', BOSS, null], ['approved', BOSS, null]]);
+  });
+
   it('escalates exactly escalateAfterDays after the step opened, not a minute before', async () => {
     const mocks = mockActivities();
     const args = input({ steps: [{ approverIds: [ALICE], escalateAfterDays: 3, escalateToId: BOSS }] });

@@ -50,6 +50,10 @@ describe(unreachableStep.name, () => {
     expect(unreachableStep(steps, 'creator', [{ ...away('b', 'a'), from: '2026-03-05T00:00:00Z' }], now, deadline)).toBeUndefined();
   });
 
+  it('counts a seat delegated to the creator as its delegator\'s', () => {
+    expect(unreachableStep([{ approverIds: ['a', 'b'], required: 2 }], 'creator', [away('a', 'creator')], now, deadline)).toBeUndefined();
+  });
+
   it('never counts the creator, and counts the escalation user', () => {
     expect(unreachableStep([{ approverIds: ['creator', 'a'], required: 2 }], 'creator', [], now, deadline)).toEqual({ step: 0, required: 2, people: 1 });
     expect(unreachableStep([{ approverIds: ['creator', 'a'], required: 2, escalateAfterDays: 3, escalateToId: 'boss' }], 'creator', [], now, deadline))
