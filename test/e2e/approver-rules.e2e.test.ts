@@ -114,6 +114,15 @@ describe('approver rules', () => {
     expect(refused.status).toBe(409);
     expect(refused.body.message).toMatch(/^step 2 of the approval workflow "Large invoices" needs 2 approval\(s\) but has only 1 distinct approver\(s\) besides the creator/);
     expect((await quorum.approver.http.get(`/v1/invoices/${mine.id}`)).body.approvalStatus).toBe('approval_required');
+
+    // An escalation after the deadline never happens: its user does not count.
+    const late = await approvalCompany(http, (ids) => ({
+      type: 'approval', timeoutDays: 10, steps: [{ approverIds: [ids.approver, ids.watcher], required: 2, escalateAfterDays: 10, escalateToId: ids.outsider }],
+    }));
+    const lateOne = await createLargeInvoice(late, late.approver.http);
+    const tooLate = await submit(late, lateOne.id, late.approver.http);
+    expect(tooLate.status).toBe(409);
+    expect(tooLate.body.message).toMatch(/^step 1 of the approval workflow "Large invoices" needs 2 approval\(s\) but has only 1 distinct approver\(s\) besides the creator/);
   });
 
   it('delegation: PUT/GET/DELETE, refused for oneself (409), in a cycle (409), to another company (404), bad dates (400)', async () => {

@@ -59,4 +59,11 @@ describe(unreachableStep.name, () => {
     expect(unreachableStep([{ approverIds: ['creator', 'a'], required: 2, escalateAfterDays: 3, escalateToId: 'boss' }], 'creator', [], now, deadline))
       .toBeUndefined();
   });
+
+  it('counts the escalation user only when the escalation falls before the deadline, and reports that count', () => {
+    const step = (escalateAfterDays: number) => [{ approverIds: ['creator', 'a'], required: 2, escalateAfterDays, escalateToId: 'boss' }];
+    expect(unreachableStep(step(29), 'creator', [], now, deadline)).toBeUndefined();
+    expect(unreachableStep(step(30), 'creator', [], now, deadline)).toEqual({ step: 0, required: 2, people: 1 });
+    expect(unreachableStep(step(45), 'creator', [], now, deadline)).toEqual({ step: 0, required: 2, people: 1 });
+  });
 });
