@@ -332,6 +332,23 @@ describe('recording test/histories', () => {
     expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: DELEGATE, onBehalfOf: APPROVER })]);
   });
 
+  it('invoice-approval.delegation-moved-back: a delegation starts and ends while the step waits, undecided; the approver decides', async () => {
+    const steps = [{ approverIds: [APPROVER] }];
+    const result = await approval('delegation-moved-back', { steps }, async (handle) => {
+      await pendingOn(handle, 0);
+      const now = await env.currentTimeMs();
+      await handle.signal(delegationSignal, {
+        delegatorId: APPROVER, delegation: { delegateId: DELEGATE, from: new Date(now + DAY).toISOString(), until: new Date(now + 3 * DAY).toISOString() },
+      });
+      await env.sleep(DAY + HOUR);
+      await state(handle, (s) => (s.eligible ?? []).some((e) => e.userId === DELEGATE));
+      await env.sleep(2 * DAY);
+      await state(handle, (s) => (s.eligible ?? []).some((e) => e.userId === APPROVER));
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false, comment: 'Back from leave.' }] });
+    });
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: APPROVER, onBehalfOf: null })]);
+  });
+
   it('invoice-approval.creator-delegate: the approver delegated to the invoice\'s creator, keeps the seat and approves', async () => {
     const now = await env.currentTimeMs();
     const delegations = [{ delegatorId: APPROVER, delegateId: CREATOR, from: new Date(now - DAY).toISOString(), until: new Date(now + 40 * DAY).toISOString() }];
