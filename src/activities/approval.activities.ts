@@ -84,13 +84,15 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
   }
 
   /** An open approval task for `assigneeId`, keyed by `key`, with its delivery row in the same statement. */
-  async function openTask(n: ApprovalNotice, facts: ApprovalNoticeFacts, assigneeId: string, step: number, key: string, occurrence: string, dueAt: string) {
+  async function openTask(
+    n: ApprovalNotice, facts: ApprovalNoticeFacts, seat: { assigneeId: string; seatId: string }, step: number, key: string, occurrence: string, dueAt: string,
+  ) {
     const task = approvalNotices(facts).task({ step });
-    await outbox.deliver(approvalDelivery(n, key, occurrence, 'task', assigneeId), {
+    await outbox.deliver(approvalDelivery(n, key, occurrence, 'task', seat.assigneeId), {
       policy: deliveryPolicies.task,
       statement: approvalEffects.openTask({
-        companyId: n.companyId, assigneeId, title: task.title, description: task.description, invoiceId: n.invoiceId,
-        approvalId: n.approvalId, definitionId: facts.definitionId, key, dueAt,
+        companyId: n.companyId, assigneeId: seat.assigneeId, title: task.title, description: task.description, invoiceId: n.invoiceId,
+        approvalId: n.approvalId, definitionId: facts.definitionId, key, dueAt, seatId: seat.seatId,
       }),
     });
   }
@@ -108,7 +110,8 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       const occurrence = `approval-${input.approvalId}-escalated-${input.step}`;
       const { subject, text } = approvalNotices(facts).escalated({ invoiceId: input.invoiceId, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
       for (const person of people) {
-        await openTask(input, facts, person.id, input.step, `approval:${input.approvalId}:step:${input.step}:escalated:task:${person.id}`, occurrence, input.deadline);
+        await openTask(input, facts, { assigneeId: person.id, seatId: input.escalateToId }, input.step,
+          `approval:${input.approvalId}:step:${input.step}:escalated:task:${person.id}`, occurrence, input.deadline);
         const body = await withDecisionLink(input, facts, input.step, person, input.deadline, text);
         await emailOnce(input, `approval:${input.approvalId}:escalated:${input.step}:email:${person.id}`, occurrence, person, subject, body);
         if (input.push) await pushOnce(input, `approval:${input.approvalId}:escalated:${input.step}:push:${person.id}`, occurrence, person, subject, text);
@@ -118,7 +121,8 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
 
     /**
      * A delegation started or ended while the step waits: each moved seat's open task is cancelled for whoever held it
-     * and opened, with an email (and push, if on), for whoever holds it now. Keyed by the run's move number.
+     * and opened, with an email (and push, if on), for whoever holds it now; the former holder's links of the step say
+     * where it went (superseded), the new holder's earlier ones decide again. Keyed by the run's move number.
      */
     async moveApprovalRequests(input: MoveApprovalRequestsInput): Promise<{ moved: number }> {
       const ids = input.moves.flatMap((m) => [m.seatId, m.toId]);
@@ -128,10 +132,13 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       const occurrence = `approval-${input.approvalId}-step-${input.step}-move-${input.move}`;
       for (const move of input.moves) {
         const to = byId.get(move.toId);
-        if (move.fromId) await approvals.cancelTasksOf(input.approvalId, move.fromId);
+        if (move.fromId) await approvals.cancelSeatTask(input.approvalId, move.fromId, move.seatId);
+        // The former holder's links of the step say where the request went, unless they still hold another seat of it.
+        if (move.fromId && !(input.holderIds ?? []).includes(move.fromId)) await links.supersede(input.approvalId, input.step, move.fromId, move.toId);
+        await links.restore(input.approvalId, input.step, move.toId);
         if (!to) continue;
         const base = `approval:${input.approvalId}:step:${input.step}:move:${input.move}:${move.seatId}`;
-        await openTask(input, facts, to.id, input.step, `${base}:task:${to.id}`, occurrence, input.deadline);
+        await openTask(input, facts, { assigneeId: to.id, seatId: move.seatId }, input.step, `${base}:task:${to.id}`, occurrence, input.deadline);
         const forName = move.seatId === to.id ? null : (byId.get(move.seatId)?.name ?? null);
         const { subject, text } = approvalNotices(facts).delegated({ invoiceId: input.invoiceId, forName, deadline: input.deadline });
         await emailOnce(input, `${base}:email:${to.id}`, occurrence, to, subject, await withDecisionLink(input, facts, input.step, to, input.deadline, text));
@@ -146,23 +153,22 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       if (!await approvals.markPending(input, { workflowId, runId })) throw approvalNotFound(input);
     },
 
-    /** One open approval task per approver of the step, each with its delivery row in the same statement. */
+    /**
+     * One open approval task per seat of the step (a person holding their own and a delegator's has two), each with its
+     * delivery row in the same statement; a seat held by its own approver keeps the key it always had.
+     */
     async openApprovalTasks(input: OpenApprovalTasksInput): Promise<{ opened: number }> {
       const { people: approvers, ...facts } = await factsAndPeople(input, input.approverIds);
       // Cancelled by an edit of the invoice before the run got here: nobody is asked to decide it.
       if (facts.approvalStatus !== 'pending') return { opened: 0 };
-      const task = approvalNotices(facts).task({ step: input.step });
-      for (const approver of approvers) {
-        const key = `approval:${input.approvalId}:step:${input.step}:task:${approver.id}`;
-        await outbox.deliver(approvalDelivery(input, key, `approval-${input.approvalId}-step-${input.step}`, 'task', approver.id), {
-          policy: deliveryPolicies.task,
-          statement: approvalEffects.openTask({
-            companyId: input.companyId, assigneeId: approver.id, title: task.title, description: task.description, invoiceId: input.invoiceId,
-            approvalId: input.approvalId, definitionId: facts.definitionId, key, dueAt: input.dueAt,
-          }),
-        });
+      const known = new Set(approvers.map((a) => a.id));
+      const seats = (input.seats ?? approvers.map((a) => ({ userId: a.id, onBehalfOf: null }))).filter((s) => known.has(s.userId));
+      for (const seat of seats) {
+        const key = `approval:${input.approvalId}:step:${input.step}:task:${seat.userId}${seat.onBehalfOf ? `:for:${seat.onBehalfOf}` : ''}`;
+        await openTask(input, facts, { assigneeId: seat.userId, seatId: seat.onBehalfOf ?? seat.userId }, input.step, key,
+          `approval-${input.approvalId}-step-${input.step}`, input.dueAt);
       }
-      return { opened: approvers.length };
+      return { opened: seats.length };
     },
 
     /** Emails (and pushes, if on) that the invoice waits for a decision. */
@@ -262,7 +268,7 @@ export function composeApprovalActivities(a: Granular):
   async function openApprovalStep(input: OpenApprovalStepInput): Promise<{ opened: number }> {
     const notice = { approvalId: input.approvalId, companyId: input.companyId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber };
     if (input.first) await a.markPending({ ...notice, deadline: input.deadline });
-    return a.openApprovalTasks({ ...notice, step: input.step, approverIds: input.approverIds, dueAt: input.deadline });
+    return a.openApprovalTasks({ ...notice, step: input.step, approverIds: input.approverIds, seats: input.seats, dueAt: input.deadline });
   }
   async function settleDecision(input: SettleApprovalInput): Promise<{ applied: boolean }> {
     await a.recordDecision(input.decision);

@@ -1,20 +1,30 @@
 import type { EligibleApprover } from './approval';
 
-/** Whoever holds `seatId`'s requests: the end of its chain of delegations in force (the API refuses cycles; bounded anyway). */
-export function holderOf(seatId: string, active: Map<string, string>): string {
+/**
+ * Whoever holds `seatId`'s requests: the end of its chain of delegations in force (the API refuses cycles; bounded
+ * anyway). A chain never ends at `creatorId`: whoever delegated to the invoice's creator keeps the seat.
+ */
+export function holderOf(seatId: string, active: Map<string, string>, creatorId?: string): string {
   let holder = seatId;
-  for (let hops = 0; hops < 16 && active.has(holder); hops += 1) holder = active.get(holder)!;
+  for (let hops = 0; hops < 16 && active.has(holder) && active.get(holder) !== creatorId; hops += 1) holder = active.get(holder)!;
   return holder;
 }
 
 /**
  * Who may decide a step now: every seat (listed or escalated approver) but the invoice's creator, held by itself or
- * by its delegate. A delegate who is the creator holds nothing: nobody decides for the creator's invoice by proxy.
+ * by its delegate. Nobody decides for the creator's invoice by proxy: a seat delegated to the creator stays with its
+ * delegator. `creatorDelegatesKeepSeat: false` is the rule of runs before the `creator-delegate-keeps-seat` patch,
+ * where such a seat had no holder.
  */
-export function eligibleFor(seats: string[], creatorId: string, active: Map<string, string>): EligibleApprover[] {
+export function eligibleFor(seats: string[], creatorId: string, active: Map<string, string>, creatorDelegatesKeepSeat = true): EligibleApprover[] {
   return seats.filter((seat) => seat !== creatorId).flatMap((seat) => {
-    const holder = holderOf(seat, active);
+    const holder = holderOf(seat, active, creatorDelegatesKeepSeat ? creatorId : undefined);
     if (holder === creatorId) return [];
     return [{ userId: holder, onBehalfOf: holder === seat ? null : seat }];
   });
+}
+
+/** Whether some seat of `seats` (the creator's own aside) is delegated, directly or along a chain, to the creator. */
+export function delegatedToCreator(seats: string[], creatorId: string, active: Map<string, string>): boolean {
+  return seats.some((seat) => seat !== creatorId && holderOf(seat, active) === creatorId);
 }

@@ -169,6 +169,8 @@ export interface MarkPendingInput extends ApprovalNotice {
 export interface OpenApprovalTasksInput extends ApprovalNotice {
   step: number;
   approverIds: string[];
+  /** One task per seat: who holds it, for whom (absent before `approver-rules`: one task per approver, for their own seat). */
+  seats?: EligibleApprover[];
   dueAt: string;
 }
 
@@ -206,6 +208,8 @@ export interface MoveApprovalRequestsInput extends ApprovalNotice {
   /** Counts the moves of the run, so that each move's tasks and emails have keys of their own. */
   move: number;
   moves: { seatId: string; fromId: string; toId: string }[];
+  /** Who holds a seat of the step after the moves: a former holder who holds none keeps no link that decides it. */
+  holderIds?: string[];
   push: boolean;
   deadline: string;
 }
@@ -233,6 +237,7 @@ export interface OpenApprovalStepInput extends ApprovalNotice {
   first: boolean;
   step: number;
   approverIds: string[];
+  seats?: EligibleApprover[];
   deadline: string;
 }
 

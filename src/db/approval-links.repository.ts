@@ -13,6 +13,9 @@ export interface ApprovalLinkPage {
   userRole: 'admin' | 'standard';
   expiresAt: Date;
   usedAt: Date | null;
+  /** Set when a delegation moved the step's request away from this recipient: when, and to whom. */
+  supersededAt: Date | null;
+  supersededToName: string | null;
   company: { id: string; name: string; locale: string; timezone: string; currency: string; plan: 'advanced' | 'essentials'; emailApprovalLimit: string | null };
   invoice: { id: string; number: string; amount: string; dueDate: string; memo: string | null; customerName: string; createdBy: string };
   approval: { status: 'pending' | 'approved' | 'rejected' | 'cancelled'; currentStep: number; stepCount: number; deadline: Date; submission: number };
@@ -24,6 +27,7 @@ export interface ApprovalLinkPage {
 const PAGE_SQL = `
   SELECT l.token_hash AS "tokenHash", l.company_id AS "companyId", l.approval_id AS "approvalId", l.step, l.user_id AS "userId", u.name AS "userName", u.email AS "userEmail",
          u.role AS "userRole", l.expires_at AS "expiresAt", l.used_at AS "usedAt",
+         l.superseded_at AS "supersededAt", su.name AS "supersededToName",
          json_build_object('id', co.id, 'name', co.name, 'locale', co.locale, 'timezone', co.timezone, 'currency', co.currency, 'plan', co.plan,
            'emailApprovalLimit', co.email_approval_limit::text) AS company,
          json_build_object('id', i.id, 'number', i.number, 'amount', i.amount::text, 'dueDate', i.due_date::text, 'memo', i.memo,
@@ -41,6 +45,7 @@ const PAGE_SQL = `
     JOIN invoices i ON i.id = a.invoice_id
     JOIN customers cu ON cu.id = i.customer_id
     JOIN companies co ON co.id = l.company_id
+    LEFT JOIN users su ON su.id = l.superseded_to
    WHERE l.token_hash = $1`;
 
 /** The links of approval emails: issued by the run's activities, read and used by the page the API serves. */
@@ -65,6 +70,43 @@ export class ApprovalLinksRepository {
     if (!found || !timingSafeEqual(found.tokenHash, tokenHash)) return undefined;
     const { tokenHash: _stored, ...row } = found;
     return { ...row, approval: { ...row.approval, deadline: new Date(row.approval.deadline) } };
+  }
+
+  /**
+   * Takes the recipient's links of the step (each email carries its own) for one decision, in one conditional
+   * statement: answers the claim's mark when the link `tokenHash` was among those this call took, undefined when
+   * another post took it first (the same link twice, or another of the recipient's links). `release` gives them back.
+   */
+  async claim(link: { tokenHash: Buffer; approvalId: string; step: number; userId: string }): Promise<string | undefined> {
+    const rows = await this.db.query<{ tokenHash: Buffer; claim: string }>(
+      `UPDATE approval_links SET used_at = now() WHERE approval_id = $1 AND step = $2 AND user_id = $3 AND used_at IS NULL
+       RETURNING token_hash AS "tokenHash", used_at::text AS claim`, [link.approvalId, link.step, link.userId]);
+    const mine = rows.find((r) => r.tokenHash.equals(link.tokenHash));
+    if (!mine) {
+      if (rows.length > 0) await this.release(link, rows[0].claim);
+      return undefined;
+    }
+    return mine.claim;
+  }
+
+  /** Gives back the links a claim took, after a refused decision; not those marked since by something else. */
+  async release(link: { approvalId: string; step: number; userId: string }, claim: string): Promise<void> {
+    await this.db.query('UPDATE approval_links SET used_at = NULL WHERE approval_id = $1 AND step = $2 AND user_id = $3 AND used_at = $4::timestamptz',
+      [link.approvalId, link.step, link.userId, claim]);
+  }
+
+  /** The recipient's links of the step no longer decide it: a delegation moved the request to `toId`. */
+  async supersede(approvalId: string, step: number, userId: string, toId: string): Promise<void> {
+    await this.db.query(
+      'UPDATE approval_links SET superseded_at = now(), superseded_to = $4 WHERE approval_id = $1 AND step = $2 AND user_id = $3 AND superseded_at IS NULL',
+      [approvalId, step, userId, toId]);
+  }
+
+  /** The request moved back to the recipient: their earlier links of the step decide it again. */
+  async restore(approvalId: string, step: number, userId: string): Promise<void> {
+    await this.db.query(
+      'UPDATE approval_links SET superseded_at = NULL, superseded_to = NULL WHERE approval_id = $1 AND step = $2 AND user_id = $3 AND superseded_at IS NOT NULL',
+      [approvalId, step, userId]);
   }
 
   /** Every link of the recipient for the step is spent once one of them decided it (each email carries its own). */

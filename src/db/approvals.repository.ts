@@ -96,6 +96,9 @@ function closeTasksSql(status: string, by: string, when?: string): string {
            WHERE approval_id = $1 AND status = 'open'${when ? ` AND ${when}` : ''}`;
 }
 
+/** An open task's condition: it is for seat `seat` (an SQL expression), or it was opened before tasks had a seat. */
+const SEAT_TASK_SQL = (seat: string) => `(approval_seat_id = ${seat} OR approval_seat_id IS NULL)`;
+
 /**
  * Every statement that changes an invoice's approval takes the invoice's row lock first (as the API's edit and submit
  * do), then the approval's: one lock order, so that an edit and a decision wait for each other instead of deadlocking.
@@ -180,7 +183,7 @@ export class ApprovalsRepository {
 
   /**
    * The decision of a step (or its timeout), once, with the next step and the step's open tasks closed; an approval
-   * short of the quorum (`closesStep: false`) closes only its approver's task.
+   * short of the quorum (`closesStep: false`) closes only its approver's task for the seat it approved.
    */
   async recordDecision(input: RecordDecisionInput): Promise<void> {
     // One statement: the decision, the next step and the closed tasks go together or not at all.
@@ -192,7 +195,7 @@ export class ApprovalsRepository {
          SELECT $1, $2, $3, $4, $5, $6, $9, $10, $11 WHERE EXISTS (SELECT 1 FROM invoice_lock) ON CONFLICT DO NOTHING),
        next_step AS (
          UPDATE approvals SET current_step = $7 WHERE id = $1 AND status = 'pending' AND $9 AND $7::int IS NOT NULL AND EXISTS (SELECT 1 FROM invoice_lock))
-       ${closeTasksSql("'completed'", '$4', 'EXISTS (SELECT 1 FROM invoice_lock) AND ($9 OR assignee_id = $4)')}`,
+       ${closeTasksSql("'completed'", '$4', `EXISTS (SELECT 1 FROM invoice_lock) AND ($9 OR (assignee_id = $4 AND ${SEAT_TASK_SQL('coalesce($10::uuid, $4::uuid)')}))`)}`,
       [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt, input.nextStep, input.invoiceId,
         closes, input.onBehalfOf ?? null, input.via ?? null],
     );
@@ -207,9 +210,13 @@ export class ApprovalsRepository {
     );
   }
 
-  /** The open approval tasks of the approval assigned to `assigneeId`, cancelled: a delegation moved them to someone else. */
-  async cancelTasksOf(approvalId: string, assigneeId: string): Promise<void> {
-    await this.db.query(closeTasksSql("'cancelled'", 'NULL', 'assignee_id = $2'), [approvalId, assigneeId]);
+  /**
+   * The open task of the approval that `assigneeId` holds for `seatId`, cancelled: a delegation moved that seat to
+   * someone else. Their tasks for other seats (their own, another delegator's) stay; tasks opened before tasks had a
+   * seat are all the person's.
+   */
+  async cancelSeatTask(approvalId: string, assigneeId: string, seatId: string): Promise<void> {
+    await this.db.query(closeTasksSql("'cancelled'", 'NULL', `assignee_id = $2 AND ${SEAT_TASK_SQL('$3')}`), [approvalId, assigneeId, seatId]);
   }
 
   /**
@@ -392,15 +399,15 @@ export const approvalEffects = {
   /** The approver's open task for a step of the approval. */
   openTask(t: {
     companyId: string; assigneeId: string; title: string; description: string; invoiceId: string; approvalId: string;
-    definitionId: string | null; key: string; dueAt: string;
+    definitionId: string | null; key: string; dueAt: string; seatId: string;
   }): ClaimedEffect {
     return {
       sql: `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, approval_id, definition_id,
-                               idempotency_key, due_at)
-            SELECT $1::uuid, $2::uuid, 'approval', $3::text, $4::text, 'invoice', $5::uuid, $6::uuid, $7::uuid, $8::text, $9::timestamptz
+                               idempotency_key, due_at, approval_seat_id)
+            SELECT $1::uuid, $2::uuid, 'approval', $3::text, $4::text, 'invoice', $5::uuid, $6::uuid, $7::uuid, $8::text, $9::timestamptz, $10::uuid
              WHERE EXISTS (SELECT 1 FROM claimed)
             ON CONFLICT (idempotency_key) DO NOTHING`,
-      params: [t.companyId, t.assigneeId, t.title, t.description, t.invoiceId, t.approvalId, t.definitionId, t.key, t.dueAt],
+      params: [t.companyId, t.assigneeId, t.title, t.description, t.invoiceId, t.approvalId, t.definitionId, t.key, t.dueAt, t.seatId],
     };
   },
 

@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -27,6 +28,7 @@ import {
   DecisionRefusal,
   DEFAULT_APPROVAL_TIMEOUT,
   DEFAULT_APPROVER_REMINDER_LEAD,
+  delegatedToCreator,
   eligibleFor,
   holderOf,
   type IgnoredDecision,
@@ -49,6 +51,19 @@ const notices = proxyActivities<ApprovalActivities>({
 
 const DAY_MS = 86_400_000;
 const MAX_IGNORED_KEPT = 20;
+
+/**
+ * Runs that meet this patch refuse a second approval of a step by the same person (for another seat, as a delegate):
+ * the quorum counts people. Asked only when such an approval arrives, so other runs' histories are unchanged; the
+ * Update's validator refuses it outright (validators do not replay), the handler and the signals ask the patch.
+ */
+const DISTINCT_APPROVERS_PATCH = 'approval-distinct-people';
+/**
+ * Runs that meet this patch keep a seat delegated to the invoice's creator with its delegator (who may still decide),
+ * and send an escalation whose user delegated to the creator to that user; runs before it dropped the seat. Asked only
+ * when a seat is delegated to the creator.
+ */
+const CREATOR_DELEGATE_PATCH = 'creator-delegate-keeps-seat';
 
 function searchStatus(status: ApprovalRunStatus): string {
   return status === 'pending' ? 'pending_approval' : status;
@@ -88,6 +103,10 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
 
   const known = new Map<string, ApprovalDelegation>((input.delegations ?? []).map((d) => [d.delegatorId, d]));
   let active = delegationsAt(known, Date.now());
+  const keepsSeat = (seats: string[], delegations: Map<string, string>) =>
+    delegatedToCreator(seats, input.creatorId, delegations) && patched(CREATOR_DELEGATE_PATCH);
+  const holdersOf = (seats: string[], delegations: Map<string, string>) =>
+    eligibleFor(seats, input.creatorId, delegations, keepsSeat(seats, delegations));
   let delegationsChanged = false;
   let moves = 0;
 
@@ -101,7 +120,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     trail: [],
     ignored: [],
     // Set before the handlers: a decision that arrived with the start is dispatched as soon as its handler is.
-    eligible: eligibleFor(input.steps[0].approverIds, input.creatorId, active),
+    eligible: holdersOf(input.steps[0].approverIds, active),
     approvedBy: [],
     escalated: [],
     delegated: Object.fromEntries(active),
@@ -122,8 +141,18 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
   const inCauseOf = <T>(entry: ApprovalTrailEntry, work: () => Promise<T>): Promise<T> =>
     traceContext.with(causes.get(entry) ?? traceContext.active(), work);
 
-  /** The seat `d` decides for, or why it may not decide. */
-  const seatFor = (d: DecideInput): { seat: string; onBehalfOf: string | null } | { type: string; why: IgnoredDecision['why']; message: string } => {
+  /** Who approved the current step so far (recorded or waiting to be), whichever seat each approved for. */
+  const approvingPeople = () => new Set([
+    ...state.trail.filter((t) => t.step === state.currentStep && t.decision === 'approved').map((t) => t.userId),
+    ...votes.map((v) => v.userId),
+  ]);
+
+  /**
+   * The seat `d` decides for, or why it may not decide. `distinctPeople` says whether a person who approved the step
+   * already is refused (the patch; the validator passes `() => true`).
+   */
+  const seatFor = (d: DecideInput, distinctPeople: () => boolean):
+    { seat: string; onBehalfOf: string | null } | { type: string; why: IgnoredDecision['why']; message: string } => {
     if (state.status !== 'pending' || closing || cancelRequest) {
       return { type: DecisionRefusal.notPending, why: 'not_pending', message: `invoice ${input.invoiceNumber} is not pending approval (approval is ${state.status})` };
     }
@@ -141,6 +170,13 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     if (seats.length === 0) {
       return { type: DecisionRefusal.notAnApprover, why: 'not_an_approver', message: `user ${d.userId} is not an approver of ${stepText}` };
     }
+    if (d.decision === 'approve' && approvingPeople().has(d.userId) && distinctPeople()) {
+      return {
+        type: DecisionRefusal.alreadyApproved, why: 'already_approved',
+        message: `user ${d.userId} already approved ${stepText}; one person's approval counts once per step, also for a seat held as a delegate, ` +
+          `and it needs ${required(state.currentStep)} distinct approvers`,
+      };
+    }
     const open = seats.find((e) => !approved.has(e.onBehalfOf ?? e.userId));
     if (!open) {
       return { type: DecisionRefusal.alreadyApproved, why: 'already_approved', message: `user ${d.userId} already approved ${stepText}; it needs ${required(state.currentStep)} distinct approvers` };
@@ -148,8 +184,9 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     return { seat: open.onBehalfOf ?? open.userId, onBehalfOf: open.onBehalfOf };
   };
 
+  const distinctByPatch = () => patched(DISTINCT_APPROVERS_PATCH);
   const accept = (d: DecideInput): boolean => {
-    const found = seatFor(d);
+    const found = seatFor(d, distinctByPatch);
     if ('type' in found) {
       log.warn('approval decision ignored', { approvalId: input.approvalId, userId: d.userId, decision: d.decision, reason: found.type });
       state.ignored = [...state.ignored, { userId: d.userId, decision: d.decision, why: found.why, at: new Date().toISOString() }].slice(-MAX_IGNORED_KEPT);
@@ -192,7 +229,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
   setHandler(
     decideUpdate,
     async (d) => {
-      const refused = seatFor(d);
+      const refused = seatFor(d, distinctByPatch);
       if ('type' in refused) throw ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
       accept(d);
       const mine = decisionsAccepted;
@@ -204,7 +241,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
         if (d.decision === 'reject' && !d.reason?.trim()) {
           throw ApplicationFailure.create({ type: DecisionRefusal.reasonRequired, message: 'a rejection needs a reason', nonRetryable: true });
         }
-        const refused = seatFor(d);
+        const refused = seatFor(d, () => true);
         if ('type' in refused) throw ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
       },
     },
@@ -237,10 +274,10 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     const openedAtMs = Date.now();
     state.escalated = [];
     state.approvedBy = [];
-    state.eligible = eligibleFor(seatsOf(step), input.creatorId, active);
+    state.eligible = holdersOf(seatsOf(step), active);
     const approverIds = holders();
     const recipients = step === 0 ? [...new Set([...approverIds, ...input.notifyUserIds])] : approverIds;
-    await openApprovalStep({ ...notice, first: step === 0, step, approverIds, deadline });
+    await openApprovalStep({ ...notice, first: step === 0, step, approverIds, seats: state.eligible, deadline });
     send(notices.notifyApprovalRequested({
       ...notice, step, stepCount: input.steps.length, userIds: recipients, approverIds, push: input.push, deadline, message: input.requestMessage,
     }));
@@ -272,7 +309,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
         active = nowActive;
         state.delegated = Object.fromEntries(active);
         const before = new Map((state.eligible ?? []).map((e) => [e.onBehalfOf ?? e.userId, e.userId]));
-        const after = eligibleFor(seatsOf(step), input.creatorId, active);
+        const after = holdersOf(seatsOf(step), active);
         const approved = new Set(state.approvedBy);
         const moved = after
           .map((e) => ({ seatId: e.onBehalfOf ?? e.userId, fromId: before.get(e.onBehalfOf ?? e.userId) ?? '', toId: e.userId }))
@@ -280,7 +317,9 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
         state.eligible = after;
         if (moved.length > 0) {
           moves += 1;
-          await moveApprovalRequests({ ...notice, step, stepCount: input.steps.length, move: moves, moves: moved, push: input.push, deadline });
+          await moveApprovalRequests({
+            ...notice, step, stepCount: input.steps.length, move: moves, moves: moved, holderIds: holders(), push: input.push, deadline,
+          });
         }
         continue;
       }
@@ -290,12 +329,13 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
         const to = stepDef.escalateToId!;
         if (!seatsOf(step).includes(to) && to !== input.creatorId) {
           state.escalated = [...(state.escalated ?? []), to];
-          state.eligible = eligibleFor(seatsOf(step), input.creatorId, active);
+          state.eligible = holdersOf(seatsOf(step), active);
           const entry: ApprovalTrailEntry = {
             step, decision: 'escalated', userId: to, comment: null, decidedAt: new Date(now).toISOString(), onBehalfOf: null, via: null, closesStep: false,
           };
           await escalateApproval({
-            ...notice, step, stepCount: input.steps.length, escalateToId: to, holderId: holderOf(to, active), push: input.push, deadline,
+            ...notice, step, stepCount: input.steps.length, escalateToId: to, holderId: holderOf(to, active, keepsSeat([to], active) ? input.creatorId : undefined),
+            push: input.push, deadline,
             escalatedAt: entry.decidedAt,
           });
           state.trail = [...state.trail, entry];

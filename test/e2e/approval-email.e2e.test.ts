@@ -1,9 +1,10 @@
-import { approvalCompany, type ApprovalCompany, outcomeNotified } from '../support/approval';
+import { approvalCompany, type ApprovalCompany, outcomeNotified, tasksOf } from '../support/approval';
 import { closeDb, sql } from '../support/db';
 import { Http } from '../support/http';
 import { tag } from '../support/ledger';
 import { mailsTo, waitForMails } from '../support/mail';
 import { Stack } from '../support/stack';
+import { until } from '../support/until';
 
 const LINK = /https?:\/\/[^\s]+\/approvals\/([A-Za-z0-9_-]{43})/;
 
@@ -108,6 +109,67 @@ describe('approval email links', () => {
     expect(over.status).toBe(410);
     expect(over.html).toMatch(new RegExp(`Invoice ${invoice.number} was already approved by Olive on`));
     await outcomeNotified(invoice.id);
+  });
+
+  it('one link posted twice at once decides once: the second post is a 410 page, even where the workflow would take both', async () => {
+    // The approver also holds Wes's seat (a delegation): the workflow alone would take an approval for one seat and a
+    // rejection for the other. The link is single-use, so only the first post decides.
+    const c = await approvalCompany(http, (ids) => ({ type: 'approval', steps: [{ approverIds: [ids.approver, ids.watcher, ids.outsider], required: 2 }] }));
+    expect((await c.watcher.http.put('/v1/users/me/delegation', {
+      delegateId: c.approver.id, from: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+    })).status).toBe(200);
+    const invoice = await invoiceWithMemo(c, '');
+    const url = await decisionLink(c.approver.email, invoice.number);
+    await waitForMails(c.outsider.email, 1);
+    // No worker: both posts are past their checks before either decision reaches the workflow.
+    expect(await stack.stopWorker('SIGKILL')).not.toBe(0);
+    const approve = page(url, { decision: 'approve', comment: 'first click' });
+    await new Promise((r) => setTimeout(r, 300));
+    const reject = page(url, { decision: 'reject', reason: 'second click' });
+    await new Promise((r) => setTimeout(r, 300));
+    await stack.startWorker();
+    const [approved, rejected] = await Promise.all([approve, reject]);
+    expect(approved.status).toBe(200);
+    expect(rejected.status).toBe(410);
+    expect(rejected.html).not.toContain('name="decision"');
+
+    const decisions = await sql<{ decision: string; via: string; user_id: string }>(
+      'SELECT d.decision, d.via, d.user_id FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = $1', [invoice.id]);
+    expect(decisions).toEqual([{ decision: 'approved', via: 'email', user_id: c.approver.id }]);
+    expect((await c.creator.http.get(`/v1/invoices/${invoice.id}/approval`)).body).toMatchObject({ status: 'pending_approval', steps: [{ approvals: 1 }] });
+    expect((await page(url)).status).toBe(410);
+  });
+
+  it('a request a delegation moved: the former holder\'s link is a 410 page saying to whom, and decides again once it moves back', async () => {
+    const c = await approvalCompany(http);
+    const invoice = await invoiceWithMemo(c, '');
+    const mine = await decisionLink(c.approver.email, invoice.number);
+    expect((await page(mine)).status).toBe(200);
+
+    expect((await c.approver.http.put('/v1/users/me/delegation', {
+      delegateId: c.outsider.id, from: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 3 * 86_400_000).toISOString(),
+    })).status).toBe(200);
+    await until(() => tasksOf(c.outsider, 'open', invoice.id), (t) => t.length === 1, 'the delegate\'s task');
+    const delegates = await decisionLink(c.outsider.email, invoice.number);
+    const moved = await page(mine);
+    expect(moved.status).toBe(410);
+    expect(moved.html).toMatch(/This request moved to Olive on \w+ \d+, 20\d\d/);
+    expect(moved.html).not.toContain('name="decision"');
+    const refused = await page(mine, { decision: 'approve' });
+    expect(refused.status).toBe(410);
+    expect(refused.html).toContain('This request moved to Olive');
+    expect((await c.creator.http.get(`/v1/invoices/${invoice.id}/approval`)).body).toMatchObject({ status: 'pending_approval', decisions: [] });
+    expect((await page(delegates)).status).toBe(200);
+
+    expect((await c.approver.http.delete('/v1/users/me/delegation')).status).toBe(204);
+    await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approver\'s task, back');
+    const back = await page(delegates);
+    expect(back.status).toBe(410);
+    expect(back.html).toContain('This request moved to Avery');
+    expect((await page(mine)).status).toBe(200);
+    const approved = await page(mine, { decision: 'approve' });
+    expect(approved.status).toBe(200);
+    expect((await c.creator.http.get(`/v1/invoices/${invoice.id}`)).body.approvalStatus).toBe('approved');
   });
 
   it('in fr-CA: texts, money and dates in the company\'s locale; above emailApprovalLimit the page says to use the API and POST decides nothing', async () => {

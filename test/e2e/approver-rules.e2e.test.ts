@@ -56,6 +56,35 @@ describe('approver rules', () => {
     expect(await tasksOf(c.watcher, 'open', invoice.id)).toEqual([]);
   });
 
+  it('quorum counts people: a delegate who is also an approver approves once (409 the second time); submit counts them once', async () => {
+    const c = await approvalCompany(http, (ids) => ({ type: 'approval', steps: [{ approverIds: [ids.approver, ids.watcher, ids.outsider], required: 2 }] }));
+    expect((await c.watcher.http.put('/v1/users/me/delegation', {
+      delegateId: c.approver.id, from: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 3 * DAY).toISOString(),
+    })).status).toBe(200);
+    const invoice = await createLargeInvoice(c);
+    expect((await submit(c, invoice.id)).status).toBe(200);
+    await until(() => tasksOf(c.outsider, 'open', invoice.id), (t) => t.length === 1, 'the third approver\'s task');
+
+    expect((await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, { comment: 'mine' })).status).toBe(200);
+    const forWes = await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, { comment: 'for Wes' });
+    expect(forWes.status).toBe(409);
+    expect(forWes.body.message).toContain('one person\'s approval counts once per step');
+    const view = (await c.creator.http.get(`/v1/invoices/${invoice.id}/approval`)).body;
+    expect(view).toMatchObject({ status: 'pending_approval', steps: [{ status: 'pending', required: 2, approvals: 1 }] });
+    expect(view.steps[0].eligible).toEqual([{ id: c.outsider.id, name: 'Olive', onBehalfOf: null }]);
+    expect((await c.outsider.http.post(`/v1/invoices/${invoice.id}/approve`, {})).body.status).toBe('approved');
+
+    // Delegated past the deadline, Wes's seat is the approver's: two seats, one person, for a 2-of-2 step.
+    const pair = await approvalCompany(http, (ids) => ({ type: 'approval', timeoutDays: 5, steps: [{ approverIds: [ids.approver, ids.watcher], required: 2 }] }));
+    expect((await pair.watcher.http.put('/v1/users/me/delegation', {
+      delegateId: pair.approver.id, from: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 10 * DAY).toISOString(),
+    })).status).toBe(200);
+    const short = await createLargeInvoice(pair);
+    const refused = await submit(pair, short.id);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toMatch(/^step 1 of the approval workflow "Large invoices" needs 2 approval\(s\) but has only 1 distinct approver\(s\)/);
+  });
+
   it('2-of-3 quorum: a rejection after one approval rejects', async () => {
     const c = await approvalCompany(http, (ids) => ({ type: 'approval', steps: [{ approverIds: [ids.approver, ids.watcher, ids.outsider], required: 2 }] }));
     const invoice = await createLargeInvoice(c);
@@ -83,8 +112,17 @@ describe('approver rules', () => {
     const mine = await createLargeInvoice(quorum, quorum.approver.http);
     const refused = await submit(quorum, mine.id, quorum.approver.http);
     expect(refused.status).toBe(409);
-    expect(refused.body.message).toMatch(/^step 2 of the approval workflow "Large invoices" needs 2 approval\(s\) but has only 1 approver\(s\) besides the creator/);
+    expect(refused.body.message).toMatch(/^step 2 of the approval workflow "Large invoices" needs 2 approval\(s\) but has only 1 distinct approver\(s\) besides the creator/);
     expect((await quorum.approver.http.get(`/v1/invoices/${mine.id}`)).body.approvalStatus).toBe('approval_required');
+
+    // An escalation after the deadline never happens: its user does not count.
+    const late = await approvalCompany(http, (ids) => ({
+      type: 'approval', timeoutDays: 10, steps: [{ approverIds: [ids.approver, ids.watcher], required: 2, escalateAfterDays: 10, escalateToId: ids.outsider }],
+    }));
+    const lateOne = await createLargeInvoice(late, late.approver.http);
+    const tooLate = await submit(late, lateOne.id, late.approver.http);
+    expect(tooLate.status).toBe(409);
+    expect(tooLate.body.message).toMatch(/^step 1 of the approval workflow "Large invoices" needs 2 approval\(s\) but has only 1 distinct approver\(s\) besides the creator/);
   });
 
   it('delegation: PUT/GET/DELETE, refused for oneself (409), in a cycle (409), to another company (404), bad dates (400)', async () => {
@@ -138,6 +176,37 @@ describe('approver rules', () => {
       status: 'approved',
       decisions: [{ decision: 'approved', decidedBy: { id: c.outsider.id }, onBehalfOf: { id: c.approver.id, name: 'Avery' }, via: 'api', comment: 'for Avery' }],
     });
+  });
+
+  it('tasks by seat: a delegate who is also an approver keeps their own task when the delegation ends, and an approval closes only its seat\'s', async () => {
+    const c = await approvalCompany(http, (ids) => ({ type: 'approval', steps: [{ approverIds: [ids.approver, ids.watcher, ids.outsider], required: 2 }] }));
+    expect((await c.watcher.http.put('/v1/users/me/delegation', {
+      delegateId: c.approver.id, from: new Date(Date.now() - 60_000).toISOString(), until: new Date(Date.now() + 3 * DAY).toISOString(),
+    })).status).toBe(200);
+    const undecided = await createLargeInvoice(c);
+    const voted = await createLargeInvoice(c);
+    for (const invoice of [undecided, voted]) {
+      expect((await submit(c, invoice.id)).status).toBe(200);
+      // Avery holds two seats, her own and Wes's: a task for each.
+      await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 2, 'the approver\'s two tasks');
+    }
+    expect((await c.approver.http.post(`/v1/invoices/${voted.id}/approve`, {})).body.steps[0].approvals).toBe(1);
+    await until(() => tasksOf(c.approver, 'completed', voted.id), (t) => t.length === 1, 'the approver\'s own task, completed');
+    expect(await tasksOf(c.approver, 'open', voted.id)).toHaveLength(1);
+
+    // Wes is back, neither step decided for him: his seat's task moves to him, Avery's own stays hers.
+    expect((await c.watcher.http.delete('/v1/users/me/delegation')).status).toBe(204);
+    for (const invoice of [undecided, voted]) {
+      await until(() => tasksOf(c.watcher, 'open', invoice.id), (t) => t.length === 1, 'Wes\'s task');
+      expect(await tasksOf(c.approver, 'cancelled', invoice.id)).toHaveLength(1);
+    }
+    expect(await tasksOf(c.approver, 'open', undecided.id)).toHaveLength(1);
+    expect(await tasksOf(c.approver, 'open', voted.id)).toEqual([]);
+    expect(await tasksOf(c.approver, 'completed', voted.id)).toHaveLength(1);
+    expect((await c.watcher.http.post(`/v1/invoices/${voted.id}/approve`, {})).body.status).toBe('approved');
+    expect((await c.approver.http.post(`/v1/invoices/${undecided.id}/approve`, {})).status).toBe(200);
+    expect(await tasksOf(c.approver, 'open', undecided.id)).toEqual([]);
+    expect(await tasksOf(c.watcher, 'open', undecided.id)).toHaveLength(1);
   });
 
   it('delegation ended while the step is still pending moves the request back to the approver', async () => {

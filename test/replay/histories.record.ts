@@ -283,6 +283,25 @@ describe('recording test/histories', () => {
     expect(result.trail.map((t) => [t.decision, t.userId, t.closesStep])).toEqual([['approved', APPROVER, false], ['approved', CONTROLLER, true]]);
   });
 
+  it('invoice-approval.quorum-same-person: a delegate who is also an approver approves once; the second approval, by signal, is ignored', async () => {
+    const steps = [{ approverIds: [APPROVER, SECOND_APPROVER, CONTROLLER], required: 2 }];
+    const result = await approval('quorum-same-person', { steps }, async (handle) => {
+      await pendingOn(handle, 0);
+      const now = await env.currentTimeMs();
+      await handle.signal(delegationSignal, {
+        delegatorId: SECOND_APPROVER, delegation: { delegateId: APPROVER, from: new Date(now - HOUR).toISOString(), until: new Date(now + 20 * DAY).toISOString() },
+      });
+      await state(handle, (s) => (s.eligible ?? []).some((e) => e.onBehalfOf === SECOND_APPROVER));
+      await env.sleep(2 * HOUR);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false, comment: 'Quote matches.' }] });
+      await handle.signal(approveSignal, { userId: APPROVER, isAdmin: false, comment: 'And for my colleague, away.' });
+      await state(handle, (s) => s.ignored.length === 1);
+      await env.sleep(1 * DAY);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: CONTROLLER, isAdmin: false }] });
+    });
+    expect(result.trail.map((t) => [t.decision, t.userId, t.closesStep])).toEqual([['approved', APPROVER, false], ['approved', CONTROLLER, true]]);
+  });
+
   it('invoice-approval.email-decision: approved from the link of the approval email (via email)', async () => {
     const result = await approval('email-decision', {}, async (handle) => {
       await pendingOn(handle, 0);
@@ -316,6 +335,34 @@ describe('recording test/histories', () => {
       await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: DELEGATE, isAdmin: false, comment: 'For the approver, away.' }] });
     });
     expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: DELEGATE, onBehalfOf: APPROVER })]);
+  });
+
+  it('invoice-approval.delegation-moved-back: a delegation starts and ends while the step waits, undecided; the approver decides', async () => {
+    const steps = [{ approverIds: [APPROVER] }];
+    const result = await approval('delegation-moved-back', { steps }, async (handle) => {
+      await pendingOn(handle, 0);
+      const now = await env.currentTimeMs();
+      await handle.signal(delegationSignal, {
+        delegatorId: APPROVER, delegation: { delegateId: DELEGATE, from: new Date(now + DAY).toISOString(), until: new Date(now + 3 * DAY).toISOString() },
+      });
+      await env.sleep(DAY + HOUR);
+      await state(handle, (s) => (s.eligible ?? []).some((e) => e.userId === DELEGATE));
+      await env.sleep(2 * DAY);
+      await state(handle, (s) => (s.eligible ?? []).some((e) => e.userId === APPROVER));
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false, comment: 'Back from leave.' }] });
+    });
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: APPROVER, onBehalfOf: null })]);
+  });
+
+  it('invoice-approval.creator-delegate: the approver delegated to the invoice\'s creator, keeps the seat and approves', async () => {
+    const now = await env.currentTimeMs();
+    const delegations = [{ delegatorId: APPROVER, delegateId: CREATOR, from: new Date(now - DAY).toISOString(), until: new Date(now + 40 * DAY).toISOString() }];
+    const result = await approval('creator-delegate', { steps: [{ approverIds: [APPROVER] }], delegations }, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(2 * HOUR);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false }] });
+    });
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: APPROVER, onBehalfOf: null })]);
   });
 
   // --- reminderSweep: started as its Schedule starts it (reminder-scheduler.ts sweepAction) ---

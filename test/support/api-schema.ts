@@ -1053,6 +1053,43 @@ export interface components {
              */
             nextCursor: string | null;
         };
+        ApprovalActionInput: {
+            /** @default false */
+            allowAdmins?: boolean;
+            /** @description one step; not with steps */
+            approverIds?: string[];
+            /** @description the request email's body (Handlebars) */
+            body?: string;
+            /** @description with approverIds: the step's escalation delay */
+            escalateAfterDays?: number;
+            /**
+             * Format: uuid
+             * @description with approverIds: the step's escalation user
+             */
+            escalateToId?: string;
+            /** @description team members told of the request and the outcome */
+            notify?: {
+                userIds?: string[];
+            };
+            /**
+             * @description less than timeoutDays; 0: no reminder
+             * @default 1
+             */
+            reminderDaysBefore?: number;
+            /**
+             * @description with approverIds: the step's quorum
+             * @default 1
+             */
+            required?: number;
+            /** @description sequential steps; not with approverIds */
+            steps?: components["schemas"]["ApprovalStepInput"][];
+            /** @description the request email's subject (Handlebars) */
+            subject?: string;
+            /** @default 30 */
+            timeoutDays?: number;
+            /** @enum {string} */
+            type: "approval";
+        };
         ApprovalDecision: {
             /** @description null for a timeout; for escalated, who joined */
             by: components["schemas"]["ApprovalPerson"] | null;
@@ -1089,7 +1126,7 @@ export interface components {
             name: string;
         };
         ApprovalStep: {
-            /** @description approvals of the step so far */
+            /** @description distinct people who approved the step so far */
             approvals: number;
             /** @description the approvers the definition lists */
             approvers: components["schemas"]["ApprovalPerson"][];
@@ -1106,6 +1143,22 @@ export interface components {
             status: "waiting" | "pending" | "approved" | "rejected" | "timeout" | "cancelled";
             /** @description 1 for the first step */
             step: number;
+        };
+        ApprovalStepInput: {
+            /** @description who may decide the step */
+            approverIds: string[];
+            /** @description with no decision after this many days of the step, escalateToId joins its approvers; given with escalateToId */
+            escalateAfterDays?: number;
+            /**
+             * Format: uuid
+             * @description a user who is not an approver of the step; given with escalateAfterDays
+             */
+            escalateToId?: string;
+            /**
+             * @description distinct approvers needed (quorum), at most the number of approverIds
+             * @default 1
+             */
+            required?: number;
         };
         ApprovalView: {
             allowAdmins: boolean;
@@ -1532,7 +1585,7 @@ export interface components {
         };
         CreateWorkflowDto: {
             /**
-             * @description email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval { approverIds | steps: [{ approverIds }], notify?: { userIds }, timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }. Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale.
+             * @description email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval (ApprovalActionInput) { approverIds, required? (1), escalateAfterDays? and escalateToId? | steps: [{ approverIds, required? (1), escalateAfterDays? and escalateToId? }], notify?: { userIds }, timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }: a step is approved when `required` distinct approvers approve (the invoice creator never counts), one rejection rejects, and with no decision after escalateAfterDays escalateToId joins it. Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale.
              * @example [
              *       {
              *         "body": "Hello {{customerName}}, ...",
@@ -1542,9 +1595,9 @@ export interface components {
              *       }
              *     ]
              */
-            actions?: {
+            actions?: (components["schemas"]["ApprovalActionInput"] | {
                 [key: string]: unknown;
-            }[];
+            })[];
             /**
              * @description "Save and activate": create the definition active instead of draft
              * @default false
@@ -2361,7 +2414,7 @@ export interface components {
         };
         UpdateWorkflowDto: {
             /**
-             * @description email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval { approverIds | steps: [{ approverIds }], notify?: { userIds }, timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }. Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale. Null: unchanged.
+             * @description email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval (ApprovalActionInput) { approverIds, required? (1), escalateAfterDays? and escalateToId? | steps: [{ approverIds, required? (1), escalateAfterDays? and escalateToId? }], notify?: { userIds }, timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }: a step is approved when `required` distinct approvers approve (the invoice creator never counts), one rejection rejects, and with no decision after escalateAfterDays escalateToId joins it. Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale. Null: unchanged.
              * @example [
              *       {
              *         "body": "Hello {{customerName}}, ...",
@@ -2371,9 +2424,9 @@ export interface components {
              *       }
              *     ]
              */
-            actions?: {
+            actions?: (components["schemas"]["ApprovalActionInput"] | {
                 [key: string]: unknown;
-            }[] | null;
+            })[] | null;
             /**
              * @description collection-sequence only: for steps whose day passed unsent (the sequence switched on late), latest sends only the latest of them, none sends only steps falling on the day of the run, all sends each in order, one per day.
              * @default latest

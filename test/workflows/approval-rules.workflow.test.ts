@@ -133,6 +133,32 @@ describe('invoiceApproval under the approver rules (quorum, no self-approval, es
     expect(mocks.calls.completeApproval).toEqual([expect.objectContaining({ outcome: 'approved', decidedBy: CAROL })]);
   });
 
+  it('quorum counts people: a delegate who is also an approver approves once, not for their own seat and the delegator\'s', async () => {
+    const mocks = mockActivities();
+    const now = await env.currentTimeMs();
+    const args = input({
+      steps: [{ approverIds: [ALICE, BOB, CAROL], required: 2 }],
+      delegations: [{ delegatorId: BOB, delegateId: ALICE, from: new Date(now - DAY).toISOString(), until: new Date(now + 10 * DAY).toISOString() }],
+    });
+    const outcome = await run(mocks, args, async (handle) => {
+      const pending = await pendingOn(handle, 0);
+      await approve(handle, ALICE, 'mine');
+      const forBob = await approve(handle, ALICE, 'for Bob').catch(refusalType);
+      await handle.signal(approveSignal, { userId: ALICE, isAdmin: false, comment: 'for Bob, by signal' });
+      const ignored = await reached(handle, (s) => s.ignored.length === 1);
+      const afterCarol = await approve(handle, CAROL);
+      return { pending, forBob, ignored, afterCarol, result: await handle.result() };
+    });
+
+    expect(outcome.pending.eligible).toEqual([{ userId: ALICE, onBehalfOf: null }, { userId: ALICE, onBehalfOf: BOB }, { userId: CAROL, onBehalfOf: null }]);
+    expect(outcome.forBob).toBe(DecisionRefusal.alreadyApproved);
+    expect(outcome.ignored).toMatchObject({ status: 'pending', approvedBy: [ALICE], ignored: [expect.objectContaining({ userId: ALICE, why: 'already_approved' })] });
+    expect(outcome.afterCarol.status).toBe('approved');
+    expect(outcome.result.trail.map((t) => [t.decision, t.userId, t.onBehalfOf, t.closesStep])).toEqual([['approved', ALICE, null, false], ['approved', CAROL, null, true]]);
+    expect(mocks.calls.recordDecision.map((c) => [c.userId, c.closesStep])).toEqual([[ALICE, false], [CAROL, true]]);
+    expect(mocks.calls.completeApproval).toEqual([expect.objectContaining({ outcome: 'approved', decidedBy: CAROL })]);
+  });
+
   it('2-of-3 quorum: a rejection after one approval rejects the invoice', async () => {
     const mocks = mockActivities();
     const result = await run(mocks, input(), async (handle) => {
@@ -165,6 +191,46 @@ describe('invoiceApproval under the approver rules (quorum, no self-approval, es
     expect(outcome.asAdmin).toBe(DecisionRefusal.selfApproval);
     expect(outcome.ignored.ignored).toEqual([expect.objectContaining({ userId: CREATOR, why: 'self_approval' })]);
     expect(outcome.result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: ALICE })]);
+  });
+
+  it('a seat delegated to the creator stays with its delegator, who decides; the creator is still refused', async () => {
+    const mocks = mockActivities();
+    const now = await env.currentTimeMs();
+    const args = input({
+      steps: [{ approverIds: [ALICE, BOB], required: 2 }],
+      delegations: [{ delegatorId: ALICE, delegateId: CREATOR, from: new Date(now - DAY).toISOString(), until: new Date(now + 10 * DAY).toISOString() }],
+    });
+    const outcome = await run(mocks, args, async (handle) => {
+      const pending = await pendingOn(handle, 0);
+      const byCreator = await approve(handle, CREATOR).catch(refusalType);
+      await approve(handle, ALICE);
+      await approve(handle, BOB);
+      return { pending, byCreator, result: await handle.result() };
+    });
+    expect(outcome.pending.eligible).toEqual([{ userId: ALICE, onBehalfOf: null }, { userId: BOB, onBehalfOf: null }]);
+    expect(mocks.calls.openApprovalTasks).toEqual([expect.objectContaining({ approverIds: [ALICE, BOB] })]);
+    expect(outcome.byCreator).toBe(DecisionRefusal.selfApproval);
+    expect(outcome.result.status).toBe('approved');
+    expect(outcome.result.trail.map((t) => [t.decision, t.userId, t.onBehalfOf])).toEqual([['approved', ALICE, null], ['approved', BOB, null]]);
+  });
+
+  it('an escalation user who delegated to the creator is asked themselves, and decides', async () => {
+    const mocks = mockActivities();
+    const now = await env.currentTimeMs();
+    const args = input({
+      steps: [{ approverIds: [ALICE], escalateAfterDays: 2, escalateToId: BOSS }],
+      delegations: [{ delegatorId: BOSS, delegateId: CREATOR, from: new Date(now - DAY).toISOString(), until: new Date(now + 10 * DAY).toISOString() }],
+    });
+    const outcome = await run(mocks, args, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(2 * DAY + MINUTE);
+      const escalated = await reached(handle, (s) => (s.escalated ?? []).length === 1);
+      await approve(handle, BOSS);
+      return { escalated, result: await handle.result() };
+    });
+    expect(mocks.calls.escalateApproval).toEqual([expect.objectContaining({ escalateToId: BOSS, holderId: BOSS })]);
+    expect(outcome.escalated.eligible).toEqual([{ userId: ALICE, onBehalfOf: null }, { userId: BOSS, onBehalfOf: null }]);
+    expect(outcome.result.trail.map((t) => [t.decision, t.userId, t.onBehalfOf])).toEqual([['escalated', BOSS, null], ['approved', BOSS, null]]);
   });
 
   it('escalates exactly escalateAfterDays after the step opened, not a minute before', async () => {

@@ -62,15 +62,22 @@ export class ApprovalLinksService {
     if (!decision) return this.render(p, { status: 400, error: 'decision must be approve or reject' });
     if (decision === 'reject' && !reason?.trim()) return this.render(p, { status: 400, error: t.reasonRequired });
 
+    // The recipient's links of the step are taken before deciding, in one conditional statement: of two posts at once
+    // (one link twice, or two of their emails), one decides and the other is told the link is used. A refusal gives them back.
+    const tokenHash = decisionTokenHash(token);
+    const link = { tokenHash, approvalId: p.approvalId, step: p.step, userId: p.userId };
+    const claim = await this.links.claim(link);
+    if (!claim) return this.settled(tokenHash, p);
     try {
       await this.approvals.decide(p.invoice.id, this.recipient(p), decision, decision === 'approve' ? { comment } : { reason }, 'email');
     } catch (err) {
+      await this.links.release(link, claim);
       if (!(err instanceof DomainError)) throw err;
       if (err.statusCode === 503) return this.render(p, { status: 503, error: t.unavailable });
       // Decided by someone else meanwhile (or by this same link, posted twice): once the database has that decision,
       // the page says who took it. A decision accepted but not yet recorded is a moment away, so wait briefly for it.
       for (let attempt = 0; err.statusCode === 409 && attempt < SETTLE_POLLS; attempt += 1) {
-        const now = await this.links.findPage(decisionTokenHash(token));
+        const now = await this.links.findPage(tokenHash);
         const after = now ? this.current(now) : undefined;
         if (after && after.status !== 200) return after;
         await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
@@ -78,9 +85,27 @@ export class ApprovalLinksService {
       return this.render(p, { status: err.statusCode, error: fill(t.refused, { message: err.message }) });
     }
     await this.links.markUsed(p.approvalId, p.step, p.userId);
-    const done = await this.links.findPage(decisionTokenHash(token));
+    const done = await this.links.findPage(tokenHash);
     const verb = decision === 'approve' ? t.approved : t.rejected;
     return this.render(done ?? p, { status: 200, message: fill(t.done, { decision: verb, number: p.invoice.number }), decidable: false });
+  }
+
+  /**
+   * A post that found its link taken by another: once that one's decision is in the database the page says who took
+   * it; while it is in flight (or was refused and the link given back), the link is used (410), never a second decision.
+   */
+  private async settled(tokenHash: Buffer, p: ApprovalLinkPage): Promise<RenderedPage> {
+    for (let attempt = 0; attempt < SETTLE_POLLS; attempt += 1) {
+      const now = await this.links.findPage(tokenHash);
+      if (!now || !now.usedAt) break;
+      if (now.approval.status !== 'pending' || now.approval.currentStep !== now.step
+        || now.decisions.some((d) => d.step === now.step && (d.closesStep || (d.userId === now.userId && d.decision === 'approved')))) {
+        return this.current(now);
+      }
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    }
+    const { t } = textsFor(p.company.locale);
+    return this.render(p, { status: 410, message: t.used, decidable: false });
   }
 
   private async lookup(token: string, ip: string): Promise<{ page: ApprovalLinkPage } | RenderedPage> {
@@ -119,6 +144,9 @@ export class ApprovalLinksService {
     }
     const mine = p.decisions.find((d) => d.step === p.step && d.userId === p.userId && d.decision === 'approved');
     if (mine) return this.render(p, { status: 410, message: fill(t.youApproved, { when: when(mine.decidedAt) }), decidable: false });
+    if (p.supersededAt) {
+      return this.render(p, { status: 410, message: fill(t.moved, { name: p.supersededToName ?? t.nobody, when: when(p.supersededAt) }), decidable: false });
+    }
     if (p.usedAt) return this.render(p, { status: 410, message: t.used, decidable: false });
     if (p.expiresAt.getTime() <= Date.now()) return this.render(p, { status: 410, message: fill(t.expired, { when: when(p.expiresAt) }), decidable: false });
     if (this.overLimit(p)) {

@@ -1,6 +1,7 @@
-import type { ApprovalStepInput } from '../../contracts';
+import { type ApprovalDelegation, type ApprovalStepInput, eligibleFor } from '../../contracts';
 
 export const DEFAULT_TIMEOUT_DAYS = 30;
+const DAY_MS = 86_400_000;
 export const DEFAULT_REMINDER_DAYS_BEFORE = 1;
 
 /** What an `invoice-approval` definition asks of one submission: who decides, who hears about it, how long it waits. */
@@ -89,4 +90,34 @@ export function approvalPlan(actions: unknown[]): ApprovalPlan {
     notifyUserIds: [...notify],
     push,
   };
+}
+
+/** A step that can never reach its quorum: which one (from 0), what it needs, and how many people could approve it. */
+export interface UnreachableStep {
+  step: number;
+  required: number;
+  people: number;
+}
+
+/**
+ * The first step whose distinct people who could approve it number fewer than its `required`, or undefined. The
+ * creator never counts (no self-approval); one person counts once, so a seat held through a delegation that lasts
+ * past `deadline` counts as its delegate (who may hold a seat of their own); the escalation user counts when the
+ * escalation falls before the deadline.
+ */
+export function unreachableStep(
+  steps: ApprovalStepInput[], creatorId: string, delegations: ApprovalDelegation[], now: Date, deadline: Date,
+): UnreachableStep | undefined {
+  const lasting = new Map(delegations
+    .filter((d) => Date.parse(d.from) <= now.getTime() && Date.parse(d.until) >= deadline.getTime())
+    .map((d) => [d.delegatorId, d.delegateId]));
+  for (const [i, s] of steps.entries()) {
+    // The escalation user joins only if the escalation falls before the deadline.
+    const escalates = s.escalateToId !== undefined && (s.escalateAfterDays ?? 0) * DAY_MS < deadline.getTime() - now.getTime();
+    const seats = [...new Set([...s.approverIds, ...(escalates ? [s.escalateToId!] : [])])];
+    const people = new Set(eligibleFor(seats, creatorId, lasting).map((e) => e.userId)).size;
+    const required = s.required ?? 1;
+    if (people < required) return { step: i, required, people };
+  }
+  return undefined;
 }

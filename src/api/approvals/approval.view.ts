@@ -23,7 +23,7 @@ export class ApprovalStepView {
   @ApiProperty({ enum: ['waiting', 'pending', 'approved', 'rejected', 'timeout', 'cancelled'] }) status!: string;
   @ApiProperty({ type: [ApprovalPersonView], description: 'the approvers the definition lists' }) approvers!: ApprovalPersonView[];
   @ApiProperty({ type: Number, minimum: 1, description: 'distinct approvals the step needs' }) required!: number;
-  @ApiProperty({ type: Number, minimum: 0, description: 'approvals of the step so far' }) approvals!: number;
+  @ApiProperty({ type: Number, minimum: 0, description: 'distinct people who approved the step so far' }) approvals!: number;
   @ApiProperty({ type: Number, nullable: true, description: 'days after which escalateTo joins the approvers; null without escalation' })
   escalateAfterDays!: number | null;
   @ApiProperty({ type: ApprovalPersonView, nullable: true }) escalateTo!: ApprovalPersonView | null;
@@ -90,16 +90,20 @@ export function toApprovalView(
     const decided = entries.find((d) => d.closesStep !== false);
     let status: string = decided?.decision ?? (i === current ? 'pending' : 'waiting');
     if (!decided && approval && approval.status !== 'pending') status = 'cancelled';
-    const approvedSeats = new Set(entries.filter((d) => d.decision === 'approved').map((d) => d.onBehalfOf ?? d.userId));
+    const approvedEntries = entries.filter((d) => d.decision === 'approved');
+    const approvedSeats = new Set(approvedEntries.map((d) => d.onBehalfOf ?? d.userId));
+    // The quorum counts people: one who approved for two seats (their own and a delegator's) counts once.
+    const approvedPeople = new Set(approvedEntries.map((d) => d.userId));
     const escalated = entries.some((d) => d.decision === 'escalated');
     const seats = [...s.approverIds, ...(escalated && s.escalateToId ? [s.escalateToId] : [])];
     const eligible = status === 'pending'
-      ? eligibleFor(seats, invoice.createdBy, delegated).filter((e) => !approvedSeats.has(e.onBehalfOf ?? e.userId))
+      ? eligibleFor(seats, invoice.createdBy, delegated)
+        .filter((e) => !approvedSeats.has(e.onBehalfOf ?? e.userId) && !approvedPeople.has(e.userId))
         .map((e) => ({ ...person(e.userId)!, onBehalfOf: person(e.onBehalfOf) }))
       : [];
     return {
       step: i + 1, status, approvers: s.approverIds.map((id) => person(id)!),
-      required: s.required ?? 1, approvals: approvedSeats.size,
+      required: s.required ?? 1, approvals: approvedPeople.size,
       escalateAfterDays: s.escalateAfterDays ?? null, escalateTo: person(s.escalateToId ?? null), escalated, eligible,
     };
   });

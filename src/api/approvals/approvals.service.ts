@@ -10,14 +10,14 @@ import { todayIn } from '../../domain/dates';
 import { renderMessage } from '../../domain/messages';
 import { messageVariables } from '../../domain/variables';
 import {
-  cancelSignal, decideUpdate, type Decision, type DecisionChannel, type InvoiceApprovalInput, type InvoiceApprovalWorkflow, searchAttributes, workflowIds, workflowTypes,
+  type ApprovalDelegation, cancelSignal, decideUpdate, type Decision, type DecisionChannel, type InvoiceApprovalInput, type InvoiceApprovalWorkflow, searchAttributes, workflowIds, workflowTypes,
 } from '../../contracts';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { DomainError } from '../../domain/errors';
 import { TemporalClient } from '../temporal/temporal.module';
 import { decisionError } from './approval-errors';
 import { ApprovalMatcher, INVOICE_APPROVAL_TEMPLATE } from './approval-matcher';
-import { type ApprovalPlan, approvalPlan, ApprovalPlanError } from './approval-plan';
+import { type ApprovalPlan, approvalPlan, ApprovalPlanError, unreachableStep } from './approval-plan';
 import { type ApprovalView, toApprovalView } from './approval.view';
 import { isUuid } from '../../domain/ids';
 
@@ -94,12 +94,13 @@ export class ApprovalsService {
       await this.approvals.markNotRequired(invoice.id, SUBMITTABLE);
       return this.view(invoice.id, user);
     }
-    const plan = await this.planOf(definition, user.companyId, invoice);
+    const delegations = await this.delegations.findCurrentOrComing(invoice.companyId, new Date());
+    const plan = await this.planOf(definition, user.companyId, invoice, delegations);
 
     const previousStatus = invoice.approvalStatus;
     const approval = await this.recordSubmission(invoice, definition.id, plan, user);
     try {
-      await this.startWorkflow(invoice, approval, plan, user, definition, customer);
+      await this.startWorkflow(invoice, approval, plan, user, definition, customer, delegations);
     } catch (err) {
       await this.undoSubmission(approval, previousStatus);
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw err;
@@ -244,7 +245,9 @@ export class ApprovalsService {
   }
 
   /** The definition's plan, with only approvers and people to notify who still belong to the company. */
-  private async planOf(definition: WorkflowDefinition, companyId: string, invoice: Pick<Invoice, 'number' | 'createdBy'>): Promise<ApprovalPlan> {
+  private async planOf(
+    definition: WorkflowDefinition, companyId: string, invoice: Pick<Invoice, 'number' | 'createdBy'>, delegations: ApprovalDelegation[],
+  ): Promise<ApprovalPlan> {
     let plan: ApprovalPlan;
     try {
       plan = approvalPlan(definition.actions);
@@ -263,19 +266,21 @@ export class ApprovalsService {
     if (empty >= 0) {
       throw new DomainError(409, `the approval workflow "${definition.name}" (${definition.id}) has no remaining approver for step ${empty + 1}; update its approvers`);
     }
-    // No self-approval (PRODUCT §9): the creator's seat never counts, so a step must reach its quorum without it.
-    const short = steps.findIndex((s) => new Set([...s.approverIds, ...(s.escalateToId ? [s.escalateToId] : [])].filter((id) => id !== invoice.createdBy)).size < (s.required ?? 1));
-    if (short >= 0) {
-      const s = steps[short];
-      throw new DomainError(409, `step ${short + 1} of the approval workflow "${definition.name}" needs ${s.required ?? 1} approval(s) but has only ` +
-        `${s.approverIds.filter((id) => id !== invoice.createdBy).length} approver(s) besides the creator of invoice ${invoice.number}, who may not approve it; ` +
-        'add approvers or lower required');
+    // No self-approval (PRODUCT §9): the creator's seat never counts, and one person counts once, so a step must reach
+    // its quorum with distinct people other than the creator.
+    const now = new Date();
+    const short = unreachableStep(steps, invoice.createdBy, delegations, now, new Date(now.getTime() + plan.timeoutDays * DAY_MS));
+    if (short) {
+      throw new DomainError(409, `step ${short.step + 1} of the approval workflow "${definition.name}" needs ${short.required} approval(s) but has only ` +
+        `${short.people} distinct approver(s) besides the creator of invoice ${invoice.number}, who may not approve it ` +
+        '(one person counts once, also for a seat delegated to them past the deadline); add approvers or lower required');
     }
     return { ...plan, steps, notifyUserIds: plan.notifyUserIds.filter((id) => known.has(id)) };
   }
 
   private async startWorkflow(
     invoice: Invoice, approval: Approval, plan: ApprovalPlan, user: AuthUser, definition: WorkflowDefinition, customer: Customer | null,
+    delegations: ApprovalDelegation[],
   ): Promise<void> {
     const input: InvoiceApprovalInput = {
       requestMessage: await this.requestMessage(definition, invoice, approval, user, customer),
@@ -291,7 +296,7 @@ export class ApprovalsService {
       reminderLead: plan.reminderDaysBefore * DAY_MS,
       notifyUserIds: plan.notifyUserIds,
       push: plan.push,
-      delegations: await this.delegations.findCurrentOrComing(invoice.companyId, new Date()),
+      delegations,
     };
     const stepsText = plan.steps.length > 1 ? `${plan.steps.length} steps, ` : '';
     await this.temporal.workflow.start<InvoiceApprovalWorkflow>(workflowTypes.invoiceApproval, {

@@ -1,4 +1,4 @@
-import { ApiHideProperty, ApiProperty, ApiPropertyOptions, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiHideProperty, ApiProperty, ApiPropertyOptions, ApiPropertyOptional, ApiSchema, getSchemaPath } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { Allow, IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CONDITION_OPS } from '../../../domain/conditions';
@@ -14,14 +14,50 @@ const conditionsDoc: ApiPropertyOptions = {
   items: { type: 'object', properties: { field: { type: 'string' }, op: { type: 'string', enum: [...CONDITION_OPS] }, value: {} } },
 };
 
+const userIds = { type: 'array', items: { type: 'string', format: 'uuid' } } as const;
+
+/** One step of an approval action (PRODUCT §4, §9), as domain/definitions checks it; documentation only. */
+@ApiSchema({ name: 'ApprovalStepInput' })
+class ApprovalStepInput {
+  @ApiProperty({ ...userIds, minItems: 1, description: 'who may decide the step' }) approverIds!: string[];
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1, description: 'distinct approvers needed (quorum), at most the number of approverIds' })
+  required?: number;
+  @ApiPropertyOptional({
+    type: 'integer', minimum: 1, maximum: 364,
+    description: 'with no decision after this many days of the step, escalateToId joins its approvers; given with escalateToId',
+  })
+  escalateAfterDays?: number;
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', description: 'a user who is not an approver of the step; given with escalateAfterDays' })
+  escalateToId?: string;
+}
+
+/** The `approval` action of an invoice-approval definition: one step (approverIds, and its rules) or `steps`. */
+@ApiSchema({ name: 'ApprovalActionInput' })
+class ApprovalActionInput {
+  @ApiProperty({ enum: ['approval'] }) type!: 'approval';
+  @ApiPropertyOptional({ ...userIds, minItems: 1, description: 'one step; not with steps' }) approverIds?: string[];
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, default: 1, description: 'with approverIds: the step\'s quorum' }) required?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 364, description: 'with approverIds: the step\'s escalation delay' }) escalateAfterDays?: number;
+  @ApiPropertyOptional({ type: 'string', format: 'uuid', description: 'with approverIds: the step\'s escalation user' }) escalateToId?: string;
+  @ApiPropertyOptional({ type: [ApprovalStepInput], minItems: 1, maxItems: 10, description: 'sequential steps; not with approverIds' }) steps?: ApprovalStepInput[];
+  @ApiPropertyOptional({ type: 'object', properties: { userIds }, description: 'team members told of the request and the outcome' }) notify?: { userIds: string[] };
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 365, default: 30 }) timeoutDays?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, default: 1, description: 'less than timeoutDays; 0: no reminder' }) reminderDaysBefore?: number;
+  @ApiPropertyOptional({ type: 'boolean', default: false }) allowAdmins?: boolean;
+  @ApiPropertyOptional({ type: 'string', description: 'the request email\'s subject (Handlebars)' }) subject?: string;
+  @ApiPropertyOptional({ type: 'string', description: 'the request email\'s body (Handlebars)' }) body?: string;
+}
+
 const actionsDoc: ApiPropertyOptions = {
   description: 'email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; '
-    + 'memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval { approverIds | steps: [{ approverIds }], notify?: { userIds }, '
-    + 'timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }. Texts are Handlebars over the template variables. '
-    + "Omitted: the template's defaults in the company locale.",
+    + 'memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval (ApprovalActionInput) { approverIds, required? (1), '
+    + 'escalateAfterDays? and escalateToId? | steps: [{ approverIds, required? (1), escalateAfterDays? and escalateToId? }], notify?: { userIds }, '
+    + 'timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }: a step is approved when `required` distinct approvers '
+    + 'approve (the invoice creator never counts), one rejection rejects, and with no decision after escalateAfterDays escalateToId joins it. '
+    + "Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale.",
   example: [{ type: 'email', to: 'customer', subject: 'Invoice {{invoiceNumber}} is due on {{date dueDate}}', body: 'Hello {{customerName}}, ...' }],
   type: 'array',
-  items: { type: 'object', additionalProperties: true },
+  items: { anyOf: [{ $ref: getSchemaPath(ApprovalActionInput) }, { type: 'object', additionalProperties: true, description: 'another type of action' }] },
 };
 
 const stepsDoc: ApiPropertyOptions = {
@@ -56,6 +92,7 @@ class ScheduleInput {
 }
 const scheduleDoc: ApiPropertyOptions = { type: ScheduleInput, nullable: true };
 
+@ApiExtraModels(ApprovalActionInput, ApprovalStepInput)
 export class CreateWorkflowDto {
   @ApiProperty({ enum: TEMPLATE_KEYS, example: 'payment-due-reminder' })
   @IsString({ message: 'templateKey must be a string naming a template of GET /v1/workflow-templates' })
@@ -90,6 +127,7 @@ export class CreateWorkflowDto {
   catchUp?: unknown;
 }
 
+@ApiExtraModels(ApprovalActionInput, ApprovalStepInput)
 export class UpdateWorkflowDto {
   // Not in the document: it cannot change, and is accepted here only to be refused with a clear message.
   @ApiHideProperty()
