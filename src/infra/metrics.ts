@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { ConfigError } from '../config';
+import { DELIVERY_CHANNELS } from '../db/entities';
 import { OpsMetricsRepository } from '../db/ops-metrics.repository';
 
 /** An approval whose deadline is closer than this counts as near its deadline (relance_approvals_near_deadline). */
@@ -64,8 +65,7 @@ export function createApiMetrics(dataSource: DataSource): ApiMetrics {
     labelNames: ['channel'] as const,
     registers: [registry],
     async collect() {
-      this.reset();
-      for (const { channel, count } of (await counts()).deliveriesFailed) this.set({ channel }, count);
+      setPerChannel(this, (await counts()).deliveriesFailed);
     },
   });
   new Gauge({
@@ -74,8 +74,7 @@ export function createApiMetrics(dataSource: DataSource): ApiMetrics {
     labelNames: ['channel'] as const,
     registers: [registry],
     async collect() {
-      this.reset();
-      for (const { channel, count } of (await counts()).deliveriesInDoubt) this.set({ channel }, count);
+      setPerChannel(this, (await counts()).deliveriesInDoubt);
     },
   });
   new Gauge({
@@ -103,4 +102,14 @@ export function createApiMetrics(dataSource: DataSource): ApiMetrics {
     },
   });
   return { registry, httpDuration };
+}
+
+/**
+ * Every channel is exported, at 0 when nothing failed: the alerts compare a channel's value with an hour ago, and a
+ * series that appeared only with its first failure would have nothing to compare with.
+ */
+function setPerChannel(gauge: Gauge<'channel'>, counts: { channel: string; count: number }[]): void {
+  gauge.reset();
+  for (const channel of DELIVERY_CHANNELS) gauge.set({ channel }, 0);
+  for (const { channel, count } of counts) gauge.set({ channel }, count);
 }
