@@ -4,7 +4,10 @@ import { ConfigError } from '../config';
 import { DELIVERY_CHANNELS } from '../db/entities';
 import { OpsMetricsRepository } from '../db/ops-metrics.repository';
 
-/** An approval whose deadline is closer than this counts as near its deadline (relance_approvals_near_deadline). */
+/**
+ * An approval counts as near its deadline (relance_approvals_near_deadline) in the last quarter of the time it was
+ * given, and at most this long before it: a one-day approval is near for its last 6 h, not from its submission.
+ */
 export const NEAR_DEADLINE_SECONDS = 24 * 3600;
 
 /** The worker's /metrics port (the Temporal SDK runtime's Prometheus exporter): WORKER_METRICS_PORT, default 9464. */
@@ -53,7 +56,7 @@ export function createApiMetrics(dataSource: DataSource): ApiMetrics {
   });
   new Gauge({
     name: 'relance_approvals_near_deadline',
-    help: `Pending approvals whose deadline is less than ${NEAR_DEADLINE_SECONDS / 3600} h away or past`,
+    help: `Pending approvals in the last quarter of their time (at most ${NEAR_DEADLINE_SECONDS / 3600} h) before their deadline, or past it`,
     registers: [registry],
     async collect() {
       this.set((await counts()).approvalsNearDeadline);

@@ -3,7 +3,7 @@ const parsePrometheus = require('parse-prometheus-text-format') as (text: string
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { approvalCompany, createLargeInvoice, tasksOf } from '../support/approval';
-import { closeDb } from '../support/db';
+import { closeDb, sql } from '../support/db';
 import { testEnv } from '../support/env';
 import { Http } from '../support/http';
 import { freePort } from '../support/net';
@@ -75,13 +75,17 @@ describe('metrics', () => {
     await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
     const submitted = await until(apiMetrics, (m) => gauge(m, 'relance_approvals_pending', { step: '1' }) >= pendingBefore + 1,
       'relance_approvals_pending{step="1"} to count the submission');
-    expect(gauge(submitted, 'relance_approvals_near_deadline')).toBeGreaterThanOrEqual(nearBefore + 1); // a one-day deadline
+    // A one-day approval is near its deadline in its last 6 h: moved there, as if submitted 19 h ago.
+    await sql(`UPDATE approvals SET created_at = created_at - interval '19 hours', deadline = deadline - interval '19 hours'
+                WHERE invoice_id = $1`, [invoice.id]);
+    const near = await until(apiMetrics, (m) => gauge(m, 'relance_approvals_near_deadline') >= nearBefore + 1,
+      'relance_approvals_near_deadline to count the approval in its last 6 h');
 
     expect((await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, {})).status).toBe(200);
     const pendingSubmitted = gauge(submitted, 'relance_approvals_pending', { step: '1' });
     const decided = await until(apiMetrics, (m) => gauge(m, 'relance_approvals_pending', { step: '1' }) <= pendingSubmitted - 1,
       'relance_approvals_pending{step="1"} to drop the decided approval');
-    expect(gauge(decided, 'relance_approvals_near_deadline')).toBeLessThanOrEqual(gauge(submitted, 'relance_approvals_near_deadline') - 1);
+    expect(gauge(decided, 'relance_approvals_near_deadline')).toBeLessThanOrEqual(gauge(near, 'relance_approvals_near_deadline') - 1);
 
     const http404 = await c.creator.http.get('/v1/invoices/00000000-0000-4000-8000-000000000000');
     expect(http404.status).toBe(404);
