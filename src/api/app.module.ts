@@ -2,6 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Config } from '../config';
 import { dataSourceOptions } from '../db/data-source';
+import { typeOrmLogger } from '../infra/logger';
+import { apiLogger } from './common/request-log';
 import { AuthModule } from './auth/auth.module';
 import { CollectionsModule } from './collections/collections.module';
 import { CompaniesModule } from './companies/companies.module';
@@ -36,7 +38,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 0 }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, undefined, typeOrmLogger(apiLogger)), retryAttempts: 0 }),
         TemporalModule,
         MailModule,
         AuthModule,

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import './tracing';
 import { ConfigError, loadConfig } from '../config';
+import { errorFields } from '../infra/logger';
 import { apiLogger } from './common/request-log';
 import { createApp } from './create-app';
 
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: Error) => {
-  console.error(err instanceof ConfigError ? `[api] configuration error: ${err.message}` : err);
+  if (err instanceof ConfigError) apiLogger.error(`[api] configuration error: ${err.message}`);
+  else apiLogger.error('[api] failed to start', errorFields(err));
   process.exit(1);
 });

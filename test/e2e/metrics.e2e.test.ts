@@ -154,4 +154,29 @@ describe('metrics', () => {
     }
     expect({ unknown, temporal: [...exported].filter((n) => n.startsWith('temporal_')).sort() }).toMatchObject({ unknown: [] });
   });
+
+  /**
+   * Every line the API and the worker wrote, on stdout and stderr (the stack's log files), is one JSON object, after a
+   * refused write whose Postgres error TypeORM reports. Last: it stops the stack to read complete logs.
+   */
+  it('every line of the API and the worker is JSON', async () => {
+    const c = await approvalCompany(new Http(stack.baseUrl));
+    expect((await c.tenant.admin.patch(`/v1/customers/${c.customer.id}`, { group: 'a\u0000b' })).status).toBe(400);
+    await stack.stop();
+    for (const role of ['api', 'worker-1']) {
+      const lines = readFileSync(path.join(testEnv().logDir, `metrics-${role}.log`), 'utf8').split('\n').filter((l) => l.trim());
+      expect(lines.length).toBeGreaterThan(5);
+      const notJson = lines.filter((l) => {
+        try {
+          return typeof JSON.parse(l) !== 'object';
+        } catch {
+          return true;
+        }
+      });
+      expect({ role, notJson }).toEqual({ role, notJson: [] });
+    }
+    const api = readFileSync(path.join(testEnv().logDir, 'metrics-api.log'), 'utf8').split('\n').filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(api.find((l) => l.msg === 'query failed')).toMatchObject({ service: 'relance-api', level: 'error', query: expect.any(String) });
+  });
 });
