@@ -8,7 +8,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
 import { createLogger, errorFields, LogLevel, typeOrmLogger } from '../infra/logger';
 import { createMailer } from '../infra/mailer';
-import { startTracing } from '../infra/tracing';
+import { shutdownTracing, startTracing } from '../infra/tracing';
 import { workerMetricsPort } from '../infra/metrics';
 import { createWorker } from './create-worker';
 import { startPaymentEventDispatcher } from './payment-event-dispatcher';
@@ -86,18 +86,22 @@ async function main(): Promise<void> {
   try {
     await worker.run();
   } finally {
-    await webhookDispatcher?.stop();
-    await dispatcher.stop();
-    await connection.close();
-    mailer.close();
-    await dataSource.destroy();
-    await tracing?.shutdown();
+    try {
+      await webhookDispatcher?.stop();
+      await dispatcher.stop();
+      await connection.close();
+      mailer.close();
+      await dataSource.destroy();
+    } finally {
+      await shutdownTracing(logger);
+    }
     logger.info('[worker] stopped');
   }
 }
 
-main().catch((err: Error) => {
+main().catch(async (err: Error) => {
   if (err instanceof ConfigError) logger.error(`[worker] configuration error: ${err.message}`);
   else logger.error('[worker] failed', errorFields(err));
+  await shutdownTracing(logger);
   process.exit(1);
 });
