@@ -89,15 +89,18 @@ describe('metrics', () => {
 
     const http404 = await c.creator.http.get('/v1/invoices/00000000-0000-4000-8000-000000000000');
     expect(http404.status).toBe(404);
+    // A path no route matches is one bounded label value, never the path (a scanner's paths would each be a series).
+    const unknownPath = `/v1/no-such-route-${invoice.id}`;
+    expect((await c.creator.http.get(unknownPath)).status).toBe(404);
     const afterAll404 = await apiMetrics();
     expect(afterAll404.get('relance_http_request_duration_seconds')?.type).toBe('HISTOGRAM');
     const series = histogramSeries(afterAll404, 'relance_http_request_duration_seconds');
     const routes = series.map((m) => `${m.labels?.method} ${m.labels?.route} ${m.labels?.status}`);
     expect(routes).toEqual(expect.arrayContaining([
       'POST /v1/invoices/:id/submit-for-approval 200', 'POST /v1/invoices/:id/approve 200', 'POST /v1/invoices 201',
-      'GET /v1/invoices/:id 404',
+      'GET /v1/invoices/:id 404', 'GET unmatched 404',
     ]));
-    expect(routes.some((r) => r.includes(invoice.id) || r.includes('00000000-'))).toBe(false);
+    expect(routes.some((r) => r.includes(invoice.id) || r.includes('00000000-') || r.includes('no-such-route'))).toBe(false);
     expect(Number(series.find((m) => m.labels?.route === '/v1/invoices/:id/approve')!.value)).toBeGreaterThanOrEqual(1);
     // The API's log: JSON lines; the approve's line names its route template, request id and company.
     const lines = readFileSync(path.join(testEnv().logDir, 'metrics-api.log'), 'utf8').split('\n').filter((l) => l.startsWith('{'))
