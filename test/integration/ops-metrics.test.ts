@@ -42,4 +42,26 @@ describe(`${OpsMetricsRepository.name} approvals near their deadline`, () => {
       await runner.release();
     }
   });
+
+  it('reads the pending approvals and the failed and in-doubt deliveries through their partial indexes', async () => {
+    const runner: QueryRunner = dataSource.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      // Whether the planner may use an index at all (its predicate implied by the query's), whatever the tables hold.
+      await runner.query('SET LOCAL enable_seqscan = off');
+      let plan = '';
+      const explaining = {
+        query: async (text: string, params?: unknown[]) => {
+          plan = JSON.stringify(await runner.query(`EXPLAIN (FORMAT JSON) ${text}`, params));
+          return [{ pending: [], near: 0, failed: [], doubt: [], overdue: 0, retrying: 0, oldest_retrying: 0 }];
+        },
+      };
+      await new OpsMetricsRepository(explaining as unknown as DataSource).counts(NEAR_DEADLINE_SECONDS);
+      const indexes = [...plan.matchAll(/"Index Name\\?":\\?"(\w+)/g)].map((m) => m[1]);
+      expect(indexes).toEqual(expect.arrayContaining(['approvals_pending_deadline', 'deliveries_failed_channel', 'deliveries_in_doubt_channel']));
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  });
 });

@@ -7,10 +7,11 @@ import { Webhooks1764400000000 } from './1764400000000-webhooks';
 import { ApproverRules1764500000000 } from './1764500000000-approver-rules';
 import { ApprovalLinks1764500100000 } from './1764500100000-approval-links';
 import { Collections1764600000000 } from './1764600000000-collections';
+import { OpsMetricsIndexes1764700000000 } from './1764700000000-ops-metrics-indexes';
 
 /** In order; each file is timestamped. Add new migrations at the end. */
 export const migrations = [
   Diagnostics1764300000000, LedgerAndWorkflows1764300100000, PaymentEventDispatch1764300200000, InvoiceViewJson1764300300000,
   DeliveryClaims1764300400000, Webhooks1764400000000, ApproverRules1764500000000, ApprovalLinks1764500100000,
-  Collections1764600000000,
+  Collections1764600000000, OpsMetricsIndexes1764700000000,
 ];
