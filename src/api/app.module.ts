@@ -1,7 +1,10 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Config } from '../config';
 import { dataSourceOptions } from '../db/data-source';
+import { typeOrmLogger } from '../infra/logger';
+import { shutdownTracing } from '../infra/tracing';
+import { apiLogger } from './common/request-log';
 import { AuthModule } from './auth/auth.module';
 import { CollectionsModule } from './collections/collections.module';
 import { CompaniesModule } from './companies/companies.module';
@@ -29,14 +32,23 @@ import { VendorsModule } from './vendors/vendors.module';
 import { WorkflowRunsModule } from './workflow-runs/workflow-runs.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
+/** The spans still buffered when the API stops (SIGTERM) are exported before it exits. */
+@Injectable()
+class TracingShutdown implements OnApplicationShutdown {
+  onApplicationShutdown(): Promise<void> {
+    return shutdownTracing(apiLogger);
+  }
+}
+
 @Module({})
 export class AppModule {
   static forRoot(config: Config): DynamicModule {
     return {
       module: AppModule,
+      providers: [TracingShutdown],
       imports: [
         ConfigModule.forRoot(config),
-        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl), retryAttempts: 0 }),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config.databaseUrl, undefined, typeOrmLogger(apiLogger)), retryAttempts: 0 }),
         TemporalModule,
         MailModule,
         AuthModule,

@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import './tracing';
 import { ConfigError, loadConfig } from '../config';
+import { errorFields } from '../infra/logger';
+import { shutdownTracing } from '../infra/tracing';
 import { apiLogger } from './common/request-log';
 import { createApp } from './create-app';
 
@@ -11,7 +13,9 @@ async function main(): Promise<void> {
   apiLogger.info(`[api] listening on ${config.port}`, { port: config.port });
 }
 
-main().catch((err: Error) => {
-  console.error(err instanceof ConfigError ? `[api] configuration error: ${err.message}` : err);
+main().catch(async (err: Error) => {
+  if (err instanceof ConfigError) apiLogger.error(`[api] configuration error: ${err.message}`);
+  else apiLogger.error('[api] failed to start', errorFields(err));
+  await shutdownTracing(apiLogger);
   process.exit(1);
 });

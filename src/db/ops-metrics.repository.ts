@@ -4,7 +4,10 @@ import type { DataSource } from 'typeorm';
 export interface OpsCounts {
   /** Pending approvals by the step they wait on (1 for the first). */
   approvalsPending: { step: number; count: number }[];
-  /** Pending approvals whose deadline falls within the window asked for (or has passed). */
+  /**
+   * Pending approvals in the last quarter of the time they were given (created to deadline), at most the window asked
+   * for before their deadline, or past it.
+   */
   approvalsNearDeadline: number;
   /** Deliveries by channel that failed, and those left in doubt (an attempt stopped between sending and recording). */
   deliveriesFailed: { channel: string; count: number }[];
@@ -29,7 +32,7 @@ export class OpsMetricsRepository {
          (SELECT coalesce(json_agg(json_build_object('step', step, 'count', n)), '[]'::json)
             FROM (SELECT current_step + 1 AS step, count(*)::int AS n FROM approvals WHERE status = 'pending' GROUP BY 1) p) AS pending,
          (SELECT count(*)::int FROM approvals
-           WHERE status = 'pending' AND deadline < now() + make_interval(secs => $1)) AS near,
+           WHERE status = 'pending' AND deadline < now() + least(make_interval(secs => $1), (deadline - created_at) / 4)) AS near,
          (SELECT coalesce(json_agg(json_build_object('channel', channel, 'count', n)), '[]'::json)
             FROM (SELECT channel, count(*)::int AS n FROM deliveries WHERE status = 'failed' GROUP BY 1) f) AS failed,
          (SELECT coalesce(json_agg(json_build_object('channel', channel, 'count', n)), '[]'::json)

@@ -1,4 +1,5 @@
 import { Context } from '@temporalio/activity';
+import type { Logger as TypeOrmLogger } from 'typeorm';
 
 /** What a log line says about where it comes from; each field only when known. */
 export interface LogContext {
@@ -47,5 +48,25 @@ export function createLogger(service: 'relance-api' | 'relance-worker', out: { w
     info: (m, f) => log('info', m, f),
     warn: (m, f) => log('warn', m, f),
     error: (m, f) => log('error', m, f),
+  };
+}
+
+/** An error as fields of a line: its message, and its stack when it has one. */
+export function errorFields(err: unknown): { error: string; stack?: string } {
+  return err instanceof Error ? { error: err.message, stack: err.stack } : { error: String(err) };
+}
+
+/**
+ * TypeORM's lines through the same logger: failed queries (the query text, not its parameters, which hold customers'
+ * data) and TypeORM's warnings; queries, schema builds and migrations are not logged, as with `logging: ['error']`.
+ */
+export function typeOrmLogger(logger: Logger): TypeOrmLogger {
+  return {
+    logQuery: () => undefined,
+    logQueryError: (error, query) => logger.error('query failed', { ...errorFields(error), query }),
+    logQuerySlow: (time, query) => logger.warn('slow query', { durationMs: time, query }),
+    logSchemaBuild: () => undefined,
+    logMigration: () => undefined,
+    log: (level, message) => { if (level === 'warn') logger.warn(String(message), { source: 'typeorm' }); },
   };
 }

@@ -1,9 +1,13 @@
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { ConfigError } from '../config';
+import { DELIVERY_CHANNELS } from '../db/entities';
 import { OpsMetricsRepository } from '../db/ops-metrics.repository';
 
-/** An approval whose deadline is closer than this counts as near its deadline (relance_approvals_near_deadline). */
+/**
+ * An approval counts as near its deadline (relance_approvals_near_deadline) in the last quarter of the time it was
+ * given, and at most this long before it: a one-day approval is near for its last 6 h, not from its submission.
+ */
 export const NEAR_DEADLINE_SECONDS = 24 * 3600;
 
 /** The worker's /metrics port (the Temporal SDK runtime's Prometheus exporter): WORKER_METRICS_PORT, default 9464. */
@@ -52,7 +56,7 @@ export function createApiMetrics(dataSource: DataSource): ApiMetrics {
   });
   new Gauge({
     name: 'relance_approvals_near_deadline',
-    help: `Pending approvals whose deadline is less than ${NEAR_DEADLINE_SECONDS / 3600} h away or past`,
+    help: `Pending approvals in the last quarter of their time (at most ${NEAR_DEADLINE_SECONDS / 3600} h) before their deadline, or past it`,
     registers: [registry],
     async collect() {
       this.set((await counts()).approvalsNearDeadline);
@@ -64,8 +68,7 @@ export function createApiMetrics(dataSource: DataSource): ApiMetrics {
     labelNames: ['channel'] as const,
     registers: [registry],
     async collect() {
-      this.reset();
-      for (const { channel, count } of (await counts()).deliveriesFailed) this.set({ channel }, count);
+      setPerChannel(this, (await counts()).deliveriesFailed);
     },
   });
   new Gauge({
@@ -74,8 +77,7 @@ export function createApiMetrics(dataSource: DataSource): ApiMetrics {
     labelNames: ['channel'] as const,
     registers: [registry],
     async collect() {
-      this.reset();
-      for (const { channel, count } of (await counts()).deliveriesInDoubt) this.set({ channel }, count);
+      setPerChannel(this, (await counts()).deliveriesInDoubt);
     },
   });
   new Gauge({
@@ -103,4 +105,14 @@ export function createApiMetrics(dataSource: DataSource): ApiMetrics {
     },
   });
   return { registry, httpDuration };
+}
+
+/**
+ * Every channel is exported, at 0 when nothing failed: the alerts compare a channel's value with an hour ago, and a
+ * series that appeared only with its first failure would have nothing to compare with.
+ */
+function setPerChannel(gauge: Gauge<'channel'>, counts: { channel: string; count: number }[]): void {
+  gauge.reset();
+  for (const channel of DELIVERY_CHANNELS) gauge.set({ channel }, 0);
+  for (const { channel, count } of counts) gauge.set({ channel }, count);
 }

@@ -4,6 +4,7 @@ import { Resource } from '@opentelemetry/resources';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { errorFields, type Logger } from './logger';
 
 export interface Tracing {
   resource: Resource;
@@ -32,6 +33,20 @@ export function startTracing(service: 'relance-api' | 'relance-worker', env: Nod
 }
 
 let tracing: Tracing | null = null;
+
+/**
+ * Flushes the spans still buffered (the batch processor exports every few seconds) and stops tracing, when it runs:
+ * on the way out of the API and the worker. A failure is logged, never thrown: it must not stop the rest of the shutdown.
+ */
+export async function shutdownTracing(logger: Logger): Promise<void> {
+  const started = tracing;
+  tracing = null;
+  try {
+    await started?.shutdown();
+  } catch (err) {
+    logger.error('flushing the traces at shutdown failed', errorFields(err));
+  }
+}
 
 /** The Temporal client interceptors: the OpenTelemetry one when tracing runs, none otherwise. */
 export function temporalClientInterceptors(): { workflow: OpenTelemetryWorkflowClientInterceptor[] } | undefined {

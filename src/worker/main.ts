@@ -6,9 +6,9 @@ import { createServer } from 'node:net';
 import { DefaultLogger, LogEntry, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
-import { createLogger, LogLevel } from '../infra/logger';
+import { createLogger, errorFields, LogLevel, typeOrmLogger } from '../infra/logger';
 import { createMailer } from '../infra/mailer';
-import { startTracing } from '../infra/tracing';
+import { shutdownTracing, startTracing } from '../infra/tracing';
 import { workerMetricsPort } from '../infra/metrics';
 import { createWorker } from './create-worker';
 import { startPaymentEventDispatcher } from './payment-event-dispatcher';
@@ -54,7 +54,7 @@ async function installTelemetry(): Promise<void> {
 async function main(): Promise<void> {
   const config = loadConfig();
   await installTelemetry();
-  const dataSource = createDataSource(config.databaseUrl);
+  const dataSource = createDataSource(config.databaseUrl, undefined, typeOrmLogger(logger));
   await dataSource.initialize();
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
   const tracing = startTracing('relance-worker');
@@ -80,23 +80,28 @@ async function main(): Promise<void> {
   const dispatcher = startPaymentEventDispatcher(config, dataSource, {
     intervalMs: Number(process.env.RELANCE_PAYMENT_DISPATCH_INTERVAL_MS ?? 15_000),
     minAgeMs: Number(process.env.RELANCE_PAYMENT_DISPATCH_MIN_AGE_MS ?? 10_000),
-  });
+  }, logger);
   // 0 leaves this worker out of dispatching (another worker on the same database does it).
-  const webhookDispatcher = config.webhooks.dispatchIntervalMs > 0 ? startWebhookDispatcher(config, dataSource) : null;
+  const webhookDispatcher = config.webhooks.dispatchIntervalMs > 0 ? startWebhookDispatcher(config, dataSource, logger) : null;
   try {
     await worker.run();
   } finally {
-    await webhookDispatcher?.stop();
-    await dispatcher.stop();
-    await connection.close();
-    mailer.close();
-    await dataSource.destroy();
-    await tracing?.shutdown();
+    try {
+      await webhookDispatcher?.stop();
+      await dispatcher.stop();
+      await connection.close();
+      mailer.close();
+      await dataSource.destroy();
+    } finally {
+      await shutdownTracing(logger);
+    }
     logger.info('[worker] stopped');
   }
 }
 
-main().catch((err: Error) => {
-  console.error(err instanceof ConfigError ? `[worker] configuration error: ${err.message}` : err);
+main().catch(async (err: Error) => {
+  if (err instanceof ConfigError) logger.error(`[worker] configuration error: ${err.message}`);
+  else logger.error('[worker] failed', errorFields(err));
+  await shutdownTracing(logger);
   process.exit(1);
 });

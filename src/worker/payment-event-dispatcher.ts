@@ -4,6 +4,7 @@ import { PaymentsRepository } from '../db/payments.repository';
 import { dispatchPaymentRecorded } from '../infra/payment-events';
 import { RelanceConnection } from '../infra/temporal-connection';
 import type { Config } from '../config';
+import { errorFields, type Logger } from '../infra/logger';
 
 export interface DispatcherOptions {
   /** How often undispatched payments are looked for. */
@@ -21,6 +22,7 @@ export function startPaymentEventDispatcher(
   config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue'>,
   dataSource: DataSource,
   options: DispatcherOptions,
+  logger: Logger,
 ): { stop(): Promise<void> } {
   const connection = RelanceConnection.lazyTo(config.temporalNamespace, { address: config.temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });
@@ -33,13 +35,13 @@ export function startPaymentEventDispatcher(
     for (const payment of payments) {
       if (stopped) return;
       await dispatchPaymentRecorded(client, config.taskQueue, dataSource, payment);
-      console.log(`[worker] dispatched the automations of payment ${payment.id}`);
+      logger.info(`[worker] dispatched the automations of payment ${payment.id}`, { paymentId: payment.id, companyId: payment.companyId });
     }
   };
   const schedule = () => {
     timer = setTimeout(() => {
       running = tick()
-        .catch((err: Error) => console.error(`[worker] dispatching payment events failed, will retry: ${err.message}`))
+        .catch((err: Error) => logger.error(`[worker] dispatching payment events failed, will retry: ${err.message}`, errorFields(err)))
         .finally(() => { if (!stopped) schedule(); });
     }, options.intervalMs);
   };

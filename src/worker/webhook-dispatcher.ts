@@ -1,6 +1,7 @@
 import { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
+import { errorFields, type Logger } from '../infra/logger';
 import { WebhooksRepository } from '../db/webhooks.repository';
 import { RelanceConnection } from '../infra/temporal-connection';
 import { startWebhookDelivery } from '../infra/webhook-deliveries';
@@ -15,6 +16,7 @@ const BATCH = 200;
 export function startWebhookDispatcher(
   config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue' | 'webhooks'>,
   dataSource: DataSource,
+  logger: Logger,
 ): { stop(): Promise<void> } {
   const connection = RelanceConnection.lazyTo(config.temporalNamespace, { address: config.temporalAddress });
   const client = new Client({ connection, namespace: config.temporalNamespace });
@@ -34,7 +36,7 @@ export function startWebhookDispatcher(
       running = tick()
         .then((n) => (n === BATCH ? 0 : config.webhooks.dispatchIntervalMs))
         .catch((err: Error) => {
-          console.error(`[worker] dispatching webhook deliveries failed, will retry: ${err.message}`);
+          logger.error(`[worker] dispatching webhook deliveries failed, will retry: ${err.message}`, errorFields(err));
           return config.webhooks.dispatchIntervalMs;
         })
         .then((next) => { if (!stopped) schedule(next); });

@@ -3,7 +3,7 @@ const parsePrometheus = require('parse-prometheus-text-format') as (text: string
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { approvalCompany, createLargeInvoice, tasksOf } from '../support/approval';
-import { closeDb } from '../support/db';
+import { closeDb, sql } from '../support/db';
 import { testEnv } from '../support/env';
 import { Http } from '../support/http';
 import { freePort } from '../support/net';
@@ -75,25 +75,32 @@ describe('metrics', () => {
     await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
     const submitted = await until(apiMetrics, (m) => gauge(m, 'relance_approvals_pending', { step: '1' }) >= pendingBefore + 1,
       'relance_approvals_pending{step="1"} to count the submission');
-    expect(gauge(submitted, 'relance_approvals_near_deadline')).toBeGreaterThanOrEqual(nearBefore + 1); // a one-day deadline
+    // A one-day approval is near its deadline in its last 6 h: moved there, as if submitted 19 h ago.
+    await sql(`UPDATE approvals SET created_at = created_at - interval '19 hours', deadline = deadline - interval '19 hours'
+                WHERE invoice_id = $1`, [invoice.id]);
+    const near = await until(apiMetrics, (m) => gauge(m, 'relance_approvals_near_deadline') >= nearBefore + 1,
+      'relance_approvals_near_deadline to count the approval in its last 6 h');
 
     expect((await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, {})).status).toBe(200);
     const pendingSubmitted = gauge(submitted, 'relance_approvals_pending', { step: '1' });
     const decided = await until(apiMetrics, (m) => gauge(m, 'relance_approvals_pending', { step: '1' }) <= pendingSubmitted - 1,
       'relance_approvals_pending{step="1"} to drop the decided approval');
-    expect(gauge(decided, 'relance_approvals_near_deadline')).toBeLessThanOrEqual(gauge(submitted, 'relance_approvals_near_deadline') - 1);
+    expect(gauge(decided, 'relance_approvals_near_deadline')).toBeLessThanOrEqual(gauge(near, 'relance_approvals_near_deadline') - 1);
 
     const http404 = await c.creator.http.get('/v1/invoices/00000000-0000-4000-8000-000000000000');
     expect(http404.status).toBe(404);
+    // A path no route matches is one bounded label value, never the path (a scanner's paths would each be a series).
+    const unknownPath = `/v1/no-such-route-${invoice.id}`;
+    expect((await c.creator.http.get(unknownPath)).status).toBe(404);
     const afterAll404 = await apiMetrics();
     expect(afterAll404.get('relance_http_request_duration_seconds')?.type).toBe('HISTOGRAM');
     const series = histogramSeries(afterAll404, 'relance_http_request_duration_seconds');
     const routes = series.map((m) => `${m.labels?.method} ${m.labels?.route} ${m.labels?.status}`);
     expect(routes).toEqual(expect.arrayContaining([
       'POST /v1/invoices/:id/submit-for-approval 200', 'POST /v1/invoices/:id/approve 200', 'POST /v1/invoices 201',
-      'GET /v1/invoices/:id 404',
+      'GET /v1/invoices/:id 404', 'GET unmatched 404',
     ]));
-    expect(routes.some((r) => r.includes(invoice.id) || r.includes('00000000-'))).toBe(false);
+    expect(routes.some((r) => r.includes(invoice.id) || r.includes('00000000-') || r.includes('no-such-route'))).toBe(false);
     expect(Number(series.find((m) => m.labels?.route === '/v1/invoices/:id/approve')!.value)).toBeGreaterThanOrEqual(1);
     // The API's log: JSON lines; the approve's line names its route template, request id and company.
     const lines = readFileSync(path.join(testEnv().logDir, 'metrics-api.log'), 'utf8').split('\n').filter((l) => l.startsWith('{'))
@@ -149,5 +156,30 @@ describe('metrics', () => {
       for (const name of names) if (!exported.has(name)) unknown.push(`${where}: ${name}`);
     }
     expect({ unknown, temporal: [...exported].filter((n) => n.startsWith('temporal_')).sort() }).toMatchObject({ unknown: [] });
+  });
+
+  /**
+   * Every line the API and the worker wrote, on stdout and stderr (the stack's log files), is one JSON object, after a
+   * refused write whose Postgres error TypeORM reports. Last: it stops the stack to read complete logs.
+   */
+  it('every line of the API and the worker is JSON', async () => {
+    const c = await approvalCompany(new Http(stack.baseUrl));
+    expect((await c.tenant.admin.patch(`/v1/customers/${c.customer.id}`, { group: 'a\u0000b' })).status).toBe(400);
+    await stack.stop();
+    for (const role of ['api', 'worker-1']) {
+      const lines = readFileSync(path.join(testEnv().logDir, `metrics-${role}.log`), 'utf8').split('\n').filter((l) => l.trim());
+      expect(lines.length).toBeGreaterThan(5);
+      const notJson = lines.filter((l) => {
+        try {
+          return typeof JSON.parse(l) !== 'object';
+        } catch {
+          return true;
+        }
+      });
+      expect({ role, notJson }).toEqual({ role, notJson: [] });
+    }
+    const api = readFileSync(path.join(testEnv().logDir, 'metrics-api.log'), 'utf8').split('\n').filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(api.find((l) => l.msg === 'query failed')).toMatchObject({ service: 'relance-api', level: 'error', query: expect.any(String) });
   });
 });

@@ -70,4 +70,24 @@ describe('tracing', () => {
       'StartWorkflowUpdate:decide', 'HandleUpdate:decide', 'StartActivity:settleDecision', 'RunActivity:settleDecision',
     ]));
   });
+
+  it('spans still buffered when the API and the worker get SIGTERM are exported before they exit', async () => {
+    const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    // A minute between exports: only the flush at shutdown can send these spans while the test waits.
+    const buffered = await new Stack('tracing-shutdown', { OTEL_EXPORTER_OTLP_ENDPOINT: endpoint, OTEL_BSP_SCHEDULE_DELAY: '60000' }).start();
+    try {
+      const c = await approvalCompany(new Http(buffered.baseUrl));
+      const invoice = await createLargeInvoice(c);
+      expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
+      await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
+      const submitTrace = () => spans.find((s) => s.service === 'relance-api'
+        && JSON.stringify(s.span.attributes ?? []).includes(`${invoice.id}/submit-for-approval`))?.span.traceId;
+      expect(submitTrace()).toBeUndefined();
+      await buffered.stop();
+      const trace = spans.filter((s) => s.span.traceId === submitTrace());
+      expect([...new Set(trace.map((s) => s.service))].sort()).toEqual(['relance-api', 'relance-worker']);
+    } finally {
+      await buffered.stop();
+    }
+  });
 });

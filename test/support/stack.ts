@@ -66,6 +66,11 @@ export class Stack {
     return worker;
   }
 
+  /** The process ids of the running workers, oldest first (a worker's Temporal identity is `<pid>@<host>`). */
+  get workerPids(): number[] {
+    return this.workers.map((w) => w.pid!);
+  }
+
   /** Stops the newest worker the way an orchestrator would (SIGTERM), or kills it outright. */
   async stopWorker(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
     const worker = this.workers.pop();

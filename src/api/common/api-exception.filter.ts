@@ -3,6 +3,7 @@ import type { Response } from 'express';
 import { dbErrorCode } from './db-errors';
 import { DomainError } from '../../domain/errors';
 import { temporalErrorMapping } from './temporal-errors';
+import { errorFields } from '../../infra/logger';
 
 export interface ApiError {
   statusCode: number;
@@ -29,7 +30,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     const body = this.toBody(exception);
     if (body.statusCode >= 500) {
-      this.logger.error(`request ${String(res.getHeader('X-Request-Id') ?? '-')}: ${exception instanceof Error ? exception.stack : String(exception)}`);
+      this.logger.error('request failed', { requestId: res.getHeader('X-Request-Id'), ...errorFields(exception) });
     }
     res.status(body.statusCode).json(body);
   }

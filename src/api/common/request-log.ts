@@ -24,11 +24,15 @@ export class JsonNestLogger implements LoggerService {
   }
 }
 
-/** Nest passes its context (the class name) last, after an error's stack when there is one. */
+/**
+ * Nest passes its context (the class name) last, after an error's stack when there is one; a plain object given to
+ * Nest's Logger (`logger.error('request failed', { requestId })`) becomes fields of the line.
+ */
 function context(rest: unknown[]): Record<string, unknown> {
+  const fields = Object.assign({}, ...rest.filter((r) => typeof r === 'object' && r !== null && !(r instanceof Error))) as Record<string, unknown>;
   const strings = rest.filter((r): r is string => typeof r === 'string');
-  if (!strings.length) return {};
-  return strings.length > 1 ? { context: strings[strings.length - 1], stack: strings[0] } : { context: strings[0] };
+  if (!strings.length) return fields;
+  return { ...fields, ...(strings.length > 1 ? { context: strings[strings.length - 1], stack: strings[0] } : { context: strings[0] }) };
 }
 
 const REQUEST_ID = /^[\w.:@-]{1,128}$/;

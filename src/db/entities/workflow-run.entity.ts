@@ -23,7 +23,8 @@ export class WorkflowRun {
   @Column('jsonb') errors!: { recordId?: string; message: string }[];
 }
 
-export type DeliveryChannel = 'email' | 'push' | 'webhook' | 'task' | 'memo' | 'stamp' | 'send';
+export const DELIVERY_CHANNELS = ['email', 'push', 'webhook', 'task', 'memo', 'stamp', 'send'] as const;
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number];
 
 /** One side effect of a workflow; `deliveryKey` is unique, which is what makes delivery at-most-once. */
 @Entity('deliveries')
