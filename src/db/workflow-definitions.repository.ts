@@ -55,6 +55,12 @@ export class WorkflowDefinitionsRepository {
     await this.m.delete(WorkflowDefinition, { id });
   }
 
+  /** The furthest step (0-based) of the definition's sequence that an invoice reached, or -1. */
+  async furthestStepReached(definitionId: string): Promise<number> {
+    const [row] = await this.m.query('SELECT max(last_step) AS reached FROM collection_progress WHERE definition_id = $1', [definitionId]);
+    return row?.reached === null || row?.reached === undefined ? -1 : Number(row.reached);
+  }
+
   /** Sets every definition of the company in status `from` to `to` (a downgrade deactivates the active ones). */
   async setStatusOfCompany(companyId: string, from: DefinitionStatus, to: DefinitionStatus): Promise<void> {
     await this.m.getRepository(WorkflowDefinition).update({ companyId, status: from }, { status: to });

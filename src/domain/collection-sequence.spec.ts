@@ -1,4 +1,6 @@
-import { CATCH_UP_POLICIES, type CatchUp, dueDatesWithStepToday, latestDueDateReached, selectStep, stepDay, stepOccurrence } from './collection-sequence';
+import {
+  CATCH_UP_POLICIES, type CatchUp, dueDatesWithStepToday, latestDueDateReached, selectStep, stepDay, stepOccurrence, stepsChangeProblem,
+} from './collection-sequence';
 import { addDays, todayIn } from './dates';
 
 const THREE = { steps: [{ offsetDays: -3 }, { offsetDays: 1 }, { offsetDays: 7 }] };
@@ -164,5 +166,27 @@ describe('what the SQL pushdown reads', () => {
     expect(dueDatesWithStepToday(THREE, '2026-12-10')).toEqual(['2026-12-13', '2026-12-09', '2026-12-03']);
     expect(latestDueDateReached(THREE, '2026-12-10')).toBe('2026-12-13');
     expect(stepOccurrence(0)).toBe('step-1');
+  });
+});
+
+describe(stepsChangeProblem.name, () => {
+  const days = (...offsets: number[]) => offsets.map((offsetDays) => ({ offsetDays }));
+  const before = days(-3, 1, 7);
+
+  it('lets anything change while no invoice reached a step', () => {
+    expect(stepsChangeProblem(before, days(5), -1)).toBeNull();
+  });
+
+  it('keeps the steps already reached in their place and day, and lets the rest change', () => {
+    expect(stepsChangeProblem(before, days(-3, 1, 10, 30), 1)).toBeNull(); // step 3 moved, step 4 added
+    expect(stepsChangeProblem(before, days(-3, 1), 1)).toBeNull(); // step 3 removed
+    expect(stepsChangeProblem(before, days(-3, 1, 7), 2)).toBeNull(); // texts only
+  });
+
+  it('refuses to move, insert before or remove a step that went out, naming it', () => {
+    expect(stepsChangeProblem(before, days(-3, 2, 7), 1)).toMatch(/^step 2 \(offsetDays 1\) has gone out/);
+    expect(stepsChangeProblem(before, days(-5, -3, 1, 7), 0)).toMatch(/^step 1 /); // inserted before step 1
+    expect(stepsChangeProblem(before, days(-3, 1), 2)).toMatch(/^step 3 /); // the reached step 3 removed
+    expect(stepsChangeProblem(before, days(-3), 1)).toMatch(/steps 1 to 2 keep their order/);
   });
 });

@@ -83,3 +83,22 @@ export function latestDueDateReached(sequence: { steps: ReadonlyArray<Pick<Seque
 export function stepOccurrence(index: number): string {
   return `step-${index + 1}`;
 }
+
+/**
+ * Why `after` cannot replace `before` once invoices reached step `reached` (0-based; -1: none), or null. An invoice's
+ * progress and its deliveries' keys are step positions: the steps already sent keep their place and day (their text
+ * may change), and steps may be changed, added or removed after them.
+ */
+export function stepsChangeProblem(
+  before: ReadonlyArray<Pick<SequenceStep, 'offsetDays'>>, after: ReadonlyArray<Pick<SequenceStep, 'offsetDays'>>, reached: number,
+): string | null {
+  const kept = Math.min(reached + 1, before.length);
+  if (kept <= 0) return null;
+  for (let i = 0; i < kept; i += 1) {
+    if (after[i]?.offsetDays !== before[i].offsetDays) {
+      return `step ${i + 1} (offsetDays ${before[i].offsetDays}) has gone out to invoices already: steps 1 to ${kept} keep their order ` +
+        'and offsetDays (their texts may change; steps after them may be added, changed or removed); for another order, create a new sequence';
+    }
+  }
+  return null;
+}

@@ -134,6 +134,27 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
     expect(await mailsTo(stages.optedOut.customer.email)).toEqual([]);
   });
 
+  it('keeps the steps that went out in their place and day: moving one is a 409 that changes nothing; texts and later steps may change', async () => {
+    const late = await invoiceDue('Edited Steps', -1); // step 2 falls today
+    const def = await tenant.admin.post('/v1/workflows', {
+      templateKey: 'collection-sequence', name: 'Edited', steps, activate: true,
+      conditions: [{ field: 'customerId', op: 'in', value: [late.customer.id] }],
+    });
+    expect(def.status).toBe(201);
+    expect(await runNow(def.body.id)).toMatchObject({ matched: 1, delivered: 1 });
+    const moved = await tenant.admin.patch(`/v1/workflows/${def.body.id}`, { steps: [steps[0], { ...steps[1], offsetDays: 2 }, steps[2]] });
+    expect(moved.status).toBe(409);
+    expect(moved.body.message).toMatch(/step 2 \(offsetDays 1\) has gone out to invoices already: steps 1 to 2 keep their order/);
+    const inserted = await tenant.admin.patch(`/v1/workflows/${def.body.id}`, { steps: [{ ...steps[0], offsetDays: -5 }, ...steps] });
+    expect(inserted.status).toBe(409);
+    expect((await tenant.admin.get(`/v1/workflows/${def.body.id}`)).body.steps.map((st: any) => st.offsetDays)).toEqual([-3, 1, 7]);
+    const reworded = [{ ...steps[0], subject: 'Reminder: {{invoiceNumber}}' }, steps[1], { ...steps[2], offsetDays: 10 }, { ...steps[2], offsetDays: 30 }];
+    const ok = await tenant.admin.patch(`/v1/workflows/${def.body.id}`, { steps: reworded });
+    expect(ok.status).toBe(200);
+    expect(ok.body.steps.map((st: any) => st.offsetDays)).toEqual([-3, 1, 10, 30]);
+    expect(await runNow(def.body.id)).toMatchObject({ matched: 0 }); // step 2 went; the next is on day 10
+  });
+
   it('stops later reminders once the unsubscribe link is followed, or its one-click POST is sent', async () => {
     const follows = await invoiceDue('Link Follower', 3);
     const clicks = await invoiceDue('One Clicker', 3);
@@ -248,13 +269,7 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
   });
 
   it('sends a held email at the opening of the window, once, counted on its run as delivered and no longer deferred', async () => {
-    // A window that opens at the next minute in Toronto (at least 15 s away), every day, until 23:59.
     const zone = 'America/Toronto';
-    const opening = new Date(Math.ceil((Date.now() + 15_000) / 60_000) * 60_000);
-    const hhmm = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
-    if (hhmm(opening) >= '23:58') return; // a window cannot open at midnight: nothing to see in the day's last minutes
-    const window = { from: hhmm(opening), to: '23:59', days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] };
-    expect((await tenant.admin.patch('/v1/companies/me', { sendWindow: window })).status).toBe(200);
     const held = await invoiceDue('Held Buyer', 3);
     expect((await tenant.admin.patch(`/v1/customers/${held.customer.id}`, { timezone: zone })).status).toBe(200);
     const def = await tenant.admin.post('/v1/workflows', {
@@ -262,6 +277,12 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
       conditions: [{ field: 'customerId', op: 'in', value: [held.customer.id] }],
     });
     expect(def.status).toBe(201);
+    // A window that opens at a minute's start in Toronto, at least 30 s away (the run must end before it), every day.
+    const opening = new Date(Math.ceil((Date.now() + 30_000) / 60_000) * 60_000);
+    const hhmm = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+    if (hhmm(opening) >= '23:58') return; // a window cannot open at midnight: nothing to see in the day's last minutes
+    const window = { from: hhmm(opening), to: '23:59', days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] };
+    expect((await tenant.admin.patch('/v1/companies/me', { sendWindow: window })).status).toBe(200);
     const started = await tenant.admin.post(`/v1/workflows/${def.body.id}/run-now`);
     expect(started.status).toBe(202);
     const deferred = temporal.workflow.getHandle(`${started.body.temporalWorkflowId}-deferred-0`);
@@ -282,5 +303,5 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
       await deferred.terminate('the test is over').catch(() => undefined);
       await tenant.admin.patch('/v1/companies/me', { sendWindow: null });
     }
-  });
+  }, 180_000);
 });

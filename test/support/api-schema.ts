@@ -930,7 +930,7 @@ export interface paths {
         delete: operations["Workflows_remove"];
         options?: never;
         head?: never;
-        /** Changes name, conditions, actions or schedule; omitted parts stay. An active definition must stay complete. Admins only. */
+        /** Changes name, conditions, actions, schedule or a sequence's steps; omitted parts stay. An active definition must stay complete; steps that have gone out to invoices keep their order and offsetDays (their texts may change). Admins only. */
         patch: operations["Workflows_update"];
         trace?: never;
     };
@@ -11613,7 +11613,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description workflows need the advanced plan */
+            /** @description workflows need the advanced plan; or: step 2 (offsetDays 1) has gone out to invoices already: steps 1 to 2 keep their order and offsetDays */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11622,7 +11622,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "workflows need the advanced plan",
+                     *       "message": "workflows need the advanced plan; or: step 2 (offsetDays 1) has gone out to invoices already: steps 1 to 2 keep their order and offsetDays",
                      *       "statusCode": 409
                      *     }
                      */

@@ -56,9 +56,16 @@ export class WorkflowsController {
 
   @Patch(':id')
   @AdminOnly()
-  @ApiOperation({ summary: 'Changes name, conditions, actions or schedule; omitted parts stay. An active definition must stay complete. Admins only.' })
+  @ApiOperation({
+    summary: 'Changes name, conditions, actions, schedule or a sequence\'s steps; omitted parts stay. An active definition must stay complete; ' +
+      'steps that have gone out to invoices keep their order and offsetDays (their texts may change). Admins only.',
+  })
   @ApiOkResponse({ type: WorkflowView, example })
-  @ApiErrors({ 404: notFound, 409: 'workflows need the advanced plan', 422: 'an active definition must stay complete: actions[0] has no recipient' })
+  @ApiErrors({
+    404: notFound,
+    409: 'workflows need the advanced plan; or: step 2 (offsetDays 1) has gone out to invoices already: steps 1 to 2 keep their order and offsetDays',
+    422: 'an active definition must stay complete: actions[0] has no recipient',
+  })
   update(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string, @Body() dto: UpdateWorkflowDto) {
     return this.workflows.update(caller, id, dto);
   }

@@ -11,6 +11,7 @@ import {
 import { findTemplate, TEMPLATE_KEYS, WorkflowTemplate } from '../../domain/templates';
 import { AuthUser } from '../auth/current-user.decorator';
 import { DomainError } from '../../domain/errors';
+import { stepsChangeProblem } from '../../domain/collection-sequence';
 import { mapPage, Page } from '../../db/pagination';
 import { splitList } from '../common/pagination';
 import { DEFINITION_LIFECYCLE, DefinitionLifecycle, LifecycleContext } from './definition-lifecycle';
@@ -79,6 +80,11 @@ export class WorkflowsService {
       };
       const definition = this.normalize(template, merged, caller);
       await this.checkUsers(manager, caller, definition);
+      if (dto.steps && row.sequence && definition.sequence) {
+        const reached = await new WorkflowDefinitionsRepository(manager).furthestStepReached(row.id);
+        const problem = stepsChangeProblem(row.sequence.steps, definition.sequence.steps, reached);
+        if (problem) throw new DomainError(409, problem);
+      }
       if (row.status === 'active') {
         const problems = activationProblems(definition);
         if (problems.length) throw new DomainError(422, `an active definition must stay complete: ${problems.join('; ')}; deactivate it first to save it incomplete`);
