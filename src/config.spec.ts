@@ -16,6 +16,12 @@ describe(loadConfig.name, () => {
     expect(config.worker).not.toHaveProperty('maxTaskQueueActivitiesPerSecond');
   });
 
+  it('trusts no proxy unless told how many are in front (the decision page counts wrong guesses per client address)', () => {
+    expect(loadConfig(base).trustProxyHops).toBe(0);
+    expect(loadConfig({ ...base, TRUST_PROXY_HOPS: '2' }).trustProxyHops).toBe(2);
+    expect(() => loadConfig({ ...base, TRUST_PROXY_HOPS: 'yes' })).toThrow(/TRUST_PROXY_HOPS must be an integer from 0 to 10, got "yes"/);
+  });
+
   it('takes the worker limits and the jitter from the environment', () => {
     const config = loadConfig({
       ...base, REMINDER_SCHEDULE_JITTER_SECONDS: '0', WORKER_MAX_CACHED_WORKFLOWS: '250', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '8',

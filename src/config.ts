@@ -9,6 +9,11 @@ export interface Config {
   mailFrom: string;
   publicUrl: string;
   bodyLimit: string;
+  /**
+   * TRUST_PROXY_HOPS: how many reverse proxies in front of the API add X-Forwarded-For (0: none, the default). The
+   * decision page limits wrong guesses per client address: behind a proxy without it, every client is the proxy.
+   */
+  trustProxyHops: number;
   /** Up to this many seconds are added at random to each reminder schedule's firing (Temporal ScheduleSpec `jitter`). */
   scheduleJitterSeconds: number;
   worker: WorkerLimits;
@@ -136,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.MAIL_FROM?.trim() || 'Relance <no-reply@relance.local>',
     publicUrl: env.PUBLIC_URL?.trim() || `http://127.0.0.1:${port}`,
     bodyLimit: env.BODY_LIMIT?.trim() || '256kb',
+    trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     // At most an hour: a firing later than that would leave the morning it was promised for.
     scheduleJitterSeconds: integer(env, 'REMINDER_SCHEDULE_JITTER_SECONDS', DEFAULT_SCHEDULE_JITTER_SECONDS, 0, 3600),
     worker: workerLimits(env),

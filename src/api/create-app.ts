@@ -49,6 +49,8 @@ export async function createApp(config: Config, options: { logger?: false } = {}
   // No ETag: Express would hash every response body (21 KB for a page of invoices) for conditional GETs, which
   // API clients do not send; lists change with every write anyway.
   app.set('etag', false);
+  // The client's address (req.ip, which the decision page's guess limit counts by) from the proxies' X-Forwarded-For.
+  if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   installRequestLog(app);
   installMetrics(app);
   app.use(json({ limit: config.bodyLimit }));
