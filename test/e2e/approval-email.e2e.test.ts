@@ -217,4 +217,32 @@ describe('approval email links', () => {
     expect((await mailsTo(c.approver.email)).filter((m) => m.subject === decided)).toHaveLength(0);
     expect((await page(url)).status).toBe(410);
   });
+
+  it('durability: the worker is killed the moment an email decision is recorded, before its answer and notices; one decision, one outcome email per person', async () => {
+    const c = await approvalCompany(http, (ids) => ({ type: 'approval', approverIds: [ids.approver] }));
+    const invoice = await invoiceWithMemo(c, '');
+    const url = await decisionLink(c.approver.email, invoice.number);
+    await waitForMails(c.watcher.email, 1);
+    let answered = false;
+    const posted = page(url, { decision: 'approve', comment: 'killed mid-decision' }).finally(() => { answered = true; });
+    const recorded = async () => (await sql<{ n: string }>(
+      'SELECT count(*) AS n FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = $1', [invoice.id]))[0].n;
+    for (const deadline = Date.now() + 15_000; (await recorded()) === '0' && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 2));
+    expect(await stack.stopWorker('SIGKILL')).not.toBe(0);
+    const decided = `Invoice ${invoice.number} was approved`;
+    const outAtKill = (await mailsTo(c.creator.email)).filter((m) => m.subject === decided).length;
+    console.log(`[email-decision crash] killed with the decision recorded; page answered: ${answered}; outcome emails out: ${outAtKill}`);
+    await stack.startWorker();
+    expect((await posted).status).toBe(200);
+    await outcomeNotified(invoice.id);
+
+    expect((await c.creator.http.get(`/v1/invoices/${invoice.id}`)).body.approvalStatus).toBe('approved');
+    const decisions = await sql<{ decision: string; via: string; user_id: string }>(
+      'SELECT d.decision, d.via, d.user_id FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = $1', [invoice.id]);
+    expect(decisions).toEqual([{ decision: 'approved', via: 'email', user_id: c.approver.id }]);
+    for (const person of [c.creator, c.watcher]) {
+      expect((await mailsTo(person.email)).filter((m) => m.subject === decided)).toHaveLength(1);
+    }
+    expect((await page(url)).status).toBe(410);
+  });
 });

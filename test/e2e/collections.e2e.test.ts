@@ -195,6 +195,36 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
     expect(await mailsTo(clicks.customer.email)).toHaveLength(1);
   });
 
+  it('puts the unsubscribe headers on every customer reminder, due reminders too, stops them for a paused invoice, and never on a receipt', async () => {
+    const due = await invoiceDue('Due Soon', 2);
+    const held = await invoiceDue('Due Held', 2);
+    expect((await tenant.admin.post(`/v1/invoices/${held.invoice.id}/pause-reminders`, { reason: 'promised to pay Friday' })).status).toBe(200);
+    const reminder = await tenant.admin.post('/v1/workflows', {
+      templateKey: 'payment-due-reminder', name: 'Due in two days', activate: true,
+      conditions: [{ field: 'customerId', op: 'in', value: [due.customer.id, held.customer.id] }, { field: 'dueDate', op: 'within_days', value: 3 }],
+      actions: [{ type: 'email', to: 'customer', subject: 'Due soon: {{invoiceNumber}}', body: 'Hello {{customerName}}' }],
+    });
+    expect(reminder.status).toBe(201);
+    expect(await runNow(reminder.body.id)).toMatchObject({ matched: 2, delivered: 1, skipped: 1 });
+    const [mail] = await waitForMails(due.customer.email, 1);
+    expect(unsubscribeUrl(mail)).toMatch(/\/unsubscribe\/[A-Za-z0-9_-]{43}$/);
+    expect(headerOf(mail, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
+    expect(await mailsTo(held.customer.email)).toEqual([]);
+
+    const receipt = await tenant.admin.post('/v1/workflows', {
+      templateKey: 'payment-received', name: 'Thanks', activate: true,
+      conditions: [{ field: 'customerId', op: 'eq', value: due.customer.id }],
+      actions: [{ type: 'email', to: 'customer', subject: 'Received {{money paymentAmount}}', body: 'Invoice {{invoiceNumber}}' }],
+    });
+    expect(receipt.status).toBe(201);
+    await createPayment(tenant.admin, due.invoice.id, '40.00');
+    const mails = await waitForMails(due.customer.email, 2);
+    const thanks = mails.find((m) => m.subject.startsWith('Received'))!;
+    expect(thanks.subject).toMatch(/^Received .*40\.00$/);
+    expect(headerOf(thanks, 'List-Unsubscribe')).toBeUndefined(); // a receipt is transactional, not a reminder
+    await tenant.admin.post(`/v1/workflows/${receipt.body.id}/deactivate`);
+  });
+
   it('attaches the invoice PDF to POST /v1/invoices/:id/send and to send-unsent-invoices, the same file as GET /v1/invoices/:id/pdf', async () => {
     const manual = await invoiceDue('Manual Send', 20, '1234.56');
     const memo = await tenant.admin.patch(`/v1/invoices/${manual.invoice.id}`, { memo: 'Thank you for your business' });
@@ -222,6 +252,7 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
     expect(def.status).toBe(201);
     expect(await runNow(def.body.id)).toMatchObject({ matched: 1, delivered: 1 });
     const [swept] = await waitForMails(unsent.customer.email, 1);
+    expect(headerOf(swept, 'List-Unsubscribe')).toBeUndefined(); // sending the invoice is not a reminder either
     const sweptText = pdfText(pdfOf(swept));
     expect(sweptText).toContain(unsent.invoice.number);
     expect(sweptText).toContain('$99.95');

@@ -21,7 +21,7 @@ describe('collection-sequence: the sweep SQL agrees with selectStep', () => {
   const timezone = 'Pacific/Kiritimati'; // UTC+14: "today" here is often tomorrow in UTC
   const asOf = new Date();
   const today = todayIn(timezone, asOf);
-  const invoices: Array<{ id: string; dueDate: string; lastStep: number; excluded: boolean }> = [];
+  const invoices: Array<{ id: string; dueDate: string; lastStep: number; excluded: boolean; pauseOver: boolean }> = [];
   const definitions = new Map<CatchUp, string>();
 
   beforeAll(async () => {
@@ -49,15 +49,17 @@ describe('collection-sequence: the sweep SQL agrees with selectStep', () => {
         n += 1;
         const dueDate = addDays(today, d);
         // Every 7th is paid, every 11th paused, every 13th of the opted-out customer: none of them is ever selected.
+        // Every 3rd was paused until today or yesterday: its pause is over, and it is selected like any other.
         const paid = n % 7 === 0;
         const paused = n % 11 === 0;
         const gone = n % 13 === 0;
+        const pauseOver = !paused && n % 3 === 0;
         const [row] = await dataSource.query(
           `INSERT INTO invoices (company_id, number, customer_id, amount, balance, issue_date, due_date, created_by, reminders_paused_at, reminders_paused_until)
            VALUES ($1, $2, $3, 100, $4, $5, $6, $7, $8, $9) RETURNING id`,
           [companyId, `S-${n}`, gone ? optedOut : customerId, paid ? 0 : 100, addDays(dueDate, -60), dueDate, userId,
-            paused ? new Date() : null, paused ? addDays(today, 2) : null]);
-        invoices.push({ id: row.id, dueDate, lastStep, excluded: paid || paused || gone });
+            paused || pauseOver ? new Date() : null, paused ? addDays(today, 2) : pauseOver ? addDays(today, -(n % 2)) : null]);
+        invoices.push({ id: row.id, dueDate, lastStep, excluded: paid || paused || gone, pauseOver });
         if (lastStep >= 0) {
           for (const id of definitions.values()) {
             await dataSource.query('INSERT INTO collection_progress (definition_id, invoice_id, last_step) VALUES ($1, $2, $3)', [id, row.id, lastStep]);
@@ -77,6 +79,7 @@ describe('collection-sequence: the sweep SQL agrees with selectStep', () => {
       .filter((i) => !i.excluded && selectStep(sequence, { dueDate: i.dueDate, today, lastStep: i.lastStep }) !== null)
       .map((i) => i.id).sort();
     expect(expected.length).toBeGreaterThan(5);
+    expect(invoices.filter((i) => i.pauseOver && expected.includes(i.id)).length).toBeGreaterThan(0); // pauses that ended today or before
     const found: string[] = [];
     let cursor = null;
     do {
