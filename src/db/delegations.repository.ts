@@ -18,11 +18,21 @@ export interface DelegationRow {
 const COLUMNS = `d.user_id AS "delegatorId", d.company_id AS "companyId", d.delegate_id AS "delegateId", u.name AS "delegateName",
   d.starts_at AS "from", d.ends_at AS "until", d.note, d.created_at AS "createdAt", d.updated_at AS "updatedAt"`;
 
+const UPSERT = `INSERT INTO delegations (user_id, company_id, delegate_id, starts_at, ends_at, note) VALUES ($1, $2, $3, $4, $5, $6)
+  ON CONFLICT (user_id) DO UPDATE SET delegate_id = EXCLUDED.delegate_id, starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
+    note = EXCLUDED.note, updated_at = now()`;
+
+/** The chain of delegations that starts at $2 (whoever they delegate to, and so on), whatever their dates. */
+const CHAIN = `WITH RECURSIVE chain(id, depth) AS (
+    SELECT delegate_id, 1 FROM delegations WHERE company_id = $1 AND user_id = $2
+    UNION SELECT d.delegate_id, c.depth + 1 FROM delegations d JOIN chain c ON d.user_id = c.id WHERE d.company_id = $1 AND c.depth < 64)
+  SELECT id FROM chain`;
+
 /** Delegations: one per user, replaced by a new one; the approvals they affect are told by the API. */
 export class DelegationsRepository {
   private readonly db: Sql;
 
-  constructor(dataSource: DataSource) {
+  constructor(private readonly dataSource: DataSource) {
     this.db = preparedSql(dataSource);
   }
 
@@ -32,35 +42,25 @@ export class DelegationsRepository {
     return row;
   }
 
-  /** The user's delegation, set or replaced. */
-  async upsert(d: { companyId: string; delegatorId: string; delegateId: string; from: Date; until: Date; note: string | null }): Promise<void> {
-    await this.db.query(
-      `INSERT INTO delegations (user_id, company_id, delegate_id, starts_at, ends_at, note) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (user_id) DO UPDATE SET delegate_id = EXCLUDED.delegate_id, starts_at = EXCLUDED.starts_at, ends_at = EXCLUDED.ends_at,
-         note = EXCLUDED.note, updated_at = now()`,
-      [d.delegatorId, d.companyId, d.delegateId, d.from, d.until, d.note],
-    );
+  /**
+   * Sets or replaces the user's delegation unless it would close a cycle, one change of the company's delegations at a
+   * time (two PUTs at once, A to B and B to A, each saw no cycle and both landed): null when set, else the chain from
+   * the delegate that comes back to the delegator.
+   */
+  async setUnlessCycle(d: { companyId: string; delegatorId: string; delegateId: string; from: Date; until: Date; note: string | null }): Promise<string[] | null> {
+    return this.dataSource.transaction(async (m) => {
+      await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`delegations:${d.companyId}`]);
+      const chain = (await m.query(CHAIN, [d.companyId, d.delegateId]) as Array<{ id: string }>).map((r) => r.id);
+      if (chain.includes(d.delegatorId)) return chain;
+      await m.query(UPSERT, [d.delegatorId, d.companyId, d.delegateId, d.from, d.until, d.note]);
+      return null;
+    });
   }
 
   /** Whether the user had a delegation, now ended. */
   async remove(companyId: string, userId: string): Promise<boolean> {
     const rows = await this.db.query<{ user_id: string }>('DELETE FROM delegations WHERE company_id = $1 AND user_id = $2 RETURNING user_id', [companyId, userId]);
     return rows.length > 0;
-  }
-
-  /**
-   * The chain of delegations that starts at `userId` (whoever they delegate to, and so on), whatever their dates:
-   * delegating to someone on it would make a cycle.
-   */
-  async chainFrom(companyId: string, userId: string): Promise<string[]> {
-    const rows = await this.db.query<{ id: string }>(
-      `WITH RECURSIVE chain(id, depth) AS (
-         SELECT delegate_id, 1 FROM delegations WHERE company_id = $1 AND user_id = $2
-         UNION SELECT d.delegate_id, c.depth + 1 FROM delegations d JOIN chain c ON d.user_id = c.id WHERE d.company_id = $1 AND c.depth < 64)
-       SELECT id FROM chain`,
-      [companyId, userId],
-    );
-    return rows.map((r) => r.id);
   }
 
   /** The company's delegations not yet over at `at`: what a run submitted now must know. */

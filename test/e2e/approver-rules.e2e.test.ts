@@ -150,6 +150,22 @@ describe('approver rules', () => {
     expect((await c.approver.http.delete('/v1/users/me/delegation')).status).toBe(404);
   });
 
+  it('delegation: two people delegating to each other at the same moment make no cycle: one is set, the other a 409', async () => {
+    const c = await approvalCompany(http);
+    const from = new Date(Date.now() - DAY).toISOString();
+    const until_ = new Date(Date.now() + 5 * DAY).toISOString();
+    for (let round = 0; round < 8; round += 1) {
+      const [a, b] = await Promise.all([
+        c.approver.http.put('/v1/users/me/delegation', { delegateId: c.watcher.id, from, until: until_ }),
+        c.watcher.http.put('/v1/users/me/delegation', { delegateId: c.approver.id, from, until: until_ }),
+      ]);
+      expect([a.status, b.status].sort()).toEqual([200, 409]);
+      const set = await Promise.all([c.approver, c.watcher].map(async (p) => (await p.http.get('/v1/users/me/delegation')).status));
+      expect(set.sort()).toEqual([200, 404]);
+      await Promise.all([c.approver, c.watcher].map((p) => p.http.delete('/v1/users/me/delegation')));
+    }
+  });
+
   it('delegation that starts while the step is pending moves the request to the delegate, who decides on behalf of the approver', async () => {
     const c = await approvalCompany(http);
     const invoice = await createLargeInvoice(c);

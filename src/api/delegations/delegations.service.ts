@@ -44,11 +44,10 @@ export class DelegationsService {
     if (delegateId === user.id) throw new DomainError(409, 'you cannot delegate your approvals to yourself');
     const known = await this.approvals.findCompanyUserIds(user.companyId, [delegateId]);
     if (!known.has(delegateId)) throw new DomainError(404, `user ${body.delegateId} not found`);
-    const chain = await this.delegations.chainFrom(user.companyId, delegateId);
-    if (chain.includes(user.id)) {
+    const chain = await this.delegations.setUnlessCycle({ companyId: user.companyId, delegatorId: user.id, delegateId, from, until, note: body.note?.trim() || null });
+    if (chain) {
       throw new DomainError(409, `delegating to ${delegateId} would make a cycle: their approvals already come back to you through ${[delegateId, ...chain.slice(0, chain.indexOf(user.id))].join(' → ')}`);
     }
-    await this.delegations.upsert({ companyId: user.companyId, delegatorId: user.id, delegateId, from, until, note: body.note?.trim() || null });
     await this.tell(user, { delegatorId: user.id, delegation: { delegateId, from: from.toISOString(), until: until.toISOString() } });
     return this.get(user);
   }
