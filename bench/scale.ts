@@ -150,7 +150,8 @@ async function product(client: Client, db: PgClient, shared: Processes): Promise
   const taskQueue = `bench-scale-${tag}`;
   const env = { TEMPORAL_TASK_QUEUE: taskQueue, REMINDER_SCHEDULE_JITTER_SECONDS: String(JITTER_S) };
   const started: ChildProcess[] = [];
-  const dataSource = await createDataSource(need('DATABASE_URL'), 4).initialize();
+  // No statement timeout: the seeding statements are long by design.
+  const dataSource = await createDataSource(need('DATABASE_URL'), 4, undefined, { statementTimeoutMs: 0 }).initialize();
   try {
     const api = await startProcess('the API', 'dist/api/main.js', { ...env, PORT: String(port) }, 'listening');
     started.push(api);

@@ -48,7 +48,8 @@ interface Measure {
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const dataSource = await createDataSource(need('DATABASE_URL'), 12).initialize();
+  // No statement timeout: seeding a 100k ledger is one long statement.
+  const dataSource = await createDataSource(need('DATABASE_URL'), 12, undefined, { statementTimeoutMs: 0 }).initialize();
   const mailer = createMailer(need('SMTP_URL'), 'Relance bench <bench@relance.local>');
   const address = need('TEMPORAL_ADDRESS');
   const taskQueue = `bench-sweep-${randomUUID().slice(0, 8)}`;

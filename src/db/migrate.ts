@@ -5,7 +5,8 @@ import { createDataSource } from './data-source';
 async function main(): Promise<void> {
   const url = process.env.DATABASE_URL;
   if (!url) throw new ConfigError('DATABASE_URL is not set: set it to the Postgres URL to migrate');
-  const dataSource = createDataSource(url, 1);
+  // No statement timeout: an index built on a large table may take minutes.
+  const dataSource = createDataSource(url, 1, undefined, { statementTimeoutMs: 0 });
   await dataSource.initialize();
   try {
     const applied = await dataSource.runMigrations({ transaction: 'each' });

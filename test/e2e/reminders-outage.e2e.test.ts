@@ -60,13 +60,22 @@ describe('reminders: a sweep through a database outage and a worker crash', () =
     const stoppedAt = Date.now();
     await postgres.stop();
     const sentAtStop = smtp.keys.length - sentBefore;
-    await new Promise((r) => setTimeout(r, 10_000));
+    // The API meanwhile: a 503 that says to retry, never a 500, for reads and writes alike.
+    const answers = await Promise.all([
+      tenant.admin.get('/v1/invoices'),
+      tenant.admin.post('/v1/customers', { name: 'During the outage' }, { 'Idempotency-Key': `outage-${definitionId}` }),
+    ]);
+    expect(answers.map((a) => [a.status, a.headers.get('retry-after'), a.body.message])).toEqual([
+      [503, '2', expect.stringMatching(/^the database is unavailable/)], [503, '2', expect.stringMatching(/^the database is unavailable/)],
+    ]);
+    await new Promise((r) => setTimeout(r, Math.max(0, stoppedAt + 10_000 - Date.now())));
     const sentDuringOutage = smtp.keys.length - sentBefore - sentAtStop;
     await postgres.resume();
     const resumedAt = Date.now();
 
     const result = await temporal.workflow.getHandle(workflowId).result();
     const finishedAt = Date.now();
+    expect((await tenant.admin.get('/v1/invoices')).status).toBe(200);
     console.log(`[outage] ${sentAtStop} sent before the stop, ${sentDuringOutage} while down (${((resumedAt - stoppedAt) / 1000).toFixed(1)} s), ` +
       `finished ${((finishedAt - resumedAt) / 1000).toFixed(1)} s after the restart; result ${JSON.stringify({ ...result, errors: result.errors.length })}`);
     expect(sentAtStop).toBeLessThan(REMINDERS);

@@ -17,6 +17,18 @@ const reasons: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/**
+ * Postgres could not serve the request, through no fault of it: a lost or refused connection (class 08, or the pool's
+ * own errors), the server shutting down or a statement cancelled by its timeout (57), too many connections (53), a
+ * deadlock or serialization failure (40), a lock not available (55P03).
+ */
+function databaseUnavailable(exception: unknown, code: string | undefined): boolean {
+  if (code) return /^(08|57|53|40)/.test(code) || code === '55P03';
+  const e = exception as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE'].includes(e.code)) return true;
+  return typeof e?.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/.test(e.message);
+}
+
 function errorBody(statusCode: number, message: string): ApiError {
   return { statusCode, error: reasons[statusCode] ?? HttpStatus[statusCode] ?? 'Error', message };
 }
@@ -32,6 +44,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
     if (body.statusCode >= 500) {
       this.logger.error('request failed', { requestId: res.getHeader('X-Request-Id'), ...errorFields(exception) });
     }
+    if (body.statusCode === 503 && !res.getHeader('Retry-After')) res.setHeader('Retry-After', '2');
     res.status(body.statusCode).json(body);
   }
 
@@ -64,6 +77,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
       if (code === '22021') return errorBody(400, 'a text value contains a character that cannot be stored (such as NUL, \\u0000)');
       // Any other data exception is the value sent, never the server's fault.
       if (code.startsWith('22')) return errorBody(400, 'a value is not valid for its field');
+    }
+    if (databaseUnavailable(exception, code)) {
+      return errorBody(503, 'the database is unavailable or too busy to answer now; try again shortly (a POST retried with the same Idempotency-Key is applied once)');
     }
     const temporal = temporalErrorMapping(exception);
     if (temporal) return errorBody(temporal.status, temporal.status === 503 ? `${temporal.reason}; try again shortly` : temporal.reason);
