@@ -26,12 +26,18 @@ export interface Mailer {
 }
 
 /**
- * The SMTP URL with connection pooling on unless the URL says otherwise (`?pool=false`): a connection per message
- * costs a TCP and SMTP handshake each time, which dominated the cost of an approval's notifications.
+ * What the transport does unless the URL says otherwise (e.g. `?pool=false`, `?socketTimeout=120000`):
+ * - pooling on: a connection per message costs a TCP and SMTP handshake each time, which dominated the cost of an
+ *   approval's notifications;
+ * - timeouts of 15 s to connect and to be greeted, and 60 s of silence on the socket (nodemailer's defaults are 2 min
+ *   and 10 min): a server that stops answering mid-message fails the send (infrastructure, in doubt), instead of
+ *   holding the activity's slot long after its heartbeat timeout gave the delivery to another attempt.
  */
+const TRANSPORT_DEFAULTS: Record<string, string> = { pool: 'true', connectionTimeout: '15000', greetingTimeout: '15000', socketTimeout: '60000' };
+
 export function pooledSmtpUrl(smtpUrl: string): string {
   const url = new URL(smtpUrl);
-  if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+  for (const [key, value] of Object.entries(TRANSPORT_DEFAULTS)) if (!url.searchParams.has(key)) url.searchParams.set(key, value);
   return url.toString();
 }
 
