@@ -1,4 +1,4 @@
-import { type InvoiceDocument, renderInvoicePdf } from '../../src/infra/invoice-pdf';
+import { invoicePdfFilename, type InvoiceDocument, renderInvoicePdf } from '../../src/infra/invoice-pdf';
 import { pdfText } from '../support/pdf';
 
 const fr: InvoiceDocument = {
@@ -9,6 +9,21 @@ const fr: InvoiceDocument = {
     locationName: 'Québec',
   },
 };
+
+describe(renderInvoicePdf.name, () => {
+  it('makes a PDF, the same bytes for the same invoice, other bytes for another balance', async () => {
+    const pdf = await renderInvoicePdf(fr);
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.subarray(-6).toString('latin1')).toContain('%%EOF');
+    expect((await renderInvoicePdf(fr)).equals(pdf)).toBe(true);
+    expect((await renderInvoicePdf({ ...fr, invoice: { ...fr.invoice, balance: '0.00' } })).equals(pdf)).toBe(false);
+  });
+
+  it('names the file after the invoice number, safe for a header', () => {
+    expect(invoicePdfFilename(fr.invoice.number)).toBe('invoice-F-2026_07.pdf');
+    expect(invoicePdfFilename('A "B"\r\n')).toBe('invoice-A_B_.pdf');
+  });
+});
 
 /** The invoice PDF as a PDF parser reads it back (pdf-parse): every part §10 lists, in the company's locale. */
 describe('the invoice PDF, read back by a PDF parser', () => {
