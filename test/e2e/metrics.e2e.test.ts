@@ -3,10 +3,10 @@ const parsePrometheus = require('parse-prometheus-text-format') as (text: string
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { approvalCompany, createLargeInvoice, tasksOf } from '../support/approval';
-import { closeDb, sql } from '../support/db';
 import { testEnv } from '../support/env';
 import { Http } from '../support/http';
 import { freePort } from '../support/net';
+import { OwnDatabase } from '../support/own-database';
 import { Stack } from '../support/stack';
 import { until } from '../support/until';
 
@@ -16,21 +16,23 @@ interface Family { name: string; help: string; type: string; metrics: Sample[] }
 /**
  * PRODUCT §12: GET /metrics of the API and of the worker, in the Prometheus text format (parsed by a Prometheus
  * parser): the HTTP histogram by route template, the Temporal SDK's worker metrics, and the business gauges, which
- * move when an approval is submitted and decided. The gauges count every company: suites running beside this one
- * may add to them, so the test reads them relative to before and waits for its own change.
+ * move when an approval is submitted and decided. The gauges count every company, so this suite runs on a database of
+ * its own: suites running beside it decide approvals of their own at the same time, and its counts are exact.
  */
 describe('metrics', () => {
   let stack: Stack;
+  let db: OwnDatabase;
   let workerMetrics = '';
 
   beforeAll(async () => {
     const port = await freePort();
     workerMetrics = `http://127.0.0.1:${port}/metrics`;
-    stack = await new Stack('metrics', { WORKER_METRICS_PORT: String(port) }).start();
+    db = await new OwnDatabase().create();
+    stack = await new Stack('metrics', { WORKER_METRICS_PORT: String(port), DATABASE_URL: db.url }).start();
   });
   afterAll(async () => {
-    await closeDb();
-    await stack.stop();
+    await stack?.stop();
+    await db?.drop();
   });
 
   const texts = new Map<Map<string, Family>, string>();
@@ -64,8 +66,8 @@ describe('metrics', () => {
     const c = await approvalCompany(http, (ids) => ({ type: 'approval', approverIds: [ids.approver], timeoutDays: 1 }));
     const invoice = await createLargeInvoice(c);
     const before = await apiMetrics();
-    const pendingBefore = gauge(before, 'relance_approvals_pending', { step: '1' });
-    const nearBefore = gauge(before, 'relance_approvals_near_deadline');
+    expect(gauge(before, 'relance_approvals_pending', { step: '1' })).toBe(0);
+    expect(gauge(before, 'relance_approvals_near_deadline')).toBe(0);
     expect(before.has('relance_deliveries_failed')).toBe(true);
     expect(before.has('relance_deliveries_in_doubt')).toBe(true);
     expect(before.get('relance_webhook_deliveries_retrying')?.type).toBe('GAUGE');
@@ -73,19 +75,18 @@ describe('metrics', () => {
 
     expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
     await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
-    const submitted = await until(apiMetrics, (m) => gauge(m, 'relance_approvals_pending', { step: '1' }) >= pendingBefore + 1,
+    await until(apiMetrics, (m) => gauge(m, 'relance_approvals_pending', { step: '1' }) === 1,
       'relance_approvals_pending{step="1"} to count the submission');
     // A one-day approval is near its deadline in its last 6 h: moved there, as if submitted 19 h ago.
-    await sql(`UPDATE approvals SET created_at = created_at - interval '19 hours', deadline = deadline - interval '19 hours'
+    await db.sql(`UPDATE approvals SET created_at = created_at - interval '19 hours', deadline = deadline - interval '19 hours'
                 WHERE invoice_id = $1`, [invoice.id]);
-    const near = await until(apiMetrics, (m) => gauge(m, 'relance_approvals_near_deadline') >= nearBefore + 1,
+    await until(apiMetrics, (m) => gauge(m, 'relance_approvals_near_deadline') === 1,
       'relance_approvals_near_deadline to count the approval in its last 6 h');
 
     expect((await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, {})).status).toBe(200);
-    const pendingSubmitted = gauge(submitted, 'relance_approvals_pending', { step: '1' });
-    const decided = await until(apiMetrics, (m) => gauge(m, 'relance_approvals_pending', { step: '1' }) <= pendingSubmitted - 1,
+    const decided = await until(apiMetrics, (m) => gauge(m, 'relance_approvals_pending', { step: '1' }) === 0,
       'relance_approvals_pending{step="1"} to drop the decided approval');
-    expect(gauge(decided, 'relance_approvals_near_deadline')).toBeLessThanOrEqual(gauge(near, 'relance_approvals_near_deadline') - 1);
+    expect(gauge(decided, 'relance_approvals_near_deadline')).toBe(0);
 
     const http404 = await c.creator.http.get('/v1/invoices/00000000-0000-4000-8000-000000000000');
     expect(http404.status).toBe(404);
