@@ -24,7 +24,7 @@ async function main({ onStop }) {
 
   const logDir = path.join(provision.DATA, 'bench-logs');
   fs.mkdirSync(logDir, { recursive: true });
-  const env = await provision.startEphemeralServices({ cli, name: 'bench', logDir, onStop });
+  const env = { ...await provision.startEphemeralServices({ cli, name: 'bench', logDir, onStop }), RELANCE_SECRET_KEYS: provision.localSecretKeys() };
   provision.migrate(env);
   step(`running ${file}`);
   // Tracked like every child, so that stopping the bench stops it and the API/worker it spawned.

@@ -132,6 +132,7 @@ async function main() {
   const env = {
     DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl, PORT: port,
     TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    RELANCE_SECRET_KEYS: provision.localSecretKeys(DATA),
   };
   provision.migrate(env);
 

@@ -42,6 +42,7 @@ async function main({ onStop }) {
     PROMTOOL: promtool,
     CHROMIUM_PATH: chromium,
     RELANCE_TEST_LOG_DIR: logDir,
+    RELANCE_SECRET_KEYS: provision.localSecretKeys(),
     ...schemathesis,
   };
   provision.migrate(env);

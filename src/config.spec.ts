@@ -1,7 +1,20 @@
 import { ConfigError, DEFAULT_SCHEDULE_JITTER_SECONDS, DEFAULT_WORKER_LIMITS, loadConfig } from './config';
 
 describe(loadConfig.name, () => {
-  const base = { DATABASE_URL: 'postgres://u:p@localhost:5432/db', TEMPORAL_ADDRESS: '127.0.0.1:7233' };
+  const key = (byte: number, length = 32) => Buffer.alloc(length, byte).toString('base64');
+  const base = { DATABASE_URL: 'postgres://u:p@localhost:5432/db', TEMPORAL_ADDRESS: '127.0.0.1:7233', RELANCE_SECRET_KEYS: `k1:${key(1)}` };
+
+  it('takes the secret keys in order, the first one encrypting, and never echoes a key in an error', () => {
+    expect(loadConfig({ ...base, RELANCE_SECRET_KEYS: ` k2:${key(2)}, k1:${key(1)} ` }).secretKeys)
+      .toEqual([{ id: 'k2', key: Buffer.alloc(32, 2) }, { id: 'k1', key: Buffer.alloc(32, 1) }]);
+    const short = key(7, 16);
+    expect(() => loadConfig({ ...base, RELANCE_SECRET_KEYS: `k1:${short}` })).toThrow('RELANCE_SECRET_KEYS key "k1" must be 32 bytes in base64 (got 16 bytes)');
+    try {
+      loadConfig({ ...base, RELANCE_SECRET_KEYS: `k1:${short}` });
+    } catch (err) {
+      expect((err as Error).message).not.toContain(short);
+    }
+  });
 
   it('applies defaults', () => {
     const config = loadConfig(base);
@@ -36,6 +49,10 @@ describe(loadConfig.name, () => {
 
   it.each([
     [{ ...base, DATABASE_URL: undefined }, /DATABASE_URL is not set/],
+    [{ ...base, RELANCE_SECRET_KEYS: undefined }, /RELANCE_SECRET_KEYS is not set: set it to "<keyId>:<base64 of 32 random bytes>"/],
+    [{ ...base, RELANCE_SECRET_KEYS: key(1) }, /RELANCE_SECRET_KEYS entry 1 must start with a key id/],
+    [{ ...base, RELANCE_SECRET_KEYS: `k1:${key(1)},k1:${key(2)}` }, /RELANCE_SECRET_KEYS names the key id "k1" twice/],
+    [{ ...base, RELANCE_SECRET_KEYS: 'k1:not base64!' }, /RELANCE_SECRET_KEYS key "k1" must be 32 bytes in base64/],
     [{ ...base, DATABASE_URL: 'mysql://x' }, /DATABASE_URL must use postgres:/],
     [{ ...base, TEMPORAL_ADDRESS: 'nohost' }, /TEMPORAL_ADDRESS must be host:port/],
     [{ ...base, PORT: 'abc' }, /PORT must be an integer/],

@@ -18,6 +18,14 @@ export interface Config {
   scheduleJitterSeconds: number;
   worker: WorkerLimits;
   webhooks: WebhookConfig;
+  /** RELANCE_SECRET_KEYS: the keys that encrypt what must be used again (webhook secrets, kept idempotent answers). */
+  secretKeys: SecretKey[];
+}
+
+/** An AES-256 key and the id its ciphertexts carry; the first of the list encrypts, all decrypt (rotation). */
+export interface SecretKey {
+  id: string;
+  key: Buffer;
 }
 
 /** Webhooks (PRODUCT §11). */
@@ -119,6 +127,31 @@ function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
   };
 }
 
+const SECRET_KEYS_HINT = 'set it to "<keyId>:<base64 of 32 random bytes>" (e.g. "k1:$(openssl rand -base64 32)"); ' +
+  'to rotate, put a new key first and keep the old ones after it, comma-separated (npm run dev and npm test make one)';
+
+/** `id:base64,id:base64`: each key 32 bytes, ids unique and of [A-Za-z0-9_-]. */
+export function parseSecretKeys(text: string | undefined): SecretKey[] {
+  if (!text?.trim()) throw new ConfigError(`RELANCE_SECRET_KEYS is not set: ${SECRET_KEYS_HINT}`);
+  const keys = text.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry, i) => {
+    const at = entry.indexOf(':');
+    const id = at > 0 ? entry.slice(0, at) : '';
+    const encoded = entry.slice(at + 1);
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
+      throw new ConfigError(`RELANCE_SECRET_KEYS entry ${i + 1} must start with a key id of 1 to 32 letters, digits, "_" or "-", then ":": ${SECRET_KEYS_HINT}`);
+    }
+    const key = Buffer.from(encoded, 'base64');
+    if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded) || key.length !== 32) {
+      throw new ConfigError(`RELANCE_SECRET_KEYS key "${id}" must be 32 bytes in base64 (got ${key.length} bytes)`);
+    }
+    return { id, key };
+  });
+  const ids = keys.map((k) => k.id);
+  const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (repeated) throw new ConfigError(`RELANCE_SECRET_KEYS names the key id "${repeated}" twice`);
+  return keys;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const portText = env.PORT?.trim() || '3000';
   const port = Number(portText);
@@ -146,5 +179,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scheduleJitterSeconds: integer(env, 'REMINDER_SCHEDULE_JITTER_SECONDS', DEFAULT_SCHEDULE_JITTER_SECONDS, 0, 3600),
     worker: workerLimits(env),
     webhooks: webhookConfig(env),
+    secretKeys: parseSecretKeys(env.RELANCE_SECRET_KEYS),
   };
 }

@@ -438,6 +438,23 @@ function jest(args, env) {
   return procs.runNode('jest', [path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js'), ...args], { cwd: ROOT, env });
 }
 
+/**
+ * RELANCE_SECRET_KEYS for a stack on this machine: the environment's when set, else the key kept in
+ * `<dataDir>/secret-keys` (mode 600), made once with 32 random bytes. It stays with the data it sealed: a new key
+ * for old data would leave the webhook secrets and kept answers sealed under the old one unreadable.
+ */
+function localSecretKeys(dataDir = DATA) {
+  if (process.env.RELANCE_SECRET_KEYS?.trim()) return process.env.RELANCE_SECRET_KEYS;
+  const file = path.join(dataDir, 'secret-keys');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const key = `local-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}:${require('node:crypto').randomBytes(32).toString('base64')}`;
+    fs.writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
+    step(`made a secret key for this machine's data in ${path.relative(ROOT, file) || file} (RELANCE_SECRET_KEYS)`);
+  }
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
 function migrate(env) {
   step('running database migrations');
   if (procs.run(process.execPath, ['dist/db/migrate.js'], { cwd: ROOT, env: { ...process.env, ...env } }) !== 0) {
@@ -448,5 +465,5 @@ function migrate(env) {
 module.exports = {
   ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES,
   ensureDependencies, ensureTemporalBinaries, ensureSchemathesis, ensureDockerCompose, ensurePromtool, ensureChromium, startEphemeralServices, startPostgres,
-  startTemporal, startMailCatcher, tsc, build, jest, migrate, postgresPlacement, unsafeForRoot, importEmbeddedPostgres,
+  startTemporal, startMailCatcher, tsc, build, jest, migrate, localSecretKeys, postgresPlacement, unsafeForRoot, importEmbeddedPostgres,
 };

@@ -4,6 +4,7 @@ import { createApprovalActivities } from './approval.activities';
 import { createDeliveryActivities } from './delivery.activities';
 import { createDiagnosticsActivities } from './diagnostics.activities';
 import type { Mailer } from '../infra/mailer';
+import type { SecretBox } from '../infra/secret-box';
 import { createSweepActivities } from './sweep.activities';
 import { createWebhookActivities } from './webhook.activities';
 
@@ -17,6 +18,8 @@ export interface ActivityDeps {
   faultInject?: string;
   /** RELANCE_WEBHOOK_ALLOW_PRIVATE (config.webhooks.allowPrivate); false when not given. */
   webhookAllowPrivate?: boolean;
+  /** Opens the webhook endpoints' secrets (RELANCE_SECRET_KEYS); when not given, built from the environment. */
+  secrets?: SecretBox;
 }
 
 /** Every activity, built from injected dependencies so tests can pass their own. */
@@ -26,6 +29,6 @@ export function createActivities(deps: ActivityDeps): Activities {
     ...createApprovalActivities(deps),
     ...createSweepActivities(deps.dataSource),
     ...createDeliveryActivities(deps, { faultInject: deps.faultInject }),
-    ...createWebhookActivities(deps.dataSource, { allowPrivate: deps.webhookAllowPrivate ?? false }),
+    ...createWebhookActivities(deps.dataSource, { allowPrivate: deps.webhookAllowPrivate ?? false, secrets: deps.secrets }),
   };
 }

@@ -217,7 +217,7 @@ export function createWebhookOutbox(
       const headers = {
         'content-type': 'application/json',
         'user-agent': 'Relance-Webhooks/1',
-        'relance-signature': webhookSignature(delivery.secret, body, Math.floor(started / 1000)),
+        'relance-signature': webhookSignature(delivery.secret, body, Math.floor(started / 1000), delivery.previousSecret),
         'relance-event-id': delivery.event.id,
         'relance-event-type': delivery.event.type,
         'relance-delivery-attempt': String(delivery.attempts + 1),

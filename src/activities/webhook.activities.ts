@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
+import { parseSecretKeys } from '../config';
 import { type AttemptWebhookInput, type AttemptWebhookResult, WEBHOOK_TIMEOUT_MS, type WebhookActivities } from '../contracts';
-import { WebhooksRepository } from '../db/webhooks.repository';
+import { type DeliveryToAttempt, WebhooksRepository } from '../db/webhooks.repository';
+import { SecretBox } from '../infra/secret-box';
 import { checkWebhookUrl, postToTarget, type Resolver, WebhookUrlRefused } from '../infra/webhook-target';
 import { createWebhookOutbox, type WebhookPostResult } from './outbox';
 
@@ -9,6 +11,22 @@ export interface WebhookActivityOptions {
   allowPrivate: boolean;
   timeoutMs?: number;
   resolver?: Resolver;
+  /** Opens the endpoints' sealed secrets; by default the one of RELANCE_SECRET_KEYS. */
+  secrets?: SecretBox;
+}
+
+/** The deliveries' endpoints with their secrets opened, for the attempt to sign with; they live only in memory. */
+class OpenedSecretsRepository extends WebhooksRepository {
+  constructor(dataSource: DataSource, private readonly box: SecretBox) {
+    super(dataSource);
+  }
+
+  override async findToAttempt(deliveryId: string): Promise<DeliveryToAttempt | null> {
+    const delivery = await super.findToAttempt(deliveryId);
+    if (!delivery) return null;
+    const open = (sealed: string) => this.box.open(sealed, 'webhook-secret');
+    return { ...delivery, secret: open(delivery.secret), previousSecret: delivery.previousSecret ? open(delivery.previousSecret) : null };
+  }
 }
 
 /** Why a POST got no answer, in the words of the deliveries log. */
@@ -34,7 +52,8 @@ export function createWebhookActivities(dataSource: DataSource, options: Webhook
       return { error: noAnswer(err, timeoutMs) };
     }
   };
-  const outbox = createWebhookOutbox(new WebhooksRepository(dataSource), post);
+  const box = options.secrets ?? new SecretBox(parseSecretKeys(process.env.RELANCE_SECRET_KEYS));
+  const outbox = createWebhookOutbox(new OpenedSecretsRepository(dataSource, box), post);
   return {
     attemptWebhookDelivery(input: AttemptWebhookInput): Promise<AttemptWebhookResult> {
       return outbox.attempt(input);

@@ -1,7 +1,7 @@
 import { Company, Invoice } from './entities';
 import { type Db, managerOf } from './owned';
 
-export type NewCompany = Pick<Company, 'name' | 'locale' | 'timezone' | 'currency' | 'plan' | 'webhookUrl' | 'webhookSecret'>;
+export type NewCompany = Pick<Company, 'name' | 'locale' | 'timezone' | 'currency' | 'plan' | 'webhookUrl'>;
 
 /** Companies (tenants). `db` may be a transaction's manager. */
 export class CompaniesRepository {

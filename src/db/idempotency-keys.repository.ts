@@ -4,40 +4,65 @@ export interface StoredResponse {
   requestHash: string;
   /** Null while the first request with the key is still running. */
   statusCode: number | null;
-  response: unknown;
+  /** The answer's JSON, sealed. */
+  response: string | null;
 }
 
-/** `Idempotency-Key`s of a company: claimed by the first request, then holding its response. */
+/** How long a key holds its answer: after that, the same key is a new request. */
+export const IDEMPOTENCY_KEY_TTL = '24 hours';
+
+/**
+ * `Idempotency-Key`s, each the one of the user who sent it: claimed by the first request, then holding its answer
+ * (sealed by the caller) for IDEMPOTENCY_KEY_TTL.
+ */
 export class IdempotencyKeysRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Takes the key for this request; false when another request already holds it. */
-  async claim(companyId: string, key: string, path: string, requestHash: string): Promise<boolean> {
-    const inserted: unknown[] = await this.dataSource.query(
-      `INSERT INTO idempotency_keys (company_id, key, method, path, request_hash) VALUES ($1, $2, 'POST', $3, $4)
-       ON CONFLICT DO NOTHING RETURNING key`,
-      [companyId, key, path, requestHash],
+  /** Takes the key for this request, or takes it back once expired; false when a live request holds it. */
+  async claim(companyId: string, userId: string, key: string, path: string, requestHash: string): Promise<boolean> {
+    const claimed: unknown[] = await this.dataSource.query(
+      `INSERT INTO idempotency_keys (company_id, user_id, key, method, path, request_hash) VALUES ($1, $2, $3, 'POST', $4, $5)
+       ON CONFLICT (company_id, user_id, key) DO UPDATE
+         SET path = EXCLUDED.path, request_hash = EXCLUDED.request_hash, status_code = NULL, response = NULL,
+             created_at = date_trunc('milliseconds', now())
+         WHERE idempotency_keys.created_at <= now() - interval '${IDEMPOTENCY_KEY_TTL}'
+       RETURNING key`,
+      [companyId, userId, key, path, requestHash],
     );
-    return inserted.length > 0;
+    return claimed.length > 0;
   }
 
-  async find(companyId: string, key: string): Promise<StoredResponse | undefined> {
-    const [row]: { request_hash: string; status_code: number | null; response: unknown }[] = await this.dataSource.query(
-      'SELECT request_hash, status_code, response FROM idempotency_keys WHERE company_id = $1 AND key = $2',
-      [companyId, key],
+  async findLive(companyId: string, userId: string, key: string): Promise<StoredResponse | undefined> {
+    const [row]: { request_hash: string; status_code: number | null; response: string | null }[] = await this.dataSource.query(
+      `SELECT request_hash, status_code, response FROM idempotency_keys
+        WHERE company_id = $1 AND user_id = $2 AND key = $3 AND created_at > now() - interval '${IDEMPOTENCY_KEY_TTL}'`,
+      [companyId, userId, key],
     );
     return row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response };
   }
 
-  async keepResponse(companyId: string, key: string, statusCode: number, body: unknown): Promise<void> {
+  async keepResponse(companyId: string, userId: string, key: string, statusCode: number, sealed: string): Promise<void> {
     await this.dataSource.query(
-      'UPDATE idempotency_keys SET status_code = $3, response = $4 WHERE company_id = $1 AND key = $2',
-      [companyId, key, statusCode, JSON.stringify(body ?? null)],
+      'UPDATE idempotency_keys SET status_code = $4, response = $5 WHERE company_id = $1 AND user_id = $2 AND key = $3',
+      [companyId, userId, key, statusCode, sealed],
     );
   }
 
   /** A failed request frees its key, so that the client can retry. */
-  async release(companyId: string, key: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM idempotency_keys WHERE company_id = $1 AND key = $2', [companyId, key]);
+  async release(companyId: string, userId: string, key: string): Promise<void> {
+    await this.dataSource.query('DELETE FROM idempotency_keys WHERE company_id = $1 AND user_id = $2 AND key = $3', [companyId, userId, key]);
+  }
+
+  /** Forgets the keys older than IDEMPOTENCY_KEY_TTL, at most `limit` of them; answers how many. */
+  async purgeExpired(limit = 1000): Promise<number> {
+    const [{ n }]: { n: number }[] = await this.dataSource.query(
+      `WITH gone AS (
+         DELETE FROM idempotency_keys WHERE ctid = ANY(ARRAY(
+           SELECT ctid FROM idempotency_keys WHERE created_at <= now() - interval '${IDEMPOTENCY_KEY_TTL}' LIMIT $1))
+         RETURNING 1
+       ) SELECT count(*)::int AS n FROM gone`,
+      [limit],
+    );
+    return n;
   }
 }

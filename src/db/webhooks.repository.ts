@@ -39,7 +39,10 @@ export interface WebhookAttemptRow {
   createdAt: Date;
 }
 
-/** What an attempt sends: the delivery, its endpoint's URL and secret, and the event as first recorded. */
+/**
+ * What an attempt sends: the delivery, its endpoint's URL and secrets (as stored: sealed), and the event as first
+ * recorded.
+ */
 export interface DeliveryToAttempt {
   id: string;
   /** Attempts logged so far. */
@@ -49,10 +52,22 @@ export interface DeliveryToAttempt {
   endpointId: string;
   url: string;
   secret: string;
+  /** The secret a rotation replaced, for WEBHOOK_SECRET_OVERLAP after it: it signs too. */
+  previousSecret?: string | null;
   event: { id: string; type: string; createdAt: string; companyId: string; data: unknown };
 }
 
 const ENDPOINT_COLUMNS = 'id, company_id, url, events, source, created_at, updated_at';
+
+/** How long the secret a rotation replaced still signs, beside the new one. */
+export const WEBHOOK_SECRET_OVERLAP = '24 hours';
+
+/** An endpoint's secrets as stored (sealed, or in clear from before they were sealed). */
+export interface StoredWebhookSecrets {
+  id: string;
+  secret: string;
+  previousSecret: string | null;
+}
 
 function toEndpoint(r: Record<string, unknown>): WebhookEndpointRow {
   return {
@@ -94,6 +109,7 @@ export class WebhooksRepository {
   /** `db` may be a transaction's manager. */
   constructor(private readonly db: Queryable) {}
 
+  /** `secret` sealed. */
   async insertEndpoint(e: { companyId: string; url: string; events: string[]; secret: string }): Promise<WebhookEndpointRow> {
     const [row] = await this.db.query(
       `INSERT INTO webhook_endpoints (company_id, url, events, secret) VALUES ($1, $2, $3, $4) RETURNING ${ENDPOINT_COLUMNS}`,
@@ -121,6 +137,39 @@ export class WebhooksRepository {
     return r ? toEndpoint(r) : null;
   }
 
+  /**
+   * A new secret (sealed); the one it replaces keeps signing for WEBHOOK_SECRET_OVERLAP. Answers the endpoint and when
+   * the replaced secret stops signing; null when there is no such endpoint.
+   */
+  async rotateSecret(companyId: string, id: string, sealed: string): Promise<{ endpoint: WebhookEndpointRow; previousSecretExpiresAt: Date } | null> {
+    const [rows] = await this.db.query(
+      `UPDATE webhook_endpoints SET previous_secret = secret, secret = $3, secret_rotated_at = now(), updated_at = now()
+        WHERE id = $1 AND company_id = $2
+        RETURNING ${ENDPOINT_COLUMNS}, secret_rotated_at + interval '${WEBHOOK_SECRET_OVERLAP}' AS previous_until`,
+      [id, companyId, sealed]);
+    const r = Array.isArray(rows) ? rows[0] : rows;
+    return r ? { endpoint: toEndpoint(r), previousSecretExpiresAt: r.previous_until as Date } : null;
+  }
+
+  /** The endpoints whose secrets do not all start with `prefix` (the current key's): in clear, or under an older key. */
+  async findSecretsNotStartingWith(prefix: string): Promise<StoredWebhookSecrets[]> {
+    const rows: { id: string; secret: string; previous_secret: string | null }[] = await this.db.query(
+      `SELECT id, secret, previous_secret FROM webhook_endpoints
+        WHERE NOT starts_with(secret, $1) OR NOT starts_with(coalesce(previous_secret, $1), $1)`, [prefix]);
+    return rows.map((r) => ({ id: r.id, secret: r.secret, previousSecret: r.previous_secret }));
+  }
+
+  /** Replaces the secrets read as `was` by `now`; false when they changed meanwhile (a rotation: its own are sealed). */
+  async replaceSecrets(was: StoredWebhookSecrets, now: { secret: string; previousSecret: string | null }): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH r AS (
+         UPDATE webhook_endpoints SET secret = $4, previous_secret = $5
+          WHERE id = $1 AND secret = $2 AND previous_secret IS NOT DISTINCT FROM $3 RETURNING id
+       ) SELECT id FROM r`,
+      [was.id, was.secret, was.previousSecret, now.secret, now.previousSecret]);
+    return rows.length > 0;
+  }
+
   /** Its deliveries and attempts go with it; a delivery's workflow finds it gone and stops. */
   async deleteEndpoint(companyId: string, id: string): Promise<boolean> {
     const rows: { id: string }[] = await this.db.query(
@@ -129,18 +178,19 @@ export class WebhooksRepository {
   }
 
   /**
-   * The endpoint that stands for the company's `webhookUrl` (push notifications): created, moved or removed with it,
-   * signed with the company's `webhookSecret`.
+   * The endpoint that stands for the company's `webhookUrl` (push notifications): created, moved (with a new secret,
+   * sealed; the old one stops signing at once) or removed with it.
    */
-  async setCompanyEndpoint(companyId: string, url: string | null, secret: string | null): Promise<void> {
-    if (!url || !secret) {
+  async setCompanyEndpoint(companyId: string, url: string | null, sealedSecret: string | null): Promise<void> {
+    if (!url || !sealedSecret) {
       await this.db.query(`DELETE FROM webhook_endpoints WHERE company_id = $1 AND source = 'company'`, [companyId]);
       return;
     }
     await this.db.query(
       `INSERT INTO webhook_endpoints (company_id, url, events, secret, source) VALUES ($1, $2, $3, $4, 'company')
-       ON CONFLICT (company_id) WHERE source = 'company' DO UPDATE SET url = EXCLUDED.url, secret = EXCLUDED.secret, updated_at = now()`,
-      [companyId, url, COMPANY_PUSH_EVENTS, secret]);
+       ON CONFLICT (company_id) WHERE source = 'company' DO UPDATE
+         SET url = EXCLUDED.url, secret = EXCLUDED.secret, previous_secret = NULL, secret_rotated_at = NULL, updated_at = now()`,
+      [companyId, url, COMPANY_PUSH_EVENTS, sealedSecret]);
   }
 
   /** Every attempt to the endpoint, in the order they were made. */
@@ -175,12 +225,15 @@ export class WebhooksRepository {
 
   async findToAttempt(deliveryId: string): Promise<DeliveryToAttempt | null> {
     const [r] = await this.db.query(
-      `SELECT d.id, d.status, d.attempts, d.company_id, d.endpoint_id, w.url, w.secret, e.id AS event_id, e.type, e.created_at, e.data
+      `SELECT d.id, d.status, d.attempts, d.company_id, d.endpoint_id, w.url, w.secret,
+              CASE WHEN w.secret_rotated_at > now() - interval '${WEBHOOK_SECRET_OVERLAP}' THEN w.previous_secret END AS previous_secret,
+              e.id AS event_id, e.type, e.created_at, e.data
          FROM webhook_deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id JOIN webhook_events e ON e.id = d.event_id
         WHERE d.id = $1`, [deliveryId]);
     if (!r) return null;
     return {
       id: r.id, status: r.status, attempts: r.attempts, companyId: r.company_id, endpointId: r.endpoint_id, url: r.url, secret: r.secret,
+      previousSecret: r.previous_secret,
       event: { id: r.event_id, type: r.type, createdAt: (r.created_at as Date).toISOString(), companyId: r.company_id, data: r.data },
     };
   }

@@ -10,6 +10,17 @@ describe('webhook signature', () => {
     expect(webhookSignature(secret, body, 1764600000)).toBe(`t=1764600000,v1=${expected}`);
   });
 
+  it('signs with the replaced secret too, after the new one\'s, while a rotation overlaps: each verifies', () => {
+    const old = newWebhookSecret();
+    const header = webhookSignature(secret, body, 1000, old);
+    const mac = (s: string) => createHmac('sha256', s).update(`1000.${body}`).digest('hex');
+    expect(header).toBe(`t=1000,v1=${mac(secret)},v1=${mac(old)}`);
+    expect(verifyWebhookSignature(secret, body, header, 1000)).toBe(true);
+    expect(verifyWebhookSignature(old, body, header, 1000)).toBe(true);
+    expect(verifyWebhookSignature(newWebhookSecret(), body, header, 1000)).toBe(false);
+    expect(webhookSignature(secret, body, 1000, null)).toBe(`t=1000,v1=${mac(secret)}`);
+  });
+
   it('verifies its own header, and refuses another secret, another body, or an old timestamp', () => {
     const header = webhookSignature(secret, body, 1000);
     expect(verifyWebhookSignature(secret, body, header, 1010)).toBe(true);

@@ -17,10 +17,14 @@ export function webhookEventId(factKey: string): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
 
-/** `Relance-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` (PRODUCT §11). */
-export function webhookSignature(secret: string, body: string, unixSeconds: number): string {
-  const v1 = createHmac('sha256', secret).update(`${unixSeconds}.${body}`).digest('hex');
-  return `t=${unixSeconds},v1=${v1}`;
+/**
+ * `Relance-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` (PRODUCT §11). In the day after a
+ * rotation, the secret it replaced signs too, in a second `v1` after the new one's: a receiver that still has only
+ * the old secret keeps verifying while it is given the new one.
+ */
+export function webhookSignature(secret: string, body: string, unixSeconds: number, previousSecret?: string | null): string {
+  const v1 = (s: string) => `v1=${createHmac('sha256', s).update(`${unixSeconds}.${body}`).digest('hex')}`;
+  return [`t=${unixSeconds}`, v1(secret), ...(previousSecret ? [v1(previousSecret)] : [])].join(',');
 }
 
 /**

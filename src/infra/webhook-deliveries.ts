@@ -2,6 +2,25 @@ import { Client, WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, Wo
 import {
   retryWebhookNowSignal, searchAttributes, type WebhookDeliveryWorkflow, type WebhookRetryPolicy, workflowIds, workflowTypes,
 } from '../contracts';
+import type { Queryable } from '../db/reminder-definitions.repository';
+import { WebhooksRepository } from '../db/webhooks.repository';
+import { SecretBox } from './secret-box';
+
+/**
+ * Seals the webhook secrets stored in clear (from before they were sealed) and re-seals those under an older key (a
+ * key can leave RELANCE_SECRET_KEYS once nothing is sealed under it). The worker runs it at start, before it takes
+ * any delivery: a migration may run without the key. Answers how many endpoints changed.
+ */
+export async function sealWebhookSecrets(db: Queryable, box: SecretBox): Promise<number> {
+  const webhooks = new WebhooksRepository(db);
+  const reseal = (value: string) => box.seal(SecretBox.isSealed(value) ? box.open(value, 'webhook-secret') : value, 'webhook-secret');
+  let changed = 0;
+  for (const stored of await webhooks.findSecretsNotStartingWith(box.currentPrefix)) {
+    const now = { secret: reseal(stored.secret), previousSecret: stored.previousSecret === null ? null : reseal(stored.previousSecret) };
+    if (await webhooks.replaceSecrets(stored, now)) changed++;
+  }
+  return changed;
+}
 
 /**
  * Starts the workflow of a recorded delivery, once ever (`webhook-delivery-<id>`, never reused): the dispatcher of

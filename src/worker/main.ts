@@ -8,6 +8,8 @@ import { ConfigError, loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
 import { createLogger, errorFields, LogLevel, typeOrmLogger } from '../infra/logger';
 import { createMailer } from '../infra/mailer';
+import { SecretBox } from '../infra/secret-box';
+import { sealWebhookSecrets } from '../infra/webhook-deliveries';
 import { shutdownTracing, startTracing } from '../infra/tracing';
 import { workerMetricsPort } from '../infra/metrics';
 import { createWorker } from './create-worker';
@@ -56,6 +58,10 @@ async function main(): Promise<void> {
   await installTelemetry();
   const dataSource = createDataSource(config.databaseUrl, undefined, typeOrmLogger(logger));
   await dataSource.initialize();
+  const secrets = new SecretBox(config.secretKeys);
+  // Before any delivery is attempted: each one opens its endpoint's sealed secret.
+  const sealed = await sealWebhookSecrets(dataSource, secrets);
+  if (sealed > 0) logger.info(`[worker] sealed the webhook secrets of ${sealed} endpoint(s) under key "${config.secretKeys[0].id}"`);
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
   const tracing = startTracing('relance-worker');
   const tracedBundle = path.join(__dirname, '..', 'workflow-bundle-otel.js');
@@ -67,6 +73,7 @@ async function main(): Promise<void> {
     : {};
   const { worker, connection } = await createWorker(config, {
     dataSource, mailer, publicUrl: config.publicUrl, faultInject: process.env.RELANCE_FAULT_INJECT, webhookAllowPrivate: config.webhooks.allowPrivate,
+    secrets,
   }, traced);
   logger.info(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
   if (process.env.RELANCE_RECONCILE_SCHEDULES !== 'false') {

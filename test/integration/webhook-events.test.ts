@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createSweepActivities } from '../../src/activities/sweep.activities';
+import { parseSecretKeys } from '../../src/config';
 import { createDataSource } from '../../src/db/data-source';
 import { webhookEvents } from '../../src/db/webhook-events';
 import { recordWebhookEvents, WebhooksRepository } from '../../src/db/webhooks.repository';
 import { webhookEventId } from '../../src/domain/webhook-signature';
+import { SecretBox } from '../../src/infra/secret-box';
 import { testEnv } from '../support/env';
 
 /** Recording webhook events against the real Postgres: one delivery per subscribed endpoint, once per fact. */
@@ -17,12 +19,13 @@ describe(recordWebhookEvents.name, () => {
   beforeAll(async () => {
     dataSource = await createDataSource(testEnv().databaseUrl, 2).initialize();
     webhooks = new WebhooksRepository(dataSource);
+    const secret = new SecretBox(parseSecretKeys(process.env.RELANCE_SECRET_KEYS)).seal('whsec_x', 'webhook-secret');
     const [company] = await dataSource.query(
       `INSERT INTO companies (name, locale, timezone, currency, plan) VALUES ($1, 'en-US', 'America/Toronto', 'CAD', 'advanced') RETURNING id`,
       [`Webhooks ${randomUUID().slice(0, 8)}`]);
     companyId = company.id;
     for (const [name, events] of Object.entries({ payments: ['payment.received'], all: ['*'], failures: ['workflow.run.failed'] })) {
-      endpoints[name] = (await webhooks.insertEndpoint({ companyId, url: `http://127.0.0.1:9/${name}`, events, secret: 'whsec_x' })).id;
+      endpoints[name] = (await webhooks.insertEndpoint({ companyId, url: `http://127.0.0.1:9/${name}`, events, secret })).id;
     }
   });
   afterAll(async () => {

@@ -829,6 +829,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/webhook-endpoints/{id}/rotate-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Replaces the endpoint's signing secret; answers the new one, shown only here. For 24 h the old one signs too (`Relance-Signature: t=…,v1=<new>,v1=<old>`). The company webhookUrl's endpoint rotates the same way */
+        post: operations["Webhooks_rotateSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflow-runs": {
         parameters: {
             query?: never;
@@ -1323,8 +1340,11 @@ export interface components {
              * @example 2026-12-01T14:03:11.123Z
              */
             updatedAt: string;
-            /** @description Signs the push notifications; shown to admins only */
-            webhookSecret?: string | null;
+            /**
+             * @description The new signing secret of the push notifications' webhook, shown once: only in the answer to the PATCH that sets or moves `webhookUrl` (rotate it with POST /v1/webhook-endpoints/{id}/rotate-secret on the endpoint of `source` `company`)
+             * @example whsec_3q2+7w…
+             */
+            webhookSecret?: string;
             /** @example null */
             webhookUrl: string | null;
         };
@@ -2153,6 +2173,32 @@ export interface components {
             reason: string | null;
             /** Format: date */
             until: string | null;
+        };
+        RotatedWebhookSecret: {
+            /** Format: date-time */
+            createdAt: string;
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed")[];
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Until then the replaced secret signs too: `Relance-Signature` carries a second `v1`, after the new secret's
+             */
+            previousSecretExpiresAt: string;
+            /**
+             * @description The signing secret of `Relance-Signature`: shown once, here
+             * @example whsec_3q2+7w…
+             */
+            secret: string;
+            /**
+             * @description `company`: the company's push `webhookUrl` (PATCH /v1/companies/me)
+             * @enum {string}
+             */
+            source: "api" | "company";
+            /** Format: date-time */
+            updatedAt: string;
+            /** Format: uri */
+            url: string;
         };
         Roundtrip: {
             /**
@@ -3388,7 +3434,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -3847,7 +3893,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -4393,7 +4439,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -4898,7 +4944,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5155,7 +5201,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5399,7 +5445,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -5968,7 +6014,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6125,7 +6171,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6335,7 +6381,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6561,7 +6607,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6697,7 +6743,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -6868,7 +6914,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7074,7 +7120,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -7567,7 +7613,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -7794,7 +7840,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8112,7 +8158,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -8355,7 +8401,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -8596,7 +8642,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -9190,7 +9236,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -9422,7 +9468,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -9916,7 +9962,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -10450,7 +10496,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -10608,6 +10654,158 @@ export interface operations {
                      *       "error": "Service Unavailable",
                      *       "message": "Temporal is unreachable",
                      *       "statusCode": 503
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Webhooks_rotateSecret: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RotatedWebhookSecret"];
+                };
+            };
+            /** @description "abc" is not a valid id (ids are UUIDs) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "\"abc\" is not a valid id (ids are UUIDs)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only an admin of the company may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description webhook endpoint 4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8 not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "webhook endpoint 4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8 not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -11131,7 +11329,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path?: never;
@@ -11683,7 +11881,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -11871,7 +12069,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -12062,7 +12260,7 @@ export interface operations {
                 limit?: number;
             };
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -12243,7 +12441,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {

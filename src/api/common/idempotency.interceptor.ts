@@ -11,8 +11,11 @@ import { createHash } from 'node:crypto';
 import { catchError, from, mergeMap, Observable, of } from 'rxjs';
 import { DataSource } from 'typeorm';
 import { IdempotencyKeysRepository } from '../../db/idempotency-keys.repository';
+import { errorFields } from '../../infra/logger';
+import { SecretBox } from '../../infra/secret-box';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { ApiErrorsUnlessDocumented } from './api-docs';
+import { apiLogger } from './request-log';
 
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
@@ -23,16 +26,23 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
+/** How often an API process forgets expired keys. */
+const PURGE_EVERY_MS = 60_000;
+
 /**
- * `Idempotency-Key` on authenticated POSTs: the first request with a key runs and its response is kept; the
- * same key with the same request replays that response; the same key with another request is a 422.
- * A failed request frees its key so that the client can retry.
+ * `Idempotency-Key` on authenticated POSTs, each the key of the user who sends it: the first request with a key runs
+ * and its response is kept for 24 h, sealed (it may hold an API key or a webhook secret); the same user's same key
+ * with the same request replays that response; with another request it is a 422. Another user's request with the
+ * same key is a request of its own: it goes through its own permission checks (the replay comes before the handler,
+ * so a key shared across users would hand one user's answer to another). A failed request frees its key so that the
+ * client can retry; an expired key is a new request.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
   private readonly keys: IdempotencyKeysRepository;
+  private lastPurge = 0;
 
-  constructor(private readonly reflector: Reflector, @InjectDataSource() dataSource: DataSource) {
+  constructor(private readonly reflector: Reflector, @InjectDataSource() dataSource: DataSource, private readonly box: SecretBox) {
     this.keys = new IdempotencyKeysRepository(dataSource);
   }
 
@@ -44,25 +54,38 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (typeof key !== 'string' || key.length < 1 || key.length > 255) {
       throw new BadRequestException('Idempotency-Key must be a string of 1 to 255 characters');
     }
-    const companyId = req.user.companyId;
+    const { companyId, id: userId } = req.user;
+    this.purgeNowAndThen();
     const path = req.originalUrl.split('?')[0];
     const requestHash = createHash('sha256').update(canonicalJson({ path, body: req.body ?? null })).digest('hex');
-    if (!(await this.keys.claim(companyId, key, path, requestHash))) {
-      const row = await this.keys.find(companyId, key);
+    if (!(await this.keys.claim(companyId, userId, key, path, requestHash))) {
+      const row = await this.keys.findLive(companyId, userId, key);
       if (!row) throw new ConflictException('a request with this Idempotency-Key is still in progress; retry shortly');
       if (row.requestHash !== requestHash) {
         throw new UnprocessableEntityException(`Idempotency-Key "${key}" was already used with a different request`);
       }
-      if (row.statusCode === null) throw new ConflictException('a request with this Idempotency-Key is still in progress; retry shortly');
+      if (row.statusCode === null || row.response === null) {
+        throw new ConflictException('a request with this Idempotency-Key is still in progress; retry shortly');
+      }
+      const body: unknown = JSON.parse(this.box.open(row.response, 'idempotent-response'));
       res.status(row.statusCode);
       res.setHeader('Idempotent-Replayed', 'true');
-      return of(row.response);
+      return of(body);
     }
     const status = this.reflector.get<number>(HTTP_CODE_METADATA, ctx.getHandler()) ?? 201;
     return next.handle().pipe(
-      mergeMap((body) => from(this.keys.keepResponse(companyId, key, status, body).then(() => body))),
-      catchError((err) => from(this.keys.release(companyId, key).then(() => { throw err; }))),
+      mergeMap((body) => from(this.keys.keepResponse(
+        companyId, userId, key, status, this.box.seal(JSON.stringify(body ?? null), 'idempotent-response'),
+      ).then(() => body))),
+      catchError((err) => from(this.keys.release(companyId, userId, key).then(() => { throw err; }))),
     );
+  }
+
+  /** Expired keys are forgotten in the background, once a minute at most per process (an index on created_at). */
+  private purgeNowAndThen(now = Date.now()): void {
+    if (now - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = now;
+    this.keys.purgeExpired().catch((err: Error) => apiLogger.warn('forgetting expired Idempotency-Keys failed', errorFields(err)));
   }
 }
 
@@ -74,7 +97,8 @@ export const Idempotent = () => applyDecorators(
   UseInterceptors(IdempotencyInterceptor),
   ApiHeader({
     name: 'Idempotency-Key', required: false, schema: { type: 'string', minLength: 1, maxLength: 255 },
-    description: 'Replays the first answer to a retry of the same request; reused with another request it is a 422',
+    description: 'Replays the first answer to the same caller\'s retry of the same request for 24 h; reused with another request it is a 422. '
+      + 'Another user\'s request with the same key is a request of its own',
   }),
   ApiErrorsUnlessDocumented({
     409: 'a request with this Idempotency-Key is still in progress; retry shortly',

@@ -7,6 +7,7 @@ import { UsersRepository } from '../../db/users.repository';
 import { WebhooksRepository } from '../../db/webhooks.repository';
 import { WorkflowDefinitionsRepository } from '../../db/workflow-definitions.repository';
 import { newWebhookSecret } from '../../domain/webhook-signature';
+import { SecretBox } from '../../infra/secret-box';
 import { WebhookUrlGuard } from '../webhooks/webhook-url-guard';
 import { AuthCache } from '../auth/auth-cache';
 import { AuthUser } from '../auth/current-user.decorator';
@@ -27,13 +28,14 @@ export class CompaniesService {
     private readonly authCache: AuthCache,
     private readonly schedules: ReminderSchedulesService,
     private readonly webhookUrls: WebhookUrlGuard,
+    private readonly box: SecretBox,
   ) {}
 
   async create(dto: CreateCompanyDto) {
     return this.dataSource.transaction(async (manager) => {
       const company = await new CompaniesRepository(manager).insert({
         name: dto.company.name.trim(), locale: dto.company.locale, timezone: dto.company.timezone,
-        currency: dto.company.currency, plan: dto.company.plan ?? 'advanced', webhookUrl: null, webhookSecret: null,
+        currency: dto.company.currency, plan: dto.company.plan ?? 'advanced', webhookUrl: null,
       });
       const user = await new UsersRepository(manager).insert({
         companyId: company.id, name: dto.admin.name.trim(), email: dto.admin.email.toLowerCase(), role: 'admin',
@@ -43,14 +45,14 @@ export class CompaniesService {
       for (const definition of await createDefaultDefinitions(company.id, company.locale, manager)) {
         if (definition.status === 'active') await this.lifecycle.onActivated(definition, context);
       }
-      return { company: toCompanyView(company, { withSecrets: true }), user: toUserView(user), apiKey: key };
+      return { company: toCompanyView(company), user: toUserView(user), apiKey: key };
     });
   }
 
   async get(user: AuthUser) {
     const company = await new CompaniesRepository(this.dataSource).find(user.companyId);
     if (!company) throw new NotFoundException('company not found');
-    return toCompanyView(company, { withSecrets: user.role === 'admin' });
+    return toCompanyView(company);
   }
 
   async update(user: AuthUser, dto: UpdateCompanyDto) {
@@ -69,14 +71,17 @@ export class CompaniesService {
         await new WorkflowDefinitionsRepository(manager).setStatusOfCompany(company.id, 'active', 'inactive');
       }
       const webhookChanged = dto.webhookUrl !== undefined && dto.webhookUrl !== company.webhookUrl;
-      if (webhookChanged) company.webhookSecret = dto.webhookUrl ? newWebhookSecret() : null;
+      // A new URL gets a new secret, answered by this PATCH only; it is kept sealed with the company's webhook endpoint.
+      const webhookSecret = webhookChanged && dto.webhookUrl ? newWebhookSecret() : null;
       const { sendWindow, ...fields } = dto;
       Object.assign(company, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
       if (sendWindow !== undefined) company.sendWindow = sendWindow === null ? null : validateSendWindow(sendWindow);
       const saved = await companies.save(company);
       // The push notifications' webhook is a webhook endpoint (PRODUCT §11), kept in line in the same transaction.
-      if (webhookChanged) await new WebhooksRepository(manager).setCompanyEndpoint(saved.id, saved.webhookUrl, saved.webhookSecret);
-      return toCompanyView(saved, { withSecrets: true });
+      if (webhookChanged) {
+        await new WebhooksRepository(manager).setCompanyEndpoint(saved.id, saved.webhookUrl, webhookSecret && this.box.seal(webhookSecret, 'webhook-secret'));
+      }
+      return { ...toCompanyView(saved), ...(webhookSecret ? { webhookSecret } : {}) };
     });
     this.authCache.forgetCompany(user.companyId);
     // After the commit, so that a schedule never pauses for a downgrade that rolled back.

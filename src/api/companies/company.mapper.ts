@@ -14,7 +14,12 @@ export class CompanyView {
   @ApiProperty({ ...text, example: 'CAD' }) currency!: string;
   @ApiProperty({ enum: ['advanced', 'essentials'] }) plan!: Plan;
   @ApiProperty({ ...nullable(text), example: null }) webhookUrl!: string | null;
-  @ApiPropertyOptional({ ...nullable(text), description: 'Signs the push notifications; shown to admins only' }) webhookSecret?: string | null;
+  @ApiPropertyOptional({
+    ...text, example: 'whsec_3q2+7w…',
+    description: 'The new signing secret of the push notifications\' webhook, shown once: only in the answer to the PATCH that sets or '
+      + 'moves `webhookUrl` (rotate it with POST /v1/webhook-endpoints/{id}/rotate-secret on the endpoint of `source` `company`)',
+  })
+  webhookSecret?: string;
   @ApiProperty({ ...nullable(money), example: null, description: 'invoices above this amount are decided through the API only, not from an approval email; null = no limit' })
   emailApprovalLimit!: string | null;
   @ApiProperty({ type: SendWindowDto, nullable: true, description: "when customer emails may go, in each customer's timezone; null: any time" })
@@ -23,7 +28,7 @@ export class CompanyView {
   @ApiProperty(dateTime) updatedAt!: string;
 }
 
-export function toCompanyView(c: Company, options: { withSecrets?: boolean } = {}): CompanyView {
+export function toCompanyView(c: Company): CompanyView {
   return {
     id: c.id,
     name: c.name,
@@ -34,7 +39,6 @@ export function toCompanyView(c: Company, options: { withSecrets?: boolean } = {
     webhookUrl: c.webhookUrl,
     emailApprovalLimit: c.emailApprovalLimit ?? null,
     sendWindow: c.sendWindow ?? null,
-    ...(options.withSecrets ? { webhookSecret: c.webhookSecret } : {}),
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };

@@ -7,8 +7,8 @@ import { IdPipe } from '../common/id-param.pipe';
 import { Idempotent } from '../common/idempotency.interceptor';
 import { ListQueryDto } from '../common/pagination';
 import {
-  CreatedWebhookEndpoint, CreateWebhookEndpointDto, UpdateWebhookEndpointDto, WebhookAttemptPage, WebhookEndpoint, WebhookEndpointPage,
-  WebhookRetryAccepted,
+  CreatedWebhookEndpoint, CreateWebhookEndpointDto, RotatedWebhookSecret, UpdateWebhookEndpointDto, WebhookAttemptPage, WebhookEndpoint,
+  WebhookEndpointPage, WebhookRetryAccepted,
 } from './dto/webhook-endpoint.dto';
 import { WebhooksService } from './webhooks.service';
 
@@ -63,6 +63,19 @@ export class WebhooksController {
   @ApiErrors({ 400: badId, 404: notFound })
   remove(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string): Promise<void> {
     return this.webhooks.remove(user, id);
+  }
+
+  @Post(':id/rotate-secret')
+  @Idempotent()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Replaces the endpoint\'s signing secret; answers the new one, shown only here. For 24 h the old one signs too '
+      + '(`Relance-Signature: t=…,v1=<new>,v1=<old>`). The company webhookUrl\'s endpoint rotates the same way',
+  })
+  @ApiOkResponse({ type: RotatedWebhookSecret })
+  @ApiErrors({ 400: badId, 404: notFound })
+  rotateSecret(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string): Promise<RotatedWebhookSecret> {
+    return this.webhooks.rotateSecret(user, id);
   }
 
   @Get(':id/deliveries')

@@ -6,12 +6,15 @@ import { mapPage } from '../../db/pagination';
 import { WebhooksRepository } from '../../db/webhooks.repository';
 import { DomainError } from '../../domain/errors';
 import { newWebhookSecret } from '../../domain/webhook-signature';
+import { SecretBox } from '../../infra/secret-box';
 import { retryWebhookDeliveryNow } from '../../infra/webhook-deliveries';
 import { AuthUser } from '../auth/current-user.decorator';
 import { ListQueryDto } from '../common/pagination';
 import { CONFIG } from '../config/config.module';
 import { TemporalClient } from '../temporal/temporal.module';
-import { CreatedWebhookEndpoint, CreateWebhookEndpointDto, UpdateWebhookEndpointDto, WebhookRetryAccepted } from './dto/webhook-endpoint.dto';
+import {
+  CreatedWebhookEndpoint, CreateWebhookEndpointDto, RotatedWebhookSecret, UpdateWebhookEndpointDto, WebhookRetryAccepted,
+} from './dto/webhook-endpoint.dto';
 import { WebhookUrlGuard } from './webhook-url-guard';
 import { toWebhookAttemptView, toWebhookEndpointView } from './webhook.mapper';
 
@@ -29,20 +32,31 @@ export class WebhooksService {
     private readonly guard: WebhookUrlGuard,
     private readonly temporal: TemporalClient,
     @Inject(CONFIG) private readonly config: Config,
+    private readonly box: SecretBox,
   ) {
     this.webhooks = new WebhooksRepository(dataSource);
   }
 
   /**
-   * The secret is kept as is, not hashed like API keys: the worker needs it to compute each signature (HMAC), and
-   * encrypting it with a key that the same worker holds would protect only a database dump taken without that key.
-   * It is never answered again after this (views carry no secret); a leaked one is replaced by a new endpoint.
+   * The secret is sealed (AES-256-GCM under RELANCE_SECRET_KEYS), not hashed like API keys: the worker needs it to
+   * compute each signature (HMAC). It is never answered again after this (views carry no secret); a leaked one is
+   * replaced by a rotation.
    */
   async create(user: AuthUser, dto: CreateWebhookEndpointDto): Promise<CreatedWebhookEndpoint> {
     await this.guard.check(dto.url);
     const secret = newWebhookSecret();
-    const endpoint = await this.webhooks.insertEndpoint({ companyId: user.companyId, url: dto.url, events: normalisedEvents(dto.events), secret });
+    const endpoint = await this.webhooks.insertEndpoint({
+      companyId: user.companyId, url: dto.url, events: normalisedEvents(dto.events), secret: this.box.seal(secret, 'webhook-secret'),
+    });
     return { ...toWebhookEndpointView(endpoint), secret };
+  }
+
+  /** A new secret, answered once; the replaced one signs too for a day, so that receivers can move without a gap. */
+  async rotateSecret(user: AuthUser, id: string): Promise<RotatedWebhookSecret> {
+    const secret = newWebhookSecret();
+    const rotated = await this.webhooks.rotateSecret(user.companyId, id, this.box.seal(secret, 'webhook-secret'));
+    if (!rotated) throw new NotFoundException(`webhook endpoint ${id} not found`);
+    return { ...toWebhookEndpointView(rotated.endpoint), secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt.toISOString() };
   }
 
   async list(user: AuthUser, query: ListQueryDto) {

@@ -12,7 +12,6 @@ export class Company {
   @Column('char', { length: 3 }) currency!: string;
   @Column('text') plan!: Plan;
   @Column('text', { name: 'webhook_url', nullable: true }) webhookUrl!: string | null;
-  @Column('text', { name: 'webhook_secret', nullable: true }) webhookSecret!: string | null;
   /** Invoices above this amount are not decided from an approval email (PRODUCT §9); null = no limit. */
   @Column('numeric', { name: 'email_approval_limit', precision: 14, scale: 2, nullable: true }) emailApprovalLimit!: string | null;
   /** When customer emails may go, in each customer's timezone; null: any time. */

@@ -53,6 +53,14 @@ export class CreatedWebhookEndpoint extends WebhookEndpoint {
   secret!: string;
 }
 
+export class RotatedWebhookSecret extends CreatedWebhookEndpoint {
+  @ApiProperty({
+    type: 'string', format: 'date-time',
+    description: 'Until then the replaced secret signs too: `Relance-Signature` carries a second `v1`, after the new secret\'s',
+  })
+  previousSecretExpiresAt!: string;
+}
+
 export class WebhookEndpointPage {
   @ApiProperty({ type: [WebhookEndpoint] }) data!: WebhookEndpoint[];
   @ApiProperty({ type: 'string', nullable: true, description: 'Pass as `cursor` for the next page; null on the last' })
