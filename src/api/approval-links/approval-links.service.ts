@@ -69,7 +69,7 @@ export class ApprovalLinksService {
     const claim = await this.links.claim(link);
     if (!claim) return this.settled(tokenHash, p);
     try {
-      await this.approvals.decide(p.invoice.id, this.recipient(p), decision, decision === 'approve' ? { comment } : { reason }, 'email');
+      await this.approvals.decide(p.invoice.id, this.recipient(p), decision, decision === 'approve' ? { comment } : { reason }, 'email', p.step);
     } catch (err) {
       await this.links.release(link, claim);
       if (!(err instanceof DomainError)) throw err;
