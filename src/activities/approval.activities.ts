@@ -139,10 +139,14 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
         if (!to) continue;
         const base = `approval:${input.approvalId}:step:${input.step}:move:${input.move}:${move.seatId}`;
         await openTask(input, facts, { assigneeId: to.id, seatId: move.seatId }, input.step, `${base}:task:${to.id}`, occurrence, input.deadline);
+        // One email (and push) a day per seat's request and holder, however often a delegation is toggled: the key
+        // names the day, not the move, and the outbox sends a key once. A holder the request comes back to the same
+        // day keeps their earlier email's link, which `restore` made valid again (the new one, never sent, is unknown to all).
+        const daily = `approval:${input.approvalId}:step:${input.step}:moved:${move.seatId}:to:${to.id}:day:${new Date().toISOString().slice(0, 10)}`;
         const forName = move.seatId === to.id ? null : (byId.get(move.seatId)?.name ?? null);
         const { subject, text } = approvalNotices(facts).delegated({ invoiceId: input.invoiceId, forName, deadline: input.deadline });
-        await emailOnce(input, `${base}:email:${to.id}`, occurrence, to, subject, await withDecisionLink(input, facts, input.step, to, input.deadline, text));
-        if (input.push) await pushOnce(input, `${base}:push:${to.id}`, occurrence, to, subject, text);
+        await emailOnce(input, `${daily}:email`, occurrence, to, subject, await withDecisionLink(input, facts, input.step, to, input.deadline, text));
+        if (input.push) await pushOnce(input, `${daily}:push`, occurrence, to, subject, text);
       }
       return { moved: input.moves.length };
     },

@@ -344,10 +344,26 @@ export class ApprovalsRepository {
     return pending;
   }
 
-  /** Which of `userIds` are users of the company. */
-  async findCompanyUserIds(companyId: string, userIds: string[]): Promise<Set<string>> {
-    const rows = await this.db.query<{ id: string }>('SELECT id FROM users WHERE company_id = $1 AND id = ANY($2::uuid[])', [companyId, userIds]);
+  /** Which of `userIds` are active users of the company: the people an approval may ask, or a delegation name. */
+  async findActiveCompanyUserIds(companyId: string, userIds: string[]): Promise<Set<string>> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT id FROM users WHERE company_id = $1 AND id = ANY($2::uuid[]) AND status = 'active'`, [companyId, userIds]);
     return new Set(rows.map((u) => u.id));
+  }
+
+  /**
+   * The company's pending approvals whose undecided steps (the pending one and later ones) name `userId` as approver
+   * or escalation user, with their invoice, in the transaction of `m`: the seats a deactivation must hand over.
+   */
+  async findPendingNaming(m: Pick<EntityManager, 'query'>, companyId: string, userId: string):
+    Promise<{ approvalId: string; workflowId: string; invoiceId: string; invoiceNumber: string; createdBy: string; deadline: Date }[]> {
+    return m.query(
+      `SELECT a.id AS "approvalId", a.workflow_id AS "workflowId", i.id AS "invoiceId", i.number AS "invoiceNumber", i.created_by AS "createdBy", a.deadline
+         FROM approvals a JOIN invoices i ON i.id = a.invoice_id
+        WHERE a.company_id = $1 AND a.status = 'pending' AND EXISTS (
+          SELECT 1 FROM jsonb_array_elements(a.steps) WITH ORDINALITY AS s(step, n)
+           WHERE s.n > a.current_step AND (s.step->'approverIds' ? $2 OR s.step->>'escalateToId' = $2))
+        ORDER BY a.created_at, a.id`, [companyId, userId]);
   }
 
   /** The invoice's location and creator, for the variables of the approval request's message. */

@@ -257,7 +257,7 @@ export class ApprovalsService {
       throw new DomainError(409, `the approval workflow "${definition.name}" (${definition.id}) cannot run: ${err.message}`);
     }
     const ids = [...new Set([...plan.steps.flatMap((s) => [...s.approverIds, ...(s.escalateToId ? [s.escalateToId] : [])]), ...plan.notifyUserIds])];
-    const known = await this.approvals.findCompanyUserIds(companyId, ids);
+    const known = await this.approvals.findActiveCompanyUserIds(companyId, ids);
     const steps = plan.steps.map(({ escalateToId, escalateAfterDays, ...s }) => ({
       ...s,
       approverIds: s.approverIds.filter((id) => known.has(id)),
