@@ -9,6 +9,8 @@ export interface ApprovalRecipient {
   id: string;
   name: string;
   email: string;
+  /** False once the user was deactivated: no notice goes to them. */
+  active: boolean;
 }
 
 /** What an approval's notices say of the invoice, and where the approval stands. */
@@ -111,7 +113,7 @@ function invoiceLockSql(n: number): string {
 
 const NOTICE_FACTS_SQL = `SELECT i.number, i.amount::text AS amount, co.currency, co.locale, co.timezone, cu.name AS "customerName", co.name AS "companyName",
               a.definition_id AS "definitionId", a.workflow_id AS "workflowId", a.status AS "approvalStatus",
-              (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email) ORDER BY u.id), '[]')
+              (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email, 'active', u.status = 'active') ORDER BY u.id), '[]')
                  FROM users u WHERE u.company_id = a.company_id AND u.id = ANY($4::uuid[])) AS people
          FROM approvals a
          JOIN invoices i ON i.id = a.invoice_id

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { approvalCompany, type ApprovalCompany, createLargeInvoice, tasksOf } from '../support/approval';
+import { approvalCompany, type ApprovalCompany, createLargeInvoice, outcomeNotified, tasksOf } from '../support/approval';
 import { closeDb, sql } from '../support/db';
 import { testEnv } from '../support/env';
 import { createTenant, createUser } from '../support/fixtures';
@@ -161,6 +161,13 @@ describe('approver offboarding and delegation signals', () => {
     await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the task back with its approver');
     expect((await c.approver.http.get('/v1/users/me/delegation')).status).toBe(404);
     expect((await c.approver.http.put('/v1/users/me/delegation', { delegateId: c.watcher.id, from, until: until_ })).status).toBe(409);
+
+    // The deactivated watcher is no longer told of the outcome; the creator is.
+    expect((await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, {})).status).toBe(200);
+    await outcomeNotified(invoice.id);
+    const decided = `Invoice ${invoice.number} was approved`;
+    expect((await mailsTo(c.creator.email)).filter((m) => m.subject === decided)).toHaveLength(1);
+    expect((await mailsTo(c.watcher.email)).filter((m) => m.subject === decided)).toHaveLength(0);
   });
 
   it('delegation toggled 5 times: the delegate gets one email per request, and a run where the delegator holds no seat gets no signal', async () => {
