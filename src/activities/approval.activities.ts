@@ -55,11 +55,14 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
     });
   }
 
-  /** The invoice's facts for notices, and the given users of the company (ordered by id), in one statement. */
-  async function factsAndPeople(n: ApprovalNotice, userIds: string[] = []): Promise<ApprovalNoticeFacts & { people: ApprovalRecipient[] }> {
+  /**
+   * The invoice's facts for notices, and the given users of the company (ordered by id), in one statement: only the
+   * active ones (a deactivated user is told nothing), unless `inactiveToo` (to name a delegator who was deactivated).
+   */
+  async function factsAndPeople(n: ApprovalNotice, userIds: string[] = [], inactiveToo = false): Promise<ApprovalNoticeFacts & { people: ApprovalRecipient[] }> {
     const facts = await approvals.findNoticeFacts(n, userIds);
     if (!facts) throw approvalNotFound(n);
-    return facts;
+    return inactiveToo ? facts : { ...facts, people: facts.people.filter((p) => p.active) };
   }
 
   /** An approval's delivery: its row's company, definition, invoice and run are the approval's. */
@@ -126,7 +129,7 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
      */
     async moveApprovalRequests(input: MoveApprovalRequestsInput): Promise<{ moved: number }> {
       const ids = input.moves.flatMap((m) => [m.seatId, m.toId]);
-      const { people, ...facts } = await factsAndPeople(input, ids);
+      const { people, ...facts } = await factsAndPeople(input, ids, true);
       if (facts.approvalStatus !== 'pending') return { moved: 0 };
       const byId = new Map(people.map((p) => [p.id, p]));
       const occurrence = `approval-${input.approvalId}-step-${input.step}-move-${input.move}`;
@@ -136,13 +139,17 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
         // The former holder's links of the step say where the request went, unless they still hold another seat of it.
         if (move.fromId && !(input.holderIds ?? []).includes(move.fromId)) await links.supersede(input.approvalId, input.step, move.fromId, move.toId);
         await links.restore(input.approvalId, input.step, move.toId);
-        if (!to) continue;
+        if (!to?.active) continue;
         const base = `approval:${input.approvalId}:step:${input.step}:move:${input.move}:${move.seatId}`;
         await openTask(input, facts, { assigneeId: to.id, seatId: move.seatId }, input.step, `${base}:task:${to.id}`, occurrence, input.deadline);
+        // One email (and push) a day per seat's request and holder, however often a delegation is toggled: the key
+        // names the day, not the move, and the outbox sends a key once. A holder the request comes back to the same
+        // day keeps their earlier email's link, which `restore` made valid again (the new one, never sent, is unknown to all).
+        const daily = `approval:${input.approvalId}:step:${input.step}:moved:${move.seatId}:to:${to.id}:day:${new Date().toISOString().slice(0, 10)}`;
         const forName = move.seatId === to.id ? null : (byId.get(move.seatId)?.name ?? null);
         const { subject, text } = approvalNotices(facts).delegated({ invoiceId: input.invoiceId, forName, deadline: input.deadline });
-        await emailOnce(input, `${base}:email:${to.id}`, occurrence, to, subject, await withDecisionLink(input, facts, input.step, to, input.deadline, text));
-        if (input.push) await pushOnce(input, `${base}:push:${to.id}`, occurrence, to, subject, text);
+        await emailOnce(input, `${daily}:email`, occurrence, to, subject, await withDecisionLink(input, facts, input.step, to, input.deadline, text));
+        if (input.push) await pushOnce(input, `${daily}:push`, occurrence, to, subject, text);
       }
       return { moved: input.moves.length };
     },

@@ -64,6 +64,11 @@ export interface DecisionInput {
   reason?: string;
   /** Default `api`. */
   via?: DecisionChannel;
+  /**
+   * The step the decision was made for (an email link's step): refused once the run is at another step, so that a
+   * link issued for one step never decides the next. Absent: whichever step is pending (the REST routes).
+   */
+  step?: number;
 }
 
 export type Decision = 'approve' | 'reject';
@@ -103,7 +108,7 @@ export interface EligibleApprover {
 export interface IgnoredDecision {
   userId: string;
   decision: Decision;
-  why: 'not_an_approver' | 'not_pending' | 'self_approval' | 'already_approved';
+  why: 'not_an_approver' | 'not_pending' | 'self_approval' | 'already_approved' | 'stale_step';
   at: string;
 }
 
@@ -152,6 +157,8 @@ export const DecisionRefusal = {
   selfApproval: 'SelfApproval',
   /** The user already approved the pending step (quorum counts distinct approvers). */
   alreadyApproved: 'AlreadyApproved',
+  /** The decision names a step that is no longer the pending one (an email link of an earlier step). */
+  staleStep: 'StaleStep',
 } as const;
 
 /** What every approval activity is told: which approval, of which invoice, of which company. */

@@ -43,13 +43,13 @@ export class ApiKeysRepository {
     await this.m.getRepository(ApiKey).update({ id, revokedAt: IsNull() }, { revokedAt: at });
   }
 
-  /** The live key with this hash, its user and company, in one indexed statement. */
+  /** The live key with this hash, of an active user, its user and company, in one indexed statement. */
   async findOwner(keyHash: string): Promise<AuthRow | undefined> {
     const [row]: AuthRow[] = await this.db.query(
       `SELECT k.id AS key_id, u.id AS user_id, u.name AS user_name, u.email, u.role,
               c.id AS company_id, c.name AS company_name, c.locale, c.timezone, c.currency, c.plan
          FROM api_keys k JOIN users u ON u.id = k.user_id JOIN companies c ON c.id = k.company_id
-        WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+        WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND u.status = 'active'`,
       [keyHash],
     );
     return row;

@@ -11,6 +11,8 @@ export interface ApprovalLinkPage {
   userName: string;
   userEmail: string;
   userRole: 'admin' | 'standard';
+  /** Inactive: the recipient was deactivated, and their links decide nothing. */
+  userStatus: 'active' | 'inactive';
   expiresAt: Date;
   usedAt: Date | null;
   /** Set when a delegation moved the step's request away from this recipient: when, and to whom. */
@@ -26,7 +28,7 @@ export interface ApprovalLinkPage {
 
 const PAGE_SQL = `
   SELECT l.token_hash AS "tokenHash", l.company_id AS "companyId", l.approval_id AS "approvalId", l.step, l.user_id AS "userId", u.name AS "userName", u.email AS "userEmail",
-         u.role AS "userRole", l.expires_at AS "expiresAt", l.used_at AS "usedAt",
+         u.role AS "userRole", u.status AS "userStatus", l.expires_at AS "expiresAt", l.used_at AS "usedAt",
          l.superseded_at AS "supersededAt", su.name AS "supersededToName",
          json_build_object('id', co.id, 'name', co.name, 'locale', co.locale, 'timezone', co.timezone, 'currency', co.currency, 'plan', co.plan,
            'emailApprovalLimit', co.email_approval_limit::text) AS company,

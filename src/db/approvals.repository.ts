@@ -9,6 +9,8 @@ export interface ApprovalRecipient {
   id: string;
   name: string;
   email: string;
+  /** False once the user was deactivated: no notice goes to them. */
+  active: boolean;
 }
 
 /** What an approval's notices say of the invoice, and where the approval stands. */
@@ -111,7 +113,7 @@ function invoiceLockSql(n: number): string {
 
 const NOTICE_FACTS_SQL = `SELECT i.number, i.amount::text AS amount, co.currency, co.locale, co.timezone, cu.name AS "customerName", co.name AS "companyName",
               a.definition_id AS "definitionId", a.workflow_id AS "workflowId", a.status AS "approvalStatus",
-              (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email) ORDER BY u.id), '[]')
+              (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email, 'active', u.status = 'active') ORDER BY u.id), '[]')
                  FROM users u WHERE u.company_id = a.company_id AND u.id = ANY($4::uuid[])) AS people
          FROM approvals a
          JOIN invoices i ON i.id = a.invoice_id
@@ -344,10 +346,26 @@ export class ApprovalsRepository {
     return pending;
   }
 
-  /** Which of `userIds` are users of the company. */
-  async findCompanyUserIds(companyId: string, userIds: string[]): Promise<Set<string>> {
-    const rows = await this.db.query<{ id: string }>('SELECT id FROM users WHERE company_id = $1 AND id = ANY($2::uuid[])', [companyId, userIds]);
+  /** Which of `userIds` are active users of the company: the people an approval may ask, or a delegation name. */
+  async findActiveCompanyUserIds(companyId: string, userIds: string[]): Promise<Set<string>> {
+    const rows = await this.db.query<{ id: string }>(
+      `SELECT id FROM users WHERE company_id = $1 AND id = ANY($2::uuid[]) AND status = 'active'`, [companyId, userIds]);
     return new Set(rows.map((u) => u.id));
+  }
+
+  /**
+   * The company's pending approvals whose undecided steps (the pending one and later ones) name `userId` as approver
+   * or escalation user, with their invoice, in the transaction of `m`: the seats a deactivation must hand over.
+   */
+  async findPendingNaming(m: Pick<EntityManager, 'query'>, companyId: string, userId: string):
+    Promise<{ approvalId: string; workflowId: string; invoiceId: string; invoiceNumber: string; createdBy: string; deadline: Date }[]> {
+    return m.query(
+      `SELECT a.id AS "approvalId", a.workflow_id AS "workflowId", i.id AS "invoiceId", i.number AS "invoiceNumber", i.created_by AS "createdBy", a.deadline
+         FROM approvals a JOIN invoices i ON i.id = a.invoice_id
+        WHERE a.company_id = $1 AND a.status = 'pending' AND EXISTS (
+          SELECT 1 FROM jsonb_array_elements(a.steps) WITH ORDINALITY AS s(step, n)
+           WHERE s.n > a.current_step AND (s.step->'approverIds' ? $2 OR s.step->>'escalateToId' = $2))
+        ORDER BY a.created_at, a.id`, [companyId, userId]);
   }
 
   /** The invoice's location and creator, for the variables of the approval request's message. */

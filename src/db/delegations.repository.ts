@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { ApprovalDelegation } from '../contracts';
 import { preparedSql, type Sql } from './sql';
 
@@ -28,6 +28,20 @@ const CHAIN = `WITH RECURSIVE chain(id, depth) AS (
     UNION SELECT d.delegate_id, c.depth + 1 FROM delegations d JOIN chain c ON d.user_id = c.id WHERE d.company_id = $1 AND c.depth < 64)
   SELECT id FROM chain`;
 
+/**
+ * The pending approvals where `$2` matters to a delegation: a step not yet decided (the pending one or a later one)
+ * names, as approver or escalation user, `$2` or someone whose delegations lead to `$2` (whose seat `$2` holds).
+ */
+const RUNS_CONCERNING = `WITH RECURSIVE upstream(id, depth) AS (
+    SELECT $2::uuid, 0
+    UNION SELECT d.user_id, u.depth + 1 FROM delegations d JOIN upstream u ON d.delegate_id = u.id WHERE d.company_id = $1 AND u.depth < 64)
+  SELECT a.workflow_id AS "workflowId" FROM approvals a
+   WHERE a.company_id = $1 AND a.status = 'pending' AND EXISTS (
+     SELECT 1 FROM jsonb_array_elements(a.steps) WITH ORDINALITY AS s(step, n) JOIN upstream u
+       ON s.step->'approverIds' ? u.id::text OR s.step->>'escalateToId' = u.id::text
+      WHERE s.n > a.current_step)
+   ORDER BY a.created_at`;
+
 /** Delegations: one per user, replaced by a new one; the approvals they affect are told by the API. */
 export class DelegationsRepository {
   private readonly db: Sql;
@@ -49,7 +63,7 @@ export class DelegationsRepository {
    */
   async setUnlessCycle(d: { companyId: string; delegatorId: string; delegateId: string; from: Date; until: Date; note: string | null }): Promise<string[] | null> {
     return this.dataSource.transaction(async (m) => {
-      await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`delegations:${d.companyId}`]);
+      await this.lockCompany(m, d.companyId);
       const chain = (await m.query(CHAIN, [d.companyId, d.delegateId]) as Array<{ id: string }>).map((r) => r.id);
       if (chain.includes(d.delegatorId)) return chain;
       await m.query(UPSERT, [d.delegatorId, d.companyId, d.delegateId, d.from, d.until, d.note]);
@@ -73,10 +87,39 @@ export class DelegationsRepository {
     return rows.map((r) => ({ delegatorId: r.delegatorId, delegateId: r.delegateId, from: r.from.toISOString(), until: r.until.toISOString() }));
   }
 
-  /** The workflow ids of the company's pending approvals: the runs a delegation may concern (chains included). */
-  async findPendingApprovalRuns(companyId: string): Promise<string[]> {
-    const rows = await this.db.query<{ workflowId: string }>(
-      `SELECT workflow_id AS "workflowId" FROM approvals WHERE company_id = $1 AND status = 'pending' ORDER BY created_at`, [companyId]);
+  /** The workflow ids of the pending approvals a change of `userId`'s delegation may concern (see RUNS_CONCERNING). */
+  async findPendingApprovalRunsConcerning(companyId: string, userId: string): Promise<string[]> {
+    const rows = await this.db.query<{ workflowId: string }>(RUNS_CONCERNING, [companyId, userId]);
     return rows.map((r) => r.workflowId);
+  }
+
+  /** One change of the company's delegations at a time, until the transaction of `m` ends. */
+  async lockCompany(m: Pick<EntityManager, 'query'>, companyId: string): Promise<void> {
+    await m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`delegations:${companyId}`]);
+  }
+
+  /** Ends every delegation to `userId`, in the transaction of `m`: the delegators, whose requests come back to them. */
+  async endDelegationsTo(m: Pick<EntityManager, 'query'>, companyId: string, userId: string): Promise<string[]> {
+    // TypeORM answers a DELETE as [rows, count].
+    const [rows] = await m.query(
+      'DELETE FROM delegations WHERE company_id = $1 AND delegate_id = $2 RETURNING user_id AS "delegatorId"', [companyId, userId]) as [{ delegatorId: string }[], number];
+    return rows.map((r) => r.delegatorId);
+  }
+
+  /** Ends the user's own delegation, in the transaction of `m`; whether there was one. */
+  async removeIn(m: Pick<EntityManager, 'query'>, companyId: string, userId: string): Promise<boolean> {
+    const [rows] = await m.query('DELETE FROM delegations WHERE company_id = $1 AND user_id = $2 RETURNING user_id', [companyId, userId]) as [unknown[], number];
+    return rows.length > 0;
+  }
+
+  /** Sets or replaces the user's delegation, in the transaction of `m` (which holds `lockCompany` and has ruled out a cycle). */
+  async setIn(m: Pick<EntityManager, 'query'>, d: { companyId: string; delegatorId: string; delegateId: string; from: Date; until: Date; note: string | null }): Promise<void> {
+    await m.query(UPSERT, [d.delegatorId, d.companyId, d.delegateId, d.from, d.until, d.note]);
+  }
+
+  /** The status of a user of the company; undefined when it is not one. */
+  async findUserStatus(companyId: string, userId: string): Promise<'active' | 'inactive' | undefined> {
+    const [row] = await this.db.query<{ status: 'active' | 'inactive' }>('SELECT status FROM users WHERE company_id = $1 AND id = $2', [companyId, userId]);
+    return row?.status;
   }
 }

@@ -64,6 +64,12 @@ const DISTINCT_APPROVERS_PATCH = 'approval-distinct-people';
  * when a seat is delegated to the creator.
  */
 const CREATOR_DELEGATE_PATCH = 'creator-delegate-keeps-seat';
+/**
+ * Runs that meet this patch refuse a decision bound to a step (an email link's) once another step is pending; runs
+ * before it took it for the pending step. Asked only when such a decision reaches the handler (the validator refuses
+ * it outright), so other runs' histories are unchanged.
+ */
+const STEP_BOUND_PATCH = 'decision-bound-to-step';
 
 function searchStatus(status: ApprovalRunStatus): string {
   return status === 'pending' ? 'pending_approval' : status;
@@ -149,14 +155,21 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
 
   /**
    * The seat `d` decides for, or why it may not decide. `distinctPeople` says whether a person who approved the step
-   * already is refused (the patch; the validator passes `() => true`).
+   * already is refused, `stepBound` whether a decision bound to another step is (the patches; the validator passes
+   * `() => true` for both).
    */
-  const seatFor = (d: DecideInput, distinctPeople: () => boolean):
+  const seatFor = (d: DecideInput, distinctPeople: () => boolean, stepBound: () => boolean):
     { seat: string; onBehalfOf: string | null } | { type: string; why: IgnoredDecision['why']; message: string } => {
     if (state.status !== 'pending' || closing || cancelRequest) {
       return { type: DecisionRefusal.notPending, why: 'not_pending', message: `invoice ${input.invoiceNumber} is not pending approval (approval is ${state.status})` };
     }
     const stepText = `step ${state.currentStep + 1} of invoice ${input.invoiceNumber}`;
+    if (d.step !== undefined && d.step !== state.currentStep && stepBound()) {
+      return {
+        type: DecisionRefusal.staleStep, why: 'stale_step',
+        message: `the decision was for step ${d.step + 1} of invoice ${input.invoiceNumber}, which is no longer pending (${stepText} is)`,
+      };
+    }
     if (d.userId === input.creatorId) {
       return {
         type: DecisionRefusal.selfApproval, why: 'self_approval',
@@ -185,8 +198,9 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
   };
 
   const distinctByPatch = () => patched(DISTINCT_APPROVERS_PATCH);
+  const stepBoundByPatch = () => patched(STEP_BOUND_PATCH);
   const accept = (d: DecideInput): boolean => {
-    const found = seatFor(d, distinctByPatch);
+    const found = seatFor(d, distinctByPatch, stepBoundByPatch);
     if ('type' in found) {
       log.warn('approval decision ignored', { approvalId: input.approvalId, userId: d.userId, decision: d.decision, reason: found.type });
       state.ignored = [...state.ignored, { userId: d.userId, decision: d.decision, why: found.why, at: new Date().toISOString() }].slice(-MAX_IGNORED_KEPT);
@@ -229,7 +243,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
   setHandler(
     decideUpdate,
     async (d) => {
-      const refused = seatFor(d, distinctByPatch);
+      const refused = seatFor(d, distinctByPatch, stepBoundByPatch);
       if ('type' in refused) throw ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
       accept(d);
       const mine = decisionsAccepted;
@@ -241,7 +255,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
         if (d.decision === 'reject' && !d.reason?.trim()) {
           throw ApplicationFailure.create({ type: DecisionRefusal.reasonRequired, message: 'a rejection needs a reason', nonRetryable: true });
         }
-        const refused = seatFor(d, () => true);
+        const refused = seatFor(d, () => true, () => true);
         if ('type' in refused) throw ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
       },
     },

@@ -311,6 +311,21 @@ describe('recording test/histories', () => {
     expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: CONTROLLER, via: 'email' })]);
   });
 
+  it('invoice-approval.stale-step: a decision bound to step 1 (an email link) arrives once step 2 is pending and is ignored', async () => {
+    const steps = [{ approverIds: [APPROVER] }, { approverIds: [APPROVER, CONTROLLER] }];
+    const result = await approval('stale-step', { steps }, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(2 * HOUR);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false, via: 'email', step: 0 }] });
+      await pendingOn(handle, 1);
+      await handle.signal(approveSignal, { userId: APPROVER, isAdmin: false, via: 'email', step: 0 });
+      await state(handle, (s) => s.ignored.some((i) => i.why === 'stale_step'));
+      await env.sleep(1 * DAY);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: CONTROLLER, isAdmin: false, via: 'email', step: 1 }] });
+    });
+    expect(result.trail.map((t) => [t.step, t.decision, t.userId])).toEqual([[0, 'approved', APPROVER], [1, 'approved', CONTROLLER]]);
+  });
+
   it('invoice-approval.escalation: nobody decides for three days, the finance lead joins and approves', async () => {
     const steps = [{ approverIds: [APPROVER], escalateAfterDays: 3, escalateToId: FINANCE_LEAD }];
     const result = await approval('escalation', { steps }, async (handle) => {

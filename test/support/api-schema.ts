@@ -721,6 +721,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/users/{id}/deactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Deactivates a user (offboarding): their API keys are revoked (401), their email links answer 410, delegations to them end, the approval seats they hold in pending approvals move to handoverTo, and no new approval asks them */
+        post: operations["Users_deactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/users/{id}/reactivate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reactivates a deactivated user; keys revoked at deactivation stay revoked (issue a new one) */
+        post: operations["Users_reactivate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/vendors": {
         parameters: {
             query?: never;
@@ -1775,6 +1809,36 @@ export interface components {
              */
             nextCursor: string | null;
         };
+        DeactivateUserDto: {
+            /**
+             * Format: uuid
+             * @description An active user of the company who receives the approval seats the user holds in pending approvals; required when there are any
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            handoverTo?: string;
+        };
+        DeactivatedUser: {
+            /** @description workflow definitions that still name the user (approver, escalation, recipient): edit them */
+            definitions: components["schemas"]["DefinitionNamingUser"][];
+            /** @description the pending approvals whose seats of the user moved to handoverTo */
+            handedOver: components["schemas"]["HandedOverApproval"][];
+            /** @description API keys revoked; reactivation brings none back */
+            revokedKeys: number;
+            user: components["schemas"]["User"];
+        };
+        DefinitionNamingUser: {
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            id: string;
+            /** @example Large invoices */
+            name: string;
+            /** @enum {string} */
+            status: "draft" | "active" | "inactive";
+            /** @example invoice-approval */
+            templateKey: string;
+        };
         DelegationView: {
             /** @description whether the delegate receives your approval requests right now */
             active: boolean;
@@ -1873,6 +1937,21 @@ export interface components {
             message: string;
             /** @example 404 */
             statusCode: number;
+        };
+        HandedOverApproval: {
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            invoiceId: string;
+            /** @example INV-1042 */
+            invoiceNumber: string;
+            /**
+             * Format: uuid
+             * @description who holds the seats now
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            to: string;
         };
         Health: {
             database: components["schemas"]["CheckView"];
@@ -2569,6 +2648,11 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "admin" | "standard";
+            /**
+             * @description inactive: deactivated; its API keys answer 401 and no approval asks it
+             * @enum {string}
+             */
+            status: "active" | "inactive";
         };
         UserPage: {
             data: components["schemas"]["User"][];
@@ -4085,7 +4169,8 @@ export interface operations {
                      *         "email": "sam@acme.test",
                      *         "id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *         "name": "Sam Standard",
-                     *         "role": "admin"
+                     *         "role": "admin",
+                     *         "status": "active"
                      *       }
                      *     }
                      */
@@ -8595,7 +8680,8 @@ export interface operations {
                      *           "email": "sam@acme.test",
                      *           "id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *           "name": "Sam Standard",
-                     *           "role": "standard"
+                     *           "role": "standard",
+                     *           "status": "active"
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -8668,7 +8754,8 @@ export interface operations {
                      *         "email": "sam@acme.test",
                      *         "id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *         "name": "Sam Standard",
-                     *         "role": "standard"
+                     *         "role": "standard",
+                     *         "status": "active"
                      *       }
                      *     }
                      */
@@ -8810,7 +8897,8 @@ export interface operations {
                      *       "email": "sam@acme.test",
                      *       "id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "name": "Sam Standard",
-                     *       "role": "standard"
+                     *       "role": "standard",
+                     *       "status": "active"
                      *     }
                      */
                     "application/json": components["schemas"]["User"];
@@ -9077,7 +9165,8 @@ export interface operations {
                      *       "email": "sam@acme.test",
                      *       "id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "name": "Sam Standard",
-                     *       "role": "standard"
+                     *       "role": "standard",
+                     *       "status": "active"
                      *     }
                      */
                     "application/json": components["schemas"]["User"];
@@ -9338,6 +9427,354 @@ export interface operations {
                      * @example {
                      *       "error": "Conflict",
                      *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Users_deactivate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeactivateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "definitions": [
+                     *         {
+                     *           "id": "7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *           "name": "Large invoices",
+                     *           "status": "active",
+                     *           "templateKey": "invoice-approval"
+                     *         }
+                     *       ],
+                     *       "handedOver": [
+                     *         {
+                     *           "invoiceId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *           "invoiceNumber": "INV-1042",
+                     *           "to": "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a"
+                     *         }
+                     *       ],
+                     *       "revokedKeys": 1,
+                     *       "user": {
+                     *         "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *         "createdAt": "2026-11-28T12:00:00.000Z",
+                     *         "email": "sam@acme.test",
+                     *         "id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *         "name": "Sam Standard",
+                     *         "role": "standard",
+                     *         "status": "inactive"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeactivatedUser"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only an admin of the company may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description user 0a1b… holds approval seats of pending invoices INV-1042; give handoverTo: an active user who receives them */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "user 0a1b… holds approval seats of pending invoices INV-1042; give handoverTo: an active user who receives them",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Users_reactivate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "createdAt": "2026-11-28T12:00:00.000Z",
+                     *       "email": "sam@acme.test",
+                     *       "id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "name": "Sam Standard",
+                     *       "role": "standard",
+                     *       "status": "active"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only an admin of the company may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description user 0a1b… is already active */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "user 0a1b… is already active",
                      *       "statusCode": 409
                      *     }
                      */

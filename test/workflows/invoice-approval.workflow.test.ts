@@ -297,6 +297,27 @@ describe(invoiceApproval.name, () => {
     expect(mocks.calls.completeApproval).toHaveLength(1);
   });
 
+  it('refuses a decision bound to a step once the run is at the next one (an email link of step 1 never decides step 2)', async () => {
+    const mocks = mockActivities();
+    const args = input({ steps: [{ approverIds: [ALICE] }, { approverIds: [ALICE, BOB] }] });
+    const outcome = await run(mocks, args, async (handle) => {
+      await pendingOn(handle, 0);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: ALICE, isAdmin: false, via: 'email', step: 0 }] });
+      await pendingOn(handle, 1);
+      // The same link posted again (its page was shown while step 1 was pending): bound to step 1, refused.
+      const stale = await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: ALICE, isAdmin: false, via: 'email', step: 0 }] })
+        .catch(refusalType);
+      const state = await handle.query(approvalStateQuery);
+      const current = await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: BOB, isAdmin: false, via: 'email', step: 1 }] });
+      return { stale, state, current, result: await handle.result() };
+    });
+
+    expect(outcome.stale).toBe(DecisionRefusal.staleStep);
+    expect(outcome.state).toMatchObject({ status: 'pending', currentStep: 1, approvedBy: [] });
+    expect(outcome.result.status).toBe('approved');
+    expect(outcome.result.trail.map((t) => [t.step, t.decision, t.userId])).toEqual([[0, 'approved', ALICE], [1, 'approved', BOB]]);
+  });
+
   it('rejects the whole approval when a later step is rejected', async () => {
     const mocks = mockActivities();
     const args = input({ steps: [{ approverIds: [ALICE] }, { approverIds: [BOB] }] });

@@ -69,7 +69,7 @@ export class ApprovalLinksService {
     const claim = await this.links.claim(link);
     if (!claim) return this.settled(tokenHash, p);
     try {
-      await this.approvals.decide(p.invoice.id, this.recipient(p), decision, decision === 'approve' ? { comment } : { reason }, 'email');
+      await this.approvals.decide(p.invoice.id, this.recipient(p), decision, decision === 'approve' ? { comment } : { reason }, 'email', p.step);
     } catch (err) {
       await this.links.release(link, claim);
       if (!(err instanceof DomainError)) throw err;
@@ -122,6 +122,8 @@ export class ApprovalLinksService {
   /** What the link allows now: the forms (200), or why not (410). */
   private current(p: ApprovalLinkPage): RenderedPage {
     const { t } = textsFor(p.company.locale);
+    // A deactivated recipient's link shows nothing of the invoice: whoever holds it may no longer work there.
+    if (p.userStatus !== 'active') return { status: 410, html: renderPage(p.company.locale, { title: 'Relance', message: t.deactivated, earlier: [], decidable: false }) };
     const when = (at: string | Date) => formatInstant(at, p.company.locale, p.company.timezone);
     const closing = (step: number) => p.decisions.find((d) => d.step === step && d.closesStep);
     const verb = (d: { decision: string }) => (d.decision === 'approved' ? t.approved : d.decision === 'timeout' ? t.timeout : d.decision === 'cancelled' ? t.cancelled : t.rejected);

@@ -10,6 +10,7 @@ const REFUSAL_STATUS: Record<string, number> = {
   [DecisionRefusal.reasonRequired]: 400,
   [DecisionRefusal.selfApproval]: 403,
   [DecisionRefusal.alreadyApproved]: 409,
+  [DecisionRefusal.staleStep]: 409,
 };
 
 /**

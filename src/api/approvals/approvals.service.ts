@@ -140,8 +140,9 @@ export class ApprovalsService {
     return Object.assign(approval, recorded);
   }
 
+  /** `step`: the step the decision is bound to (an email link's); the run refuses it once another step is pending. */
   async decide(
-    invoiceId: string, user: AuthUser, decision: Decision, body: { comment?: string; reason?: string }, via: DecisionChannel = 'api',
+    invoiceId: string, user: AuthUser, decision: Decision, body: { comment?: string; reason?: string }, via: DecisionChannel = 'api', step?: number,
   ): Promise<ApprovalView> {
     // The pending approval and its invoice in one read; the invoice alone only to say why there is none.
     const pending = isUuid(invoiceId) ? await this.approvals.findPendingDecision(invoiceId, user.companyId) : undefined;
@@ -156,7 +157,7 @@ export class ApprovalsService {
     let settled: { status: string };
     try {
       settled = await this.temporal.withDeadline(Date.now() + DECISION_WAIT_MS, () => handle.executeUpdate(decideUpdate, {
-        args: [{ decision, userId: user.id, isAdmin: user.role === 'admin', comment: body.comment, reason: body.reason, via }],
+        args: [{ decision, userId: user.id, isAdmin: user.role === 'admin', comment: body.comment, reason: body.reason, via, ...(step === undefined ? {} : { step }) }],
       }));
     } catch (err) {
       throw await this.withCurrentStatus(decisionError(err, pending.number), invoiceId, user);
@@ -256,7 +257,7 @@ export class ApprovalsService {
       throw new DomainError(409, `the approval workflow "${definition.name}" (${definition.id}) cannot run: ${err.message}`);
     }
     const ids = [...new Set([...plan.steps.flatMap((s) => [...s.approverIds, ...(s.escalateToId ? [s.escalateToId] : [])]), ...plan.notifyUserIds])];
-    const known = await this.approvals.findCompanyUserIds(companyId, ids);
+    const known = await this.approvals.findActiveCompanyUserIds(companyId, ids);
     const steps = plan.steps.map(({ escalateToId, escalateAfterDays, ...s }) => ({
       ...s,
       approverIds: s.approverIds.filter((id) => known.has(id)),

@@ -31,6 +31,10 @@ export class AuthCache {
     for (const [hash, entry] of this.entries) if (entry.user.apiKeyId === apiKeyId) this.entries.delete(hash);
   }
 
+  forgetUser(userId: string): void {
+    for (const [hash, entry] of this.entries) if (entry.user.id === userId) this.entries.delete(hash);
+  }
+
   forgetCompany(companyId: string): void {
     for (const [hash, entry] of this.entries) if (entry.user.companyId === companyId) this.entries.delete(hash);
   }

@@ -3,7 +3,6 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { DataSource } from 'typeorm';
 import { type DelegationChange, delegationSignal } from '../../contracts';
-import { ApprovalsRepository } from '../../db/approvals.repository';
 import { DelegationsRepository } from '../../db/delegations.repository';
 import { DomainError } from '../../domain/errors';
 import type { AuthUser } from '../auth/current-user.decorator';
@@ -22,11 +21,9 @@ const NOT_STARTED_RETRY_MS = 400;
 export class DelegationsService {
   private readonly logger = new Logger(DelegationsService.name);
   private readonly delegations: DelegationsRepository;
-  private readonly approvals: ApprovalsRepository;
 
   constructor(@InjectDataSource() dataSource: DataSource, private readonly temporal: TemporalClient) {
     this.delegations = new DelegationsRepository(dataSource);
-    this.approvals = new ApprovalsRepository(dataSource);
   }
 
   async get(user: AuthUser): Promise<DelegationView> {
@@ -42,13 +39,14 @@ export class DelegationsService {
     if (!(until > from)) throw new DomainError(400, `until (${body.until}) must be after from (${body.from})`);
     if (until <= new Date()) throw new DomainError(400, `until (${body.until}) is in the past: a delegation must end in the future`);
     if (delegateId === user.id) throw new DomainError(409, 'you cannot delegate your approvals to yourself');
-    const known = await this.approvals.findCompanyUserIds(user.companyId, [delegateId]);
-    if (!known.has(delegateId)) throw new DomainError(404, `user ${body.delegateId} not found`);
+    const status = await this.delegations.findUserStatus(user.companyId, delegateId);
+    if (!status) throw new DomainError(404, `user ${body.delegateId} not found`);
+    if (status !== 'active') throw new DomainError(409, `user ${delegateId} is deactivated and cannot receive approval requests`);
     const chain = await this.delegations.setUnlessCycle({ companyId: user.companyId, delegatorId: user.id, delegateId, from, until, note: body.note?.trim() || null });
     if (chain) {
       throw new DomainError(409, `delegating to ${delegateId} would make a cycle: their approvals already come back to you through ${[delegateId, ...chain.slice(0, chain.indexOf(user.id))].join(' → ')}`);
     }
-    await this.tell(user, { delegatorId: user.id, delegation: { delegateId, from: from.toISOString(), until: until.toISOString() } });
+    await this.tell(user.companyId, { delegatorId: user.id, delegation: { delegateId, from: from.toISOString(), until: until.toISOString() } });
     return this.get(user);
   }
 
@@ -56,17 +54,19 @@ export class DelegationsService {
     if (!await this.delegations.remove(user.companyId, user.id)) {
       throw new DomainError(404, `user ${user.id} has no delegation to end`);
     }
-    await this.tell(user, { delegatorId: user.id, delegation: null });
+    await this.tell(user.companyId, { delegatorId: user.id, delegation: null });
   }
 
   /**
-   * Signals each pending approval run of the company. The delegation is stored first, so a run submitted meanwhile
+   * Signals the pending approval runs the change concerns: those where the delegator, or someone whose delegations lead
+   * to them, holds a seat of a step not yet decided (the approvals table knows the steps). Other runs keep what they
+   * knew: it never decides who holds one of their seats. The delegation is stored first, so a run submitted meanwhile
    * reads it at its start; a run that cannot be told now is logged (its requests stay with whoever holds them).
    */
-  private async tell(user: AuthUser, change: DelegationChange): Promise<void> {
-    const runs = await this.delegations.findPendingApprovalRuns(user.companyId);
+  async tell(companyId: string, change: DelegationChange): Promise<void> {
+    const runs = await this.delegations.findPendingApprovalRunsConcerning(companyId, change.delegatorId);
     await Promise.all(runs.map((workflowId) => this.signal(workflowId, change)
-      .catch((err: Error) => this.logger.warn(`could not tell ${workflowId} of the delegation of ${user.id}: ${err.message}`))));
+      .catch((err: Error) => this.logger.warn(`could not tell ${workflowId} of the delegation of ${change.delegatorId}: ${err.message}`))));
   }
 
   /**

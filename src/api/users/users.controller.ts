@@ -6,7 +6,8 @@ import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { IdPipe } from '../common/id-param.pipe';
 import { ListQueryDto } from '../common/pagination';
 import { CreateUserDto } from './dto/create-user.dto';
-import { ApiKeyView, CreatedUserView, IssuedApiKeyView, userExample, UserView } from './user.mapper';
+import { DeactivateUserDto } from './dto/deactivate-user.dto';
+import { ApiKeyView, CreatedUserView, DeactivatedUserView, IssuedApiKeyView, userExample, UserView } from './user.mapper';
 import { UsersService } from './users.service';
 import { Idempotent } from '../common/idempotency.interceptor';
 
@@ -51,6 +52,41 @@ export class UsersController {
   @ApiErrors({ 404: notFound })
   get(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string) {
     return this.users.get(caller, id);
+  }
+
+  @Post('users/:id/deactivate')
+  @Idempotent()
+  @HttpCode(200)
+  @AdminOnly()
+  @ApiOperation({
+    summary: 'Deactivates a user (offboarding): their API keys are revoked (401), their email links answer 410, delegations to them end, ' +
+      'the approval seats they hold in pending approvals move to handoverTo, and no new approval asks them',
+  })
+  @ApiOkResponse({
+    type: DeactivatedUserView,
+    example: {
+      user: { ...userExample, status: 'inactive' }, revokedKeys: 1,
+      handedOver: [{ invoiceId: '5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12', invoiceNumber: 'INV-1042', to: '1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a' }],
+      definitions: [{ id: '7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b', name: 'Large invoices', templateKey: 'invoice-approval', status: 'active' }],
+    },
+  })
+  @ApiErrors({
+    404: notFound,
+    409: 'user 0a1b… holds approval seats of pending invoices INV-1042; give handoverTo: an active user who receives them',
+  })
+  deactivate(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string, @Body() dto: DeactivateUserDto) {
+    return this.users.deactivate(caller, id, dto);
+  }
+
+  @Post('users/:id/reactivate')
+  @Idempotent()
+  @HttpCode(200)
+  @AdminOnly()
+  @ApiOperation({ summary: 'Reactivates a deactivated user; keys revoked at deactivation stay revoked (issue a new one)' })
+  @ApiOkResponse({ type: UserView, example: userExample })
+  @ApiErrors({ 404: notFound, 409: 'user 0a1b… is already active' })
+  reactivate(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string) {
+    return this.users.reactivate(caller, id);
   }
 
   @Post('users/:id/api-keys')

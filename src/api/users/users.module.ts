@@ -1,7 +1,8 @@
 import { Module } from '@nestjs/common';
+import { DelegationsModule } from '../delegations/delegations.module';
 import { ApiKeysService } from './api-keys.service';
 import { UsersController } from './users.controller';
 import { UsersService } from './users.service';
 
-@Module({ controllers: [UsersController], providers: [UsersService, ApiKeysService], exports: [ApiKeysService] })
+@Module({ imports: [DelegationsModule], controllers: [UsersController], providers: [UsersService, ApiKeysService], exports: [ApiKeysService] })
 export class UsersModule {}

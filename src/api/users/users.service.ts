@@ -1,24 +1,121 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ApiKeysRepository } from '../../db/api-keys.repository';
+import { ApprovalsRepository } from '../../db/approvals.repository';
+import { DelegationsRepository } from '../../db/delegations.repository';
 import { User } from '../../db/entities';
 import { mapPage } from '../../db/pagination';
 import { UsersRepository } from '../../db/users.repository';
 import { AuthCache } from '../auth/auth-cache';
 import { AuthUser } from '../auth/current-user.decorator';
 import { ListQueryDto } from '../common/pagination';
+import { DelegationsService } from '../delegations/delegations.service';
+import type { DelegationChange } from '../../contracts';
 import { ApiKeysService } from './api-keys.service';
 import { CreateUserDto } from './dto/create-user.dto';
-import { toApiKeyView, toUserView } from './user.mapper';
+import type { DeactivateUserDto } from './dto/deactivate-user.dto';
+import { type DeactivatedUserView, toApiKeyView, toUserView, type UserView } from './user.mapper';
+
+const DAY_MS = 86_400_000;
 
 @Injectable()
 export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly apiKeys: ApiKeysService,
     private readonly authCache: AuthCache,
+    private readonly delegationRuns: DelegationsService,
   ) {}
+
+  /**
+   * Offboards a user, in one transaction: status inactive, every API key revoked, delegations to them ended (their
+   * delegators' requests come back to the delegators), and the seats they hold in the undecided steps of pending
+   * approvals handed over to `handoverTo` as a delegation (it replaces their own), which the runs are then told of,
+   * exactly as of a delegation: each run moves the seats' tasks and emails to the new holder and supersedes the old
+   * links. Refused for oneself, for the last active admin, and without a fit `handoverTo` when there are seats.
+   */
+  async deactivate(caller: AuthUser, id: string, dto: DeactivateUserDto): Promise<DeactivatedUserView> {
+    const handoverTo = dto.handoverTo?.toLowerCase();
+    if (id === caller.id) throw new ConflictException('you cannot deactivate yourself; ask another admin');
+    const approvals = new ApprovalsRepository(this.dataSource);
+    const delegations = new DelegationsRepository(this.dataSource);
+    const done = await this.dataSource.transaction(async (m) => {
+      const users = new UsersRepository(m);
+      await users.lockCompanyUsers(caller.companyId);
+      await delegations.lockCompany(m, caller.companyId);
+      const user = await users.findOwned(caller.companyId, id);
+      if (!user) throw new NotFoundException(`user ${id} not found`);
+      if (user.status === 'inactive') throw new ConflictException(`user ${id} is already deactivated`);
+      if (user.role === 'admin' && await users.countOtherActiveAdmins(caller.companyId, user.id) === 0) {
+        throw new ConflictException(`user ${id} is the last active admin of the company; make another user admin first`);
+      }
+      const pending = await approvals.findPendingNaming(m, caller.companyId, user.id);
+      if (pending.length > 0 && !handoverTo) {
+        throw new ConflictException(`user ${id} holds approval seats of pending invoices ${pending.map((p) => p.invoiceNumber).join(', ')}; ` +
+          'give handoverTo: an active user who receives them');
+      }
+      if (handoverTo) {
+        if (handoverTo === user.id) throw new ConflictException('handoverTo must be another user than the one deactivated');
+        const to = await users.findOwned(caller.companyId, handoverTo);
+        if (!to) throw new NotFoundException(`user ${dto.handoverTo} not found`);
+        if (to.status !== 'active') throw new ConflictException(`handoverTo ${handoverTo} is deactivated; choose an active user`);
+        const own = pending.filter((p) => p.createdBy === handoverTo);
+        if (own.length > 0) {
+          throw new ConflictException(`handoverTo ${handoverTo} created invoice ${own.map((p) => p.invoiceNumber).join(', ')} and may not decide it ` +
+            '(no self-approval); choose another user');
+        }
+      }
+      await users.setStatus(caller.companyId, user.id, 'inactive');
+      const revoked = await users.revokeKeysOf(user.id, new Date());
+      const delegators = await delegations.endDelegationsTo(m, caller.companyId, user.id);
+      let own: DelegationChange | undefined;
+      if (handoverTo && pending.length > 0) {
+        // From a minute ago, so that the runs (whose clock may trail the API's) take it as in force at once; until the
+        // last of these approvals' deadlines: no later run asks an inactive user.
+        const from = new Date(Date.now() - 60_000);
+        const until = new Date(Math.max(...pending.map((p) => new Date(p.deadline).getTime())) + DAY_MS);
+        await delegations.setIn(m, { companyId: caller.companyId, delegatorId: user.id, delegateId: handoverTo, from, until, note: 'handover at deactivation' });
+        own = { delegatorId: user.id, delegation: { delegateId: handoverTo, from: from.toISOString(), until: until.toISOString() } };
+      } else if (await delegations.removeIn(m, caller.companyId, user.id)) {
+        own = { delegatorId: user.id, delegation: null };
+      }
+      return { user: { ...user, status: 'inactive' as const }, revoked, delegators, own, pending };
+    });
+    this.authCache.forgetUser(done.user.id);
+    for (const delegatorId of done.delegators) await this.delegationRuns.tell(caller.companyId, { delegatorId, delegation: null });
+    if (done.own) await this.delegationRuns.tell(caller.companyId, done.own);
+    const definitions = await new UsersRepository(this.dataSource).findDefinitionsNaming(caller.companyId, done.user.id);
+    this.logger.log(`user ${done.user.id} deactivated by ${caller.id}${handoverTo ? `, seats handed over to ${handoverTo}` : ''}`);
+    return {
+      user: toUserView(done.user),
+      handedOver: handoverTo ? done.pending.map((p) => ({ invoiceId: p.invoiceId, invoiceNumber: p.invoiceNumber, to: handoverTo })) : [],
+      definitions,
+      revokedKeys: done.revoked.length,
+    };
+  }
+
+  /**
+   * The user is active again. Keys revoked at deactivation stay revoked (issue a new one), seats handed over stay with
+   * their new holder, and the handover delegation ends so that new approvals ask the user again.
+   */
+  async reactivate(caller: AuthUser, id: string): Promise<UserView> {
+    const delegations = new DelegationsRepository(this.dataSource);
+    const user = await this.dataSource.transaction(async (m) => {
+      const users = new UsersRepository(m);
+      await users.lockCompanyUsers(caller.companyId);
+      await delegations.lockCompany(m, caller.companyId);
+      const found = await users.findOwned(caller.companyId, id);
+      if (!found) throw new NotFoundException(`user ${id} not found`);
+      if (!await users.setStatus(caller.companyId, id, 'active')) throw new ConflictException(`user ${id} is already active`);
+      await delegations.removeIn(m, caller.companyId, id);
+      return { ...found, status: 'active' as const };
+    });
+    this.logger.log(`user ${user.id} reactivated by ${caller.id}`);
+    return toUserView(user);
+  }
 
   async create(caller: AuthUser, dto: CreateUserDto) {
     const email = dto.email.toLowerCase();
@@ -44,6 +141,7 @@ export class UsersService {
   async issueKey(caller: AuthUser, userId: string) {
     const user = await this.find(caller, userId);
     this.assertSelfOrAdmin(caller, user.id);
+    if (user.status !== 'active') throw new ConflictException(`user ${userId} is deactivated; reactivate it before issuing a key`);
     const { entity, key } = await this.apiKeys.issue(this.dataSource.manager, caller.companyId, user.id);
     return { ...toApiKeyView(entity), apiKey: key };
   }

@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type Role = 'admin' | 'standard';
+export type UserStatus = 'active' | 'inactive';
 
 @Entity('users')
 export class User {
@@ -9,5 +10,7 @@ export class User {
   @Column('text') name!: string;
   @Column('text') email!: string;
   @Column('text') role!: Role;
+  /** Inactive: deactivated (offboarded); its keys do not authenticate and no approval asks it. */
+  @Column('text', { default: 'active' }) status!: UserStatus;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }
