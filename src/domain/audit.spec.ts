@@ -9,9 +9,11 @@ describe('audit trail', () => {
     expect(isAuditEventType('constructor')).toBe(false);
   });
 
-  it('lists the fields that changed with their old and new values, comparing objects by value', () => {
+  it('lists the fields that changed with their old and new values, comparing objects by value whatever the order of their keys', () => {
     const before = { name: 'A', plan: 'advanced', sendWindow: { from: '08:00', to: '18:00' }, limit: null as string | null };
     const after = { name: 'A', plan: 'essentials', sendWindow: { from: '08:00', to: '18:00' }, limit: '10.00' };
+    const reordered = { ...after, sendWindow: { to: '18:00', from: '08:00' } };
+    expect(changesOf(after, reordered, ['name', 'plan', 'sendWindow', 'limit'])).toEqual({});
     expect(changesOf(before, after, ['name', 'plan', 'sendWindow', 'limit'])).toEqual({
       plan: { old: 'advanced', new: 'essentials' },
       limit: { old: null, new: '10.00' },

@@ -46,17 +46,23 @@ export interface Change {
 }
 
 /**
- * The fields among `fields` whose value differs between `before` and `after` (compared as JSON: a send window or a
- * list is equal to a copy of itself), with both values.
+ * The fields among `fields` whose value differs between `before` and `after`, with both values. Values compare as
+ * JSON with sorted keys: jsonb answers an object's keys in its own order, not in the order the code wrote them.
  */
 export function changesOf<T extends object>(before: T, after: T, fields: readonly (keyof T & string)[]): Record<string, Change> {
   const changes: Record<string, Change> = {};
   for (const field of fields) {
     const old = before[field] ?? null;
     const now = after[field] ?? null;
-    if (JSON.stringify(old) !== JSON.stringify(now)) changes[field] = { old, new: now };
+    if (canonical(old) !== canonical(now)) changes[field] = { old, new: now };
   }
   return changes;
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v)
+    ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    : v));
 }
 
 /** A URL reduced to its origin (`https://hooks.example.com`): its path or query may carry a token. */

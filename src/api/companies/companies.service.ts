@@ -17,6 +17,9 @@ import { DEFINITION_LIFECYCLE, DefinitionLifecycle } from '../workflows/definiti
 import { ReminderSchedulesService } from '../reminders/reminder-schedules.service';
 import { toCompanyView } from './company.mapper';
 import { CreateCompanyDto, UpdateCompanyDto } from './dto/company.dto';
+import { audit } from '../audit/audit-trail';
+import { changesOf, urlOrigin } from '../../domain/audit';
+import type { Company } from '../../db/entities';
 
 @Injectable()
 export class CompaniesService {
@@ -59,6 +62,7 @@ export class CompaniesService {
       const companies = new CompaniesRepository(manager);
       const company = await companies.lockForUpdate(user.companyId);
       if (!company) throw new NotFoundException('company not found');
+      const before = { ...company };
       if (dto.plan === 'essentials' && company.plan !== 'essentials') {
         const pending = await companies.countPendingApprovals(company.id);
         if (pending > 0) {
@@ -76,6 +80,8 @@ export class CompaniesService {
       const saved = await companies.save(company);
       // The push notifications' webhook is a webhook endpoint (PRODUCT §11), kept in line in the same transaction.
       if (webhookChanged) await new WebhooksRepository(manager).setCompanyEndpoint(saved.id, saved.webhookUrl, saved.webhookSecret);
+      const changed = updatedData(before, saved);
+      if (changed) await audit.record(manager, user, { type: 'company.updated', targetId: saved.id, data: changed });
       return toCompanyView(saved, { withSecrets: true });
     });
     this.authCache.forgetCompany(user.companyId);
@@ -83,4 +89,15 @@ export class CompaniesService {
     if (view.plan === 'essentials') await this.schedules.pauseAllForCompany(view.id);
     return view;
   }
+}
+
+/**
+ * What a `company.updated` entry says: each setting that changed, old and new; the webhook URL by its origin only (its
+ * path may hold a token) and its secret never, only that a new one was made. Null when nothing changed.
+ */
+function updatedData(before: Company, after: Company): Record<string, unknown> | null {
+  const changes = changesOf(before, after, ['name', 'locale', 'timezone', 'currency', 'plan', 'emailApprovalLimit', 'sendWindow']);
+  if (before.webhookUrl !== after.webhookUrl) changes.webhookUrl = { old: urlOrigin(before.webhookUrl), new: urlOrigin(after.webhookUrl) };
+  if (Object.keys(changes).length === 0) return null;
+  return { changes, ...(after.webhookSecret && after.webhookSecret !== before.webhookSecret ? { webhookSecretRotated: true } : {}) };
 }

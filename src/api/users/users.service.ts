@@ -11,6 +11,7 @@ import { ListQueryDto } from '../common/pagination';
 import { ApiKeysService } from './api-keys.service';
 import { CreateUserDto } from './dto/create-user.dto';
 import { toApiKeyView, toUserView } from './user.mapper';
+import { audit } from '../audit/audit-trail';
 
 @Injectable()
 export class UsersService {
@@ -28,7 +29,8 @@ export class UsersService {
         throw new ConflictException(`a user with email "${email}" already exists in this company`);
       }
       const user = await users.insert({ companyId: caller.companyId, name: dto.name.trim(), email, role: dto.role });
-      const { key } = await this.apiKeys.issue(manager, caller.companyId, user.id);
+      await audit.record(manager, caller, { type: 'user.created', targetId: user.id, data: { role: user.role } });
+      const { key } = await this.apiKeys.issue(manager, caller.companyId, user.id, caller);
       return { user: toUserView(user), apiKey: key };
     });
   }
@@ -44,7 +46,7 @@ export class UsersService {
   async issueKey(caller: AuthUser, userId: string) {
     const user = await this.find(caller, userId);
     this.assertSelfOrAdmin(caller, user.id);
-    const { entity, key } = await this.apiKeys.issue(this.dataSource.manager, caller.companyId, user.id);
+    const { entity, key } = await this.dataSource.transaction((m) => this.apiKeys.issue(m, caller.companyId, user.id, caller));
     return { ...toApiKeyView(entity), apiKey: key };
   }
 
@@ -60,7 +62,7 @@ export class UsersService {
     const key = await keys.findOwned(caller.companyId, keyId);
     if (!key) throw new NotFoundException(`API key ${keyId} not found`);
     this.assertSelfOrAdmin(caller, key.userId);
-    await keys.revoke(key.id, new Date());
+    await this.dataSource.transaction((m) => this.apiKeys.revoke(m, caller, key));
     this.authCache.forgetKey(key.id);
   }
 
