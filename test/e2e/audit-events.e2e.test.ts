@@ -95,6 +95,15 @@ describe('the audit trail (GET /v1/audit-events)', () => {
     expect((await entries(t)).map((e) => [e.type, e.targetId])).toEqual([['workflow.created', draft.id]]);
   });
 
+  it('records a replayed create (same Idempotency-Key) once', async () => {
+    const t = await createTenant(http);
+    const headers = { 'idempotency-key': 'audit-replay' };
+    const first = ok(await t.admin.post('/v1/workflows', { templateKey: 'bill-payment-reminder' }, headers), 201);
+    const again = await t.admin.post('/v1/workflows', { templateKey: 'bill-payment-reminder' }, headers);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await entries(t)).map((e) => [e.type, e.targetId])).toEqual([['workflow.created', first.id]]);
+  });
+
   it('filters by actor, types and time, and pages with a cursor', async () => {
     const t = await createTenant(http);
     const other = await createUser(t, 'admin', 'Olga');
@@ -125,6 +134,7 @@ describe('the audit trail (GET /v1/audit-events)', () => {
   it.each([
     ['from=yesterday', /from must be an ISO 8601 date-time/],
     ['to=2026-13-45T00:00:00Z', /to must be an ISO 8601 date-time/],
+    ['from=0000-01-01T00:00:00Z', /from must be/],
     ['from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z', /from \(2026-12-02T00:00:00Z\) must not be after to/],
     ['type=workflow.created,invoice.paid', /type "invoice.paid" is not an audit event type/],
     ['actorId=nobody', /actorId must be the id/],

@@ -27,10 +27,19 @@ export class AuditService {
       if (unknown !== undefined) throw new DomainError(400, `type "${unknown}" is not an audit event type; expected one of ${AUDIT_EVENT_TYPE_NAMES.join(', ')}`);
       if (types.length === 0) throw new DomainError(400, 'type names no type; expected a comma-separated list of audit event types');
     }
-    const from = parseInstant(query.from, 'from');
-    const to = parseInstant(query.to, 'to');
+    const from = instant(query.from, 'from');
+    const to = instant(query.to, 'to');
     if (from && to && from > to) throw new DomainError(400, `from (${query.from}) must not be after to (${query.to})`);
     const filter = { actorId: query.actorId, types: types?.filter(isAuditEventType), from, to };
     return mapPage(await this.events.findPage(caller.companyId, filter, query), toAuditEventView);
   }
+}
+
+/** A bound of the time filter; years Postgres or JavaScript read differently (0, 10000+) are refused by name. */
+function instant(value: string | undefined, field: string): Date | undefined {
+  const date = parseInstant(value, field);
+  if (date && (date.getUTCFullYear() < 1 || date.getUTCFullYear() > 9999)) {
+    throw new DomainError(400, `${field} must be a date-time between the years 1 and 9999, got "${value}"`);
+  }
+  return date;
 }
