@@ -99,5 +99,6 @@ function updatedData(before: Company, after: Company): Record<string, unknown> |
   const changes = changesOf(before, after, ['name', 'locale', 'timezone', 'currency', 'plan', 'emailApprovalLimit', 'sendWindow']);
   if (before.webhookUrl !== after.webhookUrl) changes.webhookUrl = { old: urlOrigin(before.webhookUrl), new: urlOrigin(after.webhookUrl) };
   if (Object.keys(changes).length === 0) return null;
-  return { changes, ...(after.webhookSecret && after.webhookSecret !== before.webhookSecret ? { webhookSecretRotated: true } : {}) };
+  // A new URL always gets a new secret (the entry says so; the secret itself is never read here).
+  return { changes, ...(after.webhookUrl && after.webhookUrl !== before.webhookUrl ? { webhookSecretRotated: true } : {}) };
 }
