@@ -31,6 +31,7 @@ import { TasksModule } from './tasks/tasks.module';
 import { VendorsModule } from './vendors/vendors.module';
 import { WorkflowRunsModule } from './workflow-runs/workflow-runs.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { AuditModule } from './audit/audit.module';
 
 /** The spans still buffered when the API stops (SIGTERM) are exported before it exits. */
 @Injectable()
@@ -76,6 +77,7 @@ export class AppModule {
         WorkflowRunsModule,
         CollectionsModule,
         WebhooksModule,
+        AuditModule,
       ],
     };
   }

@@ -38,9 +38,9 @@ export class ApiKeysRepository {
     return findOfCompany(this.m, ApiKey, companyId, id);
   }
 
-  /** Revoking twice keeps the first revocation time. */
-  async revoke(id: string, at: Date): Promise<void> {
-    await this.m.getRepository(ApiKey).update({ id, revokedAt: IsNull() }, { revokedAt: at });
+  /** Whether this call revoked the key: revoking twice keeps the first revocation time. */
+  async revoke(id: string, at: Date): Promise<boolean> {
+    return ((await this.m.getRepository(ApiKey).update({ id, revokedAt: IsNull() }, { revokedAt: at })).affected ?? 0) > 0;
   }
 
   /** The live key with this hash, of an active user, its user and company, in one indexed statement. */

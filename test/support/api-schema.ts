@@ -74,6 +74,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's audit trail, newest first: who did what and when, with the API key and client address used. Filters: actorId, type (comma-separated), from (inclusive), to (exclusive). Admins only. */
+        get: operations["Audit_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/bills": {
         parameters: {
             query?: never;
@@ -1269,6 +1286,113 @@ export interface components {
             /** @example Checked against the purchase order */
             comment?: string;
         };
+        AuditEvent: {
+            /**
+             * Format: uuid
+             * @description The user who did it
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            actorId: string | null;
+            /** @description The actor's name today */
+            actorName?: string;
+            /**
+             * Format: uuid
+             * @description The API key the actor used
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            apiKeyId: string | null;
+            /**
+             * @description The client address the request came from (behind proxies: TRUST_PROXY_HOPS)
+             * @example 203.0.113.7
+             */
+            clientAddress: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            createdAt: string;
+            /**
+             * @description What changed (see `type`)
+             * @example {
+             *       "status": {
+             *         "new": "active",
+             *         "old": "draft"
+             *       }
+             *     }
+             */
+            data: {
+                [key: string]: unknown;
+            };
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The record
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            targetId: string | null;
+            /**
+             * @description The kind of record: the part of `type` before its last dot
+             * @example workflow
+             */
+            targetType: string;
+            /**
+             * @description What happened:
+             *     - `company.created`: A company signed up with its first admin (the actor). data: { plan }
+             *     - `company.updated`: PATCH /v1/companies/me. data: { changes: { <field>: { old, new } } } for each field that changed; webhookUrl as its origin only (a URL path may hold a token), and webhookSecretRotated: true when the URL change made a new secret
+             *     - `user.created`: A user was added. data: { role }
+             *     - `user.deactivated`: A user was deactivated: their keys stop working. data: {}
+             *     - `user.reactivated`: A deactivated user was let in again. data: {}
+             *     - `api_key.issued`: An API key was issued (target: the key). data: { userId, prefix }
+             *     - `api_key.revoked`: An API key was revoked (target: the key). data: { userId, prefix }
+             *     - `delegation.set`: A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }
+             *     - `delegation.removed`: A user's delegation was ended (target: the delegating user). data: { delegateId }
+             *     - `workflow.created`: A workflow definition was created. data: { templateKey, name, status }
+             *     - `workflow.updated`: A definition changed. data: { fields: [names of the parts that changed], changes: { name: { old, new } } when renamed }
+             *     - `workflow.activated`: A definition was activated. data: { status: { old, new } }
+             *     - `workflow.deactivated`: A definition was deactivated. data: { status: { old, new } }
+             *     - `workflow.deleted`: A definition was deleted. data: { templateKey, name, status }
+             *     - `webhook_endpoint.created`: A webhook endpoint was created. data: { url (origin only), events }
+             *     - `webhook_endpoint.updated`: A webhook endpoint changed. data: { changes: { <field>: { old, new } } } (url as its origin only)
+             *     - `webhook_endpoint.deleted`: A webhook endpoint was deleted. data: { url (origin only) }
+             *     - `webhook_endpoint.secret_rotated`: A webhook endpoint's signing secret was replaced. data: {}
+             */
+            type: components["schemas"]["AuditEventType"];
+        };
+        AuditEventPage: {
+            data: components["schemas"]["AuditEvent"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        /**
+         * @description What happened:
+         *     - `company.created`: A company signed up with its first admin (the actor). data: { plan }
+         *     - `company.updated`: PATCH /v1/companies/me. data: { changes: { <field>: { old, new } } } for each field that changed; webhookUrl as its origin only (a URL path may hold a token), and webhookSecretRotated: true when the URL change made a new secret
+         *     - `user.created`: A user was added. data: { role }
+         *     - `user.deactivated`: A user was deactivated: their keys stop working. data: {}
+         *     - `user.reactivated`: A deactivated user was let in again. data: {}
+         *     - `api_key.issued`: An API key was issued (target: the key). data: { userId, prefix }
+         *     - `api_key.revoked`: An API key was revoked (target: the key). data: { userId, prefix }
+         *     - `delegation.set`: A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }
+         *     - `delegation.removed`: A user's delegation was ended (target: the delegating user). data: { delegateId }
+         *     - `workflow.created`: A workflow definition was created. data: { templateKey, name, status }
+         *     - `workflow.updated`: A definition changed. data: { fields: [names of the parts that changed], changes: { name: { old, new } } when renamed }
+         *     - `workflow.activated`: A definition was activated. data: { status: { old, new } }
+         *     - `workflow.deactivated`: A definition was deactivated. data: { status: { old, new } }
+         *     - `workflow.deleted`: A definition was deleted. data: { templateKey, name, status }
+         *     - `webhook_endpoint.created`: A webhook endpoint was created. data: { url (origin only), events }
+         *     - `webhook_endpoint.updated`: A webhook endpoint changed. data: { changes: { <field>: { old, new } } } (url as its origin only)
+         *     - `webhook_endpoint.deleted`: A webhook endpoint was deleted. data: { url (origin only) }
+         *     - `webhook_endpoint.secret_rotated`: A webhook endpoint's signing secret was replaced. data: {}
+         * @enum {string}
+         */
+        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated";
         Bill: {
             /** @example 1250.00 */
             amount: string;
@@ -3422,6 +3546,110 @@ export interface operations {
                      *       "error": "Not Found",
                      *       "message": "API key 1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a not found",
                      *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Audit_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Only what this user did */
+                actorId?: string;
+                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated */
+                type?: string;
+                /** @description Only entries made at or after this instant (ISO 8601 with a time zone) */
+                from?: string;
+                /** @description Only entries made before this instant (ISO 8601 with a time zone) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "actorId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *           "actorName": "Ada Admin",
+                     *           "apiKeyId": "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a",
+                     *           "clientAddress": "203.0.113.7",
+                     *           "createdAt": "2026-11-28T12:00:00.000Z",
+                     *           "data": {
+                     *             "status": {
+                     *               "new": "active",
+                     *               "old": "draft"
+                     *             }
+                     *           },
+                     *           "id": "7e8f9a0b-1c2d-4e3f-8a4b-5c6d7e8f9a0b",
+                     *           "targetId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *           "targetType": "workflow",
+                     *           "type": "workflow.activated"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditEventPage"];
+                };
+            };
+            /** @description from must be an ISO 8601 date-time such as "2026-12-01T00:00:00Z" */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "from must be an ISO 8601 date-time such as \"2026-12-01T00:00:00Z\"",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only an admin of the company may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

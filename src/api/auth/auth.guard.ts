@@ -32,7 +32,7 @@ export class AuthGuard implements CanActivate {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new UnauthorizedException('the Authorization header must be "Bearer <apiKey>"');
     const keyHash = hashApiKey(match[1]);
-    req.user = this.cache.get(keyHash) ?? (await this.lookup(keyHash));
+    req.user = { ...(this.cache.get(keyHash) ?? (await this.lookup(keyHash))), clientAddress: req.ip };
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && req.user.role !== 'admin') {
       throw new ForbiddenException('only an admin of the company may do this');
     }

@@ -19,6 +19,8 @@ export interface AuthUser {
   email: string;
   apiKeyId: string;
   company: AuthCompany;
+  /** Where this request came from (req.ip, through TRUST_PROXY_HOPS proxies); per request, never cached with the key. */
+  clientAddress?: string;
 }
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => {

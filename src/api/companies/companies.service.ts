@@ -18,6 +18,9 @@ import { DEFINITION_LIFECYCLE, DefinitionLifecycle } from '../workflows/definiti
 import { ReminderSchedulesService } from '../reminders/reminder-schedules.service';
 import { toCompanyView } from './company.mapper';
 import { CreateCompanyDto, UpdateCompanyDto } from './dto/company.dto';
+import { audit } from '../audit/audit-trail';
+import { changesOf, urlOrigin } from '../../domain/audit';
+import type { Company } from '../../db/entities';
 
 @Injectable()
 export class CompaniesService {
@@ -61,6 +64,7 @@ export class CompaniesService {
       const companies = new CompaniesRepository(manager);
       const company = await companies.lockForUpdate(user.companyId);
       if (!company) throw new NotFoundException('company not found');
+      const before = { ...company };
       if (dto.plan === 'essentials' && company.plan !== 'essentials') {
         const pending = await companies.countPendingApprovals(company.id);
         if (pending > 0) {
@@ -81,6 +85,8 @@ export class CompaniesService {
       if (webhookChanged) {
         await new WebhooksRepository(manager).setCompanyEndpoint(saved.id, saved.webhookUrl, webhookSecret && this.box.seal(webhookSecret, 'webhook-secret'));
       }
+      const changed = updatedData(before, saved);
+      if (changed) await audit.record(manager, user, { type: 'company.updated', targetId: saved.id, data: changed });
       return { ...toCompanyView(saved), ...(webhookSecret ? { webhookSecret } : {}) };
     });
     this.authCache.forgetCompany(user.companyId);
@@ -88,4 +94,16 @@ export class CompaniesService {
     if (view.plan === 'essentials') await this.schedules.pauseAllForCompany(view.id);
     return view;
   }
+}
+
+/**
+ * What a `company.updated` entry says: each setting that changed, old and new; the webhook URL by its origin only (its
+ * path may hold a token) and its secret never, only that a new one was made. Null when nothing changed.
+ */
+function updatedData(before: Company, after: Company): Record<string, unknown> | null {
+  const changes = changesOf(before, after, ['name', 'locale', 'timezone', 'currency', 'plan', 'emailApprovalLimit', 'sendWindow']);
+  if (before.webhookUrl !== after.webhookUrl) changes.webhookUrl = { old: urlOrigin(before.webhookUrl), new: urlOrigin(after.webhookUrl) };
+  if (Object.keys(changes).length === 0) return null;
+  // A new URL always gets a new secret (the entry says so; the secret itself is never read here).
+  return { changes, ...(after.webhookUrl && after.webhookUrl !== before.webhookUrl ? { webhookSecretRotated: true } : {}) };
 }

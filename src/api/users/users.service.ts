@@ -18,6 +18,7 @@ import type { DeactivateUserDto } from './dto/deactivate-user.dto';
 import { type DeactivatedUserView, toApiKeyView, toUserView, type UserView } from './user.mapper';
 
 const DAY_MS = 86_400_000;
+import { audit } from '../audit/audit-trail';
 
 @Injectable()
 export class UsersService {
@@ -125,7 +126,8 @@ export class UsersService {
         throw new ConflictException(`a user with email "${email}" already exists in this company`);
       }
       const user = await users.insert({ companyId: caller.companyId, name: dto.name.trim(), email, role: dto.role });
-      const { key } = await this.apiKeys.issue(manager, caller.companyId, user.id);
+      await audit.record(manager, caller, { type: 'user.created', targetId: user.id, data: { role: user.role } });
+      const { key } = await this.apiKeys.issue(manager, caller.companyId, user.id, caller);
       return { user: toUserView(user), apiKey: key };
     });
   }
@@ -142,7 +144,7 @@ export class UsersService {
     const user = await this.find(caller, userId);
     this.assertSelfOrAdmin(caller, user.id);
     if (user.status !== 'active') throw new ConflictException(`user ${userId} is deactivated; reactivate it before issuing a key`);
-    const { entity, key } = await this.apiKeys.issue(this.dataSource.manager, caller.companyId, user.id);
+    const { entity, key } = await this.dataSource.transaction((m) => this.apiKeys.issue(m, caller.companyId, user.id, caller));
     return { ...toApiKeyView(entity), apiKey: key };
   }
 
@@ -158,7 +160,7 @@ export class UsersService {
     const key = await keys.findOwned(caller.companyId, keyId);
     if (!key) throw new NotFoundException(`API key ${keyId} not found`);
     this.assertSelfOrAdmin(caller, key.userId);
-    await keys.revoke(key.id, new Date());
+    await this.dataSource.transaction((m) => this.apiKeys.revoke(m, caller, key));
     this.authCache.forgetKey(key.id);
   }
 

@@ -17,6 +17,8 @@ import { splitList } from '../common/pagination';
 import { DEFINITION_LIFECYCLE, DefinitionLifecycle, LifecycleContext } from './definition-lifecycle';
 import { CreateWorkflowDto, ListWorkflowsQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
 import { toWorkflowView, WorkflowView } from './workflow.mapper';
+import { audit } from '../audit/audit-trail';
+import { changesOf } from '../../domain/audit';
 
 const STATUSES: readonly DefinitionStatus[] = ['draft', 'active', 'inactive'];
 
@@ -39,6 +41,7 @@ export class WorkflowsService {
         schedule: definition.schedule, sequence: definition.sequence ?? null, locale: caller.company.locale, createdBy: caller.id,
       });
       if (row.status === 'active') await this.lifecycle.onActivated(row, this.context(manager, caller));
+      await audit.record(manager, caller, { type: 'workflow.created', targetId: row.id, data: { templateKey: row.templateKey, name: row.name, status: row.status } });
       return toWorkflowView(row);
     });
   }
@@ -89,12 +92,15 @@ export class WorkflowsService {
         const problems = activationProblems(definition);
         if (problems.length) throw new DomainError(422, `an active definition must stay complete: ${problems.join('; ')}; deactivate it first to save it incomplete`);
       }
+      const before = { ...row };
       Object.assign(row, {
         name: definition.name, conditions: definition.conditions, actions: definition.actions, schedule: definition.schedule,
         sequence: definition.sequence ?? null,
       });
       const saved = await new WorkflowDefinitionsRepository(manager).save(row);
       await this.lifecycle.onUpdated(saved, this.context(manager, caller));
+      const changes = changesOf(before, saved, ['name', 'conditions', 'actions', 'schedule', 'sequence']);
+      if (Object.keys(changes).length) await audit.record(manager, caller, { type: 'workflow.updated', targetId: saved.id, data: updatedData(changes) });
       return toWorkflowView(saved);
     });
   }
@@ -105,6 +111,7 @@ export class WorkflowsService {
       const before = Object.assign(new WorkflowDefinition(), row);
       await new WorkflowDefinitionsRepository(manager).delete(row.id);
       await this.lifecycle.onDeleted(before, this.context(manager, caller));
+      await audit.record(manager, caller, { type: 'workflow.deleted', targetId: before.id, data: { templateKey: before.templateKey, name: before.name, status: before.status } });
     });
   }
 
@@ -116,9 +123,11 @@ export class WorkflowsService {
       const definition = this.normalize(this.template(row.templateKey), { ...row, steps: row.sequence?.steps, catchUp: row.sequence?.catchUp }, caller);
       await this.checkUsers(manager, caller, definition);
       this.checkActivatable(caller, definition);
+      const { status } = row;
       row.status = 'active';
       const saved = await new WorkflowDefinitionsRepository(manager).save(row);
       await this.lifecycle.onActivated(saved, this.context(manager, caller));
+      await audit.record(manager, caller, { type: 'workflow.activated', targetId: saved.id, data: { status: { old: status, new: 'active' } } });
       return toWorkflowView(saved);
     });
   }
@@ -131,6 +140,7 @@ export class WorkflowsService {
       row.status = 'inactive';
       const saved = await new WorkflowDefinitionsRepository(manager).save(row);
       await this.lifecycle.onDeactivated(saved, this.context(manager, caller));
+      await audit.record(manager, caller, { type: 'workflow.deactivated', targetId: saved.id, data: { status: { old: 'active', new: 'inactive' } } });
       return toWorkflowView(saved);
     });
   }
@@ -179,4 +189,9 @@ export class WorkflowsService {
     const { id, timezone, locale, plan } = caller.company;
     return { manager, company: { id, timezone, locale, plan } };
   }
+}
+
+/** What a `workflow.updated` entry says: the parts that changed, and the name's old and new values (the rest is message text). */
+function updatedData(changes: Record<string, { old: unknown; new: unknown }>): Record<string, unknown> {
+  return { fields: Object.keys(changes), ...(changes.name ? { changes: { name: changes.name } } : {}) };
 }
