@@ -30,7 +30,7 @@ import { baselineApproval, baselineApprovalWithWork, baselineDecisionSignal } fr
 import { CpuSample, cpuPerOp, pidListening, sampleCpu, threadCpu } from './cpu';
 import { freePort } from '../test/support/net';
 import { call, startProcess, stopProcess, waitForApi } from './processes';
-import { need } from './env';
+import { need, temporalOptions } from './env';
 import { median } from './stats';
 
 const N = Number(process.env.BENCH_APPROVALS ?? 200);
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
   const rawPort = await freePort();
   const rawBase = `http://127.0.0.1:${rawPort}`;
   const started: ChildProcess[] = [];
-  const connection = await Connection.connect({ address: need('TEMPORAL_ADDRESS') });
+  const connection = await Connection.connect(temporalOptions());
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
   const db = new PgClient({ connectionString: need('DATABASE_URL') });
   await db.connect();

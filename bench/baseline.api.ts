@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { Pool } from 'pg';
 import { APPROVAL_WORK, benchRead, benchWork } from './baseline.activities';
 import { baselineApprovalProtocol, baselineDecisionUpdate, baselineStatus } from './baseline.workflows';
-import { need } from './env';
+import { need, temporalOptions } from './env';
 
 async function body(req: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -19,7 +19,7 @@ async function body(req: IncomingMessage): Promise<unknown> {
 
 async function main(): Promise<void> {
   const taskQueue = need('BENCH_TASK_QUEUE');
-  const connection = await Connection.connect({ address: need('TEMPORAL_ADDRESS') });
+  const connection = await Connection.connect(temporalOptions());
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
   const pool = new Pool({ connectionString: need('DATABASE_URL'), max: 10 });
 

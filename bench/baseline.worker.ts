@@ -6,12 +6,12 @@
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { Pool } from 'pg';
 import { createBaselineActivities } from './baseline.activities';
-import { need } from './env';
+import { need, temporalOptions } from './env';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const taskQueue = need('BENCH_TASK_QUEUE');
-  const connection = await NativeConnection.connect({ address: need('TEMPORAL_ADDRESS') });
+  const connection = await NativeConnection.connect(temporalOptions());
   const pool = new Pool({ connectionString: need('DATABASE_URL'), max: 10 });
   const { close, ...activities } = createBaselineActivities(pool, need('SMTP_URL'));
   const worker = await Worker.create({

@@ -30,7 +30,7 @@ import { CATCHUP_WINDOW, ReminderScheduler } from '../src/infra/reminder-schedul
 import { freePort } from '../test/support/net';
 import { baselineSweep } from './baseline.workflows';
 import { CpuSample, pidListening, sampleCpu } from './cpu';
-import { need } from './env';
+import { need, temporalOptions } from './env';
 import { call, memoryMb, startProcess, stopProcess, waitForApi } from './processes';
 
 const N = Number(process.env.BENCH_COMPANIES ?? 2000);
@@ -305,7 +305,7 @@ function cpuLine(f: Firings): string {
 const memLine = (m: Record<string, number>) => Object.entries(m).map(([name, mb]) => `${name} ${mb.toFixed(0)}`).join(', ');
 
 async function main(): Promise<void> {
-  const connection = await Connection.connect({ address: need('TEMPORAL_ADDRESS') });
+  const connection = await Connection.connect(temporalOptions());
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
   const db = new PgClient({ connectionString: need('DATABASE_URL') });
   await db.connect();

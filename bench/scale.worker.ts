@@ -8,6 +8,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import path from 'node:path';
 import type { ApprovalActivities } from '../src/contracts';
 import { loadConfig } from '../src/config';
+import { temporalConnectionOptions } from '../src/infra/temporal-connection';
 import { workerLimitOptions } from '../src/worker/create-worker';
 
 function instantActivities(): ApprovalActivities {
@@ -32,7 +33,7 @@ function instantActivities(): ApprovalActivities {
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const config = loadConfig();
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,

@@ -24,7 +24,7 @@ import { createDataSource } from '../src/db/data-source';
 import { todayIn } from '../src/domain/dates';
 import type { ReminderSweepResult } from '../src/contracts';
 import { reminderSweep, SWEEP_PAGE_SIZE } from '../src/workflows/reminder-sweep.workflow';
-import { need } from './env';
+import { need, temporalOptions } from './env';
 import { median } from './stats';
 
 const SIZES = [10_000, 100_000];
@@ -51,15 +51,14 @@ async function main(): Promise<void> {
   // No statement timeout: seeding a 100k ledger is one long statement.
   const dataSource = await createDataSource(need('DATABASE_URL'), 12, undefined, { statementTimeoutMs: 0 }).initialize();
   const mailer = createMailer(need('SMTP_URL'), 'Relance bench <bench@relance.local>');
-  const address = need('TEMPORAL_ADDRESS');
   const taskQueue = `bench-sweep-${randomUUID().slice(0, 8)}`;
-  const nativeConnection = await NativeConnection.connect({ address });
+  const nativeConnection = await NativeConnection.connect(temporalOptions());
   const worker = await Worker.create({
     connection: nativeConnection, taskQueue, activities: createActivities({ dataSource, mailer }),
     workflowBundle: { codePath: path.resolve(__dirname, '..', '..', 'dist', 'workflow-bundle.js') },
     maxConcurrentActivityTaskExecutions: 4,
   });
-  const connection = await Connection.connect({ address });
+  const connection = await Connection.connect(temporalOptions());
   const client = new Client({ connection });
   const only = process.env.BENCH_ONLY;
   const scenarios = SCENARIOS.filter((s) => !only || only.split(',').includes(s));

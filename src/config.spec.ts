@@ -1,3 +1,7 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { ConfigError, DEFAULT_SCHEDULE_JITTER_SECONDS, DEFAULT_WORKER_LIMITS, loadConfig } from './config';
 
 describe(loadConfig.name, () => {
@@ -69,3 +73,62 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 });
+
+describe('Temporal access and payload keys (loadConfig)', () => {
+  const base = { DATABASE_URL: 'postgres://u:p@localhost:5432/db', TEMPORAL_ADDRESS: '127.0.0.1:7233' };
+  const pki = selfSignedPair();
+  const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');
+
+  it('connects in plain gRPC, encrypts nothing and serves no codec endpoint when nothing is set', () => {
+    expect(loadConfig(base)).toMatchObject({ payloadKeys: [], codec: { corsOrigins: [] } });
+    expect(loadConfig(base).temporalTls).toBeUndefined();
+    expect(loadConfig(base).temporalApiKey).toBeUndefined();
+  });
+
+  it('reads the client certificate, its key and the CA at boot', () => {
+    const config = loadConfig({ ...base, TEMPORAL_TLS_CERT: pki.clientCert, TEMPORAL_TLS_KEY: pki.clientKey, TEMPORAL_TLS_CA: pki.ca, TEMPORAL_TLS_SERVER_NAME: 'localhost' });
+    expect(config.temporalTls).toEqual({
+      clientCertPair: { crt: readFileSync(pki.clientCert), key: readFileSync(pki.clientKey) }, serverRootCa: readFileSync(pki.ca), serverName: 'localhost',
+    });
+    expect(loadConfig({ ...base, TEMPORAL_API_KEY: 'cloud-key' })).toMatchObject({ temporalApiKey: 'cloud-key' });
+  });
+
+  it.each([
+    [{ TEMPORAL_TLS_CERT: 'CLIENT_CERT' }, 'TEMPORAL_TLS_CERT is set without TEMPORAL_TLS_KEY: a client certificate needs its private key'],
+    [{ TEMPORAL_TLS_KEY: 'CLIENT_KEY' }, 'TEMPORAL_TLS_KEY is set without TEMPORAL_TLS_CERT'],
+    [{ TEMPORAL_TLS_CERT: 'CLIENT_CERT', TEMPORAL_TLS_KEY: 'STRANGER_KEY' }, 'TEMPORAL_TLS_KEY is not the private key of the certificate in TEMPORAL_TLS_CERT'],
+    [{ TEMPORAL_TLS_CERT: 'CLIENT_KEY', TEMPORAL_TLS_KEY: 'CLIENT_KEY' }, 'TEMPORAL_TLS_CERT: "CLIENT_KEY" holds no PEM certificate'],
+    [{ TEMPORAL_TLS_CA: '/nowhere/ca.pem' }, 'TEMPORAL_TLS_CA: cannot read "/nowhere/ca.pem" (ENOENT)'],
+    [{ RELANCE_PAYLOAD_KEYS: 'k1' }, 'RELANCE_PAYLOAD_KEYS: entry 1 is not "<key id>:<32 bytes in base64>"'],
+    [{ RELANCE_PAYLOAD_KEYS: `k1:${Buffer.alloc(16).toString('base64')}` }, 'RELANCE_PAYLOAD_KEYS: entry 1 is not'],
+    [{ RELANCE_PAYLOAD_KEYS: `k1:${key(1)},k1:${key(2)}` }, 'RELANCE_PAYLOAD_KEYS names the key id "k1" twice'],
+    [{ RELANCE_CODEC_TOKEN: 'short' }, 'RELANCE_CODEC_TOKEN must be at least 32 characters'],
+    [{ RELANCE_CODEC_CORS_ORIGINS: 'http://localhost:8233/ui' }, 'RELANCE_CODEC_CORS_ORIGINS: "http://localhost:8233/ui" is not an origin'],
+  ])('fails fast on %j', (vars, message) => {
+    const files: Record<string, string> = { CLIENT_CERT: pki.clientCert, CLIENT_KEY: pki.clientKey, STRANGER_KEY: pki.strangerKey };
+    const env = { ...base, ...Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, (files[v] ?? v)])) };
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message.replace('"CLIENT_KEY"', `"${pki.clientKey}"`));
+  });
+
+  it('never repeats a key in its refusal', () => {
+    const secret = key(7);
+    expect(() => loadConfig({ ...base, RELANCE_PAYLOAD_KEYS: `k1:${key(1)},bad id:${secret}` })).toThrow(/entry 2/);
+    expect(() => loadConfig({ ...base, RELANCE_PAYLOAD_KEYS: `k1:${key(1)},bad id:${secret}` })).not.toThrow(secret);
+  });
+
+  it('parses the payload keys in order, the first one encrypting', () => {
+    expect(loadConfig({ ...base, RELANCE_PAYLOAD_KEYS: ` k2:${key(2)} , k1:${key(1)}` }).payloadKeys)
+      .toEqual([{ id: 'k2', key: Buffer.alloc(32, 2) }, { id: 'k1', key: Buffer.alloc(32, 1) }]);
+  });
+});
+
+/** A self-signed certificate with its key (also standing for a CA), and a key of nothing, by the openssl CLI. */
+function selfSignedPair() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'relance-config-'));
+  const file = (name: string) => path.join(dir, name);
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', file('client.key'),
+    '-out', file('client.crt'), '-days', '2', '-subj', '/CN=relance-worker'], { stdio: 'pipe' });
+  execFileSync('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-out', file('stranger.key')], { stdio: 'pipe' });
+  return { clientCert: file('client.crt'), clientKey: file('client.key'), strangerKey: file('stranger.key'), ca: file('client.crt') };
+}

@@ -1,3 +1,6 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
 /** Configuration from the environment, validated once at boot; a bad value stops the process with a clear line. */
 export interface Config {
   port: number;
@@ -18,6 +21,14 @@ export interface Config {
   scheduleJitterSeconds: number;
   worker: WorkerLimits;
   webhooks: WebhookConfig;
+  /** TEMPORAL_TLS_*: TLS to the Temporal frontend, with a client certificate for mTLS; undefined: plain gRPC (or TEMPORAL_API_KEY's TLS). */
+  temporalTls?: TemporalTls;
+  /** TEMPORAL_API_KEY: Temporal Cloud's API key (TLS with the system's CAs unless TEMPORAL_TLS_* says more). */
+  temporalApiKey?: string;
+  /** RELANCE_PAYLOAD_KEYS: the first encrypts every payload sent to Temporal, all decrypt; empty: nothing is encrypted. */
+  payloadKeys: PayloadKey[];
+  /** The codec endpoint of the Temporal Web UI (API). */
+  codec: CodecConfig;
   /** RELANCE_SECRET_KEYS: the keys that encrypt what must be used again (webhook secrets, kept idempotent answers). */
   secretKeys: SecretKey[];
 }
@@ -26,6 +37,29 @@ export interface Config {
 export interface SecretKey {
   id: string;
   key: Buffer;
+}
+
+/** Files read at boot: a missing or wrong file stops the process then, not at the first call to Temporal. */
+export interface TemporalTls {
+  /** TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (PEM): the client certificate and its private key. */
+  clientCertPair?: { crt: Buffer; key: Buffer };
+  /** TEMPORAL_TLS_CA (PEM): the CA of the server's certificate; the system's CAs when absent. */
+  serverRootCa?: Buffer;
+  /** TEMPORAL_TLS_SERVER_NAME: the name the server's certificate must carry (and SNI), when not the address's host. */
+  serverName?: string;
+}
+
+export interface PayloadKey {
+  id: string;
+  /** 32 bytes: AES-256. */
+  key: Buffer;
+}
+
+export interface CodecConfig {
+  /** RELANCE_CODEC_TOKEN: the bearer token of /codec/*; without it (or without payload keys) the routes do not exist. */
+  token?: string;
+  /** RELANCE_CODEC_CORS_ORIGINS: origins of the Temporal Web UI allowed to call it from a browser. */
+  corsOrigins: string[];
 }
 
 /** Webhooks (PRODUCT §11). */
@@ -152,6 +186,83 @@ export function parseSecretKeys(text: string | undefined): SecretKey[] {
   return keys;
 }
 
+function pemFile(env: NodeJS.ProcessEnv, name: string, kind: 'CERTIFICATE' | 'PRIVATE KEY'): Buffer | undefined {
+  const file = env[name]?.trim();
+  if (!file) return undefined;
+  let pem: Buffer;
+  try {
+    pem = readFileSync(file);
+  } catch (err) {
+    throw new ConfigError(`${name}: cannot read "${file}" (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  if (!new RegExp(`-----BEGIN [A-Z ]*${kind}-----`).test(pem.toString('latin1'))) {
+    throw new ConfigError(`${name}: "${file}" holds no PEM ${kind.toLowerCase()} ("-----BEGIN ${kind}-----")`);
+  }
+  return pem;
+}
+
+function clientCertPair(env: NodeJS.ProcessEnv): TemporalTls['clientCertPair'] {
+  const crt = pemFile(env, 'TEMPORAL_TLS_CERT', 'CERTIFICATE');
+  const key = pemFile(env, 'TEMPORAL_TLS_KEY', 'PRIVATE KEY');
+  if (!crt && !key) return undefined;
+  if (!key) throw new ConfigError('TEMPORAL_TLS_CERT is set without TEMPORAL_TLS_KEY: a client certificate needs its private key (set both, or neither)');
+  if (!crt) throw new ConfigError('TEMPORAL_TLS_KEY is set without TEMPORAL_TLS_CERT: set the client certificate too (or neither)');
+  let matches: boolean;
+  try {
+    matches = new X509Certificate(crt).checkPrivateKey(createPrivateKey(key));
+  } catch (err) {
+    throw new ConfigError(`TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY cannot be read as a certificate and an unencrypted private key: ${(err as Error).message}`);
+  }
+  if (!matches) throw new ConfigError('TEMPORAL_TLS_KEY is not the private key of the certificate in TEMPORAL_TLS_CERT');
+  return { crt, key };
+}
+
+/** Temporal's address aside: how a process reaches it. Exported for the benchmarks, which read no other configuration. */
+export function temporalAccess(env: NodeJS.ProcessEnv = process.env): Pick<Config, 'temporalTls' | 'temporalApiKey'> {
+  const pair = clientCertPair(env);
+  const serverRootCa = pemFile(env, 'TEMPORAL_TLS_CA', 'CERTIFICATE');
+  const serverName = env.TEMPORAL_TLS_SERVER_NAME?.trim() || undefined;
+  const apiKey = env.TEMPORAL_API_KEY?.trim() || undefined;
+  const tls: TemporalTls | undefined = pair || serverRootCa || serverName
+    ? { ...(pair && { clientCertPair: pair }), ...(serverRootCa && { serverRootCa }), ...(serverName && { serverName }) }
+    : undefined;
+  return { ...(tls && { temporalTls: tls }), ...(apiKey && { temporalApiKey: apiKey }) };
+}
+
+/** "k2:<base64>,k1:<base64>": the values are never echoed (they are keys). */
+function payloadKeys(env: NodeJS.ProcessEnv): PayloadKey[] {
+  const text = env.RELANCE_PAYLOAD_KEYS?.trim();
+  if (!text) return [];
+  const keys = text.split(',').map((entry, i) => {
+    const match = /^([A-Za-z0-9._-]{1,64}):([A-Za-z0-9+/]{43}=)$/.exec(entry.trim());
+    if (!match) {
+      throw new ConfigError(`RELANCE_PAYLOAD_KEYS: entry ${i + 1} is not "<key id>:<32 bytes in base64>" (a key id of letters, digits, ".", "_" or "-"; ` +
+        'a key from `openssl rand -base64 32`)');
+    }
+    return { id: match[1], key: Buffer.from(match[2], 'base64') };
+  });
+  const ids = keys.map((k) => k.id);
+  const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (repeated) throw new ConfigError(`RELANCE_PAYLOAD_KEYS names the key id "${repeated}" twice`);
+  return keys;
+}
+
+function codecConfig(env: NodeJS.ProcessEnv): CodecConfig {
+  const token = env.RELANCE_CODEC_TOKEN?.trim() || undefined;
+  if (token && token.length < 32) throw new ConfigError('RELANCE_CODEC_TOKEN must be at least 32 characters: make one with `openssl rand -hex 32`');
+  const corsOrigins = (env.RELANCE_CODEC_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of corsOrigins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.origin !== origin) throw new ConfigError(`RELANCE_CODEC_CORS_ORIGINS: "${origin}" is not an origin such as http://localhost:8233`);
+  }
+  return { ...(token && { token }), corsOrigins };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const portText = env.PORT?.trim() || '3000';
   const port = Number(portText);
@@ -180,5 +291,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     worker: workerLimits(env),
     webhooks: webhookConfig(env),
     secretKeys: parseSecretKeys(env.RELANCE_SECRET_KEYS),
+    ...temporalAccess(env),
+    payloadKeys: payloadKeys(env),
+    codec: codecConfig(env),
   };
 }

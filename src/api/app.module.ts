@@ -6,6 +6,7 @@ import { typeOrmLogger } from '../infra/logger';
 import { shutdownTracing } from '../infra/tracing';
 import { apiLogger } from './common/request-log';
 import { AuthModule } from './auth/auth.module';
+import { CodecModule } from './codec/codec.module';
 import { CollectionsModule } from './collections/collections.module';
 import { CompaniesModule } from './companies/companies.module';
 import { ApprovalsModule } from './approvals/approvals.module';
@@ -78,6 +79,7 @@ export class AppModule {
         CollectionsModule,
         WebhooksModule,
         AuditModule,
+        CodecModule.forRoot(config),
       ],
     };
   }

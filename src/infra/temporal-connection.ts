@@ -1,5 +1,38 @@
 import { Connection, type ConnectionOptions } from '@temporalio/client';
-import type { Metadata } from '@temporalio/client';
+import type { Metadata, TLSConfig } from '@temporalio/client';
+import type { Config } from '../config';
+
+export type TemporalAccess = Pick<Config, 'temporalAddress'> & Partial<Pick<Config, 'temporalTls' | 'temporalApiKey'>>;
+
+/**
+ * What every client and worker connection of Relance is given (the SDK's Connection and the worker's NativeConnection
+ * take the same three options): the address, TLS (mTLS with a client certificate) and Temporal Cloud's API key, which
+ * implies TLS. Whoever reaches Temporal is an operator of every run: a production Temporal asks for one of them.
+ */
+export function temporalConnectionOptions(config: TemporalAccess): { address: string; tls?: TLSConfig | true; apiKey?: string } {
+  const t = config.temporalTls;
+  const tls: TLSConfig | true | undefined = t
+    ? {
+      ...(t.serverName && { serverNameOverride: t.serverName }),
+      ...(t.serverRootCa && { serverRootCACertificate: t.serverRootCa }),
+      ...(t.clientCertPair && { clientCertPair: t.clientCertPair }),
+    }
+    : config.temporalApiKey ? true : undefined;
+  return { address: config.temporalAddress, ...(tls && { tls }), ...(config.temporalApiKey && { apiKey: config.temporalApiKey }) };
+}
+
+/** For error lines: where and how a process tried to reach Temporal (never the key itself). */
+export function describeTemporalAccess(config: TemporalAccess): string {
+  const t = config.temporalTls;
+  const how = [
+    t || config.temporalApiKey ? 'TLS' : 'plain gRPC, no TLS',
+    t?.clientCertPair ? 'a client certificate' : t ? 'no client certificate' : '',
+    t?.serverRootCa ? 'the CA of TEMPORAL_TLS_CA' : '',
+    t?.serverName ? `server name ${t.serverName}` : '',
+    config.temporalApiKey ? 'an API key' : '',
+  ].filter(Boolean).join(', ');
+  return `${config.temporalAddress} (${how})`;
+}
 
 /**
  * The Temporal client connection of every Relance process, for one namespace.

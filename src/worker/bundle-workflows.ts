@@ -1,17 +1,24 @@
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { ENCODED_FAILURES_PATH } from '../infra/payload-codec';
+import { workflowBundlePath } from './workflow-bundles';
 
-/** Build step: bundles the workflow code once so that workers start without running webpack. */
+/**
+ * Build step: bundles the workflow code once so that workers start without running webpack. Four bundles: with the
+ * OpenTelemetry workflow interceptors, for workers that trace (OTEL_EXPORTER_OTLP_ENDPOINT set), or not; with the
+ * failure converter of workers that encrypt payloads (RELANCE_PAYLOAD_KEYS set), or not.
+ */
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN') });
-  await writeFile(path.join(__dirname, '..', 'workflow-bundle.js'), code);
-  // With the OpenTelemetry workflow interceptors, for workers that trace (OTEL_EXPORTER_OTLP_ENDPOINT set).
-  const traced = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN'),
-    workflowInterceptorModules: [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')],
-  });
-  await writeFile(path.join(__dirname, '..', 'workflow-bundle-otel.js'), traced.code);
+  for (const traced of [false, true]) {
+    for (const encrypted of [false, true]) {
+      const { code } = await bundleWorkflowCode({
+        workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN'),
+        ...(traced && { workflowInterceptorModules: [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')] }),
+        ...(encrypted && { failureConverterPath: ENCODED_FAILURES_PATH }),
+      });
+      await writeFile(workflowBundlePath({ traced, encrypted }), code);
+    }
+  }
 }
 
 main().catch((err) => {

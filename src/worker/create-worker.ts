@@ -1,10 +1,19 @@
 import { NativeConnection, Worker, WorkerOptions } from '@temporalio/worker';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Config, DEFAULT_WORKER_LIMITS, WorkerLimits } from '../config';
 import { ActivityDeps, createActivities } from '../activities';
+import { payloadDataConverter } from '../infra/payload-codec';
+import { describeTemporalAccess, temporalConnectionOptions } from '../infra/temporal-connection';
+import { workflowBundlePath } from './workflow-bundles';
 
-export const WORKFLOW_BUNDLE_PATH = path.join(__dirname, '..', 'workflow-bundle.js');
+/** The worker's connection; a refusal (a TLS handshake, a missing credential) says where and how it tried. */
+export async function connectWorker(config: Parameters<typeof temporalConnectionOptions>[0]): Promise<NativeConnection> {
+  try {
+    return await NativeConnection.connect(temporalConnectionOptions(config));
+  } catch (err) {
+    throw new Error(`cannot connect to Temporal at ${describeTemporalAccess(config)}: ${(err as Error).message}`, { cause: err });
+  }
+}
 
 /** The worker's budget as Temporal WorkerOptions: the workflow cache and the task slots (see WorkerLimits). */
 export function workerLimitOptions(limits: WorkerLimits): Partial<WorkerOptions> {
@@ -19,18 +28,20 @@ export function workerLimitOptions(limits: WorkerLimits): Partial<WorkerOptions>
 
 /** The worker, with the pre-built workflow bundle when there is one (dist/), else bundled from source. */
 export async function createWorker(
-  config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue'> & Partial<Pick<Config, 'worker'>>,
+  config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue'> & Partial<Pick<Config, 'worker' | 'temporalTls' | 'temporalApiKey' | 'payloadKeys'>>,
   deps: ActivityDeps,
   overrides: Partial<WorkerOptions> = {},
 ): Promise<{ worker: Worker; connection: NativeConnection }> {
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const workflowSource = existsSync(WORKFLOW_BUNDLE_PATH)
-    ? { workflowBundle: { codePath: WORKFLOW_BUNDLE_PATH } }
-    : { workflowsPath: require.resolve('../workflows') };
+  const connection = await connectWorker(config);
+  const dataConverter = payloadDataConverter(config.payloadKeys);
+  const bundle = workflowBundlePath({ traced: false, encrypted: dataConverter !== undefined });
+  // From source, the SDK bundles the data converter's failure converter in.
+  const workflowSource = existsSync(bundle) ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') };
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,
     taskQueue: config.taskQueue,
+    dataConverter,
     activities: createActivities(deps),
     // A replacement worker picks up a dead worker's workflows after this, instead of Temporal's default 10 s.
     stickyQueueScheduleToStartTimeout: '3 seconds',

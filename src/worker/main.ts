@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
 import { createServer } from 'node:net';
 import { DefaultLogger, LogEntry, Runtime } from '@temporalio/worker';
@@ -13,6 +12,7 @@ import { sealWebhookSecrets } from '../infra/webhook-deliveries';
 import { shutdownTracing, startTracing } from '../infra/tracing';
 import { workerMetricsPort } from '../infra/metrics';
 import { createWorker } from './create-worker';
+import { workflowBundlePath } from './workflow-bundles';
 import { startPaymentEventDispatcher } from './payment-event-dispatcher';
 import { reconcileSchedules } from './reconcile-schedules';
 import { startWebhookDispatcher } from './webhook-dispatcher';
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   if (sealed > 0) logger.info(`[worker] sealed the webhook secrets of ${sealed} endpoint(s) under key "${config.secretKeys[0].id}"`);
   const mailer = createMailer(config.smtpUrl, config.mailFrom);
   const tracing = startTracing('relance-worker');
-  const tracedBundle = path.join(__dirname, '..', 'workflow-bundle-otel.js');
+  const tracedBundle = workflowBundlePath({ traced: true, encrypted: config.payloadKeys.length > 0 });
   const traced = tracing
     ? {
       plugins: [new OpenTelemetryPlugin({ resource: tracing.resource, spanProcessor: tracing.spanProcessor })],

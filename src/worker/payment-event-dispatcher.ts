@@ -2,7 +2,8 @@ import { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { PaymentsRepository } from '../db/payments.repository';
 import { dispatchPaymentRecorded } from '../infra/payment-events';
-import { RelanceConnection } from '../infra/temporal-connection';
+import { payloadDataConverter } from '../infra/payload-codec';
+import { RelanceConnection, temporalConnectionOptions } from '../infra/temporal-connection';
 import type { Config } from '../config';
 import { errorFields, type Logger } from '../infra/logger';
 
@@ -19,13 +20,13 @@ export interface DispatcherOptions {
  * dispatching is idempotent.
  */
 export function startPaymentEventDispatcher(
-  config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue'>,
+  config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue'> & Partial<Pick<Config, 'temporalTls' | 'temporalApiKey' | 'payloadKeys'>>,
   dataSource: DataSource,
   options: DispatcherOptions,
   logger: Logger,
 ): { stop(): Promise<void> } {
-  const connection = RelanceConnection.lazyTo(config.temporalNamespace, { address: config.temporalAddress });
-  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const connection = RelanceConnection.lazyTo(config.temporalNamespace, temporalConnectionOptions(config));
+  const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter: payloadDataConverter(config.payloadKeys) });
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;

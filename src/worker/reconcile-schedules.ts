@@ -1,7 +1,8 @@
 import { Client } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { ReconcileReport, ReminderScheduler } from '../infra/reminder-scheduler';
-import { RelanceConnection } from '../infra/temporal-connection';
+import { payloadDataConverter } from '../infra/payload-codec';
+import { RelanceConnection, temporalConnectionOptions } from '../infra/temporal-connection';
 import type { Config } from '../config';
 
 /**
@@ -10,12 +11,12 @@ import type { Config } from '../config';
  * step is idempotent.
  */
 export async function reconcileSchedules(
-  config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue' | 'scheduleJitterSeconds'>,
+  config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue' | 'scheduleJitterSeconds'> & Partial<Pick<Config, 'temporalTls' | 'temporalApiKey' | 'payloadKeys'>>,
   dataSource: DataSource,
 ): Promise<ReconcileReport> {
-  const connection = await RelanceConnection.connectTo(config.temporalNamespace, { address: config.temporalAddress });
+  const connection = await RelanceConnection.connectTo(config.temporalNamespace, temporalConnectionOptions(config));
   try {
-    const client = new Client({ connection, namespace: config.temporalNamespace });
+    const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter: payloadDataConverter(config.payloadKeys) });
     return await new ReminderScheduler(client, config.taskQueue, dataSource, { jitterSeconds: config.scheduleJitterSeconds }).reconcile();
   } finally {
     await connection.close();

@@ -3,7 +3,8 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import { errorFields, type Logger } from '../infra/logger';
 import { WebhooksRepository } from '../db/webhooks.repository';
-import { RelanceConnection } from '../infra/temporal-connection';
+import { payloadDataConverter } from '../infra/payload-codec';
+import { RelanceConnection, temporalConnectionOptions } from '../infra/temporal-connection';
 import { startWebhookDelivery } from '../infra/webhook-deliveries';
 
 const BATCH = 200;
@@ -14,12 +15,12 @@ const BATCH = 200;
  * a workflow id is taken once. A full batch is followed by the next at once; otherwise it waits `intervalMs`.
  */
 export function startWebhookDispatcher(
-  config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue' | 'webhooks'>,
+  config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue' | 'webhooks'> & Partial<Pick<Config, 'temporalTls' | 'temporalApiKey' | 'payloadKeys'>>,
   dataSource: DataSource,
   logger: Logger,
 ): { stop(): Promise<void> } {
-  const connection = RelanceConnection.lazyTo(config.temporalNamespace, { address: config.temporalAddress });
-  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const connection = RelanceConnection.lazyTo(config.temporalNamespace, temporalConnectionOptions(config));
+  const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter: payloadDataConverter(config.payloadKeys) });
   const webhooks = new WebhooksRepository(dataSource);
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();

@@ -1,19 +1,31 @@
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
+/** What an operator puts in the environment (or an `.env` file) before `docker compose up`. */
+const SECRETS = {
+  POSTGRES_PASSWORD: 'pg-secret-from-env', RELANCE_PAYLOAD_KEYS: 'k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', RELANCE_CODEC_TOKEN: 'codec-token-from-env',
+};
+
+// scripts/test.js installs Debian's docker-compose when it is missing.
+function composeConfig(env: Record<string, string>): { status: number | null; stdout: string; stderr: string } {
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !(k in SECRETS))) as Record<string, string>;
+  return spawnSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT, encoding: 'utf8', env: { ...clean, ...env } });
+}
+
 describe('docker-compose.yml', () => {
   let config: string;
 
   beforeAll(() => {
-    // scripts/test.js installs Debian's docker-compose when it is missing.
-    config = execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT, encoding: 'utf8' });
+    const run = composeConfig(SECRETS);
+    if (run.status !== 0) throw new Error(`docker-compose config failed: ${run.stderr}`);
+    config = run.stdout;
   });
 
   it('is a valid compose file with the production topology', () => {
-    for (const service of ['postgres', 'temporal', 'temporal-ui', 'temporal-search-attributes', 'mail', 'migrate', 'api', 'worker']) {
+    for (const service of ['postgres', 'temporal', 'temporal-ui', 'temporal-search-attributes', 'temporal-schema', 'mail', 'migrate', 'api', 'worker']) {
       expect(config).toMatch(new RegExp(`^  ${service}:$`, 'm'));
     }
   });
@@ -26,7 +38,7 @@ describe('docker-compose.yml', () => {
 
   it('points the API and worker at the compose services', () => {
     expect(config).toContain('TEMPORAL_ADDRESS: temporal:7233');
-    expect(config).toContain('DATABASE_URL: postgres://relance:relance@postgres:5432/relance');
+    expect(config).toContain(`DATABASE_URL: postgres://relance:${SECRETS.POSTGRES_PASSWORD}@postgres:5432/relance`);
     expect(config).toContain('SMTP_URL: smtp://mail:1025');
   });
 
@@ -39,4 +51,49 @@ describe('docker-compose.yml', () => {
     const provision = readFileSync(path.join(ROOT, 'scripts', 'lib', 'provision.js'), 'utf8');
     for (const value of values) expect(provision).toContain(`'--dynamic-config-value', '${value}'`);
   });
+
+  it('publishes only the API on every interface; what a developer may reach is bound to 127.0.0.1', () => {
+    const services = servicesOf(config);
+    // docker-compose prints a port bound to an address as `- 127.0.0.1:8233:8080/tcp`, one on every interface as `- published: 3000`.
+    const published = Object.entries(services).flatMap(([name, body]) => [
+      ...[...body.matchAll(/^ {4}- published: (\d+)$/gm)].map((m) => ({ name, hostIp: '0.0.0.0', port: Number(m[1]) })),
+      ...[...body.matchAll(/^ {4}- (?:([\d.]+):)?(\d+):\d+(?:\/\w+)?$/gm)].map((m) => ({ name, hostIp: m[1] ?? '0.0.0.0', port: Number(m[2]) })),
+    ]);
+    expect(published.filter((p) => p.hostIp !== '127.0.0.1')).toEqual([{ name: 'api', hostIp: '0.0.0.0', port: 3000 }]);
+    expect(services.temporal).not.toMatch(/published/);
+    expect(services.postgres).not.toMatch(/published/);
+  });
+
+  it('holds no literal password, key or token: each comes from the environment and is required', () => {
+    const file = readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8');
+    for (const [, name, value] of file.matchAll(/^\s*([A-Z_]*(?:PASSWORD|PWD|KEYS|TOKEN|SECRET)[A-Z_]*):\s*(.+)$/gm)) {
+      expect(`${name}: ${value}`).toMatch(/: "?\$\{[A-Z_]+(:\?[^}]*)?\}"?$/);
+    }
+    expect(file).not.toMatch(/postgres:\/\/[^:\s]+:(?!\$\{)[^@\s]+@/);
+    for (const missing of Object.keys(SECRETS)) {
+      const env = Object.fromEntries(Object.entries(SECRETS).filter(([k]) => k !== missing));
+      const run = composeConfig(env);
+      expect(run.status).not.toBe(0);
+      expect(run.stderr).toContain(missing);
+    }
+  });
+
+  it('sets Temporal up with its schema tool (no auto-setup) and gives the Web UI the API\'s codec endpoint', () => {
+    const services = servicesOf(config);
+    expect(config).not.toContain('auto-setup');
+    expect(services.temporal).toMatch(/image: temporalio\/server:/);
+    expect(services['temporal-schema']).toMatch(/temporal-sql-tool/);
+    for (const step of ['create-database', 'setup-schema', 'update-schema']) expect(services['temporal-schema']).toContain(step);
+    expect(services['temporal-schema']).toContain('temporal_visibility');
+    expect(services['temporal-ui']).toMatch(/TEMPORAL_CODEC_ENDPOINT: http:\/\/localhost:3000\/codec/);
+    expect(services.api).toContain(`RELANCE_PAYLOAD_KEYS: ${SECRETS.RELANCE_PAYLOAD_KEYS}`);
+    expect(services.worker).toContain(`RELANCE_PAYLOAD_KEYS: ${SECRETS.RELANCE_PAYLOAD_KEYS}`);
+    expect(services.api).toContain(`RELANCE_CODEC_TOKEN: ${SECRETS.RELANCE_CODEC_TOKEN}`);
+  });
 });
+
+/** `docker-compose config`'s services, each service's block of text by name. */
+function servicesOf(config: string): Record<string, string> {
+  const section = config.split(/^services:$/m)[1].split(/^[a-z]/m)[0];
+  return Object.fromEntries([...section.matchAll(/^ {2}([\w-]+):\n((?: {4}.*\n?)*)/gm)].map((m) => [m[1], m[2]]));
+}

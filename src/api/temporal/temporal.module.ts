@@ -2,7 +2,8 @@ import { Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nest
 import { Client } from '@temporalio/client';
 import { Config } from '../../config';
 import { CONFIG } from '../config/config.module';
-import { RelanceConnection } from '../../infra/temporal-connection';
+import { payloadDataConverter } from '../../infra/payload-codec';
+import { RelanceConnection, temporalConnectionOptions } from '../../infra/temporal-connection';
 import { temporalClientInterceptors } from '../../infra/tracing';
 
 /**
@@ -15,8 +16,9 @@ export class TemporalClient extends Client implements OnApplicationShutdown {
 
   constructor(@Inject(CONFIG) config: Config) {
     super({
-      connection: RelanceConnection.lazyTo(config.temporalNamespace, { address: config.temporalAddress }), namespace: config.temporalNamespace,
+      connection: RelanceConnection.lazyTo(config.temporalNamespace, temporalConnectionOptions(config)), namespace: config.temporalNamespace,
       interceptors: temporalClientInterceptors(),
+      dataConverter: payloadDataConverter(config.payloadKeys),
     });
     this.taskQueueName = config.taskQueue;
   }

@@ -1,0 +1,23 @@
+import { Worker, type ReplayResult } from '@temporalio/worker';
+import { randomBytes } from 'node:crypto';
+import { payloadDataConverter } from '../../src/infra/payload-codec';
+import { readHistories } from './histories';
+
+/**
+ * A worker that encrypts (RELANCE_PAYLOAD_KEYS set) meets runs whose payloads were written in clear: those started
+ * before encryption, and every recorded history. Its codec passes them through, so they replay as they do without it.
+ */
+describe('recorded histories replayed by a worker that encrypts payloads', () => {
+  const histories = readHistories((file) => /^invoice-approval\.(approve|reject)\.json$|^reminder-sweep\.|^payment-received\./.test(file));
+
+  it('replays the unencrypted histories', async () => {
+    expect(histories.length).toBeGreaterThanOrEqual(3);
+    const results: ReplayResult[] = [];
+    for await (const result of Worker.runReplayHistories(
+      { workflowsPath: require.resolve('../../src/workflows'), replayName: 'relance-replay-encrypted', dataConverter: payloadDataConverter([{ id: 'k1', key: randomBytes(32) }]) },
+      histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
+    )) results.push(result);
+    expect(results.map((r, i) => `${histories[i].file}: ${r.error ? `${r.error.name}: ${r.error.message}` : 'replayed'}`))
+      .toEqual(histories.map((h) => `${h.file}: replayed`));
+  });
+});
