@@ -75,7 +75,7 @@ describe(loadConfig.name, () => {
 });
 
 describe('Temporal access and payload keys (loadConfig)', () => {
-  const base = { DATABASE_URL: 'postgres://u:p@localhost:5432/db', TEMPORAL_ADDRESS: '127.0.0.1:7233' };
+  const base = { DATABASE_URL: 'postgres://u:p@localhost:5432/db', TEMPORAL_ADDRESS: '127.0.0.1:7233', RELANCE_SECRET_KEYS: `s1:${Buffer.alloc(32, 9).toString('base64')}` };
   const pki = selfSignedPair();
   const key = (byte: number) => Buffer.alloc(32, byte).toString('base64');
 

@@ -6,7 +6,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 
 /** What an operator puts in the environment (or an `.env` file) before `docker compose up`. */
 const SECRETS = {
-  POSTGRES_PASSWORD: 'pg-secret-from-env', RELANCE_PAYLOAD_KEYS: 'k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', RELANCE_CODEC_TOKEN: 'codec-token-from-env',
+  POSTGRES_PASSWORD: 'pg-secret-from-env', RELANCE_SECRET_KEYS: 's1:AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=', RELANCE_PAYLOAD_KEYS: 'k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=', RELANCE_CODEC_TOKEN: 'codec-token-from-env',
 };
 
 // scripts/test.js installs Debian's docker-compose when it is missing.
