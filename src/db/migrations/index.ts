@@ -11,6 +11,7 @@ import { ApprovalLinkSuperseded1764700000000 } from './1764700000000-approval-li
 import { ApprovalTaskSeats1764700100000 } from './1764700100000-approval-task-seats';
 import { OpsMetricsIndexes1764700200000 } from './1764700200000-ops-metrics-indexes';
 import { DeferredParts1764700300000 } from './1764700300000-deferred-parts';
+import { RateLimits1764800400000 } from './1764800400000-rate-limits';
 
 /** In order; each file is timestamped. Add new migrations at the end. */
 export const migrations = [
@@ -18,4 +19,5 @@ export const migrations = [
   DeliveryClaims1764300400000, Webhooks1764400000000, ApproverRules1764500000000, ApprovalLinks1764500100000,
   Collections1764600000000, ApprovalLinkSuperseded1764700000000, ApprovalTaskSeats1764700100000, OpsMetricsIndexes1764700200000,
   DeferredParts1764700300000,
+  RateLimits1764800400000,
 ];
