@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ConfigError, DEFAULT_SCHEDULE_JITTER_SECONDS, DEFAULT_WORKER_LIMITS, loadConfig } from './config';
+import { ConfigError, DEFAULT_ABUSE_LIMITS, DEFAULT_SCHEDULE_JITTER_SECONDS, DEFAULT_WORKER_LIMITS, loadConfig } from './config';
 
 describe(loadConfig.name, () => {
   const key = (byte: number, length = 32) => Buffer.alloc(length, byte).toString('base64');
@@ -37,6 +37,32 @@ describe(loadConfig.name, () => {
     expect(loadConfig(base).trustProxyHops).toBe(0);
     expect(loadConfig({ ...base, TRUST_PROXY_HOPS: '2' }).trustProxyHops).toBe(2);
     expect(() => loadConfig({ ...base, TRUST_PROXY_HOPS: 'yes' })).toThrow(/TRUST_PROXY_HOPS must be an integer from 0 to 10, got "yes"/);
+  });
+
+  it('opens sign-up by default, with 10 sign-ups per address an hour and 20 delegation changes per user a day', () => {
+    const config = loadConfig(base);
+    expect(config.signup).toEqual({ mode: 'open' });
+    expect(config.limits).toEqual(DEFAULT_ABUSE_LIMITS);
+    expect(DEFAULT_ABUSE_LIMITS).toEqual({ signupsPerHour: 10, delegationChangesPerDay: 20, linkGuessesPer10Minutes: 20 });
+  });
+
+  it('takes the sign-up mode, its token and the limits from the environment', () => {
+    const token = 'a'.repeat(64);
+    expect(loadConfig({ ...base, RELANCE_SIGNUP: 'token', RELANCE_SIGNUP_TOKEN: ` ${token} ` }).signup).toEqual({ mode: 'token', token });
+    expect(loadConfig({ ...base, RELANCE_SIGNUP: 'closed' }).signup).toEqual({ mode: 'closed' });
+    expect(loadConfig({ ...base, RELANCE_SIGNUP_RATE: '3', RELANCE_DELEGATION_RATE: '4', RELANCE_LINK_GUESS_RATE: '5' }).limits)
+      .toEqual({ signupsPerHour: 3, delegationChangesPerDay: 4, linkGuessesPer10Minutes: 5 });
+  });
+
+  it.each([
+    [{ RELANCE_SIGNUP: 'invite' }, /RELANCE_SIGNUP must be "open", "token" or "closed", got "invite"/],
+    [{ RELANCE_SIGNUP: 'token' }, /RELANCE_SIGNUP_TOKEN is not set: RELANCE_SIGNUP=token needs/],
+    [{ RELANCE_SIGNUP: 'token', RELANCE_SIGNUP_TOKEN: 'short' }, /RELANCE_SIGNUP_TOKEN must be at least 32 characters/],
+    [{ RELANCE_SIGNUP_RATE: '0' }, /RELANCE_SIGNUP_RATE must be an integer from 1 to 1000000, got "0"/],
+    [{ RELANCE_DELEGATION_RATE: 'lots' }, /RELANCE_DELEGATION_RATE must be an integer/],
+    [{ RELANCE_LINK_GUESS_RATE: '-1' }, /RELANCE_LINK_GUESS_RATE must be an integer/],
+  ])('refuses a bad sign-up setting or limit %#', (env, message) => {
+    expect(() => loadConfig({ ...base, ...env })).toThrow(message);
   });
 
   it('takes the worker limits and the jitter from the environment', () => {

@@ -31,6 +31,8 @@ export interface Config {
   codec: CodecConfig;
   /** RELANCE_SECRET_KEYS: the keys that encrypt what must be used again (webhook secrets, kept idempotent answers). */
   secretKeys: SecretKey[];
+  signup: SignupConfig;
+  limits: AbuseLimits;
 }
 
 /** An AES-256 key and the id its ciphertexts carry; the first of the list encrypts, all decrypt (rotation). */
@@ -61,6 +63,27 @@ export interface CodecConfig {
   /** RELANCE_CODEC_CORS_ORIGINS: origins of the Temporal Web UI allowed to call it from a browser. */
   corsOrigins: string[];
 }
+
+/**
+ * Who may create a company (POST /v1/companies), RELANCE_SIGNUP: `open` to anyone (the default), `token` to callers
+ * sending RELANCE_SIGNUP_TOKEN in X-Signup-Token (an operator hands it out), `closed` to nobody.
+ */
+export type SignupConfig = { mode: 'open' } | { mode: 'token'; token: string } | { mode: 'closed' };
+
+/** How much one client may do, counted in Postgres across every API process; each refusal is a 429 with Retry-After. */
+export interface AbuseLimits {
+  /** RELANCE_SIGNUP_RATE: sign-up attempts per client address per hour. */
+  signupsPerHour: number;
+  /** RELANCE_DELEGATION_RATE: changes of a user's delegation (PUT or DELETE) per user per day. */
+  delegationChangesPerDay: number;
+  /** RELANCE_LINK_GUESS_RATE: unknown decision links per client address per 10 minutes (a valid link is never refused). */
+  linkGuessesPer10Minutes: number;
+}
+
+export const DEFAULT_ABUSE_LIMITS: AbuseLimits = { signupsPerHour: 10, delegationChangesPerDay: 20, linkGuessesPer10Minutes: 20 };
+
+/** Long enough that it cannot be guessed, whatever alphabet the operator drew it from. */
+const MIN_SIGNUP_TOKEN_LENGTH = 32;
 
 /** Webhooks (PRODUCT §11). */
 export interface WebhookConfig {
@@ -263,6 +286,26 @@ function codecConfig(env: NodeJS.ProcessEnv): CodecConfig {
   return { ...(token && { token }), corsOrigins };
 }
 
+function signupConfig(env: NodeJS.ProcessEnv): SignupConfig {
+  const mode = env.RELANCE_SIGNUP?.trim() || 'open';
+  if (mode === 'open' || mode === 'closed') return { mode };
+  if (mode !== 'token') throw new ConfigError(`RELANCE_SIGNUP must be "open", "token" or "closed", got "${mode}"`);
+  const token = required(env, 'RELANCE_SIGNUP_TOKEN', 'RELANCE_SIGNUP=token needs the token that sign-ups send in X-Signup-Token, e.g. the output of `openssl rand -hex 32`');
+  if (token.length < MIN_SIGNUP_TOKEN_LENGTH) {
+    throw new ConfigError(`RELANCE_SIGNUP_TOKEN must be at least ${MIN_SIGNUP_TOKEN_LENGTH} characters (e.g. the output of \`openssl rand -hex 32\`), got ${token.length}`);
+  }
+  return { mode, token };
+}
+
+function abuseLimits(env: NodeJS.ProcessEnv): AbuseLimits {
+  const d = DEFAULT_ABUSE_LIMITS;
+  return {
+    signupsPerHour: integer(env, 'RELANCE_SIGNUP_RATE', d.signupsPerHour, 1, 1_000_000),
+    delegationChangesPerDay: integer(env, 'RELANCE_DELEGATION_RATE', d.delegationChangesPerDay, 1, 1_000_000),
+    linkGuessesPer10Minutes: integer(env, 'RELANCE_LINK_GUESS_RATE', d.linkGuessesPer10Minutes, 1, 1_000_000),
+  };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const portText = env.PORT?.trim() || '3000';
   const port = Number(portText);
@@ -294,5 +337,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...temporalAccess(env),
     payloadKeys: payloadKeys(env),
     codec: codecConfig(env),
+    signup: signupConfig(env),
+    limits: abuseLimits(env),
   };
 }

@@ -5,6 +5,7 @@ import { dataSourceOptions } from '../db/data-source';
 import { typeOrmLogger } from '../infra/logger';
 import { shutdownTracing } from '../infra/tracing';
 import { apiLogger } from './common/request-log';
+import { RateLimitsModule } from './common/rate-limits';
 import { AuthModule } from './auth/auth.module';
 import { CodecModule } from './codec/codec.module';
 import { CollectionsModule } from './collections/collections.module';
@@ -54,6 +55,7 @@ export class AppModule {
         TemporalModule,
         MailModule,
         AuthModule,
+        RateLimitsModule,
         HealthModule,
         DiagnosticsModule,
         // Express tries routes in registration order, one pattern match each: the hottest routes' modules come first

@@ -3160,7 +3160,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description Too many wrong links from this address */
+            /** @description Not a link Relance issued, after too many of those from this address (a link Relance issued is always answered) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -3270,7 +3270,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description Too many wrong links from this address */
+            /** @description Not a link Relance issued, after too many of those from this address (a link Relance issued is always answered) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -4360,7 +4360,10 @@ export interface operations {
     Companies_create: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description the sign-up token, where the server takes sign-ups by invitation only (RELANCE_SIGNUP=token) */
+                "X-Signup-Token"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4416,6 +4419,38 @@ export interface operations {
                      *       "error": "Bad Request",
                      *       "message": "locale must be one of en-US, fr-CA",
                      *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-up on this server needs an invitation: send its token in the X-Signup-Token header */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "sign-up on this server needs an invitation: send its token in the X-Signup-Token header",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description sign-up is closed on this server: ask its operator to create your company */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "sign-up is closed on this server: ask its operator to create your company",
+                     *       "statusCode": 403
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -4480,6 +4515,22 @@ export interface operations {
                      *       "error": "Unprocessable Entity",
                      *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
                      *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many sign-ups from this address: at most 10 an hour; try again in 3600 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many sign-ups from this address: at most 10 an hour; try again in 3600 s",
+                     *       "statusCode": 429
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -9318,6 +9369,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many changes to your delegation: at most 20 a day; try again in 3600 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many changes to your delegation: at most 20 a day; try again in 3600 s",
+                     *       "statusCode": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     Delegations_remove: {
@@ -9363,6 +9430,22 @@ export interface operations {
                      *       "error": "Not Found",
                      *       "message": "user 9b2f… has no delegation to end",
                      *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many changes to your delegation: at most 20 a day; try again in 3600 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many changes to your delegation: at most 20 a day; try again in 3600 s",
+                     *       "statusCode": 429
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -41,6 +41,11 @@ export class Stack {
       // that receive webhooks dispatch them (RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS: '200').
       RELANCE_WEBHOOK_ALLOW_PRIVATE: 'true',
       RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS: '0',
+      // Every suite signs up from 127.0.0.1, and the limits are counted in the one database they share: generous here,
+      // so that only the suite about the limits (which sets its own) ever meets them.
+      RELANCE_SIGNUP_RATE: '1000000',
+      RELANCE_DELEGATION_RATE: '1000000',
+      RELANCE_LINK_GUESS_RATE: '1000000',
       ...this.extraEnv,
     };
     this.baseUrl = `http://127.0.0.1:${port}`;

@@ -11,7 +11,7 @@ const PAGE_RESPONSES = {
   403: 'Above the company\'s emailApprovalLimit: nothing decided',
   404: 'Not a link Relance issued',
   410: 'Used, expired or superseded: who decided, and when',
-  429: 'Too many wrong links from this address',
+  429: 'Not a link Relance issued, after too many of those from this address (a link Relance issued is always answered)',
   503: 'The decision could not be confirmed in time',
 };
 
@@ -24,8 +24,9 @@ function send(res: Response, page: RenderedPage): void {
       'Content-Security-Policy': PAGE_CSP,
       'X-Content-Type-Options': 'nosniff',
       'X-Frame-Options': 'DENY',
-    })
-    .send(page.html);
+    });
+  if (page.retryAfterSeconds !== undefined) res.set('Retry-After', String(page.retryAfterSeconds));
+  res.send(page.html);
 }
 
 /** The page an approval email links to (PRODUCT §9): HTML for people, no API key; the token in the path is the credential. */

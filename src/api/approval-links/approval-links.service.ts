@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { type ApprovalLinkPage, ApprovalLinksRepository } from '../../db/approval-links.repository';
@@ -6,14 +6,16 @@ import { isMoney, toCents } from '../../domain/money';
 import { DomainError } from '../../domain/errors';
 import { decisionTokenHash, isDecisionToken } from '../../infra/decision-tokens';
 import { formatMoney } from '../../domain/messages';
+import { RATE_LIMITS, type RateLimits } from '../../infra/rate-limits';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { describe, fill, formatInstant, type PageModel, renderPage, textsFor } from './approval-page';
-import { GuessLimiter } from './guess-limiter';
 
 export interface RenderedPage {
   status: number;
   html: string;
+  /** With a 429: when the address may try unknown links again. */
+  retryAfterSeconds?: number;
 }
 
 /** What the page's forms post (application/x-www-form-urlencoded). */
@@ -36,9 +38,12 @@ const SETTLE_POLL_MS = 250;
 @Injectable()
 export class ApprovalLinksService {
   private readonly links: ApprovalLinksRepository;
-  private readonly guesses = new GuessLimiter();
 
-  constructor(@InjectDataSource() dataSource: DataSource, private readonly approvals: ApprovalsService) {
+  constructor(
+    @InjectDataSource() dataSource: DataSource,
+    private readonly approvals: ApprovalsService,
+    @Inject(RATE_LIMITS) private readonly limits: RateLimits,
+  ) {
     this.links = new ApprovalLinksRepository(dataSource);
   }
 
@@ -108,15 +113,23 @@ export class ApprovalLinksService {
     return this.render(p, { status: 410, message: t.used, decidable: false });
   }
 
+  /**
+   * Only unknown links count against the address (RELANCE_LINK_GUESS_RATE, across API processes), and only they are
+   * refused past it: a link Relance issued is always answered, whatever was guessed from its recipient's address (a
+   * shared office address, or someone trying to lock them out).
+   */
   private async lookup(token: string, ip: string): Promise<{ page: ApprovalLinkPage } | RenderedPage> {
-    const { t } = textsFor('en-US');
-    if (this.guesses.blocked(ip)) return { status: 429, html: renderPage('en-US', { title: 'Relance', error: t.tooMany, earlier: [], decidable: false }) };
     const page = isDecisionToken(token) ? await this.links.findPage(decisionTokenHash(token)) : undefined;
-    if (!page) {
-      this.guesses.fail(ip);
-      return { status: 404, html: renderPage('en-US', { title: 'Relance', error: t.notFound, earlier: [], decidable: false }) };
+    if (page) return { page };
+    const { t } = textsFor('en-US');
+    const verdict = await this.limits.consume('link-guess', ip);
+    if (!verdict.allowed) {
+      return {
+        status: 429, retryAfterSeconds: verdict.retryAfterSeconds,
+        html: renderPage('en-US', { title: 'Relance', error: t.tooMany, earlier: [], decidable: false }),
+      };
     }
-    return { page };
+    return { status: 404, html: renderPage('en-US', { title: 'Relance', error: t.notFound, earlier: [], decidable: false }) };
   }
 
   /** What the link allows now: the forms (200), or why not (410). */

@@ -1,5 +1,5 @@
-import { Body, Controller, Get, Patch, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Patch, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { Public } from '../auth/public.decorator';
@@ -9,6 +9,7 @@ import { CompaniesService } from './companies.service';
 import { companyExample, CompanyView } from './company.mapper';
 import { CreateCompanyDto, UpdateCompanyDto } from './dto/company.dto';
 import { Idempotent } from '../common/idempotency.interceptor';
+import { SIGNUP_TOKEN_HEADER, SignupGuard } from './signup.guard';
 
 /** `POST /v1/companies`: the company, its first admin and that admin's API key, shown once. */
 @ApiSchema({ name: 'CreatedCompany' })
@@ -31,7 +32,14 @@ export class CompaniesController {
     type: CreatedCompanyView,
     example: { company: companyExample, user: { ...userExample, role: 'admin' }, apiKey: 'rlk_a1B2c3D4_…' },
   })
-  @ApiErrors({ 400: 'locale must be one of en-US, fr-CA' })
+  @UseGuards(SignupGuard)
+  @ApiHeader({ name: SIGNUP_TOKEN_HEADER, required: false, description: 'the sign-up token, where the server takes sign-ups by invitation only (RELANCE_SIGNUP=token)' })
+  @ApiErrors({
+    400: 'locale must be one of en-US, fr-CA',
+    401: `sign-up on this server needs an invitation: send its token in the ${SIGNUP_TOKEN_HEADER} header`,
+    403: 'sign-up is closed on this server: ask its operator to create your company',
+    429: 'too many sign-ups from this address: at most 10 an hour; try again in 3600 s',
+  })
   create(@Body() dto: CreateCompanyDto): Promise<CreatedCompanyView> {
     return this.companies.create(dto);
   }

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Put } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuthenticated, ApiErrors } from '../common/api-docs';
+import { RateLimitedPerUser } from '../common/rate-limits';
 import { type AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { DelegationView } from './delegation.view';
 import { DelegationsService } from './delegations.service';
@@ -13,6 +14,7 @@ export class DelegationsController {
   constructor(private readonly delegations: DelegationsService) {}
 
   @Put()
+  @RateLimitedPerUser('delegation')
   @ApiOperation({ summary: 'Sets (or replaces) your out-of-office delegation: between from and until the delegate receives and may decide your approval requests' })
   @ApiOkResponse({ type: DelegationView })
   @ApiErrors({
@@ -33,6 +35,7 @@ export class DelegationsController {
   }
 
   @Delete()
+  @RateLimitedPerUser('delegation')
   @HttpCode(204)
   @ApiOperation({ summary: 'Ends your delegation: pending requests the delegate has not decided come back to you' })
   @ApiNoContentResponse({ description: 'Ended' })

@@ -15,6 +15,7 @@ import { IdempotencyKeysPerUser1764800000000 } from './1764800000000-idempotency
 import { WebhookSecretRotation1764800100000 } from './1764800100000-webhook-secret-rotation';
 import { UserStatus1764800300000 } from './1764800300000-user-status';
 import { AuditEvents1764800900000 } from './1764800900000-audit-events';
+import { RateLimits1764800400000 } from './1764800400000-rate-limits';
 
 /** In order; each file is timestamped. Add new migrations at the end. */
 export const migrations = [
@@ -22,5 +23,5 @@ export const migrations = [
   DeliveryClaims1764300400000, Webhooks1764400000000, ApproverRules1764500000000, ApprovalLinks1764500100000,
   Collections1764600000000, ApprovalLinkSuperseded1764700000000, ApprovalTaskSeats1764700100000, OpsMetricsIndexes1764700200000,
   DeferredParts1764700300000, IdempotencyKeysPerUser1764800000000, WebhookSecretRotation1764800100000,
-  UserStatus1764800300000, AuditEvents1764800900000,
+  UserStatus1764800300000, RateLimits1764800400000, AuditEvents1764800900000,
 ];
