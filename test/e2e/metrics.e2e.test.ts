@@ -146,7 +146,7 @@ describe('metrics', () => {
     const alerts = readFileSync(path.join(ops, 'prometheus', 'alerts.yml'), 'utf8');
     const queries = [
       ...dashboard.panels.flatMap((p) => p.targets.map((t) => ({ where: `panel "${p.title}"`, expr: t.expr }))),
-      ...[...alerts.matchAll(/^\s+expr: (.+)$/gm)].map((m) => ({ where: 'alerts.yml', expr: m[1] })),
+      ...[...alerts.matchAll(/^[ \t]+expr: (.+)$/gm)].map((m) => ({ where: 'alerts.yml', expr: m[1] })),
     ];
     expect(dashboard.panels.length).toBeGreaterThanOrEqual(8);
     const unknown: string[] = [];
