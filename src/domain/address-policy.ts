@@ -119,13 +119,19 @@ export function classifyAddress(address: string): AddressClass | null {
  * unspecified and reserved addresses never.
  */
 export function addressRefusal(address: string, options: { allowPrivate: boolean }): string | null {
+  const what = refusedKind(address, options);
+  return what && `${address} is ${what}`;
+}
+
+/** What kind of refused address this is ("a private network address"), without the address; null when allowed. */
+export function refusedKind(address: string, options: { allowPrivate: boolean }): string | null {
   const cls = classifyAddress(address);
-  if (cls === null) return `${address} is not an IP address`;
+  if (cls === null) return 'not an IP address';
   if (cls === 'public') return null;
   if ((cls === 'loopback' || cls === 'private') && options.allowPrivate) return null;
   const what: Record<Exclude<AddressClass, 'public'>, string> = {
     loopback: 'a loopback address', private: 'a private network address', linkLocal: 'a link-local address',
     metadata: 'a cloud metadata address', unspecified: 'an unspecified address', reserved: 'a reserved or multicast address',
   };
-  return `${address} is ${what[cls]}`;
+  return what[cls];
 }
