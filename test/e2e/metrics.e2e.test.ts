@@ -1,5 +1,6 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const parsePrometheus = require('parse-prometheus-text-format') as (text: string) => Family[];
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { approvalCompany, createLargeInvoice, tasksOf } from '../support/approval';
@@ -22,11 +23,14 @@ interface Family { name: string; help: string; type: string; metrics: Sample[] }
 describe('metrics', () => {
   let stack: Stack;
   let workerMetrics = '';
+  // Prometheus sends it as `authorization: { credentials: ... }` of its scrape config.
+  const token = randomBytes(32).toString('base64url');
+  const bearer = { authorization: `Bearer ${token}` };
 
   beforeAll(async () => {
     const port = await freePort();
     workerMetrics = `http://127.0.0.1:${port}/metrics`;
-    stack = await new Stack('metrics', { WORKER_METRICS_PORT: String(port) }).start();
+    stack = await new Stack('metrics', { WORKER_METRICS_PORT: String(port), METRICS_TOKEN: token }).start();
   });
   afterAll(async () => {
     await closeDb();
@@ -35,7 +39,7 @@ describe('metrics', () => {
 
   const texts = new Map<Map<string, Family>, string>();
   async function scrape(url: string): Promise<Map<string, Family>> {
-    const res = await fetch(url);
+    const res = await fetch(url, { headers: bearer });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
@@ -109,6 +113,26 @@ describe('metrics', () => {
       service: 'relance-api', level: 'info', status: 200, companyId: c.tenant.companyId, requestId: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
     expect(texts.get(afterAll404)).toMatch(/relance_http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/v1\/invoices\/:id\/approve",status="200"\} \d+/);
+  });
+
+  it('with METRICS_TOKEN, the API\'s and the worker\'s /metrics answer 401 without it or with another, 200 with it', async () => {
+    // The worker's exporter starts with its first metric: wait for it with the token.
+    await until(() => fetch(workerMetrics, { headers: bearer }).then((r) => r.status, () => 0), (s) => s === 200, 'the worker\'s metrics');
+    for (const url of [`${stack.baseUrl}/metrics`, workerMetrics]) {
+      const statuses = await Promise.all([
+        {}, { authorization: `Bearer ${token.slice(0, -1)}` }, { authorization: `Bearer ${token}x` }, { authorization: token }, { authorization: `Basic ${token}` }, bearer,
+      ].map(async (headers) => {
+        const res = await fetch(url, { headers });
+        const text = await res.text();
+        if (res.status === 401) {
+          expect(res.headers.get('www-authenticate')).toBe('Bearer');
+          expect(text).not.toContain('temporal_');
+          expect(text).not.toContain('relance_');
+        }
+        return res.status;
+      }));
+      expect({ url, statuses }).toEqual({ url, statuses: [401, 401, 401, 401, 401, 200] });
+    }
   });
 
   it('the worker: the Temporal SDK runtime\'s own metrics', async () => {
