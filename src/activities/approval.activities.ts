@@ -44,7 +44,7 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
     if (!publicUrl) return text;
     const token = newDecisionToken();
     await links.issue({ tokenHash: decisionTokenHash(token), companyId: n.companyId, approvalId: n.approvalId, step, userId: to.id, expiresAt: deadline });
-    return `${text}\n\n${approvalNotices(facts).decisionLink(`${publicUrl.replace(/\/+$/, '')}/approvals/${token}`)}`;
+    return `${text}\n\n${approvalNotices(facts).decisionLink(`${publicUrl.replace(/(?<!\/)\/+$/, '')}/approvals/${token}`)}`;
   }
   const outbox = createOutbox(createDeliveriesRepository(dataSource));
 

@@ -98,7 +98,7 @@ async function inPool<T>(items: T[], size: number, run: (item: T) => Promise<voi
  */
 export function createDeliveryActivities(deps: { dataSource: DataSource; mailer: Mailer; publicUrl?: string }, options: DeliveryOptions = {}): DeliveryActivities {
   const { dataSource, mailer } = deps;
-  const publicUrl = (deps.publicUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  const publicUrl = (deps.publicUrl ?? 'http://127.0.0.1:3000').replace(/(?<!\/)\/+$/, '');
   const sweeps = new SweepsRepository(dataSource);
   const unsubscribeTokens = new UnsubscribeTokensRepository(dataSource);
   const documents = new InvoiceDocumentsRepository(dataSource);

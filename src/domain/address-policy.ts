@@ -47,9 +47,15 @@ function parseV4(text: string): number | null {
   return v4(a, b, c, d);
 }
 
+/** An IPv6 text without its zone id (`fe80::1%eth0`). */
+function withoutZone(text: string): string {
+  const at = text.indexOf('%');
+  return at < 0 ? text : text.slice(0, at);
+}
+
 /** The eight 16-bit groups of a valid IPv6 text (zone id dropped, embedded dotted IPv4 read). */
 function parseV6(text: string): number[] | null {
-  let s = text.replace(/%.*$/, '').toLowerCase();
+  let s = withoutZone(text).toLowerCase();
   const lastColon = s.lastIndexOf(':');
   const tail = s.slice(lastColon + 1);
   if (tail.includes('.')) {
@@ -98,7 +104,7 @@ function classifyV6(g: number[]): AddressClass {
 /** The class of an IP address in text (IPv4 dotted quad or IPv6, with or without brackets); null if it is not one. */
 export function classifyAddress(address: string): AddressClass | null {
   const text = address.replace(/^\[(.*)\]$/, '$1');
-  const family = isIP(text.replace(/%.*$/, ''));
+  const family = isIP(withoutZone(text));
   if (family === 4) return classifyV4(parseV4(text)!);
   if (family === 6) {
     const groups = parseV6(text);
@@ -113,13 +119,19 @@ export function classifyAddress(address: string): AddressClass | null {
  * unspecified and reserved addresses never.
  */
 export function addressRefusal(address: string, options: { allowPrivate: boolean }): string | null {
+  const what = refusedKind(address, options);
+  return what && `${address} is ${what}`;
+}
+
+/** What kind of refused address this is ("a private network address"), without the address; null when allowed. */
+export function refusedKind(address: string, options: { allowPrivate: boolean }): string | null {
   const cls = classifyAddress(address);
-  if (cls === null) return `${address} is not an IP address`;
+  if (cls === null) return 'not an IP address';
   if (cls === 'public') return null;
   if ((cls === 'loopback' || cls === 'private') && options.allowPrivate) return null;
   const what: Record<Exclude<AddressClass, 'public'>, string> = {
     loopback: 'a loopback address', private: 'a private network address', linkLocal: 'a link-local address',
     metadata: 'a cloud metadata address', unspecified: 'an unspecified address', reserved: 'a reserved or multicast address',
   };
-  return `${address} is ${what[cls]}`;
+  return what[cls];
 }

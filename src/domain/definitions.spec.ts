@@ -73,6 +73,26 @@ describe(normalizeDefinition.name, () => {
     expect(() => normalizeDefinition(template, input, en)).toThrow(DefinitionError);
     expect(() => normalizeDefinition(template, input, en)).toThrow(message);
   });
+
+  // Strings that make a backtracking address pattern quadratic: a long address is refused for its length before any
+  // pattern reads it (200 kB would hold the event loop for about a minute).
+  it.each([
+    ['dots', `a@${'.'.repeat(200_000)}@`],
+    ['labels', `a@${'a.'.repeat(100_000)} `],
+    ['local part', `${'a'.repeat(200_000)}@example.com`],
+  ])('refuses a 200 kB address (%s) for its length', (_, address) => {
+    expect(() => normalizeDefinition(dueReminder, { actions: [{ type: 'email', to: { emails: [address] } }] }, en))
+      .toThrow('actions[0].to.emails[0] is longer than 254 characters');
+  });
+
+  it.each([
+    ['ap@books.example.com', true], ['a.b+c@x.io', true], ['a@b', false], ['a@b.', false], ['a@.b', false], ['a@b..c', false],
+    ['a b@c.d', false], ['a@b@c.d', false], ['@b.c', false],
+  ])('reads %s as an address: %s', (address, ok) => {
+    const normalize = () => normalizeDefinition(dueReminder, { actions: [{ type: 'email', to: { emails: [address] } }] }, en);
+    if (ok) expect(normalize().actions[0]).toMatchObject({ to: { emails: [address] } });
+    else expect(normalize).toThrow(`actions[0].to.emails[0]: ${JSON.stringify(address)} is not an email address`);
+  });
 });
 
 describe(activationProblems.name, () => {

@@ -128,7 +128,9 @@ export interface NormalizedDefinition {
   sequence?: Sequence;
 }
 
-const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+// Linear: the domain's labels cannot hold a dot, so there is one way to split it. Lengths are checked before it runs.
+const EMAIL_RE = /^[^\s@]+@(?:[^\s.@]+\.)+[^\s.@]+$/;
+const MAX_EMAIL = 254;
 const TIME_RE = /^([01]\d|2[0-3]):[0-5]\d$/;
 const MAX_NAME = 200;
 const MAX_SUBJECT = 300;
@@ -244,7 +246,8 @@ export function normalizeDefinition(template: WorkflowTemplate, input: Definitio
           const emails = rawTo.emails === undefined ? [] : rawTo.emails;
           if (!Array.isArray(emails) || emails.length > MAX_RECIPIENTS) throw new DefinitionError(`${at}.to.emails must be a list of at most ${MAX_RECIPIENTS} email addresses`);
           emails.forEach((e, j) => {
-            if (typeof e !== 'string' || !EMAIL_RE.test(e) || e.length > 254) throw new DefinitionError(`${at}.to.emails[${j}]: ${show(e)} is not an email address`);
+            if (typeof e === 'string' && e.length > MAX_EMAIL) throw new DefinitionError(`${at}.to.emails[${j}] is longer than ${MAX_EMAIL} characters`);
+            if (typeof e !== 'string' || !EMAIL_RE.test(e)) throw new DefinitionError(`${at}.to.emails[${j}]: ${show(e)} is not an email address`);
           });
           to = { userIds: idList(rawTo.userIds, `${at}.to.userIds`, 'user'), emails: [...new Set(emails as string[])] };
         } else {
@@ -324,7 +327,7 @@ export function normalizeDefinition(template: WorkflowTemplate, input: Definitio
     const raw = input.schedule === undefined || input.schedule === null ? defaults.schedule : input.schedule;
     if (!isObject(raw)) throw new DefinitionError(`schedule must be { "time": "HH:MM" }, not ${show(raw)}`);
     onlyKeys(raw, ['time'], 'schedule');
-    if (typeof raw.time !== 'string' || !TIME_RE.test(raw.time)) throw new DefinitionError(`schedule.time must be HH:MM (24-hour, company timezone), not ${show(raw.time)}`);
+    if (typeof raw.time !== 'string' || raw.time.length !== 5 || !TIME_RE.test(raw.time)) throw new DefinitionError(`schedule.time must be HH:MM (24-hour, company timezone), not ${show(raw.time)}`);
     schedule = { time: raw.time };
   } else if (input.schedule !== undefined && input.schedule !== null) {
     throw new DefinitionError(`schedule: template "${template.key}" is not scheduled; it runs on ${template.trigger === 'event' ? 'each recorded event' : 'each invoice saved'}`);

@@ -1,4 +1,5 @@
-import { checkMessageTemplate, formatDate, formatMoney, MessageTemplateError, renderHtmlBody, renderMessage } from './messages';
+import { DomainError } from './errors';
+import { checkMessageTemplate, formatDate, formatMoney, MessageRenderError, MessageTemplateError, renderHtmlBody, renderMessage, renderText } from './messages';
 
 const ALLOWED = ['customerName', 'invoiceNumber', 'amount', 'dueDate', 'billNumber'];
 
@@ -21,9 +22,21 @@ describe(checkMessageTemplate.name, () => {
     ['{{../customerName}}', 'not a variable'],
     ['{{money amount precision=3}}', 'no option "precision"'],
     ['{{constructor}}', 'unknown variable "constructor"'],
+    // Options that would throw at render, failing every record of a sweep: only literal, known values are saved.
+    ['{{money amount currency="EURO"}}', 'helper "money" option "currency" (line 1, column 1) takes an ISO 4217 currency code such as currency="EUR", not "EURO"'],
+    ['{{money amount currency="eur"}}', 'takes an ISO 4217 currency code such as currency="EUR", not "eur"'],
+    ['{{money amount currency=customerName}}', 'helper "money" option "currency" (line 1, column 1) takes a currency code in quotes, such as currency="EUR", not a variable or expression'],
+    ['{{money amount currency=12}}', 'helper "money" option "currency" (line 1, column 1) takes a currency code in quotes'],
+    ['{{money amount currency=(money amount)}}', 'helper "money" option "currency" (line 1, column 1) takes a currency code in quotes'],
+    ['{{date dueDate style="tiny"}}', 'helper "date" option "style" (line 1, column 1) takes one of "short", "medium", "long", "full", not "tiny"'],
+    ['{{date dueDate style=invoiceNumber}}', 'helper "date" option "style" (line 1, column 1) takes one of "short", "medium", "long", "full" in quotes, not a variable or expression'],
   ])('refuses %s', (text, message) => {
     expect(() => checkMessageTemplate(text, ALLOWED)).toThrow(MessageTemplateError);
     expect(() => checkMessageTemplate(text, ALLOWED)).toThrow(message);
+  });
+
+  it('takes literal ISO 4217 codes and date styles', () => {
+    expect(() => checkMessageTemplate('{{money amount currency="EUR"}} {{money amount currency="JPY"}} {{date dueDate style="full"}}', ALLOWED)).not.toThrow();
   });
 });
 
@@ -57,6 +70,15 @@ describe(renderMessage.name, () => {
   it('leaves plain text alone and speaks the locale', () => {
     expect(renderMessage(message, variables, { locale: 'fr-CA', currency: 'CAD', html: false }).body)
       .toBe('Hello <b>Tom & Jerry</b>, 1\u00a0250,00\u00a0$ due 2 décembre 2026.');
+  });
+
+  it('throws a MessageRenderError (a DomainError) when a text saved before the checks cannot render', () => {
+    const render = () => renderText('Due: {{money amount currency="EURO"}}', variables, { locale: 'en-US', currency: 'USD', html: false });
+    expect(render).toThrow(MessageRenderError);
+    expect(render).toThrow(DomainError);
+    expect(render).toThrow('the message cannot be rendered: Invalid currency code : EURO');
+    expect(() => renderMessage({ subject: '{{money amount currency=invoiceNumber}}', body: '' }, variables, { locale: 'en-US', currency: 'USD', html: false }))
+      .toThrow(MessageRenderError);
   });
 
   it('keeps a subject on one line', () => {

@@ -1,6 +1,7 @@
 import Handlebars from 'handlebars';
 import { isValidDate, todayIn } from './dates';
-import { fromCents, isMoney, toCents } from './money';
+import { DomainError } from './errors';
+import { CURRENCY_CODES, fromCents, isMoney, toCents } from './money';
 
 /**
  * Message texts (subjects, bodies, task titles, memos) are Handlebars templates over a template's variables.
@@ -11,6 +12,17 @@ export class MessageTemplateError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'MessageTemplateError';
+  }
+}
+
+/**
+ * A saved text failed to render (a text saved before the checks that now refuse it, or a value no check foresaw): the
+ * record's own failure, which retrying will not change. Thrown by every render function, never the underlying error.
+ */
+export class MessageRenderError extends DomainError {
+  constructor(message: string) {
+    super(422, `the message cannot be rendered: ${message}`);
+    this.name = 'MessageRenderError';
   }
 }
 
@@ -28,15 +40,42 @@ export interface RenderedMessage {
   body: string;
 }
 
-/** Helpers a message may call, each with the number of arguments it takes. */
-const HELPERS: Record<string, { min: number; max: number; hash: readonly string[] }> = {
-  money: { min: 1, max: 1, hash: ['currency'] },
-  date: { min: 1, max: 1, hash: ['style'] },
-  if: { min: 1, max: 1, hash: [] },
-  unless: { min: 1, max: 1, hash: [] },
+const DATE_STYLES = ['short', 'medium', 'long', 'full'] as const;
+
+/**
+ * An option of a helper: a literal the check knows, never a variable, since a value the render cannot use throws
+ * there, on every record of a sweep.
+ */
+interface HelperOption {
+  /** What it takes, said to whoever wrote another value, and to whoever wrote no literal. */
+  takes: string;
+  inQuotes: string;
+  accepts(value: string): boolean;
+}
+
+const DATE_STYLE_LIST = DATE_STYLES.map((s) => `"${s}"`).join(', ');
+
+/** Helpers a message may call, each with the number of arguments it takes and its options. */
+const HELPERS: Record<string, { min: number; max: number; hash: Record<string, HelperOption> }> = {
+  money: {
+    min: 1, max: 1,
+    hash: {
+      currency: {
+        takes: 'an ISO 4217 currency code such as currency="EUR"', inQuotes: 'a currency code in quotes, such as currency="EUR"',
+        accepts: (v) => CURRENCY_CODES.has(v),
+      },
+    },
+  },
+  date: {
+    min: 1, max: 1,
+    hash: {
+      style: { takes: `one of ${DATE_STYLE_LIST}`, inQuotes: `one of ${DATE_STYLE_LIST} in quotes`, accepts: (v) => (DATE_STYLES as readonly string[]).includes(v) },
+    },
+  },
+  if: { min: 1, max: 1, hash: {} },
+  unless: { min: 1, max: 1, hash: {} },
 };
 const BLOCK_HELPERS = ['if', 'unless'];
-const DATE_STYLES = ['short', 'medium', 'long', 'full'] as const;
 
 interface RenderData {
   locale: string;
@@ -154,8 +193,12 @@ export function checkMessageTemplate(text: string, allowedVariables: readonly st
       throw new MessageTemplateError(`helper "${path.original}"${describeLocation(node)} takes ${helper.min} value, e.g. {{${path.original} amount}}`);
     }
     for (const pair of hashPairs) {
-      if (!helper.hash.includes(pair.key)) throw new MessageTemplateError(`helper "${path.original}" has no option "${pair.key}"${describeLocation(node)}`);
-      expression(pair.value);
+      const option = Object.prototype.hasOwnProperty.call(helper.hash, pair.key) ? helper.hash[pair.key] : undefined;
+      if (!option) throw new MessageTemplateError(`helper "${path.original}" has no option "${pair.key}"${describeLocation(node)}`);
+      const named = `helper "${path.original}" option "${pair.key}"${describeLocation(node)}`;
+      if (pair.value.type !== 'StringLiteral') throw new MessageTemplateError(`${named} takes ${option.inQuotes}, not a variable or expression`);
+      const value = (pair.value as hbs.AST.StringLiteral).value;
+      if (!option.accepts(value)) throw new MessageTemplateError(`${named} takes ${option.takes}, not ${JSON.stringify(value)}`);
     }
     node.params.forEach(expression);
   };
@@ -203,10 +246,14 @@ function compiled(text: string, escape: boolean): Compiled {
   return template;
 }
 
-/** Renders one message text; `html` escapes the values it inserts. */
+/** Renders one message text; `html` escapes the values it inserts. Throws MessageRenderError, whatever failed. */
 export function renderText(text: string, variables: Record<string, unknown>, options: RenderOptions): string {
   const data: RenderData = { locale: options.locale, currency: options.currency, timezone: options.timezone ?? 'UTC' };
-  return compiled(text, options.html)(variables, { data, allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+  try {
+    return compiled(text, options.html)(variables, { data, allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false });
+  } catch (err) {
+    throw new MessageRenderError(err instanceof Error ? err.message : String(err));
+  }
 }
 
 /** Renders a subject (never escaped: it is a mail header, not HTML) and a body (escaped when `html`). */

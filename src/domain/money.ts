@@ -49,3 +49,6 @@ export function addMoney(...values: string[]): string {
 export function subtractMoney(a: string, b: string): string {
   return fromCents(toCents(a) - toCents(b));
 }
+
+/** The ISO 4217 codes Intl formats (what a company's currency and a message's `currency=` option may be). */
+export const CURRENCY_CODES: ReadonlySet<string> = new Set(Intl.supportedValuesOf('currency'));

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { DELIVERY_CHANNELS } from '../db/entities';
-import { createApiMetrics } from './metrics';
+import { ConfigError } from '../config';
+import { createApiMetrics, metricsAuthorized, metricsToken } from './metrics';
 
 /** The one row OpsMetricsRepository.counts reads: one failed webhook delivery, nothing else. */
 const opsRow = {
@@ -14,6 +15,26 @@ describe(createApiMetrics.name, () => {
     for (const channel of DELIVERY_CHANNELS) {
       expect(text).toContain(`relance_deliveries_failed{channel="${channel}"} ${channel === 'webhook' ? 1 : 0}`);
       expect(text).toContain(`relance_deliveries_in_doubt{channel="${channel}"} 0`);
+    }
+  });
+});
+
+describe(metricsToken.name, () => {
+  it('is off when unset or blank, and refuses a token short enough to guess', () => {
+    expect(metricsToken({})).toBeNull();
+    expect(metricsToken({ METRICS_TOKEN: '  ' })).toBeNull();
+    expect(metricsToken({ METRICS_TOKEN: ' 0123456789abcdef ' })).toBe('0123456789abcdef');
+    expect(() => metricsToken({ METRICS_TOKEN: 'secret' })).toThrow(ConfigError);
+  });
+});
+
+describe(metricsAuthorized.name, () => {
+  const token = '0123456789abcdef0123';
+  it('takes exactly `Bearer <token>`', () => {
+    expect(metricsAuthorized(`Bearer ${token}`, token)).toBe(true);
+    expect(metricsAuthorized(`bearer ${token}`, token)).toBe(true);
+    for (const header of [undefined, '', 'Bearer ', token, `Bearer ${token.toUpperCase()}`, `Basic ${token}`, `Bearer ${token} `, `Bearer ${token.slice(1)}`, [`Bearer ${token}`]]) {
+      expect(metricsAuthorized(header, token)).toBe(false);
     }
   });
 });

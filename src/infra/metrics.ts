@@ -1,3 +1,5 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { createServer, get as httpGet, type Server, type ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { ConfigError } from '../config';
@@ -18,6 +20,64 @@ export function workerMetricsPort(env: NodeJS.ProcessEnv = process.env): number 
     throw new ConfigError(`WORKER_METRICS_PORT must be an integer from 1 to 65535, got "${text}"`);
   }
   return port;
+}
+
+/**
+ * METRICS_TOKEN: when set, GET /metrics of the API and of the worker want `Authorization: Bearer <METRICS_TOKEN>`
+ * (401 otherwise); unset, they answer anyone, and must stay off public networks.
+ */
+export function metricsToken(env: NodeJS.ProcessEnv = process.env): string | null {
+  const text = env.METRICS_TOKEN?.trim();
+  if (!text) return null;
+  if (text.length < 16) throw new ConfigError('METRICS_TOKEN must be at least 16 characters (openssl rand -base64 32 makes one)');
+  return text;
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Whether an Authorization header carries the token, compared in constant time (their hashes have one length). */
+export function metricsAuthorized(header: string | string[] | undefined, token: string): boolean {
+  // The scheme's name is case-insensitive (RFC 9110); the token is not.
+  const given = typeof header === 'string' && header.slice(0, 7).toLowerCase() === 'bearer ' ? header.slice(7) : '';
+  return timingSafeEqual(digest(given), digest(token)) && given !== '';
+}
+
+/** The 401 of a scrape without the token. */
+export function refuseScrape(res: ServerResponse): void {
+  res.writeHead(401, { 'content-type': 'text/plain; charset=utf-8', 'www-authenticate': 'Bearer' }).end('metrics need Authorization: Bearer <METRICS_TOKEN>\n');
+}
+
+/**
+ * The worker's /metrics behind the token: the SDK runtime's exporter listens on a loopback port, and this server on
+ * WORKER_METRICS_PORT checks each scrape before it asks the exporter. Unref'd: it never holds the process open.
+ */
+export function serveMetricsWithToken(options: { port: number; exporterPort: number; token: string }): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('not found\n');
+      return;
+    }
+    if (!metricsAuthorized(req.headers.authorization, options.token)) {
+      refuseScrape(res);
+      return;
+    }
+    const upstream = httpGet({ host: '127.0.0.1', port: options.exporterPort, path: '/metrics', timeout: 10_000 }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, { 'content-type': answer.headers['content-type'] ?? 'text/plain; version=0.0.4' });
+      answer.pipe(res);
+    });
+    upstream.on('timeout', () => upstream.destroy(new Error('the exporter did not answer')));
+    upstream.on('error', () => {
+      if (!res.headersSent) res.writeHead(503, { 'content-type': 'text/plain; charset=utf-8' }).end('metrics unavailable\n');
+      else res.destroy();
+    });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '0.0.0.0', () => {
+      server.unref();
+      resolve(server);
+    });
+  });
 }
 
 export interface ApiMetrics {

@@ -1,3 +1,6 @@
+import type { IncomingMessage } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import type { Attributes } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { Resource } from '@opentelemetry/resources';
@@ -5,6 +8,7 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { errorFields, type Logger } from './logger';
+import { redactTokenPaths } from './token-paths';
 
 export interface Tracing {
   resource: Resource;
@@ -25,7 +29,9 @@ export function startTracing(service: 'relance-api' | 'relance-worker', env: Nod
   const sdk = new NodeSDK({
     resource,
     spanProcessors: [spanProcessor],
-    instrumentations: service === 'relance-api' ? [new HttpInstrumentation({ ignoreIncomingRequestHook: (r) => r.url === '/metrics' })] : [],
+    instrumentations: service === 'relance-api'
+      ? [new HttpInstrumentation({ ignoreIncomingRequestHook: (r) => r.url === '/metrics', startIncomingSpanHook: redactedUrlAttributes })]
+      : [],
   });
   sdk.start();
   tracing = { resource, spanProcessor, shutdown: () => sdk.shutdown() };
@@ -33,6 +39,20 @@ export function startTracing(service: 'relance-api' | 'relance-worker', env: Nod
 }
 
 let tracing: Tracing | null = null;
+
+/**
+ * A request to a token path (an emailed link: the token is its credential) gets its URL attributes with the token
+ * redacted from the start; the instrumentation lets these replace its own, and its span name is the method alone.
+ */
+export function redactedUrlAttributes(request: IncomingMessage): Attributes {
+  const target = request.url ?? '/';
+  const redacted = redactTokenPaths(target);
+  if (redacted === target) return {};
+  const scheme = (request.socket as TLSSocket | undefined)?.encrypted ? 'https' : 'http';
+  return {
+    'http.target': redacted, 'http.url': `${scheme}://${request.headers.host ?? 'localhost'}${redacted}`, 'url.path': redacted.split('?')[0],
+  };
+}
 
 /**
  * Flushes the spans still buffered (the batch processor exports every few seconds) and stops tracing, when it runs:

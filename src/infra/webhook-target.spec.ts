@@ -26,10 +26,15 @@ describe(checkWebhookUrl.name, () => {
     await expect(checkWebhookUrl(url, { ...closed, allowPrivate: true })).rejects.toBeInstanceOf(WebhookUrlRefused);
   });
 
-  it('refuses a host of which one resolved address is private (DNS may answer either)', async () => {
-    const resolver = resolving({ 'mixed.example.com': ['93.184.216.34', '10.0.0.7'] });
-    await expect(checkWebhookUrl('https://mixed.example.com/h', { allowPrivate: false, resolver }))
-      .rejects.toThrow('mixed.example.com resolves to 10.0.0.7 is a private network address');
+  it('refuses a host of which one resolved address is private (DNS may answer either), without naming that address', async () => {
+    const resolver = resolving({ 'mixed.example.com': ['93.184.216.34', '10.0.0.7'], 'meta.example.com': ['169.254.169.254'], 'me.example.com': ['::1'] });
+    const refusal = (url: string, allowPrivate = false) => checkWebhookUrl(url, { allowPrivate, resolver }).then(() => null, (err: Error) => err.message);
+    // A refusal that named the address would answer what our resolver sees inside the network.
+    expect(await refusal('https://mixed.example.com/h')).toBe('webhook URL https://mixed.example.com/h is refused: mixed.example.com resolves to a private network address');
+    expect(await refusal('https://meta.example.com/h', true)).toBe('webhook URL https://meta.example.com/h is refused: meta.example.com resolves to a cloud metadata address');
+    expect(await refusal('https://me.example.com/h')).toBe('webhook URL https://me.example.com/h is refused: me.example.com resolves to a loopback address');
+    // An address written in the URL is the caller's own: naming it tells nothing.
+    expect(await refusal('http://10.0.0.7/h')).toBe('webhook URL http://10.0.0.7/h is refused: 10.0.0.7 is a private network address');
   });
 
   it('refuses what is not an http(s) URL, carries credentials, or does not resolve', async () => {

@@ -2,7 +2,7 @@ import { lookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { addressRefusal, classifyAddress } from '../domain/address-policy';
+import { addressRefusal, classifyAddress, refusedKind } from '../domain/address-policy';
 
 export type Resolver = (hostname: string) => Promise<Array<{ address: string; family: number }>>;
 
@@ -55,8 +55,9 @@ export async function checkWebhookUrl(text: string, policy: TargetPolicy): Promi
     if (addresses.length === 0) throw new WebhookUrlRefused(text, `its host ${host} does not resolve`);
   }
   for (const a of addresses) {
-    const why = addressRefusal(a.address, { allowPrivate: policy.allowPrivate });
-    if (why) throw new WebhookUrlRefused(text, `${host === a.address ? '' : `${host} resolves to `}${why}`);
+    // A resolved address is never named: the refusal would tell the caller what our resolver sees inside the network.
+    const why = host === a.address ? addressRefusal(a.address, policy) : refusedKind(a.address, policy);
+    if (why) throw new WebhookUrlRefused(text, host === a.address ? why : `${host} resolves to ${why}`);
   }
   const first = addresses[0];
   return { url, address: first.address, family: first.family === 6 ? 6 : 4 };

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
-import { createServer } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { DefaultLogger, LogEntry, Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
@@ -10,7 +10,7 @@ import { createMailer } from '../infra/mailer';
 import { SecretBox } from '../infra/secret-box';
 import { sealWebhookSecrets } from '../infra/webhook-deliveries';
 import { shutdownTracing, startTracing } from '../infra/tracing';
-import { workerMetricsPort } from '../infra/metrics';
+import { metricsToken, serveMetricsWithToken, workerMetricsPort } from '../infra/metrics';
 import { createWorker } from './create-worker';
 import { workflowBundlePath } from './workflow-bundles';
 import { startPaymentEventDispatcher } from './payment-event-dispatcher';
@@ -33,24 +33,50 @@ function portFree(port: number): Promise<boolean> {
   });
 }
 
+/** A port nothing listens on, on the loopback interface. */
+function loopbackPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /**
  * The SDK runtime's own metrics (task slots, poll and schedule-to-start latencies, workflow task failures, activity
  * outcomes, sticky cache) on GET /metrics of WORKER_METRICS_PORT, by the Core's Prometheus exporter. Installed before
- * any connection: the runtime is created once per process.
+ * any connection: the runtime is created once per process. With METRICS_TOKEN the exporter listens on loopback only,
+ * and WORKER_METRICS_PORT is a server that asks for the token before it relays the exporter's answer.
  */
 async function installTelemetry(): Promise<void> {
   const port = workerMetricsPort();
+  const token = metricsToken();
   const free = await portFree(port);
+  const exporter = free && token ? `127.0.0.1:${await loopbackPort()}` : `0.0.0.0:${port}`;
   // The SDK's lines (worker state, workflow and activity logs, with workflowId and runId in their meta) as JSON lines.
   const sdkLogger = new DefaultLogger('INFO', (entry: LogEntry) => logger.log(LEVELS[entry.level] ?? 'info', entry.message, entry.meta));
   Runtime.install({
     logger: sdkLogger,
     telemetryOptions: free
-      ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${port}`, countersTotalSuffix: true, useSecondsForDurations: true } } }
+      ? { metrics: { prometheus: { bindAddress: exporter, countersTotalSuffix: true, useSecondsForDurations: true } } }
       : {},
   });
-  if (free) logger.info(`[worker] metrics on http://0.0.0.0:${port}/metrics`, { port });
-  else logger.warn(`[worker] WORKER_METRICS_PORT ${port} is in use: this worker serves no /metrics (give each worker a port of its own)`);
+  if (!free) {
+    logger.warn(`[worker] WORKER_METRICS_PORT ${port} is in use: this worker serves no /metrics (give each worker a port of its own)`);
+    return;
+  }
+  if (token) {
+    try {
+      await serveMetricsWithToken({ port, exporterPort: Number(exporter.split(':')[1]), token });
+    } catch (err) {
+      logger.warn(`[worker] WORKER_METRICS_PORT ${port} could not be opened: this worker serves no /metrics`, errorFields(err));
+      return;
+    }
+  }
+  logger.info(`[worker] metrics on http://0.0.0.0:${port}/metrics${token ? ' (Authorization: Bearer <METRICS_TOKEN>)' : ''}`, { port });
 }
 
 async function main(): Promise<void> {

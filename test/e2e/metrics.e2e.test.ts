@@ -1,5 +1,6 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const parsePrometheus = require('parse-prometheus-text-format') as (text: string) => Family[];
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { approvalCompany, createLargeInvoice, tasksOf } from '../support/approval';
@@ -23,12 +24,15 @@ describe('metrics', () => {
   let stack: Stack;
   let db: OwnDatabase;
   let workerMetrics = '';
+  // Prometheus sends it as `authorization: { credentials: ... }` of its scrape config.
+  const token = randomBytes(32).toString('base64url');
+  const bearer = { authorization: `Bearer ${token}` };
 
   beforeAll(async () => {
     const port = await freePort();
     workerMetrics = `http://127.0.0.1:${port}/metrics`;
     db = await new OwnDatabase().create();
-    stack = await new Stack('metrics', { WORKER_METRICS_PORT: String(port), DATABASE_URL: db.url }).start();
+    stack = await new Stack('metrics', { WORKER_METRICS_PORT: String(port), DATABASE_URL: db.url, METRICS_TOKEN: token }).start();
   });
   afterAll(async () => {
     await stack?.stop();
@@ -37,7 +41,7 @@ describe('metrics', () => {
 
   const texts = new Map<Map<string, Family>, string>();
   async function scrape(url: string): Promise<Map<string, Family>> {
-    const res = await fetch(url);
+    const res = await fetch(url, { headers: bearer });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
@@ -112,6 +116,26 @@ describe('metrics', () => {
     expect(texts.get(afterAll404)).toMatch(/relance_http_request_duration_seconds_bucket\{le="\+Inf",method="POST",route="\/v1\/invoices\/:id\/approve",status="200"\} \d+/);
   });
 
+  it('with METRICS_TOKEN, the API\'s and the worker\'s /metrics answer 401 without it or with another, 200 with it', async () => {
+    // The worker's exporter starts with its first metric: wait for it with the token.
+    await until(() => fetch(workerMetrics, { headers: bearer }).then((r) => r.status, () => 0), (s) => s === 200, 'the worker\'s metrics');
+    for (const url of [`${stack.baseUrl}/metrics`, workerMetrics]) {
+      const statuses = await Promise.all([
+        {}, { authorization: `Bearer ${token.slice(0, -1)}` }, { authorization: `Bearer ${token}x` }, { authorization: token }, { authorization: `Basic ${token}` }, bearer,
+      ].map(async (headers) => {
+        const res = await fetch(url, { headers });
+        const text = await res.text();
+        if (res.status === 401) {
+          expect(res.headers.get('www-authenticate')).toBe('Bearer');
+          expect(text).not.toContain('temporal_');
+          expect(text).not.toContain('relance_');
+        }
+        return res.status;
+      }));
+      expect({ url, statuses }).toEqual({ url, statuses: [401, 401, 401, 401, 401, 200] });
+    }
+  });
+
   it('the worker: the Temporal SDK runtime\'s own metrics', async () => {
     const families = await until(() => scrape(workerMetrics),
       (m) => [...m.keys()].some((n) => n.startsWith('temporal_workflow_task_execution_latency')), 'workflow task metrics');
@@ -147,7 +171,7 @@ describe('metrics', () => {
     const alerts = readFileSync(path.join(ops, 'prometheus', 'alerts.yml'), 'utf8');
     const queries = [
       ...dashboard.panels.flatMap((p) => p.targets.map((t) => ({ where: `panel "${p.title}"`, expr: t.expr }))),
-      ...[...alerts.matchAll(/^\s+expr: (.+)$/gm)].map((m) => ({ where: 'alerts.yml', expr: m[1] })),
+      ...[...alerts.matchAll(/^[ \t]+expr: (.+)$/gm)].map((m) => ({ where: 'alerts.yml', expr: m[1] })),
     ];
     expect(dashboard.panels.length).toBeGreaterThanOrEqual(8);
     const unknown: string[] = [];

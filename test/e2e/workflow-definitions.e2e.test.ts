@@ -263,6 +263,11 @@ describe('workflow templates and definitions', () => {
       [{ ...valid, conditions: [{ field: 'dueDate', op: 'within_days', value: 'soon' }] }, 'must be a whole number of days'],
       [{ ...valid, actions: [{ type: 'email', to: 'customer', subject: 'Hi {{customerFirstName}}', body: 'x' }] }, 'actions[0].subject uses unknown variable "customerFirstName"'],
       [{ ...valid, actions: [{ type: 'email', to: 'customer', subject: 'x', body: 'Hi {{#each x}}' }] }, 'actions[0].body does not compile'],
+      // Would throw at render, on every record of every sweep.
+      [{ ...valid, actions: [{ type: 'email', to: 'customer', subject: 'x', body: 'Due: {{money amount currency="EURO"}}' }] },
+        'actions[0].body helper "money" option "currency" (line 1, column 6) takes an ISO 4217 currency code such as currency="EUR", not "EURO"'],
+      [{ ...valid, actions: [{ type: 'email', to: 'customer', subject: '{{money amount currency=memo}}', body: 'x' }] },
+        'actions[0].subject helper "money" option "currency" (line 1, column 1) takes a currency code in quotes'],
       [{ ...valid, name: '' }, 'name must not be empty'],
       [{ ...valid, actions: [{ type: 'approval', approverIds: [] }] }, 'action type "approval" is not available'],
       [{ ...valid, schedule: { time: '25:00' } }, 'schedule.time must be HH:MM'],
@@ -274,6 +279,14 @@ describe('workflow templates and definitions', () => {
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({ statusCode: 400, error: 'Bad Request' });
       expect(res.body.message).toContain(message);
+    });
+
+    it('refuses a 200 kB recipient address for its length, before any pattern reads it', async () => {
+      // A pattern that backtracks on this string held the event loop about a minute before answering.
+      const address = `a@${'.'.repeat(200_000)}@`;
+      const res = await tenant.admin.post('/v1/workflows', { ...valid, actions: [{ type: 'email', to: { emails: [address] } }] });
+      expect(res.status).toBe(400);
+      expect(res.body.message).toContain('actions[0].to.emails[0] is longer than 254 characters');
     });
 
     it('refuses a user of another company as a recipient', async () => {

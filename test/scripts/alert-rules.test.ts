@@ -23,9 +23,9 @@ describe('ops/prometheus/alerts.yml', () => {
     const out = promtool('test', 'rules', 'alerts.test.yml');
     expect(out).toMatch(/^exit 0\n/);
     expect(out).toContain('SUCCESS');
-    const alerts = [...readFileSync(path.join(PROMETHEUS, 'alerts.yml'), 'utf8').matchAll(/^\s+- alert: (\S+)$/gm)].map((m) => m[1]);
+    const alerts = [...readFileSync(path.join(PROMETHEUS, 'alerts.yml'), 'utf8').matchAll(/^[ \t]+- alert: (\S+)$/gm)].map((m) => m[1]);
     const tested = new Set([...readFileSync(path.join(PROMETHEUS, 'alerts.test.yml'), 'utf8')
-      .matchAll(/^\s+alertname: (\S+)$/gm)].map((m) => m[1]));
+      .matchAll(/^[ \t]+alertname: (\S+)$/gm)].map((m) => m[1]));
     expect(alerts.length).toBeGreaterThanOrEqual(8);
     expect(alerts.filter((a) => !tested.has(a))).toEqual([]);
   });

@@ -2,14 +2,17 @@ import { INestApplication } from '@nestjs/common';
 import { getDataSourceToken } from '@nestjs/typeorm';
 import { NextFunction, Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
-import { createApiMetrics } from '../../infra/metrics';
+import { errorFields } from '../../infra/logger';
+import { createApiMetrics, metricsAuthorized, metricsToken, refuseScrape } from '../../infra/metrics';
+import { apiLogger } from './request-log';
 
 /**
  * GET /metrics (Prometheus text format) and the HTTP histogram behind it. A request is labelled with the route
- * template Express matched (`/v1/invoices/:id`), so ids never become label values; a path no route matched is
- * `unmatched`. /metrics itself is not counted.
+ * template Express matched (`/v1/invoices/:id`, `/approvals/:token`), so ids and links' tokens never become label
+ * values; a path no route matched is `unmatched`. /metrics itself is not counted. With METRICS_TOKEN set, a scrape
+ * without `Authorization: Bearer <it>` is a 401.
  */
-export function installMetrics(app: INestApplication): void {
+export function installMetrics(app: INestApplication, token = metricsToken()): void {
   const { registry, httpDuration } = createApiMetrics(app.get<DataSource>(getDataSourceToken()));
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.path === '/metrics') {
@@ -17,9 +20,17 @@ export function installMetrics(app: INestApplication): void {
         next();
         return;
       }
+      if (token && !metricsAuthorized(req.headers.authorization, token)) {
+        refuseScrape(res);
+        return;
+      }
       registry.metrics().then(
         (text) => res.status(200).type(registry.contentType).send(text),
-        (err: Error) => res.status(503).type('text/plain').send(`metrics unavailable: ${err.message}\n`),
+        // The gauges read Postgres: its driver's text goes to the log, not to whoever scrapes.
+        (err: Error) => {
+          apiLogger.error('metrics unavailable', errorFields(err));
+          res.status(503).type('text/plain').send('metrics unavailable\n');
+        },
       );
       return;
     }

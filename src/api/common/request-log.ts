@@ -2,25 +2,29 @@ import { randomUUID } from 'node:crypto';
 import { INestApplication, LoggerService } from '@nestjs/common';
 import { NextFunction, Request, Response } from 'express';
 import { createLogger, Logger } from '../../infra/logger';
+import { redactTokenPaths } from '../../infra/token-paths';
 
 export const apiLogger: Logger = createLogger('relance-api');
 
-/** Nest's own lines (module init, mapped routes, errors) as JSON lines of the same logger. */
+/**
+ * Nest's own lines (module init, mapped routes, errors) as JSON lines of the same logger. An error's message or stack
+ * may quote the path it failed on: a link's token in it is redacted.
+ */
 export class JsonNestLogger implements LoggerService {
   log(message: unknown, ...rest: unknown[]): void {
-    apiLogger.info(String(message), context(rest));
+    apiLogger.info(redactTokenPaths(String(message)), context(rest));
   }
   error(message: unknown, ...rest: unknown[]): void {
-    apiLogger.error(String(message), context(rest));
+    apiLogger.error(redactTokenPaths(String(message)), context(rest));
   }
   warn(message: unknown, ...rest: unknown[]): void {
-    apiLogger.warn(String(message), context(rest));
+    apiLogger.warn(redactTokenPaths(String(message)), context(rest));
   }
   debug(message: unknown, ...rest: unknown[]): void {
-    apiLogger.log('debug', String(message), context(rest));
+    apiLogger.log('debug', redactTokenPaths(String(message)), context(rest));
   }
   verbose(message: unknown, ...rest: unknown[]): void {
-    apiLogger.log('debug', String(message), context(rest));
+    apiLogger.log('debug', redactTokenPaths(String(message)), context(rest));
   }
 }
 
@@ -29,8 +33,9 @@ export class JsonNestLogger implements LoggerService {
  * Nest's Logger (`logger.error('request failed', { requestId })`) becomes fields of the line.
  */
 function context(rest: unknown[]): Record<string, unknown> {
-  const fields = Object.assign({}, ...rest.filter((r) => typeof r === 'object' && r !== null && !(r instanceof Error))) as Record<string, unknown>;
-  const strings = rest.filter((r): r is string => typeof r === 'string');
+  const given = Object.assign({}, ...rest.filter((r) => typeof r === 'object' && r !== null && !(r instanceof Error))) as Record<string, unknown>;
+  const fields = Object.fromEntries(Object.entries(given).map(([k, v]) => [k, typeof v === 'string' ? redactTokenPaths(v) : v]));
+  const strings = rest.filter((r): r is string => typeof r === 'string').map(redactTokenPaths);
   if (!strings.length) return fields;
   return { ...fields, ...(strings.length > 1 ? { context: strings[strings.length - 1], stack: strings[0] } : { context: strings[0] }) };
 }

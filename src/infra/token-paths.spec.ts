@@ -1,0 +1,19 @@
+import { redactTokenPaths, TOKEN_PATHS } from './token-paths';
+
+describe(redactTokenPaths.name, () => {
+  const token = 'q2Vb0nIY9W1ZfXcEJtWZf5o1mQ0YdLxH7aB_c-3kTQs';
+
+  it('replaces the token of every token path in paths, URLs and sentences', () => {
+    expect(TOKEN_PATHS).toEqual(expect.arrayContaining(['/approvals/', '/unsubscribe/']));
+    expect(redactTokenPaths(`/approvals/${token}`)).toBe('/approvals/:token');
+    expect(redactTokenPaths(`/approvals/${token}?from=mail#x`)).toBe('/approvals/:token?from=mail#x');
+    expect(redactTokenPaths(`http://api.example.com:3000/unsubscribe/${token}/`)).toBe('http://api.example.com:3000/unsubscribe/:token/');
+    expect(redactTokenPaths(`Cannot POST /unsubscribe/${token}, twice: "/approvals/${token}"`))
+      .toBe('Cannot POST /unsubscribe/:token, twice: "/approvals/:token"');
+    expect(redactTokenPaths(`/approvals/%E2%82%AC${token}`)).toBe('/approvals/:token');
+  });
+
+  it('leaves other paths alone', () => {
+    for (const text of ['/v1/invoices/12/approve', '/approvals/', '/v1/invoices/:id/approval', 'unsubscribe me', '']) expect(redactTokenPaths(text)).toBe(text);
+  });
+});
