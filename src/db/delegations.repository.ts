@@ -61,20 +61,29 @@ export class DelegationsRepository {
    * time (two PUTs at once, A to B and B to A, each saw no cycle and both landed): null when set, else the chain from
    * the delegate that comes back to the delegator.
    */
-  async setUnlessCycle(d: { companyId: string; delegatorId: string; delegateId: string; from: Date; until: Date; note: string | null }): Promise<string[] | null> {
+  async setUnlessCycle(
+    d: { companyId: string; delegatorId: string; delegateId: string; from: Date; until: Date; note: string | null },
+    alsoInTransaction: (m: EntityManager) => Promise<void> = async () => {},
+  ): Promise<string[] | null> {
     return this.dataSource.transaction(async (m) => {
       await this.lockCompany(m, d.companyId);
       const chain = (await m.query(CHAIN, [d.companyId, d.delegateId]) as Array<{ id: string }>).map((r) => r.id);
       if (chain.includes(d.delegatorId)) return chain;
       await m.query(UPSERT, [d.delegatorId, d.companyId, d.delegateId, d.from, d.until, d.note]);
+      await alsoInTransaction(m);
       return null;
     });
   }
 
-  /** Whether the user had a delegation, now ended. */
-  async remove(companyId: string, userId: string): Promise<boolean> {
-    const rows = await this.db.query<{ user_id: string }>('DELETE FROM delegations WHERE company_id = $1 AND user_id = $2 RETURNING user_id', [companyId, userId]);
-    return rows.length > 0;
+  /** Ends the user's delegation: the delegate it had, or undefined when it had none. */
+  async remove(companyId: string, userId: string, alsoInTransaction: (m: EntityManager, delegateId: string) => Promise<void> = async () => {}): Promise<string | undefined> {
+    return this.dataSource.transaction(async (m) => {
+      const [rows] = await m.query('DELETE FROM delegations WHERE company_id = $1 AND user_id = $2 RETURNING delegate_id AS "delegateId"',
+        [companyId, userId]) as [{ delegateId: string }[], number];
+      if (rows.length === 0) return undefined;
+      await alsoInTransaction(m, rows[0].delegateId);
+      return rows[0].delegateId;
+    });
   }
 
   /** The company's delegations not yet over at `at`: what a run submitted now must know. */

@@ -33,6 +33,13 @@ describe('the audit trail (GET /v1/audit-events)', () => {
     expect(res.status).toBe(200);
     return res.body.data;
   }
+  /** The entries after the sign-up's own three (company, its admin, the admin's first key), which it checks. */
+  function afterSignup(t: Tenant, list: Entry[]): Entry[] {
+    expect(list.slice(-3).map((e) => [e.type, e.targetId, e.actorId])).toEqual([
+      ['api_key.issued', expect.any(String), t.adminId], ['user.created', t.adminId, t.adminId], ['company.created', t.companyId, t.adminId],
+    ]);
+    return list.slice(0, -3);
+  }
   const ok = (res: HttpResult, status = 200) => {
     expect({ status: res.status, body: res.body }).toMatchObject({ status });
     return res.body;
@@ -54,7 +61,7 @@ describe('the audit trail (GET /v1/audit-events)', () => {
     const issued = ok(await tenant.admin.post(`/v1/users/${user.user.id}/api-keys`, undefined, h), 201);
     ok(await tenant.admin.delete(`/v1/api-keys/${issued.id}`, h), 204);
 
-    const list = await entries(tenant);
+    const list = afterSignup(tenant, await entries(tenant));
     const expected: [string, string][] = [
       ['api_key.revoked', issued.id], ['api_key.issued', issued.id], ['api_key.issued', userKeyId], ['user.created', user.user.id],
       ['company.updated', tenant.companyId], ['workflow.deleted', created.id], ['workflow.deactivated', created.id],
@@ -82,6 +89,48 @@ describe('the audit trail (GET /v1/audit-events)', () => {
     for (const secret of [company.webhookSecret, 'T0KEN', 's3cr3t', user.apiKey, issued.apiKey]) expect(stored).not.toContain(secret);
   });
 
+  it('records the sign-up, delegations, webhook endpoints and their secrets, and offboarding', async () => {
+    const h = from(`10.9.8.7, ${ADDRESS}`);
+    const signup = await http.post('/v1/companies', {
+      company: { name: 'Audited Signup', locale: 'en-US', timezone: 'America/Toronto', currency: 'CAD' },
+      admin: { name: 'Ada Admin', email: `signup-${Date.now()}@acme.test` },
+    }, h);
+    expect(signup.status).toBe(201);
+    const t: Tenant = { companyId: signup.body.company.id, adminId: signup.body.user.id, adminEmail: '', admin: http.as(signup.body.apiKey), company: signup.body.company };
+    const [first] = (await entries(t)).reverse();
+    expect(first).toMatchObject({ type: 'company.created', actorId: t.adminId, clientAddress: ADDRESS, data: { plan: 'advanced' } });
+
+    const bob = await createUser(t, 'standard', 'Bob');
+    const cy = await createUser(t, 'standard', 'Cy');
+    const until = new Date(Date.now() + 86_400_000).toISOString();
+    ok(await bob.http.put('/v1/users/me/delegation', { delegateId: cy.id, from: new Date().toISOString(), until }, h));
+    ok(await bob.http.delete('/v1/users/me/delegation', h), 204);
+    const endpoint = ok(await t.admin.post('/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/hooks?token=s3cr3t', events: ['*'] }, h), 201);
+    ok(await t.admin.patch(`/v1/webhook-endpoints/${endpoint.id}`, { events: ['payment.received'] }, h));
+    const rotated = ok(await t.admin.post(`/v1/webhook-endpoints/${endpoint.id}/rotate-secret`, undefined, h));
+    ok(await t.admin.delete(`/v1/webhook-endpoints/${endpoint.id}`, h), 204);
+    ok(await t.admin.post(`/v1/users/${bob.id}/deactivate`, {}, h));
+    ok(await t.admin.post(`/v1/users/${bob.id}/reactivate`, undefined, h));
+
+    const list = await entries(t, '&type=delegation.set,delegation.removed,webhook_endpoint.created,webhook_endpoint.updated,' +
+      'webhook_endpoint.secret_rotated,webhook_endpoint.deleted,user.deactivated,user.reactivated');
+    expect(list.map((e) => [e.type, e.targetId, e.actorId])).toEqual([
+      ['user.reactivated', bob.id, t.adminId], ['user.deactivated', bob.id, t.adminId],
+      ['webhook_endpoint.deleted', endpoint.id, t.adminId], ['webhook_endpoint.secret_rotated', endpoint.id, t.adminId],
+      ['webhook_endpoint.updated', endpoint.id, t.adminId], ['webhook_endpoint.created', endpoint.id, t.adminId],
+      ['delegation.removed', bob.id, bob.id], ['delegation.set', bob.id, bob.id],
+    ]);
+    for (const e of list) expect(e.clientAddress).toBe(ADDRESS);
+    const byType = Object.fromEntries(list.map((e) => [e.type, e]));
+    expect(byType['delegation.set'].data).toEqual({ delegateId: cy.id, from: expect.any(String), until });
+    expect(byType['delegation.removed'].data).toEqual({ delegateId: cy.id });
+    expect(byType['webhook_endpoint.created'].data).toEqual({ url: 'http://127.0.0.1:9', events: ['*'] });
+    expect(byType['webhook_endpoint.updated'].data).toEqual({ changes: { events: { old: ['*'], new: ['payment.received'] } } });
+    expect(byType['user.deactivated'].data).toMatchObject({ handoverTo: null, handedOver: [], revokedKeys: 1 });
+    const stored = JSON.stringify(await entries(t));
+    for (const secret of [endpoint.secret, rotated.secret, 's3cr3t', signup.body.apiKey]) expect(stored).not.toContain(secret);
+  });
+
   it('writes no entry for a refused change', async () => {
     const t = await createTenant(http);
     const draft = ok(await t.admin.post('/v1/workflows', { templateKey: 'bill-payment-reminder' }), 201);
@@ -92,7 +141,7 @@ describe('the audit trail (GET /v1/audit-events)', () => {
     expect((await t.admin.post('/v1/users', { name: 'Twin', email: t.adminEmail, role: 'admin' })).status).toBe(409);
     expect((await t.admin.patch('/v1/companies/me', { webhookUrl: 'http://169.254.169.254/latest' })).status).toBe(400);
     expect((await t.admin.delete('/v1/api-keys/00000000-0000-4000-8000-000000000000')).status).toBe(404);
-    expect((await entries(t)).map((e) => [e.type, e.targetId])).toEqual([['workflow.created', draft.id]]);
+    expect(afterSignup(t, await entries(t)).map((e) => [e.type, e.targetId])).toEqual([['workflow.created', draft.id]]);
   });
 
   it('records a replayed create (same Idempotency-Key) once', async () => {
@@ -101,7 +150,7 @@ describe('the audit trail (GET /v1/audit-events)', () => {
     const first = ok(await t.admin.post('/v1/workflows', { templateKey: 'bill-payment-reminder' }, headers), 201);
     const again = await t.admin.post('/v1/workflows', { templateKey: 'bill-payment-reminder' }, headers);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect((await entries(t)).map((e) => [e.type, e.targetId])).toEqual([['workflow.created', first.id]]);
+    expect(afterSignup(t, await entries(t)).map((e) => [e.type, e.targetId])).toEqual([['workflow.created', first.id]]);
   });
 
   it('filters by actor, types and time, and pages with a cursor', async () => {
@@ -114,7 +163,9 @@ describe('the audit trail (GET /v1/audit-events)', () => {
 
     expect((await entries(t, `&actorId=${other.id}`)).map((e) => e.type)).toEqual(['workflow.deleted', 'workflow.updated', 'workflow.created']);
     expect((await entries(t, '&type=workflow.created')).map((e) => e.targetId)).toEqual([b.id, a.id]);
-    expect((await entries(t, '&type=workflow.deleted,user.created')).map((e) => e.type)).toEqual(['workflow.deleted', 'user.created']);
+    expect((await entries(t, '&type=workflow.deleted,user.created')).map((e) => [e.type, e.targetId])).toEqual([
+      ['workflow.deleted', b.id], ['user.created', other.id], ['user.created', t.adminId],
+    ]);
     const [updated] = await entries(t, '&type=workflow.updated');
     const at = encodeURIComponent(updated.createdAt);
     expect((await entries(t, `&from=${at}`)).map((e) => e.type)).toEqual(['workflow.deleted', 'workflow.updated']);
@@ -155,7 +206,7 @@ describe('the audit trail (GET /v1/audit-events)', () => {
   it("never shows another company's entries", async () => {
     const other = await createTenant(http);
     const theirs = ok(await other.admin.post('/v1/workflows', { templateKey: 'bill-payment-reminder' }), 201);
-    expect((await entries(other)).map((e) => e.targetId)).toEqual([theirs.id]);
+    expect(afterSignup(other, await entries(other)).map((e) => e.targetId)).toEqual([theirs.id]);
     const mine = JSON.stringify(await entries(tenant));
     expect(mine).not.toContain(theirs.id);
     expect(mine).not.toContain(other.adminId);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Ip, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiSchema, ApiTags } from '@nestjs/swagger';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
@@ -40,8 +40,8 @@ export class CompaniesController {
     403: 'sign-up is closed on this server: ask its operator to create your company',
     429: 'too many sign-ups from this address: at most 10 an hour; try again in 3600 s',
   })
-  create(@Body() dto: CreateCompanyDto): Promise<CreatedCompanyView> {
-    return this.companies.create(dto);
+  create(@Body() dto: CreateCompanyDto, @Ip() ip: string): Promise<CreatedCompanyView> {
+    return this.companies.create(dto, ip);
   }
 
   @Get('me')

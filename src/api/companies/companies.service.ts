@@ -34,7 +34,8 @@ export class CompaniesService {
     private readonly box: SecretBox,
   ) {}
 
-  async create(dto: CreateCompanyDto) {
+  /** A new tenant with its first admin and key; `clientAddress` is the sign-up's, for the audit trail. */
+  async create(dto: CreateCompanyDto, clientAddress?: string) {
     return this.dataSource.transaction(async (manager) => {
       const company = await new CompaniesRepository(manager).insert({
         name: dto.company.name.trim(), locale: dto.company.locale, timezone: dto.company.timezone,
@@ -43,7 +44,12 @@ export class CompaniesService {
       const user = await new UsersRepository(manager).insert({
         companyId: company.id, name: dto.admin.name.trim(), email: dto.admin.email.toLowerCase(), role: 'admin',
       });
-      const { key } = await this.apiKeys.issue(manager, company.id, user.id);
+      const admin = { id: user.id, companyId: company.id, clientAddress };
+      const { entity, key } = await this.apiKeys.issue(manager, company.id, user.id);
+      const actor = { ...admin, apiKeyId: entity.id };
+      await audit.record(manager, actor, { type: 'company.created', targetId: company.id, data: { plan: company.plan } });
+      await audit.record(manager, actor, { type: 'user.created', targetId: user.id, data: { role: 'admin' } });
+      await audit.record(manager, actor, { type: 'api_key.issued', targetId: entity.id, data: { userId: user.id, prefix: entity.prefix } });
       const context = { manager, company: { id: company.id, timezone: company.timezone, locale: company.locale, plan: company.plan } };
       for (const definition of await createDefaultDefinitions(company.id, company.locale, manager)) {
         if (definition.status === 'active') await this.lifecycle.onActivated(definition, context);

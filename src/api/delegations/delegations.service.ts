@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { DataSource } from 'typeorm';
+import { audit } from '../audit/audit-trail';
 import { type DelegationChange, delegationSignal } from '../../contracts';
 import { DelegationsRepository } from '../../db/delegations.repository';
 import { DomainError } from '../../domain/errors';
@@ -42,7 +43,10 @@ export class DelegationsService {
     const status = await this.delegations.findUserStatus(user.companyId, delegateId);
     if (!status) throw new DomainError(404, `user ${body.delegateId} not found`);
     if (status !== 'active') throw new DomainError(409, `user ${delegateId} is deactivated and cannot receive approval requests`);
-    const chain = await this.delegations.setUnlessCycle({ companyId: user.companyId, delegatorId: user.id, delegateId, from, until, note: body.note?.trim() || null });
+    const chain = await this.delegations.setUnlessCycle(
+      { companyId: user.companyId, delegatorId: user.id, delegateId, from, until, note: body.note?.trim() || null },
+      (m) => audit.record(m, user, { type: 'delegation.set', targetId: user.id, data: { delegateId, from: from.toISOString(), until: until.toISOString() } }),
+    );
     if (chain) {
       throw new DomainError(409, `delegating to ${delegateId} would make a cycle: their approvals already come back to you through ${[delegateId, ...chain.slice(0, chain.indexOf(user.id))].join(' → ')}`);
     }
@@ -51,7 +55,9 @@ export class DelegationsService {
   }
 
   async remove(user: AuthUser): Promise<void> {
-    if (!await this.delegations.remove(user.companyId, user.id)) {
+    const ended = await this.delegations.remove(user.companyId, user.id,
+      (m, delegateId) => audit.record(m, user, { type: 'delegation.removed', targetId: user.id, data: { delegateId } }));
+    if (!ended) {
       throw new DomainError(404, `user ${user.id} has no delegation to end`);
     }
     await this.tell(user.companyId, { delegatorId: user.id, delegation: null });

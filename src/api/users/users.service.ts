@@ -83,6 +83,10 @@ export class UsersService {
       } else if (await delegations.removeIn(m, caller.companyId, user.id)) {
         own = { delegatorId: user.id, delegation: null };
       }
+      await audit.record(m, caller, {
+        type: 'user.deactivated', targetId: user.id,
+        data: { handoverTo: handoverTo ?? null, handedOver: pending.map((p) => p.invoiceId), revokedKeys: revoked.length, delegationsEnded: delegators },
+      });
       return { user: { ...user, status: 'inactive' as const }, revoked, delegators, own, pending };
     });
     this.authCache.forgetUser(done.user.id);
@@ -112,6 +116,7 @@ export class UsersService {
       if (!found) throw new NotFoundException(`user ${id} not found`);
       if (!await users.setStatus(caller.companyId, id, 'active')) throw new ConflictException(`user ${id} is already active`);
       await delegations.removeIn(m, caller.companyId, id);
+      await audit.record(m, caller, { type: 'user.reactivated', targetId: id });
       return { ...found, status: 'active' as const };
     });
     this.logger.log(`user ${user.id} reactivated by ${caller.id}`);

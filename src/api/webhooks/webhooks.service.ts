@@ -4,10 +4,12 @@ import { DataSource } from 'typeorm';
 import { Config } from '../../config';
 import { mapPage } from '../../db/pagination';
 import { WebhooksRepository } from '../../db/webhooks.repository';
+import { changesOf, urlOrigin } from '../../domain/audit';
 import { DomainError } from '../../domain/errors';
 import { newWebhookSecret } from '../../domain/webhook-signature';
 import { SecretBox } from '../../infra/secret-box';
 import { retryWebhookDeliveryNow } from '../../infra/webhook-deliveries';
+import { audit } from '../audit/audit-trail';
 import { AuthUser } from '../auth/current-user.decorator';
 import { ListQueryDto } from '../common/pagination';
 import { CONFIG } from '../config/config.module';
@@ -28,7 +30,7 @@ export class WebhooksService {
   private readonly webhooks: WebhooksRepository;
 
   constructor(
-    @InjectDataSource() dataSource: DataSource,
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly guard: WebhookUrlGuard,
     private readonly temporal: TemporalClient,
     @Inject(CONFIG) private readonly config: Config,
@@ -45,8 +47,12 @@ export class WebhooksService {
   async create(user: AuthUser, dto: CreateWebhookEndpointDto): Promise<CreatedWebhookEndpoint> {
     await this.guard.check(dto.url);
     const secret = newWebhookSecret();
-    const endpoint = await this.webhooks.insertEndpoint({
-      companyId: user.companyId, url: dto.url, events: normalisedEvents(dto.events), secret: this.box.seal(secret, 'webhook-secret'),
+    const endpoint = await this.dataSource.transaction(async (m) => {
+      const created = await new WebhooksRepository(m).insertEndpoint({
+        companyId: user.companyId, url: dto.url, events: normalisedEvents(dto.events), secret: this.box.seal(secret, 'webhook-secret'),
+      });
+      await audit.record(m, user, { type: 'webhook_endpoint.created', targetId: created.id, data: { url: urlOrigin(created.url), events: created.events } });
+      return created;
     });
     return { ...toWebhookEndpointView(endpoint), secret };
   }
@@ -54,8 +60,12 @@ export class WebhooksService {
   /** A new secret, answered once; the replaced one signs too for a day, so that receivers can move without a gap. */
   async rotateSecret(user: AuthUser, id: string): Promise<RotatedWebhookSecret> {
     const secret = newWebhookSecret();
-    const rotated = await this.webhooks.rotateSecret(user.companyId, id, this.box.seal(secret, 'webhook-secret'));
-    if (!rotated) throw new NotFoundException(`webhook endpoint ${id} not found`);
+    const rotated = await this.dataSource.transaction(async (m) => {
+      const done = await new WebhooksRepository(m).rotateSecret(user.companyId, id, this.box.seal(secret, 'webhook-secret'));
+      if (!done) throw new NotFoundException(`webhook endpoint ${id} not found`);
+      await audit.record(m, user, { type: 'webhook_endpoint.secret_rotated', targetId: id });
+      return done;
+    });
     return { ...toWebhookEndpointView(rotated.endpoint), secret, previousSecretExpiresAt: rotated.previousSecretExpiresAt.toISOString() };
   }
 
@@ -74,15 +84,25 @@ export class WebhooksService {
       throw new DomainError(409, 'this endpoint is the company\'s webhookUrl: change its URL with PATCH /v1/companies/me');
     }
     if (dto.url !== undefined) await this.guard.check(dto.url);
-    const updated = await this.webhooks.updateEndpoint(user.companyId, id, {
-      url: dto.url, events: dto.events ? normalisedEvents(dto.events) : undefined,
+    const updated = await this.dataSource.transaction(async (m) => {
+      const after = await new WebhooksRepository(m).updateEndpoint(user.companyId, id, {
+        url: dto.url, events: dto.events ? normalisedEvents(dto.events) : undefined,
+      });
+      if (!after) throw new NotFoundException(`webhook endpoint ${id} not found`);
+      const changes = changesOf(endpoint, after, ['events']);
+      if (endpoint.url !== after.url) changes.url = { old: urlOrigin(endpoint.url), new: urlOrigin(after.url) };
+      if (Object.keys(changes).length) await audit.record(m, user, { type: 'webhook_endpoint.updated', targetId: id, data: { changes } });
+      return after;
     });
-    if (!updated) throw new NotFoundException(`webhook endpoint ${id} not found`);
     return toWebhookEndpointView(updated);
   }
 
   async remove(user: AuthUser, id: string): Promise<void> {
-    if (!await this.webhooks.deleteEndpoint(user.companyId, id)) throw new NotFoundException(`webhook endpoint ${id} not found`);
+    await this.dataSource.transaction(async (m) => {
+      const endpoint = await new WebhooksRepository(m).findEndpoint(user.companyId, id);
+      if (!endpoint || !await new WebhooksRepository(m).deleteEndpoint(user.companyId, id)) throw new NotFoundException(`webhook endpoint ${id} not found`);
+      await audit.record(m, user, { type: 'webhook_endpoint.deleted', targetId: id, data: { url: urlOrigin(endpoint.url) } });
+    });
   }
 
   async attempts(user: AuthUser, id: string, query: ListQueryDto) {
