@@ -45,7 +45,7 @@ const DELEGATE = uuid('user:delegate');
 type ApprovalParts = Pick<Activities,
   'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval' | 'notifyApprovalOutcome' |
   'remindApprovers' | 'cancelApproval' | 'escalateApproval' | 'moveApprovalRequests'>;
-type SweepParts = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliverBatch' | 'finishRun' | 'findEventDefinitions' | 'recordRunDeferred' | 'recordDeferredPart'>;
+type SweepParts = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliverBatch' | 'finishRun' | 'findEventDefinitions' | 'recordDeferredPart'>;
 type Composites = 'requestApproval' | 'settleApproval' | 'openApprovalStep' | 'settleDecision';
 type RecorderActivities = Pick<Activities, keyof ApprovalParts | Composites | keyof SweepParts | 'recordDiagnosticPing' | 'attemptWebhookDelivery'>;
 
@@ -94,7 +94,6 @@ function sweepActivities(options: { invoices?: number; notLive?: string; definit
       return { stillMatching: recordIds.length, delivered: recordIds.length, skipped: 0, failed: 0, errors: [] };
     },
     async finishRun() { /* the run record */ },
-    async recordRunDeferred() { /* the run's deferred count */ },
     async recordDeferredPart() { /* the counts of the workflow delivering what waited */ },
     async findEventDefinitions() { return options.definitionIds ?? []; },
   };
