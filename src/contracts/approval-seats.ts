@@ -13,8 +13,8 @@ export function holderOf(seatId: string, active: Map<string, string>, creatorId?
 /**
  * Who may decide a step now: every seat (listed or escalated approver) but the invoice's creator, held by itself or
  * by its delegate. Nobody decides for the creator's invoice by proxy: a seat delegated to the creator stays with its
- * delegator. `creatorDelegatesKeepSeat: false` is the rule of runs before the `creator-delegate-keeps-seat` patch,
- * where such a seat had no holder.
+ * delegator. `creatorDelegatesKeepSeat: false` follows every chain to its end; the approval run passes it when no seat
+ * is delegated to the creator.
  */
 export function eligibleFor(seats: string[], creatorId: string, active: Map<string, string>, creatorDelegatesKeepSeat = true): EligibleApprover[] {
   return seats.filter((seat) => seat !== creatorId).flatMap((seat) => {

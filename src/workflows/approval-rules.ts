@@ -5,7 +5,6 @@ import {
   allHandlersFinished,
   condition,
   log,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -52,25 +51,6 @@ const notices = proxyActivities<ApprovalActivities>({
 const DAY_MS = 86_400_000;
 const MAX_IGNORED_KEPT = 20;
 
-/**
- * Runs that meet this patch refuse a second approval of a step by the same person (for another seat, as a delegate):
- * the quorum counts people. Asked only when such an approval arrives, so other runs' histories are unchanged; the
- * Update's validator refuses it outright (validators do not replay), the handler and the signals ask the patch.
- */
-const DISTINCT_APPROVERS_PATCH = 'approval-distinct-people';
-/**
- * Runs that meet this patch keep a seat delegated to the invoice's creator with its delegator (who may still decide),
- * and send an escalation whose user delegated to the creator to that user; runs before it dropped the seat. Asked only
- * when a seat is delegated to the creator.
- */
-const CREATOR_DELEGATE_PATCH = 'creator-delegate-keeps-seat';
-/**
- * Runs that meet this patch refuse a decision bound to a step (an email link's) once another step is pending; runs
- * before it took it for the pending step. Asked only when such a decision reaches the handler (the validator refuses
- * it outright), so other runs' histories are unchanged.
- */
-const STEP_BOUND_PATCH = 'decision-bound-to-step';
-
 function searchStatus(status: ApprovalRunStatus): string {
   return status === 'pending' ? 'pending_approval' : status;
 }
@@ -109,8 +89,8 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
 
   const known = new Map<string, ApprovalDelegation>((input.delegations ?? []).map((d) => [d.delegatorId, d]));
   let active = delegationsAt(known, Date.now());
-  const keepsSeat = (seats: string[], delegations: Map<string, string>) =>
-    delegatedToCreator(seats, input.creatorId, delegations) && patched(CREATOR_DELEGATE_PATCH);
+  // A seat delegated to the invoice's creator stays with its delegator (who may still decide).
+  const keepsSeat = (seats: string[], delegations: Map<string, string>) => delegatedToCreator(seats, input.creatorId, delegations);
   const holdersOf = (seats: string[], delegations: Map<string, string>) =>
     eligibleFor(seats, input.creatorId, delegations, keepsSeat(seats, delegations));
   let delegationsChanged = false;
@@ -154,17 +134,16 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
   ]);
 
   /**
-   * The seat `d` decides for, or why it may not decide. `distinctPeople` says whether a person who approved the step
-   * already is refused, `stepBound` whether a decision bound to another step is (the patches; the validator passes
-   * `() => true` for both).
+   * The seat `d` decides for, or why it may not decide: a decision bound to a step (an email link's) once another step
+   * is pending, the creator, someone holding no seat, a person who approved the step already (the quorum counts people).
    */
-  const seatFor = (d: DecideInput, distinctPeople: () => boolean, stepBound: () => boolean):
+  const seatFor = (d: DecideInput):
     { seat: string; onBehalfOf: string | null } | { type: string; why: IgnoredDecision['why']; message: string } => {
     if (state.status !== 'pending' || closing || cancelRequest) {
       return { type: DecisionRefusal.notPending, why: 'not_pending', message: `invoice ${input.invoiceNumber} is not pending approval (approval is ${state.status})` };
     }
     const stepText = `step ${state.currentStep + 1} of invoice ${input.invoiceNumber}`;
-    if (d.step !== undefined && d.step !== state.currentStep && stepBound()) {
+    if (d.step !== undefined && d.step !== state.currentStep) {
       return {
         type: DecisionRefusal.staleStep, why: 'stale_step',
         message: `the decision was for step ${d.step + 1} of invoice ${input.invoiceNumber}, which is no longer pending (${stepText} is)`,
@@ -183,7 +162,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     if (seats.length === 0) {
       return { type: DecisionRefusal.notAnApprover, why: 'not_an_approver', message: `user ${d.userId} is not an approver of ${stepText}` };
     }
-    if (d.decision === 'approve' && approvingPeople().has(d.userId) && distinctPeople()) {
+    if (d.decision === 'approve' && approvingPeople().has(d.userId)) {
       return {
         type: DecisionRefusal.alreadyApproved, why: 'already_approved',
         message: `user ${d.userId} already approved ${stepText}; one person's approval counts once per step, also for a seat held as a delegate, ` +
@@ -197,10 +176,8 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     return { seat: open.onBehalfOf ?? open.userId, onBehalfOf: open.onBehalfOf };
   };
 
-  const distinctByPatch = () => patched(DISTINCT_APPROVERS_PATCH);
-  const stepBoundByPatch = () => patched(STEP_BOUND_PATCH);
   const accept = (d: DecideInput): boolean => {
-    const found = seatFor(d, distinctByPatch, stepBoundByPatch);
+    const found = seatFor(d);
     if ('type' in found) {
       log.warn('approval decision ignored', { approvalId: input.approvalId, userId: d.userId, decision: d.decision, reason: found.type });
       state.ignored = [...state.ignored, { userId: d.userId, decision: d.decision, why: found.why, at: new Date().toISOString() }].slice(-MAX_IGNORED_KEPT);
@@ -243,7 +220,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
   setHandler(
     decideUpdate,
     async (d) => {
-      const refused = seatFor(d, distinctByPatch, stepBoundByPatch);
+      const refused = seatFor(d);
       if ('type' in refused) throw ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
       accept(d);
       const mine = decisionsAccepted;
@@ -255,7 +232,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
         if (d.decision === 'reject' && !d.reason?.trim()) {
           throw ApplicationFailure.create({ type: DecisionRefusal.reasonRequired, message: 'a rejection needs a reason', nonRetryable: true });
         }
-        const refused = seatFor(d, () => true, () => true);
+        const refused = seatFor(d);
         if ('type' in refused) throw ApplicationFailure.create({ type: refused.type, message: refused.message, nonRetryable: true });
       },
     },

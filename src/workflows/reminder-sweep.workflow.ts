@@ -1,6 +1,5 @@
 import {
-  allHandlersFinished, condition, continueAsNew, ParentClosePolicy, patched, proxyActivities, proxyLocalActivities, setHandler, sleep, startChild,
-  workflowInfo,
+  allHandlersFinished, condition, continueAsNew, ParentClosePolicy, proxyActivities, proxyLocalActivities, setHandler, sleep, startChild, workflowInfo,
 } from '@temporalio/workflow';
 import {
   type DeferredDeliveriesInput, type DeferredDeliveriesResult, type DeferredDelivery, type DeliveryActivities, type ReminderSweepInput,
@@ -12,8 +11,6 @@ const activityOptions = {
 } as const;
 // The run's own statements (its row, a page's query): local activities, so that a firing with nothing or one batch to
 // deliver is one or two workflow tasks, not one per statement (bench:scale: the Temporal server's CPU per firing).
-// Runs started before the `sweep-local-steps` patch replay with them as activities.
-const runSteps = proxyActivities<SweepActivities>({ ...activityOptions, startToCloseTimeout: '1 minute' });
 const localRunSteps = proxyLocalActivities<SweepActivities>({ ...activityOptions, startToCloseTimeout: '1 minute' });
 // A batch heartbeats after each record: a worker that died is noticed within the heartbeat timeout, and its batch is
 // taken again by another (the outbox makes the retry redo nothing that was done).
@@ -46,7 +43,7 @@ function counts(t: SweepTotals) {
  * page), delivers each page in batch activities, and continues as new every few pages carrying cursor and totals.
  */
 export async function reminderSweep(input: ReminderSweepInput): Promise<ReminderSweepResult> {
-  const { startRun, findMatchingPage, finishRun, recordRunDeferred, recordDeferredPart } = patched('sweep-local-steps') ? localRunSteps : runSteps;
+  const { startRun, findMatchingPage, finishRun, recordDeferredPart } = localRunSteps;
   const { definitionId, companyId } = input;
   const pageSize = input.pageSize ?? SWEEP_PAGE_SIZE;
   const batchSize = input.batchSize ?? SWEEP_BATCH_SIZE;
@@ -81,7 +78,7 @@ export async function reminderSweep(input: ReminderSweepInput): Promise<Reminder
     totals.skipped += delivered.skipped;
     totals.failed += delivered.failed;
     delivered.errors.forEach(note);
-    if (delivered.deferred?.length && patched('send-window')) waiting.push(...delivered.deferred);
+    if (delivered.deferred?.length) waiting.push(...delivered.deferred);
   };
   try {
     for (let page = 0; page < pagesPerRun; page += 1) {
@@ -94,7 +91,7 @@ export async function reminderSweep(input: ReminderSweepInput): Promise<Reminder
       cursor = found.nextCursor;
       if (!cursor || workflowInfo().continueAsNewSuggested) break;
     }
-    if (waiting.length > 0 && patched('deferred-apart')) {
+    if (waiting.length > 0) {
       // Handed over to a workflow of their own: the run ends now, so the schedule's next firing (overlap SKIP) is
       // not skipped while these wait, maybe days, for their customers' openings.
       const part = workflowIds.reminderDeferredDeliveries(workflowInfo().workflowId, continuedAsNew);
@@ -105,21 +102,6 @@ export async function reminderSweep(input: ReminderSweepInput): Promise<Reminder
         args: [{ definitionId, companyId, runRecordId, asOf, waiting, batchSize }],
       });
       totals.deferred = (totals.deferred ?? 0) + waiting.length;
-    } else {
-      // Runs started before `deferred-apart` wait here, before they end.
-      const queue = { waiting: waiting.splice(0) };
-      await atOpenings(queue, batchSize, {
-        beforeWait: async () => {
-          totals.deferred = queue.waiting.length;
-          await recordRunDeferred({ runRecordId, deferred: queue.waiting.length, ...counts(totals) });
-        },
-        deliver: async (ids) => {
-          await deliver(ids);
-          queue.waiting.push(...waiting.splice(0));
-          totals.deferred = queue.waiting.length;
-        },
-        gaveUp: (n) => note({ message: `${n} deliveries still outside the send window after ${MAX_WINDOW_WAITS} openings; left for the next run` }),
-      });
     }
   } catch (err) {
     note({ message: `the sweep failed: ${err instanceof Error ? err.message : String(err)}` });
@@ -145,8 +127,6 @@ function ownSearchAttributes() {
 }
 
 interface OpeningHooks {
-  /** Before each timer (the run records how many wait). */
-  beforeWait?: () => Promise<void>;
   /** Delivers the records due at an opening; those the window holds back again go back to the queue. */
   deliver: (recordIds: string[]) => Promise<void>;
   /** After each opening's deliveries. */
@@ -164,7 +144,6 @@ async function atOpenings(queue: { waiting: DeferredDelivery[] }, batchSize: num
       hooks.gaveUp(queue.waiting.length);
       return;
     }
-    await hooks.beforeWait?.();
     const at = queue.waiting.reduce((min, d) => (d.at < min ? d.at : min), queue.waiting[0].at);
     const due = queue.waiting.filter((d) => d.at === at).map((d) => d.recordId);
     queue.waiting = queue.waiting.filter((d) => d.at !== at);

@@ -27,9 +27,8 @@ export function readHistories(filter: (file: string) => boolean = () => true): R
     }
     const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
     if (!started?.workflowType?.name) throw new Error(`test/histories/${file} does not begin with WorkflowExecutionStarted`);
-    // The started event carries the workflow id on real servers, and in histories recorded since `deferred-apart` (the
-    // recorder fills it: a sweep names a workflow after its own id); older files were recorded without it and replay
-    // with the file name, as no workflow read its own id on their paths.
+    // The started event carries the workflow id on real servers, and in the recorded files (the recorder fills it: a
+    // sweep names a workflow after its own id); a file without it replays with its file name.
     return { file, workflowType: started.workflowType.name, workflowId: started.workflowId || file, history };
   });
 }
