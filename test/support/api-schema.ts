@@ -9798,7 +9798,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -9983,7 +9983,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer to a retry of the same request; reused with another request it is a 422 */
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
                 "Idempotency-Key"?: string;
             };
             path: {
