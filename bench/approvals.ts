@@ -14,7 +14,7 @@
  *             (bench/baseline.api.ts, baselineApprovalProtocol): an HTTP tier of its own that starts the run and sends
  *             the decision as an Update answered once it is durable, the emails in activities nobody waits for, the
  *             status as a search attribute. What is left between it and the API is the product's own code (Nest,
- *             TypeORM, the outbox, the rules of PRODUCT §9); the floor's gap less this one is the contract's cost.
+ *             TypeORM, the outbox, the approver rules); the floor's gap less this one is the contract's cost.
  * The baseline runs before and after the API so that a drift of the shared machine shows. Then, one in flight, the
  * baseline round trip and the API's submit + approve again, for what an approver waits.
  * Targets: at one in flight approve p50 ≤ 2× the baseline round trip (goal 1.5×); in flight, the API ≥ 0.8× the same

@@ -11,8 +11,8 @@ import { pooledSmtpUrl } from '../src/infra/mailer';
 /**
  * Statements per approval of the product: 24, counted in Postgres' statement log (`log_statement = all`) over five
  * approvals as this bench runs them (one approver, no watcher), session 7; 20 when last counted from the code, before
- * the webhook events, decision links and delegation lookup of PRODUCT §9 and §11. `npm run bench:approvals` reports the
- * commits of each side.
+ * the webhook events, decision links and delegation lookup were added. `npm run bench:approvals` reports the commits
+ * of each side.
  */
 export const APPROVAL_WORK = {
   /** The API's submit before it starts the run (invoice and definition, approvers, delegations, the caller, the submission). */

@@ -1,5 +1,5 @@
 'use strict';
-// The arrows of the architecture (../shared/STYLE.md, "Layout" and "Data"), checked on the resolved import graph of
+// The arrows of the architecture (the README's "Architecture"), checked on the resolved import graph of
 // src/: which folder may import which, and no import cycle anywhere. `npm test` runs it after the linter.
 const path = require('node:path');
 

@@ -85,11 +85,11 @@ export const DEFAULT_ABUSE_LIMITS: AbuseLimits = { signupsPerHour: 10, delegatio
 /** Long enough that it cannot be guessed, whatever alphabet the operator drew it from. */
 const MIN_SIGNUP_TOKEN_LENGTH = 32;
 
-/** Webhooks (PRODUCT §11). */
+/** Webhooks. */
 export interface WebhookConfig {
   /** RELANCE_WEBHOOK_ALLOW_PRIVATE=true: endpoints on loopback and private networks are allowed (dev and tests). */
   allowPrivate: boolean;
-  /** The backoff of failing deliveries (RELANCE_WEBHOOK_RETRY_INITIAL_MS, _MAX_MS, _FOR_MS); defaults per §11. */
+  /** The backoff of failing deliveries (RELANCE_WEBHOOK_RETRY_INITIAL_MS, _MAX_MS, _FOR_MS); defaults: contracts' DEFAULT_WEBHOOK_RETRY. */
   retry: { initialMs: number; maximumMs: number; forMs: number };
   /** How often the worker looks for deliveries whose workflow is not started yet (RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS); 0: never. */
   dispatchIntervalMs: number;
@@ -172,7 +172,7 @@ function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
   const flag = env.RELANCE_WEBHOOK_ALLOW_PRIVATE?.trim() || 'false';
   if (flag !== 'true' && flag !== 'false') throw new ConfigError(`RELANCE_WEBHOOK_ALLOW_PRIVATE must be "true" or "false", got "${flag}"`);
   const day = 24 * 3_600_000;
-  // 10 s, doubling up to 1 h, for 3 days: the defaults of PRODUCT §11 (contracts' DEFAULT_WEBHOOK_RETRY).
+  // 10 s, doubling up to 1 h, for 3 days: the defaults (contracts' DEFAULT_WEBHOOK_RETRY).
   return {
     allowPrivate: flag === 'true',
     retry: {

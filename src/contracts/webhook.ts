@@ -1,7 +1,7 @@
 // What the webhook delivery workflow, its activities, the API, the worker's dispatcher and the tests agree on.
 import { defineSignal } from '@temporalio/workflow';
 
-/** Every event type a webhook endpoint may subscribe to (PRODUCT §11); `*` subscribes to all. */
+/** Every event type a webhook endpoint may subscribe to; `*` subscribes to all. */
 export const WEBHOOK_EVENT_TYPES = [
   'invoice.approval.requested',
   /** `data.decision`: approved, rejected or timeout. */
@@ -27,10 +27,10 @@ export interface WebhookRetryPolicy {
   forMs: number;
 }
 
-/** PRODUCT §11: retried with exponential backoff for 3 days. */
+/** A failing delivery is retried with exponential backoff for 3 days. */
 export const DEFAULT_WEBHOOK_RETRY: WebhookRetryPolicy = { initialMs: 10_000, maximumMs: 3_600_000, forMs: 3 * 24 * 3_600_000 };
 
-/** No answer within this is a failed attempt (PRODUCT §11). */
+/** No answer within this is a failed attempt. */
 export const WEBHOOK_TIMEOUT_MS = 10_000;
 
 export interface WebhookDeliveryInput {

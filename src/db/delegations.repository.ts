@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { ApprovalDelegation } from '../contracts';
 import { preparedSql, type Sql } from './sql';
 
-/** A user's out-of-office delegation (PRODUCT §9), as stored. */
+/** A user's out-of-office delegation, as stored. */
 export interface DelegationRow {
   delegatorId: string;
   companyId: string;

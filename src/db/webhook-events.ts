@@ -2,7 +2,7 @@ import { webhookEventId } from '../domain/webhook-signature';
 import { recordWebhookEvents, type WebhookDb } from './webhooks.repository';
 
 /**
- * The events of PRODUCT §11, each recorded where its fact happens (in the fact's transaction when there is one, else by
+ * The webhook events, each recorded where its fact happens (in the fact's transaction when there is one, else by
  * the activity that causes it), keyed by the fact: recording one again (a retried activity) is the same event, same id.
  */
 export const webhookEvents = {

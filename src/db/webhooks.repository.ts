@@ -104,7 +104,7 @@ export async function recordWebhookEvents(db: WebhookDb, events: NewWebhookEvent
   );
 }
 
-/** Webhook endpoints, their deliveries and attempts (PRODUCT §11). */
+/** Webhook endpoints, their deliveries and attempts. */
 export class WebhooksRepository {
   /** `db` may be a transaction's manager. */
   constructor(private readonly db: Queryable) {}

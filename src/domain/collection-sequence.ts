@@ -1,7 +1,7 @@
 import { addDays, daysBetween } from './dates';
 
 /**
- * A dunning sequence (`collection-sequence`, PRODUCT.md §10): ordered steps, each a number of days from the invoice's
+ * A dunning sequence (`collection-sequence`): ordered steps, each a number of days from the invoice's
  * due date. Which step an invoice gets today is decided here and only here; the sweep's SQL (src/db/sweep-plans.ts)
  * selects the same invoices, and test/integration/collection-sql-agreement.test.ts holds the two together.
  */

@@ -37,7 +37,7 @@ describe(normalizeDefinition.name, () => {
     expect(referencedUserIds(definition.actions).map((r) => r.path)).toEqual(['actions[0].steps[0].approverIds[0]', 'actions[1].to.userIds[0]', 'actions[2].userIds[0]']);
   });
 
-  it('reads a step\'s quorum and escalation (PRODUCT §9), and lists the escalation user among the referenced users', () => {
+  it('reads a step\'s quorum and escalation, and lists the escalation user among the referenced users', () => {
     const definition = normalizeDefinition(approval, {
       name: 'Two of three', actions: [{ type: 'approval', steps: [{ approverIds: [U1, U2], required: 2, escalateAfterDays: 3, escalateToId: U2.replace('2222-4', '3333-4') }] }],
     }, en);

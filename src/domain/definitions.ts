@@ -73,7 +73,7 @@ export interface ApprovalStep {
 
 const STEP_RULE_KEYS = ['required', 'escalateAfterDays', 'escalateToId'] as const;
 
-/** A step's quorum and escalation (PRODUCT §9), read from `raw` (a step, or the action for its one-step form). */
+/** A step's quorum and escalation, read from `raw` (a step, or the action for its one-step form). */
 function stepRules(raw: Record<string, unknown>, approverIds: string[], at: string): Omit<ApprovalStep, 'approverIds'> {
   const rules: Omit<ApprovalStep, 'approverIds'> = {};
   if (raw.required !== undefined) rules.required = integer(raw.required, `${at}.required`, 1, Math.max(1, approverIds.length), 1);

@@ -1,7 +1,7 @@
 import { addDays, todayIn } from './dates';
 
 /**
- * The company's send window (PRODUCT.md §10): customer emails go only between `from` and `to` on `days`, in the
+ * The company's send window: customer emails go only between `from` and `to` on `days`, in the
  * customer's timezone. A delivery due outside it waits for `nextOpening`.
  */
 

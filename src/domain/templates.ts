@@ -1,7 +1,7 @@
 import { Condition, CONDITION_FIELDS, RecordType } from './conditions';
 import { SUPPORTED_LOCALES, SupportedLocale } from './locales';
 
-/** The catalogue of workflow templates users build their reminders and approvals from (PRODUCT.md §4). */
+/** The catalogue of workflow templates users build their reminders and approvals from. */
 
 export { SUPPORTED_LOCALES };
 export type Locale = SupportedLocale;

@@ -18,7 +18,7 @@ export function webhookEventId(factKey: string): string {
 }
 
 /**
- * `Relance-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` (PRODUCT §11). In the day after a
+ * `Relance-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">`. In the day after a
  * rotation, the secret it replaced signs too, in a second `v1` after the new one's: a receiver that still has only
  * the old secret keeps verifying while it is given the new one.
  */

@@ -76,7 +76,7 @@ function nextDelegationBoundary(known: Map<string, ApprovalDelegation>, nowMs: n
 }
 
 /**
- * One submission under PRODUCT §9's rules. Each step opens tasks and asks the people who hold its seats now (the
+ * One submission under the approver rules. Each step opens tasks and asks the people who hold its seats now (the
  * approvers, or their delegates), then waits: approvals are counted per seat until the step's quorum, one rejection
  * rejects, the escalation user joins after `escalateAfterDays`, delegations starting or ending move the pending
  * requests, the reminder goes out before the deadline, and the deadline rejects. The creator never decides.

@@ -10,7 +10,7 @@ const { attemptWebhookDelivery } = proxyLocalActivities<WebhookActivities>({
 });
 
 /**
- * Delivers one event to one endpoint (PRODUCT §11): POSTs it until an answer 2xx, with exponential backoff between
+ * Delivers one event to one endpoint: POSTs it until an answer 2xx, with exponential backoff between
  * attempts for `retry.forMs` from the first one. Timers live in Temporal, so the retries survive worker and server
  * restarts; the event (and its id) is read from Postgres at each attempt, unchanged. `retryNow` cuts the wait short.
  */

@@ -6,7 +6,7 @@ import { Stack } from '../support/stack';
 import { until } from '../support/until';
 
 /**
- * The decision is durable (PRODUCT §5): the worker process is stopped (drained with SIGTERM, or killed) between the
+ * The decision is durable: the worker process is stopped (drained with SIGTERM, or killed) between the
  * submission and the decision, a new one takes over, and the outcome is the same with nothing sent twice.
  */
 describe('approval durability across worker restarts', () => {

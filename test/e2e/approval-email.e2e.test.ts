@@ -24,7 +24,7 @@ async function page(url: string, form?: Record<string, string>) {
 }
 
 /**
- * PRODUCT §9, decide from the email, through the real API, worker, Temporal, Postgres and SMTP listener, over plain
+ * Deciding from the approval email, through the real API, worker, Temporal, Postgres and SMTP listener, over plain
  * HTTP (the browser test drives the same page in Chromium).
  */
 describe('approval email links', () => {

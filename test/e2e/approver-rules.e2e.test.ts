@@ -9,7 +9,7 @@ import { until } from '../support/until';
 const DAY = 86_400_000;
 
 /**
- * PRODUCT §9 (quorum, no self-approval, delegation, the approval view) through the real API and worker, Postgres, the
+ * The approver rules (quorum, no self-approval, delegation, the approval view) through the real API and worker, Postgres, the
  * Temporal dev server and the SMTP listener. Escalation's days are covered by the time-skipping workflow tests.
  */
 describe('approver rules', () => {

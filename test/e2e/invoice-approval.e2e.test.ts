@@ -8,8 +8,8 @@ import { Stack } from '../support/stack';
 import { until } from '../support/until';
 
 /**
- * PRODUCT §5 through the real API and worker processes, Postgres, the Temporal dev server (and its CLI) and the SMTP
- * listener. Every test works in a company of its own.
+ * Invoice approval (submit, approve, reject, send only once approved) through the real API and worker processes,
+ * Postgres, the Temporal dev server (and its CLI) and the SMTP listener. Every test works in a company of its own.
  */
 describe('invoice approval', () => {
   const stack = new Stack('invoice-approval');
@@ -163,7 +163,7 @@ describe('invoice approval', () => {
     for (const stranger of [c.outsider.http, c.watcher.http, c.creator.http, c.tenant.admin]) {
       const res = await stranger.post(`/v1/invoices/${invoice.id}/approve`, {});
       expect(res.status).toBe(403);
-      // The creator is refused first for being the creator (PRODUCT §9, no self-approval).
+      // The creator is refused first for being the creator (no self-approval).
       expect(res.body.message).toContain(stranger === c.creator.http ? 'may not decide it (no self-approval)' : 'is not an approver');
     }
     expect((await c.outsider.http.post(`/v1/invoices/${invoice.id}/reject`, { reason: 'no' })).status).toBe(403);

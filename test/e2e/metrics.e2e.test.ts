@@ -15,7 +15,7 @@ interface Sample { value?: string; labels?: Record<string, string>; buckets?: Re
 interface Family { name: string; help: string; type: string; metrics: Sample[] }
 
 /**
- * PRODUCT §12: GET /metrics of the API and of the worker, in the Prometheus text format (parsed by a Prometheus
+ * Metrics: GET /metrics of the API and of the worker, in the Prometheus text format (parsed by a Prometheus
  * parser): the HTTP histogram by route template, the Temporal SDK's worker metrics, and the business gauges, which
  * move when an approval is submitted and decided. The gauges count every company, so this suite runs on a database of
  * its own: suites running beside it decide approvals of their own at the same time, and its counts are exact.

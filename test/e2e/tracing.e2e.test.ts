@@ -17,7 +17,7 @@ interface Span { traceId: string; spanId: string; name: string; attributes?: { k
 interface Recorded { service: string; span: Span }
 
 /**
- * PRODUCT §12: with OTEL_EXPORTER_OTLP_ENDPOINT set, the API and the worker export OTLP/HTTP traces. The receiver
+ * Traces: with OTEL_EXPORTER_OTLP_ENDPOINT set, the API and the worker export OTLP/HTTP traces. The receiver
  * here is a test double that records what it is sent (it stands for the collector); one approve yields spans of
  * relance-api and relance-worker in one trace: the HTTP request and the Update the API sends, the Update's handling in
  * the workflow.

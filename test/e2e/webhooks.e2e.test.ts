@@ -42,7 +42,7 @@ async function startReceiver(): Promise<{ server: Server; url: (path: string) =>
 }
 
 /**
- * Webhooks end to end (PRODUCT §11), through the API, the worker, Temporal and Postgres: events are signed, retried
+ * Webhooks end to end, through the API, the worker, Temporal and Postgres: events are signed, retried
  * with backoff by a durable workflow (across a killed worker), logged attempt by attempt, sent only to their subscribers.
  */
 describe('webhooks end to end', () => {
@@ -95,7 +95,7 @@ describe('webhooks end to end', () => {
     await stack.stopWorker('SIGKILL');
     await new Promise((r) => setTimeout(r, 2500));
     expect(receiver.at('/flaky-1')).toHaveLength(1);
-    // Meanwhile the SRE's gauge counts it (PRODUCT §12).
+    // Meanwhile the SRE's gauge counts it.
     const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();
     expect(Number(/^relance_webhook_deliveries_retrying (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(1);
     await stack.startWorker();

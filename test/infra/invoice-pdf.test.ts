@@ -25,7 +25,7 @@ describe(renderInvoicePdf.name, () => {
   });
 });
 
-/** The invoice PDF as a PDF parser reads it back (pdf-parse): every part §10 lists, in the company's locale. */
+/** The invoice PDF as a PDF parser reads it back (pdf-parse): every part it shows, in the company's locale. */
 describe('the invoice PDF, read back by a PDF parser', () => {
   it('says everything in fr-CA: labels, dates, money, the stamp, the memo, accented names', async () => {
     const text = pdfText(await renderInvoicePdf(fr));

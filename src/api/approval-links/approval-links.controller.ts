@@ -29,7 +29,7 @@ function send(res: Response, page: RenderedPage): void {
   res.send(page.html);
 }
 
-/** The page an approval email links to (PRODUCT §9): HTML for people, no API key; the token in the path is the credential. */
+/** The page an approval email links to: HTML for people, no API key; the token in the path is the credential. */
 @ApiTags('approvals')
 @Public()
 @Controller('approvals')

@@ -31,7 +31,7 @@ const SETTLE_POLLS = 20;
 const SETTLE_POLL_MS = 250;
 
 /**
- * The page behind an approval email's link (PRODUCT §9): shows the invoice to the recipient the link was made for,
+ * The page behind an approval email's link: shows the invoice to the recipient the link was made for,
  * and decides through ApprovalsService.decide (the REST routes' checks and Update), recorded `via: "email"`. Links
  * that are wrong, used, expired or superseded answer a page saying so with 404 or 410, never a decision.
  */

@@ -49,7 +49,7 @@ export function firstMatchingDefinition(
 }
 
 /**
- * Says whether an invoice saved by a user needs approval (PRODUCT §5): only invoices saved by `standard` users, on the
+ * Says whether an invoice saved by a user needs approval: only invoices saved by `standard` users, on the
  * `advanced` plan, that match an active `invoice-approval` definition of their company.
  */
 @Injectable()

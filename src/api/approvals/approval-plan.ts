@@ -50,7 +50,7 @@ function rules(raw: unknown, where: string): Omit<ApprovalStepInput, 'approverId
 }
 
 /**
- * Reads the approval plan out of a definition's actions (PRODUCT §4): an `approval` action with `approverIds` or
+ * Reads the approval plan out of a definition's actions: an `approval` action with `approverIds` or
  * `steps`, `notify.userIds`, `timeoutDays` (default 30), `allowAdmins`, `reminderDaysBefore` (default 1); team members
  * of `email` and `push` actions are notified too, and a `push` action turns in-app notifications on.
  */

@@ -52,7 +52,7 @@ export class ApprovalDecisionView {
   @ApiProperty(dateTime) decidedAt!: string;
 }
 
-/** `GET /v1/invoices/:id/approval`, also the answer of submit, approve and reject (PRODUCT §5). */
+/** `GET /v1/invoices/:id/approval`, also the answer of submit, approve and reject. */
 export class ApprovalView {
   @ApiProperty(uuid) invoiceId!: string;
   @ApiProperty({ ...text, example: 'INV-1042' }) invoiceNumber!: string;

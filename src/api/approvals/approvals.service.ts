@@ -27,7 +27,7 @@ const DAY_MS = 86_400_000;
 const DECISION_WAIT_MS = 15_000;
 const SUBMITTABLE: ApprovalStatus[] = ['approval_required', 'rejected'];
 
-/** Editing these on an approved invoice evaluates it again (PRODUCT §5). */
+/** Editing these on an approved invoice evaluates it again. */
 const REVIEWED_FIELDS = ['amount', 'customerId', 'locationId'] as const;
 
 /** A 409 that says why an invoice in this status cannot be submitted. */
@@ -42,7 +42,7 @@ function notSubmittable(invoice: Pick<Invoice, 'number' | 'approvalStatus'>): Do
   return new DomainError(409, `invoice ${invoice.number} ${why[invoice.approvalStatus]}; only an invoice that is approval_required or rejected can be submitted`);
 }
 
-/** Sending is refused until an invoice that needs approval is approved (PRODUCT §5); the invoices service calls this. */
+/** Sending is refused until an invoice that needs approval is approved; the invoices service calls this. */
 export function assertInvoiceSendable(invoice: Pick<Invoice, 'number' | 'approvalStatus'>): void {
   if (invoice.approvalStatus === 'not_required' || invoice.approvalStatus === 'approved') return;
   throw new DomainError(409, `invoice ${invoice.number} cannot be sent: its approval status is ${invoice.approvalStatus}; it must be approved first`);
@@ -223,7 +223,7 @@ export class ApprovalsService {
     return fields;
   }
 
-  /** For the companies service: a downgrade to `essentials` is refused while this is true (PRODUCT §2). */
+  /** For the companies service: a downgrade to `essentials` is refused while this is true. */
   async hasPendingApprovals(companyId: string, m: Pick<EntityManager, 'count'> = this.dataSource.manager): Promise<boolean> {
     return this.approvals.hasPendingApprovals(companyId, m);
   }
@@ -267,7 +267,7 @@ export class ApprovalsService {
     if (empty >= 0) {
       throw new DomainError(409, `the approval workflow "${definition.name}" (${definition.id}) has no remaining approver for step ${empty + 1}; update its approvers`);
     }
-    // No self-approval (PRODUCT §9): the creator's seat never counts, and one person counts once, so a step must reach
+    // No self-approval: the creator's seat never counts, and one person counts once, so a step must reach
     // its quorum with distinct people other than the creator.
     const now = new Date();
     const short = unreachableStep(steps, invoice.createdBy, delegations, now, new Date(now.getTime() + plan.timeoutDays * DAY_MS));

@@ -4,6 +4,6 @@ import { ReminderPausesController } from './reminder-pauses.controller';
 import { ReminderPausesService } from './reminder-pauses.service';
 import { UnsubscribeController } from './unsubscribe.controller';
 
-/** Pausing an invoice's reminders, the invoice PDF and the customers' unsubscribe page (PRODUCT.md §10). */
+/** Pausing an invoice's reminders, the invoice PDF and the customers' unsubscribe page. */
 @Module({ controllers: [ReminderPausesController, InvoicePdfController, UnsubscribeController], providers: [ReminderPausesService] })
 export class CollectionsModule {}

@@ -9,7 +9,7 @@ import { AuthUser } from '../auth/current-user.decorator';
 import { orNotFound } from '../common/owned';
 import { PauseRemindersDto, ReminderPauseView } from './dto/reminder-pause.dto';
 
-/** Pausing and resuming an invoice's customer reminders (PRODUCT.md §10); sweeps read the same columns. */
+/** Pausing and resuming an invoice's customer reminders; sweeps read the same columns. */
 @Injectable()
 export class ReminderPausesService {
   private readonly invoices: InvoicesRepository;

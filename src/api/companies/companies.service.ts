@@ -87,7 +87,7 @@ export class CompaniesService {
       Object.assign(company, Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)));
       if (sendWindow !== undefined) company.sendWindow = sendWindow === null ? null : validateSendWindow(sendWindow);
       const saved = await companies.save(company);
-      // The push notifications' webhook is a webhook endpoint (PRODUCT §11), kept in line in the same transaction.
+      // The push notifications' webhook is a webhook endpoint, kept in line in the same transaction.
       if (webhookChanged) {
         await new WebhooksRepository(manager).setCompanyEndpoint(saved.id, saved.webhookUrl, webhookSecret && this.box.seal(webhookSecret, 'webhook-secret'));
       }

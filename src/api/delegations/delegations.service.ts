@@ -15,7 +15,7 @@ const NOT_STARTED_RETRIES = 5;
 const NOT_STARTED_RETRY_MS = 400;
 
 /**
- * Out-of-office delegation (PRODUCT §9): stored one per user, and told to the company's pending approval runs, which
+ * Out-of-office delegation: stored one per user, and told to the company's pending approval runs, which
  * move the requests of the delegator's pending steps to the delegate when it starts and back when it ends.
  */
 @Injectable()

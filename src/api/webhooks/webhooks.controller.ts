@@ -15,7 +15,7 @@ import { WebhooksService } from './webhooks.service';
 const notFound = 'webhook endpoint 4e5f6a7b-8c9d-4e0f-a1b2-c3d4e5f6a7b8 not found';
 const badId = '"abc" is not a valid id (ids are UUIDs)';
 
-/** Endpoints of integrators that receive the company's events, signed (PRODUCT §11). Admins only: they hold the secret. */
+/** Endpoints of integrators that receive the company's events, signed. Admins only: they hold the secret. */
 @ApiTags('webhooks')
 @ApiAuthenticated()
 @AdminOnly()

@@ -12,7 +12,7 @@ export class Company {
   @Column('char', { length: 3 }) currency!: string;
   @Column('text') plan!: Plan;
   @Column('text', { name: 'webhook_url', nullable: true }) webhookUrl!: string | null;
-  /** Invoices above this amount are not decided from an approval email (PRODUCT §9); null = no limit. */
+  /** Invoices above this amount are not decided from an approval email; null = no limit. */
   @Column('numeric', { name: 'email_approval_limit', precision: 14, scale: 2, nullable: true }) emailApprovalLimit!: string | null;
   /** When customer emails may go, in each customer's timezone; null: any time. */
   @Column('jsonb', { name: 'send_window', nullable: true }) sendWindow!: SendWindow | null;

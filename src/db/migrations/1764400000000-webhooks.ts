@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Webhooks for integrators (PRODUCT §11): endpoints, the events recorded with the facts they describe, one delivery
+ * Webhooks for integrators: endpoints, the events recorded with the facts they describe, one delivery
  * per event and subscribed endpoint (which a Temporal workflow drives; `dispatched_at` stays null until Temporal has
  * it), and every attempt. A company's `webhookUrl` (push notifications) becomes an endpoint of `source` 'company'.
  */

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * PRODUCT §9: a step may take several approvals (quorum) and an `escalated` entry, so a step has at most one entry
+ * Approver rules: a step may take several approvals (quorum) and an `escalated` entry, so a step has at most one entry
  * that closes it and at most one entry per person and kind besides; entries say who a delegate decided for and
  * through which channel. Delegations (out of office) are one per user.
  */

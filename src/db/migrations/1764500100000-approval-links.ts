@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * PRODUCT §9, decide from the email: each approval request or reminder email carries a link whose token is stored
+ * Decide from the email: each approval request or reminder email carries a link whose token is stored
  * only as its sha-256, bound to one recipient and one step of one run, valid until the run's deadline. A company may
  * cap the amount decided from email (`email_approval_limit`, null = no cap).
  */

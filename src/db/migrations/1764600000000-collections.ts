@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Collections (PRODUCT.md §10): a definition's dunning steps, how far each invoice has gone through them, pausing an
+ * Collections: a definition's dunning steps, how far each invoice has gone through them, pausing an
  * invoice's reminders, a customer's opt-out and timezone, the company's send window, and unsubscribe tokens (only
  * their SHA-256 is stored).
  */

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * PRODUCT §9, a superseded link: when a delegation moves a pending request to someone else, the links its former
+ * A superseded link: when a delegation moves a pending request to someone else, the links its former
  * holder was sent for the step say so (410, moved to whom) instead of offering forms that the workflow would refuse.
  */
 export class ApprovalLinkSuperseded1764700000000 implements MigrationInterface {

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * PRODUCT §9, one task per seat: a person may hold two seats of a step (their own and a delegator's), each with its
+ * One task per seat: a person may hold two seats of a step (their own and a delegator's), each with its
  * own task, so that a delegation ending or an approval short of the quorum moves or closes that seat's task only.
  * Tasks opened before this have none and keep the old rule (every task of the person).
  */

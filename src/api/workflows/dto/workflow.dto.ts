@@ -16,7 +16,7 @@ const conditionsDoc: ApiPropertyOptions = {
 
 const userIds = { type: 'array', items: { type: 'string', format: 'uuid' } } as const;
 
-/** One step of an approval action (PRODUCT §4, §9), as domain/definitions checks it; documentation only. */
+/** One step of an approval action, as domain/definitions checks it; documentation only. */
 @ApiSchema({ name: 'ApprovalStepInput' })
 class ApprovalStepInput {
   @ApiProperty({ ...userIds, minItems: 1, description: 'who may decide the step' }) approverIds!: string[];
