@@ -46,10 +46,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Unsubscribes the customer of the link from reminders and shows a confirmation page (no API key) */
+        /** The unsubscribe page of a reminder's link: asks, with a button that posts; changes nothing (no API key) */
         get: operations["Unsubscribe_follow"];
         put?: never;
-        /** RFC 8058 one-click unsubscribe (body List-Unsubscribe=One-Click, form-encoded; no API key) */
+        /** Unsubscribes the link's customer from reminders: the page's button, or RFC 8058 one-click (List-Unsubscribe=One-Click, form-encoded); no API key */
         post: operations["Unsubscribe_oneClick"];
         delete?: never;
         options?: never;
@@ -3100,7 +3100,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Unsubscribed (again, if already) */
+            /** @description The page and its Unsubscribe button */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3147,7 +3147,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Unsubscribed */
+            /** @description Unsubscribed (again, if already) */
             200: {
                 headers: {
                     [name: string]: unknown;
