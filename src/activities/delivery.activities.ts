@@ -18,8 +18,8 @@ import { nextOpening } from '../domain/send-window';
 import { InvoiceDocumentsRepository } from '../db/invoice-documents.repository';
 import { invoicePdfFilename, renderInvoicePdf } from '../infra/invoice-pdf';
 import { unsubscribeFooter } from '../domain/unsubscribe';
-import { beforeSending, RenderFailed } from './delivery-failures';
-import { createOutbox, deliveryPolicies, type DeliveryIntent, type DeliveryOutcome } from './outbox';
+import { beforeSending, RenderFailed } from '../infra/delivery-failures';
+import { createOutbox, deliveryPolicies, type DeliveryIntent, type DeliveryOutcome } from '../infra/outbox';
 
 export type ReminderAction =
   | { type: 'email'; to: 'customer' | { userIds?: string[]; emails?: string[] }; subject: string; body: string; attachInvoicePdf?: boolean }

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { type AttemptWebhookInput, type AttemptWebhookResult, WEBHOOK_TIMEOUT_MS, type WebhookActivities } from '../contracts';
 import { WebhooksRepository } from '../db/webhooks.repository';
 import { checkWebhookUrl, postToTarget, type Resolver, WebhookUrlRefused } from '../infra/webhook-target';
-import { createWebhookOutbox, type WebhookPostResult } from './outbox';
+import { createWebhookOutbox, type WebhookPostResult } from '../infra/outbox';
 
 export interface WebhookActivityOptions {
   /** RELANCE_WEBHOOK_ALLOW_PRIVATE: loopback and private addresses may be called (dev and tests). */
