@@ -209,6 +209,7 @@ export class InvoicesService {
     if (outcome.status === 'failed') {
       throw new UnprocessableEntityException(`the mail server refused the email to ${to}: ${outcome.error}; the invoice was not marked sent`);
     }
+    if (outcome.status === 'inDoubt') throw new ConflictException(`invoice ${invoice.number}: ${outcome.error}`);
     if (outcome.status === 'skipped') await this.sentByAnother(invoice.number, key);
     return this.get(user, id);
   }
