@@ -10,7 +10,7 @@ import type {
   MoveApprovalRequestsInput, NotifyApprovalRequestedInput, OpenApprovalStepInput, OpenApprovalTasksInput, RecordDecisionInput, RemindApproversInput, RequestApprovalInput, SettleApprovalInput,
 } from '../contracts';
 import type { Mailer } from '../infra/mailer';
-import { createOutbox, deliveryPolicies } from './outbox';
+import { createOutbox, deliveryPolicies } from '../infra/outbox';
 import { ApprovalLinksRepository } from '../db/approval-links.repository';
 import { decisionTokenHash, newDecisionToken } from '../infra/decision-tokens';
 

@@ -18,8 +18,8 @@ import { nextOpening } from '../domain/send-window';
 import { InvoiceDocumentsRepository } from '../db/invoice-documents.repository';
 import { invoicePdfFilename, renderInvoicePdf } from '../infra/invoice-pdf';
 import { unsubscribeFooter } from '../domain/unsubscribe';
-import { beforeSending } from './delivery-failures';
-import { createOutbox, deliveryPolicies, type DeliveryIntent, type DeliveryOutcome } from './outbox';
+import { beforeSending, RenderFailed } from '../infra/delivery-failures';
+import { createOutbox, deliveryPolicies, type DeliveryIntent, type DeliveryOutcome } from '../infra/outbox';
 
 export type ReminderAction =
   | { type: 'email'; to: 'customer' | { userIds?: string[]; emails?: string[] }; subject: string; body: string; attachInvoicePdf?: boolean }
@@ -177,9 +177,14 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
   async function deliverRecord(meta: Meta, actions: ReminderAction[], users: Map<string, { email: string; name: string }>): Promise<Array<Outcome & { slot: DeliverySlot }>> {
     const { def, record } = meta;
     const options = { locale: def.locale, currency: def.currency, timezone: def.timezone };
+    // Rendered inside each delivery's effect: a message that fails to render is that delivery's recorded failure.
     const render = (msg: { subject: string; body: string }, html: boolean) => {
-      const plain = renderMessage(msg, record.variables, { ...options, html: false });
-      return { subject: plain.subject, text: plain.body, html: html ? renderHtmlBody(msg.body, record.variables, options) : undefined };
+      try {
+        const plain = renderMessage(msg, record.variables, { ...options, html: false });
+        return { subject: plain.subject, text: plain.body, html: html ? renderHtmlBody(msg.body, record.variables, options) : undefined };
+      } catch (err) {
+        throw new RenderFailed(err);
+      }
     };
     const outcomes: Array<Outcome & { slot: DeliverySlot }> = [];
     // Infrastructure failures are thrown through: the activity fails and is retried.
@@ -220,34 +225,31 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
           const sequenceStep = def.templateKey === 'collection-sequence' && toCustomer ? Number(record.row.step) : null;
           for (const to of [...new Set(recipients)]) {
             const slot: DeliverySlot = { channel: sendsInvoice ? 'send' : 'email', recipient: to };
-            await push(slot, () => {
-              const mail = render({ subject: action.subject, body: action.body }, true);
-              return deliverOutside(
-                meta, slot, sendsInvoice ? deliveryPolicies.invoiceSend : deliveryPolicies.reminderEmail,
-                async (key) => {
-                  const attach = record.recordType === 'invoice' && (sendsInvoice || ('attachInvoicePdf' in action && action.attachInvoicePdf));
-                  const attachments = attach ? await beforeSending(() => invoicePdf(def.companyId, record.id)) : undefined;
-                  if (!reminder || !record.row.customerId) {
-                    await mailer.send({ to, subject: mail.subject, text: mail.text, html: mail.html, deliveryKey: key, attachments });
-                    return;
-                  }
-                  // Every reminder carries a link of its own (RFC 8058 one-click as well), bound to the customer.
-                  const customerId = record.row.customerId;
-                  const link = `${publicUrl}/unsubscribe/${await beforeSending(() => unsubscribeTokens.mint(def.companyId, customerId))}`;
-                  const footer = unsubscribeFooter(link, def.locale);
-                  await mailer.send({
-                    to, subject: mail.subject, text: `${mail.text}${footer.text}`, html: mail.html && `${mail.html}${footer.html}`, deliveryKey: key, attachments,
-                    headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
-                  });
-                },
-                sendsInvoice ? { onSent: (tx) => deliveryEffects.markInvoiceSent(tx, record.id) } : sequenceStep !== null ? sequenceEffects(def, record.id, sequenceStep) : {},
-              );
-            });
+            await push(slot, () => deliverOutside(
+              meta, slot, sendsInvoice ? deliveryPolicies.invoiceSend : deliveryPolicies.reminderEmail,
+              async (key) => {
+                const mail = render({ subject: action.subject, body: action.body }, true);
+                const attach = record.recordType === 'invoice' && (sendsInvoice || ('attachInvoicePdf' in action && action.attachInvoicePdf));
+                const attachments = attach ? await beforeSending(() => invoicePdf(def.companyId, record.id)) : undefined;
+                if (!reminder || !record.row.customerId) {
+                  await mailer.send({ to, subject: mail.subject, text: mail.text, html: mail.html, deliveryKey: key, attachments });
+                  return;
+                }
+                // Every reminder carries a link of its own (RFC 8058 one-click as well), bound to the customer.
+                const customerId = record.row.customerId;
+                const link = `${publicUrl}/unsubscribe/${await beforeSending(() => unsubscribeTokens.mint(def.companyId, customerId))}`;
+                const footer = unsubscribeFooter(link, def.locale);
+                await mailer.send({
+                  to, subject: mail.subject, text: `${mail.text}${footer.text}`, html: mail.html && `${mail.html}${footer.html}`, deliveryKey: key, attachments,
+                  headers: { 'List-Unsubscribe': `<${link}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+                });
+              },
+              sendsInvoice ? { onSent: (tx) => deliveryEffects.markInvoiceSent(tx, record.id) } : sequenceStep !== null ? sequenceEffects(def, record.id, sequenceStep) : {},
+            ));
           }
           break;
         }
         case 'push': {
-          const title = render({ subject: action.title ?? def.name, body: action.body ?? '' }, false);
           for (const userId of [...new Set(action.userIds ?? [])]) {
             if (!users.has(userId)) {
               await push({ channel: 'push', recipient: userId }, fail(`user ${userId} is not a member of the company`));
@@ -256,6 +258,7 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
             // The company's push webhook is an event recorded with the notification, delivered by its own workflow:
             // a failing receiver never fails the sweep.
             await push({ channel: 'push', recipient: userId }, () => deliverInDatabase(meta, { channel: 'push', recipient: userId }, async (tx, key) => {
+              const title = render({ subject: action.title ?? def.name, body: action.body ?? '' }, false);
               const notificationId = await deliveryEffects.insertNotification(tx, {
                 companyId: def.companyId, userId, title: title.subject, body: title.text, recordType: record.recordType, recordId: record.id, key,
               });
@@ -275,11 +278,13 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
             await push(slot, fail(`assignee ${action.assigneeId} is not a member of the company`));
             break;
           }
-          const task = render({ subject: action.title, body: action.description ?? '' }, false);
-          await push(slot, () => deliverInDatabase(meta, slot, (tx, key) => deliveryEffects.insertReminderTask(tx, {
-            companyId: def.companyId, assigneeId: action.assigneeId, title: task.subject, description: task.text,
-            recordType: record.recordType, recordId: record.id, definitionId: def.id, key,
-          })));
+          await push(slot, () => deliverInDatabase(meta, slot, (tx, key) => {
+            const task = render({ subject: action.title, body: action.description ?? '' }, false);
+            return deliveryEffects.insertReminderTask(tx, {
+              companyId: def.companyId, assigneeId: action.assigneeId, title: task.subject, description: task.text,
+              recordType: record.recordType, recordId: record.id, definitionId: def.id, key,
+            });
+          }));
           break;
         }
         case 'memo':
@@ -289,9 +294,8 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
             await push(slot, fail(`a ${action.type} action applies to invoices, not to a ${record.recordType}`));
             break;
           }
-          const text = render({ subject: '', body: action.text }, false).text;
           const field = action.type;
-          await push(slot, () => deliverInDatabase(meta, slot, (tx) => deliveryEffects.setInvoiceText(tx, record.id, field, text)));
+          await push(slot, () => deliverInDatabase(meta, slot, (tx) => deliveryEffects.setInvoiceText(tx, record.id, field, render({ subject: '', body: action.text }, false).text)));
           break;
         }
         default:

@@ -6,11 +6,12 @@ import { preparedSql, type Sql } from './sql';
 
 /**
  * Whose delivery a row is: an approval (company, definition, invoice and run are read from the approval and its
- * latest run), or a reminder run's record.
+ * latest run), a reminder run's record, or a record of the company outside any run (an invoice sent through the API).
  */
 export type DeliveryOwner =
   | { approvalId: string }
-  | { companyId: string; definitionId: string; runId: string; recordType: string; recordId: string };
+  | { companyId: string; definitionId: string; runId: string; recordType: string; recordId: string }
+  | { companyId: string; recordType: string; recordId: string };
 
 /** One row of `deliveries`, named by its unique key. */
 export interface DeliveryRow {
@@ -81,7 +82,7 @@ export function createDeliveriesRepository(dataSource: DataSource) {
     const w = row.owner;
     const [head, params] = 'approvalId' in w
       ? [CLAIM_FOR_APPROVAL, [...common, w.approvalId]]
-      : [CLAIM_FOR_RUN, [...common, w.companyId, w.definitionId, w.runId, w.recordType, w.recordId]];
+      : [CLAIM_FOR_RUN, [...common, w.companyId, 'definitionId' in w ? w.definitionId : null, 'runId' in w ? w.runId : null, w.recordType, w.recordId]];
     if (!effect) return { text: head + CLAIM_ANSWER, params };
     // The effect's own placeholders follow the claim's.
     const shifted = effect.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + params.length}`);
@@ -141,6 +142,12 @@ export function createDeliveriesRepository(dataSource: DataSource) {
         const [r] = await tx.query(text, params);
         if (r?.claimed) await tx.query(`UPDATE deliveries SET status = 'failed', error = $2 WHERE delivery_key = $1`, [row.key, error]);
       });
+    },
+
+    /** The state of the delivery under `key` (null: no row). */
+    async statusOf(key: string): Promise<'pending' | 'sent' | 'failed' | null> {
+      const [r] = await db.query(`SELECT status FROM deliveries WHERE delivery_key = $1`, [key]);
+      return r?.status ?? null;
     },
 
     /** A `pending` row that an earlier attempt left: says why it is not sent again. */

@@ -10,6 +10,11 @@ export const deliveryEffects = {
     await tx.query('UPDATE invoices SET sent_at = now(), updated_at = now() WHERE id = $1 AND sent_at IS NULL', [invoiceId]);
   },
 
+  /** An invoice sent through the API, again or not: its sentAt moves. */
+  async recordInvoiceSent(tx: Sql, invoiceId: string): Promise<void> {
+    await tx.query('UPDATE invoices SET sent_at = now(), updated_at = now() WHERE id = $1', [invoiceId]);
+  },
+
   /** The in-app notification; its id, or null when the key had one already. */
   async insertNotification(
     tx: Sql,

@@ -111,15 +111,6 @@ export class InvoicesRepository {
     await m.getRepository(Invoice).delete({ id });
   }
 
-  /** Records that the invoice was emailed to its customer; false when it is not the company's (or no longer exists). */
-  async markSent(companyId: string, id: string): Promise<boolean> {
-    const [rows] = (await this.dataSource.manager.query(
-      'UPDATE invoices SET sent_at = now(), updated_at = now() WHERE id = $1 AND company_id = $2 RETURNING id',
-      [id, companyId],
-    )) as [{ id: string }[], number];
-    return rows.length > 0;
-  }
-
   /** Pauses the customer reminders of the company's invoice; false when there is no such invoice. */
   async pauseReminders(companyId: string, id: string, until: string | null, reason: string): Promise<Invoice | null> {
     const rows: Array<{ id: string }> = await this.dataSource.query(

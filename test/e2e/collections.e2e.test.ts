@@ -5,6 +5,7 @@ import { createTenant, Tenant } from '../support/fixtures';
 import { Http } from '../support/http';
 import { createCustomer, createInvoice, createPayment } from '../support/ledger';
 import { type CaughtMail, mailsTo, waitForMails } from '../support/mail';
+import { closeDb, sql } from '../support/db';
 import { pdfText } from '../support/pdf';
 import { Stack } from '../support/stack';
 
@@ -25,6 +26,7 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
   });
   afterAll(async () => {
     await connection?.close();
+    await closeDb();
     await stack.stop();
   });
 
@@ -155,7 +157,7 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
     expect(await runNow(def.body.id)).toMatchObject({ matched: 0 }); // step 2 went; the next is on day 10
   });
 
-  it('stops later reminders once the unsubscribe link is followed, or its one-click POST is sent', async () => {
+  it('stops later reminders once the unsubscribe page\'s button or the one-click POST is sent, never on a GET (mail scanners fetch links)', async () => {
     const follows = await invoiceDue('Link Follower', 3);
     const clicks = await invoiceDue('One Clicker', 3);
     const stays = await invoiceDue('Still Subscribed', 3);
@@ -168,22 +170,47 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
     const [toFollower] = await waitForMails(follows.customer.email, 1);
     const [toClicker] = await waitForMails(clicks.customer.email, 1);
 
-    // A real HTTP client follows the link of the text body; a mail client posts the RFC 8058 one-click form.
+    // Following the link (a person, or a mail scanner fetching every link on arrival) only shows a page whose button
+    // posts; the mail client's RFC 8058 one-click POST and that button unsubscribe.
     const link = /(http:\/\/\S+\/unsubscribe\/\S+)/.exec(toFollower.text)![1];
     expect(link).toBe(unsubscribeUrl(toFollower));
-    const page = await fetch(link, { redirect: 'follow' });
-    expect(page.status).toBe(200);
-    expect(await page.text()).toContain('Link Follower will no longer receive payment reminders');
-    const click = await fetch(unsubscribeUrl(toClicker), {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click',
-    });
-    expect(click.status).toBe(200);
-    expect((await fetch(`${stack.baseUrl}/unsubscribe/${'A'.repeat(43)}`)).status).toBe(404);
-    expect((await fetch(`${stack.baseUrl}/unsubscribe/nonsense`, { method: 'POST' })).status).toBe(404);
-    for (const who of [follows, clicks]) {
-      expect((await tenant.admin.get(`/v1/customers/${who.customer.id}`)).body.remindersEnabled).toBe(false);
+    const used = async (url: string) => (await sql<{ used: boolean }>(
+      "SELECT used_at IS NOT NULL AS used FROM unsubscribe_tokens WHERE token_hash = sha256(convert_to($1, 'UTF8'))", [url.split('/').pop()]))[0].used;
+    const enabled = async (who: typeof follows) => (await tenant.admin.get(`/v1/customers/${who.customer.id}`)).body.remindersEnabled;
+    const pages: Response[] = [];
+    for (let scan = 0; scan < 2; scan++) pages.push(await fetch(link, { redirect: 'follow' }));
+    expect(await enabled(follows)).toBe(true);
+    expect(await used(link)).toBe(false);
+    for (const page of pages) {
+      expect(page.status).toBe(200);
+      expect(page.headers.get('cache-control')).toBe('no-store');
+      expect(page.headers.get('x-frame-options')).toBe('DENY');
+      expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      const html = await page.text();
+      expect(html).toMatch(/<form method="post"[^>]*>[\s\S]*<button type="submit"[^>]*>Unsubscribe<\/button>[\s\S]*<\/form>/);
+      expect(html).toContain('Link Follower');
+      expect(html).not.toContain('will no longer receive');
     }
-    expect((await tenant.admin.get(`/v1/customers/${stays.customer.id}`)).body.remindersEnabled).toBe(true);
+    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' };
+    for (let post = 0; post < 2; post++) {
+      const confirmed = await fetch(link, form);
+      expect(confirmed.status).toBe(200);
+      expect(confirmed.headers.get('x-frame-options')).toBe('DENY');
+      expect(await confirmed.text()).toContain('Link Follower will no longer receive payment reminders');
+      expect(await enabled(follows)).toBe(false);
+    }
+    expect(await used(link)).toBe(true);
+    const click = await fetch(unsubscribeUrl(toClicker), form);
+    expect(click.status).toBe(200);
+    for (const unknown of [`${stack.baseUrl}/unsubscribe/${'A'.repeat(43)}`, `${stack.baseUrl}/unsubscribe/nonsense`]) {
+      for (const method of ['GET', 'POST']) {
+        const res = await fetch(unknown, { method });
+        expect([method, res.status]).toEqual([method, 404]);
+        expect(res.headers.get('x-frame-options')).toBe('DENY');
+      }
+    }
+    for (const who of [follows, clicks]) expect(await enabled(who)).toBe(false);
+    expect(await enabled(stays)).toBe(true);
 
     // Their next step comes due: only the customer who stayed subscribed gets it.
     for (const who of [follows, clicks, stays]) {

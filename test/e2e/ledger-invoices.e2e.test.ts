@@ -269,6 +269,23 @@ describe('invoices', () => {
     expect((await tenant.admin.get(`/v1/invoices?sent=true&customerId=${customer.id}`)).body.data.map((i: { id: string }) => i.id)).toContain(invoice.id);
   });
 
+  it('emails the customer once when two sends race (a double click, a client retrying), and again on a later send', async () => {
+    const buyer = await createCustomer(tenant.admin);
+    const invoice = await createInvoice(tenant.admin, buyer.id, { amount: '310.00', dueDate: '2027-01-15' });
+    const raced = await Promise.all([1, 2].map(() => tenant.admin.post(`/v1/invoices/${invoice.id}/send`)));
+    // The request that lost the race answers what the winner did: the same send, sentAt as the winner set it.
+    expect(raced.map((r) => r.status)).toEqual([200, 200]);
+    expect(raced[1].body.sentAt).toBe(raced[0].body.sentAt);
+    // Both answers came after the mail server took what was sent: the listener holds every email already.
+    await waitForMails(buyer.email, 1);
+    expect((await mailsTo(buyer.email)).map((m) => m.subject)).toEqual([`Invoice ${invoice.number} from ${tenant.company.name}`]);
+    // Sending again after that is a new send: a second email, sentAt moves.
+    const again = await tenant.admin.post(`/v1/invoices/${invoice.id}/send`);
+    expect(again.status).toBe(200);
+    expect(Date.parse(again.body.sentAt)).toBeGreaterThan(Date.parse(raced[0].body.sentAt));
+    expect(await waitForMails(buyer.email, 2)).toHaveLength(2);
+  });
+
   it('writes the email in the company\'s locale, as soon as the company changes it', async () => {
     const t = await createTenant(http);
     const c = await createCustomer(t.admin);

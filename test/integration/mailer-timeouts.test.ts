@@ -1,5 +1,5 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { classifyFailure } from '../../src/activities/delivery-failures';
+import { classifyFailure } from '../../src/infra/delivery-failures';
 import { createMailer } from '../../src/infra/mailer';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createMailer, deliveryMessageId, type Mailer } from '../../src/infra/mailer';
-import { createOutbox, type DeliveryIntent, type DeliveryPolicy } from '../../src/activities/outbox';
+import { createOutbox, type DeliveryIntent, type DeliveryPolicy } from '../../src/infra/outbox';
 import { createDataSource } from '../../src/db/data-source';
 import { createDeliveriesRepository, type DeliveriesRepository } from '../../src/db/deliveries.repository';
 import type { Sql } from '../../src/db/sql';

@@ -46,10 +46,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Unsubscribes the customer of the link from reminders and shows a confirmation page (no API key) */
+        /** The unsubscribe page of a reminder's link: asks, with a button that posts; changes nothing (no API key) */
         get: operations["Unsubscribe_follow"];
         put?: never;
-        /** RFC 8058 one-click unsubscribe (body List-Unsubscribe=One-Click, form-encoded; no API key) */
+        /** Unsubscribes the link's customer from reminders: the page's button, or RFC 8058 one-click (List-Unsubscribe=One-Click, form-encoded); no API key */
         post: operations["Unsubscribe_oneClick"];
         delete?: never;
         options?: never;
@@ -465,7 +465,7 @@ export interface paths {
         put?: never;
         /**
          * Emails the invoice to its customer and records sentAt
-         * @description Sending again emails it again and moves sentAt. Invoices that need, await or were refused approval cannot be sent.
+         * @description Sending again emails it again and moves sentAt. Sends at once (a double click, a client retrying while the first is under way) are one send: one email, and each answers its outcome; a send whose mail server stopped answering after taking the email may have reached the customer: it is not repeated (409). Invoices that need, await or were refused approval cannot be sent.
          */
         post: operations["Invoices_send"];
         delete?: never;
@@ -3354,7 +3354,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Unsubscribed (again, if already) */
+            /** @description The page and its Unsubscribe button */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -3401,7 +3401,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Unsubscribed */
+            /** @description Unsubscribed (again, if already) */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -4,12 +4,28 @@ import type { Response } from 'express';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { UnsubscribeTokensRepository } from '../../db/unsubscribe-tokens.repository';
-import { unsubscribedPage } from '../../domain/unsubscribe';
+import { UNSUBSCRIBE_PAGE_CSP, unsubscribeAskPage, unsubscribedPage } from '../../domain/unsubscribe';
 import { Public } from '../auth/public.decorator';
 
+const html = { 'text/html': { schema: { type: 'string' } } };
+
+function send(res: Response, status: number, page: string): void {
+  res.status(status)
+    .set({
+      'Content-Type': 'text/html; charset=utf-8',
+      'Cache-Control': 'no-store',
+      'Referrer-Policy': 'no-referrer',
+      'Content-Security-Policy': UNSUBSCRIBE_PAGE_CSP,
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+    })
+    .send(page);
+}
+
 /**
- * The link every customer reminder carries (PRODUCT.md §10). Following it (GET) or the mail client's RFC 8058
- * one-click POST sets the customer's `remindersEnabled` to false; both answer a page, and an unknown token a 404 page.
+ * The link every customer reminder carries. Following it (GET) shows a page and changes nothing: mail scanners fetch
+ * every link of an email on arrival. Its button, like the mail client's RFC 8058 one-click, POSTs: that sets the
+ * customer's `remindersEnabled` to false. An unknown token is a 404 page either way.
  */
 @ApiTags('unsubscribe')
 @Controller('unsubscribe')
@@ -22,29 +38,26 @@ export class UnsubscribeController {
 
   @Get(':token')
   @Public()
-  @ApiOperation({ summary: 'Unsubscribes the customer of the link from reminders and shows a confirmation page (no API key)' })
+  @ApiOperation({ summary: 'The unsubscribe page of a reminder\'s link: asks, with a button that posts; changes nothing (no API key)' })
   @ApiParam({ name: 'token', type: 'string', description: 'The token of the link, as emailed' })
   @ApiProduces('text/html')
-  @ApiResponse({ status: 200, description: 'Unsubscribed (again, if already)', content: { 'text/html': { schema: { type: 'string' } } } })
-  @ApiResponse({ status: 404, description: 'Unknown token', content: { 'text/html': { schema: { type: 'string' } } } })
-  follow(@Param('token') token: string, @Res() res: Response): Promise<void> {
-    return this.answer(token, res);
+  @ApiResponse({ status: 200, description: 'The page and its Unsubscribe button', content: html })
+  @ApiResponse({ status: 404, description: 'Unknown token', content: html })
+  async follow(@Param('token') token: string, @Res() res: Response): Promise<void> {
+    const found = await this.tokens.find(token);
+    send(res, found ? 200 : 404, found ? unsubscribeAskPage(found) : unsubscribedPage(null));
   }
 
   @Post(':token')
   @Public()
   @HttpCode(200)
-  @ApiOperation({ summary: 'RFC 8058 one-click unsubscribe (body List-Unsubscribe=One-Click, form-encoded; no API key)' })
+  @ApiOperation({ summary: 'Unsubscribes the link\'s customer from reminders: the page\'s button, or RFC 8058 one-click (List-Unsubscribe=One-Click, form-encoded); no API key' })
   @ApiParam({ name: 'token', type: 'string' })
   @ApiProduces('text/html')
-  @ApiResponse({ status: 200, description: 'Unsubscribed', content: { 'text/html': { schema: { type: 'string' } } } })
-  @ApiResponse({ status: 404, description: 'Unknown token', content: { 'text/html': { schema: { type: 'string' } } } })
-  oneClick(@Param('token') token: string, @Res() res: Response): Promise<void> {
-    return this.answer(token, res);
-  }
-
-  private async answer(token: string, res: Response): Promise<void> {
+  @ApiResponse({ status: 200, description: 'Unsubscribed (again, if already)', content: html })
+  @ApiResponse({ status: 404, description: 'Unknown token', content: html })
+  async oneClick(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const found = await this.tokens.unsubscribe(token);
-    res.status(found ? 200 : 404).type('html').set('Cache-Control', 'no-store').set('Referrer-Policy', 'no-referrer').send(unsubscribedPage(found));
+    send(res, found ? 200 : 404, unsubscribedPage(found));
   }
 }

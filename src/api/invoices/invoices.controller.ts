@@ -85,7 +85,9 @@ export class InvoicesController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Emails the invoice to its customer and records sentAt',
-    description: 'Sending again emails it again and moves sentAt. Invoices that need, await or were refused approval cannot be sent.',
+    description: 'Sending again emails it again and moves sentAt. Sends at once (a double click, a client retrying while the first is '
+      + 'under way) are one send: one email, and each answers its outcome; a send whose mail server stopped answering after taking '
+      + 'the email may have reached the customer: it is not repeated (409). Invoices that need, await or were refused approval cannot be sent.',
   })
   @ApiOkResponse({ type: InvoiceView, example: { ...invoiceExample, sentAt: '2026-12-01T15:00:00.000Z' } })
   @ApiErrors({

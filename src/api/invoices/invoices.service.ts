@@ -2,6 +2,7 @@ import {
   BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { DataSource, EntityManager } from 'typeorm';
 import { Mailer } from '../../infra/mailer';
 import { ApprovalStatus, Customer, Invoice, Location } from '../../db/entities';
@@ -21,6 +22,14 @@ import { renderInvoiceEmail } from './invoice-email';
 import { InvoiceDocumentsRepository } from '../../db/invoice-documents.repository';
 import { invoicePdfFilename, renderInvoicePdf } from '../../infra/invoice-pdf';
 import { InvoiceView, toInvoiceView } from './invoice.mapper';
+import { createDeliveriesRepository, type DeliveriesRepository } from '../../db/deliveries.repository';
+import { deliveryEffects } from '../../db/delivery-effects';
+import { beforeSending, classifyFailure } from '../../infra/delivery-failures';
+import { createOutbox, deliveryPolicies, type DeliveryOutcome, type Outbox } from '../../infra/outbox';
+
+/** How long a send waits for a racing request's send of the same invoice, and how often it looks. */
+const SEND_WAIT_MS = 10_000;
+const SEND_POLL_MS = 100;
 
 /** Statuses in which an invoice may not be sent to its customer. */
 const UNSENDABLE: ApprovalStatus[] = ['approval_required', 'pending_approval', 'rejected'];
@@ -29,6 +38,8 @@ const UNSENDABLE: ApprovalStatus[] = ['approval_required', 'pending_approval', '
 export class InvoicesService {
   private readonly logger = new Logger(InvoicesService.name);
   private readonly invoices: InvoicesRepository;
+  private readonly deliveries: DeliveriesRepository;
+  private readonly outbox: Outbox;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -36,6 +47,8 @@ export class InvoicesService {
     private readonly approvals: ApprovalsService,
   ) {
     this.invoices = new InvoicesRepository(dataSource);
+    this.deliveries = createDeliveriesRepository(dataSource);
+    this.outbox = createOutbox(this.deliveries);
   }
 
   /**
@@ -142,7 +155,12 @@ export class InvoicesService {
     });
   }
 
-  /** Emails the invoice to its customer through SMTP, then records `sentAt`. A failed send changes nothing. */
+  /**
+   * Emails the invoice to its customer through the outbox, at most once per send: the delivery is keyed by the
+   * invoice's `sentAt` as this request read it, so requests racing (a double click, a client retrying while the first
+   * is under way or stalled on SMTP) are one send, while a send after the last one went out is a new one. `sentAt`
+   * moves with the delivery's `sent` mark, in one transaction.
+   */
   async send(user: AuthUser, id: string): Promise<InvoiceView> {
     const manager = this.dataSource.manager;
     const invoice = await findOwned(manager, Invoice, user.companyId, id, 'invoice');
@@ -157,22 +175,58 @@ export class InvoicesService {
         `customer ${customer.name} (${customer.id}) has no email address: set one with PATCH /v1/customers/${customer.id} before sending`,
       );
     }
+    const to = customer.email;
     const mail = renderInvoiceEmail({
       locale: user.company.locale, currency: user.company.currency, companyName: user.company.name, customerName: customer.name,
       number: invoice.number, amount: invoice.amount, balance: invoice.balance, dueDate: invoice.dueDate, memo: invoice.memo,
     });
+    const occurrence = `after:${invoice.sentAt ? invoice.sentAt.toISOString() : 'never'}`;
+    const key = `invoice-send|invoice:${invoice.id}|${occurrence}`;
+    let outcome: DeliveryOutcome;
     try {
-      const document = await new InvoiceDocumentsRepository(manager).find(user.companyId, invoice.id);
-      const attachments = document
-        ? [{ filename: invoicePdfFilename(invoice.number), content: await renderInvoicePdf(document), contentType: 'application/pdf' }]
-        : [];
-      await this.mailer.send({ to: customer.email, ...mail, headers: { 'X-Relance-Invoice-Id': invoice.id }, attachments });
+      outcome = await this.outbox.deliver(
+        { key, owner: { companyId: user.companyId, recordType: 'invoice', recordId: invoice.id }, occurrence, channel: 'send', recipient: to.toLowerCase(), attempt: 1 },
+        {
+          policy: deliveryPolicies.invoiceSend,
+          send: async (deliveryKey) => {
+            const document = await beforeSending(() => new InvoiceDocumentsRepository(manager).find(user.companyId, invoice.id));
+            const attachments = document
+              ? [{ filename: invoicePdfFilename(invoice.number), content: await beforeSending(() => renderInvoicePdf(document)), contentType: 'application/pdf' }]
+              : [];
+            await this.mailer.send({ to, ...mail, headers: { 'X-Relance-Invoice-Id': invoice.id }, attachments, deliveryKey });
+          },
+          onSent: (tx) => deliveryEffects.recordInvoiceSent(tx, invoice.id),
+        },
+      );
     } catch (err) {
       this.logger.warn(`sending invoice ${invoice.id} failed: ${(err as Error).message}`);
-      throw new DomainError(503, `the mail server did not accept the email to ${customer.email}; the invoice was not marked sent, retry later`);
+      const failure = classifyFailure(err);
+      if (failure.kind === 'infrastructure' && failure.effect === 'unknown') {
+        throw new DomainError(503, `the mail server stopped answering while taking the email to ${to}: it may have reached the customer, so this send of invoice ${invoice.number} is not repeated and the invoice was not marked sent`);
+      }
+      throw new DomainError(503, `the mail server did not accept the email to ${to}; the invoice was not marked sent, retry later`);
     }
-    if (!await this.invoices.markSent(user.companyId, invoice.id)) throw new NotFoundException(`invoice ${id} not found`);
+    if (outcome.status === 'failed') {
+      throw new UnprocessableEntityException(`the mail server refused the email to ${to}: ${outcome.error}; the invoice was not marked sent`);
+    }
+    if (outcome.status === 'inDoubt') throw new ConflictException(`invoice ${invoice.number}: ${outcome.error}`);
+    if (outcome.status === 'skipped') await this.sentByAnother(invoice.number, key);
     return this.get(user, id);
+  }
+
+  /**
+   * Another request holds this send: waits a little for its outcome and answers it, or says that it is still
+   * under way (or stopped without knowing whether the mail server took it).
+   */
+  private async sentByAnother(number: string, key: string): Promise<void> {
+    for (let waited = 0; ; waited += SEND_POLL_MS) {
+      const status = await this.deliveries.statusOf(key);
+      if (status === 'sent') return;
+      if (status === 'failed') throw new DomainError(503, `the email of invoice ${number} was not accepted by the mail server; the invoice was not marked sent, retry later`);
+      if (waited >= SEND_WAIT_MS) break;
+      await sleep(SEND_POLL_MS);
+    }
+    throw new ConflictException(`invoice ${number} is being sent by another request, or an earlier send stopped without knowing whether the mail server took it; it is not sent twice: its sentAt is set once sent`);
   }
 
   private async assertParties(manager: EntityManager, user: AuthUser, customerId: string | null, locationId: string | null) {

@@ -39,6 +39,17 @@ export async function beforeSending<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * A record's message that cannot be rendered (a helper throwing on its data, a template stored before the save-time
+ * check refused it): the record's own failure, the same on every retry, never the batch's.
+ */
+export class RenderFailed extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`the message could not be rendered: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'RenderFailed';
+  }
+}
+
 interface ErrorFacts {
   message?: string;
   code?: unknown;
@@ -74,12 +85,15 @@ const message = (e: ErrorFacts): string => String(e.message ?? e).slice(0, 1000)
  *   receiver deduplicates with `X-Relance-Delivery`); any other non-2xx answer is the record's (the receiver refuses
  *   this delivery, retrying would not change it). A timeout may have been received (`unknown`); an answer was not
  *   accepted (`not-done`).
+ * - A message that cannot be rendered (`RenderFailed`) is the record's.
  * - Anything else is infrastructure with an unknown effect: the cautious reading.
  */
 export function classifyFailure(err: unknown): FailureClass {
   const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as ErrorFacts;
   const reason = message(e);
   const infrastructure = (effect: 'not-done' | 'unknown'): FailureClass => ({ kind: 'infrastructure', effect, reason });
+
+  if (err instanceof RenderFailed) return { kind: 'record', reason };
 
   if (err instanceof NotSent) {
     const cause = classifyFailure(err.cause);

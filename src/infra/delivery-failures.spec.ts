@@ -1,4 +1,4 @@
-import { beforeSending, classifyFailure, WebhookAnswered } from './delivery-failures';
+import { beforeSending, classifyFailure, RenderFailed, WebhookAnswered } from './delivery-failures';
 
 /** An error shaped as the library that throws it shapes it. */
 function error(message: string, fields: Record<string, unknown>): Error {
@@ -6,6 +6,11 @@ function error(message: string, fields: Record<string, unknown>): Error {
 }
 
 describe(classifyFailure.name, () => {
+  it("counts a message that cannot be rendered as the record's own failure, with the helper's reason", () => {
+    expect(classifyFailure(new RenderFailed(new RangeError('Invalid currency code : EURO'))))
+      .toEqual({ kind: 'record', reason: 'the message could not be rendered: Invalid currency code : EURO' });
+  });
+
   describe('Postgres', () => {
     it('counts unreachable as infrastructure whose statement never ran', () => {
       expect(classifyFailure(error('connect ECONNREFUSED 127.0.0.1:5432', { code: 'ECONNREFUSED', syscall: 'connect' })))
