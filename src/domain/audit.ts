@@ -8,7 +8,7 @@ export const AUDIT_EVENT_TYPES = {
   'company.updated': 'PATCH /v1/companies/me. data: { changes: { <field>: { old, new } } } for each field that changed; '
     + 'webhookUrl as its origin only (a URL path may hold a token), and webhookSecretRotated: true when the URL change made a new secret',
   'user.created': 'A user was added. data: { role }',
-  'user.deactivated': 'A user was deactivated: their keys stop working. data: {}',
+  'user.deactivated': 'A user was deactivated: their keys are revoked and stop working. data: { handoverTo, handedOver (invoice ids), revokedKeys (a count), delegationsEnded (delegator ids) }',
   'user.reactivated': 'A deactivated user was let in again. data: {}',
   'api_key.issued': 'An API key was issued (target: the key). data: { userId, prefix }',
   'api_key.revoked': 'An API key was revoked (target: the key). data: { userId, prefix }',

@@ -28,7 +28,7 @@ export const deliveryPolicies = {
   reminderEmail: 'atMostOnce',
   /** An unsent invoice emailed to its customer, marked sent with its row. */
   invoiceSend: 'atMostOnce',
-  /** Webhook events to integrators' endpoints (PRODUCT §11), the company's push webhook among them. */
+  /** Webhook events to integrators' endpoints, the company's push webhook among them. */
   webhookEvent: 'retriedForDays',
   /** In-app notification, task, memo and stamp. */
   inbox: 'inDatabase',
