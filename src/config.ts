@@ -35,11 +35,16 @@ export interface Config {
   limits: AbuseLimits;
 }
 
-/** An AES-256 key and the id its ciphertexts carry; the first of the list encrypts, all decrypt (rotation). */
-export interface SecretKey {
+/** An AES-256 key (32 bytes) and the id its ciphertexts carry; the first of a list encrypts, all decrypt (rotation). */
+export interface EncryptionKey {
   id: string;
   key: Buffer;
 }
+
+/** A key of RELANCE_SECRET_KEYS: seals what Relance must read again (webhook secrets, kept idempotent answers). */
+export type SecretKey = EncryptionKey;
+/** A key of RELANCE_PAYLOAD_KEYS: encrypts what Relance sends to Temporal. */
+export type PayloadKey = EncryptionKey;
 
 /** Files read at boot: a missing or wrong file stops the process then, not at the first call to Temporal. */
 export interface TemporalTls {
@@ -49,12 +54,6 @@ export interface TemporalTls {
   serverRootCa?: Buffer;
   /** TEMPORAL_TLS_SERVER_NAME: the name the server's certificate must carry (and SNI), when not the address's host. */
   serverName?: string;
-}
-
-export interface PayloadKey {
-  id: string;
-  /** 32 bytes: AES-256. */
-  key: Buffer;
 }
 
 export interface CodecConfig {
@@ -187,25 +186,33 @@ function webhookConfig(env: NodeJS.ProcessEnv): WebhookConfig {
 const SECRET_KEYS_HINT = 'set it to "<keyId>:<base64 of 32 random bytes>" (e.g. "k1:$(openssl rand -base64 32)"); ' +
   'to rotate, put a new key first and keep the old ones after it, comma-separated (npm run dev and npm test make one)';
 
-/** `id:base64,id:base64`: each key 32 bytes, ids unique and of [A-Za-z0-9_-]. */
+/** RELANCE_SECRET_KEYS, which the API and the worker cannot start without. */
 export function parseSecretKeys(text: string | undefined): SecretKey[] {
   if (!text?.trim()) throw new ConfigError(`RELANCE_SECRET_KEYS is not set: ${SECRET_KEYS_HINT}`);
+  return parseKeyList('RELANCE_SECRET_KEYS', text);
+}
+
+/**
+ * A list of AES-256 keys, `id:base64,id:base64` (RELANCE_SECRET_KEYS, RELANCE_PAYLOAD_KEYS): each 32 bytes, ids unique
+ * and of [A-Za-z0-9._-]; the first encrypts, all decrypt. A refusal names the entry or its id, never the key.
+ */
+function parseKeyList(variable: string, text: string): EncryptionKey[] {
   const keys = text.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry, i) => {
     const at = entry.indexOf(':');
     const id = at > 0 ? entry.slice(0, at) : '';
     const encoded = entry.slice(at + 1);
-    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
-      throw new ConfigError(`RELANCE_SECRET_KEYS entry ${i + 1} must start with a key id of 1 to 32 letters, digits, "_" or "-", then ":": ${SECRET_KEYS_HINT}`);
+    if (!/^[\w.-]{1,64}$/.test(id)) {
+      throw new ConfigError(`${variable} entry ${i + 1} must start with a key id of 1 to 64 letters, digits, ".", "_" or "-", then ":" (e.g. "k1:$(openssl rand -base64 32)")`);
     }
     const key = Buffer.from(encoded, 'base64');
-    if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(encoded) || key.length !== 32) {
-      throw new ConfigError(`RELANCE_SECRET_KEYS key "${id}" must be 32 bytes in base64 (got ${key.length} bytes)`);
+    if (!/^[\w+/-]+={0,2}$/.test(encoded) || key.length !== 32) {
+      throw new ConfigError(`${variable} key "${id}" must be 32 bytes in base64 (got ${key.length} bytes)`);
     }
     return { id, key };
   });
   const ids = keys.map((k) => k.id);
   const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (repeated) throw new ConfigError(`RELANCE_SECRET_KEYS names the key id "${repeated}" twice`);
+  if (repeated) throw new ConfigError(`${variable} names the key id "${repeated}" twice`);
   return keys;
 }
 
@@ -252,22 +259,10 @@ export function temporalAccess(env: NodeJS.ProcessEnv = process.env): Pick<Confi
   return { ...(tls && { temporalTls: tls }), ...(apiKey && { temporalApiKey: apiKey }) };
 }
 
-/** "k2:<base64>,k1:<base64>": the values are never echoed (they are keys). */
+/** RELANCE_PAYLOAD_KEYS; none: nothing is encrypted. */
 function payloadKeys(env: NodeJS.ProcessEnv): PayloadKey[] {
   const text = env.RELANCE_PAYLOAD_KEYS?.trim();
-  if (!text) return [];
-  const keys = text.split(',').map((entry, i) => {
-    const match = /^([A-Za-z0-9._-]{1,64}):([A-Za-z0-9+/]{43}=)$/.exec(entry.trim());
-    if (!match) {
-      throw new ConfigError(`RELANCE_PAYLOAD_KEYS: entry ${i + 1} is not "<key id>:<32 bytes in base64>" (a key id of letters, digits, ".", "_" or "-"; ` +
-        'a key from `openssl rand -base64 32`)');
-    }
-    return { id: match[1], key: Buffer.from(match[2], 'base64') };
-  });
-  const ids = keys.map((k) => k.id);
-  const repeated = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (repeated) throw new ConfigError(`RELANCE_PAYLOAD_KEYS names the key id "${repeated}" twice`);
-  return keys;
+  return text ? parseKeyList('RELANCE_PAYLOAD_KEYS', text) : [];
 }
 
 function codecConfig(env: NodeJS.ProcessEnv): CodecConfig {
