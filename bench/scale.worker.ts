@@ -20,8 +20,6 @@ function instantActivities(): ApprovalActivities {
     remindApprovers: async (input) => ({ reminded: input.approverIds.length }),
     completeApproval: async () => ({ applied: true }),
     cancelApproval: async () => undefined,
-    requestApproval: async (input) => ({ opened: input.approverIds.length, notified: input.userIds.length }),
-    settleApproval: async () => ({ applied: true }),
     openApprovalStep: async (input) => ({ opened: input.approverIds.length }),
     settleDecision: async () => ({ applied: true }),
     notifyApprovalOutcome: async (input) => ({ notified: input.notifyUserIds.length + 1 }),

@@ -7,7 +7,7 @@ import { createDeliveriesRepository } from '../db/deliveries.repository';
 import { webhookEvents } from '../db/webhook-events';
 import type {
   ApprovalActivities, ApprovalNotice, ApprovalStepActivities, CancelApprovalInput, CompleteApprovalInput, EscalateApprovalInput, MarkPendingInput,
-  MoveApprovalRequestsInput, NotifyApprovalRequestedInput, OpenApprovalStepInput, OpenApprovalTasksInput, RecordDecisionInput, RemindApproversInput, RequestApprovalInput, SettleApprovalInput,
+  MoveApprovalRequestsInput, NotifyApprovalRequestedInput, OpenApprovalStepInput, OpenApprovalTasksInput, RecordDecisionInput, RemindApproversInput, SettleApprovalInput,
 } from '../contracts';
 import type { Mailer } from '../infra/mailer';
 import { createOutbox, deliveryPolicies } from '../infra/outbox';
@@ -169,7 +169,7 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       // Cancelled by an edit of the invoice before the run got here: nobody is asked to decide it.
       if (facts.approvalStatus !== 'pending') return { opened: 0 };
       const known = new Set(approvers.map((a) => a.id));
-      const seats = (input.seats ?? approvers.map((a) => ({ userId: a.id, onBehalfOf: null }))).filter((s) => known.has(s.userId));
+      const seats = input.seats.filter((s) => known.has(s.userId));
       for (const seat of seats) {
         const key = `approval:${input.approvalId}:step:${input.step}:task:${seat.userId}${seat.onBehalfOf ? `:for:${seat.onBehalfOf}` : ''}`;
         await openTask(input, facts, { assigneeId: seat.userId, seatId: seat.onBehalfOf ?? seat.userId }, input.step, key,
@@ -189,7 +189,7 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
         companyId: input.companyId, approvalId: input.approvalId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber,
         step: input.step, stepCount: input.stepCount, deadline: input.deadline, userIds: input.userIds,
       });
-      const approverIds = new Set(input.approverIds ?? []);
+      const approverIds = new Set(input.approverIds);
       for (const person of people) {
         const key = `approval:${input.approvalId}:requested:${input.step}:email:${person.id}`;
         const body = approverIds.has(person.id) ? await withDecisionLink(input, facts, input.step, person, input.deadline, text) : text;
@@ -262,16 +262,15 @@ export function createApprovalActivities(deps: ApprovalActivityDeps): ApprovalAc
   return { ...parts, ...composeApprovalActivities(parts) };
 }
 
-type Granular = Pick<ApprovalStepActivities,
-  'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval' | 'notifyApprovalOutcome'>;
+type Granular = Pick<ApprovalStepActivities, 'markPending' | 'openApprovalTasks' | 'recordDecision' | 'completeApproval'>;
 
 /**
- * What the workflow runs at each of its two moments, as one activity each: asking for a step's decision, and settling
- * it. Fewer activities mean fewer workflow activations and history events per approval; each part stays idempotent on
- * its own, so a retry of the whole is as harmless as a retry of a part. Built from the parts, so tests compose mocks.
+ * What must be durable at each of the workflow's two moments, as one local activity each: opening a step before anyone
+ * is asked, and settling a decision before it answers (the notices follow as activities of their own). Fewer
+ * activities mean fewer workflow activations and history events per approval; each part stays idempotent on its own,
+ * so a retry of the whole is as harmless as a retry of a part. Built from the parts, so tests compose mocks.
  */
-export function composeApprovalActivities(a: Granular):
-  Pick<ApprovalActivities, 'requestApproval' | 'settleApproval' | 'openApprovalStep' | 'settleDecision'> {
+export function composeApprovalActivities(a: Granular): Pick<ApprovalActivities, 'openApprovalStep' | 'settleDecision'> {
   async function openApprovalStep(input: OpenApprovalStepInput): Promise<{ opened: number }> {
     const notice = { approvalId: input.approvalId, companyId: input.companyId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber };
     if (input.first) await a.markPending({ ...notice, deadline: input.deadline });
@@ -282,31 +281,6 @@ export function composeApprovalActivities(a: Granular):
     return input.completion ? a.completeApproval(input.completion) : { applied: true };
   }
   return {
-    /**
-     * The run's start (first step only), then the step's tasks and its request to approvers and people to notify. What
-     * runs recorded before the `request-notices-in-activity` patch call; newer runs call `openApprovalStep`, then
-     * `notifyApprovalRequested` as an activity of its own.
-     */
-    async requestApproval(input: RequestApprovalInput): Promise<{ opened: number; notified: number }> {
-      const notice = { approvalId: input.approvalId, companyId: input.companyId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber };
-      const { opened } = await openApprovalStep(input);
-      const { notified } = await a.notifyApprovalRequested({
-        ...notice, step: input.step, stepCount: input.stepCount, userIds: input.userIds, push: input.push, deadline: input.deadline, message: input.message,
-      });
-      return { opened, notified };
-    },
-
-    /**
-     * The step's decision, then, when it ends the approval (`completion`), the outcome and its notices. What runs
-     * recorded before the `notify-after-decision` patch call; newer runs call `settleDecision`, then
-     * `notifyApprovalOutcome` as an activity of its own, so that the approver does not wait for the notices.
-     */
-    async settleApproval(input: SettleApprovalInput): Promise<{ applied: boolean }> {
-      const result = await settleDecision(input);
-      if (input.completion && result.applied) await a.notifyApprovalOutcome(input.completion);
-      return result;
-    },
-
     /** The run's start (first step only), then the step's tasks: what must be durable before anyone is asked. */
     openApprovalStep,
 

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { performance } from 'node:perf_hooks';
 import type { DataSource } from 'typeorm';
-import type { DeferredPartInput, FindMatchingPageInput, FinishRunInput, MatchingPage, RunDeferredInput, StartedRun, StartRunInput, SweepActivities } from '../contracts';
+import type { DeferredPartInput, FindMatchingPageInput, FinishRunInput, MatchingPage, StartedRun, StartRunInput, SweepActivities } from '../contracts';
 import { sweepPlan } from '../db/sweep-plans';
 import { whyNotLive } from '../db/sweep-query';
 import { SweepsRepository } from '../db/sweeps.repository';
@@ -47,10 +47,6 @@ export function createSweepActivities(dataSource: DataSource): SweepActivities {
     async finishRun(input: FinishRunInput): Promise<void> {
       await sweeps.recordRunFinished(input);
       if (input.status === 'failed') await webhookEvents.runFailed(dataSource, input.runRecordId);
-    },
-
-    async recordRunDeferred(input: RunDeferredInput): Promise<void> {
-      await sweeps.recordRunDeferred(input);
     },
 
     async recordDeferredPart(input: DeferredPartInput): Promise<void> {

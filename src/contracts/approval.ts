@@ -176,8 +176,8 @@ export interface MarkPendingInput extends ApprovalNotice {
 export interface OpenApprovalTasksInput extends ApprovalNotice {
   step: number;
   approverIds: string[];
-  /** One task per seat: who holds it, for whom (absent before `approver-rules`: one task per approver, for their own seat). */
-  seats?: EligibleApprover[];
+  /** One task per seat: who holds it, for whom. */
+  seats: EligibleApprover[];
   dueAt: string;
 }
 
@@ -185,8 +185,8 @@ export interface NotifyApprovalRequestedInput extends ApprovalNotice {
   step: number;
   stepCount: number;
   userIds: string[];
-  /** Those of `userIds` who may decide: their email carries a link to decide from (absent in runs before `approver-rules`). */
-  approverIds?: string[];
+  /** Those of `userIds` who may decide: their email carries a link to decide from. */
+  approverIds: string[];
   push: boolean;
   deadline: string;
   message?: { subject: string; text: string };
@@ -244,14 +244,8 @@ export interface OpenApprovalStepInput extends ApprovalNotice {
   first: boolean;
   step: number;
   approverIds: string[];
-  seats?: EligibleApprover[];
+  seats: EligibleApprover[];
   deadline: string;
-}
-
-/** The run's start (first step only), then the step's tasks and its request to approvers and people to notify. */
-export interface RequestApprovalInput extends NotifyApprovalRequestedInput {
-  first: boolean;
-  approverIds: string[];
 }
 
 export interface SettleApprovalInput {
@@ -285,8 +279,4 @@ export interface ApprovalActivities extends ApprovalStepActivities {
   openApprovalStep(input: OpenApprovalStepInput): Promise<{ opened: number }>;
   /** The step's decision, then, when it ends the approval, the outcome: what must be durable before the decision answers. */
   settleDecision(input: SettleApprovalInput): Promise<{ applied: boolean }>;
-  /** Runs recorded before the `request-notices-in-activity` patch: openApprovalStep and the request's notices in one. */
-  requestApproval(input: RequestApprovalInput): Promise<{ opened: number; notified: number }>;
-  /** Runs recorded before the `notify-after-decision` patch: settleDecision and the outcome's notices in one. */
-  settleApproval(input: SettleApprovalInput): Promise<{ applied: boolean }>;
 }

@@ -110,15 +110,6 @@ export interface FinishRunInput {
   errors: RunError[];
 }
 
-export interface RunDeferredInput {
-  runRecordId: string;
-  deferred: number;
-  matched: number;
-  delivered: number;
-  skipped: number;
-  failed: number;
-}
-
 /** The counts of one workflow delivering a run's deliveries that waited for the send window, so far. */
 export interface DeferredPartInput {
   runRecordId: string;
@@ -190,8 +181,6 @@ export interface SweepActivities {
   /** One page of matching record ids: a single indexed query, resuming after the cursor. */
   findMatchingPage(input: FindMatchingPageInput): Promise<MatchingPage>;
   finishRun(input: FinishRunInput): Promise<void>;
-  /** The run's count of deliveries waiting for the send window, with its counts so far, while they wait. */
-  recordRunDeferred(input: RunDeferredInput): Promise<void>;
   /** The counts of a workflow delivering the run's deliveries that waited for the send window (runs after `deferred-apart`). */
   recordDeferredPart(input: DeferredPartInput): Promise<void>;
   /** Active definitions of an event template whose conditions the record meets. */

@@ -1,5 +1,5 @@
 import { type DataSource, In, type ObjectLiteral } from 'typeorm';
-import type { DeferredPartInput, FinishRunInput, RunDeferredInput, StartRunInput, SweepCursor } from '../contracts';
+import type { DeferredPartInput, FinishRunInput, StartRunInput, SweepCursor } from '../contracts';
 import { compileConditions, type Condition, type RecordType } from '../domain/conditions';
 import { Bill, Customer, Invoice, Location, Payment, User, Vendor } from './entities';
 import { type SweepPlan } from './sweep-plans';
@@ -122,14 +122,6 @@ export class SweepsRepository {
       [def.companyId, def.id, run.kind, run.trigger, run.workflowId, run.runId],
     );
     return { id: row.id, startedAt: new Date(row.started_at) };
-  }
-
-  /** How many of the run's deliveries wait for the send window now, and its counts so far. */
-  async recordRunDeferred(input: RunDeferredInput): Promise<void> {
-    await this.dataSource.query(
-      `UPDATE workflow_runs SET deferred = $2, matched = $3, delivered = $4, skipped = $5, failed = $6 WHERE id = $1 AND status = 'running'`,
-      [input.runRecordId, input.deferred, input.matched, input.delivered, input.skipped, input.failed],
-    );
   }
 
   /**

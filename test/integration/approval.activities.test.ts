@@ -39,13 +39,16 @@ describe(createApprovalActivities.name, () => {
   }
 
   const notice = (s: Seed) => ({ approvalId: s.approvalId, companyId: s.companyId, invoiceId: s.invoiceId, invoiceNumber: 'INV-1' });
+  /** Each approver holding their own seat. */
+  const ownSeats = (ids: string[]) => ids.map((userId) => ({ userId, onBehalfOf: null }));
   const count = async (sql: string, params: unknown[]) => Number((await dataSource.query(sql, params))[0].count);
 
   it('opens one task per approver however often it is retried', async () => {
     const s = await seed();
     const a = createApprovalActivities({ dataSource, mailer: smtp });
     const env = inWorkflow(s);
-    const args = { ...notice(s), step: 0, approverIds: s.approvers.map((p) => p.id), dueAt: new Date().toISOString() };
+    const approverIds = s.approvers.map((p) => p.id);
+    const args = { ...notice(s), step: 0, approverIds, seats: ownSeats(approverIds), dueAt: new Date().toISOString() };
     await env.run(a.openApprovalTasks, args);
     await env.run(a.openApprovalTasks, args);
 
@@ -101,7 +104,7 @@ describe(createApprovalActivities.name, () => {
     const a = createApprovalActivities({ dataSource, mailer: smtp });
     const env = inWorkflow(s);
     await env.run(a.markPending, { ...notice(s), deadline: new Date(Date.now() + 86_400_000).toISOString() });
-    const args = { ...notice(s), step: 0, stepCount: 1, userIds: s.approvers.map((p) => p.id), push: true, deadline: '2026-12-28T00:00:00.000Z' };
+    const args = { ...notice(s), step: 0, stepCount: 1, userIds: s.approvers.map((p) => p.id), approverIds: [], push: true, deadline: '2026-12-28T00:00:00.000Z' };
     await env.run(a.notifyApprovalRequested, args);
     await env.run(a.notifyApprovalRequested, args);
 
@@ -129,10 +132,11 @@ describe(createApprovalActivities.name, () => {
     await dataSource.query(`UPDATE approvals SET status = 'cancelled' WHERE id = $1`, [s.approvalId]);
     const a = createApprovalActivities({ dataSource, mailer: smtp });
     const approverIds = s.approvers.map((p) => p.id);
-    const result = await inWorkflow(s).run(a.requestApproval, {
-      ...notice(s), first: true, step: 0, stepCount: 1, approverIds, userIds: approverIds, push: true, deadline: '2026-12-28T00:00:00.000Z',
-    });
-    expect(result).toEqual({ opened: 0, notified: 0 });
+    const deadline = '2026-12-28T00:00:00.000Z';
+    expect(await inWorkflow(s).run(a.openApprovalStep, { ...notice(s), first: true, step: 0, approverIds, seats: ownSeats(approverIds), deadline }))
+      .toEqual({ opened: 0 });
+    expect(await inWorkflow(s).run(a.notifyApprovalRequested, { ...notice(s), step: 0, stepCount: 1, userIds: approverIds, approverIds, push: true, deadline }))
+      .toEqual({ notified: 0 });
     expect(await inWorkflow(s).run(a.remindApprovers, { ...notice(s), step: 0, approverIds, push: true, deadline: '2026-12-28T00:00:00.000Z' }))
       .toEqual({ reminded: 0 });
     expect(await count('SELECT count(*) FROM tasks WHERE record_id = $1', [s.invoiceId])).toBe(0);
@@ -143,17 +147,18 @@ describe(createApprovalActivities.name, () => {
     expect(invoice.approval_status).toBe('pending_approval');
   });
 
-  it('asks for a step in one activity: run started, tasks opened, approvers and people to notify told, all once', async () => {
+  it('opens a step, then asks for it, as the workflow does: run started, tasks opened, approvers and people to notify told, all once', async () => {
     const s = await seed();
     const a = createApprovalActivities({ dataSource, mailer: smtp });
     const env = inWorkflow(s);
     const approverIds = s.approvers.map((p) => p.id);
-    const args = {
-      ...notice(s), first: true, step: 0, stepCount: 1, approverIds, userIds: [...approverIds, s.creator.id], push: true,
-      deadline: '2026-12-28T00:00:00.000Z',
-    };
-    expect(await env.run(a.requestApproval, args)).toEqual({ opened: 2, notified: 3 });
-    expect(await env.run(a.requestApproval, args)).toEqual({ opened: 2, notified: 3 });
+    const deadline = '2026-12-28T00:00:00.000Z';
+    const open = { ...notice(s), first: true, step: 0, approverIds, seats: ownSeats(approverIds), deadline };
+    const ask = { ...notice(s), step: 0, stepCount: 1, userIds: [...approverIds, s.creator.id], approverIds, push: true, deadline };
+    for (let i = 0; i < 2; i += 1) {
+      expect(await env.run(a.openApprovalStep, open)).toEqual({ opened: 2 });
+      expect(await env.run(a.notifyApprovalRequested, ask)).toEqual({ notified: 3 });
+    }
     expect(await count(`SELECT count(*) FROM tasks WHERE record_id = $1 AND status = 'open'`, [s.invoiceId])).toBe(2);
     expect(await count('SELECT count(*) FROM notifications WHERE record_id = $1', [s.invoiceId])).toBe(3);
     for (const person of [...s.approvers, s.creator]) expect(await waitForMails(person.email, 1)).toHaveLength(1);
@@ -176,7 +181,7 @@ describe(createApprovalActivities.name, () => {
     };
     const a = createApprovalActivities({ dataSource, mailer: flaky });
     const env = inWorkflow(s);
-    const args = { ...notice(s), step: 0, stepCount: 1, userIds: [s.approvers[0].id], push: false, deadline: '2026-12-28T00:00:00.000Z' };
+    const args = { ...notice(s), step: 0, stepCount: 1, userIds: [s.approvers[0].id], approverIds: [], push: false, deadline: '2026-12-28T00:00:00.000Z' };
     await expect(env.run(a.notifyApprovalRequested, args)).rejects.toThrow('SMTP connection reset');
     const [failed] = await dataSource.query(`SELECT status, attempts, error FROM deliveries WHERE record_id = $1`, [s.invoiceId]);
     expect(failed).toEqual({ status: 'failed', attempts: 1, error: 'SMTP connection reset' });
@@ -194,7 +199,7 @@ describe(createApprovalActivities.name, () => {
     const a = createApprovalActivities({ dataSource, mailer: smtp });
     const env = inWorkflow(s);
     await env.run(a.markPending, { ...notice(s), deadline: new Date(Date.now() + 86_400_000).toISOString() });
-    await env.run(a.openApprovalTasks, { ...notice(s), step: 0, approverIds: s.approvers.map((p) => p.id), dueAt: new Date().toISOString() });
+    await env.run(a.openApprovalTasks, { ...notice(s), step: 0, approverIds: s.approvers.map((p) => p.id), seats: ownSeats(s.approvers.map((p) => p.id)), dueAt: new Date().toISOString() });
     const decision = { ...notice(s), step: 0, decision: 'approved' as const, userId: s.approvers[0].id, comment: 'fine', decidedAt: new Date().toISOString(), nextStep: null };
     await env.run(a.recordDecision, decision);
     await env.run(a.recordDecision, decision);
@@ -243,7 +248,7 @@ describe(createApprovalActivities.name, () => {
     const s = await seed();
     const a = createApprovalActivities({ dataSource, mailer: smtp });
     const env = inWorkflow(s);
-    await env.run(a.openApprovalTasks, { ...notice(s), step: 0, approverIds: s.approvers.map((p) => p.id), dueAt: new Date().toISOString() });
+    await env.run(a.openApprovalTasks, { ...notice(s), step: 0, approverIds: s.approvers.map((p) => p.id), seats: ownSeats(s.approvers.map((p) => p.id)), dueAt: new Date().toISOString() });
     const cancel = { ...notice(s), step: 0, decision: 'cancelled' as const, userId: s.creator.id, comment: 'edited', decidedAt: new Date().toISOString() };
     await env.run(a.cancelApproval, cancel);
     await env.run(a.cancelApproval, cancel);

@@ -46,7 +46,7 @@ type ApprovalParts = Pick<Activities,
   'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval' | 'notifyApprovalOutcome' |
   'remindApprovers' | 'cancelApproval' | 'escalateApproval' | 'moveApprovalRequests'>;
 type SweepParts = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliverBatch' | 'finishRun' | 'findEventDefinitions' | 'recordDeferredPart'>;
-type Composites = 'requestApproval' | 'settleApproval' | 'openApprovalStep' | 'settleDecision';
+type Composites = 'openApprovalStep' | 'settleDecision';
 type RecorderActivities = Pick<Activities, keyof ApprovalParts | Composites | keyof SweepParts | 'recordDiagnosticPing' | 'attemptWebhookDelivery'>;
 
 /** What the real activities answer, without their effects; the approval composites are the real ones over these parts. */
