@@ -1,15 +1,13 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { DataConverter, Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import type { PayloadKey } from '../config';
+import { Keyring, KeyringError } from './keyring';
 
 /** The `encoding` of an encrypted payload; a payload without it (a recorded history, a run started before the keys) passes through. */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';
 export const KEY_ID_METADATA = 'encryption-key-id';
 const CIPHER_METADATA = 'encryption-cipher';
 const CIPHER = 'AES-256-GCM';
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
 
 /** A payload this process cannot decrypt: an unknown key id, a tampered or truncated ciphertext. */
 export class PayloadDecryptionError extends Error {
@@ -19,7 +17,7 @@ export class PayloadDecryptionError extends Error {
 const utf8 = (text: string) => new Uint8Array(Buffer.from(text, 'utf8'));
 const text = (bytes: Uint8Array | null | undefined) => (bytes ? Buffer.from(bytes).toString('utf8') : undefined);
 /** The key id is bound to the ciphertext: a payload relabelled with another id fails to authenticate. */
-const aad = (keyId: string) => Buffer.from(`relance-payload/${CIPHER}/${keyId}`, 'utf8');
+const aad = (keyId: string) => `relance-payload/${CIPHER}/${keyId}`;
 
 /**
  * Encrypts every payload (the serialized Payload, metadata included) with AES-256-GCM under the first key of
@@ -27,13 +25,10 @@ const aad = (keyId: string) => Buffer.from(`relance-payload/${CIPHER}/${keyId}`,
  * that a retired key still reads the runs it wrote. Each payload gets a random 96-bit IV.
  */
 export class EncryptionCodec implements PayloadCodec {
-  private readonly keys: ReadonlyMap<string, Buffer>;
-  private readonly current: PayloadKey;
+  private readonly keyring: Keyring;
 
   constructor(keys: readonly PayloadKey[]) {
-    if (keys.length === 0) throw new Error('EncryptionCodec needs at least one key');
-    this.current = keys[0];
-    this.keys = new Map(keys.map((k) => [k.id, k.key]));
+    this.keyring = new Keyring(keys, 'EncryptionCodec');
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
@@ -45,13 +40,9 @@ export class EncryptionCodec implements PayloadCodec {
   }
 
   encrypt(payload: Payload): Payload {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.current.key, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(aad(this.current.id));
-    const plain = temporal.api.common.v1.Payload.encode(payload).finish();
-    const data = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
+    const data = this.keyring.seal(temporal.api.common.v1.Payload.encode(payload).finish(), aad);
     return {
-      metadata: { encoding: utf8(ENCRYPTED_ENCODING), [CIPHER_METADATA]: utf8(CIPHER), [KEY_ID_METADATA]: utf8(this.current.id) },
+      metadata: { encoding: utf8(ENCRYPTED_ENCODING), [CIPHER_METADATA]: utf8(CIPHER), [KEY_ID_METADATA]: utf8(this.keyring.currentId) },
       data: new Uint8Array(data),
     };
   }
@@ -60,23 +51,17 @@ export class EncryptionCodec implements PayloadCodec {
     if (text(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) return payload;
     const keyId = text(payload.metadata?.[KEY_ID_METADATA]);
     if (!keyId) throw new PayloadDecryptionError(`an encrypted payload names no key (its "${KEY_ID_METADATA}" metadata is missing)`);
-    const key = this.keys.get(keyId);
-    if (!key) {
-      throw new PayloadDecryptionError(`a payload is encrypted with key "${keyId}", which RELANCE_PAYLOAD_KEYS does not hold: ` +
-        'add it back (a key must be kept while any run may still use it)');
-    }
-    const data = Buffer.from(payload.data ?? new Uint8Array());
-    if (data.length < IV_BYTES + TAG_BYTES) throw new PayloadDecryptionError(`an encrypted payload of key "${keyId}" is truncated`);
-    const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, IV_BYTES), { authTagLength: TAG_BYTES });
-    decipher.setAAD(aad(keyId));
-    decipher.setAuthTag(data.subarray(data.length - TAG_BYTES));
-    let plain: Buffer;
     try {
-      plain = Buffer.concat([decipher.update(data.subarray(IV_BYTES, data.length - TAG_BYTES)), decipher.final()]);
-    } catch {
-      throw new PayloadDecryptionError(`a payload encrypted with key "${keyId}" fails authentication: altered, or another key under that id`);
+      return temporal.api.common.v1.Payload.decode(this.keyring.open(keyId, Buffer.from(payload.data ?? new Uint8Array()), aad));
+    } catch (err) {
+      if (!(err instanceof KeyringError)) throw err;
+      throw new PayloadDecryptionError({
+        'unknown-key': `a payload is encrypted with key "${keyId}", which RELANCE_PAYLOAD_KEYS does not hold: ` +
+          'add it back (a key must be kept while any run may still use it)',
+        truncated: `an encrypted payload of key "${keyId}" is truncated`,
+        unauthentic: `a payload encrypted with key "${keyId}" fails authentication: altered, or another key under that id`,
+      }[err.reason]);
     }
-    return temporal.api.common.v1.Payload.decode(plain);
   }
 }
 

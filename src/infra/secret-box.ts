@@ -1,5 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { SecretKey } from '../config';
+import { Keyring, KeyringError, KEYRING_IV_BYTES } from './keyring';
 
 /** What a sealed value is for: part of what is authenticated, so that one kind cannot be passed off as another. */
 export type SecretPurpose = 'webhook-secret' | 'idempotent-response';
@@ -12,11 +12,10 @@ const PREFIX = 'sb1';
  * what carries its id, so a new key can go first while values sealed under the old one are still read.
  */
 export class SecretBox {
-  private readonly byId: Map<string, Buffer>;
+  private readonly keyring: Keyring;
 
-  constructor(private readonly keys: SecretKey[]) {
-    if (keys.length === 0) throw new Error('SecretBox needs at least one key');
-    this.byId = new Map(keys.map((k) => [k.id, k.key]));
+  constructor(keys: SecretKey[]) {
+    this.keyring = new Keyring(keys, 'SecretBox');
   }
 
   static isSealed(value: string): boolean {
@@ -24,33 +23,28 @@ export class SecretBox {
   }
 
   seal(plaintext: string, purpose: SecretPurpose): string {
-    const { id, key } = this.keys[0];
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', key, iv);
-    cipher.setAAD(Buffer.from(`${purpose}:${id}`));
-    const sealed = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    return `${PREFIX}:${id}:${iv.toString('base64url')}:${sealed.toString('base64url')}`;
+    const sealed = this.keyring.seal(Buffer.from(plaintext, 'utf8'), (id) => `${purpose}:${id}`);
+    const iv = sealed.subarray(0, KEYRING_IV_BYTES).toString('base64url');
+    return `${PREFIX}:${this.keyring.currentId}:${iv}:${sealed.subarray(KEYRING_IV_BYTES).toString('base64url')}`;
   }
 
   /** Throws, naming only the key id, when the value is not sealed, its key is not listed, or it was altered. */
   open(value: string, purpose: SecretPurpose): string {
     const [prefix, id, ivText, sealedText, ...rest] = value.split(':');
     if (prefix !== PREFIX || !id || !ivText || !sealedText || rest.length > 0) throw new Error(`a ${purpose} is not a sealed value`);
-    const key = this.byId.get(id);
-    if (!key) throw new Error(`a ${purpose} is sealed under the key "${id}", which RELANCE_SECRET_KEYS no longer lists`);
-    const sealed = Buffer.from(sealedText, 'base64url');
-    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(ivText, 'base64url'));
-    decipher.setAAD(Buffer.from(`${purpose}:${id}`));
     try {
-      decipher.setAuthTag(sealed.subarray(sealed.length - 16));
-      return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - 16)), decipher.final()]).toString('utf8');
-    } catch {
+      const sealed = Buffer.concat([Buffer.from(ivText, 'base64url'), Buffer.from(sealedText, 'base64url')]);
+      return this.keyring.open(id, sealed, (keyId) => `${purpose}:${keyId}`).toString('utf8');
+    } catch (err) {
+      if (err instanceof KeyringError && err.reason === 'unknown-key') {
+        throw new Error(`a ${purpose} is sealed under the key "${id}", which RELANCE_SECRET_KEYS no longer lists`);
+      }
       throw new Error(`a ${purpose} sealed under the key "${id}" does not authenticate (altered, or another key of that id)`);
     }
   }
 
   /** The start of every value sealed now: what is not sealed, or sealed under an older key, does not start so. */
   get currentPrefix(): string {
-    return `${PREFIX}:${this.keys[0].id}:`;
+    return `${PREFIX}:${this.keyring.currentId}:`;
   }
 }
