@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { matchesSecret, secretDigest } from './shared-secret';
 import { createServer, get as httpGet, type Server, type ServerResponse } from 'node:http';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
@@ -33,13 +33,11 @@ export function metricsToken(env: NodeJS.ProcessEnv = process.env): string | nul
   return text;
 }
 
-const digest = (text: string) => createHash('sha256').update(text).digest();
-
-/** Whether an Authorization header carries the token, compared in constant time (their hashes have one length). */
+/** Whether an Authorization header carries the token, compared in constant time. */
 export function metricsAuthorized(header: string | string[] | undefined, token: string): boolean {
   // The scheme's name is case-insensitive (RFC 9110); the token is not.
   const given = typeof header === 'string' && header.slice(0, 7).toLowerCase() === 'bearer ' ? header.slice(7) : '';
-  return timingSafeEqual(digest(given), digest(token)) && given !== '';
+  return matchesSecret(given, secretDigest(token)) && given !== '';
 }
 
 /** The 401 of a scrape without the token. */

@@ -1,15 +1,12 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Config } from '../../config';
 import { RATE_LIMITS, type RateLimits } from '../../infra/rate-limits';
+import { matchesSecret, secretDigest } from '../../infra/shared-secret';
 import { CONFIG } from '../config/config.module';
 import { tooManyRequests } from '../common/rate-limits';
 
 export const SIGNUP_TOKEN_HEADER = 'X-Signup-Token';
-
-/** Equal lengths, so the comparison takes the same time whatever the token sent. */
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * Who may sign up (RELANCE_SIGNUP), and how often from one client address (RELANCE_SIGNUP_RATE, counted across API
@@ -20,7 +17,7 @@ export class SignupGuard implements CanActivate {
   private readonly token?: Buffer;
 
   constructor(@Inject(CONFIG) private readonly config: Config, @Inject(RATE_LIMITS) private readonly limits: RateLimits) {
-    if (config.signup.mode === 'token') this.token = digest(config.signup.token);
+    if (config.signup.mode === 'token') this.token = secretDigest(config.signup.token);
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -38,7 +35,7 @@ export class SignupGuard implements CanActivate {
       if (typeof given !== 'string' || !given) {
         throw new UnauthorizedException(`sign-up on this server needs an invitation: send its token in the ${SIGNUP_TOKEN_HEADER} header`);
       }
-      if (!timingSafeEqual(digest(given), this.token)) throw new ForbiddenException(`the ${SIGNUP_TOKEN_HEADER} header is not a valid sign-up token`);
+      if (!matchesSecret(given, this.token)) throw new ForbiddenException(`the ${SIGNUP_TOKEN_HEADER} header is not a valid sign-up token`);
     }
     return true;
   }
