@@ -200,6 +200,7 @@ describe('the audit trail (GET /v1/audit-events)', () => {
     const sam = await createUser(tenant, 'standard');
     const res = await sam.http.get('/v1/audit-events');
     expect(res.status).toBe(403);
+    expect((await http.get('/v1/audit-events')).status).toBe(401);
     expect(res.body.message).toBe('only an admin of the company may do this');
   });
 

@@ -137,6 +137,10 @@ describe('secrets: idempotency keys, secrets at rest, webhook secret rotation', 
     const old: string = created.body.secret;
     expect((await sam.http.post(`/v1/webhook-endpoints/${created.body.id}/rotate-secret`)).status).toBe(403);
     expect((await tenant.admin.post(`/v1/webhook-endpoints/${randomUUID()}/rotate-secret`)).status).toBe(404);
+    // Another tenant's admin gets what a missing id gets, and rotates nothing (the pair signing below starts at `old`).
+    const stranger = await createTenant(new Http(stack.baseUrl));
+    expect((await stranger.admin.post(`/v1/webhook-endpoints/${created.body.id}/rotate-secret`)).status).toBe(404);
+    expect((await new Http(stack.baseUrl).post(`/v1/webhook-endpoints/${created.body.id}/rotate-secret`)).status).toBe(401);
     const rotated = await tenant.admin.post(`/v1/webhook-endpoints/${created.body.id}/rotate-secret`);
     expect(rotated.status).toBe(200);
     const fresh: string = rotated.body.secret;
