@@ -932,6 +932,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workflow-runs/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every delivery of a run, page by page in the order they were made; `status` narrows to one or several statuses */
+        get: operations["WorkflowRuns_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflow-templates": {
         parameters: {
             query?: never;
@@ -2034,6 +2051,14 @@ export interface components {
             /** @example sent */
             status: string;
         };
+        DeliveryPage: {
+            data: components["schemas"]["Delivery"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            nextCursor: string | null;
+        };
         Deposit: {
             /**
              * @description The sum of its payments
@@ -2351,6 +2376,15 @@ export interface components {
             recordId: string;
             /** @example invoice */
             recordType: string;
+            /** @description collection-sequence only: the step that goes out today (1 for the first) and its day */
+            step?: {
+                /** Format: date */
+                day?: string;
+                /** @description the step last sent to the invoice, 0: none */
+                lastSent?: number;
+                number?: number;
+                offsetDays?: number;
+            };
         };
         PreviewMessageView: {
             /** @description Index of the action in the definition */
@@ -11877,6 +11911,102 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["WorkflowRunWithDeliveries"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description workflow run 3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "workflow run 3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    WorkflowRuns_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description One or several statuses, comma-separated: pending (not sent yet, or in doubt), sent, failed */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "attempts": 1,
+                     *           "channel": "email",
+                     *           "createdAt": "2026-11-28T14:00:01.120Z",
+                     *           "error": "550 mailbox unavailable",
+                     *           "id": "8b9c0d1e-2f3a-4b5c-8d6e-7f8a9b0c1d2e",
+                     *           "occurrence": "due:2026-11-30",
+                     *           "recipient": "billing@tremblay.example",
+                     *           "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *           "recordType": "invoice",
+                     *           "sentAt": null,
+                     *           "status": "failed"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeliveryPage"];
                 };
             };
             /** @description a parameter or a field of the body is invalid */
