@@ -109,8 +109,10 @@ describe('the OpenAPI contract', () => {
     const del = await tenant.admin.delete('/v1/companies/me');
     expect(del.status).toBe(405);
     expect(del.headers.get('allow')).toBe('GET, HEAD, PATCH');
-    // `me` also matches /v1/users/{id}: the methods of both routes count.
+    // `me` also matches /v1/users/{id}, but the concrete path is matched first: PATCH is /v1/users/{id}'s only.
     expect((await tenant.admin.request('PUT', '/v1/users/me')).headers.get('allow')).toBe('GET, HEAD');
+    expect((await tenant.admin.patch('/v1/users/me', { name: 'Me' })).headers.get('allow')).toBe('GET, HEAD');
+    expect((await tenant.admin.get('/v1/workflows/preview')).headers.get('allow')).toBe('POST');
     expect((await tenant.admin.request('PATCH', '/v1/nowhere')).status).toBe(404);
   });
 
