@@ -7,6 +7,7 @@ describe(redactTokenPaths.name, () => {
     expect(TOKEN_PATHS).toEqual(expect.arrayContaining(['/approvals/', '/unsubscribe/']));
     expect(redactTokenPaths(`/approvals/${token}`)).toBe('/approvals/:token');
     expect(redactTokenPaths(`/approvals/${token}?from=mail#x`)).toBe('/approvals/:token?from=mail#x');
+    expect(redactTokenPaths(`GET /approvals/${token}/pdf`)).toBe('GET /approvals/:token/pdf');
     expect(redactTokenPaths(`http://api.example.com:3000/unsubscribe/${token}/`)).toBe('http://api.example.com:3000/unsubscribe/:token/');
     expect(redactTokenPaths(`Cannot POST /unsubscribe/${token}, twice: "/approvals/${token}"`))
       .toBe('Cannot POST /unsubscribe/:token, twice: "/approvals/:token"');
