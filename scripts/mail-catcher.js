@@ -1,6 +1,6 @@
 'use strict';
-// A small mail catcher: a real SMTP listener that keeps every message it receives, with a web view
-// (GET /) and a JSON API (GET/DELETE /api/messages) used by the e2e tests.
+// The tests' mail catcher: a real SMTP listener that keeps every message it receives, with a web view
+// (GET /) and a JSON API (GET/DELETE /api/messages) used by the e2e tests. `npm run dev` runs MailDev instead.
 const http = require('node:http');
 const { SMTPServer } = require('smtp-server');
 const { simpleParser } = require('mailparser');
