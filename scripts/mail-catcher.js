@@ -98,6 +98,12 @@ const web = http.createServer(async (req, res) => {
   }
 });
 
+// A client gone mid-message (a worker killed with SIGKILL resets its connection) ends that message, not the listener
+// every later suite needs.
+smtp.on('error', (err) => {
+  console.error(`[mail-catcher] ${err.message}`);
+  if (err.syscall === 'listen') process.exit(1);
+});
 smtp.listen(smtpPort, '127.0.0.1');
 web.listen(httpPort, '127.0.0.1');
 const shutdown = () => {
