@@ -1,6 +1,6 @@
 'use strict';
 // `npm run dev`: the whole stack on this machine. Starts what is not configured by environment
-// (PostgreSQL, the Temporal dev server with its Web UI, a mail catcher), migrates, then runs the
+// (PostgreSQL, the Temporal dev server with its Web UI, MailDev to catch the mail), migrates, then runs the
 // worker and the API. Ctrl-C stops every child within 5 s; data persists in .data/ between runs.
 //
 // Children never outlive the launcher: .data/dev-stack.json lists the launcher and every child it started, and a
@@ -123,8 +123,10 @@ async function main() {
   let smtpUrl = process.env.SMTP_URL;
   let mailView = null;
   if (!smtpUrl) {
-    step(`starting the mail catcher (SMTP ${ports.smtp}, web ${ports.mailWeb})`);
-    const mail = await provision.startMailCatcher({ smtpPort: ports.smtp, httpPort: ports.mailWeb, logFile: path.join(logs, 'mail.log') });
+    step(`starting MailDev (SMTP ${ports.smtp}, web ${ports.mailWeb})`);
+    const mail = await provision.startMailDev({
+      smtpPort: ports.smtp, httpPort: ports.mailWeb, mailDir: path.join(DATA, 'mail'), logFile: path.join(logs, 'mail.log'),
+    });
     smtpUrl = mail.smtpUrl;
     mailView = mail.webUrl;
   }
@@ -154,7 +156,7 @@ async function main() {
     OpenAPI        http://127.0.0.1:${port}/docs
     Health         http://127.0.0.1:${port}/health
     Temporal UI    ${temporalUi ?? `(external Temporal at ${temporalAddress})`}
-    Mail catcher   ${mailView ?? `(external SMTP at ${smtpUrl})`}
+    Mail (MailDev) ${mailView ?? `(external SMTP at ${smtpUrl})`}
   Ctrl-C stops everything; data stays in .data/
 `);
 }

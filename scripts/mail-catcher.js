@@ -1,6 +1,6 @@
 'use strict';
-// A small mail catcher: a real SMTP listener that keeps every message it receives, with a web view
-// (GET /) and a JSON API (GET/DELETE /api/messages) used by the e2e tests.
+// The tests' mail catcher: a real SMTP listener that keeps every message it receives, with a web view
+// (GET /) and a JSON API (GET/DELETE /api/messages) used by the e2e tests. `npm run dev` runs MailDev instead.
 const http = require('node:http');
 const { SMTPServer } = require('smtp-server');
 const { simpleParser } = require('mailparser');
@@ -98,6 +98,12 @@ const web = http.createServer(async (req, res) => {
   }
 });
 
+// A client gone mid-message (a worker killed with SIGKILL resets its connection) ends that message, not the listener
+// every later suite needs.
+smtp.on('error', (err) => {
+  console.error(`[mail-catcher] ${err.message}`);
+  if (err.syscall === 'listen') process.exit(1);
+});
 smtp.listen(smtpPort, '127.0.0.1');
 web.listen(httpPort, '127.0.0.1');
 const shutdown = () => {

@@ -371,6 +371,27 @@ async function startMailCatcher({ smtpPort, httpPort, logFile }) {
 }
 
 /**
+ * The dev stack's mail catcher: MailDev (an npm devDependency), which shows each email as a customer sees it (the HTML,
+ * every header, attachments such as the invoice PDF) and answers its REST API (GET /email). Both ports on 127.0.0.1
+ * only; what it caught stays in `mailDir` between runs. The tests keep scripts/mail-catcher.js, whose JSON they read.
+ */
+async function startMailDev({ smtpPort, httpPort, mailDir, logFile }) {
+  let bin;
+  try {
+    bin = require.resolve('maildev/bin/maildev', { paths: [ROOT] });
+  } catch {
+    fail('MailDev is not installed: run `npm ci` (it is a devDependency), or set SMTP_URL to a mail server of your own');
+  }
+  fs.mkdirSync(mailDir, { recursive: true });
+  const child = procs.start('mail-catcher', process.execPath,
+    [bin, '--smtp', String(smtpPort), '--web', String(httpPort), '--ip', '127.0.0.1', '--web-ip', '127.0.0.1', '--mail-directory', mailDir],
+    { logFile });
+  await procs.waitForPort(httpPort, { child, what: 'MailDev' });
+  await procs.waitForPort(smtpPort, { child, what: 'MailDev' });
+  return { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, webUrl: `http://127.0.0.1:${httpPort}`, child };
+}
+
+/**
  * What tests and benchmarks run against: PostgreSQL with a fresh database, the Temporal dev server (headless, in
  * memory) and an SMTP listener, each unless DATABASE_URL / TEMPORAL_ADDRESS say where one already runs.
  * `onStop` receives the stop function of what is not a tracked child process (embedded PostgreSQL).
@@ -465,5 +486,5 @@ function migrate(env) {
 module.exports = {
   ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES,
   ensureDependencies, ensureTemporalBinaries, ensureSchemathesis, ensureDockerCompose, ensurePromtool, ensureChromium, startEphemeralServices, startPostgres,
-  startTemporal, startMailCatcher, tsc, build, jest, migrate, localSecretKeys, postgresPlacement, unsafeForRoot, importEmbeddedPostgres,
+  startTemporal, startMailCatcher, startMailDev, tsc, build, jest, migrate, localSecretKeys, postgresPlacement, unsafeForRoot, importEmbeddedPostgres,
 };

@@ -20,7 +20,8 @@ export interface ApprovalLinkPage {
   supersededToName: string | null;
   company: { id: string; name: string; locale: string; timezone: string; currency: string; plan: 'advanced' | 'essentials'; emailApprovalLimit: string | null };
   invoice: { id: string; number: string; amount: string; dueDate: string; memo: string | null; customerName: string; createdBy: string };
-  approval: { status: 'pending' | 'approved' | 'rejected' | 'cancelled'; currentStep: number; stepCount: number; deadline: Date; submission: number };
+  approval: { status: 'pending' | 'approved' | 'rejected' | 'cancelled'; currentStep: number; stepCount: number; deadline: Date; submission: number;
+    submittedByName: string };
   /** Every entry of the approval's trail, oldest first, with who acted and for whom. */
   decisions: { step: number; decision: string; userId: string | null; userName: string | null; onBehalfOfName: string | null; comment: string | null;
     decidedAt: string; closesStep: boolean; via: string | null }[];
@@ -35,7 +36,7 @@ const PAGE_SQL = `
          json_build_object('id', i.id, 'number', i.number, 'amount', i.amount::text, 'dueDate', i.due_date::text, 'memo', i.memo,
            'customerName', cu.name, 'createdBy', i.created_by) AS invoice,
          json_build_object('status', a.status, 'currentStep', a.current_step, 'stepCount', jsonb_array_length(a.steps), 'deadline', a.deadline,
-           'submission', a.submission) AS approval,
+           'submission', a.submission, 'submittedByName', sb.name) AS approval,
          (SELECT coalesce(json_agg(json_build_object('step', d.step, 'decision', d.decision, 'userId', d.user_id, 'userName', du.name,
                    'onBehalfOfName', bu.name, 'comment', d.comment, 'decidedAt', d.decided_at, 'closesStep', d.closes_step, 'via', d.via)
                    ORDER BY d.step, d.decided_at, d.id), '[]')
@@ -44,6 +45,7 @@ const PAGE_SQL = `
     FROM approval_links l
     JOIN users u ON u.id = l.user_id AND u.company_id = l.company_id
     JOIN approvals a ON a.id = l.approval_id AND a.company_id = l.company_id
+    JOIN users sb ON sb.id = a.submitted_by
     JOIN invoices i ON i.id = a.invoice_id
     JOIN customers cu ON cu.id = i.customer_id
     JOIN companies co ON co.id = l.company_id

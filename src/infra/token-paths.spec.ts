@@ -8,6 +8,7 @@ describe(redactTokenPaths.name, () => {
     expect(redactTokenPaths(`https://relance.example/app/sign-in/${token}`)).toBe('https://relance.example/app/sign-in/:token');
     expect(redactTokenPaths(`/approvals/${token}`)).toBe('/approvals/:token');
     expect(redactTokenPaths(`/approvals/${token}?from=mail#x`)).toBe('/approvals/:token?from=mail#x');
+    expect(redactTokenPaths(`GET /approvals/${token}/pdf`)).toBe('GET /approvals/:token/pdf');
     expect(redactTokenPaths(`http://api.example.com:3000/unsubscribe/${token}/`)).toBe('http://api.example.com:3000/unsubscribe/:token/');
     expect(redactTokenPaths(`Cannot POST /unsubscribe/${token}, twice: "/approvals/${token}"`))
       .toBe('Cannot POST /unsubscribe/:token, twice: "/approvals/:token"');

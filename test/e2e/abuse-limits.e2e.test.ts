@@ -238,6 +238,28 @@ describe('abuse limits across API processes', () => {
     expectTooMany(await guess(second.baseUrl), 600);
     expect((await new From(stack.baseUrl, address()).post('/v1/sessions', { token: 'A'.repeat(43) })).status).toBe(401);
   });
+
+  it('counts wrong invoice PDF links with wrong page links, and never refuses a valid link\'s PDF', async () => {
+    const ip = address();
+    const c = await approvalCompany(new From(stack.baseUrl, address()));
+    const invoice = await createLargeInvoice(c);
+    expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
+    const mails = (await waitForMails(c.approver.email, 1)).filter((m) => m.subject.includes(invoice.number));
+    const url = mails[0]?.text.match(LINK)?.[0];
+    if (!url) throw new Error(`no decision link in the email to ${c.approver.email}`);
+
+    expect((await page(`${stack.baseUrl}/approvals/${randomUUID()}`, ip)).status).toBe(404);
+    expect((await page(`${stack.baseUrl}/approvals/${randomUUID()}/pdf`, ip)).status).toBe(404);
+    expect((await page(`${second.baseUrl}/approvals/${randomUUID()}/pdf`, ip)).status).toBe(404);
+    const refused = await page(`${stack.baseUrl}/approvals/${randomUUID()}/pdf`, ip);
+    expect(refused.status).toBe(429);
+    expect(refused.html).toContain('Too many attempts');
+    expect((await page(`${stack.baseUrl}/approvals/${randomUUID()}`, ip)).status).toBe(429);
+
+    const file = await fetch(`${url}/pdf`, { headers: { 'x-forwarded-for': ip } });
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+  });
 });
 
 describe('RELANCE_SIGNUP', () => {

@@ -58,6 +58,11 @@ describe('approval email link in a browser', () => {
     expect(shown).toContain(c.customer.name);
     expect(shown).toContain('CA$1,250.00');
     expect(shown).toContain('1 of 1');
+    expect(shown).toContain((await c.tenant.admin.get('/v1/companies/me')).body.name);
+    expect(shown).toMatch(/Submitted by\s+Cora/);
+    expect(shown).toContain(`You decide as Avery (${c.approver.email}).`);
+    const pdfHref = await tab.$eval('a[href$="/pdf"]', (el) => (el as unknown as { href: string }).href);
+    expect(pdfHref).toBe(`${url}/pdf`);
     const logDir = testEnv().logDir;
     mkdirSync(logDir, { recursive: true });
     await tab.screenshot({ path: path.join(logDir, 'approval-email-page.png'), fullPage: true });

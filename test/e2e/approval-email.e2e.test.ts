@@ -3,6 +3,7 @@ import { closeDb, sql } from '../support/db';
 import { Http } from '../support/http';
 import { tag } from '../support/ledger';
 import { mailsTo, waitForMails } from '../support/mail';
+import { pdfText } from '../support/pdf';
 import { Stack } from '../support/stack';
 import { until } from '../support/until';
 
@@ -14,6 +15,12 @@ export async function decisionLink(email: string, number: string, count = 1): Pr
   const match = mails[mails.length - 1]?.text.match(LINK);
   if (!match) throw new Error(`no decision link in the emails to ${email} about ${number}: ${JSON.stringify(mails.map((m) => m.text))}`);
   return match[0];
+}
+
+/** The invoice PDF behind a decision link: the bytes, and the headers it came with. */
+async function pdf(url: string) {
+  const res = await fetch(`${url}/pdf`, { redirect: 'manual' });
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
 }
 
 async function page(url: string, form?: Record<string, string>) {
@@ -109,6 +116,74 @@ describe('approval email links', () => {
     expect(over.status).toBe(410);
     expect(over.html).toMatch(new RegExp(`Invoice ${invoice.number} was already approved by Olive on`));
     await outcomeNotified(invoice.id);
+  });
+
+  it('says who asks and who decides, and links the invoice PDF, served with the link\'s own headers', async () => {
+    const c = await approvalCompany(http);
+    const company = (await c.tenant.admin.get('/v1/companies/me')).body as { name: string };
+    const invoice = await invoiceWithMemo(c, '');
+    const url = await decisionLink(c.approver.email, invoice.number);
+    const token = url.split('/').pop()!;
+
+    const shown = await page(url);
+    expect(shown.status).toBe(200);
+    expect(shown.html).toContain(company.name);
+    expect(shown.html).toContain('Submitted by</dt><dd>Cora</dd>');
+    expect(shown.html).toContain(`You decide as Avery (${c.approver.email}).`);
+    expect(shown.html).toContain(`href="/approvals/${token}/pdf"`);
+
+    const file = await pdf(url);
+    expect(file.status).toBe(200);
+    expect(file.headers.get('content-type')).toBe('application/pdf');
+    expect(file.headers.get('content-disposition')).toBe(`inline; filename="invoice-${invoice.number}.pdf"`);
+    expect(file.headers.get('cache-control')).toBe('no-store');
+    expect(file.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(pdfText(file.bytes)).toContain(invoice.number);
+
+    expect((await c.tenant.admin.patch('/v1/companies/me', { locale: 'fr-CA' })).status).toBe(200);
+    const fr = await page(url);
+    expect(fr.status).toBe(200);
+    expect(fr.html).toContain(company.name);
+    expect(fr.html).toContain('Soumise par</dt><dd>Cora</dd>');
+    expect(fr.html).toContain(`Vous décidez en tant que Avery (${c.approver.email}).`);
+    expect(fr.html).toContain(`href="/approvals/${token}/pdf"`);
+    expect(pdfText((await pdf(url)).bytes)).toContain(`Facture ${invoice.number}`);
+  });
+
+  it('the PDF answers only while its link does: expired, decided, deactivated or another token get the page\'s refusal, never a PDF', async () => {
+    const c = await approvalCompany(http);
+    const expiring = await invoiceWithMemo(c, '');
+    const expiringUrl = await decisionLink(c.approver.email, expiring.number);
+    expect((await pdf(expiringUrl)).status).toBe(200);
+    await sql(`UPDATE approval_links SET expires_at = now() - interval '1 minute' WHERE token_hash = sha256(convert_to($1, 'UTF8'))`,
+      [expiringUrl.split('/').pop()]);
+    const expired = await pdf(expiringUrl);
+    expect(expired.status).toBe(410);
+    expect(expired.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(expired.bytes.toString()).toContain('This link expired on');
+
+    const decided = await invoiceWithMemo(c, '');
+    const decidedUrl = await decisionLink(c.approver.email, decided.number, 2);
+    expect((await page(decidedUrl, { decision: 'approve' })).status).toBe(200);
+    const afterDecision = await pdf(decidedUrl);
+    expect(afterDecision.status).toBe(410);
+    expect(afterDecision.bytes.toString()).toContain(`Invoice ${decided.number} was already approved by Avery on`);
+    expect(afterDecision.bytes.subarray(0, 5).toString()).not.toBe('%PDF-');
+
+    const token = decidedUrl.split('/').pop()!;
+    const other = await pdf(decidedUrl.replace(token, `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`));
+    expect(other.status).toBe(404);
+    expect(other.bytes.toString()).toContain('This link is not valid');
+    expect((await pdf(`${stack.baseUrl}/approvals/not-a-token`)).status).toBe(404);
+
+    const held = await invoiceWithMemo(c, '');
+    const heldUrl = await decisionLink(c.approver.email, held.number, 3);
+    expect((await pdf(heldUrl)).status).toBe(200);
+    expect((await c.tenant.admin.post(`/v1/users/${c.approver.id}/deactivate`, { handoverTo: c.outsider.id })).status).toBe(200);
+    const deactivated = await pdf(heldUrl);
+    expect(deactivated.status).toBe(410);
+    expect(deactivated.bytes.toString()).toContain('This link no longer works');
+    expect(deactivated.bytes.toString()).not.toContain(held.number);
   });
 
   it('one link posted twice at once decides once: the second post is a 410 page, even where the workflow would take both', async () => {

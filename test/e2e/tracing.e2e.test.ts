@@ -107,20 +107,26 @@ describe('tracing', () => {
     expect((await fetch(decisionLink[0])).status).toBe(200);
     expect((await fetch(unsubscribeLink[0])).status).toBe(200);
     expect((await fetch(`${stack.baseUrl}/approvals/${guess}?from=mail`)).status).toBe(404);
-    const tokens = [decisionLink[1], unsubscribeLink[1], guess];
+    const pdfGuess = randomBytes(32).toString('base64url');
+    expect((await fetch(`${decisionLink[0]}/pdf`)).status).toBe(200);
+    expect((await fetch(`${stack.baseUrl}/approvals/${pdfGuess}/pdf`)).status).toBe(404);
+    const tokens = [decisionLink[1], unsubscribeLink[1], guess, pdfGuess];
 
     const pageSpans = await until(async () => spans.filter((s) => s.service === 'relance-api' && s.span.name === 'GET'
-      && /\/(approvals|unsubscribe)\//.test(JSON.stringify(s.span.attributes))), (found) => found.length >= 3, 'the spans of the three pages');
+      && /\/(approvals|unsubscribe)\//.test(JSON.stringify(s.span.attributes))), (found) => found.length >= 5, 'the spans of the three pages and the two PDFs');
     const exported = JSON.stringify(spans);
     const logs = ['api', 'worker-1'].map((role) => readFileSync(path.join(testEnv().logDir, `tracing-${role}.log`), 'utf8')).join('\n');
     const metrics = await (await fetch(`${stack.baseUrl}/metrics`)).text();
     expect(tokens.filter((t) => exported.includes(t) || logs.includes(t) || metrics.includes(t))).toEqual([]);
 
     const attributes = pageSpans.map((s) => Object.fromEntries((s.span.attributes ?? []).map((a) => [a.key, Object.values(a.value)[0]])));
-    expect(attributes.map((a) => a['http.target']).sort()).toEqual(['/approvals/:token', '/approvals/:token?from=mail', '/unsubscribe/:token']);
-    expect(attributes.map((a) => a['url.path']).sort()).toEqual(['/approvals/:token', '/approvals/:token', '/unsubscribe/:token']);
+    expect(attributes.map((a) => a['http.target']).sort())
+      .toEqual(['/approvals/:token', '/approvals/:token/pdf', '/approvals/:token/pdf', '/approvals/:token?from=mail', '/unsubscribe/:token']);
+    expect(attributes.map((a) => a['url.path']).sort())
+      .toEqual(['/approvals/:token', '/approvals/:token', '/approvals/:token/pdf', '/approvals/:token/pdf', '/unsubscribe/:token']);
     expect(attributes.find((a) => a['http.target'] === '/unsubscribe/:token')!['http.url']).toBe(`${stack.baseUrl}/unsubscribe/:token`);
     expect(metrics).toMatch(/route="\/approvals\/:token",status="200"/);
+    expect(metrics).toMatch(/route="\/approvals\/:token\/pdf",status="200"/);
   });
 
   it('spans still buffered when the API and the worker get SIGTERM are exported before they exit', async () => {

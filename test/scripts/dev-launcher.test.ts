@@ -1,9 +1,13 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
+import { createTenant } from '../support/fixtures';
+import { Http } from '../support/http';
+import { createCustomer, createInvoice } from '../support/ledger';
 import { freePort } from '../support/net';
+import { until } from '../support/until';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -13,6 +17,11 @@ const stackState = require('../../scripts/lib/stack-state') as {
 
 interface Recorded { name: string; pid: number; start: string | null }
 interface StackFile { launcher: Recorded; watchdog?: Recorded; children: Recorded[] }
+/** An email as MailDev's REST API (GET /email) answers it. */
+interface MailDevEmail {
+  id: string; subject: string; html: string; to: { address: string }[]; headers: Record<string, string>;
+  attachments: { contentType: string; fileName: string; generatedFileName: string }[];
+}
 
 /**
  * `npm run dev` (scripts/dev.js) on ports and a data directory of its own: killed with SIGKILL it leaves nothing
@@ -101,6 +110,25 @@ describe('the dev launcher', () => {
     expect(second.output()).toContain('starting the Temporal dev server');
     expect(left.children.filter((c) => stackState.alive(c))).toEqual([]);
     const state = readState();
+
+    // MailDev catches what the stack mails: an invoice sent through the API shows as its HTML, headers and PDF.
+    const tenant = await createTenant(new Http(`http://127.0.0.1:${env.PORT}`));
+    const customer = await createCustomer(tenant.admin);
+    const invoice = await createInvoice(tenant.admin, customer.id);
+    expect((await tenant.admin.post(`/v1/invoices/${invoice.id}/send`)).status).toBe(200);
+    const mailWeb = `http://127.0.0.1:${env.RELANCE_MAIL_HTTP_PORT}`;
+    const inbox = await until(async () => (await (await fetch(`${mailWeb}/email`)).json()) as MailDevEmail[],
+      (all) => all.some((m) => m.to.some((t) => t.address === customer.email)), 'the invoice email in MailDev', { attempts: 100, intervalMs: 200 });
+    const mail = inbox.find((m) => m.to.some((t) => t.address === customer.email))!;
+    expect(mail.html).toContain(invoice.number);
+    expect(mail.headers['x-relance-invoice-id']).toBe(invoice.id);
+    expect(mail.attachments).toEqual([expect.objectContaining({ contentType: 'application/pdf', fileName: `invoice-${invoice.number}.pdf` })]);
+    const attached = await fetch(`${mailWeb}/email/${mail.id}/attachment/${mail.attachments[0].generatedFileName}`);
+    expect(Buffer.from(await attached.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await (await fetch(mailWeb)).text()).toContain('<title>MailDev');
+    // Bound to the loopback only: another address of this machine is refused.
+    const lan = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
+    if (lan) await expect(fetch(`http://${lan.address}:${env.RELANCE_MAIL_HTTP_PORT}/email`)).rejects.toThrow();
 
     const started = Date.now();
     process.kill(-second.child.pid!, 'SIGINT'); // Ctrl-C: the terminal signals the launcher's whole process group

@@ -48,6 +48,28 @@ export class ApprovalLinksController {
     send(res, await this.links.show(token, req.ip ?? 'unknown'));
   }
 
+  @Get(':token/pdf')
+  @ApiOperation({ summary: 'The invoice of an approval email\'s link as a PDF, while the link is valid' })
+  @ApiParam({ name: 'token', description: 'the link\'s token, as the email gives it' })
+  @ApiProduces('application/pdf', 'text/html')
+  @ApiResponse({ status: 200, description: 'The invoice\'s PDF (the same file the API\'s GET /v1/invoices/{id}/pdf answers)', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiResponse({ status: 404, description: PAGE_RESPONSES[404], content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 410, description: 'Used, expired or superseded: the page saying so, no PDF', content: { 'text/html': { schema: { type: 'string' } } } })
+  @ApiResponse({ status: 429, description: PAGE_RESPONSES[429], content: { 'text/html': { schema: { type: 'string' } } } })
+  async pdf(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const answer = await this.links.pdf(token, req.ip ?? 'unknown');
+    if ('html' in answer) return send(res, answer);
+    res.status(200)
+      .set({
+        'Content-Type': 'application/pdf',
+        'Content-Disposition': `inline; filename="${answer.filename}"`,
+        'Cache-Control': 'no-store',
+        'Referrer-Policy': 'no-referrer',
+        'X-Content-Type-Options': 'nosniff',
+      })
+      .send(answer.pdf);
+  }
+
   @Post(':token')
   @ApiOperation({ summary: 'Approves (optional comment) or rejects (reason required) from the page\'s form, as the link\'s recipient (via: email)' })
   @ApiParam({ name: 'token', description: 'the link\'s token, as the email gives it' })

@@ -17,9 +17,9 @@ export const PAGE_CSP = `default-src 'none'; style-src 'sha256-${createHash('sha
 
 const TEXTS = {
   'en-US': {
-    title: 'Invoice {number}', invoice: 'Invoice', customer: 'Customer', amount: 'Amount', due: 'Due date', memo: 'Memo', step: 'Step',
+    title: 'Invoice {number}', company: 'Company', submittedBy: 'Submitted by', pdf: 'The invoice (PDF)', invoice: 'Invoice', customer: 'Customer', amount: 'Amount', due: 'Due date', memo: 'Memo', step: 'Step',
     stepOf: '{k} of {n}', deadline: 'Decide before', earlier: 'Earlier decisions', approve: 'Approve', reject: 'Reject', comment: 'Comment (optional)',
-    reason: 'Reason (required)', forWhom: 'You decide as {name}.', overLimit: 'This invoice is above the amount {company} lets approvers decide from email ({limit}): decide it through the API (POST /v1/invoices/{id}/approve or /reject).',
+    reason: 'Reason (required)', forWhom: 'You decide as {name} ({email}).', overLimit: 'This invoice is above the amount {company} lets approvers decide from email ({limit}): decide it through the API (POST /v1/invoices/{id}/approve or /reject).',
     approved: 'approved', rejected: 'rejected', timeout: 'rejected: no decision before the deadline', cancelled: 'cancelled (the invoice was edited)', escalated: 'joined the approvers (escalation)',
     onBehalf: 'on behalf of {name}', viaEmail: 'from the email',
     notFound: 'This link is not valid. Check that you opened the whole link from the email.',
@@ -33,9 +33,9 @@ const TEXTS = {
     refused: 'Your decision was not recorded: {message}', nobody: 'nobody',
   },
   'fr-CA': {
-    title: 'Facture {number}', invoice: 'Facture', customer: 'Client', amount: 'Montant', due: 'Échéance', memo: 'Note', step: 'Étape',
+    title: 'Facture {number}', company: 'Entreprise', submittedBy: 'Soumise par', pdf: 'La facture (PDF)', invoice: 'Facture', customer: 'Client', amount: 'Montant', due: 'Échéance', memo: 'Note', step: 'Étape',
     stepOf: '{k} sur {n}', deadline: 'Décider avant le', earlier: 'Décisions précédentes', approve: 'Approuver', reject: 'Rejeter', comment: 'Commentaire (facultatif)',
-    reason: 'Motif (obligatoire)', forWhom: 'Vous décidez à la place de {name}.', overLimit: 'Cette facture dépasse le montant que {company} permet d\'approuver par courriel ({limit}) : décidez-en par l\'API (POST /v1/invoices/{id}/approve ou /reject).',
+    reason: 'Motif (obligatoire)', forWhom: 'Vous décidez en tant que {name} ({email}).', overLimit: 'Cette facture dépasse le montant que {company} permet d\'approuver par courriel ({limit}) : décidez-en par l\'API (POST /v1/invoices/{id}/approve ou /reject).',
     approved: 'approuvée', rejected: 'rejetée', timeout: 'rejetée : aucune décision avant l\'échéance', cancelled: 'annulée (la facture a été modifiée)', escalated: 'a rejoint les approbateurs (escalade)',
     onBehalf: 'à la place de {name}', viaEmail: 'depuis le courriel',
     notFound: 'Ce lien n\'est pas valide. Vérifiez que vous avez ouvert le lien complet du courriel.',
@@ -74,6 +74,8 @@ const page = Handlebars.create().compile(`<!doctype html>
 {{#if error}}<p class="error" role="alert">{{error}}</p>{{/if}}
 {{#if message}}<p class="notice" role="status">{{message}}</p>{{/if}}
 {{#if invoice}}<dl>
+<dt>{{t.company}}</dt><dd>{{invoice.company}}</dd>
+<dt>{{t.submittedBy}}</dt><dd>{{invoice.submittedBy}}</dd>
 <dt>{{t.invoice}}</dt><dd>{{invoice.number}}</dd>
 <dt>{{t.customer}}</dt><dd>{{invoice.customer}}</dd>
 <dt>{{t.amount}}</dt><dd>{{invoice.amount}}</dd>
@@ -82,6 +84,7 @@ const page = Handlebars.create().compile(`<!doctype html>
 <dt>{{t.step}}</dt><dd>{{invoice.step}}</dd>
 <dt>{{t.deadline}}</dt><dd>{{invoice.deadline}}</dd>
 </dl>{{/if}}
+{{#if pdfHref}}<p><a href="{{pdfHref}}">{{t.pdf}}</a></p>{{/if}}
 {{#if earlier.length}}<h2>{{t.earlier}}</h2><ol>{{#each earlier}}<li>{{this}}</li>{{/each}}</ol>{{/if}}
 {{#if forWhom}}<p>{{forWhom}}</p>{{/if}}
 {{#if decidable}}
@@ -98,9 +101,11 @@ export interface PageModel {
   title: string;
   error?: string;
   message?: string;
-  invoice?: { number: string; customer: string; amount: string; due: string; memo: string | null; step: string; deadline: string };
+  invoice?: { company: string; submittedBy: string; number: string; customer: string; amount: string; due: string; memo: string | null; step: string; deadline: string };
   earlier: string[];
   forWhom?: string;
+  /** The invoice's PDF, behind the same link: given only while the link is valid. */
+  pdfHref?: string;
   decidable: boolean;
 }
 
@@ -124,6 +129,8 @@ export function describe(p: ApprovalLinkPage): Pick<PageModel, 'invoice' | 'earl
   });
   return {
     invoice: {
+      company: p.company.name,
+      submittedBy: p.approval.submittedByName,
       number: p.invoice.number,
       customer: p.invoice.customerName,
       amount: formatMoney(p.invoice.amount, locale, currency),
