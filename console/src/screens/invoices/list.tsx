@@ -174,7 +174,7 @@ export function Invoices(_: Record<string, string>) {
       </form>
       <Status loading={!page && !error} error={error} empty={page?.data.length === 0 ? words.none : undefined}>
         <TableRegion label={words.table}>
-          <table>
+          <table class="nowrap">
             <thead>
               <tr>
                 <th scope="col">{words.number}</th>
