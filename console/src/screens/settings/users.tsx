@@ -82,11 +82,15 @@ export function Users() {
   const [error, setError] = useState<string>();
   const [leaving, setLeaving] = useState<User | null>(null);
 
-  const changeRole = async (user: User, role: Role) => {
+  const changeRole = async (user: User, select: HTMLSelectElement) => {
     setError(undefined);
+    const role = select.value as Role;
     const { data, error: refused } = await api.PATCH('/v1/users/{id}', { params: { path: { id: user.id } }, body: { role } });
     if (data) setAnnounce(fill(words.roleChanged, { name: user.name, role: words[role] }));
-    else setError(errorMessage(refused));
+    else {
+      select.value = user.role;
+      setError(errorMessage(refused));
+    }
     reload();
   };
   const reactivate = async (user: User) => {
@@ -121,7 +125,7 @@ export function Users() {
                   <td class="break">{user.email}</td>
                   <td>
                     <select aria-label={fill(words.roleOf, { name: user.name })} value={user.role}
-                      onChange={(e) => void changeRole(user, e.currentTarget.value as Role)}>
+                      onChange={(e) => void changeRole(user, e.currentTarget)}>
                       <option value="standard">{words.standard}</option>
                       <option value="admin">{words.admin}</option>
                     </select>
@@ -142,9 +146,9 @@ export function Users() {
       </Status>
       {leaving && users && (
         <Deactivate user={leaving} others={users.filter((u) => u.id !== leaving.id && u.status === 'active')} words={words}
-          onDone={(message) => { setLeaving(null); if (message) setAnnounce(message); reload(); }} />
+          onDone={(message) => { setLeaving(null); setError(undefined); if (message) setAnnounce(message); reload(); }} />
       )}
-      <Invite words={words} onInvited={(email) => { setAnnounce(fill(words.invited, { email })); reload(); }} />
+      <Invite words={words} onInvited={(email) => { setError(undefined); setAnnounce(fill(words.invited, { email })); reload(); }} />
     </>
   );
 }
