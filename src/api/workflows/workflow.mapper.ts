@@ -51,10 +51,10 @@ class PreviewMatchView {
   @ApiProperty({ type: [PreviewMessageView] }) messages!: PreviewMessageView[];
 }
 
-/** `POST /v1/workflows/:id/preview`: what a run would do now; nothing is sent. */
+/** `POST /v1/workflows/:id/preview` and `POST /v1/workflows/preview` (a draft): what a run would do now; nothing is sent. */
 @ApiSchema({ name: 'WorkflowPreview' })
 export class WorkflowPreviewView {
-  @ApiProperty(uuid) definitionId!: string;
+  @ApiProperty({ ...nullable(uuid), description: 'null for a draft not saved yet (POST /v1/workflows/preview)' }) definitionId!: string | null;
   @ApiProperty({ enum: TEMPLATE_KEYS }) templateKey!: string;
   @ApiProperty({ enum: ['draft', 'active', 'inactive'] }) status!: string;
   @ApiProperty(dateTime) evaluatedAt!: string;
