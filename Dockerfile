@@ -5,7 +5,9 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npx tsc -p tsconfig.build.json && node dist/worker/bundle-workflows.js && npm prune --omit=dev
+COPY console ./console
+COPY scripts/build-console.js ./scripts/
+RUN npx tsc -p tsconfig.build.json && node dist/worker/bundle-workflows.js && node scripts/build-console.js && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

@@ -1,13 +1,13 @@
 'use strict';
 // `npm run openapi`: writes openapi.json (the document /docs-json serves) and the client types generated from it,
-// test/support/api-schema.ts, which the generated-client e2e test uses. Both are committed: a contract change shows
+// console/src/api/schema.ts, which the console and the generated-client e2e test use. Both are committed: a contract change shows
 // in review, and test/e2e/openapi-contract.e2e.test.ts fails when either is stale.
 const path = require('node:path');
 const { fail, step } = require('./lib/log');
 const procs = require('./lib/procs');
 const provision = require('./lib/provision');
 
-const SCHEMA_TYPES = path.join('test', 'support', 'api-schema.ts');
+const SCHEMA_TYPES = path.join('console', 'src', 'api', 'schema.ts');
 
 provision.build();
 step('writing openapi.json');

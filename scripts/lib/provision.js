@@ -431,9 +431,9 @@ function tsc(...args) {
   return procs.run(process.execPath, [require.resolve('typescript/bin/tsc', { paths: [ROOT] }), ...args], { cwd: ROOT });
 }
 
-/** Compiles src/ and pre-bundles the workflow code, unless dist/ is newer than every source file. */
+/** Compiles src/, pre-bundles the workflow code and builds the console, unless dist/ is newer than every source file. */
 function build({ force = false } = {}) {
-  const newestSource = newestMtime(path.join(ROOT, 'src'));
+  const newestSource = Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(path.join(ROOT, 'console')));
   const stamp = path.join(ROOT, 'dist', '.build-stamp');
   if (!force && mtime(stamp) > newestSource && mtime(stamp) > mtime(path.join(ROOT, 'package-lock.json'))) return;
   step('building (tsc) and bundling the workflows');
@@ -441,6 +441,10 @@ function build({ force = false } = {}) {
   if (tsc('-p', 'tsconfig.build.json') !== 0) fail('the TypeScript build failed (see the errors above)');
   if (procs.run(process.execPath, ['dist/worker/bundle-workflows.js'], { cwd: ROOT }) !== 0) {
     fail('bundling the workflow code failed (see the errors above)');
+  }
+  step('building the console (Vite)');
+  if (procs.run(process.execPath, [path.join(ROOT, 'scripts', 'build-console.js')], { cwd: ROOT }) !== 0) {
+    fail('building the console failed (see the errors above)');
   }
   fs.writeFileSync(stamp, new Date().toISOString());
 }

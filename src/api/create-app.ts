@@ -5,6 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { json, NextFunction, Request, Response, urlencoded } from 'express';
 import { Config } from '../config';
 import { AppModule } from './app.module';
+import { installConsole } from './console/console-pages';
 import { methodGuard } from './common/allowed-methods';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { installMetrics } from './common/http-metrics';
@@ -58,6 +59,7 @@ export async function createApp(config: Config, options: { logger?: false } = {}
   app.use(FORM_PATH, urlencoded({ extended: false, limit: '64kb' }));
   app.use(requireJsonBody);
   const document = openApiDocument(app);
+  installConsole(app);
   app.use(methodGuard(document));
   app.useGlobalPipes(new MemoValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new ApiExceptionFilter());

@@ -48,12 +48,12 @@ describe('the OpenAPI contract', () => {
     expect(served.body).toEqual(committed);
   });
 
-  it('keeps test/support/api-schema.ts generated from openapi.json', async () => {
+  it('keeps console/src/api/schema.ts generated from openapi.json', async () => {
     const out = path.join(mkdtempSync(path.join(tmpdir(), 'relance-openapi-')), 'api-schema.ts');
     const cli = path.join(ROOT, 'node_modules', 'openapi-typescript', 'bin', 'cli.js');
     const run = await runNode([cli, 'openapi.json', '--output', out, '--default-non-nullable=false']);
     expect(run).toMatchObject({ status: 0 });
-    expect(readFileSync(out, 'utf8')).toBe(readFileSync(path.join(ROOT, 'test', 'support', 'api-schema.ts'), 'utf8'));
+    expect(readFileSync(out, 'utf8')).toBe(readFileSync(path.join(ROOT, 'console', 'src', 'api', 'schema.ts'), 'utf8'));
   });
 
   it('types every 2xx answer, names a summary and security for every operation, and answers errors with Error', () => {
