@@ -24,9 +24,10 @@ async function main({ onStop }) {
   step('checking the architecture (import arrows, no cycles)');
   if (procs.run(process.execPath, [path.join(provision.ROOT, 'scripts', 'check-architecture.js')], { cwd: provision.ROOT }) !== 0) return 1;
   // ts-jest compiles each file alone (isolatedModules) and so does not type-check: tests, benches and sources are
-  // checked together here.
+  // checked together here, then the console (its own DOM and JSX settings) against the API's generated types.
   step('type-checking');
   if (provision.tsc('-p', 'tsconfig.json', '--noEmit') !== 0) return 1;
+  if (provision.tsc('-p', path.join('console', 'tsconfig.json')) !== 0) return 1;
 
   fs.mkdirSync(provision.DATA, { recursive: true });
   const logDir = path.join(provision.DATA, 'test-logs');
