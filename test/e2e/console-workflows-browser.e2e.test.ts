@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
+import { TEMPLATE_KEYS } from '../../src/domain/templates';
 import { closeDb } from '../support/db';
 import { Http } from '../support/http';
 import { Stack } from '../support/stack';
@@ -137,6 +138,32 @@ describe('the console: workflows', () => {
     expect(tab.url()).toContain('/workflows/new/payment-due-reminder');
   });
 
+  it('runs a workflow now from its Actions menu, shows the run in Run history and its page, and deletes it after a confirmation', async () => {
+    await tab.setViewport(PHONE);
+    await open('/workflows/mine');
+    await (await byRole('button', 'Actions ⋮ Payment due in three days'))!.click();
+    await (await byRole('menuitem', 'Run now'))!.click();
+    await tab.waitForFunction('document.querySelector("[role=status]")?.innerText.includes("Payment due in three days started.")');
+    await (await byRole('link', 'See it in Run history'))!.click();
+    await tab.waitForSelector('::-p-aria([name="Runs"][role="region"])', { timeout: 30_000 });
+    await expectAccessible();
+    await (await tab.waitForSelector('a[href^="/app/workflows/runs/"]'))!.click();
+    await byRole('heading', 'Run of Payment due in three days');
+    await byRole('heading', 'Deliveries');
+    await expectAccessible();
+
+    await open('/workflows/mine');
+    await (await byRole('button', 'Actions ⋮ Payment due in three days'))!.click();
+    await (await byRole('menuitem', 'Delete'))!.click();
+    const dialog = (await byRole('dialog', 'Delete Payment due in three days?'))!;
+    expect(await tab.evaluate('document.activeElement.innerText')).toBe('Cancel');
+    await expectAccessible();
+    await (await byRole('button', 'Delete', dialog))!.click();
+    await tab.waitForFunction('!document.querySelector("dialog")');
+    await tab.waitForFunction('document.querySelector("[role=status]")?.innerText.includes("Payment due in three days was deleted.")');
+    expect(await tab.$('::-p-aria([name="Payment due in three days"][role="switch"])')).toBeNull();
+  });
+
   it('creates an invoice approval workflow with an approver', async () => {
     await tab.setViewport(PHONE);
     await open('/workflows/templates');
@@ -150,5 +177,15 @@ describe('the console: workflows', () => {
     expect(await toggle.evaluate((e) => e.getAttribute('aria-checked'))).toBe('false');
     const saved = (await admin.get('/v1/workflows?templateKey=invoice-approval')).body.data;
     expect(saved).toEqual([expect.objectContaining({ status: 'draft', actions: [expect.objectContaining({ type: 'approval', steps: [expect.objectContaining({ approverIds: [expect.any(String)] })] })] })]);
+  });
+
+  it.each(TEMPLATE_KEYS)('opens the editor of %s with its defaults, and saves it as a draft', async (key) => {
+    await tab.setViewport(DESKTOP);
+    await open(`/workflows/new/${key}`);
+    await byRole('heading', 'Conditions');
+    await (await byRole('button', 'Save'))!.click();
+    await tab.waitForFunction('location.pathname === "/app/workflows/mine"');
+    const saved = (await admin.get(`/v1/workflows?templateKey=${key}`)).body.data.filter((d: { createdBy: string | null }) => d.createdBy === adminId);
+    expect(saved.length).toBeGreaterThan(0);
   });
 });

@@ -136,7 +136,7 @@ function ApprovalOptions({ action, users, at, errors, set, text }: {
   const error = (path: string) => errors.under(path).join(' ') || undefined;
   return (
     <>
-      <h3>{words.steps}</h3>
+      <h2>{words.steps}</h2>
       {steps.map((step, i) => {
         const n = i + 1;
         const path = `${at}.steps.${i}`;

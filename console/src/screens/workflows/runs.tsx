@@ -67,6 +67,17 @@ export function RunHistory() {
     setRuns(undefined);
     void load();
   }, [workflowId]);
+  // A run just started (Run now) shows once its workflow records it, and a running one moves: look again meanwhile.
+  const [polls, setPolls] = useState(0);
+  const waiting = runs !== undefined && (runs.some((run) => run.status === 'running') || (workflowId !== undefined && runs.length === 0));
+  useEffect(() => {
+    if (!waiting || polls >= 20) return;
+    const timer = setTimeout(() => {
+      setPolls((n) => n + 1);
+      void load();
+    }, 3000);
+    return () => clearTimeout(timer);
+  }, [waiting, polls, runs]);
 
   if (!runs) return <Status loading={!error} error={error} />;
   const name = (run: Run) => nameOf(run.workflowId) ?? (run.workflowId ? '…' : words.deleted);
