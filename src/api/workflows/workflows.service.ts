@@ -30,20 +30,29 @@ export class WorkflowsService {
   ) {}
 
   async create(caller: AuthUser, dto: CreateWorkflowDto): Promise<WorkflowView> {
-    const template = this.template(dto.templateKey);
-    const definition = this.normalize(template, dto, caller);
     return this.dataSource.transaction(async (manager) => {
-      await this.checkUsers(manager, caller, definition);
+      const definition = await this.checked(manager, caller, dto);
       if (dto.activate) this.checkActivatable(caller, definition);
-      const row = await new WorkflowDefinitionsRepository(manager).insert({
-        companyId: caller.companyId, templateKey: definition.templateKey, name: definition.name,
-        status: dto.activate ? 'active' : 'draft', conditions: definition.conditions, actions: definition.actions,
-        schedule: definition.schedule, sequence: definition.sequence ?? null, locale: caller.company.locale, createdBy: caller.id,
-      });
+      const row = await new WorkflowDefinitionsRepository(manager).insert(rowOf(caller, definition, dto.activate ? 'active' : 'draft'));
       if (row.status === 'active') await this.lifecycle.onActivated(row, this.context(manager, caller));
       await audit.record(manager, caller, { type: 'workflow.created', targetId: row.id, data: { templateKey: row.templateKey, name: row.name, status: row.status } });
       return toWorkflowView(row);
     });
+  }
+
+  /**
+   * The definition `dto` describes, checked exactly as `create` checks it (same refusals, same messages) and not saved:
+   * a draft without an id, for a preview before "Save". `activate` is checked as a field and otherwise ignored.
+   */
+  async draft(caller: AuthUser, dto: CreateWorkflowDto): Promise<WorkflowDefinition> {
+    const definition = await this.checked(this.dataSource.manager, caller, dto);
+    return Object.assign(new WorkflowDefinition(), rowOf(caller, definition, 'draft'));
+  }
+
+  private async checked(manager: EntityManager, caller: AuthUser, dto: CreateWorkflowDto): Promise<NormalizedDefinition> {
+    const definition = this.normalize(this.template(dto.templateKey), dto, caller);
+    await this.checkUsers(manager, caller, definition);
+    return definition;
   }
 
   async list(caller: AuthUser, query: ListWorkflowsQueryDto): Promise<Page<WorkflowView>> {
@@ -195,6 +204,15 @@ export class WorkflowsService {
     const { id, timezone, locale, plan } = caller.company;
     return { manager, company: { id, timezone, locale, plan } };
   }
+}
+
+/** The row a new definition is saved as. */
+function rowOf(caller: AuthUser, definition: NormalizedDefinition, status: DefinitionStatus) {
+  return {
+    companyId: caller.companyId, templateKey: definition.templateKey, name: definition.name, status,
+    conditions: definition.conditions, actions: definition.actions, schedule: definition.schedule, sequence: definition.sequence ?? null,
+    locale: caller.company.locale, createdBy: caller.id,
+  };
 }
 
 /** What a `workflow.updated` entry says: the parts that changed, and the name's old and new values (the rest is message text). */
