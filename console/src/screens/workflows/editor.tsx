@@ -279,7 +279,7 @@ function EditorForm({ template, users, definition }: { template: Template; users
           </>
         )}
 
-        <Preview template={template} definition={definition} body={body} />
+        <Preview template={template} body={body} />
 
         <div class="row form-actions">
           <Button type="submit" variant="secondary" disabled={saving}>{words.save}</Button>

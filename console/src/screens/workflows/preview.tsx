@@ -2,18 +2,16 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage, type Schemas } from '../../api/client';
 import { defineMessages, fill, useMessages } from '../../i18n';
 import { Status } from '../../ui';
-import type { Definition, Template } from './data';
+import type { Template } from './data';
 
 const messages = defineMessages({
   'en-US': {
     title: 'Preview', matching: 'Matching records: {n}', more: 'More records match than listed.', none: 'No record matches today.',
-    messages: 'Messages', to: 'To: {who}', unsaved: 'Save the workflow to see which records match it and its messages for them.',
-    savedOnly: 'The preview shows the saved workflow; save to see your changes.', record: 'Record',
+    messages: 'Messages', to: 'To: {who}', sample: 'With sample values',
   },
   'fr-CA': {
     title: 'Aperçu', matching: 'Enregistrements correspondants : {n}', more: "D'autres enregistrements correspondent.", none: "Aucun enregistrement ne correspond aujourd'hui.",
-    messages: 'Messages', to: 'À : {who}', unsaved: 'Enregistrez le flux de travaux pour voir les enregistrements correspondants et leurs messages.',
-    savedOnly: "L'aperçu montre le flux de travaux enregistré ; enregistrez pour voir vos modifications.", record: 'Enregistrement',
+    messages: 'Messages', to: 'À : {who}', sample: 'Avec des valeurs d’exemple',
   },
 });
 
@@ -35,54 +33,56 @@ function Rendered({ message }: { message: Message }) {
 }
 
 /**
- * The records the workflow matches now and its messages rendered for them, refreshed 400 ms after the last edit.
- * `body` is the draft as the API takes it.
+ * The records the draft matches now and its messages rendered for them (POST /v1/workflows/preview: nothing is saved
+ * or sent), refreshed 400 ms after the last edit. A draft the API refuses keeps the last preview and says why.
  */
-export function Preview({ definition, body }: { template: Template; definition?: Definition; body: unknown }) {
+export function Preview({ template, body }: { template: Template; body: Record<string, unknown> }) {
   const words = useMessages(messages);
   const [preview, setPreview] = useState<PreviewView>();
   const [error, setError] = useState<string>();
   const draft = JSON.stringify(body);
   useEffect(() => {
-    if (!definition) return;
+    let current = true;
     const timer = setTimeout(() => {
-      api.POST('/v1/workflows/{id}/preview', { params: { path: { id: definition.id }, query: { limit: 10 } } }).then(({ data, error: failed }) => {
-        setPreview(data);
+      api.POST('/v1/workflows/preview', { params: { query: { limit: 10 } }, body: { templateKey: template.key, ...body } }).then(({ data, error: failed }) => {
+        if (!current) return;
+        if (data) setPreview(data);
         setError(data ? undefined : errorMessage(failed));
-      }, (e) => setError(errorMessage(e)));
+      }, (e) => current && setError(errorMessage(e)));
     }, 400);
-    return () => clearTimeout(timer);
-  }, [definition?.id, draft]);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [template.key, draft]);
 
   return (
     <section class="preview" aria-labelledby="preview-title">
       <h2 id="preview-title">{words.title}</h2>
-      {!definition ? <p class="hint">{words.unsaved}</p> : (
-        <div aria-live="polite">
-          <p class="hint">{words.savedOnly}</p>
-          {!preview ? <Status loading={!error} error={error} /> : (
-            <>
-              <p>{fill(words.matching, { n: preview.matches.length })}{preview.hasMore ? ` ${words.more}` : ''}</p>
-              {preview.matches.length === 0 ? <p>{words.none}</p> : (
-                <ul class="matches">
-                  {preview.matches.map((match) => (
-                    <li key={match.recordId}>
-                      <strong>{recordName(match.record, match.recordId)}</strong>
-                      {match.messages.map((m, i) => <Rendered key={i} message={m} />)}
-                    </li>
-                  ))}
-                </ul>
-              )}
-              {preview.matches.length === 0 && preview.sample.length > 0 && (
-                <>
-                  <h3>{words.messages}</h3>
-                  {preview.sample.map((m, i) => <Rendered key={i} message={m} />)}
-                </>
-              )}
-            </>
-          )}
-        </div>
-      )}
+      <div aria-live="polite">
+        {error && <p class="notice">{error}</p>}
+        {!preview ? !error && <Status loading /> : (
+          <>
+            <p>{fill(words.matching, { n: preview.matches.length })}{preview.hasMore ? ` ${words.more}` : ''}</p>
+            {preview.matches.length === 0 ? <p>{words.none}</p> : (
+              <ul class="matches">
+                {preview.matches.map((match) => (
+                  <li key={match.recordId}>
+                    <strong>{recordName(match.record, match.recordId)}</strong>
+                    {match.messages.map((m, i) => <Rendered key={i} message={m} />)}
+                  </li>
+                ))}
+              </ul>
+            )}
+            {preview.matches.length === 0 && preview.sample.length > 0 && (
+              <>
+                <h3>{words.sample}</h3>
+                {preview.sample.map((m, i) => <Rendered key={i} message={m} />)}
+              </>
+            )}
+          </>
+        )}
+      </div>
     </section>
   );
 }
