@@ -126,6 +126,8 @@ describe('the console: workflows', () => {
     await byRole('option', 'invoiceNumber Invoice number');
     await subject.press('Enter');
     expect(await subject.evaluate((e) => (e as unknown as { value: string }).value)).toBe('Invoice {{invoiceNumber}}');
+    // The preview renders the draft as it is edited (sample values when no invoice matches).
+    await tab.waitForFunction('document.querySelector(".preview")?.innerText.includes("Invoice INV-1042")', { timeout: 10_000 });
     await subject.type(' due #bal');
     await subject.press('Escape');
     expect(await tab.$('::-p-aria([role="listbox"])')).toBeNull();
