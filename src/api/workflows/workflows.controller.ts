@@ -111,6 +111,7 @@ export class WorkflowsController {
 
   @Post('preview')
   @AdminOnly()
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({
     summary: 'Previews a definition being edited, before it is saved: the body of POST /v1/workflows, checked the same way (same 400s), ' +
