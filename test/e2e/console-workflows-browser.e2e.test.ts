@@ -181,6 +181,21 @@ describe('the console: workflows', () => {
     expect(saved).toEqual([expect.objectContaining({ status: 'draft', actions: [expect.objectContaining({ type: 'approval', steps: [expect.objectContaining({ approverIds: [expect.any(String)] })] })] })]);
   });
 
+  it('shows names and texts others wrote as text, never as markup (a definition named like an HTML payload runs nothing)', async () => {
+    const payload = '<img src=x onerror="window.__pwned=1">';
+    const created = await admin.post('/v1/workflows', {
+      templateKey: 'payment-due-reminder', name: payload, actions: [{ type: 'email', to: 'customer', subject: `${payload} {{invoiceNumber}}`, body: payload }],
+    });
+    expect(created.status).toBe(201);
+    await tab.setViewport(DESKTOP);
+    await open('/workflows/mine');
+    await byRole('switch', payload);
+    await open(`/workflows/${created.body.id}/edit`);
+    await tab.waitForFunction(`document.querySelector(".preview")?.innerText.includes(${JSON.stringify(`${payload} INV-1042`)})`, { timeout: 10_000 });
+    expect(await tab.evaluate('window.__pwned')).toBeUndefined();
+    expect(await tab.$('img')).toBeNull();
+  });
+
   it.each(TEMPLATE_KEYS)('opens the editor of %s with its defaults, and saves it as a draft', async (key) => {
     await tab.setViewport(DESKTOP);
     await open(`/workflows/new/${key}`);
