@@ -2192,10 +2192,18 @@ export interface components {
         Error: {
             /** @example Not Found */
             error: string;
+            /** @description On a 400 for invalid input: each field named by its dotted path in the body (actions.0.to.emails.1: list items by index), with its sentence, which the message above also says */
+            fields?: components["schemas"]["FieldProblem"][];
             /** @example invoice 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12 not found */
             message: string;
             /** @example 404 */
             statusCode: number;
+        };
+        FieldProblem: {
+            /** @example actions.0.to.emails.1 */
+            field: string;
+            /** @example actions[0].to.emails[1]: "nope" is not an email address */
+            message: string;
         };
         HandedOverApproval: {
             /**

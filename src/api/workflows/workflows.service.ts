@@ -10,7 +10,7 @@ import {
 } from '../../domain/definitions';
 import { findTemplate, TEMPLATE_KEYS, WorkflowTemplate } from '../../domain/templates';
 import { AuthUser } from '../auth/current-user.decorator';
-import { DomainError } from '../../domain/errors';
+import { DomainError, dottedPath } from '../../domain/errors';
 import { stepsChangeProblem } from '../../domain/collection-sequence';
 import { mapPage, Page } from '../../db/pagination';
 import { splitList } from '../common/pagination';
@@ -163,7 +163,10 @@ export class WorkflowsService {
 
   template(key: string): WorkflowTemplate {
     const template = findTemplate(key);
-    if (!template) throw new DomainError(400, `templateKey "${key}" is not a template; expected one of ${TEMPLATE_KEYS.join(', ')}`);
+    if (!template) {
+      const message = `templateKey "${key}" is not a template; expected one of ${TEMPLATE_KEYS.join(', ')}`;
+      throw new DomainError(400, message, [{ field: 'templateKey', message }]);
+    }
     return template;
   }
 
@@ -171,7 +174,7 @@ export class WorkflowsService {
     try {
       return normalizeDefinition(template, input, { locale: caller.company.locale });
     } catch (err) {
-      if (err instanceof DefinitionError) throw new DomainError(400, err.message);
+      if (err instanceof DefinitionError) throw new DomainError(400, err.message, err.field ? [{ field: err.field, message: err.message }] : undefined);
       throw err;
     }
   }
@@ -191,7 +194,10 @@ export class WorkflowsService {
     const ids = [...new Set(refs.map((r) => r.userId))];
     const known = await new UsersRepository(manager).findIdsAmong(caller.companyId, ids);
     const missing = refs.find((r) => !known.has(r.userId));
-    if (missing) throw new DomainError(400, `${missing.path}: user ${missing.userId} is not a user of this company`);
+    if (missing) {
+      const message = `${missing.path}: user ${missing.userId} is not a user of this company`;
+      throw new DomainError(400, message, [{ field: dottedPath(missing.path), message }]);
+    }
   }
 
   private context(manager: EntityManager, caller: AuthUser): LifecycleContext {
