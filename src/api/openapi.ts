@@ -7,6 +7,7 @@ import path from 'node:path';
 import { loadConfig } from '../config';
 import { AppModule } from './app.module';
 import { documentSharedErrors, ErrorView } from './common/api-docs';
+import { stateNullables } from './common/openapi-nullables';
 
 /** Objects' keys sorted at every depth, so that the committed openapi.json diffs only where the contract changes. */
 function sortKeys(value: unknown): unknown {
@@ -31,7 +32,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       .build(),
     { extraModels: [ErrorView], operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` },
   );
-  return sortKeys(documentSharedErrors(document)) as OpenAPIObject;
+  return sortKeys(stateNullables(documentSharedErrors(document))) as OpenAPIObject;
 }
 
 export const OPENAPI_FILE = path.resolve(__dirname, '..', '..', 'openapi.json');
