@@ -17,6 +17,7 @@ async function main({ onStop }) {
   const promtool = provision.ensurePromtool();
   const chromium = provision.ensureChromium();
   const schemathesis = provision.ensureSchemathesis();
+  const pythonClient = provision.ensureOpenApiPythonClient();
   provision.build();
   step('linting');
   if (procs.run(process.execPath, [path.join(provision.ROOT, 'node_modules', 'eslint', 'bin', 'eslint.js'), '.'],
@@ -45,6 +46,7 @@ async function main({ onStop }) {
     RELANCE_TEST_LOG_DIR: logDir,
     RELANCE_SECRET_KEYS: provision.localSecretKeys(),
     ...schemathesis,
+    ...pythonClient,
   };
   provision.migrate(env);
 

@@ -92,6 +92,42 @@ function ensureSchemathesis() {
   return { SCHEMATHESIS_BIN: bin, SCHEMATHESIS_PYTHONPATH: sitePackages() };
 }
 
+const OPENAPI_PYTHON_CLIENT_VERSION = '0.29.1';
+
+/**
+ * openapi-python-client (the second client generator of test/e2e/python-client.e2e.test.ts, one nobody here wrote),
+ * from PyPI into .tools/openapi-python-client, like schemathesis. Its prefix also holds what the generated client
+ * imports at run time (httpx, attrs). Answers the command and the environment it needs.
+ */
+function ensureOpenApiPythonClient() {
+  const prefix = path.join(TOOLS, 'openapi-python-client');
+  const bin = path.join(prefix, 'bin', 'openapi-python-client');
+  const stamp = path.join(prefix, `.version-${OPENAPI_PYTHON_CLIENT_VERSION}`);
+  if (!(fs.existsSync(bin) && fs.existsSync(stamp))) {
+    const python = ['python3', 'python'].find((p) => spawnSync(p, ['--version']).status === 0);
+    if (!python) fail('Python 3 with pip is needed to fetch openapi-python-client from PyPI: install python3 and python3-pip');
+    step(`installing openapi-python-client ${OPENAPI_PYTHON_CLIENT_VERSION} from PyPI into .tools/`);
+    const result = spawnSync(
+      python,
+      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-warn-script-location',
+        '--prefix', prefix, '--ignore-installed', `openapi-python-client==${OPENAPI_PYTHON_CLIENT_VERSION}`],
+      { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
+    );
+    if (result.status !== 0 || !fs.existsSync(bin)) {
+      const detail = String(result.stderr || '').trim().split('\n').pop();
+      fail(`could not install openapi-python-client from PyPI (${detail || 'pip failed'})`);
+    }
+    fs.writeFileSync(stamp, '');
+  }
+  const lib = path.join(prefix, 'lib');
+  const version = fs.existsSync(lib) ? fs.readdirSync(lib).find((d) => d.startsWith('python')) : undefined;
+  return {
+    OPENAPI_PYTHON_CLIENT_BIN: bin,
+    OPENAPI_PYTHON_CLIENT_PYTHONPATH: version ? path.join(lib, version, 'site-packages') : '',
+    OPENAPI_PYTHON_CLIENT_PYTHON: ['python3', 'python'].find((p) => spawnSync(p, ['--version']).status === 0) ?? 'python3',
+  };
+}
+
 /**
  * promtool (checks ops/prometheus/alerts.yml), from Debian's `prometheus` package, unpacked into .tools/prometheus
  * with `apt-get download` and `dpkg-deb -x`: installing the package would also start a Prometheus server. A promtool
@@ -489,6 +525,7 @@ function migrate(env) {
 
 module.exports = {
   ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES,
-  ensureDependencies, ensureTemporalBinaries, ensureSchemathesis, ensureDockerCompose, ensurePromtool, ensureChromium, startEphemeralServices, startPostgres,
-  startTemporal, startMailCatcher, startMailDev, tsc, build, jest, migrate, localSecretKeys, postgresPlacement, unsafeForRoot, importEmbeddedPostgres,
+  ensureDependencies, ensureTemporalBinaries, ensureSchemathesis, ensureOpenApiPythonClient, ensureDockerCompose, ensurePromtool, ensureChromium,
+  startEphemeralServices, startPostgres, startTemporal, startMailCatcher, startMailDev, tsc, build, jest, migrate, localSecretKeys,
+  postgresPlacement, unsafeForRoot, importEmbeddedPostgres,
 };

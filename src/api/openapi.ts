@@ -7,6 +7,8 @@ import path from 'node:path';
 import { loadConfig } from '../config';
 import { AppModule } from './app.module';
 import { documentSharedErrors, ErrorView } from './common/api-docs';
+import { stateNullables } from './common/openapi-nullables';
+import { documentWorkflowUnions } from './workflows/workflow-schemas';
 
 /** Objects' keys sorted at every depth, so that the committed openapi.json diffs only where the contract changes. */
 function sortKeys(value: unknown): unknown {
@@ -35,7 +37,7 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       .build(),
     { extraModels: [ErrorView], operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` },
   );
-  return sortKeys(documentSharedErrors(document)) as OpenAPIObject;
+  return sortKeys(stateNullables(documentWorkflowUnions(documentSharedErrors(document)))) as OpenAPIObject;
 }
 
 export const OPENAPI_FILE = path.resolve(__dirname, '..', '..', 'openapi.json');

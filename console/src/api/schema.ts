@@ -1276,7 +1276,10 @@ export interface components {
             subject?: string;
             /** @default 30 */
             timeoutDays?: number;
-            /** @enum {string} */
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
             type: "approval";
         };
         ApprovalDecision: {
@@ -1522,6 +1525,47 @@ export interface components {
          * @enum {string}
          */
         AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "user.role_changed" | "user.renamed" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "session.started" | "session.ended";
+        /** @description A condition on the payment: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
+        BankDepositReminderCondition: {
+            /** @enum {string} */
+            field: "amount" | "customerId" | "invoiceId" | "receivedAt" | "deposited";
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "older_than_days";
+            /** @description a decimal string, a date, an id, a text, a boolean, a whole number of days, or a list of them */
+            value: unknown;
+        };
+        /** @description A bank-deposit-reminder definition */
+        BankDepositReminderWorkflow: {
+            /** @description What a run does for each match */
+            actions: (components["schemas"]["TeamEmailActionInput"] | components["schemas"]["PushActionInput"] | components["schemas"]["TaskActionInput"])[];
+            /** Format: uuid */
+            companyId: string;
+            /** @description All of which must hold */
+            conditions: components["schemas"]["BankDepositReminderCondition"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description null for the definitions Relance creates itself
+             */
+            createdBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: "en-US" | "fr-CA";
+            name: string;
+            /** @description The daily time in the company timezone */
+            schedule: components["schemas"]["ScheduleInput"];
+            /** @enum {string} */
+            status: "draft" | "active" | "inactive";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "bank-deposit-reminder";
+            /** Format: date-time */
+            updatedAt: string;
+        };
         Bill: {
             /** @example 1250.00 */
             amount: string;
@@ -1585,11 +1629,120 @@ export interface components {
              */
             nextCursor: string | null;
         };
+        /** @description A condition on the bill: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
+        BillPaymentReminderCondition: {
+            /** @enum {string} */
+            field: "amount" | "balance" | "vendorId" | "locationId" | "dueDate" | "paid";
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "within_days" | "overdue_by_days" | "older_than_days";
+            /** @description a decimal string, a date, an id, a text, a boolean, a whole number of days, or a list of them */
+            value: unknown;
+        };
+        /** @description A bill-payment-reminder definition */
+        BillPaymentReminderWorkflow: {
+            /** @description What a run does for each match */
+            actions: (components["schemas"]["TeamEmailActionInput"] | components["schemas"]["PushActionInput"] | components["schemas"]["TaskActionInput"])[];
+            /** Format: uuid */
+            companyId: string;
+            /** @description All of which must hold */
+            conditions: components["schemas"]["BillPaymentReminderCondition"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description null for the definitions Relance creates itself
+             */
+            createdBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: "en-US" | "fr-CA";
+            name: string;
+            /** @description The daily time in the company timezone */
+            schedule: components["schemas"]["ScheduleInput"];
+            /** @enum {string} */
+            status: "draft" | "active" | "inactive";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "bill-payment-reminder";
+            /** Format: date-time */
+            updatedAt: string;
+        };
         CheckView: {
             /** @description Why it is down */
             error?: string;
             /** @enum {string} */
             status: "up" | "down";
+        };
+        /** @description A condition on the invoice: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
+        CollectionSequenceCondition: {
+            /** @enum {string} */
+            field: "amount" | "balance" | "customerId" | "customerGroup" | "locationId" | "dueDate" | "issueDate" | "number" | "approvalStatus" | "sent" | "createdBy";
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "within_days" | "overdue_by_days" | "older_than_days";
+            /** @description a decimal string, a date, an id, a text, a boolean, a whole number of days, or a list of them */
+            value: unknown;
+        };
+        /** @description A collection-sequence definition */
+        CollectionSequenceWorkflow: {
+            /** @description What a run does for each match */
+            actions: Record<string, never>[];
+            /**
+             * @description For steps whose day passed unsent: latest sends only the latest of them, none only those falling on the day of the run, all each in order, one per day.
+             * @default latest
+             * @enum {string}
+             */
+            catchUp: "latest" | "none" | "all";
+            /** Format: uuid */
+            companyId: string;
+            /** @description All of which must hold */
+            conditions: components["schemas"]["CollectionSequenceCondition"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description null for the definitions Relance creates itself
+             */
+            createdBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: "en-US" | "fr-CA";
+            name: string;
+            /** @description The daily time in the company timezone */
+            schedule: components["schemas"]["ScheduleInput"];
+            /** @enum {string} */
+            status: "draft" | "active" | "inactive";
+            /** @description Ordered steps, offsetDays strictly increasing. Omitted: the template's three steps (-3, +1, +7) in the company locale. */
+            steps: components["schemas"]["CollectionStepInput"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "collection-sequence";
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @description One step of a collection sequence; each invoice gets each step at most once, in order */
+        CollectionStepInput: {
+            /** @default false */
+            attachInvoicePdf?: boolean;
+            /** @description Handlebars */
+            body: string;
+            /** @description days from the due date, negative before it, strictly increasing */
+            offsetDays: number;
+            /** @description Handlebars */
+            subject: string;
+            task?: {
+                /** Format: uuid */
+                assigneeId: string;
+                /** @description Handlebars */
+                description?: string;
+                /** @description Handlebars */
+                title: string;
+            } | null;
         };
         Company: {
             /**
@@ -1621,7 +1774,7 @@ export interface components {
             /** @description when customer emails may go, in each customer's timezone; null: any time */
             sendWindow: components["schemas"]["SendWindow"] | null;
             /** @example America/Toronto */
-            timezone: string;
+            timezone: components["schemas"]["TimeZone"];
             /**
              * Format: date-time
              * @example 2026-12-01T14:03:11.123Z
@@ -1651,8 +1804,11 @@ export interface components {
              * @enum {string}
              */
             plan?: "advanced" | "essentials";
-            /** @example America/Toronto */
-            timezone: components["schemas"]["TimeZone"];
+            /**
+             * @description An IANA time zone; an alias (America/Montreal) is stored and answered as its canonical zone (America/Toronto)
+             * @example America/Toronto
+             */
+            timezone: components["schemas"]["TimeZoneName"];
         };
         ConditionFieldView: {
             description: string;
@@ -1669,6 +1825,27 @@ export interface components {
             type: string;
             /** @description The values an enumerated field takes */
             values?: string[];
+        };
+        /** @description A bank-deposit-reminder definition: Reminds the team to record bank deposits for payments received (undeposited funds). */
+        CreateBankDepositReminderWorkflow: {
+            /** @description What a run does for each match: email, push, task. Omitted: the template's defaults. */
+            actions?: (components["schemas"]["TeamEmailActionInput"] | components["schemas"]["PushActionInput"] | components["schemas"]["TaskActionInput"])[];
+            /**
+             * @description "Save and activate": create the definition active instead of draft
+             * @default false
+             */
+            activate?: boolean;
+            /** @description All must hold. Omitted: the template's defaults. */
+            conditions?: components["schemas"]["BankDepositReminderCondition"][];
+            /** @description Omitted: the template's default name in the company locale */
+            name?: string;
+            /** @description The daily time HH:MM in the company timezone; omitted or null: the template's (09:00) */
+            schedule?: components["schemas"]["ScheduleInput"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "bank-deposit-reminder";
         };
         CreateBillDto: {
             /** @example 480.00 */
@@ -1706,6 +1883,56 @@ export interface components {
              */
             vendorId: string;
         };
+        /** @description A bill-payment-reminder definition: Reminds the team when a vendor bill falls due. */
+        CreateBillPaymentReminderWorkflow: {
+            /** @description What a run does for each match: email, push, task. Omitted: the template's defaults. */
+            actions?: (components["schemas"]["TeamEmailActionInput"] | components["schemas"]["PushActionInput"] | components["schemas"]["TaskActionInput"])[];
+            /**
+             * @description "Save and activate": create the definition active instead of draft
+             * @default false
+             */
+            activate?: boolean;
+            /** @description All must hold. Omitted: the template's defaults. */
+            conditions?: components["schemas"]["BillPaymentReminderCondition"][];
+            /** @description Omitted: the template's default name in the company locale */
+            name?: string;
+            /** @description The daily time HH:MM in the company timezone; omitted or null: the template's (09:00) */
+            schedule?: components["schemas"]["ScheduleInput"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "bill-payment-reminder";
+        };
+        /** @description A collection-sequence definition: A dunning sequence: emails the customer at set days before and after the due date, each step once, until the invoice is paid. */
+        CreateCollectionSequenceWorkflow: {
+            /** @description A collection sequence acts through its steps: no actions */
+            actions?: Record<string, never>[];
+            /**
+             * @description "Save and activate": create the definition active instead of draft
+             * @default false
+             */
+            activate?: boolean;
+            /**
+             * @description For steps whose day passed unsent: latest sends only the latest of them, none only those falling on the day of the run, all each in order, one per day.
+             * @default latest
+             * @enum {string}
+             */
+            catchUp?: "latest" | "none" | "all";
+            /** @description All must hold. Omitted: the template's defaults. */
+            conditions?: components["schemas"]["CollectionSequenceCondition"][];
+            /** @description Omitted: the template's default name in the company locale */
+            name?: string;
+            /** @description The daily time HH:MM in the company timezone; omitted or null: the template's (09:00) */
+            schedule?: components["schemas"]["ScheduleInput"] | null;
+            /** @description Ordered steps, offsetDays strictly increasing. Omitted: the template's three steps (-3, +1, +7) in the company locale. */
+            steps?: components["schemas"]["CollectionStepInput"][];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "collection-sequence";
+        };
         CreateCompanyDto: {
             admin: components["schemas"]["AdminInputDto"];
             company: components["schemas"]["CompanyInputDto"];
@@ -1732,9 +1959,8 @@ export interface components {
             /**
              * @description IANA zone of the customer's send window; null: the company's
              * @example America/Vancouver
-             * @enum {string|null}
              */
-            timezone?: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmera" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/La_Rioja" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Buenos_Aires" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Catamarca" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Coral_Harbour" | "America/Cordoba" | "America/Costa_Rica" | "America/Coyhaique" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Godthab" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indianapolis" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Jujuy" | "America/Juneau" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Louisville" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Mendoza" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Calcutta" | "Asia/Chita" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Katmandu" | "Asia/Khandyga" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Rangoon" | "Asia/Riyadh" | "Asia/Saigon" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faeroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kiev" | "Europe/Kirov" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Enderbury" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Ponape" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Truk" | "Pacific/Wake" | "Pacific/Wallis" | null;
+            timezone?: components["schemas"]["TimeZoneName"] | null;
         };
         CreateDepositDto: {
             /**
@@ -1755,6 +1981,25 @@ export interface components {
              *     ]
              */
             paymentIds: string[];
+        };
+        /** @description A invoice-approval definition: Requires approval of matching invoices created by non-admin users before they can be sent. */
+        CreateInvoiceApprovalWorkflow: {
+            /** @description What a run does for each match: approval, email, push. Omitted: the template's defaults. */
+            actions?: (components["schemas"]["ApprovalActionInput"] | components["schemas"]["TeamEmailActionInput"] | components["schemas"]["PushActionInput"])[];
+            /**
+             * @description "Save and activate": create the definition active instead of draft
+             * @default false
+             */
+            activate?: boolean;
+            /** @description All must hold. Omitted: the template's defaults. */
+            conditions?: components["schemas"]["InvoiceApprovalCondition"][];
+            /** @description Omitted: the template's default name in the company locale */
+            name?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "invoice-approval";
         };
         CreateInvoiceDto: {
             /**
@@ -1801,6 +2046,27 @@ export interface components {
             /** @example Montréal */
             name: string;
         };
+        /** @description A overdue-invoice-stamp definition: Stamps overdue invoices and updates their message to the customer. */
+        CreateOverdueInvoiceStampWorkflow: {
+            /** @description What a run does for each match: stamp, memo, email, push, task. Omitted: the template's defaults. */
+            actions?: (components["schemas"]["StampActionInput"] | components["schemas"]["MemoActionInput"] | components["schemas"]["CustomerEmailActionInput"] | components["schemas"]["PushActionInput"] | components["schemas"]["TaskActionInput"])[];
+            /**
+             * @description "Save and activate": create the definition active instead of draft
+             * @default false
+             */
+            activate?: boolean;
+            /** @description All must hold. Omitted: the template's defaults. */
+            conditions?: components["schemas"]["OverdueInvoiceStampCondition"][];
+            /** @description Omitted: the template's default name in the company locale */
+            name?: string;
+            /** @description The daily time HH:MM in the company timezone; omitted or null: the template's (09:00) */
+            schedule?: components["schemas"]["ScheduleInput"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "overdue-invoice-stamp";
+        };
         CreatePaymentDto: {
             /**
              * @description More than 0.00 and at most the invoice balance
@@ -1824,6 +2090,67 @@ export interface components {
              * @example 2026-12-10T15:30:00.000Z
              */
             receivedAt?: string;
+        };
+        /** @description A payment-due-reminder definition: Emails the customer before an invoice falls due. */
+        CreatePaymentDueReminderWorkflow: {
+            /** @description What a run does for each match: email, push, task, memo, stamp. Omitted: the template's defaults. */
+            actions?: (components["schemas"]["CustomerEmailActionInput"] | components["schemas"]["PushActionInput"] | components["schemas"]["TaskActionInput"] | components["schemas"]["MemoActionInput"] | components["schemas"]["StampActionInput"])[];
+            /**
+             * @description "Save and activate": create the definition active instead of draft
+             * @default false
+             */
+            activate?: boolean;
+            /** @description All must hold. Omitted: the template's defaults. */
+            conditions?: components["schemas"]["PaymentDueReminderCondition"][];
+            /** @description Omitted: the template's default name in the company locale */
+            name?: string;
+            /** @description The daily time HH:MM in the company timezone; omitted or null: the template's (09:00) */
+            schedule?: components["schemas"]["ScheduleInput"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "payment-due-reminder";
+        };
+        /** @description A payment-received definition: Emails the customer a thank-you note when a payment is recorded. */
+        CreatePaymentReceivedWorkflow: {
+            /** @description What a run does for each match: email, push, task. Omitted: the template's defaults. */
+            actions?: (components["schemas"]["CustomerEmailActionInput"] | components["schemas"]["PushActionInput"] | components["schemas"]["TaskActionInput"])[];
+            /**
+             * @description "Save and activate": create the definition active instead of draft
+             * @default false
+             */
+            activate?: boolean;
+            /** @description All must hold. Omitted: the template's defaults. */
+            conditions?: components["schemas"]["PaymentReceivedCondition"][];
+            /** @description Omitted: the template's default name in the company locale */
+            name?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "payment-received";
+        };
+        /** @description A send-unsent-invoices definition: Sends invoices that have not been sent yet to their customer, and marks them sent. */
+        CreateSendUnsentInvoicesWorkflow: {
+            /** @description What a run does for each match: send, email, push, task. Omitted: the template's defaults. */
+            actions?: (components["schemas"]["SendActionInput"] | components["schemas"]["CustomerEmailActionInput"] | components["schemas"]["PushActionInput"] | components["schemas"]["TaskActionInput"])[];
+            /**
+             * @description "Save and activate": create the definition active instead of draft
+             * @default false
+             */
+            activate?: boolean;
+            /** @description All must hold. Omitted: the template's defaults. */
+            conditions?: components["schemas"]["SendUnsentInvoicesCondition"][];
+            /** @description Omitted: the template's default name in the company locale */
+            name?: string;
+            /** @description The daily time HH:MM in the company timezone; omitted or null: the template's (09:00) */
+            schedule?: components["schemas"]["ScheduleInput"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "send-unsent-invoices";
         };
         CreateTaskDto: {
             /**
@@ -1855,6 +2182,27 @@ export interface components {
             recordType?: "invoice" | "bill" | "payment" | "customer" | "vendor";
             /** @example Call Globex about INV-1042 */
             title: string;
+        };
+        /** @description A unsent-invoice-reminder definition: Reminds the team to send invoices that have not been sent yet. */
+        CreateUnsentInvoiceReminderWorkflow: {
+            /** @description What a run does for each match: email, push, task. Omitted: the template's defaults. */
+            actions?: (components["schemas"]["TeamEmailActionInput"] | components["schemas"]["PushActionInput"] | components["schemas"]["TaskActionInput"])[];
+            /**
+             * @description "Save and activate": create the definition active instead of draft
+             * @default false
+             */
+            activate?: boolean;
+            /** @description All must hold. Omitted: the template's defaults. */
+            conditions?: components["schemas"]["UnsentInvoiceReminderCondition"][];
+            /** @description Omitted: the template's default name in the company locale */
+            name?: string;
+            /** @description The daily time HH:MM in the company timezone; omitted or null: the template's (09:00) */
+            schedule?: components["schemas"]["ScheduleInput"] | null;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "unsent-invoice-reminder";
         };
         CreateUserDto: {
             /**
@@ -1890,103 +2238,8 @@ export interface components {
              */
             url: string;
         };
-        CreateWorkflowDto: {
-            /**
-             * @description email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval (ApprovalActionInput) { approverIds, required? (1), escalateAfterDays? and escalateToId? | steps: [{ approverIds, required? (1), escalateAfterDays? and escalateToId? }], notify?: { userIds }, timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }: a step is approved when `required` distinct approvers approve (the invoice creator never counts), one rejection rejects, and with no decision after escalateAfterDays escalateToId joins it. Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale.
-             * @example [
-             *       {
-             *         "body": "Hello {{customerName}}, ...",
-             *         "subject": "Invoice {{invoiceNumber}} is due on {{date dueDate}}",
-             *         "to": "customer",
-             *         "type": "email"
-             *       }
-             *     ]
-             */
-            actions?: (components["schemas"]["ApprovalActionInput"] | {
-                [key: string]: unknown;
-            })[];
-            /**
-             * @description "Save and activate": create the definition active instead of draft
-             * @default false
-             */
-            activate?: boolean;
-            /**
-             * @description collection-sequence only: for steps whose day passed unsent (the sequence switched on late), latest sends only the latest of them, none sends only steps falling on the day of the run, all sends each in order, one per day.
-             * @default latest
-             * @enum {string}
-             */
-            catchUp?: "latest" | "none" | "all";
-            /**
-             * @description All must hold. Each is { field, op, value } over the template's condition fields (see GET /v1/workflow-templates); operators: eq, ne, gt, gte, lt, lte, in, not_in, within_days, overdue_by_days, older_than_days. Money values are decimal strings; day counts are whole numbers. Omitted: the template's defaults.
-             * @example [
-             *       {
-             *         "field": "amount",
-             *         "op": "gt",
-             *         "value": "1000.00"
-             *       },
-             *       {
-             *         "field": "dueDate",
-             *         "op": "within_days",
-             *         "value": 3
-             *       }
-             *     ]
-             */
-            conditions?: {
-                field?: string;
-                /** @enum {string} */
-                op?: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "within_days" | "overdue_by_days" | "older_than_days";
-                value?: unknown;
-            }[];
-            /**
-             * @description Omitted: the template's default name in the company locale
-             * @example Due in three days
-             */
-            name?: string;
-            /**
-             * @description Scheduled templates only: daily time HH:MM in the company timezone
-             * @example {
-             *       "time": "09:00"
-             *     }
-             */
-            schedule?: components["schemas"]["ScheduleInput"] | null;
-            /**
-             * @description collection-sequence only: ordered steps, each { offsetDays (days from the due date, negative before it, strictly increasing), subject, body, task?: { assigneeId, title, description? }, attachInvoicePdf? (false) }. Each invoice gets each step at most once, in order. Omitted: the template's default three steps (-3, +1, +7) in the company locale.
-             * @example [
-             *       {
-             *         "body": "Hello {{customerName}}, ...",
-             *         "offsetDays": -3,
-             *         "subject": "Invoice {{invoiceNumber}} is due on {{date dueDate}}"
-             *       },
-             *       {
-             *         "body": "...",
-             *         "offsetDays": 7,
-             *         "subject": "Invoice {{invoiceNumber}} is overdue",
-             *         "task": {
-             *           "assigneeId": "11111111-1111-4111-8111-111111111111",
-             *           "title": "Call {{customerName}}"
-             *         }
-             *       }
-             *     ]
-             */
-            steps?: {
-                /** @default false */
-                attachInvoicePdf?: boolean;
-                body: string;
-                offsetDays: number;
-                subject: string;
-                task?: {
-                    /** Format: uuid */
-                    assigneeId?: string;
-                    description?: string;
-                    title?: string;
-                };
-            }[];
-            /**
-             * @example payment-due-reminder
-             * @enum {string}
-             */
-            templateKey: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence";
-        };
+        /** @description A definition of one template (templateKey): what each template takes is its own schema. Omitted parts take the template's defaults in the company locale. */
+        CreateWorkflowDto: components["schemas"]["CreateSendUnsentInvoicesWorkflow"] | components["schemas"]["CreatePaymentReceivedWorkflow"] | components["schemas"]["CreatePaymentDueReminderWorkflow"] | components["schemas"]["CreateOverdueInvoiceStampWorkflow"] | components["schemas"]["CreateInvoiceApprovalWorkflow"] | components["schemas"]["CreateUnsentInvoiceReminderWorkflow"] | components["schemas"]["CreateBillPaymentReminderWorkflow"] | components["schemas"]["CreateBankDepositReminderWorkflow"] | components["schemas"]["CreateCollectionSequenceWorkflow"];
         CreatedCompany: {
             /** @example rlk_a1B2c3D4_… */
             apiKey: string;
@@ -2045,12 +2298,26 @@ export interface components {
              * @description IANA timezone of the send window; null: the company's
              * @example America/Toronto
              */
-            timezone: string | null;
+            timezone: components["schemas"]["TimeZone"] | null;
             /**
              * Format: date-time
              * @example 2026-12-01T14:03:11.123Z
              */
             updatedAt: string;
+        };
+        /** @description An email to the record's customer ("customer", the default) or to team members and addresses */
+        CustomerEmailActionInput: {
+            /** @description Omitted: the template's default in the company locale. Handlebars over the template's variables. */
+            body?: string;
+            /** @description Omitted: the template's default in the company locale. Handlebars over the template's variables. */
+            subject?: string;
+            /** @default customer */
+            to?: "customer" | components["schemas"]["EmailRecipients"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "email";
         };
         CustomerPage: {
             data: components["schemas"]["Customer"][];
@@ -2189,6 +2456,13 @@ export interface components {
             /** @description the approver this user decides for (a delegation); null for themselves */
             onBehalfOf: components["schemas"]["ApprovalPerson"] | null;
         };
+        /** @description Team members and/or addresses */
+        EmailRecipients: {
+            /** @description email addresses */
+            emails?: string[];
+            /** @description users of the company */
+            userIds?: string[];
+        };
         Error: {
             /** @example Not Found */
             error: string;
@@ -2290,6 +2564,47 @@ export interface components {
              */
             updatedAt: string;
         };
+        /** @description A condition on the invoice: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
+        InvoiceApprovalCondition: {
+            /** @enum {string} */
+            field: "amount" | "balance" | "customerId" | "customerGroup" | "locationId" | "dueDate" | "issueDate" | "number" | "createdBy";
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "within_days" | "overdue_by_days" | "older_than_days";
+            /** @description a decimal string, a date, an id, a text, a boolean, a whole number of days, or a list of them */
+            value: unknown;
+        };
+        /** @description A invoice-approval definition */
+        InvoiceApprovalWorkflow: {
+            /** @description What a run does for each match */
+            actions: (components["schemas"]["ApprovalActionInput"] | components["schemas"]["TeamEmailActionInput"] | components["schemas"]["PushActionInput"])[];
+            /** Format: uuid */
+            companyId: string;
+            /** @description All of which must hold */
+            conditions: components["schemas"]["InvoiceApprovalCondition"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description null for the definitions Relance creates itself
+             */
+            createdBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: "en-US" | "fr-CA";
+            name: string;
+            /** @description Always null: runs on each invoice saved */
+            schedule: components["schemas"]["ScheduleInput"] | null;
+            /** @enum {string} */
+            status: "draft" | "active" | "inactive";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "invoice-approval";
+            /** Format: date-time */
+            updatedAt: string;
+        };
         InvoicePage: {
             data: components["schemas"]["Invoice"][];
             /**
@@ -2354,6 +2669,16 @@ export interface components {
              */
             nextCursor: string | null;
         };
+        /** @description Sets the record's memo to the customer */
+        MemoActionInput: {
+            /** @description Handlebars; required unless the template has a default memo */
+            text?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "memo";
+        };
         Notification: {
             body: string;
             /**
@@ -2387,6 +2712,47 @@ export interface components {
              * @example null
              */
             nextCursor: string | null;
+        };
+        /** @description A condition on the invoice: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
+        OverdueInvoiceStampCondition: {
+            /** @enum {string} */
+            field: "amount" | "balance" | "customerId" | "customerGroup" | "locationId" | "dueDate" | "issueDate" | "number" | "approvalStatus" | "sent" | "createdBy";
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "within_days" | "overdue_by_days" | "older_than_days";
+            /** @description a decimal string, a date, an id, a text, a boolean, a whole number of days, or a list of them */
+            value: unknown;
+        };
+        /** @description A overdue-invoice-stamp definition */
+        OverdueInvoiceStampWorkflow: {
+            /** @description What a run does for each match */
+            actions: (components["schemas"]["StampActionInput"] | components["schemas"]["MemoActionInput"] | components["schemas"]["CustomerEmailActionInput"] | components["schemas"]["PushActionInput"] | components["schemas"]["TaskActionInput"])[];
+            /** Format: uuid */
+            companyId: string;
+            /** @description All of which must hold */
+            conditions: components["schemas"]["OverdueInvoiceStampCondition"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description null for the definitions Relance creates itself
+             */
+            createdBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: "en-US" | "fr-CA";
+            name: string;
+            /** @description The daily time in the company timezone */
+            schedule: components["schemas"]["ScheduleInput"];
+            /** @enum {string} */
+            status: "draft" | "active" | "inactive";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "overdue-invoice-stamp";
+            /** Format: date-time */
+            updatedAt: string;
         };
         PauseRemindersDto: {
             /** @example Customer disputes line 3; waiting for the credit note */
@@ -2447,6 +2813,47 @@ export interface components {
              */
             receivedAt: string;
         };
+        /** @description A condition on the invoice: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
+        PaymentDueReminderCondition: {
+            /** @enum {string} */
+            field: "amount" | "balance" | "customerId" | "customerGroup" | "locationId" | "dueDate" | "issueDate" | "number" | "approvalStatus" | "sent" | "createdBy";
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "within_days" | "overdue_by_days" | "older_than_days";
+            /** @description a decimal string, a date, an id, a text, a boolean, a whole number of days, or a list of them */
+            value: unknown;
+        };
+        /** @description A payment-due-reminder definition */
+        PaymentDueReminderWorkflow: {
+            /** @description What a run does for each match */
+            actions: (components["schemas"]["CustomerEmailActionInput"] | components["schemas"]["PushActionInput"] | components["schemas"]["TaskActionInput"] | components["schemas"]["MemoActionInput"] | components["schemas"]["StampActionInput"])[];
+            /** Format: uuid */
+            companyId: string;
+            /** @description All of which must hold */
+            conditions: components["schemas"]["PaymentDueReminderCondition"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description null for the definitions Relance creates itself
+             */
+            createdBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: "en-US" | "fr-CA";
+            name: string;
+            /** @description The daily time in the company timezone */
+            schedule: components["schemas"]["ScheduleInput"];
+            /** @enum {string} */
+            status: "draft" | "active" | "inactive";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "payment-due-reminder";
+            /** Format: date-time */
+            updatedAt: string;
+        };
         PaymentPage: {
             data: components["schemas"]["Payment"][];
             /**
@@ -2454,6 +2861,47 @@ export interface components {
              * @example null
              */
             nextCursor: string | null;
+        };
+        /** @description A condition on the payment: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
+        PaymentReceivedCondition: {
+            /** @enum {string} */
+            field: "amount" | "customerId" | "invoiceId";
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in";
+            /** @description a decimal string, a date, an id, a text, a boolean, a whole number of days, or a list of them */
+            value: unknown;
+        };
+        /** @description A payment-received definition */
+        PaymentReceivedWorkflow: {
+            /** @description What a run does for each match */
+            actions: (components["schemas"]["CustomerEmailActionInput"] | components["schemas"]["PushActionInput"] | components["schemas"]["TaskActionInput"])[];
+            /** Format: uuid */
+            companyId: string;
+            /** @description All of which must hold */
+            conditions: components["schemas"]["PaymentReceivedCondition"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description null for the definitions Relance creates itself
+             */
+            createdBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: "en-US" | "fr-CA";
+            name: string;
+            /** @description Always null: runs on each recorded event */
+            schedule: components["schemas"]["ScheduleInput"] | null;
+            /** @enum {string} */
+            status: "draft" | "active" | "inactive";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "payment-received";
+            /** Format: date-time */
+            updatedAt: string;
         };
         Ping: {
             /** @enum {boolean} */
@@ -2493,6 +2941,20 @@ export interface components {
             title?: string;
             /** @example email */
             type: string;
+        };
+        /** @description An in-app notification to each user (and the company's signed webhook) */
+        PushActionInput: {
+            /** @description Omitted: the template's default in the company locale. Handlebars over the template's variables. */
+            body?: string;
+            /** @description Omitted: the template's default in the company locale. Handlebars over the template's variables. */
+            title?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "push";
+            /** @description who is notified */
+            userIds?: string[];
         };
         PutDelegationDto: {
             /**
@@ -2603,6 +3065,59 @@ export interface components {
             /** @example 09:00 */
             time: string;
         };
+        /** @description Sends the invoice to its customer and marks it sent */
+        SendActionInput: {
+            /** @description Omitted: the template's default in the company locale. Handlebars over the template's variables. */
+            body?: string;
+            /** @description Omitted: the template's default in the company locale. Handlebars over the template's variables. */
+            subject?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "send";
+        };
+        /** @description A condition on the invoice: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
+        SendUnsentInvoicesCondition: {
+            /** @enum {string} */
+            field: "amount" | "balance" | "customerId" | "customerGroup" | "locationId" | "dueDate" | "issueDate" | "number" | "approvalStatus" | "sent" | "createdBy";
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "within_days" | "overdue_by_days" | "older_than_days";
+            /** @description a decimal string, a date, an id, a text, a boolean, a whole number of days, or a list of them */
+            value: unknown;
+        };
+        /** @description A send-unsent-invoices definition */
+        SendUnsentInvoicesWorkflow: {
+            /** @description What a run does for each match */
+            actions: (components["schemas"]["SendActionInput"] | components["schemas"]["CustomerEmailActionInput"] | components["schemas"]["PushActionInput"] | components["schemas"]["TaskActionInput"])[];
+            /** Format: uuid */
+            companyId: string;
+            /** @description All of which must hold */
+            conditions: components["schemas"]["SendUnsentInvoicesCondition"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description null for the definitions Relance creates itself
+             */
+            createdBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: "en-US" | "fr-CA";
+            name: string;
+            /** @description The daily time in the company timezone */
+            schedule: components["schemas"]["ScheduleInput"];
+            /** @enum {string} */
+            status: "draft" | "active" | "inactive";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "send-unsent-invoices";
+            /** Format: date-time */
+            updatedAt: string;
+        };
         SendWindow: {
             /**
              * @example [
@@ -2668,6 +3183,16 @@ export interface components {
             companies: components["schemas"]["SignInCompany"][];
         };
         SignInLinkRequested: Record<string, never>;
+        /** @description Stamps the record (e.g. OVERDUE) */
+        StampActionInput: {
+            /** @description Handlebars; required unless the template has a default stamp */
+            text?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "stamp";
+        };
         StartSessionDto: {
             /**
              * Format: uuid
@@ -2739,6 +3264,23 @@ export interface components {
             status: "open" | "completed" | "cancelled";
             title: string;
         };
+        /** @description A task for a user */
+        TaskActionInput: {
+            /**
+             * Format: uuid
+             * @description null: unassigned (an active definition needs one)
+             */
+            assigneeId?: string | null;
+            /** @description Handlebars over the template's variables; omitted: none */
+            description?: string;
+            /** @description Omitted: the template's default in the company locale. Handlebars over the template's variables. */
+            title?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "task";
+        };
         TaskPage: {
             data: components["schemas"]["Task"][];
             /**
@@ -2746,6 +3288,19 @@ export interface components {
              * @example null
              */
             nextCursor: string | null;
+        };
+        /** @description An email to team members and addresses (a team template has no customer to write to) */
+        TeamEmailActionInput: {
+            /** @description Omitted: the template's default in the company locale. Handlebars over the template's variables. */
+            body?: string;
+            /** @description Omitted: the template's default in the company locale. Handlebars over the template's variables. */
+            subject?: string;
+            to?: components["schemas"]["EmailRecipients"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "email";
         };
         TemplateVariableView: {
             description: string;
@@ -2757,7 +3312,53 @@ export interface components {
             type: string;
         };
         /** @enum {string} */
-        TimeZone: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmera" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/La_Rioja" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Buenos_Aires" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Catamarca" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Coral_Harbour" | "America/Cordoba" | "America/Costa_Rica" | "America/Coyhaique" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Godthab" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indianapolis" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Jujuy" | "America/Juneau" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Louisville" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Mendoza" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Calcutta" | "Asia/Chita" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Katmandu" | "Asia/Khandyga" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Rangoon" | "Asia/Riyadh" | "Asia/Saigon" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faeroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kiev" | "Europe/Kirov" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Enderbury" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Ponape" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Truk" | "Pacific/Wake" | "Pacific/Wallis";
+        TimeZone: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmera" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/La_Rioja" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Buenos_Aires" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Catamarca" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Coral_Harbour" | "America/Cordoba" | "America/Costa_Rica" | "America/Coyhaique" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Godthab" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indianapolis" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Jujuy" | "America/Juneau" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Louisville" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Mendoza" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Calcutta" | "Asia/Chita" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Katmandu" | "Asia/Khandyga" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Rangoon" | "Asia/Riyadh" | "Asia/Saigon" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faeroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kiev" | "Europe/Kirov" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Enderbury" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Ponape" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Truk" | "Pacific/Wake" | "Pacific/Wallis" | "UTC";
+        /**
+         * @description An IANA time zone; an alias (America/Montreal) is stored and answered as its canonical zone (America/Toronto)
+         * @enum {string}
+         */
+        TimeZoneName: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmara" | "Africa/Asmera" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Timbuktu" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/Buenos_Aires" | "America/Argentina/Catamarca" | "America/Argentina/ComodRivadavia" | "America/Argentina/Cordoba" | "America/Argentina/Jujuy" | "America/Argentina/La_Rioja" | "America/Argentina/Mendoza" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Atikokan" | "America/Atka" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Buenos_Aires" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Catamarca" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Coral_Harbour" | "America/Cordoba" | "America/Costa_Rica" | "America/Coyhaique" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Ensenada" | "America/Fort_Nelson" | "America/Fort_Wayne" | "America/Fortaleza" | "America/Glace_Bay" | "America/Godthab" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Indianapolis" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indianapolis" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Jujuy" | "America/Juneau" | "America/Kentucky/Louisville" | "America/Kentucky/Monticello" | "America/Knox_IN" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Louisville" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Mendoza" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montreal" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nipigon" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Nuuk" | "America/Ojinaga" | "America/Panama" | "America/Pangnirtung" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Acre" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rainy_River" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Rosario" | "America/Santa_Isabel" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Shiprock" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Thunder_Bay" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Virgin" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "America/Yellowknife" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/South_Pole" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Ashkhabad" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Calcutta" | "Asia/Chita" | "Asia/Choibalsan" | "Asia/Chongqing" | "Asia/Chungking" | "Asia/Colombo" | "Asia/Dacca" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Harbin" | "Asia/Hebron" | "Asia/Ho_Chi_Minh" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Istanbul" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Kashgar" | "Asia/Kathmandu" | "Asia/Katmandu" | "Asia/Khandyga" | "Asia/Kolkata" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macao" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Rangoon" | "Asia/Riyadh" | "Asia/Saigon" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Tel_Aviv" | "Asia/Thimbu" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ujung_Pandang" | "Asia/Ulaanbaatar" | "Asia/Ulan_Bator" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yangon" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faeroe" | "Atlantic/Faroe" | "Atlantic/Jan_Mayen" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/ACT" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Canberra" | "Australia/Currie" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/LHI" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/NSW" | "Australia/North" | "Australia/Perth" | "Australia/Queensland" | "Australia/South" | "Australia/Sydney" | "Australia/Tasmania" | "Australia/Victoria" | "Australia/West" | "Australia/Yancowinna" | "Brazil/Acre" | "Brazil/DeNoronha" | "Brazil/East" | "Brazil/West" | "Canada/Atlantic" | "Canada/Central" | "Canada/Eastern" | "Canada/Mountain" | "Canada/Newfoundland" | "Canada/Pacific" | "Canada/Saskatchewan" | "Canada/Yukon" | "Chile/Continental" | "Chile/EasterIsland" | "Etc/GMT" | "Etc/Greenwich" | "Etc/UCT" | "Etc/UTC" | "Etc/Universal" | "Etc/Zulu" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belfast" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kiev" | "Europe/Kirov" | "Europe/Kyiv" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Nicosia" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Tiraspol" | "Europe/Ulyanovsk" | "Europe/Uzhgorod" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zaporozhye" | "Europe/Zurich" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Mexico/BajaNorte" | "Mexico/BajaSur" | "Mexico/General" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Chuuk" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Enderbury" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Johnston" | "Pacific/Kanton" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Pohnpei" | "Pacific/Ponape" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Samoa" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Truk" | "Pacific/Wake" | "Pacific/Wallis" | "Pacific/Yap" | "US/Alaska" | "US/Aleutian" | "US/Arizona" | "US/Central" | "US/East-Indiana" | "US/Eastern" | "US/Hawaii" | "US/Indiana-Starke" | "US/Michigan" | "US/Mountain" | "US/Pacific" | "US/Samoa" | "UTC";
+        /** @description A condition on the invoice: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
+        UnsentInvoiceReminderCondition: {
+            /** @enum {string} */
+            field: "amount" | "balance" | "customerId" | "customerGroup" | "locationId" | "dueDate" | "issueDate" | "number" | "approvalStatus" | "sent" | "createdBy";
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "within_days" | "overdue_by_days" | "older_than_days";
+            /** @description a decimal string, a date, an id, a text, a boolean, a whole number of days, or a list of them */
+            value: unknown;
+        };
+        /** @description A unsent-invoice-reminder definition */
+        UnsentInvoiceReminderWorkflow: {
+            /** @description What a run does for each match */
+            actions: (components["schemas"]["TeamEmailActionInput"] | components["schemas"]["PushActionInput"] | components["schemas"]["TaskActionInput"])[];
+            /** Format: uuid */
+            companyId: string;
+            /** @description All of which must hold */
+            conditions: components["schemas"]["UnsentInvoiceReminderCondition"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description null for the definitions Relance creates itself
+             */
+            createdBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: "en-US" | "fr-CA";
+            name: string;
+            /** @description The daily time in the company timezone */
+            schedule: components["schemas"]["ScheduleInput"];
+            /** @enum {string} */
+            status: "draft" | "active" | "inactive";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "unsent-invoice-reminder";
+            /** Format: date-time */
+            updatedAt: string;
+        };
         UpdateBillDto: {
             /**
              * @description Only while the bill is unpaid; the balance follows
@@ -2802,8 +3403,11 @@ export interface components {
             plan?: "advanced" | "essentials";
             /** @description When customer emails may go, in each customer's timezone (default the company's); one due outside it waits for its next opening. null: any time. */
             sendWindow?: components["schemas"]["SendWindow"] | null;
-            /** @example America/Toronto */
-            timezone?: components["schemas"]["TimeZone"];
+            /**
+             * @description An IANA time zone; an alias (America/Montreal) is stored and answered as its canonical zone (America/Toronto)
+             * @example America/Toronto
+             */
+            timezone?: components["schemas"]["TimeZoneName"];
             /**
              * Format: uri
              * @description HTTPS endpoint that receives signed push notifications; null removes it
@@ -2828,9 +3432,8 @@ export interface components {
             /**
              * @description IANA zone of the customer's send window; null: the company's
              * @example America/Vancouver
-             * @enum {string|null}
              */
-            timezone?: "Africa/Abidjan" | "Africa/Accra" | "Africa/Addis_Ababa" | "Africa/Algiers" | "Africa/Asmera" | "Africa/Bamako" | "Africa/Bangui" | "Africa/Banjul" | "Africa/Bissau" | "Africa/Blantyre" | "Africa/Brazzaville" | "Africa/Bujumbura" | "Africa/Cairo" | "Africa/Casablanca" | "Africa/Ceuta" | "Africa/Conakry" | "Africa/Dakar" | "Africa/Dar_es_Salaam" | "Africa/Djibouti" | "Africa/Douala" | "Africa/El_Aaiun" | "Africa/Freetown" | "Africa/Gaborone" | "Africa/Harare" | "Africa/Johannesburg" | "Africa/Juba" | "Africa/Kampala" | "Africa/Khartoum" | "Africa/Kigali" | "Africa/Kinshasa" | "Africa/Lagos" | "Africa/Libreville" | "Africa/Lome" | "Africa/Luanda" | "Africa/Lubumbashi" | "Africa/Lusaka" | "Africa/Malabo" | "Africa/Maputo" | "Africa/Maseru" | "Africa/Mbabane" | "Africa/Mogadishu" | "Africa/Monrovia" | "Africa/Nairobi" | "Africa/Ndjamena" | "Africa/Niamey" | "Africa/Nouakchott" | "Africa/Ouagadougou" | "Africa/Porto-Novo" | "Africa/Sao_Tome" | "Africa/Tripoli" | "Africa/Tunis" | "Africa/Windhoek" | "America/Adak" | "America/Anchorage" | "America/Anguilla" | "America/Antigua" | "America/Araguaina" | "America/Argentina/La_Rioja" | "America/Argentina/Rio_Gallegos" | "America/Argentina/Salta" | "America/Argentina/San_Juan" | "America/Argentina/San_Luis" | "America/Argentina/Tucuman" | "America/Argentina/Ushuaia" | "America/Aruba" | "America/Asuncion" | "America/Bahia" | "America/Bahia_Banderas" | "America/Barbados" | "America/Belem" | "America/Belize" | "America/Blanc-Sablon" | "America/Boa_Vista" | "America/Bogota" | "America/Boise" | "America/Buenos_Aires" | "America/Cambridge_Bay" | "America/Campo_Grande" | "America/Cancun" | "America/Caracas" | "America/Catamarca" | "America/Cayenne" | "America/Cayman" | "America/Chicago" | "America/Chihuahua" | "America/Ciudad_Juarez" | "America/Coral_Harbour" | "America/Cordoba" | "America/Costa_Rica" | "America/Coyhaique" | "America/Creston" | "America/Cuiaba" | "America/Curacao" | "America/Danmarkshavn" | "America/Dawson" | "America/Dawson_Creek" | "America/Denver" | "America/Detroit" | "America/Dominica" | "America/Edmonton" | "America/Eirunepe" | "America/El_Salvador" | "America/Fort_Nelson" | "America/Fortaleza" | "America/Glace_Bay" | "America/Godthab" | "America/Goose_Bay" | "America/Grand_Turk" | "America/Grenada" | "America/Guadeloupe" | "America/Guatemala" | "America/Guayaquil" | "America/Guyana" | "America/Halifax" | "America/Havana" | "America/Hermosillo" | "America/Indiana/Knox" | "America/Indiana/Marengo" | "America/Indiana/Petersburg" | "America/Indiana/Tell_City" | "America/Indiana/Vevay" | "America/Indiana/Vincennes" | "America/Indiana/Winamac" | "America/Indianapolis" | "America/Inuvik" | "America/Iqaluit" | "America/Jamaica" | "America/Jujuy" | "America/Juneau" | "America/Kentucky/Monticello" | "America/Kralendijk" | "America/La_Paz" | "America/Lima" | "America/Los_Angeles" | "America/Louisville" | "America/Lower_Princes" | "America/Maceio" | "America/Managua" | "America/Manaus" | "America/Marigot" | "America/Martinique" | "America/Matamoros" | "America/Mazatlan" | "America/Mendoza" | "America/Menominee" | "America/Merida" | "America/Metlakatla" | "America/Mexico_City" | "America/Miquelon" | "America/Moncton" | "America/Monterrey" | "America/Montevideo" | "America/Montserrat" | "America/Nassau" | "America/New_York" | "America/Nome" | "America/Noronha" | "America/North_Dakota/Beulah" | "America/North_Dakota/Center" | "America/North_Dakota/New_Salem" | "America/Ojinaga" | "America/Panama" | "America/Paramaribo" | "America/Phoenix" | "America/Port-au-Prince" | "America/Port_of_Spain" | "America/Porto_Velho" | "America/Puerto_Rico" | "America/Punta_Arenas" | "America/Rankin_Inlet" | "America/Recife" | "America/Regina" | "America/Resolute" | "America/Rio_Branco" | "America/Santarem" | "America/Santiago" | "America/Santo_Domingo" | "America/Sao_Paulo" | "America/Scoresbysund" | "America/Sitka" | "America/St_Barthelemy" | "America/St_Johns" | "America/St_Kitts" | "America/St_Lucia" | "America/St_Thomas" | "America/St_Vincent" | "America/Swift_Current" | "America/Tegucigalpa" | "America/Thule" | "America/Tijuana" | "America/Toronto" | "America/Tortola" | "America/Vancouver" | "America/Whitehorse" | "America/Winnipeg" | "America/Yakutat" | "Antarctica/Casey" | "Antarctica/Davis" | "Antarctica/DumontDUrville" | "Antarctica/Macquarie" | "Antarctica/Mawson" | "Antarctica/McMurdo" | "Antarctica/Palmer" | "Antarctica/Rothera" | "Antarctica/Syowa" | "Antarctica/Troll" | "Antarctica/Vostok" | "Arctic/Longyearbyen" | "Asia/Aden" | "Asia/Almaty" | "Asia/Amman" | "Asia/Anadyr" | "Asia/Aqtau" | "Asia/Aqtobe" | "Asia/Ashgabat" | "Asia/Atyrau" | "Asia/Baghdad" | "Asia/Bahrain" | "Asia/Baku" | "Asia/Bangkok" | "Asia/Barnaul" | "Asia/Beirut" | "Asia/Bishkek" | "Asia/Brunei" | "Asia/Calcutta" | "Asia/Chita" | "Asia/Colombo" | "Asia/Damascus" | "Asia/Dhaka" | "Asia/Dili" | "Asia/Dubai" | "Asia/Dushanbe" | "Asia/Famagusta" | "Asia/Gaza" | "Asia/Hebron" | "Asia/Hong_Kong" | "Asia/Hovd" | "Asia/Irkutsk" | "Asia/Jakarta" | "Asia/Jayapura" | "Asia/Jerusalem" | "Asia/Kabul" | "Asia/Kamchatka" | "Asia/Karachi" | "Asia/Katmandu" | "Asia/Khandyga" | "Asia/Krasnoyarsk" | "Asia/Kuala_Lumpur" | "Asia/Kuching" | "Asia/Kuwait" | "Asia/Macau" | "Asia/Magadan" | "Asia/Makassar" | "Asia/Manila" | "Asia/Muscat" | "Asia/Nicosia" | "Asia/Novokuznetsk" | "Asia/Novosibirsk" | "Asia/Omsk" | "Asia/Oral" | "Asia/Phnom_Penh" | "Asia/Pontianak" | "Asia/Pyongyang" | "Asia/Qatar" | "Asia/Qostanay" | "Asia/Qyzylorda" | "Asia/Rangoon" | "Asia/Riyadh" | "Asia/Saigon" | "Asia/Sakhalin" | "Asia/Samarkand" | "Asia/Seoul" | "Asia/Shanghai" | "Asia/Singapore" | "Asia/Srednekolymsk" | "Asia/Taipei" | "Asia/Tashkent" | "Asia/Tbilisi" | "Asia/Tehran" | "Asia/Thimphu" | "Asia/Tokyo" | "Asia/Tomsk" | "Asia/Ulaanbaatar" | "Asia/Urumqi" | "Asia/Ust-Nera" | "Asia/Vientiane" | "Asia/Vladivostok" | "Asia/Yakutsk" | "Asia/Yekaterinburg" | "Asia/Yerevan" | "Atlantic/Azores" | "Atlantic/Bermuda" | "Atlantic/Canary" | "Atlantic/Cape_Verde" | "Atlantic/Faeroe" | "Atlantic/Madeira" | "Atlantic/Reykjavik" | "Atlantic/South_Georgia" | "Atlantic/St_Helena" | "Atlantic/Stanley" | "Australia/Adelaide" | "Australia/Brisbane" | "Australia/Broken_Hill" | "Australia/Darwin" | "Australia/Eucla" | "Australia/Hobart" | "Australia/Lindeman" | "Australia/Lord_Howe" | "Australia/Melbourne" | "Australia/Perth" | "Australia/Sydney" | "Europe/Amsterdam" | "Europe/Andorra" | "Europe/Astrakhan" | "Europe/Athens" | "Europe/Belgrade" | "Europe/Berlin" | "Europe/Bratislava" | "Europe/Brussels" | "Europe/Bucharest" | "Europe/Budapest" | "Europe/Busingen" | "Europe/Chisinau" | "Europe/Copenhagen" | "Europe/Dublin" | "Europe/Gibraltar" | "Europe/Guernsey" | "Europe/Helsinki" | "Europe/Isle_of_Man" | "Europe/Istanbul" | "Europe/Jersey" | "Europe/Kaliningrad" | "Europe/Kiev" | "Europe/Kirov" | "Europe/Lisbon" | "Europe/Ljubljana" | "Europe/London" | "Europe/Luxembourg" | "Europe/Madrid" | "Europe/Malta" | "Europe/Mariehamn" | "Europe/Minsk" | "Europe/Monaco" | "Europe/Moscow" | "Europe/Oslo" | "Europe/Paris" | "Europe/Podgorica" | "Europe/Prague" | "Europe/Riga" | "Europe/Rome" | "Europe/Samara" | "Europe/San_Marino" | "Europe/Sarajevo" | "Europe/Saratov" | "Europe/Simferopol" | "Europe/Skopje" | "Europe/Sofia" | "Europe/Stockholm" | "Europe/Tallinn" | "Europe/Tirane" | "Europe/Ulyanovsk" | "Europe/Vaduz" | "Europe/Vatican" | "Europe/Vienna" | "Europe/Vilnius" | "Europe/Volgograd" | "Europe/Warsaw" | "Europe/Zagreb" | "Europe/Zurich" | "Indian/Antananarivo" | "Indian/Chagos" | "Indian/Christmas" | "Indian/Cocos" | "Indian/Comoro" | "Indian/Kerguelen" | "Indian/Mahe" | "Indian/Maldives" | "Indian/Mauritius" | "Indian/Mayotte" | "Indian/Reunion" | "Pacific/Apia" | "Pacific/Auckland" | "Pacific/Bougainville" | "Pacific/Chatham" | "Pacific/Easter" | "Pacific/Efate" | "Pacific/Enderbury" | "Pacific/Fakaofo" | "Pacific/Fiji" | "Pacific/Funafuti" | "Pacific/Galapagos" | "Pacific/Gambier" | "Pacific/Guadalcanal" | "Pacific/Guam" | "Pacific/Honolulu" | "Pacific/Kiritimati" | "Pacific/Kosrae" | "Pacific/Kwajalein" | "Pacific/Majuro" | "Pacific/Marquesas" | "Pacific/Midway" | "Pacific/Nauru" | "Pacific/Niue" | "Pacific/Norfolk" | "Pacific/Noumea" | "Pacific/Pago_Pago" | "Pacific/Palau" | "Pacific/Pitcairn" | "Pacific/Ponape" | "Pacific/Port_Moresby" | "Pacific/Rarotonga" | "Pacific/Saipan" | "Pacific/Tahiti" | "Pacific/Tarawa" | "Pacific/Tongatapu" | "Pacific/Truk" | "Pacific/Wake" | "Pacific/Wallis" | null;
+            timezone?: components["schemas"]["TimeZoneName"] | null;
         };
         UpdateInvoiceDto: {
             /**
@@ -2891,6 +3494,7 @@ export interface components {
             /** Format: uri */
             url?: string;
         };
+        /** @description The parts of a definition to change. A definition keeps its template, so the body names none: what each part may hold is what the definition's template takes in its Create…Workflow schema (steps and catchUp only on a collection-sequence, to: "customer" only on a customer template, the approval action only on invoice-approval). */
         UpdateWorkflowDto: {
             /**
              * @description email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval (ApprovalActionInput) { approverIds, required? (1), escalateAfterDays? and escalateToId? | steps: [{ approverIds, required? (1), escalateAfterDays? and escalateToId? }], notify?: { userIds }, timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }: a step is approved when `required` distinct approvers approve (the invoice creator never counts), one rejection rejects, and with no decision after escalateAfterDays escalateToId joins it. Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale. Null: unchanged.
@@ -3107,57 +3711,8 @@ export interface components {
             /** @description The Temporal workflow that sends it */
             workflowId: string;
         };
-        Workflow: {
-            /** @description What a run does for each match (see POST /v1/workflows) */
-            actions: {
-                [key: string]: unknown;
-            }[];
-            /**
-             * Format: uuid
-             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
-             */
-            companyId: string;
-            /** @description { field, op, value }, all of which must hold */
-            conditions: {
-                [key: string]: unknown;
-            }[];
-            /**
-             * Format: date-time
-             * @example 2026-12-01T14:03:11.123Z
-             */
-            createdAt: string;
-            /**
-             * Format: uuid
-             * @description null for the definitions Relance creates itself
-             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
-             */
-            createdBy: string | null;
-            /**
-             * Format: uuid
-             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
-             */
-            id: string;
-            /** @enum {string} */
-            locale: "en-US" | "fr-CA";
-            /** @example Due in three days */
-            name: string;
-            /** @description Scheduled templates: the daily time in the company timezone; null for event and approval ones */
-            schedule: {
-                time?: string;
-            } | null;
-            /** @enum {string} */
-            status: "draft" | "active" | "inactive";
-            /**
-             * @example payment-due-reminder
-             * @enum {string}
-             */
-            templateKey: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence";
-            /**
-             * Format: date-time
-             * @example 2026-12-01T14:03:11.123Z
-             */
-            updatedAt: string;
-        };
+        /** @description A workflow definition, of the template templateKey names */
+        Workflow: components["schemas"]["SendUnsentInvoicesWorkflow"] | components["schemas"]["PaymentReceivedWorkflow"] | components["schemas"]["PaymentDueReminderWorkflow"] | components["schemas"]["OverdueInvoiceStampWorkflow"] | components["schemas"]["InvoiceApprovalWorkflow"] | components["schemas"]["UnsentInvoiceReminderWorkflow"] | components["schemas"]["BillPaymentReminderWorkflow"] | components["schemas"]["BankDepositReminderWorkflow"] | components["schemas"]["CollectionSequenceWorkflow"];
         WorkflowPage: {
             data: components["schemas"]["Workflow"][];
             /**
@@ -3188,7 +3743,7 @@ export interface components {
             /** @enum {string} */
             templateKey: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence";
             /** @example America/Toronto */
-            timezone: string;
+            timezone: components["schemas"]["TimeZone"];
             /**
              * Format: date
              * @example 2026-11-28

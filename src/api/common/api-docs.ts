@@ -13,6 +13,7 @@
 import { applyDecorators, Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiPropertyOptions, ApiResponse, ApiSchema, OpenAPIObject } from '@nestjs/swagger';
 import { MONEY, POSITIVE_MONEY } from '../../domain/money';
+import { TIME_ZONE_NAMES, TIME_ZONES } from '../../domain/time-zones';
 
 export const REASONS: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict',
@@ -109,11 +110,15 @@ export const dateTime = { type: String, format: 'date-time', example: '2026-12-0
 export const text = { type: String } satisfies ApiPropertyOptions;
 export const email = { type: String, format: 'email', example: 'billing@globex.test' } satisfies ApiPropertyOptions;
 export const integer = { type: 'integer' } satisfies ApiPropertyOptions;
-const TIMEZONES = Intl.supportedValuesOf('timeZone').filter((z) => z.includes('/') || z === 'UTC');
-/** An IANA zone name Intl knows (component `TimeZone`); IsTimezone also takes its aliases (US/Eastern), the document offers the canonical names. */
-export const timezone = { enum: TIMEZONES, enumName: 'TimeZone', example: 'America/Toronto' } satisfies ApiPropertyOptions;
-/** A zone or null: inline, since OpenAPI 3.0 has `nullable` only beside a `type`, and an enum admits null only by listing it. */
-export const nullableTimezone = { type: String, nullable: true, enum: [...TIMEZONES, null], example: 'America/Toronto' } satisfies ApiPropertyOptions;
+/** A zone the API takes (component `TimeZoneName`): a canonical IANA zone or one of its aliases (US/Eastern), stored and answered canonical. */
+export const timezone = {
+  enum: [...TIME_ZONE_NAMES], enumName: 'TimeZoneName', example: 'America/Toronto',
+  description: 'An IANA time zone; an alias (America/Montreal) is stored and answered as its canonical zone (America/Toronto)',
+} satisfies ApiPropertyOptions;
+/** The same, or null. */
+export const nullableTimezone = { ...timezone, nullable: true } satisfies ApiPropertyOptions;
+/** A zone as the API answers it (component `TimeZone`): canonical only. */
+export const canonicalTimezone = { enum: [...TIME_ZONES], enumName: 'TimeZone', example: 'America/Toronto' } satisfies ApiPropertyOptions;
 /** An ISO 4217 code Intl knows (component `Currency`). */
 export const currency = { enum: Intl.supportedValuesOf('currency'), enumName: 'Currency', example: 'CAD' } satisfies ApiPropertyOptions;
 /** `nullable(uuid)`: the same value or null. */

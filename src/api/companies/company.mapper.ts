@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Company, Plan } from '../../db/entities';
 import type { SendWindow } from '../../domain/send-window';
 import { SUPPORTED_LOCALES } from '../../domain/locales';
-import { dateTime, money, nullable, text, uuid } from '../common/api-docs';
+import { canonicalTimezone, dateTime, money, nullable, text, uuid } from '../common/api-docs';
 import { SendWindowDto } from './dto/company.dto';
 
 @ApiSchema({ name: 'Company' })
@@ -10,7 +10,7 @@ export class CompanyView {
   @ApiProperty(uuid) id!: string;
   @ApiProperty({ ...text, example: 'Acme Inc.' }) name!: string;
   @ApiProperty({ enum: SUPPORTED_LOCALES, example: 'en-US' }) locale!: string;
-  @ApiProperty({ ...text, example: 'America/Toronto' }) timezone!: string;
+  @ApiProperty(canonicalTimezone) timezone!: string;
   @ApiProperty({ ...text, example: 'CAD' }) currency!: string;
   @ApiProperty({ enum: ['advanced', 'essentials'] }) plan!: Plan;
   @ApiProperty({ ...nullable(text), example: null }) webhookUrl!: string | null;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Customer } from '../../db/entities';
-import { dateTime, nullable, text, uuid } from '../common/api-docs';
+import { canonicalTimezone, dateTime, nullable, text, uuid } from '../common/api-docs';
 
 @ApiSchema({ name: 'Customer' })
 export class CustomerView {
@@ -9,7 +9,7 @@ export class CustomerView {
   @ApiProperty({ ...nullable(text), format: 'email', example: 'billing@globex.test' }) email!: string | null;
   @ApiProperty({ ...nullable(text), example: 'wholesale' }) group!: string | null;
   @ApiProperty({ type: Boolean, description: 'false once the customer opted out of reminders (their unsubscribe link, or a PATCH)' }) remindersEnabled!: boolean;
-  @ApiProperty({ ...nullable(text), example: 'America/Toronto', description: "IANA timezone of the send window; null: the company's" }) timezone!: string | null;
+  @ApiProperty({ ...nullable(canonicalTimezone), description: "IANA timezone of the send window; null: the company's" }) timezone!: string | null;
   @ApiProperty(dateTime) createdAt!: string;
   @ApiProperty(dateTime) updatedAt!: string;
 }

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { DefinitionStatus, WorkflowDefinition } from '../../db/entities';
 import { SUPPORTED_LOCALES } from '../../domain/locales';
 import { TEMPLATE_KEYS } from '../../domain/templates';
-import { dateTime, nullable, text, uuid } from '../common/api-docs';
+import { canonicalTimezone, dateTime, nullable, text, uuid } from '../common/api-docs';
 
 @ApiSchema({ name: 'Workflow' })
 export class WorkflowView {
@@ -67,7 +67,7 @@ export class WorkflowPreviewView {
   @ApiProperty({ enum: TEMPLATE_KEYS }) templateKey!: string;
   @ApiProperty({ enum: ['draft', 'active', 'inactive'] }) status!: string;
   @ApiProperty(dateTime) evaluatedAt!: string;
-  @ApiProperty({ ...text, example: 'America/Toronto' }) timezone!: string;
+  @ApiProperty(canonicalTimezone) timezone!: string;
   @ApiProperty({ type: String, format: 'date', example: '2026-11-28' }) today!: string;
   @ApiProperty({ type: [PreviewMatchView] }) matches!: PreviewMatchView[];
   @ApiProperty({ type: Boolean, description: 'true when more records match than listed' }) hasMore!: boolean;

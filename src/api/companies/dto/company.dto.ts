@@ -1,10 +1,11 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsMoney } from '../../common/validators';
 import {
   IsEmail, IsIn, IsNotEmpty, IsObject, IsOptional, IsString, IsUrl, MaxLength, registerDecorator, ValidateIf, ValidateNested,
 } from 'class-validator';
 import { SUPPORTED_LOCALES } from '../../../domain/locales';
+import { canonicalTimeZone } from '../../../domain/time-zones';
 import { IsOmittable } from '../../common/optional';
 import { SendWindowError, validateSendWindow, WEEKDAYS } from '../../../domain/send-window';
 import { currency, email, nullable, text, timezone } from '../../common/api-docs';
@@ -34,22 +35,18 @@ export class SendWindowDto {
   @ApiProperty({ type: 'string', isArray: true, enum: WEEKDAYS, example: ['mon', 'tue', 'wed', 'thu', 'fri'] }) days!: string[];
 }
 
+/** A zone `canonicalTimeZone` knows, stored as its canonical zone (an alias is answered as the zone it names). */
 export function IsTimezone(): PropertyDecorator {
-  return (target, propertyName) => registerDecorator({
-    name: 'isTimezone', target: target.constructor, propertyName: propertyName as string,
-    validator: {
-      validate: (v: unknown) => {
-        if (typeof v !== 'string' || !v.includes('/') && v !== 'UTC') return false;
-        try {
-          new Intl.DateTimeFormat('en-US', { timeZone: v });
-          return true;
-        } catch {
-          return false;
-        }
+  return (target, propertyName) => {
+    Transform(({ value }: { value: unknown }) => canonicalTimeZone(value) ?? value)(target, propertyName);
+    registerDecorator({
+      name: 'isTimezone', target: target.constructor, propertyName: propertyName as string,
+      validator: {
+        validate: (v: unknown) => canonicalTimeZone(v) !== undefined,
+        defaultMessage: (a) => `${a?.property} must be an IANA time zone such as "America/Toronto", got ${JSON.stringify(a?.value)}`,
       },
-      defaultMessage: (a) => `${a?.property} must be an IANA time zone such as "America/Toronto", got ${JSON.stringify(a?.value)}`,
-    },
-  });
+    });
+  };
 }
 
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));

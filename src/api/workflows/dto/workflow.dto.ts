@@ -128,6 +128,12 @@ export class CreateWorkflowDto {
 }
 
 @ApiExtraModels(ApprovalActionInput, ApprovalStepInput)
+@ApiSchema({
+  name: 'UpdateWorkflowDto',
+  description: 'The parts of a definition to change. A definition keeps its template, so the body names none: what each part may hold is '
+    + "what the definition's template takes in its Create…Workflow schema (steps and catchUp only on a collection-sequence, "
+    + 'to: "customer" only on a customer template, the approval action only on invoice-approval).',
+})
 export class UpdateWorkflowDto {
   // Not in the document: it cannot change, and is accepted here only to be refused with a clear message.
   @ApiHideProperty()
