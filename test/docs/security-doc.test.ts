@@ -19,8 +19,11 @@ function table(heading: string): string[][] {
   return rows;
 }
 
-/** Served outside the OpenAPI document: the documentation itself and the operators' endpoints. */
-const UNDOCUMENTED_IN_OPENAPI = ['GET /docs', 'GET /docs-json', 'GET /metrics', 'GET /metrics (worker)', 'POST /codec/decode', 'POST /codec/encode'];
+/** Served outside the OpenAPI document: the console's page and files, the documentation itself and the operators' endpoints. */
+const UNDOCUMENTED_IN_OPENAPI = [
+  'GET /app', 'GET /app/assets/:file',
+  'GET /docs', 'GET /docs-json', 'GET /metrics', 'GET /metrics (worker)', 'POST /codec/decode', 'POST /codec/encode',
+];
 
 /**
  * docs/security.md is kept true by this test: its route table lists every route of openapi.json and the pages outside
