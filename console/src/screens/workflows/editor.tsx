@@ -37,7 +37,7 @@ interface SequenceStep {
   body: string;
   attachInvoicePdf: boolean;
   /** What the editor does not show (a step's task) goes back as it came. */
-  task?: NonNullable<Schemas['CreateWorkflowDto']['steps']>[number]['task'];
+  task?: Schemas['CollectionStepInput']['task'];
 }
 
 export interface Draft {
@@ -178,7 +178,9 @@ function EditorForm({ template, users, definition }: { template: Template; users
       ({ data: saved, error: refused } = await api.PATCH('/v1/workflows/{id}', { params: { path: { id: definition.id } }, body }));
       if (saved && activate && saved.status !== 'active') ({ data: saved, error: refused } = await api.POST('/v1/workflows/{id}/activate', { params: { path: { id: definition.id } } }));
     } else {
-      ({ data: saved, error: refused } = await api.POST('/v1/workflows', { body: { templateKey: template.key, ...body, ...(activate ? { activate: true } : {}) } }));
+      // The draft is loose (any template's fields and actions); the API checks it against the template's own schema.
+      const created = { templateKey: template.key, ...body, ...(activate ? { activate: true } : {}) } as unknown as Schemas['CreateWorkflowDto'];
+      ({ data: saved, error: refused } = await api.POST('/v1/workflows', { body: created }));
     }
     setSaving(false);
     if (saved) return navigate('/workflows/mine');
