@@ -4,9 +4,6 @@ import type { Locale } from '../../i18n';
 export type Template = Schemas['WorkflowTemplate'];
 export type Definition = Schemas['Workflow'];
 export type User = Schemas['User'];
-/** A condition as PATCH /v1/workflows/{id} takes it (any template's field). */
-export type ConditionBody = NonNullable<NonNullable<Schemas['UpdateWorkflowDto']['conditions']>[number]>;
-export type ConditionOp = NonNullable<ConditionBody['op']>;
 
 export interface ConditionValue {
   field: string;
