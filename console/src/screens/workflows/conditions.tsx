@@ -1,6 +1,6 @@
 import { defineMessages, fill, useMessages } from '../../i18n';
 import { Button, Field } from '../../ui';
-import type { ConditionBody, ConditionOp, Template } from './data';
+import type { Template } from './data';
 import type { FieldErrors } from './field-errors';
 import { wordFor, workflowWords } from './words';
 
@@ -39,16 +39,12 @@ export function rowOf(condition: { field: string; op: string; value: unknown }):
   return { field: condition.field, op: condition.op, value: Array.isArray(condition.value) ? '' : String(condition.value ?? ''), values: list };
 }
 
-/** The row as the API takes it (a day count as a number, a list as its items, a boolean as one). */
-export function conditionOf(row: ConditionRow, spec: FieldSpec | undefined): ConditionBody {
-  const op = row.op as ConditionOp;
-  if (RELATIVE.includes(row.op)) return { field: row.field, op, value: /^\d+$/.test(row.value.trim()) ? Number(row.value.trim()) : row.value };
-  if (LIST.includes(row.op)) {
-    const items = spec?.type === 'enum' ? row.values : row.value.split(',').map((v) => v.trim()).filter(Boolean);
-    return { field: row.field, op, value: items };
-  }
-  if (spec?.type === 'boolean') return { field: row.field, op, value: row.value === 'true' };
-  return { field: row.field, op, value: spec?.type === 'money' ? row.value.trim() : row.value };
+/** The row's value as the API takes it (a day count as a number, a list as its items, a boolean as one). */
+export function conditionValue(row: ConditionRow, spec: FieldSpec | undefined): unknown {
+  if (RELATIVE.includes(row.op)) return /^\d+$/.test(row.value.trim()) ? Number(row.value.trim()) : row.value;
+  if (LIST.includes(row.op)) return spec?.type === 'enum' ? row.values : row.value.split(',').map((v) => v.trim()).filter(Boolean);
+  if (spec?.type === 'boolean') return row.value === 'true';
+  return spec?.type === 'money' ? row.value.trim() : row.value;
 }
 
 type Words = (typeof messages)['en-US'];

@@ -4,9 +4,6 @@ import type { Locale } from '../../i18n';
 export type Template = Schemas['WorkflowTemplate'];
 export type Definition = Schemas['Workflow'];
 export type User = Schemas['User'];
-/** A condition as POST /v1/workflows takes it. */
-export type ConditionBody = NonNullable<Schemas['CreateWorkflowDto']['conditions']>[number];
-export type ConditionOp = NonNullable<ConditionBody['op']>;
 
 export interface ConditionValue {
   field: string;

@@ -4,7 +4,8 @@ import { defineMessages, fill, useLocale, useMessages, type Locale } from '../..
 import { useLocation } from '../../router';
 import { Button, Field, Page, Status } from '../../ui';
 import { ActionOptions } from './actions';
-import { conditionOf, Conditions, localProblem, rowOf, useConditionWords, type ConditionRow } from './conditions';
+import { createBody, updateBody, type Draft, type SequenceStep } from './body';
+import { Conditions, localProblem, rowOf, useConditionWords } from './conditions';
 import { defaultsOf, loadTemplates, loadUsers, type ActionValue, type Definition, type Template, type User } from './data';
 import { FieldErrors } from './field-errors';
 import { MessageInput } from './message-input';
@@ -30,25 +31,6 @@ const messages = defineMessages({
 });
 
 const WHOLE = /^-?\d+$/;
-
-interface SequenceStep {
-  offsetDays: string;
-  subject: string;
-  body: string;
-  attachInvoicePdf: boolean;
-  /** What the editor does not show (a step's task) goes back as it came. */
-  task?: NonNullable<Schemas['CreateWorkflowDto']['steps']>[number]['task'];
-}
-
-export interface Draft {
-  name: string;
-  conditions: ConditionRow[];
-  /** Every action type of the template, with its options, kept while unchecked. */
-  actions: Record<string, ActionValue>;
-  enabled: string[];
-  time: string;
-  steps: SequenceStep[];
-}
 
 /** An action as the editor shows it: the definition's own, else the template's default, with the default texts filled in. */
 function actionDraft(template: Template, locale: Locale, type: string, saved?: ActionValue): ActionValue {
@@ -96,37 +78,6 @@ function initialDraft(template: Template, locale: Locale, definition?: Definitio
   };
 }
 
-/** An action as the API takes it: the team email's addresses from their text, no empty escalation. */
-function actionBody(action: ActionValue): ActionValue {
-  const { emailsText, ...rest } = Object.fromEntries(Object.entries(action).filter(([, v]) => v !== undefined)) as ActionValue;
-  if (rest.type === 'email' && rest.to !== 'customer') {
-    const emails = String(emailsText ?? '').split(',').map((e) => e.trim()).filter(Boolean);
-    return { ...rest, to: { userIds: (rest.to as { userIds?: string[] })?.userIds ?? [], emails } };
-  }
-  if (rest.type === 'approval') {
-    const steps = (rest.steps as Record<string, unknown>[]).map((step) => Object.fromEntries(Object.entries(step).filter(([, v]) => v !== undefined)));
-    return { ...rest, type: 'approval', steps };
-  }
-  return rest as ActionValue;
-}
-
-/** The definition as the API takes it (POST and PATCH bodies, and the draft preview's). */
-export function definitionBody(template: Template, draft: Draft) {
-  const specOf = (field: string) => template.conditionFields.find((f) => f.field === field);
-  return {
-    name: draft.name,
-    conditions: draft.conditions.map((row) => conditionOf(row, specOf(row.field))),
-    actions: template.actionTypes.filter((type) => draft.enabled.includes(type)).map((type) => actionBody(draft.actions[type])),
-    ...(template.trigger === 'schedule' ? { schedule: { time: draft.time } } : {}),
-    ...(template.key === 'collection-sequence' ? {
-      steps: draft.steps.map((s) => ({
-        offsetDays: Number(s.offsetDays.trim()),
-        subject: s.subject, body: s.body, attachInvoicePdf: s.attachInvoicePdf, ...(s.task ? { task: s.task } : {}),
-      })),
-    } : {}),
-  };
-}
-
 /** A new definition of a template (/workflows/new/:templateKey) or a saved one (/workflows/:id/edit). */
 export function WorkflowEditor({ templateKey, id }: Record<string, string>) {
   const words = useMessages(messages);
@@ -160,7 +111,7 @@ function EditorForm({ template, users, definition }: { template: Template; users
   const [saving, setSaving] = useState(false);
   const [tried, setTried] = useState(false);
   const update = (change: Partial<Draft>) => setDraft((d) => ({ ...d, ...change }));
-  const body = useMemo(() => definitionBody(template, draft), [template, draft]);
+  const body = useMemo(() => createBody(template, draft), [template, draft]);
   const enabledOrder = template.actionTypes.filter((type) => draft.enabled.includes(type));
 
   const save = async (activate: boolean) => {
@@ -175,10 +126,10 @@ function EditorForm({ template, users, definition }: { template: Template; users
     let saved: Schemas['Workflow'] | undefined;
     let refused: unknown;
     if (definition) {
-      ({ data: saved, error: refused } = await api.PATCH('/v1/workflows/{id}', { params: { path: { id: definition.id } }, body }));
+      ({ data: saved, error: refused } = await api.PATCH('/v1/workflows/{id}', { params: { path: { id: definition.id } }, body: updateBody(body) }));
       if (saved && activate && saved.status !== 'active') ({ data: saved, error: refused } = await api.POST('/v1/workflows/{id}/activate', { params: { path: { id: definition.id } } }));
     } else {
-      ({ data: saved, error: refused } = await api.POST('/v1/workflows', { body: { templateKey: template.key, ...body, ...(activate ? { activate: true } : {}) } }));
+      ({ data: saved, error: refused } = await api.POST('/v1/workflows', { body: activate ? { ...body, activate: true } : body }));
     }
     setSaving(false);
     if (saved) return navigate('/workflows/mine');

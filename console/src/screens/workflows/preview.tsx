@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, errorMessage, type Schemas } from '../../api/client';
 import { defineMessages, fill, useMessages } from '../../i18n';
 import { Status } from '../../ui';
+import type { CreateBody } from './body';
 import type { Template } from './data';
 
 const messages = defineMessages({
@@ -36,7 +37,7 @@ function Rendered({ message }: { message: Message }) {
  * The records the draft matches now and its messages rendered for them (POST /v1/workflows/preview: nothing is saved
  * or sent), refreshed 400 ms after the last edit. A draft the API refuses keeps the last preview and says why.
  */
-export function Preview({ template, body }: { template: Template; body: Record<string, unknown> }) {
+export function Preview({ template, body }: { template: Template; body: CreateBody }) {
   const words = useMessages(messages);
   const [preview, setPreview] = useState<PreviewView>();
   const [error, setError] = useState<string>();
@@ -44,7 +45,7 @@ export function Preview({ template, body }: { template: Template; body: Record<s
   useEffect(() => {
     let current = true;
     const timer = setTimeout(() => {
-      api.POST('/v1/workflows/preview', { params: { query: { limit: 10 } }, body: { templateKey: template.key, ...body } }).then(({ data, error: failed }) => {
+      api.POST('/v1/workflows/preview', { params: { query: { limit: 10 } }, body }).then(({ data, error: failed }) => {
         if (!current) return;
         if (data) setPreview(data);
         setError(data ? undefined : errorMessage(failed));
