@@ -76,8 +76,11 @@ async function seed(base: string) {
     admin: { name: 'Bench Admin', email: `admin-${tag}@bench.test` },
   });
   const admin = created.apiKey as string;
-  const user = async (name: string) =>
-    (await call(base, 'POST', '/v1/users', admin, { name, email: `${name.toLowerCase()}-${tag}@bench.test`, role: 'standard' })) as { user: { id: string }; apiKey: string };
+  const user = async (name: string) => {
+    const created = (await call(base, 'POST', '/v1/users', admin, { name, email: `${name.toLowerCase()}-${tag}@bench.test`, role: 'standard' })) as { user: { id: string } };
+    const key = (await call(base, 'POST', `/v1/users/${created.user.id}/api-keys`, admin)) as { apiKey: string };
+    return { user: created.user, apiKey: key.apiKey };
+  };
   const creator = await user('Creator');
   const approver = await user('Approver');
   const customer = await call(base, 'POST', '/v1/customers', admin, { name: 'Bench Customer', email: `customer-${tag}@bench.test` });

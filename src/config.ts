@@ -77,9 +77,11 @@ export interface AbuseLimits {
   delegationChangesPerDay: number;
   /** RELANCE_LINK_GUESS_RATE: unknown decision links per client address per 10 minutes (a valid link is never refused). */
   linkGuessesPer10Minutes: number;
+  /** RELANCE_SIGNIN_RATE: sign-in links asked per email address per hour, known address or not. */
+  signInLinksPerHour: number;
 }
 
-export const DEFAULT_ABUSE_LIMITS: AbuseLimits = { signupsPerHour: 10, delegationChangesPerDay: 20, linkGuessesPer10Minutes: 20 };
+export const DEFAULT_ABUSE_LIMITS: AbuseLimits = { signupsPerHour: 10, delegationChangesPerDay: 20, linkGuessesPer10Minutes: 20, signInLinksPerHour: 5 };
 
 /** Long enough that it cannot be guessed, whatever alphabet the operator drew it from. */
 const MIN_SIGNUP_TOKEN_LENGTH = 32;
@@ -298,6 +300,7 @@ function abuseLimits(env: NodeJS.ProcessEnv): AbuseLimits {
     signupsPerHour: integer(env, 'RELANCE_SIGNUP_RATE', d.signupsPerHour, 1, 1_000_000),
     delegationChangesPerDay: integer(env, 'RELANCE_DELEGATION_RATE', d.delegationChangesPerDay, 1, 1_000_000),
     linkGuessesPer10Minutes: integer(env, 'RELANCE_LINK_GUESS_RATE', d.linkGuessesPer10Minutes, 1, 1_000_000),
+    signInLinksPerHour: integer(env, 'RELANCE_SIGNIN_RATE', d.signInLinksPerHour, 1, 1_000_000),
   };
 }
 

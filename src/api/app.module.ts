@@ -34,6 +34,7 @@ import { VendorsModule } from './vendors/vendors.module';
 import { WorkflowRunsModule } from './workflow-runs/workflow-runs.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { AuditModule } from './audit/audit.module';
+import { SessionsModule } from './sessions/sessions.module';
 
 /** The spans still buffered when the API stops (SIGTERM) are exported before it exits. */
 @Injectable()
@@ -81,6 +82,7 @@ export class AppModule {
         CollectionsModule,
         WebhooksModule,
         AuditModule,
+        SessionsModule,
         CodecModule.forRoot(config),
       ],
     };

@@ -27,7 +27,11 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
       .setVersion('1')
       .setLicense('UNLICENSED', 'https://en.wikipedia.org/wiki/Proprietary_software')
       .addServer('/', 'The API that serves this document')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'API key returned by POST /v1/companies or POST /v1/users' })
+      .addBearerAuth({
+        type: 'http', scheme: 'bearer',
+        description: 'API key returned by POST /v1/companies or POST /v1/users/{id}/api-keys. The console signs in instead with an emailed link ' +
+          '(POST /v1/sign-in-links, POST /v1/sessions) and sends its relance_session cookie with the X-CSRF-Token header on every request',
+      })
       .build(),
     { extraModels: [ErrorView], operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` },
   );

@@ -23,6 +23,8 @@ export const AUDIT_EVENT_TYPES = {
   'webhook_endpoint.updated': 'A webhook endpoint changed. data: { changes: { <field>: { old, new } } } (url as its origin only)',
   'webhook_endpoint.deleted': 'A webhook endpoint was deleted. data: { url (origin only) }',
   'webhook_endpoint.secret_rotated': "A webhook endpoint's signing secret was replaced. data: {}",
+  'session.started': 'A user signed in to the console with an emailed link (target: the session). data: { via: sign_in_link or invitation }',
+  'session.ended': 'A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }',
 } as const satisfies Record<string, string>;
 
 export type AuditEventType = keyof typeof AUDIT_EVENT_TYPES;

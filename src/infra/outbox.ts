@@ -28,6 +28,8 @@ export const deliveryPolicies = {
   reminderEmail: 'atMostOnce',
   /** An unsent invoice emailed to its customer, marked sent with its row. */
   invoiceSend: 'atMostOnce',
+  /** A sign-in link or an invitation's: a lost one is asked again at the sign-in page, a second one is never sent. */
+  signInEmail: 'atMostOnce',
   /** Webhook events to integrators' endpoints, the company's push webhook among them. */
   webhookEvent: 'retriedForDays',
   /** In-app notification, task, memo and stamp. */

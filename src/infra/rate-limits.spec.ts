@@ -3,17 +3,18 @@ import { DEFAULT_ABUSE_LIMITS } from '../config';
 import { memoryRateLimits, postgresRateLimits, rateLimitRules } from './rate-limits';
 
 describe(rateLimitRules.name, () => {
-  it('counts sign-ups per hour, delegation changes per day and wrong links per 10 minutes', () => {
+  it('counts sign-ups and sign-in links per hour, delegation changes per day and wrong links per 10 minutes', () => {
     expect(rateLimitRules(DEFAULT_ABUSE_LIMITS)).toEqual({
       signup: { points: 10, durationSeconds: 3600 },
       delegation: { points: 20, durationSeconds: 86_400 },
       'link-guess': { points: 20, durationSeconds: 600 },
+      'sign-in': { points: 5, durationSeconds: 3600 },
     });
   });
 });
 
 describe('RateLimits', () => {
-  const rules = rateLimitRules({ signupsPerHour: 2, delegationChangesPerDay: 1, linkGuessesPer10Minutes: 1 });
+  const rules = rateLimitRules({ signupsPerHour: 2, delegationChangesPerDay: 1, linkGuessesPer10Minutes: 1, signInLinksPerHour: 1 });
 
   beforeEach(() => jest.useFakeTimers({ now: new Date('2026-12-06T12:00:00Z') }));
   afterEach(() => jest.useRealTimers());

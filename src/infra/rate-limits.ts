@@ -4,9 +4,9 @@ import type { AbuseLimits } from '../config';
 
 /**
  * What is counted, and by what key: sign-up attempts by client address, delegation changes by user, unknown decision
- * links by client address.
+ * and sign-in links by client address, sign-in links asked by email address.
  */
-export type RateLimitKind = 'signup' | 'delegation' | 'link-guess';
+export type RateLimitKind = 'signup' | 'delegation' | 'link-guess' | 'sign-in';
 
 export interface RateLimitRule {
   points: number;
@@ -30,6 +30,7 @@ export function rateLimitRules(limits: AbuseLimits): RateLimitRules {
     signup: { points: limits.signupsPerHour, durationSeconds: 3600 },
     delegation: { points: limits.delegationChangesPerDay, durationSeconds: 86_400 },
     'link-guess': { points: limits.linkGuessesPer10Minutes, durationSeconds: 600 },
+    'sign-in': { points: limits.signInLinksPerHour, durationSeconds: 3600 },
   };
 }
 

@@ -4,7 +4,8 @@ describe(redactTokenPaths.name, () => {
   const token = 'q2Vb0nIY9W1ZfXcEJtWZf5o1mQ0YdLxH7aB_c-3kTQs';
 
   it('replaces the token of every token path in paths, URLs and sentences', () => {
-    expect(TOKEN_PATHS).toEqual(expect.arrayContaining(['/approvals/', '/unsubscribe/']));
+    expect(TOKEN_PATHS).toEqual(expect.arrayContaining(['/approvals/', '/unsubscribe/', '/app/sign-in/']));
+    expect(redactTokenPaths(`https://relance.example/app/sign-in/${token}`)).toBe('https://relance.example/app/sign-in/:token');
     expect(redactTokenPaths(`/approvals/${token}`)).toBe('/approvals/:token');
     expect(redactTokenPaths(`/approvals/${token}?from=mail#x`)).toBe('/approvals/:token?from=mail#x');
     expect(redactTokenPaths(`http://api.example.com:3000/unsubscribe/${token}/`)).toBe('http://api.example.com:3000/unsubscribe/:token/');
@@ -14,6 +15,8 @@ describe(redactTokenPaths.name, () => {
   });
 
   it('leaves other paths alone', () => {
-    for (const text of ['/v1/invoices/12/approve', '/approvals/', '/v1/invoices/:id/approval', 'unsubscribe me', '']) expect(redactTokenPaths(text)).toBe(text);
+    for (const text of ['/v1/invoices/12/approve', '/approvals/', '/v1/invoices/:id/approval', 'unsubscribe me', '/app/sign-in', '']) {
+      expect(redactTokenPaths(text)).toBe(text);
+    }
   });
 });

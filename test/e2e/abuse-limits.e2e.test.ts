@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream, openSync, readFileSync } from 'node:fs';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { approvalCompany, createLargeInvoice } from '../support/approval';
 import { closeDb, sql } from '../support/db';
@@ -129,7 +129,9 @@ function expectTooMany(res: HttpResult, maxSeconds: number): void {
  * several API processes: this stack's API and a second API process on the same database count together.
  */
 describe('abuse limits across API processes', () => {
-  const limits = { TRUST_PROXY_HOPS: '1', RELANCE_SIGNUP_RATE: '3', RELANCE_DELEGATION_RATE: '3', RELANCE_LINK_GUESS_RATE: '3' };
+  const limits = {
+    TRUST_PROXY_HOPS: '1', RELANCE_SIGNUP_RATE: '3', RELANCE_DELEGATION_RATE: '3', RELANCE_LINK_GUESS_RATE: '3', RELANCE_SIGNIN_RATE: '3',
+  };
   const stack = new Stack('abuse-limits', limits);
   let second: ApiProcess;
 
@@ -211,6 +213,30 @@ describe('abuse limits across API processes', () => {
     expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0);
     expect((await page(`${second.baseUrl}/approvals/${randomUUID()}`, ip)).status).toBe(429);
     expect((await page(`${second.baseUrl}/approvals/${randomUUID()}`, address())).status).toBe(404);
+  });
+  it('counts the sign-in links asked for one address on both processes: the 4th of RELANCE_SIGNIN_RATE=3 is a 429, known address or not', async () => {
+    const tenant = await createTenant(new From(stack.baseUrl, address()));
+    for (const email of [tenant.adminEmail, `nobody-${randomUUID().slice(0, 8)}@limits.test`]) {
+      const ask = (http: Http) => http.post('/v1/sign-in-links', { email });
+      // From three addresses: the limit is the email address's, whoever asks.
+      expect((await ask(new From(stack.baseUrl, address()))).status).toBe(202);
+      expect((await ask(new From(second.baseUrl, address()))).status).toBe(202);
+      expect((await ask(new From(stack.baseUrl, address()))).status).toBe(202);
+      const refused = await ask(new From(second.baseUrl, address()));
+      expectTooMany(refused, 3600);
+      expect(refused.body.message).toMatch(/sign-in links/);
+    }
+    expect((await waitForMails(tenant.adminEmail, 3, 20_000, { signIn: true })).length).toBe(3);
+  });
+
+  it('counts unknown sign-in tokens against the link guesses of the address: the 4th of RELANCE_LINK_GUESS_RATE=3 is a 429', async () => {
+    const ip = address();
+    const guess = (base: string) => new From(base, ip).post('/v1/sessions', { token: randomBytes(32).toString('base64url') });
+    expect((await guess(stack.baseUrl)).status).toBe(401);
+    expect((await guess(second.baseUrl)).status).toBe(401);
+    expect((await guess(stack.baseUrl)).status).toBe(401);
+    expectTooMany(await guess(second.baseUrl), 600);
+    expect((await new From(stack.baseUrl, address()).post('/v1/sessions', { token: 'A'.repeat(43) })).status).toBe(401);
   });
 });
 

@@ -57,7 +57,8 @@ describe('the audit trail (GET /v1/audit-events)', () => {
       name: 'Acme Renamed', webhookUrl: 'http://127.0.0.1:9/hooks/T0KEN-IN-PATH?token=s3cr3t', sendWindow: { from: '08:00', to: '18:00', days: ['mon'] },
     }, h));
     const user = ok(await tenant.admin.post('/v1/users', { name: 'Sam', email: `sam-${Date.now()}@acme.test`, role: 'standard' }, h), 201);
-    const userKeyId = ok(await tenant.admin.get(`/v1/users/${user.user.id}/api-keys`)).data[0].id;
+    const userKey = ok(await tenant.admin.post(`/v1/users/${user.user.id}/api-keys`, undefined, h), 201);
+    const userKeyId = userKey.id;
     const issued = ok(await tenant.admin.post(`/v1/users/${user.user.id}/api-keys`, undefined, h), 201);
     ok(await tenant.admin.delete(`/v1/api-keys/${issued.id}`, h), 204);
 
@@ -86,7 +87,7 @@ describe('the audit trail (GET /v1/audit-events)', () => {
     expect(byType['api_key.revoked']).toMatchObject({ targetType: 'api_key', data: { userId: user.user.id, prefix: issued.prefix } });
     // Nothing secret: not the webhook's secret, nor the token in its URL, nor a key.
     const stored = JSON.stringify(list);
-    for (const secret of [company.webhookSecret, 'T0KEN', 's3cr3t', user.apiKey, issued.apiKey]) expect(stored).not.toContain(secret);
+    for (const secret of [company.webhookSecret, 'T0KEN', 's3cr3t', userKey.apiKey, issued.apiKey]) expect(stored).not.toContain(secret);
   });
 
   it('records the sign-up, delegations, webhook endpoints and their secrets, and offboarding', async () => {

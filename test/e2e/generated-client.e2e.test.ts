@@ -36,7 +36,11 @@ describe('a client generated from openapi.json', () => {
     expect(signUp.company).toMatchObject({ plan: 'advanced', currency: 'CAD' });
     const admin = as(signUp.apiKey);
 
-    const member = async (name: string) => ok(await admin.POST('/v1/users', { body: { name, email: `${name.toLowerCase()}-${tag}@acme.test`, role: 'standard' } }));
+    const member = async (name: string) => {
+      const { user } = ok(await admin.POST('/v1/users', { body: { name, email: `${name.toLowerCase()}-${tag}@acme.test`, role: 'standard' } }));
+      const { apiKey } = ok(await admin.POST('/v1/users/{id}/api-keys', { params: { path: { id: user.id } } }));
+      return { user, apiKey };
+    };
     const creator = await member('Cora');
     const approver = await member('Avery');
 

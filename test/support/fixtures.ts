@@ -24,10 +24,12 @@ export async function createTenant(
   return { companyId: res.body.company.id, adminId: res.body.user.id, adminEmail, admin: http.as(res.body.apiKey), company: res.body.company };
 }
 
-/** A user of the tenant with its own API key. */
+/** A user of the tenant (invited: emailed a sign-in link) with an API key an admin issued for it. */
 export async function createUser(tenant: Tenant, role: 'admin' | 'standard', name = 'Sam'): Promise<{ id: string; email: string; http: Http }> {
   const email = `${name.toLowerCase()}-${randomUUID().slice(0, 8)}@acme.test`;
   const res = await tenant.admin.post('/v1/users', { name, email, role });
   if (res.status !== 201) throw new Error(`creating a user failed: ${res.status} ${JSON.stringify(res.body)}`);
-  return { id: res.body.user.id, email, http: tenant.admin.as(res.body.apiKey) };
+  const key = await tenant.admin.post(`/v1/users/${res.body.user.id}/api-keys`);
+  if (key.status !== 201) throw new Error(`issuing the user's key failed: ${key.status} ${JSON.stringify(key.body)}`);
+  return { id: res.body.user.id, email, http: tenant.admin.as(key.body.apiKey) };
 }

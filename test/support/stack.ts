@@ -46,6 +46,7 @@ export class Stack {
       RELANCE_SIGNUP_RATE: '1000000',
       RELANCE_DELEGATION_RATE: '1000000',
       RELANCE_LINK_GUESS_RATE: '1000000',
+      RELANCE_SIGNIN_RATE: '1000000',
       ...this.extraEnv,
     };
     this.baseUrl = `http://127.0.0.1:${port}`;

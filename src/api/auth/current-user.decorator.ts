@@ -10,14 +10,17 @@ export interface AuthCompany {
   plan: Plan;
 }
 
-/** The caller, as authenticated by its API key. */
+/** The caller, as authenticated by its API key or its console session. */
 export interface AuthUser {
   id: string;
   companyId: string;
   role: 'admin' | 'standard';
   name: string;
   email: string;
-  apiKeyId: string;
+  /** The API key of the request; null for a console session. */
+  apiKeyId: string | null;
+  /** The console session of the request (cookie and CSRF token); absent for an API key. */
+  sessionId?: string;
   company: AuthCompany;
   /** Where this request came from (req.ip, through TRUST_PROXY_HOPS proxies); per request, never cached with the key. */
   clientAddress?: string;

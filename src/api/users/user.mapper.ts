@@ -54,11 +54,10 @@ export class DeactivatedUserView {
   @ApiProperty({ type: Number, description: 'API keys revoked; reactivation brings none back' }) revokedKeys!: number;
 }
 
-/** `POST /v1/users`: the user and its first API key, shown once. */
+/** `POST /v1/users`: the user invited (emailed a sign-in link); no API key. */
 @ApiSchema({ name: 'CreatedUser' })
 export class CreatedUserView {
   @ApiProperty({ type: UserView }) user!: UserView;
-  @ApiProperty({ ...text, example: 'rlk_a1B2c3D4_…' }) apiKey!: string;
 }
 
 export function toUserView(u: User): UserView {

@@ -25,8 +25,10 @@ export class UsersController {
   @Post('users')
   @Idempotent()
   @AdminOnly()
-  @ApiOperation({ summary: 'Creates a user of the caller\'s company and its first API key, shown once' })
-  @ApiCreatedResponse({ type: CreatedUserView, example: { user: userExample, apiKey: 'rlk_a1B2c3D4_…' } })
+  @ApiOperation({
+    summary: 'Invites a user to the caller\'s company: emails them a sign-in link valid 7 days; no API key (issue one with POST /v1/users/{id}/api-keys)',
+  })
+  @ApiCreatedResponse({ type: CreatedUserView, example: { user: userExample } })
   @ApiErrors({ 409: 'a user with the email sam@acme.test already exists in this company' })
   create(@CurrentUser() caller: AuthUser, @Body() dto: CreateUserDto) {
     return this.users.create(caller, dto);
@@ -60,7 +62,7 @@ export class UsersController {
   @AdminOnly()
   @ApiOperation({
     summary: 'Deactivates a user (offboarding): their API keys are revoked (401), their email links answer 410, delegations to them end, ' +
-      'the approval seats they hold in pending approvals move to handoverTo, and no new approval asks them',
+      'their console sessions end, the approval seats they hold in pending approvals move to handoverTo, and no new approval asks them',
   })
   @ApiOkResponse({
     type: DeactivatedUserView,

@@ -15,7 +15,9 @@ import type { DelegationChange } from '../../contracts';
 import { ApiKeysService } from './api-keys.service';
 import { CreateUserDto } from './dto/create-user.dto';
 import type { DeactivateUserDto } from './dto/deactivate-user.dto';
-import { type DeactivatedUserView, toApiKeyView, toUserView, type UserView } from './user.mapper';
+import { SessionsRepository } from '../../db/sessions.repository';
+import { SignInLinksService } from '../sessions/sign-in-links.service';
+import { type CreatedUserView, type DeactivatedUserView, toApiKeyView, toUserView, type UserView } from './user.mapper';
 
 const DAY_MS = 86_400_000;
 import { audit } from '../audit/audit-trail';
@@ -29,10 +31,11 @@ export class UsersService {
     private readonly apiKeys: ApiKeysService,
     private readonly authCache: AuthCache,
     private readonly delegationRuns: DelegationsService,
+    private readonly signInLinks: SignInLinksService,
   ) {}
 
   /**
-   * Offboards a user, in one transaction: status inactive, every API key revoked, delegations to them ended (their
+   * Offboards a user, in one transaction: status inactive, every API key revoked and console session ended, delegations to them ended (their
    * delegators' requests come back to the delegators), and the seats they hold in the undecided steps of pending
    * approvals handed over to `handoverTo` as a delegation (it replaces their own), which the runs are then told of,
    * exactly as of a delegation: each run moves the seats' tasks and emails to the new holder and supersedes the old
@@ -71,6 +74,9 @@ export class UsersService {
       }
       await users.setStatus(caller.companyId, user.id, 'inactive');
       const revoked = await users.revokeKeysOf(user.id, new Date());
+      for (const sessionId of await new SessionsRepository(m).endAllOfUser(user.id, 'user_deactivated')) {
+        await audit.record(m, caller, { type: 'session.ended', targetId: sessionId, data: { reason: 'user_deactivated' } });
+      }
       const delegators = await delegations.endDelegationsTo(m, caller.companyId, user.id);
       let own: DelegationChange | undefined;
       if (handoverTo && pending.length > 0) {
@@ -123,18 +129,26 @@ export class UsersService {
     return toUserView(user);
   }
 
-  async create(caller: AuthUser, dto: CreateUserDto) {
+  /**
+   * Invites a user: once the user is committed, they are emailed a sign-in link valid 7 days that says who invited them
+   * to which company. No API key is made: an admin (or the user, signed in) issues one with POST /v1/users/:id/api-keys.
+   */
+  async create(caller: AuthUser, dto: CreateUserDto): Promise<CreatedUserView> {
     const email = dto.email.toLowerCase();
-    return this.dataSource.transaction(async (manager) => {
+    const user = await this.dataSource.transaction(async (manager) => {
       const users = new UsersRepository(manager);
       if (await users.existsWithEmail(caller.companyId, email)) {
         throw new ConflictException(`a user with email "${email}" already exists in this company`);
       }
-      const user = await users.insert({ companyId: caller.companyId, name: dto.name.trim(), email, role: dto.role });
-      await audit.record(manager, caller, { type: 'user.created', targetId: user.id, data: { role: user.role } });
-      const { key } = await this.apiKeys.issue(manager, caller.companyId, user.id, caller);
-      return { user: toUserView(user), apiKey: key };
+      const created = await users.insert({ companyId: caller.companyId, name: dto.name.trim(), email, role: dto.role });
+      await audit.record(manager, caller, { type: 'user.created', targetId: created.id, data: { role: created.role } });
+      return created;
     });
+    this.signInLinks.inviteLater(
+      { email, userId: user.id, companyId: caller.companyId, locale: caller.company.locale },
+      { inviterName: caller.name, companyName: caller.company.name },
+    );
+    return { user: toUserView(user) };
   }
 
   async list(caller: AuthUser, query: ListQueryDto) {

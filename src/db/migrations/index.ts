@@ -16,6 +16,7 @@ import { WebhookSecretRotation1764800100000 } from './1764800100000-webhook-secr
 import { UserStatus1764800300000 } from './1764800300000-user-status';
 import { AuditEvents1764800900000 } from './1764800900000-audit-events';
 import { RateLimits1764800400000 } from './1764800400000-rate-limits';
+import { Sessions1764801000000 } from './1764801000000-sessions';
 
 /** In order; each file is timestamped. Add new migrations at the end. */
 export const migrations = [
@@ -23,5 +24,5 @@ export const migrations = [
   DeliveryClaims1764300400000, Webhooks1764400000000, ApproverRules1764500000000, ApprovalLinks1764500100000,
   Collections1764600000000, ApprovalLinkSuperseded1764700000000, ApprovalTaskSeats1764700100000, OpsMetricsIndexes1764700200000,
   DeferredParts1764700300000, IdempotencyKeysPerUser1764800000000, WebhookSecretRotation1764800100000,
-  UserStatus1764800300000, RateLimits1764800400000, AuditEvents1764800900000,
+  UserStatus1764800300000, RateLimits1764800400000, AuditEvents1764800900000, Sessions1764801000000,
 ];
