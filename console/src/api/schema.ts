@@ -597,6 +597,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's open console sessions (with an API key too: the sessions of the key's user) */
+        get: operations["Sessions_list"];
+        put?: never;
+        /** Signs in with a sign-in link's token: sets the relance_session (HttpOnly) and relance_csrf cookies; a person of several companies first gets the companies to choose from (200, the link stays unused) */
+        post: operations["Sessions_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Signs out: ends the calling session and clears its cookies */
+        delete: operations["Sessions_signOut"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Ends one of the caller's sessions (another browser); its next request gets 401 "your session has ended: sign in again" */
+        delete: operations["Sessions_end"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sign-in-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Emails a sign-in link (valid 15 minutes, usable once) to every active user of the address; the same answer whether or not the address is known */
+        post: operations["Sessions_requestLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks": {
         parameters: {
             query?: never;
@@ -659,7 +728,7 @@ export interface paths {
         /** Lists the users of the caller's company */
         get: operations["Users_list"];
         put?: never;
-        /** Creates a user of the caller's company and its first API key, shown once */
+        /** Invites a user to the caller's company: emails them a sign-in link valid 7 days; no API key (issue one with POST /v1/users/{id}/api-keys) */
         post: operations["Users_create"];
         delete?: never;
         options?: never;
@@ -747,7 +816,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Deactivates a user (offboarding): their API keys are revoked (401), their email links answer 410, delegations to them end, the approval seats they hold in pending approvals move to handoverTo, and no new approval asks them */
+        /** Deactivates a user (offboarding): their API keys are revoked (401), their email links answer 410, delegations to them end, their console sessions end, the approval seats they hold in pending approvals move to handoverTo, and no new approval asks them */
         post: operations["Users_deactivate"];
         delete?: never;
         options?: never;
@@ -1359,6 +1428,8 @@ export interface components {
              *     - `webhook_endpoint.updated`: A webhook endpoint changed. data: { changes: { <field>: { old, new } } } (url as its origin only)
              *     - `webhook_endpoint.deleted`: A webhook endpoint was deleted. data: { url (origin only) }
              *     - `webhook_endpoint.secret_rotated`: A webhook endpoint's signing secret was replaced. data: {}
+             *     - `session.started`: A user signed in to the console with an emailed link (target: the session). data: { via: sign_in_link or invitation }
+             *     - `session.ended`: A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }
              */
             type: components["schemas"]["AuditEventType"];
         };
@@ -1390,9 +1461,11 @@ export interface components {
          *     - `webhook_endpoint.updated`: A webhook endpoint changed. data: { changes: { <field>: { old, new } } } (url as its origin only)
          *     - `webhook_endpoint.deleted`: A webhook endpoint was deleted. data: { url (origin only) }
          *     - `webhook_endpoint.secret_rotated`: A webhook endpoint's signing secret was replaced. data: {}
+         *     - `session.started`: A user signed in to the console with an emailed link (target: the session). data: { via: sign_in_link or invitation }
+         *     - `session.ended`: A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }
          * @enum {string}
          */
-        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated";
+        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "session.started" | "session.ended";
         Bill: {
             /** @example 1250.00 */
             amount: string;
@@ -1865,8 +1938,6 @@ export interface components {
             user: components["schemas"]["User"];
         };
         CreatedUser: {
-            /** @example rlk_a1B2c3D4_… */
-            apiKey: string;
             user: components["schemas"]["User"];
         };
         CreatedWebhookEndpoint: {
@@ -2377,6 +2448,13 @@ export interface components {
             /** Format: date */
             until: string | null;
         };
+        RequestSignInLinkDto: {
+            /**
+             * Format: email
+             * @example sam@acme.test
+             */
+            email: string;
+        };
         RotatedWebhookSecret: {
             /** Format: date-time */
             createdAt: string;
@@ -2462,6 +2540,68 @@ export interface components {
              * @example 18:00
              */
             to: string;
+        };
+        Session: {
+            /** @description the client address at sign-in */
+            clientAddress: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            createdAt: string;
+            /** @description the session of this request */
+            current: boolean;
+            /**
+             * Format: date-time
+             * @description when it ends without a request: 30 minutes after the last one, at most 12 hours after sign-in
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            expiresAt: string;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            id: string;
+            /**
+             * Format: date-time
+             * @description the last request, recorded at most once a minute
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            lastSeenAt: string;
+            /** @description the browser's User-Agent at sign-in, cut to 200 characters */
+            userAgent: string | null;
+        };
+        SessionList: {
+            items: components["schemas"]["Session"][];
+        };
+        SignInCompany: {
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            id: string;
+            /** @example Acme Inc. */
+            name: string;
+        };
+        SignInCompanyChoice: {
+            companies: components["schemas"]["SignInCompany"][];
+        };
+        SignInLinkRequested: Record<string, never>;
+        StartSessionDto: {
+            /**
+             * Format: uuid
+             * @description the company to sign in to, when the link's person is a user of several
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            companyId?: string;
+            /** @description the token of the sign-in link (the last segment of /app/sign-in/<token>) */
+            token: string;
+        };
+        StartedSession: {
+            /** @description send it in the X-CSRF-Token header of every request of this session (also in the relance_csrf cookie) */
+            csrfToken: string;
+            session: components["schemas"]["Session"];
+            user: components["schemas"]["User"];
         };
         Task: {
             /**
@@ -3562,7 +3702,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Only what this user did */
                 actorId?: string;
-                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated */
+                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated, session.started, session.ended */
                 type?: string;
                 /** @description Only entries made at or after this instant (ISO 8601 with a time zone) */
                 from?: string;
@@ -8433,6 +8573,391 @@ export interface operations {
             };
         };
     };
+    Sessions_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "clientAddress": "203.0.113.7",
+                     *           "createdAt": "2026-12-01T14:00:00.000Z",
+                     *           "current": true,
+                     *           "expiresAt": "2026-12-01T14:50:00.000Z",
+                     *           "id": "3b4c5d6e-7f8a-4b9c-8d0e-1f2a3b4c5d6e",
+                     *           "lastSeenAt": "2026-12-01T14:20:00.000Z",
+                     *           "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) …"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SessionList"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Sessions_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartSessionDto"];
+            };
+        };
+        responses: {
+            /** @description The person is a user of several companies: send the token again with the chosen companyId */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "companies": [
+                     *         {
+                     *           "id": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *           "name": "Acme Inc."
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SignInCompanyChoice"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "csrfToken": "q9Xw…",
+                     *       "session": {
+                     *         "clientAddress": "203.0.113.7",
+                     *         "createdAt": "2026-12-01T14:00:00.000Z",
+                     *         "current": true,
+                     *         "expiresAt": "2026-12-01T14:50:00.000Z",
+                     *         "id": "3b4c5d6e-7f8a-4b9c-8d0e-1f2a3b4c5d6e",
+                     *         "lastSeenAt": "2026-12-01T14:20:00.000Z",
+                     *         "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) …"
+                     *       },
+                     *       "user": {
+                     *         "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *         "createdAt": "2026-11-28T12:00:00.000Z",
+                     *         "email": "sam@acme.test",
+                     *         "id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *         "name": "Sam Standard",
+                     *         "role": "standard",
+                     *         "status": "active"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["StartedSession"];
+                };
+            };
+            /** @description companyId 6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f is not a company this link signs in to */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "companyId 6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f is not a company this link signs in to",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description this sign-in link is unknown, used or expired: ask a new one */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "this sign-in link is unknown, used or expired: ask a new one",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many unknown links from this address; try again in 600 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many unknown links from this address; try again in 600 s",
+                     *       "statusCode": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Sessions_signOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Signed out */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description this request was not made with a console session: there is none to sign out of */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "this request was not made with a console session: there is none to sign out of",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Sessions_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ended */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description session 3b4c5d6e-7f8a-4b9c-8d0e-1f2a3b4c5d6e not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "session 3b4c5d6e-7f8a-4b9c-8d0e-1f2a3b4c5d6e not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Sessions_requestLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestSignInLinkDto"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /** @example {} */
+                    "application/json": components["schemas"]["SignInLinkRequested"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many sign-in links asked for this address: at most 5 an hour; try again in 3600 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many sign-in links asked for this address: at most 5 an hour; try again in 3600 s",
+                     *       "statusCode": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     Tasks_list: {
         parameters: {
             query?: {
@@ -9026,7 +9551,6 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "apiKey": "rlk_a1B2c3D4_…",
                      *       "user": {
                      *         "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *         "createdAt": "2026-11-28T12:00:00.000Z",
