@@ -19,6 +19,7 @@ export const ROUTES: [pattern: string, screen: Screen][] = [
   ['/workflows/:tab', Workflows],
   ['/workflows/:tab/:id', Workflows],
   ['/tasks', Tasks],
+  ['/tasks/:view', Tasks],
   ['/invoices', Invoices],
   ['/invoices/:id', InvoiceDetail],
   ['/settings', Settings],

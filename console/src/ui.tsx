@@ -125,3 +125,29 @@ export function Status({ loading, error, empty, children }: { loading?: boolean;
   if (empty) return <p class="notice">{empty}</p>;
   return <>{children}</>;
 }
+
+/**
+ * The API's refusal split for a form: each `fields[]` message beside the field it names, the rest at the top. The
+ * API answers `{ statusCode, error, message, fields?: [{ field, message }] }`.
+ */
+export interface FormErrors {
+  top?: string;
+  fields: Record<string, string>;
+}
+
+export function formErrors(error: unknown, known: string[] = []): FormErrors {
+  const fields: Record<string, string> = {};
+  const body = (error ?? {}) as { message?: unknown; fields?: { field?: unknown; message?: unknown }[] };
+  let elsewhere = false;
+  for (const entry of Array.isArray(body.fields) ? body.fields : []) {
+    if (typeof entry.field === 'string' && typeof entry.message === 'string' && known.includes(entry.field)) fields[entry.field] = entry.message;
+    else elsewhere = true;
+  }
+  const placed = Object.keys(fields).length > 0 && !elsewhere;
+  return { top: placed ? undefined : typeof body.message === 'string' ? body.message : String(error), fields };
+}
+
+/** A form's refusal that names no field, read out when it appears. */
+export function FormAlert({ message }: { message?: string }) {
+  return message ? <p class="notice error" role="alert">{message}</p> : null;
+}
