@@ -88,14 +88,14 @@ const SIGN_IN_WORDS = {
 /** Asks for a sign-in link on /app/sign-in as a person would and returns the link the email brought. */
 export async function requestSignInLink(page: Page, baseUrl: string, email: string, locale: keyof typeof SIGN_IN_WORDS = 'en-US'): Promise<string> {
   const words = SIGN_IN_WORDS[locale];
-  const before = (await waitForMails(email, 0, 0)).length;
+  const before = (await waitForMails(email, 0, 0, { signIn: true })).length;
   await page.goto(`${baseUrl}/app/sign-in`);
   await (await byRole(page, 'textbox', words.email)).type(email);
   await (await byRole(page, 'button', words.send)).click();
   const answer = await page.waitForSelector('[role="status"], [role="alert"], .field .error');
   const role = await answer!.evaluate((el) => (el as unknown as { getAttribute(n: string): string | null }).getAttribute('role'));
   if (role !== 'status') throw new Error(`asking a sign-in link for ${email} was refused: ${await answer!.evaluate((el) => (el as unknown as { textContent: string }).textContent)}`);
-  const mails = await waitForMails(email, before + 1);
+  const mails = await waitForMails(email, before + 1, 20_000, { signIn: true });
   const link = mails.slice(before).map((m) => SIGN_IN_LINK.exec(m.text)?.[0]).find(Boolean);
   if (!link) throw new Error(`no sign-in link in the ${mails.length - before} new email(s) to ${email}`);
   return link;
