@@ -69,8 +69,11 @@ export function Switch({ checked, label, onText, offText, onChange, disabled }: 
   );
 }
 
-/** A menu button (the "Actions ⋮" of a row): the menu opens below it, Escape or a click elsewhere closes it. */
-export function Menu({ label, items }: { label: string; items: { label: string; onSelect(): void; danger?: boolean }[] }) {
+/**
+ * A menu button (the "Actions ⋮" of a row): the menu opens below it, Escape or a click elsewhere closes it. `name`
+ * (the row's) is added to the button's name for screen readers only.
+ */
+export function Menu({ label, name, items }: { label: string; name?: string; items: { label: string; onSelect(): void; danger?: boolean }[] }) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const id = useId();
@@ -90,7 +93,7 @@ export function Menu({ label, items }: { label: string; items: { label: string; 
   return (
     <div class="menu" ref={root}>
       <button type="button" class="button secondary" aria-haspopup="menu" aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)}>
-        {label}
+        {label}{name && <span class="visually-hidden"> {name}</span>}
       </button>
       {open && (
         <ul role="menu" id={id} aria-label={label}>

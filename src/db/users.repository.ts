@@ -41,8 +41,8 @@ export class UsersRepository {
   }
 
   /**
-   * Holds the company's user changes (deactivation, reactivation) until the transaction ends, so that two admins
-   * deactivating each other at once cannot both pass the last-active-admin check.
+   * Holds the company's user changes (deactivation, reactivation, role changes) until the transaction ends, so that two
+   * admins deactivating or demoting each other at once cannot both pass the last-active-admin check.
    */
   async lockCompanyUsers(companyId: string): Promise<void> {
     await this.m.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [`users:${companyId}`]);
@@ -53,6 +53,12 @@ export class UsersRepository {
     const [{ n }] = await this.m.query(
       `SELECT count(*)::int AS n FROM users WHERE company_id = $1 AND role = 'admin' AND status = 'active' AND id <> $2`, [companyId, exceptId]) as { n: number }[];
     return n;
+  }
+
+  /** Sets the given fields of the user (the caller checked who may have which role). */
+  async updateProfile(companyId: string, id: string, fields: Partial<Pick<User, 'name' | 'role'>>): Promise<void> {
+    if (Object.keys(fields).length === 0) return;
+    await this.m.update(User, { companyId, id }, fields);
   }
 
   /** Moves the user to `to` from the other status; false when it already had it. */

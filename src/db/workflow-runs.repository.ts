@@ -34,6 +34,8 @@ export interface DeliveryRow {
   sent_at: Date | null;
 }
 
+const DELIVERY_COLUMNS = 'id, record_type, record_id, occurrence, channel, recipient, status, error, attempts, created_at, sent_at';
+
 /** A run's figures: its own columns plus those of the workflows that delivered what waited for the send window. */
 const RUN_COLUMNS = `r.id, r.definition_id, r.kind, r.trigger, r.status, r.started_at, r.ended_at, r.matched,
   r.delivered + p.delivered AS delivered, r.skipped + p.skipped AS skipped, r.failed + p.failed AS failed,
@@ -87,11 +89,35 @@ export class WorkflowRunsRepository {
     return run;
   }
 
+  /** A page of the run's deliveries in the order they were made, of the given statuses (all when omitted). */
+  async deliveriesPage(runId: string, query: PageRequest & { statuses?: string[] }): Promise<Page<DeliveryRow>> {
+    const params: unknown[] = [runId];
+    const where = ['run_id = $1'];
+    if (query.statuses) {
+      params.push(query.statuses);
+      where.push(`status = ANY($${params.length}::text[])`);
+    }
+    if (query.cursor) {
+      const { key, id } = decodeCursor(query.cursor);
+      params.push(key, id);
+      where.push(`(created_at, id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    const limit = query.limit ?? 50;
+    params.push(limit + 1);
+    const rows: Array<DeliveryRow & { cursor_at: string }> = await this.dataSource.query(
+      `SELECT ${DELIVERY_COLUMNS}, created_at::text AS cursor_at FROM deliveries
+        WHERE ${where.join(' AND ')} ORDER BY created_at, id LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, limit).map(({ cursor_at: _, ...row }) => row);
+    const last = rows[Math.min(rows.length, limit) - 1];
+    return { data: page, nextCursor: rows.length > limit && last ? encodeCursor(last.cursor_at, last.id) : null };
+  }
+
   /** The run's deliveries in the order they were made, at most `limit`. */
   async deliveriesOf(runId: string, limit: number): Promise<DeliveryRow[]> {
     return this.dataSource.query(
-      `SELECT id, record_type, record_id, occurrence, channel, recipient, status, error, attempts, created_at, sent_at
-         FROM deliveries WHERE run_id = $1 ORDER BY created_at, id LIMIT $2`,
+      `SELECT ${DELIVERY_COLUMNS} FROM deliveries WHERE run_id = $1 ORDER BY created_at, id LIMIT $2`,
       [runId, limit],
     );
   }

@@ -10,6 +10,8 @@ export const AUDIT_EVENT_TYPES = {
   'user.created': 'A user was added. data: { role }',
   'user.deactivated': 'A user was deactivated: their keys are revoked and stop working. data: { handoverTo, handedOver (invoice ids), revokedKeys (a count), delegationsEnded (delegator ids) }',
   'user.reactivated': 'A deactivated user was let in again. data: {}',
+  'user.role_changed': "A user's role changed; it applies to their next request. data: { from, to } (admin or standard)",
+  'user.renamed': "A user's name changed. data: { from, to }",
   'api_key.issued': 'An API key was issued (target: the key). data: { userId, prefix }',
   'api_key.revoked': 'An API key was revoked (target: the key). data: { userId, prefix }',
   'delegation.set': "A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }",

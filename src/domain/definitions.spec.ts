@@ -74,6 +74,18 @@ describe(normalizeDefinition.name, () => {
     expect(() => normalizeDefinition(template, input, en)).toThrow(message);
   });
 
+  it.each([
+    [dueReminder, { name: ' ' }, 'name'],
+    [dueReminder, { conditions: [{ field: 'amount', op: 'gt', value: 1 }] }, 'conditions.0'],
+    [dueReminder, { conditions: Array(51).fill({ field: 'amount', op: 'gt', value: '1' }) }, 'conditions'],
+    [dueReminder, { actions: Array(21).fill({ type: 'memo', text: 'x' }) }, 'actions'],
+    [dueReminder, { actions: [{ type: 'email', to: { emails: ['a@b.co', 'nope'] } }] }, 'actions.0.to.emails.1'],
+    [approval, { actions: [{ type: 'approval', steps: [{ approverIds: [U1], escalateAfterDays: 0, escalateToId: U2 }] }] }, 'actions.0.steps.0.escalateAfterDays'],
+    [dueReminder, { schedule: { time: '9am' } }, 'schedule.time'],
+  ])('names the field of bad input %# by its dotted path', (template, input, field) => {
+    expect(() => normalizeDefinition(template, input, en)).toThrow(expect.objectContaining({ field }));
+  });
+
   // Strings that make a backtracking address pattern quadratic: a long address is refused for its length before any
   // pattern reads it (200 kB would hold the event loop for about a minute).
   it.each([

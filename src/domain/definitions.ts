@@ -2,6 +2,7 @@ import { Condition, ConditionError, validateConditions } from './conditions';
 import { checkMessageTemplate, MessageTemplateError } from './messages';
 import { ActionType, catalogueLocale, TemplateKey, templateVariableNames, WorkflowTemplate } from './templates';
 import { isUuid } from './ids';
+import { dottedPath } from './errors';
 import { CATCH_UP_POLICIES, type CatchUp, type Sequence, type SequenceStep } from './collection-sequence';
 
 /**
@@ -10,8 +11,18 @@ import { CATCH_UP_POLICIES, type CatchUp, type Sequence, type SequenceStep } fro
  * against the template's variables, so a saved definition always renders.
  */
 
+const TOP_LEVEL = ['name', 'conditions', 'actions', 'schedule', 'steps', 'catchUp'];
+const LEADING_PATH = /^[A-Za-z]\w*(?:\[\d+\]|\.[A-Za-z]\w*)*/;
+
+/** The path a message starts with (`actions[0].to: ...`, `name must ...`), dotted; undefined when it starts with none. */
+function pathOf(message: string): string | undefined {
+  const path = LEADING_PATH.exec(message)?.[0];
+  return path && TOP_LEVEL.includes(path.split(/[.[]/)[0]) ? dottedPath(path) : undefined;
+}
+
+/** Each message starts with the path of the part it concerns; `field` is that path, dotted (`actions.0.to`). */
 export class DefinitionError extends Error {
-  constructor(message: string) {
+  constructor(message: string, readonly field: string | undefined = pathOf(message)) {
     super(message);
     this.name = 'DefinitionError';
   }
@@ -215,13 +226,13 @@ export function normalizeDefinition(template: WorkflowTemplate, input: Definitio
   try {
     conditions = validateConditions(template.recordType, input.conditions === undefined ? defaults.conditions : input.conditions, { fields: template.conditionFields });
   } catch (err) {
-    if (err instanceof ConditionError) throw new DefinitionError(err.message);
+    if (err instanceof ConditionError) throw new DefinitionError(err.message, pathOf(err.message) ?? 'conditions');
     throw err;
   }
 
   const rawActions = input.actions === undefined ? defaults.actions : input.actions;
   if (!Array.isArray(rawActions)) throw new DefinitionError('actions must be a list of actions');
-  if (rawActions.length > MAX_ACTIONS) throw new DefinitionError(`at most ${MAX_ACTIONS} actions`);
+  if (rawActions.length > MAX_ACTIONS) throw new DefinitionError(`at most ${MAX_ACTIONS} actions`, 'actions');
   const actions = rawActions.map((raw: unknown, i): Action => {
     const at = `actions[${i}]`;
     if (!isObject(raw)) throw new DefinitionError(`${at} must be an object with a "type"`);

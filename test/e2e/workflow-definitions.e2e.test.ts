@@ -281,6 +281,24 @@ describe('workflow templates and definitions', () => {
       expect(res.body.message).toContain(message);
     });
 
+    it.each([
+      [{ ...valid, name: '' }, 'name', 'name must not be empty'],
+      [{ ...valid, conditions: [{ field: 'amount', op: 'gt', value: '1' }, { field: 'amount', op: 'roughly', value: '1' }] }, 'conditions.1', 'conditions[1]: unknown operator "roughly"'],
+      [{ ...valid, actions: [{ type: 'email', to: 'customer', subject: 'Hi {{customerFirstName}}', body: 'x' }] }, 'actions.0.subject', 'actions[0].subject uses unknown variable'],
+      [{ ...valid, actions: [{ type: 'email', to: { emails: ['ok@example.test', 'nope'] } }] }, 'actions.0.to.emails.1', 'actions[0].to.emails[1]: "nope" is not an email address'],
+      [{ ...valid, schedule: { time: '25:00' } }, 'schedule.time', 'schedule.time must be HH:MM'],
+      [{ ...valid, actions: [{ type: 'task', assigneeId: '00000000-0000-4000-8000-000000000000', title: 'x' }] }, 'actions.0.assigneeId', 'is not a user of this company'],
+      [{ templateKey: 'payment-overdue-party' }, 'templateKey', 'templateKey "payment-overdue-party" is not a template'],
+      [{ ...valid, activate: 'yes' }, 'activate', 'activate must be true or false'],
+      [{ ...valid, colour: 'red' }, 'colour', 'property colour should not exist'],
+    ])('names the field of %j in the 400 (fields: [{ field: %s, message }], dotted paths)', async (body, field, message) => {
+      const res = await tenant.admin.post('/v1/workflows', body);
+      expect(res.status).toBe(400);
+      expect(res.body.fields).toEqual([{ field, message: expect.stringContaining(message) }]);
+      // The message stays the full sentence, as before.
+      expect(res.body.message).toContain(message);
+    });
+
     it('refuses a 200 kB recipient address for its length, before any pattern reads it', async () => {
       // A pattern that backtracks on this string held the event loop about a minute before answering.
       const address = `a@${'.'.repeat(200_000)}@`;

@@ -786,7 +786,8 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Changes a user's name or role (admins only); omitted fields stay. The company keeps at least one active admin. A new role applies to the user's next request (within 5 s on every API process). */
+        patch: operations["Users_update"];
         trace?: never;
     };
     "/v1/users/{id}/api-keys": {
@@ -1000,6 +1001,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/workflow-runs/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every delivery of a run, page by page in the order they were made; `status` narrows to one or several statuses */
+        get: operations["WorkflowRuns_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/workflow-templates": {
         parameters: {
             query?: never;
@@ -1046,6 +1064,23 @@ export interface paths {
         put?: never;
         /** Creates a definition from a template: "Save" (draft) or "Save and activate" (activate: true). Admins only. */
         post: operations["Workflows_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Previews a definition being edited, before it is saved: the body of POST /v1/workflows, checked the same way (same 400s), answered as POST /v1/workflows/{id}/preview answers (definitionId null); saves and sends nothing. Admins only, like creating one. */
+        post: operations["Workflows_previewDraft"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1415,6 +1450,8 @@ export interface components {
              *     - `user.created`: A user was added. data: { role }
              *     - `user.deactivated`: A user was deactivated: their keys are revoked and stop working. data: { handoverTo, handedOver (invoice ids), revokedKeys (a count), delegationsEnded (delegator ids) }
              *     - `user.reactivated`: A deactivated user was let in again. data: {}
+             *     - `user.role_changed`: A user's role changed; it applies to their next request. data: { from, to } (admin or standard)
+             *     - `user.renamed`: A user's name changed. data: { from, to }
              *     - `api_key.issued`: An API key was issued (target: the key). data: { userId, prefix }
              *     - `api_key.revoked`: An API key was revoked (target: the key). data: { userId, prefix }
              *     - `delegation.set`: A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }
@@ -1448,6 +1485,8 @@ export interface components {
          *     - `user.created`: A user was added. data: { role }
          *     - `user.deactivated`: A user was deactivated: their keys are revoked and stop working. data: { handoverTo, handedOver (invoice ids), revokedKeys (a count), delegationsEnded (delegator ids) }
          *     - `user.reactivated`: A deactivated user was let in again. data: {}
+         *     - `user.role_changed`: A user's role changed; it applies to their next request. data: { from, to } (admin or standard)
+         *     - `user.renamed`: A user's name changed. data: { from, to }
          *     - `api_key.issued`: An API key was issued (target: the key). data: { userId, prefix }
          *     - `api_key.revoked`: An API key was revoked (target: the key). data: { userId, prefix }
          *     - `delegation.set`: A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }
@@ -1465,7 +1504,7 @@ export interface components {
          *     - `session.ended`: A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }
          * @enum {string}
          */
-        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "session.started" | "session.ended";
+        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "user.role_changed" | "user.renamed" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "session.started" | "session.ended";
         Bill: {
             /** @example 1250.00 */
             amount: string;
@@ -2083,6 +2122,14 @@ export interface components {
             /** @example sent */
             status: string;
         };
+        DeliveryPage: {
+            data: components["schemas"]["Delivery"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            nextCursor: string | null;
+        };
         Deposit: {
             /**
              * @description The sum of its payments
@@ -2128,10 +2175,18 @@ export interface components {
         Error: {
             /** @example Not Found */
             error: string;
+            /** @description On a 400 for invalid input: each field named by its dotted path in the body (actions.0.to.emails.1: list items by index), with its sentence, which the message above also says */
+            fields?: components["schemas"]["FieldProblem"][];
             /** @example invoice 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12 not found */
             message: string;
             /** @example 404 */
             statusCode: number;
+        };
+        FieldProblem: {
+            /** @example actions.0.to.emails.1 */
+            field: string;
+            /** @example actions[0].to.emails[1]: "nope" is not an email address */
+            message: string;
         };
         HandedOverApproval: {
             /**
@@ -2400,6 +2455,15 @@ export interface components {
             recordId: string;
             /** @example invoice */
             recordType: string;
+            /** @description collection-sequence only: the step that goes out today (1 for the first) and its day */
+            step?: {
+                /** Format: date */
+                day?: string;
+                /** @description the step last sent to the invoice, 0: none */
+                lastSent?: number;
+                number?: number;
+                offsetDays?: number;
+            };
         };
         PreviewMessageView: {
             /** @description Index of the action in the definition */
@@ -2787,6 +2851,15 @@ export interface components {
             /** @example Québec */
             name?: string;
         };
+        UpdateUserDto: {
+            /** @example Sam Standard */
+            name?: string;
+            /**
+             * @description the company keeps at least one active admin
+             * @enum {string}
+             */
+            role?: "admin" | "standard";
+        };
         UpdateVendorDto: {
             /**
              * Format: email
@@ -3079,9 +3152,10 @@ export interface components {
         WorkflowPreview: {
             /**
              * Format: uuid
+             * @description null for a draft not saved yet (POST /v1/workflows/preview)
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
              */
-            definitionId: string;
+            definitionId: string | null;
             /**
              * Format: date-time
              * @example 2026-12-01T14:03:11.123Z
@@ -3702,7 +3776,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Only what this user did */
                 actorId?: string;
-                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated, session.started, session.ended */
+                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, user.role_changed, user.renamed, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated, session.started, session.ended */
                 type?: string;
                 /** @description Only entries made at or after this instant (ISO 8601 with a time zone) */
                 from?: string;
@@ -10057,6 +10131,154 @@ export interface operations {
             };
         };
     };
+    Users_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "createdAt": "2026-11-28T12:00:00.000Z",
+                     *       "email": "sam@acme.test",
+                     *       "id": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "name": "Sam Standard",
+                     *       "role": "admin",
+                     *       "status": "active"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["User"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only an admin of the company may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d is the last active admin of the company; make another user admin first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d is the last active admin of the company; make another user admin first",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     Users_listKeys: {
         parameters: {
             query?: never;
@@ -12273,6 +12495,102 @@ export interface operations {
             };
         };
     };
+    WorkflowRuns_deliveries: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description One or several statuses, comma-separated: pending (not sent yet, or in doubt), sent, failed */
+                status?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "attempts": 1,
+                     *           "channel": "email",
+                     *           "createdAt": "2026-11-28T14:00:01.120Z",
+                     *           "error": "550 mailbox unavailable",
+                     *           "id": "8b9c0d1e-2f3a-4b5c-8d6e-7f8a9b0c1d2e",
+                     *           "occurrence": "due:2026-11-30",
+                     *           "recipient": "billing@tremblay.example",
+                     *           "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *           "recordType": "invoice",
+                     *           "sentAt": null,
+                     *           "status": "failed"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description workflow run 3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "workflow run 3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     WorkflowTemplates_list: {
         parameters: {
             query?: never;
@@ -12764,6 +13082,157 @@ export interface operations {
                      *       "error": "Unprocessable Entity",
                      *       "message": "the definition cannot be activated: actions[0] has no recipient",
                      *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Workflows_previewDraft: {
+        parameters: {
+            query?: {
+                /** @description How many matching records to render */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateWorkflowDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "definitionId": null,
+                     *       "evaluatedAt": "2026-11-28T12:00:00.000Z",
+                     *       "hasMore": false,
+                     *       "matches": [
+                     *         {
+                     *           "messages": [
+                     *             {
+                     *               "action": 0,
+                     *               "body": "…",
+                     *               "html": "…",
+                     *               "recipients": [
+                     *                 "billing@tremblay.example"
+                     *               ],
+                     *               "subject": "Reminder: invoice INV-1042 is due on November 30, 2026",
+                     *               "type": "email"
+                     *             }
+                     *           ],
+                     *           "record": {
+                     *             "amount": "1250.00",
+                     *             "balance": "1250.00",
+                     *             "dueDate": "2026-11-30",
+                     *             "number": "INV-1042"
+                     *           },
+                     *           "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *           "recordType": "invoice"
+                     *         }
+                     *       ],
+                     *       "sample": [
+                     *         {
+                     *           "action": 0,
+                     *           "body": "…",
+                     *           "html": "…",
+                     *           "recipients": [],
+                     *           "subject": "…",
+                     *           "type": "email"
+                     *         }
+                     *       ],
+                     *       "status": "draft",
+                     *       "templateKey": "payment-due-reminder",
+                     *       "timezone": "America/Toronto",
+                     *       "today": "2026-11-28"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WorkflowPreview"];
+                };
+            };
+            /** @description conditions[0]: unknown field "colour" for template "payment-due-reminder" */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "conditions[0]: unknown field \"colour\" for template \"payment-due-reminder\"",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only an admin of the company may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -11,7 +11,7 @@
  *   from what the operation declares, because the pipes and guards that produce them are global.
  */
 import { applyDecorators, Type } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiPropertyOptions, ApiResponse, ApiSchema, OpenAPIObject } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiPropertyOptions, ApiResponse, ApiSchema, OpenAPIObject } from '@nestjs/swagger';
 import { MONEY, POSITIVE_MONEY } from '../../domain/money';
 
 export const REASONS: Record<number, string> = {
@@ -20,12 +20,24 @@ export const REASONS: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+@ApiSchema({ name: 'FieldProblem' })
+export class FieldProblemView {
+  @ApiProperty({ type: String, example: 'actions.0.to.emails.1' }) field!: string;
+  @ApiProperty({ type: String, example: 'actions[0].to.emails[1]: "nope" is not an email address' }) message!: string;
+}
+
 /** The body of every error answer (`ApiExceptionFilter`). */
 @ApiSchema({ name: 'Error' })
 export class ErrorView {
   @ApiProperty({ type: Number, example: 404, minimum: 400, maximum: 599 }) statusCode!: number;
   @ApiProperty({ type: String, example: 'Not Found' }) error!: string;
   @ApiProperty({ type: String, example: 'invoice 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12 not found' }) message!: string;
+  @ApiPropertyOptional({
+    type: () => [FieldProblemView],
+    description: 'On a 400 for invalid input: each field named by its dotted path in the body (actions.0.to.emails.1: list items by index), '
+      + 'with its sentence, which the message above also says',
+  })
+  fields?: FieldProblemView[];
 }
 
 const DEFAULT_MESSAGES: Record<number, string> = {

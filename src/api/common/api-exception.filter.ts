@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { Response } from 'express';
 import { dbErrorCode } from './db-errors';
-import { DomainError } from '../../domain/errors';
+import { DomainError, FieldProblem } from '../../domain/errors';
 import { temporalErrorMapping } from './temporal-errors';
 import { errorFields } from '../../infra/logger';
 
@@ -9,6 +9,8 @@ export interface ApiError {
   statusCode: number;
   error: string;
   message: string;
+  /** For a validation failure: each field named, by its dotted path, with its own sentence. */
+  fields?: FieldProblem[];
 }
 
 const reasons: Record<number, string> = {
@@ -29,11 +31,13 @@ function databaseUnavailable(exception: unknown, code: string | undefined): bool
   return typeof e?.message === 'string' && /Connection terminated|timeout exceeded when trying to connect|connect ECONNREFUSED/.test(e.message);
 }
 
-function errorBody(statusCode: number, message: string): ApiError {
-  return { statusCode, error: reasons[statusCode] ?? HttpStatus[statusCode] ?? 'Error', message };
+function errorBody(statusCode: number, message: string, fields?: FieldProblem[]): ApiError {
+  const body: ApiError = { statusCode, error: reasons[statusCode] ?? HttpStatus[statusCode] ?? 'Error', message };
+  if (fields?.length) body.fields = fields;
+  return body;
 }
 
-/** Maps every error to `{ statusCode, error, message }`; only an unexpected fault is a 500, and it is logged. */
+/** Maps every error to `{ statusCode, error, message, fields? }`; only an unexpected fault is a 500, and it is logged. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('ApiExceptionFilter');
@@ -49,16 +53,18 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 
   private toBody(exception: unknown): ApiError {
-    if (exception instanceof DomainError) return errorBody(exception.statusCode, exception.message);
+    if (exception instanceof DomainError) return errorBody(exception.statusCode, exception.message, exception.fields);
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
       let message = exception.message;
+      let fields: FieldProblem[] | undefined;
       if (typeof response === 'object' && response && 'message' in response) {
         const m = (response as { message: unknown }).message;
         message = Array.isArray(m) ? m.join('; ') : String(m);
+        fields = (response as { fields?: FieldProblem[] }).fields;
       }
-      return errorBody(status, message);
+      return errorBody(status, message, fields);
     }
     const httpish = exception as { type?: string; status?: number; statusCode?: number; message?: string };
     // Errors raised by the body parser before any controller runs.

@@ -1,4 +1,6 @@
-import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
+import type { ValidationError } from 'class-validator';
+import type { FieldProblem } from '../../domain/errors';
 
 /** How many validated query strings are kept, over all routes; the least recently used go first. */
 const QUERY_MEMO_SIZE = 1000;
@@ -17,6 +19,11 @@ export class MemoValidationPipe extends ValidationPipe {
   private readonly accepted = new Map<string, unknown>();
   private readonly classIds = new WeakMap<object, number>();
   private classCount = 0;
+
+  /** Nest's 400 (the same message), with each failure's field by its dotted path: `actions.0.to`. */
+  override createExceptionFactory() {
+    return (errors: ValidationError[] = []) => new BadRequestException({ message: this.flattenValidationErrors(errors), fields: fieldProblems(errors) });
+  }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const key = metadata.type === 'query' && metadata.metatype ? this.keyOf(metadata.metatype, value) : undefined;
@@ -40,6 +47,15 @@ export class MemoValidationPipe extends ValidationPipe {
     if (id === undefined) this.classIds.set(metatype, (id = ++this.classCount));
     return `${id} ${text}`;
   }
+}
+
+/** Every constraint that failed, with its property's path; the message is prefixed with the parent's path as Nest does. */
+function fieldProblems(errors: ValidationError[], parent?: string): FieldProblem[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) => ({ field, message: parent ? `${parent}.${message}` : message }));
+    return [...own, ...fieldProblems(error.children ?? [], field)];
+  });
 }
 
 function deepFreeze<T>(value: T): T {

@@ -1,5 +1,6 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
 import { isMoney, POSITIVE_MONEY } from '../../domain/money';
+import { splitList } from './pagination';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -49,4 +50,18 @@ export function IsDateOnly(options?: ValidationOptions): PropertyDecorator {
         defaultMessage: (args) => `${args?.property} must be a calendar date YYYY-MM-DD, got ${JSON.stringify(args?.value)}`,
       },
     });
+}
+
+/** A comma-separated list of values among `allowed` (a filter taking one value or several). */
+export function IsListOf(allowed: readonly string[]): PropertyDecorator {
+  return (target, propertyName) => registerDecorator({
+    name: 'isListOf', target: target.constructor, propertyName: propertyName as string,
+    validator: {
+      validate: (v: unknown) => {
+        const values = splitList(v);
+        return !!values && values.length > 0 && values.every((s) => allowed.includes(s));
+      },
+      defaultMessage: (a) => `${a?.property} takes comma-separated values among ${allowed.join(', ')}; got ${JSON.stringify(a?.value)}`,
+    },
+  });
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuthenticated, ApiErrors, PageOf } from '../common/api-docs';
 import { AdminOnly } from '../auth/admin-only.decorator';
@@ -7,6 +7,7 @@ import { IdPipe } from '../common/id-param.pipe';
 import { ListQueryDto } from '../common/pagination';
 import { CreateUserDto } from './dto/create-user.dto';
 import { DeactivateUserDto } from './dto/deactivate-user.dto';
+import { UpdateUserDto } from './dto/update-user.dto';
 import { ApiKeyView, CreatedUserView, DeactivatedUserView, IssuedApiKeyView, userExample, UserView } from './user.mapper';
 import { UsersService } from './users.service';
 import { Idempotent } from '../common/idempotency.interceptor';
@@ -54,6 +55,21 @@ export class UsersController {
   @ApiErrors({ 404: notFound })
   get(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string) {
     return this.users.get(caller, id);
+  }
+
+  @Patch('users/:id')
+  @AdminOnly()
+  @ApiOperation({
+    summary: 'Changes a user\'s name or role (admins only); omitted fields stay. The company keeps at least one active admin. ' +
+      'A new role applies to the user\'s next request (within 5 s on every API process).',
+  })
+  @ApiOkResponse({ type: UserView, example: { ...userExample, role: 'admin' } })
+  @ApiErrors({
+    404: notFound,
+    409: 'user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d is the last active admin of the company; make another user admin first',
+  })
+  update(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string, @Body() dto: UpdateUserDto) {
+    return this.users.update(caller, id, dto);
   }
 
   @Post('users/:id/deactivate')

@@ -17,10 +17,12 @@ import { CreateUserDto } from './dto/create-user.dto';
 import type { DeactivateUserDto } from './dto/deactivate-user.dto';
 import { SessionsRepository } from '../../db/sessions.repository';
 import { SignInLinksService } from '../sessions/sign-in-links.service';
+import type { UpdateUserDto } from './dto/update-user.dto';
 import { type CreatedUserView, type DeactivatedUserView, toApiKeyView, toUserView, type UserView } from './user.mapper';
 
-const DAY_MS = 86_400_000;
 import { audit } from '../audit/audit-trail';
+
+const DAY_MS = 86_400_000;
 
 @Injectable()
 export class UsersService {
@@ -126,6 +128,36 @@ export class UsersService {
       return { ...found, status: 'active' as const };
     });
     this.logger.log(`user ${user.id} reactivated by ${caller.id}`);
+    return toUserView(user);
+  }
+
+  /**
+   * Changes a user's name or role; each field given changes, each with its own audit entry. Under the company's user
+   * lock, so that admins demoting (or deactivating) each other at once cannot leave the company without an active
+   * admin. A deactivated user's role may change too: it is no active admin, and gets this role back on reactivation.
+   * The role applies at once in this process and within AuthCache.TTL_MS in the others.
+   */
+  async update(caller: AuthUser, id: string, dto: UpdateUserDto): Promise<UserView> {
+    const user = await this.dataSource.transaction(async (m) => {
+      const users = new UsersRepository(m);
+      await users.lockCompanyUsers(caller.companyId);
+      const found = await users.findOwned(caller.companyId, id);
+      if (!found) throw new NotFoundException(`user ${id} not found`);
+      const changes: Partial<Pick<User, 'name' | 'role'>> = {};
+      const name = dto.name?.trim();
+      if (name !== undefined && name !== found.name) changes.name = name;
+      if (dto.role !== undefined && dto.role !== found.role) {
+        if (found.role === 'admin' && found.status === 'active' && await users.countOtherActiveAdmins(caller.companyId, found.id) === 0) {
+          throw new ConflictException(`user ${id} is the last active admin of the company; make another user admin first`);
+        }
+        changes.role = dto.role;
+      }
+      await users.updateProfile(caller.companyId, found.id, changes);
+      if (changes.role) await audit.record(m, caller, { type: 'user.role_changed', targetId: found.id, data: { from: found.role, to: changes.role } });
+      if (changes.name) await audit.record(m, caller, { type: 'user.renamed', targetId: found.id, data: { from: found.name, to: changes.name } });
+      return { ...found, ...changes };
+    });
+    this.authCache.forgetUser(user.id);
     return toUserView(user);
   }
 

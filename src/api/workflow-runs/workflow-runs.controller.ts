@@ -3,8 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuthenticated, ApiErrors, PageOf } from '../common/api-docs';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { IdPipe } from '../common/id-param.pipe';
-import { ListWorkflowRunsDto } from './list-workflow-runs.dto';
-import { WorkflowRunDetailView, WorkflowRunView } from './workflow-run.mapper';
+import { ListRunDeliveriesDto, ListWorkflowRunsDto } from './list-workflow-runs.dto';
+import { DeliveryView, WorkflowRunDetailView, WorkflowRunView } from './workflow-run.mapper';
 import { WorkflowRunsService } from './workflow-runs.service';
 
 const runExample = {
@@ -33,5 +33,23 @@ export class WorkflowRunsController {
   @ApiErrors({ 404: 'workflow run 3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d not found' })
   get(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {
     return this.runs.get(user, id);
+  }
+
+  @Get(':id/deliveries')
+  @ApiOperation({ summary: 'Every delivery of a run, page by page in the order they were made; `status` narrows to one or several statuses' })
+  @ApiOkResponse({
+    type: PageOf(DeliveryView),
+    example: {
+      data: [{
+        id: '8b9c0d1e-2f3a-4b5c-8d6e-7f8a9b0c1d2e', recordType: 'invoice', recordId: '5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12', occurrence: 'due:2026-11-30',
+        channel: 'email', recipient: 'billing@tremblay.example', status: 'failed', error: '550 mailbox unavailable', attempts: 1,
+        createdAt: '2026-11-28T14:00:01.120Z', sentAt: null,
+      }],
+      nextCursor: null,
+    },
+  })
+  @ApiErrors({ 404: 'workflow run 3a4b5c6d-7e8f-4a9b-8c0d-1e2f3a4b5c6d not found' })
+  deliveries(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string, @Query() query: ListRunDeliveriesDto) {
+    return this.runs.deliveries(user, id, query);
   }
 }

@@ -4,6 +4,7 @@ import { DataSource, ObjectLiteral } from 'typeorm';
 import { Customer, Invoice, Location, User, Vendor, WorkflowDefinition } from '../../db/entities';
 import { SweepsRepository } from '../../db/sweeps.repository';
 import { sweepPlan, toSweepRecord } from '../../db/sweep-plans';
+import type { SweepDefinition } from '../../db/sweep-query';
 import { selectStep, stepDay } from '../../domain/collection-sequence';
 import { Condition, RecordType } from '../../domain/conditions';
 import { addDays, todayIn } from '../../domain/dates';
@@ -45,7 +46,10 @@ interface Lookups {
 const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
 const ids = (values: Array<string | null | undefined>) => [...new Set(values.filter((v): v is string => !!v))];
 
-/** What a definition would do right now: the records its conditions select (the sweep's SQL) and each rendered message. Sends nothing. */
+/**
+ * What a definition would do right now: the records its conditions select (the sweep's SQL) and each rendered message.
+ * Sends nothing. The definition may be a saved one or a draft not saved yet (no id).
+ */
 @Injectable()
 export class WorkflowPreviewService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -84,7 +88,7 @@ export class WorkflowPreviewService {
       };
     });
     return {
-      definitionId: definition.id,
+      definitionId: definition.id ?? null,
       templateKey: definition.templateKey,
       status: definition.status,
       evaluatedAt: now.toISOString(),
@@ -104,7 +108,7 @@ export class WorkflowPreviewService {
     const { timezone } = caller.company;
     const sweeps = new SweepsRepository(this.dataSource);
     const plan = sweepPlan('collection-sequence')!;
-    const def = (await sweeps.findDefinition(definition.id, caller.companyId))!;
+    const def = sweepDefinitionOf(caller, definition);
     const found = await sweeps.findMatchingIds(plan, def, now, { cursor: null, limit: limit + 1 });
     const pageIds = found.slice(0, limit).map((r) => r.id);
     const details = await sweeps.findMatchingDetails(plan, def, now, pageIds);
@@ -139,7 +143,7 @@ export class WorkflowPreviewService {
       });
     }
     return {
-      definitionId: definition.id, templateKey: definition.templateKey, status: definition.status, evaluatedAt: now.toISOString(),
+      definitionId: definition.id ?? null, templateKey: definition.templateKey, status: definition.status, evaluatedAt: now.toISOString(),
       timezone, today, matches, hasMore: found.length > limit, sample: [] as PreviewMessage[],
     };
   }
@@ -195,6 +199,19 @@ export class WorkflowPreviewService {
       invoices: byId(found.invoices),
     };
   }
+}
+
+/** No definition has it: a draft's sequence has sent no step to any invoice. */
+const UNSAVED_ID = '00000000-0000-0000-0000-000000000000';
+
+/** The definition as its sweep reads it, with the caller's company (a draft has no row to read it from). */
+function sweepDefinitionOf(caller: AuthUser, d: WorkflowDefinition): SweepDefinition {
+  const { company } = caller;
+  return {
+    id: d.id ?? UNSAVED_ID, companyId: caller.companyId, templateKey: d.templateKey, name: d.name, status: d.status,
+    conditions: d.conditions as Condition[], actions: d.actions, locale: d.locale, companyName: company.name, timezone: company.timezone,
+    currency: company.currency, plan: company.plan, sequence: d.sequence, sendWindow: null,
+  };
 }
 
 function summary(recordType: RecordType, r: ObjectLiteral): Record<string, unknown> {

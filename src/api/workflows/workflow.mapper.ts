@@ -1,4 +1,4 @@
-import { ApiProperty, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { DefinitionStatus, WorkflowDefinition } from '../../db/entities';
 import { SUPPORTED_LOCALES } from '../../domain/locales';
 import { TEMPLATE_KEYS } from '../../domain/templates';
@@ -49,12 +49,21 @@ class PreviewMatchView {
   @ApiProperty(uuid) recordId!: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'A summary of the record (number, amount, dates, ...)' }) record!: object;
   @ApiProperty({ type: [PreviewMessageView] }) messages!: PreviewMessageView[];
+  @ApiPropertyOptional({
+    type: 'object',
+    properties: {
+      number: { type: 'integer', minimum: 1 }, offsetDays: { type: 'integer' }, day: { type: 'string', format: 'date' },
+      lastSent: { type: 'integer', minimum: 0, description: 'the step last sent to the invoice, 0: none' },
+    },
+    description: 'collection-sequence only: the step that goes out today (1 for the first) and its day',
+  })
+  step?: { number: number; offsetDays: number; day: string; lastSent: number };
 }
 
-/** `POST /v1/workflows/:id/preview`: what a run would do now; nothing is sent. */
+/** `POST /v1/workflows/:id/preview` and `POST /v1/workflows/preview` (a draft): what a run would do now; nothing is sent. */
 @ApiSchema({ name: 'WorkflowPreview' })
 export class WorkflowPreviewView {
-  @ApiProperty(uuid) definitionId!: string;
+  @ApiProperty({ ...nullable(uuid), description: 'null for a draft not saved yet (POST /v1/workflows/preview)' }) definitionId!: string | null;
   @ApiProperty({ enum: TEMPLATE_KEYS }) templateKey!: string;
   @ApiProperty({ enum: ['draft', 'active', 'inactive'] }) status!: string;
   @ApiProperty(dateTime) evaluatedAt!: string;

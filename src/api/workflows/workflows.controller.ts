@@ -17,6 +17,13 @@ const example: WorkflowView = {
   schedule: { time: '09:00' }, locale: 'en-US', createdBy: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', createdAt: '2026-11-28T12:00:00.000Z', updatedAt: '2026-11-28T12:00:00.000Z',
 };
 const notFound = 'workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found';
+const previewExample: WorkflowPreviewView = {
+  definitionId: example.id, templateKey: 'payment-due-reminder', status: 'active', evaluatedAt: '2026-11-28T12:00:00.000Z',
+  timezone: 'America/Toronto', today: '2026-11-28', hasMore: false,
+  matches: [{ recordType: 'invoice', recordId: '5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12', record: { number: 'INV-1042', amount: '1250.00', balance: '1250.00', dueDate: '2026-11-30' },
+    messages: [{ action: 0, type: 'email', recipients: ['billing@tremblay.example'], subject: 'Reminder: invoice INV-1042 is due on November 30, 2026', body: '…', html: '…' }] }],
+  sample: [{ action: 0, type: 'email', recipients: [], subject: '…', body: '…', html: '…' }],
+};
 
 /** Any user of the company reads definitions and previews them; only admins create, change, activate or delete them. */
 @ApiTags('workflows')
@@ -102,20 +109,24 @@ export class WorkflowsController {
     return this.workflows.deactivate(caller, id);
   }
 
+  @Post('preview')
+  @AdminOnly()
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Previews a definition being edited, before it is saved: the body of POST /v1/workflows, checked the same way (same 400s), ' +
+      'answered as POST /v1/workflows/{id}/preview answers (definitionId null); saves and sends nothing. Admins only, like creating one.',
+  })
+  @ApiOkResponse({ type: WorkflowPreviewView, example: { ...previewExample, definitionId: null, status: 'draft' } })
+  @ApiErrors({ 400: 'conditions[0]: unknown field "colour" for template "payment-due-reminder"' })
+  async previewDraft(@CurrentUser() caller: AuthUser, @Body() dto: CreateWorkflowDto, @Query() query: PreviewQueryDto) {
+    return this.previews.preview(caller, await this.workflows.draft(caller, dto), query.limit ?? 20);
+  }
+
   @Post(':id/preview')
   @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Shows the records that match right now (first page) and every rendered message; sends nothing' })
-  @ApiOkResponse({
-    type: WorkflowPreviewView,
-    example: {
-        definitionId: example.id, templateKey: 'payment-due-reminder', status: 'active', evaluatedAt: '2026-11-28T12:00:00.000Z',
-        timezone: 'America/Toronto', today: '2026-11-28', hasMore: false,
-        matches: [{ recordType: 'invoice', recordId: '5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12', record: { number: 'INV-1042', amount: '1250.00', balance: '1250.00', dueDate: '2026-11-30' },
-          messages: [{ action: 0, type: 'email', recipients: ['billing@tremblay.example'], subject: 'Reminder: invoice INV-1042 is due on November 30, 2026', body: '…', html: '…' }] }],
-        sample: [{ action: 0, type: 'email', recipients: [], subject: '…', body: '…', html: '…' }],
-    },
-  })
+  @ApiOkResponse({ type: WorkflowPreviewView, example: previewExample })
   @ApiErrors({ 404: notFound })
   async preview(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string, @Query() query: PreviewQueryDto) {
     return this.previews.preview(caller, await this.workflows.entity(caller, id), query.limit ?? 20);

@@ -10,7 +10,7 @@ import {
 } from '../../domain/definitions';
 import { findTemplate, TEMPLATE_KEYS, WorkflowTemplate } from '../../domain/templates';
 import { AuthUser } from '../auth/current-user.decorator';
-import { DomainError } from '../../domain/errors';
+import { DomainError, dottedPath } from '../../domain/errors';
 import { stepsChangeProblem } from '../../domain/collection-sequence';
 import { mapPage, Page } from '../../db/pagination';
 import { splitList } from '../common/pagination';
@@ -30,20 +30,29 @@ export class WorkflowsService {
   ) {}
 
   async create(caller: AuthUser, dto: CreateWorkflowDto): Promise<WorkflowView> {
-    const template = this.template(dto.templateKey);
-    const definition = this.normalize(template, dto, caller);
     return this.dataSource.transaction(async (manager) => {
-      await this.checkUsers(manager, caller, definition);
+      const definition = await this.checked(manager, caller, dto);
       if (dto.activate) this.checkActivatable(caller, definition);
-      const row = await new WorkflowDefinitionsRepository(manager).insert({
-        companyId: caller.companyId, templateKey: definition.templateKey, name: definition.name,
-        status: dto.activate ? 'active' : 'draft', conditions: definition.conditions, actions: definition.actions,
-        schedule: definition.schedule, sequence: definition.sequence ?? null, locale: caller.company.locale, createdBy: caller.id,
-      });
+      const row = await new WorkflowDefinitionsRepository(manager).insert(rowOf(caller, definition, dto.activate ? 'active' : 'draft'));
       if (row.status === 'active') await this.lifecycle.onActivated(row, this.context(manager, caller));
       await audit.record(manager, caller, { type: 'workflow.created', targetId: row.id, data: { templateKey: row.templateKey, name: row.name, status: row.status } });
       return toWorkflowView(row);
     });
+  }
+
+  /**
+   * The definition `dto` describes, checked exactly as `create` checks it (same refusals, same messages) and not saved:
+   * a draft without an id, for a preview before "Save". `activate` is checked as a field and otherwise ignored.
+   */
+  async draft(caller: AuthUser, dto: CreateWorkflowDto): Promise<WorkflowDefinition> {
+    const definition = await this.checked(this.dataSource.manager, caller, dto);
+    return Object.assign(new WorkflowDefinition(), rowOf(caller, definition, 'draft'));
+  }
+
+  private async checked(manager: EntityManager, caller: AuthUser, dto: CreateWorkflowDto): Promise<NormalizedDefinition> {
+    const definition = this.normalize(this.template(dto.templateKey), dto, caller);
+    await this.checkUsers(manager, caller, definition);
+    return definition;
   }
 
   async list(caller: AuthUser, query: ListWorkflowsQueryDto): Promise<Page<WorkflowView>> {
@@ -154,7 +163,10 @@ export class WorkflowsService {
 
   template(key: string): WorkflowTemplate {
     const template = findTemplate(key);
-    if (!template) throw new DomainError(400, `templateKey "${key}" is not a template; expected one of ${TEMPLATE_KEYS.join(', ')}`);
+    if (!template) {
+      const message = `templateKey "${key}" is not a template; expected one of ${TEMPLATE_KEYS.join(', ')}`;
+      throw new DomainError(400, message, [{ field: 'templateKey', message }]);
+    }
     return template;
   }
 
@@ -162,7 +174,7 @@ export class WorkflowsService {
     try {
       return normalizeDefinition(template, input, { locale: caller.company.locale });
     } catch (err) {
-      if (err instanceof DefinitionError) throw new DomainError(400, err.message);
+      if (err instanceof DefinitionError) throw new DomainError(400, err.message, err.field ? [{ field: err.field, message: err.message }] : undefined);
       throw err;
     }
   }
@@ -182,13 +194,25 @@ export class WorkflowsService {
     const ids = [...new Set(refs.map((r) => r.userId))];
     const known = await new UsersRepository(manager).findIdsAmong(caller.companyId, ids);
     const missing = refs.find((r) => !known.has(r.userId));
-    if (missing) throw new DomainError(400, `${missing.path}: user ${missing.userId} is not a user of this company`);
+    if (missing) {
+      const message = `${missing.path}: user ${missing.userId} is not a user of this company`;
+      throw new DomainError(400, message, [{ field: dottedPath(missing.path), message }]);
+    }
   }
 
   private context(manager: EntityManager, caller: AuthUser): LifecycleContext {
     const { id, timezone, locale, plan } = caller.company;
     return { manager, company: { id, timezone, locale, plan } };
   }
+}
+
+/** The row a new definition is saved as. */
+function rowOf(caller: AuthUser, definition: NormalizedDefinition, status: DefinitionStatus) {
+  return {
+    companyId: caller.companyId, templateKey: definition.templateKey, name: definition.name, status,
+    conditions: definition.conditions, actions: definition.actions, schedule: definition.schedule, sequence: definition.sequence ?? null,
+    locale: caller.company.locale, createdBy: caller.id,
+  };
 }
 
 /** What a `workflow.updated` entry says: the parts that changed, and the name's old and new values (the rest is message text). */

@@ -17,6 +17,7 @@ import { UserStatus1764800300000 } from './1764800300000-user-status';
 import { AuditEvents1764800900000 } from './1764800900000-audit-events';
 import { RateLimits1764800400000 } from './1764800400000-rate-limits';
 import { Sessions1764801000000 } from './1764801000000-sessions';
+import { RunDeliveriesOrder1764801300000 } from './1764801300000-run-deliveries-order';
 
 /** In order; each file is timestamped. Add new migrations at the end. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   Collections1764600000000, ApprovalLinkSuperseded1764700000000, ApprovalTaskSeats1764700100000, OpsMetricsIndexes1764700200000,
   DeferredParts1764700300000, IdempotencyKeysPerUser1764800000000, WebhookSecretRotation1764800100000,
   UserStatus1764800300000, RateLimits1764800400000, AuditEvents1764800900000, Sessions1764801000000,
+  RunDeliveriesOrder1764801300000,
 ];

@@ -1,25 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength, registerDecorator } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { APPROVAL_STATUSES } from '../../../db/entities';
 import { IsOmittable } from '../../common/optional';
 import { date, money, nullable, text, uuid as uuidSchema } from '../../common/api-docs';
-import { ListQueryDto, splitList } from '../../common/pagination';
-import { IsDateOnly, IsMoney } from '../../common/validators';
+import { ListQueryDto } from '../../common/pagination';
+import { IsDateOnly, IsListOf, IsMoney } from '../../common/validators';
 
 /** `a,b` (or the parameter repeated), every value one of `allowed`. */
-function IsListOf(allowed: readonly string[]): PropertyDecorator {
-  return (target, propertyName) => registerDecorator({
-    name: 'isListOf', target: target.constructor, propertyName: propertyName as string,
-    validator: {
-      validate: (v: unknown) => {
-        const values = splitList(v);
-        return !!values && values.length > 0 && values.every((s) => allowed.includes(s));
-      },
-      defaultMessage: (a) => `${a?.property} takes comma-separated values among ${allowed.join(', ')}; got ${JSON.stringify(a?.value)}`,
-    },
-  });
-}
-
 const uuid = (field: string) => IsUUID('all', { message: `${field} must be an id (a UUID)` });
 const flag = (field: string) => IsIn(['true', 'false'], { message: `${field} must be "true" or "false"` });
 
