@@ -1,9 +1,10 @@
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { approvalCompany, createLargeInvoice, type ApprovalCompany } from '../support/approval';
+import { approvalCompany, createLargeInvoice, tasksOf, type ApprovalCompany } from '../support/approval';
 import { closeDb } from '../support/db';
 import { Http } from '../support/http';
 import { createInvoice } from '../support/ledger';
 import { Stack } from '../support/stack';
+import { until } from '../support/until';
 
 /**
  * The console's Tasks, Invoices and Settings screens in a real browser on the real stack: the parts the walk does
@@ -53,7 +54,11 @@ describe('console screens', () => {
     const c = await approvalCompany(http);
     const first = await createLargeInvoice(c);
     const second = await createLargeInvoice(c);
-    for (const invoice of [first, second]) expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
+    for (const invoice of [first, second]) {
+      expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
+      // The approval's workflow opens the task a moment after the submit answers.
+      await until(() => tasksOf(c.approver, 'open', invoice.id), (tasks) => tasks.length === 1, `the approval task of ${invoice.number}`);
+    }
     const page = await consoleAs(await keyOf(c, c.approver.id), '/tasks');
     await page.waitForSelector('article h2');
     expect(new URL(page.url()).pathname).toBe('/app/tasks/mine');

@@ -75,7 +75,7 @@ export function SignInLink({ token }: { token: string }) {
   const words = useMessages(messages);
   const { navigate } = useLocation();
   const { refresh } = useSession();
-  const [companies, setCompanies] = useState<Schemas['SignInChoice']['companies'] | null>(null);
+  const [companies, setCompanies] = useState<Schemas['SignInCompanyChoice']['companies'] | null>(null);
   const [companyId, setCompanyId] = useState<string>();
   const [refused, setRefused] = useState(false);
   const [busy, setBusy] = useState(false);

@@ -23,7 +23,6 @@ const messages = defineMessages({
     stamp: 'Stamp',
     pdf: 'Download the PDF',
     submit: 'Submit for approval',
-    resubmit: 'Submit for approval again',
     submitted: 'Submitted for approval.',
     submittedBy: 'Submitted by {name} on {when}',
     deadline: 'Decide before {when}',
@@ -72,7 +71,6 @@ const messages = defineMessages({
     stamp: 'Estampille',
     pdf: 'Télécharger le PDF',
     submit: 'Envoyer pour approbation',
-    resubmit: 'Envoyer de nouveau pour approbation',
     submitted: 'Envoyée pour approbation.',
     submittedBy: 'Envoyée par {name} le {when}',
     deadline: 'Décider avant le {when}',
@@ -198,7 +196,7 @@ export function InvoiceDetail({ id }: Record<string, string>) {
       )}
       {approval?.deadline && status === 'pending_approval' && <p>{fill(words.deadline, { when: format.instant(approval.deadline) })}</p>}
       {maySubmit && (
-        <p><Button variant="primary" disabled={busy} onClick={() => void submit()}>{status === 'rejected' ? words.resubmit : words.submit}</Button></p>
+        <p><Button variant="primary" disabled={busy} onClick={() => void submit()}>{words.submit}</Button></p>
       )}
       {approval && approval.steps.length > 0 && <Steps steps={approval.steps} words={words} />}
       {approval && <Trail decisions={approval.decisions} words={words} />}
