@@ -80,6 +80,8 @@ export async function gone(page: Page, role: string, name: string): Promise<void
 
 const SIGN_IN_LINK = /https?:\/\/\S+\/app\/sign-in\/[A-Za-z0-9_-]{43}/;
 
+const SIGN_IN_SUBJECTS = ['Your Relance sign-in link', 'Votre lien de connexion à Relance'];
+
 const SIGN_IN_WORDS = {
   'en-US': { email: 'Email', send: 'Email me a sign-in link', signIn: 'Sign in', continue: 'Continue' },
   'fr-CA': { email: 'Courriel', send: "M'envoyer un lien de connexion", signIn: 'Se connecter', continue: 'Continuer' },
@@ -95,9 +97,15 @@ export async function requestSignInLink(page: Page, baseUrl: string, email: stri
   const answer = await page.waitForSelector('[role="status"], [role="alert"], .field .error');
   const role = await answer!.evaluate((el) => (el as unknown as { getAttribute(n: string): string | null }).getAttribute('role'));
   if (role !== 'status') throw new Error(`asking a sign-in link for ${email} was refused: ${await answer!.evaluate((el) => (el as unknown as { textContent: string }).textContent)}`);
-  const mails = await waitForMails(email, before + 1, 20_000, { signIn: true });
-  const link = mails.slice(before).map((m) => SIGN_IN_LINK.exec(m.text)?.[0]).find(Boolean);
-  if (!link) throw new Error(`no sign-in link in the ${mails.length - before} new email(s) to ${email}`);
+  // Other emails (an invitation, an approval request) may arrive meanwhile: the link is the one of the sign-in email.
+  const deadline = Date.now() + 20_000;
+  let link: string | undefined;
+  while (!link && Date.now() < deadline) {
+    const mails = await waitForMails(email, before + 1, 1_000, { signIn: true });
+    link = mails.slice(before).filter((m) => SIGN_IN_SUBJECTS.includes(m.subject)).map((m) => SIGN_IN_LINK.exec(m.text)?.[0]).find(Boolean);
+    if (!link) await new Promise((r) => setTimeout(r, 200));
+  }
+  if (!link) throw new Error(`no sign-in email with a link to ${email} within 20 s`);
   return link;
 }
 
