@@ -9,7 +9,8 @@
  *   invoices  /app/invoices: interactive when the first page of invoices is in the table
  * Time to interactive is the page's own clock from navigation start (performance.now()) to the first animation frame
  * where the condition holds. Each run opens each page cold (a fresh browser context: nothing cached) then warm (the
- * same page again: the console's hashed assets from the cache), in rotating order; BENCH_RUNS (7) runs.
+ * same page again: the console's hashed assets from the cache), in rotating order; BENCH_RUNS (7) runs; BENCH_ONLY=mine
+ * or invoices measures one console page.
  * Target: the console's medians at most 2x the bare page's.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -110,11 +111,14 @@ async function main(): Promise<void> {
     const seeded = await seed(base);
     console.log(`seeded ${DEFINITIONS} definitions and ${INVOICES} invoices in ${((Date.now() - started) / 1000).toFixed(1)} s; ${RUNS} runs\n`);
     browser = await puppeteer.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
-    const targets: Target[] = [
+    const all: Target[] = [
       { name: 'bare', path: `/unsubscribe/${seeded.unsubscribeToken}`, ready: `document.querySelector('form button') !== null` },
       { name: 'mine', path: '/app/workflows/mine', ready: `document.querySelectorAll('main table tbody tr').length >= ${DEFINITIONS}` },
       { name: 'invoices', path: '/app/invoices', ready: `document.querySelector('main table tbody tr a[href*="/invoices/"]') !== null` },
     ];
+    // BENCH_ONLY=invoices measures only those pages (and bare, the reference).
+    const only = process.env.BENCH_ONLY?.split(',');
+    const targets = all.filter((t) => t.name === 'bare' || !only || only.includes(t.name));
     // One warm-up of each: the API's first requests compile its routes' code and fill Postgres' caches.
     for (const t of targets) await measure(browser, base, seeded, t);
     const times = new Map(targets.map((t) => [t.name, { cold: [] as number[], warm: [] as number[] }]));
