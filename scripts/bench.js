@@ -27,6 +27,8 @@ async function main({ onStop }) {
   const services = await provision.startEphemeralServices({ cli, name: 'bench', logDir, onStop });
   // bench:scale signs up its companies by the thousand from 127.0.0.1, past the production limit of 10 an hour.
   const env = { RELANCE_SIGNUP_RATE: '1000000', ...services, RELANCE_SECRET_KEYS: provision.localSecretKeys() };
+  // bench:console measures pages in the Chromium the browser tests use.
+  if (file === 'bench/console.ts') env.CHROMIUM_PATH = provision.ensureChromium();
   provision.migrate(env);
   step(`running ${file}`);
   // Tracked like every child, so that stopping the bench stops it and the API/worker it spawned.
