@@ -79,9 +79,13 @@ export interface AbuseLimits {
   linkGuessesPer10Minutes: number;
   /** RELANCE_SIGNIN_RATE: sign-in links asked per email address per hour, known address or not. */
   signInLinksPerHour: number;
+  /** RELANCE_SIGNIN_CLIENT_RATE: sign-in links asked per client address per hour, whatever the email addresses. */
+  signInLinksPerClientPerHour: number;
 }
 
-export const DEFAULT_ABUSE_LIMITS: AbuseLimits = { signupsPerHour: 10, delegationChangesPerDay: 20, linkGuessesPer10Minutes: 20, signInLinksPerHour: 5 };
+export const DEFAULT_ABUSE_LIMITS: AbuseLimits = { signupsPerHour: 10, delegationChangesPerDay: 20, linkGuessesPer10Minutes: 20, signInLinksPerHour: 5,
+  signInLinksPerClientPerHour: 100,
+};
 
 /** Long enough that it cannot be guessed, whatever alphabet the operator drew it from. */
 const MIN_SIGNUP_TOKEN_LENGTH = 32;
@@ -301,6 +305,7 @@ function abuseLimits(env: NodeJS.ProcessEnv): AbuseLimits {
     delegationChangesPerDay: integer(env, 'RELANCE_DELEGATION_RATE', d.delegationChangesPerDay, 1, 1_000_000),
     linkGuessesPer10Minutes: integer(env, 'RELANCE_LINK_GUESS_RATE', d.linkGuessesPer10Minutes, 1, 1_000_000),
     signInLinksPerHour: integer(env, 'RELANCE_SIGNIN_RATE', d.signInLinksPerHour, 1, 1_000_000),
+    signInLinksPerClientPerHour: integer(env, 'RELANCE_SIGNIN_CLIENT_RATE', d.signInLinksPerClientPerHour, 1, 1_000_000),
   };
 }
 

@@ -14,7 +14,7 @@ describe(rateLimitRules.name, () => {
 });
 
 describe('RateLimits', () => {
-  const rules = rateLimitRules({ signupsPerHour: 2, delegationChangesPerDay: 1, linkGuessesPer10Minutes: 1, signInLinksPerHour: 1 });
+  const rules = rateLimitRules({ signupsPerHour: 2, delegationChangesPerDay: 1, linkGuessesPer10Minutes: 1, signInLinksPerHour: 1, signInLinksPerClientPerHour: 1 });
 
   beforeEach(() => jest.useFakeTimers({ now: new Date('2026-12-06T12:00:00Z') }));
   afterEach(() => jest.useRealTimers());

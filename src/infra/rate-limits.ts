@@ -4,9 +4,9 @@ import type { AbuseLimits } from '../config';
 
 /**
  * What is counted, and by what key: sign-up attempts by client address, delegation changes by user, unknown decision
- * and sign-in links by client address, sign-in links asked by email address.
+ * and sign-in links by client address, sign-in links asked by email address and by client address.
  */
-export type RateLimitKind = 'signup' | 'delegation' | 'link-guess' | 'sign-in';
+export type RateLimitKind = 'signup' | 'delegation' | 'link-guess' | 'sign-in' | 'sign-in-client';
 
 export interface RateLimitRule {
   points: number;
@@ -31,6 +31,7 @@ export function rateLimitRules(limits: AbuseLimits): RateLimitRules {
     delegation: { points: limits.delegationChangesPerDay, durationSeconds: 86_400 },
     'link-guess': { points: limits.linkGuessesPer10Minutes, durationSeconds: 600 },
     'sign-in': { points: limits.signInLinksPerHour, durationSeconds: 3600 },
+    'sign-in-client': { points: limits.signInLinksPerClientPerHour, durationSeconds: 3600 },
   };
 }
 

@@ -130,7 +130,7 @@ function expectTooMany(res: HttpResult, maxSeconds: number): void {
  */
 describe('abuse limits across API processes', () => {
   const limits = {
-    TRUST_PROXY_HOPS: '1', RELANCE_SIGNUP_RATE: '3', RELANCE_DELEGATION_RATE: '3', RELANCE_LINK_GUESS_RATE: '3', RELANCE_SIGNIN_RATE: '3',
+    TRUST_PROXY_HOPS: '1', RELANCE_SIGNUP_RATE: '3', RELANCE_DELEGATION_RATE: '3', RELANCE_LINK_GUESS_RATE: '3', RELANCE_SIGNIN_RATE: '3', RELANCE_SIGNIN_CLIENT_RATE: '4',
   };
   const stack = new Stack('abuse-limits', limits);
   let second: ApiProcess;
@@ -227,6 +227,17 @@ describe('abuse limits across API processes', () => {
       expect(refused.body.message).toMatch(/sign-in links/);
     }
     expect((await waitForMails(tenant.adminEmail, 3, 20_000, { signIn: true })).length).toBe(3);
+  });
+
+  it('counts the sign-in links one client asks for, whatever the addresses: the 5th of RELANCE_SIGNIN_CLIENT_RATE=4 is a 429', async () => {
+    const ip = address();
+    const ask = (base: string) => new From(base, ip).post('/v1/sign-in-links', { email: `someone-${randomUUID().slice(0, 8)}@limits.test` });
+    // Four addresses, one client, both processes: a client cannot mail every known address five times an hour.
+    for (const base of [stack.baseUrl, second.baseUrl, stack.baseUrl, second.baseUrl]) expect((await ask(base)).status).toBe(202);
+    const refused = await ask(stack.baseUrl);
+    expectTooMany(refused, 3600);
+    expect(refused.body.message).toMatch(/sign-in links/);
+    expect((await new From(stack.baseUrl, address()).post('/v1/sign-in-links', { email: `other-${randomUUID().slice(0, 8)}@limits.test` })).status).toBe(202);
   });
 
   it('counts unknown sign-in tokens against the link guesses of the address: the 4th of RELANCE_LINK_GUESS_RATE=3 is a 429', async () => {

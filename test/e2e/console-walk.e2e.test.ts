@@ -191,6 +191,9 @@ describe.each(['en-US', 'fr-CA'] as const)('console walk (%s)', (locale: Locale)
     const created = await creator.http.post('/v1/invoices', { number, customerId: customer.id, amount: '1250.00', issueDate: '2026-12-01', dueDate: '2026-12-31' });
     expect(created.status).toBe(201);
     await eventually(async () => (await creator.http.get(`/v1/invoices/${created.body.id}`)).body.approvalStatus === 'approval_required', 'approval required');
+    // A second one, left waiting for approval: the Approved filter must leave it out.
+    const waiting = `INV-${tag()}`;
+    expect((await creator.http.post('/v1/invoices', { number: waiting, customerId: customer.id, amount: '1300.00', issueDate: '2026-12-01', dueDate: '2026-12-31' })).status).toBe(201);
 
     const cora = await tab();
     await signInByEmail(cora, stack.baseUrl, creator.email, { locale });
@@ -230,6 +233,7 @@ describe.each(['en-US', 'fr-CA'] as const)('console walk (%s)', (locale: Locale)
     if (apply) await apply.click();
     await admin.waitForFunction(() => (globalThis as any).location.search.includes('approved'));
     await byRole(admin, 'link', number);
+    await eventually(async () => !(await pageText(admin)).includes(waiting), 'the Approved filter leaving out the invoice still waiting');
     await screen(admin, 'invoices-filtered');
     await screenshot(admin, locale === 'en-US' ? 'invoices' : 'invoices-fr-CA');
     await (await byRole(admin, 'link', number)).click();

@@ -88,7 +88,7 @@ describe('sign-in links and console sessions', () => {
     const a = await http.post('/v1/sign-in-links', { email: unknown });
     const b = await http.post('/v1/sign-in-links', { email: tenant.adminEmail.toUpperCase() });
     expect({ status: a.status, body: a.body }).toEqual({ status: 202, body: {} });
-    expect({ status: b.status, body: b.body }).toEqual({ status: b.status, body: a.body });
+    expect({ status: b.status, body: b.body }).toEqual({ status: 202, body: a.body });
     const mails = await waitForMails(tenant.adminEmail, 1, 20_000, { signIn: true });
     expect(mails).toHaveLength(1);
     expect(mails[0].text).toMatch(LINK);

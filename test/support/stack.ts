@@ -47,6 +47,7 @@ export class Stack {
       RELANCE_DELEGATION_RATE: '1000000',
       RELANCE_LINK_GUESS_RATE: '1000000',
       RELANCE_SIGNIN_RATE: '1000000',
+      RELANCE_SIGNIN_CLIENT_RATE: '1000000',
       ...this.extraEnv,
     };
     this.baseUrl = `http://127.0.0.1:${port}`;

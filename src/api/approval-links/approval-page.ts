@@ -35,7 +35,7 @@ const TEXTS = {
   'fr-CA': {
     title: 'Facture {number}', company: 'Entreprise', submittedBy: 'Soumise par', pdf: 'La facture (PDF)', invoice: 'Facture', customer: 'Client', amount: 'Montant', due: 'Échéance', memo: 'Note', step: 'Étape',
     stepOf: '{k} sur {n}', deadline: 'Décider avant le', earlier: 'Décisions précédentes', approve: 'Approuver', reject: 'Rejeter', comment: 'Commentaire (facultatif)',
-    reason: 'Motif (obligatoire)', forWhom: 'Vous décidez en tant que {name} ({email}).', overLimit: 'Cette facture dépasse le montant que {company} permet d\'approuver par courriel ({limit}) : décidez-en par l\'API (POST /v1/invoices/{id}/approve ou /reject).',
+    reason: 'Motif (obligatoire)', forWhom: 'Vous décidez en tant que : {name} ({email}).', overLimit: 'Cette facture dépasse le montant que {company} permet d\'approuver par courriel ({limit}) : décidez-en par l\'API (POST /v1/invoices/{id}/approve ou /reject).',
     approved: 'approuvée', rejected: 'rejetée', timeout: 'rejetée : aucune décision avant l\'échéance', cancelled: 'annulée (la facture a été modifiée)', escalated: 'a rejoint les approbateurs (escalade)',
     onBehalf: 'à la place de {name}', viaEmail: 'depuis le courriel',
     notFound: 'Ce lien n\'est pas valide. Vérifiez que vous avez ouvert le lien complet du courriel.',

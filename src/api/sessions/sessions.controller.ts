@@ -47,9 +47,15 @@ export class SessionsController {
       'the address is known',
   })
   @ApiAcceptedResponse({ type: SignInLinkRequestedView, example: {} })
-  @ApiErrors({ 429: 'too many sign-in links asked for this address: at most 5 an hour; try again in 3600 s' })
-  async requestLink(@Body() dto: RequestSignInLinkDto, @Res({ passthrough: true }) res: Response): Promise<SignInLinkRequestedView> {
+  @ApiErrors({ 429: 'too many sign-in links asked for this address: at most 5 an hour; try again in 3600 s (or from this client: at most 100 an hour)' })
+  async requestLink(@Body() dto: RequestSignInLinkDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SignInLinkRequestedView> {
     const email = dto.email.toLowerCase();
+    // Counted by the client, whatever the addresses: one client cannot mail every known address its allowance each hour.
+    const fromClient = await this.limits.consume('sign-in-client', req.ip ?? 'unknown');
+    if (!fromClient.allowed) {
+      throw tooManyRequests(res, fromClient.retryAfterSeconds,
+        `too many sign-in links asked from this client: at most ${this.config.limits.signInLinksPerClientPerHour} an hour`);
+    }
     // Counted by the address asked for, known or not, whoever asks: a mailbox is not flooded and nothing is told.
     const verdict = await this.limits.consume('sign-in', email);
     if (!verdict.allowed) {

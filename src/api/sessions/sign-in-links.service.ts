@@ -83,6 +83,7 @@ export class SignInLinksService {
       },
       { policy: deliveryPolicies.signInEmail, send: async (deliveryKey) => { await this.mailer.send({ to: to.email, ...mail, deliveryKey }); } },
     );
-    if (outcome.status === 'failed' || outcome.status === 'inDoubt') this.logger.warn(`sign-in link ${linkId} to user ${to.userId}: ${outcome.error}`);
+    // Not the mail server's answer, which quotes the address: the delivery row keeps it, for whoever may read the company's data.
+    if (outcome.status === 'failed' || outcome.status === 'inDoubt') this.logger.warn(`sign-in link ${linkId} to user ${to.userId}: ${outcome.status}`);
   }
 }
