@@ -53,6 +53,16 @@ describe('companies, users and API keys', () => {
     expect((await tenant.admin.get('/v1/companies/me')).body.name).not.toBe('Hijacked');
   });
 
+  it('stores and answers a zone by its IANA canonical name, whichever name of it the client sends', async () => {
+    const t = await createTenant(http, { timezone: 'Asia/Calcutta' });
+    expect(t.company).toMatchObject({ timezone: 'Asia/Kolkata' });
+    expect((await t.admin.patch('/v1/companies/me', { timezone: 'Asia/Kolkata' })).body).toMatchObject({ timezone: 'Asia/Kolkata' });
+    expect((await t.admin.patch('/v1/companies/me', { timezone: 'europe/kiev' })).body).toMatchObject({ timezone: 'Europe/Kyiv' });
+    const customer = await t.admin.post('/v1/customers', { name: 'Saigon Trading', timezone: 'Asia/Saigon' });
+    expect(customer.body).toMatchObject({ timezone: 'Asia/Ho_Chi_Minh' });
+    expect((await t.admin.get(`/v1/customers/${customer.body.id}`)).body).toMatchObject({ timezone: 'Asia/Ho_Chi_Minh' });
+  });
+
   it('refuses null for a field that cannot be empty, and changes nothing', async () => {
     const res = await tenant.admin.patch('/v1/companies/me', { plan: 'essentials', name: null });
     expect(res.status).toBe(400);

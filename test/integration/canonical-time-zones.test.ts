@@ -16,7 +16,7 @@ describe(CanonicalTimeZones1764801100000.name, () => {
     await Runtime.instance().shutdown().catch(() => undefined);
   });
 
-  it('converts companies\' and customers\' aliases to their canonical zones and leaves the rest', async () => {
+  it('converts companies\' and customers\' aliases to their IANA canonical zones and leaves the rest', async () => {
     const company = async (timezone: string) => (await ds.query(
       `INSERT INTO companies (name, locale, timezone, currency, plan) VALUES ($1, 'en-US', $2, 'CAD', 'advanced') RETURNING id`,
       [`Zones ${randomUUID().slice(0, 8)}`, timezone],
@@ -25,8 +25,10 @@ describe(CanonicalTimeZones1764801100000.name, () => {
     const lower = await company('us/eastern');
     const toronto = await company('America/Toronto');
     const odd = await company('Etc/GMT+5');
+    const kolkata = await company('Asia/Kolkata');
+    const calcutta = await company('Asia/Calcutta');
     const customers: { id: string }[] = await ds.query(
-      `INSERT INTO customers (company_id, name, timezone) VALUES ($1, 'a', 'Canada/Pacific'), ($1, 'b', NULL), ($1, 'c', 'Europe/Paris') RETURNING id`,
+      `INSERT INTO customers (company_id, name, timezone) VALUES ($1, 'a', 'Canada/Pacific'), ($1, 'b', NULL), ($1, 'c', 'Europe/Paris'), ($1, 'd', 'Europe/Kyiv'), ($1, 'e', 'Europe/Kiev') RETURNING id`,
       [toronto],
     );
 
@@ -39,7 +41,8 @@ describe(CanonicalTimeZones1764801100000.name, () => {
 
     const zones = async (table: string, ids: string[]) => (await ds.query(`SELECT id, timezone FROM ${table} WHERE id = ANY($1)`, [ids]) as { id: string; timezone: string | null }[])
       .sort((a, b) => ids.indexOf(a.id) - ids.indexOf(b.id)).map((r) => r.timezone);
-    expect(await zones('companies', [montreal, lower, toronto, odd])).toEqual(['America/Toronto', 'America/New_York', 'America/Toronto', 'Etc/GMT+5']);
-    expect(await zones('customers', customers.map((c) => c.id))).toEqual(['America/Vancouver', null, 'Europe/Paris']);
+    expect(await zones('companies', [montreal, lower, toronto, odd, kolkata, calcutta]))
+      .toEqual(['America/Toronto', 'America/New_York', 'America/Toronto', 'Etc/GMT+5', 'Asia/Kolkata', 'Asia/Kolkata']);
+    expect(await zones('customers', customers.map((c) => c.id))).toEqual(['America/Vancouver', null, 'Europe/Paris', 'Europe/Kyiv', 'Europe/Kyiv']);
   });
 });

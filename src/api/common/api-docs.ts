@@ -113,7 +113,7 @@ export const integer = { type: 'integer' } satisfies ApiPropertyOptions;
 /** A zone the API takes (component `TimeZoneName`): a canonical IANA zone or one of its aliases (US/Eastern), stored and answered canonical. */
 export const timezone = {
   enum: [...TIME_ZONE_NAMES], enumName: 'TimeZoneName', example: 'America/Toronto',
-  description: 'An IANA time zone; an alias (America/Montreal) is stored and answered as its canonical zone (America/Toronto)',
+  description: 'An IANA time zone; an alias (America/Montreal, Asia/Calcutta) is stored and answered as its IANA canonical zone (America/Toronto, Asia/Kolkata)',
 } satisfies ApiPropertyOptions;
 /** The same, or null. */
 export const nullableTimezone = { ...timezone, nullable: true } satisfies ApiPropertyOptions;

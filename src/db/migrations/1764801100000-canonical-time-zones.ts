@@ -2,9 +2,10 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 import { canonicalTimeZone } from '../../domain/time-zones';
 
 /**
- * The API now stores a zone as its canonical name (America/Montreal as America/Toronto), so that every answer is a
- * value of the document's TimeZone enum; this converts what was stored before, companies' and customers' zones. A name
- * canonicalTimeZone does not know stays as it is. Nothing to undo: both names are the same zone.
+ * The API now stores a zone as IANA's canonical name (America/Montreal as America/Toronto, Asia/Calcutta as
+ * Asia/Kolkata), so that every answer is a value of the document's TimeZone enum; this converts what was stored before,
+ * companies' and customers' zones. A canonical name and a name canonicalTimeZone does not know stay as they are.
+ * Nothing to undo: both names are the same zone.
  */
 export class CanonicalTimeZones1764801100000 implements MigrationInterface {
   name = 'CanonicalTimeZones1764801100000';
