@@ -9652,7 +9652,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description too many sign-in links asked for this address: at most 5 an hour; try again in 3600 s */
+            /** @description too many sign-in links asked for this address: at most 5 an hour; try again in 3600 s (or from this client: at most 100 an hour) */
             429: {
                 headers: {
                     [name: string]: unknown;
@@ -9661,7 +9661,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Too Many Requests",
-                     *       "message": "too many sign-in links asked for this address: at most 5 an hour; try again in 3600 s",
+                     *       "message": "too many sign-in links asked for this address: at most 5 an hour; try again in 3600 s (or from this client: at most 100 an hour)",
                      *       "statusCode": 429
                      *     }
                      */
