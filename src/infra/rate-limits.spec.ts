@@ -3,12 +3,13 @@ import { DEFAULT_ABUSE_LIMITS } from '../config';
 import { memoryRateLimits, postgresRateLimits, rateLimitRules } from './rate-limits';
 
 describe(rateLimitRules.name, () => {
-  it('counts sign-ups and sign-in links per hour, delegation changes per day and wrong links per 10 minutes', () => {
+  it('counts sign-ups and sign-in links (per address and per client) per hour, delegation changes per day and wrong links per 10 minutes', () => {
     expect(rateLimitRules(DEFAULT_ABUSE_LIMITS)).toEqual({
       signup: { points: 10, durationSeconds: 3600 },
       delegation: { points: 20, durationSeconds: 86_400 },
       'link-guess': { points: 20, durationSeconds: 600 },
       'sign-in': { points: 5, durationSeconds: 3600 },
+      'sign-in-client': { points: 100, durationSeconds: 3600 },
     });
   });
 });

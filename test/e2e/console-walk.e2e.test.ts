@@ -16,7 +16,7 @@ const WORDS = {
     templates: 'Templates', mine: 'My workflows', runs: 'Run history',
     forCustomers: 'For customers', forTeam: 'For the team',
     paymentDue: 'Payment due reminder', approveLarge: 'Approve large invoices', useTemplate: 'Use this template',
-    name: 'Name', field1: 'Field 1', value1: 'Value 1', assignee: 'Assignee', loading: 'Loading…', emailCustomer: 'Email to the customer', task: 'Task', approvalSteps: 'Approval steps', step1: 'Step 1',
+    name: 'Name', field1: 'Field 1', value1: 'Value 1', zero: '0.00', assignee: 'Assignee', loading: 'Loading…', emailCustomer: 'Email to the customer', task: 'Task', approvalSteps: 'Approval steps', step1: 'Step 1',
     preview: 'Preview', save: 'Save', saveActivate: 'Save and activate', on: 'ON',
     actions: 'Actions ⋮', runNow: 'Run now', details: 'Details',
     approvalStatus: 'Approval status', approvalRequired: 'Approval required', approved: 'Approved', apply: 'Apply',
@@ -28,7 +28,7 @@ const WORDS = {
     templates: 'Modèles', mine: 'Mes flux de travaux', runs: "Historique d'exécution",
     forCustomers: 'Pour les clients', forTeam: "Pour l'équipe",
     paymentDue: "Rappel d'échéance de paiement", approveLarge: 'Approbation des factures importantes', useTemplate: 'Utiliser ce modèle',
-    name: 'Nom', field1: 'Champ 1', value1: 'Valeur 1', assignee: 'Responsable', loading: 'Chargement…', emailCustomer: 'Courriel au client', task: 'Tâche', approvalSteps: "Étapes d'approbation", step1: 'Étape 1',
+    name: 'Nom', field1: 'Champ 1', value1: 'Valeur 1', zero: '0,00', assignee: 'Responsable', loading: 'Chargement…', emailCustomer: 'Courriel au client', task: 'Tâche', approvalSteps: "Étapes d'approbation", step1: 'Étape 1',
     preview: 'Aperçu', save: 'Enregistrer', saveActivate: 'Enregistrer et activer', on: 'ACTIVÉ',
     actions: 'Actions ⋮', runNow: 'Exécuter maintenant', details: 'Détails',
     approvalStatus: "État d'approbation", approvalRequired: 'Approbation requise', approved: 'Approuvée', apply: 'Appliquer',
@@ -156,7 +156,8 @@ describe.each(['en-US', 'fr-CA'] as const)('console walk (%s)', (locale: Locale)
     await nameBox.click({ count: 3 });
     await nameBox.type('Payment due in three days');
     await (await byRole(admin, 'combobox', w.field1)).select('amount');
-    await (await byRole(admin, 'textbox', w.value1)).type('0');
+    // An amount as the locale writes it: fr-CA with a decimal comma.
+    await (await byRole(admin, 'textbox', w.value1)).type(w.zero);
     await check(admin, w.emailCustomer);
     await check(admin, w.task);
     await (await byRole(admin, 'combobox', w.assignee)).select(tenant.adminId);
@@ -171,7 +172,7 @@ describe.each(['en-US', 'fr-CA'] as const)('console walk (%s)', (locale: Locale)
       .find((d: any) => d.name === 'Payment due in three days');
     expect(saved).toMatchObject({ status: 'active' });
     expect(saved.conditions).toEqual(expect.arrayContaining([
-      expect.objectContaining({ field: 'amount', op: 'gt' }), expect.objectContaining({ field: 'dueDate', op: 'within_days', value: 3 }),
+      expect.objectContaining({ field: 'amount', op: 'gt', value: '0.00' }), expect.objectContaining({ field: 'dueDate', op: 'within_days', value: 3 }),
     ]));
     expect(saved.actions.map((a: any) => a.type).sort()).toEqual(['email', 'task']);
     await screen(admin, 'workflows-mine');

@@ -13,8 +13,8 @@ const messages = defineMessages({
   },
   'fr-CA': {
     field: 'Champ {n}', operator: 'Opérateur {n}', value: 'Valeur {n}', remove: 'Retirer la condition {n}', add: '+ Ajouter une condition',
-    none: 'Aucune condition : tous les enregistrements correspondent.', money: 'Un montant comme 1250.00 (au plus 2 décimales).',
-    days: 'Un nombre entier de jours.', list: 'Valeurs séparées par des virgules.', moneyInvalid: 'Écrivez un montant comme 1250.00, avec au plus 2 décimales.',
+    none: 'Aucune condition : tous les enregistrements correspondent.', money: 'Un montant comme 1250,00 (au plus 2 décimales).',
+    days: 'Un nombre entier de jours.', list: 'Valeurs séparées par des virgules.', moneyInvalid: 'Écrivez un montant comme 1250,00, avec au plus 2 décimales.',
     daysInvalid: 'Écrivez un nombre entier de jours.', required: 'Indiquez une valeur.',
   },
 });
@@ -34,6 +34,11 @@ const LIST = ['in', 'not_in'];
 // The API's own rule for money (domain/money.ts): digits, at most two decimals, never a float.
 const MONEY = /^\d{1,12}(\.\d{1,2})?$/;
 
+/** An amount as a person types it, a decimal comma (fr-CA: 0,00) or spaces between thousands included, as the API takes it. */
+function moneyText(typed: string): string {
+  return typed.trim().replace(/[\s\u00a0\u202f]/g, '').replace(',', '.');
+}
+
 export function rowOf(condition: { field: string; op: string; value: unknown }): ConditionRow {
   const list = Array.isArray(condition.value) ? condition.value.map(String) : [];
   return { field: condition.field, op: condition.op, value: Array.isArray(condition.value) ? '' : String(condition.value ?? ''), values: list };
@@ -44,7 +49,7 @@ export function conditionValue(row: ConditionRow, spec: FieldSpec | undefined): 
   if (RELATIVE.includes(row.op)) return /^\d+$/.test(row.value.trim()) ? Number(row.value.trim()) : row.value;
   if (LIST.includes(row.op)) return spec?.type === 'enum' ? row.values : row.value.split(',').map((v) => v.trim()).filter(Boolean);
   if (spec?.type === 'boolean') return row.value === 'true';
-  return spec?.type === 'money' ? row.value.trim() : row.value;
+  return spec?.type === 'money' ? moneyText(row.value) : row.value;
 }
 
 type Words = (typeof messages)['en-US'];
@@ -53,7 +58,7 @@ type Words = (typeof messages)['en-US'];
 export function localProblem(row: ConditionRow, spec: FieldSpec | undefined, words: Words): string | undefined {
   if (RELATIVE.includes(row.op)) return /^\d+$/.test(row.value.trim()) ? undefined : words.daysInvalid;
   if (LIST.includes(row.op)) return (spec?.type === 'enum' ? row.values.length : row.value.trim().length) ? undefined : words.required;
-  if (spec?.type === 'money' && !MONEY.test(row.value.trim())) return words.moneyInvalid;
+  if (spec?.type === 'money' && !MONEY.test(moneyText(row.value))) return words.moneyInvalid;
   if (spec?.type !== 'boolean' && row.value.trim() === '') return words.required;
   return undefined;
 }

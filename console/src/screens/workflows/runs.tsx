@@ -12,22 +12,26 @@ const messages = defineMessages({
   'en-US': {
     table: 'Runs', workflow: 'Workflow', started: 'Started', trigger: 'Trigger', outcome: 'Status', matched: 'Matched',
     delivered: 'Delivered', skipped: 'Skipped', failed: 'Failed', deferred: 'Deferred', errors: 'Errors', details: 'Details',
-    detailsOf: 'Details of the run of {name} started {when}', deleted: 'Deleted workflow', empty: 'No run yet.', allRuns: 'All runs',
+    detailsOf: 'of the run of {name} started {when}', deleted: 'Deleted workflow', empty: 'No run yet.', allRuns: 'All runs',
     filtered: 'Runs of {name}', more: 'Load more runs',
     running: 'Running', succeeded: 'Succeeded', completed_with_errors: 'Completed with errors', failed_outcome: 'Failed',
     run: 'Run of {name}', deliveries: 'Deliveries', recipient: 'Recipient', channel: 'Channel', record: 'Record', attempts: 'Attempts',
-    sentAt: 'Sent', error: 'Error', noDeliveries: 'No delivery.', noErrors: 'No error.', truncated: 'Only the first deliveries are listed.',
+    sentAt: 'Sent', error: 'Error', noDeliveries: 'No delivery.', noErrors: 'No error.', moreDeliveries: 'Load more deliveries',
     back: 'Back to Run history', ended: 'Ended',
+    channel_email: 'Email', channel_push: 'Push notification', channel_task: 'Task', channel_memo: 'Memo', channel_stamp: 'Stamp', channel_webhook: 'Webhook',
+    status_pending: 'Pending', status_sent: 'Sent', status_failed: 'Failed',
   },
   'fr-CA': {
     table: 'Exécutions', workflow: 'Flux de travaux', started: 'Démarrée', trigger: 'Déclencheur', outcome: 'État', matched: 'Trouvés',
     delivered: 'Livrés', skipped: 'Ignorés', failed: 'Échecs', deferred: 'Reportés', errors: 'Erreurs', details: 'Détails',
-    detailsOf: "Détails de l'exécution de {name} démarrée {when}", deleted: 'Flux de travaux supprimé', empty: "Aucune exécution pour l'instant.",
+    detailsOf: "de l'exécution de {name} démarrée {when}", deleted: 'Flux de travaux supprimé', empty: "Aucune exécution pour l'instant.",
     allRuns: 'Toutes les exécutions', filtered: 'Exécutions de {name}', more: "Charger plus d'exécutions",
     running: 'En cours', succeeded: 'Réussie', completed_with_errors: 'Terminée avec des erreurs', failed_outcome: 'Échouée',
     run: 'Exécution de {name}', deliveries: 'Livraisons', recipient: 'Destinataire', channel: 'Canal', record: 'Enregistrement', attempts: 'Tentatives',
-    sentAt: 'Envoyée', error: 'Erreur', noDeliveries: 'Aucune livraison.', noErrors: 'Aucune erreur.', truncated: 'Seules les premières livraisons sont listées.',
+    sentAt: 'Envoyée', error: 'Erreur', noDeliveries: 'Aucune livraison.', noErrors: 'Aucune erreur.', moreDeliveries: 'Charger plus de livraisons',
     back: "Retour à l'historique d'exécution", ended: 'Terminée',
+    channel_email: 'Courriel', channel_push: 'Notification push', channel_task: 'Tâche', channel_memo: 'Note', channel_stamp: 'Estampille', channel_webhook: 'Webhook',
+    status_pending: 'En attente', status_sent: 'Envoyée', status_failed: 'Échec',
   },
 });
 
@@ -35,6 +39,18 @@ type Words = (typeof messages)['en-US'];
 
 function outcomeWord(words: Words, outcome: Run['outcome']): string {
   return outcome === 'failed' ? words.failed_outcome : words[outcome];
+}
+
+/** A delivery's channel or status in the company's words; a value this console does not know yet shows as the API says it. */
+function deliveryWord(words: Words, kind: 'channel' | 'status', value: string): string {
+  const key = `${kind}_${value}`;
+  return key in words ? words[key as keyof Words] : value;
+}
+
+/** The first page read again, in front of the runs loaded after it: polling keeps what "Load more" brought. */
+function withFirstPage(first: Run[], loaded: Run[] | undefined): Run[] {
+  const fresh = new Set(first.map((run) => run.id));
+  return [...first, ...(loaded ?? []).filter((run) => !fresh.has(run.id))];
 }
 
 function useDefinitionNames(): (id: string | null) => string | undefined {
@@ -57,9 +73,15 @@ export function RunHistory() {
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string>();
 
-  const load = async (after?: string) => {
+  const load = async (after?: string, refresh = false) => {
     const { data, error: failed } = await api.GET('/v1/workflow-runs', { params: { query: { workflowId, cursor: after, limit: 50 } } });
     if (!data) return setError(errorMessage(failed));
+    if (refresh) {
+      setRuns((previous) => withFirstPage(data.data, previous));
+      // The cursor of the furthest page loaded stays, unless nothing past the first page was.
+      setCursor((previous) => ((runs?.length ?? 0) > data.data.length ? previous : data.nextCursor));
+      return;
+    }
     setRuns((previous) => [...(after ? previous ?? [] : []), ...data.data]);
     setCursor(data.nextCursor);
   };
@@ -74,7 +96,7 @@ export function RunHistory() {
     if (!waiting || polls >= 20) return;
     const timer = setTimeout(() => {
       setPolls((n) => n + 1);
-      void load();
+      void load(undefined, true);
     }, 3000);
     return () => clearTimeout(timer);
   }, [waiting, polls, runs]);
@@ -133,9 +155,19 @@ export function RunDetail({ id }: { id: string }) {
   const format = useFormat();
   const nameOf = useDefinitionNames();
   const [run, setRun] = useState<Schemas['WorkflowRunWithDeliveries']>();
+  const [deliveries, setDeliveries] = useState<Schemas['Delivery'][]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string>();
+  // Every delivery of the run, a page at a time: a sweep of thousands of reminders is one run.
+  const loadDeliveries = async (after?: string) => {
+    const { data, error: failed } = await api.GET('/v1/workflow-runs/{id}/deliveries', { params: { path: { id }, query: { cursor: after, limit: 100 } } });
+    if (!data) return setError(errorMessage(failed));
+    setDeliveries((previous) => [...(after ? previous : []), ...data.data]);
+    setCursor(data.nextCursor);
+  };
   useEffect(() => {
     api.GET('/v1/workflow-runs/{id}', { params: { path: { id } } }).then(({ data, error: failed }) => (data ? setRun(data) : setError(errorMessage(failed))));
+    void loadDeliveries();
   }, [id]);
   if (!run) return <Status loading={!error} error={error} />;
   const name = nameOf(run.workflowId) ?? (run.workflowId ? '…' : words.deleted);
@@ -158,7 +190,7 @@ export function RunDetail({ id }: { id: string }) {
         <ul>{run.errors.map((e, i) => <li key={i}>{e.recordId && <code>{e.recordId}</code>} {e.message}</li>)}</ul>
       )}
       <h2>{words.deliveries}</h2>
-      {run.deliveries.length === 0 ? <p>{words.noDeliveries}</p> : (
+      {deliveries.length === 0 ? <p>{words.noDeliveries}</p> : (
         <TableRegion label={words.deliveries}>
           <table>
             <thead>
@@ -168,9 +200,9 @@ export function RunDetail({ id }: { id: string }) {
               </tr>
             </thead>
             <tbody>
-              {run.deliveries.map((d) => (
+              {deliveries.map((d) => (
                 <tr key={d.id}>
-                  <td>{d.recipient}</td><td>{d.channel}</td><td>{d.status}</td><td>{d.sentAt ? format.instant(d.sentAt) : '—'}</td>
+                  <td>{d.recipient}</td><td>{deliveryWord(words, 'channel', d.channel)}</td><td>{deliveryWord(words, 'status', d.status)}</td><td>{d.sentAt ? format.instant(d.sentAt) : '—'}</td>
                   <td class="number">{format.count(d.attempts)}</td><td>{d.error ?? ''}</td>
                 </tr>
               ))}
@@ -178,7 +210,7 @@ export function RunDetail({ id }: { id: string }) {
           </table>
         </TableRegion>
       )}
-      {run.deliveriesTruncated && <p class="hint">{words.truncated}</p>}
+      {cursor && <p><Button onClick={() => void loadDeliveries(cursor)}>{words.moreDeliveries}</Button></p>}
     </>
   );
 }
