@@ -55,6 +55,20 @@ describe('the console: workflows', () => {
     await tab.waitForSelector('h1');
   };
   const byRole = (role: string, name: string, within: Page | ElementHandle = tab) => within.waitForSelector(`::-p-aria([name="${name}"][role="${role}"])`, { timeout: 10_000 });
+  /**
+   * Finds the control again and clicks it: the editor re-renders while its preview loads, and an element found just
+   * before that may be gone by the click ("Node is either not clickable or not an Element").
+   */
+  const press = async (role: string, name: string, within: Page | ElementHandle = tab): Promise<void> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await (await byRole(role, name, within))!.click();
+        return;
+      } catch (err) {
+        if (attempt === 3 || !/not clickable|detached/i.test(String(err))) throw err;
+      }
+    }
+  };
   const fill = async (role: string, name: string, text: string) => {
     const control = (await byRole(role, name))!;
     await control.click({ count: 3 });
@@ -99,7 +113,7 @@ describe('the console: workflows', () => {
     await (await byRole('combobox', 'Assignee'))!.select(adminId);
     await expectAccessible();
 
-    await (await byRole('button', 'Save and activate'))!.click();
+    await press('button', 'Save and activate');
     await tab.waitForFunction('location.pathname === "/app/workflows/mine"');
     const toggle = (await byRole('switch', 'Payment due in three days'))!;
     expect(await toggle.evaluate((e) => [e.getAttribute('aria-checked'), (e as unknown as { innerText: string }).innerText])).toEqual(['true', 'ON']);
@@ -133,7 +147,7 @@ describe('the console: workflows', () => {
     expect(await tab.$('::-p-aria([role="listbox"])')).toBeNull();
 
     await fill('textbox', 'Name', ' ');
-    await (await byRole('button', 'Save'))!.click();
+    await press('button', 'Save');
     const name = (await byRole('textbox', 'Name'))!;
     await tab.waitForFunction('document.querySelector(".field.invalid .error")?.textContent === "name must not be empty"');
     expect(await name.evaluate((e) => e.getAttribute('aria-invalid'))).toBe('true');
@@ -173,7 +187,7 @@ describe('the console: workflows', () => {
     const step = (await byRole('group', 'Step 1'))!;
     await (await byRole('checkbox', approverName, step))!.click();
     await expectAccessible();
-    await (await byRole('button', 'Save'))!.click();
+    await press('button', 'Save');
     await tab.waitForFunction('location.pathname === "/app/workflows/mine"');
     const toggle = (await byRole('switch', 'Approve large invoices'))!;
     expect(await toggle.evaluate((e) => e.getAttribute('aria-checked'))).toBe('false');
@@ -200,7 +214,7 @@ describe('the console: workflows', () => {
     await tab.setViewport(DESKTOP);
     await open(`/workflows/new/${key}`);
     await byRole('heading', 'Conditions');
-    await (await byRole('button', 'Save'))!.click();
+    await press('button', 'Save');
     await tab.waitForFunction('location.pathname === "/app/workflows/mine"');
     const saved = (await admin.get(`/v1/workflows?templateKey=${key}`)).body.data.filter((d: { createdBy: string | null }) => d.createdBy === adminId);
     expect(saved.length).toBeGreaterThan(0);
