@@ -46,14 +46,13 @@ function Console() {
   );
 }
 
-/** The page's own reads and its screen's code start now, with who is signed in, not one round trip after it. */
+/** The page's own reads start now, with who is signed in, not one round trip after it. */
 function startRouteReads(): void {
   const { path, query } = currentLocation();
-  for (const [pattern, Screen, load] of ROUTES) {
+  for (const [pattern, , load] of ROUTES) {
     const params = match(pattern, path);
     if (params) {
       load?.(params, query);
-      Screen.start().catch(() => undefined);
       return;
     }
   }
@@ -61,13 +60,11 @@ function startRouteReads(): void {
 
 startWhoAmI();
 startRouteReads();
-// The first render waits a task: the API client issues the reads above a few microtasks later, and a render in this
-// task would hold them back by its own time.
-setTimeout(() => render(
+render(
   <LocationProvider>
     <SessionProvider>
       <Console />
     </SessionProvider>
   </LocationProvider>,
   document.getElementById('root')!,
-));
+);

@@ -1,12 +1,12 @@
 import { useLayoutEffect, useState } from 'preact/hooks';
-import { errorMessage, type Schemas } from '../../api/client';
-import { early } from '../../early';
+import { api, errorMessage, type Schemas } from '../../api/client';
+import type { paths } from '../../api/schema';
+import { early, startEarly } from '../../early';
 import { defineMessages, useFormat, useMessages } from '../../i18n';
 import { Link, useLocation } from '../../router';
 import { Button, Field, Page, Status, TableRegion } from '../../ui';
 import { APPROVAL_STATUSES, STATUS_BADGE, approvalWords, type ApprovalStatus } from './approval-words';
-import { useCustomerChoices, useCustomerNames } from './customers';
-import { FILTERS, readPage, type Filter } from './reads';
+import { startCustomerChoices, useCustomerChoices, useCustomerNames } from './customers';
 
 const messages = defineMessages({
   'en-US': {
@@ -62,6 +62,28 @@ const messages = defineMessages({
     pages: 'Pages',
   },
 });
+
+const FILTERS = ['approvalStatus', 'customerId', 'dueFrom', 'dueTo', 'sent', 'paid'] as const;
+type Filter = (typeof FILTERS)[number];
+type Query = paths['/v1/invoices']['get']['parameters']['query'];
+
+/** The URL's query as the API's: the filters live in the URL, so a filtered list can be bookmarked and reloaded. */
+function apiQuery(query: URLSearchParams): Query {
+  const wanted: Record<string, string | number> = { limit: 50 };
+  for (const name of [...FILTERS, 'cursor']) {
+    const value = query.get(name);
+    if (value) wanted[name] = value;
+  }
+  return wanted as Query;
+}
+
+const readPage = (query: URLSearchParams) => api.GET('/v1/invoices', { params: { query: apiQuery(query) } });
+
+/** Its route's loader: the page of invoices the URL asks for and the customers to filter by, read as the console boots. */
+export function startInvoicesReads(query: URLSearchParams): void {
+  startEarly(`invoices?${query.toString()}`, () => readPage(query));
+  startCustomerChoices();
+}
 
 function href(values: Partial<Record<Filter | 'cursor', string>>): string {
   const query = new URLSearchParams();

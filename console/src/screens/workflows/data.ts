@@ -1,5 +1,4 @@
 import { api, type Schemas } from '../../api/client';
-import { startEarly } from '../../early';
 import type { Locale } from '../../i18n';
 
 export type Template = Schemas['WorkflowTemplate'];
@@ -62,10 +61,4 @@ export function loadDefinitions(): Promise<Definition[]> {
 export function loadUsers(): Promise<User[]> {
   return allPages((cursor) => api.GET('/v1/users', { params: { query: { limit: 200, cursor } } }))
     .then((users) => users.filter((user) => user.status === 'active'), () => []);
-}
-
-/** My workflows' route loader: the definitions and the catalogue, read as the console boots on /workflows/mine. */
-export function startMyWorkflowsReads(): void {
-  startEarly('definitions', loadDefinitions);
-  loadTemplates().catch(() => undefined);
 }

@@ -1,6 +1,6 @@
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, errorMessage } from '../../api/client';
-import { early } from '../../early';
+import { early, startEarly } from '../../early';
 import { defineMessages, fill, useLocale, useMessages } from '../../i18n';
 import { common } from '../../messages';
 import { Link, useLocation } from '../../router';
@@ -23,6 +23,12 @@ const messages = defineMessages({
     activated: '{name} est activé.', deactivated: '{name} est désactivé.', deleted: '{name} a été supprimé.',
   },
 });
+
+/** Its route's loader: the definitions and the catalogue, read as the console boots on /workflows/mine. */
+export function startMyWorkflowsReads(): void {
+  startEarly('definitions', loadDefinitions);
+  loadTemplates().catch(() => undefined);
+}
 
 type Notice = { text: string; runsOf?: string; error?: boolean };
 
