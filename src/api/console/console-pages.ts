@@ -29,7 +29,7 @@ function setPageHeaders(res: Response): void {
  * The console's one page, kept in memory and sent as it is: `sendFile` stats, opens and streams the file on the thread
  * pool for every page load, while the page is a few hundred bytes that change only when the console is rebuilt.
  */
-class IndexPage {
+export class IndexPage {
   private cached?: { mtimeMs: number; body: Buffer };
 
   constructor(private readonly file: string) {}
