@@ -10,7 +10,8 @@
  * Time to interactive is the page's own clock from navigation start (performance.now()) to the first animation frame
  * where the condition holds. Each run opens each page cold (a fresh browser context: nothing cached) then warm (the
  * same page again: the console's hashed assets from the cache), in rotating order; BENCH_RUNS (7) runs; BENCH_ONLY=mine
- * or invoices measures one console page.
+ * or invoices measures one console page; BENCH_TRACE=1 prints each page's requests of its last cold load (start and end
+ * in ms from navigation start), to see where the time goes.
  * Target: the console's medians at most 2x the bare page's.
  */
 import { createHash, randomBytes } from 'node:crypto';
@@ -79,8 +80,13 @@ interface Target {
   ready: string;
 }
 
+/** The page's requests so far: the document, then each resource by its start, times in ms from navigation start. */
+const TIMELINE = `[...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')]
+  .map((e) => ({ name: e.name.replace(location.origin, '').slice(0, 60), start: e.startTime, end: e.responseEnd }))
+  .sort((a, b) => a.start - b.start)`;
+
 /** Milliseconds from navigation start to the first frame where the target is ready, cold (fresh context) then warm. */
-async function measure(browser: Browser, base: string, seeded: Seeded, target: Target): Promise<{ cold: number; warm: number }> {
+async function measure(browser: Browser, base: string, seeded: Seeded, target: Target): Promise<{ cold: number; warm: number; trace: string }> {
   const context = await browser.createBrowserContext();
   try {
     const page = await context.newPage();
@@ -92,8 +98,10 @@ async function measure(browser: Browser, base: string, seeded: Seeded, target: T
       return (await handle.jsonValue()) as number;
     };
     const cold = await once();
+    const entries = (await page.evaluate(TIMELINE)) as { name: string; start: number; end: number }[];
+    const trace = entries.map((e) => `  ${e.start.toFixed(0).padStart(5)} → ${e.end.toFixed(0).padStart(5)}  ${e.name}`).join('\n');
     const warm = await once();
-    return { cold, warm };
+    return { cold, warm, trace: `${trace}\n  ${cold.toFixed(0).padStart(5)} interactive` };
   } finally {
     await context.close();
   }
@@ -121,7 +129,7 @@ async function main(): Promise<void> {
     const targets = all.filter((t) => t.name === 'bare' || !only || only.includes(t.name));
     // One warm-up of each: the API's first requests compile its routes' code and fill Postgres' caches.
     for (const t of targets) await measure(browser, base, seeded, t);
-    const times = new Map(targets.map((t) => [t.name, { cold: [] as number[], warm: [] as number[] }]));
+    const times = new Map(targets.map((t) => [t.name, { cold: [] as number[], warm: [] as number[], trace: '' }]));
     for (let run = 0; run < RUNS; run++) {
       // Rotating order: no page always goes first after the others.
       for (let i = 0; i < targets.length; i++) {
@@ -129,7 +137,11 @@ async function main(): Promise<void> {
         const m = await measure(browser, base, seeded, t);
         times.get(t.name)!.cold.push(m.cold);
         times.get(t.name)!.warm.push(m.warm);
+        times.get(t.name)!.trace = m.trace;
       }
+    }
+    if (process.env.BENCH_TRACE) {
+      for (const t of targets) console.log(`${t.name}, the last cold load:\n${times.get(t.name)!.trace.replace(seeded.unsubscribeToken, '<token>')}\n`);
     }
     const bare = times.get('bare')!;
     console.log('page       cold median ms   warm median ms   cold runs (ms)');

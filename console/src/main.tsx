@@ -3,10 +3,10 @@ import { useEffect } from 'preact/hooks';
 import { asLocale, browserLocale, LocaleProvider, useMessages } from './i18n';
 import { Layout } from './layout';
 import { common } from './messages';
-import { LocationProvider, match, useLocation } from './router';
+import { LocationProvider, currentLocation, match, useLocation } from './router';
 import { ROUTES } from './routes';
 import { SignIn, SignInLink } from './screens/sign-in';
-import { SessionProvider, useSession } from './session';
+import { SessionProvider, startWhoAmI, useSession } from './session';
 import { Page, Status } from './ui';
 import './styles.css';
 
@@ -46,6 +46,20 @@ function Console() {
   );
 }
 
+/** The page's own reads start now, with who is signed in, not one round trip after it. */
+function startRouteReads(): void {
+  const { path, query } = currentLocation();
+  for (const [pattern, , load] of ROUTES) {
+    const params = match(pattern, path);
+    if (params) {
+      load?.(params, query);
+      return;
+    }
+  }
+}
+
+startWhoAmI();
+startRouteReads();
 render(
   <LocationProvider>
     <SessionProvider>

@@ -11,16 +11,16 @@ interface Location {
 
 const LocationContext = createContext<Location | null>(null);
 
-function current(): { path: string; query: URLSearchParams } {
+export function currentLocation(): { path: string; query: URLSearchParams } {
   const path = window.location.pathname.startsWith(BASE) ? window.location.pathname.slice(BASE.length) || '/' : '/';
   return { path, query: new URLSearchParams(window.location.search) };
 }
 
 /** The console's pages are paths under /app; the history API moves between them without reloading. */
 export function LocationProvider({ children }: { children: ComponentChildren }) {
-  const [location, setLocation] = useState(current);
+  const [location, setLocation] = useState(currentLocation);
   useEffect(() => {
-    const onPop = () => setLocation(current());
+    const onPop = () => setLocation(currentLocation());
     window.addEventListener('popstate', onPop);
     return () => window.removeEventListener('popstate', onPop);
   }, []);
@@ -28,7 +28,7 @@ export function LocationProvider({ children }: { children: ComponentChildren }) 
     const url = `${BASE}${to}`;
     if (options.replace) window.history.replaceState(null, '', url);
     else window.history.pushState(null, '', url);
-    setLocation(current());
+    setLocation(currentLocation());
     window.scrollTo(0, 0);
   };
   return <LocationContext.Provider value={{ ...location, navigate }}>{children}</LocationContext.Provider>;

@@ -1,6 +1,7 @@
 import { createContext, type ComponentChildren } from 'preact';
 import { useContext, useEffect, useState } from 'preact/hooks';
 import { api, onSessionEnded, type Schemas } from './api/client';
+import { early, startEarly } from './early';
 
 export type SignedIn = { user: Schemas['User']; company: Schemas['Company'] };
 type State = { status: 'loading' } | { status: 'signed-out' } | ({ status: 'signed-in' } & SignedIn);
@@ -20,11 +21,16 @@ async function whoAmI(): Promise<State> {
   return { status: 'signed-in', user: me.data, company: company.data };
 }
 
+/** Asks who is signed in as the script starts, before the first render (whose effects would ask a frame later). */
+export function startWhoAmI(): void {
+  startEarly('who-am-i', whoAmI);
+}
+
 export function SessionProvider({ children }: { children: ComponentChildren }) {
   const [state, setState] = useState<State>({ status: 'loading' });
   const refresh = async () => setState(await whoAmI());
   useEffect(() => {
-    void refresh();
+    void early('who-am-i', whoAmI).then(setState);
     return onSessionEnded(() => setState({ status: 'signed-out' }));
   }, []);
   const signOut = async () => {

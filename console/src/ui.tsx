@@ -73,41 +73,48 @@ export function Switch({ checked, label, onText, offText, onChange, disabled }: 
  * A menu button (the "Actions ⋮" of a row): the menu opens below it, Escape or a click elsewhere closes it. `name`
  * (the row's) is added to the button's name for screen readers only.
  */
-export function Menu({ label, name, items }: { label: string; name?: string; items: { label: string; onSelect(): void; danger?: boolean }[] }) {
+export function Menu({ label, name, items }: { label: string; name?: string; items: MenuItem[] }) {
   const [open, setOpen] = useState(false);
-  const root = useRef<HTMLDivElement>(null);
   const id = useId();
-  useEffect(() => {
-    if (!open) return;
-    const close = (event: Event) => {
-      if (event instanceof KeyboardEvent ? event.key === 'Escape' : !root.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener('click', close);
-    document.addEventListener('keydown', close);
-    root.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
-    return () => {
-      document.removeEventListener('click', close);
-      document.removeEventListener('keydown', close);
-    };
-  }, [open]);
   return (
-    <div class="menu" ref={root}>
+    <div class="menu">
       <button type="button" class="button secondary" aria-haspopup="menu" aria-expanded={open} aria-controls={id} onClick={() => setOpen(!open)}>
         {label}{name && <span class="visually-hidden"> {name}</span>}
       </button>
-      {open && (
-        <ul role="menu" id={id} aria-label={label}>
-          {items.map((item) => (
-            <li role="none" key={item.label}>
-              <button type="button" role="menuitem" class={item.danger ? 'danger' : undefined}
-                onClick={() => { setOpen(false); item.onSelect(); }}>
-                {item.label}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
+      {open && <MenuList id={id} label={label} items={items} close={() => setOpen(false)} />}
     </div>
+  );
+}
+
+type MenuItem = { label: string; onSelect(): void; danger?: boolean };
+
+/** The open menu. Its listeners and focus live here, not in Menu: a table has a closed Menu on each of its rows. */
+function MenuList({ id, label, items, close }: { id: string; label: string; items: MenuItem[]; close(): void }) {
+  const list = useRef<HTMLUListElement>(null);
+  useEffect(() => {
+    const root = list.current?.parentElement;
+    const onOutside = (event: Event) => {
+      if (event instanceof KeyboardEvent ? event.key === 'Escape' : !root?.contains(event.target as Node)) close();
+    };
+    document.addEventListener('click', onOutside);
+    document.addEventListener('keydown', onOutside);
+    list.current?.querySelector<HTMLElement>('[role="menuitem"]')?.focus();
+    return () => {
+      document.removeEventListener('click', onOutside);
+      document.removeEventListener('keydown', onOutside);
+    };
+  }, []);
+  return (
+    <ul role="menu" id={id} aria-label={label} ref={list}>
+      {items.map((item) => (
+        <li role="none" key={item.label}>
+          <button type="button" role="menuitem" class={item.danger ? 'danger' : undefined}
+            onClick={() => { close(); item.onSelect(); }}>
+            {item.label}
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
-import { existsSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { NextFunction, Request, Response, static as serveStatic } from 'express';
 
@@ -26,12 +26,30 @@ function setPageHeaders(res: Response): void {
 }
 
 /**
+ * The console's one page, kept in memory and sent as it is: `sendFile` stats, opens and streams the file on the thread
+ * pool for every page load, while the page is a few hundred bytes that change only when the console is rebuilt.
+ */
+export class IndexPage {
+  private cached?: { mtimeMs: number; body: Buffer };
+
+  constructor(private readonly file: string) {}
+
+  /** The page, read again when the build replaced it; undefined when the console is not built. */
+  body(): Buffer | undefined {
+    const stat = statSync(this.file, { throwIfNoEntry: false });
+    if (!stat) return undefined;
+    if (this.cached?.mtimeMs !== stat.mtimeMs) this.cached = { mtimeMs: stat.mtimeMs, body: readFileSync(this.file) };
+    return this.cached.body;
+  }
+}
+
+/**
  * Serves the console at /app: its hashed assets for a year, and for every other path under /app its one page, which
  * routes in the browser. It is a client of /v1 like any other; nothing here reads data.
  */
 export function installConsole(app: INestApplication): void {
   const express = app as NestExpressApplication;
-  const index = path.join(CONSOLE_DIR, 'index.html');
+  const index = new IndexPage(path.join(CONSOLE_DIR, 'index.html'));
   express.use('/app/assets', (_req: Request, res: Response, next: NextFunction) => {
     setPageHeaders(res);
     next();
@@ -43,10 +61,13 @@ export function installConsole(app: INestApplication): void {
     }
     setPageHeaders(res);
     res.setHeader('Cache-Control', 'no-store');
-    if (!existsSync(index)) {
+    const body = index.body();
+    if (!body) {
       res.status(404).json({ statusCode: 404, error: 'Not Found', message: 'the console is not built: run `npm run build`' });
       return;
     }
-    res.sendFile(index);
+    res.setHeader('Content-Type', 'text/html; charset=utf-8');
+    res.setHeader('Content-Length', body.length);
+    res.end(req.method === 'HEAD' ? undefined : body);
   });
 }

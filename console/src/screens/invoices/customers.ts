@@ -1,13 +1,21 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, type Schemas } from '../../api/client';
+import { early, startEarly } from '../../early';
 
 const names = new Map<string, string>();
+
+const readChoices = () => api.GET('/v1/customers', { params: { query: { limit: 200 } } });
+
+/** Reads the customers to choose from as the console boots on the invoices (see early.ts). */
+export function startCustomerChoices(): void {
+  startEarly('customer-choices', readChoices);
+}
 
 /** The first page of customers (200), for the filter's choice: the list never loads them all. */
 export function useCustomerChoices(): Schemas['Customer'][] | null {
   const [customers, setCustomers] = useState<Schemas['Customer'][] | null>(null);
   useEffect(() => {
-    void api.GET('/v1/customers', { params: { query: { limit: 200 } } }).then(({ data }) => {
+    void early('customer-choices', readChoices).then(({ data }) => {
       for (const customer of data?.data ?? []) names.set(customer.id, customer.name);
       setCustomers(data?.data ?? []);
     });

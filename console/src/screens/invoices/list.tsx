@@ -1,11 +1,12 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { api, errorMessage, type Schemas } from '../../api/client';
 import type { paths } from '../../api/schema';
+import { early, startEarly } from '../../early';
 import { defineMessages, useFormat, useMessages } from '../../i18n';
 import { Link, useLocation } from '../../router';
 import { Button, Field, Page, Status, TableRegion } from '../../ui';
 import { APPROVAL_STATUSES, STATUS_BADGE, approvalWords, type ApprovalStatus } from './approval-words';
-import { useCustomerChoices, useCustomerNames } from './customers';
+import { startCustomerChoices, useCustomerChoices, useCustomerNames } from './customers';
 
 const messages = defineMessages({
   'en-US': {
@@ -76,6 +77,14 @@ function apiQuery(query: URLSearchParams): Query {
   return wanted as Query;
 }
 
+const readPage = (query: URLSearchParams) => api.GET('/v1/invoices', { params: { query: apiQuery(query) } });
+
+/** Its route's loader: the page of invoices the URL asks for and the customers to filter by, read as the console boots. */
+export function startInvoicesReads(query: URLSearchParams): void {
+  startEarly(`invoices?${query.toString()}`, () => readPage(query));
+  startCustomerChoices();
+}
+
 function href(values: Partial<Record<Filter | 'cursor', string>>): string {
   const query = new URLSearchParams();
   for (const [name, value] of Object.entries(values)) if (value) query.set(name, value);
@@ -98,12 +107,13 @@ export function Invoices(_: Record<string, string>) {
 
   const [statuses, setStatuses] = useState<ApprovalStatus[]>([]);
   const [form, setForm] = useState<Record<Exclude<Filter, 'approvalStatus'>, string>>({ customerId: '', dueFrom: '', dueTo: '', sent: '', paid: '' });
-  useEffect(() => {
+  // A layout effect: the page the boot started reading is often answered already, and an effect would take it a frame later.
+  useLayoutEffect(() => {
     setStatuses((query.get('approvalStatus') ?? '').split(',').filter((s): s is ApprovalStatus => (APPROVAL_STATUSES as readonly string[]).includes(s)));
     setForm({ customerId: query.get('customerId') ?? '', dueFrom: query.get('dueFrom') ?? '', dueTo: query.get('dueTo') ?? '', sent: query.get('sent') ?? '', paid: query.get('paid') ?? '' });
     let live = true;
     setPage(null);
-    void api.GET('/v1/invoices', { params: { query: apiQuery(query) } }).then(({ data, error: refused }) => {
+    void early(`invoices?${queryText}`, () => readPage(query)).then(({ data, error: refused }) => {
       if (!live) return;
       setPage(data ?? null);
       setError(data ? undefined : errorMessage(refused));

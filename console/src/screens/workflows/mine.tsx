@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { api, errorMessage } from '../../api/client';
+import { early, startEarly } from '../../early';
 import { defineMessages, fill, useLocale, useMessages } from '../../i18n';
 import { common } from '../../messages';
 import { Link, useLocation } from '../../router';
@@ -23,6 +24,12 @@ const messages = defineMessages({
   },
 });
 
+/** Its route's loader: the definitions and the catalogue, read as the console boots on /workflows/mine. */
+export function startMyWorkflowsReads(): void {
+  startEarly('definitions', loadDefinitions);
+  loadTemplates().catch(() => undefined);
+}
+
 type Notice = { text: string; runsOf?: string; error?: boolean };
 
 /** Every definition of the company, one row each, with its switch and its actions. */
@@ -38,8 +45,9 @@ export function MyWorkflows() {
   const [busy, setBusy] = useState<string>();
   const [deleting, setDeleting] = useState<Definition>();
 
-  useEffect(() => {
-    loadDefinitions().then(setRows, (e) => setError(errorMessage(e)));
+  // A layout effect: the reads the boot started are often answered already, and an effect would take them a frame later.
+  useLayoutEffect(() => {
+    early('definitions', loadDefinitions).then(setRows, (e) => setError(errorMessage(e)));
     loadTemplates().then(setTemplates, () => undefined);
   }, []);
 
