@@ -124,6 +124,8 @@ describe.each(['en-US', 'fr-CA'] as const)('console walk (%s)', (locale: Locale)
 
   /** Presses "Save and activate" and waits for My workflows; a refusal shown instead fails with its words. */
   async function saveAndActivate(page: Page): Promise<void> {
+    // Once the preview has answered: its answer grows the page above the button, and a click aimed before would miss.
+    await page.waitForFunction((loading: string) => !(globalThis as any).document.querySelector('main').innerText.includes(loading), {}, w.loading);
     await (await byRole(page, 'button', w.saveActivate)).click();
     const outcome = await page.waitForFunction(() => {
       const doc = (globalThis as any).document;

@@ -56,10 +56,12 @@ describe('the console: workflows', () => {
   };
   const byRole = (role: string, name: string, within: Page | ElementHandle = tab) => within.waitForSelector(`::-p-aria([name="${name}"][role="${role}"])`, { timeout: 10_000 });
   /**
-   * Finds the control again and clicks it: the editor re-renders while its preview loads, and an element found just
-   * before that may be gone by the click ("Node is either not clickable or not an Element").
+   * Clicks a control once the preview has answered, finding it again if it was re-rendered under the click: the
+   * editor re-renders while its preview loads ("Node is either not clickable or not an Element", once under load).
    */
   const press = async (role: string, name: string, within: Page | ElementHandle = tab): Promise<void> => {
+    // The preview's answer grows the page above the buttons: a click aimed before it lands may hit what moved there.
+    await tab.waitForFunction('!document.querySelector("main")?.innerText.includes("Loading…")', { timeout: 15_000 });
     for (let attempt = 1; ; attempt++) {
       try {
         await (await byRole(role, name, within))!.click();
