@@ -152,6 +152,7 @@ async function main() {
   await procs.waitForPort(Number(port), { child: api, what: 'the API', timeoutMs: 60000 });
   console.log(`
   Relance is running
+    Console        http://127.0.0.1:${port}/app (sign in with an email link: it arrives in the mail view below)
     API            http://127.0.0.1:${port}/v1
     OpenAPI        http://127.0.0.1:${port}/docs
     Health         http://127.0.0.1:${port}/health
