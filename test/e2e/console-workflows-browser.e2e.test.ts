@@ -221,4 +221,25 @@ describe('the console: workflows', () => {
     const saved = (await admin.get(`/v1/workflows?templateKey=${key}`)).body.data.filter((d: { createdBy: string | null }) => d.createdBy === adminId);
     expect(saved.length).toBeGreaterThan(0);
   });
+
+  it.each(TEMPLATE_KEYS)('edits a saved %s definition (Actions ⋮ Edit), and what it did not touch comes back unchanged', async (key) => {
+    const steps = key === 'collection-sequence'
+      ? { steps: [{ offsetDays: -2, subject: 'S {{invoiceNumber}}', body: 'B', task: { assigneeId: adminId, title: 'Call' } }, { offsetDays: 5, subject: 'S2', body: 'B2' }] }
+      : {};
+    const created = await admin.post('/v1/workflows', { templateKey: key, ...steps });
+    expect(created.status).toBe(201);
+    await tab.setViewport(DESKTOP);
+    await open(`/workflows/${created.body.id}/edit`);
+    await byRole('heading', 'Conditions');
+    const name = (await byRole('textbox', 'Name'))!;
+    await name.click({ count: 3 });
+    await name.press('Backspace');
+    await name.type(`Edited ${key}`);
+    await press('button', 'Save');
+    await tab.waitForFunction('location.pathname === "/app/workflows/mine"');
+    const after = (await admin.get(`/v1/workflows/${created.body.id}`)).body;
+    expect(after.name).toBe(`Edited ${key}`);
+    expect({ conditions: after.conditions, actions: after.actions, steps: after.steps })
+      .toEqual({ conditions: created.body.conditions, actions: created.body.actions, steps: created.body.steps });
+  });
 });
