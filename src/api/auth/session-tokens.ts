@@ -1,19 +1,18 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
+import { decisionTokenHash, isDecisionToken, newDecisionToken } from '../../infra/decision-tokens';
 
-/** 256 random bits, base64url (43 characters): sign-in links, session cookies and CSRF tokens. */
-export function newSessionToken(): string {
-  return randomBytes(32).toString('base64url');
-}
+// Sign-in links, session cookies and CSRF tokens are tokens of the decision links' kind: 256 random bits, base64url
+// (43 characters, safe in a path and a cookie), stored as their SHA-256. One implementation serves both.
+
+export const newSessionToken = newDecisionToken;
 
 /** Whether `token` has the shape newSessionToken gives, before any lookup. */
 export function isSessionToken(token: unknown): token is string {
-  return typeof token === 'string' && /^[A-Za-z0-9_-]{43}$/.test(token);
+  return typeof token === 'string' && isDecisionToken(token);
 }
 
 /** What is stored and looked up: the token's SHA-256. */
-export function sessionTokenHash(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
-}
+export const sessionTokenHash = decisionTokenHash;
 
 /** Whether `given` is the token whose hash is `stored`, in constant time (two digests of one length). */
 export function matchesTokenHash(given: string, stored: Buffer): boolean {
