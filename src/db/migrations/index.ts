@@ -19,6 +19,7 @@ import { RateLimits1764800400000 } from './1764800400000-rate-limits';
 import { Sessions1764801000000 } from './1764801000000-sessions';
 import { CanonicalTimeZones1764801100000 } from './1764801100000-canonical-time-zones';
 import { RunDeliveriesOrder1764801300000 } from './1764801300000-run-deliveries-order';
+import { ListeningCollections1764802000000 } from './1764802000000-listening-collections';
 
 /** In order; each file is timestamped. Add new migrations at the end. */
 export const migrations = [
@@ -27,5 +28,5 @@ export const migrations = [
   Collections1764600000000, ApprovalLinkSuperseded1764700000000, ApprovalTaskSeats1764700100000, OpsMetricsIndexes1764700200000,
   DeferredParts1764700300000, IdempotencyKeysPerUser1764800000000, WebhookSecretRotation1764800100000,
   UserStatus1764800300000, RateLimits1764800400000, AuditEvents1764800900000, Sessions1764801000000,
-  CanonicalTimeZones1764801100000, RunDeliveriesOrder1764801300000,
+  CanonicalTimeZones1764801100000, RunDeliveriesOrder1764801300000, ListeningCollections1764802000000,
 ];
