@@ -1706,6 +1706,12 @@ export interface components {
              * @description null for the definitions Relance creates itself
              */
             createdBy: string | null;
+            /**
+             * @description "customer": one statement email per customer and run, listing each of its invoices that has a step due, with a statement PDF; the texts of each step take the statement variables (customerName, invoiceCount, invoiceList, totalBalance, oldestDueDate, daysOverdue). Omitted with it: statement steps on the template's days. null: one email per invoice.
+             * @default null
+             * @enum {string|null}
+             */
+            groupBy: "customer" | null;
             /** Format: uuid */
             id: string;
             /** @enum {string} */
@@ -1921,6 +1927,12 @@ export interface components {
             catchUp?: "latest" | "none" | "all";
             /** @description All must hold. Omitted: the template's defaults. */
             conditions?: components["schemas"]["CollectionSequenceCondition"][];
+            /**
+             * @description "customer": one statement email per customer and run, listing each of its invoices that has a step due, with a statement PDF; the texts of each step take the statement variables (customerName, invoiceCount, invoiceList, totalBalance, oldestDueDate, daysOverdue). Omitted with it: statement steps on the template's days. null: one email per invoice.
+             * @default null
+             * @enum {string|null}
+             */
+            groupBy?: "customer" | null;
             /** @description Omitted: the template's default name in the company locale */
             name?: string;
             /** @description The daily time HH:MM in the company timezone; omitted or null: the template's (09:00) */
@@ -3537,6 +3549,12 @@ export interface components {
                 op?: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "within_days" | "overdue_by_days" | "older_than_days";
                 value?: unknown;
             }[] | null;
+            /**
+             * @description collection-sequence only: "customer" sends one statement email per customer and run, listing each of its invoices that has a step due, with a statement PDF; its texts take the statement variables (invoiceList, totalBalance, invoiceCount, ...). null: one email per invoice.
+             * @default null
+             * @enum {string|null}
+             */
+            groupBy?: "customer" | null;
             /**
              * @description Omitted or null: unchanged
              * @example Due in five days

@@ -53,7 +53,7 @@ export function toTemplateView(t: WorkflowTemplate): WorkflowTemplateView {
     actionTypes: t.actionTypes,
     defaults: Object.fromEntries(SUPPORTED_LOCALES.map((locale) => {
       const { templateKey: _key, sequence, ...definition } = normalizeDefinition(t, {}, { locale });
-      return [locale, { ...definition, ...(sequence ? { steps: sequence.steps, catchUp: sequence.catchUp } : {}) }];
+      return [locale, { ...definition, ...(sequence ? { steps: sequence.steps, catchUp: sequence.catchUp, groupBy: sequence.groupBy ?? null } : {}) }];
     })),
   };
 }

@@ -28,7 +28,7 @@ export function toWorkflowView(d: WorkflowDefinition): WorkflowView {
   return {
     id: d.id, companyId: d.companyId, templateKey: d.templateKey, name: d.name, status: d.status,
     conditions: d.conditions, actions: d.actions, schedule: d.schedule, locale: d.locale, createdBy: d.createdBy,
-    ...(d.sequence ? { steps: d.sequence.steps, catchUp: d.sequence.catchUp } : {}),
+    ...(d.sequence ? { steps: d.sequence.steps, catchUp: d.sequence.catchUp, groupBy: d.sequence.groupBy ?? null } : {}),
     createdAt: d.createdAt.toISOString(), updatedAt: d.updatedAt.toISOString(),
   };
 }
