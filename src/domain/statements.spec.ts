@@ -1,6 +1,6 @@
 import { checkMessageTemplate, renderMessage } from './messages';
 import {
-  groupByCustomer, STATEMENT_DEFAULT_STEPS, STATEMENT_VARIABLE_NAMES, STATEMENT_VARIABLES, statementLines, statementTotal, statementVariables, type Statement,
+  groupByCustomer, STATEMENT_DEFAULT_STEPS, statementStep, STATEMENT_VARIABLE_NAMES, STATEMENT_VARIABLES, statementLines, statementTotal, statementVariables, type Statement,
 } from './statements';
 
 const line = (number: string, dueDate: string, balance: string) => ({ invoiceId: `id-${number}`, number, issueDate: '2026-11-01', dueDate, amount: balance, balance });
@@ -67,5 +67,13 @@ describe(groupByCustomer.name, () => {
       { customerId: 'b', records: [{ id: 1, c: 'b' }, { id: 3, c: 'b' }] },
       { customerId: 'a', records: [{ id: 2, c: 'a' }] },
     ]);
+  });
+});
+
+describe(statementStep.name, () => {
+  it("takes the furthest step due among the statement's invoices", () => {
+    expect(statementStep([0, 2, 1])).toBe(2);
+    expect(statementStep([0])).toBe(0);
+    expect(() => statementStep([])).toThrow('at least one invoice');
   });
 });

@@ -81,6 +81,15 @@ export interface StatementLine {
   balance: string;
 }
 
+/** A statement's line from an invoice's message variables (invoiceNumber, issueDate, dueDate, amount, balance). */
+export function statementLineOf(invoiceId: string, variables: Record<string, unknown>): StatementLine {
+  const day = (value: unknown) => String(value ?? '').slice(0, 10);
+  return {
+    invoiceId, number: String(variables.invoiceNumber ?? ''), issueDate: day(variables.issueDate), dueDate: day(variables.dueDate),
+    amount: String(variables.amount ?? '0.00'), balance: String(variables.balance ?? '0.00'),
+  };
+}
+
 export interface Statement {
   company: { name: string; locale: string; currency: string; timezone: string };
   customer: { name: string; email: string | null };
@@ -128,6 +137,15 @@ export function groupByCustomer<T>(records: readonly T[], customerOf: (record: T
     else groups.set(customerId, [record]);
   }
   return [...groups].map(([customerId, grouped]) => ({ customerId, records: grouped }));
+}
+
+/**
+ * The step whose texts (and task) a statement takes: the furthest step due among the invoices it lists, so that the
+ * most overdue invoice is never spoken of more gently than its own step would.
+ */
+export function statementStep(stepIndexes: readonly number[]): number {
+  if (stepIndexes.length === 0) throw new Error('a statement lists at least one invoice');
+  return Math.max(...stepIndexes);
 }
 
 /** The file name the statement's PDF takes. */

@@ -2954,6 +2954,19 @@ export interface components {
             /** @example email */
             type: string;
         };
+        PreviewStatementView: {
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            customerId: string;
+            /** @description The invoices it lists (those of this preview), oldest due first */
+            invoiceIds: string[];
+            /** @description The statement email (its PDF lists the same invoices), and the task of the step if it has one */
+            messages: components["schemas"]["PreviewMessageView"][];
+            /** @description The step whose texts it takes: the furthest step due among its invoices */
+            step: number;
+        };
         /** @description An in-app notification to each user (and the company's signed webhook) */
         PushActionInput: {
             /** @description Omitted: the template's default in the company locale. Handlebars over the template's variables. */
@@ -3756,6 +3769,8 @@ export interface components {
             matches: components["schemas"]["PreviewMatchView"][];
             /** @description Every message rendered with sample values */
             sample: components["schemas"]["PreviewMessageView"][];
+            /** @description collection-sequence grouped by customer only: one statement per customer of the matches listed (their own messages are then empty) */
+            statements?: components["schemas"]["PreviewStatementView"][];
             /** @enum {string} */
             status: "draft" | "active" | "inactive";
             /** @enum {string} */
