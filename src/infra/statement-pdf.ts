@@ -1,7 +1,7 @@
-import PDFDocument from 'pdfkit';
 import { formatDate, formatMoney } from '../domain/messages';
 import { type Statement, statementLines, statementTotal } from '../domain/statements';
 import { catalogueLocale } from '../domain/templates';
+import { createPdfDocument } from './pdf-document';
 
 const LABELS = {
   'en-US': {
@@ -25,7 +25,7 @@ export function renderStatementPdf(s: Statement): Promise<Buffer> {
   const money = (v: string) => formatMoney(v, locale, currency);
   const day = (v: string, style: 'medium' | 'long' = 'medium') => formatDate(v, locale, timezone, style);
 
-  const doc = new PDFDocument({
+  const doc = createPdfDocument({
     size: 'LETTER', margin: 56,
     // A fixed creation date: the same statement gives the same file.
     info: { Title: `${t.title} ${s.customer.name}`, Author: s.company.name, Subject: t.title, CreationDate: new Date(`${s.asOf}T00:00:00Z`) },
