@@ -134,9 +134,45 @@ describe('statements end to end: a collection sequence grouped by customer throu
     expect(Object.fromEntries(progress.map((p) => [p.invoice_id, p.last_step]))).toEqual({
       [due.soon.id]: 0, [due.pastDue.id]: 1, [due.weekLate.id]: 2, [single.id]: 1,
     });
+    // The statement is one delivery of the customer; each invoice's step is its own row, sent, under the step's key;
+    // each listed invoice's messages hold the statement once.
+    const rows = await sql<{ record_id: string; record_type: string; occurrence: string; status: string }>(
+      'SELECT record_id, record_type, occurrence, status FROM deliveries WHERE definition_id = $1 ORDER BY record_type, occurrence', [def.body.id]);
+    expect(rows.filter((r) => r.record_type === 'customer').map((r) => [r.record_id, r.status])).toEqual(expect.arrayContaining([[many.id, 'sent'], [one.id, 'sent']]));
+    expect(rows.filter((r) => r.record_type === 'customer')).toHaveLength(2);
+    expect(Object.fromEntries(rows.filter((r) => r.record_type === 'invoice').map((r) => [r.record_id, `${r.occurrence} ${r.status}`]))).toEqual({
+      [due.soon.id]: 'step-1 sent', [due.pastDue.id]: 'step-2 sent', [due.weekLate.id]: 'step-3 sent', [single.id]: 'step-2 sent',
+    });
+    const messages = await sql<{ invoice_id: string; kind: string; subject: string }>(
+      "SELECT invoice_id, kind, subject FROM invoice_messages WHERE invoice_id = ANY($1::uuid[]) AND direction = 'out'", [Object.values(due).map((i) => i.id)]);
+    expect(messages.map((m) => m.invoice_id).sort()).toEqual(Object.values(due).map((i) => i.id).sort());
+    expect(new Set(messages.map((m) => `${m.kind} ${m.subject}`))).toEqual(new Set(['statement Statement 3: 3 invoices, 9 days']));
+
     const again = await runNow(def.body.id);
     expect(again).toMatchObject({ matched: 0, delivered: 0 });
     expect(await mailsTo(many.email)).toHaveLength(1);
     expect(await mailsTo(one.email)).toHaveLength(1);
+  });
+
+  it("lists the customer's invoices of every batch of the run in its one statement, each batch of one invoice", async () => {
+    const customer = await createCustomer(tenant.admin, { name: 'Batched Buyer' });
+    const invoices = [await invoiceDue(customer.id, 3, '1.00'), await invoiceDue(customer.id, -1, '2.00'), await invoiceDue(customer.id, 3, '3.00')];
+    const def = await tenant.admin.post('/v1/workflows', {
+      templateKey: 'collection-sequence', name: 'Statements in batches', groupBy: 'customer', steps, activate: true,
+      conditions: [{ field: 'customerId', op: 'eq', value: customer.id }],
+    });
+    expect(def.status).toBe(201);
+    const run = await temporal.workflow.execute('reminderSweep', {
+      taskQueue: stack.taskQueue, workflowId: `statements-batches-${def.body.id}`,
+      args: [{ definitionId: def.body.id, companyId: tenant.company.id, kind: 'sweep', trigger: 'test', batchSize: 1 }],
+    });
+    expect(run).toMatchObject({ outcome: 'completed', failed: 0 });
+    const [statement] = await waitForMails(customer.email, 1);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await mailsTo(customer.email)).toHaveLength(1);
+    expect(statement.subject).toBe('Statement 2: 3 invoices');
+    for (const invoice of invoices) expect(statement.text).toContain(invoice.number);
+    const progress = await sql<{ n: number }>('SELECT count(*)::int AS n FROM collection_progress WHERE definition_id = $1', [def.body.id]);
+    expect(progress[0].n).toBe(3);
   });
 });
