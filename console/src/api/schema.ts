@@ -1707,7 +1707,7 @@ export interface components {
              */
             createdBy: string | null;
             /**
-             * @description "customer": one statement email per customer and run, listing each of its invoices that has a step due, with a statement PDF; the texts of each step take the statement variables (customerName, invoiceCount, invoiceList, totalBalance, oldestDueDate, daysOverdue). Omitted with it: statement steps on the template's days. null: one email per invoice.
+             * @description "customer": one statement email per customer and run, listing each of its invoices that has a step due, with a statement PDF (a step's attachInvoicePdf is not used) and the texts of the furthest step due among them; the texts of each step take the statement variables (customerName, invoiceCount, invoiceList, totalBalance, oldestDueDate, daysOverdue). Omitted with it: statement steps on the template's days. null: one email per invoice.
              * @default null
              * @enum {string|null}
              */
@@ -1928,7 +1928,7 @@ export interface components {
             /** @description All must hold. Omitted: the template's defaults. */
             conditions?: components["schemas"]["CollectionSequenceCondition"][];
             /**
-             * @description "customer": one statement email per customer and run, listing each of its invoices that has a step due, with a statement PDF; the texts of each step take the statement variables (customerName, invoiceCount, invoiceList, totalBalance, oldestDueDate, daysOverdue). Omitted with it: statement steps on the template's days. null: one email per invoice.
+             * @description "customer": one statement email per customer and run, listing each of its invoices that has a step due, with a statement PDF (a step's attachInvoicePdf is not used) and the texts of the furthest step due among them; the texts of each step take the statement variables (customerName, invoiceCount, invoiceList, totalBalance, oldestDueDate, daysOverdue). Omitted with it: statement steps on the template's days. null: one email per invoice.
              * @default null
              * @enum {string|null}
              */

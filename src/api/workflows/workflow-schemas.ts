@@ -168,7 +168,8 @@ function sequenceInput(): Record<string, Schema> {
     },
     groupBy: {
       type: 'string', enum: [...GROUP_BY], nullable: true, default: null,
-      description: '"customer": one statement email per customer and run, listing each of its invoices that has a step due, with a statement PDF; '
+      description: '"customer": one statement email per customer and run, listing each of its invoices that has a step due, with a statement PDF '
+        + "(a step's attachInvoicePdf is not used) and the texts of the furthest step due among them; "
         + 'the texts of each step take the statement variables (customerName, invoiceCount, invoiceList, totalBalance, oldestDueDate, daysOverdue). '
         + "Omitted with it: statement steps on the template's days. null: one email per invoice.",
     },
