@@ -80,6 +80,12 @@ describe('statements end to end: a collection sequence grouped by customer throu
     expect(statement.messages[0].body).toContain(b.number);
     expect(statement.messages[0].body).toMatch(/\nTotal \S*30\.50$/);
 
+    const templates = (await tenant.admin.get('/v1/workflow-templates')).body;
+    const catalogue = (templates.data ?? templates) as any[];
+    expect(catalogue.find((t) => t.key === 'collection-sequence').statementVariables.map((v: any) => v.name))
+      .toEqual(expect.arrayContaining(['customerName', 'invoiceCount', 'invoiceList', 'totalBalance', 'oldestDueDate', 'daysOverdue']));
+    expect(catalogue.find((t) => t.key === 'payment-due-reminder').statementVariables).toBeUndefined();
+
     const draft = await tenant.admin.post('/v1/workflows/preview', {
       templateKey: 'collection-sequence', groupBy: 'customer', conditions: [{ field: 'customerId', op: 'eq', value: customer.id }],
     });

@@ -4061,6 +4061,8 @@ export interface components {
             key: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence";
             /** @example invoice */
             recordType: string;
+            /** @description collection-sequence only: the variables of a statement (groupBy "customer"), which its steps take instead of `variables` */
+            statementVariables?: components["schemas"]["TemplateVariableView"][];
             /** @example schedule */
             trigger: string;
             variables: components["schemas"]["TemplateVariableView"][];
