@@ -35,8 +35,18 @@ function context(keys: string[]): DeliveryContext {
   };
 }
 
+describe(statementOccurrence.name, () => {
+  it('is the same for the same invoice steps in any order, and another for another step or another day', () => {
+    const a = [{ recordId: 'i-1', step: 0 }, { recordId: 'i-2', step: 1 }];
+    expect(statementOccurrence('2026-12-10', a)).toBe(statementOccurrence('2026-12-10', [...a].reverse()));
+    expect(statementOccurrence('2026-12-10', a)).not.toBe(statementOccurrence('2026-12-10', [a[0], { recordId: 'i-2', step: 2 }]));
+    expect(statementOccurrence('2026-12-10', a)).not.toBe(statementOccurrence('2026-12-11', a));
+    expect(statementOccurrence('2026-12-10', a)).not.toBe(statementOccurrence('2026-12-10', [a[0]]));
+  });
+});
+
 describe(createStatementChannel.name, () => {
-  it('sends one email under the customer\'s key of the run, its decorations given every invoice it lists, the statement PDF attached', async () => {
+  it('sends one email under the customer\'s key of the day and invoice steps, its decorations given every invoice it lists, the statement PDF attached', async () => {
     const keys: string[] = [];
     const mails: OutgoingMail[] = [];
     const decorated: EmailDecorationContext[] = [];
@@ -54,7 +64,8 @@ describe(createStatementChannel.name, () => {
     const outcome = await deliver(ctx, intent, listed, statementOf(ctx, intent.recipient, listed, '2026-12-10'));
 
     expect(outcome).toEqual({ status: 'delivered' });
-    expect(keys).toEqual([`def-1|customer:${CUSTOMER}|${statementOccurrence('run-1')}|email|buyer@example.test`]);
+    expect(keys).toEqual([`def-1|customer:${CUSTOMER}|${statementOccurrence('2026-12-10', intent.statement.invoices)}|email|buyer@example.test`]);
+    expect(keys[0]).toMatch(/\|statement-2026-12-10-[0-9a-f]{16}\|/);
     expect(decorated).toEqual([expect.objectContaining({ kind: 'statement', customerId: CUSTOMER, invoiceIds: ['i-1', 'i-2', 'i-3'], recipient: 'buyer@example.test' })]);
     expect(mails).toHaveLength(1);
     expect(mails[0]).toMatchObject({ to: 'buyer@example.test', subject: 'Statement: 3 invoices', replyTo: 'r-token@inbound.test' });

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { DeliveriesRepository, DeliveryRow } from '../../db/deliveries.repository';
 import { deliveryEffects } from '../../db/delivery-effects';
 import { recordOutgoing } from '../../db/invoice-messages.repository';
@@ -35,9 +35,14 @@ export interface ListedInvoice {
   occurrence: string;
 }
 
-/** The statement's own delivery: one per customer and run, whatever invoices it lists. */
-export function statementOccurrence(runRecordId: string): string {
-  return `statement-${runRecordId}`;
+/**
+ * The statement's own delivery: the customer's, of the day, for exactly the invoice steps it lists. Two runs at once
+ * (a schedule and a run-now) list the same steps and meet on this key, so the customer gets one email; a later run
+ * that finds another invoice due lists only it (the others' steps are recorded), under another key.
+ */
+export function statementOccurrence(day: string, invoices: ReadonlyArray<{ recordId: string; step: number }>): string {
+  const steps = invoices.map((i) => `${i.recordId}:${i.step}`).sort().join(',');
+  return `statement-${day}-${createHash('sha256').update(steps).digest('hex').slice(0, 16)}`;
 }
 
 /**
@@ -55,8 +60,8 @@ export function statementOf(ctx: DeliveryContext, email: string, invoices: reado
 }
 
 /**
- * A statement, at most once per customer and run: one email listing every invoice, with the statement PDF, under a key
- * of its own (the customer's, this run's). Its claim's transaction checks that each listed invoice's step may still go
+ * A statement, at most once: one email listing every invoice, with the statement PDF, under a key of its own (the
+ * customer's, `statementOccurrence`). Its claim's transaction checks that each listed invoice's step may still go
  * (locked in one order, so that two claims never wait on each other); its `sent` mark records, in one transaction, each
  * invoice's progress, each invoice's step under that step's own key (as if sent alone: counted once, never again),
  * and the email in each invoice's messages. In doubt, the progress is recorded all the same (never sent again).
@@ -68,7 +73,7 @@ export function createStatementChannel(deps: StatementChannelDeps) {
     const listed = [...invoices].sort((a, b) => (a.record.id < b.record.id ? -1 : a.record.id > b.record.id ? 1 : 0));
     const invoiceIds = listed.map((i) => i.record.id);
     const variables = statementVariables(statement);
-    const occurrence = statementOccurrence(ctx.runRecordId);
+    const occurrence = statementOccurrence(statement.asOf, intent.statement.invoices);
     const own = { recordType: 'customer', id: customerId };
     const row: DeliveryRow & { attempt: number } = {
       key: deliveryKey(def.id, own, occurrence, intent),
