@@ -119,7 +119,7 @@ describe('statements end to end: a collection sequence grouped by customer throu
     expect(await mailsTo(many.email)).toHaveLength(1);
     expect(statement.subject).toBe('Statement 3: 3 invoices, 9 days');
     for (const invoice of Object.values(due)) expect(statement.text).toContain(invoice.number);
-    for (const invoice of [notYet, paid]) expect(statement.text).not.toContain(invoice.number);
+    for (const invoice of [notYet, paid, single]) expect(statement.text).not.toContain(invoice.number);
     expect(statement.text).toMatch(/Total \S*600\.25/);
     expect(statement.headerLines['list-unsubscribe']).toMatch(/\/unsubscribe\/[A-Za-z0-9_-]{43}>$/);
     const pdfs = pdfsOf(statement);
@@ -133,6 +133,8 @@ describe('statements end to end: a collection sequence grouped by customer throu
     const [toOne] = await waitForMails(one.email, 1);
     expect(toOne.subject).toBe('Statement 2: 1 invoices');
     expect(toOne.text).toContain(single.number);
+    for (const invoice of Object.values(due)) expect(toOne.text).not.toContain(invoice.number);
+    expect(pdfText(pdfsOf(toOne)[0])).not.toContain(due.soon.number);
 
     // Each invoice's step is recorded with the send: the next run finds none due.
     const progress = await sql<{ invoice_id: string; last_step: number }>(
