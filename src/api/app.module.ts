@@ -35,6 +35,7 @@ import { WorkflowRunsModule } from './workflow-runs/workflow-runs.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { AuditModule } from './audit/audit.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { CustomerAnswersModule } from './customer-answers/customer-answers.module';
 
 /** The spans still buffered when the API stops (SIGTERM) are exported before it exits. */
 @Injectable()
@@ -65,6 +66,7 @@ export class AppModule {
         ApprovalsModule,
         DelegationsModule,
         ApprovalLinksModule,
+        CustomerAnswersModule,
         TasksModule,
         CompaniesModule,
         UsersModule,
