@@ -59,6 +59,30 @@ export class ResponseLinksRepository {
   }
 
   /**
+   * A link for each invoice of a delivery that still has something to pay (a statement lists several), in one
+   * statement; answers each invoice's number and token, in the order given. Invoices of another company get none.
+   */
+  async mintForDelivery(d: { companyId: string; deliveryKey: string; customerId: string; invoiceIds: string[]; now: Date }): Promise<Array<{ invoiceId: string; invoiceNumber: string; token: string }>> {
+    if (d.invoiceIds.length === 0) return [];
+    const tokens = d.invoiceIds.map(() => newResponseToken());
+    const rows = await this.db.query<{ invoice_id: string; number: string; n: number }>(
+      `WITH given AS (
+         SELECT * FROM unnest($4::uuid[], $5::bytea[]) WITH ORDINALITY AS g(invoice_id, token_hash, n)
+       ), minted AS (
+         INSERT INTO response_links (company_id, token_hash, delivery_key, invoice_id, customer_id, expires_at)
+         SELECT $1, g.token_hash, $2, i.id, $3, $6 FROM given g
+           JOIN invoices i ON i.id = g.invoice_id AND i.company_id = $1 AND i.customer_id = $3 AND i.balance > 0
+         RETURNING invoice_id, token_hash
+       )
+       SELECT m.invoice_id, i.number, g.n::int AS n FROM minted m JOIN given g ON g.token_hash = m.token_hash JOIN invoices i ON i.id = m.invoice_id
+        ORDER BY g.n`,
+      [d.companyId, d.deliveryKey, d.customerId, d.invoiceIds, tokens.map(responseTokenHash),
+        new Date(d.now.getTime() + ANSWER_LINK_DAYS * 86_400_000)],
+    );
+    return rows.map((r) => ({ invoiceId: r.invoice_id, invoiceNumber: r.number, token: tokens[r.n - 1] }));
+  }
+
+  /**
    * The link's page, or null for a token Relance did not issue (malformed ones never reach the database). The invoice
    * and the customer are read through the link's company: a link row naming another company's invoice finds nothing.
    * `lock`: holds the invoice's row until the caller's transaction ends (an answer is judged on what it locked).

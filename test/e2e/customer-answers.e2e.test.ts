@@ -1,6 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import type { Browser } from 'puppeteer-core';
 import type { DataSource } from 'typeorm';
+import { answerLinkDecoration } from '../../src/activities/channels/answer-link';
 import { createDataSource } from '../../src/db/data-source';
 import { markBroken } from '../../src/db/promises';
 import { ResponseLinksRepository } from '../../src/db/response-links.repository';
@@ -201,6 +202,30 @@ describe('customer answers from a reminder', () => {
     expect((await anon.get(`/r/${token}`)).status).toBe(404);
     expect((await answer(token, { answer: 'dispute', reason: 'forged' })).status).toBe(404);
     expect((await tenant.admin.get(`/v1/invoices/${mine.invoice.id}`)).body.dispute).toBeNull();
+  });
+
+  it('the reminder decoration links each invoice still to pay of the email (a statement: one each), bound to its delivery; the invoice itself gets none', async () => {
+    const { invoice: first, customer } = await linked();
+    const second = await createInvoice(tenant.admin, customer.id, { amount: '60.00', issueDate: addDays(today, -20), dueDate: addDays(today, -5) });
+    const paid = await createInvoice(tenant.admin, customer.id, { amount: '10.00', issueDate: addDays(today, -20), dueDate: addDays(today, -5) });
+    await createPayment(tenant.admin, paid.id, '10.00');
+    const elsewhere = (await linked()).invoice;
+    const decorate = answerLinkDecoration({ dataSource, publicUrl: stack.baseUrl });
+    const email = {
+      companyId: tenant.companyId, customerId: customer.id, deliveryKey: `test-statement|customer:${customer.id}`, locale: 'en-US',
+      invoiceIds: [first.id, second.id, paid.id, elsewhere.id], kind: 'statement' as const,
+    };
+    const footer = await decorate(email);
+    const links = [...footer.footerText!.matchAll(/Answer for invoice (\S+): (http:\/\/\S+\/r\/([A-Za-z0-9_-]{43}))/g)];
+    expect(links.map((m) => m[1])).toEqual([first.number, second.number]);
+    expect(footer.footerHtml).toContain(`/r/${links[1][3]}`);
+    const page = await anon.get(`/r/${links[1][3]}`);
+    expect(page.status).toBe(200);
+    expect(page.body).toContain(second.number);
+    const rows = await sql<{ delivery_key: string; customer_id: string }>(
+      'SELECT delivery_key, customer_id FROM response_links WHERE invoice_id = ANY($1)', [[second.id, paid.id]]);
+    expect(rows).toEqual([{ delivery_key: email.deliveryKey, customer_id: customer.id }]);
+    expect(await decorate({ ...email, kind: 'invoice' })).toEqual({});
   });
 
   describe('in a browser, on a phone', () => {

@@ -2,15 +2,16 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
+// Nested objects through row_to_json too: json_build_object would write " : " where toInvoiceView's JSON writes ":".
 const viewJson = (withAnswers: boolean) => `CREATE OR REPLACE FUNCTION invoice_view_json(i invoices) RETURNS text LANGUAGE sql STABLE AS $$
   SELECT row_to_json(v)::text FROM (SELECT
     i.id, i.number, i.customer_id AS "customerId", i.location_id AS "locationId", i.amount::text AS amount,
     i.balance::text AS balance, i.issue_date AS "issueDate", i.due_date AS "dueDate", i.memo, i.stamp,
     ${iso('i.sent_at')} AS "sentAt", i.created_by AS "createdBy", i.approval_status AS "approvalStatus",
-    ${withAnswers ? `CASE WHEN i.disputed_at IS NULL THEN NULL
-      ELSE json_build_object('openedAt', ${iso('i.disputed_at')}, 'reason', coalesce(i.dispute_reason, '')) END AS dispute,
-    CASE WHEN i.promised_on IS NULL THEN NULL
-      ELSE json_build_object('payOn', i.promised_on, 'graceUntil', i.promised_on + 2) END AS promise,` : ''}
+    ${withAnswers ? `(SELECT row_to_json(d) FROM (SELECT ${iso('i.disputed_at')} AS "openedAt", coalesce(i.dispute_reason, '') AS reason) d
+      WHERE i.disputed_at IS NOT NULL) AS dispute,
+    (SELECT row_to_json(p) FROM (SELECT i.promised_on AS "payOn", i.promised_on + 2 AS "graceUntil") p
+      WHERE i.promised_on IS NOT NULL) AS promise,` : ''}
     ${iso('i.created_at')} AS "createdAt", ${iso('i.updated_at')} AS "updatedAt") v
 $$`;
 
