@@ -24,17 +24,23 @@ export class CustomerAnswersRepository {
 
   /**
    * Opens a task to reconcile a payment the customer says they made, for the invoice's creator (who issued it and
-   * knows what was expected), or, when they were deactivated, the company's longest-standing active admin.
+   * knows what was expected), or, when they were deactivated, the company's longest-standing active admin. One per
+   * `idempotencyKey`: a link posted again and again opens no second task (the existing one is answered).
    */
-  async openReconcileTask(t: { companyId: string; invoiceId: string; title: string; description: string }): Promise<{ id: string; assigneeId: string }> {
+  async openReconcileTask(t: { companyId: string; invoiceId: string; title: string; description: string; idempotencyKey: string }): Promise<{ id: string; assigneeId: string }> {
     const [row] = await this.db.query<{ id: string; assignee_id: string }>(
-      `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id)
-       SELECT $1, coalesce(
-                (SELECT u.id FROM invoices i JOIN users u ON u.id = i.created_by AND u.status = 'active' WHERE i.id = $2 AND i.company_id = $1),
-                (SELECT u.id FROM users u WHERE u.company_id = $1 AND u.role = 'admin' AND u.status = 'active' ORDER BY u.created_at, u.id LIMIT 1)),
-              'reminder', $3, $4, 'invoice', $2
-       RETURNING id, assignee_id`,
-      [t.companyId, t.invoiceId, t.title, t.description],
+      `WITH opened AS (
+         INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, idempotency_key)
+         SELECT $1, coalesce(
+                  (SELECT u.id FROM invoices i JOIN users u ON u.id = i.created_by AND u.status = 'active' WHERE i.id = $2 AND i.company_id = $1),
+                  (SELECT u.id FROM users u WHERE u.company_id = $1 AND u.role = 'admin' AND u.status = 'active' ORDER BY u.created_at, u.id LIMIT 1)),
+                'reminder', $3, $4, 'invoice', $2, $5
+         ON CONFLICT (idempotency_key) DO NOTHING
+         RETURNING id, assignee_id
+       )
+       SELECT id, assignee_id FROM opened
+       UNION ALL SELECT id, assignee_id FROM tasks WHERE idempotency_key = $5 AND NOT EXISTS (SELECT 1 FROM opened)`,
+      [t.companyId, t.invoiceId, t.title, t.description, t.idempotencyKey],
     );
     return { id: row.id, assigneeId: row.assignee_id };
   }

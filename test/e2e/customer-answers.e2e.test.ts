@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import { Client, Connection } from '@temporalio/client';
 import type { Browser } from 'puppeteer-core';
 import type { DataSource } from 'typeorm';
 import { answerLinkDecoration } from '../../src/activities/channels/answer-link';
@@ -13,6 +14,7 @@ import { testEnv } from '../support/env';
 import { createTenant, type Tenant } from '../support/fixtures';
 import { Http } from '../support/http';
 import { createCustomer, createInvoice, createPayment } from '../support/ledger';
+import { mailsTo, waitForMails } from '../support/mail';
 import { Stack } from '../support/stack';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
@@ -91,7 +93,11 @@ describe('customer answers from a reminder', () => {
     expect(tasks[0].title).toContain(invoice.number);
     expect(await messages(invoice.id)).toEqual([{ direction: 'in', kind: 'already_paid', delivery_key: deliveryKey, body_text: 'WIRE 2026-12-01' }]);
     const [entry] = await audited(invoice.id, 'invoice.customer_said_paid');
-    expect(entry).toMatchObject({ actorId: null, data: { deliveryKey, reference: true, pausedUntil: addDays(today, 7) } });
+    expect(entry).toMatchObject({ actorId: null, data: { deliveryKey, reference: true, pausedUntil: addDays(today, 7), taskId: tasks[0].id } });
+    // Posted again (a double click, or someone holding the link): heard and audited, no second task that day.
+    expect((await answer(token, { answer: 'already_paid' })).status).toBe(200);
+    expect((await tenant.admin.get(`/v1/tasks?recordId=${invoice.id}`)).body.data).toHaveLength(1);
+    expect(await audited(invoice.id, 'invoice.customer_said_paid')).toHaveLength(2);
   });
 
   it('dispute: a reason is required; it opens the dispute (invoice.disputed) until resolved through the API', async () => {
@@ -226,6 +232,70 @@ describe('customer answers from a reminder', () => {
       'SELECT delivery_key, customer_id FROM response_links WHERE invoice_id = ANY($1)', [[second.id, paid.id]]);
     expect(rows).toEqual([{ delivery_key: email.deliveryKey, customer_id: customer.id }]);
     expect(await decorate({ ...email, kind: 'invoice' })).toEqual({});
+  });
+
+  it('a reminder run carries the links; each answer stops the next step, and a promise broken unpaid resumes it once (invoice.promise_broken)', async () => {
+    const connection = await Connection.connect({ address: testEnv().temporalAddress });
+    try {
+      const temporal = new Client({ connection });
+      const runNow = async (definitionId: string) => {
+        const res = await tenant.admin.post(`/v1/workflows/${definitionId}/run-now`);
+        expect(res.status).toBe(202);
+        return temporal.workflow.getHandle(res.body.temporalWorkflowId).result();
+      };
+      const kinds = ['dispute', 'promise', 'paid', 'silent'] as const;
+      const parties = Object.fromEntries(await Promise.all(kinds.map(async (kind) => {
+        const customer = await createCustomer(tenant.admin, { name: `Sequence ${kind}` });
+        const invoice = await createInvoice(tenant.admin, customer.id, { amount: '90.00', issueDate: addDays(today, -27), dueDate: addDays(today, 3) });
+        return [kind, { customer, invoice }];
+      }))) as Record<(typeof kinds)[number], { customer: any; invoice: any }>;
+      const def = await tenant.admin.post('/v1/workflows', {
+        templateKey: 'collection-sequence', name: 'Answers', activate: true,
+        steps: [
+          { offsetDays: -3, subject: 'Step 1: {{invoiceNumber}}', body: 'Hello {{customerName}}, {{invoiceNumber}} is due soon.' },
+          { offsetDays: 1, subject: 'Step 2: {{invoiceNumber}}', body: 'Hello {{customerName}}, {{invoiceNumber}} is past due.' },
+        ],
+        conditions: [{ field: 'customerId', op: 'in', value: kinds.map((k) => parties[k].customer.id) }],
+      });
+      expect(def.status).toBe(201);
+      await runNow(def.body.id);
+
+      const links: Record<string, string> = {};
+      for (const kind of kinds) {
+        const [mail] = await waitForMails(parties[kind].customer.email, 1);
+        const link = new RegExp(`Answer for invoice ${parties[kind].invoice.number}: (${stack.baseUrl}/r/[A-Za-z0-9_-]{43})\\n`).exec(mail.text);
+        expect({ kind, link: Boolean(link) }).toEqual({ kind, link: true });
+        // Above the unsubscribe line.
+        expect(mail.text.indexOf('/r/')).toBeLessThan(mail.text.indexOf('/unsubscribe/'));
+        links[kind] = new URL(link![1]).pathname;
+      }
+      const post = (kind: string, form: Record<string, string>) => anon.post(links[kind], new URLSearchParams(form).toString(), FORM);
+      expect((await post('dispute', { answer: 'dispute', reason: 'Wrong quantity' })).status).toBe(200);
+      expect((await post('promise', { answer: 'promise', payOn: addDays(today, 5) })).status).toBe(200);
+      expect((await post('paid', { answer: 'already_paid' })).status).toBe(200);
+
+      // Step 2 falls today (due dates moved back): only the customer who did not answer gets it.
+      for (const kind of kinds) {
+        expect((await tenant.admin.patch(`/v1/invoices/${parties[kind].invoice.id}`, { dueDate: addDays(today, -1) })).status).toBe(200);
+      }
+      await runNow(def.body.id);
+      expect((await waitForMails(parties.silent.customer.email, 2)).map((m) => m.subject.split(':')[0])).toEqual(['Step 1', 'Step 2']);
+      for (const kind of ['dispute', 'promise', 'paid'] as const) expect({ kind, mails: (await mailsTo(parties[kind].customer.email)).length }).toEqual({ kind, mails: 1 });
+
+      // The promised day passed two days ago, unpaid: the next run sends step 2 and the promise is broken, once.
+      const promised = parties.promise.invoice.id;
+      await sql('UPDATE invoices SET promised_on = $2 WHERE id = $1', [promised, addDays(today, -3)]);
+      await sql('UPDATE invoice_promises SET pay_on = $2 WHERE invoice_id = $1', [promised, addDays(today, -3)]);
+      await runNow(def.body.id);
+      expect((await waitForMails(parties.promise.customer.email, 2)).map((m) => m.subject.split(':')[0])).toEqual(['Step 1', 'Step 2']);
+      expect((await tenant.admin.get(`/v1/invoices/${promised}`)).body.promise).toBeNull();
+      expect(await events(promised, 'invoice.promise_broken')).toHaveLength(1);
+      await runNow(def.body.id);
+      expect(await events(promised, 'invoice.promise_broken')).toHaveLength(1);
+      for (const kind of ['dispute', 'paid'] as const) expect({ kind, mails: (await mailsTo(parties[kind].customer.email)).length }).toEqual({ kind, mails: 1 });
+    } finally {
+      await connection.close();
+    }
   });
 
   describe('in a browser, on a phone', () => {

@@ -84,6 +84,8 @@ export class CustomerAnswersService {
           companyId: p.companyId, invoiceId: p.invoice.id,
           title: `Reconcile invoice ${p.invoice.number}: ${p.customer.name} says it is paid`,
           description: answer.reference ? `Payment reference given: ${answer.reference}` : 'No payment reference given.',
+          // One a day per invoice, however often the link is posted.
+          idempotencyKey: `customer-said-paid|invoice:${p.invoice.id}|${today}`,
         });
         await answers.keepMessage({ ...base, kind: 'already_paid', subject: '', text: answer.reference ?? '' });
         await audit.record(manager, actor, {
