@@ -36,6 +36,7 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 import { AuditModule } from './audit/audit.module';
 import { SessionsModule } from './sessions/sessions.module';
 import { SuppressionsModule } from './suppressions/suppressions.module';
+import { CustomerAnswersModule } from './customer-answers/customer-answers.module';
 
 /** The spans still buffered when the API stops (SIGTERM) are exported before it exits. */
 @Injectable()
@@ -66,6 +67,7 @@ export class AppModule {
         ApprovalsModule,
         DelegationsModule,
         ApprovalLinksModule,
+        CustomerAnswersModule,
         TasksModule,
         CompaniesModule,
         UsersModule,

@@ -13,15 +13,15 @@ import { installRequestLog, JsonNestLogger } from './common/request-log';
 import { MemoValidationPipe } from './common/validation.pipe';
 import { openApiDocument } from './openapi';
 
-const FORM_PATH = '/approvals/';
+/** The pages of emailed links, whose plain HTML forms post: an approval email's decision page, a reminder's answer page. */
+const FORM_PATHS = ['/approvals/', '/r/'];
 
 /**
  * A body that is not JSON is a 415, and a missing body reads as `{}`, so that validation names the missing
  * fields instead of a handler meeting `undefined`.
  */
 function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
-  // The decision page of an approval email posts plain HTML forms.
-  if (req.path.startsWith(FORM_PATH) && req.is('application/x-www-form-urlencoded')) {
+  if (FORM_PATHS.some((p) => req.path.startsWith(p)) && req.is('application/x-www-form-urlencoded')) {
     next();
     return;
   }
@@ -56,7 +56,7 @@ export async function createApp(config: Config, options: { logger?: false } = {}
   installMetrics(app);
   app.use(json({ limit: config.bodyLimit }));
   // A 2,000-character comment percent-encoded as 4-byte UTF-8 is 24 KB.
-  app.use(FORM_PATH, urlencoded({ extended: false, limit: '64kb' }));
+  app.use(FORM_PATHS, urlencoded({ extended: false, limit: '64kb' }));
   app.use(requireJsonBody);
   const document = openApiDocument(app);
   installConsole(app);

@@ -16,6 +16,14 @@ export const WEBHOOK_EVENT_TYPES = [
   'email.bounced',
   /** A person answered a customer email: the invoices it was about are paused (`customer replied`). */
   'customer.replied',
+  /** The customer disputed the invoice from a reminder's answer page: its reminders stop until the dispute is resolved. */
+  'invoice.disputed',
+  /** `POST /v1/invoices/:id/dispute/resolve`: reminders go on. */
+  'invoice.dispute_resolved',
+  /** The customer promised to pay on a day: reminders pause until two days past it. */
+  'invoice.promised',
+  /** The invoice was still unpaid when a promise's grace ended: reminders go on. */
+  'invoice.promise_broken',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export const ALL_WEBHOOK_EVENTS = '*';

@@ -117,4 +117,54 @@ export const webhookEvents = {
       data: { customerId: e.customerId, invoiceIds: e.invoiceIds, deliveryKey: e.deliveryKey, from: e.from, subject: e.subject },
     }]);
   },
+
+  /** A dispute opened from a reminder's answer page (`deliveryKey`: the reminder its link came with). */
+  invoiceDisputed(db: WebhookDb, e: {
+    companyId: string; disputeId: string; invoiceId: string; invoiceNumber: string; customerId: string; reason: string; openedAt: Date;
+    deliveryKey: string;
+  }): Promise<void> {
+    return recordWebhookEvents(db, [{
+      id: webhookEventId(`invoice.disputed:${e.disputeId}`), companyId: e.companyId, type: 'invoice.disputed',
+      data: {
+        disputeId: e.disputeId, invoiceId: e.invoiceId, invoiceNumber: e.invoiceNumber, customerId: e.customerId, reason: e.reason,
+        openedAt: e.openedAt.toISOString(), deliveryKey: e.deliveryKey,
+      },
+    }]);
+  },
+
+  invoiceDisputeResolved(db: WebhookDb, e: {
+    companyId: string; disputeId: string; invoiceId: string; invoiceNumber: string; resolution: string; resolvedBy: string; resolvedAt: Date;
+  }): Promise<void> {
+    return recordWebhookEvents(db, [{
+      id: webhookEventId(`invoice.dispute_resolved:${e.disputeId}`), companyId: e.companyId, type: 'invoice.dispute_resolved',
+      data: {
+        disputeId: e.disputeId, invoiceId: e.invoiceId, invoiceNumber: e.invoiceNumber, resolution: e.resolution, resolvedBy: e.resolvedBy,
+        resolvedAt: e.resolvedAt.toISOString(),
+      },
+    }]);
+  },
+
+  /** `graceUntil`: the last day reminders stay paused for it. */
+  invoicePromised(db: WebhookDb, e: {
+    companyId: string; promiseId: string; invoiceId: string; invoiceNumber: string; customerId: string; payOn: string; graceUntil: string;
+    deliveryKey: string;
+  }): Promise<void> {
+    return recordWebhookEvents(db, [{
+      id: webhookEventId(`invoice.promised:${e.promiseId}`), companyId: e.companyId, type: 'invoice.promised',
+      data: {
+        promiseId: e.promiseId, invoiceId: e.invoiceId, invoiceNumber: e.invoiceNumber, customerId: e.customerId, payOn: e.payOn,
+        graceUntil: e.graceUntil, deliveryKey: e.deliveryKey,
+      },
+    }]);
+  },
+
+  /** Keyed by the promise: recorded once, however often the delivery that resumes is retried. */
+  invoicePromiseBroken(db: WebhookDb, e: {
+    companyId: string; promiseId: string; invoiceId: string; invoiceNumber: string; customerId: string; payOn: string;
+  }): Promise<void> {
+    return recordWebhookEvents(db, [{
+      id: webhookEventId(`invoice.promise_broken:${e.promiseId}`), companyId: e.companyId, type: 'invoice.promise_broken',
+      data: { promiseId: e.promiseId, invoiceId: e.invoiceId, invoiceNumber: e.invoiceNumber, customerId: e.customerId, payOn: e.payOn },
+    }]);
+  },
 };

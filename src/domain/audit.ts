@@ -28,6 +28,11 @@ export const AUDIT_EVENT_TYPES = {
   'session.started': 'A user signed in to the console with an emailed link (target: the session). data: { via: sign_in_link or invitation }',
   'suppression.created': 'An address was suppressed: nothing is sent to it (no actor: inbound mail did it). data: { origin: bounce, complaint or soft_bounces, status (the DSN status, for bounces) }',
   'suppression.deleted': 'An admin deleted a suppression: the address may be mailed again. data: { origin }',
+  'invoice.customer_said_paid': "The customer said the invoice is paid, from a reminder's answer page (no actor: the link's holder). "
+    + 'data: { deliveryKey (the reminder the link came with), reference (whether they gave one), pausedUntil (null when a longer pause ran already), taskId }',
+  'invoice.disputed': "The customer disputed the invoice from a reminder's answer page (no actor); reminders stop until it is resolved. data: { deliveryKey, disputeId }",
+  'invoice.promised': "The customer promised to pay on a day from a reminder's answer page (no actor). data: { deliveryKey, promiseId, payOn, graceUntil }",
+  'invoice.dispute_resolved': 'POST /v1/invoices/:id/dispute/resolve: the open dispute was resolved; reminders go on. data: { disputeId }',
   'session.ended': 'A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }',
 } as const satisfies Record<string, string>;
 

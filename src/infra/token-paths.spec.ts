@@ -13,10 +13,12 @@ describe(redactTokenPaths.name, () => {
     expect(redactTokenPaths(`Cannot POST /unsubscribe/${token}, twice: "/approvals/${token}"`))
       .toBe('Cannot POST /unsubscribe/:token, twice: "/approvals/:token"');
     expect(redactTokenPaths(`/approvals/%E2%82%AC${token}`)).toBe('/approvals/:token');
+    expect(redactTokenPaths(`POST /r/${token}`)).toBe('POST /r/:token');
+    expect(redactTokenPaths(`https://relance.example/r/${token}?utm=x`)).toBe('https://relance.example/r/:token?utm=x');
   });
 
   it('leaves other paths alone', () => {
-    for (const text of ['/v1/invoices/12/approve', '/approvals/', '/v1/invoices/:id/approval', 'unsubscribe me', '/app/sign-in', '']) {
+    for (const text of ['/v1/invoices/12/approve', '/approvals/', '/v1/invoices/:id/approval', 'unsubscribe me', '/app/sign-in', '/v1/invoices/:id/dispute/resolve', '']) {
       expect(redactTokenPaths(text)).toBe(text);
     }
   });

@@ -3,7 +3,7 @@
  * each of these prefixes never reaches a span, a log line, an error message or a metric label as it is: it is
  * replaced by `:token`. A route of that kind is added here, and everything that records paths redacts it.
  */
-export const TOKEN_PATHS: readonly string[] = ['/approvals/', '/unsubscribe/', '/app/sign-in/'];
+export const TOKEN_PATHS: readonly string[] = ['/approvals/', '/unsubscribe/', '/app/sign-in/', '/r/'];
 
 export const REDACTED_TOKEN = ':token';
 

@@ -10,6 +10,9 @@ import { Http, HttpResult } from '../support/http';
 import { waitForMails } from '../support/mail';
 import { freePort } from '../support/net';
 import { Stack } from '../support/stack';
+import { ResponseLinksRepository } from '../../src/db/response-links.repository';
+import { addDays, todayIn } from '../../src/domain/dates';
+import { createCustomer, createInvoice } from '../support/ledger';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const LINK = /https?:\/\/[^\s]+\/approvals\/([A-Za-z0-9_-]{43})/;
@@ -248,6 +251,29 @@ describe('abuse limits across API processes', () => {
     expect((await guess(stack.baseUrl)).status).toBe(401);
     expectTooMany(await guess(second.baseUrl), 600);
     expect((await new From(stack.baseUrl, address()).post('/v1/sessions', { token: 'A'.repeat(43) })).status).toBe(401);
+  });
+
+  it('counts unknown answer links with the other link guesses, on both processes; a valid answer link is always answered', async () => {
+    const ip = address();
+    const tenant = await createTenant(new From(stack.baseUrl, address()));
+    const customer = await createCustomer(tenant.admin);
+    const invoice = await createInvoice(tenant.admin, customer.id);
+    const token = await new ResponseLinksRepository({ query: (text, params) => sql(text, params) }).mint({
+      companyId: tenant.companyId, deliveryKey: 'abuse-limits', invoiceId: invoice.id, customerId: customer.id, now: new Date(),
+    });
+    const guess = () => randomBytes(32).toString('base64url');
+    expect((await page(`${stack.baseUrl}/r/${guess()}`, ip)).status).toBe(404);
+    expect((await page(`${second.baseUrl}/r/${guess()}`, ip, { answer: 'already_paid' })).status).toBe(404);
+    expect((await page(`${stack.baseUrl}/approvals/${randomUUID()}`, ip)).status).toBe(404);
+    const refused = await page(`${second.baseUrl}/r/${guess()}`, ip);
+    expect(refused.status).toBe(429);
+    expect(refused.html).toContain('Too many attempts');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    expect((await page(`${stack.baseUrl}/r/${token}`, ip)).status).toBe(200);
+    const answered = await page(`${second.baseUrl}/r/${token}`, ip, { answer: 'promise', payOn: addDays(todayIn(String(tenant.company.timezone), new Date()), 5) });
+    expect(answered.status).toBe(200);
+    expect((await page(`${stack.baseUrl}/r/${guess()}`, address())).status).toBe(404);
   });
 
   it('counts wrong invoice PDF links with wrong page links, and never refuses a valid link\'s PDF', async () => {

@@ -63,6 +63,9 @@ describe('invoices.view_json', () => {
       created_at: '2026-12-31T23:59:59.999Z', updated_at: '2027-01-01T00:00:00.000999Z', sent_at: '2026-01-01T00:00:00Z',
     }],
     ['every approval status', { approval_status: 'pending_approval', approval_submissions: 3 }],
+    ['an open dispute and a promise to pay across a year\'s end', {
+      disputed_at: '2026-12-03T01:02:03.456789Z', dispute_reason: 'Jamais livré "ici" </script>', promised_on: '2026-12-30',
+    }],
   ])('agrees with toInvoiceView on insert: %s', async (_, values) => {
     const id = await insert(Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v === 'LOCATION' ? locationId : v])));
     await expectAgreement(id);

@@ -56,6 +56,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/r/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The answer page of a reminder's link: the invoice and its forms (already paid, dispute, promise to pay); changes nothing */
+        get: operations["CustomerAnswers_show"];
+        put?: never;
+        /** The customer's answer from the page's forms: already paid (reminders pause 7 days, a task to reconcile), dispute (reminders stop until resolved), or a promise to pay on a day (reminders pause until two days past it) */
+        post: operations["CustomerAnswers_answer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/unsubscribe/{token}": {
         parameters: {
             query?: never;
@@ -374,6 +392,26 @@ export interface paths {
         put?: never;
         /** Approves the pending step of the invoice as the caller */
         post: operations["Approvals_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}/dispute/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resolves the customer's open dispute of the invoice, with a note; its reminders go on (invoice.dispute_resolved)
+         * @description Recorded in the audit trail. The note is kept with the dispute; the customer is not emailed.
+         */
+        post: operations["InvoiceDisputes_resolve"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1539,6 +1577,10 @@ export interface components {
              *     - `session.started`: A user signed in to the console with an emailed link (target: the session). data: { via: sign_in_link or invitation }
              *     - `suppression.created`: An address was suppressed: nothing is sent to it (no actor: inbound mail did it). data: { origin: bounce, complaint or soft_bounces, status (the DSN status, for bounces) }
              *     - `suppression.deleted`: An admin deleted a suppression: the address may be mailed again. data: { origin }
+             *     - `invoice.customer_said_paid`: The customer said the invoice is paid, from a reminder's answer page (no actor: the link's holder). data: { deliveryKey (the reminder the link came with), reference (whether they gave one), pausedUntil (null when a longer pause ran already), taskId }
+             *     - `invoice.disputed`: The customer disputed the invoice from a reminder's answer page (no actor); reminders stop until it is resolved. data: { deliveryKey, disputeId }
+             *     - `invoice.promised`: The customer promised to pay on a day from a reminder's answer page (no actor). data: { deliveryKey, promiseId, payOn, graceUntil }
+             *     - `invoice.dispute_resolved`: POST /v1/invoices/:id/dispute/resolve: the open dispute was resolved; reminders go on. data: { disputeId }
              *     - `session.ended`: A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }
              */
             type: components["schemas"]["AuditEventType"];
@@ -1576,10 +1618,14 @@ export interface components {
          *     - `session.started`: A user signed in to the console with an emailed link (target: the session). data: { via: sign_in_link or invitation }
          *     - `suppression.created`: An address was suppressed: nothing is sent to it (no actor: inbound mail did it). data: { origin: bounce, complaint or soft_bounces, status (the DSN status, for bounces) }
          *     - `suppression.deleted`: An admin deleted a suppression: the address may be mailed again. data: { origin }
+         *     - `invoice.customer_said_paid`: The customer said the invoice is paid, from a reminder's answer page (no actor: the link's holder). data: { deliveryKey (the reminder the link came with), reference (whether they gave one), pausedUntil (null when a longer pause ran already), taskId }
+         *     - `invoice.disputed`: The customer disputed the invoice from a reminder's answer page (no actor); reminders stop until it is resolved. data: { deliveryKey, disputeId }
+         *     - `invoice.promised`: The customer promised to pay on a day from a reminder's answer page (no actor). data: { deliveryKey, promiseId, payOn, graceUntil }
+         *     - `invoice.dispute_resolved`: POST /v1/invoices/:id/dispute/resolve: the open dispute was resolved; reminders go on. data: { disputeId }
          *     - `session.ended`: A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }
          * @enum {string}
          */
-        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "user.role_changed" | "user.renamed" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "session.started" | "suppression.created" | "suppression.deleted" | "session.ended";
+        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "user.role_changed" | "user.renamed" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "session.started" | "suppression.created" | "suppression.deleted" | "invoice.customer_said_paid" | "invoice.disputed" | "invoice.promised" | "invoice.dispute_resolved" | "session.ended";
         /** @description A condition on the payment: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
         BankDepositReminderCondition: {
             /** @enum {string} */
@@ -2304,7 +2350,7 @@ export interface components {
              *       "invoice.approval.decided"
              *     ]
              */
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /**
              * Format: uri
              * @example https://hooks.example.com/relance
@@ -2325,7 +2371,7 @@ export interface components {
         CreatedWebhookEndpoint: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uuid */
             id: string;
             /**
@@ -2608,6 +2654,8 @@ export interface components {
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
              */
             customerId: string;
+            /** @description The customer's open dispute: reminders stop until POST /v1/invoices/{id}/dispute/resolve */
+            dispute: components["schemas"]["InvoiceDispute"] | null;
             /**
              * Format: date
              * @example 2026-12-01
@@ -2634,6 +2682,8 @@ export interface components {
              * @example INV-1042
              */
             number: string;
+            /** @description The customer's current promise to pay: reminders pause until its graceUntil */
+            promise: components["schemas"]["InvoicePromise"] | null;
             /**
              * Format: date-time
              * @example 2026-12-01T14:03:11.123Z
@@ -2688,6 +2738,15 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        InvoiceDispute: {
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            openedAt: string;
+            /** @description What the customer wrote, as plain text */
+            reason: string;
+        };
         InvoiceMessage: {
             /**
              * Format: date-time
@@ -2738,6 +2797,20 @@ export interface components {
              * @example null
              */
             nextCursor: string | null;
+        };
+        InvoicePromise: {
+            /**
+             * Format: date
+             * @description Reminders stay paused through this day (payOn + 2); unpaid after it, the promise is broken and the next step goes
+             * @example 2026-12-01
+             */
+            graceUntil: string;
+            /**
+             * Format: date
+             * @description The day the customer promised to pay
+             * @example 2026-12-01
+             */
+            payOn: string;
         };
         IssuedApiKey: {
             /** @example rlk_a1B2c3D4_… */
@@ -3137,10 +3210,14 @@ export interface components {
              */
             email: string;
         };
+        ResolveDisputeDto: {
+            /** @example Proof of delivery sent; the customer agreed */
+            resolution: string;
+        };
         RotatedWebhookSecret: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uuid */
             id: string;
             /**
@@ -3673,7 +3750,7 @@ export interface components {
             name?: string;
         };
         UpdateWebhookEndpointDto: {
-            events?: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied")[];
+            events?: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uri */
             url?: string;
         };
@@ -3863,7 +3940,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied";
+            eventType: "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken";
             /** Format: uuid */
             id: string;
             /** @description The receiver's HTTP status; null when it did not answer */
@@ -3876,7 +3953,7 @@ export interface components {
         WebhookEndpoint: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uuid */
             id: string;
             /**
@@ -4387,6 +4464,188 @@ export interface operations {
             };
         };
     };
+    CustomerAnswers_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of the link, as emailed */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invoice and the forms it allows, in the customer's locale (else the company's) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a link Relance issued */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Expired (60 days after its reminder) or the invoice is paid: the page says so and takes no answer */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not a link Relance issued, after too many of those from this address (a link Relance issued is always answered) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    CustomerAnswers_answer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The token of the link, as emailed */
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/x-www-form-urlencoded": {
+                    /** @enum {string} */
+                    answer: "already_paid" | "dispute" | "promise";
+                    /**
+                     * Format: date
+                     * @description promise: required; from today to 60 days ahead in the customer's time zone
+                     */
+                    payOn?: string;
+                    /** @description dispute: required */
+                    reason?: string;
+                    /** @description already_paid: the payment's reference, optional */
+                    reference?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded: the page thanks and says what happens now */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A dispute without a reason, or a promise without a date in range: the page again, saying so */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Not a link Relance issued */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description A third promise, or a dispute or promise while a dispute is open: nothing recorded */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description Expired (60 days after its reminder) or the invoice is paid: the page says so and takes no answer */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Not a link Relance issued, after too many of those from this address (a link Relance issued is always answered) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
     Unsubscribe_follow: {
         parameters: {
             query?: never;
@@ -4607,7 +4866,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Only what this user did */
                 actorId?: string;
-                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, user.role_changed, user.renamed, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated, session.started, suppression.created, suppression.deleted, session.ended */
+                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, user.role_changed, user.renamed, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated, session.started, suppression.created, suppression.deleted, invoice.customer_said_paid, invoice.disputed, invoice.promised, invoice.dispute_resolved, session.ended */
                 type?: string;
                 /** @description Only entries made at or after this instant (ISO 8601 with a time zone) */
                 from?: string;
@@ -6807,12 +7066,14 @@ export interface operations {
                      *           "createdAt": "2026-12-01T14:03:11.123Z",
                      *           "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *           "customerId": "3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00",
+                     *           "dispute": null,
                      *           "dueDate": "2026-12-31",
                      *           "id": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
                      *           "issueDate": "2026-12-01",
                      *           "locationId": null,
                      *           "memo": "Thank you for your business.",
                      *           "number": "INV-1042",
+                     *           "promise": null,
                      *           "sentAt": null,
                      *           "stamp": null,
                      *           "updatedAt": "2026-12-01T14:03:11.123Z"
@@ -6887,12 +7148,14 @@ export interface operations {
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
                      *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "customerId": "3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00",
+                     *       "dispute": null,
                      *       "dueDate": "2026-12-31",
                      *       "id": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
                      *       "issueDate": "2026-12-01",
                      *       "locationId": null,
                      *       "memo": "Thank you for your business.",
                      *       "number": "INV-1042",
+                     *       "promise": null,
                      *       "sentAt": null,
                      *       "stamp": null,
                      *       "updatedAt": "2026-12-01T14:03:11.123Z"
@@ -7039,12 +7302,14 @@ export interface operations {
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
                      *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "customerId": "3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00",
+                     *       "dispute": null,
                      *       "dueDate": "2026-12-31",
                      *       "id": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
                      *       "issueDate": "2026-12-01",
                      *       "locationId": null,
                      *       "memo": "Thank you for your business.",
                      *       "number": "INV-1042",
+                     *       "promise": null,
                      *       "sentAt": null,
                      *       "stamp": null,
                      *       "updatedAt": "2026-12-01T14:03:11.123Z"
@@ -7230,12 +7495,14 @@ export interface operations {
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
                      *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "customerId": "3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00",
+                     *       "dispute": null,
                      *       "dueDate": "2026-12-31",
                      *       "id": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
                      *       "issueDate": "2026-12-01",
                      *       "locationId": null,
                      *       "memo": "Thank you for your business.",
                      *       "number": "INV-1042",
+                     *       "promise": null,
                      *       "sentAt": null,
                      *       "stamp": null,
                      *       "updatedAt": "2026-12-01T14:03:11.123Z"
@@ -7528,6 +7795,167 @@ export interface operations {
                      * @example {
                      *       "error": "Conflict",
                      *       "message": "invoice INV-1042 is not pending approval",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    InvoiceDisputes_resolve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResolveDisputeDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "amount": "1250.00",
+                     *       "approvalStatus": "not_required",
+                     *       "balance": "1250.00",
+                     *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "customerId": "3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00",
+                     *       "dispute": null,
+                     *       "dueDate": "2026-12-31",
+                     *       "id": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *       "issueDate": "2026-12-01",
+                     *       "locationId": null,
+                     *       "memo": "Thank you for your business.",
+                     *       "number": "INV-1042",
+                     *       "promise": null,
+                     *       "sentAt": null,
+                     *       "stamp": null,
+                     *       "updatedAt": "2026-12-01T14:03:11.123Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invoice 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12 not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "invoice 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12 not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invoice INV-1042 has no open dispute */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "invoice INV-1042 has no open dispute",
                      *       "statusCode": 409
                      *     }
                      */
@@ -8275,12 +8703,14 @@ export interface operations {
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
                      *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "customerId": "3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00",
+                     *       "dispute": null,
                      *       "dueDate": "2026-12-31",
                      *       "id": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
                      *       "issueDate": "2026-12-01",
                      *       "locationId": null,
                      *       "memo": "Thank you for your business.",
                      *       "number": "INV-1042",
+                     *       "promise": null,
                      *       "sentAt": "2026-12-01T15:00:00.000Z",
                      *       "stamp": null,
                      *       "updatedAt": "2026-12-01T14:03:11.123Z"

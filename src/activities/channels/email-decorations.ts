@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Sql } from '../../db/sql';
 import { UnsubscribeTokensRepository } from '../../db/unsubscribe-tokens.repository';
 import { unsubscribeFooter } from '../../domain/unsubscribe';
+import { answerLinkDecoration } from './answer-link';
 
 /** The customer email being decorated, as its decorations see it (before it is sent). */
 export interface EmailDecorationContext {
@@ -49,8 +50,8 @@ export const unsubscribeDecoration = (deps: EmailDecorationDeps): EmailDecoratio
   };
 };
 
-/** The decorations of every customer email, in the order their footers are appended. */
-export const EMAIL_DECORATIONS: Array<(deps: EmailDecorationDeps) => EmailDecoration> = [unsubscribeDecoration];
+/** The decorations of every customer email, in the order their footers are appended (the answer links above the unsubscribe line). */
+export const EMAIL_DECORATIONS: Array<(deps: EmailDecorationDeps) => EmailDecoration> = [answerLinkDecoration, unsubscribeDecoration];
 
 /** Runs the decorations in order: headers merge, footers append, a later reply address or envelope sender wins. */
 export async function decorate(decorations: readonly EmailDecoration[], ctx: EmailDecorationContext): Promise<Required<Pick<EmailDecorationResult, 'headers' | 'footerText' | 'footerHtml'>> & Pick<EmailDecorationResult, 'replyTo' | 'envelopeFrom'>> {

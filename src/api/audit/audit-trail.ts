@@ -3,8 +3,11 @@ import { record } from '../../db/audit-events.repository';
 import type { AuditEventType } from '../../domain/audit';
 import type { AuthUser } from '../auth/current-user.decorator';
 
-/** Who did it: the signed-in caller, or for a signup the new admin with the key just issued and the request's address. */
-export type AuditActor = Pick<AuthUser, 'id' | 'companyId' | 'apiKeyId' | 'clientAddress'>;
+/**
+ * Who did it: the signed-in caller, or for a signup the new admin with the key just issued and the request's address,
+ * or nobody signed in (`id` null: a customer through a reminder's answer link, known by the request's address).
+ */
+export type AuditActor = Pick<AuthUser, 'companyId' | 'apiKeyId' | 'clientAddress'> & { id: string | null };
 
 export interface AuditEntry {
   type: AuditEventType;

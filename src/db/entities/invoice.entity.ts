@@ -27,6 +27,11 @@ export class Invoice {
   @Column('timestamptz', { name: 'reminders_paused_at', nullable: true }) remindersPausedAt!: Date | null;
   @Column('date', { name: 'reminders_paused_until', nullable: true }) remindersPausedUntil!: string | null;
   @Column('text', { name: 'reminders_pause_reason', nullable: true }) remindersPauseReason!: string | null;
+  /** The open dispute (the customer's, from a reminder's answer page): reminders stop until it is resolved. */
+  @Column('timestamptz', { name: 'disputed_at', nullable: true }) disputedAt!: Date | null;
+  @Column('text', { name: 'dispute_reason', nullable: true }) disputeReason!: string | null;
+  /** The day the customer promised to pay: reminders pause until two days past it. */
+  @Column('date', { name: 'promised_on', nullable: true }) promisedOn!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

@@ -21,6 +21,7 @@ import { CanonicalTimeZones1764801100000 } from './1764801100000-canonical-time-
 import { RunDeliveriesOrder1764801300000 } from './1764801300000-run-deliveries-order';
 import { ListeningCollections1764802000000 } from './1764802000000-listening-collections';
 import { InboundReceipts1764802300000 } from './1764802300000-inbound-receipts';
+import { CustomerAnswers1764802400000 } from './1764802400000-customer-answers';
 
 /** In order; each file is timestamped. Add new migrations at the end. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   UserStatus1764800300000, RateLimits1764800400000, AuditEvents1764800900000, Sessions1764801000000,
   CanonicalTimeZones1764801100000, RunDeliveriesOrder1764801300000, ListeningCollections1764802000000,
   InboundReceipts1764802300000,
+  CustomerAnswers1764802400000,
 ];
