@@ -122,6 +122,8 @@ describe('statements end to end: a collection sequence grouped by customer throu
     for (const invoice of [notYet, paid, single]) expect(statement.text).not.toContain(invoice.number);
     expect(statement.text).toMatch(/Total \S*600\.25/);
     expect(statement.headerLines['list-unsubscribe']).toMatch(/\/unsubscribe\/[A-Za-z0-9_-]{43}>$/);
+    // One answer link per invoice listed: each answer is about one invoice.
+    expect(new Set(statement.text.match(/\/r\/[A-Za-z0-9_-]+/g))).toHaveProperty('size', 3);
     const pdfs = pdfsOf(statement);
     expect(pdfs).toHaveLength(1);
     const text = pdfText(pdfs[0]);
