@@ -55,6 +55,9 @@ describe('deliveries skipped with a reason, and taken again when the reason is g
     return { customer, invoice, definitionId: def.body.id as string, email: String(customer.email).toLowerCase() };
   }
 
+  const messagesOf = (invoiceId: string) => sql(
+    'SELECT direction, kind, to_address, subject, body_text, delivery_key FROM invoice_messages WHERE invoice_id = $1 ORDER BY created_at, id', [invoiceId]);
+
   const deliveriesOf = async (runId: string) => (await tenant.admin.get(`/v1/workflow-runs/${runId}/deliveries`)).body.data as Array<Record<string, unknown>>;
 
   it('a suppressed address: recorded skipped (suppressed), nothing sent; removed, the next run sends the step', async () => {
@@ -74,6 +77,19 @@ describe('deliveries skipped with a reason, and taken again when the reason is g
     expect(second).toMatchObject({ matched: 1, delivered: 1, skipped: 0 });
     expect((await waitForMails(s.email, 1)).map((m) => m.subject)).toEqual([`Late: ${s.invoice.number}`]);
     expect(await deliveriesOf(second.runRecordId!)).toEqual([expect.objectContaining({ status: 'sent', skipReason: null })]);
+    // What went out is kept on the invoice, once, with the delivery it was; the skip is not a message.
+    expect(await messagesOf(s.invoice.id)).toEqual([
+      { direction: 'out', kind: 'reminder', to_address: s.email, subject: `Late: ${s.invoice.number}`, body_text: expect.stringMatching(/^Past due\./), delivery_key: expect.stringContaining('|step-2|email|') },
+    ]);
+  });
+
+  it('keeps the invoice itself sent through the API on the invoice, as a message out', async () => {
+    const customer = await createCustomer(tenant.admin, { name: 'Sent To' });
+    const invoice = await createInvoice(tenant.admin, customer.id, { amount: '80.00', issueDate: addDays(today, -1), dueDate: addDays(today, 30) });
+    expect((await tenant.admin.post(`/v1/invoices/${invoice.id}/send`)).status).toBe(200);
+    expect(await messagesOf(invoice.id)).toEqual([
+      expect.objectContaining({ direction: 'out', kind: 'invoice', to_address: String(customer.email).toLowerCase(), subject: expect.stringContaining(invoice.number) }),
+    ]);
   });
 
   it('a disputed invoice and a promise to pay are recorded skipped with their reason; a broken promise sends the step', async () => {
