@@ -1,7 +1,6 @@
 /**
- * Sweep benchmark, for each scenario (`BENCH_ONLY=due`, `pdf` or `sequence` runs one): `due`, a payment-due-reminder
- * emailing each invoice falling due in three days; `pdf`, the same with the invoice attached as PDF (its deliveries/s
- * against `due`'s of the same run: target ≥ 0.8×); `sequence`, a three-step collection-sequence (-3, +1, +7 days)
+ * Sweep benchmark, for each scenario (`BENCH_ONLY=due` or `sequence` runs one): `due`, a payment-due-reminder
+ * emailing each invoice falling due in three days; `sequence`, a three-step collection-sequence (-3, +1, +7 days)
  * whose first step is due for each of them, the rest of the ledger paid or due later.
  * The same 1,000 matching invoices in a ledger of 10k, then 100k invoices, swept by the real
  * reminder-sweep workflow on the Temporal dev server (real activities, Postgres and SMTP). Prints, per size, the
@@ -33,7 +32,7 @@ const MATCHING = 1_000;
 const CUSTOMERS = 200;
 const RAW_REPEATS = 5;
 const AGAIN_REPEATS = 5;
-const SCENARIOS = ['due', 'pdf', 'sequence'] as const;
+const SCENARIOS = ['due', 'sequence'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 
@@ -113,15 +112,6 @@ async function main(): Promise<void> {
   });
 
   for (const [scenario, measures] of all) report(scenario, measures);
-  const due = all.get('due');
-  const pdf = all.get('pdf');
-  if (due && pdf) {
-    const rate = (m: Measure) => m.result.delivered / (m.sweepMs / 1000);
-    const ratios = due.map((m, i) => rate(pdf[i]) / rate(m));
-    const worst = Math.min(...ratios);
-    console.log(`\nwith attachInvoicePdf vs without, deliveries/s: ${ratios.map((r, i) => `${r.toFixed(2)}× at ${due[i].size}`).join(', ')} ` +
-      `(target ≥ 0.8×) ${worst >= 0.8 ? 'OK' : 'MISSED'}`);
-  }
 
   await connection.close();
   await nativeConnection.close();
@@ -130,10 +120,7 @@ async function main(): Promise<void> {
 }
 
 function report(scenario: Scenario, measures: Measure[]): void {
-  const what = {
-    due: 'payment-due-reminder, one email each', pdf: 'payment-due-reminder, one email each with the invoice as PDF',
-    sequence: 'collection-sequence of 3 steps, step 1 to each',
-  }[scenario];
+  const what = scenario === 'due' ? 'payment-due-reminder, one email each' : 'collection-sequence of 3 steps, step 1 to each';
   console.log(`\nsweep benchmark [${scenario}]: ${MATCHING} matching invoices (${what}) in ledgers of ${SIZES.join(' and ')}`);
   console.log('ledger   sweep time  deliveries/s  pages  query phase (1st, later median)  raw SQL (median of 5)  later/raw');
   for (const m of measures) {
@@ -195,7 +182,7 @@ async function seed(dataSource: Awaited<ReturnType<typeof createDataSource>>, si
     [company.id,
       JSON.stringify([{ field: 'amount', op: 'gt', value: '0' }, { field: 'dueDate', op: 'within_days', value: 3 }]),
       JSON.stringify([{ type: 'email', to: 'customer', subject: 'Invoice {{invoiceNumber}} is due on {{dueDate}}',
-        body: 'Hello {{customerName}}, {{money balance}} is due on {{date dueDate}}.', attachInvoicePdf: scenario === 'pdf' }])]);
+        body: 'Hello {{customerName}}, {{money balance}} is due on {{date dueDate}}.' }])]);
   return { companyId: company.id as string, definitionId: def.id as string };
 }
 
