@@ -12,7 +12,7 @@ import { todayIn } from '../domain/dates';
 import { namedUserIds, planBatch, type PlannedItem, type ReminderAction, type Slot } from '../domain/delivery-planner';
 import type { Mailer } from '../infra/mailer';
 import { createOutbox } from '../infra/outbox';
-import { type ChannelOutcome, type DeliveryContext } from './channels/context';
+import { type ChannelOutcome, type DeliveryContext, outboxIntent, toOutcome } from './channels/context';
 import { createEmailChannel } from './channels/email';
 import { EMAIL_DECORATIONS } from './channels/email-decorations';
 import { deliverMemo } from './channels/memo';
@@ -101,7 +101,7 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
   /** One planned item carried out: delivered by its channel, skipped, or refused (the record's failure). */
   async function execute(ctx: DeliveryContext, item: PlannedItem, statement?: StatementRun): Promise<ChannelOutcome & { slot: Slot }> {
     if (item.outcome === 'refuse') return { status: 'failed', error: item.error, slot: item.slot };
-    if (item.outcome === 'skip') return { status: 'skipped', slot: item.slot };
+    if (item.outcome === 'skip') return { ...toOutcome(await ctx.outbox.skip(outboxIntent(ctx, item.slot), item.reason)), slot: item.slot };
     const intent = item.intent;
     switch (intent.channel) {
       case 'email':

@@ -25,11 +25,12 @@ export interface DeliveryRow {
 /** What a claim found: the row is now this caller's (`claimed`), or it was there already, in this state. */
 export type Claim =
   | { claimed: true }
-  | { claimed: false; status: 'pending' | 'sent' | 'failed'; runId: string | null }
+  | { claimed: false; status: 'pending' | 'sent' | 'failed' | 'skipped'; runId: string | null }
   | { claimed: false; status: null; runId: null };
 
 /**
- * What a claim takes: a row surely not sent (`failed`), and also a `pending` one when `retakePending`. `token`,
+ * What a claim takes: a row surely not sent (`failed`, or `skipped` by an earlier plan: a skip never holds the key for
+ * good), and also a `pending` one when `retakePending`. `token`,
  * unique to the claim, names the rows it took, for `release`.
  */
 export interface ClaimOptions {
@@ -52,9 +53,9 @@ const ROW_COLUMNS = `company_id, definition_id, run_id, record_type, record_id, 
 // A row surely not sent is taken again; a pending one only when the policy resends. The existing row answers
 // otherwise (the outer SELECT sees the table as it was before the INSERT).
 const CLAIM_TAIL = `
-  ON CONFLICT (delivery_key) DO UPDATE SET status = EXCLUDED.status, attempts = deliveries.attempts + 1, error = NULL,
+  ON CONFLICT (delivery_key) DO UPDATE SET status = EXCLUDED.status, attempts = deliveries.attempts + 1, error = NULL, skip_reason = NULL,
          run_id = EXCLUDED.run_id, sent_at = EXCLUDED.sent_at, claim = EXCLUDED.claim, created_at = date_trunc('milliseconds', now())
-   WHERE deliveries.status = 'failed' OR (deliveries.status = 'pending' AND $6::boolean)
+   WHERE deliveries.status IN ('failed', 'skipped') OR (deliveries.status = 'pending' AND $6::boolean)
   RETURNING 1)`;
 const CLAIM_ANSWER = `
 SELECT true AS claimed, NULL::text AS status, NULL::uuid AS run_id FROM claimed
@@ -89,7 +90,7 @@ export function createDeliveriesRepository(dataSource: DataSource) {
     return { text: `${head},\n effect AS (${shifted})${CLAIM_ANSWER}`, params: [...params, ...effect.params] };
   }
 
-  function toClaim(r: { claimed: boolean; status: 'pending' | 'sent' | 'failed' | null; run_id: string | null } | undefined): Claim {
+  function toClaim(r: { claimed: boolean; status: 'pending' | 'sent' | 'failed' | 'skipped' | null; run_id: string | null } | undefined): Claim {
     if (!r) return { claimed: false, status: null, runId: null };
     if (r.claimed) return { claimed: true };
     return { claimed: false, status: r.status, runId: r.run_id } as Claim;
@@ -144,8 +145,25 @@ export function createDeliveriesRepository(dataSource: DataSource) {
       });
     },
 
+    /**
+     * The plan skipped the delivery: recorded `skipped` with its reason for this run, unless it is under way or done
+     * (`pending`, `sent`). No attempt is counted; a later claim takes the row again.
+     */
+    async recordSkip(row: DeliveryRow, reason: string): Promise<void> {
+      const w = row.owner;
+      if ('approvalId' in w) throw new Error('an approval\'s deliveries are never skipped by a plan');
+      await db.query(
+        `INSERT INTO deliveries (company_id, definition_id, run_id, record_type, record_id, occurrence, channel, recipient, status, skip_reason, attempts, delivery_key)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'skipped', $9, 0, $10)
+         ON CONFLICT (delivery_key) DO UPDATE SET status = 'skipped', skip_reason = EXCLUDED.skip_reason, error = NULL, run_id = EXCLUDED.run_id,
+                created_at = date_trunc('milliseconds', now())
+          WHERE deliveries.status IN ('failed', 'skipped')`,
+        [w.companyId, 'definitionId' in w ? w.definitionId : null, 'runId' in w ? w.runId : null, w.recordType, w.recordId,
+          row.occurrence, row.channel, row.recipient, reason, row.key]);
+    },
+
     /** The state of the delivery under `key` (null: no row). */
-    async statusOf(key: string): Promise<'pending' | 'sent' | 'failed' | null> {
+    async statusOf(key: string): Promise<'pending' | 'sent' | 'failed' | 'skipped' | null> {
       const [r] = await db.query(`SELECT status FROM deliveries WHERE delivery_key = $1`, [key]);
       return r?.status ?? null;
     },

@@ -2,7 +2,7 @@ import { SWEEP_TEMPLATE_KEYS, type SweepTemplateKey } from '../contracts';
 import type { RecordType } from '../domain/conditions';
 import { dueDatesWithStepToday, latestDueDateReached, type Sequence, stepOccurrence } from '../domain/collection-sequence';
 import { todayIn } from '../domain/dates';
-import type { PlanFacts } from '../domain/delivery-planner';
+import { type PlanFacts, PROMISE_GRACE_DAYS } from '../domain/delivery-planner';
 import { messageVariables } from '../domain/variables';
 
 /** A matched record with what the actions need, loaded by `deliverBatch`. Money stays a decimal string. */
@@ -56,10 +56,35 @@ export interface PlanContext {
   add(value: unknown, cast: string): string;
 }
 
-/** A customer reminder stops for an invoice whose reminders are paused, and for a customer who opted out. */
+/**
+ * The SQL twin of the planner's `skipReason` (src/domain/delivery-planner.ts) over invoice alias `a`, with the same
+ * precedence: why the invoice's customer reminders do not go today, or NULL.
+ */
+export function skipReasonSql(today: string): string {
+  return `CASE
+    WHEN ${SUPPRESSED} THEN 'suppressed'
+    WHEN NOT ${ENABLED} THEN 'opted_out'
+    WHEN a.disputed_at IS NOT NULL THEN 'disputed'
+    WHEN ${promised(today)} THEN 'promised'
+    WHEN ${paused(today)} THEN 'paused'
+  END`;
+}
+
+const SUPPRESSED = `EXISTS (SELECT 1 FROM customers sc JOIN suppressions x ON x.company_id = sc.company_id AND lower(x.address) = lower(sc.email)
+                  WHERE sc.id = a.customer_id)`;
+const ENABLED = 'EXISTS (SELECT 1 FROM customers rc WHERE rc.id = a.customer_id AND rc.reminders_enabled)';
+const promised = (today: string) => `(a.promised_on IS NOT NULL AND ${today} <= a.promised_on + ${PROMISE_GRACE_DAYS})`;
+const paused = (today: string) => `(a.reminders_paused_at IS NOT NULL AND (a.reminders_paused_until IS NULL OR a.reminders_paused_until > ${today}))`;
+
+/**
+ * A sequence leaves out the invoices whose reminders a customer or a user stopped (the skip reason is one of
+ * `UNMATCHED_SKIP_REASONS`: `opted_out`, `paused`): they are not matches, and no row is recorded for them day after day. A suppressed address, a dispute or a
+ * promise is loaded, and its step recorded `skipped` with the reason, in the run's deliveries. Written as the reason's
+ * negation rather than through the CASE, so that the common invoice (reminders on, not paused) is decided by the
+ * customer lookup alone, as before suppressions existed.
+ */
 export function remindable(today: string): string {
-  return `(a.reminders_paused_at IS NULL OR a.reminders_paused_until <= ${today})
-    AND EXISTS (SELECT 1 FROM customers rc WHERE rc.id = a.customer_id AND rc.reminders_enabled)`;
+  return `((${ENABLED} AND (NOT ${paused(today)} OR a.disputed_at IS NOT NULL OR ${promised(today)})) OR ${SUPPRESSED})`;
 }
 
 /** The last step of the sequence the invoice was sent, -1 when none (progress is kept in `collection_progress`). */

@@ -2,7 +2,7 @@ import { type DataSource, In, type ObjectLiteral } from 'typeorm';
 import type { DeferredPartInput, FinishRunInput, StartRunInput, SweepCursor } from '../contracts';
 import { compileConditions, type Condition, type RecordType } from '../domain/conditions';
 import { Bill, Customer, Invoice, Location, Payment, User, Vendor } from './entities';
-import { type SweepPlan } from './sweep-plans';
+import { skipReasonSql, type SweepPlan } from './sweep-plans';
 import { buildMatchQuery, loadSweepDefinition, type SweepDefinition } from './sweep-query';
 
 /** A member of the company that an action names (an email's team recipient, a push's user, a task's assignee). */
@@ -105,6 +105,14 @@ export class SweepsRepository {
   private findOfCompany<T extends ObjectLiteral & { id: string }>(entity: new () => T, companyId: string, wanted: string[]): Promise<T[]> {
     if (wanted.length === 0) return Promise.resolve([]);
     return this.dataSource.getRepository(entity).findBy({ id: In(wanted), companyId } as never);
+  }
+
+  /** The skip reason the sweep's SQL gives each of the company's invoices among `invoiceIds` on `today` (null: none). */
+  async findSkipReasons(companyId: string, today: string, invoiceIds: string[]): Promise<Map<string, string | null>> {
+    const rows: { id: string; reason: string | null }[] = await this.dataSource.query(
+      `SELECT a.id, ${skipReasonSql('$2::date')} AS reason FROM invoices a WHERE a.company_id = $1 AND a.id = ANY($3::uuid[])`,
+      [companyId, today, invoiceIds]);
+    return new Map(rows.map((r) => [r.id, r.reason]));
   }
 
   /** The users of the company among `userIds` (ids that are not uuids are simply not members). */

@@ -29,12 +29,13 @@ export interface DeliveryRow {
   recipient: string;
   status: string;
   error: string | null;
+  skip_reason: string | null;
   attempts: number;
   created_at: Date;
   sent_at: Date | null;
 }
 
-const DELIVERY_COLUMNS = 'id, record_type, record_id, occurrence, channel, recipient, status, error, attempts, created_at, sent_at';
+const DELIVERY_COLUMNS = 'id, record_type, record_id, occurrence, channel, recipient, status, error, skip_reason, attempts, created_at, sent_at';
 
 /** A run's figures: its own columns plus those of the workflows that delivered what waited for the send window. */
 const RUN_COLUMNS = `r.id, r.definition_id, r.kind, r.trigger, r.status, r.started_at, r.ended_at, r.matched,

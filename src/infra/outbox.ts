@@ -187,6 +187,12 @@ export function createOutbox(deliveries: DeliveriesRepository, options: OutboxOp
     deliver(intent: DeliveryIntent, effect: DeliveryEffect): Promise<DeliveryOutcome> {
       return effect.policy === 'inDatabase' ? inDatabase(intent, effect) : outside(intent, effect);
     },
+
+    /** Records the intent not sent, and why (the plan's skip): the row is taken again by the next claim of its key. */
+    async skip(intent: DeliveryIntent, reason: string): Promise<DeliveryOutcome> {
+      await persistently(() => deliveries.recordSkip(intent, reason));
+      return { status: 'skipped' };
+    },
   };
 }
 

@@ -2532,7 +2532,15 @@ export interface components {
              * @example 2026-12-01T14:03:11.123Z
              */
             sentAt: string | null;
-            /** @example sent */
+            /**
+             * @description Why a skipped delivery was not sent: suppressed (the address bounced or complained), opted_out, disputed, promised (a promise to pay, until its date plus 2 days), paused; null otherwise
+             * @enum {string|null}
+             */
+            skipReason: "suppressed" | "opted_out" | "disputed" | "promised" | "paused" | null;
+            /**
+             * @description pending, sent, failed, or skipped (not sent, see skipReason)
+             * @example sent
+             */
             status: string;
         };
         DeliveryPage: {
@@ -14020,7 +14028,7 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
-                /** @description One or several statuses, comma-separated: pending (not sent yet, or in doubt), sent, failed */
+                /** @description One or several statuses, comma-separated: pending (not sent yet, or in doubt), sent, failed, skipped (not sent, with its reason) */
                 status?: string;
             };
             header?: never;

@@ -24,6 +24,7 @@ import { MAILER } from '../mail/mail.module';
 import { CreateInvoiceDto, ListInvoicesQueryDto, UpdateInvoiceDto } from './dto/invoice.dto';
 import { renderInvoiceEmail } from './invoice-email';
 import { InvoiceDocumentsRepository } from '../../db/invoice-documents.repository';
+import { recordOutgoing } from '../../db/invoice-messages.repository';
 import { invoicePdfFilename, renderInvoicePdf } from '../../infra/invoice-pdf';
 import { InvoiceView, toInvoiceView } from './invoice.mapper';
 import { createDeliveriesRepository, type DeliveriesRepository } from '../../db/deliveries.repository';
@@ -204,7 +205,13 @@ export class InvoicesService {
               : [];
             await this.mailer.send({ to, ...mail, headers: { 'X-Relance-Invoice-Id': invoice.id }, attachments, deliveryKey });
           },
-          onSent: (tx) => deliveryEffects.recordInvoiceSent(tx, invoice.id),
+          onSent: async (tx) => {
+            await deliveryEffects.recordInvoiceSent(tx, invoice.id);
+            await recordOutgoing(tx, {
+              companyId: user.companyId, invoiceIds: [invoice.id], kind: 'invoice', subject: mail.subject, bodyText: mail.text,
+              toAddress: to.toLowerCase(), deliveryKey: key,
+            });
+          },
         },
       );
     } catch (err) {

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import type { DeliveryRow, WorkflowRunRow } from '../../db/workflow-runs.repository';
+import { SKIP_REASONS } from '../../domain/delivery-planner';
 import { dateTime, integer, nullable, text, uuid } from '../common/api-docs';
 
 class RunErrorView {
@@ -35,8 +36,12 @@ export class DeliveryView {
   @ApiProperty(text) occurrence!: string;
   @ApiProperty({ ...text, example: 'email' }) channel!: string;
   @ApiProperty(text) recipient!: string;
-  @ApiProperty({ ...text, example: 'sent' }) status!: string;
+  @ApiProperty({ ...text, example: 'sent', description: 'pending, sent, failed, or skipped (not sent, see skipReason)' }) status!: string;
   @ApiProperty(nullable(text)) error!: string | null;
+  @ApiProperty({
+    ...nullable({ type: String, enum: [...SKIP_REASONS] }),
+    description: 'Why a skipped delivery was not sent: suppressed (the address bounced or complained), opted_out, disputed, promised (a promise to pay, until its date plus 2 days), paused; null otherwise',
+  }) skipReason!: string | null;
   @ApiProperty(integer) attempts!: number;
   @ApiProperty(dateTime) createdAt!: string;
   @ApiProperty(nullable(dateTime)) sentAt!: string | null;
@@ -80,7 +85,7 @@ export function toWorkflowRunView(r: WorkflowRunRow): WorkflowRunView {
 export function toDeliveryView(d: DeliveryRow): DeliveryView {
   return {
     id: d.id, recordType: d.record_type, recordId: d.record_id, occurrence: d.occurrence, channel: d.channel,
-    recipient: d.recipient, status: d.status, error: d.error, attempts: d.attempts,
+    recipient: d.recipient, status: d.status, error: d.error, skipReason: d.skip_reason, attempts: d.attempts,
     createdAt: new Date(d.created_at).toISOString(), sentAt: d.sent_at ? new Date(d.sent_at).toISOString() : null,
   };
 }

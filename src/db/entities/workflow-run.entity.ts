@@ -38,8 +38,10 @@ export class Delivery {
   @Column('text') occurrence!: string;
   @Column('text') channel!: DeliveryChannel;
   @Column('text') recipient!: string;
-  @Column('text') status!: 'pending' | 'sent' | 'failed';
+  @Column('text') status!: 'pending' | 'sent' | 'failed' | 'skipped';
   @Column('text', { nullable: true }) error!: string | null;
+  /** Why the plan skipped it (`skipped` only). */
+  @Column('text', { name: 'skip_reason', nullable: true }) skipReason!: string | null;
   @Column('integer') attempts!: number;
   @Column('text', { name: 'delivery_key' }) deliveryKey!: string;
   @Column('timestamptz', { name: 'created_at' }) createdAt!: Date;

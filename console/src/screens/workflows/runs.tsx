@@ -19,7 +19,9 @@ const messages = defineMessages({
     sentAt: 'Sent', error: 'Error', noDeliveries: 'No delivery.', noErrors: 'No error.', moreDeliveries: 'Load more deliveries',
     back: 'Back to Run history', ended: 'Ended',
     channel_email: 'Email', channel_push: 'Push notification', channel_task: 'Task', channel_memo: 'Memo', channel_stamp: 'Stamp', channel_webhook: 'Webhook',
-    status_pending: 'Pending', status_sent: 'Sent', status_failed: 'Failed',
+    status_pending: 'Pending', status_sent: 'Sent', status_failed: 'Failed', status_skipped: 'Skipped',
+    skip_suppressed: 'Address suppressed (bounce or complaint)', skip_opted_out: 'Customer opted out', skip_disputed: 'Invoice disputed',
+    skip_promised: 'Promise to pay', skip_paused: 'Reminders paused',
   },
   'fr-CA': {
     table: 'Exécutions', workflow: 'Flux de travaux', started: 'Démarrée', trigger: 'Déclencheur', outcome: 'État', matched: 'Trouvés',
@@ -31,7 +33,9 @@ const messages = defineMessages({
     sentAt: 'Envoyée', error: 'Erreur', noDeliveries: 'Aucune livraison.', noErrors: 'Aucune erreur.', moreDeliveries: 'Charger plus de livraisons',
     back: "Retour à l'historique d'exécution", ended: 'Terminée',
     channel_email: 'Courriel', channel_push: 'Notification push', channel_task: 'Tâche', channel_memo: 'Note', channel_stamp: 'Estampille', channel_webhook: 'Webhook',
-    status_pending: 'En attente', status_sent: 'Envoyée', status_failed: 'Échec',
+    status_pending: 'En attente', status_sent: 'Envoyée', status_failed: 'Échec', status_skipped: 'Ignorée',
+    skip_suppressed: 'Adresse bloquée (rebond ou plainte)', skip_opted_out: 'Client désabonné', skip_disputed: 'Facture contestée',
+    skip_promised: 'Promesse de paiement', skip_paused: 'Rappels suspendus',
   },
 });
 
@@ -41,8 +45,8 @@ function outcomeWord(words: Words, outcome: Run['outcome']): string {
   return outcome === 'failed' ? words.failed_outcome : words[outcome];
 }
 
-/** A delivery's channel or status in the company's words; a value this console does not know yet shows as the API says it. */
-function deliveryWord(words: Words, kind: 'channel' | 'status', value: string): string {
+/** A delivery's channel, status or skip reason in the company's words; a value this console does not know yet shows as the API says it. */
+function deliveryWord(words: Words, kind: 'channel' | 'status' | 'skip', value: string): string {
   const key = `${kind}_${value}`;
   return key in words ? words[key as keyof Words] : value;
 }
@@ -203,7 +207,7 @@ export function RunDetail({ id }: { id: string }) {
               {deliveries.map((d) => (
                 <tr key={d.id}>
                   <td>{d.recipient}</td><td>{deliveryWord(words, 'channel', d.channel)}</td><td>{deliveryWord(words, 'status', d.status)}</td><td>{d.sentAt ? format.instant(d.sentAt) : '—'}</td>
-                  <td class="number">{format.count(d.attempts)}</td><td>{d.error ?? ''}</td>
+                  <td class="number">{format.count(d.attempts)}</td><td>{d.error ?? (d.skipReason ? deliveryWord(words, 'skip', d.skipReason) : '')}</td>
                 </tr>
               ))}
             </tbody>
