@@ -105,6 +105,8 @@ describe('statements end to end: a collection sequence grouped by customer throu
     const paid = await invoiceDue(many.id, -1, '50.00');
     expect((await createPayment(tenant.admin, paid.id, '50.00')).amount).toBe('50.00');
     const single = await invoiceDue(one.id, -1, '75.00');
+    const disputed = await invoiceDue(many.id, -1, '500.00');
+    await sql('UPDATE invoices SET disputed_at = now() WHERE id = $1', [disputed.id]);
 
     const def = await tenant.admin.post('/v1/workflows', {
       templateKey: 'collection-sequence', name: 'Statements', groupBy: 'customer', steps, activate: true,
@@ -119,7 +121,7 @@ describe('statements end to end: a collection sequence grouped by customer throu
     expect(await mailsTo(many.email)).toHaveLength(1);
     expect(statement.subject).toBe('Statement 3: 3 invoices, 9 days');
     for (const invoice of Object.values(due)) expect(statement.text).toContain(invoice.number);
-    for (const invoice of [notYet, paid, single]) expect(statement.text).not.toContain(invoice.number);
+    for (const invoice of [notYet, paid, single, disputed]) expect(statement.text).not.toContain(invoice.number);
     expect(statement.text).toMatch(/Total \S*600\.25/);
     expect(statement.headerLines['list-unsubscribe']).toMatch(/\/unsubscribe\/[A-Za-z0-9_-]{43}>$/);
     // One answer link per invoice listed: each answer is about one invoice.
@@ -146,20 +148,22 @@ describe('statements end to end: a collection sequence grouped by customer throu
     });
     // The statement is one delivery of the customer; each invoice's step is its own row, sent, under the step's key;
     // each listed invoice's messages hold the statement once.
-    const rows = await sql<{ record_id: string; record_type: string; occurrence: string; status: string }>(
-      'SELECT record_id, record_type, occurrence, status FROM deliveries WHERE definition_id = $1 ORDER BY record_type, occurrence', [def.body.id]);
+    const rows = await sql<{ record_id: string; record_type: string; occurrence: string; status: string; skip_reason: string | null }>(
+      'SELECT record_id, record_type, occurrence, status, skip_reason FROM deliveries WHERE definition_id = $1 ORDER BY record_type, occurrence', [def.body.id]);
     expect(rows.filter((r) => r.record_type === 'customer').map((r) => [r.record_id, r.status])).toEqual(expect.arrayContaining([[many.id, 'sent'], [one.id, 'sent']]));
     expect(rows.filter((r) => r.record_type === 'customer')).toHaveLength(2);
-    expect(Object.fromEntries(rows.filter((r) => r.record_type === 'invoice').map((r) => [r.record_id, `${r.occurrence} ${r.status}`]))).toEqual({
-      [due.soon.id]: 'step-1 sent', [due.pastDue.id]: 'step-2 sent', [due.weekLate.id]: 'step-3 sent', [single.id]: 'step-2 sent',
+    expect(Object.fromEntries(rows.filter((r) => r.record_type === 'invoice').map((r) => [r.record_id, `${r.occurrence} ${r.status} ${r.skip_reason}`]))).toEqual({
+      [due.soon.id]: 'step-1 sent null', [due.pastDue.id]: 'step-2 sent null', [due.weekLate.id]: 'step-3 sent null', [single.id]: 'step-2 sent null',
+      [disputed.id]: 'step-2 skipped disputed',
     });
     const messages = await sql<{ invoice_id: string; kind: string; subject: string }>(
       "SELECT invoice_id, kind, subject FROM invoice_messages WHERE invoice_id = ANY($1::uuid[]) AND direction = 'out'", [Object.values(due).map((i) => i.id)]);
     expect(messages.map((m) => m.invoice_id).sort()).toEqual(Object.values(due).map((i) => i.id).sort());
     expect(new Set(messages.map((m) => `${m.kind} ${m.subject}`))).toEqual(new Set(['statement Statement 3: 3 invoices, 9 days']));
 
+    // Only the disputed invoice matches again, skipped again.
     const again = await runNow(def.body.id);
-    expect(again).toMatchObject({ matched: 0, delivered: 0 });
+    expect(again).toMatchObject({ matched: 1, delivered: 0, skipped: 1 });
     expect(await mailsTo(many.email)).toHaveLength(1);
     expect(await mailsTo(one.email)).toHaveLength(1);
   });
