@@ -8,6 +8,7 @@ import { apiLogger } from './common/request-log';
 import { RateLimitsModule } from './common/rate-limits';
 import { AuthModule } from './auth/auth.module';
 import { CodecModule } from './codec/codec.module';
+import { InboundModule } from './inbound/inbound.module';
 import { CollectionsModule } from './collections/collections.module';
 import { CompaniesModule } from './companies/companies.module';
 import { ApprovalsModule } from './approvals/approvals.module';
@@ -84,6 +85,7 @@ export class AppModule {
         AuditModule,
         SessionsModule,
         CodecModule.forRoot(config),
+        InboundModule.forRoot(config),
       ],
     };
   }

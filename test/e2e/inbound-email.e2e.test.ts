@@ -1,0 +1,116 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { base32 } from '../../src/domain/inbound/reply-address';
+import { closeDb, sql } from '../support/db';
+import { createTenant, Tenant } from '../support/fixtures';
+import { Http } from '../support/http';
+import { createCustomer, createInvoice } from '../support/ledger';
+import { bounceOf, type CaughtMail, INBOUND_DOMAIN, postInbound, replyTo } from '../support/mail';
+import { Stack } from '../support/stack';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * The inbound endpoint as an MTA pipe or a provider's hook calls it: its own bearer secret, a raw RFC 5322 message,
+ * a bounded body, and nothing changed by what it cannot map to a delivery.
+ */
+describe('POST /v1/inbound/email', () => {
+  const stack = new Stack('inbound-email', { INBOUND_BODY_LIMIT: '64kb' });
+  let tenant: Tenant;
+
+  beforeAll(async () => {
+    await stack.start();
+    tenant = await createTenant(new Http(stack.baseUrl));
+  });
+  afterAll(async () => {
+    await closeDb();
+    await stack.stop();
+  });
+
+  const newToken = () => base32(randomBytes(20));
+  /** A message as the tests' mail catcher would have caught it, sent to `to` with `replyAddress` as its Reply-To and envelope sender. */
+  const caught = (to: string, replyAddress: string): CaughtMail => ({
+    id: '1', envelope: { from: replyAddress, to: [to] }, subject: 'Step 2: INV-1 is past due', text: 'Please pay.', html: null, headers: {},
+    headerLines: { from: 'Acme <no-reply@relance.test>', to, 'reply-to': replyAddress, subject: 'Step 2: INV-1 is past due', 'message-id': '<m1@delivery.relance>' },
+    attachments: [],
+  });
+
+  it('refuses a caller without the inbound secret with a 401, an API key included, and reads nothing', async () => {
+    const raw = await replyTo(caught('bob@customer.test', `r-${newToken()}@${INBOUND_DOMAIN}`));
+    const apiKey = (await tenant.admin.post(`/v1/users/${tenant.adminId}/api-keys`)).body.apiKey as string;
+    for (const secret of [null, 'wrong-secret', apiKey, '']) {
+      const res = await postInbound(stack.baseUrl, raw, { secret });
+      expect({ secret, status: res.status }).toEqual({ secret, status: 401 });
+      expect(res.body.message).toBe('send "Authorization: Bearer <RELANCE_INBOUND_SECRET>"');
+    }
+    // Without the secret, a body over the limit is refused for its missing credential, never read.
+    expect((await postInbound(stack.baseUrl, Buffer.alloc(200 * 1024, 'a'), { secret: null })).status).toBe(401);
+  });
+
+  it('answers 413 above INBOUND_BODY_LIMIT and takes a message just under it', async () => {
+    const reply = (size: number) => replyTo(caught('bob@customer.test', `r-${newToken()}@${INBOUND_DOMAIN}`), { text: 'x'.repeat(size) });
+    const over = await postInbound(stack.baseUrl, await reply(70 * 1024));
+    expect(over).toEqual({ status: 413, body: { statusCode: 413, error: 'Payload Too Large', message: 'the message is larger than INBOUND_BODY_LIMIT (65536 bytes)' } });
+    expect((await postInbound(stack.baseUrl, await reply(60 * 1024))).status).toBe(200);
+  });
+
+  it('refuses what is not a message with a 4xx, never a 500', async () => {
+    const reply = await replyTo(caught('bob@customer.test', `r-${newToken()}@${INBOUND_DOMAIN}`));
+    const cases: [string, Buffer | string, string, number][] = [
+      ['JSON', '{"from":"a@b.c"}', 'application/json', 415],
+      ['a form', 'from=a%40b.c', 'application/x-www-form-urlencoded', 415],
+      ['an empty body', '', 'message/rfc822', 400],
+      ['binary bytes', randomBytes(4096), 'message/rfc822', 400],
+      ['text without a header', 'hello there\r\n\r\nthis is no message', 'message/rfc822', 400],
+      ['headers without From', 'To: a@b.c\r\nSubject: hi\r\n\r\nbody', 'message/rfc822', 400],
+      ['a NUL in the headers', Buffer.concat([Buffer.from('From: a@b.c\r\nSubject: h'), Buffer.from([0]), Buffer.from('i\r\n\r\nbody')]), 'message/rfc822', 400],
+    ];
+    for (const [what, body, contentType, status] of cases) {
+      const res = await postInbound(stack.baseUrl, body, { contentType });
+      expect({ what, status: res.status, error: typeof res.body.message }).toEqual({ what, status, error: 'string' });
+    }
+    // The same message as application/octet-stream (what `curl --data-binary` and many hooks send) is taken.
+    expect((await postInbound(stack.baseUrl, reply, { contentType: 'application/octet-stream' })).status).toBe(200);
+  });
+
+  it('changes nothing for an unknown or forged reply address, whatever the message claims', async () => {
+    const customer = await createCustomer(tenant.admin, { name: 'Forged' });
+    const invoice = await createInvoice(tenant.admin, customer.id, { amount: '100.00' });
+    const forged = caught(customer.email, `r-${newToken()}@${INBOUND_DOMAIN}`);
+    // What an attacker can copy from a real reminder, beside the reply address's token: its delivery header and Message-ID.
+    forged.headerLines['x-relance-delivery'] = `wf|invoice:${invoice.id}|step-1`;
+    const otherDomain = caught(customer.email, `r-${newToken()}@elsewhere.test`);
+    for (const raw of [await replyTo(forged), bounceOf(forged, '5.1.1'), await replyTo(otherDomain), bounceOf(otherDomain)]) {
+      expect(await postInbound(stack.baseUrl, raw)).toEqual({ status: 200, body: { outcome: 'unmatched' } });
+    }
+    const [row] = await sql<any>('SELECT reminders_paused_at, email_status FROM invoices i JOIN customers c ON c.id = i.customer_id WHERE i.id = $1', [invoice.id]);
+    expect(row).toEqual({ reminders_paused_at: null, email_status: 'ok' });
+    expect(await sql('SELECT 1 FROM suppressions WHERE company_id = $1', [tenant.companyId])).toEqual([]);
+    expect(await sql('SELECT 1 FROM invoice_messages WHERE invoice_id = $1', [invoice.id])).toEqual([]);
+  });
+
+  it('hands a bounce to a known reply address over, classified, whatever the case of its address', async () => {
+    const customer = await createCustomer(tenant.admin, { name: 'Bounced' });
+    const invoice = await createInvoice(tenant.admin, customer.id, { amount: '100.00' });
+    const token = newToken();
+    await sql(`INSERT INTO reply_addresses (company_id, token_hash, delivery_key, recipient, customer_id, invoice_ids)
+               VALUES ($1, $2, $3, $4, $5, $6)`,
+    [tenant.companyId, createHash('sha256').update(token).digest(), `inbound-e2e|${token}`, customer.email, customer.id, [invoice.id]]);
+    const mail = caught(customer.email, `R-${token.toUpperCase()}@${INBOUND_DOMAIN.toUpperCase()}`);
+    const res = await postInbound(stack.baseUrl, bounceOf(mail, '5.1.1'));
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ outcome: expect.any(String), kind: 'bounce' });
+    expect(res.body.outcome).not.toBe('unmatched');
+  });
+});
+
+describe('POST /v1/inbound/email while RELANCE_INBOUND_SECRET is unset', () => {
+  const stack = new Stack('inbound-email-off', { RELANCE_INBOUND_SECRET: '' });
+  beforeAll(() => stack.start());
+  afterAll(() => stack.stop());
+
+  it('does not exist: a 404 as for any unknown route, with or without a secret', async () => {
+    const raw = 'From: bob@customer.test\r\nTo: r-abc@inbound.relance.test\r\nSubject: hi\r\n\r\nhello';
+    for (const secret of [null, 'inbound-secret-of-the-tests-0123456789abcdef']) {
+      expect((await postInbound(stack.baseUrl, raw, { secret })).status).toBe(404);
+    }
+  });
+});
