@@ -44,6 +44,7 @@ describe('the dev launcher', () => {
     env.RELANCE_MAIL_SMTP_PORT = String(await freePort());
     env.RELANCE_MAIL_HTTP_PORT = String(await freePort());
     env.PORT = String(await freePort());
+    env.INBOUND_SMTP_PORT = String(await freePort());
   });
   afterAll(async () => {
     for (const child of launched) if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGINT');
