@@ -4,7 +4,7 @@ import { type AttemptWebhookInput, type AttemptWebhookResult, WEBHOOK_TIMEOUT_MS
 import { type DeliveryToAttempt, WebhooksRepository } from '../db/webhooks.repository';
 import { SecretBox } from '../infra/secret-box';
 import { checkWebhookUrl, postToTarget, type Resolver, WebhookUrlRefused } from '../infra/webhook-target';
-import { createWebhookOutbox, type WebhookPostResult } from '../infra/outbox';
+import { createWebhookOutbox, type WebhookPostResult } from '../infra/webhook-outbox';
 
 export interface WebhookActivityOptions {
   /** RELANCE_WEBHOOK_ALLOW_PRIVATE: loopback and private addresses may be called (dev and tests). */

@@ -167,6 +167,12 @@ async function transaction<T>(dataSource: DataSource, work: (tx: Sql) => Promise
   const client: PoolClient = await pool.connect();
   const tx: Sql = { query: async (text, params = []) => (await client.query(text, params)).rows };
   let broken: Error | undefined;
+  // A connection lost between two statements is reported on the client, not by a query: unheard, it would end the
+  // process; heard, the next statement fails (infrastructure) and the connection is dropped.
+  const lost = (err: Error) => {
+    broken = err;
+  };
+  client.on('error', lost);
   try {
     await client.query('BEGIN');
     const result = await work(tx);
@@ -181,6 +187,7 @@ async function transaction<T>(dataSource: DataSource, work: (tx: Sql) => Promise
     throw err;
   } finally {
     // A connection whose ROLLBACK failed is in an unknown state: the pool drops it.
+    client.off('error', lost);
     client.release(broken);
   }
 }

@@ -2,6 +2,7 @@ import { SWEEP_TEMPLATE_KEYS, type SweepTemplateKey } from '../contracts';
 import type { RecordType } from '../domain/conditions';
 import { dueDatesWithStepToday, latestDueDateReached, type Sequence, stepOccurrence } from '../domain/collection-sequence';
 import { todayIn } from '../domain/dates';
+import type { PlanFacts } from '../domain/delivery-planner';
 import { messageVariables } from '../domain/variables';
 
 /** A matched record with what the actions need, loaded by `deliverBatch`. Money stays a decimal string. */
@@ -135,21 +136,29 @@ export function sweepPlan(templateKey: string): SweepPlan | undefined {
   return (SWEEP_TEMPLATE_KEYS as readonly string[]).includes(templateKey) ? SWEEP_PLANS[templateKey as SweepTemplateKey] : undefined;
 }
 
+/** The company's suppression of the customer's address (nothing is ever sent to a suppressed address). */
+const SUPPRESSION_JOIN = `LEFT JOIN LATERAL (SELECT x.id, x.reason FROM suppressions x
+                WHERE x.company_id = a.company_id AND lower(x.address) = lower(c.email) LIMIT 1) s ON true`;
+
 /** One query loading matched records by id with the details the messages use; `$1` company, `$2` ids. */
 export const DETAIL_SELECT: Record<RecordType, string> = {
   invoice: `SELECT a.id, a.number, a.amount::text AS amount, a.balance::text AS balance, a.issue_date::text AS issue_date,
                    a.due_date::text AS due_date, a.memo, a.stamp, a.sent_at::text AS sent_at, a.approval_status,
                    c.name AS customer_name, c.email AS customer_email, l.name AS location_name, u.name AS created_by_name,
                    a.customer_id, c.reminders_enabled, c.timezone AS customer_timezone, a.reminders_paused_at::text AS reminders_paused_at,
-                   a.reminders_paused_until::text AS reminders_paused_until
+                   a.reminders_paused_until::text AS reminders_paused_until, a.disputed_at::text AS disputed_at, a.promised_on::text AS promised_on,
+                   c.locale AS customer_locale, s.id AS suppression_id, s.reason AS suppression_reason
               FROM invoices a JOIN customers c ON c.id = a.customer_id
-              LEFT JOIN locations l ON l.id = a.location_id LEFT JOIN users u ON u.id = a.created_by`,
+              LEFT JOIN locations l ON l.id = a.location_id LEFT JOIN users u ON u.id = a.created_by
+              ${SUPPRESSION_JOIN}`,
   bill: `SELECT a.id, a.number, a.amount::text AS amount, a.balance::text AS balance, a.due_date::text AS due_date,
                 v.name AS vendor_name, v.email AS vendor_email, l.name AS location_name
            FROM bills a JOIN vendors v ON v.id = a.vendor_id LEFT JOIN locations l ON l.id = a.location_id`,
   payment: `SELECT a.id, a.amount::text AS amount, a.received_at, a.method, i.number AS invoice_number,
-                   i.balance::text AS invoice_balance, i.due_date::text AS due_date, c.name AS customer_name, c.email AS customer_email
-              FROM payments a JOIN invoices i ON i.id = a.invoice_id JOIN customers c ON c.id = a.customer_id`,
+                   i.balance::text AS invoice_balance, i.due_date::text AS due_date, c.name AS customer_name, c.email AS customer_email,
+                   a.customer_id, c.locale AS customer_locale, s.id AS suppression_id, s.reason AS suppression_reason
+              FROM payments a JOIN invoices i ON i.id = a.invoice_id JOIN customers c ON c.id = a.customer_id
+              ${SUPPRESSION_JOIN}`,
 };
 
 /**
@@ -174,6 +183,8 @@ export function toSweepRecord(
         dueDate: s(raw.due_date)!, sentAt: s(raw.sent_at), approvalStatus: s(raw.approval_status), customerId: s(raw.customer_id),
         remindersEnabled: s(raw.reminders_enabled), customerTimezone: s(raw.customer_timezone), lastStep: s(raw.last_step),
         remindersPausedAt: s(raw.reminders_paused_at), remindersPausedUntil: s(raw.reminders_paused_until),
+        disputedAt: s(raw.disputed_at), promisedOn: s(raw.promised_on), customerLocale: s(raw.customer_locale),
+        suppressionId: s(raw.suppression_id), suppressionReason: s(raw.suppression_reason),
       },
       variables: messageVariables('invoice', {
         ...sources, record, customer: { name: String(raw.customer_name), email: s(raw.customer_email) },
@@ -190,11 +201,29 @@ export function toSweepRecord(
   }
   const receivedAt = raw.received_at instanceof Date ? raw.received_at : new Date(String(raw.received_at));
   return {
-    id: String(raw.id), recordType, customerEmail: s(raw.customer_email), row: { receivedDate: todayIn(context.company.timezone, receivedAt) },
+    id: String(raw.id), recordType, customerEmail: s(raw.customer_email),
+    row: {
+      receivedDate: todayIn(context.company.timezone, receivedAt), customerId: s(raw.customer_id), customerLocale: s(raw.customer_locale),
+      suppressionId: s(raw.suppression_id), suppressionReason: s(raw.suppression_reason),
+    },
     variables: messageVariables('payment', {
       ...sources, record: { amount: raw.amount, receivedAt, method: raw.method },
       customer: { name: String(raw.customer_name), email: s(raw.customer_email) },
       invoice: { number: String(raw.invoice_number), balance: String(raw.invoice_balance) },
     }),
+  };
+}
+
+/** What the planner knows of a loaded record. */
+export function planFacts(record: SweepRecord): PlanFacts {
+  const r = record.row;
+  const v = (name: string) => r[name] ?? null;
+  return {
+    id: record.id, recordType: record.recordType, customerId: v('customerId'), customerEmail: record.customerEmail,
+    remindersEnabled: v('remindersEnabled') === null ? null : v('remindersEnabled') === 'true',
+    pause: { at: v('remindersPausedAt'), until: v('remindersPausedUntil') },
+    disputedAt: v('disputedAt'), promisedOn: v('promisedOn'),
+    suppression: v('suppressionId') ? { id: v('suppressionId')!, reason: v('suppressionReason') ?? '' } : null,
+    customerTimezone: v('customerTimezone'), dueDate: v('dueDate'), lastStep: Number(v('lastStep') ?? -1),
   };
 }

@@ -8,6 +8,10 @@ export interface OutgoingMail {
   html?: string;
   headers?: Record<string, string>;
   attachments?: Array<{ filename: string; content: Buffer; contentType: string }>;
+  /** Where the recipient's answer goes (`Reply-To`). */
+  replyTo?: string;
+  /** The SMTP envelope, when its sender differs from `From` (a bounce address of the delivery's own). */
+  envelope?: { from: string; to: string };
   /**
    * The unique key of the delivery this mail is. It becomes the `X-Relance-Delivery` header and fixes the
    * Message-ID, so that a resend after a crash between SMTP and the "sent" mark is the same message to the receiver.
