@@ -1,10 +1,13 @@
+import { Client, Connection } from '@temporalio/client';
 import { createHash, randomBytes } from 'node:crypto';
+import { addDays, todayIn } from '../../src/domain/dates';
 import { base32 } from '../../src/domain/inbound/reply-address';
+import { testEnv } from '../support/env';
 import { closeDb, sql } from '../support/db';
 import { createTenant, Tenant } from '../support/fixtures';
 import { Http } from '../support/http';
 import { createCustomer, createInvoice } from '../support/ledger';
-import { bounceOf, type CaughtMail, INBOUND_DOMAIN, postInbound, replyTo } from '../support/mail';
+import { bounceOf, type CaughtMail, complaintOf, INBOUND_DOMAIN, outOfOfficeReplyTo, postInbound, replyAddressOf, replyTo, waitForMails } from '../support/mail';
 import { Stack } from '../support/stack';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -99,6 +102,63 @@ describe('POST /v1/inbound/email', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ outcome: expect.any(String), kind: 'bounce' });
     expect(res.body.outcome).not.toBe('unmatched');
+  });
+});
+
+describe('reply addresses of real reminders (VERP)', () => {
+  const stack = new Stack('inbound-verp');
+  let tenant: Tenant;
+  let connection: Connection;
+
+  beforeAll(async () => {
+    await stack.start();
+    tenant = await createTenant(new Http(stack.baseUrl));
+    connection = await Connection.connect({ address: testEnv().temporalAddress });
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await closeDb();
+    await stack.stop();
+  });
+
+  it('gives each reminder its own reply address, as Reply-To and envelope sender, that maps its bounce, reply and complaint to its delivery', async () => {
+    const today = todayIn(String(tenant.company.timezone), new Date());
+    const customers = await Promise.all(['Verp One', 'Verp Two'].map((name) => createCustomer(tenant.admin, { name })));
+    for (const customer of customers) {
+      await createInvoice(tenant.admin, customer.id, { amount: '240.00', issueDate: addDays(today, -40), dueDate: addDays(today, -1) });
+    }
+    const created = await tenant.admin.post('/v1/workflows', {
+      templateKey: 'collection-sequence', name: 'Dunning with replies', activate: true,
+      steps: [{ offsetDays: 1, subject: 'Step 1: {{invoiceNumber}} is past due', body: 'Hello {{customerName}}, {{money balance}} was due on {{dueDate}}.' }],
+      conditions: [{ field: 'customerId', op: 'in', value: customers.map((c) => c.id) }],
+    });
+    expect(created.status).toBe(201);
+    const run = await tenant.admin.post(`/v1/workflows/${created.body.id}/run-now`);
+    expect(run.status).toBe(202);
+    await new Client({ connection }).workflow.getHandle(run.body.temporalWorkflowId).result();
+
+    const [first, second] = await Promise.all(customers.map(async (c) => (await waitForMails(c.email, 1))[0]));
+    for (const mail of [first, second]) {
+      const address = replyAddressOf(mail);
+      expect(address).toMatch(new RegExp(`^r-[a-z2-7]{32}@${INBOUND_DOMAIN.replace(/\./g, '\\.')}$`));
+      expect(mail.envelope.from).toBe(address);
+      // Stored as its token's SHA-256 only, with the delivery it was minted for.
+      const token = address.slice(2, address.indexOf('@'));
+      const rows = await sql<any>('SELECT delivery_key, recipient, token_hash FROM reply_addresses WHERE token_hash = $1', [createHash('sha256').update(token).digest()]);
+      expect(rows.map((r) => ({ key: r.delivery_key, recipient: r.recipient }))).toEqual([{ key: mail.headers['x-relance-delivery'], recipient: mail.envelope.to[0] }]);
+      expect(await sql('SELECT 1 FROM reply_addresses WHERE token_hash = $1', [Buffer.from(token)])).toEqual([]);
+    }
+    expect(replyAddressOf(first)).not.toBe(replyAddressOf(second));
+
+    const answers: [string, Buffer][] = [
+      ['bounce', bounceOf(first, '5.1.1')], ['bounce', bounceOf(first, '4.2.2')], ['complaint', complaintOf(first)],
+      ['auto_reply', await outOfOfficeReplyTo(second)], ['reply', await replyTo(second, { text: 'We paid by wire on Tuesday.' })],
+    ];
+    for (const [kind, raw] of answers) {
+      const res = await postInbound(stack.baseUrl, raw);
+      expect({ kind, status: res.status, answer: res.body.kind }).toEqual({ kind, status: 200, answer: kind });
+      expect(res.body.outcome).not.toBe('unmatched');
+    }
   });
 });
 

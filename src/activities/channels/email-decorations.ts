@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Sql } from '../../db/sql';
 import { UnsubscribeTokensRepository } from '../../db/unsubscribe-tokens.repository';
 import { unsubscribeFooter } from '../../domain/unsubscribe';
+import { type ReplyAddressKeys, verpDecoration } from './verp';
 
 /** The customer email being decorated, as its decorations see it (before it is sent). */
 export interface EmailDecorationContext {
@@ -33,6 +34,8 @@ export interface EmailDecorationDeps {
   dataSource: DataSource;
   /** Where the API is reached from outside, without a trailing slash. */
   publicUrl: string;
+  /** INBOUND_DOMAIN and the key reply-address tokens are derived with; absent: no reply addresses. */
+  inbound?: ReplyAddressKeys;
 }
 
 /** Every reminder (and statement) carries an unsubscribe link of its own, bound to the customer, RFC 8058 one-click as well. */
@@ -50,7 +53,7 @@ export const unsubscribeDecoration = (deps: EmailDecorationDeps): EmailDecoratio
 };
 
 /** The decorations of every customer email, in the order their footers are appended. */
-export const EMAIL_DECORATIONS: Array<(deps: EmailDecorationDeps) => EmailDecoration> = [unsubscribeDecoration];
+export const EMAIL_DECORATIONS: Array<(deps: EmailDecorationDeps) => EmailDecoration> = [unsubscribeDecoration, verpDecoration];
 
 /** Runs the decorations in order: headers merge, footers append, a later reply address or envelope sender wins. */
 export async function decorate(decorations: readonly EmailDecoration[], ctx: EmailDecorationContext): Promise<Required<Pick<EmailDecorationResult, 'headers' | 'footerText' | 'footerHtml'>> & Pick<EmailDecorationResult, 'replyTo' | 'envelopeFrom'>> {

@@ -1,4 +1,4 @@
-import { base32, MAX_LOCAL_PART_OCTETS, replyAddress, replyToken, replyTokensIn } from './reply-address';
+import { base32, MAX_LOCAL_PART_OCTETS, replyAddress, replyToken, replyTokenKey, replyTokensIn } from './reply-address';
 
 describe(base32.name, () => {
   it.each([
@@ -18,6 +18,12 @@ describe(replyToken.name, () => {
     expect(replyToken(secret, 'def-1|invoice:42|step-2')).toBe(token);
     expect(replyToken(secret, 'def-1|invoice:42|step-3')).not.toBe(token);
     expect(replyToken(Buffer.alloc(32, 8), 'def-1|invoice:42|step-2')).not.toBe(token);
+  });
+
+  it('is derived under a key of its own, not the encryption key', () => {
+    expect(replyTokenKey(secret)).toHaveLength(32);
+    expect(replyTokenKey(secret).equals(secret)).toBe(false);
+    expect(replyTokenKey(secret)).toEqual(replyTokenKey(Buffer.alloc(32, 7)));
   });
 
   it('makes a local part within the 64 octets of RFC 5321', () => {

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 
 /** The RFC 4648 base32 alphabet, lowercased: a local part some relays lowercase, and no character a mail client quotes. */
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -27,6 +27,14 @@ export function base32(bytes: Uint8Array): string {
   }
   if (bits > 0) out += ALPHABET[(buffer << (5 - bits)) & 31];
   return out;
+}
+
+/**
+ * The key reply-address tokens are derived with, from a key of RELANCE_SECRET_KEYS (the first): its own key (HKDF,
+ * RFC 5869), never the encryption key itself.
+ */
+export function replyTokenKey(secretKey: Uint8Array): Buffer {
+  return Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), 'relance reply-address tokens', 32));
 }
 
 /**
