@@ -36,6 +36,7 @@ import { WorkflowRunsModule } from './workflow-runs/workflow-runs.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { AuditModule } from './audit/audit.module';
 import { SessionsModule } from './sessions/sessions.module';
+import { SuppressionsModule } from './suppressions/suppressions.module';
 
 /** The spans still buffered when the API stops (SIGTERM) are exported before it exits. */
 @Injectable()
@@ -84,6 +85,7 @@ export class AppModule {
         WebhooksModule,
         AuditModule,
         SessionsModule,
+        SuppressionsModule,
         CodecModule.forRoot(config),
         InboundModule.forRoot(config),
       ],

@@ -12,6 +12,10 @@ export const WEBHOOK_EVENT_TYPES = [
   'workflow.run.failed',
   /** A workflow's in-app push notification: what the company-level `webhookUrl` carried. */
   'notification.pushed',
+  /** A customer address was suppressed after a permanent failure, or after three temporary ones within 30 days. */
+  'email.bounced',
+  /** A person answered a customer email: the invoices it was about are paused (`customer replied`). */
+  'customer.replied',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 export const ALL_WEBHOOK_EVENTS = '*';

@@ -16,7 +16,7 @@ export class CustomersRepository {
     return managerOf(this.db);
   }
 
-  insert(fields: Pick<Customer, 'companyId' | 'name' | 'email' | 'group'> & Partial<Pick<Customer, 'remindersEnabled' | 'timezone'>>): Promise<Customer> {
+  insert(fields: Pick<Customer, 'companyId' | 'name' | 'email' | 'group'> & Partial<Pick<Customer, 'remindersEnabled' | 'timezone' | 'locale' | 'emailStatus'>>): Promise<Customer> {
     const repo = this.m.getRepository(Customer);
     return repo.save(repo.create(fields));
   }
@@ -47,6 +47,13 @@ export class CustomersRepository {
     const invoices = await this.m.getRepository(Invoice).countBy({ customerId });
     const payments = await this.m.getRepository(Payment).countBy({ customerId });
     return { invoices, payments };
+  }
+
+  /** The customers of the company at the address may be mailed again (its suppression was deleted). */
+  async resetEmailStatus(companyId: string, address: string): Promise<void> {
+    await this.m.query(
+      `UPDATE customers SET email_status = 'ok', updated_at = now() WHERE company_id = $1 AND email = lower($2) AND email_status <> 'ok'`,
+      [companyId, address]);
   }
 
   async delete(id: string): Promise<void> {

@@ -93,4 +93,28 @@ export const webhookEvents = {
       id: webhookEventId(`notification.pushed:${deliveryKey}`), companyId, type: 'notification.pushed', data: { notification },
     }]);
   },
+
+  /** A customer address suppressed by bounces (one event per suppression). */
+  emailBounced(db: WebhookDb, e: {
+    companyId: string; suppressionId: string; address: string; customerId: string | null; origin: 'bounce' | 'soft_bounces';
+    status: string; permanent: boolean; reason: string; deliveryKey: string;
+  }): Promise<void> {
+    return recordWebhookEvents(db, [{
+      id: webhookEventId(`email.bounced:${e.suppressionId}`), companyId: e.companyId, type: 'email.bounced',
+      data: {
+        suppressionId: e.suppressionId, address: e.address, customerId: e.customerId, origin: e.origin, status: e.status,
+        permanent: e.permanent, reason: e.reason, deliveryKey: e.deliveryKey,
+      },
+    }]);
+  },
+
+  /** A person's reply to a customer email, keyed by the inbound message: its text is read with GET /v1/invoices/:id/messages. */
+  customerReplied(db: WebhookDb, e: {
+    companyId: string; receiptId: string; customerId: string | null; invoiceIds: string[]; deliveryKey: string; from: string; subject: string;
+  }): Promise<void> {
+    return recordWebhookEvents(db, [{
+      id: webhookEventId(`customer.replied:${e.receiptId}`), companyId: e.companyId, type: 'customer.replied',
+      data: { customerId: e.customerId, invoiceIds: e.invoiceIds, deliveryKey: e.deliveryKey, from: e.from, subject: e.subject },
+    }]);
+  },
 };

@@ -26,6 +26,8 @@ export const AUDIT_EVENT_TYPES = {
   'webhook_endpoint.deleted': 'A webhook endpoint was deleted. data: { url (origin only) }',
   'webhook_endpoint.secret_rotated': "A webhook endpoint's signing secret was replaced. data: {}",
   'session.started': 'A user signed in to the console with an emailed link (target: the session). data: { via: sign_in_link or invitation }',
+  'suppression.created': 'An address was suppressed: nothing is sent to it (no actor: inbound mail did it). data: { origin: bounce, complaint or soft_bounces, status (the DSN status, for bounces) }',
+  'suppression.deleted': 'An admin deleted a suppression: the address may be mailed again. data: { origin }',
   'session.ended': 'A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }',
 } as const satisfies Record<string, string>;
 

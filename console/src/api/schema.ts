@@ -397,6 +397,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/invoices/{id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What went out to the customer about the invoice and what came back (replies, auto-replies, bounces), oldest first, as plain text */
+        get: operations["Invoices_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invoices/{id}/pause-reminders": {
         parameters: {
             query?: never;
@@ -695,6 +712,40 @@ export interface paths {
         /** Emails a sign-in link (valid 15 minutes, usable once) to every active user of the address; the same answer whether or not the address is known */
         post: operations["Sessions_requestLink"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The company's suppressed addresses, newest first */
+        get: operations["Suppressions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/suppressions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Deletes a suppression (admins): the address may be mailed again and its customers' emailStatus is ok */
+        delete: operations["Suppressions_remove"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1503,6 +1554,8 @@ export interface components {
              *     - `webhook_endpoint.deleted`: A webhook endpoint was deleted. data: { url (origin only) }
              *     - `webhook_endpoint.secret_rotated`: A webhook endpoint's signing secret was replaced. data: {}
              *     - `session.started`: A user signed in to the console with an emailed link (target: the session). data: { via: sign_in_link or invitation }
+             *     - `suppression.created`: An address was suppressed: nothing is sent to it (no actor: inbound mail did it). data: { origin: bounce, complaint or soft_bounces, status (the DSN status, for bounces) }
+             *     - `suppression.deleted`: An admin deleted a suppression: the address may be mailed again. data: { origin }
              *     - `session.ended`: A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }
              */
             type: components["schemas"]["AuditEventType"];
@@ -1538,10 +1591,12 @@ export interface components {
          *     - `webhook_endpoint.deleted`: A webhook endpoint was deleted. data: { url (origin only) }
          *     - `webhook_endpoint.secret_rotated`: A webhook endpoint's signing secret was replaced. data: {}
          *     - `session.started`: A user signed in to the console with an emailed link (target: the session). data: { via: sign_in_link or invitation }
+         *     - `suppression.created`: An address was suppressed: nothing is sent to it (no actor: inbound mail did it). data: { origin: bounce, complaint or soft_bounces, status (the DSN status, for bounces) }
+         *     - `suppression.deleted`: An admin deleted a suppression: the address may be mailed again. data: { origin }
          *     - `session.ended`: A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }
          * @enum {string}
          */
-        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "user.role_changed" | "user.renamed" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "session.started" | "session.ended";
+        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "user.role_changed" | "user.renamed" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "session.started" | "suppression.created" | "suppression.deleted" | "session.ended";
         /** @description A condition on the payment: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
         BankDepositReminderCondition: {
             /** @enum {string} */
@@ -1966,6 +2021,12 @@ export interface components {
              * @example wholesale
              */
             group?: string | null;
+            /**
+             * @description IETF tag of the customer's emails and pages; null: the company's
+             * @example fr-CA
+             * @enum {string|null}
+             */
+            locale?: "en-US" | "fr-CA" | null;
             /** @example Globex Corporation */
             name: string;
             /**
@@ -2248,7 +2309,7 @@ export interface components {
              *       "invoice.approval.decided"
              *     ]
              */
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied")[];
             /**
              * Format: uri
              * @example https://hooks.example.com/relance
@@ -2269,7 +2330,7 @@ export interface components {
         CreatedWebhookEndpoint: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied")[];
             /** Format: uuid */
             id: string;
             /**
@@ -2300,6 +2361,11 @@ export interface components {
              * @example billing@globex.test
              */
             email: string | null;
+            /**
+             * @description Read-only. bounced: mail to the address failed for good (or three times within 30 days) and it is suppressed; complained: the customer marked a reminder as spam (suppressed, and opted out). ok again once the suppression is deleted or the address changes
+             * @enum {string}
+             */
+            emailStatus: "ok" | "bounced" | "complained";
             /** @example wholesale */
             group: string | null;
             /**
@@ -2307,6 +2373,11 @@ export interface components {
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
              */
             id: string;
+            /**
+             * @description IETF tag of the customer's emails and pages; null: the company's
+             * @enum {string|null}
+             */
+            locale: "en-US" | "fr-CA" | null;
             /** @example Globex Corporation */
             name: string;
             /** @description false once the customer opted out of reminders (their unsubscribe link, or a PATCH) */
@@ -2633,6 +2704,49 @@ export interface components {
             templateKey: "invoice-approval";
             /** Format: date-time */
             updatedAt: string;
+        };
+        InvoiceMessage: {
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            createdAt: string;
+            /** @description The delivery it went out as, or that it answers */
+            deliveryKey: string | null;
+            /**
+             * @description out: sent to the customer; in: what came back
+             * @enum {string}
+             */
+            direction: "out" | "in";
+            /** @example billing@globex.test */
+            from: string | null;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            id: string;
+            /**
+             * @description What it is: a reminder, the invoice, a statement going out; a reply, an auto_reply, a bounce coming in
+             * @example reply
+             */
+            kind: string;
+            /** @example Re: Invoice INV-1042 is overdue */
+            subject: string;
+            /**
+             * @description Plain text only: what came in is never kept or answered as its HTML
+             * @example We paid by wire on Tuesday.
+             */
+            text: string;
+            /** @example billing@acme.test */
+            to: string | null;
+        };
+        InvoiceMessagePage: {
+            data: components["schemas"]["InvoiceMessage"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            nextCursor: string | null;
         };
         InvoicePage: {
             data: components["schemas"]["Invoice"][];
@@ -3030,7 +3144,7 @@ export interface components {
         RotatedWebhookSecret: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied")[];
             /** Format: uuid */
             id: string;
             /**
@@ -3237,6 +3351,44 @@ export interface components {
             csrfToken: string;
             session: components["schemas"]["Session"];
             user: components["schemas"]["User"];
+        };
+        Suppression: {
+            /**
+             * Format: email
+             * @description Nothing is sent to this address (lower-case) while the suppression exists
+             * @example billing@globex.test
+             */
+            address: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            createdAt: string;
+            /** @description The delivery whose report suppressed the address */
+            deliveryKey: string | null;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            id: string;
+            /**
+             * @description bounce: a permanent failure (5.x.x); complaint: a feedback report (marked as spam); soft_bounces: three temporary failures (4.x.x) within 30 days
+             * @enum {string}
+             */
+            origin: "bounce" | "complaint" | "soft_bounces";
+            /**
+             * @description What the report said
+             * @example 5.1.1 smtp; 550 5.1.1 user unknown
+             */
+            reason: string;
+        };
+        SuppressionPage: {
+            data: components["schemas"]["Suppression"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            nextCursor: string | null;
         };
         Task: {
             /**
@@ -3451,6 +3603,12 @@ export interface components {
             email?: string | null;
             /** @example retail */
             group?: string | null;
+            /**
+             * @description IETF tag of the customer's emails and pages; null: the company's
+             * @example fr-CA
+             * @enum {string|null}
+             */
+            locale?: "en-US" | "fr-CA" | null;
             /** @example Globex Corp. */
             name?: string;
             /**
@@ -3519,7 +3677,7 @@ export interface components {
             name?: string;
         };
         UpdateWebhookEndpointDto: {
-            events?: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed")[];
+            events?: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied")[];
             /** Format: uri */
             url?: string;
         };
@@ -3703,7 +3861,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed";
+            eventType: "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied";
             /** Format: uuid */
             id: string;
             /** @description The receiver's HTTP status; null when it did not answer */
@@ -3716,7 +3874,7 @@ export interface components {
         WebhookEndpoint: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied")[];
             /** Format: uuid */
             id: string;
             /**
@@ -4443,7 +4601,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Only what this user did */
                 actorId?: string;
-                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, user.role_changed, user.renamed, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated, session.started, session.ended */
+                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, user.role_changed, user.renamed, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated, session.started, suppression.created, suppression.deleted, session.ended */
                 type?: string;
                 /** @description Only entries made at or after this instant (ISO 8601 with a time zone) */
                 from?: string;
@@ -5632,8 +5790,10 @@ export interface operations {
                      *         {
                      *           "createdAt": "2026-11-28T12:00:00.000Z",
                      *           "email": "billing@globex.test",
+                     *           "emailStatus": "ok",
                      *           "group": "wholesale",
                      *           "id": "3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00",
+                     *           "locale": null,
                      *           "name": "Globex Corporation",
                      *           "remindersEnabled": true,
                      *           "timezone": null,
@@ -5705,8 +5865,10 @@ export interface operations {
                      * @example {
                      *       "createdAt": "2026-11-28T12:00:00.000Z",
                      *       "email": "billing@globex.test",
+                     *       "emailStatus": "ok",
                      *       "group": "wholesale",
                      *       "id": "3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00",
+                     *       "locale": null,
                      *       "name": "Globex Corporation",
                      *       "remindersEnabled": true,
                      *       "timezone": null,
@@ -5834,8 +5996,10 @@ export interface operations {
                      * @example {
                      *       "createdAt": "2026-11-28T12:00:00.000Z",
                      *       "email": "billing@globex.test",
+                     *       "emailStatus": "ok",
                      *       "group": "wholesale",
                      *       "id": "3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00",
+                     *       "locale": null,
                      *       "name": "Globex Corporation",
                      *       "remindersEnabled": true,
                      *       "timezone": null,
@@ -6018,8 +6182,10 @@ export interface operations {
                      * @example {
                      *       "createdAt": "2026-11-28T12:00:00.000Z",
                      *       "email": "billing@globex.test",
+                     *       "emailStatus": "ok",
                      *       "group": "wholesale",
                      *       "id": "3f0e1c9a-5b2d-4c1e-9a7f-2d6b8e4c1a00",
+                     *       "locale": null,
                      *       "name": "Globex Corporation",
                      *       "remindersEnabled": true,
                      *       "timezone": null,
@@ -7501,6 +7667,98 @@ export interface operations {
             };
         };
     };
+    Invoices_messages: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "createdAt": "2026-12-02T09:30:00.000Z",
+                     *           "deliveryKey": "collection|invoice:5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12|step-1",
+                     *           "direction": "in",
+                     *           "from": "billing@globex.test",
+                     *           "id": "6d7e8f9a-0b1c-4d2e-8f3a-4b5c6d7e8f9a",
+                     *           "kind": "reply",
+                     *           "subject": "Re: Invoice INV-1042 is overdue",
+                     *           "text": "We paid by wire on Tuesday.",
+                     *           "to": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["InvoiceMessagePage"];
+                };
+            };
+            /** @description "abc" is not a valid id (ids are UUIDs) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "\"abc\" is not a valid id (ids are UUIDs)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invoice 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12 not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "invoice 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12 not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     ReminderPauses_pause: {
         parameters: {
             query?: never;
@@ -8162,7 +8420,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description invoice INV-1042 is pending_approval and cannot be sent until approved */
+            /** @description invoice INV-1042 is pending_approval and cannot be sent until approved; or: billing@globex.test is suppressed (suppression 7a1b…, bounce: 5.1.1 user unknown): nothing is sent to it until an admin deletes the suppression */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8171,7 +8429,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Conflict",
-                     *       "message": "invoice INV-1042 is pending_approval and cannot be sent until approved",
+                     *       "message": "invoice INV-1042 is pending_approval and cannot be sent until approved; or: billing@globex.test is suppressed (suppression 7a1b…, bounce: 5.1.1 user unknown): nothing is sent to it until an admin deletes the suppression",
                      *       "statusCode": 409
                      *     }
                      */
@@ -9781,6 +10039,163 @@ export interface operations {
                      *       "error": "Too Many Requests",
                      *       "message": "too many sign-in links asked for this address: at most 5 an hour; try again in 3600 s (or from this client: at most 100 an hour)",
                      *       "statusCode": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Suppressions_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+                /** @description Only the suppression of this address (case-insensitive) */
+                address?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "address": "billing@globex.test",
+                     *           "createdAt": "2026-12-01T14:03:11.123Z",
+                     *           "deliveryKey": "invoice-send|invoice:5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12|after:never",
+                     *           "id": "7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *           "origin": "bounce",
+                     *           "reason": "5.1.1 smtp; 550 5.1.1 user unknown"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SuppressionPage"];
+                };
+            };
+            /** @description limit must be an integer from 1 to 200 */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "limit must be an integer from 1 to 200",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Suppressions_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description "abc" is not a valid id (ids are UUIDs) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "\"abc\" is not a valid id (ids are UUIDs)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only an admin of the company may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description suppression 7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "suppression 7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found",
+                     *       "statusCode": 404
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -4,6 +4,8 @@ import { DataSource } from 'typeorm';
 import { Customer } from '../../db/entities';
 import { CustomersRepository } from '../../db/customers.repository';
 import { mapPage } from '../../db/pagination';
+import { SuppressionsRepository } from '../../db/suppressions.repository';
+import { type EmailStatus, emailStatusOf } from '../../domain/email-status';
 import { AuthUser } from '../auth/current-user.decorator';
 import { orNotFound } from '../common/owned';
 import { toCustomerView } from './customer.mapper';
@@ -14,9 +16,11 @@ export class CustomersService {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async create(user: AuthUser, dto: CreateCustomerDto) {
+    const email = dto.email?.toLowerCase() ?? null;
     const customer = await new CustomersRepository(this.dataSource).insert({
-      companyId: user.companyId, name: dto.name.trim(), email: dto.email?.toLowerCase() ?? null, group: dto.group ?? null,
-      remindersEnabled: dto.remindersEnabled ?? true, timezone: dto.timezone ?? null,
+      companyId: user.companyId, name: dto.name.trim(), email, group: dto.group ?? null,
+      remindersEnabled: dto.remindersEnabled ?? true, timezone: dto.timezone ?? null, locale: dto.locale ?? null,
+      emailStatus: await this.emailStatusOf(user, email),
     });
     return toCustomerView(customer);
   }
@@ -33,10 +37,14 @@ export class CustomersService {
   async update(user: AuthUser, id: string, dto: UpdateCustomerDto) {
     const customer = await this.find(user, id);
     if (dto.name !== undefined) customer.name = dto.name.trim();
-    if (dto.email !== undefined) customer.email = dto.email?.toLowerCase() ?? null;
+    if (dto.email !== undefined && (dto.email?.toLowerCase() ?? null) !== customer.email) {
+      customer.email = dto.email?.toLowerCase() ?? null;
+      customer.emailStatus = await this.emailStatusOf(user, customer.email);
+    }
     if (dto.group !== undefined) customer.group = dto.group;
     if (dto.remindersEnabled !== undefined) customer.remindersEnabled = dto.remindersEnabled;
     if (dto.timezone !== undefined) customer.timezone = dto.timezone;
+    if (dto.locale !== undefined) customer.locale = dto.locale;
     return toCustomerView(await new CustomersRepository(this.dataSource).save(customer));
   }
 
@@ -50,6 +58,12 @@ export class CustomersService {
       }
       await customers.delete(customer.id);
     });
+  }
+
+  /** A new address starts with what came back from it before: a suppressed one is bounced or complained. */
+  private async emailStatusOf(user: AuthUser, email: string | null): Promise<EmailStatus> {
+    if (!email) return 'ok';
+    return emailStatusOf((await new SuppressionsRepository(this.dataSource).findForAddress(user.companyId, email))?.origin ?? null);
   }
 
   private async find(user: AuthUser, id: string): Promise<Customer> {

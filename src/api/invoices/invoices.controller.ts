@@ -8,6 +8,8 @@ import { IdPipe } from '../common/id-param.pipe';
 import { sendJson } from '../common/json-body';
 import { CreateInvoiceDto, ListInvoicesQueryDto, UpdateInvoiceDto } from './dto/invoice.dto';
 import { invoiceExample, InvoiceView } from './invoice.mapper';
+import { invoiceMessageExample, InvoiceMessageView } from './invoice-message.mapper';
+import { ListQueryDto } from '../common/pagination';
 import { InvoicesService } from './invoices.service';
 import { Idempotent } from '../common/idempotency.interceptor';
 
@@ -93,11 +95,22 @@ export class InvoicesController {
   @ApiErrors({
     400: badId,
     404: notFound,
-    409: 'invoice INV-1042 is pending_approval and cannot be sent until approved',
+    409: 'invoice INV-1042 is pending_approval and cannot be sent until approved; or: billing@globex.test is suppressed (suppression 7a1b…, '
+      + 'bounce: 5.1.1 user unknown): nothing is sent to it until an admin deletes the suppression',
     422: 'customer Globex (3f0e…) has no email address: set one with PATCH /v1/customers/3f0e… before sending',
     503: 'the mail server did not accept the email to billing@globex.test; the invoice was not marked sent, retry later',
   })
   send(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string) {
     return this.invoices.send(user, id);
+  }
+
+  @Get(':id/messages')
+  @ApiOperation({
+    summary: 'What went out to the customer about the invoice and what came back (replies, auto-replies, bounces), oldest first, as plain text',
+  })
+  @ApiOkResponse({ type: PageOf(InvoiceMessageView), example: { data: [invoiceMessageExample], nextCursor: null } })
+  @ApiErrors({ 400: badId, 404: notFound })
+  messages(@CurrentUser() user: AuthUser, @Param('id', IdPipe) id: string, @Query() query: ListQueryDto) {
+    return this.invoices.messages(user, id, query);
   }
 }

@@ -13,7 +13,11 @@ import { isDbError } from '../common/db-errors';
 import { todayIn } from '../../domain/dates';
 import { findOwned } from '../common/owned';
 import { InvoicesRepository } from '../../db/invoices.repository';
-import { splitList } from '../common/pagination';
+import { ListQueryDto, splitList } from '../common/pagination';
+import { findInvoiceMessagesPage } from '../../db/invoice-messages.repository';
+import { mapPage, type Page } from '../../db/pagination';
+import { SuppressionsRepository } from '../../db/suppressions.repository';
+import { InvoiceMessageView, toInvoiceMessageView } from './invoice-message.mapper';
 import { assertRange, flag } from '../common/query-filters';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { MAILER } from '../mail/mail.module';
@@ -176,6 +180,11 @@ export class InvoicesService {
       );
     }
     const to = customer.email;
+    const suppression = await new SuppressionsRepository(manager).findForAddress(user.companyId, to);
+    if (suppression) {
+      throw new ConflictException(`${to} is suppressed (suppression ${suppression.id}, ${suppression.origin}: ${suppression.reason}): `
+        + 'nothing is sent to it until an admin deletes the suppression');
+    }
     const mail = renderInvoiceEmail({
       locale: user.company.locale, currency: user.company.currency, companyName: user.company.name, customerName: customer.name,
       number: invoice.number, amount: invoice.amount, balance: invoice.balance, dueDate: invoice.dueDate, memo: invoice.memo,
@@ -212,6 +221,12 @@ export class InvoicesService {
     if (outcome.status === 'inDoubt') throw new ConflictException(`invoice ${invoice.number}: ${outcome.error}`);
     if (outcome.status === 'skipped') await this.sentByAnother(invoice.number, key);
     return this.get(user, id);
+  }
+
+  /** What went out to the customer about the invoice and what came back, oldest first. */
+  async messages(user: AuthUser, id: string, query: ListQueryDto): Promise<Page<InvoiceMessageView>> {
+    await findOwned(this.dataSource.manager, Invoice, user.companyId, id, 'invoice');
+    return mapPage(await findInvoiceMessagesPage(this.dataSource, user.companyId, id, query), toInvoiceMessageView);
   }
 
   /**

@@ -11,6 +11,10 @@ export class Customer {
   @Column('boolean', { name: 'reminders_enabled', default: true }) remindersEnabled!: boolean;
   /** IANA zone of the customer's send window; null: the company's. */
   @Column('text', { nullable: true }) timezone!: string | null;
+  /** IETF tag of the customer's emails and pages; null: the company's. */
+  @Column('text', { nullable: true }) locale!: string | null;
+  /** Set by what came back: bounced (suppressed by bounces) or complained; ok again when the suppression goes or the address changes. */
+  @Column('text', { name: 'email_status', default: 'ok' }) emailStatus!: 'ok' | 'bounced' | 'complained';
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

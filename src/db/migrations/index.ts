@@ -20,6 +20,7 @@ import { Sessions1764801000000 } from './1764801000000-sessions';
 import { CanonicalTimeZones1764801100000 } from './1764801100000-canonical-time-zones';
 import { RunDeliveriesOrder1764801300000 } from './1764801300000-run-deliveries-order';
 import { ListeningCollections1764802000000 } from './1764802000000-listening-collections';
+import { InboundReceipts1764802300000 } from './1764802300000-inbound-receipts';
 
 /** In order; each file is timestamped. Add new migrations at the end. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   DeferredParts1764700300000, IdempotencyKeysPerUser1764800000000, WebhookSecretRotation1764800100000,
   UserStatus1764800300000, RateLimits1764800400000, AuditEvents1764800900000, Sessions1764801000000,
   CanonicalTimeZones1764801100000, RunDeliveriesOrder1764801300000, ListeningCollections1764802000000,
+  InboundReceipts1764802300000,
 ];

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsEmail, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { SUPPORTED_LOCALES } from '../../../domain/locales';
 import { IsTimezone } from '../../companies/dto/company.dto';
 import { IsOmittable } from '../../common/optional';
 import { ListQueryDto } from '../../common/pagination';
@@ -26,6 +27,12 @@ export class CreateCustomerDto {
   @ApiPropertyOptional({ ...nullableTimezone, example: 'America/Vancouver', description: "IANA zone of the customer's send window; null: the company's" })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsTimezone()
   timezone?: string | null;
+
+  @ApiPropertyOptional({
+    enum: [...SUPPORTED_LOCALES], nullable: true, type: String, example: 'fr-CA', description: "IETF tag of the customer's emails and pages; null: the company's",
+  })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsIn([...SUPPORTED_LOCALES], { message: `locale must be one of ${SUPPORTED_LOCALES.join(', ')}` })
+  locale?: string | null;
 }
 
 export class UpdateCustomerDto {
@@ -49,6 +56,12 @@ export class UpdateCustomerDto {
   @ApiPropertyOptional({ ...nullableTimezone, example: 'America/Vancouver', description: "IANA zone of the customer's send window; null: the company's" })
   @IsOptional() @ValidateIf((_, v) => v !== null) @IsTimezone()
   timezone?: string | null;
+
+  @ApiPropertyOptional({
+    enum: [...SUPPORTED_LOCALES], nullable: true, type: String, example: 'fr-CA', description: "IETF tag of the customer's emails and pages; null: the company's",
+  })
+  @IsOptional() @ValidateIf((_, v) => v !== null) @IsIn([...SUPPORTED_LOCALES], { message: `locale must be one of ${SUPPORTED_LOCALES.join(', ')}` })
+  locale?: string | null;
 }
 
 export class ListCustomersQueryDto extends ListQueryDto {
