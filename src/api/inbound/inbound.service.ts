@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { applyInbound } from '../../db/inbound-effects';
 import { ReplyAddressesRepository } from '../../db/reply-addresses.repository';
+import { preparedSql } from '../../db/sql';
 import { classifyInbound } from '../../domain/inbound/classify';
 import type { InboundEvent } from '../../domain/inbound/inbound-event';
 import { replyTokensIn } from '../../domain/inbound/reply-address';
@@ -22,7 +23,8 @@ export class InboundService {
   private readonly replyAddresses: ReplyAddressesRepository;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource, @Inject(INBOUND_DOMAIN) private readonly domain: string) {
-    this.replyAddresses = new ReplyAddressesRepository(dataSource);
+    // Every inbound message looks its address up: one statement, prepared once per connection.
+    this.replyAddresses = new ReplyAddressesRepository(preparedSql(dataSource));
   }
 
   async receive(raw: Buffer, receivedAt: Date): Promise<InboundOutcome> {
