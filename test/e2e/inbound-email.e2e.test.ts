@@ -154,11 +154,18 @@ describe('reply addresses of real reminders (VERP)', () => {
       ['bounce', bounceOf(first, '5.1.1')], ['bounce', bounceOf(first, '4.2.2')], ['complaint', complaintOf(first)],
       ['auto_reply', await outOfOfficeReplyTo(second)], ['reply', await replyTo(second, { text: 'We paid by wire on Tuesday.' })],
     ];
+    const outcomes: string[] = [];
     for (const [kind, raw] of answers) {
       const res = await postInbound(stack.baseUrl, raw);
       expect({ kind, status: res.status, answer: res.body.kind }).toEqual({ kind, status: 200, answer: kind });
-      expect(res.body.outcome).not.toBe('unmatched');
+      outcomes.push(res.body.outcome!);
     }
+    expect(outcomes).toEqual(['suppressed', 'counted', 'already suppressed', 'recorded', 'paused']);
+    // Each reached the effects as the delivery its address was minted for: the first's address is suppressed with its
+    // delivery, the second's invoice paused by the reply.
+    expect(await sql('SELECT delivery_key FROM suppressions WHERE company_id = $1 AND address = $2', [tenant.companyId, first.envelope.to[0]]))
+      .toEqual([{ delivery_key: first.headers['x-relance-delivery'] }]);
+    expect(await sql('SELECT reminders_pause_reason FROM invoices WHERE customer_id = $1', [customers[1].id])).toEqual([{ reminders_pause_reason: 'customer replied' }]);
   });
 });
 
