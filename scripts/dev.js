@@ -25,6 +25,7 @@ const ports = {
   smtp: Number(process.env.RELANCE_MAIL_SMTP_PORT ?? 1025),
   mailWeb: Number(process.env.RELANCE_MAIL_HTTP_PORT ?? 1080),
   api: Number(process.env.PORT ?? 3000),
+  inboundSmtp: Number(process.env.INBOUND_SMTP_PORT ?? 2525),
 };
 const STOP_BUDGET_MS = 4000;
 
@@ -85,6 +86,7 @@ async function refuseHeldPorts() {
     await procs.ensurePortFree(ports.mailWeb, 'the mail catcher\'s web view', 'set RELANCE_MAIL_HTTP_PORT or SMTP_URL');
   }
   await procs.ensurePortFree(ports.api, 'the API', 'set PORT');
+  await procs.ensurePortFree(ports.inboundSmtp, 'the inbound mail listener', 'set INBOUND_SMTP_PORT');
 }
 
 async function main() {
@@ -135,6 +137,9 @@ async function main() {
     DATABASE_URL: databaseUrl, TEMPORAL_ADDRESS: temporalAddress, SMTP_URL: smtpUrl, PORT: port,
     TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE ?? 'default',
     RELANCE_SECRET_KEYS: provision.localSecretKeys(DATA),
+    // Replies and bounces come back to every customer email's own address there, through the inbound listener below.
+    INBOUND_DOMAIN: process.env.INBOUND_DOMAIN ?? 'inbound.relance.local',
+    RELANCE_INBOUND_SECRET: process.env.RELANCE_INBOUND_SECRET ?? require('node:crypto').randomBytes(32).toString('hex'),
   };
   provision.migrate(env);
 
@@ -150,6 +155,13 @@ async function main() {
     });
   }
   await procs.waitForPort(Number(port), { child: api, what: 'the API', timeoutMs: 60000 });
+  const inbound = procs.start('inbound-smtp', process.execPath, [path.join('scripts', 'inbound-smtp.js')], {
+    env: {
+      INBOUND_SMTP_PORT: String(ports.inboundSmtp), RELANCE_API_URL: `http://127.0.0.1:${port}`, RELANCE_INBOUND_SECRET: env.RELANCE_INBOUND_SECRET,
+    },
+    cwd: provision.ROOT,
+  });
+  await procs.waitForPort(ports.inboundSmtp, { child: inbound, what: 'the inbound mail listener', timeoutMs: 15000 });
   console.log(`
   Relance is running
     Console        http://127.0.0.1:${port}/app (sign in with an email link: it arrives in the mail view below)
@@ -158,6 +170,7 @@ async function main() {
     Health         http://127.0.0.1:${port}/health
     Temporal UI    ${temporalUi ?? `(external Temporal at ${temporalAddress})`}
     Mail (MailDev) ${mailView ?? `(external SMTP at ${smtpUrl})`}
+    Inbound mail   smtp://127.0.0.1:${ports.inboundSmtp} (replies and bounces to *@${env.INBOUND_DOMAIN}, posted to the API)
   Ctrl-C stops everything; data stays in .data/
 `);
 }

@@ -100,6 +100,19 @@ describe(loadConfig.name, () => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
   });
+
+  it('receives inbound mail only with a secret of 32 characters or more and the domain of the reply addresses', () => {
+    expect(loadConfig(base).inbound).toEqual({ bodyLimitBytes: 25 * 1024 * 1024 });
+    expect(loadConfig({ ...base, INBOUND_DOMAIN: 'Reply.Acme.Example' }).inbound).toEqual({ domain: 'reply.acme.example', bodyLimitBytes: 25 * 1024 * 1024 });
+    const secret = 's'.repeat(32);
+    expect(loadConfig({ ...base, INBOUND_DOMAIN: 'reply.acme.example', RELANCE_INBOUND_SECRET: secret, INBOUND_BODY_LIMIT: '64kb' }).inbound)
+      .toEqual({ domain: 'reply.acme.example', secret, bodyLimitBytes: 65536 });
+    expect(() => loadConfig({ ...base, INBOUND_DOMAIN: 'reply.acme.example', RELANCE_INBOUND_SECRET: 'short' })).toThrow(/RELANCE_INBOUND_SECRET must be at least 32 characters/);
+    expect(() => loadConfig({ ...base, RELANCE_INBOUND_SECRET: secret })).toThrow(/RELANCE_INBOUND_SECRET is set without INBOUND_DOMAIN/);
+    expect(() => loadConfig({ ...base, INBOUND_DOMAIN: 'localhost' })).toThrow(/INBOUND_DOMAIN must be a domain name/);
+    expect(() => loadConfig({ ...base, INBOUND_DOMAIN: 'a_b.example' })).toThrow(/INBOUND_DOMAIN must be a domain name/);
+    expect(() => loadConfig({ ...base, INBOUND_BODY_LIMIT: '25 gigs' })).toThrow(/INBOUND_BODY_LIMIT must be a size from 1kb to 1024mb/);
+  });
 });
 
 describe('Temporal access and payload keys (loadConfig)', () => {

@@ -33,7 +33,23 @@ export interface Config {
   secretKeys: SecretKey[];
   signup: SignupConfig;
   limits: AbuseLimits;
+  inbound: InboundConfig;
 }
+
+/** Replies and bounces: each customer email's own reply address, and the endpoint that receives what comes back to it. */
+export interface InboundConfig {
+  /**
+   * INBOUND_DOMAIN (API and worker): every customer email's Reply-To and envelope sender is its own address there
+   * (VERP); unset, none is (the emails carry MAIL_FROM alone).
+   */
+  domain?: string;
+  /** RELANCE_INBOUND_SECRET (API): the bearer secret of POST /v1/inbound/email; unset, the route does not exist. */
+  secret?: string;
+  /** INBOUND_BODY_LIMIT (API): the largest inbound message, in bytes (25 MB by default: replies quote PDFs). */
+  bodyLimitBytes: number;
+}
+
+export const DEFAULT_INBOUND_BODY_LIMIT = 25 * 1024 * 1024;
 
 /** An AES-256 key (32 bytes) and the id its ciphertexts carry; the first of a list encrypts, all decrypt (rotation). */
 export interface EncryptionKey {
@@ -309,6 +325,34 @@ function abuseLimits(env: NodeJS.ProcessEnv): AbuseLimits {
   };
 }
 
+/** A size as `25mb`, `64kb` or bytes (1 kb = 1024 bytes, as BODY_LIMIT reads it). */
+function size(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const match = /^(\d{1,10})\s*(b|kb|mb)?$/i.exec(text);
+  const bytes = match ? Number(match[1]) * { b: 1, kb: 1024, mb: 1024 * 1024 }[(match[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb'] : NaN;
+  if (!(bytes >= 1024 && bytes <= 1024 * 1024 * 1024)) throw new ConfigError(`${name} must be a size from 1kb to 1024mb, such as "25mb", got "${text}"`);
+  return bytes;
+}
+
+/** A DNS name of at least two labels, each of letters, digits and inner hyphens (RFC 1123). */
+function domainName(name: string, text: string): string {
+  const labels = text.toLowerCase().split('.');
+  if (text.length > 253 || labels.length < 2 || !labels.every((l) => l.length <= 63 && /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/.test(l))) {
+    throw new ConfigError(`${name} must be a domain name such as "reply.example.com", got "${text}"`);
+  }
+  return text.toLowerCase();
+}
+
+function inboundConfig(env: NodeJS.ProcessEnv): InboundConfig {
+  const domainText = env.INBOUND_DOMAIN?.trim();
+  const domain = domainText ? domainName('INBOUND_DOMAIN', domainText) : undefined;
+  const secret = env.RELANCE_INBOUND_SECRET?.trim() || undefined;
+  if (secret && secret.length < 32) throw new ConfigError('RELANCE_INBOUND_SECRET must be at least 32 characters: make one with `openssl rand -hex 32`');
+  if (secret && !domain) throw new ConfigError('RELANCE_INBOUND_SECRET is set without INBOUND_DOMAIN: inbound mail finds its delivery by the reply address at INBOUND_DOMAIN (set both, or neither)');
+  return { ...(domain && { domain }), ...(secret && { secret }), bodyLimitBytes: size(env, 'INBOUND_BODY_LIMIT', DEFAULT_INBOUND_BODY_LIMIT) };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const portText = env.PORT?.trim() || '3000';
   const port = Number(portText);
@@ -342,5 +386,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     codec: codecConfig(env),
     signup: signupConfig(env),
     limits: abuseLimits(env),
+    inbound: inboundConfig(env),
   };
 }

@@ -15,6 +15,7 @@ import { createOutbox } from '../infra/outbox';
 import { type ChannelOutcome, type DeliveryContext, outboxIntent, toOutcome } from './channels/context';
 import { createEmailChannel } from './channels/email';
 import { EMAIL_DECORATIONS } from './channels/email-decorations';
+import type { ReplyAddressKeys } from './channels/verp';
 import { deliverMemo } from './channels/memo';
 import { deliverPush } from './channels/push';
 import { deliverTask } from './channels/task';
@@ -65,7 +66,7 @@ async function inPool<T>(items: T[], size: number, run: (item: T) => Promise<voi
  * this run left is reported in doubt, never resent). A row of another run is that run's delivery: skipped. A failure
  * of the infrastructure fails the activity, which Temporal retries; only a record's own failure is counted `failed`.
  */
-export function createDeliveryActivities(deps: { dataSource: DataSource; mailer: Mailer; publicUrl?: string }, options: DeliveryOptions = {}): DeliveryActivities {
+export function createDeliveryActivities(deps: { dataSource: DataSource; mailer: Mailer; publicUrl?: string; replyAddresses?: ReplyAddressKeys }, options: DeliveryOptions = {}): DeliveryActivities {
   const { dataSource } = deps;
   const publicUrl = (deps.publicUrl ?? 'http://127.0.0.1:3000').replace(/(?<!\/)\/+$/, '');
   const sweeps = new SweepsRepository(dataSource);
@@ -83,7 +84,7 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
   const deliverEmail = createEmailChannel({
     mailer: deps.mailer,
     documents: new InvoiceDocumentsRepository(dataSource),
-    decorations: EMAIL_DECORATIONS.map((make) => make({ dataSource, publicUrl })),
+    decorations: EMAIL_DECORATIONS.map((make) => make({ dataSource, publicUrl, inbound: deps.replyAddresses })),
     transaction: (work) => deliveries.transaction(work),
   });
   const deliverStatement = createStatementChannel({

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Activities } from '../contracts';
 import { createApprovalActivities } from './approval.activities';
+import type { ReplyAddressKeys } from './channels/verp';
 import { createDeliveryActivities } from './delivery.activities';
 import { createDiagnosticsActivities } from './diagnostics.activities';
 import type { Mailer } from '../infra/mailer';
@@ -20,6 +21,8 @@ export interface ActivityDeps {
   webhookAllowPrivate?: boolean;
   /** Opens the webhook endpoints' secrets (RELANCE_SECRET_KEYS); when not given, built from the environment. */
   secrets?: SecretBox;
+  /** INBOUND_DOMAIN and the key of its reply-address tokens: customer emails get their own reply address; absent: none. */
+  replyAddresses?: ReplyAddressKeys;
 }
 
 /** Every activity, built from injected dependencies so tests can pass their own. */

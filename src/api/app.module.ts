@@ -8,6 +8,7 @@ import { apiLogger } from './common/request-log';
 import { RateLimitsModule } from './common/rate-limits';
 import { AuthModule } from './auth/auth.module';
 import { CodecModule } from './codec/codec.module';
+import { InboundModule } from './inbound/inbound.module';
 import { CollectionsModule } from './collections/collections.module';
 import { CompaniesModule } from './companies/companies.module';
 import { ApprovalsModule } from './approvals/approvals.module';
@@ -88,6 +89,7 @@ export class AppModule {
         SessionsModule,
         SuppressionsModule,
         CodecModule.forRoot(config),
+        InboundModule.forRoot(config),
       ],
     };
   }

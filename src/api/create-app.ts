@@ -7,6 +7,7 @@ import { Config } from '../config';
 import { AppModule } from './app.module';
 import { installConsole } from './console/console-pages';
 import { methodGuard } from './common/allowed-methods';
+import { INBOUND_PATH, inboundGate } from './inbound/inbound-gate';
 import { ApiExceptionFilter } from './common/api-exception.filter';
 import { installMetrics } from './common/http-metrics';
 import { installRequestLog, JsonNestLogger } from './common/request-log';
@@ -22,6 +23,11 @@ const FORM_PATHS = ['/approvals/', '/r/'];
  */
 function requireJsonBody(req: Request, res: Response, next: NextFunction): void {
   if (FORM_PATHS.some((p) => req.path.startsWith(p)) && req.is('application/x-www-form-urlencoded')) {
+    next();
+    return;
+  }
+  // Inbound mail is raw bytes, read by its own gate (or a 404 while the route does not exist).
+  if (req.path === INBOUND_PATH) {
     next();
     return;
   }
@@ -54,6 +60,8 @@ export async function createApp(config: Config, options: { logger?: false } = {}
   if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   installRequestLog(app);
   installMetrics(app);
+  const { secret, bodyLimitBytes } = config.inbound;
+  if (secret) app.use(INBOUND_PATH, inboundGate({ secret, bodyLimitBytes }));
   app.use(json({ limit: config.bodyLimit }));
   // A 2,000-character comment percent-encoded as 4-byte UTF-8 is 24 KB.
   app.use(FORM_PATHS, urlencoded({ extended: false, limit: '64kb' }));

@@ -34,6 +34,10 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
         description: 'API key returned by POST /v1/companies or POST /v1/users/{id}/api-keys. The console signs in instead with an emailed link ' +
           '(POST /v1/sign-in-links, POST /v1/sessions) and sends its relance_session cookie with the X-CSRF-Token header on every request',
       })
+      .addBearerAuth({
+        type: 'http', scheme: 'bearer', bearerFormat: undefined,
+        description: 'RELANCE_INBOUND_SECRET: the operator\'s secret that an MTA pipe or a mail provider\'s inbound hook sends to POST /v1/inbound/email',
+      }, 'inbound')
       .build(),
     { extraModels: [ErrorView], operationIdFactory: (controller, method) => `${controller.replace(/Controller$/, '')}_${method}` },
   );
@@ -53,6 +57,8 @@ async function main(): Promise<void> {
     DATABASE_URL: 'postgres://openapi@127.0.0.1:1/openapi', TEMPORAL_ADDRESS: '127.0.0.1:1', SMTP_URL: 'smtp://127.0.0.1:1',
     // Nothing is sealed here: a key of zeros stands in for the real one.
     RELANCE_SECRET_KEYS: `openapi:${Buffer.alloc(32).toString('base64')}`,
+    // The inbound route exists only with its secret: the document describes it as a deployment that receives mail.
+    INBOUND_DOMAIN: 'inbound.openapi.invalid', RELANCE_INBOUND_SECRET: 'o'.repeat(32),
   });
   const app = await NestFactory.create(AppModule.forRoot(config), { preview: true, logger: false });
   writeFileSync(OPENAPI_FILE, openApiText(openApiDocument(app)));

@@ -100,6 +100,7 @@ async function main(): Promise<void> {
   const { worker, connection } = await createWorker(config, {
     dataSource, mailer, publicUrl: config.publicUrl, faultInject: process.env.RELANCE_FAULT_INJECT, webhookAllowPrivate: config.webhooks.allowPrivate,
     secrets,
+    ...(config.inbound.domain && { replyAddresses: { domain: config.inbound.domain, secretKey: config.secretKeys[0].key } }),
   }, traced);
   logger.info(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
   if (process.env.RELANCE_RECONCILE_SCHEDULES !== 'false') {

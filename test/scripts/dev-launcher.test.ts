@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, Server } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
+import nodemailer from 'nodemailer';
 import { createTenant } from '../support/fixtures';
 import { Http } from '../support/http';
 import { createCustomer, createInvoice } from '../support/ledger';
@@ -44,6 +45,7 @@ describe('the dev launcher', () => {
     env.RELANCE_MAIL_SMTP_PORT = String(await freePort());
     env.RELANCE_MAIL_HTTP_PORT = String(await freePort());
     env.PORT = String(await freePort());
+    env.INBOUND_SMTP_PORT = String(await freePort());
   });
   afterAll(async () => {
     for (const child of launched) if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, 'SIGINT');
@@ -90,7 +92,7 @@ describe('the dev launcher', () => {
     const { child, output } = await launch();
     expect(output()).toContain('Relance is running');
     const state = readState();
-    expect(state.children.map((c) => c.name).sort()).toEqual(['api', 'mail-catcher', 'postgres', 'temporal', 'worker']);
+    expect(state.children.map((c) => c.name).sort()).toEqual(['api', 'inbound-smtp', 'mail-catcher', 'postgres', 'temporal', 'worker']);
     child.kill('SIGKILL');
     const started = Date.now();
     expect(await gone([...state.children, state.launcher, state.watchdog!], 10_000)).toEqual([]);
@@ -103,7 +105,7 @@ describe('the dev launcher', () => {
     process.kill(left.watchdog!.pid, 'SIGKILL');
     first.child.kill('SIGKILL');
     await new Promise((r) => setTimeout(r, 1000));
-    expect(left.children.filter((c) => stackState.alive(c)).length).toBe(5); // orphans, until the next start
+    expect(left.children.filter((c) => stackState.alive(c)).length).toBe(6); // orphans, until the next start
 
     const second = await launch();
     expect(second.output()).toMatch(/stopped what a previous launcher \(pid \d+, gone\) left running: .*temporal/);
@@ -129,6 +131,11 @@ describe('the dev launcher', () => {
     // Bound to the loopback only: another address of this machine is refused.
     const lan = Object.values(networkInterfaces()).flat().find((a) => a && a.family === 'IPv4' && !a.internal);
     if (lan) await expect(fetch(`http://${lan.address}:${env.RELANCE_MAIL_HTTP_PORT}/email`)).rejects.toThrow();
+
+    // Inbound mail over SMTP reaches the API's inbound endpoint: an address that maps to no delivery is taken (250), and changes nothing.
+    const inbound = await nodemailer.createTransport({ host: '127.0.0.1', port: Number(env.INBOUND_SMTP_PORT), secure: false, ignoreTLS: true })
+      .sendMail({ from: customer.email, to: `r-${'a'.repeat(32)}@inbound.relance.local`, subject: 'Re: your invoice', text: 'Paid on Tuesday.' });
+    expect(inbound.response).toMatch(/^250/);
 
     const started = Date.now();
     process.kill(-second.child.pid!, 'SIGINT'); // Ctrl-C: the terminal signals the launcher's whole process group

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { createWriteStream, openSync } from 'node:fs';
 import path from 'node:path';
 import { testEnv } from './env';
+import { INBOUND_DOMAIN, INBOUND_SECRET } from './mail';
 import { freePort } from './net';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -48,6 +49,9 @@ export class Stack {
       RELANCE_LINK_GUESS_RATE: '1000000',
       RELANCE_SIGNIN_RATE: '1000000',
       RELANCE_SIGNIN_CLIENT_RATE: '1000000',
+      // Every customer email carries its own reply address, and the suites answer them (test/support/mail.ts).
+      INBOUND_DOMAIN,
+      RELANCE_INBOUND_SECRET: INBOUND_SECRET,
       ...this.extraEnv,
     };
     this.baseUrl = `http://127.0.0.1:${port}`;

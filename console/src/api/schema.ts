@@ -321,6 +321,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/inbound/email": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receives an inbound email (a reply, a bounce, a complaint) as raw RFC 5322 bytes; takes RELANCE_INBOUND_SECRET, not an API key */
+        post: operations["Inbound_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/invoices": {
         parameters: {
             query?: never;
@@ -2636,6 +2653,18 @@ export interface components {
             /** @enum {string} */
             status: "ok" | "degraded";
             temporal: components["schemas"]["CheckView"];
+        };
+        InboundOutcomeView: {
+            /**
+             * @description What the message is, when it answers a delivery
+             * @enum {string}
+             */
+            kind?: "bounce" | "complaint" | "auto_reply" | "reply";
+            /**
+             * @description What the message changed: `unmatched` when it names no reply address of a delivery (nothing changed), else what it did
+             * @example unmatched
+             */
+            outcome: string;
         };
         Invoice: {
             /** @example 1250.00 */
@@ -7024,6 +7053,95 @@ export interface operations {
                      *       "error": "Service Unavailable",
                      *       "message": "no worker completed the diagnostic workflow in time",
                      *       "statusCode": 503
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Inbound_receive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The message as received, headers and body (INBOUND_BODY_LIMIT, 25 MB by default) */
+        requestBody: {
+            content: {
+                "application/octet-stream": string;
+                "message/rfc822": string;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboundOutcomeView"];
+                };
+            };
+            /** @description the message has no From address (RFC 5322 §3.6.2) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "the message has no From address (RFC 5322 §3.6.2)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send "Authorization: Bearer <RELANCE_INBOUND_SECRET>" */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "send \"Authorization: Bearer <RELANCE_INBOUND_SECRET>\"",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the message is larger than INBOUND_BODY_LIMIT (26214400 bytes) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "the message is larger than INBOUND_BODY_LIMIT (26214400 bytes)",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the raw message with "Content-Type: message/rfc822" or "application/octet-stream" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the raw message with \"Content-Type: message/rfc822\" or \"application/octet-stream\"",
+                     *       "statusCode": 415
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

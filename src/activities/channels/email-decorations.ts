@@ -3,6 +3,7 @@ import type { Sql } from '../../db/sql';
 import { UnsubscribeTokensRepository } from '../../db/unsubscribe-tokens.repository';
 import { unsubscribeFooter } from '../../domain/unsubscribe';
 import { answerLinkDecoration } from './answer-link';
+import { type ReplyAddressKeys, verpDecoration } from './verp';
 
 /** The customer email being decorated, as its decorations see it (before it is sent). */
 export interface EmailDecorationContext {
@@ -34,6 +35,8 @@ export interface EmailDecorationDeps {
   dataSource: DataSource;
   /** Where the API is reached from outside, without a trailing slash. */
   publicUrl: string;
+  /** INBOUND_DOMAIN and the key reply-address tokens are derived with; absent: no reply addresses. */
+  inbound?: ReplyAddressKeys;
 }
 
 /** Every reminder (and statement) carries an unsubscribe link of its own, bound to the customer, RFC 8058 one-click as well. */
@@ -51,7 +54,7 @@ export const unsubscribeDecoration = (deps: EmailDecorationDeps): EmailDecoratio
 };
 
 /** The decorations of every customer email, in the order their footers are appended (the answer links above the unsubscribe line). */
-export const EMAIL_DECORATIONS: Array<(deps: EmailDecorationDeps) => EmailDecoration> = [answerLinkDecoration, unsubscribeDecoration];
+export const EMAIL_DECORATIONS: Array<(deps: EmailDecorationDeps) => EmailDecoration> = [answerLinkDecoration, unsubscribeDecoration, verpDecoration];
 
 /** Runs the decorations in order: headers merge, footers append, a later reply address or envelope sender wins. */
 export async function decorate(decorations: readonly EmailDecoration[], ctx: EmailDecorationContext): Promise<Required<Pick<EmailDecorationResult, 'headers' | 'footerText' | 'footerHtml'>> & Pick<EmailDecorationResult, 'replyTo' | 'envelopeFrom'>> {
