@@ -81,17 +81,15 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
       }
     },
   });
+  // One set for every customer email: a statement gets the same reply address, answer links and unsubscribe link.
+  const decorations = EMAIL_DECORATIONS.map((make) => make({ dataSource, publicUrl, inbound: deps.replyAddresses }));
   const deliverEmail = createEmailChannel({
     mailer: deps.mailer,
     documents: new InvoiceDocumentsRepository(dataSource),
-    decorations: EMAIL_DECORATIONS.map((make) => make({ dataSource, publicUrl, inbound: deps.replyAddresses })),
+    decorations,
     transaction: (work) => deliveries.transaction(work),
   });
-  const deliverStatement = createStatementChannel({
-    mailer: deps.mailer,
-    decorations: EMAIL_DECORATIONS.map((make) => make({ dataSource, publicUrl })),
-    deliveries,
-  });
+  const deliverStatement = createStatementChannel({ mailer: deps.mailer, decorations, deliveries });
 
   /** What a statement's plan lists, resolved to the batch's records, each with its step's occurrence. */
   interface StatementRun {

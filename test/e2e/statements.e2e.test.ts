@@ -4,7 +4,7 @@ import { testEnv } from '../support/env';
 import { createTenant, Tenant } from '../support/fixtures';
 import { Http } from '../support/http';
 import { createCustomer, createInvoice, createPayment } from '../support/ledger';
-import { type CaughtMail, mailsTo, waitForMails } from '../support/mail';
+import { type CaughtMail, INBOUND_DOMAIN, mailsTo, postInbound, replyAddressOf, replyTo, waitForMails } from '../support/mail';
 import { closeDb, sql } from '../support/db';
 import { pdfText } from '../support/pdf';
 import { Stack } from '../support/stack';
@@ -188,5 +188,28 @@ describe('statements end to end: a collection sequence grouped by customer throu
     for (const invoice of invoices) expect(statement.text).toContain(invoice.number);
     const progress = await sql<{ n: number }>('SELECT count(*)::int AS n FROM collection_progress WHERE definition_id = $1', [def.body.id]);
     expect(progress[0].n).toBe(3);
+  });
+
+  it('pauses every invoice a statement listed when the customer replies to it, and lists the reply on each', async () => {
+    const customer = await createCustomer(tenant.admin, { name: 'Replying Buyer' });
+    const invoices = [await invoiceDue(customer.id, 3, '5.00'), await invoiceDue(customer.id, -1, '6.00')];
+    const def = await tenant.admin.post('/v1/workflows', {
+      templateKey: 'collection-sequence', name: 'Statements answered', groupBy: 'customer', steps, activate: true,
+      conditions: [{ field: 'customerId', op: 'eq', value: customer.id }],
+    });
+    expect(def.status).toBe(201);
+    expect(await runNow(def.body.id)).toMatchObject({ failed: 0 });
+    const [statement] = await waitForMails(customer.email, 1);
+    expect(replyAddressOf(statement).endsWith(`@${INBOUND_DOMAIN}`)).toBe(true);
+    const answer = await postInbound(stack.baseUrl, await replyTo(statement, { text: 'We paid both by wire on Tuesday.' }));
+    expect(answer.status).toBe(200);
+    const paused = await sql<{ id: string; reason: string | null }>(
+      'SELECT id, reminders_pause_reason AS reason FROM invoices WHERE id = ANY($1::uuid[])', [invoices.map((i) => i.id)]);
+    expect(Object.fromEntries(paused.map((p) => [p.id, p.reason]))).toEqual(Object.fromEntries(invoices.map((i) => [i.id, 'customer replied'])));
+    for (const invoice of invoices) {
+      const messages = (await tenant.admin.get(`/v1/invoices/${invoice.id}/messages`)).body.data as any[];
+      expect(messages.map((m) => `${m.direction} ${m.kind}`)).toEqual(['out statement', 'in reply']);
+      expect(messages[1].text).toContain('We paid both by wire on Tuesday.');
+    }
   });
 });
