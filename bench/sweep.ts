@@ -1,7 +1,9 @@
 /**
- * Sweep benchmark, for each scenario (`BENCH_ONLY=due` or `sequence` runs one): `due`, a payment-due-reminder
- * emailing each invoice falling due in three days; `sequence`, a three-step collection-sequence (-3, +1, +7 days)
- * whose first step is due for each of them, the rest of the ledger paid or due later.
+ * Sweep benchmark, for each scenario (`BENCH_ONLY=due`, `sequence` or `sequence-pdf` runs one, a comma-separated list
+ * several): `due`, a payment-due-reminder emailing each invoice falling due in three days; `sequence`, a three-step
+ * collection-sequence (-3, +1, +7 days) whose first step is due for each of them, the rest of the ledger paid or due
+ * later; `sequence-pdf`, the same with `attachInvoicePdf` on every step, whose deliveries/s are compared with
+ * `sequence`'s of the same run and ledger size (target ≥ 0.8×). `BENCH_SIZES=10000` measures one ledger size.
  * The same 1,000 matching invoices in a ledger of 10k, then 100k invoices, swept by the real
  * reminder-sweep workflow on the Temporal dev server (real activities, Postgres and SMTP). Prints, per size, the
  * sweep time and deliveries/s; then the ratio 100k/10k (target ≤ 1.2×) and the query phase (the paged, indexed
@@ -27,13 +29,14 @@ import { reminderSweep, SWEEP_PAGE_SIZE } from '../src/workflows/reminder-sweep.
 import { need, temporalOptions } from './env';
 import { median } from './stats';
 
-const SIZES = [10_000, 100_000];
+const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(',').map(Number) : [10_000, 100_000];
 const MATCHING = 1_000;
 const CUSTOMERS = 200;
 const RAW_REPEATS = 5;
 const AGAIN_REPEATS = 5;
-const SCENARIOS = ['due', 'sequence'] as const;
+const SCENARIOS = ['due', 'sequence', 'sequence-pdf'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+const isSequence = (scenario: Scenario) => scenario !== 'due';
 
 
 interface Measure {
@@ -95,7 +98,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < AGAIN_REPEATS; i += 1) {
           // The sequence's progress forgotten, its later sweeps select the same invoices again (every delivery skipped by
           // its key), so that they measure the same query over the same matches as the raw SQL.
-          if (scenario === 'sequence') await dataSource.query('DELETE FROM collection_progress WHERE definition_id = $1', [definitionId]);
+          if (isSequence(scenario)) await dataSource.query('DELETE FROM collection_progress WHERE definition_id = $1', [definitionId]);
           const later = await client.workflow.execute(reminderSweep, {
             taskQueue, workflowId: `bench-sweep-${size}-again-${randomUUID().slice(0, 8)}`,
             args: [{ definitionId, companyId, kind: 'sweep', trigger: 'bench' }],
@@ -112,6 +115,7 @@ async function main(): Promise<void> {
   });
 
   for (const [scenario, measures] of all) report(scenario, measures);
+  reportPdf(all.get('sequence'), all.get('sequence-pdf'));
 
   await connection.close();
   await nativeConnection.close();
@@ -119,19 +123,35 @@ async function main(): Promise<void> {
   await dataSource.destroy();
 }
 
+const rate = (m: Measure) => m.result.delivered / (m.sweepMs / 1000);
+
+/** The same sweep with and without the invoice PDF attached, same run, same ledger size. */
+function reportPdf(plain: Measure[] | undefined, pdf: Measure[] | undefined): void {
+  if (!plain || !pdf) return;
+  console.log('\nsweep with attachInvoicePdf vs without, same run (target ≥ 0.8×)');
+  for (const m of pdf) {
+    const without = plain.find((p) => p.size === m.size);
+    if (!without) continue;
+    const ratio = rate(m) / rate(without);
+    console.log(`${String(m.size).padStart(7)}  ${rate(m).toFixed(0)} vs ${rate(without).toFixed(0)} deliveries/s: ${ratio.toFixed(2)}× ${ratio >= 0.8 ? 'OK' : 'MISSED'}`);
+  }
+}
+
 function report(scenario: Scenario, measures: Measure[]): void {
-  const what = scenario === 'due' ? 'payment-due-reminder, one email each' : 'collection-sequence of 3 steps, step 1 to each';
+  const what = scenario === 'due' ? 'payment-due-reminder, one email each'
+    : `collection-sequence of 3 steps, step 1 to each${scenario === 'sequence-pdf' ? ', the invoice PDF attached' : ''}`;
   console.log(`\nsweep benchmark [${scenario}]: ${MATCHING} matching invoices (${what}) in ledgers of ${SIZES.join(' and ')}`);
   console.log('ledger   sweep time  deliveries/s  pages  query phase (1st, later median)  raw SQL (median of 5)  later/raw');
   for (const m of measures) {
     console.log(
-      `${String(m.size).padStart(7)}  ${`${(m.sweepMs / 1000).toFixed(2)} s`.padStart(10)}  ${(m.result.delivered / (m.sweepMs / 1000)).toFixed(0).padStart(12)}  ` +
+      `${String(m.size).padStart(7)}  ${`${(m.sweepMs / 1000).toFixed(2)} s`.padStart(10)}  ${rate(m).toFixed(0).padStart(12)}  ` +
       `${String(m.result.pages).padStart(5)}  ${`${m.result.queryMs.toFixed(1)} ms, ${m.again.queryMs.toFixed(1)} ms`.padStart(27)}  ` +
       `${`${m.rawSqlMs.toFixed(1)} ms`.padStart(21)}  ${(m.again.queryMs / m.rawSqlMs).toFixed(2).padStart(6)}×`,
     );
   }
   for (const m of measures) console.log(`plan of a page at ${m.size}: ${m.plan}`);
   const [small, large] = measures;
+  if (!large) return;
   const timeRatio = large.sweepMs / small.sweepMs;
   const queryRatio = large.again.queryMs / large.rawSqlMs;
   console.log(`\nsweep time 100k/10k: ${timeRatio.toFixed(2)}× (target ≤ 1.2×) ${timeRatio <= 1.2 ? 'OK' : 'MISSED'}`);
@@ -162,10 +182,11 @@ async function seed(dataSource: Awaited<ReturnType<typeof createDataSource>>, si
             LATERAL (SELECT CASE WHEN g <= $6 THEN $7::date + (g % 4)
                                  WHEN g % 2 = 0 THEN $7::date + 10 + (g % 300)
                                  ELSE $7::date - 1 - (g % 300) END AS due) d`,
-    [company.id, customers.map((c) => c.id), CUSTOMERS, user.id, size, MATCHING, today, scenario === 'sequence']);
+    [company.id, customers.map((c) => c.id), CUSTOMERS, user.id, size, MATCHING, today, isSequence(scenario)]);
   await dataSource.query('ANALYZE invoices');
-  if (scenario === 'sequence') {
-    const step = (offsetDays: number, subject: string) => ({ offsetDays, subject, body: 'Hello {{customerName}}, {{money balance}} is due on {{date dueDate}}.', attachInvoicePdf: false });
+  if (isSequence(scenario)) {
+    const attachInvoicePdf = scenario === 'sequence-pdf';
+    const step = (offsetDays: number, subject: string) => ({ offsetDays, subject, body: 'Hello {{customerName}}, {{money balance}} is due on {{date dueDate}}.', attachInvoicePdf });
     const [def] = await dataSource.query(
       `INSERT INTO workflow_definitions (company_id, template_key, name, status, conditions, actions, schedule, locale, sequence)
        VALUES ($1, 'collection-sequence', 'Dunning', 'active', '[]', '[]', '{"time":"09:00"}', 'en-US', $2) RETURNING id`,

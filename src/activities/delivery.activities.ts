@@ -19,6 +19,8 @@ import type { ReplyAddressKeys } from './channels/verp';
 import { deliverMemo } from './channels/memo';
 import { deliverPush } from './channels/push';
 import { deliverTask } from './channels/task';
+import { createStatementChannel, isStatement, type ListedInvoice, statementOf } from './channels/statement';
+import { statementVariables } from '../domain/statements';
 
 export { deliveryKey } from './channels/context';
 export type { ReminderAction } from '../domain/delivery-planner';
@@ -79,21 +81,31 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
       }
     },
   });
+  // One set for every customer email: a statement gets the same reply address, answer links and unsubscribe link.
+  const decorations = EMAIL_DECORATIONS.map((make) => make({ dataSource, publicUrl, inbound: deps.replyAddresses }));
   const deliverEmail = createEmailChannel({
     mailer: deps.mailer,
     documents: new InvoiceDocumentsRepository(dataSource),
-    decorations: EMAIL_DECORATIONS.map((make) => make({ dataSource, publicUrl, inbound: deps.replyAddresses })),
+    decorations,
     transaction: (work) => deliveries.transaction(work),
   });
+  const deliverStatement = createStatementChannel({ mailer: deps.mailer, decorations, deliveries });
+
+  /** What a statement's plan lists, resolved to the batch's records, each with its step's occurrence. */
+  interface StatementRun {
+    listed: ListedInvoice[];
+    statement: ReturnType<typeof statementOf>;
+  }
 
   /** One planned item carried out: delivered by its channel, skipped, or refused (the record's failure). */
-  async function execute(ctx: DeliveryContext, item: PlannedItem): Promise<ChannelOutcome & { slot: Slot }> {
+  async function execute(ctx: DeliveryContext, item: PlannedItem, statement?: StatementRun): Promise<ChannelOutcome & { slot: Slot }> {
     if (item.outcome === 'refuse') return { status: 'failed', error: item.error, slot: item.slot };
     if (item.outcome === 'skip') return { ...toOutcome(await ctx.outbox.skip(outboxIntent(ctx, item.slot), item.reason)), slot: item.slot };
     const intent = item.intent;
     switch (intent.channel) {
       case 'email':
       case 'send':
+        if (isStatement(intent) && statement) return { ...(await deliverStatement(ctx, intent, statement.listed, statement.statement)), slot: intent };
         return { ...(await deliverEmail(ctx, intent)), slot: intent };
       case 'push':
         return { ...(await deliverPush(ctx, intent)), slot: intent };
@@ -114,20 +126,37 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
       if (!def || !plan || whyNotLive(def) || input.recordIds.length === 0) return result;
       const asOf = new Date(input.asOf);
       const rows = await sweeps.findMatchingDetails(plan, def, asOf, input.recordIds);
+      const grouped = def.templateKey === 'collection-sequence' && def.sequence?.groupBy === 'customer';
+      const inBatch = new Set(input.recordIds);
+      // A statement lists every invoice of the customer with a step due, in this batch or not (a later batch finds
+      // those it listed with their step recorded, and leaves them).
+      if (grouped) rows.push(...await sweeps.findOtherMatchesOfCustomers(plan, def, asOf, rows, input.recordIds));
       const today = todayIn(def.timezone, asOf);
       const company = { name: def.companyName, currency: def.currency, timezone: def.timezone };
       const records = new Map(rows.map((r) => toSweepRecord(plan.recordType, r, { company, asOf })).map((r) => [r.id, r]));
-      const planned = { ...def, actions: def.actions as ReminderAction[] };
+      const planned = { ...def, actions: def.actions as ReminderAction[], groupBy: def.sequence?.groupBy ?? null };
       const members = await sweeps.findMembers(def.companyId, namedUserIds(planned));
       const plans = planBatch(planned, [...records.values()].map(planFacts), members, { today, now: new Date() });
-      result.stillMatching = plans.length;
+      // Another batch's invoice takes part here only in a statement; what else it has is its own batch's.
+      for (const p of plans) if (!inBatch.has(p.recordId) && !p.items.some((i) => i.outcome === 'deliver' && isStatement(i.intent))) p.items = [];
+      result.stillMatching = plans.filter((p) => inBatch.has(p.recordId)).length;
 
-      const deferred = plans.filter((p) => p.deferredUntil !== null).map((p) => ({ recordId: p.recordId, at: p.deferredUntil! }));
+      const deferred = plans.filter((p) => p.deferredUntil !== null && inBatch.has(p.recordId)).map((p) => ({ recordId: p.recordId, at: p.deferredUntil! }));
       if (deferred.length) result.deferred = deferred;
 
       const context = Context.current();
       const attempt = context.info.attempt;
       const delivered: Parameters<typeof webhookEvents.remindersDelivered>[2] = [];
+      /** The invoices a plan's statement lists, each at its step of today, and the statement itself; undefined without one. */
+      const statementRun = (ctx: DeliveryContext, items: PlannedItem[]): StatementRun | undefined => {
+        const email = items.find((i) => i.outcome === 'deliver' && isStatement(i.intent));
+        if (!email || email.outcome !== 'deliver' || !isStatement(email.intent)) return undefined;
+        const listed = email.intent.statement.invoices.map(({ recordId, step }) => {
+          const listedRecord = records.get(recordId)!;
+          return { record: listedRecord, step, occurrence: plan.occurrence({ ...listedRecord.row, step: String(step) }, today) };
+        });
+        return { listed, statement: statementOf(ctx, email.intent.recipient, listed, today) };
+      };
       await inPool(plans.filter((p) => p.deferredUntil === null), options.concurrency ?? 8, async (p) => {
         const record = records.get(p.recordId)!;
         if (p.step !== null) record.row.step = String(p.step);
@@ -136,16 +165,21 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
           locale: record.row.customerLocale ?? def.locale, outbox,
         };
         if (p.promiseBroken) await deliveries.transaction((tx) => markBroken(tx, def.companyId, record.id));
+        const statement = statementRun(ctx, p.items);
+        // The statement's texts (its email's and its task's) are over the statement's variables, not one invoice's.
+        if (statement) ctx.record = { ...record, variables: statementVariables(statement.statement) };
         const outcomes: Array<ChannelOutcome & { slot: Slot }> = [];
         // Infrastructure failures are thrown through: the activity fails and is retried.
-        for (const item of p.items) outcomes.push(await execute(ctx, item));
+        for (const item of p.items) outcomes.push(await execute(ctx, item, statement));
         context.heartbeat();
         const channels = [...new Set(outcomes.filter((o) => o.status === 'delivered').map((o) => o.slot.channel))];
         if (channels.length > 0) {
-          delivered.push({
-            definitionId: def.id, templateKey: def.templateKey, runId: input.runRecordId, recordType: record.recordType, recordId: record.id,
-            occurrence: ctx.occurrence, channels,
-          });
+          for (const { record: listed, occurrence } of statement?.listed ?? [{ record, occurrence: ctx.occurrence }]) {
+            delivered.push({
+              definitionId: def.id, templateKey: def.templateKey, runId: input.runRecordId, recordType: listed.recordType, recordId: listed.id,
+              occurrence, channels,
+            });
+          }
         }
         for (const outcome of outcomes) {
           if (outcome.status === 'failed') {

@@ -55,6 +55,21 @@ export class SweepsRepository {
   }
 
   /**
+   * The matching records (with their details) of the customers of `rows` that are not among `exceptIds`: a statement
+   * lists every invoice of its customer that has a step due, whichever batch of the run holds it.
+   */
+  async findOtherMatchesOfCustomers(
+    plan: SweepPlan, def: SweepDefinition, asOf: Date, rows: Record<string, unknown>[], exceptIds: string[],
+  ): Promise<Record<string, unknown>[]> {
+    const customerIds = [...new Set(rows.map((r) => r.customer_id).filter((id): id is string => typeof id === 'string'))];
+    if (customerIds.length === 0) return [];
+    const ofCustomers = { ...def, conditions: [...def.conditions, { field: 'customerId', op: 'in' as const, value: customerIds }] };
+    const except = new Set(exceptIds);
+    const others = (await this.findMatchingIds(plan, ofCustomers, asOf, undefined)).map((r) => r.id).filter((id) => !except.has(id));
+    return others.length === 0 ? [] : this.findMatchingDetails(plan, def, asOf, others);
+  }
+
+  /**
    * The company's records of a type that meet the conditions now, in creation order, at most `limit` (a preview: the
    * definition's own conditions, without the template's rule or the keyset of a sweep).
    */

@@ -1,4 +1,5 @@
 import { addDays, daysBetween } from './dates';
+import type { GroupBy } from './statements';
 
 /**
  * A dunning sequence (`collection-sequence`): ordered steps, each a number of days from the invoice's
@@ -32,6 +33,11 @@ export interface Sequence {
    * them in order, one per day.
    */
   catchUp: CatchUp;
+  /**
+   * `customer`: one statement email per customer and run, listing each of its invoices that has a step due (each
+   * invoice's step still counted once); null or absent (sequences saved before it): one email per invoice.
+   */
+  groupBy?: GroupBy | null;
 }
 
 export interface StepSituation {

@@ -133,6 +133,7 @@ describe('collection-sequence definitions', () => {
     const d = normalizeDefinition(sequence, { steps: [step(-3), step(1, { attachInvoicePdf: true }), step(7, { task: { assigneeId: U1.toUpperCase(), title: 'Call {{customerName}}' } })] }, en);
     expect(d.sequence).toEqual({
       catchUp: 'latest',
+      groupBy: null,
       steps: [
         { offsetDays: -3, subject: 'Invoice {{invoiceNumber}}', body: '{{money balance}}', attachInvoicePdf: false },
         { offsetDays: 1, subject: 'Invoice {{invoiceNumber}}', body: '{{money balance}}', attachInvoicePdf: true },
@@ -163,5 +164,37 @@ describe('collection-sequence definitions', () => {
   it('refuses steps and catchUp on the other templates', () => {
     expect(() => normalizeDefinition(dueReminder, { steps: [step(1)] }, en)).toThrow('steps: only a collection-sequence has steps');
     expect(() => normalizeDefinition(dueReminder, { catchUp: 'none' }, en)).toThrow('catchUp: only a collection-sequence');
+    expect(() => normalizeDefinition(dueReminder, { groupBy: 'customer' }, en)).toThrow('groupBy: only a collection-sequence');
+  });
+
+  describe('grouped by customer (statements)', () => {
+    const statementStep = (offsetDays: number, extra: Record<string, unknown> = {}) =>
+      ({ offsetDays, subject: '{{invoiceCount}} invoices', body: '{{invoiceList}}\n{{money totalBalance}}', ...extra });
+
+    it('takes groupBy "customer", and null or omitted as one email per invoice', () => {
+      expect(normalizeDefinition(sequence, { groupBy: 'customer', steps: [statementStep(1)] }, en).sequence).toMatchObject({ groupBy: 'customer' });
+      expect(normalizeDefinition(sequence, { groupBy: null }, en).sequence!.groupBy).toBeNull();
+      expect(normalizeDefinition(sequence, {}, en).sequence!.groupBy).toBeNull();
+    });
+
+    it("checks the steps' texts against the statement's variables, and gives statement steps by default", () => {
+      const d = normalizeDefinition(sequence, { groupBy: 'customer' }, { locale: 'fr-CA' });
+      expect(d.sequence!.steps.map((s) => s.offsetDays)).toEqual([-3, 1, 7]);
+      expect(d.sequence!.steps[0].body).toContain('{{invoiceList}}');
+      expect(() => normalizeDefinition(sequence, { groupBy: 'customer', steps: [step(1)] }, en))
+        .toThrow('steps[0].subject uses unknown variable "invoiceNumber"');
+      expect(() => normalizeDefinition(sequence, { groupBy: 'customer', steps: [statementStep(1, { task: { assigneeId: U1, title: '{{invoiceNumber}}' } })] }, en))
+        .toThrow('steps[0].task.title uses unknown variable "invoiceNumber"');
+      expect(() => normalizeDefinition(sequence, { steps: [statementStep(1)] }, en)).toThrow('steps[0].subject uses unknown variable "invoiceCount"');
+    });
+
+    it.each([
+      [{ groupBy: 'invoice' }, 'groupBy must be "customer" (one statement email per customer and run) or null (one email per invoice), not "invoice"'],
+      [{ groupBy: 3 }, 'groupBy must be "customer"'],
+      [{ groupBy: ['customer'] }, 'groupBy must be "customer"'],
+    ])('refuses %j naming the culprit', (input, message) => {
+      expect(() => normalizeDefinition(sequence, input, en)).toThrow(DefinitionError);
+      expect(() => normalizeDefinition(sequence, input, en)).toThrow(message);
+    });
   });
 });

@@ -4,6 +4,7 @@ import { ActionType, catalogueLocale, TemplateKey, templateVariableNames, Workfl
 import { isUuid } from './ids';
 import { dottedPath } from './errors';
 import { CATCH_UP_POLICIES, type CatchUp, type Sequence, type SequenceStep } from './collection-sequence';
+import { GROUP_BY, type GroupBy, STATEMENT_VARIABLE_NAMES, statementDefaultSteps } from './statements';
 
 /**
  * A workflow definition is a template filled in: name, conditions, actions, schedule. Omitted parts take the
@@ -11,7 +12,7 @@ import { CATCH_UP_POLICIES, type CatchUp, type Sequence, type SequenceStep } fro
  * against the template's variables, so a saved definition always renders.
  */
 
-const TOP_LEVEL = ['name', 'conditions', 'actions', 'schedule', 'steps', 'catchUp'];
+const TOP_LEVEL = ['name', 'conditions', 'actions', 'schedule', 'steps', 'catchUp', 'groupBy'];
 const LEADING_PATH = /^[A-Za-z]\w*(?:\[\d+\]|\.[A-Za-z]\w*)*/;
 
 /** The path a message starts with (`actions[0].to: ...`, `name must ...`), dotted; undefined when it starts with none. */
@@ -126,6 +127,7 @@ export interface DefinitionInput {
   /** `collection-sequence` only. */
   steps?: unknown;
   catchUp?: unknown;
+  groupBy?: unknown;
 }
 
 export interface NormalizedDefinition {
@@ -200,19 +202,20 @@ export function normalizeDefinition(template: WorkflowTemplate, input: Definitio
   const defaults = template.defaults[catalogueLocale(options.locale)];
   const variables = templateVariableNames(template);
 
-  const message = (value: unknown, at: string, fallback: string, max: number, required = true): string => {
+  const checked = (allowed: readonly string[]): MessageCheck => (value, at, fallback, max, required = true) => {
     const text = value === undefined ? fallback : value;
     if (typeof text !== 'string') throw new DefinitionError(`${at} must be a string, not ${show(text)}`);
     if (required && text.trim() === '') throw new DefinitionError(`${at} must not be empty`);
     if (text.length > max) throw new DefinitionError(`${at} is longer than ${max} characters`);
     try {
-      checkMessageTemplate(text, variables);
+      checkMessageTemplate(text, allowed);
     } catch (err) {
       if (err instanceof MessageTemplateError) throw new DefinitionError(`${at} ${err.message}`);
       throw err;
     }
     return text;
   };
+  const message = checked(variables);
 
   let name = defaults.name;
   if (input.name !== undefined) {
@@ -347,14 +350,23 @@ export function normalizeDefinition(template: WorkflowTemplate, input: Definitio
   if (template.key !== 'collection-sequence') {
     if (input.steps !== undefined) throw new DefinitionError(`steps: only a collection-sequence has steps; "${template.key}" has actions`);
     if (input.catchUp !== undefined) throw new DefinitionError(`catchUp: only a collection-sequence has a catch-up policy`);
+    if (input.groupBy !== undefined && input.groupBy !== null) throw new DefinitionError('groupBy: only a collection-sequence groups its emails by customer');
     return { templateKey: template.key, name, conditions, actions, schedule };
   }
-  return { templateKey: template.key, name, conditions, actions, schedule, sequence: normalizeSequence(input, defaults.steps ?? [], message) };
+  const groupBy = input.groupBy ?? null;
+  if (groupBy !== null && !(GROUP_BY as readonly unknown[]).includes(groupBy)) {
+    throw new DefinitionError(`groupBy must be "customer" (one statement email per customer and run) or null (one email per invoice), not ${show(groupBy)}`);
+  }
+  // A statement's texts speak of the customer and its list of invoices, never of one invoice.
+  const sequence = groupBy === 'customer'
+    ? normalizeSequence(input, statementDefaultSteps(options.locale), checked(STATEMENT_VARIABLE_NAMES))
+    : normalizeSequence(input, defaults.steps ?? [], message);
+  return { templateKey: template.key, name, conditions, actions, schedule, sequence: { ...sequence, groupBy: groupBy as GroupBy | null } };
 }
 
 type MessageCheck = (value: unknown, at: string, fallback: string, max: number, required?: boolean) => string;
 
-function normalizeSequence(input: DefinitionInput, defaultSteps: NonNullable<WorkflowTemplate['defaults']['en-US']['steps']>, message: MessageCheck): Sequence {
+function normalizeSequence(input: DefinitionInput, defaultSteps: NonNullable<WorkflowTemplate['defaults']['en-US']['steps']>, message: MessageCheck): Omit<Sequence, 'groupBy'> {
   const catchUp = input.catchUp === undefined ? 'latest' : input.catchUp;
   if (typeof catchUp !== 'string' || !(CATCH_UP_POLICIES as readonly string[]).includes(catchUp)) {
     throw new DefinitionError(`catchUp must be one of ${CATCH_UP_POLICIES.join(', ')}, not ${show(catchUp)}`);

@@ -184,3 +184,50 @@ describe(planBatch.name, () => {
     expect(plans.map((p) => p.recordId)).toEqual(['a', 'c']);
   });
 });
+
+describe(`${planBatch.name}, grouped by customer (statements)`, () => {
+  const grouped: PlanDefinition = { ...sequence, groupBy: 'customer' };
+  const at = { today, now };
+  const soon = addDays(today, 3); // step 1 falls today
+  const late = addDays(today, -1); // step 2 falls today (with its task)
+  const summary = (plans: ReturnType<typeof planBatch>) => plans.map((p) => [p.recordId, p.items.map((i) => (i.outcome === 'deliver'
+    ? `${i.intent.channel}${'statement' in i.intent && i.intent.statement ? ` statement ${i.intent.statement.invoices.map((s) => `${s.recordId}@${s.step + 1}`).join(',')} "${'message' in i.intent ? i.intent.message.subject : ''}"` : ''}`
+    : `${i.outcome} ${i.slot.channel} ${i.reason}`))]);
+
+  it("lists every invoice of a customer with a step today in one email, carried by the first one's plan, with the furthest step's texts and task", () => {
+    const plans = planBatch(grouped, [
+      facts({ id: 'a1', dueDate: soon }), facts({ id: 'b1', customerId: 'cus-2', customerEmail: 'b@x.test', dueDate: soon }),
+      facts({ id: 'a2', dueDate: late }), facts({ id: 'a3', dueDate: soon, lastStep: 0 }),
+    ], members, at);
+    expect(summary(plans)).toEqual([
+      ['a1', ['email statement a1@1,a2@2 "Late"', 'task']],
+      ['b1', ['email statement b1@1 "Soon"']],
+      ['a2', []],
+    ]);
+    const email = plans[0].items[0];
+    expect(email.outcome === 'deliver' && email.intent).toMatchObject({
+      channel: 'email', recipient: 'buyer@example.test', audience: 'customer', kind: 'statement', sequenceStep: null, attachPdf: false,
+      statement: { customerId: 'cus-1' },
+    });
+  });
+
+  it.each(SKIP_REASONS)('leaves an invoice skipped for %s out of the statement, recorded skipped under its own key with its task', (reason) => {
+    const plans = planBatch(grouped, [facts({ id: 'a1', dueDate: soon }), facts({ id: 'a2', dueDate: late, ...CAUSES[reason] })], members, at);
+    expect(summary(plans)).toEqual([['a1', ['email statement a1@1 "Soon"']], ['a2', [`skip email ${reason}`, `skip task ${reason}`]]]);
+  });
+
+  it('keeps what waits for the send window, and what has no email address, out of the statement', () => {
+    const window = { from: '08:00', to: '18:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'] as Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri'> };
+    const plans = planBatch({ ...grouped, sendWindow: window }, [
+      facts({ id: 'a1', dueDate: soon }), facts({ id: 't1', customerId: 'cus-t', customerTimezone: 'Asia/Tokyo', dueDate: soon }),
+      facts({ id: 'n1', customerId: 'cus-n', customerEmail: null, dueDate: soon }),
+    ], members, at);
+    expect(summary(plans)).toEqual([['a1', ['email statement a1@1 "Soon"']], ['t1', ['email']], ['n1', ['refuse email no_email_address']]]);
+    expect(plans[1].deferredUntil).not.toBeNull();
+  });
+
+  it('sends one email per invoice when not grouped', () => {
+    const plans = planBatch(sequence, [facts({ id: 'a1', dueDate: soon }), facts({ id: 'a2', dueDate: soon })], members, at);
+    expect(summary(plans)).toEqual([['a1', ['email']], ['a2', ['email']]]);
+  });
+});

@@ -1,6 +1,7 @@
 import { selectStep, type Sequence } from './collection-sequence';
 import { addDays } from './dates';
 import { nextOpening, type SendWindow } from './send-window';
+import { groupByCustomer, statementStep } from './statements';
 
 /**
  * Deliveries are planned, then sent. Which record gets which message on which channel, or is skipped and why, or waits
@@ -105,6 +106,11 @@ export type Intent =
     sequenceStep: number | null;
     /** The invoice is marked sent with the email (`send-unsent-invoices`). */
     marksInvoiceSent: boolean;
+    /**
+     * A statement (`groupBy: "customer"`): the customer and every invoice it lists, each at its step of today (each
+     * step's progress recorded with the send); its texts are those of the furthest of these steps.
+     */
+    statement?: { customerId: string; invoices: Array<{ recordId: string; step: number }> };
   })
   | (Slot & { channel: 'push'; title: MessageSpec })
   | (Slot & { channel: 'task'; assigneeId: string; task: MessageSpec })
@@ -267,15 +273,48 @@ export function planRecord(def: PlanDefinition, facts: PlanFacts, members: Reado
   return { recordId: facts.id, step, deferredUntil, promiseBroken: promiseBroken && deferredUntil === null, items };
 }
 
-/**
- * The plans of a batch, in the records' order. Grouping (`groupBy: "customer"`, one statement per customer) belongs
- * here: the records of one customer become one plan whose intents list every invoice.
- */
+/** The plans of a batch, in the records' order; a sequence grouped by customer sends statements (`groupStatements`). */
 export function planBatch(def: PlanDefinition, records: PlanFacts[], members: ReadonlyMap<string, { email: string }>, at: PlanMoment): RecordPlan[] {
   const plans: RecordPlan[] = [];
+  const customerOf = new Map<string, string | null>();
   for (const facts of records) {
     const plan = planRecord(def, facts, members, at);
-    if (plan) plans.push(plan);
+    if (plan) {
+      plans.push(plan);
+      customerOf.set(plan.recordId, facts.customerId);
+    }
+  }
+  if (def.groupBy !== 'customer' || def.templateKey !== 'collection-sequence' || !def.sequence) return plans;
+  return groupStatements(def.sequence, plans, customerOf);
+}
+
+type EmailIntent = Extract<Intent, { channel: 'email' | 'send' }>;
+
+function customerEmailOf(plan: RecordPlan): EmailIntent | undefined {
+  for (const item of plan.items) {
+    if (item.outcome === 'deliver' && item.intent.channel === 'email' && item.intent.audience === 'customer') return item.intent;
+  }
+  return undefined;
+}
+
+/**
+ * One statement per customer: the invoices whose step's email goes now (neither skipped, refused, nor waiting for the
+ * send window) are listed in one email, carried by the plan of the first of them with the furthest step's texts and
+ * task; the others' plans keep nothing to deliver. What is skipped or refused stays each invoice's own, under its own
+ * key, as without grouping.
+ */
+function groupStatements(sequence: Sequence, plans: RecordPlan[], customerOf: ReadonlyMap<string, string | null>): RecordPlan[] {
+  const sending = plans.filter((p) => p.deferredUntil === null && p.step !== null && customerEmailOf(p) !== undefined);
+  for (const { customerId, records: listed } of groupByCustomer(sending, (p) => customerOf.get(p.recordId))) {
+    const step = statementStep(listed.map((p) => p.step!));
+    const { subject, body } = sequence.steps[step];
+    const email: EmailIntent = {
+      ...customerEmailOf(listed[0])!, kind: 'statement', message: { subject, body }, attachPdf: false, sequenceStep: null,
+      statement: { customerId, invoices: listed.map((p) => ({ recordId: p.recordId, step: p.step! })) },
+    };
+    const task = listed.find((p) => p.step === step)!.items.filter((i) => (i.outcome === 'deliver' ? i.intent.channel : i.slot.channel) === 'task');
+    for (const p of listed) p.items = [];
+    listed[0].items = [{ outcome: 'deliver', intent: email }, ...task];
   }
   return plans;
 }

@@ -1,7 +1,7 @@
-import PDFDocument from 'pdfkit';
 import { formatDate, formatMoney } from '../domain/messages';
 import { subtractMoney } from '../domain/money';
 import { catalogueLocale } from '../domain/templates';
+import { createPdfDocument } from './pdf-document';
 
 /** What an invoice's PDF shows; money stays a decimal string until it is formatted. */
 export interface InvoiceDocument {
@@ -40,7 +40,7 @@ export function renderInvoicePdf(d: InvoiceDocument): Promise<Buffer> {
   const day = (v: string) => formatDate(v, locale, timezone, 'long');
   const paid = subtractMoney(d.invoice.amount, d.invoice.balance);
 
-  const doc = new PDFDocument({
+  const doc = createPdfDocument({
     size: 'LETTER', margin: 56,
     // A fixed creation date: the same invoice gives the same file.
     info: { Title: `${t.title} ${d.invoice.number}`, Author: d.company.name, Subject: `${t.title} ${d.invoice.number}`, CreationDate: new Date(`${d.invoice.issueDate}T00:00:00Z`) },

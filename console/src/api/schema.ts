@@ -1824,6 +1824,12 @@ export interface components {
              * @description null for the definitions Relance creates itself
              */
             createdBy: string | null;
+            /**
+             * @description "customer": one statement email per customer and run, listing each of its invoices that has a step due, with a statement PDF (a step's attachInvoicePdf is not used) and the texts of the furthest step due among them; the texts of each step take the statement variables (customerName, invoiceCount, invoiceList, totalBalance, oldestDueDate, daysOverdue). Omitted with it: statement steps on the template's days. null: one email per invoice.
+             * @default null
+             * @enum {string|null}
+             */
+            groupBy: "customer" | null;
             /** Format: uuid */
             id: string;
             /** @enum {string} */
@@ -2039,6 +2045,12 @@ export interface components {
             catchUp?: "latest" | "none" | "all";
             /** @description All must hold. Omitted: the template's defaults. */
             conditions?: components["schemas"]["CollectionSequenceCondition"][];
+            /**
+             * @description "customer": one statement email per customer and run, listing each of its invoices that has a step due, with a statement PDF (a step's attachInvoicePdf is not used) and the texts of the furthest step due among them; the texts of each step take the statement variables (customerName, invoiceCount, invoiceList, totalBalance, oldestDueDate, daysOverdue). Omitted with it: statement steps on the template's days. null: one email per invoice.
+             * @default null
+             * @enum {string|null}
+             */
+            groupBy?: "customer" | null;
             /** @description Omitted: the template's default name in the company locale */
             name?: string;
             /** @description The daily time HH:MM in the company timezone; omitted or null: the template's (09:00) */
@@ -3166,6 +3178,19 @@ export interface components {
             /** @example email */
             type: string;
         };
+        PreviewStatementView: {
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            customerId: string;
+            /** @description The invoices it lists (those of this preview), oldest due first */
+            invoiceIds: string[];
+            /** @description The statement email (its PDF lists the same invoices), and the task of the step if it has one */
+            messages: components["schemas"]["PreviewMessageView"][];
+            /** @description The step whose texts it takes: the furthest step due among its invoices */
+            step: number;
+        };
         /** @description An in-app notification to each user (and the company's signed webhook) */
         PushActionInput: {
             /** @description Omitted: the template's default in the company locale. Handlebars over the template's variables. */
@@ -3810,6 +3835,12 @@ export interface components {
                 value?: unknown;
             }[] | null;
             /**
+             * @description collection-sequence only: "customer" sends one statement email per customer and run, listing each of its invoices that has a step due, with a statement PDF; its texts take the statement variables (invoiceList, totalBalance, invoiceCount, ...). null: one email per invoice.
+             * @default null
+             * @enum {string|null}
+             */
+            groupBy?: "customer" | null;
+            /**
              * @description Omitted or null: unchanged
              * @example Due in five days
              */
@@ -4010,6 +4041,8 @@ export interface components {
             matches: components["schemas"]["PreviewMatchView"][];
             /** @description Every message rendered with sample values */
             sample: components["schemas"]["PreviewMessageView"][];
+            /** @description collection-sequence grouped by customer only: one statement per customer of the matches listed (their own messages are then empty) */
+            statements?: components["schemas"]["PreviewStatementView"][];
             /** @enum {string} */
             status: "draft" | "active" | "inactive";
             /** @enum {string} */
@@ -4142,6 +4175,8 @@ export interface components {
             key: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence";
             /** @example invoice */
             recordType: string;
+            /** @description collection-sequence only: the variables of a statement (groupBy "customer"), which its steps take instead of `variables` */
+            statementVariables?: components["schemas"]["TemplateVariableView"][];
             /** @example schedule */
             trigger: string;
             variables: components["schemas"]["TemplateVariableView"][];

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions, ApiSchema } from '@nestjs/swagger';
 import { CONDITION_FIELDS } from '../../domain/conditions';
 import { normalizeDefinition } from '../../domain/definitions';
+import { STATEMENT_VARIABLES } from '../../domain/statements';
 import { SUPPORTED_LOCALES, TEMPLATE_KEYS, WorkflowTemplate } from '../../domain/templates';
 import { text } from '../common/api-docs';
 
@@ -32,6 +33,11 @@ export class WorkflowTemplateView {
   @ApiProperty(perLocale({ type: 'string' })) description!: Record<string, string>;
   @ApiProperty({ type: [ConditionFieldView] }) conditionFields!: ConditionFieldView[];
   @ApiProperty({ type: [TemplateVariableView] }) variables!: readonly TemplateVariableView[];
+  @ApiPropertyOptional({
+    type: [TemplateVariableView],
+    description: 'collection-sequence only: the variables of a statement (groupBy "customer"), which its steps take instead of `variables`',
+  })
+  statementVariables?: readonly TemplateVariableView[];
   @ApiProperty({ type: [String], example: ['email', 'push'] }) actionTypes!: readonly string[];
   @ApiProperty(perLocale({ type: 'object', description: 'name, conditions, actions and schedule of a new definition' })) defaults!: Record<string, object>;
 }
@@ -50,10 +56,11 @@ export function toTemplateView(t: WorkflowTemplate): WorkflowTemplateView {
       return { field, type: spec.type, ops: spec.ops, description: spec.description, ...(spec.values ? { values: spec.values } : {}) };
     }),
     variables: t.variables,
+    ...(t.key === 'collection-sequence' ? { statementVariables: STATEMENT_VARIABLES } : {}),
     actionTypes: t.actionTypes,
     defaults: Object.fromEntries(SUPPORTED_LOCALES.map((locale) => {
       const { templateKey: _key, sequence, ...definition } = normalizeDefinition(t, {}, { locale });
-      return [locale, { ...definition, ...(sequence ? { steps: sequence.steps, catchUp: sequence.catchUp } : {}) }];
+      return [locale, { ...definition, ...(sequence ? { steps: sequence.steps, catchUp: sequence.catchUp, groupBy: sequence.groupBy ?? null } : {}) }];
     })),
   };
 }

@@ -10,6 +10,7 @@ import { Condition, RecordType } from '../../domain/conditions';
 import { addDays, todayIn } from '../../domain/dates';
 import { Action } from '../../domain/definitions';
 import { RenderOptions, renderHtmlBody, renderText } from '../../domain/messages';
+import { groupByCustomer, statementLineOf, statementLines, statementStep, statementVariables } from '../../domain/statements';
 import { findTemplate } from '../../domain/templates';
 import { messageVariables, sampleVariables } from '../../domain/variables';
 import { AuthUser } from '../auth/current-user.decorator';
@@ -33,6 +34,15 @@ export interface PreviewMatch {
   messages: PreviewMessage[];
   /** collection-sequence: the step that goes out today (1-based `number`), its day, and the step last sent (0: none). */
   step?: { number: number; offsetDays: number; day: string; lastSent: number };
+}
+
+/** A sequence grouped by customer: the statement each customer of the listed matches gets. */
+export interface PreviewStatement {
+  customerId: string;
+  invoiceIds: string[];
+  /** 1-based, as `PreviewMatch.step.number`. */
+  step: number;
+  messages: PreviewMessage[];
 }
 
 interface Lookups {
@@ -117,6 +127,8 @@ export class WorkflowPreviewService {
     const today = todayIn(timezone, now);
     const sequence = definition.sequence!;
     const byId = new Map(details.map((d) => [String(d.id), d]));
+    const grouped = sequence.groupBy === 'customer';
+    const statementParts: Array<{ record: ReturnType<typeof toSweepRecord>; index: number }> = [];
     const matches: PreviewMatch[] = [];
     for (const id of pageIds) {
       const raw = byId.get(id);
@@ -127,11 +139,12 @@ export class WorkflowPreviewService {
       if (index === null) continue;
       const step = sequence.steps[index];
       const text = (t: string) => renderText(t, record.variables, { ...options, html: false });
-      const messages: PreviewMessage[] = [{
+      if (grouped) statementParts.push({ record, index });
+      const messages: PreviewMessage[] = grouped ? [] : [{
         action: 0, type: 'email', recipients: record.customerEmail ? [record.customerEmail] : [],
         subject: text(step.subject).replace(/[\r\n]+/g, ' ').trim(), body: text(step.body), html: renderHtmlBody(step.body, record.variables, options),
       }];
-      if (step.task) messages.push({ action: 1, type: 'task', recipients: [step.task.assigneeId], title: text(step.task.title), body: text(step.task.description) });
+      if (step.task && !grouped) messages.push({ action: 1, type: 'task', recipients: [step.task.assigneeId], title: text(step.task.title), body: text(step.task.description) });
       matches.push({
         recordType: 'invoice', recordId: id,
         record: {
@@ -145,7 +158,32 @@ export class WorkflowPreviewService {
     return {
       definitionId: definition.id ?? null, templateKey: definition.templateKey, status: definition.status, evaluatedAt: now.toISOString(),
       timezone, today, matches, hasMore: found.length > limit, sample: [] as PreviewMessage[],
+      ...(grouped ? { statements: this.statements(statementParts, sequence.steps, caller, options, today) } : {}),
     };
+  }
+
+  private statements(
+    parts: Array<{ record: ReturnType<typeof toSweepRecord>; index: number }>, steps: NonNullable<WorkflowDefinition['sequence']>['steps'],
+    caller: AuthUser, options: Omit<RenderOptions, 'html'>, today: string,
+  ): PreviewStatement[] {
+    const { company } = caller;
+    return groupByCustomer(parts, (p) => p.record.row.customerId).map(({ customerId, records }) => {
+      const first = records[0].record;
+      const lines = statementLines(records.map(({ record }) => statementLineOf(record.id, record.variables)));
+      const variables = statementVariables({
+        company: { name: company.name, locale: caller.company.locale, currency: company.currency, timezone: company.timezone },
+        customer: { name: String(first.variables.customerName ?? ''), email: first.customerEmail }, asOf: today, lines,
+      });
+      const index = statementStep(records.map((r) => r.index));
+      const step = steps[index];
+      const text = (t: string) => renderText(t, variables, { ...options, html: false });
+      const messages: PreviewMessage[] = [{
+        action: 0, type: 'email', recipients: first.customerEmail ? [first.customerEmail] : [],
+        subject: text(step.subject).replace(/[\r\n]+/g, ' ').trim(), body: text(step.body), html: renderHtmlBody(step.body, variables, options),
+      }];
+      if (step.task) messages.push({ action: 1, type: 'task', recipients: [step.task.assigneeId], title: text(step.task.title), body: text(step.task.description) });
+      return { customerId, invoiceIds: lines.map((l) => l.invoiceId), step: index + 1, messages };
+    });
   }
 
   private deadline(actions: Action[], timezone: string, now: Date): string | null {

@@ -1,5 +1,6 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { CATCH_UP_POLICIES } from '../../domain/collection-sequence';
+import { GROUP_BY } from '../../domain/statements';
 import { CONDITION_FIELDS, CONDITION_OPS, ConditionOp } from '../../domain/conditions';
 import { SUPPORTED_LOCALES } from '../../domain/locales';
 import { ActionType, WORKFLOW_TEMPLATES, WorkflowTemplate } from '../../domain/templates';
@@ -164,6 +165,13 @@ function sequenceInput(): Record<string, Schema> {
     catchUp: {
       type: 'string', enum: [...CATCH_UP_POLICIES], default: 'latest',
       description: 'For steps whose day passed unsent: latest sends only the latest of them, none only those falling on the day of the run, all each in order, one per day.',
+    },
+    groupBy: {
+      type: 'string', enum: [...GROUP_BY], nullable: true, default: null,
+      description: '"customer": one statement email per customer and run, listing each of its invoices that has a step due, with a statement PDF '
+        + "(a step's attachInvoicePdf is not used) and the texts of the furthest step due among them; "
+        + 'the texts of each step take the statement variables (customerName, invoiceCount, invoiceList, totalBalance, oldestDueDate, daysOverdue). '
+        + "Omitted with it: statement steps on the template's days. null: one email per invoice.",
     },
   };
 }

@@ -28,7 +28,7 @@ export function toWorkflowView(d: WorkflowDefinition): WorkflowView {
   return {
     id: d.id, companyId: d.companyId, templateKey: d.templateKey, name: d.name, status: d.status,
     conditions: d.conditions, actions: d.actions, schedule: d.schedule, locale: d.locale, createdBy: d.createdBy,
-    ...(d.sequence ? { steps: d.sequence.steps, catchUp: d.sequence.catchUp } : {}),
+    ...(d.sequence ? { steps: d.sequence.steps, catchUp: d.sequence.catchUp, groupBy: d.sequence.groupBy ?? null } : {}),
     createdAt: d.createdAt.toISOString(), updatedAt: d.updatedAt.toISOString(),
   };
 }
@@ -60,6 +60,14 @@ class PreviewMatchView {
   step?: { number: number; offsetDays: number; day: string; lastSent: number };
 }
 
+class PreviewStatementView {
+  @ApiProperty(uuid) customerId!: string;
+  @ApiProperty({ type: [String], format: 'uuid', description: 'The invoices it lists (those of this preview), oldest due first' }) invoiceIds!: string[];
+  @ApiProperty({ type: 'integer', minimum: 1, description: "The step whose texts it takes: the furthest step due among its invoices" }) step!: number;
+  @ApiProperty({ type: [PreviewMessageView], description: 'The statement email (its PDF lists the same invoices), and the task of the step if it has one' })
+  messages!: PreviewMessageView[];
+}
+
 /** `POST /v1/workflows/:id/preview` and `POST /v1/workflows/preview` (a draft): what a run would do now; nothing is sent. */
 @ApiSchema({ name: 'WorkflowPreview' })
 export class WorkflowPreviewView {
@@ -72,4 +80,9 @@ export class WorkflowPreviewView {
   @ApiProperty({ type: [PreviewMatchView] }) matches!: PreviewMatchView[];
   @ApiProperty({ type: Boolean, description: 'true when more records match than listed' }) hasMore!: boolean;
   @ApiProperty({ type: [PreviewMessageView], description: 'Every message rendered with sample values' }) sample!: PreviewMessageView[];
+  @ApiPropertyOptional({
+    type: [PreviewStatementView],
+    description: 'collection-sequence grouped by customer only: one statement per customer of the matches listed (their own messages are then empty)',
+  })
+  statements?: PreviewStatementView[];
 }

@@ -89,6 +89,8 @@ export class WorkflowsService {
         schedule: dto.schedule === undefined ? row.schedule ?? undefined : dto.schedule,
         steps: dto.steps ?? row.sequence?.steps,
         catchUp: dto.catchUp ?? row.sequence?.catchUp,
+        // Null is a value here (one email per invoice), not "unchanged".
+        groupBy: dto.groupBy === undefined ? row.sequence?.groupBy : dto.groupBy,
       };
       const definition = this.normalize(template, merged, caller);
       await this.checkUsers(manager, caller, definition);
@@ -129,7 +131,7 @@ export class WorkflowsService {
       const row = await this.find(manager, caller, id, true);
       if (row.status === 'active') return toWorkflowView(row);
       // Re-read through the domain: a stored definition is checked again against today's catalogue and users.
-      const definition = this.normalize(this.template(row.templateKey), { ...row, steps: row.sequence?.steps, catchUp: row.sequence?.catchUp }, caller);
+      const definition = this.normalize(this.template(row.templateKey), { ...row, steps: row.sequence?.steps, catchUp: row.sequence?.catchUp, groupBy: row.sequence?.groupBy }, caller);
       await this.checkUsers(manager, caller, definition);
       this.checkActivatable(caller, definition);
       const { status } = row;

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { Allow, IsBoolean, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CONDITION_OPS } from '../../../domain/conditions';
 import { CATCH_UP_POLICIES } from '../../../domain/collection-sequence';
+import { GROUP_BY } from '../../../domain/statements';
 import { TEMPLATE_KEYS } from '../../../domain/templates';
 import { ListQueryDto } from '../../common/pagination';
 
@@ -86,6 +87,12 @@ const catchUpDoc: ApiPropertyOptions = {
     + 'none sends only steps falling on the day of the run, all sends each in order, one per day.',
 };
 
+const groupByDoc: ApiPropertyOptions = {
+  enum: [...GROUP_BY], nullable: true, default: null,
+  description: 'collection-sequence only: "customer" sends one statement email per customer and run, listing each of its invoices that has a step due, '
+    + 'with a statement PDF; its texts take the statement variables (invoiceList, totalBalance, invoiceCount, ...). null: one email per invoice.',
+};
+
 /** `{ time: "HH:MM" }`, checked with the rest of the definition by the service (domain/definitions). */
 class ScheduleInput {
   @ApiProperty({ type: String, pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', example: '09:00' }) time!: string;
@@ -125,6 +132,10 @@ export class CreateWorkflowDto {
   @ApiPropertyOptional(catchUpDoc)
   @IsOptional() @Allow()
   catchUp?: unknown;
+
+  @ApiPropertyOptional(groupByDoc)
+  @IsOptional() @Allow()
+  groupBy?: unknown;
 }
 
 @ApiExtraModels(ApprovalActionInput, ApprovalStepInput)
@@ -163,6 +174,10 @@ export class UpdateWorkflowDto {
   @ApiPropertyOptional(catchUpDoc)
   @IsOptional() @Allow()
   catchUp?: unknown;
+
+  @ApiPropertyOptional(groupByDoc)
+  @IsOptional() @Allow()
+  groupBy?: unknown;
 }
 
 export class ListWorkflowsQueryDto extends ListQueryDto {
