@@ -151,6 +151,13 @@ describe('collections that listen: answers to a real reminder run', () => {
     const send = await s.tenant.admin.post(`/v1/invoices/${s.invoice.id}/send`);
     expect(send.status).toBe(409);
     expect(send.body.message).toContain(`suppression ${suppression.id}`);
+
+    // The team does what the task asks: with a working address, the step the skip did not use up goes to it.
+    const fixed = `fixed-${s.email}`;
+    expect((await s.tenant.admin.patch(`/v1/customers/${s.customer.id}`, { email: fixed })).body).toMatchObject({ emailStatus: 'ok' });
+    expect(await s.run()).toMatchObject({ matched: 1, delivered: 1, skipped: 0 });
+    expect((await waitForMails(fixed, 1)).map((m) => m.subject)).toEqual([`Step 2: ${s.invoice.number}`]);
+    expect(await mailsTo(s.email)).toHaveLength(1);
   });
 
   it('a 4.x.x DSN three times (three deliveries within 30 days) suppresses; two do not, nor one delivery failing twice', async () => {
