@@ -23,8 +23,10 @@ const OFFSETS = [-3, 1, 7, 14, 21];
  *
  * The customer's answers from the reminder's page (already paid, dispute, promise to pay, each stopping the next step,
  * and a broken promise resuming it) are covered the same way, through a real run's links and the page's POSTs, in
- * customer-answers.e2e.test.ts ("a reminder run carries the links; each answer stops the next step, …"); a statement run
- * sending one email listing every due invoice of the customer, in statements.e2e.test.ts.
+ * customer-answers.e2e.test.ts ("a reminder run carries the links; each answer stops the next step, and a promise broken
+ * unpaid resumes it once"); a statement run sending one email listing every due invoice of the customer, and a reply to
+ * it pausing every invoice it listed, in statements.e2e.test.ts ("sends one email per customer listing every due
+ * invoice, …", "pauses every invoice a statement listed when the customer replies to it, …").
  */
 describe('collections that listen: answers to a real reminder run', () => {
   const stack = new Stack('collections-listen', { RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS: '200' });
