@@ -162,6 +162,17 @@ describe('collections that listen: answers to a real reminder run', () => {
     expect(await mailsTo(s.email)).toHaveLength(1);
   });
 
+  it('a 5.1.1 DSN from a relay that rewrote the envelope sender maps by the headers it returns', async () => {
+    const s = await dunning('Relayed Bounce');
+    await s.run();
+    const step1 = await s.nth(1);
+    // The relay's hook posts the DSN it received at its own bounce address: only its returned headers name the reply address.
+    const dsn = bounceOf(step1, '5.1.1').toString().replace(`To: ${step1.envelope.from}\r\n`, 'To: bounces@relay.test\r\n');
+    expect(dsn).not.toContain(`To: ${step1.envelope.from}`);
+    expect(await inbound(Buffer.from(dsn))).toEqual({ status: 200, body: { outcome: 'suppressed', kind: 'bounce' } });
+    expect(await s.suppressions()).toEqual([expect.objectContaining({ origin: 'bounce', deliveryKey: keyOf(step1) })]);
+  });
+
   it('a 4.x.x DSN three times (three deliveries within 30 days) suppresses; two do not, nor one delivery failing twice', async () => {
     const s = await dunning('Soft Bounce');
     const sendStep = async (n: number) => {
