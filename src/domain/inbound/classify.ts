@@ -60,7 +60,8 @@ function normalized(text: string): string {
 }
 
 // What out-of-office replies begin with, in English and French, after any "Re:"/"TR:" a client put before them.
-const OUT_OF_OFFICE = /^(?:(?:re|tr|fw|fwd|aw) ?: ?)*(?:automatic reply|auto[- ]?reply|autoreply|auto-response|out of (?:the )?office|away from (?:the )?office|reponse automatique|reponse d'absence|absent du bureau|absence du bureau|message d'absence|absent\(e\)|en conge|auto ?:)/;
+// Some clients bracket it ("[Out of Office] ...") or hyphenate it ("Out-of-Office reply").
+const OUT_OF_OFFICE = /^(?:(?:re|tr|fw|fwd|aw) ?: ?)*\[?(?:automatic reply|auto[- ]?reply|autoreply|auto-response|out[- ]of[- ](?:the[- ])?office|away from (?:the )?office|reponse automatique|reponse d'absence|absent du bureau|absence du bureau|message d'absence|absent\(e\)|absent ?:|en conge|auto ?:)/;
 
 /**
  * An automatic reply: RFC 3834 §5 `Auto-Submitted` other than `no`; the de-facto `X-Autoreply`, `X-Autorespond` and
