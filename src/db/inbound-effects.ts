@@ -1,10 +1,13 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { InboundEvent, MatchedReplyAddress } from '../domain/inbound/inbound-event';
 import { record as recordAudit } from './audit-events.repository';
 import { recordIncoming } from './invoice-messages.repository';
 import { type Suppression, type SuppressionOrigin, SuppressionsRepository } from './suppressions.repository';
+import { preparedSql, type Sql } from './sql';
 import { webhookEvents } from './webhook-events';
+import { subscribed } from './webhooks.repository';
+import { webhookEventId } from '../domain/webhook-signature';
 
 /** Temporary failures of one address (each of a different delivery) within SOFT_BOUNCE_DAYS that suppress it. */
 export const SOFT_BOUNCE_LIMIT = 3;
@@ -23,6 +26,7 @@ export type InboundOutcome = 'duplicate' | 'suppressed' | 'already suppressed' |
 export async function applyInbound(
   dataSource: DataSource, address: MatchedReplyAddress, event: InboundEvent, receivedAt: Date,
 ): Promise<{ outcome: InboundOutcome }> {
+  if (event.kind === 'reply') return { outcome: await applyReply(preparedSql(dataSource), address, event, receivedAt) };
   return dataSource.transaction(async (m) => {
     const recipient = address.recipient.toLowerCase();
     const temporaryFailure = event.kind === 'bounce' && !event.permanent;
@@ -37,7 +41,6 @@ export async function applyInbound(
       case 'bounce': return { outcome: await effects.bounce(event, receivedAt) };
       case 'complaint': return { outcome: await effects.complaint(event) };
       case 'auto_reply': return { outcome: await effects.autoReply(event) };
-      case 'reply': return { outcome: await effects.reply(event) };
     }
   });
 }
@@ -48,6 +51,77 @@ function receiptKey(address: MatchedReplyAddress, event: InboundEvent): Buffer {
 }
 
 const clip = (text: string, max: number) => (text.length > max ? text.slice(0, max) : text);
+
+/**
+ * Who a task about a delivery goes to (SQL, given the SQL of the company id and of the delivery key): the active user
+ * who created the definition that sent the email, who set up these reminders and knows the customer; else the
+ * company's longest-serving active admin (an invoice sent through the API has no definition); null when the company
+ * has no active admin (then there is nobody to ask).
+ */
+const assignee = (companyId: string, deliveryKey: string) => `COALESCE(
+  (SELECT u.id FROM deliveries d JOIN workflow_definitions w ON w.id = d.definition_id JOIN users u ON u.id = w.created_by
+    WHERE d.delivery_key = ${deliveryKey} AND d.company_id = ${companyId} AND u.company_id = ${companyId} AND u.status = 'active'),
+  (SELECT u.id FROM users u WHERE u.company_id = ${companyId} AND u.role = 'admin' AND u.status = 'active' ORDER BY u.created_at, u.id LIMIT 1))`;
+/**
+ * What a person's reply does, in one statement (one round trip, one transaction, prepared once per connection): the
+ * receipt, then only if it is new, the invoices' pause, the reply kept on each, a task and the `customer.replied` event.
+ * The statements of a CTE see one snapshot, so the invoices are read as they were before the pause.
+ */
+const REPLY_SQL = `
+WITH receipt AS (
+  INSERT INTO inbound_receipts (id, company_id, receipt_key, delivery_key, address, kind, temporary_failure, received_at)
+  VALUES ($1::uuid, $2::uuid, $3, $4::text, $5::text, 'reply', false, $6::timestamptz)
+  ON CONFLICT (company_id, receipt_key) DO NOTHING RETURNING id
+), listed AS (
+  SELECT i.id, i.number, c.name AS customer, array_position($7::uuid[], i.id) AS position
+    FROM invoices i JOIN customers c ON c.id = i.customer_id
+   WHERE i.company_id = $2 AND i.id = ANY($7::uuid[]) AND EXISTS (SELECT 1 FROM receipt)
+), paused AS (
+  UPDATE invoices SET reminders_paused_at = now(), reminders_paused_until = NULL, reminders_pause_reason = 'customer replied', updated_at = now()
+   WHERE company_id = $2 AND id = ANY($7::uuid[]) AND NOT (reminders_paused_at IS NOT NULL AND reminders_paused_until IS NULL)
+     AND EXISTS (SELECT 1 FROM receipt)
+), kept AS (
+  INSERT INTO invoice_messages (company_id, invoice_id, direction, kind, delivery_key, from_address, to_address, subject, body_text)
+  SELECT $2, l.id, 'in', 'reply', $4, $8::text, NULL, $9::text, $10::text FROM listed l ORDER BY l.id
+), summary AS (
+  SELECT (array_agg(l.id ORDER BY l.position))[1] AS first_id, (array_agg(l.customer ORDER BY l.position))[1] AS customer,
+         string_agg(l.number, ', ' ORDER BY l.position) AS numbers, coalesce(array_agg(l.id ORDER BY l.position), '{}') AS ids
+    FROM listed l
+), task AS (
+  INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, idempotency_key)
+  SELECT $2, a.id, 'reminder', left(coalesce(s.customer, $8::text) || ' replied about ' || coalesce(s.numbers, 'an email'), 200),
+         'Reminders are paused (customer replied). Read the reply with GET /v1/invoices/' || coalesce(s.first_id::text, ':id')
+           || '/messages, answer it, then resume the reminders.',
+         CASE WHEN s.first_id IS NOT NULL THEN 'invoice' END, s.first_id, 'inbound:' || r.id
+    FROM receipt r CROSS JOIN summary s CROSS JOIN LATERAL (SELECT ${assignee('$2', '$4')} AS id) a
+   WHERE a.id IS NOT NULL
+  ON CONFLICT (idempotency_key) DO NOTHING
+), event AS (
+  INSERT INTO webhook_events (id, company_id, type, data)
+  SELECT $11::uuid, $2, 'customer.replied',
+         jsonb_build_object('customerId', $12::uuid, 'invoiceIds', to_jsonb(s.ids), 'deliveryKey', $4::text, 'from', $8::text, 'subject', $9::text)
+    FROM receipt r CROSS JOIN summary s
+   WHERE EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.company_id = $2 AND ${subscribed('w', "'customer.replied'")})
+  ON CONFLICT (id) DO NOTHING RETURNING id
+), notified AS (
+  INSERT INTO webhook_deliveries (company_id, event_id, endpoint_id)
+  SELECT $2, e.id, w.id FROM event e JOIN webhook_endpoints w ON w.company_id = $2 AND ${subscribed('w', "'customer.replied'")}
+  ON CONFLICT (event_id, endpoint_id) DO NOTHING
+)
+SELECT count(*)::int AS received FROM receipt`;
+
+
+/** A person answered: the invoices pause (a pause a user set with no end stays as it is), kept, a task, an event. */
+async function applyReply(db: Sql, address: MatchedReplyAddress, event: Extract<InboundEvent, { kind: 'reply' }>, receivedAt: Date): Promise<InboundOutcome> {
+  // The receipt's id is chosen here so that the event's and the task's keys, derived from it, go in the same statement.
+  const receiptId = randomUUID();
+  const [{ received }] = await db.query<{ received: number }>(REPLY_SQL, [
+    receiptId, address.companyId, receiptKey(address, event), address.deliveryKey, address.recipient.toLowerCase(), receivedAt, address.invoiceIds,
+    event.from.toLowerCase(), clip(event.subject, MAX_REASON_CHARS), clip(event.text, MAX_TEXT_CHARS),
+    webhookEventId(`customer.replied:${receiptId}`), address.customerId,
+  ]);
+  return received ? 'paused' : 'duplicate';
+}
 
 class InboundEffects {
   constructor(
@@ -116,35 +190,6 @@ class InboundEffects {
     return 'recorded';
   }
 
-  /** A person answered: the invoices pause (a pause a user set with no end stays as it is), kept, a task, an event. */
-  async reply(event: Extract<InboundEvent, { kind: 'reply' }>): Promise<InboundOutcome> {
-    const from = event.from.toLowerCase();
-    await this.m.query(
-      `UPDATE invoices SET reminders_paused_at = now(), reminders_paused_until = NULL, reminders_pause_reason = 'customer replied', updated_at = now()
-        WHERE company_id = $1 AND id = ANY($2::uuid[]) AND NOT (reminders_paused_at IS NOT NULL AND reminders_paused_until IS NULL)`,
-      [this.companyId, this.address.invoiceIds]);
-    await recordIncoming(this.m, {
-      companyId: this.companyId, invoiceIds: this.address.invoiceIds, kind: 'reply', deliveryKey: this.address.deliveryKey,
-      from, to: null, subject: clip(event.subject, MAX_REASON_CHARS), text: clip(event.text, MAX_TEXT_CHARS),
-    });
-    const invoices = await this.m.query(
-      `SELECT i.id, i.number, c.name AS customer FROM invoices i JOIN customers c ON c.id = i.customer_id
-        WHERE i.company_id = $1 AND i.id = ANY($2::uuid[]) ORDER BY array_position($2::uuid[], i.id)`,
-      [this.companyId, this.address.invoiceIds]) as Array<{ id: string; number: string; customer: string }>;
-    const first = invoices[0];
-    await this.openTask({
-      title: `${first?.customer ?? from} replied about ${invoices.map((i) => i.number).join(', ') || 'an email'}`,
-      description: `Reminders are paused (customer replied). Read the reply with GET /v1/invoices/${first?.id ?? ':id'}/messages, answer it, `
-        + 'then resume the reminders.',
-      recordType: first ? 'invoice' : null, recordId: first?.id ?? null,
-    });
-    await webhookEvents.customerReplied(this.m, {
-      companyId: this.companyId, receiptId: this.receiptId, customerId: this.address.customerId, invoiceIds: invoices.map((i) => i.id),
-      deliveryKey: this.address.deliveryKey, from, subject: clip(event.subject, MAX_REASON_CHARS),
-    });
-    return 'paused';
-  }
-
   /** The new suppression with its audit entry, or null when the address was suppressed already. */
   private async suppress(origin: SuppressionOrigin, reason: string, data: { status?: string }): Promise<Suppression | null> {
     const suppression = await new SuppressionsRepository(this.m).insertIfAbsent({
@@ -174,20 +219,11 @@ class InboundEffects {
     return row?.name ?? null;
   }
 
-  /**
-   * A task for the team (a task needs an assignee): the active user who created the definition that sent the email,
-   * who set up these reminders and knows the customer; else the company's longest-serving active admin (an invoice
-   * sent through the API has no definition). None when the company has no active admin (then there is nobody to ask).
-   */
+  /** A task for the team (a task needs an assignee: see `assignee`). */
   private async openTask(t: { title: string; description: string; recordType: 'customer' | 'invoice' | null; recordId: string | null }): Promise<void> {
     await this.m.query(
       `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, idempotency_key)
-       SELECT $1, a.id, 'reminder', $3, $4, $5, $6, $7 FROM (
-         SELECT COALESCE(
-           (SELECT u.id FROM deliveries d JOIN workflow_definitions w ON w.id = d.definition_id JOIN users u ON u.id = w.created_by
-             WHERE d.delivery_key = $2 AND d.company_id = $1 AND u.company_id = $1 AND u.status = 'active'),
-           (SELECT u.id FROM users u WHERE u.company_id = $1 AND u.role = 'admin' AND u.status = 'active' ORDER BY u.created_at, u.id LIMIT 1)) AS id
-       ) a WHERE a.id IS NOT NULL
+       SELECT $1, a.id, 'reminder', $3, $4, $5, $6, $7 FROM (SELECT ${assignee('$1', '$2')} AS id) a WHERE a.id IS NOT NULL
        ON CONFLICT (idempotency_key) DO NOTHING`,
       [this.companyId, this.address.deliveryKey, clip(t.title, 200), t.description, t.recordType, t.recordId, `inbound:${this.receiptId}`]);
   }

@@ -108,15 +108,7 @@ export const webhookEvents = {
     }]);
   },
 
-  /** A person's reply to a customer email, keyed by the inbound message: its text is read with GET /v1/invoices/:id/messages. */
-  customerReplied(db: WebhookDb, e: {
-    companyId: string; receiptId: string; customerId: string | null; invoiceIds: string[]; deliveryKey: string; from: string; subject: string;
-  }): Promise<void> {
-    return recordWebhookEvents(db, [{
-      id: webhookEventId(`customer.replied:${e.receiptId}`), companyId: e.companyId, type: 'customer.replied',
-      data: { customerId: e.customerId, invoiceIds: e.invoiceIds, deliveryKey: e.deliveryKey, from: e.from, subject: e.subject },
-    }]);
-  },
+  // customer.replied is recorded by the reply's own statement with its other effects (applyInbound).
 
   /** A dispute opened from a reminder's answer page (`deliveryKey`: the reminder its link came with). */
   invoiceDisputed(db: WebhookDb, e: {

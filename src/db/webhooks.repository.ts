@@ -77,7 +77,8 @@ function toEndpoint(r: Record<string, unknown>): WebhookEndpointRow {
 }
 
 /** A subscription that takes the event type in `$n`: the type itself, or everything. */
-const subscribed = (alias: string, typeSql: string) => `(${typeSql} = ANY(${alias}.events) OR '${ALL_WEBHOOK_EVENTS}' = ANY(${alias}.events))`;
+/** SQL: the endpoint `alias` takes events of the type `typeSql`. */
+export const subscribed = (alias: string, typeSql: string) => `(${typeSql} = ANY(${alias}.events) OR '${ALL_WEBHOOK_EVENTS}' = ANY(${alias}.events))`;
 
 /**
  * Records events, each with one delivery per endpoint of the company subscribed to its type, in one statement: in the

@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createDataSource } from '../db/data-source';
 import { createLogger, errorFields, LogLevel, typeOrmLogger } from '../infra/logger';
 import { createMailer } from '../infra/mailer';
+import { replyAddressKeys } from '../infra/reply-addresses';
 import { SecretBox } from '../infra/secret-box';
 import { sealWebhookSecrets } from '../infra/webhook-deliveries';
 import { shutdownTracing, startTracing } from '../infra/tracing';
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
   const { worker, connection } = await createWorker(config, {
     dataSource, mailer, publicUrl: config.publicUrl, faultInject: process.env.RELANCE_FAULT_INJECT, webhookAllowPrivate: config.webhooks.allowPrivate,
     secrets,
-    ...(config.inbound.domain && { replyAddresses: { domain: config.inbound.domain, secretKey: config.secretKeys[0].key } }),
+    replyAddresses: replyAddressKeys(config),
   }, traced);
   logger.info(`[worker] polling task queue "${config.taskQueue}" on ${config.temporalAddress} (${config.temporalNamespace})`);
   if (process.env.RELANCE_RECONCILE_SCHEDULES !== 'false') {

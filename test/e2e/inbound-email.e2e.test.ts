@@ -167,6 +167,30 @@ describe('reply addresses of real reminders (VERP)', () => {
       .toEqual([{ delivery_key: first.headers['x-relance-delivery'] }]);
     expect(await sql('SELECT reminders_pause_reason FROM invoices WHERE customer_id = $1', [customers[1].id])).toEqual([{ reminders_pause_reason: 'customer replied' }]);
   });
+
+  it('gives the invoice sent through the API its own reply address too, without the reminders\' unsubscribe link, and maps its bounce to that send', async () => {
+    const customer = await createCustomer(tenant.admin, { name: 'Verp Invoice' });
+    const invoice = await createInvoice(tenant.admin, customer.id, { amount: '310.00' });
+    expect((await tenant.admin.post(`/v1/invoices/${invoice.id}/send`)).status).toBe(200);
+    const [mail] = await waitForMails(customer.email, 1);
+    const address = replyAddressOf(mail);
+    expect(address).toMatch(new RegExp(`^r-[a-z2-7]{32}@${INBOUND_DOMAIN.replace(/\./g, '\\.')}$`));
+    expect(mail.envelope.from).toBe(address);
+    // The invoice itself is transactional: no unsubscribe link, no answer links.
+    expect(mail.headerLines['list-unsubscribe']).toBeUndefined();
+    expect(mail.text).not.toMatch(/\/unsubscribe\/|\/r\//);
+    const token = address.slice(2, address.indexOf('@'));
+    expect(await sql<any>('SELECT delivery_key, recipient, customer_id, invoice_ids FROM reply_addresses WHERE token_hash = $1', [createHash('sha256').update(token).digest()]))
+      .toEqual([{ delivery_key: mail.headers['x-relance-delivery'], recipient: customer.email.toLowerCase(), customer_id: customer.id, invoice_ids: [invoice.id] }]);
+
+    const res = await postInbound(stack.baseUrl, bounceOf(mail, '5.1.1'));
+    expect(res).toEqual({ status: 200, body: { kind: 'bounce', outcome: 'suppressed' } });
+    const [suppression] = await sql<any>('SELECT id, delivery_key FROM suppressions WHERE company_id = $1 AND address = $2', [tenant.companyId, customer.email.toLowerCase()]);
+    expect(suppression.delivery_key).toBe(mail.headers['x-relance-delivery']);
+    const again = await tenant.admin.post(`/v1/invoices/${invoice.id}/send`);
+    expect(again.status).toBe(409);
+    expect(again.body.message).toContain(`suppression ${suppression.id}`);
+  });
 });
 
 describe('POST /v1/inbound/email while RELANCE_INBOUND_SECRET is unset', () => {

@@ -1,13 +1,8 @@
 import type { DataSource } from 'typeorm';
-import { ReplyAddressesRepository } from '../../db/reply-addresses.repository';
 import type { Sql } from '../../db/sql';
-import { replyAddress, replyToken, replyTokenKey } from '../../domain/inbound/reply-address';
+import { type ReplyAddressKeys, replyAddressMinter } from '../../infra/reply-addresses';
 
-/** INBOUND_DOMAIN, and the key of RELANCE_SECRET_KEYS (the first) that the tokens' own key is derived from. */
-export interface ReplyAddressKeys {
-  domain: string;
-  secretKey: Uint8Array;
-}
+export type { ReplyAddressKeys } from '../../infra/reply-addresses';
 
 /** What the decoration reads of an email (a subset of email-decorations.ts's context, which registers it). */
 interface VerpContext {
@@ -19,21 +14,14 @@ interface VerpContext {
   recipient: string;
 }
 
-/**
- * VERP: with INBOUND_DOMAIN set, a customer email's Reply-To and envelope sender are its own address there, recorded
- * (its token's SHA-256) with the delivery, so that a reply or a bounce maps to it. The token is derived from the
- * delivery key, so a retry of the delivery writes the same address. Unset, the email keeps MAIL_FROM alone.
- */
+/** With INBOUND_DOMAIN set, a customer email's Reply-To and envelope sender are its delivery's reply address; unset, none. */
 export const verpDecoration = (deps: { dataSource: DataSource; inbound?: ReplyAddressKeys }) => {
-  const inbound = deps.inbound;
-  const tokenKey = inbound && replyTokenKey(inbound.secretKey);
+  const mint = replyAddressMinter(deps.inbound);
   return async (ctx: VerpContext): Promise<{ replyTo?: string; envelopeFrom?: string }> => {
-    if (!inbound || !tokenKey) return {};
-    const token = replyToken(tokenKey, ctx.deliveryKey);
-    await new ReplyAddressesRepository(ctx.tx ?? deps.dataSource).record(token, {
+    if (!mint) return {};
+    const address = await mint(ctx.tx ?? deps.dataSource, {
       companyId: ctx.companyId, deliveryKey: ctx.deliveryKey, recipient: ctx.recipient, customerId: ctx.customerId, invoiceIds: ctx.invoiceIds,
     });
-    const address = replyAddress(token, inbound.domain);
     return { replyTo: address, envelopeFrom: address };
   };
 };

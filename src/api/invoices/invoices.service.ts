@@ -1,5 +1,5 @@
 import {
-  BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, UnprocessableEntityException,
+  BadRequestException, ConflictException, Inject, Injectable, Logger, NotFoundException, Optional, UnprocessableEntityException,
 } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -31,6 +31,9 @@ import { createDeliveriesRepository, type DeliveriesRepository } from '../../db/
 import { deliveryEffects } from '../../db/delivery-effects';
 import { beforeSending, classifyFailure } from '../../infra/delivery-failures';
 import { createOutbox, deliveryPolicies, type DeliveryOutcome, type Outbox } from '../../infra/outbox';
+import { type MintReplyAddress, replyAddressKeys, replyAddressMinter } from '../../infra/reply-addresses';
+import type { Config } from '../../config';
+import { CONFIG } from '../config/config.module';
 
 /** How long a send waits for a racing request's send of the same invoice, and how often it looks. */
 const SEND_WAIT_MS = 10_000;
@@ -45,15 +48,18 @@ export class InvoicesService {
   private readonly invoices: InvoicesRepository;
   private readonly deliveries: DeliveriesRepository;
   private readonly outbox: Outbox;
+  private readonly mintReplyAddress?: MintReplyAddress;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(MAILER) private readonly mailer: Mailer,
     private readonly approvals: ApprovalsService,
+    @Optional() @Inject(CONFIG) config?: Pick<Config, 'inbound' | 'secretKeys'>,
   ) {
     this.invoices = new InvoicesRepository(dataSource);
     this.deliveries = createDeliveriesRepository(dataSource);
     this.outbox = createOutbox(this.deliveries);
+    this.mintReplyAddress = config && replyAddressMinter(replyAddressKeys(config));
   }
 
   /**
@@ -203,7 +209,15 @@ export class InvoicesService {
             const attachments = document
               ? [{ filename: invoicePdfFilename(invoice.number), content: await beforeSending(() => renderInvoicePdf(document)), contentType: 'application/pdf' }]
               : [];
-            await this.mailer.send({ to, ...mail, headers: { 'X-Relance-Invoice-Id': invoice.id }, attachments, deliveryKey });
+            // Its bounce and its reply map to this send; the reminders' answer links and unsubscribe stay off: the invoice is transactional.
+            const mint = this.mintReplyAddress;
+            const replyAddress = mint && await beforeSending(() => mint(this.dataSource, {
+              companyId: user.companyId, deliveryKey, recipient: to.toLowerCase(), customerId: customer.id, invoiceIds: [invoice.id],
+            }));
+            await this.mailer.send({
+              to, ...mail, headers: { 'X-Relance-Invoice-Id': invoice.id }, attachments, deliveryKey,
+              ...(replyAddress && { replyTo: replyAddress, envelope: { from: replyAddress, to } }),
+            });
           },
           onSent: async (tx) => {
             await deliveryEffects.recordInvoiceSent(tx, invoice.id);
