@@ -155,6 +155,31 @@ describe('customer answers from a reminder', () => {
     expect(await audited(invoice.id, 'invoice.promised')).toHaveLength(2);
   });
 
+  it('two promises posted at once on an invoice promised once already: exactly one is taken', async () => {
+    const { invoice, token } = await linked();
+    expect((await answer(token, { answer: 'promise', payOn: addDays(today, 5) })).status).toBe(200);
+    // The invoice's row held here, so both posts wait on it together; released, they take it one after the other.
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.startTransaction();
+      await holder.query('SELECT id FROM invoices WHERE id = $1 FOR UPDATE', [invoice.id]);
+      const raced = Promise.all([10, 11].map((d) => answer(token, { answer: 'promise', payOn: addDays(today, d) })));
+      for (let waiting = 0; waiting < 2;) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        [{ waiting }] = await sql<{ waiting: number }>(
+          "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM response_links l%FOR UPDATE OF i%'");
+      }
+      await holder.commitTransaction();
+      expect((await raced).map((r) => r.status).sort()).toEqual([200, 409]);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+    const [{ n }] = await sql<{ n: number }>('SELECT count(*)::int AS n FROM invoice_promises WHERE invoice_id = $1', [invoice.id]);
+    expect(n).toBe(2);
+  });
+
   it('a promise whose grace passed unpaid is marked broken once, with invoice.promise_broken; one still in its grace is left', async () => {
     const { invoice, token } = await linked();
     expect((await answer(token, { answer: 'promise', payOn: addDays(today, 3) })).status).toBe(200);
