@@ -164,7 +164,7 @@ export function createDeliveryActivities(deps: { dataSource: DataSource; mailer:
           def, runRecordId: input.runRecordId, record, occurrence: plan.occurrence(record.row, today), attempt,
           locale: record.row.customerLocale ?? def.locale, outbox,
         };
-        if (p.promiseBroken) await deliveries.transaction((tx) => markBroken(tx, def.companyId, record.id));
+        if (p.promiseBroken) await deliveries.transaction((tx) => markBroken(tx, def.companyId, record.id, today));
         const statement = statementRun(ctx, p.items);
         // The statement's texts (its email's and its task's) are over the statement's variables, not one invoice's.
         if (statement) ctx.record = { ...record, variables: statementVariables(statement.statement) };

@@ -18,17 +18,16 @@ export async function recordPromise(tx: Sql, p: { companyId: string; invoiceId: 
 }
 
 /**
- * A promise to pay whose grace passed unpaid: recorded broken once, with its event. Called by the delivery that
- * resumes. Only a promise whose grace has ended in the customer's time zone (the company's when unset) is broken: a
- * newer promise made since the caller judged it is left alone. A second call finds nothing to break.
+ * A promise to pay whose grace passed unpaid by `today`: recorded broken once, with its event. Called by the delivery
+ * that resumes, with its run's day (the company's, as the planner judged the promise): one day for both, so the step
+ * the planner lets go always breaks the promise. A newer promise made since the caller judged it is left alone. A
+ * second call finds nothing to break.
  */
-export async function markBroken(tx: Sql, companyId: string, invoiceId: string): Promise<void> {
+export async function markBroken(tx: Sql, companyId: string, invoiceId: string, today: string): Promise<void> {
   const [row] = await tx.query<{ id: string; pay_on: string; number: string; customer_id: string }>(
     `WITH current AS (
        SELECT i.id, i.number, i.customer_id, i.promised_on FROM invoices i
-         JOIN customers cu ON cu.id = i.customer_id JOIN companies co ON co.id = i.company_id
-        WHERE i.company_id = $1 AND i.id = $2 AND i.promised_on IS NOT NULL
-          AND i.promised_on + $3::int < (now() AT TIME ZONE coalesce(cu.timezone, co.timezone))::date
+        WHERE i.company_id = $1 AND i.id = $2 AND i.promised_on IS NOT NULL AND i.promised_on + $3::int < $4::date
         FOR UPDATE OF i
      ), cleared AS (
        UPDATE invoices i SET promised_on = NULL, updated_at = now() FROM current WHERE i.id = current.id RETURNING i.id
@@ -38,7 +37,7 @@ export async function markBroken(tx: Sql, companyId: string, invoiceId: string):
      )
      SELECT broken.id, to_char(broken.pay_on, 'YYYY-MM-DD') AS pay_on, current.number, current.customer_id
        FROM broken, current, cleared`,
-    [companyId, invoiceId, PROMISE_GRACE_DAYS],
+    [companyId, invoiceId, PROMISE_GRACE_DAYS, today],
   );
   if (!row) return;
   await webhookEvents.invoicePromiseBroken(tx, {

@@ -106,14 +106,23 @@ export class ResponseLinksRepository {
     );
     // Found by its hash through the index; the bytes are compared again in constant time all the same.
     if (!row || !timingSafeEqual(Buffer.from(row.token_hash), hash)) return null;
+    // A statement that waited for the lock reads the invoice's row as last committed, but its subquery counted the
+    // promises as they were when it began: they are counted again, by a statement of their own, once the row is held.
+    const promisesMade = options.lock ? await this.countPromises(row.invoice_id) : row.promises_made;
     return {
       linkId: row.id, companyId: row.company_id, deliveryKey: row.delivery_key, expiresAt: new Date(row.expires_at),
       invoice: {
         id: row.invoice_id, number: row.number, amount: row.amount, balance: row.balance, dueDate: row.due_date, createdBy: row.created_by,
-        disputedAt: row.disputed_at ? new Date(row.disputed_at) : null, promisedOn: row.promised_on, promisesMade: row.promises_made,
+        disputedAt: row.disputed_at ? new Date(row.disputed_at) : null, promisedOn: row.promised_on, promisesMade,
       },
       customer: { id: row.customer_id, name: row.customer_name, locale: row.customer_locale, timezone: row.customer_timezone },
       company: { name: row.company_name, locale: row.locale, timezone: row.timezone, currency: row.currency },
     };
+  }
+
+  /** How many promises to pay the invoice has had. */
+  private async countPromises(invoiceId: string): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>('SELECT count(*)::int AS n FROM invoice_promises WHERE invoice_id = $1', [invoiceId]);
+    return row.n;
   }
 }

@@ -152,6 +152,12 @@ describe(planRecord.name, () => {
     expect(planRecord(sequence, facts(), members, { today, now })!.promiseBroken).toBe(false);
   });
 
+  it.each(SKIP_REASONS.filter((r) => r !== 'promised'))('leaves a promise past its grace unbroken while the step is skipped as %s, or refused', (reason) => {
+    const past = { promisedOn: addDays(today, -PROMISE_GRACE_DAYS - 1) };
+    expect(planRecord(sequence, facts({ ...CAUSES[reason], ...past }), members, { today, now })!.promiseBroken).toBe(false);
+    expect(planRecord(sequence, facts({ customerEmail: null, ...past }), members, { today, now })!.promiseBroken).toBe(false);
+  });
+
   describe('send window', () => {
     const window = { from: '08:00', to: '18:00', days: ['mon', 'tue', 'wed', 'thu', 'fri'] as Array<'mon' | 'tue' | 'wed' | 'thu' | 'fri'> };
     const windowed = { ...remindCustomer, sendWindow: window };

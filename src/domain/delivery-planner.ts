@@ -128,7 +128,10 @@ export interface RecordPlan {
   step: number | null;
   /** Set when the record emails its customer while the send window is closed: it waits, whole, until then (ISO). */
   deferredUntil: string | null;
-  /** The customer's promise passed its grace unpaid: recorded broken (once) as this run goes on with the reminders. */
+  /**
+   * The customer's promise passed its grace unpaid and the step's email to the customer goes now: recorded broken (once)
+   * as the run sends it. A skipped, refused or deferred step leaves the promise as it is, to the run that sends it.
+   */
   promiseBroken: boolean;
   items: PlannedItem[];
 }
@@ -270,7 +273,7 @@ export function planRecord(def: PlanDefinition, facts: PlanFacts, members: Reado
     const opens = nextOpening(def.sendWindow, facts.customerTimezone ?? def.timezone, at.now);
     if (opens.getTime() > at.now.getTime()) deferredUntil = opens.toISOString();
   }
-  return { recordId: facts.id, step, deferredUntil, promiseBroken: promiseBroken && deferredUntil === null, items };
+  return { recordId: facts.id, step, deferredUntil, promiseBroken: promiseBroken && emailsCustomer && deferredUntil === null, items };
 }
 
 /** The plans of a batch, in the records' order; a sequence grouped by customer sends statements (`groupStatements`). */

@@ -155,20 +155,45 @@ describe('customer answers from a reminder', () => {
     expect(await audited(invoice.id, 'invoice.promised')).toHaveLength(2);
   });
 
+  it('two promises posted at once on an invoice promised once already: exactly one is taken', async () => {
+    const { invoice, token } = await linked();
+    expect((await answer(token, { answer: 'promise', payOn: addDays(today, 5) })).status).toBe(200);
+    // The invoice's row held here, so both posts wait on it together; released, they take it one after the other.
+    const holder = dataSource.createQueryRunner();
+    await holder.connect();
+    try {
+      await holder.startTransaction();
+      await holder.query('SELECT id FROM invoices WHERE id = $1 FOR UPDATE', [invoice.id]);
+      const raced = Promise.all([10, 11].map((d) => answer(token, { answer: 'promise', payOn: addDays(today, d) })));
+      for (let waiting = 0; waiting < 2;) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        [{ waiting }] = await sql<{ waiting: number }>(
+          "SELECT count(*)::int AS waiting FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE '%FROM response_links l%FOR UPDATE OF i%'");
+      }
+      await holder.commitTransaction();
+      expect((await raced).map((r) => r.status).sort()).toEqual([200, 409]);
+    } finally {
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
+    }
+    const [{ n }] = await sql<{ n: number }>('SELECT count(*)::int AS n FROM invoice_promises WHERE invoice_id = $1', [invoice.id]);
+    expect(n).toBe(2);
+  });
+
   it('a promise whose grace passed unpaid is marked broken once, with invoice.promise_broken; one still in its grace is left', async () => {
     const { invoice, token } = await linked();
     expect((await answer(token, { answer: 'promise', payOn: addDays(today, 3) })).status).toBe(200);
     // Moved back in time: paying day two days ago, its grace ends today.
     await sql('UPDATE invoices SET promised_on = $2 WHERE id = $1', [invoice.id, addDays(today, -2)]);
     await sql('UPDATE invoice_promises SET pay_on = $2 WHERE invoice_id = $1', [invoice.id, addDays(today, -2)]);
-    await markBroken(db, tenant.companyId, invoice.id);
+    await markBroken(db, tenant.companyId, invoice.id, today);
     expect((await tenant.admin.get(`/v1/invoices/${invoice.id}`)).body.promise).toEqual({ payOn: addDays(today, -2), graceUntil: today });
     expect(await events(invoice.id, 'invoice.promise_broken')).toHaveLength(0);
 
     await sql('UPDATE invoices SET promised_on = $2 WHERE id = $1', [invoice.id, addDays(today, -3)]);
     await sql('UPDATE invoice_promises SET pay_on = $2 WHERE invoice_id = $1', [invoice.id, addDays(today, -3)]);
-    await markBroken(db, tenant.companyId, invoice.id);
-    await markBroken(db, tenant.companyId, invoice.id);
+    await markBroken(db, tenant.companyId, invoice.id, today);
+    await markBroken(db, tenant.companyId, invoice.id, today);
     expect((await tenant.admin.get(`/v1/invoices/${invoice.id}`)).body.promise).toBeNull();
     const broken = await events(invoice.id, 'invoice.promise_broken');
     expect(broken).toHaveLength(1);
@@ -296,6 +321,38 @@ describe('customer answers from a reminder', () => {
     } finally {
       await connection.close();
     }
+  });
+
+  it('a company east of its customer: the run that sends the step past the promise\'s grace (the company\'s day) also breaks it', async () => {
+    // UTC+14 and UTC-11: the company's day is always one or two days after the customer's.
+    const east = await createTenant(anon, { timezone: 'Pacific/Kiritimati' });
+    expect((await east.admin.post('/v1/webhook-endpoints', { url: 'http://127.0.0.1:9/answers', events: ['*'] })).status).toBe(201);
+    const companyToday = todayIn('Pacific/Kiritimati', new Date());
+    const customer = await createCustomer(east.admin, { name: 'Western Customer', timezone: 'Pacific/Pago_Pago' });
+    const invoice = await createInvoice(east.admin, customer.id, { amount: '75.00', issueDate: addDays(companyToday, -20), dueDate: addDays(companyToday, -1) });
+    const deliveryKey = `test-answers|invoice:${invoice.id}|step-0`;
+    const token = await new ResponseLinksRepository(db).mint({ companyId: east.companyId, deliveryKey, invoiceId: invoice.id, customerId: customer.id, now: new Date() });
+    expect((await answer(token, { answer: 'promise', payOn: addDays(companyToday, 5) })).status).toBe(200);
+    // Moved back: the grace ended yesterday on the company's day, and ends today or tomorrow on the customer's.
+    await sql('UPDATE invoices SET promised_on = $2 WHERE id = $1', [invoice.id, addDays(companyToday, -3)]);
+    await sql('UPDATE invoice_promises SET pay_on = $2 WHERE invoice_id = $1', [invoice.id, addDays(companyToday, -3)]);
+    const def = await east.admin.post('/v1/workflows', {
+      templateKey: 'collection-sequence', name: 'East', activate: true,
+      steps: [{ offsetDays: 1, subject: 'Past due: {{invoiceNumber}}', body: 'Hello {{customerName}}, {{invoiceNumber}} is past due.' }],
+      conditions: [{ field: 'customerId', op: 'in', value: [customer.id] }],
+    });
+    expect(def.status).toBe(201);
+    const connection = await Connection.connect({ address: testEnv().temporalAddress });
+    try {
+      const res = await east.admin.post(`/v1/workflows/${def.body.id}/run-now`);
+      expect(res.status).toBe(202);
+      await new Client({ connection }).workflow.getHandle(res.body.temporalWorkflowId).result();
+    } finally {
+      await connection.close();
+    }
+    expect((await waitForMails(customer.email, 1)).map((m) => m.subject)).toEqual([`Past due: ${invoice.number}`]);
+    expect((await east.admin.get(`/v1/invoices/${invoice.id}`)).body.promise).toBeNull();
+    expect(await events(invoice.id, 'invoice.promise_broken')).toHaveLength(1);
   });
 
   describe('in a browser, on a phone', () => {
