@@ -24,16 +24,17 @@ export type InboundOutcome = 'duplicate' | 'suppressed' | 'already suppressed' |
  * key and changes nothing. Everything is scoped to the address's company: an invoice id of another company is ignored.
  */
 export async function applyInbound(
-  dataSource: DataSource, address: MatchedReplyAddress, event: InboundEvent, receivedAt: Date,
+  dataSource: DataSource, address: MatchedReplyAddress, event: InboundEvent, receivedAt: Date, messageId: string | null = null,
 ): Promise<{ outcome: InboundOutcome }> {
-  if (event.kind === 'reply') return { outcome: await applyReply(preparedSql(dataSource), address, event, receivedAt) };
+  const key = receiptKey(address, event, messageId);
+  if (event.kind === 'reply') return { outcome: await applyReply(preparedSql(dataSource), address, event, receivedAt, key) };
   return dataSource.transaction(async (m) => {
     const recipient = address.recipient.toLowerCase();
     const temporaryFailure = event.kind === 'bounce' && !event.permanent;
     const [receipt] = await m.query(
       `INSERT INTO inbound_receipts (company_id, receipt_key, delivery_key, address, kind, temporary_failure, received_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (company_id, receipt_key) DO NOTHING RETURNING id`,
-      [address.companyId, receiptKey(address, event), address.deliveryKey, recipient, event.kind, temporaryFailure, receivedAt],
+      [address.companyId, key, address.deliveryKey, recipient, event.kind, temporaryFailure, receivedAt],
     ) as Array<{ id: string }>;
     if (!receipt) return { outcome: 'duplicate' as const };
     const effects = new InboundEffects(m, address, recipient, receipt.id);
@@ -45,9 +46,12 @@ export async function applyInbound(
   });
 }
 
-/** The same delivery saying the same thing again is the same message (a retried post), whatever its arrival time. */
-function receiptKey(address: MatchedReplyAddress, event: InboundEvent): Buffer {
-  return createHash('sha256').update(JSON.stringify([address.deliveryKey, event])).digest();
+/**
+ * A message posted again (an MTA retrying) is known by its Message-ID, so that the same words written again later are
+ * a reply of their own; without one, the same delivery saying the same thing is the same message, whatever its arrival.
+ */
+function receiptKey(address: MatchedReplyAddress, event: InboundEvent, messageId: string | null): Buffer {
+  return createHash('sha256').update(JSON.stringify(messageId ? [address.deliveryKey, 'message-id', messageId] : [address.deliveryKey, event])).digest();
 }
 
 const clip = (text: string, max: number) => (text.length > max ? text.slice(0, max) : text);
@@ -112,11 +116,13 @@ SELECT count(*)::int AS received FROM receipt`;
 
 
 /** A person answered: the invoices pause (a pause a user set with no end stays as it is), kept, a task, an event. */
-async function applyReply(db: Sql, address: MatchedReplyAddress, event: Extract<InboundEvent, { kind: 'reply' }>, receivedAt: Date): Promise<InboundOutcome> {
+async function applyReply(
+  db: Sql, address: MatchedReplyAddress, event: Extract<InboundEvent, { kind: 'reply' }>, receivedAt: Date, key: Buffer,
+): Promise<InboundOutcome> {
   // The receipt's id is chosen here so that the event's and the task's keys, derived from it, go in the same statement.
   const receiptId = randomUUID();
   const [{ received }] = await db.query<{ received: number }>(REPLY_SQL, [
-    receiptId, address.companyId, receiptKey(address, event), address.deliveryKey, address.recipient.toLowerCase(), receivedAt, address.invoiceIds,
+    receiptId, address.companyId, key, address.deliveryKey, address.recipient.toLowerCase(), receivedAt, address.invoiceIds,
     event.from.toLowerCase(), clip(event.subject, MAX_REASON_CHARS), clip(event.text, MAX_TEXT_CHARS),
     webhookEventId(`customer.replied:${receiptId}`), address.customerId,
   ]);

@@ -149,6 +149,17 @@ describe(applyInbound.name, () => {
     expect(events).toEqual([{ data: expect.objectContaining({ invoiceIds, deliveryKey: address.deliveryKey, from: email, subject: reply.subject }) }]);
   });
 
+  it('knows a message posted again by its Message-ID, and takes the same words sent again later as a reply of their own', async () => {
+    const { invoiceIds: [invoiceId], email, address } = await customerWithDelivery();
+    const reply = { kind: 'reply' as const, from: email, subject: 'Re: INV overdue', text: 'ok' };
+    expect(await applyInbound(dataSource, address, reply, at, '<a1@mail.globex.test>')).toEqual({ outcome: 'paused' });
+    expect(await applyInbound(dataSource, address, reply, at, '<a1@mail.globex.test>')).toEqual({ outcome: 'duplicate' });
+    await dataSource.query('UPDATE invoices SET reminders_paused_at = NULL, reminders_pause_reason = NULL WHERE id = $1', [invoiceId]);
+    expect(await applyInbound(dataSource, address, reply, at, '<a2@mail.globex.test>')).toEqual({ outcome: 'paused' });
+    expect(await pauseOf(invoiceId)).toEqual({ paused: true, reminders_paused_until: null, reminders_pause_reason: 'customer replied' });
+    expect(await messagesOf(invoiceId)).toHaveLength(2);
+  });
+
   it('keeps a pause a user set with no end, and its reason', async () => {
     const { email, invoiceIds: [invoiceId], address } = await customerWithDelivery();
     await dataSource.query(`UPDATE invoices SET reminders_paused_at = now(), reminders_pause_reason = 'on hold' WHERE id = $1`, [invoiceId]);

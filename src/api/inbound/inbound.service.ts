@@ -35,7 +35,8 @@ export class InboundService {
     // A report is only believed about the address the reply address was minted for: a forged report naming another
     // address (a customer's token, someone else's mailbox) must not suppress that other address.
     const scoped: InboundEvent = event.kind === 'bounce' || event.kind === 'complaint' ? { ...event, recipient: address.recipient } : event;
-    const { outcome } = await applyInbound(this.dataSource, address, scoped, receivedAt);
+    const messageId = message.headers('message-id')[0]?.trim().slice(0, 998) || null;
+    const { outcome } = await applyInbound(this.dataSource, address, scoped, receivedAt, messageId);
     return { outcome, kind: event.kind };
   }
 }
