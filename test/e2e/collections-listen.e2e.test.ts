@@ -186,9 +186,11 @@ describe('collections that listen: answers to a real reminder run', () => {
     };
 
     const step1 = await sendStep(1);
-    expect(await inbound(bounceOf(step1, '4.2.2', '452 4.2.2 mailbox full'))).toEqual({ status: 200, body: { outcome: 'counted', kind: 'bounce' } });
-    // The MTA posting the same report again, and a second report about the same delivery: still one failed delivery.
-    expect((await inbound(bounceOf(step1, '4.2.2', '452 4.2.2 mailbox full'))).body.outcome).toBe('duplicate');
+    const report = bounceOf(step1, '4.2.2', '452 4.2.2 mailbox full');
+    expect(await inbound(report)).toEqual({ status: 200, body: { outcome: 'counted', kind: 'bounce' } });
+    // The MTA posting the same report again (its Message-ID), and other reports about the same delivery: still one failed delivery.
+    expect((await inbound(report)).body.outcome).toBe('duplicate');
+    expect((await inbound(bounceOf(step1, '4.2.2', '452 4.2.2 mailbox full'))).body.outcome).toBe('counted');
     expect((await inbound(bounceOf(step1, '4.4.1', '421 4.4.1 connection timed out'))).body.outcome).toBe('counted');
     await notSuppressed();
 
