@@ -1,46 +1,20 @@
-import { Client, Connection } from '@temporalio/client';
-import { addDays, todayIn } from '../../src/domain/dates';
-import { testEnv } from '../support/env';
-import { createTenant, Tenant } from '../support/fixtures';
-import { Http } from '../support/http';
+import { addDays } from '../../src/domain/dates';
 import { createCustomer, createInvoice, createPayment } from '../support/ledger';
 import { type CaughtMail, mailsTo, waitForMails } from '../support/mail';
-import { closeDb, sql } from '../support/db';
+import { sql } from '../support/db';
+import { collectionsStack } from '../support/collections';
 import { pdfText } from '../support/pdf';
-import { Stack } from '../support/stack';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 describe('collections end to end: a dunning sequence through the API, worker, Temporal, Postgres and SMTP', () => {
-  const stack = new Stack('collections');
-  let tenant: Tenant;
-  let temporal: Client;
-  let connection: Connection;
-  let today: string;
-
-  beforeAll(async () => {
-    await stack.start();
-    tenant = await createTenant(new Http(stack.baseUrl));
-    today = todayIn(String(tenant.company.timezone), new Date());
-    connection = await Connection.connect({ address: testEnv().temporalAddress });
-    temporal = new Client({ connection });
-  });
-  afterAll(async () => {
-    await connection?.close();
-    await closeDb();
-    await stack.stop();
-  });
-
-  async function runNow(definitionId: string) {
-    const res = await tenant.admin.post(`/v1/workflows/${definitionId}/run-now`);
-    expect(res.status).toBe(202);
-    return temporal.workflow.getHandle(res.body.temporalWorkflowId).result();
-  }
+  const ctx = collectionsStack('collections');
+  const { stack, runNow } = ctx;
 
   /** A customer of its own with one invoice of `amount` due `dueIn` days from today. */
   async function invoiceDue(name: string, dueIn: number, amount = '240.00') {
-    const customer = await createCustomer(tenant.admin, { name });
-    const invoice = await createInvoice(tenant.admin, customer.id, {
-      amount, issueDate: addDays(today, Math.min(dueIn, 0) - 40), dueDate: addDays(today, dueIn),
+    const customer = await createCustomer(ctx.tenant.admin, { name });
+    const invoice = await createInvoice(ctx.tenant.admin, customer.id, {
+      amount, issueDate: addDays(ctx.today, Math.min(dueIn, 0) - 40), dueDate: addDays(ctx.today, dueIn),
     });
     return { customer, invoice };
   }
@@ -60,7 +34,7 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
   const headerOf = (mail: CaughtMail, name: string) => mail.headerLines[name.toLowerCase()];
   const unsubscribeUrl = (mail: CaughtMail) => /^<(.+)>$/.exec(headerOf(mail, 'List-Unsubscribe'))![1];
 
-  it('sends each invoice exactly its step of today, nothing to paid, paused or opted-out ones, and nothing new when run again', async () => {
+  it('sends each invoice exactly its step of ctx.today, nothing to paid, paused or opted-out ones, and nothing new when run again', async () => {
     const stages = {
       beforeDue: await invoiceDue('Stage One', 3), // step 1 falls today
       dayAfter: await invoiceDue('Stage Two', -1), // step 2 falls today
@@ -71,29 +45,29 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
       paused: await invoiceDue('On Hold', -1),
       optedOut: await invoiceDue('No Thanks', -1),
     };
-    expect((await createPayment(tenant.admin, stages.paid.invoice.id, '50.00')).amount).toBe('50.00');
-    const pause = await tenant.admin.post(`/v1/invoices/${stages.paused.invoice.id}/pause-reminders`, { reason: 'disputed line 2' });
+    expect((await createPayment(ctx.tenant.admin, stages.paid.invoice.id, '50.00')).amount).toBe('50.00');
+    const pause = await ctx.tenant.admin.post(`/v1/invoices/${stages.paused.invoice.id}/pause-reminders`, { reason: 'disputed line 2' });
     expect(pause.status).toBe(200);
     expect(pause.body).toMatchObject({ invoiceId: stages.paused.invoice.id, paused: true, until: null, reason: 'disputed line 2' });
-    const optOut = await tenant.admin.patch(`/v1/customers/${stages.optedOut.customer.id}`, { remindersEnabled: false });
+    const optOut = await ctx.tenant.admin.patch(`/v1/customers/${stages.optedOut.customer.id}`, { remindersEnabled: false });
     expect(optOut.status).toBe(200);
     expect(optOut.body.remindersEnabled).toBe(false);
-    expect((await tenant.admin.post(`/v1/invoices/${stages.paused.invoice.id}/pause-reminders`, { reason: 'x', until: today })).status).toBe(400);
-    expect((await tenant.admin.post(`/v1/invoices/${stages.paused.invoice.id}/pause-reminders`, {})).status).toBe(400);
+    expect((await ctx.tenant.admin.post(`/v1/invoices/${stages.paused.invoice.id}/pause-reminders`, { reason: 'x', until: ctx.today })).status).toBe(400);
+    expect((await ctx.tenant.admin.post(`/v1/invoices/${stages.paused.invoice.id}/pause-reminders`, {})).status).toBe(400);
 
-    const created = await tenant.admin.post('/v1/workflows', {
+    const created = await ctx.tenant.admin.post('/v1/workflows', {
       templateKey: 'collection-sequence', name: 'Dunning', steps, activate: true,
       conditions: [{ field: 'customerId', op: 'in', value: Object.values(stages).map((s) => s.customer.id) }],
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ templateKey: 'collection-sequence', status: 'active', catchUp: 'latest', actions: [] });
     expect(created.body.steps.map((s: any) => s.offsetDays)).toEqual([-3, 1, 7]);
-    const bad = await tenant.admin.post('/v1/workflows', { templateKey: 'collection-sequence', steps: [steps[1], steps[0]] });
+    const bad = await ctx.tenant.admin.post('/v1/workflows', { templateKey: 'collection-sequence', steps: [steps[1], steps[0]] });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('steps[1].offsetDays (-3) must be after steps[0].offsetDays (1)');
 
     const expected: Record<string, number> = { beforeDue: 1, dayAfter: 2, caughtUp: 2, weekLate: 3 };
-    const preview = await tenant.admin.post(`/v1/workflows/${created.body.id}/preview`);
+    const preview = await ctx.tenant.admin.post(`/v1/workflows/${created.body.id}/preview`);
     expect(preview.status).toBe(200);
     expect(Object.fromEntries(preview.body.matches.map((m: any) => [m.recordId, m.step.number]))).toEqual(
       Object.fromEntries(Object.entries(expected).map(([stage, step]) => [stages[stage as keyof typeof stages].invoice.id, step])));
@@ -117,7 +91,7 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
     const text = pdfText(pdfOf(lastNotice));
     expect(text).toContain(stages.weekLate.invoice.number);
     expect(text).toContain('$240.00');
-    expect(text).toContain(String(tenant.company.name));
+    expect(text).toContain(String(ctx.tenant.company.name));
     expect(text).toContain('Stage Three');
     expect((await mailsTo(stages.dayAfter.customer.email))[0].attachments).toEqual([]);
 
@@ -126,11 +100,11 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
     for (const stage of Object.keys(expected)) expect(await mailsTo(stages[stage as keyof typeof stages].customer.email)).toHaveLength(1);
 
     // Moved on to its next step (its due date moved back a few days), an invoice gets step 2, and only once.
-    expect((await tenant.admin.patch(`/v1/invoices/${stages.beforeDue.invoice.id}`, { dueDate: addDays(today, -2) })).status).toBe(200);
+    expect((await ctx.tenant.admin.patch(`/v1/invoices/${stages.beforeDue.invoice.id}`, { dueDate: addDays(ctx.today, -2) })).status).toBe(200);
     expect(await runNow(created.body.id)).toMatchObject({ matched: 1, delivered: 1 });
     expect((await waitForMails(stages.beforeDue.customer.email, 2)).map((m) => m.subject.split(':')[0])).toEqual(['Step 1', 'Step 2']);
     // Resumed, the paused invoice gets its step of today.
-    expect((await tenant.admin.post(`/v1/invoices/${stages.paused.invoice.id}/resume-reminders`)).body).toMatchObject({ paused: false });
+    expect((await ctx.tenant.admin.post(`/v1/invoices/${stages.paused.invoice.id}/resume-reminders`)).body).toMatchObject({ paused: false });
     expect(await runNow(created.body.id)).toMatchObject({ matched: 1, delivered: 1 });
     expect((await waitForMails(stages.paused.customer.email, 1)).map((m) => m.subject.split(':')[0])).toEqual(['Step 2']);
     expect(await mailsTo(stages.optedOut.customer.email)).toEqual([]);
@@ -138,20 +112,20 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
 
   it('keeps the steps that went out in their place and day: moving one is a 409 that changes nothing; texts and later steps may change', async () => {
     const late = await invoiceDue('Edited Steps', -1); // step 2 falls today
-    const def = await tenant.admin.post('/v1/workflows', {
+    const def = await ctx.tenant.admin.post('/v1/workflows', {
       templateKey: 'collection-sequence', name: 'Edited', steps, activate: true,
       conditions: [{ field: 'customerId', op: 'in', value: [late.customer.id] }],
     });
     expect(def.status).toBe(201);
     expect(await runNow(def.body.id)).toMatchObject({ matched: 1, delivered: 1 });
-    const moved = await tenant.admin.patch(`/v1/workflows/${def.body.id}`, { steps: [steps[0], { ...steps[1], offsetDays: 2 }, steps[2]] });
+    const moved = await ctx.tenant.admin.patch(`/v1/workflows/${def.body.id}`, { steps: [steps[0], { ...steps[1], offsetDays: 2 }, steps[2]] });
     expect(moved.status).toBe(409);
     expect(moved.body.message).toMatch(/step 2 \(offsetDays 1\) has gone out to invoices already: steps 1 to 2 keep their order/);
-    const inserted = await tenant.admin.patch(`/v1/workflows/${def.body.id}`, { steps: [{ ...steps[0], offsetDays: -5 }, ...steps] });
+    const inserted = await ctx.tenant.admin.patch(`/v1/workflows/${def.body.id}`, { steps: [{ ...steps[0], offsetDays: -5 }, ...steps] });
     expect(inserted.status).toBe(409);
-    expect((await tenant.admin.get(`/v1/workflows/${def.body.id}`)).body.steps.map((st: any) => st.offsetDays)).toEqual([-3, 1, 7]);
+    expect((await ctx.tenant.admin.get(`/v1/workflows/${def.body.id}`)).body.steps.map((st: any) => st.offsetDays)).toEqual([-3, 1, 7]);
     const reworded = [{ ...steps[0], subject: 'Reminder: {{invoiceNumber}}' }, steps[1], { ...steps[2], offsetDays: 10 }, { ...steps[2], offsetDays: 30 }];
-    const ok = await tenant.admin.patch(`/v1/workflows/${def.body.id}`, { steps: reworded });
+    const ok = await ctx.tenant.admin.patch(`/v1/workflows/${def.body.id}`, { steps: reworded });
     expect(ok.status).toBe(200);
     expect(ok.body.steps.map((st: any) => st.offsetDays)).toEqual([-3, 1, 10, 30]);
     expect(await runNow(def.body.id)).toMatchObject({ matched: 0 }); // step 2 went; the next is on day 10
@@ -161,7 +135,7 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
     const follows = await invoiceDue('Link Follower', 3);
     const clicks = await invoiceDue('One Clicker', 3);
     const stays = await invoiceDue('Still Subscribed', 3);
-    const def = await tenant.admin.post('/v1/workflows', {
+    const def = await ctx.tenant.admin.post('/v1/workflows', {
       templateKey: 'collection-sequence', name: 'Unsubscribe', steps, activate: true,
       conditions: [{ field: 'customerId', op: 'in', value: [follows.customer.id, clicks.customer.id, stays.customer.id] }],
     });
@@ -176,7 +150,7 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
     expect(link).toBe(unsubscribeUrl(toFollower));
     const used = async (url: string) => (await sql<{ used: boolean }>(
       "SELECT used_at IS NOT NULL AS used FROM unsubscribe_tokens WHERE token_hash = sha256(convert_to($1, 'UTF8'))", [url.split('/').pop()]))[0].used;
-    const enabled = async (who: typeof follows) => (await tenant.admin.get(`/v1/customers/${who.customer.id}`)).body.remindersEnabled;
+    const enabled = async (who: typeof follows) => (await ctx.tenant.admin.get(`/v1/customers/${who.customer.id}`)).body.remindersEnabled;
     const pages: Response[] = [];
     for (let scan = 0; scan < 2; scan++) pages.push(await fetch(link, { redirect: 'follow' }));
     expect(await enabled(follows)).toBe(true);
@@ -214,7 +188,7 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
 
     // Their next step comes due: only the customer who stayed subscribed gets it.
     for (const who of [follows, clicks, stays]) {
-      expect((await tenant.admin.patch(`/v1/invoices/${who.invoice.id}`, { dueDate: addDays(today, -1) })).status).toBe(200);
+      expect((await ctx.tenant.admin.patch(`/v1/invoices/${who.invoice.id}`, { dueDate: addDays(ctx.today, -1) })).status).toBe(200);
     }
     expect(await runNow(def.body.id)).toMatchObject({ matched: 1, delivered: 1 });
     expect((await waitForMails(stays.customer.email, 2)).map((m) => m.subject.split(':')[0])).toEqual(['Step 1', 'Step 2']);
@@ -225,8 +199,8 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
   it('puts the unsubscribe headers on every customer reminder, due reminders too, stops them for a paused invoice, and never on a receipt', async () => {
     const due = await invoiceDue('Due Soon', 2);
     const held = await invoiceDue('Due Held', 2);
-    expect((await tenant.admin.post(`/v1/invoices/${held.invoice.id}/pause-reminders`, { reason: 'promised to pay Friday' })).status).toBe(200);
-    const reminder = await tenant.admin.post('/v1/workflows', {
+    expect((await ctx.tenant.admin.post(`/v1/invoices/${held.invoice.id}/pause-reminders`, { reason: 'promised to pay Friday' })).status).toBe(200);
+    const reminder = await ctx.tenant.admin.post('/v1/workflows', {
       templateKey: 'payment-due-reminder', name: 'Due in two days', activate: true,
       conditions: [{ field: 'customerId', op: 'in', value: [due.customer.id, held.customer.id] }, { field: 'dueDate', op: 'within_days', value: 3 }],
       actions: [{ type: 'email', to: 'customer', subject: 'Due soon: {{invoiceNumber}}', body: 'Hello {{customerName}}' }],
@@ -238,41 +212,41 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
     expect(headerOf(mail, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     expect(await mailsTo(held.customer.email)).toEqual([]);
 
-    const receipt = await tenant.admin.post('/v1/workflows', {
+    const receipt = await ctx.tenant.admin.post('/v1/workflows', {
       templateKey: 'payment-received', name: 'Thanks', activate: true,
       conditions: [{ field: 'customerId', op: 'eq', value: due.customer.id }],
       actions: [{ type: 'email', to: 'customer', subject: 'Received {{money paymentAmount}}', body: 'Invoice {{invoiceNumber}}' }],
     });
     expect(receipt.status).toBe(201);
-    await createPayment(tenant.admin, due.invoice.id, '40.00');
+    await createPayment(ctx.tenant.admin, due.invoice.id, '40.00');
     const mails = await waitForMails(due.customer.email, 2);
     const thanks = mails.find((m) => m.subject.startsWith('Received'))!;
     expect(thanks.subject).toMatch(/^Received .*40\.00$/);
     expect(headerOf(thanks, 'List-Unsubscribe')).toBeUndefined(); // a receipt is transactional, not a reminder
-    await tenant.admin.post(`/v1/workflows/${receipt.body.id}/deactivate`);
+    await ctx.tenant.admin.post(`/v1/workflows/${receipt.body.id}/deactivate`);
   });
 
   it('attaches the invoice PDF to POST /v1/invoices/:id/send and to send-unsent-invoices, the same file as GET /v1/invoices/:id/pdf', async () => {
     const manual = await invoiceDue('Manual Send', 20, '1234.56');
-    const memo = await tenant.admin.patch(`/v1/invoices/${manual.invoice.id}`, { memo: 'Thank you for your business' });
+    const memo = await ctx.tenant.admin.patch(`/v1/invoices/${manual.invoice.id}`, { memo: 'Thank you for your business' });
     expect(memo.status).toBe(200);
-    const download = await tenant.admin.raw(`/v1/invoices/${manual.invoice.id}/pdf`);
+    const download = await ctx.tenant.admin.raw(`/v1/invoices/${manual.invoice.id}/pdf`);
     expect(download.status).toBe(200);
     expect(download.headers.get('content-type')).toBe('application/pdf');
     const downloaded = Buffer.from(await download.arrayBuffer());
     const text = pdfText(downloaded);
-    for (const part of [manual.invoice.number, '$1,234.56', 'Manual Send', 'Thank you for your business', 'Balance due', String(tenant.company.name)]) {
+    for (const part of [manual.invoice.number, '$1,234.56', 'Manual Send', 'Thank you for your business', 'Balance due', String(ctx.tenant.company.name)]) {
       expect(text).toContain(part);
     }
-    expect((await tenant.admin.get('/v1/invoices/00000000-0000-4000-8000-000000000000/pdf')).status).toBe(404);
+    expect((await ctx.tenant.admin.get('/v1/invoices/00000000-0000-4000-8000-000000000000/pdf')).status).toBe(404);
 
-    expect((await tenant.admin.post(`/v1/invoices/${manual.invoice.id}/send`)).status).toBe(200);
+    expect((await ctx.tenant.admin.post(`/v1/invoices/${manual.invoice.id}/send`)).status).toBe(200);
     const [sent] = await waitForMails(manual.customer.email, 1);
     expect(pdfOf(sent).equals(downloaded)).toBe(true);
     expect(headerOf(sent, 'List-Unsubscribe')).toBeUndefined(); // the invoice itself is not a reminder
 
     const unsent = await invoiceDue('Sweep Send', 20, '99.95');
-    const def = await tenant.admin.post('/v1/workflows', {
+    const def = await ctx.tenant.admin.post('/v1/workflows', {
       templateKey: 'send-unsent-invoices', activate: true,
       conditions: [{ field: 'customerId', op: 'eq', value: unsent.customer.id }, { field: 'sent', op: 'eq', value: false }],
     });
@@ -291,46 +265,46 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
     const from = `${String(tokyoHour).padStart(2, '0')}:00`;
     const to = tokyoHour === 23 ? '23:59' : `${String(tokyoHour + 1).padStart(2, '0')}:00`;
     const window = { from, to, days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] };
-    expect((await tenant.admin.patch('/v1/companies/me', { sendWindow: { ...window, to: '07:00', from: '08:00' } })).status).toBe(400);
-    const patched = await tenant.admin.patch('/v1/companies/me', { sendWindow: window });
+    expect((await ctx.tenant.admin.patch('/v1/companies/me', { sendWindow: { ...window, to: '07:00', from: '08:00' } })).status).toBe(400);
+    const patched = await ctx.tenant.admin.patch('/v1/companies/me', { sendWindow: window });
     expect(patched.status).toBe(200);
     expect(patched.body.sendWindow).toEqual(window);
 
     const tokyo = await invoiceDue('Tokyo Buyer', 3);
-    expect((await tenant.admin.patch(`/v1/customers/${tokyo.customer.id}`, { timezone: 'Asia/Tokyo' })).body.timezone).toBe('Asia/Tokyo');
-    expect((await tenant.admin.patch(`/v1/customers/${tokyo.customer.id}`, { timezone: 'Mars/Olympus' })).status).toBe(400);
+    expect((await ctx.tenant.admin.patch(`/v1/customers/${tokyo.customer.id}`, { timezone: 'Asia/Tokyo' })).body.timezone).toBe('Asia/Tokyo');
+    expect((await ctx.tenant.admin.patch(`/v1/customers/${tokyo.customer.id}`, { timezone: 'Mars/Olympus' })).status).toBe(400);
     const toronto = await invoiceDue('Toronto Buyer', 3);
-    const def = await tenant.admin.post('/v1/workflows', {
+    const def = await ctx.tenant.admin.post('/v1/workflows', {
       templateKey: 'collection-sequence', name: 'Windowed', steps, activate: true,
       conditions: [{ field: 'customerId', op: 'in', value: [tokyo.customer.id, toronto.customer.id] }],
     });
     expect(def.status).toBe(201);
-    const started = await tenant.admin.post(`/v1/workflows/${def.body.id}/run-now`);
+    const started = await ctx.tenant.admin.post(`/v1/workflows/${def.body.id}/run-now`);
     expect(started.status).toBe(202);
-    const handle = temporal.workflow.getHandle(started.body.temporalWorkflowId);
+    const handle = ctx.temporal.workflow.getHandle(started.body.temporalWorkflowId);
     try {
       expect((await waitForMails(tokyo.customer.email, 1)).map((m) => m.subject.split(':')[0])).toEqual(['Step 1']);
       let run: any;
       for (const deadline = Date.now() + 20_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 200))) {
-        run = (await tenant.admin.get(`/v1/workflow-runs?workflowId=${def.body.id}`)).body.data[0];
+        run = (await ctx.tenant.admin.get(`/v1/workflow-runs?workflowId=${def.body.id}`)).body.data[0];
         if (run?.deferred === 1 && run.status !== 'running') break;
       }
       // The run itself is over (its schedule's next firing is not held behind it); what waits has a workflow of its own.
       expect(run).toMatchObject({ status: 'completed', matched: 2, delivered: 1, deferred: 1 });
       expect((await handle.describe()).status.name).toBe('COMPLETED');
-      expect((await temporal.workflow.getHandle(`${started.body.temporalWorkflowId}-deferred-0`).describe()).status.name).toBe('RUNNING');
+      expect((await ctx.temporal.workflow.getHandle(`${started.body.temporalWorkflowId}-deferred-0`).describe()).status.name).toBe('RUNNING');
       expect(await mailsTo(toronto.customer.email)).toEqual([]);
     } finally {
-      await temporal.workflow.getHandle(`${started.body.temporalWorkflowId}-deferred-0`).terminate('the test is over').catch(() => undefined);
-      await tenant.admin.patch('/v1/companies/me', { sendWindow: null });
+      await ctx.temporal.workflow.getHandle(`${started.body.temporalWorkflowId}-deferred-0`).terminate('the test is over').catch(() => undefined);
+      await ctx.tenant.admin.patch('/v1/companies/me', { sendWindow: null });
     }
   });
 
   it('sends a held email at the opening of the window, once, counted on its run as delivered and no longer deferred', async () => {
     const zone = 'America/Toronto';
     const held = await invoiceDue('Held Buyer', 3);
-    expect((await tenant.admin.patch(`/v1/customers/${held.customer.id}`, { timezone: zone })).status).toBe(200);
-    const def = await tenant.admin.post('/v1/workflows', {
+    expect((await ctx.tenant.admin.patch(`/v1/customers/${held.customer.id}`, { timezone: zone })).status).toBe(200);
+    const def = await ctx.tenant.admin.post('/v1/workflows', {
       templateKey: 'collection-sequence', name: 'Opens soon', steps, activate: true,
       conditions: [{ field: 'customerId', op: 'in', value: [held.customer.id] }],
     });
@@ -340,26 +314,26 @@ describe('collections end to end: a dunning sequence through the API, worker, Te
     const hhmm = (d: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
     if (hhmm(opening) >= '23:58') return; // a window cannot open at midnight: nothing to see in the day's last minutes
     const window = { from: hhmm(opening), to: '23:59', days: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] };
-    expect((await tenant.admin.patch('/v1/companies/me', { sendWindow: window })).status).toBe(200);
-    const started = await tenant.admin.post(`/v1/workflows/${def.body.id}/run-now`);
+    expect((await ctx.tenant.admin.patch('/v1/companies/me', { sendWindow: window })).status).toBe(200);
+    const started = await ctx.tenant.admin.post(`/v1/workflows/${def.body.id}/run-now`);
     expect(started.status).toBe(202);
-    const deferred = temporal.workflow.getHandle(`${started.body.temporalWorkflowId}-deferred-0`);
+    const deferred = ctx.temporal.workflow.getHandle(`${started.body.temporalWorkflowId}-deferred-0`);
     try {
-      expect(await temporal.workflow.getHandle(started.body.temporalWorkflowId).result()).toMatchObject({ matched: 1, delivered: 0, deferred: 1 });
+      expect(await ctx.temporal.workflow.getHandle(started.body.temporalWorkflowId).result()).toMatchObject({ matched: 1, delivered: 0, deferred: 1 });
       expect(Date.now()).toBeLessThan(opening.getTime());
       expect(await mailsTo(held.customer.email)).toEqual([]);
       expect(await deferred.result()).toMatchObject({ delivered: 1, skipped: 0, failed: 0, gaveUp: 0 });
       const mails = await waitForMails(held.customer.email, 1);
       expect(mails.map((m) => m.subject.split(':')[0])).toEqual(['Step 1']);
       expect((await deferred.describe()).closeTime!.getTime()).toBeGreaterThanOrEqual(opening.getTime());
-      const run = (await tenant.admin.get(`/v1/workflow-runs?workflowId=${def.body.id}`)).body.data[0];
+      const run = (await ctx.tenant.admin.get(`/v1/workflow-runs?workflowId=${def.body.id}`)).body.data[0];
       expect(run).toMatchObject({ status: 'completed', matched: 1, delivered: 1, deferred: 0, failed: 0 });
       // Run again inside the window: the step went already.
       expect(await runNow(def.body.id)).toMatchObject({ matched: 0, delivered: 0 });
       expect(await mailsTo(held.customer.email)).toHaveLength(1);
     } finally {
       await deferred.terminate('the test is over').catch(() => undefined);
-      await tenant.admin.patch('/v1/companies/me', { sendWindow: null });
+      await ctx.tenant.admin.patch('/v1/companies/me', { sendWindow: null });
     }
   }, 180_000);
 });

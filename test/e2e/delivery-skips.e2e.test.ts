@@ -1,12 +1,8 @@
-import { Client, Connection } from '@temporalio/client';
-import { addDays, todayIn } from '../../src/domain/dates';
-import { testEnv } from '../support/env';
-import { createTenant, type Tenant } from '../support/fixtures';
-import { Http } from '../support/http';
+import { addDays } from '../../src/domain/dates';
 import { createCustomer, createInvoice } from '../support/ledger';
 import { mailsTo, waitForMails } from '../support/mail';
-import { closeDb, sql } from '../support/db';
-import { Stack } from '../support/stack';
+import { sql } from '../support/db';
+import { collectionsStack } from '../support/collections';
 
 /**
  * The planner's skips through the real worker: a suppressed address, a disputed invoice and a promise to pay hold the
@@ -14,36 +10,14 @@ import { Stack } from '../support/stack';
  * the reason is gone (the suppression removed, the promise broken), the next run sends the step.
  */
 describe('deliveries skipped with a reason, and taken again when the reason is gone', () => {
-  const stack = new Stack('delivery-skips');
-  let tenant: Tenant;
-  let temporal: Client;
-  let connection: Connection;
-  let today: string;
-
-  beforeAll(async () => {
-    await stack.start();
-    tenant = await createTenant(new Http(stack.baseUrl));
-    today = todayIn(String(tenant.company.timezone), new Date());
-    connection = await Connection.connect({ address: testEnv().temporalAddress });
-    temporal = new Client({ connection });
-  });
-  afterAll(async () => {
-    await connection?.close();
-    await closeDb();
-    await stack.stop();
-  });
-
-  async function runNow(definitionId: string) {
-    const res = await tenant.admin.post(`/v1/workflows/${definitionId}/run-now`);
-    expect(res.status).toBe(202);
-    return temporal.workflow.getHandle(res.body.temporalWorkflowId).result();
-  }
+  const ctx = collectionsStack('delivery-skips');
+  const { runNow } = ctx;
 
   /** A sequence over one customer's invoice that is due yesterday: step 2 (day +1) falls today. */
   async function sequenceOverOne(name: string) {
-    const customer = await createCustomer(tenant.admin, { name, email: `${name.toLowerCase().replace(/\W+/g, '-')}-${Date.now()}@skips.test` });
-    const invoice = await createInvoice(tenant.admin, customer.id, { amount: '120.00', issueDate: addDays(today, -31), dueDate: addDays(today, -1) });
-    const def = await tenant.admin.post('/v1/workflows', {
+    const customer = await createCustomer(ctx.tenant.admin, { name, email: `${name.toLowerCase().replace(/\W+/g, '-')}-${Date.now()}@skips.test` });
+    const invoice = await createInvoice(ctx.tenant.admin, customer.id, { amount: '120.00', issueDate: addDays(ctx.today, -31), dueDate: addDays(ctx.today, -1) });
+    const def = await ctx.tenant.admin.post('/v1/workflows', {
       templateKey: 'collection-sequence', name: `Dunning ${name}`, activate: true,
       conditions: [{ field: 'customerId', op: 'in', value: [customer.id] }],
       steps: [
@@ -58,13 +32,13 @@ describe('deliveries skipped with a reason, and taken again when the reason is g
   const messagesOf = (invoiceId: string) => sql(
     'SELECT direction, kind, to_address, subject, body_text, delivery_key FROM invoice_messages WHERE invoice_id = $1 ORDER BY created_at, id', [invoiceId]);
 
-  const deliveriesOf = async (runId: string) => (await tenant.admin.get(`/v1/workflow-runs/${runId}/deliveries`)).body.data as Array<Record<string, unknown>>;
+  const deliveriesOf = async (runId: string) => (await ctx.tenant.admin.get(`/v1/workflow-runs/${runId}/deliveries`)).body.data as Array<Record<string, unknown>>;
 
   it('a suppressed address: recorded skipped (suppressed), nothing sent; removed, the next run sends the step', async () => {
     const s = await sequenceOverOne('Bounced Buyer');
     const [suppression] = await sql<{ id: string }>(
       `INSERT INTO suppressions (company_id, address, origin, reason) VALUES ($1, $2, 'bounce', '550 5.1.1 no such user') RETURNING id`,
-      [tenant.company.id, s.email]);
+      [ctx.tenant.company.id, s.email]);
     const first = await runNow(s.definitionId);
     expect(first).toMatchObject({ matched: 1, delivered: 0, skipped: 1, failed: 0 });
     expect(await deliveriesOf(first.runRecordId!)).toEqual([
@@ -84,9 +58,9 @@ describe('deliveries skipped with a reason, and taken again when the reason is g
   });
 
   it('keeps the invoice itself sent through the API on the invoice, as a message out', async () => {
-    const customer = await createCustomer(tenant.admin, { name: 'Sent To' });
-    const invoice = await createInvoice(tenant.admin, customer.id, { amount: '80.00', issueDate: addDays(today, -1), dueDate: addDays(today, 30) });
-    expect((await tenant.admin.post(`/v1/invoices/${invoice.id}/send`)).status).toBe(200);
+    const customer = await createCustomer(ctx.tenant.admin, { name: 'Sent To' });
+    const invoice = await createInvoice(ctx.tenant.admin, customer.id, { amount: '80.00', issueDate: addDays(ctx.today, -1), dueDate: addDays(ctx.today, 30) });
+    expect((await ctx.tenant.admin.post(`/v1/invoices/${invoice.id}/send`)).status).toBe(200);
     expect(await messagesOf(invoice.id)).toEqual([
       expect.objectContaining({ direction: 'out', kind: 'invoice', to_address: String(customer.email).toLowerCase(), subject: expect.stringContaining(invoice.number) }),
     ]);
@@ -96,14 +70,14 @@ describe('deliveries skipped with a reason, and taken again when the reason is g
     const disputed = await sequenceOverOne('Disputing Buyer');
     await sql('UPDATE invoices SET disputed_at = now() WHERE id = $1', [disputed.invoice.id]);
     const promised = await sequenceOverOne('Promising Buyer');
-    await sql('UPDATE invoices SET promised_on = $2 WHERE id = $1', [promised.invoice.id, addDays(today, 5)]);
+    await sql('UPDATE invoices SET promised_on = $2 WHERE id = $1', [promised.invoice.id, addDays(ctx.today, 5)]);
     for (const [s, reason] of [[disputed, 'disputed'], [promised, 'promised']] as const) {
       const run = await runNow(s.definitionId);
       expect(run).toMatchObject({ matched: 1, delivered: 0, skipped: 1 });
       expect(await deliveriesOf(run.runRecordId!)).toEqual([expect.objectContaining({ status: 'skipped', skipReason: reason })]);
     }
     // Promised three days ago: the two days of grace are over and it is still unpaid.
-    await sql('UPDATE invoices SET promised_on = $2 WHERE id = $1', [promised.invoice.id, addDays(today, -3)]);
+    await sql('UPDATE invoices SET promised_on = $2 WHERE id = $1', [promised.invoice.id, addDays(ctx.today, -3)]);
     expect(await runNow(promised.definitionId)).toMatchObject({ delivered: 1, skipped: 0 });
     expect(await waitForMails(promised.email, 1)).toHaveLength(1);
     expect(await mailsTo(disputed.email)).toEqual([]);

@@ -1,43 +1,17 @@
-import { Client, Connection } from '@temporalio/client';
-import { addDays, todayIn } from '../../src/domain/dates';
-import { testEnv } from '../support/env';
-import { createTenant, Tenant } from '../support/fixtures';
-import { Http } from '../support/http';
+import { addDays } from '../../src/domain/dates';
 import { createCustomer, createInvoice, createPayment } from '../support/ledger';
 import { type CaughtMail, INBOUND_DOMAIN, mailsTo, postInbound, replyAddressOf, replyTo, waitForMails } from '../support/mail';
-import { closeDb, sql } from '../support/db';
+import { sql } from '../support/db';
+import { collectionsStack } from '../support/collections';
 import { pdfText } from '../support/pdf';
-import { Stack } from '../support/stack';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 describe('statements end to end: a collection sequence grouped by customer through the API, worker, Temporal, Postgres and SMTP', () => {
-  const stack = new Stack('statements');
-  let tenant: Tenant;
-  let temporal: Client;
-  let connection: Connection;
-  let today: string;
-
-  beforeAll(async () => {
-    await stack.start();
-    tenant = await createTenant(new Http(stack.baseUrl));
-    today = todayIn(String(tenant.company.timezone), new Date());
-    connection = await Connection.connect({ address: testEnv().temporalAddress });
-    temporal = new Client({ connection });
-  });
-  afterAll(async () => {
-    await connection?.close();
-    await closeDb();
-    await stack.stop();
-  });
-
-  async function runNow(definitionId: string) {
-    const res = await tenant.admin.post(`/v1/workflows/${definitionId}/run-now`);
-    expect(res.status).toBe(202);
-    return temporal.workflow.getHandle(res.body.temporalWorkflowId).result();
-  }
+  const ctx = collectionsStack('statements');
+  const { stack, runNow } = ctx;
 
   const invoiceDue = (customerId: string, dueIn: number, amount = '240.00') =>
-    createInvoice(tenant.admin, customerId, { amount, issueDate: addDays(today, Math.min(dueIn, 0) - 40), dueDate: addDays(today, dueIn) });
+    createInvoice(ctx.tenant.admin, customerId, { amount, issueDate: addDays(ctx.today, Math.min(dueIn, 0) - 40), dueDate: addDays(ctx.today, dueIn) });
 
   const steps = [
     { offsetDays: -3, subject: 'Statement 1: {{invoiceCount}} invoices', body: 'Hello {{customerName}},\n{{invoiceList}}\nTotal {{money totalBalance}}' },
@@ -48,28 +22,28 @@ describe('statements end to end: a collection sequence grouped by customer throu
   const pdfsOf = (mail: CaughtMail) => mail.attachments.filter((a) => a.contentType === 'application/pdf').map((a) => Buffer.from(a.content, 'base64'));
 
   it('validates groupBy, answers it, and previews one statement per customer', async () => {
-    const customer = await createCustomer(tenant.admin, { name: 'Preview Buyer' });
+    const customer = await createCustomer(ctx.tenant.admin, { name: 'Preview Buyer' });
     const [a, b] = [await invoiceDue(customer.id, 3, '10.00'), await invoiceDue(customer.id, -1, '20.50')];
-    const created = await tenant.admin.post('/v1/workflows', {
+    const created = await ctx.tenant.admin.post('/v1/workflows', {
       templateKey: 'collection-sequence', name: 'Statements preview', groupBy: 'customer', steps,
       conditions: [{ field: 'customerId', op: 'eq', value: customer.id }],
     });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ groupBy: 'customer', catchUp: 'latest' });
-    expect((await tenant.admin.get(`/v1/workflows/${created.body.id}`)).body.groupBy).toBe('customer');
+    expect((await ctx.tenant.admin.get(`/v1/workflows/${created.body.id}`)).body.groupBy).toBe('customer');
 
-    const bad = await tenant.admin.post('/v1/workflows', { templateKey: 'collection-sequence', groupBy: 'invoice' });
+    const bad = await ctx.tenant.admin.post('/v1/workflows', { templateKey: 'collection-sequence', groupBy: 'invoice' });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('groupBy must be "customer"');
-    const perInvoiceTexts = await tenant.admin.patch(`/v1/workflows/${created.body.id}`, { steps: [{ offsetDays: 1, subject: '{{invoiceNumber}}', body: 'x' }] });
+    const perInvoiceTexts = await ctx.tenant.admin.patch(`/v1/workflows/${created.body.id}`, { steps: [{ offsetDays: 1, subject: '{{invoiceNumber}}', body: 'x' }] });
     expect(perInvoiceTexts.status).toBe(400);
     expect(perInvoiceTexts.body.message).toContain('steps[0].subject uses unknown variable "invoiceNumber"');
-    const plain = await tenant.admin.post('/v1/workflows', { templateKey: 'collection-sequence', name: 'Per invoice' });
+    const plain = await ctx.tenant.admin.post('/v1/workflows', { templateKey: 'collection-sequence', name: 'Per invoice' });
     expect(plain.status).toBe(201);
     expect(plain.body.groupBy).toBeNull();
-    expect((await tenant.admin.post('/v1/workflows', { templateKey: 'payment-due-reminder', groupBy: 'customer' })).status).toBe(400);
+    expect((await ctx.tenant.admin.post('/v1/workflows', { templateKey: 'payment-due-reminder', groupBy: 'customer' })).status).toBe(400);
 
-    const preview = await tenant.admin.post(`/v1/workflows/${created.body.id}/preview`);
+    const preview = await ctx.tenant.admin.post(`/v1/workflows/${created.body.id}/preview`);
     expect(preview.status).toBe(200);
     expect(preview.body.matches.map((m: any) => [m.recordId, m.step.number, m.messages])).toEqual(expect.arrayContaining([[a.id, 1, []], [b.id, 2, []]]));
     expect(preview.body.statements).toHaveLength(1);
@@ -80,13 +54,13 @@ describe('statements end to end: a collection sequence grouped by customer throu
     expect(statement.messages[0].body).toContain(b.number);
     expect(statement.messages[0].body).toMatch(/\nTotal \S*30\.50$/);
 
-    const templates = (await tenant.admin.get('/v1/workflow-templates')).body;
+    const templates = (await ctx.tenant.admin.get('/v1/workflow-templates')).body;
     const catalogue = (templates.data ?? templates) as any[];
     expect(catalogue.find((t) => t.key === 'collection-sequence').statementVariables.map((v: any) => v.name))
       .toEqual(expect.arrayContaining(['customerName', 'invoiceCount', 'invoiceList', 'totalBalance', 'oldestDueDate', 'daysOverdue']));
     expect(catalogue.find((t) => t.key === 'payment-due-reminder').statementVariables).toBeUndefined();
 
-    const draft = await tenant.admin.post('/v1/workflows/preview', {
+    const draft = await ctx.tenant.admin.post('/v1/workflows/preview', {
       templateKey: 'collection-sequence', groupBy: 'customer', conditions: [{ field: 'customerId', op: 'eq', value: customer.id }],
     });
     expect(draft.status).toBe(200);
@@ -94,8 +68,8 @@ describe('statements end to end: a collection sequence grouped by customer throu
   });
 
   it('sends one email per customer listing every due invoice, with the statement PDF, counts each invoice step once, and nothing new when run again', async () => {
-    const many = await createCustomer(tenant.admin, { name: 'Many Invoices' });
-    const one = await createCustomer(tenant.admin, { name: 'One Invoice' });
+    const many = await createCustomer(ctx.tenant.admin, { name: 'Many Invoices' });
+    const one = await createCustomer(ctx.tenant.admin, { name: 'One Invoice' });
     const due = {
       soon: await invoiceDue(many.id, 3, '100.00'), // step 1 falls today
       pastDue: await invoiceDue(many.id, -1, '200.00'), // step 2
@@ -103,12 +77,12 @@ describe('statements end to end: a collection sequence grouped by customer throu
     };
     const notYet = await invoiceDue(many.id, 10, '400.00');
     const paid = await invoiceDue(many.id, -1, '50.00');
-    expect((await createPayment(tenant.admin, paid.id, '50.00')).amount).toBe('50.00');
+    expect((await createPayment(ctx.tenant.admin, paid.id, '50.00')).amount).toBe('50.00');
     const single = await invoiceDue(one.id, -1, '75.00');
     const disputed = await invoiceDue(many.id, -1, '500.00');
     await sql('UPDATE invoices SET disputed_at = now() WHERE id = $1', [disputed.id]);
 
-    const def = await tenant.admin.post('/v1/workflows', {
+    const def = await ctx.tenant.admin.post('/v1/workflows', {
       templateKey: 'collection-sequence', name: 'Statements', groupBy: 'customer', steps, activate: true,
       conditions: [{ field: 'customerId', op: 'in', value: [many.id, one.id] }],
     });
@@ -169,16 +143,16 @@ describe('statements end to end: a collection sequence grouped by customer throu
   });
 
   it("lists the customer's invoices of every batch of the run in its one statement, each batch of one invoice", async () => {
-    const customer = await createCustomer(tenant.admin, { name: 'Batched Buyer' });
+    const customer = await createCustomer(ctx.tenant.admin, { name: 'Batched Buyer' });
     const invoices = [await invoiceDue(customer.id, 3, '1.00'), await invoiceDue(customer.id, -1, '2.00'), await invoiceDue(customer.id, 3, '3.00')];
-    const def = await tenant.admin.post('/v1/workflows', {
+    const def = await ctx.tenant.admin.post('/v1/workflows', {
       templateKey: 'collection-sequence', name: 'Statements in batches', groupBy: 'customer', steps, activate: true,
       conditions: [{ field: 'customerId', op: 'eq', value: customer.id }],
     });
     expect(def.status).toBe(201);
-    const run = await temporal.workflow.execute('reminderSweep', {
+    const run = await ctx.temporal.workflow.execute('reminderSweep', {
       taskQueue: stack.taskQueue, workflowId: `statements-batches-${def.body.id}`,
-      args: [{ definitionId: def.body.id, companyId: tenant.company.id, kind: 'sweep', trigger: 'test', batchSize: 1 }],
+      args: [{ definitionId: def.body.id, companyId: ctx.tenant.company.id, kind: 'sweep', trigger: 'test', batchSize: 1 }],
     });
     expect(run).toMatchObject({ outcome: 'completed', failed: 0 });
     const [statement] = await waitForMails(customer.email, 1);
@@ -191,9 +165,9 @@ describe('statements end to end: a collection sequence grouped by customer throu
   });
 
   it('pauses every invoice a statement listed when the customer replies to it, and lists the reply on each', async () => {
-    const customer = await createCustomer(tenant.admin, { name: 'Replying Buyer' });
+    const customer = await createCustomer(ctx.tenant.admin, { name: 'Replying Buyer' });
     const invoices = [await invoiceDue(customer.id, 3, '5.00'), await invoiceDue(customer.id, -1, '6.00')];
-    const def = await tenant.admin.post('/v1/workflows', {
+    const def = await ctx.tenant.admin.post('/v1/workflows', {
       templateKey: 'collection-sequence', name: 'Statements answered', groupBy: 'customer', steps, activate: true,
       conditions: [{ field: 'customerId', op: 'eq', value: customer.id }],
     });
@@ -207,7 +181,7 @@ describe('statements end to end: a collection sequence grouped by customer throu
       'SELECT id, reminders_pause_reason AS reason FROM invoices WHERE id = ANY($1::uuid[])', [invoices.map((i) => i.id)]);
     expect(Object.fromEntries(paused.map((p) => [p.id, p.reason]))).toEqual(Object.fromEntries(invoices.map((i) => [i.id, 'customer replied'])));
     for (const invoice of invoices) {
-      const messages = (await tenant.admin.get(`/v1/invoices/${invoice.id}/messages`)).body.data as any[];
+      const messages = (await ctx.tenant.admin.get(`/v1/invoices/${invoice.id}/messages`)).body.data as any[];
       expect(messages.map((m) => `${m.direction} ${m.kind}`)).toEqual(['out statement', 'in reply']);
       expect(messages[1].text).toContain('We paid both by wire on Tuesday.');
     }
