@@ -3,7 +3,8 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiResponse,
 import type { Request, Response } from 'express';
 import { Public } from '../auth/public.decorator';
 import { PAGE_CSP } from './approval-page';
-import { ApprovalLinksService, type DecisionForm, type RenderedPage } from './approval-links.service';
+import { ApprovalLinksService, type DecisionForm } from './approval-links.service';
+import { sendTokenPage } from '../common/token-page';
 
 const PAGE_RESPONSES = {
   200: 'The invoice and the Approve / Reject forms (or, above the company\'s emailApprovalLimit, why to decide through the API)',
@@ -15,19 +16,6 @@ const PAGE_RESPONSES = {
   503: 'The decision could not be confirmed in time',
 };
 
-function send(res: Response, page: RenderedPage): void {
-  res.status(page.status)
-    .set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'Content-Security-Policy': PAGE_CSP,
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-    });
-  if (page.retryAfterSeconds !== undefined) res.set('Retry-After', String(page.retryAfterSeconds));
-  res.send(page.html);
-}
 
 /** The page an approval email links to: HTML for people, no API key; the token in the path is the credential. */
 @ApiTags('approvals')
@@ -45,7 +33,7 @@ export class ApprovalLinksController {
   @ApiResponse({ status: 410, description: PAGE_RESPONSES[410], content: { 'text/html': { schema: { type: 'string' } } } })
   @ApiResponse({ status: 429, description: PAGE_RESPONSES[429], content: { 'text/html': { schema: { type: 'string' } } } })
   async show(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    send(res, await this.links.show(token, req.ip ?? 'unknown'));
+    sendTokenPage(res, await this.links.show(token, req.ip ?? 'unknown'), PAGE_CSP);
   }
 
   @Get(':token/pdf')
@@ -58,7 +46,7 @@ export class ApprovalLinksController {
   @ApiResponse({ status: 429, description: PAGE_RESPONSES[429], content: { 'text/html': { schema: { type: 'string' } } } })
   async pdf(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const answer = await this.links.pdf(token, req.ip ?? 'unknown');
-    if ('html' in answer) return send(res, answer);
+    if ('html' in answer) return sendTokenPage(res, answer, PAGE_CSP);
     res.status(200)
       .set({
         'Content-Type': 'application/pdf',
@@ -94,6 +82,6 @@ export class ApprovalLinksController {
   @ApiResponse({ status: 410, description: PAGE_RESPONSES[410], content: { 'text/html': { schema: { type: 'string' } } } })
   @ApiResponse({ status: 503, description: PAGE_RESPONSES[503], content: { 'text/html': { schema: { type: 'string' } } } })
   async decide(@Param('token') token: string, @Body() form: DecisionForm, @Req() req: Request, @Res() res: Response): Promise<void> {
-    send(res, await this.links.decide(token, req.ip ?? 'unknown', form ?? {}));
+    sendTokenPage(res, await this.links.decide(token, req.ip ?? 'unknown', form ?? {}), PAGE_CSP);
   }
 }

@@ -12,13 +12,8 @@ import { RATE_LIMITS, type RateLimits } from '../../infra/rate-limits';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { ApprovalsService } from '../approvals/approvals.service';
 import { describe, fill, formatInstant, type PageModel, renderPage, textsFor } from './approval-page';
+import type { RenderedPage } from '../common/token-page';
 
-export interface RenderedPage {
-  status: number;
-  html: string;
-  /** With a 429: when the address may try unknown links again. */
-  retryAfterSeconds?: number;
-}
 
 /** The invoice's PDF, as the link's recipient may download it. */
 export interface InvoicePdf {

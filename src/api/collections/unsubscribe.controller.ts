@@ -6,21 +6,10 @@ import { DataSource } from 'typeorm';
 import { UnsubscribeTokensRepository } from '../../db/unsubscribe-tokens.repository';
 import { UNSUBSCRIBE_PAGE_CSP, unsubscribeAskPage, unsubscribedPage } from '../../domain/unsubscribe';
 import { Public } from '../auth/public.decorator';
+import { sendTokenPage } from '../common/token-page';
 
 const html = { 'text/html': { schema: { type: 'string' } } };
 
-function send(res: Response, status: number, page: string): void {
-  res.status(status)
-    .set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'Content-Security-Policy': UNSUBSCRIBE_PAGE_CSP,
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-    })
-    .send(page);
-}
 
 /**
  * The link every customer reminder carries. Following it (GET) shows a page and changes nothing: mail scanners fetch
@@ -45,7 +34,7 @@ export class UnsubscribeController {
   @ApiResponse({ status: 404, description: 'Unknown token', content: html })
   async follow(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const found = await this.tokens.find(token);
-    send(res, found ? 200 : 404, found ? unsubscribeAskPage(found) : unsubscribedPage(null));
+    sendTokenPage(res, { status: found ? 200 : 404, html: found ? unsubscribeAskPage(found) : unsubscribedPage(null) }, UNSUBSCRIBE_PAGE_CSP);
   }
 
   @Post(':token')
@@ -58,6 +47,6 @@ export class UnsubscribeController {
   @ApiResponse({ status: 404, description: 'Unknown token', content: html })
   async oneClick(@Param('token') token: string, @Res() res: Response): Promise<void> {
     const found = await this.tokens.unsubscribe(token);
-    send(res, found ? 200 : 404, unsubscribedPage(found));
+    sendTokenPage(res, { status: found ? 200 : 404, html: unsubscribedPage(found) }, UNSUBSCRIBE_PAGE_CSP);
   }
 }

@@ -3,7 +3,8 @@ import { ApiBody, ApiConsumes, ApiOperation, ApiParam, ApiProduces, ApiResponse,
 import type { Request, Response } from 'express';
 import { Public } from '../auth/public.decorator';
 import { ANSWER_PAGE_CSP } from './answer-page';
-import { type AnswerForm, CustomerAnswersService, type RenderedPage } from './customer-answers.service';
+import { type AnswerForm, CustomerAnswersService } from './customer-answers.service';
+import { sendTokenPage } from '../common/token-page';
 
 const html = { 'text/html': { schema: { type: 'string' } } };
 
@@ -13,19 +14,6 @@ const PAGE_RESPONSES = {
   429: 'Not a link Relance issued, after too many of those from this address (a link Relance issued is always answered)',
 };
 
-function send(res: Response, page: RenderedPage): void {
-  res.status(page.status)
-    .set({
-      'Content-Type': 'text/html; charset=utf-8',
-      'Cache-Control': 'no-store',
-      'Referrer-Policy': 'no-referrer',
-      'Content-Security-Policy': ANSWER_PAGE_CSP,
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-    });
-  if (page.retryAfterSeconds !== undefined) res.set('Retry-After', String(page.retryAfterSeconds));
-  res.send(page.html);
-}
 
 /** The page a reminder's answer link opens: HTML for the customer, no login; the token in the path is the credential. */
 @ApiTags('customer answers')
@@ -43,7 +31,7 @@ export class CustomerAnswersController {
   @ApiResponse({ status: 410, description: PAGE_RESPONSES[410], content: html })
   @ApiResponse({ status: 429, description: PAGE_RESPONSES[429], content: html })
   async show(@Param('token') token: string, @Req() req: Request, @Res() res: Response): Promise<void> {
-    send(res, await this.answers.show(token, req.ip ?? 'unknown'));
+    sendTokenPage(res, await this.answers.show(token, req.ip ?? 'unknown'), ANSWER_PAGE_CSP);
   }
 
   @Post(':token')
@@ -73,6 +61,6 @@ export class CustomerAnswersController {
   @ApiResponse({ status: 410, description: PAGE_RESPONSES[410], content: html })
   @ApiResponse({ status: 429, description: PAGE_RESPONSES[429], content: html })
   async answer(@Param('token') token: string, @Body() form: AnswerForm, @Req() req: Request, @Res() res: Response): Promise<void> {
-    send(res, await this.answers.answer(token, req.ip ?? 'unknown', form ?? {}));
+    sendTokenPage(res, await this.answers.answer(token, req.ip ?? 'unknown', form ?? {}), ANSWER_PAGE_CSP);
   }
 }

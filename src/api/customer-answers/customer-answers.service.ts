@@ -14,13 +14,8 @@ import { formatDate } from '../../domain/messages';
 import { RATE_LIMITS, type RateLimits } from '../../infra/rate-limits';
 import { audit, type AuditActor } from '../audit/audit-trail';
 import { answerTexts, describeInvoice, fill, formatDay, renderAnswerPage } from './answer-page';
+import type { RenderedPage } from '../common/token-page';
 
-export interface RenderedPage {
-  status: number;
-  html: string;
-  /** With a 429: when the address may try unknown links again. */
-  retryAfterSeconds?: number;
-}
 
 /** What the page's forms post (application/x-www-form-urlencoded). */
 export type AnswerForm = Record<string, unknown>;
