@@ -45,14 +45,17 @@ export function outboxIntent(ctx: DeliveryContext, slot: Slot): DeliveryIntent {
 }
 
 /**
- * A message of the record, rendered inside its delivery's effect: one that fails to render is that delivery's
- * recorded failure.
+ * A message of the record (or of given variables, in a given locale: a statement's), rendered inside its delivery's
+ * effect: one that fails to render is that delivery's recorded failure.
  */
-export function render(ctx: DeliveryContext, msg: { subject: string; body: string }, html: boolean): { subject: string; text: string; html?: string } {
-  const options = { locale: ctx.def.locale, currency: ctx.def.currency, timezone: ctx.def.timezone };
+export function render(
+  ctx: DeliveryContext, msg: { subject: string; body: string }, html: boolean,
+  of: { variables: Record<string, unknown>; locale: string } = { variables: ctx.record.variables, locale: ctx.def.locale },
+): { subject: string; text: string; html?: string } {
+  const options = { locale: of.locale, currency: ctx.def.currency, timezone: ctx.def.timezone };
   try {
-    const plain = renderMessage(msg, ctx.record.variables, { ...options, html: false });
-    return { subject: plain.subject, text: plain.body, html: html ? renderHtmlBody(msg.body, ctx.record.variables, options) : undefined };
+    const plain = renderMessage(msg, of.variables, { ...options, html: false });
+    return { subject: plain.subject, text: plain.body, html: html ? renderHtmlBody(msg.body, of.variables, options) : undefined };
   } catch (err) {
     throw new RenderFailed(err);
   }

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import type { Sql } from '../../db/sql';
 import { UnsubscribeTokensRepository } from '../../db/unsubscribe-tokens.repository';
 import { unsubscribeFooter } from '../../domain/unsubscribe';
+import type { OutgoingMail } from '../../infra/mailer';
 import { answerLinkDecoration } from './answer-link';
 import { type ReplyAddressKeys, verpDecoration } from './verp';
 
@@ -56,8 +57,10 @@ export const unsubscribeDecoration = (deps: EmailDecorationDeps): EmailDecoratio
 /** The decorations of every customer email, in the order their footers are appended (the answer links above the unsubscribe line). */
 export const EMAIL_DECORATIONS: Array<(deps: EmailDecorationDeps) => EmailDecoration> = [answerLinkDecoration, unsubscribeDecoration, verpDecoration];
 
+export type Decorations = Required<Pick<EmailDecorationResult, 'headers' | 'footerText' | 'footerHtml'>> & Pick<EmailDecorationResult, 'replyTo' | 'envelopeFrom'>;
+
 /** Runs the decorations in order: headers merge, footers append, a later reply address or envelope sender wins. */
-export async function decorate(decorations: readonly EmailDecoration[], ctx: EmailDecorationContext): Promise<Required<Pick<EmailDecorationResult, 'headers' | 'footerText' | 'footerHtml'>> & Pick<EmailDecorationResult, 'replyTo' | 'envelopeFrom'>> {
+export async function decorate(decorations: readonly EmailDecoration[], ctx: EmailDecorationContext): Promise<Decorations> {
   const all = { headers: {} as Record<string, string>, footerText: '', footerHtml: '', replyTo: undefined as string | undefined, envelopeFrom: undefined as string | undefined };
   for (const decoration of decorations) {
     const d = await decoration(ctx);
@@ -68,4 +71,13 @@ export async function decorate(decorations: readonly EmailDecoration[], ctx: Ema
     all.envelopeFrom = d.envelopeFrom ?? all.envelopeFrom;
   }
   return all;
+}
+
+/** The mail as decorated: its footers after the body, their headers, the reply address as Reply-To and envelope sender. */
+export function decoratedMail(mail: OutgoingMail, d: Decorations): OutgoingMail {
+  return {
+    ...mail, text: `${mail.text}${d.footerText}`, html: mail.html && `${mail.html}${d.footerHtml}`,
+    headers: Object.keys(d.headers).length > 0 ? d.headers : undefined,
+    replyTo: d.replyTo, envelope: d.envelopeFrom ? { from: d.envelopeFrom, to: mail.to } : undefined,
+  };
 }

@@ -8,7 +8,7 @@ import { invoicePdfFilename, renderInvoicePdf } from '../../infra/invoice-pdf';
 import type { Mailer } from '../../infra/mailer';
 import { deliveryPolicies } from '../../infra/outbox';
 import { type ChannelOutcome, type DeliveryContext, outboxIntent, render, toOutcome } from './context';
-import { decorate, type EmailDecoration } from './email-decorations';
+import { decorate, decoratedMail, type EmailDecoration } from './email-decorations';
 
 export interface EmailChannelDeps {
   mailer: Mailer;
@@ -51,11 +51,7 @@ export function createEmailChannel(deps: EmailChannelDeps) {
       const d = await beforeSending(() => decorate(deps.decorations, {
         companyId: def.companyId, customerId, deliveryKey: key, invoiceIds: [record.id], locale: ctx.locale, recipient: intent.recipient, kind,
       }));
-      await deps.mailer.send({
-        to: intent.recipient, subject: mail.subject, text: `${mail.text}${d.footerText}`, html: mail.html && `${mail.html}${d.footerHtml}`,
-        deliveryKey: key, attachments, headers: Object.keys(d.headers).length > 0 ? d.headers : undefined,
-        replyTo: d.replyTo, envelope: d.envelopeFrom ? { from: d.envelopeFrom, to: intent.recipient } : undefined,
-      });
+      await deps.mailer.send(decoratedMail({ to: intent.recipient, subject: mail.subject, text: mail.text, html: mail.html, deliveryKey: key, attachments }, d));
     };
     const step = intent.sequenceStep;
     const progress = step === null ? undefined : (tx: Sql) => deliveryEffects.recordSequenceStep(tx, def.id, record.id, step);

@@ -5,14 +5,13 @@ import { recordOutgoing } from '../../db/invoice-messages.repository';
 import type { Sql } from '../../db/sql';
 import type { SweepRecord } from '../../db/sweep-plans';
 import type { Intent } from '../../domain/delivery-planner';
-import { renderHtmlBody, renderMessage } from '../../domain/messages';
 import { type Statement, statementLineOf, statementLines, statementPdfFilename, statementVariables } from '../../domain/statements';
-import { beforeSending, RenderFailed } from '../../infra/delivery-failures';
+import { beforeSending } from '../../infra/delivery-failures';
 import type { Mailer } from '../../infra/mailer';
 import { deliveryPolicies } from '../../infra/outbox';
 import { renderStatementPdf } from '../../infra/statement-pdf';
-import { type ChannelOutcome, type DeliveryContext, deliveryKey, toOutcome } from './context';
-import { decorate, type EmailDecoration } from './email-decorations';
+import { type ChannelOutcome, type DeliveryContext, deliveryKey, render, toOutcome } from './context';
+import { decorate, decoratedMail, type EmailDecoration } from './email-decorations';
 
 export interface StatementChannelDeps {
   mailer: Mailer;
@@ -83,25 +82,16 @@ export function createStatementChannel(deps: StatementChannelDeps) {
 
     let sent: { subject: string; text: string } | undefined;
     const send = async (key: string) => {
-      const options = { locale: ctx.locale, currency: def.currency, timezone: def.timezone };
-      let mail: { subject: string; text: string; html: string };
-      try {
-        const plain = renderMessage(intent.message, variables, { ...options, html: false });
-        mail = { subject: plain.subject, text: plain.body, html: renderHtmlBody(intent.message.body, variables, options) };
-      } catch (err) {
-        throw new RenderFailed(err);
-      }
+      const mail = render(ctx, intent.message, true, { variables, locale: ctx.locale });
       sent = mail;
       const pdf = await beforeSending(() => renderStatementPdf(statement));
       const d = await beforeSending(() => decorate(deps.decorations, {
         companyId: def.companyId, customerId, deliveryKey: key, invoiceIds, locale: ctx.locale, recipient: intent.recipient, kind: 'statement',
       }));
-      await deps.mailer.send({
-        to: intent.recipient, subject: mail.subject, text: `${mail.text}${d.footerText}`, html: `${mail.html}${d.footerHtml}`, deliveryKey: key,
+      await deps.mailer.send(decoratedMail({
+        to: intent.recipient, subject: mail.subject, text: mail.text, html: mail.html, deliveryKey: key,
         attachments: [{ filename: statementPdfFilename(statement.asOf), content: pdf, contentType: 'application/pdf' }],
-        headers: Object.keys(d.headers).length > 0 ? d.headers : undefined,
-        replyTo: d.replyTo, envelope: d.envelopeFrom ? { from: d.envelopeFrom, to: intent.recipient } : undefined,
-      });
+      }, d));
     };
     const progress = async (tx: Sql) => {
       for (const i of listed) await deliveryEffects.recordSequenceStep(tx, def.id, i.record.id, i.step);
