@@ -17,13 +17,12 @@ import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 import { Client } from 'pg';
 import { freePort } from '../test/support/net';
-import { cpuPerOp, pidListening, sampleCpu } from './cpu';
+import { pidListening, type sampleCpu } from './cpu';
 import { need } from './env';
+import { CONNECTIONS, DURATION_S, type LoadRow as Row, measureLoad } from './load';
 import { median } from './stats';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CONNECTIONS = 32;
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const INVOICES = 10_000;
 /** Extra back-to-back rounds of bare then list, for the target's median ratio (BENCH_ROUNDS). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
@@ -92,26 +91,11 @@ async function seed(base: string) {
   }
 }
 
-interface Row {
-  name: string;
-  cpu: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  ok: number;
-  failed: number;
-}
 
 /** The processes sharing the machine's cores during a run: where each request's CPU goes. */
 let processes: Parameters<typeof sampleCpu>[0] = {};
 
-async function measure(name: string, options: autocannon.Options): Promise<Row> {
-  await autocannon({ ...options, connections: CONNECTIONS, duration: 2 }); // warm-up: JIT, pool, plan cache
-  const before = sampleCpu(processes);
-  const r = await autocannon({ ...options, connections: CONNECTIONS, duration: DURATION_S });
-  const cpu = cpuPerOp(before, sampleCpu(processes), r.requests.total, 2);
-  return { name, cpu, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], failed: r.non2xx + r.errors + r.timeouts };
-}
+const measure = (name: string, options: autocannon.Options): Promise<Row> => measureLoad(name, options, processes);
 
 async function main(): Promise<void> {
   const port = await freePort();

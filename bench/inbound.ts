@@ -14,13 +14,12 @@ import { createHash } from 'node:crypto';
 import { base32 } from '../src/domain/inbound/reply-address';
 import { Client } from 'pg';
 import { freePort } from '../test/support/net';
-import { cpuPerOp, pidListening, sampleCpu } from './cpu';
+import { pidListening, type sampleCpu } from './cpu';
 import { need } from './env';
+import { CONNECTIONS, DURATION_S, type LoadRow as Row, measureLoad } from './load';
 import { call, ROOT, stopProcess, waitForApi } from './processes';
 import { spawn } from 'node:child_process';
 
-const CONNECTIONS = 32;
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 10);
 const DOMAIN = 'inbound.bench.test';
 const SECRET = 'bench-inbound-secret-0123456789abcdef';
 const ADDRESSES = 1000;
@@ -37,25 +36,10 @@ function reply(to: string, n: number): string {
   ].join('\r\n');
 }
 
-interface Row {
-  name: string;
-  cpu: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  ok: number;
-  failed: number;
-}
 
 let processes: Parameters<typeof sampleCpu>[0] = {};
 
-async function measure(name: string, options: autocannon.Options): Promise<Row> {
-  await autocannon({ ...options, connections: CONNECTIONS, duration: 2 }); // warm-up: JIT, pool, plan cache
-  const before = sampleCpu(processes);
-  const r = await autocannon({ ...options, connections: CONNECTIONS, duration: DURATION_S });
-  const cpu = cpuPerOp(before, sampleCpu(processes), r.requests.total, 2);
-  return { name, cpu, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, ok: r['2xx'], failed: r.non2xx + r.errors + r.timeouts };
-}
+const measure = (name: string, options: autocannon.Options): Promise<Row> => measureLoad(name, options, processes);
 
 async function main(): Promise<void> {
   const port = await freePort();
