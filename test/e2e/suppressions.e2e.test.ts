@@ -55,6 +55,34 @@ describe('suppressions and invoice messages', () => {
     expect(next.body.data.map((s: { id: string }) => s.id)).toEqual([first]);
   });
 
+  it('refuses the routes of listening to an anonymous caller, a former employee and another tenant, and changes nothing', async () => {
+    const customer = await createCustomer(tenant.admin);
+    const suppression = await suppress(tenant, customer);
+    const invoice = await createInvoice(tenant.admin, customer.id);
+    await sql(`INSERT INTO invoice_disputes (company_id, invoice_id, reason) VALUES ($1, $2, 'never delivered')`, [tenant.companyId, invoice.id]);
+    await sql('UPDATE invoices SET disputed_at = now() WHERE id = $1', [invoice.id]);
+    const leaver = await createUser(tenant, 'admin', 'Lee');
+    expect((await tenant.admin.post(`/v1/users/${leaver.id}/deactivate`, {})).status).toBe(200);
+    const other = await createTenant(http);
+    const call = (as: Http, method: 'get' | 'delete' | 'post', path: string, body?: unknown) =>
+      (method === 'post' ? as.post(path, body) : as[method](path));
+    const calls: Array<['get' | 'delete' | 'post', string, unknown?]> = [
+      ['get', '/v1/suppressions'],
+      ['delete', `/v1/suppressions/${suppression}`],
+      ['get', `/v1/invoices/${invoice.id}/messages`],
+      ['post', `/v1/invoices/${invoice.id}/dispute/resolve`, { resolution: 'not mine to resolve' }],
+    ];
+    for (const [method, path, body] of calls) {
+      const anonymous = await call(http, method, path, body);
+      const former = await call(leaver.http, method, path, body);
+      expect({ path, anonymous: anonymous.status, former: former.status }).toEqual({ path, anonymous: 401, former: 401 });
+      if (path !== '/v1/suppressions') expect({ path, tenant: (await call(other.admin, method, path, body)).status }).toEqual({ path, tenant: 404 });
+    }
+    expect(await sql('SELECT 1 FROM suppressions WHERE id = $1', [suppression])).toHaveLength(1);
+    expect(await sql('SELECT 1 FROM invoice_disputes WHERE invoice_id = $1 AND resolved_at IS NULL', [invoice.id])).toHaveLength(1);
+    expect((await other.admin.get('/v1/suppressions')).body.data).toEqual([]);
+  });
+
   it('lets only admins delete a suppression; the customer\'s status is ok again and the trail has it', async () => {
     const customer = await createCustomer(tenant.admin);
     const id = await suppress(tenant, customer);
