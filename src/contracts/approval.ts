@@ -5,8 +5,27 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 export const DEFAULT_APPROVAL_TIMEOUT: Duration = '30 days';
 export const DEFAULT_APPROVER_REMINDER_LEAD: Duration = '1 day';
 
+/** What an approval decides on: an invoice (before it is sent) or a vendor bill (before it is paid). */
+export type ApprovalDocumentKind = 'invoice' | 'bill';
+
+export interface ApprovalDocument {
+  kind: ApprovalDocumentKind;
+  id: string;
+  /** The invoice's number, or the bill's (its id when it has none): what people read in tasks, emails and the trail. */
+  number: string;
+  /** Decimal string in the company's currency: a step routed by limit asks those whose approval limit covers it. */
+  amount: string;
+}
+
+/** `limit`: of the step's approvers and group members, only those whose approval limit covers the amount hold a seat. */
+export type ApprovalRouting = 'limit';
+
 export interface ApprovalStepInput {
+  /** Named approvers; may be empty when the step names groups. */
   approverIds: string[];
+  /** Approver groups whose members (as the group stands when the step opens) hold a seat each. */
+  groupIds?: string[];
+  routing?: ApprovalRouting;
   /** How many distinct approvers must approve the step (default 1); one rejection rejects it. */
   required?: number;
   /** With no decision of the step this many days after it opened, `escalateToId` joins its approvers. */
@@ -34,8 +53,13 @@ export type DecisionChannel = 'api' | 'email';
 export interface InvoiceApprovalInput {
   approvalId: string;
   companyId: string;
+  /** What is approved. Absent in runs started before bills had approvals: the invoice of `invoiceId`. */
+  document?: ApprovalDocument;
+  /** Of an invoice's approval (runs started before `document` carry only these). */
   invoiceId: string;
   invoiceNumber: string;
+  /** The version of the definition the run started with; absent before definitions had versions. */
+  definitionVersion?: number;
   submission: number;
   creatorId: string;
   /** Sequential: step n+1 opens once step n is approved; any one approver of a step decides it. */
@@ -86,8 +110,11 @@ export type ApprovalRunStatus = 'pending' | 'approved' | 'rejected' | 'cancelled
 
 export interface ApprovalTrailEntry {
   step: number;
-  /** `escalated`: the step's escalation user joined its approvers (userId), nothing was decided. */
-  decision: 'approved' | 'rejected' | 'timeout' | 'cancelled' | 'escalated';
+  /**
+   * `escalated`: the step's escalation user joined its approvers (userId), nothing was decided. `seat_lost`: the user
+   * no longer holds a seat of the waiting step (`comment` says why: a `SeatLossReason`).
+   */
+  decision: 'approved' | 'rejected' | 'timeout' | 'cancelled' | 'escalated' | 'seat_lost';
   /** Who acted (the delegate, when one decided). */
   userId: string | null;
   comment: string | null;
@@ -142,6 +169,19 @@ export const approveSignal = defineSignal<[DecisionInput]>('approve');
 export const rejectSignal = defineSignal<[DecisionInput]>('reject');
 /** Sent by the API when a pending invoice is edited: the run ends and the invoice goes back to the creator. */
 export const cancelSignal = defineSignal<[CancelInput]>('cancel');
+/** Why a seat of a waiting step was taken from its holder; read when the step opened, changed since. */
+export type SeatLossReason = 'removed_from_group' | 'limit_lowered' | 'deactivated';
+
+/** Sent by the API to the pending runs where `userId` may hold a seat through a group or a limit, after the change committed. */
+export interface SeatLoss {
+  userId: string;
+  reason: SeatLossReason;
+  /** The group the user left (`removed_from_group`). */
+  groupId?: string;
+}
+
+export const seatLostSignal = defineSignal<[SeatLoss]>('seatLost');
+
 /** A decision with a validator in front: refused decisions never reach history, accepted ones answer the new state. */
 export const decideUpdate = defineUpdate<ApprovalState, [DecideInput]>('decide');
 /** A delegation of a person the run may ask was set, replaced or ended. */
@@ -279,4 +319,23 @@ export interface ApprovalActivities extends ApprovalStepActivities {
   openApprovalStep(input: OpenApprovalStepInput): Promise<{ opened: number }>;
   /** The step's decision, then, when it ends the approval, the outcome: what must be durable before the decision answers. */
   settleDecision(input: SettleApprovalInput): Promise<{ applied: boolean }>;
+}
+
+/** Who holds the seats of a step that names groups or routes by limit, read from the database when the step opens. */
+export interface ResolveApprovalSeatsInput extends ApprovalNotice {
+  step: number;
+  approverIds: string[];
+  groupIds: string[];
+  routing?: ApprovalRouting;
+  /** The document's amount (decimal string), for `routing: "limit"`. */
+  amount: string;
+  /** Never given a seat (no self-approval). */
+  creatorId: string;
+}
+
+export interface ResolvedApprovalSeats {
+  /** Active users of the company: the named approvers, then the groups' members; filtered by limit under `limit`. */
+  seatIds: string[];
+  /** The company's active admins, for a step that can no longer reach its quorum and has no `escalateToId`. */
+  adminIds: string[];
 }

@@ -6,6 +6,9 @@ export const DEFAULT_TASK_QUEUE = 'relance';
 /** The workflow types the worker registers (src/workflows/index.ts exports one function of each name). */
 export const workflowTypes = {
   diagnosticRoundtrip: 'diagnosticRoundtrip',
+  /** Every approval of a document (invoice or bill) started from this release on. */
+  documentApproval: 'documentApproval',
+  /** The same workflow, under the name the runs started before bills had approvals carry; kept until they close. */
   invoiceApproval: 'invoiceApproval',
   paymentReceived: 'paymentReceived',
   reminderSweep: 'reminderSweep',
@@ -16,6 +19,7 @@ export const workflowTypes = {
 export const workflowIds = {
   diagnosticRoundtrip: (pingId: string) => `diagnostic-roundtrip-${pingId}`,
   invoiceApproval: (invoiceId: string, submission: number) => `invoice-approval-${invoiceId}-${submission}`,
+  billApproval: (billId: string, submission: number) => `bill-approval-${billId}-${submission}`,
   reminderSchedule: (definitionId: string) => `reminder-${definitionId}`,
   reminderSweep: (definitionId: string) => `reminder-sweep-${definitionId}`,
   /** Run-now sweeps; scheduled ones get the schedule's timestamp appended to `reminderSweep` by Temporal. */
@@ -31,6 +35,7 @@ export const workflowIds = {
 export const searchAttributes = {
   companyId: defineSearchAttributeKey('CompanyId', SearchAttributeType.KEYWORD),
   invoiceId: defineSearchAttributeKey('InvoiceId', SearchAttributeType.KEYWORD),
+  billId: defineSearchAttributeKey('BillId', SearchAttributeType.KEYWORD),
   approvalStatus: defineSearchAttributeKey('ApprovalStatus', SearchAttributeType.KEYWORD),
   workflowDefinitionId: defineSearchAttributeKey('WorkflowDefinitionId', SearchAttributeType.KEYWORD),
 };

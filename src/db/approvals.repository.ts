@@ -383,7 +383,7 @@ export class ApprovalsRepository {
       // The invoice's row lock first, then the approval's, as on every path that changes both.
       await m.query('SELECT id FROM invoices WHERE id = $1 FOR UPDATE', [approval.invoiceId]);
       await m.getRepository(Approval).update({ id: approval.id, status: 'pending' }, { status: 'cancelled', decidedAt: new Date() });
-      await m.getRepository(Invoice).update({ id: approval.invoiceId, approvalStatus: 'pending_approval' }, { approvalStatus: previousStatus });
+      await m.getRepository(Invoice).update({ id: approval.invoiceId!, approvalStatus: 'pending_approval' }, { approvalStatus: previousStatus });
     });
   }
 

@@ -6,7 +6,7 @@ import { testEnv } from './env';
 import { freePort } from './net';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const SEARCH_ATTRIBUTES = ['CompanyId', 'InvoiceId', 'ApprovalStatus', 'WorkflowDefinitionId'];
+const SEARCH_ATTRIBUTES = ['CompanyId', 'InvoiceId', 'BillId', 'ApprovalStatus', 'WorkflowDefinitionId'];
 
 /**
  * A Temporal dev server of a suite's own, keeping its state in a SQLite file, so that the suite may kill it

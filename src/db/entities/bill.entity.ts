@@ -1,3 +1,4 @@
+import type { ApprovalStatus } from './invoice.entity';
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
 @Entity('bills')
@@ -13,6 +14,11 @@ export class Bill {
   @Column('date', { name: 'due_date' }) dueDate!: string;
   @Column('timestamptz', { name: 'paid_at', nullable: true }) paidAt!: Date | null;
   @Column('text') memo!: string;
+  /** Null for bills recorded before bills needed approval. */
+  @Column('uuid', { name: 'created_by', nullable: true }) createdBy!: string | null;
+  @Column('text', { name: 'approval_status' }) approvalStatus!: ApprovalStatus;
+  @Column('uuid', { name: 'approval_definition_id', nullable: true }) approvalDefinitionId!: string | null;
+  @Column('integer', { name: 'approval_submissions' }) approvalSubmissions!: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
 }

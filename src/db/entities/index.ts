@@ -1,5 +1,6 @@
 import { ApiKey } from './api-key.entity';
 import { Approval, ApprovalDecision } from './approval.entity';
+import { ApproverGroup, ApproverGroupMember } from './approver-group.entity';
 import { Bill } from './bill.entity';
 import { Company } from './company.entity';
 import { DiagnosticPing } from './diagnostic-ping.entity';
@@ -15,6 +16,7 @@ import { Delivery, WorkflowRun } from './workflow-run.entity';
 
 export * from './api-key.entity';
 export * from './approval.entity';
+export * from './approver-group.entity';
 export * from './bill.entity';
 export * from './company.entity';
 export * from './diagnostic-ping.entity';
@@ -30,5 +32,5 @@ export * from './workflow-run.entity';
 
 export const entities = [
   DiagnosticPing, Company, User, ApiKey, Customer, Vendor, Location, Invoice, Bill, Payment, Deposit,
-  WorkflowDefinition, Approval, ApprovalDecision, Task, Notification, WorkflowRun, Delivery, IdempotencyKey,
+  WorkflowDefinition, Approval, ApprovalDecision, ApproverGroup, ApproverGroupMember, Task, Notification, WorkflowRun, Delivery, IdempotencyKey,
 ];

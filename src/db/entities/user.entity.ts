@@ -12,5 +12,7 @@ export class User {
   @Column('text') role!: Role;
   /** Inactive: deactivated (offboarded); its keys do not authenticate and no approval asks it. */
   @Column('text', { default: 'active' }) status!: UserStatus;
+  /** The largest amount (decimal string) a step routed by limit may ask this user to approve; null: no limit. */
+  @Column('numeric', { name: 'approval_limit', precision: 14, scale: 2, nullable: true }) approvalLimit!: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
 }

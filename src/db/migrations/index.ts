@@ -22,6 +22,7 @@ import { RunDeliveriesOrder1764801300000 } from './1764801300000-run-deliveries-
 import { ListeningCollections1764802000000 } from './1764802000000-listening-collections';
 import { InboundReceipts1764802300000 } from './1764802300000-inbound-receipts';
 import { CustomerAnswers1764802400000 } from './1764802400000-customer-answers';
+import { OrganizationApprovals1764803000000 } from './1764803000000-organization-approvals';
 
 /** In order; each file is timestamped. Add new migrations at the end. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   CanonicalTimeZones1764801100000, RunDeliveriesOrder1764801300000, ListeningCollections1764802000000,
   InboundReceipts1764802300000,
   CustomerAnswers1764802400000,
+  OrganizationApprovals1764803000000,
 ];
