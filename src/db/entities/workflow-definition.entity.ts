@@ -10,6 +10,8 @@ export class WorkflowDefinition {
   @Column('text', { name: 'template_key' }) templateKey!: string;
   @Column('text') name!: string;
   @Column('text') status!: DefinitionStatus;
+  /** 1 when created; an edit of an active approval definition makes the next one (a run keeps the one it started with). */
+  @Column('integer', { default: 1 }) version!: number;
   /** `[{ field, op, value }]`, all must hold; shape checked by src/domain before saving. */
   @Column('jsonb') conditions!: unknown[];
   @Column('jsonb') actions!: unknown[];

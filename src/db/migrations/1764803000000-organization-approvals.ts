@@ -52,9 +52,11 @@ export class OrganizationApprovals1764803000000 implements MigrationInterface {
     await q.query('ALTER TABLE approval_decisions DROP CONSTRAINT approval_decisions_decision_check');
     await q.query(`ALTER TABLE approval_decisions ADD CONSTRAINT approval_decisions_decision_check
       CHECK (decision IN ('approved', 'rejected', 'timeout', 'cancelled', 'escalated', 'seat_lost'))`);
+    await q.query('ALTER TABLE workflow_definitions ADD COLUMN version integer NOT NULL DEFAULT 1 CHECK (version >= 1)');
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.query('ALTER TABLE workflow_definitions DROP COLUMN version');
     await q.query(`DELETE FROM approval_decisions WHERE decision = 'seat_lost'`);
     await q.query('ALTER TABLE approval_decisions DROP CONSTRAINT approval_decisions_decision_check');
     await q.query(`ALTER TABLE approval_decisions ADD CONSTRAINT approval_decisions_decision_check
