@@ -3,7 +3,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * Tasks as a team inbox: a task may go to a candidate group (an approver group) instead of, or beside, one assignee,
  * and one member claims it; a due day and a follow-up day in the company's calendar; comments. The claim is one
- * conditional UPDATE, so two members claiming at once cannot both win.
+ * conditional UPDATE, so two members claiming at once cannot both win. A task's due day is its due_date, else the day
+ * due_at falls on in the company's zone: an expression of the zone, so due filters and that sort read the company's
+ * tasks (found by company_id) rather than an index of due days.
  */
 export class TaskInbox1764803500000 implements MigrationInterface {
   name = 'TaskInbox1764803500000';
@@ -19,7 +21,6 @@ export class TaskInbox1764803500000 implements MigrationInterface {
       ADD CONSTRAINT tasks_claim_whole CHECK ((claimed_by IS NULL) = (claimed_at IS NULL))`);
     await q.query('CREATE INDEX tasks_candidate_group ON tasks (company_id, candidate_group_id, created_at, id) WHERE candidate_group_id IS NOT NULL');
     await q.query('CREATE INDEX tasks_claimed_by ON tasks (company_id, claimed_by, created_at, id) WHERE claimed_by IS NOT NULL');
-    await q.query('CREATE INDEX tasks_due_date ON tasks (company_id, due_date, id) WHERE due_date IS NOT NULL');
     await q.query(`CREATE TABLE task_comments (
       id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
       company_id uuid NOT NULL REFERENCES companies(id) ON DELETE CASCADE,
@@ -33,7 +34,6 @@ export class TaskInbox1764803500000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query('DROP TABLE task_comments');
-    await q.query('DROP INDEX tasks_due_date');
     await q.query('DROP INDEX tasks_claimed_by');
     await q.query('DROP INDEX tasks_candidate_group');
     await q.query('DELETE FROM tasks WHERE assignee_id IS NULL');
