@@ -2,7 +2,7 @@ import { ApproverGroup, type UserStatus } from './entities';
 import { type Db, findOfCompany, managerOf } from './owned';
 import { type Page, type PageRequest, paginate } from './pagination';
 
-/** A group with its members' ids, in the order they were added. */
+/** A group with its members' ids, first added first (those added at once by id). */
 export interface ApproverGroupWithMembers extends ApproverGroup {
   memberIds: string[];
 }
@@ -33,7 +33,7 @@ export class ApproverGroupsRepository {
     return Object.assign(group, { memberIds: (await this.findMemberIds([group.id])).get(group.id) ?? [] });
   }
 
-  /** Each group's member ids, in the order they were added. */
+  /** Each group's member ids, first added first (those added at once by id). */
   async findMemberIds(groupIds: string[]): Promise<Map<string, string[]>> {
     const members = new Map<string, string[]>();
     if (groupIds.length === 0) return members;

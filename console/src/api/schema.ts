@@ -1575,7 +1575,7 @@ export interface components {
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
              */
             id: string;
-            /** @description the members, in the order they were added */
+            /** @description the members, first added first (those added at once by id) */
             memberIds: string[];
             /** @example Finance */
             name: string;

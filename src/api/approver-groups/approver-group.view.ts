@@ -7,7 +7,7 @@ export class ApproverGroupView {
   @ApiProperty(uuid) id!: string;
   @ApiProperty(uuid) companyId!: string;
   @ApiProperty({ ...text, example: 'Finance' }) name!: string;
-  @ApiProperty({ type: String, isArray: true, format: 'uuid', description: 'the members, in the order they were added' }) memberIds!: string[];
+  @ApiProperty({ type: String, isArray: true, format: 'uuid', description: 'the members, first added first (those added at once by id)' }) memberIds!: string[];
   @ApiProperty({ ...nullable(uuid), description: 'the admin who created it' }) createdBy!: string | null;
   @ApiProperty(dateTime) createdAt!: string;
   @ApiProperty(dateTime) updatedAt!: string;

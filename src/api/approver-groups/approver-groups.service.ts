@@ -45,7 +45,7 @@ export class ApproverGroupsService {
       const created = await groups.insert({ companyId: caller.companyId, name, createdBy: caller.id });
       await groups.replaceMembers(caller.companyId, created.id, memberIds);
       await audit.record(m, caller, { type: 'approver_group.created', targetId: created.id, data: { name, memberIds: listed(memberIds), memberCount: memberIds.length } });
-      return Object.assign(created, { memberIds });
+      return (await groups.findOwned(caller.companyId, created.id))!;
     }));
     return toApproverGroupView(group);
   }
