@@ -12,7 +12,7 @@ import { composeApprovalActivities } from '../../src/activities/approval.activit
 import {
   type Activities, approvalStateQuery, type ApprovalState, approveSignal, cancelSignal, decideUpdate, DEFAULT_TASK_QUEUE, delegationSignal,
   type InvoiceApprovalInput, type ReminderSweepInput, type ResolvedApprovalSeats, retryWebhookNowSignal, searchAttributes, seatLostSignal, type SweepCursor,
-  type WebhookDeliveryInput, workflowIds,
+  type WebhookDeliveryInput, workflowIds, workflowTypes,
 } from '../../src/contracts';
 import { diagnosticRoundtrip } from '../../src/workflows/diagnostic-roundtrip.workflow';
 import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
@@ -185,26 +185,35 @@ describe('recording test/histories', () => {
     };
   }
 
+  /**
+   * A run of `type`: `invoiceApproval` as runs started before bills had approvals (the invoice's id and number only),
+   * `documentApproval` as the API starts every run now (the document, the definition's version).
+   */
   async function approval(
     name: string, overrides: Partial<InvoiceApprovalInput>, decide: (handle: WorkflowHandle<typeof invoiceApproval>) => Promise<void>,
+    type: string = workflowTypes.invoiceApproval,
   ) {
-    const input = approvalInput(name, overrides);
+    const legacy = approvalInput(name, overrides);
+    const input: InvoiceApprovalInput = type === workflowTypes.invoiceApproval ? legacy
+      : { document: { kind: 'invoice', id: legacy.invoiceId, number: legacy.invoiceNumber, amount: '12480.50' }, definitionVersion: 1, ...legacy };
+    const document = input.document ?? { kind: 'invoice', id: input.invoiceId, number: input.invoiceNumber };
+    const bill = document.kind === 'bill';
     return withWorker(approvalActivities(), async () => {
-      const handle = await env.client.workflow.start(invoiceApproval, {
+      const handle = await env.client.workflow.start<typeof invoiceApproval>(type, {
         taskQueue: DEFAULT_TASK_QUEUE,
-        workflowId: workflowIds.invoiceApproval(input.invoiceId, input.submission),
+        workflowId: bill ? workflowIds.billApproval(document.id, input.submission) : workflowIds.invoiceApproval(document.id, input.submission),
         args: [input],
         typedSearchAttributes: [
           { key: searchAttributes.companyId, value: input.companyId },
-          { key: searchAttributes.invoiceId, value: input.invoiceId },
+          { key: bill ? searchAttributes.billId : searchAttributes.invoiceId, value: document.id },
           { key: searchAttributes.approvalStatus, value: 'pending_approval' },
         ],
-        staticSummary: `Approval of invoice ${input.invoiceNumber} (12480.50 CAD) for Boulangerie Saint-Roch, submission 1: 30-day deadline`,
+        staticSummary: `Approval of ${document.kind} ${document.number} (12480.50 CAD) for Boulangerie Saint-Roch, submission 1: 30-day deadline`,
       });
       try {
         await decide(handle);
         const result = await handle.result();
-        await save(`invoice-approval.${name}.json`, handle.workflowId);
+        await save(`${type === workflowTypes.invoiceApproval ? 'invoice-approval' : 'document-approval'}.${name}.json`, handle.workflowId);
         return result;
       } finally {
         await handle.terminate('recording over').catch(() => undefined);
@@ -394,42 +403,83 @@ describe('recording test/histories', () => {
     expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: APPROVER, onBehalfOf: null })]);
   });
 
-  const groupDocument = (name: string) => {
-    const input = approvalInput(name);
-    return { kind: 'invoice' as const, id: input.invoiceId, number: input.invoiceNumber, amount: '12480.50' };
-  };
+  // --- documentApproval: every run the API starts now, of an invoice or a bill ---
 
-  it('invoice-approval.group-approved: a step of the finance group, its seats read when it opens; a member approves', async () => {
+  const DOCUMENT_APPROVAL = workflowTypes.documentApproval;
+
+  it('document-approval.approve: an invoice approved through the decide Update', async () => {
+    const result = await approval('approve', {}, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(3 * HOUR);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false, comment: 'Matches the signed quote.' }] });
+    }, DOCUMENT_APPROVAL);
+    expect(result.status).toBe('approved');
+  });
+
+  it('document-approval.reject: an invoice rejected through the decide Update', async () => {
+    const result = await approval('reject', {}, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(2 * DAY);
+      await handle.executeUpdate(decideUpdate, {
+        args: [{ decision: 'reject', userId: CONTROLLER, isAdmin: false, reason: 'The discount was not agreed: bill 12,480.50 without it.' }],
+      });
+    }, DOCUMENT_APPROVAL);
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'rejected', userId: CONTROLLER })]);
+  });
+
+  it('document-approval.timeout: an invoice rejected at the deadline after the reminder', async () => {
+    const result = await approval('timeout', { timeout: 7 * DAY }, async (handle) => {
+      await pendingOn(handle, 0);
+    }, DOCUMENT_APPROVAL);
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'timeout', userId: null })]);
+  });
+
+  it('document-approval.bill-approve: a bill, two steps, approved from the email link then through the API', async () => {
+    const billId = uuid('bill:bill-approve');
+    const document = { kind: 'bill' as const, id: billId, number: 'B-2207', amount: '3410.00' };
+    const steps = [{ approverIds: [APPROVER] }, { approverIds: [CONTROLLER] }];
+    const result = await approval('bill-approve', { document, invoiceId: '', invoiceNumber: '', definitionVersion: 2, steps }, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(5 * HOUR);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false, via: 'email', step: 0 }] });
+      await pendingOn(handle, 1);
+      await env.sleep(1 * DAY);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: CONTROLLER, isAdmin: false, comment: 'Paid next run.' }] });
+    }, DOCUMENT_APPROVAL);
+    expect(result.trail.map((t) => [t.step, t.decision, t.userId])).toEqual([[0, 'approved', APPROVER], [1, 'approved', CONTROLLER]]);
+  });
+
+  it('document-approval.group-approved: a step of the finance group, its seats read when it opens; a member approves', async () => {
     seatAnswers = [{ seatIds: [MEMBER, SECOND_MEMBER], adminIds: [CONTROLLER] }];
     const steps = [{ approverIds: [], groupIds: [FINANCE_GROUP] }];
-    const result = await approval('group-approved', { steps, document: groupDocument('group-approved') }, async (handle) => {
+    const result = await approval('group-approved', { steps }, async (handle) => {
       await state(handle, (s) => s.status === 'pending' && (s.eligible ?? []).length === 2);
       await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: MEMBER, isAdmin: false }] });
-    });
+    }, DOCUMENT_APPROVAL);
     expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: MEMBER })]);
   });
 
-  it('invoice-approval.limit-escalated: routed by limit, nobody\'s limit covers the amount; the finance lead is asked at once and approves', async () => {
+  it('document-approval.limit-escalated: routed by limit, nobody\'s limit covers the amount; the finance lead is asked at once and approves', async () => {
     seatAnswers = [{ seatIds: [], adminIds: [CONTROLLER] }];
     const steps = [{ approverIds: [], groupIds: [FINANCE_GROUP], routing: 'limit' as const, escalateToId: FINANCE_LEAD }];
-    const result = await approval('limit-escalated', { steps, document: groupDocument('limit-escalated') }, async (handle) => {
+    const result = await approval('limit-escalated', { steps }, async (handle) => {
       await state(handle, (s) => (s.escalated ?? []).length === 1);
       await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: FINANCE_LEAD, isAdmin: false }] });
-    });
+    }, DOCUMENT_APPROVAL);
     expect(result.trail.map((t) => [t.decision, t.userId])).toEqual([['escalated', FINANCE_LEAD], ['approved', FINANCE_LEAD]]);
   });
 
-  it('invoice-approval.seat-lost-escalated: a 2-of-2 group step; after one approval the other member leaves the group, the finance lead joins and approves', async () => {
+  it('document-approval.seat-lost-escalated: a 2-of-2 group step; after one approval the other member leaves the group, the finance lead joins and approves', async () => {
     seatAnswers = [{ seatIds: [MEMBER, SECOND_MEMBER], adminIds: [CONTROLLER] }, { seatIds: [MEMBER], adminIds: [CONTROLLER] }];
     const steps = [{ approverIds: [], groupIds: [FINANCE_GROUP], required: 2, escalateToId: FINANCE_LEAD }];
-    const result = await approval('seat-lost-escalated', { steps, document: groupDocument('seat-lost-escalated') }, async (handle) => {
+    const result = await approval('seat-lost-escalated', { steps }, async (handle) => {
       await state(handle, (s) => s.status === 'pending' && (s.eligible ?? []).length === 2);
       await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: MEMBER, isAdmin: false }] });
       await env.sleep(2 * HOUR);
       await handle.signal(seatLostSignal, { userId: SECOND_MEMBER, reason: 'removed_from_group', groupId: FINANCE_GROUP });
       await state(handle, (s) => (s.escalated ?? []).length === 1);
       await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: FINANCE_LEAD, isAdmin: false }] });
-    });
+    }, DOCUMENT_APPROVAL);
     expect(result.trail.map((t) => [t.decision, t.userId])).toEqual([
       ['approved', MEMBER], ['seat_lost', SECOND_MEMBER], ['escalated', FINANCE_LEAD], ['approved', FINANCE_LEAD],
     ]);
