@@ -34,6 +34,10 @@ export const AUDIT_EVENT_TYPES = {
   'invoice.promised': "The customer promised to pay on a day from a reminder's answer page (no actor). data: { deliveryKey, promiseId, payOn, graceUntil }",
   'invoice.dispute_resolved': 'POST /v1/invoices/:id/dispute/resolve: the open dispute was resolved; reminders go on. data: { disputeId }',
   'session.ended': 'A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }',
+  'task.claimed': 'A member of the candidate group (or an admin) claimed an open task. data: { candidateGroupId }',
+  'task.unclaimed': 'A claimed task was given back to its candidate group, by its claimer or an admin. data: { claimedBy }',
+  'task.reassigned': 'POST /v1/tasks/:id/reassign: an open task went to another user; any claim was released. data: { from, to, claimedBy (the claim released, or null) }',
+  'task.commented': 'A comment was added to the task (its text stays with the task). data: { commentId }',
 } as const satisfies Record<string, string>;
 
 export type AuditEventType = keyof typeof AUDIT_EVENT_TYPES;

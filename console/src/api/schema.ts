@@ -816,10 +816,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Lists tasks (approval, reminder and manual), e.g. `?assignee=me&status=open` */
+        /** Lists tasks (approval, reminder and manual), e.g. `?assignee=me&status=open&due=overdue&sort=dueDate` */
         get: operations["Tasks_list"];
         put?: never;
-        /** Creates a manual task for a user of the company, optionally about a record */
+        /** Creates a manual task for a user of the company or an approver group (a member claims it), optionally about a record */
         post: operations["Tasks_create"];
         delete?: never;
         options?: never;
@@ -844,6 +844,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tasks/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claims an open task of a candidate group (a member of the group, or an admin); of two claims at once one wins */
+        post: operations["Tasks_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A task's comments, oldest first */
+        get: operations["Tasks_comments"];
+        put?: never;
+        /** Adds a comment to a task of the company */
+        post: operations["Tasks_comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks/{id}/complete": {
         parameters: {
             query?: never;
@@ -853,8 +888,42 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Completes an open task (its assignee or an admin) */
+        /** Completes an open task (its assignee, the member who claimed it, or an admin) */
         post: operations["Tasks_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{id}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Gives an open task to another active user of the company (an admin, or its assignee or claimer); releases any claim */
+        post: operations["Tasks_reassign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{id}/unclaim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Gives a claimed task back to its candidate group (the member who claimed it, or an admin) */
+        post: operations["Tasks_unclaim"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1619,6 +1688,10 @@ export interface components {
              *     - `invoice.promised`: The customer promised to pay on a day from a reminder's answer page (no actor). data: { deliveryKey, promiseId, payOn, graceUntil }
              *     - `invoice.dispute_resolved`: POST /v1/invoices/:id/dispute/resolve: the open dispute was resolved; reminders go on. data: { disputeId }
              *     - `session.ended`: A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }
+             *     - `task.claimed`: A member of the candidate group (or an admin) claimed an open task. data: { candidateGroupId }
+             *     - `task.unclaimed`: A claimed task was given back to its candidate group, by its claimer or an admin. data: { claimedBy }
+             *     - `task.reassigned`: POST /v1/tasks/:id/reassign: an open task went to another user; any claim was released. data: { from, to, claimedBy (the claim released, or null) }
+             *     - `task.commented`: A comment was added to the task (its text stays with the task). data: { commentId }
              */
             type: components["schemas"]["AuditEventType"];
         };
@@ -1660,9 +1733,13 @@ export interface components {
          *     - `invoice.promised`: The customer promised to pay on a day from a reminder's answer page (no actor). data: { deliveryKey, promiseId, payOn, graceUntil }
          *     - `invoice.dispute_resolved`: POST /v1/invoices/:id/dispute/resolve: the open dispute was resolved; reminders go on. data: { disputeId }
          *     - `session.ended`: A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }
+         *     - `task.claimed`: A member of the candidate group (or an admin) claimed an open task. data: { candidateGroupId }
+         *     - `task.unclaimed`: A claimed task was given back to its candidate group, by its claimer or an admin. data: { claimedBy }
+         *     - `task.reassigned`: POST /v1/tasks/:id/reassign: an open task went to another user; any claim was released. data: { from, to, claimedBy (the claim released, or null) }
+         *     - `task.commented`: A comment was added to the task (its text stays with the task). data: { commentId }
          * @enum {string}
          */
-        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "user.role_changed" | "user.renamed" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "session.started" | "suppression.created" | "suppression.deleted" | "invoice.customer_said_paid" | "invoice.disputed" | "invoice.promised" | "invoice.dispute_resolved" | "session.ended";
+        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "user.role_changed" | "user.renamed" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "session.started" | "suppression.created" | "suppression.deleted" | "invoice.customer_said_paid" | "invoice.disputed" | "invoice.promised" | "invoice.dispute_resolved" | "session.ended" | "task.claimed" | "task.unclaimed" | "task.reassigned" | "task.commented";
         /** @description A condition on the payment: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
         BankDepositReminderCondition: {
             /** @enum {string} */
@@ -2377,13 +2454,23 @@ export interface components {
              */
             templateKey: "send-unsent-invoices";
         };
+        CreateTaskCommentDto: {
+            /** @example Globex sent the remittance; matching it now. */
+            body: string;
+        };
         CreateTaskDto: {
             /**
              * Format: uuid
-             * @description A user of the company
+             * @description A user of the company; may be left out when candidateGroupId is given (a member claims the task)
              * @example 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d
              */
-            assigneeId: string;
+            assigneeId?: string;
+            /**
+             * Format: uuid
+             * @description An approver group of the company whose members may claim the task
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            candidateGroupId?: string;
             /**
              * @default
              * @example They asked for a copy with the PO number.
@@ -2394,6 +2481,18 @@ export interface components {
              * @example 2026-12-20T17:00:00.000Z
              */
             dueAt?: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD in the company's time zone; left out: the day dueAt falls on
+             * @example 2026-12-20
+             */
+            dueDate?: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD: when to look at the task again
+             * @example 2026-12-15
+             */
+            followUpDate?: string;
             /**
              * Format: uuid
              * @description The record the task is about (of the company); needs recordType
@@ -3314,6 +3413,14 @@ export interface components {
              */
             until: string;
         };
+        ReassignTaskDto: {
+            /**
+             * Format: uuid
+             * @description An active user of the company
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            assigneeId: string;
+        };
         RejectInvoiceDto: {
             /** @example Wrong customer: this belongs to Acme East */
             reason: string;
@@ -3597,9 +3704,26 @@ export interface components {
             approvalId: string | null;
             /**
              * Format: uuid
+             * @description null: the task waits in its candidate group until a member claims it
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
              */
-            assigneeId: string;
+            assigneeId: string | null;
+            /**
+             * Format: uuid
+             * @description The approver group whose members may claim the task
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            candidateGroupId: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            claimedAt: string | null;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            claimedBy: string | null;
             /**
              * Format: date-time
              * @example 2026-12-01T14:03:11.123Z
@@ -3626,6 +3750,17 @@ export interface components {
              * @example 2026-12-01T14:03:11.123Z
              */
             dueAt: string | null;
+            /**
+             * Format: date
+             * @description The day it is due in the company's time zone: the one given, else the day dueAt falls on
+             * @example 2026-12-01
+             */
+            dueDate: string | null;
+            /**
+             * Format: date
+             * @example 2026-12-01
+             */
+            followUpDate: string | null;
             /**
              * Format: uuid
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
@@ -3660,6 +3795,37 @@ export interface components {
              * @enum {string}
              */
             type: "task";
+        };
+        TaskComment: {
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            authorId: string;
+            body: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            taskId: string;
+        };
+        TaskCommentPage: {
+            data: components["schemas"]["TaskComment"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            nextCursor: string | null;
         };
         TaskPage: {
             data: components["schemas"]["Task"][];
@@ -5164,7 +5330,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Only what this user did */
                 actorId?: string;
-                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, user.role_changed, user.renamed, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated, session.started, suppression.created, suppression.deleted, invoice.customer_said_paid, invoice.disputed, invoice.promised, invoice.dispute_resolved, session.ended */
+                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, user.role_changed, user.renamed, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated, session.started, suppression.created, suppression.deleted, invoice.customer_said_paid, invoice.disputed, invoice.promised, invoice.dispute_resolved, session.ended, task.claimed, task.unclaimed, task.reassigned, task.commented */
                 type?: string;
                 /** @description Only entries made at or after this instant (ISO 8601 with a time zone) */
                 from?: string;
@@ -10976,8 +11142,14 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
-                /** @description `me` or a user id; omitted: every user of the company */
+                /** @description `me` or a user id: the tasks assigned to or claimed by that user; `unassigned`: no assignee and unclaimed; omitted: every task of the company */
                 assignee?: string;
+                /** @description Only tasks offered to this approver group */
+                candidateGroup?: string;
+                /** @description By due day in the company's time zone: `overdue` (open, due before today), `today`, `week` (today and the six days after) */
+                due?: "overdue" | "today" | "week";
+                /** @description Order of the list (`-`: descending); tasks without a due day come last. A cursor is only good for the sort it came with */
+                sort?: "dueDate" | "-dueDate" | "createdAt" | "-createdAt";
                 status?: "open" | "completed" | "cancelled";
                 kind?: "approval" | "reminder" | "manual";
                 /** @description Only tasks about this record (e.g. an invoice id) */
@@ -11000,12 +11172,17 @@ export interface operations {
                      *         {
                      *           "approvalId": null,
                      *           "assigneeId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *           "candidateGroupId": null,
+                     *           "claimedAt": null,
+                     *           "claimedBy": null,
                      *           "completedAt": null,
                      *           "completedBy": null,
                      *           "createdAt": "2026-12-02T14:00:00.000Z",
                      *           "definitionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
                      *           "description": "INV-1042 (Globex, 1,250.00) has not been sent yet.",
                      *           "dueAt": null,
+                     *           "dueDate": "2026-12-20",
+                     *           "followUpDate": null,
                      *           "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
                      *           "kind": "reminder",
                      *           "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
@@ -11020,7 +11197,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskPage"];
                 };
             };
-            /** @description assignee must be "me" or a user id (a UUID) */
+            /** @description cursor belongs to sort=dueDate, not sort=createdAt: pass the nextCursor of a previous page of the same list */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11029,7 +11206,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Bad Request",
-                     *       "message": "assignee must be \"me\" or a user id (a UUID)",
+                     *       "message": "cursor belongs to sort=dueDate, not sort=createdAt: pass the nextCursor of a previous page of the same list",
                      *       "statusCode": 400
                      *     }
                      */
@@ -11079,12 +11256,17 @@ export interface operations {
                      * @example {
                      *       "approvalId": null,
                      *       "assigneeId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "candidateGroupId": null,
+                     *       "claimedAt": null,
+                     *       "claimedBy": null,
                      *       "completedAt": null,
                      *       "completedBy": null,
                      *       "createdAt": "2026-12-02T14:00:00.000Z",
                      *       "definitionId": null,
                      *       "description": "INV-1042 (Globex, 1,250.00) has not been sent yet.",
                      *       "dueAt": null,
+                     *       "dueDate": "2026-12-20",
+                     *       "followUpDate": null,
                      *       "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
                      *       "kind": "manual",
                      *       "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
@@ -11096,7 +11278,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description title must not be empty */
+            /** @description a task needs an assigneeId, a candidateGroupId or both */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11105,7 +11287,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Bad Request",
-                     *       "message": "title must not be empty",
+                     *       "message": "a task needs an assigneeId, a candidateGroupId or both",
                      *       "statusCode": 400
                      *     }
                      */
@@ -11230,12 +11412,17 @@ export interface operations {
                      * @example {
                      *       "approvalId": null,
                      *       "assigneeId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "candidateGroupId": null,
+                     *       "claimedAt": null,
+                     *       "claimedBy": null,
                      *       "completedAt": null,
                      *       "completedBy": null,
                      *       "createdAt": "2026-12-02T14:00:00.000Z",
                      *       "definitionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
                      *       "description": "INV-1042 (Globex, 1,250.00) has not been sent yet.",
                      *       "dueAt": null,
+                     *       "dueDate": "2026-12-20",
+                     *       "followUpDate": null,
                      *       "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
                      *       "kind": "reminder",
                      *       "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
@@ -11297,6 +11484,399 @@ export interface operations {
             };
         };
     };
+    Tasks_claim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "approvalId": null,
+                     *       "assigneeId": null,
+                     *       "candidateGroupId": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b",
+                     *       "claimedAt": "2026-12-02T15:00:00.000Z",
+                     *       "claimedBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "completedAt": null,
+                     *       "completedBy": null,
+                     *       "createdAt": "2026-12-02T14:00:00.000Z",
+                     *       "definitionId": null,
+                     *       "description": "INV-1042 (Globex, 1,250.00) has not been sent yet.",
+                     *       "dueAt": null,
+                     *       "dueDate": "2026-12-20",
+                     *       "followUpDate": null,
+                     *       "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
+                     *       "kind": "manual",
+                     *       "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *       "recordType": "invoice",
+                     *       "status": "open",
+                     *       "title": "Send invoice INV-1042"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only a member of the task's candidate group or an admin may claim task 7d6c… */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only a member of the task's candidate group or an admin may claim task 7d6c…",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description task 7d6c… is already claimed by Sam (0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d) since 2026-12-02T15:00:00.000Z */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "task 7d6c… is already claimed by Sam (0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d) since 2026-12-02T15:00:00.000Z",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Tasks_comments: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "authorId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *           "body": "Globex sent the remittance; matching it now.",
+                     *           "createdAt": "2026-12-02T15:00:00.000Z",
+                     *           "id": "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",
+                     *           "taskId": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TaskCommentPage"];
+                };
+            };
+            /** @description cursor is not valid: pass the nextCursor of a previous page unchanged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "cursor is not valid: pass the nextCursor of a previous page unchanged",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Tasks_comment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTaskCommentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "authorId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "body": "Globex sent the remittance; matching it now.",
+                     *       "createdAt": "2026-12-02T15:00:00.000Z",
+                     *       "id": "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",
+                     *       "taskId": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TaskComment"];
+                };
+            };
+            /** @description body must not be empty */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "body must not be empty",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     Tasks_complete: {
         parameters: {
             query?: never;
@@ -11320,12 +11900,17 @@ export interface operations {
                      * @example {
                      *       "approvalId": null,
                      *       "assigneeId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "candidateGroupId": null,
+                     *       "claimedAt": null,
+                     *       "claimedBy": null,
                      *       "completedAt": "2026-12-02T15:00:00.000Z",
                      *       "completedBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "createdAt": "2026-12-02T14:00:00.000Z",
                      *       "definitionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
                      *       "description": "INV-1042 (Globex, 1,250.00) has not been sent yet.",
                      *       "dueAt": null,
+                     *       "dueDate": "2026-12-20",
+                     *       "followUpDate": null,
                      *       "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
                      *       "kind": "reminder",
                      *       "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
@@ -11369,7 +11954,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description only the assignee of task 7d6c… or an admin may complete it */
+            /** @description only the assignee of task 7d6c…, the member who claimed it or an admin may complete it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11378,7 +11963,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Forbidden",
-                     *       "message": "only the assignee of task 7d6c… or an admin may complete it",
+                     *       "message": "only the assignee of task 7d6c…, the member who claimed it or an admin may complete it",
                      *       "statusCode": 403
                      *     }
                      */
@@ -11460,6 +12045,322 @@ export interface operations {
                      *       "error": "Unprocessable Entity",
                      *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
                      *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Tasks_reassign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignTaskDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "approvalId": null,
+                     *       "assigneeId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "candidateGroupId": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b",
+                     *       "claimedAt": null,
+                     *       "claimedBy": null,
+                     *       "completedAt": null,
+                     *       "completedBy": null,
+                     *       "createdAt": "2026-12-02T14:00:00.000Z",
+                     *       "definitionId": null,
+                     *       "description": "INV-1042 (Globex, 1,250.00) has not been sent yet.",
+                     *       "dueAt": null,
+                     *       "dueDate": "2026-12-20",
+                     *       "followUpDate": null,
+                     *       "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
+                     *       "kind": "manual",
+                     *       "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *       "recordType": "invoice",
+                     *       "status": "open",
+                     *       "title": "Send invoice INV-1042"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description assigneeId must be an id (a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "assigneeId must be an id (a UUID)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only the assignee of task 7d6c…, the member who claimed it or an admin may reassign it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only the assignee of task 7d6c…, the member who claimed it or an admin may reassign it",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d is deactivated and cannot be given tasks */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d is deactivated and cannot be given tasks",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Tasks_unclaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "approvalId": null,
+                     *       "assigneeId": null,
+                     *       "candidateGroupId": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b",
+                     *       "claimedAt": null,
+                     *       "claimedBy": null,
+                     *       "completedAt": null,
+                     *       "completedBy": null,
+                     *       "createdAt": "2026-12-02T14:00:00.000Z",
+                     *       "definitionId": null,
+                     *       "description": "INV-1042 (Globex, 1,250.00) has not been sent yet.",
+                     *       "dueAt": null,
+                     *       "dueDate": "2026-12-20",
+                     *       "followUpDate": null,
+                     *       "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
+                     *       "kind": "manual",
+                     *       "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *       "recordType": "invoice",
+                     *       "status": "open",
+                     *       "title": "Send invoice INV-1042"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only the member who claimed task 7d6c… or an admin may unclaim it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only the member who claimed task 7d6c… or an admin may unclaim it",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description task 7d6c… is not claimed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "task 7d6c… is not claimed",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
