@@ -12,6 +12,11 @@ export const AUDIT_EVENT_TYPES = {
   'user.reactivated': 'A deactivated user was let in again. data: {}',
   'user.role_changed': "A user's role changed; it applies to their next request. data: { from, to } (admin or standard)",
   'user.renamed': "A user's name changed. data: { from, to }",
+  'user.approval_limit_changed': "A user's approval limit changed (decimal strings, null: no limit). data: { from, to }",
+  'approver_group.created': 'An approver group was created. data: { name, memberIds (the first 40), memberCount }',
+  'approver_group.updated': 'An approver group was renamed or its members changed. data: { changes: { name: { old, new } } when renamed, '
+    + 'added, removed (member ids, the first 40 of each), addedCount, removedCount }',
+  'approver_group.deleted': 'An approver group was deleted. data: { name, memberIds (the first 40), memberCount }',
   'api_key.issued': 'An API key was issued (target: the key). data: { userId, prefix }',
   'api_key.revoked': 'An API key was revoked (target: the key). data: { userId, prefix }',
   'delegation.set': "A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }",

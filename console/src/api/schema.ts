@@ -129,6 +129,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/approver-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the approver groups of the caller's company, in creation order */
+        get: operations["ApproverGroups_list"];
+        put?: never;
+        /** Creates an approver group (admins only): a name unique in the company and its members, active users of the company */
+        post: operations["ApproverGroups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approver-groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One approver group and its members */
+        get: operations["ApproverGroups_get"];
+        put?: never;
+        post?: never;
+        /** Deletes an approver group (admins only); refused while an active workflow definition names it */
+        delete: operations["ApproverGroups_remove"];
+        options?: never;
+        head?: never;
+        /** Renames an approver group or replaces its members (admins only); omitted fields stay. A member removed loses the seats the group gave them in steps of pending approvals (the runs are told), unless they hold one otherwise */
+        patch: operations["ApproverGroups_update"];
+        trace?: never;
+    };
     "/v1/audit-events": {
         parameters: {
             query?: never;
@@ -998,7 +1035,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Changes a user's name or role (admins only); omitted fields stay. The company keeps at least one active admin. A new role applies to the user's next request (within 5 s on every API process). */
+        /** Changes a user's name, role or approval limit (admins only); omitted fields stay. The company keeps at least one active admin. A new role applies to the user's next request (within 5 s on every API process). A limit lowered takes the seats it no longer covers in steps of pending approvals routed by limit. */
         patch: operations["Users_update"];
         trace?: never;
     };
@@ -1557,6 +1594,17 @@ export interface components {
             approvalId: string | null;
             /** @description everyone who may decide a step of the latest submission */
             approvers: components["schemas"]["ApprovalPerson"][];
+            /**
+             * Format: uuid
+             * @description the bill approved; null for an invoice
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            billId: string | null;
+            /**
+             * @description the bill's number, or its id when it has none; null for an invoice
+             * @example B-77
+             */
+            billNumber: string | null;
             /** @description the step waiting for a decision, 1 for the first; null when none is */
             currentStep: number | null;
             /**
@@ -1577,16 +1625,27 @@ export interface components {
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
              */
             definitionId: string | null;
+            /** @description the version of the definition the latest submission runs under (an edit of the definition later does not change it); null before versions */
+            definitionVersion: number | null;
             /**
              * Format: uuid
+             * @description the invoice approved; null for a bill
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
              */
-            invoiceId: string;
-            /** @example INV-1042 */
-            invoiceNumber: string;
+            invoiceId: string | null;
+            /**
+             * @description null for a bill
+             * @example INV-1042
+             */
+            invoiceNumber: string | null;
+            /**
+             * @description what is approved
+             * @enum {string}
+             */
+            kind: "invoice" | "bill";
             runId: string | null;
             /**
-             * @description the invoice's approvalStatus
+             * @description the document's approvalStatus
              * @enum {string}
              */
             status: "not_required" | "approval_required" | "pending_approval" | "approved" | "rejected";
@@ -1598,12 +1657,52 @@ export interface components {
              */
             submittedAt: string | null;
             submittedBy: components["schemas"]["ApprovalPerson"] | null;
-            /** @description Temporal workflow id, invoice-approval-<invoiceId>-<n> */
+            /** @description Temporal workflow id, invoice-approval-<invoiceId>-<n> or bill-approval-<billId>-<n> */
             workflowId: string | null;
         };
         ApproveInvoiceDto: {
             /** @example Checked against the purchase order */
             comment?: string;
+        };
+        ApproverGroup: {
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            companyId: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description the admin who created it
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            createdBy: string | null;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            id: string;
+            /** @description the members, first added first (those added at once by id) */
+            memberIds: string[];
+            /** @example Finance */
+            name: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            updatedAt: string;
+        };
+        ApproverGroupPage: {
+            data: components["schemas"]["ApproverGroup"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            nextCursor: string | null;
         };
         AuditEvent: {
             /**
@@ -1667,6 +1766,10 @@ export interface components {
              *     - `user.reactivated`: A deactivated user was let in again. data: {}
              *     - `user.role_changed`: A user's role changed; it applies to their next request. data: { from, to } (admin or standard)
              *     - `user.renamed`: A user's name changed. data: { from, to }
+             *     - `user.approval_limit_changed`: A user's approval limit changed (decimal strings, null: no limit). data: { from, to }
+             *     - `approver_group.created`: An approver group was created. data: { name, memberIds (the first 40), memberCount }
+             *     - `approver_group.updated`: An approver group was renamed or its members changed. data: { changes: { name: { old, new } } when renamed, added, removed (member ids, the first 40 of each), addedCount, removedCount }
+             *     - `approver_group.deleted`: An approver group was deleted. data: { name, memberIds (the first 40), memberCount }
              *     - `api_key.issued`: An API key was issued (target: the key). data: { userId, prefix }
              *     - `api_key.revoked`: An API key was revoked (target: the key). data: { userId, prefix }
              *     - `delegation.set`: A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }
@@ -1712,6 +1815,10 @@ export interface components {
          *     - `user.reactivated`: A deactivated user was let in again. data: {}
          *     - `user.role_changed`: A user's role changed; it applies to their next request. data: { from, to } (admin or standard)
          *     - `user.renamed`: A user's name changed. data: { from, to }
+         *     - `user.approval_limit_changed`: A user's approval limit changed (decimal strings, null: no limit). data: { from, to }
+         *     - `approver_group.created`: An approver group was created. data: { name, memberIds (the first 40), memberCount }
+         *     - `approver_group.updated`: An approver group was renamed or its members changed. data: { changes: { name: { old, new } } when renamed, added, removed (member ids, the first 40 of each), addedCount, removedCount }
+         *     - `approver_group.deleted`: An approver group was deleted. data: { name, memberIds (the first 40), memberCount }
          *     - `api_key.issued`: An API key was issued (target: the key). data: { userId, prefix }
          *     - `api_key.revoked`: An API key was revoked (target: the key). data: { userId, prefix }
          *     - `delegation.set`: A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }
@@ -1739,7 +1846,7 @@ export interface components {
          *     - `task.commented`: A comment was added to the task (its text stays with the task). data: { commentId }
          * @enum {string}
          */
-        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "user.role_changed" | "user.renamed" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "session.started" | "suppression.created" | "suppression.deleted" | "invoice.customer_said_paid" | "invoice.disputed" | "invoice.promised" | "invoice.dispute_resolved" | "session.ended" | "task.claimed" | "task.unclaimed" | "task.reassigned" | "task.commented";
+        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "user.role_changed" | "user.renamed" | "user.approval_limit_changed" | "approver_group.created" | "approver_group.updated" | "approver_group.deleted" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "session.started" | "suppression.created" | "suppression.deleted" | "invoice.customer_said_paid" | "invoice.disputed" | "invoice.promised" | "invoice.dispute_resolved" | "session.ended" | "task.claimed" | "task.unclaimed" | "task.reassigned" | "task.commented";
         /** @description A condition on the payment: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
         BankDepositReminderCondition: {
             /** @enum {string} */
@@ -2115,6 +2222,15 @@ export interface components {
             type: string;
             /** @description The values an enumerated field takes */
             values?: string[];
+        };
+        CreateApproverGroupDto: {
+            /** @description active users of the company (at most 500); the whole list: members left out are removed */
+            memberIds: string[];
+            /**
+             * @description unique in the company, case aside
+             * @example Finance
+             */
+            name: string;
         };
         /** @description A bank-deposit-reminder definition: Reminds the team to record bank deposits for payments received (undeposited funds). */
         CreateBankDepositReminderWorkflow: {
@@ -3905,6 +4021,15 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        UpdateApproverGroupDto: {
+            /** @description active users of the company (at most 500); the whole list: members left out are removed */
+            memberIds?: string[];
+            /**
+             * @description unique in the company, case aside
+             * @example Finance
+             */
+            name?: string;
+        };
         UpdateBillDto: {
             /**
              * @description Only while the bill is unpaid; the balance follows
@@ -4024,6 +4149,11 @@ export interface components {
             name?: string;
         };
         UpdateUserDto: {
+            /**
+             * @description the largest amount a step routed by limit may ask the user to approve (a decimal string); null = no limit. Lowering it takes the seats it no longer covers in pending approvals
+             * @example 5000.00
+             */
+            approvalLimit?: string | null;
             /** @example Sam Standard */
             name?: string;
             /**
@@ -4140,6 +4270,11 @@ export interface components {
             }[];
         };
         User: {
+            /**
+             * @description the largest amount a step routed by limit may ask the user to approve; null: no limit
+             * @example 5000.00
+             */
+            approvalLimit: string | null;
             /**
              * Format: uuid
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
@@ -5321,6 +5456,579 @@ export interface operations {
             };
         };
     };
+    ApproverGroups_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *           "createdAt": "2026-12-01T14:03:11.123Z",
+                     *           "createdBy": "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a",
+                     *           "id": "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b",
+                     *           "memberIds": [
+                     *             "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                     *           ],
+                     *           "name": "Finance",
+                     *           "updatedAt": "2026-12-01T14:03:11.123Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApproverGroupPage"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApproverGroups_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApproverGroupDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a",
+                     *       "id": "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b",
+                     *       "memberIds": [
+                     *         "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                     *       ],
+                     *       "name": "Finance",
+                     *       "updatedAt": "2026-12-01T14:03:11.123Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApproverGroup"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only an admin of the company may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description an approver group named "Finance" already exists in this company (names are unique, case aside) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "an approver group named \"Finance\" already exists in this company (names are unique, case aside)",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApproverGroups_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a",
+                     *       "id": "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b",
+                     *       "memberIds": [
+                     *         "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                     *       ],
+                     *       "name": "Finance",
+                     *       "updatedAt": "2026-12-01T14:03:11.123Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApproverGroup"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description approver group 3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "approver group 3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApproverGroups_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only an admin of the company may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description approver group 3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "approver group 3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description approver group 3e4f… is named by the active workflow definition(s) "Large invoices" (7e8f…); remove it from them, or deactivate them, first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "approver group 3e4f… is named by the active workflow definition(s) \"Large invoices\" (7e8f…); remove it from them, or deactivate them, first",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApproverGroups_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateApproverGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a",
+                     *       "id": "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b",
+                     *       "memberIds": [
+                     *         "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                     *       ],
+                     *       "name": "Finance",
+                     *       "updatedAt": "2026-12-01T14:03:11.123Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApproverGroup"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only an admin of the company may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description approver group 3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "approver group 3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description an approver group named "Finance" already exists in this company (names are unique, case aside) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "an approver group named \"Finance\" already exists in this company (names are unique, case aside)",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     Audit_list: {
         parameters: {
             query?: {
@@ -5330,7 +6038,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Only what this user did */
                 actorId?: string;
-                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, user.role_changed, user.renamed, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated, session.started, suppression.created, suppression.deleted, invoice.customer_said_paid, invoice.disputed, invoice.promised, invoice.dispute_resolved, session.ended, task.claimed, task.unclaimed, task.reassigned, task.commented */
+                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, user.role_changed, user.renamed, user.approval_limit_changed, approver_group.created, approver_group.updated, approver_group.deleted, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated, session.started, suppression.created, suppression.deleted, invoice.customer_said_paid, invoice.disputed, invoice.promised, invoice.dispute_resolved, session.ended, task.claimed, task.unclaimed, task.reassigned, task.commented */
                 type?: string;
                 /** @description Only entries made at or after this instant (ISO 8601 with a time zone) */
                 from?: string;
@@ -6163,6 +6871,7 @@ export interface operations {
                      *         "webhookUrl": null
                      *       },
                      *       "user": {
+                     *         "approvalLimit": null,
                      *         "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *         "createdAt": "2026-11-28T12:00:00.000Z",
                      *         "email": "sam@acme.test",
@@ -10693,6 +11402,7 @@ export interface operations {
                      *         "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) …"
                      *       },
                      *       "user": {
+                     *         "approvalLimit": null,
                      *         "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *         "createdAt": "2026-11-28T12:00:00.000Z",
                      *         "email": "sam@acme.test",
@@ -12391,6 +13101,7 @@ export interface operations {
                      * @example {
                      *       "data": [
                      *         {
+                     *           "approvalLimit": null,
                      *           "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *           "createdAt": "2026-11-28T12:00:00.000Z",
                      *           "email": "sam@acme.test",
@@ -12464,6 +13175,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "user": {
+                     *         "approvalLimit": null,
                      *         "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *         "createdAt": "2026-11-28T12:00:00.000Z",
                      *         "email": "sam@acme.test",
@@ -12607,6 +13319,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "approvalLimit": null,
                      *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *       "createdAt": "2026-11-28T12:00:00.000Z",
                      *       "email": "sam@acme.test",
@@ -12907,6 +13620,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "approvalLimit": null,
                      *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *       "createdAt": "2026-11-28T12:00:00.000Z",
                      *       "email": "sam@acme.test",
@@ -12991,6 +13705,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "approvalLimit": null,
                      *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *       "createdAt": "2026-11-28T12:00:00.000Z",
                      *       "email": "sam@acme.test",
@@ -13420,6 +14135,7 @@ export interface operations {
                      *       ],
                      *       "revokedKeys": 1,
                      *       "user": {
+                     *         "approvalLimit": null,
                      *         "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *         "createdAt": "2026-11-28T12:00:00.000Z",
                      *         "email": "sam@acme.test",
@@ -13584,6 +14300,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "approvalLimit": null,
                      *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *       "createdAt": "2026-11-28T12:00:00.000Z",
                      *       "email": "sam@acme.test",
