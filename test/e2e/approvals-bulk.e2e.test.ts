@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { approvalCompany, ApprovalCompany, createLargeInvoice, tasksOf } from '../support/approval';
 import { closeDb, sql } from '../support/db';
 import { Http, HttpResult } from '../support/http';
+import { createVendor } from '../support/ledger';
 import { Stack } from '../support/stack';
 import { until } from '../support/until';
 
@@ -86,7 +87,7 @@ describe('bulk approval decisions', () => {
     }
   });
 
-  it('mixed items in one call: decided, not pending (409), not an approver of the step (403), self-approval (403), another tenant and missing (404)', async () => {
+  it('mixed items in one call: decided, not pending (409), not an approver of the step (403), self-approval (403), another tenant and missing (404), bills too', async () => {
     const c = await approvalCompany(http, (ids) => ({ type: 'approval', steps: [{ approverIds: [ids.approver, ids.watcher] }, { approverIds: [ids.outsider] }], timeoutDays: 30 }));
     const other = await approvalCompany(http);
     const [pending, atStepTwo] = await submitted(c, 2);
@@ -96,11 +97,22 @@ describe('bulk approval decisions', () => {
     expect((await c.approver.http.post(`/v1/invoices/${ownInvoice.id}/submit-for-approval`)).status).toBe(200);
     const [othersInvoice] = await submitted(other, 1);
     const missing = randomUUID();
+    // Bills go through the same decide: one that needs no approval is not pending, another tenant's is missing.
+    const vendor = await createVendor(c.tenant.admin);
+    const bill = (await c.tenant.admin.post('/v1/bills', { vendorId: vendor.id, number: 'B-77', amount: '1250.00', dueDate: '2026-12-31' })).body;
+    const othersBill = (await other.tenant.admin.post('/v1/bills', { vendorId: (await createVendor(other.tenant.admin)).id, amount: '9.00', dueDate: '2026-12-31' })).body;
 
     const ids = [pending.id, notSubmitted.id, atStepTwo.id, ownInvoice.id, othersInvoice.id, missing];
-    const res = await bulk(c.approver.http, { decision: 'approve', items: invoiceItems(ids), comment: 'batch of Monday' });
+    const res = await bulk(c.approver.http, {
+      decision: 'approve', items: [...invoiceItems(ids), { kind: 'bill', id: bill.id }, { kind: 'bill', id: othersBill.id }], comment: 'batch of Monday',
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ decided: 1, refused: 5 });
+    expect(res.body).toMatchObject({ decided: 1, refused: 7 });
+    const bills = res.body.results.splice(6, 2);
+    expect(bills).toEqual([
+      { kind: 'bill', id: bill.id, outcome: 'refused', status: 409, error: 'Conflict', message: expect.stringMatching(/^bill B-77 is not pending approval/) },
+      { kind: 'bill', id: othersBill.id, outcome: 'refused', status: 404, error: 'Not Found', message: `bill ${othersBill.id} not found` },
+    ]);
     const [decided, ...refused] = res.body.results;
     expect(decided).toMatchObject({ kind: 'invoice', id: pending.id, outcome: 'decided' });
     expect(decided.approval).toMatchObject({ invoiceId: pending.id, status: 'pending_approval' });

@@ -98,6 +98,18 @@ describe(BulkDecisionsService.name, () => {
     expect(seen[1]).toEqual(['bill', 'reject', { reason: 'duplicates' }]);
   });
 
+  it('decides an invoice or a bill item through the approvals service\'s decide of that document, as the single routes do (via api)', async () => {
+    const calls: unknown[] = [];
+    const approvals = { decide: async (...args: unknown[]) => { calls.push(args); return view(ids[0]); } } as unknown as ApprovalsService;
+    const items = [{ kind: 'invoice', id: ids[0] }, { kind: 'bill', id: ids[1] }] as BulkDecisionDto['items'];
+    const answer = await new BulkDecisionsService(approvals).decide({ decision: 'approve', items, comment: 'ok' }, user);
+    expect(answer).toMatchObject({ decided: 2, refused: 0 });
+    expect(calls).toEqual([
+      [{ kind: 'invoice', id: ids[0] }, user, 'approve', { comment: 'ok' }, 'api'],
+      [{ kind: 'bill', id: ids[1] }, user, 'approve', { comment: 'ok' }, 'api'],
+    ]);
+  });
+
   it('refuses the text that goes with the other decision', () => {
     const service = new BulkDecisionsService({} as ApprovalsService);
     const items = [{ kind: 'invoice', id: ids[0] }] as BulkDecisionDto['items'];

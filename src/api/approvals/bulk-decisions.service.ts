@@ -39,10 +39,7 @@ export class BulkDecisionsService {
   private readonly decideDocument: DecideDocument;
 
   constructor(approvals: ApprovalsService) {
-    this.decideDocument = (item, user, decision, body) => {
-      if (item.kind === 'invoice') return approvals.decide(item.id, user, decision, body, 'api');
-      return Promise.reject(new DomainError(404, `bill ${item.id} not found`));
-    };
+    this.decideDocument = ({ kind, id }, user, decision, body) => approvals.decide({ kind, id }, user, decision, body, 'api');
   }
 
   /** The 400s the DTO cannot say alone: the text that goes with the other decision. Run before anything is counted. */
