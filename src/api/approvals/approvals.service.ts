@@ -323,7 +323,7 @@ export class ApprovalsService {
       approverIds: s.approverIds.filter((id) => known.has(id)),
       ...(escalateToId && known.has(escalateToId) ? { escalateToId, escalateAfterDays } : {}),
     }));
-    const empty = steps.findIndex((s) => s.approverIds.length === 0);
+    const empty = steps.findIndex((s) => s.approverIds.length === 0 && !s.groupIds?.length);
     if (empty >= 0) {
       throw new DomainError(409, `the approval workflow "${definition.name}" (${definition.id}) has no remaining approver for step ${empty + 1}; update its approvers`);
     }
