@@ -1,10 +1,11 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { randomUUID } from 'node:crypto';
-import { approvalCompany, ApprovalCompany } from '../support/approval';
+import { approvalCompany, ApprovalCompany, createLargeInvoice, tasksOf } from '../support/approval';
 import { closeDb } from '../support/db';
 import { createTenant, createUser } from '../support/fixtures';
 import { Http } from '../support/http';
 import { Stack } from '../support/stack';
+import { until } from '../support/until';
 
 /**
  * Versions of approval definitions through the real API: an edit of an active (or once active) approval definition
@@ -120,6 +121,39 @@ describe('definition versions', () => {
       expect(res.body.message).toBe(`"${n}" is not a version number (a whole number from 1)`);
     }
     expect((await c.tenant.admin.get(`/v1/workflows/${c.definitionId}/versions?cursor=nope`)).status).toBe(400);
+  });
+
+  it('a pending run keeps the version it started with: its approvers decide, not those of the edited definition; a new submission runs the new version', async () => {
+    const c = await approvalCompany(http);
+    const before = await createLargeInvoice(c);
+    const submitted = await c.creator.http.post(`/v1/invoices/${before.id}/submit-for-approval`);
+    expect(submitted.status).toBe(200);
+    expect(submitted.body).toMatchObject({ definitionId: c.definitionId, definitionVersion: 1, approvers: [{ id: c.approver.id }] });
+    await until(() => tasksOf(c.approver, 'open', before.id), (t) => t.length === 1, "the v1 approver's task");
+
+    const v2 = await c.tenant.admin.patch(`/v1/workflows/${c.definitionId}`, {
+      actions: [approvalAction([c.outsider.id]), { type: 'email', to: { userIds: [c.watcher.id] } }],
+    });
+    expect(v2.body).toMatchObject({ version: 2 });
+
+    const pending = (await c.creator.http.get(`/v1/invoices/${before.id}/approval`)).body;
+    expect(pending).toMatchObject({ status: 'pending_approval', definitionVersion: 1, approvers: [{ id: c.approver.id }] });
+    expect(await tasksOf(c.outsider, 'open', before.id)).toEqual([]);
+    const refused = await c.outsider.http.post(`/v1/invoices/${before.id}/approve`, { comment: 'v2 says me' });
+    expect(refused.status).toBe(403);
+    const approved = await c.approver.http.post(`/v1/invoices/${before.id}/approve`, { comment: 'v1 says me' });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ status: 'approved', definitionVersion: 1, decisions: [{ decision: 'approved', by: { id: c.approver.id } }] });
+
+    const after = await createLargeInvoice(c);
+    const next = await c.creator.http.post(`/v1/invoices/${after.id}/submit-for-approval`);
+    expect(next.status).toBe(200);
+    expect(next.body).toMatchObject({ definitionVersion: 2, approvers: [{ id: c.outsider.id }] });
+    await until(() => tasksOf(c.outsider, 'open', after.id), (t) => t.length === 1, "the v2 approver's task");
+    expect((await c.approver.http.post(`/v1/invoices/${after.id}/approve`)).status).toBe(403);
+    // What the run started with is readable as it was.
+    expect((await c.creator.http.get(`/v1/workflows/${c.definitionId}/versions/${pending.definitionVersion}`)).body.actions[0])
+      .toMatchObject({ type: 'approval', steps: [{ approverIds: [c.approver.id] }] });
   });
 
   it('the audit entry of an edit that made a version names it', async () => {
