@@ -109,6 +109,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/approvals/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approves or rejects up to 100 invoices and bills as the caller, each on its own
+         * @description Each item is decided exactly as its single route (POST /v1/invoices/:id/approve, /reject; the same for bills) would: the same checks, the same decision trail entry. The answer is 200 with every item's own result, in the order sent: `decided` with the approval view, or `refused` with the status and message its single route would answer (404 for a document of another company, as for a missing one). Each item counts as one decision against the caller's allowance (RELANCE_DECISION_RATE a minute, shared with the single routes); past it the whole call is a 429 and nothing is decided.
+         */
+        post: operations["BulkDecisions_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/approver-groups": {
         parameters: {
             query?: never;
@@ -2005,6 +2025,75 @@ export interface components {
             templateKey: "bill-payment-reminder";
             /** Format: date-time */
             updatedAt: string;
+        };
+        BulkDecision: {
+            /** @description items decided */
+            decided: number;
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            /** @description items refused */
+            refused: number;
+            /** @description one per item, in the order sent */
+            results: components["schemas"]["BulkDecisionResult"][];
+        };
+        BulkDecisionDto: {
+            /**
+             * @description approve only: recorded with each decision
+             * @example Checked against the purchase orders
+             */
+            comment?: string;
+            /**
+             * @example approve
+             * @enum {string}
+             */
+            decision: "approve" | "reject";
+            /** @description the documents to decide, each once; each is decided on its own, in this order in the answer */
+            items: components["schemas"]["BulkDecisionItemDto"][];
+            /**
+             * @description reject only, and required there
+             * @example Duplicates of last month
+             */
+            reason?: string;
+        };
+        BulkDecisionItemDto: {
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            id: string;
+            /**
+             * @example invoice
+             * @enum {string}
+             */
+            kind: "invoice" | "bill";
+        };
+        BulkDecisionResult: {
+            /** @description when decided: the approval with the decision recorded, as the single route answers it */
+            approval?: components["schemas"]["ApprovalView"];
+            /**
+             * @description when refused: the reason phrase of status
+             * @example Conflict
+             */
+            error?: string;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            id: string;
+            /** @enum {string} */
+            kind: "invoice" | "bill";
+            /**
+             * @description when refused: the single route's message
+             * @example invoice INV-1042 is not pending approval (its approval status is approved)
+             */
+            message?: string;
+            /** @enum {string} */
+            outcome: "decided" | "refused";
+            /**
+             * @description when refused: the status the single route answers for this document
+             * @example 409
+             */
+            status?: number;
         };
         CheckView: {
             /** @description Why it is down */
@@ -5260,6 +5349,178 @@ export interface operations {
                      *       "error": "Not Found",
                      *       "message": "API key 1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a not found",
                      *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    BulkDecisions_decide: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkDecisionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "decided": 1,
+                     *       "decision": "approve",
+                     *       "refused": 2,
+                     *       "results": [
+                     *         {
+                     *           "approval": {
+                     *             "invoiceId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *             "status": "approved"
+                     *           },
+                     *           "id": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *           "kind": "invoice",
+                     *           "outcome": "decided"
+                     *         },
+                     *         {
+                     *           "error": "Conflict",
+                     *           "id": "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                     *           "kind": "invoice",
+                     *           "message": "invoice INV-1043 is not pending approval (its approval status is approved)",
+                     *           "outcome": "refused",
+                     *           "status": 409
+                     *         },
+                     *         {
+                     *           "error": "Not Found",
+                     *           "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
+                     *           "kind": "bill",
+                     *           "message": "bill 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found",
+                     *           "outcome": "refused",
+                     *           "status": 404
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BulkDecision"];
+                };
+            };
+            /** @description items must hold 1 to 100 items; send a larger batch in several calls */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "items must hold 1 to 100 items; send a larger batch in several calls",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s",
+                     *       "statusCode": 429
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -8922,6 +9183,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s",
+                     *       "statusCode": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     InvoiceDisputes_resolve: {
@@ -9537,6 +9814,22 @@ export interface operations {
                      *       "error": "Unprocessable Entity",
                      *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
                      *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s",
+                     *       "statusCode": 429
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
