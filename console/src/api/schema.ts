@@ -1351,7 +1351,7 @@ export interface paths {
         delete: operations["Workflows_remove"];
         options?: never;
         head?: never;
-        /** Changes name, conditions, actions, schedule or a sequence's steps; omitted parts stay. An active definition must stay complete; steps that have gone out to invoices keep their order and offsetDays (their texts may change). Admins only. */
+        /** Changes name, conditions, actions, schedule or a sequence's steps; omitted parts stay. An active definition must stay complete; steps that have gone out to invoices keep their order and offsetDays (their texts may change). A change of an approval definition that is or was active makes its next version (runs keep theirs). Admins only. */
         patch: operations["Workflows_update"];
         trace?: never;
     };
@@ -1420,6 +1420,40 @@ export interface paths {
          * @description Starts a sweep like a firing of the schedule. Runs may overlap: each record still gets each reminder at most once. Follow it in GET /v1/workflow-runs?workflowId=<id>.
          */
         post: operations["Reminders_runNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The definition's versions, newest first, each with its content as saved. A saved change of an approval definition that is or was active makes the next version (a run keeps the version it started with); a draft, and the other templates, keep one version, changed in place. */
+        get: operations["Workflows_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of the definition (the version an approval run started with: its definitionVersion) */
+        get: operations["Workflows_version"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1775,7 +1809,7 @@ export interface components {
              *     - `delegation.set`: A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }
              *     - `delegation.removed`: A user's delegation was ended (target: the delegating user). data: { delegateId }
              *     - `workflow.created`: A workflow definition was created. data: { templateKey, name, status }
-             *     - `workflow.updated`: A definition changed. data: { fields: [names of the parts that changed], changes: { name: { old, new } } when renamed }
+             *     - `workflow.updated`: A definition changed. data: { fields: [names of the parts that changed], changes: { name: { old, new } } when renamed, version: { old, new } when the change made a new version }
              *     - `workflow.activated`: A definition was activated. data: { status: { old, new } }
              *     - `workflow.deactivated`: A definition was deactivated. data: { status: { old, new } }
              *     - `workflow.deleted`: A definition was deleted. data: { templateKey, name, status }
@@ -1824,7 +1858,7 @@ export interface components {
          *     - `delegation.set`: A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }
          *     - `delegation.removed`: A user's delegation was ended (target: the delegating user). data: { delegateId }
          *     - `workflow.created`: A workflow definition was created. data: { templateKey, name, status }
-         *     - `workflow.updated`: A definition changed. data: { fields: [names of the parts that changed], changes: { name: { old, new } } when renamed }
+         *     - `workflow.updated`: A definition changed. data: { fields: [names of the parts that changed], changes: { name: { old, new } } when renamed, version: { old, new } when the change made a new version }
          *     - `workflow.activated`: A definition was activated. data: { status: { old, new } }
          *     - `workflow.deactivated`: A definition was deactivated. data: { status: { old, new } }
          *     - `workflow.deleted`: A definition was deleted. data: { templateKey, name, status }
@@ -4573,6 +4607,44 @@ export interface components {
         };
         WorkflowTemplatePage: {
             data: components["schemas"]["WorkflowTemplate"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        WorkflowVersion: {
+            /** @description As the definition's actions were in this version (approvers, steps, ...) */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /** @description As the definition's conditions were in this version */
+            conditions: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description Who saved the change that made this version; null for the definitions Relance creates itself
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            createdBy: string | null;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            definitionId: string;
+            /** @example Large invoices */
+            name: string;
+            /** @example 2 */
+            version: number;
+        };
+        WorkflowVersionPage: {
+            data: components["schemas"]["WorkflowVersion"][];
             /**
              * @description Pass as `cursor` for the next page; null on the last page
              * @example null
@@ -16427,7 +16499,8 @@ export interface operations {
                      *           },
                      *           "status": "active",
                      *           "templateKey": "payment-due-reminder",
-                     *           "updatedAt": "2026-11-28T12:00:00.000Z"
+                     *           "updatedAt": "2026-11-28T12:00:00.000Z",
+                     *           "version": 1
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -16524,7 +16597,8 @@ export interface operations {
                      *       },
                      *       "status": "active",
                      *       "templateKey": "payment-due-reminder",
-                     *       "updatedAt": "2026-11-28T12:00:00.000Z"
+                     *       "updatedAt": "2026-11-28T12:00:00.000Z",
+                     *       "version": 1
                      *     }
                      */
                     "application/json": components["schemas"]["Workflow"];
@@ -16879,7 +16953,8 @@ export interface operations {
                      *       },
                      *       "status": "active",
                      *       "templateKey": "payment-due-reminder",
-                     *       "updatedAt": "2026-11-28T12:00:00.000Z"
+                     *       "updatedAt": "2026-11-28T12:00:00.000Z",
+                     *       "version": 1
                      *     }
                      */
                     "application/json": components["schemas"]["Workflow"];
@@ -17072,7 +17147,8 @@ export interface operations {
                      *       },
                      *       "status": "active",
                      *       "templateKey": "payment-due-reminder",
-                     *       "updatedAt": "2026-11-28T12:00:00.000Z"
+                     *       "updatedAt": "2026-11-28T12:00:00.000Z",
+                     *       "version": 1
                      *     }
                      */
                     "application/json": components["schemas"]["Workflow"];
@@ -17260,7 +17336,8 @@ export interface operations {
                      *       },
                      *       "status": "active",
                      *       "templateKey": "payment-due-reminder",
-                     *       "updatedAt": "2026-11-28T12:00:00.000Z"
+                     *       "updatedAt": "2026-11-28T12:00:00.000Z",
+                     *       "version": 1
                      *     }
                      */
                     "application/json": components["schemas"]["Workflow"];
@@ -17448,7 +17525,8 @@ export interface operations {
                      *       },
                      *       "status": "inactive",
                      *       "templateKey": "payment-due-reminder",
-                     *       "updatedAt": "2026-11-28T12:00:00.000Z"
+                     *       "updatedAt": "2026-11-28T12:00:00.000Z",
+                     *       "version": 1
                      *     }
                      */
                     "application/json": components["schemas"]["Workflow"];
@@ -17913,6 +17991,215 @@ export interface operations {
                      *       "error": "Unprocessable Entity",
                      *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
                      *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Workflows_versions: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "actions": [
+                     *             {
+                     *               "steps": [
+                     *                 {
+                     *                   "approverIds": [
+                     *                     "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                     *                   ],
+                     *                   "required": 1
+                     *                 }
+                     *               ],
+                     *               "timeoutDays": 30,
+                     *               "type": "approval"
+                     *             }
+                     *           ],
+                     *           "conditions": [
+                     *             {
+                     *               "field": "amount",
+                     *               "op": "gt",
+                     *               "value": "1000.00"
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *           "definitionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *           "name": "Large invoices",
+                     *           "version": 2
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WorkflowVersionPage"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Workflows_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "actions": [
+                     *         {
+                     *           "steps": [
+                     *             {
+                     *               "approverIds": [
+                     *                 "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                     *               ],
+                     *               "required": 1
+                     *             }
+                     *           ],
+                     *           "timeoutDays": 30,
+                     *           "type": "approval"
+                     *         }
+                     *       ],
+                     *       "conditions": [
+                     *         {
+                     *           "field": "amount",
+                     *           "op": "gt",
+                     *           "value": "1000.00"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "definitionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *       "name": "Large invoices",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WorkflowVersion"];
+                };
+            };
+            /** @description "0" is not a version number (a whole number from 1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "\"0\" is not a version number (a whole number from 1)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found; or: workflow c1d2… has no version 3; its latest is 2 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found; or: workflow c1d2… has no version 3; its latest is 2",
+                     *       "statusCode": 404
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
