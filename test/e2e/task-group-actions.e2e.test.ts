@@ -88,6 +88,27 @@ describe('a definition\'s task action given to a candidate group', () => {
     expect(after.body.data.filter((t: { recordId: string }) => t.recordId === payment.id)).toHaveLength(1);
   });
 
+  it('keeps a group named by an active definition\'s task (action or collection step) from being deleted; a reactivation rechecks it', async () => {
+    const named = await group(tenant, [sam.id]);
+    const action = await tenant.admin.post('/v1/workflows', depositDefinition(randomUUID(), { candidateGroupId: named }));
+    const steps = await tenant.admin.post('/v1/workflows', {
+      templateKey: 'collection-sequence', name: `Dunning ${randomUUID().slice(0, 8)}`, schedule: { time: '09:00' },
+      steps: [{ offsetDays: 3, subject: 'Late', body: 'Pay {{invoiceNumber}}', task: { candidateGroupId: named, title: 'Call' } }],
+    });
+    expect([action.status, steps.status]).toEqual([201, 201]);
+    for (const id of [action.body.id, steps.body.id]) {
+      expect((await tenant.admin.post(`/v1/workflows/${id}/activate`)).body.status).toBe('active');
+      const refused = await tenant.admin.delete(`/v1/approver-groups/${named}`);
+      expect(refused.status).toBe(409);
+      expect(refused.body.message).toContain(id);
+      expect((await tenant.admin.post(`/v1/workflows/${id}/deactivate`)).body.status).toBe('inactive');
+    }
+    expect((await tenant.admin.delete(`/v1/approver-groups/${named}`)).status).toBe(204);
+    const reactivated = await tenant.admin.post(`/v1/workflows/${steps.body.id}/activate`);
+    expect(reactivated.status).toBe(400);
+    expect(reactivated.body.message).toContain(`steps[0].task.candidateGroupId: approver group ${named} is not a group of this company`);
+  });
+
   it('refuses a group of another company, and a task with neither an assignee nor a group where one is required', async () => {
     const theirs = await group(other, [other.adminId]);
     const foreign = await tenant.admin.post('/v1/workflows', depositDefinition(randomUUID(), { candidateGroupId: theirs }));
