@@ -2166,9 +2166,15 @@ export interface components {
             offsetDays: number;
             /** @description Handlebars */
             subject: string;
+            /** @description a task with the step, for assigneeId or for the members of candidateGroupId to claim (one of the two is required) */
             task?: {
                 /** Format: uuid */
-                assigneeId: string;
+                assigneeId?: string;
+                /**
+                 * Format: uuid
+                 * @description an approver group of the company
+                 */
+                candidateGroupId?: string;
                 /** @description Handlebars */
                 description?: string;
                 /** @description Handlebars */
@@ -3929,13 +3935,18 @@ export interface components {
             status: "open" | "completed" | "cancelled";
             title: string;
         };
-        /** @description A task for a user */
+        /** @description A task for a user, or for an approver group's members to claim */
         TaskActionInput: {
             /**
              * Format: uuid
-             * @description null: unassigned (an active definition needs one)
+             * @description who does it; null: nobody (an active definition needs it or candidateGroupId)
              */
             assigneeId?: string | null;
+            /**
+             * Format: uuid
+             * @description an approver group of the company whose members claim the task; beside or instead of assigneeId
+             */
+            candidateGroupId?: string | null;
             /** @description Handlebars over the template's variables; omitted: none */
             description?: string;
             /** @description Omitted: the template's default in the company locale. Handlebars over the template's variables. */
@@ -4213,7 +4224,7 @@ export interface components {
         /** @description The parts of a definition to change. A definition keeps its template, so the body names none: what each part may hold is what the definition's template takes in its Create…Workflow schema (steps and catchUp only on a collection-sequence, to: "customer" only on a customer template, the approval action only on invoice-approval). */
         UpdateWorkflowDto: {
             /**
-             * @description email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval (ApprovalActionInput) { approverIds, required? (1), escalateAfterDays? and escalateToId? | steps: [{ approverIds, required? (1), escalateAfterDays? and escalateToId? }], notify?: { userIds }, timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }: a step is approved when `required` distinct approvers approve (the invoice creator never counts), one rejection rejects, and with no decision after escalateAfterDays escalateToId joins it. Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale. Null: unchanged.
+             * @description email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId and/or candidateGroupId, title, description? }; memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval (ApprovalActionInput) { approverIds, required? (1), escalateAfterDays? and escalateToId? | steps: [{ approverIds, required? (1), escalateAfterDays? and escalateToId? }], notify?: { userIds }, timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }: a step is approved when `required` distinct approvers approve (the invoice creator never counts), one rejection rejects, and with no decision after escalateAfterDays escalateToId joins it. Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale. Null: unchanged.
              * @example [
              *       {
              *         "body": "Hello {{customerName}}, ...",
@@ -4271,7 +4282,7 @@ export interface components {
              */
             schedule?: components["schemas"]["ScheduleInput"] | null;
             /**
-             * @description collection-sequence only: ordered steps, each { offsetDays (days from the due date, negative before it, strictly increasing), subject, body, task?: { assigneeId, title, description? }, attachInvoicePdf? (false) }. Each invoice gets each step at most once, in order. Omitted: the template's default three steps (-3, +1, +7) in the company locale.
+             * @description collection-sequence only: ordered steps, each { offsetDays (days from the due date, negative before it, strictly increasing), subject, body, task?: { assigneeId and/or candidateGroupId, title, description? }, attachInvoicePdf? (false) }. Each invoice gets each step at most once, in order. Omitted: the template's default three steps (-3, +1, +7) in the company locale.
              * @example [
              *       {
              *         "body": "Hello {{customerName}}, ...",
@@ -4298,6 +4309,8 @@ export interface components {
                 task?: {
                     /** Format: uuid */
                     assigneeId?: string;
+                    /** Format: uuid */
+                    candidateGroupId?: string;
                     description?: string;
                     title?: string;
                 };

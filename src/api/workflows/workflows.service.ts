@@ -217,7 +217,7 @@ export class WorkflowsService {
     if (problems.length) throw new DomainError(422, `cannot activate the definition: ${problems.join('; ')}`);
   }
 
-  /** Every recipient, assignee and approver must be a user of the caller's company, every approver group one of its groups. */
+  /** Every recipient, assignee and approver must be a user of the caller's company, every approver or candidate group one of its groups. */
   private async checkUsers(manager: EntityManager, caller: AuthUser, definition: Pick<NormalizedDefinition, 'actions' | 'sequence'>): Promise<void> {
     await this.checkGroups(manager, caller, definition);
     const refs = referencedUserIds(definition.actions, definition.sequence);
@@ -231,8 +231,8 @@ export class WorkflowsService {
     }
   }
 
-  private async checkGroups(manager: EntityManager, caller: AuthUser, definition: Pick<NormalizedDefinition, 'actions'>): Promise<void> {
-    const refs = referencedGroupIds(definition.actions);
+  private async checkGroups(manager: EntityManager, caller: AuthUser, definition: Pick<NormalizedDefinition, 'actions' | 'sequence'>): Promise<void> {
+    const refs = referencedGroupIds(definition.actions, definition.sequence);
     if (refs.length === 0) return;
     const known = await new ApproverGroupsRepository(manager).findIdsAmong(caller.companyId, [...new Set(refs.map((r) => r.groupId))]);
     const missing = refs.find((r) => !known.has(r.groupId));

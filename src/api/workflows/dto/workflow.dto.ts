@@ -50,7 +50,7 @@ class ApprovalActionInput {
 }
 
 const actionsDoc: ApiPropertyOptions = {
-  description: 'email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; '
+  description: 'email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId and/or candidateGroupId, title, description? }; '
     + 'memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval (ApprovalActionInput) { approverIds, required? (1), '
     + 'escalateAfterDays? and escalateToId? | steps: [{ approverIds, required? (1), escalateAfterDays? and escalateToId? }], notify?: { userIds }, '
     + 'timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }: a step is approved when `required` distinct approvers '
@@ -63,7 +63,7 @@ const actionsDoc: ApiPropertyOptions = {
 
 const stepsDoc: ApiPropertyOptions = {
   description: 'collection-sequence only: ordered steps, each { offsetDays (days from the due date, negative before it, strictly increasing), '
-    + 'subject, body, task?: { assigneeId, title, description? }, attachInvoicePdf? (false) }. Each invoice gets each step at most once, in order. '
+    + 'subject, body, task?: { assigneeId and/or candidateGroupId, title, description? }, attachInvoicePdf? (false) }. Each invoice gets each step at most once, in order. '
     + "Omitted: the template's default three steps (-3, +1, +7) in the company locale.",
   example: [
     { offsetDays: -3, subject: 'Invoice {{invoiceNumber}} is due on {{date dueDate}}', body: 'Hello {{customerName}}, ...' },
@@ -76,7 +76,10 @@ const stepsDoc: ApiPropertyOptions = {
     properties: {
       offsetDays: { type: 'integer', minimum: -365, maximum: 365 }, subject: { type: 'string' }, body: { type: 'string' },
       attachInvoicePdf: { type: 'boolean', default: false },
-      task: { type: 'object', properties: { assigneeId: { type: 'string', format: 'uuid' }, title: { type: 'string' }, description: { type: 'string' } } },
+      task: {
+        type: 'object',
+        properties: { assigneeId: { type: 'string', format: 'uuid' }, candidateGroupId: { type: 'string', format: 'uuid' }, title: { type: 'string' }, description: { type: 'string' } },
+      },
     },
   },
 };
