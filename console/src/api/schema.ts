@@ -1688,6 +1688,11 @@ export interface components {
             /** @example 1250.00 */
             amount: string;
             /**
+             * @description Only a not_required or approved bill can be paid
+             * @enum {string}
+             */
+            approvalStatus: "not_required" | "approval_required" | "pending_approval" | "approved" | "rejected";
+            /**
              * @description What is left to pay
              * @example 1250.00
              */
@@ -1697,6 +1702,12 @@ export interface components {
              * @example 2026-12-01T14:03:11.123Z
              */
             createdAt: string;
+            /**
+             * Format: uuid
+             * @description Who recorded the bill; null for bills recorded before bills needed approval
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            createdBy: string | null;
             /**
              * Format: date
              * @example 2026-12-01
@@ -1738,6 +1749,47 @@ export interface components {
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
              */
             vendorId: string;
+        };
+        /** @description A condition on the bill: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
+        BillApprovalCondition: {
+            /** @enum {string} */
+            field: "amount" | "balance" | "vendorId" | "locationId" | "dueDate";
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "within_days" | "overdue_by_days" | "older_than_days";
+            /** @description a decimal string, a date, an id, a text, a boolean, a whole number of days, or a list of them */
+            value: unknown;
+        };
+        /** @description A bill-approval definition */
+        BillApprovalWorkflow: {
+            /** @description What a run does for each match */
+            actions: (components["schemas"]["ApprovalActionInput"] | components["schemas"]["TeamEmailActionInput"] | components["schemas"]["PushActionInput"])[];
+            /** Format: uuid */
+            companyId: string;
+            /** @description All of which must hold */
+            conditions: components["schemas"]["BillApprovalCondition"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description null for the definitions Relance creates itself
+             */
+            createdBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: "en-US" | "fr-CA";
+            name: string;
+            /** @description Always null: runs on each bill saved */
+            schedule: components["schemas"]["ScheduleInput"] | null;
+            /** @enum {string} */
+            status: "draft" | "active" | "inactive";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "bill-approval";
+            /** Format: date-time */
+            updatedAt: string;
         };
         BillPage: {
             data: components["schemas"]["Bill"][];
@@ -1970,6 +2022,25 @@ export interface components {
              * @enum {string}
              */
             templateKey: "bank-deposit-reminder";
+        };
+        /** @description A bill-approval definition: Requires approval of matching vendor bills recorded by non-admin users before they can be paid. */
+        CreateBillApprovalWorkflow: {
+            /** @description What a run does for each match: approval, email, push. Omitted: the template's defaults. */
+            actions?: (components["schemas"]["ApprovalActionInput"] | components["schemas"]["TeamEmailActionInput"] | components["schemas"]["PushActionInput"])[];
+            /**
+             * @description "Save and activate": create the definition active instead of draft
+             * @default false
+             */
+            activate?: boolean;
+            /** @description All must hold. Omitted: the template's defaults. */
+            conditions?: components["schemas"]["BillApprovalCondition"][];
+            /** @description Omitted: the template's default name in the company locale */
+            name?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "bill-approval";
         };
         CreateBillDto: {
             /** @example 480.00 */
@@ -2367,7 +2438,7 @@ export interface components {
              *       "invoice.approval.decided"
              *     ]
              */
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /**
              * Format: uri
              * @example https://hooks.example.com/relance
@@ -2375,7 +2446,7 @@ export interface components {
             url: string;
         };
         /** @description A definition of one template (templateKey): what each template takes is its own schema. Omitted parts take the template's defaults in the company locale. */
-        CreateWorkflowDto: components["schemas"]["CreateSendUnsentInvoicesWorkflow"] | components["schemas"]["CreatePaymentReceivedWorkflow"] | components["schemas"]["CreatePaymentDueReminderWorkflow"] | components["schemas"]["CreateOverdueInvoiceStampWorkflow"] | components["schemas"]["CreateInvoiceApprovalWorkflow"] | components["schemas"]["CreateUnsentInvoiceReminderWorkflow"] | components["schemas"]["CreateBillPaymentReminderWorkflow"] | components["schemas"]["CreateBankDepositReminderWorkflow"] | components["schemas"]["CreateCollectionSequenceWorkflow"];
+        CreateWorkflowDto: components["schemas"]["CreateSendUnsentInvoicesWorkflow"] | components["schemas"]["CreatePaymentReceivedWorkflow"] | components["schemas"]["CreatePaymentDueReminderWorkflow"] | components["schemas"]["CreateOverdueInvoiceStampWorkflow"] | components["schemas"]["CreateInvoiceApprovalWorkflow"] | components["schemas"]["CreateUnsentInvoiceReminderWorkflow"] | components["schemas"]["CreateBillPaymentReminderWorkflow"] | components["schemas"]["CreateBankDepositReminderWorkflow"] | components["schemas"]["CreateCollectionSequenceWorkflow"] | components["schemas"]["CreateBillApprovalWorkflow"];
         CreatedCompany: {
             /** @example rlk_a1B2c3D4_… */
             apiKey: string;
@@ -2388,7 +2459,7 @@ export interface components {
         CreatedWebhookEndpoint: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uuid */
             id: string;
             /**
@@ -3254,7 +3325,7 @@ export interface components {
         RotatedWebhookSecret: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uuid */
             id: string;
             /**
@@ -3787,11 +3858,11 @@ export interface components {
             name?: string;
         };
         UpdateWebhookEndpointDto: {
-            events?: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events?: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uri */
             url?: string;
         };
-        /** @description The parts of a definition to change. A definition keeps its template, so the body names none: what each part may hold is what the definition's template takes in its Create…Workflow schema (steps and catchUp only on a collection-sequence, to: "customer" only on a customer template, the approval action only on invoice-approval). */
+        /** @description The parts of a definition to change. A definition keeps its template, so the body names none: what each part may hold is what the definition's template takes in its Create…Workflow schema (steps and catchUp only on a collection-sequence, to: "customer" only on a customer template, the approval action only on invoice-approval and bill-approval). */
         UpdateWorkflowDto: {
             /**
              * @description email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval (ApprovalActionInput) { approverIds, required? (1), escalateAfterDays? and escalateToId? | steps: [{ approverIds, required? (1), escalateAfterDays? and escalateToId? }], notify?: { userIds }, timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }: a step is approved when `required` distinct approvers approve (the invoice creator never counts), one rejection rejects, and with no decision after escalateAfterDays escalateToId joins it. Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale. Null: unchanged.
@@ -3977,7 +4048,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken";
+            eventType: "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken";
             /** Format: uuid */
             id: string;
             /** @description The receiver's HTTP status; null when it did not answer */
@@ -3990,7 +4061,7 @@ export interface components {
         WebhookEndpoint: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uuid */
             id: string;
             /**
@@ -4015,7 +4086,7 @@ export interface components {
             workflowId: string;
         };
         /** @description A workflow definition, of the template templateKey names */
-        Workflow: components["schemas"]["SendUnsentInvoicesWorkflow"] | components["schemas"]["PaymentReceivedWorkflow"] | components["schemas"]["PaymentDueReminderWorkflow"] | components["schemas"]["OverdueInvoiceStampWorkflow"] | components["schemas"]["InvoiceApprovalWorkflow"] | components["schemas"]["UnsentInvoiceReminderWorkflow"] | components["schemas"]["BillPaymentReminderWorkflow"] | components["schemas"]["BankDepositReminderWorkflow"] | components["schemas"]["CollectionSequenceWorkflow"];
+        Workflow: components["schemas"]["SendUnsentInvoicesWorkflow"] | components["schemas"]["PaymentReceivedWorkflow"] | components["schemas"]["PaymentDueReminderWorkflow"] | components["schemas"]["OverdueInvoiceStampWorkflow"] | components["schemas"]["InvoiceApprovalWorkflow"] | components["schemas"]["UnsentInvoiceReminderWorkflow"] | components["schemas"]["BillPaymentReminderWorkflow"] | components["schemas"]["BankDepositReminderWorkflow"] | components["schemas"]["CollectionSequenceWorkflow"] | components["schemas"]["BillApprovalWorkflow"];
         WorkflowPage: {
             data: components["schemas"]["Workflow"][];
             /**
@@ -4046,7 +4117,7 @@ export interface components {
             /** @enum {string} */
             status: "draft" | "active" | "inactive";
             /** @enum {string} */
-            templateKey: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence";
+            templateKey: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence" | "bill-approval";
             /** @example America/Toronto */
             timezone: components["schemas"]["TimeZone"];
             /**
@@ -4172,7 +4243,7 @@ export interface components {
              */
             event?: string;
             /** @enum {string} */
-            key: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence";
+            key: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence" | "bill-approval";
             /** @example invoice */
             recordType: string;
             /** @description collection-sequence only: the variables of a statement (groupBy "customer"), which its steps take instead of `variables` */
@@ -5030,8 +5101,10 @@ export interface operations {
                      *       "data": [
                      *         {
                      *           "amount": "480.00",
+                     *           "approvalStatus": "not_required",
                      *           "balance": "480.00",
                      *           "createdAt": "2026-12-01T14:03:11.123Z",
+                     *           "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *           "dueDate": "2026-12-15",
                      *           "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *           "issueDate": "2026-12-01",
@@ -5107,8 +5180,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "amount": "480.00",
+                     *       "approvalStatus": "not_required",
                      *       "balance": "480.00",
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "dueDate": "2026-12-15",
                      *       "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *       "issueDate": "2026-12-01",
@@ -5256,8 +5331,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "amount": "480.00",
+                     *       "approvalStatus": "not_required",
                      *       "balance": "480.00",
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "dueDate": "2026-12-15",
                      *       "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *       "issueDate": "2026-12-01",
@@ -5428,8 +5505,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "amount": "480.00",
+                     *       "approvalStatus": "not_required",
                      *       "balance": "480.00",
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "dueDate": "2026-12-15",
                      *       "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *       "issueDate": "2026-12-01",
@@ -5568,8 +5647,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "amount": "480.00",
+                     *       "approvalStatus": "not_required",
                      *       "balance": "0.00",
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "dueDate": "2026-12-15",
                      *       "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *       "issueDate": "2026-12-01",
@@ -14466,7 +14547,7 @@ export interface operations {
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
                 /** @description Only definitions of this template */
-                templateKey?: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence";
+                templateKey?: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence" | "bill-approval";
                 /** @description Comma-separated statuses: draft, active, inactive */
                 status?: string;
             };

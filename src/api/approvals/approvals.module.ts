@@ -6,13 +6,13 @@ import { ApprovalMatcher, EVALUATE_CONDITIONS, type EvaluateConditions } from '.
 import { ApprovalsController } from './approvals.controller';
 import { ApprovalsService } from './approvals.service';
 
-const evaluateInvoiceConditions: EvaluateConditions = (recordType, conditions, record, options) =>
+const evaluateDocumentConditions: EvaluateConditions = (recordType, conditions, record, options) =>
   evaluateConditions(recordType, conditions as Condition[], record, options);
 
 @Module({
   imports: [TypeOrmModule.forFeature([WorkflowDefinition])],
   controllers: [ApprovalsController],
-  providers: [ApprovalsService, ApprovalMatcher, { provide: EVALUATE_CONDITIONS, useValue: evaluateInvoiceConditions }],
+  providers: [ApprovalsService, ApprovalMatcher, { provide: EVALUATE_CONDITIONS, useValue: evaluateDocumentConditions }],
   exports: [ApprovalsService, ApprovalMatcher],
 })
 export class ApprovalsModule {}
