@@ -52,9 +52,28 @@ const TEXTS = {
 
 export type PageTexts = { [K in keyof (typeof TEXTS)['en-US']]: string };
 
-export function textsFor(locale: string): { locale: 'en-US' | 'fr-CA'; t: PageTexts } {
+/** What a bill's page says differently: a bill, its vendor, paid rather than sent (a bill has no PDF here). */
+const BILL_TEXTS: Record<'en-US' | 'fr-CA', Partial<PageTexts>> = {
+  'en-US': {
+    title: 'Bill {number}', invoice: 'Bill', customer: 'Vendor',
+    overLimit: 'This bill is above the amount {company} lets approvers decide from email ({limit}): decide it through the API (POST /v1/bills/{id}/approve or /reject).',
+    cancelled: 'cancelled (the bill was edited)',
+    already: 'Bill {number} was already {decision} by {name} on {when}.', stepDone: 'Step {k} of bill {number} was already {decision} by {name} on {when}.',
+    reasonRequired: 'A rejection needs a reason: say why the bill is rejected.', done: 'Done: you {decision} bill {number}.',
+  },
+  'fr-CA': {
+    title: 'Facture à payer {number}', invoice: 'Facture à payer', customer: 'Fournisseur',
+    overLimit: 'Cette facture à payer dépasse le montant que {company} permet d\'approuver par courriel ({limit}) : décidez-en par l\'API (POST /v1/bills/{id}/approve ou /reject).',
+    cancelled: 'annulée (la facture à payer a été modifiée)',
+    already: 'La facture à payer {number} a déjà été {decision} par {name} le {when}.', stepDone: 'L\'étape {k} de la facture à payer {number} a déjà été {decision} par {name} le {when}.',
+    reasonRequired: 'Un rejet demande un motif : dites pourquoi la facture à payer est rejetée.', done: 'C\'est fait : vous avez {decision} la facture à payer {number}.',
+  },
+};
+
+/** The page's texts in the company's locale, for the kind of document the link is about. */
+export function textsFor(locale: string, kind: 'invoice' | 'bill' = 'invoice'): { locale: 'en-US' | 'fr-CA'; t: PageTexts } {
   const l = catalogueLocale(locale) === 'fr-CA' ? 'fr-CA' : 'en-US';
-  return { locale: l, t: TEXTS[l] };
+  return { locale: l, t: kind === 'bill' ? { ...TEXTS[l], ...BILL_TEXTS[l] } : TEXTS[l] };
 }
 
 /** `{name}` placeholders of a text, filled (the page escapes the result). */
