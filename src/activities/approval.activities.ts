@@ -5,9 +5,10 @@ import type { DataSource } from 'typeorm';
 import { approvalEffects, type ApprovalNoticeFacts, type ApprovalRecipient, ApprovalsRepository } from '../db/approvals.repository';
 import { createDeliveriesRepository } from '../db/deliveries.repository';
 import { webhookEvents } from '../db/webhook-events';
-import type {
-  ApprovalActivities, ApprovalNotice, ApprovalStepActivities, CancelApprovalInput, CompleteApprovalInput, EscalateApprovalInput, MarkPendingInput,
-  MoveApprovalRequestsInput, NotifyApprovalRequestedInput, OpenApprovalStepInput, OpenApprovalTasksInput, RecordDecisionInput, RemindApproversInput, SettleApprovalInput,
+import {
+  type ApprovalActivities, type ApprovalNotice, type ApprovalStepActivities, type CancelApprovalInput, type CompleteApprovalInput, documentOf,
+  type EscalateApprovalInput, type MarkPendingInput, type MoveApprovalRequestsInput, type NotifyApprovalRequestedInput, type OpenApprovalStepInput,
+  type OpenApprovalTasksInput, type RecordDecisionInput, type RemindApproversInput, type SettleApprovalInput,
 } from '../contracts';
 import type { Mailer } from '../infra/mailer';
 import { createOutbox, deliveryPolicies } from '../infra/outbox';
@@ -21,6 +22,18 @@ export interface ApprovalActivityDeps {
   publicUrl?: string;
 }
 
+/** The document an activity's notice names, as its tasks and notifications link it. */
+function linkOf(n: ApprovalNotice): { kind: 'invoice' | 'bill'; id: string } {
+  const { kind, id } = documentOf(n);
+  return { kind, id };
+}
+
+/** What an invoice's webhook events name; a bill's approval has no webhook event (none is defined for bills). */
+function invoiceEventOf(n: ApprovalNotice): { invoiceId: string; invoiceNumber: string } | undefined {
+  const d = documentOf(n);
+  return d.kind === 'invoice' ? { invoiceId: d.id, invoiceNumber: d.number } : undefined;
+}
+
 function currentExecution(): { workflowId: string; runId: string } {
   const { workflowExecution } = Context.current().info;
   if (!workflowExecution) throw ApplicationFailure.nonRetryable('approval activities run only inside a workflow', 'NotInWorkflow');
@@ -28,7 +41,7 @@ function currentExecution(): { workflowId: string; runId: string } {
 }
 
 /**
- * The side effects of an invoice approval run. Each one is safe to retry: tasks, notifications and deliveries
+ * The side effects of a document's approval run. Each one is safe to retry: tasks, notifications and deliveries
  * carry keys the database keeps unique, decisions are unique per approval and step, and status changes are
  * guarded by the state they move from.
  */
@@ -51,7 +64,7 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
   function approvalNotFound(n: ApprovalNotice): ApplicationFailure {
     return ApplicationFailure.create({
       type: 'ApprovalNotFound', nonRetryable: true,
-      message: `approval ${n.approvalId} of invoice ${n.invoiceId} (company ${n.companyId}) does not exist`,
+      message: `approval ${n.approvalId} of ${documentOf(n).kind} ${documentOf(n).id} (company ${n.companyId}) does not exist`,
     });
   }
 
@@ -65,7 +78,7 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
     return inactiveToo ? facts : { ...facts, people: facts.people.filter((p) => p.active) };
   }
 
-  /** An approval's delivery: its row's company, definition, invoice and run are the approval's. */
+  /** An approval's delivery: its row's company, definition, document and run are the approval's. */
   function approvalDelivery(n: ApprovalNotice, key: string, occurrence: string, channel: 'email' | 'push' | 'task', recipient: string) {
     return { key, occurrence, channel, recipient, owner: { approvalId: n.approvalId }, attempt: Context.current().info.attempt };
   }
@@ -82,7 +95,7 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
   async function pushOnce(n: ApprovalNotice, key: string, occurrence: string, to: ApprovalRecipient, title: string, body: string): Promise<void> {
     await outbox.deliver(approvalDelivery(n, key, occurrence, 'push', to.id), {
       policy: deliveryPolicies.inbox,
-      statement: approvalEffects.notification({ companyId: n.companyId, userId: to.id, title, body, invoiceId: n.invoiceId, key }),
+      statement: approvalEffects.notification({ companyId: n.companyId, userId: to.id, title, body, document: linkOf(n), key }),
     });
   }
 
@@ -94,7 +107,7 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
     await outbox.deliver(approvalDelivery(n, key, occurrence, 'task', seat.assigneeId), {
       policy: deliveryPolicies.task,
       statement: approvalEffects.openTask({
-        companyId: n.companyId, assigneeId: seat.assigneeId, title: task.title, description: task.description, invoiceId: n.invoiceId,
+        companyId: n.companyId, assigneeId: seat.assigneeId, title: task.title, description: task.description, document: linkOf(n),
         approvalId: n.approvalId, definitionId: facts.definitionId, key, dueAt, seatId: seat.seatId,
       }),
     });
@@ -106,12 +119,15 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       const { people, ...facts } = await factsAndPeople(input, [input.holderId]);
       if (facts.approvalStatus !== 'pending') return { notified: 0 };
       await approvals.recordEscalation({ approvalId: input.approvalId, step: input.step, userId: input.escalateToId, at: input.escalatedAt });
-      await webhookEvents.approvalEscalated(dataSource, {
-        companyId: input.companyId, approvalId: input.approvalId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber,
-        step: input.step, level: 1, escalatedTo: [input.escalateToId], reason: 'no decision before the step\'s escalateAfterDays',
-      });
+      const invoice = invoiceEventOf(input);
+      if (invoice) {
+        await webhookEvents.approvalEscalated(dataSource, {
+          companyId: input.companyId, approvalId: input.approvalId, ...invoice,
+          step: input.step, level: 1, escalatedTo: [input.escalateToId], reason: 'no decision before the step\'s escalateAfterDays',
+        });
+      }
       const occurrence = `approval-${input.approvalId}-escalated-${input.step}`;
-      const { subject, text } = approvalNotices(facts).escalated({ invoiceId: input.invoiceId, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
+      const { subject, text } = approvalNotices(facts).escalated({ documentId: linkOf(input).id, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
       for (const person of people) {
         await openTask(input, facts, { assigneeId: person.id, seatId: input.escalateToId }, input.step,
           `approval:${input.approvalId}:step:${input.step}:escalated:task:${person.id}`, occurrence, input.deadline);
@@ -147,7 +163,7 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
         // day keeps their earlier email's link, which `restore` made valid again (the new one, never sent, is unknown to all).
         const daily = `approval:${input.approvalId}:step:${input.step}:moved:${move.seatId}:to:${to.id}:day:${new Date().toISOString().slice(0, 10)}`;
         const forName = move.seatId === to.id ? null : (byId.get(move.seatId)?.name ?? null);
-        const { subject, text } = approvalNotices(facts).delegated({ invoiceId: input.invoiceId, forName, deadline: input.deadline });
+        const { subject, text } = approvalNotices(facts).delegated({ documentId: linkOf(input).id, forName, deadline: input.deadline });
         await emailOnce(input, `${daily}:email`, occurrence, to, subject, await withDecisionLink(input, facts, input.step, to, input.deadline, text));
         if (input.push) await pushOnce(input, `${daily}:push`, occurrence, to, subject, text);
       }
@@ -184,11 +200,14 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       if (facts.approvalStatus !== 'pending') return { notified: 0 };
       const occurrence = `approval-${input.approvalId}-requested-${input.step}`;
       const { subject, text } = input.message
-        ?? approvalNotices(facts).requested({ invoiceId: input.invoiceId, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
-      await webhookEvents.approvalRequested(dataSource, {
-        companyId: input.companyId, approvalId: input.approvalId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber,
-        step: input.step, stepCount: input.stepCount, deadline: input.deadline, userIds: input.userIds,
-      });
+        ?? approvalNotices(facts).requested({ documentId: linkOf(input).id, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
+      const invoice = invoiceEventOf(input);
+      if (invoice) {
+        await webhookEvents.approvalRequested(dataSource, {
+          companyId: input.companyId, approvalId: input.approvalId, ...invoice,
+          step: input.step, stepCount: input.stepCount, deadline: input.deadline, userIds: input.userIds,
+        });
+      }
       const approverIds = new Set(input.approverIds);
       for (const person of people) {
         const key = `approval:${input.approvalId}:requested:${input.step}:email:${person.id}`;
@@ -234,10 +253,13 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
     async notifyApprovalOutcome(input: CompleteApprovalInput): Promise<{ notified: number }> {
       const { people, ...facts } = await factsAndPeople(input, [input.creatorId, ...input.notifyUserIds]);
       if (facts.approvalStatus !== input.outcome) return { notified: 0 };
-      await webhookEvents.approvalDecided(dataSource, {
-        companyId: input.companyId, approvalId: input.approvalId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber,
-        outcome: input.outcome, decision: input.decision, decidedBy: input.decidedBy, comment: input.comment,
-      });
+      const invoice = invoiceEventOf(input);
+      if (invoice) {
+        await webhookEvents.approvalDecided(dataSource, {
+          companyId: input.companyId, approvalId: input.approvalId, ...invoice,
+          outcome: input.outcome, decision: input.decision, decidedBy: input.decidedBy, comment: input.comment,
+        });
+      }
       const occurrence = `approval-${input.approvalId}-decided`;
       const { subject, text } = approvalNotices(facts).decided({ outcome: input.outcome, timedOut: input.decision === 'timeout', comment: input.comment });
       for (const person of people) {
@@ -250,7 +272,7 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       return { notified: people.length };
     },
 
-    /** The run ends without an outcome (the invoice was edited): nothing is sent, open tasks are cancelled. */
+    /** The run ends without an outcome (the document was edited): nothing is sent, open tasks are cancelled. */
     async cancelApproval(input: CancelApprovalInput): Promise<void> {
       if (!await approvals.cancelApproval(input)) throw approvalNotFound(input);
     },
@@ -272,7 +294,7 @@ type Granular = Pick<ApprovalStepActivities, 'markPending' | 'openApprovalTasks'
  */
 export function composeApprovalActivities(a: Granular): Pick<ApprovalActivities, 'openApprovalStep' | 'settleDecision'> {
   async function openApprovalStep(input: OpenApprovalStepInput): Promise<{ opened: number }> {
-    const notice = { approvalId: input.approvalId, companyId: input.companyId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber };
+    const notice = { approvalId: input.approvalId, companyId: input.companyId, document: input.document, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber };
     if (input.first) await a.markPending({ ...notice, deadline: input.deadline });
     return a.openApprovalTasks({ ...notice, step: input.step, approverIds: input.approverIds, seats: input.seats, dueAt: input.deadline });
   }

@@ -55,7 +55,7 @@ export interface InvoiceApprovalInput {
   companyId: string;
   /** What is approved. Absent in runs started before bills had approvals: the invoice of `invoiceId`. */
   document?: ApprovalDocument;
-  /** Of an invoice's approval (runs started before `document` carry only these). */
+  /** The invoice's (runs started before `document` carry only these); empty in a bill's run, whose `document` says which bill. */
   invoiceId: string;
   invoiceNumber: string;
   /** The version of the definition the run started with; absent before definitions had versions. */
@@ -201,12 +201,28 @@ export const DecisionRefusal = {
   staleStep: 'StaleStep',
 } as const;
 
-/** What every approval activity is told: which approval, of which invoice, of which company. */
+/** What every approval activity is told: which approval, of which document, of which company. */
 export interface ApprovalNotice {
   approvalId: string;
   companyId: string;
-  invoiceId: string;
-  invoiceNumber: string;
+  /** Absent from the activities of runs that workers before bills had approvals scheduled: the invoice of `invoiceId`. */
+  document?: ApprovalDocument;
+  invoiceId?: string;
+  invoiceNumber?: string;
+}
+
+/**
+ * What a run or an activity approves: `document`, or, for those begun before bills had approvals, the invoice they
+ * name (its amount unknown to them: empty).
+ */
+export function documentOf(x: { document?: ApprovalDocument; invoiceId?: string; invoiceNumber?: string }): ApprovalDocument {
+  if (x.document) return x.document;
+  return { kind: 'invoice', id: x.invoiceId ?? '', number: x.invoiceNumber ?? '', amount: '' };
+}
+
+/** How people read a document in messages: "invoice INV-1042", "bill B-77". */
+export function documentName(d: Pick<ApprovalDocument, 'kind' | 'number'>): string {
+  return `${d.kind} ${d.number}`;
 }
 
 export interface MarkPendingInput extends ApprovalNotice {

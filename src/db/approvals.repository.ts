@@ -1,7 +1,10 @@
 import { type DataSource, type EntityManager, In } from 'typeorm';
-import type { CancelApprovalInput, CompleteApprovalInput, MarkPendingInput, RecordDecisionInput } from '../contracts';
+import {
+  type ApprovalDocumentKind, type ApprovalNotice, type CancelApprovalInput, type CompleteApprovalInput, documentOf, type MarkPendingInput,
+  type RecordDecisionInput,
+} from '../contracts';
 import type { ClaimedEffect } from './deliveries.repository';
-import { Approval, ApprovalDecision, type ApprovalStatus, Customer, Invoice, Location, User, WorkflowDefinition } from './entities';
+import { Approval, ApprovalDecision, type ApprovalStatus, Bill, Customer, Invoice, Location, User, WorkflowDefinition } from './entities';
 import { preparedSql, type Sql } from './sql';
 
 /** The approval's approver, creator or person to notify, as its notices address them. */
@@ -13,13 +16,15 @@ export interface ApprovalRecipient {
   active: boolean;
 }
 
-/** What an approval's notices say of the invoice, and where the approval stands. */
+/** What an approval's notices say of the document, and where the approval stands. */
 export interface ApprovalNoticeFacts {
+  kind: ApprovalDocumentKind;
   number: string;
   amount: string;
   currency: string;
   locale: string;
   timezone: string;
+  /** The invoice's customer, or the bill's vendor. */
   customerName: string;
   companyName: string;
   definitionId: string | null;
@@ -27,11 +32,34 @@ export interface ApprovalNoticeFacts {
   approvalStatus: string;
 }
 
-/** Which approval of which invoice of which company. */
-export interface ApprovalRef {
-  approvalId: string;
-  invoiceId: string;
-  companyId: string;
+/** A document that approvals decide on: an invoice or a bill, by id. */
+export interface DocumentRef {
+  kind: ApprovalDocumentKind;
+  id: string;
+}
+
+/** Which approval of which document of which company (an approval activity's notice). */
+export type ApprovalRef = Pick<ApprovalNotice, 'approvalId' | 'companyId' | 'document' | 'invoiceId' | 'invoiceNumber'>;
+
+/**
+ * Where each kind of document lives: its table, the approvals column naming it, its number as people read it, and the
+ * table and column of the party it is with (the invoice's customer, the bill's vendor). Every statement below is
+ * written once for both kinds through this map.
+ */
+const DOCUMENTS: Record<ApprovalDocumentKind, { table: string; column: string; number: (alias: string) => string; party: string; partyColumn: string }> = {
+  invoice: { table: 'invoices', column: 'invoice_id', number: (d) => `${d}.number`, party: 'customers', partyColumn: 'customer_id' },
+  bill: { table: 'bills', column: 'bill_id', number: (d) => `coalesce(${d}.number, ${d}.id::text)`, party: 'vendors', partyColumn: 'vendor_id' },
+};
+
+/** One SQL text per kind, built once (prepared statements are keyed by their text). */
+function perKind(build: (kind: ApprovalDocumentKind) => string): Record<ApprovalDocumentKind, string> {
+  return { invoice: build('invoice'), bill: build('bill') };
+}
+
+/** The document an activity's notice names. */
+function documentRef(n: ApprovalRef): DocumentRef {
+  const { kind, id } = documentOf(n);
+  return { kind, id };
 }
 
 /** What VIEW_SQL returns: the invoice, its latest approval, every decision of every submission, and people's names. */
@@ -39,7 +67,7 @@ interface ViewRow {
   id: string;
   number: string;
   approvalStatus: ApprovalStatus;
-  createdBy: string;
+  createdBy: string | null;
   delegated: Record<string, string>;
   latest: (Omit<Approval, 'deadline' | 'createdAt' | 'decidedAt'> & { deadline: string; createdAt: string; decidedAt: string | null }) | null;
   decisions: (Omit<ApprovalDecision, 'decidedAt'> & { submission: number; decidedAt: string })[];
@@ -47,34 +75,39 @@ interface ViewRow {
 }
 
 /** The approval view in one round trip (it answers every submit and decision, so it is on the hot path). */
-const VIEW_SQL = `
-  SELECT i.id, i.number, i.approval_status AS "approvalStatus", i.created_by AS "createdBy",
+const VIEW_SQL = perKind((kind) => {
+  const { table, column, number } = DOCUMENTS[kind];
+  return `
+  SELECT i.id, ${number('i')} AS number, i.approval_status AS "approvalStatus", i.created_by AS "createdBy",
     (SELECT coalesce(json_object_agg(g.user_id, g.delegate_id), '{}') FROM delegations g
       WHERE g.company_id = i.company_id AND g.starts_at <= now() AND g.ends_at > now()) AS delegated,
     (SELECT row_to_json(a) FROM (
-       SELECT id, company_id AS "companyId", invoice_id AS "invoiceId", submission, definition_id AS "definitionId",
+       SELECT id, company_id AS "companyId", record_type AS "recordType", invoice_id AS "invoiceId", bill_id AS "billId", submission,
+              definition_id AS "definitionId", definition_version AS "definitionVersion",
               workflow_id AS "workflowId", run_id AS "runId", status, steps, current_step AS "currentStep",
               allow_admins AS "allowAdmins", deadline, submitted_by AS "submittedBy", created_at AS "createdAt", decided_at AS "decidedAt"
-         FROM approvals WHERE invoice_id = i.id ORDER BY submission DESC LIMIT 1) a) AS latest,
+         FROM approvals WHERE ${column} = i.id ORDER BY submission DESC LIMIT 1) a) AS latest,
     (SELECT coalesce(json_agg(d ORDER BY d.submission, d.step, d."decidedAt", d.id), '[]') FROM (
        SELECT d.id, d.approval_id AS "approvalId", a.submission, d.step, d.decision, d.user_id AS "userId", d.comment, d.decided_at AS "decidedAt",
               d.closes_step AS "closesStep", d.on_behalf_of AS "onBehalfOf", d.via
-         FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id) d) AS decisions,
+         FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.${column} = i.id) d) AS decisions,
     (SELECT coalesce(json_object_agg(u.id, u.name), '{}') FROM users u
       WHERE u.company_id = i.company_id AND u.id IN (
-        SELECT a.submitted_by FROM approvals a WHERE a.invoice_id = i.id
-        UNION SELECT d.user_id FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id
-        UNION SELECT d.on_behalf_of FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = i.id
+        SELECT a.submitted_by FROM approvals a WHERE a.${column} = i.id
+        UNION SELECT d.user_id FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.${column} = i.id
+        UNION SELECT d.on_behalf_of FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.${column} = i.id
         UNION SELECT g.delegate_id FROM delegations g WHERE g.company_id = i.company_id AND g.starts_at <= now() AND g.ends_at > now()
         UNION SELECT (s.step ->> 'escalateToId')::uuid
-                FROM approvals a CROSS JOIN LATERAL jsonb_array_elements(a.steps) AS s(step) WHERE a.invoice_id = i.id AND s.step ? 'escalateToId'
+                FROM approvals a CROSS JOIN LATERAL jsonb_array_elements(a.steps) AS s(step) WHERE a.${column} = i.id AND s.step ? 'escalateToId'
         UNION SELECT (jsonb_array_elements_text(s.step -> 'approverIds'))::uuid
-                FROM approvals a CROSS JOIN LATERAL jsonb_array_elements(a.steps) AS s(step) WHERE a.invoice_id = i.id)) AS names
-    FROM invoices i WHERE i.id = $1 AND i.company_id = $2`;
+                FROM approvals a CROSS JOIN LATERAL jsonb_array_elements(a.steps) AS s(step) WHERE a.${column} = i.id)) AS names
+    FROM ${table} i WHERE i.id = $1 AND i.company_id = $2`;
+});
 
-/** An invoice's approvals as its view shows them: the latest submission, every decision, the names of the people in them. */
+/** A document's approvals as its view shows them: the latest submission, every decision, the names of the people in them. */
 export interface ApprovalHistory {
-  invoice: Pick<Invoice, 'id' | 'number' | 'approvalStatus' | 'createdBy'>;
+  /** The invoice or the bill (its number, or its id when it has none; its creator, null for a bill recorded before bills had one). */
+  invoice: Pick<Invoice, 'id' | 'number' | 'approvalStatus'> & { createdBy: string | null; kind: ApprovalDocumentKind };
   /** Delegations in force now in the company, delegator → delegate. */
   delegated: Map<string, string>;
   latest: Approval | null;
@@ -102,33 +135,100 @@ function closeTasksSql(status: string, by: string, when?: string): string {
 const SEAT_TASK_SQL = (seat: string) => `(approval_seat_id = ${seat} OR approval_seat_id IS NULL)`;
 
 /**
- * Every statement that changes an invoice's approval takes the invoice's row lock first (as the API's edit and submit
+ * Every statement that changes a document's approval takes the document's row lock first (as the API's edit and submit
  * do), then the approval's: one lock order, so that an edit and a decision wait for each other instead of deadlocking.
- * As the first CTE of a statement (the invoice id is `$n`), read by the statement's first write with `AND EXISTS
- * (SELECT 1 FROM invoice_lock)` so that the lock is taken before that write locks the approval.
+ * As the first CTE of a statement (the document id is `$n`), read by the statement's first write with `AND EXISTS
+ * (SELECT 1 FROM document_lock)` so that the lock is taken before that write locks the approval.
  */
-function invoiceLockSql(n: number): string {
-  return `invoice_lock AS (SELECT id FROM invoices WHERE id = $${n} FOR UPDATE)`;
+function documentLockSql(kind: ApprovalDocumentKind, n: number): string {
+  return `document_lock AS (SELECT id FROM ${DOCUMENTS[kind].table} WHERE id = $${n} FOR UPDATE)`;
 }
 
-const NOTICE_FACTS_SQL = `SELECT i.number, i.amount::text AS amount, co.currency, co.locale, co.timezone, cu.name AS "customerName", co.name AS "companyName",
+const NOTICE_FACTS_SQL = perKind((kind) => {
+  const { table, column, number, party, partyColumn } = DOCUMENTS[kind];
+  return `SELECT a.record_type AS kind, ${number('i')} AS number, i.amount::text AS amount, co.currency, co.locale, co.timezone,
+              cu.name AS "customerName", co.name AS "companyName",
               a.definition_id AS "definitionId", a.workflow_id AS "workflowId", a.status AS "approvalStatus",
               (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email, 'active', u.status = 'active') ORDER BY u.id), '[]')
                  FROM users u WHERE u.company_id = a.company_id AND u.id = ANY($4::uuid[])) AS people
          FROM approvals a
-         JOIN invoices i ON i.id = a.invoice_id
-         JOIN customers cu ON cu.id = i.customer_id
+         JOIN ${table} i ON i.id = a.${column}
+         JOIN ${party} cu ON cu.id = i.${partyColumn}
          JOIN companies co ON co.id = i.company_id
-        WHERE a.id = $1 AND a.invoice_id = $2 AND a.company_id = $3`;
+        WHERE a.id = $1 AND a.${column} = $2 AND a.company_id = $3`;
+});
 
-/** The invoice's facts for notices, and the given users of the company (ordered by id), in one statement. */
+/** The document's facts for notices, and the given users of the company (ordered by id), in one statement. */
 async function findNoticeFacts(
   db: Sql, ref: ApprovalRef, userIds: string[],
 ): Promise<(ApprovalNoticeFacts & { people: ApprovalRecipient[] }) | undefined> {
+  const document = documentRef(ref);
   const rows = await db.query<ApprovalNoticeFacts & { people: ApprovalRecipient[] }>(
-    NOTICE_FACTS_SQL, [ref.approvalId, ref.invoiceId, ref.companyId, [...new Set(userIds)]]);
+    NOTICE_FACTS_SQL[document.kind], [ref.approvalId, document.id, ref.companyId, [...new Set(userIds)]]);
   return rows[0];
 }
+
+/** The run has started (the document id is `$2`): one statement, so all or nothing without a transaction's extra round trips. */
+const MARK_PENDING_SQL = perKind((kind) => {
+  const { table, column } = DOCUMENTS[kind];
+  return `WITH ${documentLockSql(kind, 2)},
+       approval AS (
+         UPDATE approvals SET run_id = $4, deadline = $5
+          WHERE id = $1 AND ${column} = $2 AND company_id = $3 AND status = 'pending' AND EXISTS (SELECT 1 FROM document_lock) RETURNING id),
+       document AS (
+         UPDATE ${table} SET approval_status = 'pending_approval', updated_at = now()
+          WHERE id = $2 AND approval_status <> 'pending_approval' AND EXISTS (SELECT 1 FROM approval)),
+       run AS (
+         INSERT INTO workflow_runs (company_id, definition_id, kind, trigger, temporal_workflow_id, temporal_run_id, matched)
+         SELECT a.company_id, a.definition_id, 'approval', 'submit-for-approval', $6, $4, 1
+           FROM approvals a WHERE a.id = $1 AND a.${column} = $2 AND a.company_id = $3
+         ON CONFLICT (temporal_workflow_id, temporal_run_id) DO NOTHING)
+       SELECT EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND ${column} = $2 AND company_id = $3) AS found`;
+});
+
+/** A step's decision (the document id is `$8`): one statement, so the decision, the next step and the closed tasks go together or not at all. */
+const RECORD_DECISION_SQL = perKind((kind) => `WITH ${documentLockSql(kind, 8)},
+       decision AS (
+         INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at, closes_step, on_behalf_of, via)
+         SELECT $1, $2, $3, $4, $5, $6, $9, $10, $11 WHERE EXISTS (SELECT 1 FROM document_lock) ON CONFLICT DO NOTHING),
+       next_step AS (
+         UPDATE approvals SET current_step = $7 WHERE id = $1 AND status = 'pending' AND $9 AND $7::int IS NOT NULL AND EXISTS (SELECT 1 FROM document_lock))
+       ${closeTasksSql("'completed'", '$4', `EXISTS (SELECT 1 FROM document_lock) AND ($9 OR (assignee_id = $4 AND ${SEAT_TASK_SQL('coalesce($10::uuid, $4::uuid)')}))`)}`);
+
+/**
+ * The outcome (the document id is `$3`), one statement, all or nothing: the approval moves from pending to the outcome
+ * (or already had it: a retry), and only then the document's status and the open tasks follow. A cancelled approval
+ * changes nothing.
+ */
+const COMPLETE_APPROVAL_SQL = perKind((kind) => `WITH ${documentLockSql(kind, 3)},
+       moved AS (
+         UPDATE approvals SET status = $2, decided_at = now() WHERE id = $1 AND status = 'pending' AND EXISTS (SELECT 1 FROM document_lock) RETURNING id),
+       outcome AS (
+         SELECT EXISTS (SELECT 1 FROM moved) OR EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND status = $2) AS applied),
+       document AS (
+         UPDATE ${DOCUMENTS[kind].table} SET approval_status = $2, updated_at = now()
+          WHERE id = $3 AND approval_status = 'pending_approval' AND (SELECT applied FROM outcome)),
+       tasks AS (${closeTasksSql("'completed'", '$4', '(SELECT applied FROM outcome)')})
+       SELECT applied FROM outcome`);
+
+const RECORD_SUBMISSION_SQL = perKind((kind) => {
+  const { table, column } = DOCUMENTS[kind];
+  return `WITH document AS (
+         UPDATE ${table} SET approval_status = 'pending_approval', approval_submissions = $3, approval_definition_id = $4, updated_at = now()
+          WHERE id = $1 AND company_id = $2 AND approval_submissions = $3 - 1 AND approval_status = $5
+         RETURNING id)
+       INSERT INTO approvals (company_id, record_type, ${column}, submission, definition_id, definition_version, workflow_id, status, steps, current_step,
+                              allow_admins, deadline, submitted_by)
+       SELECT $2, '${kind}', id, $3, $4, $11, $6, 'pending', $7::jsonb, 0, $8, $9, $10 FROM document
+       RETURNING id, created_at AS "createdAt"`;
+});
+
+const PENDING_DECISION_SQL = perKind((kind) => {
+  const { table, column, number } = DOCUMENTS[kind];
+  return `SELECT a.workflow_id AS "workflowId", ${number('i')} AS number, i.created_by AS "createdBy" FROM approvals a JOIN ${table} i ON i.id = a.${column}
+        WHERE a.${column} = $1 AND a.company_id = $2 AND a.status = 'pending' AND i.approval_status = 'pending_approval'
+        ORDER BY a.submission DESC LIMIT 1`;
+});
 
 async function endRun(db: Sql, workflowId: string, status: 'completed' | 'failed'): Promise<void> {
   await db.query(
@@ -163,23 +263,9 @@ export class ApprovalsRepository {
    * row opened. False when there is no such approval.
    */
   async markPending(input: MarkPendingInput, run: { workflowId: string; runId: string }): Promise<boolean> {
-    // One statement, so all or nothing without a transaction's extra round trips.
+    const document = documentRef(input);
     const [row] = await this.db.query<{ found: boolean }>(
-      `WITH ${invoiceLockSql(2)},
-       approval AS (
-         UPDATE approvals SET run_id = $4, deadline = $5
-          WHERE id = $1 AND invoice_id = $2 AND company_id = $3 AND status = 'pending' AND EXISTS (SELECT 1 FROM invoice_lock) RETURNING id),
-       invoice AS (
-         UPDATE invoices SET approval_status = 'pending_approval', updated_at = now()
-          WHERE id = $2 AND approval_status <> 'pending_approval' AND EXISTS (SELECT 1 FROM approval)),
-       run AS (
-         INSERT INTO workflow_runs (company_id, definition_id, kind, trigger, temporal_workflow_id, temporal_run_id, matched)
-         SELECT a.company_id, a.definition_id, 'approval', 'submit-for-approval', $6, $4, 1
-           FROM approvals a WHERE a.id = $1 AND a.invoice_id = $2 AND a.company_id = $3
-         ON CONFLICT (temporal_workflow_id, temporal_run_id) DO NOTHING)
-       SELECT EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND invoice_id = $2 AND company_id = $3) AS found`,
-      [input.approvalId, input.invoiceId, input.companyId, run.runId, input.deadline, run.workflowId],
-    );
+      MARK_PENDING_SQL[document.kind], [input.approvalId, document.id, input.companyId, run.runId, input.deadline, run.workflowId]);
     return row.found;
   }
 
@@ -188,18 +274,10 @@ export class ApprovalsRepository {
    * short of the quorum (`closesStep: false`) closes only its approver's task for the seat it approved.
    */
   async recordDecision(input: RecordDecisionInput): Promise<void> {
-    // One statement: the decision, the next step and the closed tasks go together or not at all.
-    const closes = input.closesStep ?? true;
-    await this.db.query(
-      `WITH ${invoiceLockSql(8)},
-       decision AS (
-         INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at, closes_step, on_behalf_of, via)
-         SELECT $1, $2, $3, $4, $5, $6, $9, $10, $11 WHERE EXISTS (SELECT 1 FROM invoice_lock) ON CONFLICT DO NOTHING),
-       next_step AS (
-         UPDATE approvals SET current_step = $7 WHERE id = $1 AND status = 'pending' AND $9 AND $7::int IS NOT NULL AND EXISTS (SELECT 1 FROM invoice_lock))
-       ${closeTasksSql("'completed'", '$4', `EXISTS (SELECT 1 FROM invoice_lock) AND ($9 OR (assignee_id = $4 AND ${SEAT_TASK_SQL('coalesce($10::uuid, $4::uuid)')}))`)}`,
-      [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt, input.nextStep, input.invoiceId,
-        closes, input.onBehalfOf ?? null, input.via ?? null],
+    const document = documentRef(input);
+    await this.db.query(RECORD_DECISION_SQL[document.kind],
+      [input.approvalId, input.step, input.decision, input.userId, input.comment, input.decidedAt, input.nextStep, document.id,
+        input.closesStep ?? true, input.onBehalfOf ?? null, input.via ?? null],
     );
   }
 
@@ -226,21 +304,9 @@ export class ApprovalsRepository {
    * when it was cancelled first, in which case nothing changes).
    */
   async completeApproval(input: CompleteApprovalInput): Promise<boolean> {
-    // One statement, all or nothing: the approval moves from pending to the outcome (or already had it: a retry),
-    // and only then the invoice's status and the open tasks follow. A cancelled approval changes nothing.
+    const document = documentRef(input);
     const [{ applied }] = await this.db.query<{ applied: boolean }>(
-      `WITH ${invoiceLockSql(3)},
-       moved AS (
-         UPDATE approvals SET status = $2, decided_at = now() WHERE id = $1 AND status = 'pending' AND EXISTS (SELECT 1 FROM invoice_lock) RETURNING id),
-       outcome AS (
-         SELECT EXISTS (SELECT 1 FROM moved) OR EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND status = $2) AS applied),
-       invoice AS (
-         UPDATE invoices SET approval_status = $2, updated_at = now()
-          WHERE id = $3 AND approval_status = 'pending_approval' AND (SELECT applied FROM outcome)),
-       tasks AS (${closeTasksSql("'completed'", '$4', '(SELECT applied FROM outcome)')})
-       SELECT applied FROM outcome`,
-      [input.approvalId, input.outcome, input.invoiceId, input.decidedBy],
-    );
+      COMPLETE_APPROVAL_SQL[document.kind], [input.approvalId, input.outcome, document.id, input.decidedBy]);
     return applied;
   }
 
@@ -255,8 +321,10 @@ export class ApprovalsRepository {
    * (and nothing changed) when there is no such approval.
    */
   cancelApproval(input: CancelApprovalInput): Promise<boolean> {
+    const document = documentRef(input);
+    const { table } = DOCUMENTS[document.kind];
     return this.dataSource.transaction(async (m) => {
-      await m.query('SELECT id FROM invoices WHERE id = $1 FOR UPDATE', [input.invoiceId]);
+      await m.query(`SELECT id FROM ${table} WHERE id = $1 FOR UPDATE`, [document.id]);
       const facts = await findNoticeFacts(m, input, []);
       if (!facts) return false;
       const [before]: { status: string }[] = await m.query('SELECT status FROM approvals WHERE id = $1 FOR UPDATE', [input.approvalId]);
@@ -266,11 +334,11 @@ export class ApprovalsRepository {
          VALUES ($1, $2, 'cancelled', $3, $4, $5) ON CONFLICT DO NOTHING`,
         [input.approvalId, input.step, input.userId, input.comment, input.decidedAt],
       );
-      // When the API cancelled first it already set the invoice's status; a cancel from elsewhere (CLI) hands it back to the creator.
+      // When the API cancelled first it already set the document's status; a cancel from elsewhere (CLI) hands it back to the creator.
       if (before.status === 'pending') {
         await m.query(
-          `UPDATE invoices SET approval_status = 'approval_required', updated_at = now() WHERE id = $1 AND approval_status = 'pending_approval'`,
-          [input.invoiceId],
+          `UPDATE ${table} SET approval_status = 'approval_required', updated_at = now() WHERE id = $1 AND approval_status = 'pending_approval'`,
+          [document.id],
         );
       }
       await m.query(closeTasksSql('$2', '$3'), [input.approvalId, 'cancelled', input.userId]);
@@ -279,16 +347,16 @@ export class ApprovalsRepository {
     });
   }
 
-  /** The approval history of an invoice of the company, read in one prepared statement; undefined when there is no such invoice. */
-  async findHistory(invoiceId: string, companyId: string): Promise<ApprovalHistory | undefined> {
-    const [row] = await this.db.query<ViewRow>(VIEW_SQL, [invoiceId, companyId]);
+  /** The approval history of a document of the company, read in one prepared statement; undefined when there is no such document. */
+  async findHistory(document: DocumentRef, companyId: string): Promise<ApprovalHistory | undefined> {
+    const [row] = await this.db.query<ViewRow>(VIEW_SQL[document.kind], [document.id, companyId]);
     if (!row) return undefined;
     const latest: Approval | null = row.latest && Object.assign(new Approval(), row.latest, {
       deadline: new Date(row.latest.deadline), createdAt: new Date(row.latest.createdAt),
       decidedAt: row.latest.decidedAt ? new Date(row.latest.decidedAt) : null,
     });
     const decisions = row.decisions.map((d) => Object.assign(new ApprovalDecision(), d, { decidedAt: new Date(d.decidedAt) }));
-    return { invoice: row, latest, decisions, names: new Map(Object.entries(row.names)), delegated: new Map(Object.entries(row.delegated)) };
+    return { invoice: { ...row, kind: document.kind }, latest, decisions, names: new Map(Object.entries(row.names)), delegated: new Map(Object.entries(row.delegated)) };
   }
 
   /**
@@ -308,41 +376,32 @@ export class ApprovalsRepository {
     return { invoice: Object.assign(new Invoice(), invoice), savedDefinition: savedDefinition ?? null, customer: customer ?? null };
   }
 
-  /** Nothing asks the invoice for approval any more: `not_required`, if it is still in one of `from`. */
-  async markNotRequired(invoiceId: string, from: ApprovalStatus[]): Promise<void> {
-    await this.dataSource.getRepository(Invoice).update(
-      { id: invoiceId, approvalStatus: In(from) },
+  /** Nothing asks the document for approval any more: `not_required`, if it is still in one of `from`. */
+  async markNotRequired(document: DocumentRef, from: ApprovalStatus[]): Promise<void> {
+    await this.dataSource.getRepository(document.kind === 'bill' ? Bill : Invoice).update(
+      { id: document.id, approvalStatus: In(from) },
       { approvalStatus: 'not_required', approvalDefinitionId: null },
     );
   }
 
   /**
-   * The invoice becomes `pending_approval` and the submission is recorded, in one statement. It applies only if the
-   * invoice is still as it was read (status `from` and one submission fewer); undefined otherwise.
+   * The document becomes `pending_approval` and the submission (of `approval.recordType`, with its definition version)
+   * is recorded, in one statement. It applies only if the document is still as it was read (status `from` and one
+   * submission fewer); undefined otherwise.
    */
   async recordSubmission(approval: Approval, from: ApprovalStatus): Promise<{ id: string; createdAt: Date } | undefined> {
-    const [row] = await this.db.query<{ id: string; createdAt: Date }>(
-      `WITH invoice AS (
-         UPDATE invoices SET approval_status = 'pending_approval', approval_submissions = $3, approval_definition_id = $4, updated_at = now()
-          WHERE id = $1 AND company_id = $2 AND approval_submissions = $3 - 1 AND approval_status = $5
-         RETURNING id)
-       INSERT INTO approvals (company_id, invoice_id, submission, definition_id, workflow_id, status, steps, current_step, allow_admins, deadline, submitted_by)
-       SELECT $2, id, $3, $4, $6, 'pending', $7::jsonb, 0, $8, $9, $10 FROM invoice
-       RETURNING id, created_at AS "createdAt"`,
-      [approval.invoiceId, approval.companyId, approval.submission, approval.definitionId, from, approval.workflowId, JSON.stringify(approval.steps),
-        approval.allowAdmins, approval.deadline, approval.submittedBy],
+    const kind = approval.recordType;
+    const [row] = await this.db.query<{ id: string; createdAt: Date }>(RECORD_SUBMISSION_SQL[kind],
+      [kind === 'bill' ? approval.billId : approval.invoiceId, approval.companyId, approval.submission, approval.definitionId, from, approval.workflowId,
+        JSON.stringify(approval.steps), approval.allowAdmins, approval.deadline, approval.submittedBy, approval.definitionVersion],
     );
     return row;
   }
 
-  /** The latest pending approval of an invoice of the company that is pending approval, with the invoice's number and creator. */
-  async findPendingDecision(invoiceId: string, companyId: string): Promise<{ workflowId: string; number: string; createdBy: string } | undefined> {
-    const [pending] = await this.db.query<{ workflowId: string; number: string; createdBy: string }>(
-      `SELECT a.workflow_id AS "workflowId", i.number, i.created_by AS "createdBy" FROM approvals a JOIN invoices i ON i.id = a.invoice_id
-        WHERE a.invoice_id = $1 AND a.company_id = $2 AND a.status = 'pending' AND i.approval_status = 'pending_approval'
-        ORDER BY a.submission DESC LIMIT 1`,
-      [invoiceId, companyId],
-    );
+  /** The latest pending approval of a document of the company that is pending approval, with the document's number and creator. */
+  async findPendingDecision(document: DocumentRef, companyId: string): Promise<{ workflowId: string; number: string; createdBy: string | null } | undefined> {
+    const [pending] = await this.db.query<{ workflowId: string; number: string; createdBy: string | null }>(
+      PENDING_DECISION_SQL[document.kind], [document.id, companyId]);
     return pending;
   }
 
@@ -377,27 +436,30 @@ export class ApprovalsRepository {
     return { location, createdBy };
   }
 
-  /** A submission whose run could not start: the approval `cancelled`, the invoice back to `previousStatus`. */
-  async undoSubmission(approval: Pick<Approval, 'id' | 'invoiceId'>, previousStatus: ApprovalStatus): Promise<void> {
+  /** A submission whose run could not start: the approval `cancelled`, the document back to `previousStatus`. */
+  async undoSubmission(approval: Pick<Approval, 'id' | 'recordType' | 'invoiceId' | 'billId'>, previousStatus: ApprovalStatus): Promise<void> {
+    const kind = approval.recordType ?? 'invoice';
+    const id = kind === 'bill' ? approval.billId : approval.invoiceId;
     await this.dataSource.transaction(async (m) => {
-      // The invoice's row lock first, then the approval's, as on every path that changes both.
-      await m.query('SELECT id FROM invoices WHERE id = $1 FOR UPDATE', [approval.invoiceId]);
+      // The document's row lock first, then the approval's, as on every path that changes both.
+      await m.query(`SELECT id FROM ${DOCUMENTS[kind].table} WHERE id = $1 FOR UPDATE`, [id]);
       await m.getRepository(Approval).update({ id: approval.id, status: 'pending' }, { status: 'cancelled', decidedAt: new Date() });
-      await m.getRepository(Invoice).update({ id: approval.invoiceId!, approvalStatus: 'pending_approval' }, { approvalStatus: previousStatus });
+      await m.getRepository(kind === 'bill' ? Bill : Invoice).update({ id: id!, approvalStatus: 'pending_approval' }, { approvalStatus: previousStatus });
     });
   }
 
   /**
-   * Marks the pending approvals of an invoice cancelled (with a `cancelled` decision by `userId`) in the transaction
-   * `m`, which holds the invoice's row lock, so the approval's lock comes second, as everywhere. Answers their
-   * workflow ids.
+   * Marks the pending approvals of a document cancelled (with a `cancelled` decision by `userId`) in the transaction
+   * `m`, which holds the document's row lock, so the approval's lock comes second, as everywhere. Answers their
+   * workflow ids. An id alone is an invoice's.
    */
-  async cancelPending(m: EntityManager, invoiceId: string, userId: string): Promise<string[]> {
-    const pending = await m.getRepository(Approval).findBy({ invoiceId, status: 'pending' });
+  async cancelPending(m: EntityManager, document: DocumentRef | string, userId: string): Promise<string[]> {
+    const { kind, id } = typeof document === 'string' ? { kind: 'invoice' as const, id: document } : document;
+    const pending = await m.getRepository(Approval).findBy(kind === 'bill' ? { billId: id, status: 'pending' } : { invoiceId: id, status: 'pending' });
     for (const approval of pending) {
       await m.getRepository(Approval).update({ id: approval.id, status: 'pending' }, { status: 'cancelled', decidedAt: new Date() });
       await m.createQueryBuilder().insert().into(ApprovalDecision)
-        .values({ approvalId: approval.id, step: approval.currentStep, decision: 'cancelled', userId, comment: 'invoice edited', decidedAt: new Date() })
+        .values({ approvalId: approval.id, step: approval.currentStep, decision: 'cancelled', userId, comment: `${kind} edited`, decidedAt: new Date() })
         .orIgnore().execute();
     }
     return pending.map((a) => a.workflowId);
@@ -414,28 +476,28 @@ export class ApprovalsRepository {
  * the claim took the delivery); the delivery key is the row's own idempotency key.
  */
 export const approvalEffects = {
-  /** The approver's open task for a step of the approval. */
+  /** The approver's open task for a step of the approval, linked to its document. */
   openTask(t: {
-    companyId: string; assigneeId: string; title: string; description: string; invoiceId: string; approvalId: string;
+    companyId: string; assigneeId: string; title: string; description: string; document: DocumentRef; approvalId: string;
     definitionId: string | null; key: string; dueAt: string; seatId: string;
   }): ClaimedEffect {
     return {
       sql: `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, approval_id, definition_id,
                                idempotency_key, due_at, approval_seat_id)
-            SELECT $1::uuid, $2::uuid, 'approval', $3::text, $4::text, 'invoice', $5::uuid, $6::uuid, $7::uuid, $8::text, $9::timestamptz, $10::uuid
+            SELECT $1::uuid, $2::uuid, 'approval', $3::text, $4::text, $11::text, $5::uuid, $6::uuid, $7::uuid, $8::text, $9::timestamptz, $10::uuid
              WHERE EXISTS (SELECT 1 FROM claimed)
             ON CONFLICT (idempotency_key) DO NOTHING`,
-      params: [t.companyId, t.assigneeId, t.title, t.description, t.invoiceId, t.approvalId, t.definitionId, t.key, t.dueAt, t.seatId],
+      params: [t.companyId, t.assigneeId, t.title, t.description, t.document.id, t.approvalId, t.definitionId, t.key, t.dueAt, t.seatId, t.document.kind],
     };
   },
 
-  /** The in-app notification of an approval's notice. */
-  notification(n: { companyId: string; userId: string; title: string; body: string; invoiceId: string; key: string }): ClaimedEffect {
+  /** The in-app notification of an approval's notice, linked to its document. */
+  notification(n: { companyId: string; userId: string; title: string; body: string; document: DocumentRef; key: string }): ClaimedEffect {
     return {
       sql: `INSERT INTO notifications (company_id, user_id, title, body, record_type, record_id, idempotency_key)
-            SELECT $1::uuid, $2::uuid, $3::text, $4::text, 'invoice', $5::uuid, $6::text WHERE EXISTS (SELECT 1 FROM claimed)
+            SELECT $1::uuid, $2::uuid, $3::text, $4::text, $7::text, $5::uuid, $6::text WHERE EXISTS (SELECT 1 FROM claimed)
             ON CONFLICT (idempotency_key) DO NOTHING`,
-      params: [n.companyId, n.userId, n.title, n.body, n.invoiceId, n.key],
+      params: [n.companyId, n.userId, n.title, n.body, n.document.id, n.key, n.document.kind],
     };
   },
 };

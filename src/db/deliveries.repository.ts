@@ -67,7 +67,7 @@ const CLAIM_FOR_APPROVAL = `WITH claimed AS (
   INSERT INTO deliveries (${ROW_COLUMNS})
   SELECT a.company_id, a.definition_id,
          (SELECT r.id FROM workflow_runs r WHERE r.temporal_workflow_id = a.workflow_id ORDER BY r.started_at DESC LIMIT 1),
-         'invoice', a.invoice_id, $2, $3, $4, $5::text, 1, $1, CASE WHEN $5::text = 'sent' THEN now() END, $7::uuid
+         a.record_type, coalesce(a.invoice_id, a.bill_id), $2, $3, $4, $5::text, 1, $1, CASE WHEN $5::text = 'sent' THEN now() END, $7::uuid
     FROM approvals a WHERE a.id = $8${CLAIM_TAIL}`;
 
 const CLAIM_FOR_RUN = `WITH claimed AS (

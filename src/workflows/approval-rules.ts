@@ -28,6 +28,8 @@ import {
   DEFAULT_APPROVAL_TIMEOUT,
   DEFAULT_APPROVER_REMINDER_LEAD,
   delegatedToCreator,
+  documentName,
+  documentOf,
   eligibleFor,
   holderOf,
   type IgnoredDecision,
@@ -86,6 +88,8 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
   const reminderLeadMs = msToNumber(input.reminderLead ?? DEFAULT_APPROVER_REMINDER_LEAD);
   const deadlineMs = workflowInfo().startTime.getTime() + timeoutMs;
   const deadline = new Date(deadlineMs).toISOString();
+  const document = documentOf(input);
+  const named = documentName(document);
 
   const known = new Map<string, ApprovalDelegation>((input.delegations ?? []).map((d) => [d.delegatorId, d]));
   let active = delegationsAt(known, Date.now());
@@ -140,19 +144,19 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
   const seatFor = (d: DecideInput):
     { seat: string; onBehalfOf: string | null } | { type: string; why: IgnoredDecision['why']; message: string } => {
     if (state.status !== 'pending' || closing || cancelRequest) {
-      return { type: DecisionRefusal.notPending, why: 'not_pending', message: `invoice ${input.invoiceNumber} is not pending approval (approval is ${state.status})` };
+      return { type: DecisionRefusal.notPending, why: 'not_pending', message: `${named} is not pending approval (approval is ${state.status})` };
     }
-    const stepText = `step ${state.currentStep + 1} of invoice ${input.invoiceNumber}`;
+    const stepText = `step ${state.currentStep + 1} of ${named}`;
     if (d.step !== undefined && d.step !== state.currentStep) {
       return {
         type: DecisionRefusal.staleStep, why: 'stale_step',
-        message: `the decision was for step ${d.step + 1} of invoice ${input.invoiceNumber}, which is no longer pending (${stepText} is)`,
+        message: `the decision was for step ${d.step + 1} of ${named}, which is no longer pending (${stepText} is)`,
       };
     }
     if (d.userId === input.creatorId) {
       return {
         type: DecisionRefusal.selfApproval, why: 'self_approval',
-        message: `user ${d.userId} created invoice ${input.invoiceNumber} and may not decide it (no self-approval), even as an approver, admin or delegate`,
+        message: `user ${d.userId} created ${named} and may not decide it (no self-approval), even as an approver, admin or delegate`,
       };
     }
     const approved = new Set(state.approvedBy);
@@ -243,7 +247,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     upsertSearchAttributes([{ key: searchAttributes.approvalStatus, value: searchStatus(status) }]);
   };
 
-  const notice = { approvalId: input.approvalId, companyId: input.companyId, invoiceId: input.invoiceId, invoiceNumber: input.invoiceNumber };
+  const notice = { approvalId: input.approvalId, companyId: input.companyId, document };
   if (workflowInfo().typedSearchAttributes.get(searchAttributes.approvalStatus) !== searchStatus('pending')) setStatus('pending');
 
   const sent: Promise<unknown>[] = [];

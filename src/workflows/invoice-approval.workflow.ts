@@ -3,12 +3,16 @@ import { type InvoiceApprovalInput, type InvoiceApprovalOutput } from '../contra
 import { approvalWithRules } from './approval-rules';
 
 /**
- * One submission of an invoice for approval: opens each step's tasks and asks its approvers, then waits for the step's
- * decisions (signal or Update) under the approver rules (approval-rules.ts), reminds before the deadline, and rejects at it.
+ * One submission of a document (an invoice or a bill) for approval: opens each step's tasks and asks its approvers,
+ * then waits for the step's decisions (signal or Update) under the approver rules (approval-rules.ts), reminds before
+ * the deadline, and rejects at it.
  */
-export async function invoiceApproval(input: InvoiceApprovalInput): Promise<InvoiceApprovalOutput> {
+export async function documentApproval(input: InvoiceApprovalInput): Promise<InvoiceApprovalOutput> {
   if (input.steps.length === 0 || input.steps.some((s) => s.approverIds.length === 0)) {
     throw ApplicationFailure.create({ type: 'InvalidApprovalSteps', message: 'every approval step needs at least one approver', nonRetryable: true });
   }
   return approvalWithRules(input);
 }
+
+/** The same workflow under the type that runs started before bills had approvals carry; removed once none is open. */
+export const invoiceApproval = documentApproval;

@@ -12,7 +12,7 @@ import { composeApprovalActivities } from '../../src/activities/approval.activit
 import {
   type Activities, approvalStateQuery, type ApprovalState, approveSignal, cancelSignal, decideUpdate, DEFAULT_TASK_QUEUE, delegationSignal,
   type InvoiceApprovalInput, type ReminderSweepInput, retryWebhookNowSignal, searchAttributes, type SweepCursor, type WebhookDeliveryInput,
-  workflowIds,
+  workflowIds, workflowTypes,
 } from '../../src/contracts';
 import { diagnosticRoundtrip } from '../../src/workflows/diagnostic-roundtrip.workflow';
 import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
@@ -174,26 +174,35 @@ describe('recording test/histories', () => {
     };
   }
 
+  /**
+   * A run of `type`: `invoiceApproval` as runs started before bills had approvals (the invoice's id and number only),
+   * `documentApproval` as the API starts every run now (the document, the definition's version).
+   */
   async function approval(
     name: string, overrides: Partial<InvoiceApprovalInput>, decide: (handle: WorkflowHandle<typeof invoiceApproval>) => Promise<void>,
+    type: string = workflowTypes.invoiceApproval,
   ) {
-    const input = approvalInput(name, overrides);
+    const legacy = approvalInput(name, overrides);
+    const input: InvoiceApprovalInput = type === workflowTypes.invoiceApproval ? legacy
+      : { document: { kind: 'invoice', id: legacy.invoiceId, number: legacy.invoiceNumber, amount: '12480.50' }, definitionVersion: 1, ...legacy };
+    const document = input.document ?? { kind: 'invoice', id: input.invoiceId, number: input.invoiceNumber };
+    const bill = document.kind === 'bill';
     return withWorker(approvalActivities(), async () => {
-      const handle = await env.client.workflow.start(invoiceApproval, {
+      const handle = await env.client.workflow.start<typeof invoiceApproval>(type, {
         taskQueue: DEFAULT_TASK_QUEUE,
-        workflowId: workflowIds.invoiceApproval(input.invoiceId, input.submission),
+        workflowId: bill ? workflowIds.billApproval(document.id, input.submission) : workflowIds.invoiceApproval(document.id, input.submission),
         args: [input],
         typedSearchAttributes: [
           { key: searchAttributes.companyId, value: input.companyId },
-          { key: searchAttributes.invoiceId, value: input.invoiceId },
+          { key: bill ? searchAttributes.billId : searchAttributes.invoiceId, value: document.id },
           { key: searchAttributes.approvalStatus, value: 'pending_approval' },
         ],
-        staticSummary: `Approval of invoice ${input.invoiceNumber} (12480.50 CAD) for Boulangerie Saint-Roch, submission 1: 30-day deadline`,
+        staticSummary: `Approval of ${document.kind} ${document.number} (12480.50 CAD) for Boulangerie Saint-Roch, submission 1: 30-day deadline`,
       });
       try {
         await decide(handle);
         const result = await handle.result();
-        await save(`invoice-approval.${name}.json`, handle.workflowId);
+        await save(`${type === workflowTypes.invoiceApproval ? 'invoice-approval' : 'document-approval'}.${name}.json`, handle.workflowId);
         return result;
       } finally {
         await handle.terminate('recording over').catch(() => undefined);
@@ -381,6 +390,52 @@ describe('recording test/histories', () => {
       await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false }] });
     });
     expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: APPROVER, onBehalfOf: null })]);
+  });
+
+  // --- documentApproval: every run the API starts now, of an invoice or a bill ---
+
+  const DOCUMENT_APPROVAL = workflowTypes.documentApproval;
+
+  it('document-approval.approve: an invoice approved through the decide Update', async () => {
+    const result = await approval('approve', {}, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(3 * HOUR);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false, comment: 'Matches the signed quote.' }] });
+    }, DOCUMENT_APPROVAL);
+    expect(result.status).toBe('approved');
+  });
+
+  it('document-approval.reject: an invoice rejected through the decide Update', async () => {
+    const result = await approval('reject', {}, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(2 * DAY);
+      await handle.executeUpdate(decideUpdate, {
+        args: [{ decision: 'reject', userId: CONTROLLER, isAdmin: false, reason: 'The discount was not agreed: bill 12,480.50 without it.' }],
+      });
+    }, DOCUMENT_APPROVAL);
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'rejected', userId: CONTROLLER })]);
+  });
+
+  it('document-approval.timeout: an invoice rejected at the deadline after the reminder', async () => {
+    const result = await approval('timeout', { timeout: 7 * DAY }, async (handle) => {
+      await pendingOn(handle, 0);
+    }, DOCUMENT_APPROVAL);
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'timeout', userId: null })]);
+  });
+
+  it('document-approval.bill-approve: a bill, two steps, approved from the email link then through the API', async () => {
+    const billId = uuid('bill:bill-approve');
+    const document = { kind: 'bill' as const, id: billId, number: 'B-2207', amount: '3410.00' };
+    const steps = [{ approverIds: [APPROVER] }, { approverIds: [CONTROLLER] }];
+    const result = await approval('bill-approve', { document, invoiceId: '', invoiceNumber: '', definitionVersion: 2, steps }, async (handle) => {
+      await pendingOn(handle, 0);
+      await env.sleep(5 * HOUR);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: APPROVER, isAdmin: false, via: 'email', step: 0 }] });
+      await pendingOn(handle, 1);
+      await env.sleep(1 * DAY);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: CONTROLLER, isAdmin: false, comment: 'Paid next run.' }] });
+    }, DOCUMENT_APPROVAL);
+    expect(result.trail.map((t) => [t.step, t.decision, t.userId])).toEqual([[0, 'approved', APPROVER], [1, 'approved', CONTROLLER]]);
   });
 
   // --- reminderSweep: started as its Schedule starts it (reminder-scheduler.ts sweepAction) ---

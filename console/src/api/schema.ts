@@ -1468,6 +1468,17 @@ export interface components {
             approvalId: string | null;
             /** @description everyone who may decide a step of the latest submission */
             approvers: components["schemas"]["ApprovalPerson"][];
+            /**
+             * Format: uuid
+             * @description the bill approved; null for an invoice
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            billId: string | null;
+            /**
+             * @description the bill's number, or its id when it has none; null for an invoice
+             * @example B-77
+             */
+            billNumber: string | null;
             /** @description the step waiting for a decision, 1 for the first; null when none is */
             currentStep: number | null;
             /**
@@ -1488,16 +1499,27 @@ export interface components {
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
              */
             definitionId: string | null;
+            /** @description the version of the definition the latest submission runs under (an edit of the definition later does not change it); null before versions */
+            definitionVersion: number | null;
             /**
              * Format: uuid
+             * @description the invoice approved; null for a bill
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
              */
-            invoiceId: string;
-            /** @example INV-1042 */
-            invoiceNumber: string;
+            invoiceId: string | null;
+            /**
+             * @description null for a bill
+             * @example INV-1042
+             */
+            invoiceNumber: string | null;
+            /**
+             * @description what is approved
+             * @enum {string}
+             */
+            kind: "invoice" | "bill";
             runId: string | null;
             /**
-             * @description the invoice's approvalStatus
+             * @description the document's approvalStatus
              * @enum {string}
              */
             status: "not_required" | "approval_required" | "pending_approval" | "approved" | "rejected";
@@ -1509,7 +1531,7 @@ export interface components {
              */
             submittedAt: string | null;
             submittedBy: components["schemas"]["ApprovalPerson"] | null;
-            /** @description Temporal workflow id, invoice-approval-<invoiceId>-<n> */
+            /** @description Temporal workflow id, invoice-approval-<invoiceId>-<n> or bill-approval-<billId>-<n> */
             workflowId: string | null;
         };
         ApproveInvoiceDto: {

@@ -52,17 +52,27 @@ export class ApprovalDecisionView {
   @ApiProperty(dateTime) decidedAt!: string;
 }
 
-/** `GET /v1/invoices/:id/approval`, also the answer of submit, approve and reject. */
+/** `GET /v1/invoices/:id/approval` (and a bill's), also the answer of submit, approve and reject. */
 export class ApprovalView {
-  @ApiProperty(uuid) invoiceId!: string;
-  @ApiProperty({ ...text, example: 'INV-1042' }) invoiceNumber!: string;
-  @ApiProperty({ enum: APPROVAL_STATUSES, description: "the invoice's approvalStatus" })
+  @ApiProperty({ enum: ['invoice', 'bill'], description: 'what is approved' }) kind!: 'invoice' | 'bill';
+  @ApiProperty({ ...nullable(uuid), description: 'the invoice approved; null for a bill' }) invoiceId!: string | null;
+  @ApiProperty({ ...nullable(text), example: 'INV-1042', description: 'null for a bill' }) invoiceNumber!: string | null;
+  @ApiProperty({ ...nullable(uuid), description: 'the bill approved; null for an invoice' }) billId!: string | null;
+  @ApiProperty({ ...nullable(text), example: 'B-77', description: "the bill's number, or its id when it has none; null for an invoice" })
+  billNumber!: string | null;
+  @ApiProperty({ enum: APPROVAL_STATUSES, description: "the document's approvalStatus" })
   status!: ApprovalStatus;
   @ApiProperty({ ...nullable(uuid), description: 'the latest submission; null before the first' }) approvalId!: string | null;
   @ApiProperty({ ...nullable(integer), minimum: 1 }) submission!: number | null;
-  @ApiProperty({ ...nullable(text), description: 'Temporal workflow id, invoice-approval-<invoiceId>-<n>' }) workflowId!: string | null;
+  @ApiProperty({ ...nullable(text), description: 'Temporal workflow id, invoice-approval-<invoiceId>-<n> or bill-approval-<billId>-<n>' })
+  workflowId!: string | null;
   @ApiProperty(nullable(text)) runId!: string | null;
   @ApiProperty(nullable(uuid)) definitionId!: string | null;
+  @ApiProperty({
+    ...nullable(integer), minimum: 1,
+    description: 'the version of the definition the latest submission runs under (an edit of the definition later does not change it); null before versions',
+  })
+  definitionVersion!: number | null;
   @ApiProperty({ ...nullable(integer), minimum: 1, description: 'the step waiting for a decision, 1 for the first; null when none is' }) currentStep!: number | null;
   @ApiProperty({ type: [ApprovalStepView] }) steps!: ApprovalStepView[];
   @ApiProperty({ type: [ApprovalPersonView], description: 'everyone who may decide a step of the latest submission' }) approvers!: ApprovalPersonView[];
@@ -76,7 +86,7 @@ export class ApprovalView {
 
 /** Keeps entities out of responses; steps and decisions are numbered from 1 for people, from 0 in the database. */
 export function toApprovalView(
-  invoice: Pick<Invoice, 'id' | 'number' | 'approvalStatus' | 'createdBy'>,
+  invoice: Pick<Invoice, 'id' | 'number' | 'approvalStatus'> & { createdBy: string | null; kind?: 'invoice' | 'bill' },
   approval: Approval | null,
   decisions: (ApprovalDecision & { submission: number })[],
   names: Map<string, string>,
@@ -97,7 +107,7 @@ export function toApprovalView(
     const escalated = entries.some((d) => d.decision === 'escalated');
     const seats = [...s.approverIds, ...(escalated && s.escalateToId ? [s.escalateToId] : [])];
     const eligible = status === 'pending'
-      ? eligibleFor(seats, invoice.createdBy, delegated)
+      ? eligibleFor(seats, invoice.createdBy ?? '', delegated)
         .filter((e) => !approvedSeats.has(e.onBehalfOf ?? e.userId) && !approvedPeople.has(e.userId))
         .map((e) => ({ ...person(e.userId)!, onBehalfOf: person(e.onBehalfOf) }))
       : [];
@@ -108,15 +118,20 @@ export function toApprovalView(
     };
   });
   const approverIds = [...new Set((approval?.steps ?? []).flatMap((s) => s.approverIds))];
+  const bill = invoice.kind === 'bill';
   return {
-    invoiceId: invoice.id,
-    invoiceNumber: invoice.number,
+    kind: bill ? 'bill' : 'invoice',
+    invoiceId: bill ? null : invoice.id,
+    invoiceNumber: bill ? null : invoice.number,
+    billId: bill ? invoice.id : null,
+    billNumber: bill ? invoice.number : null,
     status: invoice.approvalStatus,
     approvalId: approval?.id ?? null,
     submission: approval?.submission ?? null,
     workflowId: approval?.workflowId ?? null,
     runId: approval?.runId ?? null,
     definitionId: approval?.definitionId ?? null,
+    definitionVersion: approval?.definitionVersion ?? null,
     currentStep: current === null ? null : current + 1,
     steps,
     approvers: approverIds.map((id) => person(id)!),

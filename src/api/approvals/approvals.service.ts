@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DataSource, EntityManager } from 'typeorm';
-import { ApprovalsRepository } from '../../db/approvals.repository';
+import { ApprovalsRepository, type DocumentRef } from '../../db/approvals.repository';
 import { Approval, ApprovalStatus, Customer, Invoice, WorkflowDefinition } from '../../db/entities';
 import { DelegationsRepository } from '../../db/delegations.repository';
 import { InvoicesRepository } from '../../db/invoices.repository';
@@ -29,6 +29,16 @@ const SUBMITTABLE: ApprovalStatus[] = ['approval_required', 'rejected'];
 
 /** Editing these on an approved invoice evaluates it again. */
 const REVIEWED_FIELDS = ['amount', 'customerId', 'locationId'] as const;
+
+/** A document by kind and id; an id alone is an invoice's (the invoice routes' callers). */
+function documentRef(document: DocumentRef | string): DocumentRef {
+  return typeof document === 'string' ? { kind: 'invoice', id: document } : document;
+}
+
+/** The number people know the view's document by. */
+function numberOf(view: ApprovalView): string {
+  return view.invoiceNumber ?? view.billNumber ?? view.billId ?? '';
+}
 
 /** A 409 that says why an invoice in this status cannot be submitted. */
 function notSubmittable(invoice: Pick<Invoice, 'number' | 'approvalStatus'>): DomainError {
@@ -71,10 +81,11 @@ export class ApprovalsService {
     this.delegations = new DelegationsRepository(dataSource);
   }
 
-  /** The approval view of an invoice of the caller's company (404 otherwise), read in one statement. */
-  async view(invoiceId: string, user: AuthUser): Promise<ApprovalView> {
-    const history = isUuid(invoiceId) ? await this.approvals.findHistory(invoiceId, user.companyId) : undefined;
-    if (!history) throw new DomainError(404, `invoice ${invoiceId} not found`);
+  /** The approval view of a document (an id alone is an invoice's) of the caller's company (404 otherwise), read in one statement. */
+  async view(document: DocumentRef | string, user: AuthUser): Promise<ApprovalView> {
+    const doc = documentRef(document);
+    const history = isUuid(doc.id) ? await this.approvals.findHistory(doc, user.companyId) : undefined;
+    if (!history) throw new DomainError(404, `${doc.kind} ${doc.id} not found`);
     return toApprovalView(history.invoice, history.latest, history.decisions, history.names, history.delegated);
   }
 
@@ -91,14 +102,14 @@ export class ApprovalsService {
     const definition = savedDefinition ?? await this.matcher.matchingDefinition(invoice, user.company);
     if (!definition) {
       // The definition was deactivated or changed since the invoice was saved: nothing asks for approval any more.
-      await this.approvals.markNotRequired(invoice.id, SUBMITTABLE);
+      await this.approvals.markNotRequired({ kind: 'invoice', id: invoice.id }, SUBMITTABLE);
       return this.view(invoice.id, user);
     }
     const delegations = await this.delegations.findCurrentOrComing(invoice.companyId, new Date());
     const plan = await this.planOf(definition, user.companyId, invoice, delegations);
 
     const previousStatus = invoice.approvalStatus;
-    const approval = await this.recordSubmission(invoice, definition.id, plan, user);
+    const approval = await this.recordSubmission(invoice, definition, plan, user);
     try {
       await this.startWorkflow(invoice, approval, plan, user, definition, customer, delegations);
     } catch (err) {
@@ -114,13 +125,16 @@ export class ApprovalsService {
    * The invoice becomes `pending_approval` and its submission is recorded, in one statement. It applies only if the
    * invoice is still as it was read (status and submission count), so two submissions racing make one run, not two.
    */
-  private async recordSubmission(invoice: Invoice, definitionId: string, plan: ApprovalPlan, user: AuthUser): Promise<Approval> {
+  private async recordSubmission(invoice: Invoice, definition: Pick<WorkflowDefinition, 'id' | 'version'>, plan: ApprovalPlan, user: AuthUser): Promise<Approval> {
     const submission = invoice.approvalSubmissions + 1;
     const approval = Object.assign(new Approval(), {
       companyId: invoice.companyId,
+      recordType: 'invoice',
       invoiceId: invoice.id,
+      billId: null,
       submission,
-      definitionId,
+      definitionId: definition.id,
+      definitionVersion: definition.version,
       workflowId: workflowIds.invoiceApproval(invoice.id, submission),
       runId: null,
       status: 'pending',
@@ -140,18 +154,24 @@ export class ApprovalsService {
     return Object.assign(approval, recorded);
   }
 
-  /** `step`: the step the decision is bound to (an email link's); the run refuses it once another step is pending. */
+  /**
+   * A decision on a document (an id alone is an invoice's) through its run's `decide` Update, answered with the view
+   * once recorded. `step`: the step the decision is bound to (an email link's); the run refuses it once another step
+   * is pending.
+   */
   async decide(
-    invoiceId: string, user: AuthUser, decision: Decision, body: { comment?: string; reason?: string }, via: DecisionChannel = 'api', step?: number,
+    document: DocumentRef | string, user: AuthUser, decision: Decision, body: { comment?: string; reason?: string }, via: DecisionChannel = 'api', step?: number,
   ): Promise<ApprovalView> {
-    // The pending approval and its invoice in one read; the invoice alone only to say why there is none.
-    const pending = isUuid(invoiceId) ? await this.approvals.findPendingDecision(invoiceId, user.companyId) : undefined;
+    const doc = documentRef(document);
+    // The pending approval and its document in one read; the document's view only to say why there is none.
+    const pending = isUuid(doc.id) ? await this.approvals.findPendingDecision(doc, user.companyId) : undefined;
     if (!pending) {
-      const invoice = await this.invoiceOf(invoiceId, user);
-      throw new DomainError(409, `invoice ${invoice.number} is not pending approval (its approval status is ${invoice.approvalStatus})`);
+      const current = await this.view(doc, user);
+      throw new DomainError(409, `${doc.kind} ${numberOf(current)} is not pending approval (its approval status is ${current.status})`);
     }
+    const named = `${doc.kind} ${pending.number}`;
     if (pending.createdBy === user.id) {
-      throw new DomainError(403, `you created invoice ${pending.number} and may not decide it (no self-approval), even as an approver, admin or delegate`);
+      throw new DomainError(403, `you created ${named} and may not decide it (no self-approval), even as an approver, admin or delegate`);
     }
     const handle = this.temporal.workflow.getHandle<InvoiceApprovalWorkflow>(pending.workflowId);
     let settled: { status: string };
@@ -160,20 +180,20 @@ export class ApprovalsService {
         args: [{ decision, userId: user.id, isAdmin: user.role === 'admin', comment: body.comment, reason: body.reason, via, ...(step === undefined ? {} : { step }) }],
       }));
     } catch (err) {
-      throw await this.withCurrentStatus(decisionError(err, pending.number), invoiceId, user);
+      throw await this.withCurrentStatus(decisionError(err, pending.number, doc.kind), doc, user);
     }
     if (settled.status === 'cancelled') {
-      // Accepted, then the invoice was edited before the decision reached the database: the edit won.
+      // Accepted, then the document was edited before the decision reached the database: the edit won.
       throw await this.withCurrentStatus(
-        new DomainError(409, `invoice ${pending.number} is not pending approval: it was edited while the decision was being recorded`), invoiceId, user);
+        new DomainError(409, `${named} is not pending approval: it was edited while the decision was being recorded`), doc, user);
     }
-    return this.view(invoiceId, user);
+    return this.view(doc, user);
   }
 
   /** A 409 says what the approval is now, so that the caller need not ask; other errors are left as they are. */
-  private async withCurrentStatus(err: Error, invoiceId: string, user: AuthUser): Promise<Error> {
+  private async withCurrentStatus(err: Error, document: DocumentRef, user: AuthUser): Promise<Error> {
     if (!(err instanceof DomainError) || err.statusCode !== 409) return err;
-    const current = await this.view(invoiceId, user).catch(() => undefined);
+    const current = await this.view(document, user).catch(() => undefined);
     return current ? new DomainError(409, `${err.message}; its approval status is now ${current.status}`) : err;
   }
 
@@ -287,8 +307,10 @@ export class ApprovalsService {
       requestMessage: await this.requestMessage(definition, invoice, approval, user, customer),
       approvalId: approval.id,
       companyId: invoice.companyId,
+      document: { kind: 'invoice', id: invoice.id, number: invoice.number, amount: invoice.amount },
       invoiceId: invoice.id,
       invoiceNumber: invoice.number,
+      definitionVersion: definition.version,
       submission: approval.submission,
       creatorId: invoice.createdBy,
       steps: plan.steps,
@@ -300,7 +322,7 @@ export class ApprovalsService {
       delegations,
     };
     const stepsText = plan.steps.length > 1 ? `${plan.steps.length} steps, ` : '';
-    await this.temporal.workflow.start<InvoiceApprovalWorkflow>(workflowTypes.invoiceApproval, {
+    await this.temporal.workflow.start<InvoiceApprovalWorkflow>(workflowTypes.documentApproval, {
       taskQueue: this.temporal.taskQueueName,
       workflowId: approval.workflowId,
       args: [input],
@@ -314,6 +336,7 @@ export class ApprovalsService {
       staticDetails: [
         `Company: ${user.company.name} (${invoice.companyId})`,
         `Invoice: ${invoice.number} (${invoice.id})`,
+        `Definition: ${definition.name} (${definition.id}), version ${definition.version}`,
         `Submitted by: ${user.id}`,
         ...plan.steps.map((s, i) => `Step ${i + 1} approvers: ${s.approverIds.join(', ')}` +
           `${(s.required ?? 1) > 1 ? ` (${s.required} needed)` : ''}${s.escalateToId ? `, escalated to ${s.escalateToId} after ${s.escalateAfterDays} days` : ''}`),
