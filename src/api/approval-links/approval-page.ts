@@ -117,6 +117,8 @@ const page = Handlebars.create().compile(`<!doctype html>
 </main></body></html>`, { strict: false });
 
 export interface PageModel {
+  /** Which document the page is about (its wording); an invoice when absent. */
+  kind?: 'invoice' | 'bill';
   title: string;
   error?: string;
   message?: string;
@@ -130,14 +132,23 @@ export interface PageModel {
 
 /** Every value is HTML-escaped by Handlebars' `{{ }}`; only the constant style goes in raw. */
 export function renderPage(locale: string, model: PageModel): string {
-  const { locale: lang, t } = textsFor(locale);
+  const { locale: lang, t } = textsFor(locale, model.kind);
   return page({ ...model, lang, t, style: STYLE });
 }
 
-/** The invoice facts and the earlier decisions of a link's page, in the company's locale. */
-export function describe(p: ApprovalLinkPage): Pick<PageModel, 'invoice' | 'earlier'> {
+/** The kind of document a link's page is about: the page's texts for it (a bill's vendor stands where a customer would). */
+export function pageTexts(p: Pick<ApprovalLinkPage, 'company' | 'invoice'>): ReturnType<typeof textsFor> {
+  return textsFor(p.company.locale, kindOf(p));
+}
+
+function kindOf(p: Pick<ApprovalLinkPage, 'invoice'>): 'invoice' | 'bill' {
+  return (p.invoice as { kind?: 'invoice' | 'bill' }).kind === 'bill' ? 'bill' : 'invoice';
+}
+
+/** The document's facts and the earlier decisions of a link's page, in the company's locale. */
+export function describe(p: ApprovalLinkPage): Pick<PageModel, 'kind' | 'invoice' | 'earlier'> {
   const { locale, timezone, currency } = p.company;
-  const { locale: lang, t } = textsFor(locale);
+  const { locale: lang, t } = pageTexts(p);
   const earlier = p.decisions.map((d) => {
     const who = d.userName ?? t.nobody;
     const what = t[d.decision as 'approved'] ?? d.decision;
@@ -147,6 +158,7 @@ export function describe(p: ApprovalLinkPage): Pick<PageModel, 'invoice' | 'earl
       `${formatInstant(d.decidedAt, locale, timezone)}${comment}`;
   });
   return {
+    kind: kindOf(p),
     invoice: {
       company: p.company.name,
       submittedBy: p.approval.submittedByName,

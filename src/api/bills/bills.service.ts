@@ -1,6 +1,7 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { ApprovalsRepository } from '../../db/approvals.repository';
 import { Bill } from '../../db/entities';
 import { BillsRepository, PAYABLE_APPROVAL_STATUSES } from '../../db/bills.repository';
 import { LocationsRepository } from '../../db/locations.repository';
@@ -9,6 +10,7 @@ import { VendorsRepository } from '../../db/vendors.repository';
 import { DomainError } from '../../domain/errors';
 import { parseMoney } from '../../domain/money';
 import { ApprovalMatcher } from '../approvals/approval-matcher';
+import { ApprovalsService } from '../approvals/approvals.service';
 import { AuthUser } from '../auth/current-user.decorator';
 import { orNotFound } from '../common/owned';
 import { assertRange, flag, parseInstant } from '../common/query-filters';
@@ -23,7 +25,11 @@ const nameOf = (bill: Pick<Bill, 'id' | 'number'>) => bill.number ?? bill.id;
 
 @Injectable()
 export class BillsService {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource, private readonly matcher: ApprovalMatcher) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly matcher: ApprovalMatcher,
+    private readonly approvals: ApprovalsService,
+  ) {}
 
   /** A bill recorded by a `standard` user that matches an active bill-approval definition must be approved before it is paid. */
   async create(user: AuthUser, dto: CreateBillDto) {
@@ -51,7 +57,8 @@ export class BillsService {
   }
 
   async update(user: AuthUser, id: string, dto: UpdateBillDto) {
-    return this.dataSource.transaction(async (manager) => {
+    let cancelledRuns: string[] = [];
+    const view = await this.dataSource.transaction(async (manager) => {
       const bills = new BillsRepository(manager);
       const bill = orNotFound(await bills.findOwned(user.companyId, id, { lock: true }), 'bill', id);
       const before = Object.assign(new Bill(), bill);
@@ -68,20 +75,30 @@ export class BillsService {
         bill.amount = parseMoney(dto.amount);
         bill.balance = bill.amount;
       }
-      Object.assign(bill, await this.approvalOnSave(manager, bill, before, user));
+      const approval = await this.approvalOnSave(manager, bill, before, user);
+      Object.assign(bill, approval.fields);
+      cancelledRuns = approval.cancelled;
       return toBillView(await bills.save(bill));
     });
+    // Signalled after commit: an edited pending bill goes back to its creator and its approval run ends.
+    await this.approvals.signalCancelled(cancelledRuns, user);
+    return view;
   }
 
   /**
    * The approval fields of an edited bill (its row locked by `m`): a paid bill keeps them; an approved bill whose
-   * amount, vendor and location did not change stays approved; otherwise the requirement is evaluated again.
+   * amount, vendor and location did not change stays approved; otherwise a pending run is cancelled in the database
+   * (its workflow ids answered, to signal after commit) and the requirement is evaluated again.
    */
-  private async approvalOnSave(m: EntityManager, bill: Bill, before: Bill, editor: AuthUser): Promise<Pick<Bill, 'approvalStatus' | 'approvalDefinitionId'>> {
-    const unchanged = { approvalStatus: before.approvalStatus, approvalDefinitionId: before.approvalDefinitionId };
+  private async approvalOnSave(m: EntityManager, bill: Bill, before: Bill, editor: AuthUser):
+    Promise<{ fields: Pick<Bill, 'approvalStatus' | 'approvalDefinitionId'>; cancelled: string[] }> {
+    const unchanged = { fields: { approvalStatus: before.approvalStatus, approvalDefinitionId: before.approvalDefinitionId }, cancelled: [] };
     if (before.paidAt) return unchanged;
     if (before.approvalStatus === 'approved' && !REVIEWED_FIELDS.some((f) => String(before[f] ?? '') !== String(bill[f] ?? ''))) return unchanged;
-    return this.matcher.requirementOf({ kind: 'bill', record: bill }, editor, new Date(), m);
+    const cancelled = before.approvalStatus === 'pending_approval'
+      ? await new ApprovalsRepository(this.dataSource).cancelPending(m, { kind: 'bill', id: bill.id }, editor.id)
+      : [];
+    return { fields: await this.matcher.requirementOf({ kind: 'bill', record: bill }, editor, new Date(), m), cancelled };
   }
 
   async remove(user: AuthUser, id: string): Promise<void> {
