@@ -13,6 +13,7 @@ import { CollectionsModule } from './collections/collections.module';
 import { CompaniesModule } from './companies/companies.module';
 import { ApprovalsModule } from './approvals/approvals.module';
 import { DelegationsModule } from './delegations/delegations.module';
+import { ApproverGroupsModule } from './approver-groups/approver-groups.module';
 import { ApprovalLinksModule } from './approval-links/approval-links.module';
 import { ConfigModule } from './config/config.module';
 import { DiagnosticsModule } from './diagnostics/diagnostics.module';
@@ -67,6 +68,7 @@ export class AppModule {
         InvoicesModule,
         ApprovalsModule,
         DelegationsModule,
+        ApproverGroupsModule,
         ApprovalLinksModule,
         CustomerAnswersModule,
         TasksModule,

@@ -56,7 +56,7 @@ export class UsersRepository {
   }
 
   /** Sets the given fields of the user (the caller checked who may have which role). */
-  async updateProfile(companyId: string, id: string, fields: Partial<Pick<User, 'name' | 'role'>>): Promise<void> {
+  async updateProfile(companyId: string, id: string, fields: Partial<Pick<User, 'name' | 'role' | 'approvalLimit'>>): Promise<void> {
     if (Object.keys(fields).length === 0) return;
     await this.m.update(User, { companyId, id }, fields);
   }

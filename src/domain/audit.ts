@@ -12,6 +12,11 @@ export const AUDIT_EVENT_TYPES = {
   'user.reactivated': 'A deactivated user was let in again. data: {}',
   'user.role_changed': "A user's role changed; it applies to their next request. data: { from, to } (admin or standard)",
   'user.renamed': "A user's name changed. data: { from, to }",
+  'user.approval_limit_changed': "A user's approval limit changed (decimal strings, null: no limit). data: { from, to }",
+  'approver_group.created': 'An approver group was created. data: { name, memberIds (the first 40), memberCount }',
+  'approver_group.updated': 'An approver group was renamed or its members changed. data: { changes: { name: { old, new } } when renamed, '
+    + 'added, removed (member ids, the first 40 of each), addedCount, removedCount }',
+  'approver_group.deleted': 'An approver group was deleted. data: { name, memberIds (the first 40), memberCount }',
   'api_key.issued': 'An API key was issued (target: the key). data: { userId, prefix }',
   'api_key.revoked': 'An API key was revoked (target: the key). data: { userId, prefix }',
   'delegation.set': "A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }",
@@ -34,6 +39,10 @@ export const AUDIT_EVENT_TYPES = {
   'invoice.promised': "The customer promised to pay on a day from a reminder's answer page (no actor). data: { deliveryKey, promiseId, payOn, graceUntil }",
   'invoice.dispute_resolved': 'POST /v1/invoices/:id/dispute/resolve: the open dispute was resolved; reminders go on. data: { disputeId }',
   'session.ended': 'A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }',
+  'task.claimed': 'A member of the candidate group (or an admin) claimed an open task. data: { candidateGroupId }',
+  'task.unclaimed': 'A claimed task was given back to its candidate group, by its claimer or an admin. data: { claimedBy }',
+  'task.reassigned': 'POST /v1/tasks/:id/reassign: an open task went to another user; any claim was released. data: { from, to, claimedBy (the claim released, or null) }',
+  'task.commented': 'A comment was added to the task (its text stays with the task). data: { commentId }',
 } as const satisfies Record<string, string>;
 
 export type AuditEventType = keyof typeof AUDIT_EVENT_TYPES;

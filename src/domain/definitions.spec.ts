@@ -1,8 +1,10 @@
-import { activationProblems, DefinitionError, normalizeDefinition, referencedUserIds } from './definitions';
+import { activationProblems, DefinitionError, normalizeDefinition, referencedGroupIds, referencedUserIds } from './definitions';
 import { findTemplate } from './templates';
 
 const U1 = '11111111-1111-4111-8111-111111111111';
 const U2 = '22222222-2222-4222-8222-222222222222';
+const G1 = 'aaaaaaaa-1111-4111-8111-111111111111';
+const G2 = 'bbbbbbbb-2222-4222-8222-222222222222';
 const approval = findTemplate('invoice-approval')!;
 const dueReminder = findTemplate('payment-due-reminder')!;
 const billReminder = findTemplate('bill-payment-reminder')!;
@@ -45,6 +47,23 @@ describe(normalizeDefinition.name, () => {
     expect(referencedUserIds(definition.actions).map((r) => r.path)).toEqual(['actions[0].steps[0].approverIds[0]', 'actions[0].steps[0].approverIds[1]', 'actions[0].steps[0].escalateToId']);
   });
 
+  it('reads a step\'s groups and limit routing; a step naming groups may require more than its named approvers', () => {
+    const definition = normalizeDefinition(approval, {
+      actions: [{ type: 'approval', steps: [{ groupIds: [G1.toUpperCase(), G1], required: 3 }, { approverIds: [U1], groupIds: [G2], routing: 'limit' }] }],
+    }, en);
+    expect(definition.actions[0]).toMatchObject({
+      steps: [{ approverIds: [], groupIds: [G1], required: 3 }, { approverIds: [U1], groupIds: [G2], routing: 'limit' }],
+    });
+    expect(activationProblems(definition)).toEqual([]);
+    expect(referencedGroupIds(definition.actions)).toEqual([
+      { groupId: G1, path: 'actions[0].steps[0].groupIds[0]' }, { groupId: G2, path: 'actions[0].steps[1].groupIds[0]' },
+    ]);
+    const oneStep = normalizeDefinition(approval, { actions: [{ type: 'approval', groupIds: [G1], routing: 'limit' }] }, en);
+    expect(oneStep.actions[0]).toMatchObject({ steps: [{ approverIds: [], groupIds: [G1], routing: 'limit' }] });
+    expect(normalizeDefinition(approval, { actions: [{ type: 'approval', approverIds: [U1], groupIds: [] }] }, en).actions[0])
+      .toMatchObject({ steps: [{ approverIds: [U1] }] });
+  });
+
   it.each([
     [dueReminder, { name: '  ' }, 'name must not be empty'],
     [dueReminder, { conditions: [{ field: 'colour', op: 'eq', value: 'red' }] }, 'conditions[0]: unknown field "colour"'],
@@ -68,6 +87,11 @@ describe(normalizeDefinition.name, () => {
     [approval, { actions: [{ type: 'approval', steps: [{ approverIds: [U1], escalateAfterDays: 0, escalateToId: U2 }] }] }, 'actions[0].steps[0].escalateAfterDays must be a whole number from 1'],
     [approval, { actions: [{ type: 'approval', steps: [{ approverIds: [U1], escalateAfterDays: 2, escalateToId: U1 }] }] }, 'escalateToId is already an approver'],
     [approval, { actions: [{ type: 'approval', steps: [{ approverIds: [U1] }], required: 1 }] }, 'actions[0].required: with steps, give it on each step'],
+    [approval, { actions: [{ type: 'approval', steps: [{ approverIds: [U1] }], groupIds: [G1] }] }, 'actions[0].groupIds: with steps, give it on each step'],
+    [approval, { actions: [{ type: 'approval', groupIds: ['finance'] }] }, 'actions[0].groupIds[0]: "finance" is not a group id'],
+    [approval, { actions: [{ type: 'approval', groupIds: G1 }] }, 'actions[0].groupIds must be a list of group ids'],
+    [approval, { actions: [{ type: 'approval', approverIds: [U1], routing: 'amount' }] }, 'actions[0].routing must be "limit"'],
+    [approval, { actions: [{ type: 'approval', steps: [{ groupIds: [G1], required: 101 }] }] }, 'actions[0].steps[0].required must be a whole number from 1 to 100'],
     [billReminder, { actions: [{ type: 'email', to: 'customer' }] }, '"customer" is not available for the team template "bill-payment-reminder"'],
   ])('refuses bad input %#', (template, input, message) => {
     expect(() => normalizeDefinition(template, input, en)).toThrow(DefinitionError);
@@ -113,7 +137,7 @@ describe(activationProblems.name, () => {
       actions: [{ type: 'approval', steps: [{ approverIds: [U1] }, { approverIds: [] }] }, { type: 'push' }, { type: 'email', to: { emails: [] } }],
     }, en);
     expect(activationProblems(definition)).toEqual([
-      'actions[0] (approval): step 2 has no approver; set steps[1].approverIds',
+      'actions[0] (approval): step 2 has no approver; set steps[1].approverIds or steps[1].groupIds',
       'actions[1] (push): no recipient; set userIds',
       'actions[2] (email): no recipient; set to.userIds or to.emails',
     ]);

@@ -75,7 +75,12 @@ export interface SendAction {
 }
 
 export interface ApprovalStep {
+  /** Named approvers; may be empty when the step names groups. */
   approverIds: string[];
+  /** Approver groups whose members, as the group stands when the step opens, hold a seat each. */
+  groupIds?: string[];
+  /** `limit`: only those whose approval limit covers the amount hold a seat; with none, the step goes to `escalateToId`. */
+  routing?: 'limit';
   /** Distinct approvals the step needs (default 1); one rejection rejects. */
   required?: number;
   /** With no decision after this many days, `escalateToId` joins the step's approvers. */
@@ -83,12 +88,27 @@ export interface ApprovalStep {
   escalateToId?: string;
 }
 
-const STEP_RULE_KEYS = ['required', 'escalateAfterDays', 'escalateToId'] as const;
+const STEP_RULE_KEYS = ['groupIds', 'routing', 'required', 'escalateAfterDays', 'escalateToId'] as const;
+const MAX_STEP_GROUPS = 20;
+/** The most seats a step may need; with groups, whether enough members hold one is known when the step opens. */
+const MAX_REQUIRED = 100;
 
-/** A step's quorum and escalation, read from `raw` (a step, or the action for its one-step form). */
+/** A step's groups, routing, quorum and escalation, read from `raw` (a step, or the action for its one-step form). */
 function stepRules(raw: Record<string, unknown>, approverIds: string[], at: string): Omit<ApprovalStep, 'approverIds'> {
   const rules: Omit<ApprovalStep, 'approverIds'> = {};
-  if (raw.required !== undefined) rules.required = integer(raw.required, `${at}.required`, 1, Math.max(1, approverIds.length), 1);
+  if (raw.groupIds !== undefined) {
+    const groupIds = idList(raw.groupIds, `${at}.groupIds`, 'group');
+    if (groupIds.length > MAX_STEP_GROUPS) throw new DefinitionError(`${at}.groupIds may hold at most ${MAX_STEP_GROUPS} groups`);
+    if (groupIds.length > 0) rules.groupIds = groupIds;
+  }
+  if (raw.routing !== undefined) {
+    if (raw.routing !== 'limit') throw new DefinitionError(`${at}.routing must be "limit" (those whose approval limit covers the amount), not ${show(raw.routing)}`);
+    rules.routing = 'limit';
+  }
+  if (raw.required !== undefined) {
+    const most = rules.groupIds ? MAX_REQUIRED : Math.max(1, approverIds.length);
+    rules.required = integer(raw.required, `${at}.required`, 1, most, 1);
+  }
   if ((raw.escalateAfterDays === undefined) !== (raw.escalateToId === undefined)) {
     throw new DefinitionError(`${at}: escalateAfterDays and escalateToId go together (after that many days without a decision, that user joins the approvers)`);
   }
@@ -307,7 +327,7 @@ export function normalizeDefinition(template: WorkflowTemplate, input: Definitio
             throw new DefinitionError(`${at}.steps must be a list of 1 to ${MAX_STEPS} steps like { "approverIds": [...] }`);
           }
           steps = raw.steps.map((step: unknown, j: number) => {
-            if (!isObject(step)) throw new DefinitionError(`${at}.steps[${j}] must be { "approverIds": [...] }`);
+            if (!isObject(step)) throw new DefinitionError(`${at}.steps[${j}] must be { "approverIds": [...] } and/or { "groupIds": [...] }`);
             onlyKeys(step, ['approverIds', ...STEP_RULE_KEYS], `${at}.steps[${j}]`);
             const approverIds = idList(step.approverIds, `${at}.steps[${j}].approverIds`, 'user');
             return { approverIds, ...stepRules(step, approverIds, `${at}.steps[${j}]`) };
@@ -427,7 +447,10 @@ export function activationProblems(definition: Pick<NormalizedDefinition, 'templ
         break;
       case 'approval':
         action.steps.forEach((step, j) => {
-          if (step.approverIds.length === 0) problems.push(`${at}: step ${j + 1} has no approver; set ${action.steps.length > 1 ? `steps[${j}].approverIds` : 'approverIds'}`);
+          if (step.approverIds.length === 0 && !step.groupIds?.length) {
+            const where = action.steps.length > 1 ? `steps[${j}].` : '';
+            problems.push(`${at}: step ${j + 1} has no approver; set ${where}approverIds or ${where}groupIds`);
+          }
         });
         break;
     }
@@ -464,6 +487,16 @@ export function referencedUserIds(actions: readonly Action[], sequence?: Sequenc
         action.notify.userIds.forEach((userId, j) => refs.push({ userId, path: `${at}.notify.userIds[${j}]` }));
         break;
     }
+  });
+  return refs;
+}
+
+/** Every approver group the actions name, to check they belong to the company. */
+export function referencedGroupIds(actions: readonly Action[]): Array<{ groupId: string; path: string }> {
+  const refs: Array<{ groupId: string; path: string }> = [];
+  actions.forEach((action, i) => {
+    if (action.type !== 'approval') return;
+    action.steps.forEach((step, s) => step.groupIds?.forEach((groupId, j) => refs.push({ groupId, path: `actions[${i}].steps[${s}].groupIds[${j}]` })));
   });
   return refs;
 }

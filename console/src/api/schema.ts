@@ -109,6 +109,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/approver-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Lists the approver groups of the caller's company, in creation order */
+        get: operations["ApproverGroups_list"];
+        put?: never;
+        /** Creates an approver group (admins only): a name unique in the company and its members, active users of the company */
+        post: operations["ApproverGroups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/approver-groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One approver group and its members */
+        get: operations["ApproverGroups_get"];
+        put?: never;
+        post?: never;
+        /** Deletes an approver group (admins only); refused while an active workflow definition names it */
+        delete: operations["ApproverGroups_remove"];
+        options?: never;
+        head?: never;
+        /** Renames an approver group or replaces its members (admins only); omitted fields stay. A member removed loses the seats the group gave them in steps of pending approvals (the runs are told), unless they hold one otherwise */
+        patch: operations["ApproverGroups_update"];
+        trace?: never;
+    };
     "/v1/audit-events": {
         parameters: {
             query?: never;
@@ -796,10 +833,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Lists tasks (approval, reminder and manual), e.g. `?assignee=me&status=open` */
+        /** Lists tasks (approval, reminder and manual), e.g. `?assignee=me&status=open&due=overdue&sort=dueDate` */
         get: operations["Tasks_list"];
         put?: never;
-        /** Creates a manual task for a user of the company, optionally about a record */
+        /** Creates a manual task for a user of the company or an approver group (a member claims it), optionally about a record */
         post: operations["Tasks_create"];
         delete?: never;
         options?: never;
@@ -824,6 +861,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tasks/{id}/claim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claims an open task of a candidate group (a member of the group, or an admin); of two claims at once one wins */
+        post: operations["Tasks_claim"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A task's comments, oldest first */
+        get: operations["Tasks_comments"];
+        put?: never;
+        /** Adds a comment to a task of the company */
+        post: operations["Tasks_comment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tasks/{id}/complete": {
         parameters: {
             query?: never;
@@ -833,8 +905,42 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Completes an open task (its assignee or an admin) */
+        /** Completes an open task (its assignee, the member who claimed it, or an admin) */
         post: operations["Tasks_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{id}/reassign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Gives an open task to another active user of the company (an admin, or its assignee or claimer); releases any claim */
+        post: operations["Tasks_reassign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tasks/{id}/unclaim": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Gives a claimed task back to its candidate group (the member who claimed it, or an admin) */
+        post: operations["Tasks_unclaim"];
         delete?: never;
         options?: never;
         head?: never;
@@ -909,7 +1015,7 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        /** Changes a user's name or role (admins only); omitted fields stay. The company keeps at least one active admin. A new role applies to the user's next request (within 5 s on every API process). */
+        /** Changes a user's name, role or approval limit (admins only); omitted fields stay. The company keeps at least one active admin. A new role applies to the user's next request (within 5 s on every API process). A limit lowered takes the seats it no longer covers in steps of pending approvals routed by limit. */
         patch: operations["Users_update"];
         trace?: never;
     };
@@ -1538,6 +1644,46 @@ export interface components {
             /** @example Checked against the purchase order */
             comment?: string;
         };
+        ApproverGroup: {
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            companyId: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description the admin who created it
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            createdBy: string | null;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            id: string;
+            /** @description the members, first added first (those added at once by id) */
+            memberIds: string[];
+            /** @example Finance */
+            name: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            updatedAt: string;
+        };
+        ApproverGroupPage: {
+            data: components["schemas"]["ApproverGroup"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            nextCursor: string | null;
+        };
         AuditEvent: {
             /**
              * Format: uuid
@@ -1600,6 +1746,10 @@ export interface components {
              *     - `user.reactivated`: A deactivated user was let in again. data: {}
              *     - `user.role_changed`: A user's role changed; it applies to their next request. data: { from, to } (admin or standard)
              *     - `user.renamed`: A user's name changed. data: { from, to }
+             *     - `user.approval_limit_changed`: A user's approval limit changed (decimal strings, null: no limit). data: { from, to }
+             *     - `approver_group.created`: An approver group was created. data: { name, memberIds (the first 40), memberCount }
+             *     - `approver_group.updated`: An approver group was renamed or its members changed. data: { changes: { name: { old, new } } when renamed, added, removed (member ids, the first 40 of each), addedCount, removedCount }
+             *     - `approver_group.deleted`: An approver group was deleted. data: { name, memberIds (the first 40), memberCount }
              *     - `api_key.issued`: An API key was issued (target: the key). data: { userId, prefix }
              *     - `api_key.revoked`: An API key was revoked (target: the key). data: { userId, prefix }
              *     - `delegation.set`: A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }
@@ -1621,6 +1771,10 @@ export interface components {
              *     - `invoice.promised`: The customer promised to pay on a day from a reminder's answer page (no actor). data: { deliveryKey, promiseId, payOn, graceUntil }
              *     - `invoice.dispute_resolved`: POST /v1/invoices/:id/dispute/resolve: the open dispute was resolved; reminders go on. data: { disputeId }
              *     - `session.ended`: A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }
+             *     - `task.claimed`: A member of the candidate group (or an admin) claimed an open task. data: { candidateGroupId }
+             *     - `task.unclaimed`: A claimed task was given back to its candidate group, by its claimer or an admin. data: { claimedBy }
+             *     - `task.reassigned`: POST /v1/tasks/:id/reassign: an open task went to another user; any claim was released. data: { from, to, claimedBy (the claim released, or null) }
+             *     - `task.commented`: A comment was added to the task (its text stays with the task). data: { commentId }
              */
             type: components["schemas"]["AuditEventType"];
         };
@@ -1641,6 +1795,10 @@ export interface components {
          *     - `user.reactivated`: A deactivated user was let in again. data: {}
          *     - `user.role_changed`: A user's role changed; it applies to their next request. data: { from, to } (admin or standard)
          *     - `user.renamed`: A user's name changed. data: { from, to }
+         *     - `user.approval_limit_changed`: A user's approval limit changed (decimal strings, null: no limit). data: { from, to }
+         *     - `approver_group.created`: An approver group was created. data: { name, memberIds (the first 40), memberCount }
+         *     - `approver_group.updated`: An approver group was renamed or its members changed. data: { changes: { name: { old, new } } when renamed, added, removed (member ids, the first 40 of each), addedCount, removedCount }
+         *     - `approver_group.deleted`: An approver group was deleted. data: { name, memberIds (the first 40), memberCount }
          *     - `api_key.issued`: An API key was issued (target: the key). data: { userId, prefix }
          *     - `api_key.revoked`: An API key was revoked (target: the key). data: { userId, prefix }
          *     - `delegation.set`: A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }
@@ -1662,9 +1820,13 @@ export interface components {
          *     - `invoice.promised`: The customer promised to pay on a day from a reminder's answer page (no actor). data: { deliveryKey, promiseId, payOn, graceUntil }
          *     - `invoice.dispute_resolved`: POST /v1/invoices/:id/dispute/resolve: the open dispute was resolved; reminders go on. data: { disputeId }
          *     - `session.ended`: A console session was ended before its time (target: the session). data: { reason: signed_out, ended_by_user or user_deactivated }
+         *     - `task.claimed`: A member of the candidate group (or an admin) claimed an open task. data: { candidateGroupId }
+         *     - `task.unclaimed`: A claimed task was given back to its candidate group, by its claimer or an admin. data: { claimedBy }
+         *     - `task.reassigned`: POST /v1/tasks/:id/reassign: an open task went to another user; any claim was released. data: { from, to, claimedBy (the claim released, or null) }
+         *     - `task.commented`: A comment was added to the task (its text stays with the task). data: { commentId }
          * @enum {string}
          */
-        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "user.role_changed" | "user.renamed" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "session.started" | "suppression.created" | "suppression.deleted" | "invoice.customer_said_paid" | "invoice.disputed" | "invoice.promised" | "invoice.dispute_resolved" | "session.ended";
+        AuditEventType: "company.created" | "company.updated" | "user.created" | "user.deactivated" | "user.reactivated" | "user.role_changed" | "user.renamed" | "user.approval_limit_changed" | "approver_group.created" | "approver_group.updated" | "approver_group.deleted" | "api_key.issued" | "api_key.revoked" | "delegation.set" | "delegation.removed" | "workflow.created" | "workflow.updated" | "workflow.activated" | "workflow.deactivated" | "workflow.deleted" | "webhook_endpoint.created" | "webhook_endpoint.updated" | "webhook_endpoint.deleted" | "webhook_endpoint.secret_rotated" | "session.started" | "suppression.created" | "suppression.deleted" | "invoice.customer_said_paid" | "invoice.disputed" | "invoice.promised" | "invoice.dispute_resolved" | "session.ended" | "task.claimed" | "task.unclaimed" | "task.reassigned" | "task.commented";
         /** @description A condition on the payment: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
         BankDepositReminderCondition: {
             /** @enum {string} */
@@ -2024,6 +2186,15 @@ export interface components {
             /** @description The values an enumerated field takes */
             values?: string[];
         };
+        CreateApproverGroupDto: {
+            /** @description active users of the company (at most 500); the whole list: members left out are removed */
+            memberIds: string[];
+            /**
+             * @description unique in the company, case aside
+             * @example Finance
+             */
+            name: string;
+        };
         /** @description A bank-deposit-reminder definition: Reminds the team to record bank deposits for payments received (undeposited funds). */
         CreateBankDepositReminderWorkflow: {
             /** @description What a run does for each match: email, push, task. Omitted: the template's defaults. */
@@ -2381,13 +2552,23 @@ export interface components {
              */
             templateKey: "send-unsent-invoices";
         };
+        CreateTaskCommentDto: {
+            /** @example Globex sent the remittance; matching it now. */
+            body: string;
+        };
         CreateTaskDto: {
             /**
              * Format: uuid
-             * @description A user of the company
+             * @description A user of the company; may be left out when candidateGroupId is given (a member claims the task)
              * @example 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d
              */
-            assigneeId: string;
+            assigneeId?: string;
+            /**
+             * Format: uuid
+             * @description An approver group of the company whose members may claim the task
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            candidateGroupId?: string;
             /**
              * @default
              * @example They asked for a copy with the PO number.
@@ -2398,6 +2579,18 @@ export interface components {
              * @example 2026-12-20T17:00:00.000Z
              */
             dueAt?: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD in the company's time zone; left out: the day dueAt falls on
+             * @example 2026-12-20
+             */
+            dueDate?: string;
+            /**
+             * Format: date
+             * @description YYYY-MM-DD: when to look at the task again
+             * @example 2026-12-15
+             */
+            followUpDate?: string;
             /**
              * Format: uuid
              * @description The record the task is about (of the company); needs recordType
@@ -3318,6 +3511,14 @@ export interface components {
              */
             until: string;
         };
+        ReassignTaskDto: {
+            /**
+             * Format: uuid
+             * @description An active user of the company
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            assigneeId: string;
+        };
         RejectInvoiceDto: {
             /** @example Wrong customer: this belongs to Acme East */
             reason: string;
@@ -3601,9 +3802,26 @@ export interface components {
             approvalId: string | null;
             /**
              * Format: uuid
+             * @description null: the task waits in its candidate group until a member claims it
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
              */
-            assigneeId: string;
+            assigneeId: string | null;
+            /**
+             * Format: uuid
+             * @description The approver group whose members may claim the task
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            candidateGroupId: string | null;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            claimedAt: string | null;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            claimedBy: string | null;
             /**
              * Format: date-time
              * @example 2026-12-01T14:03:11.123Z
@@ -3630,6 +3848,17 @@ export interface components {
              * @example 2026-12-01T14:03:11.123Z
              */
             dueAt: string | null;
+            /**
+             * Format: date
+             * @description The day it is due in the company's time zone: the one given, else the day dueAt falls on
+             * @example 2026-12-01
+             */
+            dueDate: string | null;
+            /**
+             * Format: date
+             * @example 2026-12-01
+             */
+            followUpDate: string | null;
             /**
              * Format: uuid
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
@@ -3664,6 +3893,37 @@ export interface components {
              * @enum {string}
              */
             type: "task";
+        };
+        TaskComment: {
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            authorId: string;
+            body: string;
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            taskId: string;
+        };
+        TaskCommentPage: {
+            data: components["schemas"]["TaskComment"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            nextCursor: string | null;
         };
         TaskPage: {
             data: components["schemas"]["Task"][];
@@ -3742,6 +4002,15 @@ export interface components {
             templateKey: "unsent-invoice-reminder";
             /** Format: date-time */
             updatedAt: string;
+        };
+        UpdateApproverGroupDto: {
+            /** @description active users of the company (at most 500); the whole list: members left out are removed */
+            memberIds?: string[];
+            /**
+             * @description unique in the company, case aside
+             * @example Finance
+             */
+            name?: string;
         };
         UpdateBillDto: {
             /**
@@ -3862,6 +4131,11 @@ export interface components {
             name?: string;
         };
         UpdateUserDto: {
+            /**
+             * @description the largest amount a step routed by limit may ask the user to approve (a decimal string); null = no limit. Lowering it takes the seats it no longer covers in pending approvals
+             * @example 5000.00
+             */
+            approvalLimit?: string | null;
             /** @example Sam Standard */
             name?: string;
             /**
@@ -3978,6 +4252,11 @@ export interface components {
             }[];
         };
         User: {
+            /**
+             * @description the largest amount a step routed by limit may ask the user to approve; null: no limit
+             * @example 5000.00
+             */
+            approvalLimit: string | null;
             /**
              * Format: uuid
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
@@ -4987,6 +5266,579 @@ export interface operations {
             };
         };
     };
+    ApproverGroups_list: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *           "createdAt": "2026-12-01T14:03:11.123Z",
+                     *           "createdBy": "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a",
+                     *           "id": "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b",
+                     *           "memberIds": [
+                     *             "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                     *           ],
+                     *           "name": "Finance",
+                     *           "updatedAt": "2026-12-01T14:03:11.123Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApproverGroupPage"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApproverGroups_create: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApproverGroupDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a",
+                     *       "id": "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b",
+                     *       "memberIds": [
+                     *         "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                     *       ],
+                     *       "name": "Finance",
+                     *       "updatedAt": "2026-12-01T14:03:11.123Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApproverGroup"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only an admin of the company may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description an approver group named "Finance" already exists in this company (names are unique, case aside) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "an approver group named \"Finance\" already exists in this company (names are unique, case aside)",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApproverGroups_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a",
+                     *       "id": "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b",
+                     *       "memberIds": [
+                     *         "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                     *       ],
+                     *       "name": "Finance",
+                     *       "updatedAt": "2026-12-01T14:03:11.123Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApproverGroup"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description approver group 3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "approver group 3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApproverGroups_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only an admin of the company may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description approver group 3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "approver group 3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description approver group 3e4f… is named by the active workflow definition(s) "Large invoices" (7e8f…); remove it from them, or deactivate them, first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "approver group 3e4f… is named by the active workflow definition(s) \"Large invoices\" (7e8f…); remove it from them, or deactivate them, first",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    ApproverGroups_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateApproverGroupDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
+                     *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a",
+                     *       "id": "3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b",
+                     *       "memberIds": [
+                     *         "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                     *       ],
+                     *       "name": "Finance",
+                     *       "updatedAt": "2026-12-01T14:03:11.123Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApproverGroup"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only an admin of the company may do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only an admin of the company may do this",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description approver group 3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "approver group 3e4f5a6b-7c8d-4e9f-8a0b-1c2d3e4f5a6b not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description an approver group named "Finance" already exists in this company (names are unique, case aside) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "an approver group named \"Finance\" already exists in this company (names are unique, case aside)",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     Audit_list: {
         parameters: {
             query?: {
@@ -4996,7 +5848,7 @@ export interface operations {
                 cursor?: string;
                 /** @description Only what this user did */
                 actorId?: string;
-                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, user.role_changed, user.renamed, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated, session.started, suppression.created, suppression.deleted, invoice.customer_said_paid, invoice.disputed, invoice.promised, invoice.dispute_resolved, session.ended */
+                /** @description Comma-separated types: company.created, company.updated, user.created, user.deactivated, user.reactivated, user.role_changed, user.renamed, user.approval_limit_changed, approver_group.created, approver_group.updated, approver_group.deleted, api_key.issued, api_key.revoked, delegation.set, delegation.removed, workflow.created, workflow.updated, workflow.activated, workflow.deactivated, workflow.deleted, webhook_endpoint.created, webhook_endpoint.updated, webhook_endpoint.deleted, webhook_endpoint.secret_rotated, session.started, suppression.created, suppression.deleted, invoice.customer_said_paid, invoice.disputed, invoice.promised, invoice.dispute_resolved, session.ended, task.claimed, task.unclaimed, task.reassigned, task.commented */
                 type?: string;
                 /** @description Only entries made at or after this instant (ISO 8601 with a time zone) */
                 from?: string;
@@ -5839,6 +6691,7 @@ export interface operations {
                      *         "webhookUrl": null
                      *       },
                      *       "user": {
+                     *         "approvalLimit": null,
                      *         "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *         "createdAt": "2026-11-28T12:00:00.000Z",
                      *         "email": "sam@acme.test",
@@ -10337,6 +11190,7 @@ export interface operations {
                      *         "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_0) …"
                      *       },
                      *       "user": {
+                     *         "approvalLimit": null,
                      *         "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *         "createdAt": "2026-11-28T12:00:00.000Z",
                      *         "email": "sam@acme.test",
@@ -10786,8 +11640,14 @@ export interface operations {
                 limit?: number;
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
-                /** @description `me` or a user id; omitted: every user of the company */
+                /** @description `me` or a user id: the tasks assigned to or claimed by that user; `unassigned`: no assignee and unclaimed; omitted: every task of the company */
                 assignee?: string;
+                /** @description Only tasks offered to this approver group */
+                candidateGroup?: string;
+                /** @description By due day in the company's time zone: `overdue` (open, due before today), `today`, `week` (today and the six days after) */
+                due?: "overdue" | "today" | "week";
+                /** @description Order of the list (`-`: descending); tasks without a due day come last. A cursor is only good for the sort it came with */
+                sort?: "dueDate" | "-dueDate" | "createdAt" | "-createdAt";
                 status?: "open" | "completed" | "cancelled";
                 kind?: "approval" | "reminder" | "manual";
                 /** @description Only tasks about this record (e.g. an invoice id) */
@@ -10810,12 +11670,17 @@ export interface operations {
                      *         {
                      *           "approvalId": null,
                      *           "assigneeId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *           "candidateGroupId": null,
+                     *           "claimedAt": null,
+                     *           "claimedBy": null,
                      *           "completedAt": null,
                      *           "completedBy": null,
                      *           "createdAt": "2026-12-02T14:00:00.000Z",
                      *           "definitionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
                      *           "description": "INV-1042 (Globex, 1,250.00) has not been sent yet.",
                      *           "dueAt": null,
+                     *           "dueDate": "2026-12-20",
+                     *           "followUpDate": null,
                      *           "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
                      *           "kind": "reminder",
                      *           "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
@@ -10830,7 +11695,7 @@ export interface operations {
                     "application/json": components["schemas"]["TaskPage"];
                 };
             };
-            /** @description assignee must be "me" or a user id (a UUID) */
+            /** @description cursor belongs to sort=dueDate, not sort=createdAt: pass the nextCursor of a previous page of the same list */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10839,7 +11704,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Bad Request",
-                     *       "message": "assignee must be \"me\" or a user id (a UUID)",
+                     *       "message": "cursor belongs to sort=dueDate, not sort=createdAt: pass the nextCursor of a previous page of the same list",
                      *       "statusCode": 400
                      *     }
                      */
@@ -10889,12 +11754,17 @@ export interface operations {
                      * @example {
                      *       "approvalId": null,
                      *       "assigneeId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "candidateGroupId": null,
+                     *       "claimedAt": null,
+                     *       "claimedBy": null,
                      *       "completedAt": null,
                      *       "completedBy": null,
                      *       "createdAt": "2026-12-02T14:00:00.000Z",
                      *       "definitionId": null,
                      *       "description": "INV-1042 (Globex, 1,250.00) has not been sent yet.",
                      *       "dueAt": null,
+                     *       "dueDate": "2026-12-20",
+                     *       "followUpDate": null,
                      *       "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
                      *       "kind": "manual",
                      *       "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
@@ -10906,7 +11776,7 @@ export interface operations {
                     "application/json": components["schemas"]["Task"];
                 };
             };
-            /** @description title must not be empty */
+            /** @description a task needs an assigneeId, a candidateGroupId or both */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10915,7 +11785,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Bad Request",
-                     *       "message": "title must not be empty",
+                     *       "message": "a task needs an assigneeId, a candidateGroupId or both",
                      *       "statusCode": 400
                      *     }
                      */
@@ -11040,12 +11910,17 @@ export interface operations {
                      * @example {
                      *       "approvalId": null,
                      *       "assigneeId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "candidateGroupId": null,
+                     *       "claimedAt": null,
+                     *       "claimedBy": null,
                      *       "completedAt": null,
                      *       "completedBy": null,
                      *       "createdAt": "2026-12-02T14:00:00.000Z",
                      *       "definitionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
                      *       "description": "INV-1042 (Globex, 1,250.00) has not been sent yet.",
                      *       "dueAt": null,
+                     *       "dueDate": "2026-12-20",
+                     *       "followUpDate": null,
                      *       "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
                      *       "kind": "reminder",
                      *       "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
@@ -11107,6 +11982,399 @@ export interface operations {
             };
         };
     };
+    Tasks_claim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "approvalId": null,
+                     *       "assigneeId": null,
+                     *       "candidateGroupId": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b",
+                     *       "claimedAt": "2026-12-02T15:00:00.000Z",
+                     *       "claimedBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "completedAt": null,
+                     *       "completedBy": null,
+                     *       "createdAt": "2026-12-02T14:00:00.000Z",
+                     *       "definitionId": null,
+                     *       "description": "INV-1042 (Globex, 1,250.00) has not been sent yet.",
+                     *       "dueAt": null,
+                     *       "dueDate": "2026-12-20",
+                     *       "followUpDate": null,
+                     *       "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
+                     *       "kind": "manual",
+                     *       "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *       "recordType": "invoice",
+                     *       "status": "open",
+                     *       "title": "Send invoice INV-1042"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only a member of the task's candidate group or an admin may claim task 7d6c… */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only a member of the task's candidate group or an admin may claim task 7d6c…",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description task 7d6c… is already claimed by Sam (0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d) since 2026-12-02T15:00:00.000Z */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "task 7d6c… is already claimed by Sam (0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d) since 2026-12-02T15:00:00.000Z",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Tasks_comments: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "authorId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *           "body": "Globex sent the remittance; matching it now.",
+                     *           "createdAt": "2026-12-02T15:00:00.000Z",
+                     *           "id": "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",
+                     *           "taskId": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a"
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TaskCommentPage"];
+                };
+            };
+            /** @description cursor is not valid: pass the nextCursor of a previous page unchanged */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "cursor is not valid: pass the nextCursor of a previous page unchanged",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Tasks_comment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateTaskCommentDto"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "authorId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "body": "Globex sent the remittance; matching it now.",
+                     *       "createdAt": "2026-12-02T15:00:00.000Z",
+                     *       "id": "2b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e",
+                     *       "taskId": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TaskComment"];
+                };
+            };
+            /** @description body must not be empty */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "body must not be empty",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     Tasks_complete: {
         parameters: {
             query?: never;
@@ -11130,12 +12398,17 @@ export interface operations {
                      * @example {
                      *       "approvalId": null,
                      *       "assigneeId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "candidateGroupId": null,
+                     *       "claimedAt": null,
+                     *       "claimedBy": null,
                      *       "completedAt": "2026-12-02T15:00:00.000Z",
                      *       "completedBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "createdAt": "2026-12-02T14:00:00.000Z",
                      *       "definitionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
                      *       "description": "INV-1042 (Globex, 1,250.00) has not been sent yet.",
                      *       "dueAt": null,
+                     *       "dueDate": "2026-12-20",
+                     *       "followUpDate": null,
                      *       "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
                      *       "kind": "reminder",
                      *       "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
@@ -11179,7 +12452,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description only the assignee of task 7d6c… or an admin may complete it */
+            /** @description only the assignee of task 7d6c…, the member who claimed it or an admin may complete it */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -11188,7 +12461,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "error": "Forbidden",
-                     *       "message": "only the assignee of task 7d6c… or an admin may complete it",
+                     *       "message": "only the assignee of task 7d6c…, the member who claimed it or an admin may complete it",
                      *       "statusCode": 403
                      *     }
                      */
@@ -11277,6 +12550,322 @@ export interface operations {
             };
         };
     };
+    Tasks_reassign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignTaskDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "approvalId": null,
+                     *       "assigneeId": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "candidateGroupId": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b",
+                     *       "claimedAt": null,
+                     *       "claimedBy": null,
+                     *       "completedAt": null,
+                     *       "completedBy": null,
+                     *       "createdAt": "2026-12-02T14:00:00.000Z",
+                     *       "definitionId": null,
+                     *       "description": "INV-1042 (Globex, 1,250.00) has not been sent yet.",
+                     *       "dueAt": null,
+                     *       "dueDate": "2026-12-20",
+                     *       "followUpDate": null,
+                     *       "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
+                     *       "kind": "manual",
+                     *       "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *       "recordType": "invoice",
+                     *       "status": "open",
+                     *       "title": "Send invoice INV-1042"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description assigneeId must be an id (a UUID) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "assigneeId must be an id (a UUID)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only the assignee of task 7d6c…, the member who claimed it or an admin may reassign it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only the assignee of task 7d6c…, the member who claimed it or an admin may reassign it",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d is deactivated and cannot be given tasks */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "user 0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d is deactivated and cannot be given tasks",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Tasks_unclaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "approvalId": null,
+                     *       "assigneeId": null,
+                     *       "candidateGroupId": "9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b",
+                     *       "claimedAt": null,
+                     *       "claimedBy": null,
+                     *       "completedAt": null,
+                     *       "completedBy": null,
+                     *       "createdAt": "2026-12-02T14:00:00.000Z",
+                     *       "definitionId": null,
+                     *       "description": "INV-1042 (Globex, 1,250.00) has not been sent yet.",
+                     *       "dueAt": null,
+                     *       "dueDate": "2026-12-20",
+                     *       "followUpDate": null,
+                     *       "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
+                     *       "kind": "manual",
+                     *       "recordId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *       "recordType": "invoice",
+                     *       "status": "open",
+                     *       "title": "Send invoice INV-1042"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only the member who claimed task 7d6c… or an admin may unclaim it */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only the member who claimed task 7d6c… or an admin may unclaim it",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "task 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description task 7d6c… is not claimed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "task 7d6c… is not claimed",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     Users_list: {
         parameters: {
             query?: {
@@ -11300,6 +12889,7 @@ export interface operations {
                      * @example {
                      *       "data": [
                      *         {
+                     *           "approvalLimit": null,
                      *           "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *           "createdAt": "2026-11-28T12:00:00.000Z",
                      *           "email": "sam@acme.test",
@@ -11373,6 +12963,7 @@ export interface operations {
                     /**
                      * @example {
                      *       "user": {
+                     *         "approvalLimit": null,
                      *         "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *         "createdAt": "2026-11-28T12:00:00.000Z",
                      *         "email": "sam@acme.test",
@@ -11516,6 +13107,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "approvalLimit": null,
                      *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *       "createdAt": "2026-11-28T12:00:00.000Z",
                      *       "email": "sam@acme.test",
@@ -11816,6 +13408,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "approvalLimit": null,
                      *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *       "createdAt": "2026-11-28T12:00:00.000Z",
                      *       "email": "sam@acme.test",
@@ -11900,6 +13493,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "approvalLimit": null,
                      *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *       "createdAt": "2026-11-28T12:00:00.000Z",
                      *       "email": "sam@acme.test",
@@ -12329,6 +13923,7 @@ export interface operations {
                      *       ],
                      *       "revokedKeys": 1,
                      *       "user": {
+                     *         "approvalLimit": null,
                      *         "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *         "createdAt": "2026-11-28T12:00:00.000Z",
                      *         "email": "sam@acme.test",
@@ -12493,6 +14088,7 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "approvalLimit": null,
                      *       "companyId": "6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f",
                      *       "createdAt": "2026-11-28T12:00:00.000Z",
                      *       "email": "sam@acme.test",

@@ -110,7 +110,7 @@ export function Tasks({ view: given }: Record<string, string>) {
     setAnnounce(fill(message, { title: task.title }));
     if (view !== 'done') setTasks((before) => before?.filter((t) => t.id !== task.id) ?? null);
   };
-  const nameOf = (id: string) => users?.find((u) => u.id === id)?.name ?? '';
+  const nameOf = (id: string | null) => users?.find((u) => u.id === id)?.name ?? '';
   const empty = { mine: words.noneMine, open: words.noneOpen, done: words.noneDone }[view];
 
   return (

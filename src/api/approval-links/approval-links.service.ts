@@ -64,7 +64,8 @@ export class ApprovalLinksService {
     if ('html' in found) return found;
     const state = this.current(found.page, token);
     if (state.status !== 200) return state;
-    const document = await this.documents.find(found.page.companyId, found.page.invoice.id);
+    // A bill has no PDF of ours: as gone as a link that never was.
+    const document = found.page.invoice.kind === 'invoice' ? await this.documents.find(found.page.companyId, found.page.invoice.id) : undefined;
     // Deleted since the link was read: as gone as a link that never was.
     if (!document) return { status: 404, html: renderPage(found.page.company.locale, { title: 'Relance', error: textsFor(found.page.company.locale).t.notFound, earlier: [], decidable: false }) };
     return { pdf: await renderInvoicePdf(document), filename: invoicePdfFilename(document.invoice.number) };
@@ -91,7 +92,7 @@ export class ApprovalLinksService {
     const claim = await this.links.claim(link);
     if (!claim) return this.settled(token, p);
     try {
-      await this.approvals.decide(p.invoice.id, this.recipient(p), decision, decision === 'approve' ? { comment } : { reason }, 'email', p.step);
+      await this.approvals.decide({ kind: p.invoice.kind, id: p.invoice.id }, this.recipient(p), decision, decision === 'approve' ? { comment } : { reason }, 'email', p.step);
     } catch (err) {
       await this.links.release(link, claim);
       if (!(err instanceof DomainError)) throw err;

@@ -16,6 +16,11 @@ describe(approvalPlan.name, () => {
     expect(plan).toMatchObject({ steps: [{ approverIds: ['a'] }, { approverIds: ['b', 'c'] }], timeoutDays: 7, allowAdmins: true, reminderDaysBefore: 2, push: false, notifyUserIds: [] });
   });
 
+  it('carries a step\'s groups and limit routing through; a step naming groups needs no named approver', () => {
+    expect(approvalPlan([{ type: 'approval', steps: [{ approverIds: [], groupIds: ['g', 'g'], required: 3 }, { approverIds: ['a'], routing: 'limit' }] }]).steps)
+      .toEqual([{ approverIds: [], groupIds: ['g'], required: 3 }, { approverIds: ['a'], routing: 'limit' }]);
+  });
+
   it('ignores an email to the customer', () => {
     expect(approvalPlan([{ type: 'approval', approverIds: ['a'] }, { type: 'email', to: 'customer' }]).notifyUserIds).toEqual([]);
   });
@@ -24,6 +29,9 @@ describe(approvalPlan.name, () => {
     [[], 'no approval action'],
     [[{ type: 'approval' }], 'approverIds must be a list'],
     [[{ type: 'approval', approverIds: [] }], 'at least one approver'],
+    [[{ type: 'approval', approverIds: [], groupIds: [] }], 'at least one approver or approver group'],
+    [[{ type: 'approval', approverIds: [], groupIds: 'g' }], 'groupIds must be a list of group ids'],
+    [[{ type: 'approval', approverIds: ['a'], routing: 'amount' }], 'routing must be "limit"'],
     [[{ type: 'approval', steps: [{ approverIds: ['a'] }, {}] }], 'step 2 approverIds'],
     [[{ type: 'approval', approverIds: ['a'], timeoutDays: 0 }], 'more than 0'],
     [[{ type: 'approval', approverIds: ['a'], timeoutDays: '30' }], 'timeoutDays must be a number'],
@@ -58,6 +66,12 @@ describe(unreachableStep.name, () => {
     expect(unreachableStep([{ approverIds: ['creator', 'a'], required: 2 }], 'creator', [], now, deadline)).toEqual({ step: 0, required: 2, people: 1 });
     expect(unreachableStep([{ approverIds: ['creator', 'a'], required: 2, escalateAfterDays: 3, escalateToId: 'boss' }], 'creator', [], now, deadline))
       .toBeUndefined();
+  });
+
+  it('leaves a step naming groups to when it opens, and checks the others', () => {
+    expect(unreachableStep([{ approverIds: [], groupIds: ['g'], required: 5 }], 'creator', [], now, deadline)).toBeUndefined();
+    expect(unreachableStep([{ approverIds: ['a'], groupIds: ['g'], required: 2 }, { approverIds: ['a'], required: 2 }], 'creator', [], now, deadline))
+      .toEqual({ step: 1, required: 2, people: 1 });
   });
 
   it('counts the escalation user only when the escalation falls before the deadline, and reports that count', () => {

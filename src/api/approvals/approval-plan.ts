@@ -32,10 +32,18 @@ function days(value: unknown, where: string, fallback: number): number {
   return value;
 }
 
-/** A step's quorum and escalation, when set (checked when the definition was saved; read defensively here). */
+/** A step's groups, routing, quorum and escalation, when set (checked when the definition was saved; read defensively here). */
 function rules(raw: unknown, where: string): Omit<ApprovalStepInput, 'approverIds'> {
-  const r = (raw ?? {}) as { required?: unknown; escalateAfterDays?: unknown; escalateToId?: unknown };
+  const r = (raw ?? {}) as { groupIds?: unknown; routing?: unknown; required?: unknown; escalateAfterDays?: unknown; escalateToId?: unknown };
   const out: Omit<ApprovalStepInput, 'approverIds'> = {};
+  if (r.groupIds !== undefined) {
+    if (!Array.isArray(r.groupIds) || r.groupIds.some((v) => typeof v !== 'string')) throw new ApprovalPlanError(`${where} groupIds must be a list of group ids`);
+    if (r.groupIds.length > 0) out.groupIds = [...new Set(r.groupIds as string[])];
+  }
+  if (r.routing !== undefined) {
+    if (r.routing !== 'limit') throw new ApprovalPlanError(`${where} routing must be "limit"`);
+    out.routing = 'limit';
+  }
   if (r.required !== undefined) {
     if (typeof r.required !== 'number' || !Number.isInteger(r.required) || r.required < 1) throw new ApprovalPlanError(`${where} required must be a whole number ≥ 1`);
     out.required = r.required;
@@ -65,8 +73,8 @@ export function approvalPlan(actions: unknown[]): ApprovalPlan {
       ...rules(s, `approval step ${i + 1}`),
     }))
     : [{ approverIds: ids(approval.approverIds, 'approval approverIds'), ...rules(approval, 'approval') }];
-  if (steps.length === 0 || steps.some((s) => s.approverIds.length === 0)) {
-    throw new ApprovalPlanError('every approval step needs at least one approver');
+  if (steps.length === 0 || steps.some((s) => s.approverIds.length === 0 && !s.groupIds)) {
+    throw new ApprovalPlanError('every approval step needs at least one approver or approver group');
   }
   const timeoutDays = days(approval.timeoutDays, 'approval timeoutDays', DEFAULT_TIMEOUT_DAYS);
   if (timeoutDays === 0) throw new ApprovalPlanError('approval timeoutDays must be more than 0');
@@ -103,7 +111,7 @@ export interface UnreachableStep {
  * The first step whose distinct people who could approve it number fewer than its `required`, or undefined. The
  * creator never counts (no self-approval); one person counts once, so a seat held through a delegation that lasts
  * past `deadline` counts as its delegate (who may hold a seat of their own); the escalation user counts when the
- * escalation falls before the deadline.
+ * escalation falls before the deadline. A step naming groups is left to when it opens: its members are read then.
  */
 export function unreachableStep(
   steps: ApprovalStepInput[], creatorId: string, delegations: ApprovalDelegation[], now: Date, deadline: Date,
@@ -112,6 +120,7 @@ export function unreachableStep(
     .filter((d) => Date.parse(d.from) <= now.getTime() && Date.parse(d.until) >= deadline.getTime())
     .map((d) => [d.delegatorId, d.delegateId]));
   for (const [i, s] of steps.entries()) {
+    if (s.groupIds?.length) continue;
     // The escalation user joins only if the escalation falls before the deadline.
     const escalates = s.escalateToId !== undefined && (s.escalateAfterDays ?? 0) * DAY_MS < deadline.getTime() - now.getTime();
     const seats = [...new Set([...s.approverIds, ...(escalates ? [s.escalateToId!] : [])])];

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { ApiKey, Role, User, UserStatus } from '../../db/entities';
-import { dateTime, email, nullable, text, uuid } from '../common/api-docs';
+import { dateTime, email, money, nullable, text, uuid } from '../common/api-docs';
 
 @ApiSchema({ name: 'User' })
 export class UserView {
@@ -10,6 +10,8 @@ export class UserView {
   @ApiProperty({ ...email, example: 'sam@acme.test' }) email!: string;
   @ApiProperty({ enum: ['admin', 'standard'] }) role!: Role;
   @ApiProperty({ enum: ['active', 'inactive'], description: 'inactive: deactivated; its API keys answer 401 and no approval asks it' }) status!: UserStatus;
+  @ApiProperty({ ...nullable(money), example: '5000.00', description: 'the largest amount a step routed by limit may ask the user to approve; null: no limit' })
+  approvalLimit!: string | null;
   @ApiProperty(dateTime) createdAt!: string;
 }
 
@@ -61,7 +63,10 @@ export class CreatedUserView {
 }
 
 export function toUserView(u: User): UserView {
-  return { id: u.id, companyId: u.companyId, name: u.name, email: u.email, role: u.role, status: u.status, createdAt: u.createdAt.toISOString() };
+  return {
+    id: u.id, companyId: u.companyId, name: u.name, email: u.email, role: u.role, status: u.status, approvalLimit: u.approvalLimit ?? null,
+    createdAt: u.createdAt.toISOString(),
+  };
 }
 
 export function toApiKeyView(k: ApiKey): ApiKeyView {
@@ -73,5 +78,5 @@ export function toApiKeyView(k: ApiKey): ApiKeyView {
 
 export const userExample: UserView = {
   id: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', companyId: '6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f', name: 'Sam Standard',
-  email: 'sam@acme.test', role: 'standard', status: 'active', createdAt: '2026-11-28T12:00:00.000Z',
+  email: 'sam@acme.test', role: 'standard', status: 'active', approvalLimit: null, createdAt: '2026-11-28T12:00:00.000Z',
 };

@@ -60,8 +60,9 @@ export class UsersController {
   @Patch('users/:id')
   @AdminOnly()
   @ApiOperation({
-    summary: 'Changes a user\'s name or role (admins only); omitted fields stay. The company keeps at least one active admin. ' +
-      'A new role applies to the user\'s next request (within 5 s on every API process).',
+    summary: 'Changes a user\'s name, role or approval limit (admins only); omitted fields stay. The company keeps at least one active admin. ' +
+      'A new role applies to the user\'s next request (within 5 s on every API process). A limit lowered takes the seats it no longer ' +
+      'covers in steps of pending approvals routed by limit.',
   })
   @ApiOkResponse({ type: UserView, example: { ...userExample, role: 'admin' } })
   @ApiErrors({

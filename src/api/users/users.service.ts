@@ -18,6 +18,8 @@ import type { DeactivateUserDto } from './dto/deactivate-user.dto';
 import { SessionsRepository } from '../../db/sessions.repository';
 import { SignInLinksService } from '../sessions/sign-in-links.service';
 import type { UpdateUserDto } from './dto/update-user.dto';
+import { SeatLossNotifier } from '../approver-groups/seat-loss.notifier';
+import { compareMoney, parseMoney } from '../../domain/money';
 import { type CreatedUserView, type DeactivatedUserView, toApiKeyView, toUserView, type UserView } from './user.mapper';
 
 import { audit } from '../audit/audit-trail';
@@ -34,6 +36,7 @@ export class UsersService {
     private readonly authCache: AuthCache,
     private readonly delegationRuns: DelegationsService,
     private readonly signInLinks: SignInLinksService,
+    private readonly seatLoss: SeatLossNotifier,
   ) {}
 
   /**
@@ -100,6 +103,7 @@ export class UsersService {
     this.authCache.forgetUser(done.user.id);
     for (const delegatorId of done.delegators) await this.delegationRuns.tell(caller.companyId, { delegatorId, delegation: null });
     if (done.own) await this.delegationRuns.tell(caller.companyId, done.own);
+    await this.seatLoss.deactivated(caller.companyId, done.user.id);
     const definitions = await new UsersRepository(this.dataSource).findDefinitionsNaming(caller.companyId, done.user.id);
     this.logger.log(`user ${done.user.id} deactivated by ${caller.id}${handoverTo ? `, seats handed over to ${handoverTo}` : ''}`);
     return {
@@ -132,18 +136,19 @@ export class UsersService {
   }
 
   /**
-   * Changes a user's name or role; each field given changes, each with its own audit entry. Under the company's user
+   * Changes a user's name, role or approval limit; each field given changes, each with its own audit entry. A limit
+   * lowered (or set where there was none) is told, once committed, to the pending runs where it may take a seat. Under the company's user
    * lock, so that admins demoting (or deactivating) each other at once cannot leave the company without an active
    * admin. A deactivated user's role may change too: it is no active admin, and gets this role back on reactivation.
    * The role applies at once in this process and within AuthCache.TTL_MS in the others.
    */
   async update(caller: AuthUser, id: string, dto: UpdateUserDto): Promise<UserView> {
-    const user = await this.dataSource.transaction(async (m) => {
+    const done = await this.dataSource.transaction(async (m) => {
       const users = new UsersRepository(m);
       await users.lockCompanyUsers(caller.companyId);
       const found = await users.findOwned(caller.companyId, id);
       if (!found) throw new NotFoundException(`user ${id} not found`);
-      const changes: Partial<Pick<User, 'name' | 'role'>> = {};
+      const changes: Partial<Pick<User, 'name' | 'role' | 'approvalLimit'>> = {};
       const name = dto.name?.trim();
       if (name !== undefined && name !== found.name) changes.name = name;
       if (dto.role !== undefined && dto.role !== found.role) {
@@ -152,12 +157,23 @@ export class UsersService {
         }
         changes.role = dto.role;
       }
+      if (dto.approvalLimit !== undefined) {
+        const limit = dto.approvalLimit === null ? null : parseMoney(dto.approvalLimit, 'approvalLimit');
+        if (limit !== (found.approvalLimit ?? null)) changes.approvalLimit = limit;
+      }
       await users.updateProfile(caller.companyId, found.id, changes);
       if (changes.role) await audit.record(m, caller, { type: 'user.role_changed', targetId: found.id, data: { from: found.role, to: changes.role } });
       if (changes.name) await audit.record(m, caller, { type: 'user.renamed', targetId: found.id, data: { from: found.name, to: changes.name } });
-      return { ...found, ...changes };
+      if (changes.approvalLimit !== undefined) {
+        await audit.record(m, caller, { type: 'user.approval_limit_changed', targetId: found.id, data: { from: found.approvalLimit ?? null, to: changes.approvalLimit } });
+      }
+      const lowered = changes.approvalLimit !== undefined && changes.approvalLimit !== null &&
+        (found.approvalLimit === null || compareMoney(changes.approvalLimit, found.approvalLimit) < 0);
+      return { user: { ...found, ...changes }, lowered };
     });
+    const { user, lowered } = done;
     this.authCache.forgetUser(user.id);
+    if (lowered) await this.seatLoss.limitLowered(caller.companyId, user.id);
     return toUserView(user);
   }
 

@@ -2,11 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { WorkflowDefinition } from '../../db/entities';
+import { ApproverGroupsRepository } from '../../db/approver-groups.repository';
 import { UsersRepository } from '../../db/users.repository';
 import { WorkflowDefinitionsRepository } from '../../db/workflow-definitions.repository';
 import type { DefinitionStatus } from '../../db/entities';
 import {
-  activationProblems, DefinitionError, DefinitionInput, NormalizedDefinition, normalizeDefinition, referencedUserIds,
+  activationProblems, DefinitionError, DefinitionInput, NormalizedDefinition, normalizeDefinition, referencedGroupIds, referencedUserIds,
 } from '../../domain/definitions';
 import { findTemplate, TEMPLATE_KEYS, WorkflowTemplate } from '../../domain/templates';
 import { AuthUser } from '../auth/current-user.decorator';
@@ -189,8 +190,9 @@ export class WorkflowsService {
     if (problems.length) throw new DomainError(422, `cannot activate the definition: ${problems.join('; ')}`);
   }
 
-  /** Every recipient, assignee and approver must be a user of the caller's company. */
+  /** Every recipient, assignee and approver must be a user of the caller's company, every approver group one of its groups. */
   private async checkUsers(manager: EntityManager, caller: AuthUser, definition: Pick<NormalizedDefinition, 'actions' | 'sequence'>): Promise<void> {
+    await this.checkGroups(manager, caller, definition);
     const refs = referencedUserIds(definition.actions, definition.sequence);
     if (refs.length === 0) return;
     const ids = [...new Set(refs.map((r) => r.userId))];
@@ -198,6 +200,17 @@ export class WorkflowsService {
     const missing = refs.find((r) => !known.has(r.userId));
     if (missing) {
       const message = `${missing.path}: user ${missing.userId} is not a user of this company`;
+      throw new DomainError(400, message, [{ field: dottedPath(missing.path), message }]);
+    }
+  }
+
+  private async checkGroups(manager: EntityManager, caller: AuthUser, definition: Pick<NormalizedDefinition, 'actions'>): Promise<void> {
+    const refs = referencedGroupIds(definition.actions);
+    if (refs.length === 0) return;
+    const known = await new ApproverGroupsRepository(manager).findIdsAmong(caller.companyId, [...new Set(refs.map((r) => r.groupId))]);
+    const missing = refs.find((r) => !known.has(r.groupId));
+    if (missing) {
+      const message = `${missing.path}: approver group ${missing.groupId} is not a group of this company`;
       throw new DomainError(400, message, [{ field: dottedPath(missing.path), message }]);
     }
   }

@@ -10,6 +10,7 @@ import { Notification } from './notification.entity';
 import { Customer, Location, Vendor } from './party.entity';
 import { Deposit, Payment } from './payment.entity';
 import { Task } from './task.entity';
+import { TaskComment } from './task-comment.entity';
 import { User } from './user.entity';
 import { WorkflowDefinition } from './workflow-definition.entity';
 import { Delivery, WorkflowRun } from './workflow-run.entity';
@@ -26,6 +27,7 @@ export * from './notification.entity';
 export * from './party.entity';
 export * from './payment.entity';
 export * from './task.entity';
+export * from './task-comment.entity';
 export * from './user.entity';
 export * from './workflow-definition.entity';
 export * from './workflow-run.entity';
@@ -33,4 +35,5 @@ export * from './workflow-run.entity';
 export const entities = [
   DiagnosticPing, Company, User, ApiKey, Customer, Vendor, Location, Invoice, Bill, Payment, Deposit,
   WorkflowDefinition, Approval, ApprovalDecision, ApproverGroup, ApproverGroupMember, Task, Notification, WorkflowRun, Delivery, IdempotencyKey,
+  TaskComment,
 ];

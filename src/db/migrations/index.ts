@@ -23,6 +23,7 @@ import { ListeningCollections1764802000000 } from './1764802000000-listening-col
 import { InboundReceipts1764802300000 } from './1764802300000-inbound-receipts';
 import { CustomerAnswers1764802400000 } from './1764802400000-customer-answers';
 import { OrganizationApprovals1764803000000 } from './1764803000000-organization-approvals';
+import { TaskInbox1764803500000 } from './1764803500000-task-inbox';
 
 /** In order; each file is timestamped. Add new migrations at the end. */
 export const migrations = [
@@ -35,4 +36,5 @@ export const migrations = [
   InboundReceipts1764802300000,
   CustomerAnswers1764802400000,
   OrganizationApprovals1764803000000,
+  TaskInbox1764803500000,
 ];

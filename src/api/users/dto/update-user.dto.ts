@@ -1,7 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { text } from '../../common/api-docs';
 import { IsOmittable } from '../../common/optional';
+import { IsMoney } from '../../common/validators';
 
 /** `PATCH /v1/users/:id`: each field given is changed, an omitted one stays. */
 export class UpdateUserDto {
@@ -12,4 +13,13 @@ export class UpdateUserDto {
   @ApiPropertyOptional({ ...text, minLength: 1, maxLength: 200, example: 'Sam Standard' })
   @IsOmittable() @IsString() @Matches(/\S/, { message: 'name must not be empty' }) @MaxLength(200)
   name?: string;
+
+  @ApiPropertyOptional({
+    type: String, nullable: true, pattern: '^\\d+(\\.\\d{1,2})?$', example: '5000.00',
+    description: 'the largest amount a step routed by limit may ask the user to approve (a decimal string); null = no limit. ' +
+      'Lowering it takes the seats it no longer covers in pending approvals',
+  })
+  @IsOptional() @ValidateIf((_, v) => v !== null)
+  @IsMoney()
+  approvalLimit?: string | null;
 }
