@@ -138,11 +138,7 @@ export function renderPage(locale: string, model: PageModel): string {
 
 /** The kind of document a link's page is about: the page's texts for it (a bill's vendor stands where a customer would). */
 export function pageTexts(p: Pick<ApprovalLinkPage, 'company' | 'invoice'>): ReturnType<typeof textsFor> {
-  return textsFor(p.company.locale, kindOf(p));
-}
-
-function kindOf(p: Pick<ApprovalLinkPage, 'invoice'>): 'invoice' | 'bill' {
-  return (p.invoice as { kind?: 'invoice' | 'bill' }).kind === 'bill' ? 'bill' : 'invoice';
+  return textsFor(p.company.locale, p.invoice.kind);
 }
 
 /** The document's facts and the earlier decisions of a link's page, in the company's locale. */
@@ -158,7 +154,7 @@ export function describe(p: ApprovalLinkPage): Pick<PageModel, 'kind' | 'invoice
       `${formatInstant(d.decidedAt, locale, timezone)}${comment}`;
   });
   return {
-    kind: kindOf(p),
+    kind: p.invoice.kind,
     invoice: {
       company: p.company.name,
       submittedBy: p.approval.submittedByName,
