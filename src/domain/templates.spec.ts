@@ -46,8 +46,8 @@ describe('WORKFLOW_TEMPLATES', () => {
     const problems = (key: string) => activationProblems(normalizeDefinition(findTemplate(key)!, {}, { locale: 'en-US' }));
     expect(problems('payment-due-reminder')).toEqual([]);
     expect(problems('unsent-invoice-reminder')).toEqual(['actions[0] (email): no recipient; set to.userIds or to.emails']);
-    expect(problems('invoice-approval')).toEqual(['actions[0] (approval): step 1 has no approver; set approverIds']);
-    expect(problems('bill-approval')).toEqual(['actions[0] (approval): step 1 has no approver; set approverIds']);
+    expect(problems('invoice-approval')).toEqual(['actions[0] (approval): step 1 has no approver; set approverIds or groupIds']);
+    expect(problems('bill-approval')).toEqual(['actions[0] (approval): step 1 has no approver; set approverIds or groupIds']);
   });
 });
 
