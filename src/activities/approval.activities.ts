@@ -28,10 +28,10 @@ function linkOf(n: ApprovalNotice): { kind: 'invoice' | 'bill'; id: string } {
   return { kind, id };
 }
 
-/** What an invoice's webhook events name; a bill's approval has no webhook event (none is defined for bills). */
-function invoiceEventOf(n: ApprovalNotice): { invoiceId: string; invoiceNumber: string } | undefined {
-  const d = documentOf(n);
-  return d.kind === 'invoice' ? { invoiceId: d.id, invoiceNumber: d.number } : undefined;
+/** What the document's webhook events name: invoice.approval.* for an invoice, bill.approval.* for a bill. */
+function documentEventOf(n: ApprovalNotice): { document: { kind: 'invoice' | 'bill'; id: string; number: string } } {
+  const { kind, id, number } = documentOf(n);
+  return { document: { kind, id, number } };
 }
 
 function currentExecution(): { workflowId: string; runId: string } {
@@ -119,13 +119,10 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       const { people, ...facts } = await factsAndPeople(input, [input.holderId]);
       if (facts.approvalStatus !== 'pending') return { notified: 0 };
       await approvals.recordEscalation({ approvalId: input.approvalId, step: input.step, userId: input.escalateToId, at: input.escalatedAt });
-      const invoice = invoiceEventOf(input);
-      if (invoice) {
-        await webhookEvents.approvalEscalated(dataSource, {
-          companyId: input.companyId, approvalId: input.approvalId, ...invoice,
-          step: input.step, level: 1, escalatedTo: [input.escalateToId], reason: 'no decision before the step\'s escalateAfterDays',
-        });
-      }
+      await webhookEvents.approvalEscalated(dataSource, {
+        companyId: input.companyId, approvalId: input.approvalId, ...documentEventOf(input),
+        step: input.step, level: 1, escalatedTo: [input.escalateToId], reason: 'no decision before the step\'s escalateAfterDays',
+      });
       const occurrence = `approval-${input.approvalId}-escalated-${input.step}`;
       const { subject, text } = approvalNotices(facts).escalated({ documentId: linkOf(input).id, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
       for (const person of people) {
@@ -201,13 +198,10 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       const occurrence = `approval-${input.approvalId}-requested-${input.step}`;
       const { subject, text } = input.message
         ?? approvalNotices(facts).requested({ documentId: linkOf(input).id, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
-      const invoice = invoiceEventOf(input);
-      if (invoice) {
-        await webhookEvents.approvalRequested(dataSource, {
-          companyId: input.companyId, approvalId: input.approvalId, ...invoice,
-          step: input.step, stepCount: input.stepCount, deadline: input.deadline, userIds: input.userIds,
-        });
-      }
+      await webhookEvents.approvalRequested(dataSource, {
+        companyId: input.companyId, approvalId: input.approvalId, ...documentEventOf(input),
+        step: input.step, stepCount: input.stepCount, deadline: input.deadline, userIds: input.userIds,
+      });
       const approverIds = new Set(input.approverIds);
       for (const person of people) {
         const key = `approval:${input.approvalId}:requested:${input.step}:email:${person.id}`;
@@ -253,13 +247,10 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
     async notifyApprovalOutcome(input: CompleteApprovalInput): Promise<{ notified: number }> {
       const { people, ...facts } = await factsAndPeople(input, [input.creatorId, ...input.notifyUserIds]);
       if (facts.approvalStatus !== input.outcome) return { notified: 0 };
-      const invoice = invoiceEventOf(input);
-      if (invoice) {
-        await webhookEvents.approvalDecided(dataSource, {
-          companyId: input.companyId, approvalId: input.approvalId, ...invoice,
-          outcome: input.outcome, decision: input.decision, decidedBy: input.decidedBy, comment: input.comment,
-        });
-      }
+      await webhookEvents.approvalDecided(dataSource, {
+        companyId: input.companyId, approvalId: input.approvalId, ...documentEventOf(input),
+        outcome: input.outcome, decision: input.decision, decidedBy: input.decidedBy, comment: input.comment,
+      });
       const occurrence = `approval-${input.approvalId}-decided`;
       const { subject, text } = approvalNotices(facts).decided({ outcome: input.outcome, timedOut: input.decision === 'timeout', comment: input.comment });
       for (const person of people) {

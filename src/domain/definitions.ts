@@ -1,6 +1,6 @@
 import { Condition, ConditionError, validateConditions } from './conditions';
 import { checkMessageTemplate, MessageTemplateError } from './messages';
-import { ActionType, catalogueLocale, TemplateKey, templateVariableNames, WorkflowTemplate } from './templates';
+import { ActionType, APPROVAL_TEMPLATE_KEYS, catalogueLocale, TemplateKey, templateVariableNames, WorkflowTemplate } from './templates';
 import { isUuid } from './ids';
 import { dottedPath } from './errors';
 import { CATCH_UP_POLICIES, type CatchUp, type Sequence, type SequenceStep } from './collection-sequence';
@@ -374,7 +374,7 @@ export function normalizeDefinition(template: WorkflowTemplate, input: Definitio
     if (typeof raw.time !== 'string' || raw.time.length !== 5 || !TIME_RE.test(raw.time)) throw new DefinitionError(`schedule.time must be HH:MM (24-hour, company timezone), not ${show(raw.time)}`);
     schedule = { time: raw.time };
   } else if (input.schedule !== undefined && input.schedule !== null) {
-    throw new DefinitionError(`schedule: template "${template.key}" is not scheduled; it runs on ${template.trigger === 'event' ? 'each recorded event' : 'each invoice saved'}`);
+    throw new DefinitionError(`schedule: template "${template.key}" is not scheduled; it runs on ${template.trigger === 'event' ? 'each recorded event' : `each ${template.recordType} saved`}`);
   }
 
   if (template.key !== 'collection-sequence') {
@@ -471,8 +471,8 @@ export function activationProblems(definition: Pick<NormalizedDefinition, 'templ
         break;
     }
   });
-  if (definition.templateKey === 'invoice-approval' && !definition.actions.some((a) => a.type === 'approval')) {
-    problems.push('no approval action: an invoice-approval definition needs { "type": "approval", "approverIds": [...] }');
+  if (APPROVAL_TEMPLATE_KEYS.includes(definition.templateKey) && !definition.actions.some((a) => a.type === 'approval')) {
+    problems.push(`no approval action: an ${definition.templateKey} definition needs { "type": "approval", "approverIds": [...] }`);
   }
   return problems;
 }

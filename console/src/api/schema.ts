@@ -220,6 +220,40 @@ export interface paths {
         patch: operations["Bills_update"];
         trace?: never;
     };
+    "/v1/bills/{id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status, steps, approvers, deadline and decision trail of the bill's approval */
+        get: operations["BillApprovals_view"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bills/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approves the pending step of the bill as the caller */
+        post: operations["BillApprovals_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/bills/{id}/pay": {
         parameters: {
             query?: never;
@@ -231,6 +265,40 @@ export interface paths {
         put?: never;
         /** Marks the bill paid in full: paidAt is set and the balance becomes 0 */
         post: operations["Bills_pay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bills/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rejects the bill as the caller, with a reason */
+        post: operations["BillApprovals_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bills/{id}/submit-for-approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts the approval workflow of an approval_required (or rejected) bill */
+        post: operations["BillApprovals_submit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1694,6 +1762,10 @@ export interface components {
             /** @description Temporal workflow id, invoice-approval-<invoiceId>-<n> or bill-approval-<billId>-<n> */
             workflowId: string | null;
         };
+        ApproveBillDto: {
+            /** @example Matches the purchase order */
+            comment?: string;
+        };
         ApproveInvoiceDto: {
             /** @example Checked against the purchase order */
             comment?: string;
@@ -1926,6 +1998,11 @@ export interface components {
             /** @example 1250.00 */
             amount: string;
             /**
+             * @description Only a not_required or approved bill can be paid
+             * @enum {string}
+             */
+            approvalStatus: "not_required" | "approval_required" | "pending_approval" | "approved" | "rejected";
+            /**
              * @description What is left to pay
              * @example 1250.00
              */
@@ -1935,6 +2012,12 @@ export interface components {
              * @example 2026-12-01T14:03:11.123Z
              */
             createdAt: string;
+            /**
+             * Format: uuid
+             * @description Who recorded the bill; null for bills recorded before bills needed approval
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            createdBy: string | null;
             /**
              * Format: date
              * @example 2026-12-01
@@ -1976,6 +2059,47 @@ export interface components {
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
              */
             vendorId: string;
+        };
+        /** @description A condition on the bill: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
+        BillApprovalCondition: {
+            /** @enum {string} */
+            field: "amount" | "balance" | "vendorId" | "locationId" | "dueDate";
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "within_days" | "overdue_by_days" | "older_than_days";
+            /** @description a decimal string, a date, an id, a text, a boolean, a whole number of days, or a list of them */
+            value: unknown;
+        };
+        /** @description A bill-approval definition */
+        BillApprovalWorkflow: {
+            /** @description What a run does for each match */
+            actions: (components["schemas"]["ApprovalActionInput"] | components["schemas"]["TeamEmailActionInput"] | components["schemas"]["PushActionInput"])[];
+            /** Format: uuid */
+            companyId: string;
+            /** @description All of which must hold */
+            conditions: components["schemas"]["BillApprovalCondition"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description null for the definitions Relance creates itself
+             */
+            createdBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: "en-US" | "fr-CA";
+            name: string;
+            /** @description Always null: runs on each bill saved */
+            schedule: components["schemas"]["ScheduleInput"] | null;
+            /** @enum {string} */
+            status: "draft" | "active" | "inactive";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "bill-approval";
+            /** Format: date-time */
+            updatedAt: string;
         };
         BillPage: {
             data: components["schemas"]["Bill"][];
@@ -2292,6 +2416,25 @@ export interface components {
              * @enum {string}
              */
             templateKey: "bank-deposit-reminder";
+        };
+        /** @description A bill-approval definition: Requires approval of matching vendor bills recorded by non-admin users before they can be paid. */
+        CreateBillApprovalWorkflow: {
+            /** @description What a run does for each match: approval, email, push. Omitted: the template's defaults. */
+            actions?: (components["schemas"]["ApprovalActionInput"] | components["schemas"]["TeamEmailActionInput"] | components["schemas"]["PushActionInput"])[];
+            /**
+             * @description "Save and activate": create the definition active instead of draft
+             * @default false
+             */
+            activate?: boolean;
+            /** @description All must hold. Omitted: the template's defaults. */
+            conditions?: components["schemas"]["BillApprovalCondition"][];
+            /** @description Omitted: the template's default name in the company locale */
+            name?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "bill-approval";
         };
         CreateBillDto: {
             /** @example 480.00 */
@@ -2711,7 +2854,7 @@ export interface components {
              *       "invoice.approval.decided"
              *     ]
              */
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /**
              * Format: uri
              * @example https://hooks.example.com/relance
@@ -2719,7 +2862,7 @@ export interface components {
             url: string;
         };
         /** @description A definition of one template (templateKey): what each template takes is its own schema. Omitted parts take the template's defaults in the company locale. */
-        CreateWorkflowDto: components["schemas"]["CreateSendUnsentInvoicesWorkflow"] | components["schemas"]["CreatePaymentReceivedWorkflow"] | components["schemas"]["CreatePaymentDueReminderWorkflow"] | components["schemas"]["CreateOverdueInvoiceStampWorkflow"] | components["schemas"]["CreateInvoiceApprovalWorkflow"] | components["schemas"]["CreateUnsentInvoiceReminderWorkflow"] | components["schemas"]["CreateBillPaymentReminderWorkflow"] | components["schemas"]["CreateBankDepositReminderWorkflow"] | components["schemas"]["CreateCollectionSequenceWorkflow"];
+        CreateWorkflowDto: components["schemas"]["CreateSendUnsentInvoicesWorkflow"] | components["schemas"]["CreatePaymentReceivedWorkflow"] | components["schemas"]["CreatePaymentDueReminderWorkflow"] | components["schemas"]["CreateOverdueInvoiceStampWorkflow"] | components["schemas"]["CreateInvoiceApprovalWorkflow"] | components["schemas"]["CreateUnsentInvoiceReminderWorkflow"] | components["schemas"]["CreateBillPaymentReminderWorkflow"] | components["schemas"]["CreateBankDepositReminderWorkflow"] | components["schemas"]["CreateCollectionSequenceWorkflow"] | components["schemas"]["CreateBillApprovalWorkflow"];
         CreatedCompany: {
             /** @example rlk_a1B2c3D4_… */
             apiKey: string;
@@ -2732,7 +2875,7 @@ export interface components {
         CreatedWebhookEndpoint: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uuid */
             id: string;
             /**
@@ -3577,6 +3720,10 @@ export interface components {
              */
             assigneeId: string;
         };
+        RejectBillDto: {
+            /** @example Billed twice: see V-88190 */
+            reason: string;
+        };
         RejectInvoiceDto: {
             /** @example Wrong customer: this belongs to Acme East */
             reason: string;
@@ -3606,7 +3753,7 @@ export interface components {
         RotatedWebhookSecret: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uuid */
             id: string;
             /**
@@ -4217,11 +4364,11 @@ export interface components {
             name?: string;
         };
         UpdateWebhookEndpointDto: {
-            events?: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events?: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uri */
             url?: string;
         };
-        /** @description The parts of a definition to change. A definition keeps its template, so the body names none: what each part may hold is what the definition's template takes in its Create…Workflow schema (steps and catchUp only on a collection-sequence, to: "customer" only on a customer template, the approval action only on invoice-approval). */
+        /** @description The parts of a definition to change. A definition keeps its template, so the body names none: what each part may hold is what the definition's template takes in its Create…Workflow schema (steps and catchUp only on a collection-sequence, to: "customer" only on a customer template, the approval action only on invoice-approval and bill-approval). */
         UpdateWorkflowDto: {
             /**
              * @description email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId and/or candidateGroupId, title, description? }; memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval (ApprovalActionInput) { approverIds, required? (1), escalateAfterDays? and escalateToId? | steps: [{ approverIds, required? (1), escalateAfterDays? and escalateToId? }], notify?: { userIds }, timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }: a step is approved when `required` distinct approvers approve (the invoice creator never counts), one rejection rejects, and with no decision after escalateAfterDays escalateToId joins it. Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale. Null: unchanged.
@@ -4414,7 +4561,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken";
+            eventType: "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken";
             /** Format: uuid */
             id: string;
             /** @description The receiver's HTTP status; null when it did not answer */
@@ -4427,7 +4574,7 @@ export interface components {
         WebhookEndpoint: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uuid */
             id: string;
             /**
@@ -4452,7 +4599,7 @@ export interface components {
             workflowId: string;
         };
         /** @description A workflow definition, of the template templateKey names */
-        Workflow: components["schemas"]["SendUnsentInvoicesWorkflow"] | components["schemas"]["PaymentReceivedWorkflow"] | components["schemas"]["PaymentDueReminderWorkflow"] | components["schemas"]["OverdueInvoiceStampWorkflow"] | components["schemas"]["InvoiceApprovalWorkflow"] | components["schemas"]["UnsentInvoiceReminderWorkflow"] | components["schemas"]["BillPaymentReminderWorkflow"] | components["schemas"]["BankDepositReminderWorkflow"] | components["schemas"]["CollectionSequenceWorkflow"];
+        Workflow: components["schemas"]["SendUnsentInvoicesWorkflow"] | components["schemas"]["PaymentReceivedWorkflow"] | components["schemas"]["PaymentDueReminderWorkflow"] | components["schemas"]["OverdueInvoiceStampWorkflow"] | components["schemas"]["InvoiceApprovalWorkflow"] | components["schemas"]["UnsentInvoiceReminderWorkflow"] | components["schemas"]["BillPaymentReminderWorkflow"] | components["schemas"]["BankDepositReminderWorkflow"] | components["schemas"]["CollectionSequenceWorkflow"] | components["schemas"]["BillApprovalWorkflow"];
         WorkflowPage: {
             data: components["schemas"]["Workflow"][];
             /**
@@ -4483,7 +4630,7 @@ export interface components {
             /** @enum {string} */
             status: "draft" | "active" | "inactive";
             /** @enum {string} */
-            templateKey: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence";
+            templateKey: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence" | "bill-approval";
             /** @example America/Toronto */
             timezone: components["schemas"]["TimeZone"];
             /**
@@ -4609,7 +4756,7 @@ export interface components {
              */
             event?: string;
             /** @enum {string} */
-            key: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence";
+            key: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence" | "bill-approval";
             /** @example invoice */
             recordType: string;
             /** @description collection-sequence only: the variables of a statement (groupBy "customer"), which its steps take instead of `variables` */
@@ -6250,8 +6397,10 @@ export interface operations {
                      *       "data": [
                      *         {
                      *           "amount": "480.00",
+                     *           "approvalStatus": "not_required",
                      *           "balance": "480.00",
                      *           "createdAt": "2026-12-01T14:03:11.123Z",
+                     *           "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *           "dueDate": "2026-12-15",
                      *           "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *           "issueDate": "2026-12-01",
@@ -6327,8 +6476,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "amount": "480.00",
+                     *       "approvalStatus": "not_required",
                      *       "balance": "480.00",
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "dueDate": "2026-12-15",
                      *       "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *       "issueDate": "2026-12-01",
@@ -6476,8 +6627,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "amount": "480.00",
+                     *       "approvalStatus": "not_required",
                      *       "balance": "480.00",
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "dueDate": "2026-12-15",
                      *       "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *       "issueDate": "2026-12-01",
@@ -6648,8 +6801,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "amount": "480.00",
+                     *       "approvalStatus": "not_required",
                      *       "balance": "480.00",
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "dueDate": "2026-12-15",
                      *       "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *       "issueDate": "2026-12-01",
@@ -6762,6 +6917,232 @@ export interface operations {
             };
         };
     };
+    BillApprovals_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
+                };
+            };
+            /** @description "abc" is not a valid id (ids are UUIDs) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "\"abc\" is not a valid id (ids are UUIDs)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    BillApprovals_approve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveBillDto"];
+            };
+        };
+        responses: {
+            /** @description The approval with the decision recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
+                };
+            };
+            /** @description "abc" is not a valid id (ids are UUIDs) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "\"abc\" is not a valid id (ids are UUIDs)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description you are not an approver of step 1 of bill V-88213 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "you are not an approver of step 1 of bill V-88213",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description bill V-88213 is not pending approval */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "bill V-88213 is not pending approval",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     Bills_pay: {
         parameters: {
             query?: never;
@@ -6788,8 +7169,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "amount": "480.00",
+                     *       "approvalStatus": "not_required",
                      *       "balance": "0.00",
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "dueDate": "2026-12-15",
                      *       "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *       "issueDate": "2026-12-01",
@@ -6862,6 +7245,316 @@ export interface operations {
                      * @example {
                      *       "error": "Conflict",
                      *       "message": "bill e1f2… is already paid",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    BillApprovals_reject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectBillDto"];
+            };
+        };
+        responses: {
+            /** @description The approval, already rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
+                };
+            };
+            /** @description "abc" is not a valid id (ids are UUIDs) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "\"abc\" is not a valid id (ids are UUIDs)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description you are not an approver of step 1 of bill V-88213 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "you are not an approver of step 1 of bill V-88213",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description bill V-88213 is not pending approval */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "bill V-88213 is not pending approval",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    BillApprovals_submit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The approval, already pending_approval */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
+                };
+            };
+            /** @description "abc" is not a valid id (ids are UUIDs) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "\"abc\" is not a valid id (ids are UUIDs)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only the creator of bill V-88213 or an admin may submit it for approval */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only the creator of bill V-88213 or an admin may submit it for approval",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description bill V-88213 does not need approval; only a bill that is approval_required or rejected can be submitted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "bill V-88213 does not need approval; only a bill that is approval_required or rejected can be submitted",
                      *       "statusCode": 409
                      *     }
                      */
@@ -16462,7 +17155,7 @@ export interface operations {
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
                 /** @description Only definitions of this template */
-                templateKey?: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence";
+                templateKey?: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence" | "bill-approval";
                 /** @description Comma-separated statuses: draft, active, inactive */
                 status?: string;
             };

@@ -8,13 +8,13 @@ import { ApprovalsService } from './approvals.service';
 import { BulkDecisionsController } from './bulk-decisions.controller';
 import { BulkDecisionsService } from './bulk-decisions.service';
 
-const evaluateInvoiceConditions: EvaluateConditions = (recordType, conditions, record, options) =>
+const evaluateDocumentConditions: EvaluateConditions = (recordType, conditions, record, options) =>
   evaluateConditions(recordType, conditions as Condition[], record, options);
 
 @Module({
   imports: [TypeOrmModule.forFeature([WorkflowDefinition])],
   controllers: [ApprovalsController, BulkDecisionsController],
-  providers: [ApprovalsService, BulkDecisionsService, ApprovalMatcher, { provide: EVALUATE_CONDITIONS, useValue: evaluateInvoiceConditions }],
+  providers: [ApprovalsService, BulkDecisionsService, ApprovalMatcher, { provide: EVALUATE_CONDITIONS, useValue: evaluateDocumentConditions }],
   exports: [ApprovalsService, ApprovalMatcher],
 })
 export class ApprovalsModule {}

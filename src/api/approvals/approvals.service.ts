@@ -16,7 +16,7 @@ import type { AuthUser } from '../auth/current-user.decorator';
 import { DomainError } from '../../domain/errors';
 import { TemporalClient } from '../temporal/temporal.module';
 import { decisionError } from './approval-errors';
-import { ApprovalMatcher, INVOICE_APPROVAL_TEMPLATE } from './approval-matcher';
+import { ApprovalMatcher, BILL_APPROVAL_TEMPLATE, INVOICE_APPROVAL_TEMPLATE } from './approval-matcher';
 import { type ApprovalPlan, approvalPlan, ApprovalPlanError, unreachableStep } from './approval-plan';
 import { type ApprovalView, toApprovalView } from './approval.view';
 import { isUuid } from '../../domain/ids';
@@ -29,8 +29,6 @@ const SUBMITTABLE: ApprovalStatus[] = ['approval_required', 'rejected'];
 
 /** Editing these on an approved invoice evaluates it again. */
 const REVIEWED_FIELDS = ['amount', 'customerId', 'locationId'] as const;
-
-const BILL_APPROVAL_TEMPLATE = 'bill-approval';
 
 /** What a submission reads of the document, whichever its kind. */
 type SubmittedDocument = {
@@ -112,10 +110,10 @@ export class ApprovalsService {
 
   /**
    * Submits a document (an id alone is an invoice's) for approval: records the submission under the definition it was
-   * saved under, or the one that matches it now (an invoice's through the matcher, a bill's through `match`), and
+   * saved under, or the one the matcher finds for it now (by its kind's template), and
    * starts its run. Answers the view, already `pending_approval`.
    */
-  async submit(document: DocumentRef | string, user: AuthUser, options: { match?: (bill: Bill) => Promise<WorkflowDefinition | null> } = {}): Promise<ApprovalView> {
+  async submit(document: DocumentRef | string, user: AuthUser): Promise<ApprovalView> {
     const doc = documentRef(document);
     const s = await this.submitted(doc, user);
     if (user.role !== 'admin' && s.createdBy !== user.id) {
@@ -126,9 +124,8 @@ export class ApprovalsService {
     }
     if (!SUBMITTABLE.includes(s.approvalStatus)) throw notSubmittable(s);
 
-    const definition = s.savedDefinition ?? (s.kind === 'invoice'
-      ? await this.matcher.matchingDefinition(s.record, user.company)
-      : await options.match?.(s.record) ?? null);
+    const definition = s.savedDefinition ?? await this.matcher.matchingDefinitionOf(
+      s.kind === 'invoice' ? { kind: 'invoice', record: s.record } : { kind: 'bill', record: s.record }, user.company);
     if (!definition) {
       // The definition was deactivated or changed since the document was saved: nothing asks for approval any more.
       await this.approvals.markNotRequired(doc, SUBMITTABLE);

@@ -8,7 +8,7 @@ import { ActionType, WORKFLOW_TEMPLATES, WorkflowTemplate } from '../../domain/t
 /**
  * The workflow definition's schemas, one per template, generated from the template catalogue so that each states what
  * its template takes: its condition fields and their operators, its action types (an email `to: "customer"` only on a
- * customer template, the approval action only on invoice-approval), a schedule only when scheduled, steps and
+ * customer template, the approval action only on invoice-approval and bill-approval), a schedule only when scheduled, steps and
  * catchUp only on a collection sequence. `CreateWorkflowDto` (the POST body) and `Workflow` (the answer) become unions
  * of them, discriminated by `templateKey`, which generated clients type per template.
  * The PATCH body (`UpdateWorkflowDto`) stays one schema: it carries no templateKey (a definition keeps its template),
@@ -142,7 +142,7 @@ function scheduleOf(template: WorkflowTemplate, answer: boolean): Schema | undef
       ? { allOf: [ref('ScheduleInput')], description: 'The daily time in the company timezone' }
       : { nullable: true, allOf: [ref('ScheduleInput')], description: 'The daily time HH:MM in the company timezone; omitted or null: the template\'s (09:00)' };
   }
-  return answer ? { nullable: true, allOf: [ref('ScheduleInput')], description: `Always null: runs on ${template.trigger === 'event' ? 'each recorded event' : 'each invoice saved'}` } : undefined;
+  return answer ? { nullable: true, allOf: [ref('ScheduleInput')], description: `Always null: runs on ${template.trigger === 'event' ? 'each recorded event' : `each ${template.recordType} saved`}` } : undefined;
 }
 
 function createSchema(template: WorkflowTemplate): Schema {

@@ -32,7 +32,7 @@ class ApprovalStepInput {
   escalateToId?: string;
 }
 
-/** The `approval` action of an invoice-approval definition: one step (approverIds, and its rules) or `steps`. */
+/** The `approval` action of an invoice-approval or bill-approval definition: one step (approverIds, and its rules) or `steps`. */
 @ApiSchema({ name: 'ApprovalActionInput' })
 class ApprovalActionInput {
   @ApiProperty({ enum: ['approval'] }) type!: 'approval';
@@ -146,7 +146,7 @@ export class CreateWorkflowDto {
   name: 'UpdateWorkflowDto',
   description: 'The parts of a definition to change. A definition keeps its template, so the body names none: what each part may hold is '
     + "what the definition's template takes in its Create…Workflow schema (steps and catchUp only on a collection-sequence, "
-    + 'to: "customer" only on a customer template, the approval action only on invoice-approval).',
+    + 'to: "customer" only on a customer template, the approval action only on invoice-approval and bill-approval).',
 })
 export class UpdateWorkflowDto {
   // Not in the document: it cannot change, and is accepted here only to be refused with a clear message.
