@@ -7141,6 +7141,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s",
+                     *       "statusCode": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     Bills_pay: {
@@ -7451,6 +7467,22 @@ export interface operations {
                      *       "error": "Unprocessable Entity",
                      *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
                      *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s",
+                     *       "statusCode": 429
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiAuthenticated, ApiErrors } from '../common/api-docs';
 import { IdPipe } from '../common/id-param.pipe';
 import { Idempotent } from '../common/idempotency.interceptor';
+import { RateLimitedPerUser } from '../common/rate-limits';
 import { type AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { ApprovalView } from '../approvals/approval.view';
 import { ApprovalsService } from '../approvals/approvals.service';
@@ -28,6 +29,7 @@ export class BillApprovalsController {
 
   @Post(':id/approve')
   @Idempotent()
+  @RateLimitedPerUser('decision')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approves the pending step of the bill as the caller' })
   @ApiOkResponse({ type: ApprovalView, description: 'The approval with the decision recorded' })
@@ -38,6 +40,7 @@ export class BillApprovalsController {
 
   @Post(':id/reject')
   @Idempotent()
+  @RateLimitedPerUser('decision')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rejects the bill as the caller, with a reason' })
   @ApiOkResponse({ type: ApprovalView, description: 'The approval, already rejected' })
