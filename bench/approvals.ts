@@ -18,7 +18,11 @@
  * The baseline runs before and after the API so that a drift of the shared machine shows. Then, one in flight, the
  * baseline round trip and the API's submit + approve again, for what an approver waits.
  * Targets: at one in flight approve p50 ≤ 2× the baseline round trip (goal 1.5×); in flight, the API ≥ 0.8× the same
- * work (goal 0.9×); the same protocol is reported beside it. Env: BENCH_APPROVALS (N, default 200), BENCH_CONCURRENCY (default 16), BENCH_SERIAL (default 40).
+ * work (goal 0.9×); the same protocol is reported beside it.
+ * Bulk: BENCH_BULK (default 100) submitted invoices decided in ONE POST /v1/approvals/bulk, against as many decided one by
+ * one through POST /v1/invoices/:id/approve at BENCH_CONCURRENCY in flight, in the same run (target: bulk ≥ 0.8× one by
+ * one). BENCH_ONLY=bulk runs only that part.
+ * Env: BENCH_APPROVALS (N, default 200), BENCH_CONCURRENCY (default 16), BENCH_SERIAL (default 40).
  */
 import { Client, Connection } from '@temporalio/client';
 import type { ChildProcess } from 'node:child_process';
@@ -37,6 +41,10 @@ const N = Number(process.env.BENCH_APPROVALS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const WARMUP = CONCURRENCY * 2;
 const SERIAL = Number(process.env.BENCH_SERIAL ?? 40);
+const BULK = Number(process.env.BENCH_BULK ?? 100);
+const ONLY_BULK = process.env.BENCH_ONLY === 'bulk';
+/** Invoices of the bulk part: a warm-up call of CONCURRENCY items, then BULK one by one and BULK in one call. */
+const BULK_INVOICES = CONCURRENCY + 2 * BULK;
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
@@ -69,7 +77,7 @@ async function measure(name: string, count: number, op: (i: number) => Promise<v
 const rate = (r: Run) => r.count / r.seconds;
 const pct = (r: Run, p: number) => r.latencies[Math.min(r.latencies.length - 1, Math.floor(r.latencies.length * p))];
 
-async function seed(base: string) {
+async function seed(base: string, count: number) {
   const tag = randomUUID().slice(0, 8);
   const created = await call(base, 'POST', '/v1/companies', undefined, {
     company: { name: `Bench Approvals ${tag}`, locale: 'en-US', timezone: 'America/Toronto', currency: 'USD', plan: 'advanced' },
@@ -89,7 +97,7 @@ async function seed(base: string) {
     actions: [{ type: 'approval', approverIds: [approver.user.id], timeoutDays: 30 }], activate: true,
   });
   const invoices: string[] = [];
-  await measure('seed', N + WARMUP + SERIAL, async (i) => {
+  await measure('seed', count, async (i) => {
     const invoice = await call(base, 'POST', '/v1/invoices', creator.apiKey, {
       number: `BA-${i}`, customerId: customer.id, amount: '1250.00', issueDate: '2026-12-01', dueDate: '2026-12-31',
     });
@@ -124,7 +132,8 @@ async function main(): Promise<void> {
   await db.query(BENCH_WORK_INDEX);
   const pool = new Pool({ connectionString: need('DATABASE_URL'), max: 10 });
   try {
-    const api = await startProcess('the API', 'dist/api/main.js', { PORT: String(port), TEMPORAL_TASK_QUEUE: appQueue }, 'listening');
+    // The approver decides every invoice of the run within a few minutes: far past the default allowance of decisions.
+    const api = await startProcess('the API', 'dist/api/main.js', { PORT: String(port), TEMPORAL_TASK_QUEUE: appQueue, RELANCE_DECISION_RATE: '1000000' }, 'listening');
     started.push(api);
     started.push(await startProcess('the worker', 'dist/worker/main.js', { TEMPORAL_TASK_QUEUE: appQueue }, 'polling task queue'));
     started.push(await startProcess('the baseline worker', path.join('dist-bench', 'bench', 'baseline.worker.js'), { BENCH_TASK_QUEUE: baselineQueue }, 'polling task queue'));
@@ -133,7 +142,10 @@ async function main(): Promise<void> {
     started.push(rawApi);
     await waitForApi(base, api);
 
-    const { creatorKey, approverKey, invoices } = await seed(base);
+    const { creatorKey, approverKey, invoices: all } = await seed(base, (ONLY_BULK ? 0 : N + WARMUP + SERIAL) + BULK_INVOICES);
+    const invoices = all.slice(BULK_INVOICES);
+    const bulkFigures = await bulkRun(base, creatorKey, approverKey, all.slice(0, BULK_INVOICES), db);
+    if (ONLY_BULK) return;
     console.log(`${N} approvals per run (after ${WARMUP} warm-up ones), ${CONCURRENCY} in flight\n`);
 
     const baseline = (offset: number) => async (i: number) => {
@@ -255,12 +267,55 @@ async function main(): Promise<void> {
       `(target >= 0.8x, goal 0.9x): ${vsSameWork >= 0.9 ? 'goal met' : vsSameWork >= 0.8 ? 'met' : 'MISSED'}; api / same protocol, raw: ${vsProtocol.toFixed(2)}x`);
     console.log(`one in flight (${SERIAL}), approve p50 ${serial.approve.toFixed(0)} ms (submit ${serial.submit.toFixed(0)} ms) vs baseline round trip ` +
       `p50 ${serial.baseline.toFixed(0)} ms: ${waited.toFixed(2)}x (target <= 2x, goal 1.5x): ${waited <= 1.5 ? 'goal met' : waited <= 2 ? 'met' : 'MISSED'}`);
+    console.log(bulkFigures);
   } finally {
     for (const child of started.reverse()) await stopProcess(child);
     await connection.close();
     await db.end();
     await pool.end();
   }
+}
+
+/**
+ * Submits every invoice (untimed), then decides CONCURRENCY of them in a warm-up bulk call, BULK one by one at
+ * CONCURRENCY in flight and BULK in one bulk call; prints both rates and answers the summary line.
+ */
+async function bulkRun(base: string, creatorKey: string, approverKey: string, invoices: string[], db: PgClient): Promise<string> {
+  // Each side starts once the runs decided before it have sent their outcome notices, so neither pays for the other's tail.
+  const settled = async (ids: string[]) => {
+    for (let tries = 0; ; tries++) {
+      const [{ n }] = (await db.query(`SELECT count(*)::int AS n FROM workflow_runs WHERE temporal_workflow_id = ANY($1::text[]) AND status = 'completed'`,
+        [ids.map((id) => `invoice-approval-${id}-1`)])).rows as { n: number }[];
+      if (n === ids.length) return;
+      if (tries > 600) throw new Error(`only ${n} of ${ids.length} approval runs completed`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  };
+  await measure('bulk submit', invoices.length, async (i) => {
+    const submitted = await call(base, 'POST', `/v1/invoices/${invoices[i]}/submit-for-approval`, creatorKey);
+    if (submitted.status !== 'pending_approval') throw new Error(`invoice ${invoices[i]}: submit answered ${submitted.status}`);
+  });
+  const bulkCall = async (ids: string[]) => {
+    const answer = await call(base, 'POST', '/v1/approvals/bulk', approverKey, { decision: 'approve', items: ids.map((id) => ({ kind: 'invoice', id })) });
+    const approved = (answer.results as { outcome: string; approval?: { status: string } }[]).filter((r) => r.approval?.status === 'approved').length;
+    if (answer.decided !== ids.length || approved !== ids.length) throw new Error(`bulk call: ${answer.decided} of ${ids.length} decided, ${approved} approved`);
+  };
+  await bulkCall(invoices.slice(0, CONCURRENCY));
+  await settled(invoices.slice(0, CONCURRENCY));
+  const singles = invoices.slice(CONCURRENCY, CONCURRENCY + BULK);
+  const oneByOne = await measure(`${BULK} approves one by one`, BULK, async (i) => {
+    const approved = await call(base, 'POST', `/v1/invoices/${singles[i]}/approve`, approverKey, {});
+    if (approved.status !== 'approved') throw new Error(`invoice ${singles[i]}: approve answered ${approved.status}`);
+  });
+  await settled(singles);
+  const bulk = await measure(`${BULK} approves in one bulk call`, 1, () => bulkCall(invoices.slice(CONCURRENCY + BULK)));
+  const bulkRate = BULK / bulk.seconds;
+  const ratio = bulkRate / rate(oneByOne);
+  const summary = `bulk: ${BULK} approvals in one call ${bulkRate.toFixed(1)} approvals/s (${(bulk.seconds * 1000).toFixed(0)} ms) vs one by one at ` +
+    `${CONCURRENCY} in flight ${rate(oneByOne).toFixed(1)} approvals/s (p50 ${pct(oneByOne, 0.5).toFixed(0)} ms): ${ratio.toFixed(2)}x (target >= 0.8x): ` +
+    `${ratio >= 0.8 ? 'met' : 'MISSED'}`;
+  console.log(summary);
+  return summary;
 }
 
 main().catch((err) => {

@@ -45,6 +45,7 @@ describe(loadConfig.name, () => {
     expect(config.limits).toEqual(DEFAULT_ABUSE_LIMITS);
     expect(DEFAULT_ABUSE_LIMITS).toEqual({
       signupsPerHour: 10, delegationChangesPerDay: 20, linkGuessesPer10Minutes: 20, signInLinksPerHour: 5, signInLinksPerClientPerHour: 100,
+      decisionsPerMinute: 600,
     });
   });
 
@@ -52,8 +53,8 @@ describe(loadConfig.name, () => {
     const token = 'a'.repeat(64);
     expect(loadConfig({ ...base, RELANCE_SIGNUP: 'token', RELANCE_SIGNUP_TOKEN: ` ${token} ` }).signup).toEqual({ mode: 'token', token });
     expect(loadConfig({ ...base, RELANCE_SIGNUP: 'closed' }).signup).toEqual({ mode: 'closed' });
-    expect(loadConfig({ ...base, RELANCE_SIGNUP_RATE: '3', RELANCE_DELEGATION_RATE: '4', RELANCE_LINK_GUESS_RATE: '5', RELANCE_SIGNIN_RATE: '6', RELANCE_SIGNIN_CLIENT_RATE: '7' }).limits)
-      .toEqual({ signupsPerHour: 3, delegationChangesPerDay: 4, linkGuessesPer10Minutes: 5, signInLinksPerHour: 6, signInLinksPerClientPerHour: 7 });
+    expect(loadConfig({ ...base, RELANCE_SIGNUP_RATE: '3', RELANCE_DELEGATION_RATE: '4', RELANCE_LINK_GUESS_RATE: '5', RELANCE_SIGNIN_RATE: '6', RELANCE_SIGNIN_CLIENT_RATE: '7', RELANCE_DECISION_RATE: '8' }).limits)
+      .toEqual({ signupsPerHour: 3, delegationChangesPerDay: 4, linkGuessesPer10Minutes: 5, signInLinksPerHour: 6, signInLinksPerClientPerHour: 7, decisionsPerMinute: 8 });
   });
 
   it.each([

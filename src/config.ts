@@ -97,10 +97,12 @@ export interface AbuseLimits {
   signInLinksPerHour: number;
   /** RELANCE_SIGNIN_CLIENT_RATE: sign-in links asked per client address per hour, whatever the email addresses. */
   signInLinksPerClientPerHour: number;
+  /** RELANCE_DECISION_RATE: approval decisions through the API per user per minute; each item of a bulk call counts as one. */
+  decisionsPerMinute: number;
 }
 
 export const DEFAULT_ABUSE_LIMITS: AbuseLimits = { signupsPerHour: 10, delegationChangesPerDay: 20, linkGuessesPer10Minutes: 20, signInLinksPerHour: 5,
-  signInLinksPerClientPerHour: 100,
+  signInLinksPerClientPerHour: 100, decisionsPerMinute: 600,
 };
 
 /** Long enough that it cannot be guessed, whatever alphabet the operator drew it from. */
@@ -322,6 +324,7 @@ function abuseLimits(env: NodeJS.ProcessEnv): AbuseLimits {
     linkGuessesPer10Minutes: integer(env, 'RELANCE_LINK_GUESS_RATE', d.linkGuessesPer10Minutes, 1, 1_000_000),
     signInLinksPerHour: integer(env, 'RELANCE_SIGNIN_RATE', d.signInLinksPerHour, 1, 1_000_000),
     signInLinksPerClientPerHour: integer(env, 'RELANCE_SIGNIN_CLIENT_RATE', d.signInLinksPerClientPerHour, 1, 1_000_000),
+    decisionsPerMinute: integer(env, 'RELANCE_DECISION_RATE', d.decisionsPerMinute, 1, 1_000_000),
   };
 }
 

@@ -29,10 +29,10 @@ function linkOf(n: ApprovalNotice): { kind: 'invoice' | 'bill'; id: string } {
   return { kind, id };
 }
 
-/** What an invoice's webhook events name; a bill's approval has no webhook event (none is defined for bills). */
-function invoiceEventOf(n: ApprovalNotice): { invoiceId: string; invoiceNumber: string } | undefined {
-  const d = documentOf(n);
-  return d.kind === 'invoice' ? { invoiceId: d.id, invoiceNumber: d.number } : undefined;
+/** What the document's webhook events name: invoice.approval.* for an invoice, bill.approval.* for a bill. */
+function documentEventOf(n: ApprovalNotice): { document: { kind: 'invoice' | 'bill'; id: string; number: string } } {
+  const { kind, id, number } = documentOf(n);
+  return { document: { kind, id, number } };
 }
 
 function currentExecution(): { workflowId: string; runId: string } {
@@ -127,14 +127,11 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       for (const seat of seats) {
         await approvals.recordEscalation({ approvalId: input.approvalId, step: input.step, userId: seat.escalateToId, at: input.escalatedAt, comment: input.reason ?? null });
       }
-      const invoice = invoiceEventOf(input);
-      if (invoice) {
-        await webhookEvents.approvalEscalated(dataSource, {
-          companyId: input.companyId, approvalId: input.approvalId, ...invoice,
-          step: input.step, level: input.level ?? 1, escalatedTo: seats.map((s) => s.escalateToId),
-          reason: input.reason ? 'the step\'s seats could no longer reach its quorum' : 'no decision before the step\'s escalateAfterDays',
-        });
-      }
+      await webhookEvents.approvalEscalated(dataSource, {
+        companyId: input.companyId, approvalId: input.approvalId, ...documentEventOf(input),
+        step: input.step, level: input.level ?? 1, escalatedTo: seats.map((s) => s.escalateToId),
+        reason: input.reason ? 'the step\'s seats could no longer reach its quorum' : 'no decision before the step\'s escalateAfterDays',
+      });
       const occurrence = `approval-${input.approvalId}-escalated-${input.step}`;
       const { subject, text } = approvalNotices(facts).escalated({ documentId: linkOf(input).id, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
       const byId = new Map(people.map((p) => [p.id, p]));
@@ -215,13 +212,10 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       const occurrence = `approval-${input.approvalId}-requested-${input.step}`;
       const { subject, text } = input.message
         ?? approvalNotices(facts).requested({ documentId: linkOf(input).id, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
-      const invoice = invoiceEventOf(input);
-      if (invoice) {
-        await webhookEvents.approvalRequested(dataSource, {
-          companyId: input.companyId, approvalId: input.approvalId, ...invoice,
-          step: input.step, stepCount: input.stepCount, deadline: input.deadline, userIds: input.userIds,
-        });
-      }
+      await webhookEvents.approvalRequested(dataSource, {
+        companyId: input.companyId, approvalId: input.approvalId, ...documentEventOf(input),
+        step: input.step, stepCount: input.stepCount, deadline: input.deadline, userIds: input.userIds,
+      });
       const approverIds = new Set(input.approverIds);
       for (const person of people) {
         const key = `approval:${input.approvalId}:requested:${input.step}:email:${person.id}`;
@@ -276,13 +270,10 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
     async notifyApprovalOutcome(input: CompleteApprovalInput): Promise<{ notified: number }> {
       const { people, ...facts } = await factsAndPeople(input, [input.creatorId, ...input.notifyUserIds]);
       if (facts.approvalStatus !== input.outcome) return { notified: 0 };
-      const invoice = invoiceEventOf(input);
-      if (invoice) {
-        await webhookEvents.approvalDecided(dataSource, {
-          companyId: input.companyId, approvalId: input.approvalId, ...invoice,
-          outcome: input.outcome, decision: input.decision, decidedBy: input.decidedBy, comment: input.comment,
-        });
-      }
+      await webhookEvents.approvalDecided(dataSource, {
+        companyId: input.companyId, approvalId: input.approvalId, ...documentEventOf(input),
+        outcome: input.outcome, decision: input.decision, decidedBy: input.decidedBy, comment: input.comment,
+      });
       const occurrence = `approval-${input.approvalId}-decided`;
       const { subject, text } = approvalNotices(facts).decided({ outcome: input.outcome, timedOut: input.decision === 'timeout', comment: input.comment });
       for (const person of people) {

@@ -141,6 +141,8 @@ export interface IgnoredDecision {
 
 export interface ApprovalState {
   approvalId: string;
+  /** The version of the definition the run started with (from its input, never re-read); null in runs started before versions. */
+  definitionVersion?: number | null;
   status: ApprovalRunStatus;
   currentStep: number;
   steps: ApprovalStepInput[];
@@ -161,6 +163,8 @@ export interface InvoiceApprovalOutput {
   approvalId: string;
   status: Exclude<ApprovalRunStatus, 'pending'>;
   trail: ApprovalTrailEntry[];
+  /** As in ApprovalState. */
+  definitionVersion?: number | null;
 }
 
 export type InvoiceApprovalWorkflow = (input: InvoiceApprovalInput) => Promise<InvoiceApprovalOutput>;

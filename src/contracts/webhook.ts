@@ -7,6 +7,10 @@ export const WEBHOOK_EVENT_TYPES = [
   /** `data.decision`: approved, rejected or timeout. */
   'invoice.approval.decided',
   'invoice.approval.escalated',
+  /** The bill counterparts of the three above: `data` names the bill (`billId`, `billNumber`) instead of an invoice. */
+  'bill.approval.requested',
+  'bill.approval.decided',
+  'bill.approval.escalated',
   'reminder.delivered',
   'payment.received',
   'workflow.run.failed',

@@ -19,7 +19,13 @@ export interface ApprovalLinkPage {
   supersededAt: Date | null;
   supersededToName: string | null;
   company: { id: string; name: string; locale: string; timezone: string; currency: string; plan: 'advanced' | 'essentials'; emailApprovalLimit: string | null };
-  invoice: { id: string; number: string; amount: string; dueDate: string; memo: string | null; customerName: string; createdBy: string };
+  /**
+   * The document decided on: an invoice (its customer), or a bill (its vendor as `customerName`; its number, or its id
+   * when it has none; no creator for a bill recorded before bills had one).
+   */
+  invoice: {
+    kind: 'invoice' | 'bill'; id: string; number: string; amount: string; dueDate: string; memo: string | null; customerName: string; createdBy: string | null;
+  };
   approval: { status: 'pending' | 'approved' | 'rejected' | 'cancelled'; currentStep: number; stepCount: number; deadline: Date; submission: number;
     submittedByName: string };
   /** Every entry of the approval's trail, oldest first, with who acted and for whom. */
@@ -33,8 +39,9 @@ const PAGE_SQL = `
          l.superseded_at AS "supersededAt", su.name AS "supersededToName",
          json_build_object('id', co.id, 'name', co.name, 'locale', co.locale, 'timezone', co.timezone, 'currency', co.currency, 'plan', co.plan,
            'emailApprovalLimit', co.email_approval_limit::text) AS company,
-         json_build_object('id', i.id, 'number', i.number, 'amount', i.amount::text, 'dueDate', i.due_date::text, 'memo', i.memo,
-           'customerName', cu.name, 'createdBy', i.created_by) AS invoice,
+         json_build_object('kind', a.record_type, 'id', coalesce(i.id, b.id), 'number', coalesce(i.number, b.number, b.id::text),
+           'amount', coalesce(i.amount, b.amount)::text, 'dueDate', coalesce(i.due_date, b.due_date)::text, 'memo', coalesce(i.memo, b.memo),
+           'customerName', coalesce(cu.name, v.name), 'createdBy', coalesce(i.created_by, b.created_by)) AS invoice,
          json_build_object('status', a.status, 'currentStep', a.current_step, 'stepCount', jsonb_array_length(a.steps), 'deadline', a.deadline,
            'submission', a.submission, 'submittedByName', sb.name) AS approval,
          (SELECT coalesce(json_agg(json_build_object('step', d.step, 'decision', d.decision, 'userId', d.user_id, 'userName', du.name,
@@ -46,8 +53,10 @@ const PAGE_SQL = `
     JOIN users u ON u.id = l.user_id AND u.company_id = l.company_id
     JOIN approvals a ON a.id = l.approval_id AND a.company_id = l.company_id
     JOIN users sb ON sb.id = a.submitted_by
-    JOIN invoices i ON i.id = a.invoice_id
-    JOIN customers cu ON cu.id = i.customer_id
+    LEFT JOIN invoices i ON i.id = a.invoice_id
+    LEFT JOIN customers cu ON cu.id = i.customer_id
+    LEFT JOIN bills b ON b.id = a.bill_id
+    LEFT JOIN vendors v ON v.id = b.vendor_id
     JOIN companies co ON co.id = l.company_id
     LEFT JOIN users su ON su.id = l.superseded_to
    WHERE l.token_hash = $1`;

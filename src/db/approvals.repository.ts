@@ -4,7 +4,7 @@ import {
   type RecordDecisionInput,
 } from '../contracts';
 import type { ClaimedEffect } from './deliveries.repository';
-import { Approval, ApprovalDecision, type ApprovalStatus, Bill, Customer, Invoice, Location, User, WorkflowDefinition } from './entities';
+import { Approval, ApprovalDecision, type ApprovalStatus, Bill, Customer, Invoice, Location, User, Vendor, WorkflowDefinition } from './entities';
 import { preparedSql, type Sql } from './sql';
 
 /** The approval's approver, creator or person to notify, as its notices address them. */
@@ -120,6 +120,13 @@ export interface SubmissionFacts {
   invoice: Invoice;
   savedDefinition: WorkflowDefinition | null;
   customer: Customer | null;
+}
+
+/** What a bill's submission starts from: the bill, the definition it was saved under (if still active), its vendor. */
+export interface BillSubmissionFacts {
+  bill: Bill;
+  savedDefinition: WorkflowDefinition | null;
+  vendor: Vendor | null;
 }
 
 /**
@@ -376,6 +383,23 @@ export class ApprovalsRepository {
     return { invoice: Object.assign(new Invoice(), invoice), savedDefinition: savedDefinition ?? null, customer: customer ?? null };
   }
 
+  /**
+   * What a bill's submission starts from, in one statement: the bill of the company (undefined otherwise), the
+   * definition it was saved under if that is still an active definition of `templateKey` (the bill approval), its vendor.
+   */
+  async findBillSubmissionFacts(billId: string, companyId: string, templateKey: string): Promise<BillSubmissionFacts | undefined> {
+    const found = await this.dataSource.getRepository(Bill).createQueryBuilder('b')
+      .leftJoinAndMapOne('b.savedDefinition', WorkflowDefinition, 'd',
+        'd.id = b.approvalDefinitionId AND d.companyId = b.companyId AND d.templateKey = :template AND d.status = :active',
+        { template: templateKey, active: 'active' })
+      .leftJoinAndMapOne('b.vendor', Vendor, 'v', 'v.id = b.vendorId')
+      .where('b.id = :id AND b.companyId = :companyId', { id: billId, companyId })
+      .getOne() as (Bill & { savedDefinition?: WorkflowDefinition; vendor?: Vendor }) | null;
+    if (!found) return undefined;
+    const { savedDefinition, vendor, ...bill } = found;
+    return { bill: Object.assign(new Bill(), bill), savedDefinition: savedDefinition ?? null, vendor: vendor ?? null };
+  }
+
   /** Nothing asks the document for approval any more: `not_required`, if it is still in one of `from`. */
   async markNotRequired(document: DocumentRef, from: ApprovalStatus[]): Promise<void> {
     await this.dataSource.getRepository(document.kind === 'bill' ? Bill : Invoice).update(
@@ -414,24 +438,26 @@ export class ApprovalsRepository {
 
   /**
    * The company's pending approvals whose undecided steps (the pending one and later ones) name `userId` as approver
-   * or escalation user, with their invoice, in the transaction of `m`: the seats a deactivation must hand over.
+   * or escalation user, with their document, in the transaction of `m`: the seats a deactivation must hand over.
+   * `invoiceId` and `invoiceNumber` are the document's (a bill's when `kind` is bill).
    */
   async findPendingNaming(m: Pick<EntityManager, 'query'>, companyId: string, userId: string):
-    Promise<{ approvalId: string; workflowId: string; invoiceId: string; invoiceNumber: string; createdBy: string; deadline: Date }[]> {
+    Promise<{ approvalId: string; workflowId: string; kind: ApprovalDocumentKind; invoiceId: string; invoiceNumber: string; createdBy: string | null; deadline: Date }[]> {
     return m.query(
-      `SELECT a.id AS "approvalId", a.workflow_id AS "workflowId", i.id AS "invoiceId", i.number AS "invoiceNumber", i.created_by AS "createdBy", a.deadline
-         FROM approvals a JOIN invoices i ON i.id = a.invoice_id
+      `SELECT a.id AS "approvalId", a.workflow_id AS "workflowId", a.record_type AS kind, coalesce(i.id, b.id) AS "invoiceId",
+              coalesce(i.number, b.number, b.id::text) AS "invoiceNumber", coalesce(i.created_by, b.created_by) AS "createdBy", a.deadline
+         FROM approvals a LEFT JOIN invoices i ON i.id = a.invoice_id LEFT JOIN bills b ON b.id = a.bill_id
         WHERE a.company_id = $1 AND a.status = 'pending' AND EXISTS (
           SELECT 1 FROM jsonb_array_elements(a.steps) WITH ORDINALITY AS s(step, n)
            WHERE s.n > a.current_step AND (s.step->'approverIds' ? $2 OR s.step->>'escalateToId' = $2))
         ORDER BY a.created_at, a.id`, [companyId, userId]);
   }
 
-  /** The invoice's location and creator, for the variables of the approval request's message. */
-  async findRequestParties(invoice: Pick<Invoice, 'locationId' | 'createdBy'>): Promise<{ location: Location | null; createdBy: User | null }> {
+  /** The document's location and creator, for the variables of the approval request's message. */
+  async findRequestParties(document: { locationId: string | null; createdBy: string | null }): Promise<{ location: Location | null; createdBy: User | null }> {
     const [location, createdBy] = await Promise.all([
-      invoice.locationId ? this.dataSource.getRepository(Location).findOneBy({ id: invoice.locationId }) : null,
-      this.dataSource.getRepository(User).findOneBy({ id: invoice.createdBy }),
+      document.locationId ? this.dataSource.getRepository(Location).findOneBy({ id: document.locationId }) : null,
+      document.createdBy ? this.dataSource.getRepository(User).findOneBy({ id: document.createdBy }) : null,
     ]);
     return { location, createdBy };
   }
@@ -465,9 +491,10 @@ export class ApprovalsRepository {
     return pending.map((a) => a.workflowId);
   }
 
-  /** Whether an invoice of the company is pending approval (`m` may be a transaction's manager). */
+  /** Whether an invoice or a bill of the company is pending approval (`m` may be a transaction's manager). */
   async hasPendingApprovals(companyId: string, m: Pick<EntityManager, 'count'> = this.dataSource.manager): Promise<boolean> {
-    return (await m.count(Invoice, { where: { companyId, approvalStatus: 'pending_approval' } })) > 0;
+    return (await m.count(Invoice, { where: { companyId, approvalStatus: 'pending_approval' } })) > 0
+      || (await m.count(Bill, { where: { companyId, approvalStatus: 'pending_approval' } })) > 0;
   }
 }
 

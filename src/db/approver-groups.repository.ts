@@ -97,11 +97,13 @@ export class ApproverGroupsRepository {
     await this.m.delete(ApproverGroup, { id });
   }
 
-  /** The company's active workflow definitions whose actions name the group. */
+  /** The company's active workflow definitions whose actions, or collection steps' tasks, name the group. */
   findActiveDefinitionsNaming(companyId: string, groupId: string): Promise<{ id: string; name: string }[]> {
     return this.m.query(
       `SELECT id, name FROM workflow_definitions
-        WHERE company_id = $1 AND status = 'active' AND jsonb_path_exists(actions, '$.** ? (@ == $id)', jsonb_build_object('id', $2::text))
+        WHERE company_id = $1 AND status = 'active'
+          AND (jsonb_path_exists(actions, '$.** ? (@ == $id)', jsonb_build_object('id', $2::text))
+            OR jsonb_path_exists(COALESCE(sequence, 'null'), '$.steps[*].task.candidateGroupId ? (@ == $id)', jsonb_build_object('id', $2::text)))
         ORDER BY created_at, id`, [companyId, groupId]);
   }
 

@@ -10,7 +10,11 @@ export interface BillListFilter {
   paid?: boolean;
 }
 
-export type NewBill = Pick<Bill, 'companyId' | 'vendorId' | 'locationId' | 'number' | 'amount' | 'balance' | 'issueDate' | 'dueDate' | 'paidAt' | 'memo'>;
+export type NewBill = Pick<Bill, 'companyId' | 'vendorId' | 'locationId' | 'number' | 'amount' | 'balance' | 'issueDate' | 'dueDate' | 'paidAt' | 'memo'
+  | 'createdBy' | 'approvalStatus' | 'approvalDefinitionId'>;
+
+/** The approval statuses in which a bill may be paid. */
+export const PAYABLE_APPROVAL_STATUSES = ['not_required', 'approved'] as const;
 
 /** Bills of a company. `db` may be a transaction's manager. */
 export class BillsRepository {
@@ -48,13 +52,14 @@ export class BillsRepository {
   }
 
   /**
-   * Marks the bill paid unless it already is; false when it was (or is not the company's). The check is in the
-   * UPDATE's WHERE clause, so that of two concurrent payments only one succeeds.
+   * Marks the bill paid unless it already is or its approval does not allow it; false then (or when it is not the
+   * company's). The checks are in the UPDATE's WHERE clause, so that of two concurrent payments only one succeeds, and
+   * an edit that makes the bill need approval again cannot slip between the check and the payment.
    */
   async markPaid(companyId: string, id: string, paidAt: Date): Promise<boolean> {
     const result = await this.m.getRepository(Bill).createQueryBuilder().update()
       .set({ paidAt, balance: '0.00' })
-      .where('id = :id AND company_id = :companyId AND paid_at IS NULL', { id, companyId })
+      .where('id = :id AND company_id = :companyId AND paid_at IS NULL AND approval_status IN (:...payable)', { id, companyId, payable: PAYABLE_APPROVAL_STATUSES })
       .execute();
     return Boolean(result.affected);
   }

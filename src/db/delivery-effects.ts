@@ -28,14 +28,22 @@ export const deliveryEffects = {
     return row?.id ?? null;
   },
 
+  /**
+   * A reminder task for its assignee, or else for its candidate group's members to claim. The group is taken only as
+   * one of the company's: one deleted since the definition was saved leaves the task unassigned, in the open.
+   */
   async insertReminderTask(
     tx: Sql,
-    t: { companyId: string; assigneeId: string; title: string; description: string; recordType: string; recordId: string; definitionId: string; key: string },
+    t: {
+      companyId: string; assigneeId: string | null; candidateGroupId?: string | null; title: string; description: string;
+      recordType: string; recordId: string; definitionId: string; key: string;
+    },
   ): Promise<void> {
     await tx.query(
-      `INSERT INTO tasks (company_id, assignee_id, kind, title, description, record_type, record_id, definition_id, idempotency_key)
-       VALUES ($1, $2, 'reminder', $3, $4, $5, $6, $7, $8) ON CONFLICT (idempotency_key) DO NOTHING`,
-      [t.companyId, t.assigneeId, t.title, t.description, t.recordType, t.recordId, t.definitionId, t.key],
+      `INSERT INTO tasks (company_id, assignee_id, candidate_group_id, kind, title, description, record_type, record_id, definition_id, idempotency_key)
+       VALUES ($1, $2, (SELECT g.id FROM approver_groups g WHERE g.id = $9 AND g.company_id = $1), 'reminder', $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (idempotency_key) DO NOTHING`,
+      [t.companyId, t.assigneeId, t.title, t.description, t.recordType, t.recordId, t.definitionId, t.key, t.candidateGroupId ?? null],
     );
   },
 

@@ -5,46 +5,50 @@ import { recordWebhookEvents, type WebhookDb } from './webhooks.repository';
  * The webhook events, each recorded where its fact happens (in the fact's transaction when there is one, else by
  * the activity that causes it), keyed by the fact: recording one again (a retried activity) is the same event, same id.
  */
+/** The document an approval event is about: an invoice's events are `invoice.approval.*`, a bill's `bill.approval.*`. */
+type ApprovalEventDocument = { document: { kind: 'invoice' | 'bill'; id: string; number: string } } | { invoiceId: string; invoiceNumber: string };
+
+/** The event type for the document's kind, and the fields that name the document in its data. */
+function approvalEventOf(e: ApprovalEventDocument, event: 'requested' | 'decided' | 'escalated') {
+  const d = 'document' in e ? e.document : { kind: 'invoice' as const, id: e.invoiceId, number: e.invoiceNumber };
+  return d.kind === 'bill'
+    ? { type: `bill.approval.${event}` as const, names: { billId: d.id, billNumber: d.number } }
+    : { type: `invoice.approval.${event}` as const, names: { invoiceId: d.id, invoiceNumber: d.number } };
+}
+
 export const webhookEvents = {
-  approvalRequested(db: WebhookDb, e: {
-    companyId: string; approvalId: string; invoiceId: string; invoiceNumber: string; step: number; stepCount: number; deadline: string;
-    userIds: string[];
+  approvalRequested(db: WebhookDb, e: ApprovalEventDocument & {
+    companyId: string; approvalId: string; step: number; stepCount: number; deadline: string; userIds: string[];
   }): Promise<void> {
+    const { type, names } = approvalEventOf(e, 'requested');
     return recordWebhookEvents(db, [{
-      id: webhookEventId(`invoice.approval.requested:${e.approvalId}:${e.step}`), companyId: e.companyId, type: 'invoice.approval.requested',
-      data: {
-        approvalId: e.approvalId, invoiceId: e.invoiceId, invoiceNumber: e.invoiceNumber, step: e.step + 1, stepCount: e.stepCount,
-        deadline: e.deadline, notifiedUserIds: e.userIds,
-      },
+      id: webhookEventId(`${type}:${e.approvalId}:${e.step}`), companyId: e.companyId, type,
+      data: { approvalId: e.approvalId, ...names, step: e.step + 1, stepCount: e.stepCount, deadline: e.deadline, notifiedUserIds: e.userIds },
     }]);
   },
 
   /** `decision`: approved, rejected, or timeout (no decision by the deadline: rejected). */
-  approvalDecided(db: WebhookDb, e: {
-    companyId: string; approvalId: string; invoiceId: string; invoiceNumber: string; outcome: 'approved' | 'rejected';
-    decision: string; decidedBy: string | null; comment: string | null;
+  approvalDecided(db: WebhookDb, e: ApprovalEventDocument & {
+    companyId: string; approvalId: string; outcome: 'approved' | 'rejected'; decision: string; decidedBy: string | null; comment: string | null;
   }): Promise<void> {
+    const { type, names } = approvalEventOf(e, 'decided');
     return recordWebhookEvents(db, [{
-      id: webhookEventId(`invoice.approval.decided:${e.approvalId}`), companyId: e.companyId, type: 'invoice.approval.decided',
+      id: webhookEventId(`${type}:${e.approvalId}`), companyId: e.companyId, type,
       data: {
-        approvalId: e.approvalId, invoiceId: e.invoiceId, invoiceNumber: e.invoiceNumber, outcome: e.outcome,
+        approvalId: e.approvalId, ...names, outcome: e.outcome,
         decision: e.decision === 'timeout' ? 'timeout' : e.outcome, decidedBy: e.decidedBy, comment: e.comment,
       },
     }]);
   },
 
   /** For the escalation of a pending step (one event per approval, step and escalation level). */
-  approvalEscalated(db: WebhookDb, e: {
-    companyId: string; approvalId: string; invoiceId: string; invoiceNumber: string; step: number; level: number;
-    escalatedTo: string[]; reason: string;
+  approvalEscalated(db: WebhookDb, e: ApprovalEventDocument & {
+    companyId: string; approvalId: string; step: number; level: number; escalatedTo: string[]; reason: string;
   }): Promise<void> {
+    const { type, names } = approvalEventOf(e, 'escalated');
     return recordWebhookEvents(db, [{
-      id: webhookEventId(`invoice.approval.escalated:${e.approvalId}:${e.step}:${e.level}`), companyId: e.companyId,
-      type: 'invoice.approval.escalated',
-      data: {
-        approvalId: e.approvalId, invoiceId: e.invoiceId, invoiceNumber: e.invoiceNumber, step: e.step + 1, level: e.level,
-        escalatedTo: e.escalatedTo, reason: e.reason,
-      },
+      id: webhookEventId(`${type}:${e.approvalId}:${e.step}:${e.level}`), companyId: e.companyId, type,
+      data: { approvalId: e.approvalId, ...names, step: e.step + 1, level: e.level, escalatedTo: e.escalatedTo, reason: e.reason },
     }]);
   },
 

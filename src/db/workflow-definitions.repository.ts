@@ -1,6 +1,7 @@
 import { DefinitionStatus, WorkflowDefinition } from './entities';
 import { type Db, findOfCompany, managerOf } from './owned';
 import { type Page, type PageRequest, paginate } from './pagination';
+import { WorkflowDefinitionVersionsRepository } from './workflow-definition-versions.repository';
 
 /** Which definitions of a company a list shows (each absent filter lets every definition through). */
 export interface DefinitionListFilter {
@@ -19,12 +20,16 @@ export class WorkflowDefinitionsRepository {
     return managerOf(this.db);
   }
 
-  insert(fields: NewDefinition): Promise<WorkflowDefinition> {
-    return this.m.save(this.m.create(WorkflowDefinition, fields));
+  /** Saves a new definition and its version 1. */
+  async insert(fields: NewDefinition): Promise<WorkflowDefinition> {
+    const [row] = await this.insertAll([fields]);
+    return row;
   }
 
-  insertAll(rows: NewDefinition[]): Promise<WorkflowDefinition[]> {
-    return this.m.save(rows.map((fields) => this.m.create(WorkflowDefinition, fields)));
+  async insertAll(rows: NewDefinition[]): Promise<WorkflowDefinition[]> {
+    const saved = await this.m.save(rows.map((fields) => this.m.create(WorkflowDefinition, { ...fields, version: 1 })));
+    await new WorkflowDefinitionVersionsRepository(this.m).insert(saved);
+    return saved;
   }
 
   /** A page of the company's definitions in creation order. */

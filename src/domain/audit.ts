@@ -22,7 +22,8 @@ export const AUDIT_EVENT_TYPES = {
   'delegation.set': "A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }",
   'delegation.removed': "A user's delegation was ended (target: the delegating user). data: { delegateId }",
   'workflow.created': 'A workflow definition was created. data: { templateKey, name, status }',
-  'workflow.updated': 'A definition changed. data: { fields: [names of the parts that changed], changes: { name: { old, new } } when renamed }',
+  'workflow.updated': 'A definition changed. data: { fields: [names of the parts that changed], changes: { name: { old, new } } when renamed, '
+    + 'version: { old, new } when the change made a new version }',
   'workflow.activated': 'A definition was activated. data: { status: { old, new } }',
   'workflow.deactivated': 'A definition was deactivated. data: { status: { old, new } }',
   'workflow.deleted': 'A definition was deleted. data: { templateKey, name, status }',

@@ -10,8 +10,10 @@ import type { GroupBy } from './statements';
 export const CATCH_UP_POLICIES = ['latest', 'none', 'all'] as const;
 export type CatchUp = (typeof CATCH_UP_POLICIES)[number];
 
+/** A step's task, for its assignee, or else for its candidate group's members to claim (at least one of the two). */
 export interface SequenceTask {
-  assigneeId: string;
+  assigneeId?: string;
+  candidateGroupId?: string;
   title: string;
   description: string;
 }

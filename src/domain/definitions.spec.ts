@@ -145,7 +145,41 @@ describe(activationProblems.name, () => {
       'no actions: add at least one action',
       'no approval action: an invoice-approval definition needs { "type": "approval", "approverIds": [...] }',
     ]);
-    expect(activationProblems(normalizeDefinition(dueReminder, { actions: [{ type: 'task' }] }, en))).toEqual(['actions[0] (task): no assignee; set assigneeId']);
+  });
+});
+
+describe('task actions given to a candidate group', () => {
+  const sequence = findTemplate('collection-sequence')!;
+  const step = (task: Record<string, unknown>) => ({ offsetDays: 3, subject: 's', body: 'b', task: { title: 'Call', ...task } });
+
+  it('takes candidateGroupId beside or instead of assigneeId, and checks the group like an approver group', () => {
+    const d = normalizeDefinition(dueReminder, {
+      actions: [{ type: 'task', candidateGroupId: G1.toUpperCase(), title: 't' }, { type: 'task', assigneeId: U1, candidateGroupId: G2, title: 't' }],
+    }, en);
+    expect(d.actions).toEqual([
+      { type: 'task', assigneeId: null, candidateGroupId: G1, title: 't', description: '' },
+      { type: 'task', assigneeId: U1, candidateGroupId: G2, title: 't', description: '' },
+    ]);
+    expect(activationProblems(d)).toEqual([]);
+    expect(referencedUserIds(d.actions)).toEqual([{ userId: U1, path: 'actions[1].assigneeId' }]);
+    expect(referencedGroupIds(d.actions)).toEqual([{ groupId: G1, path: 'actions[0].candidateGroupId' }, { groupId: G2, path: 'actions[1].candidateGroupId' }]);
+    expect(normalizeDefinition(dueReminder, { actions: [{ type: 'task', assigneeId: U1, candidateGroupId: null, title: 't' }] }, en).actions[0])
+      .toEqual({ type: 'task', assigneeId: U1, title: 't', description: '' });
+    expect(activationProblems(normalizeDefinition(dueReminder, { actions: [{ type: 'task' }] }, en)))
+      .toEqual(['actions[0] (task): no assignee; set assigneeId or candidateGroupId']);
+    expect(() => normalizeDefinition(dueReminder, { actions: [{ type: 'task', candidateGroupId: 'finance' }] }, en))
+      .toThrow('actions[0].candidateGroupId: "finance" is not a group id');
+  });
+
+  it('takes a sequence step\'s task for a group, and refuses one for nobody', () => {
+    const d = normalizeDefinition(sequence, { steps: [step({ candidateGroupId: G1 })] }, en);
+    expect(d.sequence!.steps[0].task).toEqual({ candidateGroupId: G1, title: 'Call', description: '' });
+    expect(referencedUserIds(d.actions, d.sequence)).toEqual([]);
+    expect(referencedGroupIds(d.actions, d.sequence)).toEqual([{ groupId: G1, path: 'steps[0].task.candidateGroupId' }]);
+    const both = normalizeDefinition(sequence, { steps: [step({ assigneeId: U1, candidateGroupId: G1 })] }, en);
+    expect(both.sequence!.steps[0].task).toEqual({ assigneeId: U1, candidateGroupId: G1, title: 'Call', description: '' });
+    expect(() => normalizeDefinition(sequence, { steps: [step({})] }, en)).toThrow('steps[0].task needs "assigneeId" or "candidateGroupId"');
+    expect(() => normalizeDefinition(sequence, { steps: [step({ candidateGroupId: 7 })] }, en)).toThrow('steps[0].task.candidateGroupId: 7 is not a group id');
   });
 });
 

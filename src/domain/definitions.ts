@@ -1,6 +1,6 @@
 import { Condition, ConditionError, validateConditions } from './conditions';
 import { checkMessageTemplate, MessageTemplateError } from './messages';
-import { ActionType, catalogueLocale, TemplateKey, templateVariableNames, WorkflowTemplate } from './templates';
+import { ActionType, APPROVAL_TEMPLATE_KEYS, catalogueLocale, TemplateKey, templateVariableNames, WorkflowTemplate } from './templates';
 import { isUuid } from './ids';
 import { dottedPath } from './errors';
 import { CATCH_UP_POLICIES, type CatchUp, type Sequence, type SequenceStep } from './collection-sequence';
@@ -50,9 +50,11 @@ export interface PushAction {
   body: string;
 }
 
+/** A task for its assignee, or else for its candidate group's members to claim; an active definition needs one of the two. */
 export interface TaskAction {
   type: 'task';
   assigneeId: string | null;
+  candidateGroupId?: string;
   title: string;
   description: string;
 }
@@ -198,6 +200,13 @@ function idList(value: unknown, at: string, what: string): string[] {
   return [...new Set((value as string[]).map((id) => id.toLowerCase()))];
 }
 
+/** An approver group's id, lowercased; undefined when omitted or null. */
+function optionalGroupId(value: unknown, at: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!isUuid(value)) throw new DefinitionError(`${at}: ${show(value)} is not a group id`);
+  return value.toLowerCase();
+}
+
 function integer(value: unknown, at: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -296,13 +305,14 @@ export function normalizeDefinition(template: WorkflowTemplate, input: Definitio
           title: message(raw.title, `${at}.title`, dm.subject, MAX_SUBJECT), body: message(raw.body, `${at}.body`, dm.body, MAX_BODY, false),
         };
       case 'task': {
-        onlyKeys(raw, ['type', 'assigneeId', 'title', 'description'], at);
+        onlyKeys(raw, ['type', 'assigneeId', 'candidateGroupId', 'title', 'description'], at);
         const assigneeId = raw.assigneeId ?? null;
         if (assigneeId !== null && !isUuid(assigneeId)) {
           throw new DefinitionError(`${at}.assigneeId: ${show(assigneeId)} is not a user id`);
         }
+        const candidateGroupId = optionalGroupId(raw.candidateGroupId, `${at}.candidateGroupId`);
         return {
-          type: 'task', assigneeId: assigneeId === null ? null : assigneeId.toLowerCase(),
+          type: 'task', assigneeId: assigneeId === null ? null : assigneeId.toLowerCase(), ...(candidateGroupId ? { candidateGroupId } : {}),
           title: message(raw.title, `${at}.title`, dm.subject, MAX_SUBJECT), description: message(raw.description, `${at}.description`, '', MAX_BODY, false),
         };
       }
@@ -364,7 +374,7 @@ export function normalizeDefinition(template: WorkflowTemplate, input: Definitio
     if (typeof raw.time !== 'string' || raw.time.length !== 5 || !TIME_RE.test(raw.time)) throw new DefinitionError(`schedule.time must be HH:MM (24-hour, company timezone), not ${show(raw.time)}`);
     schedule = { time: raw.time };
   } else if (input.schedule !== undefined && input.schedule !== null) {
-    throw new DefinitionError(`schedule: template "${template.key}" is not scheduled; it runs on ${template.trigger === 'event' ? 'each recorded event' : 'each invoice saved'}`);
+    throw new DefinitionError(`schedule: template "${template.key}" is not scheduled; it runs on ${template.trigger === 'event' ? 'each recorded event' : `each ${template.recordType} saved`}`);
   }
 
   if (template.key !== 'collection-sequence') {
@@ -408,11 +418,17 @@ function normalizeSequence(input: DefinitionInput, defaultSteps: NonNullable<Wor
       attachInvoicePdf: bool(step.attachInvoicePdf, `${at}.attachInvoicePdf`, false),
     };
     if (step.task !== undefined && step.task !== null) {
-      if (!isObject(step.task)) throw new DefinitionError(`${at}.task must be { "assigneeId", "title", "description"? }`);
-      onlyKeys(step.task, ['assigneeId', 'title', 'description'], `${at}.task`);
-      if (!isUuid(step.task.assigneeId)) throw new DefinitionError(`${at}.task.assigneeId: ${show(step.task.assigneeId)} is not a user id`);
+      if (!isObject(step.task)) throw new DefinitionError(`${at}.task must be { "assigneeId" or "candidateGroupId", "title", "description"? }`);
+      onlyKeys(step.task, ['assigneeId', 'candidateGroupId', 'title', 'description'], `${at}.task`);
+      const assigneeId = step.task.assigneeId ?? null;
+      if (assigneeId !== null && !isUuid(assigneeId)) throw new DefinitionError(`${at}.task.assigneeId: ${show(assigneeId)} is not a user id`);
+      const candidateGroupId = optionalGroupId(step.task.candidateGroupId, `${at}.task.candidateGroupId`);
+      if (assigneeId === null && !candidateGroupId) {
+        throw new DefinitionError(`${at}.task needs "assigneeId" or "candidateGroupId": who the task is for, a user or an approver group whose members claim it`);
+      }
       normalized.task = {
-        assigneeId: step.task.assigneeId.toLowerCase(),
+        ...(assigneeId !== null ? { assigneeId: assigneeId.toLowerCase() } : {}),
+        ...(candidateGroupId ? { candidateGroupId } : {}),
         title: message(step.task.title, `${at}.task.title`, '', MAX_SUBJECT),
         description: message(step.task.description, `${at}.task.description`, '', MAX_BODY, false),
       };
@@ -443,7 +459,7 @@ export function activationProblems(definition: Pick<NormalizedDefinition, 'templ
         if (action.userIds.length === 0) problems.push(`${at}: no recipient; set userIds`);
         break;
       case 'task':
-        if (!action.assigneeId) problems.push(`${at}: no assignee; set assigneeId`);
+        if (!action.assigneeId && !action.candidateGroupId) problems.push(`${at}: no assignee; set assigneeId or candidateGroupId`);
         break;
       case 'approval':
         action.steps.forEach((step, j) => {
@@ -455,8 +471,8 @@ export function activationProblems(definition: Pick<NormalizedDefinition, 'templ
         break;
     }
   });
-  if (definition.templateKey === 'invoice-approval' && !definition.actions.some((a) => a.type === 'approval')) {
-    problems.push('no approval action: an invoice-approval definition needs { "type": "approval", "approverIds": [...] }');
+  if (APPROVAL_TEMPLATE_KEYS.includes(definition.templateKey) && !definition.actions.some((a) => a.type === 'approval')) {
+    problems.push(`no approval action: an ${definition.templateKey} definition needs { "type": "approval", "approverIds": [...] }`);
   }
   return problems;
 }
@@ -465,7 +481,7 @@ export function activationProblems(definition: Pick<NormalizedDefinition, 'templ
 export function referencedUserIds(actions: readonly Action[], sequence?: Sequence): Array<{ userId: string; path: string }> {
   const refs: Array<{ userId: string; path: string }> = [];
   sequence?.steps.forEach((step, i) => {
-    if (step.task) refs.push({ userId: step.task.assigneeId, path: `steps[${i}].task.assigneeId` });
+    if (step.task?.assigneeId) refs.push({ userId: step.task.assigneeId, path: `steps[${i}].task.assigneeId` });
   });
   actions.forEach((action, i) => {
     const at = `actions[${i}]`;
@@ -492,9 +508,13 @@ export function referencedUserIds(actions: readonly Action[], sequence?: Sequenc
 }
 
 /** Every approver group the actions name, to check they belong to the company. */
-export function referencedGroupIds(actions: readonly Action[]): Array<{ groupId: string; path: string }> {
+export function referencedGroupIds(actions: readonly Action[], sequence?: Sequence): Array<{ groupId: string; path: string }> {
   const refs: Array<{ groupId: string; path: string }> = [];
+  sequence?.steps.forEach((step, i) => {
+    if (step.task?.candidateGroupId) refs.push({ groupId: step.task.candidateGroupId, path: `steps[${i}].task.candidateGroupId` });
+  });
   actions.forEach((action, i) => {
+    if (action.type === 'task' && action.candidateGroupId) refs.push({ groupId: action.candidateGroupId, path: `actions[${i}].candidateGroupId` });
     if (action.type !== 'approval') return;
     action.steps.forEach((step, s) => step.groupIds?.forEach((groupId, j) => refs.push({ groupId, path: `actions[${i}].steps[${s}].groupIds[${j}]` })));
   });

@@ -139,6 +139,22 @@ describe(planRecord.name, () => {
     expect(planRecord(sequence, facts({ dueDate: addDays(today, 10) }), members, { today, now })).toBeNull();
   });
 
+  it('gives a task to a candidate group: the recipient is the group, its intent has no assignee; beside an assignee, the assignee stays the recipient', () => {
+    const G = 'aaaaaaaa-1111-4111-8111-111111111111';
+    const plan = planRecord(definition('payment-due-reminder', [{ type: 'task', assigneeId: null, candidateGroupId: G, title: 't' }]), facts(), members, { today, now })!;
+    expect(plan.items).toEqual([
+      { outcome: 'deliver', intent: { channel: 'task', recipient: `group:${G}`, assigneeId: null, candidateGroupId: G, task: { subject: 't', body: '' } } },
+    ]);
+    expect(items(definition('payment-due-reminder', [{ type: 'task', assigneeId: ADA, candidateGroupId: G, title: 't' }]), facts())).toEqual([`deliver task ${ADA}`]);
+    const both = planRecord(definition('payment-due-reminder', [{ type: 'task', assigneeId: ADA, candidateGroupId: G, title: 't' }]), facts(), members, { today, now })!;
+    expect(both.items[0]).toMatchObject({ intent: { assigneeId: ADA, candidateGroupId: G } });
+    const groupStep = definition('collection-sequence', [], {
+      sequence: { catchUp: 'latest', steps: [{ offsetDays: 1, subject: 'Late', body: 'b', attachInvoicePdf: false, task: { candidateGroupId: G, title: 'Call', description: '' } }] },
+    });
+    expect(items(groupStep, facts())).toEqual(['deliver email buyer@example.test', `deliver task group:${G}`]);
+    expect(items(groupStep, facts(CAUSES.paused))).toEqual(['skip email buyer@example.test paused', `skip task group:${G} paused`]);
+  });
+
   it.each(SKIP_REASONS)('holds a whole sequence step that is %s: its task waits with its email', (reason) => {
     expect(items(sequence, facts(CAUSES[reason]))).toEqual([`skip email buyer@example.test ${reason}`, `skip task ${ADA} ${reason}`]);
   });

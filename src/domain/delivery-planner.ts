@@ -14,7 +14,7 @@ import { groupByCustomer, statementStep } from './statements';
 export type ReminderAction =
   | { type: 'email'; to: 'customer' | { userIds?: string[]; emails?: string[] }; subject: string; body: string; attachInvoicePdf?: boolean }
   | { type: 'push'; userIds: string[]; title?: string; body?: string }
-  | { type: 'task'; assigneeId: string; title: string; description?: string }
+  | { type: 'task'; assigneeId?: string | null; candidateGroupId?: string | null; title: string; description?: string }
   | { type: 'memo' | 'stamp'; text: string }
   /** Sends the invoice itself to its customer and marks it sent (`send-unsent-invoices`). */
   | { type: 'send'; subject: string; body: string };
@@ -113,7 +113,8 @@ export type Intent =
     statement?: { customerId: string; invoices: Array<{ recordId: string; step: number }> };
   })
   | (Slot & { channel: 'push'; title: MessageSpec })
-  | (Slot & { channel: 'task'; assigneeId: string; task: MessageSpec })
+  /** For an assignee, or else for a candidate group's members to claim (recipient `group:<id>`). */
+  | (Slot & { channel: 'task'; assigneeId: string | null; candidateGroupId?: string | null; task: MessageSpec })
   | (Slot & { channel: 'memo' | 'stamp'; text: string });
 
 export type PlannedItem =
@@ -241,14 +242,18 @@ export function planRecord(def: PlanDefinition, facts: PlanFacts, members: Reado
         }
         break;
       case 'task': {
-        const slot = { channel: 'task', recipient: action.assigneeId } as const;
-        if (!members.has(action.assigneeId)) {
-          refuse(slot, 'not_a_member', `assignee ${action.assigneeId} is not a member of the company`);
+        const assigneeId = action.assigneeId ?? null;
+        const candidateGroupId = action.candidateGroupId ?? null;
+        // The assignee keeps the key it always had; a group's task is keyed by the group.
+        const slot = { channel: 'task', recipient: assigneeId ?? (candidateGroupId ? `group:${candidateGroupId}` : '') } as const;
+        if (assigneeId !== null ? !members.has(assigneeId) : candidateGroupId === null) {
+          refuse(slot, 'not_a_member', `assignee ${assigneeId ?? '(none)'} is not a member of the company`);
         } else if (sequence && customerEmailSkipped && customerSkip) {
           // A step is one unit: its task goes with its email, or waits with it.
           items.push({ outcome: 'skip', slot, reason: customerSkip });
         } else {
-          items.push({ outcome: 'deliver', intent: { ...slot, assigneeId: action.assigneeId, task: { subject: action.title, body: action.description ?? '' } } });
+          const task = { subject: action.title, body: action.description ?? '' };
+          items.push({ outcome: 'deliver', intent: candidateGroupId ? { ...slot, assigneeId, candidateGroupId, task } : { ...slot, assigneeId, task } });
         }
         break;
       }
@@ -325,11 +330,11 @@ function groupStatements(sequence: Sequence, plans: RecordPlan[], customerOf: Re
 /** The users an action or a step names, to load as members. */
 export function namedUserIds(def: Pick<PlanDefinition, 'actions' | 'sequence'>): string[] {
   const ids = new Set<string>();
-  for (const step of def.sequence?.steps ?? []) if (step.task) ids.add(step.task.assigneeId);
+  for (const step of def.sequence?.steps ?? []) if (step.task?.assigneeId) ids.add(step.task.assigneeId);
   for (const a of def.actions) {
     if (a.type === 'email' && typeof a.to === 'object' && a.to) (a.to.userIds ?? []).forEach((id) => ids.add(id));
     if (a.type === 'push') (a.userIds ?? []).forEach((id) => ids.add(id));
-    if (a.type === 'task') ids.add(a.assigneeId);
+    if (a.type === 'task' && a.assigneeId) ids.add(a.assigneeId);
   }
   return [...ids];
 }

@@ -5,12 +5,12 @@ import { catalogueLocale, findTemplate, SUPPORTED_LOCALES, TEMPLATE_KEYS, WORKFL
 import { messageVariables, sampleVariables } from './variables';
 
 describe('WORKFLOW_TEMPLATES', () => {
-  it('holds the nine templates of the product, each once', () => {
+  it('holds the ten templates of the product, each once', () => {
     expect(WORKFLOW_TEMPLATES.map((t) => t.key)).toEqual([...TEMPLATE_KEYS]);
     expect(Object.fromEntries(WORKFLOW_TEMPLATES.map((t) => [t.key, t.audience]))).toEqual({
       'send-unsent-invoices': 'customer', 'payment-received': 'customer', 'payment-due-reminder': 'customer', 'overdue-invoice-stamp': 'customer',
       'invoice-approval': 'team', 'unsent-invoice-reminder': 'team', 'bill-payment-reminder': 'team', 'bank-deposit-reminder': 'team',
-      'collection-sequence': 'customer',
+      'collection-sequence': 'customer', 'bill-approval': 'team',
     });
   });
 
@@ -46,7 +46,8 @@ describe('WORKFLOW_TEMPLATES', () => {
     const problems = (key: string) => activationProblems(normalizeDefinition(findTemplate(key)!, {}, { locale: 'en-US' }));
     expect(problems('payment-due-reminder')).toEqual([]);
     expect(problems('unsent-invoice-reminder')).toEqual(['actions[0] (email): no recipient; set to.userIds or to.emails']);
-    expect(problems('invoice-approval')).toEqual(['actions[0] (approval): step 1 has no approver; set approverIds']);
+    expect(problems('invoice-approval')).toEqual(['actions[0] (approval): step 1 has no approver; set approverIds or groupIds']);
+    expect(problems('bill-approval')).toEqual(['actions[0] (approval): step 1 has no approver; set approverIds or groupIds']);
   });
 });
 

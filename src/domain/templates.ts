@@ -14,11 +14,12 @@ export function catalogueLocale(locale: string): Locale {
 export const TEMPLATE_KEYS = [
   'send-unsent-invoices', 'payment-received', 'payment-due-reminder', 'overdue-invoice-stamp',
   'invoice-approval', 'unsent-invoice-reminder', 'bill-payment-reminder', 'bank-deposit-reminder', 'collection-sequence',
+  'bill-approval',
 ] as const;
 export type TemplateKey = (typeof TEMPLATE_KEYS)[number];
 
 export type Audience = 'customer' | 'team';
-/** `schedule`: a daily sweep at `schedule.time`; `event`: started by the API call that records the event; `approval`: evaluated when an invoice is saved. */
+/** `schedule`: a daily sweep at `schedule.time`; `event`: started by the API call that records the event; `approval`: evaluated when its record is saved. */
 export type TemplateTrigger = 'schedule' | 'event' | 'approval';
 export const ACTION_TYPES = ['email', 'push', 'task', 'memo', 'stamp', 'approval', 'send'] as const;
 export type ActionType = (typeof ACTION_TYPES)[number];
@@ -94,6 +95,13 @@ const BILL_VARIABLES = [
   v('daysUntilDue', 'number', 'Days from today to the due date (negative when past due)', 3),
   v('daysOverdue', 'number', 'Days past the due date (0 when not yet due)', 0),
   v('locationName', 'text', 'Name of the bill location, empty when none', ''),
+];
+const BILL_APPROVAL_VARIABLES = [
+  ...BILL_VARIABLES,
+  v('issueDate', 'date', 'Issue date, empty when none (format with {{date issueDate}})', '2026-11-20'),
+  v('memo', 'text', 'Memo of the bill', ''),
+  v('createdByName', 'text', 'Name of the user who recorded the bill', 'Sam Roy'),
+  v('deadline', 'date', 'Day by which the approval must be decided', '2026-12-28'),
 ];
 const PAYMENT_VARIABLES = [
   ...COMPANY,
@@ -487,9 +495,49 @@ export const WORKFLOW_TEMPLATES: readonly WorkflowTemplate[] = [
       },
     },
   }),
+  template({
+    key: 'bill-approval',
+    audience: 'team',
+    recordType: 'bill',
+    trigger: 'approval',
+    description: {
+      'en-US': 'Requires approval of matching vendor bills recorded by non-admin users before they can be paid.',
+      'fr-CA': "Exige l'approbation des factures fournisseurs correspondantes saisies par des utilisateurs non administrateurs avant leur paiement.",
+    },
+    conditionFields: ['amount', 'balance', 'vendorId', 'locationId', 'dueDate'],
+    variables: BILL_APPROVAL_VARIABLES,
+    actionTypes: ['approval', 'email', 'push'],
+    defaults: {
+      'en-US': {
+        name: 'Multi-condition bill approval',
+        conditions: [{ field: 'amount', op: 'gt', value: '1000.00' }],
+        actions: [{ type: 'approval', steps: [{ approverIds: [] }], timeoutDays: 30, allowAdmins: false, notify: { userIds: [] } }],
+        schedule: null,
+        message: {
+          subject: 'Approval needed: bill {{billNumber}} from {{vendorName}}',
+          body: '{{createdByName}} submitted the bill {{billNumber}} from {{vendorName}} ({{money amount}}, due on {{date dueDate}}) for approval.\n\n'
+            + 'Please approve or reject it before {{date deadline}}.',
+        },
+      },
+      'fr-CA': {
+        name: 'Approbation multi-conditionnelle de facture à payer',
+        conditions: [{ field: 'amount', op: 'gt', value: '1000.00' }],
+        actions: [{ type: 'approval', steps: [{ approverIds: [] }], timeoutDays: 30, allowAdmins: false, notify: { userIds: [] } }],
+        schedule: null,
+        message: {
+          subject: 'Approbation requise : facture à payer {{billNumber}} de {{vendorName}}',
+          body: '{{createdByName}} a soumis la facture à payer {{billNumber}} de {{vendorName}} ({{money amount}}, échéance le {{date dueDate}}) à votre approbation.\n\n'
+            + "Veuillez l'approuver ou la refuser avant le {{date deadline}}.",
+        },
+      },
+    },
+  }),
 ];
 
 const BY_KEY = new Map<string, WorkflowTemplate>(WORKFLOW_TEMPLATES.map((t) => [t.key, t]));
+
+/** The templates whose definitions ask for approval of their record when it is saved (invoice-approval, bill-approval). */
+export const APPROVAL_TEMPLATE_KEYS: readonly TemplateKey[] = WORKFLOW_TEMPLATES.filter((t) => t.trigger === 'approval').map((t) => t.key);
 
 /** The template of that key, or undefined. */
 export function findTemplate(key: string): WorkflowTemplate | undefined {

@@ -42,8 +42,9 @@ export function messageVariables(recordType: RecordType, s: VariableSources): Re
     case 'bill':
       return {
         ...company,
-        vendorName: text(s.vendor?.name), billNumber: text(r.number), amount: r.amount, balance: r.balance, dueDate: r.dueDate,
-        ...dueCounters(r.dueDate, today), locationName: text(s.location?.name),
+        vendorName: text(s.vendor?.name), billNumber: text(r.number), amount: r.amount, balance: r.balance, issueDate: r.issueDate ?? '',
+        dueDate: r.dueDate, ...dueCounters(r.dueDate, today), locationName: text(s.location?.name), memo: text(r.memo),
+        createdByName: text(s.createdBy?.name), deadline: s.deadline ?? '',
       };
     case 'payment': {
       const receivedAt = r.receivedAt instanceof Date ? r.receivedAt : new Date(String(r.receivedAt));

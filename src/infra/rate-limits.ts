@@ -4,9 +4,10 @@ import type { AbuseLimits } from '../config';
 
 /**
  * What is counted, and by what key: sign-up attempts by client address, delegation changes by user, unknown decision
- * and sign-in links by client address, sign-in links asked by email address and by client address.
+ * and sign-in links by client address, sign-in links asked by email address and by client address, approval decisions
+ * through the API by user (each item of a bulk call counts as one).
  */
-export type RateLimitKind = 'signup' | 'delegation' | 'link-guess' | 'sign-in' | 'sign-in-client';
+export type RateLimitKind = 'signup' | 'delegation' | 'link-guess' | 'sign-in' | 'sign-in-client' | 'decision';
 
 export interface RateLimitRule {
   points: number;
@@ -17,9 +18,12 @@ export type RateLimitRules = Record<RateLimitKind, RateLimitRule>;
 
 export type RateLimitVerdict = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
-/** Counts one use of `kind` by `key` in the current window; refused once the window's allowance is used up. */
+/**
+ * Counts `points` uses (default one) of `kind` by `key` in the current window; refused once the window's allowance
+ * is used up. A refused call counts too.
+ */
 export interface RateLimits {
-  consume(kind: RateLimitKind, key: string): Promise<RateLimitVerdict>;
+  consume(kind: RateLimitKind, key: string, points?: number): Promise<RateLimitVerdict>;
 }
 
 export const RATE_LIMITS = Symbol('RATE_LIMITS');
@@ -32,6 +36,7 @@ export function rateLimitRules(limits: AbuseLimits): RateLimitRules {
     'link-guess': { points: limits.linkGuessesPer10Minutes, durationSeconds: 600 },
     'sign-in': { points: limits.signInLinksPerHour, durationSeconds: 3600 },
     'sign-in-client': { points: limits.signInLinksPerClientPerHour, durationSeconds: 3600 },
+    decision: { points: limits.decisionsPerMinute, durationSeconds: 60 },
   };
 }
 
@@ -41,9 +46,9 @@ export const RATE_LIMITS_TABLE = 'rate_limits';
 class LimiterRateLimits implements RateLimits {
   constructor(private readonly limiters: Record<RateLimitKind, RateLimiterAbstract>) {}
 
-  async consume(kind: RateLimitKind, key: string): Promise<RateLimitVerdict> {
+  async consume(kind: RateLimitKind, key: string, points = 1): Promise<RateLimitVerdict> {
     try {
-      await this.limiters[kind].consume(key);
+      await this.limiters[kind].consume(key, points);
       return { allowed: true };
     } catch (refusal) {
       // The library rejects with its result when over the limit, and with the store's error when it failed.

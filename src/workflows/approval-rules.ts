@@ -114,6 +114,7 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
 
   const state: ApprovalState = {
     approvalId: input.approvalId,
+    definitionVersion: input.definitionVersion ?? null,
     status: 'pending',
     currentStep: 0,
     steps: input.steps,
@@ -488,5 +489,5 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
 
   await Promise.all(sent);
   await condition(allHandlersFinished);
-  return { approvalId: input.approvalId, status: outcome, trail: state.trail };
+  return { approvalId: input.approvalId, status: outcome, trail: state.trail, definitionVersion: state.definitionVersion };
 }

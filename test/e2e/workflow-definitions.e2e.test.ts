@@ -45,7 +45,7 @@ describe('workflow templates and definitions', () => {
   const today = (t: Tenant) => todayIn(String(t.company.timezone), new Date());
 
   describe('catalogue', () => {
-    it('lists the nine templates with audience, record, fields, operators, variables and defaults in both locales', async () => {
+    it('lists the ten templates with audience, record, fields, operators, variables and defaults in both locales', async () => {
       const res = await tenant.admin.get('/v1/workflow-templates');
       expect(res.status).toBe(200);
       expect(res.body.data.map((t: { key: string }) => t.key)).toEqual([...TEMPLATE_KEYS]);

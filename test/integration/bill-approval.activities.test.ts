@@ -3,8 +3,10 @@ import { Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createApprovalActivities } from '../../src/activities/approval.activities';
+import { ApprovalLinksRepository } from '../../src/db/approval-links.repository';
 import { ApprovalsRepository } from '../../src/db/approvals.repository';
 import { createDataSource } from '../../src/db/data-source';
+import { decisionTokenHash } from '../../src/infra/decision-tokens';
 import { createMailer, type Mailer } from '../../src/infra/mailer';
 import { testEnv } from '../support/env';
 import { waitForMails } from '../support/mail';
@@ -79,6 +81,12 @@ describe('the approval activities of a bill', () => {
     expect(asked.text).toContain('Bill B-77 from Fournitures Laval, CA$980.00, needs approval');
     expect(asked.text).toContain(`POST /v1/bills/${s.billId}/approve or /reject`);
     expect(asked.text).toMatch(/Approve or reject from this page: http:\/\/relance\.test\/approvals\/[A-Za-z0-9_-]{43}$/m);
+    // The page behind the email's link shows the bill, its vendor and amount.
+    const token = /\/approvals\/([A-Za-z0-9_-]{43})$/m.exec(asked.text)![1];
+    const page = await new ApprovalLinksRepository(dataSource).findPage(decisionTokenHash(token));
+    expect(page?.invoice).toEqual({
+      kind: 'bill', id: s.billId, number: 'B-77', amount: '980.00', dueDate: '2026-12-28', memo: '', customerName: 'Fournitures Laval', createdBy: s.creator.id,
+    });
     const deliveries = await dataSource.query(`SELECT DISTINCT record_type, record_id FROM deliveries WHERE record_id = $1`, [s.billId]);
     expect(deliveries).toEqual([{ record_type: 'bill', record_id: s.billId }]);
 

@@ -90,4 +90,21 @@ describe(recordWebhookEvents.name, () => {
     });
     expect(await deliveriesOf(webhookEventId(`invoice.approval.escalated:${approvalId}:0:1`))).toEqual([endpoints.all]);
   });
+
+  it('records a bill\'s approval events as bill.approval.*, naming the bill', async () => {
+    const approvalId = randomUUID();
+    const document = { kind: 'bill' as const, id: randomUUID(), number: 'B-77' };
+    await webhookEvents.approvalRequested(dataSource, { companyId, approvalId, document, step: 0, stepCount: 2, deadline: '2026-12-31', userIds: [] });
+    await webhookEvents.approvalEscalated(dataSource, { companyId, approvalId, document, step: 0, level: 1, escalatedTo: [], reason: 'late' });
+    await webhookEvents.approvalDecided(dataSource, { companyId, approvalId, document, outcome: 'rejected', decision: 'timeout', decidedBy: null, comment: null });
+    const events = await dataSource.query(
+      'SELECT id, type, data FROM webhook_events WHERE id = ANY($1) ORDER BY created_at, type',
+      [[`bill.approval.requested:${approvalId}:0`, `bill.approval.escalated:${approvalId}:0:1`, `bill.approval.decided:${approvalId}`].map(webhookEventId)]);
+    expect(events.map((e: { type: string }) => e.type).sort()).toEqual(['bill.approval.decided', 'bill.approval.escalated', 'bill.approval.requested']);
+    for (const e of events) {
+      expect(e.data).toMatchObject({ approvalId, billId: document.id, billNumber: 'B-77' });
+      expect(e.data).not.toHaveProperty('invoiceId');
+    }
+    expect(events.find((e: { type: string }) => e.type === 'bill.approval.decided').data).toMatchObject({ outcome: 'rejected', decision: 'timeout' });
+  });
 });

@@ -49,6 +49,7 @@ export class Stack {
       RELANCE_LINK_GUESS_RATE: '1000000',
       RELANCE_SIGNIN_RATE: '1000000',
       RELANCE_SIGNIN_CLIENT_RATE: '1000000',
+      RELANCE_DECISION_RATE: '1000000',
       // Every customer email carries its own reply address, and the suites answer them (test/support/mail.ts).
       INBOUND_DOMAIN,
       RELANCE_INBOUND_SECRET: INBOUND_SECRET,

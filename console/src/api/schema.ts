@@ -109,6 +109,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/approvals/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approves or rejects up to 100 invoices and bills as the caller, each on its own
+         * @description Each item is decided exactly as its single route (POST /v1/invoices/:id/approve, /reject; the same for bills) would: the same checks, the same decision trail entry. The answer is 200 with every item's own result, in the order sent: `decided` with the approval view, or `refused` with the status and message its single route would answer (404 for a document of another company, as for a missing one). Each item counts as one decision against the caller's allowance (RELANCE_DECISION_RATE a minute, shared with the single routes); past it the whole call is a 429 and nothing is decided.
+         */
+        post: operations["BulkDecisions_decide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/approver-groups": {
         parameters: {
             query?: never;
@@ -200,6 +220,40 @@ export interface paths {
         patch: operations["Bills_update"];
         trace?: never;
     };
+    "/v1/bills/{id}/approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status, steps, approvers, deadline and decision trail of the bill's approval */
+        get: operations["BillApprovals_view"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bills/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approves the pending step of the bill as the caller */
+        post: operations["BillApprovals_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/bills/{id}/pay": {
         parameters: {
             query?: never;
@@ -211,6 +265,40 @@ export interface paths {
         put?: never;
         /** Marks the bill paid in full: paidAt is set and the balance becomes 0 */
         post: operations["Bills_pay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bills/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rejects the bill as the caller, with a reason */
+        post: operations["BillApprovals_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/bills/{id}/submit-for-approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Starts the approval workflow of an approval_required (or rejected) bill */
+        post: operations["BillApprovals_submit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1331,7 +1419,7 @@ export interface paths {
         delete: operations["Workflows_remove"];
         options?: never;
         head?: never;
-        /** Changes name, conditions, actions, schedule or a sequence's steps; omitted parts stay. An active definition must stay complete; steps that have gone out to invoices keep their order and offsetDays (their texts may change). Admins only. */
+        /** Changes name, conditions, actions, schedule or a sequence's steps; omitted parts stay. An active definition must stay complete; steps that have gone out to invoices keep their order and offsetDays (their texts may change). A change of an approval definition that is or was active makes its next version (runs keep theirs). Admins only. */
         patch: operations["Workflows_update"];
         trace?: never;
     };
@@ -1400,6 +1488,40 @@ export interface paths {
          * @description Starts a sweep like a firing of the schedule. Runs may overlap: each record still gets each reminder at most once. Follow it in GET /v1/workflow-runs?workflowId=<id>.
          */
         post: operations["Reminders_runNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The definition's versions, newest first, each with its content as saved. A saved change of an approval definition that is or was active makes the next version (a run keeps the version it started with); a draft, and the other templates, keep one version, changed in place. */
+        get: operations["Workflows_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/workflows/{id}/versions/{version}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One version of the definition (the version an approval run started with: its definitionVersion) */
+        get: operations["Workflows_version"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1643,6 +1765,10 @@ export interface components {
             /** @description Temporal workflow id, invoice-approval-<invoiceId>-<n> or bill-approval-<billId>-<n> */
             workflowId: string | null;
         };
+        ApproveBillDto: {
+            /** @example Matches the purchase order */
+            comment?: string;
+        };
         ApproveInvoiceDto: {
             /** @example Checked against the purchase order */
             comment?: string;
@@ -1758,7 +1884,7 @@ export interface components {
              *     - `delegation.set`: A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }
              *     - `delegation.removed`: A user's delegation was ended (target: the delegating user). data: { delegateId }
              *     - `workflow.created`: A workflow definition was created. data: { templateKey, name, status }
-             *     - `workflow.updated`: A definition changed. data: { fields: [names of the parts that changed], changes: { name: { old, new } } when renamed }
+             *     - `workflow.updated`: A definition changed. data: { fields: [names of the parts that changed], changes: { name: { old, new } } when renamed, version: { old, new } when the change made a new version }
              *     - `workflow.activated`: A definition was activated. data: { status: { old, new } }
              *     - `workflow.deactivated`: A definition was deactivated. data: { status: { old, new } }
              *     - `workflow.deleted`: A definition was deleted. data: { templateKey, name, status }
@@ -1807,7 +1933,7 @@ export interface components {
          *     - `delegation.set`: A user's delegation was set or replaced (target: the delegating user). data: { delegateId, from, until }
          *     - `delegation.removed`: A user's delegation was ended (target: the delegating user). data: { delegateId }
          *     - `workflow.created`: A workflow definition was created. data: { templateKey, name, status }
-         *     - `workflow.updated`: A definition changed. data: { fields: [names of the parts that changed], changes: { name: { old, new } } when renamed }
+         *     - `workflow.updated`: A definition changed. data: { fields: [names of the parts that changed], changes: { name: { old, new } } when renamed, version: { old, new } when the change made a new version }
          *     - `workflow.activated`: A definition was activated. data: { status: { old, new } }
          *     - `workflow.deactivated`: A definition was deactivated. data: { status: { old, new } }
          *     - `workflow.deleted`: A definition was deleted. data: { templateKey, name, status }
@@ -1875,6 +2001,11 @@ export interface components {
             /** @example 1250.00 */
             amount: string;
             /**
+             * @description Only a not_required or approved bill can be paid
+             * @enum {string}
+             */
+            approvalStatus: "not_required" | "approval_required" | "pending_approval" | "approved" | "rejected";
+            /**
              * @description What is left to pay
              * @example 1250.00
              */
@@ -1884,6 +2015,12 @@ export interface components {
              * @example 2026-12-01T14:03:11.123Z
              */
             createdAt: string;
+            /**
+             * Format: uuid
+             * @description Who recorded the bill; null for bills recorded before bills needed approval
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            createdBy: string | null;
             /**
              * Format: date
              * @example 2026-12-01
@@ -1925,6 +2062,47 @@ export interface components {
              * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
              */
             vendorId: string;
+        };
+        /** @description A condition on the bill: each field takes its own operators (see GET /v1/workflow-templates); money values are decimal strings, day counts whole numbers, in and not_in take a list */
+        BillApprovalCondition: {
+            /** @enum {string} */
+            field: "amount" | "balance" | "vendorId" | "locationId" | "dueDate";
+            /** @enum {string} */
+            op: "eq" | "ne" | "gt" | "gte" | "lt" | "lte" | "in" | "not_in" | "within_days" | "overdue_by_days" | "older_than_days";
+            /** @description a decimal string, a date, an id, a text, a boolean, a whole number of days, or a list of them */
+            value: unknown;
+        };
+        /** @description A bill-approval definition */
+        BillApprovalWorkflow: {
+            /** @description What a run does for each match */
+            actions: (components["schemas"]["ApprovalActionInput"] | components["schemas"]["TeamEmailActionInput"] | components["schemas"]["PushActionInput"])[];
+            /** Format: uuid */
+            companyId: string;
+            /** @description All of which must hold */
+            conditions: components["schemas"]["BillApprovalCondition"][];
+            /** Format: date-time */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description null for the definitions Relance creates itself
+             */
+            createdBy: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            locale: "en-US" | "fr-CA";
+            name: string;
+            /** @description Always null: runs on each bill saved */
+            schedule: components["schemas"]["ScheduleInput"] | null;
+            /** @enum {string} */
+            status: "draft" | "active" | "inactive";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "bill-approval";
+            /** Format: date-time */
+            updatedAt: string;
         };
         BillPage: {
             data: components["schemas"]["Bill"][];
@@ -1974,6 +2152,75 @@ export interface components {
             templateKey: "bill-payment-reminder";
             /** Format: date-time */
             updatedAt: string;
+        };
+        BulkDecision: {
+            /** @description items decided */
+            decided: number;
+            /** @enum {string} */
+            decision: "approve" | "reject";
+            /** @description items refused */
+            refused: number;
+            /** @description one per item, in the order sent */
+            results: components["schemas"]["BulkDecisionResult"][];
+        };
+        BulkDecisionDto: {
+            /**
+             * @description approve only: recorded with each decision
+             * @example Checked against the purchase orders
+             */
+            comment?: string;
+            /**
+             * @example approve
+             * @enum {string}
+             */
+            decision: "approve" | "reject";
+            /** @description the documents to decide, each once; each is decided on its own, in this order in the answer */
+            items: components["schemas"]["BulkDecisionItemDto"][];
+            /**
+             * @description reject only, and required there
+             * @example Duplicates of last month
+             */
+            reason?: string;
+        };
+        BulkDecisionItemDto: {
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            id: string;
+            /**
+             * @example invoice
+             * @enum {string}
+             */
+            kind: "invoice" | "bill";
+        };
+        BulkDecisionResult: {
+            /** @description when decided: the approval with the decision recorded, as the single route answers it */
+            approval?: components["schemas"]["ApprovalView"];
+            /**
+             * @description when refused: the reason phrase of status
+             * @example Conflict
+             */
+            error?: string;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            id: string;
+            /** @enum {string} */
+            kind: "invoice" | "bill";
+            /**
+             * @description when refused: the single route's message
+             * @example invoice INV-1042 is not pending approval (its approval status is approved)
+             */
+            message?: string;
+            /** @enum {string} */
+            outcome: "decided" | "refused";
+            /**
+             * @description when refused: the status the single route answers for this document
+             * @example 409
+             */
+            status?: number;
         };
         CheckView: {
             /** @description Why it is down */
@@ -2046,9 +2293,15 @@ export interface components {
             offsetDays: number;
             /** @description Handlebars */
             subject: string;
+            /** @description a task with the step, for assigneeId or for the members of candidateGroupId to claim (one of the two is required) */
             task?: {
                 /** Format: uuid */
-                assigneeId: string;
+                assigneeId?: string;
+                /**
+                 * Format: uuid
+                 * @description an approver group of the company
+                 */
+                candidateGroupId?: string;
                 /** @description Handlebars */
                 description?: string;
                 /** @description Handlebars */
@@ -2166,6 +2419,25 @@ export interface components {
              * @enum {string}
              */
             templateKey: "bank-deposit-reminder";
+        };
+        /** @description A bill-approval definition: Requires approval of matching vendor bills recorded by non-admin users before they can be paid. */
+        CreateBillApprovalWorkflow: {
+            /** @description What a run does for each match: approval, email, push. Omitted: the template's defaults. */
+            actions?: (components["schemas"]["ApprovalActionInput"] | components["schemas"]["TeamEmailActionInput"] | components["schemas"]["PushActionInput"])[];
+            /**
+             * @description "Save and activate": create the definition active instead of draft
+             * @default false
+             */
+            activate?: boolean;
+            /** @description All must hold. Omitted: the template's defaults. */
+            conditions?: components["schemas"]["BillApprovalCondition"][];
+            /** @description Omitted: the template's default name in the company locale */
+            name?: string;
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            templateKey: "bill-approval";
         };
         CreateBillDto: {
             /** @example 480.00 */
@@ -2585,7 +2857,7 @@ export interface components {
              *       "invoice.approval.decided"
              *     ]
              */
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /**
              * Format: uri
              * @example https://hooks.example.com/relance
@@ -2593,7 +2865,7 @@ export interface components {
             url: string;
         };
         /** @description A definition of one template (templateKey): what each template takes is its own schema. Omitted parts take the template's defaults in the company locale. */
-        CreateWorkflowDto: components["schemas"]["CreateSendUnsentInvoicesWorkflow"] | components["schemas"]["CreatePaymentReceivedWorkflow"] | components["schemas"]["CreatePaymentDueReminderWorkflow"] | components["schemas"]["CreateOverdueInvoiceStampWorkflow"] | components["schemas"]["CreateInvoiceApprovalWorkflow"] | components["schemas"]["CreateUnsentInvoiceReminderWorkflow"] | components["schemas"]["CreateBillPaymentReminderWorkflow"] | components["schemas"]["CreateBankDepositReminderWorkflow"] | components["schemas"]["CreateCollectionSequenceWorkflow"];
+        CreateWorkflowDto: components["schemas"]["CreateSendUnsentInvoicesWorkflow"] | components["schemas"]["CreatePaymentReceivedWorkflow"] | components["schemas"]["CreatePaymentDueReminderWorkflow"] | components["schemas"]["CreateOverdueInvoiceStampWorkflow"] | components["schemas"]["CreateInvoiceApprovalWorkflow"] | components["schemas"]["CreateUnsentInvoiceReminderWorkflow"] | components["schemas"]["CreateBillPaymentReminderWorkflow"] | components["schemas"]["CreateBankDepositReminderWorkflow"] | components["schemas"]["CreateCollectionSequenceWorkflow"] | components["schemas"]["CreateBillApprovalWorkflow"];
         CreatedCompany: {
             /** @example rlk_a1B2c3D4_… */
             apiKey: string;
@@ -2606,7 +2878,7 @@ export interface components {
         CreatedWebhookEndpoint: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uuid */
             id: string;
             /**
@@ -3451,6 +3723,10 @@ export interface components {
              */
             assigneeId: string;
         };
+        RejectBillDto: {
+            /** @example Billed twice: see V-88190 */
+            reason: string;
+        };
         RejectInvoiceDto: {
             /** @example Wrong customer: this belongs to Acme East */
             reason: string;
@@ -3480,7 +3756,7 @@ export interface components {
         RotatedWebhookSecret: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uuid */
             id: string;
             /**
@@ -3809,13 +4085,18 @@ export interface components {
             status: "open" | "completed" | "cancelled";
             title: string;
         };
-        /** @description A task for a user */
+        /** @description A task for a user, or for an approver group's members to claim */
         TaskActionInput: {
             /**
              * Format: uuid
-             * @description null: unassigned (an active definition needs one)
+             * @description who does it; null: nobody (an active definition needs it or candidateGroupId)
              */
             assigneeId?: string | null;
+            /**
+             * Format: uuid
+             * @description an approver group of the company whose members claim the task; beside or instead of assigneeId
+             */
+            candidateGroupId?: string | null;
             /** @description Handlebars over the template's variables; omitted: none */
             description?: string;
             /** @description Omitted: the template's default in the company locale. Handlebars over the template's variables. */
@@ -4086,14 +4367,14 @@ export interface components {
             name?: string;
         };
         UpdateWebhookEndpointDto: {
-            events?: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events?: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uri */
             url?: string;
         };
-        /** @description The parts of a definition to change. A definition keeps its template, so the body names none: what each part may hold is what the definition's template takes in its Create…Workflow schema (steps and catchUp only on a collection-sequence, to: "customer" only on a customer template, the approval action only on invoice-approval). */
+        /** @description The parts of a definition to change. A definition keeps its template, so the body names none: what each part may hold is what the definition's template takes in its Create…Workflow schema (steps and catchUp only on a collection-sequence, to: "customer" only on a customer template, the approval action only on invoice-approval and bill-approval). */
         UpdateWorkflowDto: {
             /**
-             * @description email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval (ApprovalActionInput) { approverIds, required? (1), escalateAfterDays? and escalateToId? | steps: [{ approverIds, required? (1), escalateAfterDays? and escalateToId? }], notify?: { userIds }, timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }: a step is approved when `required` distinct approvers approve (the invoice creator never counts), one rejection rejects, and with no decision after escalateAfterDays escalateToId joins it. Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale. Null: unchanged.
+             * @description email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId and/or candidateGroupId, title, description? }; memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval (ApprovalActionInput) { approverIds, required? (1), escalateAfterDays? and escalateToId? | steps: [{ approverIds, required? (1), escalateAfterDays? and escalateToId? }], notify?: { userIds }, timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }: a step is approved when `required` distinct approvers approve (the invoice creator never counts), one rejection rejects, and with no decision after escalateAfterDays escalateToId joins it. Texts are Handlebars over the template variables. Omitted: the template's defaults in the company locale. Null: unchanged.
              * @example [
              *       {
              *         "body": "Hello {{customerName}}, ...",
@@ -4151,7 +4432,7 @@ export interface components {
              */
             schedule?: components["schemas"]["ScheduleInput"] | null;
             /**
-             * @description collection-sequence only: ordered steps, each { offsetDays (days from the due date, negative before it, strictly increasing), subject, body, task?: { assigneeId, title, description? }, attachInvoicePdf? (false) }. Each invoice gets each step at most once, in order. Omitted: the template's default three steps (-3, +1, +7) in the company locale.
+             * @description collection-sequence only: ordered steps, each { offsetDays (days from the due date, negative before it, strictly increasing), subject, body, task?: { assigneeId and/or candidateGroupId, title, description? }, attachInvoicePdf? (false) }. Each invoice gets each step at most once, in order. Omitted: the template's default three steps (-3, +1, +7) in the company locale.
              * @example [
              *       {
              *         "body": "Hello {{customerName}}, ...",
@@ -4178,6 +4459,8 @@ export interface components {
                 task?: {
                     /** Format: uuid */
                     assigneeId?: string;
+                    /** Format: uuid */
+                    candidateGroupId?: string;
                     description?: string;
                     title?: string;
                 };
@@ -4281,7 +4564,7 @@ export interface components {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken";
+            eventType: "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken";
             /** Format: uuid */
             id: string;
             /** @description The receiver's HTTP status; null when it did not answer */
@@ -4294,7 +4577,7 @@ export interface components {
         WebhookEndpoint: {
             /** Format: date-time */
             createdAt: string;
-            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
+            events: ("*" | "invoice.approval.requested" | "invoice.approval.decided" | "invoice.approval.escalated" | "bill.approval.requested" | "bill.approval.decided" | "bill.approval.escalated" | "reminder.delivered" | "payment.received" | "workflow.run.failed" | "notification.pushed" | "email.bounced" | "customer.replied" | "invoice.disputed" | "invoice.dispute_resolved" | "invoice.promised" | "invoice.promise_broken")[];
             /** Format: uuid */
             id: string;
             /**
@@ -4319,7 +4602,7 @@ export interface components {
             workflowId: string;
         };
         /** @description A workflow definition, of the template templateKey names */
-        Workflow: components["schemas"]["SendUnsentInvoicesWorkflow"] | components["schemas"]["PaymentReceivedWorkflow"] | components["schemas"]["PaymentDueReminderWorkflow"] | components["schemas"]["OverdueInvoiceStampWorkflow"] | components["schemas"]["InvoiceApprovalWorkflow"] | components["schemas"]["UnsentInvoiceReminderWorkflow"] | components["schemas"]["BillPaymentReminderWorkflow"] | components["schemas"]["BankDepositReminderWorkflow"] | components["schemas"]["CollectionSequenceWorkflow"];
+        Workflow: components["schemas"]["SendUnsentInvoicesWorkflow"] | components["schemas"]["PaymentReceivedWorkflow"] | components["schemas"]["PaymentDueReminderWorkflow"] | components["schemas"]["OverdueInvoiceStampWorkflow"] | components["schemas"]["InvoiceApprovalWorkflow"] | components["schemas"]["UnsentInvoiceReminderWorkflow"] | components["schemas"]["BillPaymentReminderWorkflow"] | components["schemas"]["BankDepositReminderWorkflow"] | components["schemas"]["CollectionSequenceWorkflow"] | components["schemas"]["BillApprovalWorkflow"];
         WorkflowPage: {
             data: components["schemas"]["Workflow"][];
             /**
@@ -4350,7 +4633,7 @@ export interface components {
             /** @enum {string} */
             status: "draft" | "active" | "inactive";
             /** @enum {string} */
-            templateKey: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence";
+            templateKey: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence" | "bill-approval";
             /** @example America/Toronto */
             timezone: components["schemas"]["TimeZone"];
             /**
@@ -4476,7 +4759,7 @@ export interface components {
              */
             event?: string;
             /** @enum {string} */
-            key: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence";
+            key: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence" | "bill-approval";
             /** @example invoice */
             recordType: string;
             /** @description collection-sequence only: the variables of a statement (groupBy "customer"), which its steps take instead of `variables` */
@@ -4487,6 +4770,44 @@ export interface components {
         };
         WorkflowTemplatePage: {
             data: components["schemas"]["WorkflowTemplate"][];
+            /**
+             * @description Pass as `cursor` for the next page; null on the last page
+             * @example null
+             */
+            nextCursor: string | null;
+        };
+        WorkflowVersion: {
+            /** @description As the definition's actions were in this version (approvers, steps, ...) */
+            actions: {
+                [key: string]: unknown;
+            }[];
+            /** @description As the definition's conditions were in this version */
+            conditions: {
+                [key: string]: unknown;
+            }[];
+            /**
+             * Format: date-time
+             * @example 2026-12-01T14:03:11.123Z
+             */
+            createdAt: string;
+            /**
+             * Format: uuid
+             * @description Who saved the change that made this version; null for the definitions Relance creates itself
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            createdBy: string | null;
+            /**
+             * Format: uuid
+             * @example 5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12
+             */
+            definitionId: string;
+            /** @example Large invoices */
+            name: string;
+            /** @example 2 */
+            version: number;
+        };
+        WorkflowVersionPage: {
+            data: components["schemas"]["WorkflowVersion"][];
             /**
              * @description Pass as `cursor` for the next page; null on the last page
              * @example null
@@ -5191,6 +5512,178 @@ export interface operations {
                      *       "error": "Not Found",
                      *       "message": "API key 1d2e3f4a-5b6c-4d7e-8f9a-0b1c2d3e4f5a not found",
                      *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    BulkDecisions_decide: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkDecisionDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "decided": 1,
+                     *       "decision": "approve",
+                     *       "refused": 2,
+                     *       "results": [
+                     *         {
+                     *           "approval": {
+                     *             "invoiceId": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *             "status": "approved"
+                     *           },
+                     *           "id": "5c9d2e7f-1a3b-4c8d-9e0f-6a7b8c9d0e12",
+                     *           "kind": "invoice",
+                     *           "outcome": "decided"
+                     *         },
+                     *         {
+                     *           "error": "Conflict",
+                     *           "id": "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e",
+                     *           "kind": "invoice",
+                     *           "message": "invoice INV-1043 is not pending approval (its approval status is approved)",
+                     *           "outcome": "refused",
+                     *           "status": 409
+                     *         },
+                     *         {
+                     *           "error": "Not Found",
+                     *           "id": "7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a",
+                     *           "kind": "bill",
+                     *           "message": "bill 7d6c5b4a-3f2e-4d1c-8b0a-9f8e7d6c5b4a not found",
+                     *           "outcome": "refused",
+                     *           "status": 404
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["BulkDecision"];
+                };
+            };
+            /** @description items must hold 1 to 100 items; send a larger batch in several calls */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "items must hold 1 to 100 items; send a larger batch in several calls",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description a request with this Idempotency-Key is still in progress; retry shortly */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "a request with this Idempotency-Key is still in progress; retry shortly",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s",
+                     *       "statusCode": 429
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -5907,8 +6400,10 @@ export interface operations {
                      *       "data": [
                      *         {
                      *           "amount": "480.00",
+                     *           "approvalStatus": "not_required",
                      *           "balance": "480.00",
                      *           "createdAt": "2026-12-01T14:03:11.123Z",
+                     *           "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *           "dueDate": "2026-12-15",
                      *           "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *           "issueDate": "2026-12-01",
@@ -5984,8 +6479,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "amount": "480.00",
+                     *       "approvalStatus": "not_required",
                      *       "balance": "480.00",
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "dueDate": "2026-12-15",
                      *       "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *       "issueDate": "2026-12-01",
@@ -6133,8 +6630,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "amount": "480.00",
+                     *       "approvalStatus": "not_required",
                      *       "balance": "480.00",
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "dueDate": "2026-12-15",
                      *       "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *       "issueDate": "2026-12-01",
@@ -6305,8 +6804,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "amount": "480.00",
+                     *       "approvalStatus": "not_required",
                      *       "balance": "480.00",
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "dueDate": "2026-12-15",
                      *       "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *       "issueDate": "2026-12-01",
@@ -6419,6 +6920,248 @@ export interface operations {
             };
         };
     };
+    BillApprovals_view: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
+                };
+            };
+            /** @description "abc" is not a valid id (ids are UUIDs) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "\"abc\" is not a valid id (ids are UUIDs)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    BillApprovals_approve: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveBillDto"];
+            };
+        };
+        responses: {
+            /** @description The approval with the decision recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
+                };
+            };
+            /** @description "abc" is not a valid id (ids are UUIDs) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "\"abc\" is not a valid id (ids are UUIDs)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description you are not an approver of step 1 of bill V-88213 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "you are not an approver of step 1 of bill V-88213",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description bill V-88213 is not pending approval */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "bill V-88213 is not pending approval",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s",
+                     *       "statusCode": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     Bills_pay: {
         parameters: {
             query?: never;
@@ -6445,8 +7188,10 @@ export interface operations {
                     /**
                      * @example {
                      *       "amount": "480.00",
+                     *       "approvalStatus": "not_required",
                      *       "balance": "0.00",
                      *       "createdAt": "2026-12-01T14:03:11.123Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
                      *       "dueDate": "2026-12-15",
                      *       "id": "e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50",
                      *       "issueDate": "2026-12-01",
@@ -6519,6 +7264,332 @@ export interface operations {
                      * @example {
                      *       "error": "Conflict",
                      *       "message": "bill e1f2… is already paid",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    BillApprovals_reject: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RejectBillDto"];
+            };
+        };
+        responses: {
+            /** @description The approval, already rejected */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
+                };
+            };
+            /** @description "abc" is not a valid id (ids are UUIDs) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "\"abc\" is not a valid id (ids are UUIDs)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description you are not an approver of step 1 of bill V-88213 */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "you are not an approver of step 1 of bill V-88213",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description bill V-88213 is not pending approval */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "bill V-88213 is not pending approval",
+                     *       "statusCode": 409
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description request body is larger than the allowed limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Payload Too Large",
+                     *       "message": "request body is larger than the allowed limit",
+                     *       "statusCode": 413
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description send the request body as JSON with "Content-Type: application/json" */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unsupported Media Type",
+                     *       "message": "send the request body as JSON with \"Content-Type: application/json\"",
+                     *       "statusCode": 415
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description Idempotency-Key "k-1" was already used with a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unprocessable Entity",
+                     *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
+                     *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s",
+                     *       "statusCode": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    BillApprovals_submit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer to the same caller's retry of the same request for 24 h; reused with another request it is a 422. Another user's request with the same key is a request of its own */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The approval, already pending_approval */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalView"];
+                };
+            };
+            /** @description "abc" is not a valid id (ids are UUIDs) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "\"abc\" is not a valid id (ids are UUIDs)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description only the creator of bill V-88213 or an admin may submit it for approval */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Forbidden",
+                     *       "message": "only the creator of bill V-88213 or an admin may submit it for approval",
+                     *       "statusCode": 403
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "bill e1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a50 not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description bill V-88213 does not need approval; only a bill that is approval_required or rejected can be submitted */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Conflict",
+                     *       "message": "bill V-88213 does not need approval; only a bill that is approval_required or rejected can be submitted",
                      *       "statusCode": 409
                      *     }
                      */
@@ -8853,6 +9924,22 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s",
+                     *       "statusCode": 429
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     InvoiceDisputes_resolve: {
@@ -9468,6 +10555,22 @@ export interface operations {
                      *       "error": "Unprocessable Entity",
                      *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
                      *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Too Many Requests",
+                     *       "message": "too many approval decisions: at most 600 a minute, each item of a bulk call counting as one; try again in 42 s",
+                     *       "statusCode": 429
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];
@@ -16087,7 +17190,7 @@ export interface operations {
                 /** @description The `nextCursor` of the previous page */
                 cursor?: string;
                 /** @description Only definitions of this template */
-                templateKey?: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence";
+                templateKey?: "send-unsent-invoices" | "payment-received" | "payment-due-reminder" | "overdue-invoice-stamp" | "invoice-approval" | "unsent-invoice-reminder" | "bill-payment-reminder" | "bank-deposit-reminder" | "collection-sequence" | "bill-approval";
                 /** @description Comma-separated statuses: draft, active, inactive */
                 status?: string;
             };
@@ -16137,7 +17240,8 @@ export interface operations {
                      *           },
                      *           "status": "active",
                      *           "templateKey": "payment-due-reminder",
-                     *           "updatedAt": "2026-11-28T12:00:00.000Z"
+                     *           "updatedAt": "2026-11-28T12:00:00.000Z",
+                     *           "version": 1
                      *         }
                      *       ],
                      *       "nextCursor": null
@@ -16234,7 +17338,8 @@ export interface operations {
                      *       },
                      *       "status": "active",
                      *       "templateKey": "payment-due-reminder",
-                     *       "updatedAt": "2026-11-28T12:00:00.000Z"
+                     *       "updatedAt": "2026-11-28T12:00:00.000Z",
+                     *       "version": 1
                      *     }
                      */
                     "application/json": components["schemas"]["Workflow"];
@@ -16589,7 +17694,8 @@ export interface operations {
                      *       },
                      *       "status": "active",
                      *       "templateKey": "payment-due-reminder",
-                     *       "updatedAt": "2026-11-28T12:00:00.000Z"
+                     *       "updatedAt": "2026-11-28T12:00:00.000Z",
+                     *       "version": 1
                      *     }
                      */
                     "application/json": components["schemas"]["Workflow"];
@@ -16782,7 +17888,8 @@ export interface operations {
                      *       },
                      *       "status": "active",
                      *       "templateKey": "payment-due-reminder",
-                     *       "updatedAt": "2026-11-28T12:00:00.000Z"
+                     *       "updatedAt": "2026-11-28T12:00:00.000Z",
+                     *       "version": 1
                      *     }
                      */
                     "application/json": components["schemas"]["Workflow"];
@@ -16970,7 +18077,8 @@ export interface operations {
                      *       },
                      *       "status": "active",
                      *       "templateKey": "payment-due-reminder",
-                     *       "updatedAt": "2026-11-28T12:00:00.000Z"
+                     *       "updatedAt": "2026-11-28T12:00:00.000Z",
+                     *       "version": 1
                      *     }
                      */
                     "application/json": components["schemas"]["Workflow"];
@@ -17158,7 +18266,8 @@ export interface operations {
                      *       },
                      *       "status": "inactive",
                      *       "templateKey": "payment-due-reminder",
-                     *       "updatedAt": "2026-11-28T12:00:00.000Z"
+                     *       "updatedAt": "2026-11-28T12:00:00.000Z",
+                     *       "version": 1
                      *     }
                      */
                     "application/json": components["schemas"]["Workflow"];
@@ -17623,6 +18732,215 @@ export interface operations {
                      *       "error": "Unprocessable Entity",
                      *       "message": "Idempotency-Key \"k-1\" was already used with a different request",
                      *       "statusCode": 422
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Workflows_versions: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "actions": [
+                     *             {
+                     *               "steps": [
+                     *                 {
+                     *                   "approverIds": [
+                     *                     "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                     *                   ],
+                     *                   "required": 1
+                     *                 }
+                     *               ],
+                     *               "timeoutDays": 30,
+                     *               "type": "approval"
+                     *             }
+                     *           ],
+                     *           "conditions": [
+                     *             {
+                     *               "field": "amount",
+                     *               "op": "gt",
+                     *               "value": "1000.00"
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-12-01T09:30:00.000Z",
+                     *           "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *           "definitionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *           "name": "Large invoices",
+                     *           "version": 2
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WorkflowVersionPage"];
+                };
+            };
+            /** @description a parameter or a field of the body is invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "a parameter or a field of the body is invalid",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found",
+                     *       "statusCode": 404
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    Workflows_version: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                version: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "actions": [
+                     *         {
+                     *           "steps": [
+                     *             {
+                     *               "approverIds": [
+                     *                 "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d"
+                     *               ],
+                     *               "required": 1
+                     *             }
+                     *           ],
+                     *           "timeoutDays": 30,
+                     *           "type": "approval"
+                     *         }
+                     *       ],
+                     *       "conditions": [
+                     *         {
+                     *           "field": "amount",
+                     *           "op": "gt",
+                     *           "value": "1000.00"
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-01T09:30:00.000Z",
+                     *       "createdBy": "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+                     *       "definitionId": "c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f",
+                     *       "name": "Large invoices",
+                     *       "version": 2
+                     *     }
+                     */
+                    "application/json": components["schemas"]["WorkflowVersion"];
+                };
+            };
+            /** @description "0" is not a version number (a whole number from 1) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Bad Request",
+                     *       "message": "\"0\" is not a version number (a whole number from 1)",
+                     *       "statusCode": 400
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description the API key is unknown or has been revoked */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Unauthorized",
+                     *       "message": "the API key is unknown or has been revoked",
+                     *       "statusCode": 401
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found; or: workflow c1d2… has no version 3; its latest is 2 */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "Not Found",
+                     *       "message": "workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found; or: workflow c1d2… has no version 3; its latest is 2",
+                     *       "statusCode": 404
                      *     }
                      */
                     "application/json": components["schemas"]["Error"];

@@ -11,7 +11,7 @@ import { invoicePdfFilename, renderInvoicePdf } from '../../infra/invoice-pdf';
 import { RATE_LIMITS, type RateLimits } from '../../infra/rate-limits';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { ApprovalsService } from '../approvals/approvals.service';
-import { describe, fill, formatInstant, type PageModel, renderPage, textsFor } from './approval-page';
+import { describe, fill, formatInstant, type PageModel, pageTexts, renderPage, textsFor } from './approval-page';
 import type { RenderedPage } from '../common/token-page';
 
 
@@ -64,7 +64,8 @@ export class ApprovalLinksService {
     if ('html' in found) return found;
     const state = this.current(found.page, token);
     if (state.status !== 200) return state;
-    const document = await this.documents.find(found.page.companyId, found.page.invoice.id);
+    // A bill has no PDF of ours: as gone as a link that never was.
+    const document = found.page.invoice.kind === 'invoice' ? await this.documents.find(found.page.companyId, found.page.invoice.id) : undefined;
     // Deleted since the link was read: as gone as a link that never was.
     if (!document) return { status: 404, html: renderPage(found.page.company.locale, { title: 'Relance', error: textsFor(found.page.company.locale).t.notFound, earlier: [], decidable: false }) };
     return { pdf: await renderInvoicePdf(document), filename: invoicePdfFilename(document.invoice.number) };
@@ -77,7 +78,7 @@ export class ApprovalLinksService {
     const state = this.current(p, token);
     if (state.status !== 200 || this.overLimit(p)) return state.status !== 200 ? state : { ...state, status: 403 };
 
-    const { t } = textsFor(p.company.locale);
+    const { t } = pageTexts(p);
     const decision = form.decision === 'approve' || form.decision === 'reject' ? form.decision : undefined;
     const comment = typeof form.comment === 'string' ? form.comment.slice(0, MAX_TEXT) : undefined;
     const reason = typeof form.reason === 'string' ? form.reason.slice(0, MAX_TEXT) : undefined;
@@ -91,7 +92,7 @@ export class ApprovalLinksService {
     const claim = await this.links.claim(link);
     if (!claim) return this.settled(token, p);
     try {
-      await this.approvals.decide(p.invoice.id, this.recipient(p), decision, decision === 'approve' ? { comment } : { reason }, 'email', p.step);
+      await this.approvals.decide({ kind: p.invoice.kind, id: p.invoice.id }, this.recipient(p), decision, decision === 'approve' ? { comment } : { reason }, 'email', p.step);
     } catch (err) {
       await this.links.release(link, claim);
       if (!(err instanceof DomainError)) throw err;
@@ -126,7 +127,7 @@ export class ApprovalLinksService {
       }
       await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
     }
-    const { t } = textsFor(p.company.locale);
+    const { t } = pageTexts(p);
     return this.render(p, { status: 410, message: t.used, decidable: false });
   }
 
@@ -151,7 +152,7 @@ export class ApprovalLinksService {
 
   /** What the link allows now: the forms (200), or why not (410). */
   private current(p: ApprovalLinkPage, token: string): RenderedPage {
-    const { t } = textsFor(p.company.locale);
+    const { t } = pageTexts(p);
     // A deactivated recipient's link shows nothing of the invoice: whoever holds it may no longer work there.
     if (p.userStatus !== 'active') return { status: 410, html: renderPage(p.company.locale, { title: 'Relance', message: t.deactivated, earlier: [], decidable: false }) };
     const when = (at: string | Date) => formatInstant(at, p.company.locale, p.company.timezone);
@@ -195,14 +196,14 @@ export class ApprovalLinksService {
 
   /** `link`: the token of a link that is still valid; the page then says for whom it decides and links the invoice's PDF. */
   private render(p: ApprovalLinkPage, o: { status: number; error?: string; message?: string; decidable?: boolean; link?: string }): RenderedPage {
-    const { t } = textsFor(p.company.locale);
+    const { t } = pageTexts(p);
     const model: PageModel = {
       title: fill(t.title, { number: p.invoice.number }),
       ...describe(p),
       error: o.error,
       message: o.message,
       forWhom: o.link ? fill(t.forWhom, { name: p.userName, email: p.userEmail }) : undefined,
-      pdfHref: o.link ? `/approvals/${encodeURIComponent(o.link)}/pdf` : undefined,
+      pdfHref: o.link && p.invoice.kind === 'invoice' ? `/approvals/${encodeURIComponent(o.link)}/pdf` : undefined,
       decidable: o.decidable ?? true,
     };
     return { status: o.status, html: renderPage(p.company.locale, model) };

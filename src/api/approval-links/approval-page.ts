@@ -52,9 +52,28 @@ const TEXTS = {
 
 export type PageTexts = { [K in keyof (typeof TEXTS)['en-US']]: string };
 
-export function textsFor(locale: string): { locale: 'en-US' | 'fr-CA'; t: PageTexts } {
+/** What a bill's page says differently: a bill, its vendor, paid rather than sent (a bill has no PDF here). */
+const BILL_TEXTS: Record<'en-US' | 'fr-CA', Partial<PageTexts>> = {
+  'en-US': {
+    title: 'Bill {number}', invoice: 'Bill', customer: 'Vendor',
+    overLimit: 'This bill is above the amount {company} lets approvers decide from email ({limit}): decide it through the API (POST /v1/bills/{id}/approve or /reject).',
+    cancelled: 'cancelled (the bill was edited)',
+    already: 'Bill {number} was already {decision} by {name} on {when}.', stepDone: 'Step {k} of bill {number} was already {decision} by {name} on {when}.',
+    reasonRequired: 'A rejection needs a reason: say why the bill is rejected.', done: 'Done: you {decision} bill {number}.',
+  },
+  'fr-CA': {
+    title: 'Facture à payer {number}', invoice: 'Facture à payer', customer: 'Fournisseur',
+    overLimit: 'Cette facture à payer dépasse le montant que {company} permet d\'approuver par courriel ({limit}) : décidez-en par l\'API (POST /v1/bills/{id}/approve ou /reject).',
+    cancelled: 'annulée (la facture à payer a été modifiée)',
+    already: 'La facture à payer {number} a déjà été {decision} par {name} le {when}.', stepDone: 'L\'étape {k} de la facture à payer {number} a déjà été {decision} par {name} le {when}.',
+    reasonRequired: 'Un rejet demande un motif : dites pourquoi la facture à payer est rejetée.', done: 'C\'est fait : vous avez {decision} la facture à payer {number}.',
+  },
+};
+
+/** The page's texts in the company's locale, for the kind of document the link is about. */
+export function textsFor(locale: string, kind: 'invoice' | 'bill' = 'invoice'): { locale: 'en-US' | 'fr-CA'; t: PageTexts } {
   const l = catalogueLocale(locale) === 'fr-CA' ? 'fr-CA' : 'en-US';
-  return { locale: l, t: TEXTS[l] };
+  return { locale: l, t: kind === 'bill' ? { ...TEXTS[l], ...BILL_TEXTS[l] } : TEXTS[l] };
 }
 
 /** `{name}` placeholders of a text, filled (the page escapes the result). */
@@ -98,6 +117,8 @@ const page = Handlebars.create().compile(`<!doctype html>
 </main></body></html>`, { strict: false });
 
 export interface PageModel {
+  /** Which document the page is about (its wording); an invoice when absent. */
+  kind?: 'invoice' | 'bill';
   title: string;
   error?: string;
   message?: string;
@@ -111,14 +132,19 @@ export interface PageModel {
 
 /** Every value is HTML-escaped by Handlebars' `{{ }}`; only the constant style goes in raw. */
 export function renderPage(locale: string, model: PageModel): string {
-  const { locale: lang, t } = textsFor(locale);
+  const { locale: lang, t } = textsFor(locale, model.kind);
   return page({ ...model, lang, t, style: STYLE });
 }
 
-/** The invoice facts and the earlier decisions of a link's page, in the company's locale. */
-export function describe(p: ApprovalLinkPage): Pick<PageModel, 'invoice' | 'earlier'> {
+/** The kind of document a link's page is about: the page's texts for it (a bill's vendor stands where a customer would). */
+export function pageTexts(p: Pick<ApprovalLinkPage, 'company' | 'invoice'>): ReturnType<typeof textsFor> {
+  return textsFor(p.company.locale, p.invoice.kind);
+}
+
+/** The document's facts and the earlier decisions of a link's page, in the company's locale. */
+export function describe(p: ApprovalLinkPage): Pick<PageModel, 'kind' | 'invoice' | 'earlier'> {
   const { locale, timezone, currency } = p.company;
-  const { locale: lang, t } = textsFor(locale);
+  const { locale: lang, t } = pageTexts(p);
   const earlier = p.decisions.map((d) => {
     const who = d.userName ?? t.nobody;
     const what = t[d.decision as 'approved'] ?? d.decision;
@@ -128,6 +154,7 @@ export function describe(p: ApprovalLinkPage): Pick<PageModel, 'invoice' | 'earl
       `${formatInstant(d.decidedAt, locale, timezone)}${comment}`;
   });
   return {
+    kind: p.invoice.kind,
     invoice: {
       company: p.company.name,
       submittedBy: p.approval.submittedByName,

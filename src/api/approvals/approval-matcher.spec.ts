@@ -9,9 +9,12 @@ const definition = (id: string, createdAt: string, threshold: string): WorkflowD
 const amountAbove: EvaluateConditions = (_type, conditions, record) =>
   (conditions as { value: string }[]).every((c) => BigInt(String(record.amount).split('.')[0]) > BigInt(c.value));
 
-const invoice = (amount: string) => ({
+const invoice = (amount: string) => ({ kind: 'invoice' as const, record: {
   companyId: 'c', number: 'INV-1', amount, balance: amount, customerId: 'cu', locationId: null, issueDate: '2026-11-28', dueDate: '2026-12-28',
-});
+} });
+const bill = (amount: string) => ({ kind: 'bill' as const, record: {
+  companyId: 'c', number: 'B-1', amount, balance: amount, vendorId: 've', locationId: null, dueDate: '2026-12-28',
+} });
 const options = { timezone: 'America/Toronto', now: new Date('2026-11-28T12:00:00Z') };
 
 describe(firstMatchingDefinition.name, () => {
@@ -34,9 +37,18 @@ describe(firstMatchingDefinition.name, () => {
     expect(errors).toEqual(['small: unknown field']);
   });
 
-  it('passes the invoice, the record type and the company clock to the conditions', () => {
+  it('passes the record, its record type and the company clock to the conditions', () => {
     const seen: unknown[] = [];
     firstMatchingDefinition([small], invoice('1.00'), (...args) => { seen.push(args); return false; }, options);
-    expect(seen).toEqual([['invoice', small.conditions, expect.objectContaining({ amount: '1.00' }), options]]);
+    firstMatchingDefinition([small], bill('2.00'), (...args) => { seen.push(args); return false; }, options);
+    expect(seen).toEqual([
+      ['invoice', small.conditions, expect.objectContaining({ amount: '1.00', customerId: 'cu' }), options],
+      ['bill', small.conditions, expect.objectContaining({ amount: '2.00', vendorId: 've' }), options],
+    ]);
+  });
+
+  it('matches bills by the same rules', () => {
+    expect(firstMatchingDefinition([small, large], bill('5000.00'), amountAbove, options)?.id).toBe('large');
+    expect(firstMatchingDefinition([small, large], bill('50.00'), amountAbove, options)).toBeNull();
   });
 });

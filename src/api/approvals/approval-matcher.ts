@@ -2,16 +2,19 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { CustomersRepository } from '../../db/customers.repository';
-import { Invoice, WorkflowDefinition } from '../../db/entities';
+import { Bill, Invoice, WorkflowDefinition } from '../../db/entities';
 import { WorkflowDefinitionsRepository } from '../../db/workflow-definitions.repository';
 import type { AuthUser } from '../auth/current-user.decorator';
 
+/** The documents that need approval, each watched by its own template. */
+export type ApprovalRecordType = 'invoice' | 'bill';
+
 /**
- * The signature of `evaluateConditions` in src/domain/conditions.ts (written on another branch): true when the record
- * meets every condition, dates counted in the company's timezone.
+ * The signature of `evaluateConditions` in src/domain/conditions.ts: true when the record meets every condition,
+ * dates counted in the company's timezone.
  */
 export type EvaluateConditions = (
-  recordType: 'invoice',
+  recordType: ApprovalRecordType,
   conditions: unknown[],
   record: Record<string, unknown>,
   options: { timezone: string; now: Date },
@@ -19,19 +22,25 @@ export type EvaluateConditions = (
 
 export const EVALUATE_CONDITIONS = Symbol('EVALUATE_CONDITIONS');
 
-export const INVOICE_APPROVAL_TEMPLATE = 'invoice-approval';
+export const APPROVAL_TEMPLATES = { invoice: 'invoice-approval', bill: 'bill-approval' } as const satisfies Record<ApprovalRecordType, string>;
+export const INVOICE_APPROVAL_TEMPLATE = APPROVAL_TEMPLATES.invoice;
+export const BILL_APPROVAL_TEMPLATE = APPROVAL_TEMPLATES.bill;
 
 export interface ApprovalRequirement {
   approvalStatus: 'approval_required' | 'not_required';
   approvalDefinitionId: string | null;
 }
 
-type InvoiceRecord = Pick<Invoice, 'companyId' | 'amount' | 'balance' | 'customerId' | 'locationId' | 'issueDate' | 'dueDate' | 'number'> & Partial<Invoice>;
+type InvoiceRecord = Pick<Invoice, 'companyId' | 'amount' | 'balance' | 'customerId' | 'locationId' | 'issueDate' | 'dueDate' | 'number'> & Partial<Invoice>
+  & { customerGroup?: string | null };
+type BillRecord = Pick<Bill, 'companyId' | 'amount' | 'balance' | 'vendorId' | 'locationId' | 'dueDate'> & Partial<Bill>;
+/** A document as its definitions' conditions read it. */
+export type ApprovalRecord = { kind: 'invoice'; record: InvoiceRecord } | { kind: 'bill'; record: BillRecord };
 
-/** First definition, oldest first, whose conditions the invoice meets; pure, for the matcher and its spec. */
+/** First definition, oldest first, whose conditions the record meets; pure, for the matcher and its spec. */
 export function firstMatchingDefinition(
   definitions: WorkflowDefinition[],
-  invoice: InvoiceRecord,
+  { kind, record }: ApprovalRecord,
   evaluate: EvaluateConditions,
   options: { timezone: string; now: Date },
   onError: (definition: WorkflowDefinition, err: Error) => void = () => undefined,
@@ -39,9 +48,9 @@ export function firstMatchingDefinition(
   const ordered = [...definitions].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
   return ordered.find((d) => {
     try {
-      return evaluate('invoice', d.conditions ?? [], invoice as Record<string, unknown>, options);
+      return evaluate(kind, d.conditions ?? [], record as Record<string, unknown>, options);
     } catch (err) {
-      // Conditions are validated when a definition is saved; one that no longer evaluates must not block saving invoices.
+      // Conditions are validated when a definition is saved; one that no longer evaluates must not block saving documents.
       onError(d, err as Error);
       return false;
     }
@@ -49,8 +58,8 @@ export function firstMatchingDefinition(
 }
 
 /**
- * Says whether an invoice saved by a user needs approval: only invoices saved by `standard` users, on the
- * `advanced` plan, that match an active `invoice-approval` definition of their company.
+ * Says whether a document saved by a user needs approval: only documents saved by `standard` users, on the
+ * `advanced` plan, that match an active definition of their kind's template (`invoice-approval`, `bill-approval`).
  */
 @Injectable()
 export class ApprovalMatcher {
@@ -62,31 +71,46 @@ export class ApprovalMatcher {
   ) {}
 
   /**
-   * `m` is the caller's transaction, when it has one: a save that holds a connection (and the invoice's row lock) and
+   * `m` is the caller's transaction, when it has one: a save that holds a connection (and the document's row lock) and
    * asked the pool for a second one would wait forever once every connection is held by such a save.
    */
-  async activeDefinitions(companyId: string, m: EntityManager = this.definitions.manager): Promise<WorkflowDefinition[]> {
-    return new WorkflowDefinitionsRepository(m).findActive(companyId, INVOICE_APPROVAL_TEMPLATE);
+  async activeDefinitions(companyId: string, m: EntityManager = this.definitions.manager, kind: ApprovalRecordType = 'invoice'): Promise<WorkflowDefinition[]> {
+    return new WorkflowDefinitionsRepository(m).findActive(companyId, APPROVAL_TEMPLATES[kind]);
   }
 
-  async matchingDefinition(
+  /** The invoice's matching definition (see `matchingDefinitionOf`). */
+  matchingDefinition(
     invoice: InvoiceRecord, company: AuthUser['company'], now = new Date(), m: EntityManager = this.definitions.manager,
   ): Promise<WorkflowDefinition | null> {
-    if (company.plan !== 'advanced') return null;
-    const definitions = await this.activeDefinitions(invoice.companyId, m);
-    if (definitions.length === 0) return null;
-    const record = definitions.some((d) => (d.conditions as { field?: string }[]).some((c) => c?.field === 'customerGroup'))
-      ? { ...invoice, customerGroup: await new CustomersRepository(m).findGroup(invoice.customerId) }
-      : invoice;
-    return firstMatchingDefinition(definitions, record, this.evaluate, { timezone: company.timezone, now },
-      (d, err) => this.logger.error(`invoice-approval definition ${d.id} could not be evaluated, treated as not matching: ${err.message}`));
+    return this.matchingDefinitionOf({ kind: 'invoice', record: invoice }, company, now, m);
   }
 
-  async requirement(
+  async matchingDefinitionOf(
+    document: ApprovalRecord, company: AuthUser['company'], now = new Date(), m: EntityManager = this.definitions.manager,
+  ): Promise<WorkflowDefinition | null> {
+    if (company.plan !== 'advanced') return null;
+    const definitions = await this.activeDefinitions(document.record.companyId, m, document.kind);
+    if (definitions.length === 0) return null;
+    let record = document;
+    if (document.kind === 'invoice' && definitions.some((d) => (d.conditions as { field?: string }[]).some((c) => c?.field === 'customerGroup'))) {
+      record = { kind: 'invoice', record: { ...document.record, customerGroup: await new CustomersRepository(m).findGroup(document.record.customerId) } };
+    }
+    return firstMatchingDefinition(definitions, record, this.evaluate, { timezone: company.timezone, now },
+      (d, err) => this.logger.error(`${APPROVAL_TEMPLATES[document.kind]} definition ${d.id} could not be evaluated, treated as not matching: ${err.message}`));
+  }
+
+  /** The invoice's requirement (see `requirementOf`). */
+  requirement(
     invoice: InvoiceRecord, savedBy: Pick<AuthUser, 'role' | 'company'>, now = new Date(), m: EntityManager = this.definitions.manager,
   ): Promise<ApprovalRequirement> {
+    return this.requirementOf({ kind: 'invoice', record: invoice }, savedBy, now, m);
+  }
+
+  async requirementOf(
+    document: ApprovalRecord, savedBy: Pick<AuthUser, 'role' | 'company'>, now = new Date(), m: EntityManager = this.definitions.manager,
+  ): Promise<ApprovalRequirement> {
     if (savedBy.role !== 'standard') return { approvalStatus: 'not_required', approvalDefinitionId: null };
-    const definition = await this.matchingDefinition(invoice, savedBy.company, now, m);
+    const definition = await this.matchingDefinitionOf(document, savedBy.company, now, m);
     return definition
       ? { approvalStatus: 'approval_required', approvalDefinitionId: definition.id }
       : { approvalStatus: 'not_required', approvalDefinitionId: null };

@@ -7,6 +7,7 @@ import { ApprovalView } from './approval.view';
 import { ApprovalsService } from './approvals.service';
 import { ApproveInvoiceDto, RejectInvoiceDto } from './dto/decide-invoice.dto';
 import { Idempotent } from '../common/idempotency.interceptor';
+import { RateLimitedPerUser } from '../common/rate-limits';
 
 @ApiTags('approvals')
 @ApiAuthenticated()
@@ -27,6 +28,7 @@ export class ApprovalsController {
 
   @Post(':id/approve')
   @Idempotent()
+  @RateLimitedPerUser('decision')
   @HttpCode(200)
   @ApiOperation({ summary: 'Approves the pending step of the invoice as the caller' })
   @ApiOkResponse({ type: ApprovalView, description: 'The approval with the decision recorded' })
@@ -37,6 +39,7 @@ export class ApprovalsController {
 
   @Post(':id/reject')
   @Idempotent()
+  @RateLimitedPerUser('decision')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rejects the invoice as the caller, with a reason' })
   @ApiOkResponse({ type: ApprovalView, description: 'The approval, already rejected' })

@@ -5,14 +5,16 @@ import { type Condition, evaluateConditions } from '../../domain/conditions';
 import { ApprovalMatcher, EVALUATE_CONDITIONS, type EvaluateConditions } from './approval-matcher';
 import { ApprovalsController } from './approvals.controller';
 import { ApprovalsService } from './approvals.service';
+import { BulkDecisionsController } from './bulk-decisions.controller';
+import { BulkDecisionsService } from './bulk-decisions.service';
 
-const evaluateInvoiceConditions: EvaluateConditions = (recordType, conditions, record, options) =>
+const evaluateDocumentConditions: EvaluateConditions = (recordType, conditions, record, options) =>
   evaluateConditions(recordType, conditions as Condition[], record, options);
 
 @Module({
   imports: [TypeOrmModule.forFeature([WorkflowDefinition])],
-  controllers: [ApprovalsController],
-  providers: [ApprovalsService, ApprovalMatcher, { provide: EVALUATE_CONDITIONS, useValue: evaluateInvoiceConditions }],
+  controllers: [ApprovalsController, BulkDecisionsController],
+  providers: [ApprovalsService, BulkDecisionsService, ApprovalMatcher, { provide: EVALUATE_CONDITIONS, useValue: evaluateDocumentConditions }],
   exports: [ApprovalsService, ApprovalMatcher],
 })
 export class ApprovalsModule {}

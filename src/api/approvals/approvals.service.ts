@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DataSource, EntityManager } from 'typeorm';
 import { ApprovalsRepository, type DocumentRef } from '../../db/approvals.repository';
-import { Approval, ApprovalStatus, Customer, Invoice, WorkflowDefinition } from '../../db/entities';
+import { Approval, ApprovalStatus, Bill, Customer, Invoice, Vendor, WorkflowDefinition } from '../../db/entities';
 import { DelegationsRepository } from '../../db/delegations.repository';
 import { InvoicesRepository } from '../../db/invoices.repository';
 import { todayIn } from '../../domain/dates';
@@ -16,7 +16,7 @@ import type { AuthUser } from '../auth/current-user.decorator';
 import { DomainError } from '../../domain/errors';
 import { TemporalClient } from '../temporal/temporal.module';
 import { decisionError } from './approval-errors';
-import { ApprovalMatcher, INVOICE_APPROVAL_TEMPLATE } from './approval-matcher';
+import { ApprovalMatcher, BILL_APPROVAL_TEMPLATE, INVOICE_APPROVAL_TEMPLATE } from './approval-matcher';
 import { type ApprovalPlan, approvalPlan, ApprovalPlanError, unreachableStep } from './approval-plan';
 import { type ApprovalView, toApprovalView } from './approval.view';
 import { isUuid } from '../../domain/ids';
@@ -30,6 +30,25 @@ const SUBMITTABLE: ApprovalStatus[] = ['approval_required', 'rejected'];
 /** Editing these on an approved invoice evaluates it again. */
 const REVIEWED_FIELDS = ['amount', 'customerId', 'locationId'] as const;
 
+/** What a submission reads of the document, whichever its kind. */
+type SubmittedDocument = {
+  id: string;
+  companyId: string;
+  /** The bill's id when it has no number. */
+  number: string;
+  amount: string;
+  /** Null for a bill recorded before bills had a creator. */
+  createdBy: string | null;
+  approvalStatus: ApprovalStatus;
+  approvalSubmissions: number;
+  locationId: string | null;
+  /** The invoice's customer, or the bill's vendor. */
+  partyName: string | null;
+  savedDefinition: WorkflowDefinition | null;
+  customer: Customer | null;
+  vendor: Vendor | null;
+} & ({ kind: 'invoice'; record: Invoice } | { kind: 'bill'; record: Bill });
+
 /** A document by kind and id; an id alone is an invoice's (the invoice routes' callers). */
 function documentRef(document: DocumentRef | string): DocumentRef {
   return typeof document === 'string' ? { kind: 'invoice', id: document } : document;
@@ -40,8 +59,8 @@ function numberOf(view: ApprovalView): string {
   return view.invoiceNumber ?? view.billNumber ?? view.billId ?? '';
 }
 
-/** A 409 that says why an invoice in this status cannot be submitted. */
-function notSubmittable(invoice: Pick<Invoice, 'number' | 'approvalStatus'>): DomainError {
+/** A 409 that says why a document in this status cannot be submitted. */
+function notSubmittable(document: { kind: 'invoice' | 'bill'; number: string; approvalStatus: ApprovalStatus }): DomainError {
   const why: Record<ApprovalStatus, string> = {
     not_required: 'does not need approval',
     approval_required: 'needs approval',
@@ -49,7 +68,7 @@ function notSubmittable(invoice: Pick<Invoice, 'number' | 'approvalStatus'>): Do
     approved: 'is already approved',
     rejected: 'was rejected',
   };
-  return new DomainError(409, `invoice ${invoice.number} ${why[invoice.approvalStatus]}; only an invoice that is approval_required or rejected can be submitted`);
+  return new DomainError(409, `${document.kind} ${document.number} ${why[document.approvalStatus]}; only ${document.kind === 'bill' ? 'a bill' : 'an invoice'} that is approval_required or rejected can be submitted`);
 }
 
 /** Sending is refused until an invoice that needs approval is approved; the invoices service calls this. */
@@ -89,53 +108,63 @@ export class ApprovalsService {
     return toApprovalView(history.invoice, history.latest, history.decisions, history.names, history.delegated);
   }
 
-  async submit(invoiceId: string, user: AuthUser): Promise<ApprovalView> {
-    const { invoice, savedDefinition, customer } = await this.submissionFacts(invoiceId, user);
-    if (user.role !== 'admin' && invoice.createdBy !== user.id) {
-      throw new DomainError(403, `only the creator of invoice ${invoice.number} or an admin may submit it for approval`);
+  /**
+   * Submits a document (an id alone is an invoice's) for approval: records the submission under the definition it was
+   * saved under, or the one the matcher finds for it now (by its kind's template), and
+   * starts its run. Answers the view, already `pending_approval`.
+   */
+  async submit(document: DocumentRef | string, user: AuthUser): Promise<ApprovalView> {
+    const doc = documentRef(document);
+    const s = await this.submitted(doc, user);
+    if (user.role !== 'admin' && s.createdBy !== user.id) {
+      throw new DomainError(403, `only the creator of ${doc.kind} ${s.number} or an admin may submit it for approval`);
     }
     if (user.company.plan !== 'advanced') {
       throw new DomainError(409, `approval workflows run only on the advanced plan; company "${user.company.name}" is on ${user.company.plan}`);
     }
-    if (!SUBMITTABLE.includes(invoice.approvalStatus)) throw notSubmittable(invoice);
+    if (!SUBMITTABLE.includes(s.approvalStatus)) throw notSubmittable(s);
 
-    const definition = savedDefinition ?? await this.matcher.matchingDefinition(invoice, user.company);
+    const definition = s.savedDefinition ?? await this.matcher.matchingDefinitionOf(
+      s.kind === 'invoice' ? { kind: 'invoice', record: s.record } : { kind: 'bill', record: s.record }, user.company);
     if (!definition) {
-      // The definition was deactivated or changed since the invoice was saved: nothing asks for approval any more.
-      await this.approvals.markNotRequired({ kind: 'invoice', id: invoice.id }, SUBMITTABLE);
-      return this.view(invoice.id, user);
+      // The definition was deactivated or changed since the document was saved: nothing asks for approval any more.
+      await this.approvals.markNotRequired(doc, SUBMITTABLE);
+      return this.view(doc, user);
     }
-    const delegations = await this.delegations.findCurrentOrComing(invoice.companyId, new Date());
-    const plan = await this.planOf(definition, user.companyId, invoice, delegations);
+    const delegations = await this.delegations.findCurrentOrComing(s.companyId, new Date());
+    const plan = await this.planOf(definition, user.companyId, s, delegations);
 
-    const previousStatus = invoice.approvalStatus;
-    const approval = await this.recordSubmission(invoice, definition, plan, user);
+    const previousStatus = s.approvalStatus;
+    const approval = await this.recordSubmission(s, definition, plan, user);
     try {
-      await this.startWorkflow(invoice, approval, plan, user, definition, customer, delegations);
+      await this.startWorkflow(s, approval, plan, user, definition, delegations);
     } catch (err) {
       await this.undoSubmission(approval, previousStatus);
       if (err instanceof WorkflowExecutionAlreadyStartedError) throw err;
       this.logger.error(`could not start ${approval.workflowId}: ${(err as Error).message}`);
-      throw new DomainError(503, `could not start the approval workflow of invoice ${invoice.number} (is Temporal reachable?); nothing was submitted, try again`);
+      throw new DomainError(503, `could not start the approval workflow of ${doc.kind} ${s.number} (is Temporal reachable?); nothing was submitted, try again`);
     }
-    return this.view(invoice.id, user);
+    return this.view(doc, user);
   }
 
   /**
-   * The invoice becomes `pending_approval` and its submission is recorded, in one statement. It applies only if the
-   * invoice is still as it was read (status and submission count), so two submissions racing make one run, not two.
+   * The document becomes `pending_approval` and its submission is recorded, in one statement. It applies only if the
+   * document is still as it was read (status and submission count), so two submissions racing make one run, not two.
    */
-  private async recordSubmission(invoice: Invoice, definition: Pick<WorkflowDefinition, 'id' | 'version'>, plan: ApprovalPlan, user: AuthUser): Promise<Approval> {
-    const submission = invoice.approvalSubmissions + 1;
+  private async recordSubmission(
+    s: SubmittedDocument, definition: Pick<WorkflowDefinition, 'id' | 'version'>, plan: ApprovalPlan, user: AuthUser,
+  ): Promise<Approval> {
+    const submission = s.approvalSubmissions + 1;
+    const bill = s.kind === 'bill';
     const approval = Object.assign(new Approval(), {
-      companyId: invoice.companyId,
-      recordType: 'invoice',
-      invoiceId: invoice.id,
-      billId: null,
+      companyId: s.companyId,
+      recordType: s.kind,
+      invoiceId: bill ? null : s.id,
+      billId: bill ? s.id : null,
       submission,
       definitionId: definition.id,
       definitionVersion: definition.version,
-      workflowId: workflowIds.invoiceApproval(invoice.id, submission),
+      workflowId: bill ? workflowIds.billApproval(s.id, submission) : workflowIds.invoiceApproval(s.id, submission),
       runId: null,
       status: 'pending',
       steps: plan.steps,
@@ -145,11 +174,11 @@ export class ApprovalsService {
       submittedBy: user.id,
       decidedAt: null,
     });
-    const recorded = await this.approvals.recordSubmission(approval, invoice.approvalStatus);
+    const recorded = await this.approvals.recordSubmission(approval, s.approvalStatus);
     if (!recorded) {
-      const current = await this.invoiceOf(invoice.id, user);
-      if (!SUBMITTABLE.includes(current.approvalStatus)) throw notSubmittable(current);
-      throw new DomainError(409, `invoice ${invoice.number} changed while it was being submitted; submit it again`);
+      const current = await this.view({ kind: s.kind, id: s.id }, user);
+      if (!SUBMITTABLE.includes(current.status)) throw notSubmittable({ kind: s.kind, number: s.number, approvalStatus: current.status });
+      throw new DomainError(409, `${s.kind} ${s.number} changed while it was being submitted; submit it again`);
     }
     return Object.assign(approval, recorded);
   }
@@ -248,26 +277,34 @@ export class ApprovalsService {
     return this.approvals.hasPendingApprovals(companyId, m);
   }
 
-  private async invoiceOf(invoiceId: string, user: AuthUser): Promise<Invoice> {
-    const invoice = isUuid(invoiceId) ? await this.invoices.find(user.companyId, invoiceId) : null;
-    if (!invoice) throw new DomainError(404, `invoice ${invoiceId} not found`);
-    return invoice;
-  }
-
   /**
-   * What a submission starts from, in one statement: the invoice (404 unless the caller's company's), the definition
-   * it was saved under if that is still an active invoice approval, and its customer (for the run's summary).
+   * What a submission starts from, in one statement: the document (404 unless the caller's company's), the definition
+   * it was saved under if that is still an active approval of its kind, and its customer or vendor (for the run's summary).
    */
-  private async submissionFacts(invoiceId: string, user: AuthUser):
-    Promise<{ invoice: Invoice; savedDefinition: WorkflowDefinition | null; customer: Customer | null }> {
-    const found = isUuid(invoiceId) ? await this.approvals.findSubmissionFacts(invoiceId, user.companyId, INVOICE_APPROVAL_TEMPLATE) : undefined;
-    if (!found) throw new DomainError(404, `invoice ${invoiceId} not found`);
-    return found;
+  private async submitted(doc: DocumentRef, user: AuthUser): Promise<SubmittedDocument> {
+    if (doc.kind === 'bill') {
+      const found = isUuid(doc.id) ? await this.approvals.findBillSubmissionFacts(doc.id, user.companyId, BILL_APPROVAL_TEMPLATE) : undefined;
+      if (!found) throw new DomainError(404, `bill ${doc.id} not found`);
+      const { bill, savedDefinition, vendor } = found;
+      return {
+        kind: 'bill', id: bill.id, companyId: bill.companyId, number: bill.number ?? bill.id, amount: bill.amount, createdBy: bill.createdBy,
+        approvalStatus: bill.approvalStatus, approvalSubmissions: bill.approvalSubmissions, locationId: bill.locationId, partyName: vendor?.name ?? null,
+        savedDefinition, record: bill, customer: null, vendor,
+      };
+    }
+    const found = isUuid(doc.id) ? await this.approvals.findSubmissionFacts(doc.id, user.companyId, INVOICE_APPROVAL_TEMPLATE) : undefined;
+    if (!found) throw new DomainError(404, `invoice ${doc.id} not found`);
+    const { invoice, savedDefinition, customer } = found;
+    return {
+      kind: 'invoice', id: invoice.id, companyId: invoice.companyId, number: invoice.number, amount: invoice.amount, createdBy: invoice.createdBy,
+      approvalStatus: invoice.approvalStatus, approvalSubmissions: invoice.approvalSubmissions, locationId: invoice.locationId,
+      partyName: customer?.name ?? null, savedDefinition, record: invoice, customer, vendor: null,
+    };
   }
 
   /** The definition's plan, with only approvers and people to notify who still belong to the company. */
   private async planOf(
-    definition: WorkflowDefinition, companyId: string, invoice: Pick<Invoice, 'number' | 'createdBy'>, delegations: ApprovalDelegation[],
+    definition: WorkflowDefinition, companyId: string, document: Pick<SubmittedDocument, 'kind' | 'number' | 'createdBy'>, delegations: ApprovalDelegation[],
   ): Promise<ApprovalPlan> {
     let plan: ApprovalPlan;
     try {
@@ -290,29 +327,31 @@ export class ApprovalsService {
     // No self-approval: the creator's seat never counts, and one person counts once, so a step must reach
     // its quorum with distinct people other than the creator.
     const now = new Date();
-    const short = unreachableStep(steps, invoice.createdBy, delegations, now, new Date(now.getTime() + plan.timeoutDays * DAY_MS));
+    const short = unreachableStep(steps, document.createdBy ?? '', delegations, now, new Date(now.getTime() + plan.timeoutDays * DAY_MS));
     if (short) {
       throw new DomainError(409, `step ${short.step + 1} of the approval workflow "${definition.name}" needs ${short.required} approval(s) but has only ` +
-        `${short.people} distinct approver(s) besides the creator of invoice ${invoice.number}, who may not approve it ` +
+        `${short.people} distinct approver(s) besides the creator of ${document.kind} ${document.number}, who may not approve it ` +
         '(one person counts once, also for a seat delegated to them past the deadline); add approvers or lower required');
     }
     return { ...plan, steps, notifyUserIds: plan.notifyUserIds.filter((id) => known.has(id)) };
   }
 
   private async startWorkflow(
-    invoice: Invoice, approval: Approval, plan: ApprovalPlan, user: AuthUser, definition: WorkflowDefinition, customer: Customer | null,
-    delegations: ApprovalDelegation[],
+    s: SubmittedDocument, approval: Approval, plan: ApprovalPlan, user: AuthUser, definition: WorkflowDefinition, delegations: ApprovalDelegation[],
   ): Promise<void> {
+    const bill = s.kind === 'bill';
     const input: InvoiceApprovalInput = {
-      requestMessage: await this.requestMessage(definition, invoice, approval, user, customer),
+      requestMessage: await this.requestMessage(definition, s, approval, user),
       approvalId: approval.id,
-      companyId: invoice.companyId,
-      document: { kind: 'invoice', id: invoice.id, number: invoice.number, amount: invoice.amount },
-      invoiceId: invoice.id,
-      invoiceNumber: invoice.number,
+      companyId: s.companyId,
+      document: { kind: s.kind, id: s.id, number: s.number, amount: s.amount },
+      // A bill's run reads its bill from `document` only.
+      invoiceId: bill ? '' : s.id,
+      invoiceNumber: bill ? '' : s.number,
       definitionVersion: definition.version,
       submission: approval.submission,
-      creatorId: invoice.createdBy,
+      // A bill recorded before bills had a creator: nobody is kept from deciding it.
+      creatorId: s.createdBy ?? '',
       steps: plan.steps,
       allowAdmins: plan.allowAdmins,
       timeout: plan.timeoutDays * DAY_MS,
@@ -327,15 +366,15 @@ export class ApprovalsService {
       workflowId: approval.workflowId,
       args: [input],
       typedSearchAttributes: [
-        { key: searchAttributes.companyId, value: invoice.companyId },
-        { key: searchAttributes.invoiceId, value: invoice.id },
+        { key: searchAttributes.companyId, value: s.companyId },
+        { key: bill ? searchAttributes.billId : searchAttributes.invoiceId, value: s.id },
         { key: searchAttributes.approvalStatus, value: 'pending_approval' },
       ],
-      staticSummary: `Approval of invoice ${invoice.number} (${invoice.amount} ${user.company.currency}) for ${customer?.name ?? 'unknown customer'}, ` +
-        `submission ${approval.submission}: ${stepsText}${plan.timeoutDays}-day deadline`,
+      staticSummary: `Approval of ${s.kind} ${s.number} (${s.amount} ${user.company.currency}) ${bill ? 'from' : 'for'} ` +
+        `${s.partyName ?? (bill ? 'unknown vendor' : 'unknown customer')}, submission ${approval.submission}: ${stepsText}${plan.timeoutDays}-day deadline`,
       staticDetails: [
-        `Company: ${user.company.name} (${invoice.companyId})`,
-        `Invoice: ${invoice.number} (${invoice.id})`,
+        `Company: ${user.company.name} (${s.companyId})`,
+        `${bill ? 'Bill' : 'Invoice'}: ${s.number} (${s.id})`,
         `Definition: ${definition.name} (${definition.id}), version ${definition.version}`,
         `Submitted by: ${user.id}`,
         ...plan.steps.map((s, i) => `Step ${i + 1} approvers: ${s.approverIds.join(', ')}` +
@@ -346,18 +385,18 @@ export class ApprovalsService {
 
   /**
    * The definition's approval request (Handlebars subject and body, checked when the definition was saved), rendered
-   * for this invoice in the company's locale; none when the definition carries no text, and the default text is sent.
+   * for this document in the company's locale; none when the definition carries no text, and the default text is sent.
    */
   private async requestMessage(
-    definition: WorkflowDefinition, invoice: Invoice, approval: Approval, user: AuthUser, customer: Customer | null,
+    definition: WorkflowDefinition, s: SubmittedDocument, approval: Approval, user: AuthUser,
   ): Promise<{ subject: string; text: string } | undefined> {
     const action = (definition.actions as { type?: string; subject?: unknown; body?: unknown }[])
       .find((a) => a?.type === 'approval' && typeof a.subject === 'string' && typeof a.body === 'string' && a.subject.trim() !== '');
     if (!action) return undefined;
-    const { location, createdBy } = await this.approvals.findRequestParties(invoice);
+    const { location, createdBy } = await this.approvals.findRequestParties(s);
     const company = { name: user.company.name, currency: user.company.currency, timezone: user.company.timezone };
-    const variables = messageVariables('invoice', {
-      company, now: new Date(), record: { ...invoice }, customer, location, createdBy,
+    const variables = messageVariables(s.kind, {
+      company, now: new Date(), record: { ...s.record }, customer: s.customer, vendor: s.vendor, location, createdBy,
       deadline: todayIn(company.timezone, approval.deadline),
     });
     const rendered = renderMessage({ subject: String(action.subject), body: String(action.body) }, variables,
@@ -370,10 +409,11 @@ export class ApprovalsService {
   }
 
   /**
-   * Marks the pending approvals of an invoice cancelled, so that a decision racing with the edit changes nothing.
-   * Called with the invoice's row locked (the save's transaction), so the approval's lock comes second, as everywhere.
+   * Marks the pending approvals of a document (an id alone is an invoice's) cancelled, so that a decision racing with
+   * the edit changes nothing; answers their workflow ids, for `signalCancelled` after commit. Called with the
+   * document's row locked (the save's transaction, `m`), so the approval's lock comes second, as everywhere.
    */
-  private cancelPending(m: EntityManager, invoiceId: string, userId: string): Promise<string[]> {
-    return this.approvals.cancelPending(m, invoiceId, userId);
+  cancelPending(m: EntityManager, document: DocumentRef | string, userId: string): Promise<string[]> {
+    return this.approvals.cancelPending(m, document, userId);
   }
 }

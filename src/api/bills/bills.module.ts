@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { ApprovalsModule } from '../approvals/approvals.module';
+import { BillApprovalsController } from './bill-approvals.controller';
 import { BillsController } from './bills.controller';
 import { BillsService } from './bills.service';
 
-@Module({ controllers: [BillsController], providers: [BillsService] })
+@Module({ imports: [ApprovalsModule], controllers: [BillsController, BillApprovalsController], providers: [BillsService] })
 export class BillsModule {}

@@ -144,7 +144,7 @@ export class WorkflowPreviewService {
         action: 0, type: 'email', recipients: record.customerEmail ? [record.customerEmail] : [],
         subject: text(step.subject).replace(/[\r\n]+/g, ' ').trim(), body: text(step.body), html: renderHtmlBody(step.body, record.variables, options),
       }];
-      if (step.task && !grouped) messages.push({ action: 1, type: 'task', recipients: [step.task.assigneeId], title: text(step.task.title), body: text(step.task.description) });
+      if (step.task && !grouped) messages.push({ action: 1, type: 'task', recipients: taskRecipients(step.task), title: text(step.task.title), body: text(step.task.description) });
       matches.push({
         recordType: 'invoice', recordId: id,
         record: {
@@ -181,7 +181,7 @@ export class WorkflowPreviewService {
         action: 0, type: 'email', recipients: first.customerEmail ? [first.customerEmail] : [],
         subject: text(step.subject).replace(/[\r\n]+/g, ' ').trim(), body: text(step.body), html: renderHtmlBody(step.body, variables, options),
       }];
-      if (step.task) messages.push({ action: 1, type: 'task', recipients: [step.task.assigneeId], title: text(step.task.title), body: text(step.task.description) });
+      if (step.task) messages.push({ action: 1, type: 'task', recipients: taskRecipients(step.task), title: text(step.task.title), body: text(step.task.description) });
       return { customerId, invoiceIds: lines.map((l) => l.invoiceId), step: index + 1, messages };
     });
   }
@@ -206,7 +206,7 @@ export class WorkflowPreviewService {
         case 'push':
           return { action: i, type: 'push', recipients: action.userIds, title: subject(action.title), body: text(action.body) };
         case 'task':
-          return { action: i, type: 'task', recipients: action.assigneeId ? [action.assigneeId] : [], title: subject(action.title), body: text(action.description) };
+          return { action: i, type: 'task', recipients: taskRecipients(action), title: subject(action.title), body: text(action.description) };
         case 'memo':
         case 'stamp':
           return { action: i, type: action.type, recipients: [], text: text(action.text) };
@@ -264,3 +264,9 @@ function summary(recordType: RecordType, r: ObjectLiteral): Record<string, unkno
 }
 
 export type WorkflowPreview = Awaited<ReturnType<WorkflowPreviewService['preview']>>;
+
+/** Who gets a task: its assignee, or else its candidate group's members, shown as `group:<id>`. */
+function taskRecipients(task: { assigneeId?: string | null; candidateGroupId?: string | null }): string[] {
+  if (task.assigneeId) return [task.assigneeId];
+  return task.candidateGroupId ? [`group:${task.candidateGroupId}`] : [];
+}

@@ -27,12 +27,12 @@ describe(documentWorkflowUnions.name, () => {
     expect(schemas.CreateCollectionSequenceWorkflow.properties!.actions.maxItems).toBe(0);
   });
 
-  it('offers an email to the customer on customer templates only, and the approval action on invoice-approval only', () => {
+  it('offers an email to the customer on customer templates only, and the approval action on the approval templates only', () => {
     for (const t of WORKFLOW_TEMPLATES) {
       const actions = actionSchemas(`Create${pascalCase(t.key)}Workflow`);
       if (t.actionTypes.includes('email')) expect(actions).toContain(t.audience === 'customer' ? 'CustomerEmailActionInput' : 'TeamEmailActionInput');
       if (t.audience === 'team') expect(actions).not.toContain('CustomerEmailActionInput');
-      expect(actions.includes('ApprovalActionInput')).toBe(t.key === 'invoice-approval');
+      expect(actions.includes('ApprovalActionInput')).toBe(t.trigger === 'approval');
       expect(actions).toHaveLength(t.actionTypes.length);
     }
     expect(schemas.TeamEmailActionInput.properties!.to).toEqual({ $ref: '#/components/schemas/EmailRecipients' });

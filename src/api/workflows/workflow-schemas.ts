@@ -8,7 +8,7 @@ import { ActionType, WORKFLOW_TEMPLATES, WorkflowTemplate } from '../../domain/t
 /**
  * The workflow definition's schemas, one per template, generated from the template catalogue so that each states what
  * its template takes: its condition fields and their operators, its action types (an email `to: "customer"` only on a
- * customer template, the approval action only on invoice-approval), a schedule only when scheduled, steps and
+ * customer template, the approval action only on invoice-approval and bill-approval), a schedule only when scheduled, steps and
  * catchUp only on a collection sequence. `CreateWorkflowDto` (the POST body) and `Workflow` (the answer) become unions
  * of them, discriminated by `templateKey`, which generated clients type per template.
  * The PATCH body (`UpdateWorkflowDto`) stays one schema: it carries no templateKey (a definition keeps its template),
@@ -60,9 +60,11 @@ const ACTION_SCHEMAS: Record<string, Schema> = {
     properties: { type: { type: 'string', enum: ['push'] }, userIds: uuids('who is notified'), title: filled(SUBJECT, DEFAULTED), body: message(BODY, DEFAULTED) },
   },
   TaskActionInput: {
-    type: 'object', additionalProperties: false, required: ['type'], description: 'A task for a user',
+    type: 'object', additionalProperties: false, required: ['type'], description: 'A task for a user, or for an approver group\'s members to claim',
     properties: {
-      type: { type: 'string', enum: ['task'] }, assigneeId: { ...uuid, nullable: true, description: 'null: unassigned (an active definition needs one)' },
+      type: { type: 'string', enum: ['task'] },
+      assigneeId: { ...uuid, nullable: true, description: 'who does it; null: nobody (an active definition needs it or candidateGroupId)' },
+      candidateGroupId: { ...uuid, nullable: true, description: 'an approver group of the company whose members claim the task; beside or instead of assigneeId' },
       title: filled(SUBJECT, DEFAULTED), description: message(BODY, 'Handlebars over the template\'s variables; omitted: none'),
     },
   },
@@ -86,8 +88,12 @@ const ACTION_SCHEMAS: Record<string, Schema> = {
       subject: filled(SUBJECT, 'Handlebars'), body: filled(BODY, 'Handlebars'),
       attachInvoicePdf: { type: 'boolean', default: false },
       task: {
-        type: 'object', additionalProperties: false, required: ['assigneeId', 'title'], nullable: true,
-        properties: { assigneeId: uuid, title: filled(SUBJECT, 'Handlebars'), description: message(BODY, 'Handlebars') },
+        type: 'object', additionalProperties: false, required: ['title'], nullable: true,
+        description: 'a task with the step, for assigneeId or for the members of candidateGroupId to claim (one of the two is required)',
+        properties: {
+          assigneeId: uuid, candidateGroupId: { ...uuid, description: 'an approver group of the company' },
+          title: filled(SUBJECT, 'Handlebars'), description: message(BODY, 'Handlebars'),
+        },
       },
     },
   },
@@ -136,7 +142,7 @@ function scheduleOf(template: WorkflowTemplate, answer: boolean): Schema | undef
       ? { allOf: [ref('ScheduleInput')], description: 'The daily time in the company timezone' }
       : { nullable: true, allOf: [ref('ScheduleInput')], description: 'The daily time HH:MM in the company timezone; omitted or null: the template\'s (09:00)' };
   }
-  return answer ? { nullable: true, allOf: [ref('ScheduleInput')], description: `Always null: runs on ${template.trigger === 'event' ? 'each recorded event' : 'each invoice saved'}` } : undefined;
+  return answer ? { nullable: true, allOf: [ref('ScheduleInput')], description: `Always null: runs on ${template.trigger === 'event' ? 'each recorded event' : `each ${template.recordType} saved`}` } : undefined;
 }
 
 function createSchema(template: WorkflowTemplate): Schema {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { DefinitionStatus, WorkflowDefinition } from '../../db/entities';
+import { DefinitionStatus, WorkflowDefinition, WorkflowDefinitionVersion } from '../../db/entities';
 import { SUPPORTED_LOCALES } from '../../domain/locales';
 import { TEMPLATE_KEYS } from '../../domain/templates';
 import { canonicalTimezone, dateTime, nullable, text, uuid } from '../common/api-docs';
@@ -19,6 +19,12 @@ export class WorkflowView {
   })
   schedule!: { time: string } | null;
   @ApiProperty({ enum: SUPPORTED_LOCALES }) locale!: string;
+  @ApiProperty({
+    type: 'integer', minimum: 1, example: 1,
+    description: 'The current version (GET /v1/workflows/{id}/versions). A saved change of an approval definition that is or was active makes the next '
+      + 'one, and a run keeps the version it started with; a draft, and the other templates, are changed in place.',
+  })
+  version!: number;
   @ApiProperty({ ...nullable(uuid), description: 'null for the definitions Relance creates itself' }) createdBy!: string | null;
   @ApiProperty(dateTime) createdAt!: string;
   @ApiProperty(dateTime) updatedAt!: string;
@@ -26,10 +32,29 @@ export class WorkflowView {
 
 export function toWorkflowView(d: WorkflowDefinition): WorkflowView {
   return {
-    id: d.id, companyId: d.companyId, templateKey: d.templateKey, name: d.name, status: d.status,
+    id: d.id, companyId: d.companyId, templateKey: d.templateKey, name: d.name, status: d.status, version: d.version,
     conditions: d.conditions, actions: d.actions, schedule: d.schedule, locale: d.locale, createdBy: d.createdBy,
     ...(d.sequence ? { steps: d.sequence.steps, catchUp: d.sequence.catchUp, groupBy: d.sequence.groupBy ?? null } : {}),
     createdAt: d.createdAt.toISOString(), updatedAt: d.updatedAt.toISOString(),
+  };
+}
+
+/** `GET /v1/workflows/:id/versions`: one version of a definition, with its content as saved. */
+@ApiSchema({ name: 'WorkflowVersion' })
+export class WorkflowVersionView {
+  @ApiProperty(uuid) definitionId!: string;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 2 }) version!: number;
+  @ApiProperty({ ...text, example: 'Large invoices' }) name!: string;
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'As the definition\'s conditions were in this version' }) conditions!: unknown[];
+  @ApiProperty({ type: 'array', items: { type: 'object', additionalProperties: true }, description: 'As the definition\'s actions were in this version (approvers, steps, ...)' }) actions!: unknown[];
+  @ApiProperty({ ...nullable(uuid), description: 'Who saved the change that made this version; null for the definitions Relance creates itself' }) createdBy!: string | null;
+  @ApiProperty(dateTime) createdAt!: string;
+}
+
+export function toWorkflowVersionView(v: WorkflowDefinitionVersion): WorkflowVersionView {
+  return {
+    definitionId: v.definitionId, version: v.version, name: v.name, conditions: v.conditions, actions: v.actions,
+    createdBy: v.createdBy, createdAt: v.createdAt.toISOString(),
   };
 }
 

@@ -1,12 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ApiAuthenticated, ApiErrors, PageOf } from '../common/api-docs';
 import { AdminOnly } from '../auth/admin-only.decorator';
 import { AuthUser, CurrentUser } from '../auth/current-user.decorator';
 import { IdPipe } from '../common/id-param.pipe';
 import { CreateWorkflowDto, ListWorkflowsQueryDto, PreviewQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
 import { WorkflowPreviewService } from './workflow-preview.service';
-import { WorkflowPreviewView, WorkflowView } from './workflow.mapper';
+import { WorkflowPreviewView, WorkflowVersionView, WorkflowView } from './workflow.mapper';
+import { ListQueryDto } from '../common/pagination';
 import { WorkflowsService } from './workflows.service';
 import { Idempotent } from '../common/idempotency.interceptor';
 
@@ -14,9 +15,14 @@ const example: WorkflowView = {
   id: 'c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f', companyId: '6f1c2d3e-4a5b-4c6d-8e7f-9a0b1c2d3e4f', templateKey: 'payment-due-reminder', name: 'Due in three days', status: 'active',
   conditions: [{ field: 'balance', op: 'gt', value: '0.00' }, { field: 'dueDate', op: 'within_days', value: 3 }],
   actions: [{ type: 'email', to: 'customer', subject: 'Reminder: invoice {{invoiceNumber}} is due on {{date dueDate}}', body: 'Hello {{customerName}}, …' }],
-  schedule: { time: '09:00' }, locale: 'en-US', createdBy: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', createdAt: '2026-11-28T12:00:00.000Z', updatedAt: '2026-11-28T12:00:00.000Z',
+  schedule: { time: '09:00' }, locale: 'en-US', version: 1, createdBy: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', createdAt: '2026-11-28T12:00:00.000Z', updatedAt: '2026-11-28T12:00:00.000Z',
 };
 const notFound = 'workflow c1d2e3f4-a5b6-4c7d-8e9f-0a1b2c3d4e5f not found';
+const versionExample: WorkflowVersionView = {
+  definitionId: example.id, version: 2, name: 'Large invoices', conditions: [{ field: 'amount', op: 'gt', value: '1000.00' }],
+  actions: [{ type: 'approval', steps: [{ approverIds: ['0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d'], required: 1 }], timeoutDays: 30 }],
+  createdBy: '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d', createdAt: '2026-12-01T09:30:00.000Z',
+};
 const previewExample: WorkflowPreviewView = {
   definitionId: example.id, templateKey: 'payment-due-reminder', status: 'active', evaluatedAt: '2026-11-28T12:00:00.000Z',
   timezone: 'America/Toronto', today: '2026-11-28', hasMore: false,
@@ -61,11 +67,32 @@ export class WorkflowsController {
     return this.workflows.get(caller, id);
   }
 
+  @Get(':id/versions')
+  @ApiOperation({
+    summary: "The definition's versions, newest first, each with its content as saved. A saved change of an approval definition that is or was active "
+      + 'makes the next version (a run keeps the version it started with); a draft, and the other templates, keep one version, changed in place.',
+  })
+  @ApiOkResponse({ type: PageOf(WorkflowVersionView), example: { data: [versionExample], nextCursor: null } })
+  @ApiErrors({ 404: notFound })
+  versions(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string, @Query() query: ListQueryDto) {
+    return this.workflows.versions(caller, id, query);
+  }
+
+  @Get(':id/versions/:version')
+  @ApiOperation({ summary: 'One version of the definition (the version an approval run started with: its definitionVersion)' })
+  @ApiParam({ name: 'version', schema: { type: 'integer', minimum: 1, maximum: 2147483647 }, example: 2 })
+  @ApiOkResponse({ type: WorkflowVersionView, example: versionExample })
+  @ApiErrors({ 400: '"0" is not a version number (a whole number from 1)', 404: `${notFound}; or: workflow c1d2… has no version 3; its latest is 2` })
+  version(@CurrentUser() caller: AuthUser, @Param('id', IdPipe) id: string, @Param('version') version: string) {
+    return this.workflows.version(caller, id, version);
+  }
+
   @Patch(':id')
   @AdminOnly()
   @ApiOperation({
     summary: 'Changes name, conditions, actions, schedule or a sequence\'s steps; omitted parts stay. An active definition must stay complete; ' +
-      'steps that have gone out to invoices keep their order and offsetDays (their texts may change). Admins only.',
+      'steps that have gone out to invoices keep their order and offsetDays (their texts may change). A change of an approval definition that is or was ' +
+      'active makes its next version (runs keep theirs). Admins only.',
   })
   @ApiOkResponse({ type: WorkflowView, example })
   @ApiErrors({

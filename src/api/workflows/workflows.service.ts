@@ -5,6 +5,8 @@ import { WorkflowDefinition } from '../../db/entities';
 import { ApproverGroupsRepository } from '../../db/approver-groups.repository';
 import { UsersRepository } from '../../db/users.repository';
 import { WorkflowDefinitionsRepository } from '../../db/workflow-definitions.repository';
+import { WorkflowDefinitionVersionsRepository } from '../../db/workflow-definition-versions.repository';
+import { editMakesVersion, parseVersionNumber, VERSIONED_FIELDS } from '../../domain/definition-versions';
 import type { DefinitionStatus } from '../../db/entities';
 import {
   activationProblems, DefinitionError, DefinitionInput, NormalizedDefinition, normalizeDefinition, referencedGroupIds, referencedUserIds,
@@ -14,10 +16,10 @@ import { AuthUser } from '../auth/current-user.decorator';
 import { DomainError, dottedPath } from '../../domain/errors';
 import { stepsChangeProblem } from '../../domain/collection-sequence';
 import { mapPage, Page } from '../../db/pagination';
-import { splitList } from '../common/pagination';
+import { ListQueryDto, splitList } from '../common/pagination';
 import { DEFINITION_LIFECYCLE, DefinitionLifecycle, LifecycleContext } from './definition-lifecycle';
 import { CreateWorkflowDto, ListWorkflowsQueryDto, UpdateWorkflowDto } from './dto/workflow.dto';
-import { toWorkflowView, WorkflowView } from './workflow.mapper';
+import { toWorkflowVersionView, toWorkflowView, WorkflowVersionView, WorkflowView } from './workflow.mapper';
 import { audit } from '../audit/audit-trail';
 import { changesOf } from '../../domain/audit';
 
@@ -109,12 +111,37 @@ export class WorkflowsService {
         name: definition.name, conditions: definition.conditions, actions: definition.actions, schedule: definition.schedule,
         sequence: definition.sequence ?? null,
       });
+      const changes = changesOf(before, row, VERSIONED_FIELDS);
+      const changed = Object.keys(changes).length > 0;
+      const newVersion = changed && editMakesVersion(template.trigger, row.status);
+      if (newVersion) row.version = before.version + 1;
       const saved = await new WorkflowDefinitionsRepository(manager).save(row);
+      const versions = new WorkflowDefinitionVersionsRepository(manager);
+      if (newVersion) await versions.insert([{ ...saved, createdBy: caller.id }]);
+      else if (changed) await versions.rewriteCurrent(saved);
       await this.lifecycle.onUpdated(saved, this.context(manager, caller));
-      const changes = changesOf(before, saved, ['name', 'conditions', 'actions', 'schedule', 'sequence']);
-      if (Object.keys(changes).length) await audit.record(manager, caller, { type: 'workflow.updated', targetId: saved.id, data: updatedData(changes) });
+      if (changed) {
+        const version = newVersion ? { old: before.version, new: saved.version } : undefined;
+        await audit.record(manager, caller, { type: 'workflow.updated', targetId: saved.id, data: updatedData(changes, version) });
+      }
       return toWorkflowView(saved);
     });
+  }
+
+  /** The definition's versions, newest first (404 as `get` for another company's definition). */
+  async versions(caller: AuthUser, id: string, query: ListQueryDto): Promise<Page<WorkflowVersionView>> {
+    await this.find(this.dataSource.manager, caller, id);
+    return mapPage(await new WorkflowDefinitionVersionsRepository(this.dataSource).findPage(id, query), toWorkflowVersionView);
+  }
+
+  /** Version `number` (as the path gives it) of the definition. */
+  async version(caller: AuthUser, id: string, number: string): Promise<WorkflowVersionView> {
+    const version = parseVersionNumber(number);
+    if (version === null) throw new DomainError(400, `"${number}" is not a version number (a whole number from 1)`);
+    const definition = await this.find(this.dataSource.manager, caller, id);
+    const row = await new WorkflowDefinitionVersionsRepository(this.dataSource).findOne(definition.id, version);
+    if (!row) throw new DomainError(404, `workflow ${id} has no version ${version}; its latest is ${definition.version}`);
+    return toWorkflowVersionView(row);
   }
 
   async remove(caller: AuthUser, id: string): Promise<void> {
@@ -190,7 +217,7 @@ export class WorkflowsService {
     if (problems.length) throw new DomainError(422, `cannot activate the definition: ${problems.join('; ')}`);
   }
 
-  /** Every recipient, assignee and approver must be a user of the caller's company, every approver group one of its groups. */
+  /** Every recipient, assignee and approver must be a user of the caller's company, every approver or candidate group one of its groups. */
   private async checkUsers(manager: EntityManager, caller: AuthUser, definition: Pick<NormalizedDefinition, 'actions' | 'sequence'>): Promise<void> {
     await this.checkGroups(manager, caller, definition);
     const refs = referencedUserIds(definition.actions, definition.sequence);
@@ -204,8 +231,8 @@ export class WorkflowsService {
     }
   }
 
-  private async checkGroups(manager: EntityManager, caller: AuthUser, definition: Pick<NormalizedDefinition, 'actions'>): Promise<void> {
-    const refs = referencedGroupIds(definition.actions);
+  private async checkGroups(manager: EntityManager, caller: AuthUser, definition: Pick<NormalizedDefinition, 'actions' | 'sequence'>): Promise<void> {
+    const refs = referencedGroupIds(definition.actions, definition.sequence);
     if (refs.length === 0) return;
     const known = await new ApproverGroupsRepository(manager).findIdsAmong(caller.companyId, [...new Set(refs.map((r) => r.groupId))]);
     const missing = refs.find((r) => !known.has(r.groupId));
@@ -230,7 +257,10 @@ function rowOf(caller: AuthUser, definition: NormalizedDefinition, status: Defin
   };
 }
 
-/** What a `workflow.updated` entry says: the parts that changed, and the name's old and new values (the rest is message text). */
-function updatedData(changes: Record<string, { old: unknown; new: unknown }>): Record<string, unknown> {
-  return { fields: Object.keys(changes), ...(changes.name ? { changes: { name: changes.name } } : {}) };
+/**
+ * What a `workflow.updated` entry says: the parts that changed, the name's old and new values (the rest is message
+ * text), and the version the edit made, if it made one.
+ */
+function updatedData(changes: Record<string, { old: unknown; new: unknown }>, version?: { old: number; new: number }): Record<string, unknown> {
+  return { fields: Object.keys(changes), ...(changes.name ? { changes: { name: changes.name } } : {}), ...(version ? { version } : {}) };
 }

@@ -13,6 +13,7 @@ import { Task } from './task.entity';
 import { TaskComment } from './task-comment.entity';
 import { User } from './user.entity';
 import { WorkflowDefinition } from './workflow-definition.entity';
+import { WorkflowDefinitionVersion } from './workflow-definition-version.entity';
 import { Delivery, WorkflowRun } from './workflow-run.entity';
 
 export * from './api-key.entity';
@@ -30,10 +31,11 @@ export * from './task.entity';
 export * from './task-comment.entity';
 export * from './user.entity';
 export * from './workflow-definition.entity';
+export * from './workflow-definition-version.entity';
 export * from './workflow-run.entity';
 
 export const entities = [
   DiagnosticPing, Company, User, ApiKey, Customer, Vendor, Location, Invoice, Bill, Payment, Deposit,
-  WorkflowDefinition, Approval, ApprovalDecision, ApproverGroup, ApproverGroupMember, Task, Notification, WorkflowRun, Delivery, IdempotencyKey,
+  WorkflowDefinition, WorkflowDefinitionVersion, Approval, ApprovalDecision, ApproverGroup, ApproverGroupMember, Task, Notification, WorkflowRun, Delivery, IdempotencyKey,
   TaskComment,
 ];

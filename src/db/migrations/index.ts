@@ -24,6 +24,7 @@ import { InboundReceipts1764802300000 } from './1764802300000-inbound-receipts';
 import { CustomerAnswers1764802400000 } from './1764802400000-customer-answers';
 import { OrganizationApprovals1764803000000 } from './1764803000000-organization-approvals';
 import { TaskInbox1764803500000 } from './1764803500000-task-inbox';
+import { DefinitionVersions1764803600000 } from './1764803600000-definition-versions';
 
 /** In order; each file is timestamped. Add new migrations at the end. */
 export const migrations = [
@@ -37,4 +38,5 @@ export const migrations = [
   CustomerAnswers1764802400000,
   OrganizationApprovals1764803000000,
   TaskInbox1764803500000,
+  DefinitionVersions1764803600000,
 ];

@@ -107,7 +107,8 @@ type Words = (typeof messages)['en-US'];
 type Endpoint = Schemas['WebhookEndpoint'];
 type EventType = Endpoint['events'][number];
 const EVENT_TYPES: EventType[] = [
-  'invoice.approval.requested', 'invoice.approval.decided', 'invoice.approval.escalated', 'reminder.delivered',
+  'invoice.approval.requested', 'invoice.approval.decided', 'invoice.approval.escalated',
+  'bill.approval.requested', 'bill.approval.decided', 'bill.approval.escalated', 'reminder.delivered',
   'payment.received', 'workflow.run.failed', 'notification.pushed',
 ];
 

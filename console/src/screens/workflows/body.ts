@@ -124,6 +124,8 @@ export function createBody(template: Template, draft: Draft): CreateBody {
       return { ...common(template.key, template, draft, { stamp, memo, email: customerEmail, push, task }), schedule };
     case 'invoice-approval':
       return common(template.key, template, draft, { approval, email: teamEmail, push });
+    case 'bill-approval':
+      return common(template.key, template, draft, { approval, email: teamEmail, push });
     case 'unsent-invoice-reminder':
       return { ...common(template.key, template, draft, { email: teamEmail, push, task }), schedule };
     case 'bill-payment-reminder':

@@ -32,7 +32,7 @@ class ApprovalStepInput {
   escalateToId?: string;
 }
 
-/** The `approval` action of an invoice-approval definition: one step (approverIds, and its rules) or `steps`. */
+/** The `approval` action of an invoice-approval or bill-approval definition: one step (approverIds, and its rules) or `steps`. */
 @ApiSchema({ name: 'ApprovalActionInput' })
 class ApprovalActionInput {
   @ApiProperty({ enum: ['approval'] }) type!: 'approval';
@@ -50,7 +50,7 @@ class ApprovalActionInput {
 }
 
 const actionsDoc: ApiPropertyOptions = {
-  description: 'email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId, title, description? }; '
+  description: 'email { to: "customer" | { userIds, emails }, subject, body }; push { userIds, title?, body? }; task { assigneeId and/or candidateGroupId, title, description? }; '
     + 'memo { text }; stamp { text }; send { subject, body } (sends the invoice); approval (ApprovalActionInput) { approverIds, required? (1), '
     + 'escalateAfterDays? and escalateToId? | steps: [{ approverIds, required? (1), escalateAfterDays? and escalateToId? }], notify?: { userIds }, '
     + 'timeoutDays? (30), reminderDaysBefore? (1), allowAdmins? (false), subject?, body? }: a step is approved when `required` distinct approvers '
@@ -63,7 +63,7 @@ const actionsDoc: ApiPropertyOptions = {
 
 const stepsDoc: ApiPropertyOptions = {
   description: 'collection-sequence only: ordered steps, each { offsetDays (days from the due date, negative before it, strictly increasing), '
-    + 'subject, body, task?: { assigneeId, title, description? }, attachInvoicePdf? (false) }. Each invoice gets each step at most once, in order. '
+    + 'subject, body, task?: { assigneeId and/or candidateGroupId, title, description? }, attachInvoicePdf? (false) }. Each invoice gets each step at most once, in order. '
     + "Omitted: the template's default three steps (-3, +1, +7) in the company locale.",
   example: [
     { offsetDays: -3, subject: 'Invoice {{invoiceNumber}} is due on {{date dueDate}}', body: 'Hello {{customerName}}, ...' },
@@ -76,7 +76,10 @@ const stepsDoc: ApiPropertyOptions = {
     properties: {
       offsetDays: { type: 'integer', minimum: -365, maximum: 365 }, subject: { type: 'string' }, body: { type: 'string' },
       attachInvoicePdf: { type: 'boolean', default: false },
-      task: { type: 'object', properties: { assigneeId: { type: 'string', format: 'uuid' }, title: { type: 'string' }, description: { type: 'string' } } },
+      task: {
+        type: 'object',
+        properties: { assigneeId: { type: 'string', format: 'uuid' }, candidateGroupId: { type: 'string', format: 'uuid' }, title: { type: 'string' }, description: { type: 'string' } },
+      },
     },
   },
 };
@@ -143,7 +146,7 @@ export class CreateWorkflowDto {
   name: 'UpdateWorkflowDto',
   description: 'The parts of a definition to change. A definition keeps its template, so the body names none: what each part may hold is '
     + "what the definition's template takes in its Create…Workflow schema (steps and catchUp only on a collection-sequence, "
-    + 'to: "customer" only on a customer template, the approval action only on invoice-approval).',
+    + 'to: "customer" only on a customer template, the approval action only on invoice-approval and bill-approval).',
 })
 export class UpdateWorkflowDto {
   // Not in the document: it cannot change, and is accepted here only to be refused with a clear message.
