@@ -5,10 +5,11 @@ import type { DataSource } from 'typeorm';
 import { approvalEffects, type ApprovalNoticeFacts, type ApprovalRecipient, ApprovalsRepository } from '../db/approvals.repository';
 import { createDeliveriesRepository } from '../db/deliveries.repository';
 import { webhookEvents } from '../db/webhook-events';
+import { ApprovalSeatsRepository } from '../db/approval-seats.repository';
 import {
-  type ApprovalActivities, type ApprovalNotice, type ApprovalStepActivities, type CancelApprovalInput, type CompleteApprovalInput, documentOf,
-  type EscalateApprovalInput, type MarkPendingInput, type MoveApprovalRequestsInput, type NotifyApprovalRequestedInput, type OpenApprovalStepInput,
-  type OpenApprovalTasksInput, type RecordDecisionInput, type RemindApproversInput, type SettleApprovalInput,
+  type ApprovalActivities, type ApprovalNotice, type ApprovalSeatActivities, type ApprovalStepActivities, type CancelApprovalInput, type CompleteApprovalInput,
+  documentOf, type EscalateApprovalInput, type MarkPendingInput, type MoveApprovalRequestsInput, type NotifyApprovalRequestedInput,
+  type OpenApprovalStepInput, type OpenApprovalTasksInput, type RecordDecisionInput, type RemindApproversInput, type SettleApprovalInput,
 } from '../contracts';
 import type { Mailer } from '../infra/mailer';
 import { createOutbox, deliveryPolicies } from '../infra/outbox';
@@ -48,6 +49,7 @@ function currentExecution(): { workflowId: string; runId: string } {
 function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalActivityDeps): ApprovalStepActivities {
   const approvals = new ApprovalsRepository(dataSource);
   const links = new ApprovalLinksRepository(dataSource);
+  const seatsRepo = new ApprovalSeatsRepository(dataSource);
 
   /**
    * `text` with a link to decide the step from, for an approver: a fresh random token per email (a resent email
@@ -114,25 +116,37 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
   }
 
   return {
-    /** The step's escalation, once: the trail's entry, a task and an email (and push, if on) to whoever holds the escalation user's seat. */
+    /**
+     * The step's escalation, once: the trail's entry, a task and an email (and push, if on) to whoever holds each
+     * escalation user's seat (one, or several at once for a step short of its quorum).
+     */
     async escalateApproval(input: EscalateApprovalInput): Promise<{ notified: number }> {
-      const { people, ...facts } = await factsAndPeople(input, [input.holderId]);
+      const seats = input.seats ?? [{ escalateToId: input.escalateToId, holderId: input.holderId }];
+      const { people, ...facts } = await factsAndPeople(input, seats.map((s) => s.holderId));
       if (facts.approvalStatus !== 'pending') return { notified: 0 };
-      await approvals.recordEscalation({ approvalId: input.approvalId, step: input.step, userId: input.escalateToId, at: input.escalatedAt });
+      for (const seat of seats) {
+        await approvals.recordEscalation({ approvalId: input.approvalId, step: input.step, userId: seat.escalateToId, at: input.escalatedAt, comment: input.reason ?? null });
+      }
       await webhookEvents.approvalEscalated(dataSource, {
         companyId: input.companyId, approvalId: input.approvalId, ...documentEventOf(input),
-        step: input.step, level: 1, escalatedTo: [input.escalateToId], reason: 'no decision before the step\'s escalateAfterDays',
+        step: input.step, level: input.level ?? 1, escalatedTo: seats.map((s) => s.escalateToId),
+        reason: input.reason ? 'the step\'s seats could no longer reach its quorum' : 'no decision before the step\'s escalateAfterDays',
       });
       const occurrence = `approval-${input.approvalId}-escalated-${input.step}`;
       const { subject, text } = approvalNotices(facts).escalated({ documentId: linkOf(input).id, step: input.step, stepCount: input.stepCount, deadline: input.deadline });
-      for (const person of people) {
-        await openTask(input, facts, { assigneeId: person.id, seatId: input.escalateToId }, input.step,
+      const byId = new Map(people.map((p) => [p.id, p]));
+      let notified = 0;
+      for (const seat of seats) {
+        const person = byId.get(seat.holderId);
+        if (!person) continue;
+        notified += 1;
+        await openTask(input, facts, { assigneeId: person.id, seatId: seat.escalateToId }, input.step,
           `approval:${input.approvalId}:step:${input.step}:escalated:task:${person.id}`, occurrence, input.deadline);
         const body = await withDecisionLink(input, facts, input.step, person, input.deadline, text);
         await emailOnce(input, `approval:${input.approvalId}:escalated:${input.step}:email:${person.id}`, occurrence, person, subject, body);
         if (input.push) await pushOnce(input, `approval:${input.approvalId}:escalated:${input.step}:push:${person.id}`, occurrence, person, subject, text);
       }
-      return { notified: people.length };
+      return { notified };
     },
 
     /**
@@ -212,9 +226,18 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       return { notified: people.length };
     },
 
-    /** The decision of a step (or its timeout), once; the step's open tasks close with it. */
+    /**
+     * The decision of a step (or its timeout), once; the step's open tasks close with it. A lost seat (`seat_lost`)
+     * cancels the seat's tasks and links instead; an `escalated` entry without a user says nobody more can be asked.
+     */
     async recordDecision(input: RecordDecisionInput): Promise<void> {
-      await approvals.recordDecision(input);
+      if (input.decision === 'seat_lost' && input.userId) {
+        await seatsRepo.recordSeatLost({ approvalId: input.approvalId, step: input.step, userId: input.userId, reason: input.comment, at: input.decidedAt });
+      } else if (input.decision === 'escalated' && !input.userId) {
+        await seatsRepo.recordNobodyToEscalate({ approvalId: input.approvalId, step: input.step, comment: input.comment, at: input.decidedAt });
+      } else {
+        await approvals.recordDecision(input);
+      }
     },
 
     /** The reminder before the deadline, once per approval, to the approvers of the pending step. */
@@ -270,9 +293,19 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
   };
 }
 
-export function createApprovalActivities(deps: ApprovalActivityDeps): ApprovalActivities {
+export function createApprovalActivities(deps: ApprovalActivityDeps): ApprovalActivities & ApprovalSeatActivities {
   const parts = createApprovalSideEffects(deps);
-  return { ...parts, ...composeApprovalActivities(parts) };
+  return { ...parts, ...composeApprovalActivities(parts), ...createApprovalSeatActivities(deps.dataSource) };
+}
+
+/** Who holds the seats of a step that names groups or routes by limit: read when it opens, and again when one may be lost. */
+export function createApprovalSeatActivities(dataSource: DataSource): ApprovalSeatActivities {
+  const seats = new ApprovalSeatsRepository(dataSource);
+  return {
+    async resolveApprovalSeats(input) {
+      return seats.findSeats(input);
+    },
+  };
 }
 
 type Granular = Pick<ApprovalStepActivities, 'markPending' | 'openApprovalTasks' | 'recordDecision' | 'completeApproval'>;

@@ -1,4 +1,4 @@
-import type { EligibleApprover } from './approval';
+import type { ApprovalStepInput, EligibleApprover, ResolveApprovalSeatsInput, ResolvedApprovalSeats } from './approval';
 
 /**
  * Whoever holds `seatId`'s requests: the end of its chain of delegations in force (the API refuses cycles; bounded
@@ -27,4 +27,19 @@ export function eligibleFor(seats: string[], creatorId: string, active: Map<stri
 /** Whether some seat of `seats` (the creator's own aside) is delegated, directly or along a chain, to the creator. */
 export function delegatedToCreator(seats: string[], creatorId: string, active: Map<string, string>): boolean {
   return seats.some((seat) => seat !== creatorId && holderOf(seat, active) === creatorId);
+}
+
+/** Why a step's escalation users joined it at once: its seats could not reach its quorum (the trail entries' `comment`). */
+export const QUORUM_UNREACHABLE = 'quorum_unreachable';
+/** The trail's word, on an `escalated` entry without a user, that nobody more can be asked: the step waits for its deadline. */
+export const NOBODY_TO_ESCALATE = 'nobody_to_escalate';
+
+/** Whether a step's seats are read from the database when it opens (groups, limits) rather than named in the input. */
+export function resolvesSeats(step: Pick<ApprovalStepInput, 'groupIds' | 'routing'>): boolean {
+  return (step.groupIds?.length ?? 0) > 0 || step.routing === 'limit';
+}
+
+/** The activities of seats read when a step opens; a local activity, run before anyone is asked. */
+export interface ApprovalSeatActivities {
+  resolveApprovalSeats(input: ResolveApprovalSeatsInput): Promise<ResolvedApprovalSeats>;
 }

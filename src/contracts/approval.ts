@@ -266,6 +266,12 @@ export interface EscalateApprovalInput extends ApprovalNotice {
   push: boolean;
   deadline: string;
   escalatedAt: string;
+  /** Several escalation users at once (a step short of its quorum): used instead of `escalateToId` and `holderId`. */
+  seats?: { escalateToId: string; holderId: string }[];
+  /** Why (the trail entries' comment, e.g. `quorum_unreachable`); absent: the step's `escalateAfterDays` passed. */
+  reason?: string;
+  /** Counts the step's escalations (1 when absent), so that each has a webhook event of its own. */
+  level?: number;
 }
 
 /** Approval requests of the pending step moved by a delegation starting (`fromId` the delegator) or ending (back to them). */

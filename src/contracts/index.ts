@@ -1,5 +1,6 @@
 // The contracts between workflows, activities, API and worker: the one module each of them imports from the others.
 import type { ApprovalActivities } from './approval';
+import type { ApprovalSeatActivities } from './approval-seats';
 import type { DiagnosticsActivities } from './diagnostics';
 import type { DeliveryActivities, SweepActivities } from './sweep';
 import type { WebhookActivities } from './webhook';
@@ -13,4 +14,4 @@ export * from './temporal';
 export * from './webhook';
 
 /** Every activity the worker registers, as workflows proxy them. */
-export interface Activities extends ApprovalActivities, SweepActivities, DeliveryActivities, DiagnosticsActivities, WebhookActivities {}
+export interface Activities extends ApprovalActivities, ApprovalSeatActivities, SweepActivities, DeliveryActivities, DiagnosticsActivities, WebhookActivities {}

@@ -288,12 +288,12 @@ export class ApprovalsRepository {
     );
   }
 
-  /** The step's `escalated` entry, once. */
-  async recordEscalation(input: { approvalId: string; step: number; userId: string; at: string }): Promise<void> {
+  /** The step's `escalated` entry, once; `comment` says why when it is not the step's `escalateAfterDays`. */
+  async recordEscalation(input: { approvalId: string; step: number; userId: string; at: string; comment?: string | null }): Promise<void> {
     await this.db.query(
-      `INSERT INTO approval_decisions (approval_id, step, decision, user_id, decided_at, closes_step)
-       VALUES ($1, $2, 'escalated', $3, $4, false) ON CONFLICT DO NOTHING`,
-      [input.approvalId, input.step, input.userId, input.at],
+      `INSERT INTO approval_decisions (approval_id, step, decision, user_id, decided_at, closes_step, comment)
+       VALUES ($1, $2, 'escalated', $3, $4, false, $5) ON CONFLICT DO NOTHING`,
+      [input.approvalId, input.step, input.userId, input.at, input.comment ?? null],
     );
   }
 

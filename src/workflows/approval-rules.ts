@@ -5,6 +5,7 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   setHandler,
@@ -14,6 +15,7 @@ import {
 import {
   type ApprovalActivities,
   type ApprovalDelegation,
+  type ApprovalSeatActivities,
   type ApprovalRunStatus,
   type ApprovalState,
   type ApprovalTrailEntry,
@@ -35,8 +37,13 @@ import {
   type IgnoredDecision,
   type InvoiceApprovalInput,
   type InvoiceApprovalOutput,
+  NOBODY_TO_ESCALATE,
+  QUORUM_UNREACHABLE,
   rejectSignal,
+  resolvesSeats,
   searchAttributes,
+  type SeatLoss,
+  seatLostSignal,
 } from '../contracts';
 
 const { openApprovalStep, settleDecision, recordDecision, remindApprovers, cancelApproval, escalateApproval, moveApprovalRequests } =
@@ -44,6 +51,11 @@ const { openApprovalStep, settleDecision, recordDecision, remindApprovers, cance
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
   });
+
+const { resolveApprovalSeats } = proxyLocalActivities<ApprovalSeatActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
 
 const notices = proxyActivities<ApprovalActivities>({
   startToCloseTimeout: '30 seconds',
@@ -110,14 +122,18 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     reminded: false,
     trail: [],
     ignored: [],
-    // Set before the handlers: a decision that arrived with the start is dispatched as soon as its handler is.
-    eligible: holdersOf(input.steps[0].approverIds, active),
+    // Set before the handlers: a decision that arrived with the start is dispatched as soon as its handler is. A step
+    // whose seats are read when it opens has none before.
+    eligible: resolvesSeats(input.steps[0]) ? [] : holdersOf(input.steps[0].approverIds, active),
     approvedBy: [],
     escalated: [],
     delegated: Object.fromEntries(active),
   };
   const required = (step: number) => Math.max(1, input.steps[step].required ?? 1);
-  const seatsOf = (step: number) => [...new Set([...input.steps[step].approverIds, ...(state.escalated ?? [])])];
+  /** The seats of the pending step read when it opened (groups, limits), less those lost since; undefined: named ones. */
+  let resolved: string[] | undefined;
+  let seatLosses: SeatLoss[] = [];
+  const seatsOf = (step: number) => [...new Set([...(resolved ?? input.steps[step].approverIds), ...(state.escalated ?? [])])];
 
   /** The decision that closes the current step (rejection, quorum reached), waiting for the main loop to record it. */
   let closing: ApprovalTrailEntry | undefined;
@@ -216,6 +232,10 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
   setHandler(cancelSignal, (c) => {
     if (state.status === 'pending' && !cancelRequest) cancelRequest = c ?? {};
   });
+  setHandler(seatLostSignal, (loss) => {
+    // Kept also while the step's seats are being read: the change may have committed after the read.
+    if (state.status === 'pending') seatLosses = [...seatLosses, loss];
+  });
   setHandler(delegationSignal, (change) => {
     if (change.delegation) known.set(change.delegatorId, { delegatorId: change.delegatorId, ...change.delegation });
     else known.delete(change.delegatorId);
@@ -270,6 +290,19 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     const openedAtMs = Date.now();
     state.escalated = [];
     state.approvedBy = [];
+    resolved = undefined;
+    seatLosses = [];
+    let escalations = 0;
+    let admins: string[] = [];
+    const resolveSeats = () => resolveApprovalSeats({
+      ...notice, step, approverIds: stepDef.approverIds, groupIds: stepDef.groupIds ?? [], routing: stepDef.routing,
+      amount: document.amount, creatorId: input.creatorId,
+    });
+    if (resolvesSeats(stepDef) && patched('approval-seats')) {
+      const seats = await resolveSeats();
+      resolved = seats.seatIds;
+      admins = seats.adminIds;
+    }
     state.eligible = holdersOf(seatsOf(step), active);
     const approverIds = holders();
     const recipients = step === 0 ? [...new Set([...approverIds, ...input.notifyUserIds])] : approverIds;
@@ -281,11 +314,47 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
     const escalateAtMs = stepDef.escalateToId && stepDef.escalateAfterDays !== undefined && stepDef.escalateAfterDays > 0
       ? openedAtMs + stepDef.escalateAfterDays * DAY_MS : undefined;
     let escalationDone = escalateAtMs === undefined;
+
+    /**
+     * When the step's seats not yet approved cannot bring it to its quorum: its escalation user, or without one the
+     * company's admins, join it (never the creator, nor a seat it has); if that is not enough, the trail says that the
+     * step waits for its deadline.
+     */
+    const escalateIfShort = async () => {
+      const approved = new Set(state.approvedBy);
+      const open = () => new Set((state.eligible ?? []).map((e) => e.onBehalfOf ?? e.userId).filter((seat) => !approved.has(seat))).size;
+      const needed = required(step) - approved.size;
+      if (open() >= needed) return;
+      const seated = new Set(seatsOf(step));
+      const joining = (stepDef.escalateToId ? [stepDef.escalateToId] : admins).filter((id) => id !== input.creatorId && !seated.has(id));
+      const at = new Date().toISOString();
+      if (joining.length > 0) {
+        state.escalated = [...(state.escalated ?? []), ...joining];
+        state.eligible = holdersOf(seatsOf(step), active);
+        escalations += 1;
+        const seats = joining.map((id) => ({ escalateToId: id, holderId: holderOf(id, active, keepsSeat([id], active) ? input.creatorId : undefined) }));
+        await escalateApproval({
+          ...notice, step, stepCount: input.steps.length, ...seats[0], seats, push: input.push, deadline, escalatedAt: at, reason: QUORUM_UNREACHABLE, level: escalations,
+        });
+        state.trail = [...state.trail, ...joining.map((id): ApprovalTrailEntry => ({
+          step, decision: 'escalated', userId: id, comment: QUORUM_UNREACHABLE, decidedAt: at, onBehalfOf: null, via: null, closesStep: false,
+        }))];
+        if (escalateAtMs !== undefined && joining.includes(stepDef.escalateToId!)) escalationDone = true;
+      }
+      if (open() < needed && !state.trail.some((t) => t.step === step && t.decision === 'escalated' && t.userId === null)) {
+        const entry: ApprovalTrailEntry = {
+          step, decision: 'escalated', userId: null, comment: NOBODY_TO_ESCALATE, decidedAt: at, onBehalfOf: null, via: null, closesStep: false,
+        };
+        await recordDecision({ ...notice, ...entry, nextStep: null });
+        state.trail = [...state.trail, entry];
+      }
+    };
+    if (resolved) await escalateIfShort();
     const reminderAtMs = deadlineMs - reminderLeadMs;
     const remindable = !state.reminded && reminderLeadMs > 0 && openedAtMs < reminderAtMs;
 
     const settledOrCancelled = () => closing !== undefined || cancelRequest !== undefined;
-    const somethingToDo = () => settledOrCancelled() || votes.length > 0 || delegationsChanged;
+    const somethingToDo = () => settledOrCancelled() || votes.length > 0 || delegationsChanged || seatLosses.length > 0;
     // Approvals accepted in the task that the deadline fired in are still recorded before the timeout.
     while (!settledOrCancelled() && (votes.length > 0 || Date.now() < deadlineMs)) {
       // Approvals short of the quorum: recorded in order, each answered once the database has it.
@@ -297,6 +366,29 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
         decisionsSettled += 1;
       }
       if (settledOrCancelled() || Date.now() >= deadlineMs) break;
+
+      if (seatLosses.length > 0) {
+        // Only a seat read from a group or a limit, not yet approved, can be lost: named approvers keep theirs.
+        const approved = new Set(state.approvedBy);
+        const atStake = seatLosses.filter((l) => resolved?.includes(l.userId) && !stepDef.approverIds.includes(l.userId) && !approved.has(l.userId));
+        seatLosses = [];
+        if (atStake.length > 0) {
+          const seats = await resolveSeats();
+          admins = seats.adminIds;
+          const lost = [...new Map(atStake.filter((l) => !seats.seatIds.includes(l.userId)).map((l) => [l.userId, l])).values()];
+          for (const loss of lost) {
+            const entry: ApprovalTrailEntry = {
+              step, decision: 'seat_lost', userId: loss.userId, comment: loss.reason, decidedAt: new Date().toISOString(), onBehalfOf: null, via: null, closesStep: false,
+            };
+            await recordDecision({ ...notice, ...entry, nextStep: null });
+            resolved = (resolved ?? []).filter((id) => id !== loss.userId);
+            state.eligible = holdersOf(seatsOf(step), active);
+            state.trail = [...state.trail, entry];
+          }
+          if (lost.length > 0) await escalateIfShort();
+        }
+        continue;
+      }
 
       const now = Date.now();
       const nowActive = delegationsAt(known, now);
@@ -329,10 +421,11 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
           const entry: ApprovalTrailEntry = {
             step, decision: 'escalated', userId: to, comment: null, decidedAt: new Date(now).toISOString(), onBehalfOf: null, via: null, closesStep: false,
           };
+          escalations += 1;
           await escalateApproval({
             ...notice, step, stepCount: input.steps.length, escalateToId: to, holderId: holderOf(to, active, keepsSeat([to], active) ? input.creatorId : undefined),
             push: input.push, deadline,
-            escalatedAt: entry.decidedAt,
+            escalatedAt: entry.decidedAt, level: escalations,
           });
           state.trail = [...state.trail, entry];
         }

@@ -8,8 +8,8 @@ import { approvalWithRules } from './approval-rules';
  * the deadline, and rejects at it.
  */
 export async function documentApproval(input: InvoiceApprovalInput): Promise<InvoiceApprovalOutput> {
-  if (input.steps.length === 0 || input.steps.some((s) => s.approverIds.length === 0)) {
-    throw ApplicationFailure.create({ type: 'InvalidApprovalSteps', message: 'every approval step needs at least one approver', nonRetryable: true });
+  if (input.steps.length === 0 || input.steps.some((s) => s.approverIds.length === 0 && (s.groupIds ?? []).length === 0)) {
+    throw ApplicationFailure.create({ type: 'InvalidApprovalSteps', message: 'every approval step needs at least one approver or group', nonRetryable: true });
   }
   return approvalWithRules(input);
 }

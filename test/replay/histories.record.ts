@@ -11,8 +11,8 @@ import path from 'node:path';
 import { composeApprovalActivities } from '../../src/activities/approval.activities';
 import {
   type Activities, approvalStateQuery, type ApprovalState, approveSignal, cancelSignal, decideUpdate, DEFAULT_TASK_QUEUE, delegationSignal,
-  type InvoiceApprovalInput, type ReminderSweepInput, retryWebhookNowSignal, searchAttributes, type SweepCursor, type WebhookDeliveryInput,
-  workflowIds, workflowTypes,
+  type InvoiceApprovalInput, type ReminderSweepInput, type ResolvedApprovalSeats, retryWebhookNowSignal, searchAttributes, seatLostSignal, type SweepCursor,
+  type WebhookDeliveryInput, workflowIds, workflowTypes,
 } from '../../src/contracts';
 import { diagnosticRoundtrip } from '../../src/workflows/diagnostic-roundtrip.workflow';
 import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
@@ -41,16 +41,22 @@ const CONTROLLER = uuid('user:controller');
 const WATCHER = uuid('user:watcher');
 const FINANCE_LEAD = uuid('user:finance-lead');
 const DELEGATE = uuid('user:delegate');
+const MEMBER = uuid('user:member');
+const SECOND_MEMBER = uuid('user:second-member');
+const FINANCE_GROUP = uuid('group:finance');
 
 type ApprovalParts = Pick<Activities,
   'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'completeApproval' | 'notifyApprovalOutcome' |
   'remindApprovers' | 'cancelApproval' | 'escalateApproval' | 'moveApprovalRequests'>;
 type SweepParts = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliverBatch' | 'finishRun' | 'findEventDefinitions' | 'recordDeferredPart'>;
 type Composites = 'openApprovalStep' | 'settleDecision';
-type RecorderActivities = Pick<Activities, keyof ApprovalParts | Composites | keyof SweepParts | 'recordDiagnosticPing' | 'attemptWebhookDelivery'>;
+type RecorderActivities = Pick<Activities, keyof ApprovalParts | Composites | 'resolveApprovalSeats' | keyof SweepParts | 'recordDiagnosticPing' | 'attemptWebhookDelivery'>;
+
+/** What `resolveApprovalSeats` answers next, one answer per call (a path whose steps name groups sets them). */
+let seatAnswers: ResolvedApprovalSeats[] = [];
 
 /** What the real activities answer, without their effects; the approval composites are the real ones over these parts. */
-function approvalActivities(): Pick<RecorderActivities, keyof ApprovalParts | Composites> {
+function approvalActivities(): Pick<RecorderActivities, keyof ApprovalParts | Composites | 'resolveApprovalSeats'> {
   const parts: ApprovalParts = {
     async markPending() { /* the invoice is pending_approval */ },
     async openApprovalTasks(i) { return { opened: i.approverIds.length }; },
@@ -63,7 +69,12 @@ function approvalActivities(): Pick<RecorderActivities, keyof ApprovalParts | Co
     async escalateApproval() { return { notified: 1 }; },
     async moveApprovalRequests(i) { return { moved: i.moves.length }; },
   };
-  return { ...parts, ...composeApprovalActivities(parts) };
+  async function resolveApprovalSeats(): Promise<ResolvedApprovalSeats> {
+    const [next = { seatIds: [], adminIds: [] }, ...rest] = seatAnswers;
+    seatAnswers = rest;
+    return next;
+  }
+  return { ...parts, ...composeApprovalActivities(parts), resolveApprovalSeats };
 }
 
 /** A ledger of invoices due on consecutive days, paged by (due date, id) like the real keyset. */
@@ -436,6 +447,42 @@ describe('recording test/histories', () => {
       await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: CONTROLLER, isAdmin: false, comment: 'Paid next run.' }] });
     }, DOCUMENT_APPROVAL);
     expect(result.trail.map((t) => [t.step, t.decision, t.userId])).toEqual([[0, 'approved', APPROVER], [1, 'approved', CONTROLLER]]);
+  });
+
+  it('document-approval.group-approved: a step of the finance group, its seats read when it opens; a member approves', async () => {
+    seatAnswers = [{ seatIds: [MEMBER, SECOND_MEMBER], adminIds: [CONTROLLER] }];
+    const steps = [{ approverIds: [], groupIds: [FINANCE_GROUP] }];
+    const result = await approval('group-approved', { steps }, async (handle) => {
+      await state(handle, (s) => s.status === 'pending' && (s.eligible ?? []).length === 2);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: MEMBER, isAdmin: false }] });
+    }, DOCUMENT_APPROVAL);
+    expect(result.trail).toEqual([expect.objectContaining({ decision: 'approved', userId: MEMBER })]);
+  });
+
+  it('document-approval.limit-escalated: routed by limit, nobody\'s limit covers the amount; the finance lead is asked at once and approves', async () => {
+    seatAnswers = [{ seatIds: [], adminIds: [CONTROLLER] }];
+    const steps = [{ approverIds: [], groupIds: [FINANCE_GROUP], routing: 'limit' as const, escalateToId: FINANCE_LEAD }];
+    const result = await approval('limit-escalated', { steps }, async (handle) => {
+      await state(handle, (s) => (s.escalated ?? []).length === 1);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: FINANCE_LEAD, isAdmin: false }] });
+    }, DOCUMENT_APPROVAL);
+    expect(result.trail.map((t) => [t.decision, t.userId])).toEqual([['escalated', FINANCE_LEAD], ['approved', FINANCE_LEAD]]);
+  });
+
+  it('document-approval.seat-lost-escalated: a 2-of-2 group step; after one approval the other member leaves the group, the finance lead joins and approves', async () => {
+    seatAnswers = [{ seatIds: [MEMBER, SECOND_MEMBER], adminIds: [CONTROLLER] }, { seatIds: [MEMBER], adminIds: [CONTROLLER] }];
+    const steps = [{ approverIds: [], groupIds: [FINANCE_GROUP], required: 2, escalateToId: FINANCE_LEAD }];
+    const result = await approval('seat-lost-escalated', { steps }, async (handle) => {
+      await state(handle, (s) => s.status === 'pending' && (s.eligible ?? []).length === 2);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: MEMBER, isAdmin: false }] });
+      await env.sleep(2 * HOUR);
+      await handle.signal(seatLostSignal, { userId: SECOND_MEMBER, reason: 'removed_from_group', groupId: FINANCE_GROUP });
+      await state(handle, (s) => (s.escalated ?? []).length === 1);
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: FINANCE_LEAD, isAdmin: false }] });
+    }, DOCUMENT_APPROVAL);
+    expect(result.trail.map((t) => [t.decision, t.userId])).toEqual([
+      ['approved', MEMBER], ['seat_lost', SECOND_MEMBER], ['escalated', FINANCE_LEAD], ['approved', FINANCE_LEAD],
+    ]);
   });
 
   // --- reminderSweep: started as its Schedule starts it (reminder-scheduler.ts sweepAction) ---

@@ -1617,7 +1617,7 @@ export interface components {
             type: "approval";
         };
         ApprovalDecision: {
-            /** @description null for a timeout; for escalated, who joined */
+            /** @description null for a timeout; for escalated, who joined (null when nobody more could be asked); for seat_lost, who lost the seat */
             by: components["schemas"]["ApprovalPerson"] | null;
             /** @description false for an approval short of the quorum and for escalated: the step stayed open */
             closesStep: boolean;
@@ -1630,8 +1630,11 @@ export interface components {
             decidedAt: string;
             /** @description who acted: the same as by (kept beside it for clarity); null for a timeout */
             decidedBy: components["schemas"]["ApprovalPerson"] | null;
-            /** @enum {string} */
-            decision: "approved" | "rejected" | "timeout" | "cancelled" | "escalated";
+            /**
+             * @description seat_lost: the person (by) no longer holds a seat of the waiting step (removed from its group, limit lowered, deactivated: the comment)
+             * @enum {string}
+             */
+            decision: "approved" | "rejected" | "timeout" | "cancelled" | "escalated" | "seat_lost";
             /** @description the approver a delegate decided for; null otherwise */
             onBehalfOf: components["schemas"]["ApprovalPerson"] | null;
             step: number;

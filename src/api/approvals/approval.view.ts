@@ -39,8 +39,14 @@ export class ApprovalStepView {
 export class ApprovalDecisionView {
   @ApiProperty({ ...integer, minimum: 1 }) submission!: number;
   @ApiProperty({ ...integer, minimum: 1 }) step!: number;
-  @ApiProperty({ enum: ['approved', 'rejected', 'timeout', 'cancelled', 'escalated'] }) decision!: ApprovalDecision['decision'];
-  @ApiProperty({ type: ApprovalPersonView, nullable: true, description: 'null for a timeout; for escalated, who joined' }) by!: ApprovalPersonView | null;
+  @ApiProperty({
+    enum: ['approved', 'rejected', 'timeout', 'cancelled', 'escalated', 'seat_lost'],
+    description: 'seat_lost: the person (by) no longer holds a seat of the waiting step (removed from its group, limit lowered, deactivated: the comment)',
+  }) decision!: ApprovalDecision['decision'];
+  @ApiProperty({
+    type: ApprovalPersonView, nullable: true,
+    description: 'null for a timeout; for escalated, who joined (null when nobody more could be asked); for seat_lost, who lost the seat',
+  }) by!: ApprovalPersonView | null;
   @ApiProperty({ type: ApprovalPersonView, nullable: true, description: 'who acted: the same as by (kept beside it for clarity); null for a timeout' })
   decidedBy!: ApprovalPersonView | null;
   @ApiProperty({ type: ApprovalPersonView, nullable: true, description: 'the approver a delegate decided for; null otherwise' })

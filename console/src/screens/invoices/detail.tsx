@@ -55,6 +55,7 @@ const messages = defineMessages({
     decision_timeout: 'Timed out',
     decision_cancelled: 'Cancelled',
     decision_escalated: 'Escalated',
+    decision_seat_lost: 'No longer an approver',
   },
   'fr-CA': {
     title: 'Facture {number}',
@@ -103,6 +104,7 @@ const messages = defineMessages({
     decision_timeout: 'Délai expiré',
     decision_cancelled: 'Annulée',
     decision_escalated: 'Escaladée',
+    decision_seat_lost: 'N\'est plus approbateur',
   },
 });
 

@@ -1,0 +1,106 @@
+import { closeDb, sql } from '../support/db';
+import { createTenant, createUser } from '../support/fixtures';
+import { Http } from '../support/http';
+import { createCustomer, tag } from '../support/ledger';
+import { Stack } from '../support/stack';
+import { until } from '../support/until';
+
+/**
+ * Approval steps whose seats are read when they open (a group, limit routing), through the real API, worker, Temporal
+ * and Postgres: a member decides, an outsider cannot, a member removed while the step waits loses the seat and the
+ * step, now short of its quorum, escalates.
+ */
+describe('approval seats from groups and limits', () => {
+  const stack = new Stack('approval-seats');
+  let http: Http;
+
+  beforeAll(async () => {
+    await stack.start();
+    http = new Http(stack.baseUrl);
+  });
+  afterAll(async () => {
+    await closeDb();
+    await stack.stop();
+  });
+
+  async function submitted(steps: unknown[]) {
+    const t = await createTenant(http);
+    const creator = await createUser(t, 'standard', 'Cora');
+    const gil = await createUser(t, 'standard', 'Gil');
+    const hal = await createUser(t, 'standard', 'Hal');
+    const boss = await createUser(t, 'standard', 'Bea');
+    const outsider = await createUser(t, 'standard', 'Otto');
+    const group = await t.admin.post('/v1/approver-groups', { name: 'Finance', memberIds: [gil.id, hal.id, creator.id] });
+    expect(group.status).toBe(201);
+    const fill = (v: unknown) => JSON.parse(JSON.stringify(v).replaceAll('GROUP', group.body.id).replaceAll('BOSS', boss.id));
+    const definition = await t.admin.post('/v1/workflows', {
+      templateKey: 'invoice-approval', name: 'Large invoices', conditions: [{ field: 'amount', op: 'gt', value: '1000.00' }],
+      actions: [{ type: 'approval', steps: fill(steps), timeoutDays: 30 }], activate: true,
+    });
+    expect(definition.status).toBe(201);
+    const customer = await createCustomer(t.admin, { email: `billing-${tag()}@globex.test` });
+    const invoice = await creator.http.post('/v1/invoices', {
+      number: `INV-${tag()}`, customerId: customer.id, amount: '1250.00', issueDate: '2026-12-01', dueDate: '2026-12-31',
+    });
+    expect(invoice.status).toBe(201);
+    const submit = await creator.http.post(`/v1/invoices/${invoice.body.id}/submit-for-approval`);
+    expect(submit.status).toBe(200);
+    // The step's tasks are opened once the run read its seats.
+    const openTasks = () => sql<{ assigneeId: string; status: string }>(
+      `SELECT assignee_id AS "assigneeId", status FROM tasks WHERE record_id = $1 AND kind = 'approval' ORDER BY created_at, assignee_id`, [invoice.body.id]);
+    return { t, creator, gil, hal, boss, outsider, group: group.body, invoiceId: invoice.body.id as string, openTasks };
+  }
+
+  it('a group step: members hold the seats (never the creator); an outsider and the creator are refused, a member approves', async () => {
+    const s = await submitted([{ approverIds: [], groupIds: ['GROUP'] }]);
+    await until(s.openTasks, (rows) => rows.length === 2, 'the members\' tasks');
+    expect((await s.openTasks()).map((r) => r.assigneeId).sort()).toEqual([s.gil.id, s.hal.id].sort());
+    expect((await s.outsider.http.post(`/v1/invoices/${s.invoiceId}/approve`, {})).status).toBe(403);
+    expect((await s.creator.http.post(`/v1/invoices/${s.invoiceId}/approve`, {})).status).toBe(403);
+    const approved = await s.hal.http.post(`/v1/invoices/${s.invoiceId}/approve`, { comment: 'member' });
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('approved');
+  });
+
+  it('limit routing: nobody\'s limit covers the amount, the step asks its escalation user at once', async () => {
+    const s = await submitted([{ approverIds: [], groupIds: ['GROUP'], routing: 'limit', escalateAfterDays: 5, escalateToId: 'BOSS' }]);
+    // Limits are read when the step opens: set before the submission would be the same; here they are set, then a second invoice.
+    expect((await s.t.admin.patch(`/v1/users/${s.gil.id}`, { approvalLimit: '1000.00' })).status).toBe(200);
+    expect((await s.t.admin.patch(`/v1/users/${s.hal.id}`, { approvalLimit: '1249.99' })).status).toBe(200);
+    const customer = await createCustomer(s.t.admin, { email: `billing-${tag()}@globex.test` });
+    const invoice = await s.creator.http.post('/v1/invoices', {
+      number: `INV-${tag()}`, customerId: customer.id, amount: '1250.00', issueDate: '2026-12-01', dueDate: '2026-12-31',
+    });
+    expect((await s.creator.http.post(`/v1/invoices/${invoice.body.id}/submit-for-approval`)).status).toBe(200);
+    const view = () => s.creator.http.get(`/v1/invoices/${invoice.body.id}/approval`).then((r) => r.body);
+    const escalated = await until(view, (v) => v.decisions.some((d: { decision: string }) => d.decision === 'escalated'), 'the escalation');
+    expect(escalated.decisions).toEqual([expect.objectContaining({ decision: 'escalated', by: expect.objectContaining({ id: s.boss.id }), comment: 'quorum_unreachable' })]);
+    expect((await s.gil.http.post(`/v1/invoices/${invoice.body.id}/approve`, {})).status).toBe(403);
+    const approved = await s.boss.http.post(`/v1/invoices/${invoice.body.id}/approve`, {});
+    expect(approved.status).toBe(200);
+    expect(approved.body.status).toBe('approved');
+  });
+
+  it('a member removed while a 2-of-2 step waits loses the seat (task cancelled, refused); the step escalates and the escalation user decides', async () => {
+    const s = await submitted([{ approverIds: [], groupIds: ['GROUP'], required: 2, escalateAfterDays: 5, escalateToId: 'BOSS' }]);
+    await until(s.openTasks, (rows) => rows.filter((r) => r.status === 'open').length === 2, 'the members\' tasks');
+    const first = await s.gil.http.post(`/v1/invoices/${s.invoiceId}/approve`, {});
+    expect(first.status).toBe(200);
+    expect(first.body.status).toBe('pending_approval');
+
+    expect((await s.t.admin.patch(`/v1/approver-groups/${s.group.id}`, { memberIds: [s.gil.id] })).status).toBe(200);
+    const view = () => s.creator.http.get(`/v1/invoices/${s.invoiceId}/approval`).then((r) => r.body);
+    const after = await until(view, (v) => v.decisions.some((d: { decision: string }) => d.decision === 'escalated'), 'the seat lost, then the escalation');
+    expect(after.decisions.map((d: { decision: string; by: { id: string } | null; comment: string | null }) => [d.decision, d.by?.id, d.comment])).toEqual([
+      ['approved', s.gil.id, null], ['seat_lost', s.hal.id, 'removed_from_group'], ['escalated', s.boss.id, 'quorum_unreachable'],
+    ]);
+    const tasks = await s.openTasks();
+    expect(tasks.filter((r) => r.assigneeId === s.hal.id).map((r) => r.status)).toEqual(['cancelled']);
+    expect(tasks.filter((r) => r.assigneeId === s.boss.id).map((r) => r.status)).toEqual(['open']);
+
+    expect((await s.hal.http.post(`/v1/invoices/${s.invoiceId}/approve`, {})).status).toBe(403);
+    const decided = await s.boss.http.post(`/v1/invoices/${s.invoiceId}/approve`, { comment: 'for the team' });
+    expect(decided.status).toBe(200);
+    expect(decided.body.status).toBe('approved');
+  });
+});
