@@ -36,6 +36,9 @@ const ACCEPTED = [
  * keeps its own), so what its body may hold depends on the definition it changes. Creating one states it per template.
  */
 const ACCEPTED_FOR: { operation: RegExp; message: RegExp }[] = [
+  // A bulk decision's texts follow its decision (a rule between fields, stated in each field's description): an approve
+  // takes `comment`, a reject takes `reason` (required).
+  { operation: /^POST \/v1\/approvals\/bulk$/, message: /^(reason is only for reject|comment is only for approve|reason must say why)/ },
   { operation: /^PATCH \/v1\/workflows\/\{id\}$/, message: /^steps: only a collection-sequence has steps|^catchUp: only a collection-sequence|^actions\[\d+\]\.to: "customer" is not available for the team template/ },
 ];
 
