@@ -59,6 +59,7 @@ export class TasksController {
   }
 
   @Post(':id/claim')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Claims an open task of a candidate group (a member of the group, or an admin); of two claims at once one wins' })
   @ApiOkResponse({ type: TaskView, example: claimed })
@@ -72,6 +73,7 @@ export class TasksController {
   }
 
   @Post(':id/unclaim')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Gives a claimed task back to its candidate group (the member who claimed it, or an admin)' })
   @ApiOkResponse({ type: TaskView, example: groupTask })
@@ -81,6 +83,7 @@ export class TasksController {
   }
 
   @Post(':id/reassign')
+  @Idempotent()
   @HttpCode(200)
   @ApiOperation({ summary: 'Gives an open task to another active user of the company (an admin, or its assignee or claimer); releases any claim' })
   @ApiOkResponse({ type: TaskView, example: { ...groupTask, assigneeId: taskExample.assigneeId } })
