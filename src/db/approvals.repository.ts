@@ -72,6 +72,17 @@ interface ViewRow {
   latest: (Omit<Approval, 'deadline' | 'createdAt' | 'decidedAt'> & { deadline: string; createdAt: string; decidedAt: string | null }) | null;
   decisions: (Omit<ApprovalDecision, 'decidedAt'> & { submission: number; decidedAt: string })[];
   names: Record<string, string>;
+  seats: ApprovalSeatHolder[];
+}
+
+/** A seat of a step of the latest submission as the run resolved it: an approval task of the step not cancelled. */
+export interface ApprovalSeatHolder {
+  /** From 0. */
+  step: number;
+  seatId: string;
+  holderId: string;
+  /** Whether the task is still open (its holder may decide now). */
+  open: boolean;
 }
 
 /** The approval view in one round trip (it answers every submit and decision, so it is on the hot path). */
@@ -91,11 +102,19 @@ const VIEW_SQL = perKind((kind) => {
        SELECT d.id, d.approval_id AS "approvalId", a.submission, d.step, d.decision, d.user_id AS "userId", d.comment, d.decided_at AS "decidedAt",
               d.closes_step AS "closesStep", d.on_behalf_of AS "onBehalfOf", d.via
          FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.${column} = i.id) d) AS decisions,
+    (SELECT coalesce(json_agg(x ORDER BY x.step, x."seatId", x."holderId"), '[]') FROM (
+       SELECT DISTINCT split_part(t.idempotency_key, ':', 4)::int AS step, t.approval_seat_id AS "seatId", t.assignee_id AS "holderId",
+              t.status = 'open' AS open
+         FROM tasks t
+        WHERE t.approval_id = (SELECT id FROM approvals WHERE ${column} = i.id ORDER BY submission DESC LIMIT 1)
+          AND t.approval_seat_id IS NOT NULL AND t.status <> 'cancelled' AND t.idempotency_key ~ '^approval:[^:]+:step:[0-9]+:') x) AS seats,
     (SELECT coalesce(json_object_agg(u.id, u.name), '{}') FROM users u
       WHERE u.company_id = i.company_id AND u.id IN (
         SELECT a.submitted_by FROM approvals a WHERE a.${column} = i.id
         UNION SELECT d.user_id FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.${column} = i.id
         UNION SELECT d.on_behalf_of FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.${column} = i.id
+        UNION SELECT t.approval_seat_id FROM tasks t JOIN approvals a ON a.id = t.approval_id WHERE a.${column} = i.id
+        UNION SELECT t.assignee_id FROM tasks t JOIN approvals a ON a.id = t.approval_id WHERE a.${column} = i.id
         UNION SELECT g.delegate_id FROM delegations g WHERE g.company_id = i.company_id AND g.starts_at <= now() AND g.ends_at > now()
         UNION SELECT (s.step ->> 'escalateToId')::uuid
                 FROM approvals a CROSS JOIN LATERAL jsonb_array_elements(a.steps) AS s(step) WHERE a.${column} = i.id AND s.step ? 'escalateToId'
@@ -113,6 +132,8 @@ export interface ApprovalHistory {
   latest: Approval | null;
   decisions: (ApprovalDecision & { submission: number })[];
   names: Map<string, string>;
+  /** The seats of the latest submission's steps that the run resolved (from its approval tasks). */
+  seats: ApprovalSeatHolder[];
 }
 
 /** What a submission starts from: the invoice, the definition it was saved under (if still active), its customer. */
@@ -363,7 +384,7 @@ export class ApprovalsRepository {
       decidedAt: row.latest.decidedAt ? new Date(row.latest.decidedAt) : null,
     });
     const decisions = row.decisions.map((d) => Object.assign(new ApprovalDecision(), d, { decidedAt: new Date(d.decidedAt) }));
-    return { invoice: { ...row, kind: document.kind }, latest, decisions, names: new Map(Object.entries(row.names)), delegated: new Map(Object.entries(row.delegated)) };
+    return { invoice: { ...row, kind: document.kind }, latest, decisions, names: new Map(Object.entries(row.names)), delegated: new Map(Object.entries(row.delegated)), seats: row.seats };
   }
 
   /**

@@ -29,17 +29,23 @@ const CHAIN = `WITH RECURSIVE chain(id, depth) AS (
   SELECT id FROM chain`;
 
 /**
- * The pending approvals where `$2` matters to a delegation: a step not yet decided (the pending one or a later one)
- * names, as approver or escalation user, `$2` or someone whose delegations lead to `$2` (whose seat `$2` holds).
+ * The pending approvals where `$2` matters to a delegation: `$2`, or someone whose delegations lead to `$2` (whose seat
+ * `$2` holds), is named by a step not yet decided (the pending one or a later one) as approver or escalation user, is a
+ * member of a group such a step names (its seats are read when it opens), or holds a seat of the pending step through
+ * an open approval task (a seat the run resolved from a group or by limit, or an escalation of the run).
  */
 const RUNS_CONCERNING = `WITH RECURSIVE upstream(id, depth) AS (
     SELECT $2::uuid, 0
     UNION SELECT d.user_id, u.depth + 1 FROM delegations d JOIN upstream u ON d.delegate_id = u.id WHERE d.company_id = $1 AND u.depth < 64)
   SELECT a.workflow_id AS "workflowId" FROM approvals a
-   WHERE a.company_id = $1 AND a.status = 'pending' AND EXISTS (
+   WHERE a.company_id = $1 AND a.status = 'pending' AND (EXISTS (
      SELECT 1 FROM jsonb_array_elements(a.steps) WITH ORDINALITY AS s(step, n) JOIN upstream u
        ON s.step->'approverIds' ? u.id::text OR s.step->>'escalateToId' = u.id::text
+         OR EXISTS (SELECT 1 FROM approver_group_members m
+                     WHERE m.company_id = $1 AND m.user_id = u.id AND coalesce(s.step->'groupIds', '[]') ? m.group_id::text)
       WHERE s.n > a.current_step)
+     OR EXISTS (SELECT 1 FROM tasks t JOIN upstream u ON coalesce(t.approval_seat_id, t.assignee_id) = u.id
+                 WHERE t.approval_id = a.id AND t.status = 'open'))
    ORDER BY a.created_at`;
 
 /** Delegations: one per user, replaced by a new one; the approvals they affect are told by the API. */

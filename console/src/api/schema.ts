@@ -1657,7 +1657,7 @@ export interface components {
         ApprovalStep: {
             /** @description distinct people who approved the step so far */
             approvals: number;
-            /** @description the approvers the definition lists */
+            /** @description the approvers the definition lists; for a step naming groups or routing by limit, once it opened, the seats the run resolved (the members, or those whose limit covers the amount, read when the step opened, less those who lost their seat since, with the escalated users) */
             approvers: components["schemas"]["ApprovalPerson"][];
             /** @description who may decide the step now, after delegation and escalation, without the invoice creator and those who approved already; empty unless pending */
             eligible: components["schemas"]["EligibleApprover"][];

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { eligibleFor } from '../../contracts';
+import type { ApprovalSeatHolder } from '../../db/approvals.repository';
 import { APPROVAL_STATUSES, type Approval, type ApprovalDecision, type ApprovalStatus, type Invoice } from '../../db/entities';
 import { dateTime, integer, nullable, text, uuid } from '../common/api-docs';
 
@@ -21,7 +22,12 @@ export class EligibleApproverView {
 export class ApprovalStepView {
   @ApiProperty({ ...integer, minimum: 1, description: '1 for the first step' }) step!: number;
   @ApiProperty({ enum: ['waiting', 'pending', 'approved', 'rejected', 'timeout', 'cancelled'] }) status!: string;
-  @ApiProperty({ type: [ApprovalPersonView], description: 'the approvers the definition lists' }) approvers!: ApprovalPersonView[];
+  @ApiProperty({
+    type: [ApprovalPersonView],
+    description: 'the approvers the definition lists; for a step naming groups or routing by limit, once it opened, the seats the run resolved ' +
+      '(the members, or those whose limit covers the amount, read when the step opened, less those who lost their seat since, with the escalated users)',
+  })
+  approvers!: ApprovalPersonView[];
   @ApiProperty({ type: Number, minimum: 1, description: 'distinct approvals the step needs' }) required!: number;
   @ApiProperty({ type: Number, minimum: 0, description: 'distinct people who approved the step so far' }) approvals!: number;
   @ApiProperty({ type: Number, nullable: true, description: 'days after which escalateTo joins the approvers; null without escalation' })
@@ -97,6 +103,7 @@ export function toApprovalView(
   decisions: (ApprovalDecision & { submission: number })[],
   names: Map<string, string>,
   delegated: Map<string, string> = new Map(),
+  resolvedSeats: ApprovalSeatHolder[] = [],
 ): ApprovalView {
   const person = (id: string | null): ApprovalPersonView | null => (id ? { id, name: names.get(id) ?? '' } : null);
   const current = approval?.status === 'pending' ? approval.currentStep : null;
@@ -111,19 +118,27 @@ export function toApprovalView(
     // The quorum counts people: one who approved for two seats (their own and a delegator's) counts once.
     const approvedPeople = new Set(approvedEntries.map((d) => d.userId));
     const escalated = entries.some((d) => d.decision === 'escalated');
+    // A step naming groups or routing by limit has the seats its run read when it opened: their tasks say who holds them.
+    const resolved = (s.groupIds?.length ?? 0) > 0 || s.routing === 'limit'
+      ? resolvedSeats.filter((r) => r.step === i)
+      : [];
     const seats = [...s.approverIds, ...(escalated && s.escalateToId ? [s.escalateToId] : [])];
+    const holders = resolved.length > 0
+      ? resolved.filter((r) => r.open && r.holderId !== invoice.createdBy).map((r) => ({ userId: r.holderId, onBehalfOf: r.seatId === r.holderId ? null : r.seatId }))
+      : eligibleFor(seats, invoice.createdBy ?? '', delegated);
     const eligible = status === 'pending'
-      ? eligibleFor(seats, invoice.createdBy ?? '', delegated)
+      ? holders
         .filter((e) => !approvedSeats.has(e.onBehalfOf ?? e.userId) && !approvedPeople.has(e.userId))
         .map((e) => ({ ...person(e.userId)!, onBehalfOf: person(e.onBehalfOf) }))
       : [];
+    const approvers = resolved.length > 0 ? [...new Set(resolved.map((r) => r.seatId))] : s.approverIds;
     return {
-      step: i + 1, status, approvers: s.approverIds.map((id) => person(id)!),
+      step: i + 1, status, approvers: approvers.map((id) => person(id)!),
       required: s.required ?? 1, approvals: approvedPeople.size,
       escalateAfterDays: s.escalateAfterDays ?? null, escalateTo: person(s.escalateToId ?? null), escalated, eligible,
     };
   });
-  const approverIds = [...new Set((approval?.steps ?? []).flatMap((s) => s.approverIds))];
+  const approverIds = [...new Set(steps.flatMap((s) => s.approvers.map((p) => p.id)))];
   const bill = invoice.kind === 'bill';
   return {
     kind: bill ? 'bill' : 'invoice',

@@ -105,7 +105,7 @@ export class ApprovalsService {
     const doc = documentRef(document);
     const history = isUuid(doc.id) ? await this.approvals.findHistory(doc, user.companyId) : undefined;
     if (!history) throw new DomainError(404, `${doc.kind} ${doc.id} not found`);
-    return toApprovalView(history.invoice, history.latest, history.decisions, history.names, history.delegated);
+    return toApprovalView(history.invoice, history.latest, history.decisions, history.names, history.delegated, history.seats);
   }
 
   /**
