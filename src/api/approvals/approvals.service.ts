@@ -247,10 +247,10 @@ export class ApprovalsService {
   }
 
   /** Ends the runs `approvalOnSave` cancelled; the database already says cancelled, so a failure is logged, not thrown. */
-  async signalCancelled(workflowIds: string[], editor: Pick<AuthUser, 'id'>): Promise<void> {
+  async signalCancelled(workflowIds: string[], editor: Pick<AuthUser, 'id'>, kind: DocumentRef['kind']): Promise<void> {
     for (const workflowId of workflowIds) {
       await this.temporal.workflow.getHandle(workflowId)
-        .signal(cancelSignal, { userId: editor.id, reason: 'invoice edited' })
+        .signal(cancelSignal, { userId: editor.id, reason: `${kind} edited` })
         .catch((err: Error) => this.logger.warn(`could not signal cancel to ${workflowId}: ${err.message}`));
     }
   }
@@ -267,7 +267,7 @@ export class ApprovalsService {
       await this.invoices.setApprovalFields(m, invoice.id, result.fields);
       return result;
     });
-    await this.signalCancelled(cancelled, editor);
+    await this.signalCancelled(cancelled, editor, 'invoice');
     Object.assign(invoice, fields);
     return fields;
   }
