@@ -134,4 +134,21 @@ describe('approval seats from groups and limits', () => {
     expect(fr).not.toMatch(/removed_from_group|quorum_unreachable/);
   });
 
+  it('a member removed while the seat-loss signal never arrived is refused (403) and the run is told', async () => {
+    const s = await submitted([{ approverIds: [], groupIds: ['GROUP'], required: 1 }]);
+    await until(s.openTasks, (rows) => rows.filter((r) => r.status === 'open').length === 2, 'the members\' tasks');
+    // Removed in the database alone, as when Temporal was briefly down after the change committed.
+    await sql('DELETE FROM approver_group_members WHERE group_id = $1 AND user_id = $2', [s.group.id, s.hal.id]);
+    const refused = await s.hal.http.post(`/v1/invoices/${s.invoiceId}/approve`, {});
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toContain('no longer holds a seat');
+    const view = await until(() => s.creator.http.get(`/v1/invoices/${s.invoiceId}/approval`).then((r) => r.body),
+      (v) => v.decisions.some((d: { decision: string }) => d.decision === 'seat_lost'), 'the seat lost in the trail');
+    expect(view.status).toBe('pending_approval');
+    expect(view.decisions.map((d: { decision: string; by: { id: string } | null; comment: string | null }) => [d.decision, d.by?.id, d.comment]))
+      .toEqual([['seat_lost', s.hal.id, 'removed_from_group']]);
+    const decided = await s.gil.http.post(`/v1/invoices/${s.invoiceId}/approve`, {});
+    expect(decided.status).toBe(200);
+    expect(decided.body.status).toBe('approved');
+  });
 });
