@@ -229,8 +229,9 @@ export class ApprovalsService {
   private async refuseLostSeat(pending: PendingDecision, user: AuthUser, handle: WorkflowHandle<InvoiceApprovalWorkflow>, named: string): Promise<void> {
     const step = pending.pendingStep;
     if (!step || !resolvesSeats(step) || !pending.createdBy) return;
-    const state = await handle.query(approvalStateQuery);
-    if (state.currentStep !== pending.currentStep) return;
+    // A run that cannot be asked now is left to the Update, which answers for it (503 when Temporal is away).
+    const state = await handle.query(approvalStateQuery).catch(() => undefined);
+    if (!state || state.currentStep !== pending.currentStep) return;
     const held = [...new Set((state.eligible ?? []).filter((e) => e.userId === user.id).map((e) => e.onBehalfOf ?? e.userId))];
     const kept = new Set([...step.approverIds, ...(state.escalated ?? [])]);
     if (held.length === 0 || held.some((seat) => kept.has(seat))) return;
