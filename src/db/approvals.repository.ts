@@ -1,6 +1,6 @@
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import {
-  type ApprovalDocumentKind, type ApprovalNotice, type CancelApprovalInput, type CompleteApprovalInput, documentOf, type MarkPendingInput,
+  type ApprovalDocumentKind, type ApprovalNotice, type ApprovalStepInput, type CancelApprovalInput, type CompleteApprovalInput, documentOf, type MarkPendingInput,
   type RecordDecisionInput,
 } from '../contracts';
 import type { ClaimedEffect } from './deliveries.repository';
@@ -251,9 +251,21 @@ const RECORD_SUBMISSION_SQL = perKind((kind) => {
        RETURNING id, created_at AS "createdAt"`;
 });
 
+/** A document's pending approval as a decision needs it: its run, its creator, and the step that waits. */
+export interface PendingDecision {
+  workflowId: string;
+  number: string;
+  createdBy: string | null;
+  amount: string;
+  currentStep: number;
+  pendingStep: ApprovalStepInput | null;
+}
+
 const PENDING_DECISION_SQL = perKind((kind) => {
   const { table, column, number } = DOCUMENTS[kind];
-  return `SELECT a.workflow_id AS "workflowId", ${number('i')} AS number, i.created_by AS "createdBy" FROM approvals a JOIN ${table} i ON i.id = a.${column}
+  return `SELECT a.workflow_id AS "workflowId", ${number('i')} AS number, i.created_by AS "createdBy", i.amount::text AS amount,
+              a.current_step AS "currentStep", a.steps -> a.current_step AS "pendingStep"
+         FROM approvals a JOIN ${table} i ON i.id = a.${column}
         WHERE a.${column} = $1 AND a.company_id = $2 AND a.status = 'pending' AND i.approval_status = 'pending_approval'
         ORDER BY a.submission DESC LIMIT 1`;
 });
@@ -444,8 +456,8 @@ export class ApprovalsRepository {
   }
 
   /** The latest pending approval of a document of the company that is pending approval, with the document's number and creator. */
-  async findPendingDecision(document: DocumentRef, companyId: string): Promise<{ workflowId: string; number: string; createdBy: string | null } | undefined> {
-    const [pending] = await this.db.query<{ workflowId: string; number: string; createdBy: string | null }>(
+  async findPendingDecision(document: DocumentRef, companyId: string): Promise<PendingDecision | undefined> {
+    const [pending] = await this.db.query<PendingDecision>(
       PENDING_DECISION_SQL[document.kind], [document.id, companyId]);
     return pending;
   }

@@ -97,6 +97,13 @@ export class ApproverGroupsRepository {
     await this.m.delete(ApproverGroup, { id });
   }
 
+  /** How many of the company's open tasks wait in the group (their candidate group). */
+  async countOpenTasksOfCandidateGroup(companyId: string, groupId: string): Promise<number> {
+    const [row] = await this.m.query(
+      `SELECT count(*)::int AS n FROM tasks WHERE company_id = $1 AND candidate_group_id = $2 AND status = 'open'`, [companyId, groupId]) as { n: number }[];
+    return row.n;
+  }
+
   /** The company's active workflow definitions whose actions, or collection steps' tasks, name the group. */
   findActiveDefinitionsNaming(companyId: string, groupId: string): Promise<{ id: string; name: string }[]> {
     return this.m.query(

@@ -322,7 +322,11 @@ export async function approvalWithRules(input: InvoiceApprovalInput): Promise<In
      */
     const escalateIfShort = async () => {
       const approved = new Set(state.approvedBy);
-      const open = () => new Set((state.eligible ?? []).map((e) => e.onBehalfOf ?? e.userId).filter((seat) => !approved.has(seat))).size;
+      // The quorum counts people: one person holding several seats (a delegate's) brings one approval, and one who approved brings none.
+      const open = () => {
+        const approving = approvingPeople();
+        return new Set((state.eligible ?? []).filter((e) => !approved.has(e.onBehalfOf ?? e.userId) && !approving.has(e.userId)).map((e) => e.userId)).size;
+      };
       const needed = required(step) - approved.size;
       if (open() >= needed) return;
       const seated = new Set(seatsOf(step));

@@ -2,8 +2,11 @@ import { closeDb, sql } from '../support/db';
 import { createTenant, createUser } from '../support/fixtures';
 import { Http } from '../support/http';
 import { createCustomer, tag } from '../support/ledger';
+import { waitForMails } from '../support/mail';
 import { Stack } from '../support/stack';
 import { until } from '../support/until';
+
+const LINK = /https?:\/\/[^\s]+\/approvals\/[A-Za-z0-9_-]{43}/;
 
 /**
  * Approval steps whose seats are read when they open (a group, limit routing), through the real API, worker, Temporal
@@ -48,7 +51,7 @@ describe('approval seats from groups and limits', () => {
     // The step's tasks are opened once the run read its seats.
     const openTasks = () => sql<{ assigneeId: string; status: string }>(
       `SELECT assignee_id AS "assigneeId", status FROM tasks WHERE record_id = $1 AND kind = 'approval' ORDER BY created_at, assignee_id`, [invoice.body.id]);
-    return { t, creator, gil, hal, boss, outsider, group: group.body, invoiceId: invoice.body.id as string, openTasks };
+    return { t, creator, gil, hal, boss, outsider, group: group.body, invoiceId: invoice.body.id as string, number: invoice.body.number as string, openTasks };
   }
 
   it('a group step: members hold the seats (never the creator); an outsider and the creator are refused, a member approves', async () => {
@@ -100,6 +103,51 @@ describe('approval seats from groups and limits', () => {
 
     expect((await s.hal.http.post(`/v1/invoices/${s.invoiceId}/approve`, {})).status).toBe(403);
     const decided = await s.boss.http.post(`/v1/invoices/${s.invoiceId}/approve`, { comment: 'for the team' });
+    expect(decided.status).toBe(200);
+    expect(decided.body.status).toBe('approved');
+  });
+
+  it('the email link of a member who lost the seat says so and why (en-US, fr-CA); the trail is labelled, not coded', async () => {
+    const s = await submitted([{ approverIds: [], groupIds: ['GROUP'], required: 2, escalateAfterDays: 5, escalateToId: 'BOSS' }]);
+    await until(s.openTasks, (rows) => rows.filter((r) => r.status === 'open').length === 2, 'the members\' tasks');
+    const mail = (await waitForMails(s.hal.email, 1)).find((m) => m.subject.includes(s.number));
+    const link = mail?.text.match(LINK)?.[0];
+    expect(link).toBeDefined();
+    expect((await s.gil.http.post(`/v1/invoices/${s.invoiceId}/approve`, {})).status).toBe(200);
+    expect((await s.t.admin.patch(`/v1/approver-groups/${s.group.id}`, { memberIds: [s.gil.id] })).status).toBe(200);
+    await until(() => s.creator.http.get(`/v1/invoices/${s.invoiceId}/approval`).then((r) => r.body),
+      (v) => v.decisions.some((d: { decision: string }) => d.decision === 'escalated'), 'the seat lost, then the escalation');
+
+    const shown = await fetch(link!);
+    const html = await shown.text();
+    expect(shown.status).toBe(410);
+    expect(html).toContain('You no longer hold a seat of step 1: you were removed from its approver group.');
+    expect(html).not.toContain('a delegation');
+    expect(html).toContain('Hal lost their seat (removed from the approver group)');
+    expect(html).toContain('Bea joined the approvers (escalation): the step could no longer reach its quorum');
+    expect(html).not.toMatch(/removed_from_group|quorum_unreachable/);
+
+    expect((await s.t.admin.patch('/v1/companies/me', { locale: 'fr-CA' })).status).toBe(200);
+    const fr = await (await fetch(link!)).text();
+    expect(fr).toContain('Vous n&#x27;occupez plus de siège à l&#x27;étape 1 : vous avez été retiré·e de son groupe d&#x27;approbateurs.');
+    expect(fr).toContain('Hal a perdu son siège (retiré·e du groupe d&#x27;approbateurs)');
+    expect(fr).not.toMatch(/removed_from_group|quorum_unreachable/);
+  });
+
+  it('a member removed while the seat-loss signal never arrived is refused (403) and the run is told', async () => {
+    const s = await submitted([{ approverIds: [], groupIds: ['GROUP'], required: 1 }]);
+    await until(s.openTasks, (rows) => rows.filter((r) => r.status === 'open').length === 2, 'the members\' tasks');
+    // Removed in the database alone, as when Temporal was briefly down after the change committed.
+    await sql('DELETE FROM approver_group_members WHERE group_id = $1 AND user_id = $2', [s.group.id, s.hal.id]);
+    const refused = await s.hal.http.post(`/v1/invoices/${s.invoiceId}/approve`, {});
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toContain('no longer holds a seat');
+    const view = await until(() => s.creator.http.get(`/v1/invoices/${s.invoiceId}/approval`).then((r) => r.body),
+      (v) => v.decisions.some((d: { decision: string }) => d.decision === 'seat_lost'), 'the seat lost in the trail');
+    expect(view.status).toBe('pending_approval');
+    expect(view.decisions.map((d: { decision: string; by: { id: string } | null; comment: string | null }) => [d.decision, d.by?.id, d.comment]))
+      .toEqual([['seat_lost', s.hal.id, 'removed_from_group']]);
+    const decided = await s.gil.http.post(`/v1/invoices/${s.invoiceId}/approve`, {});
     expect(decided.status).toBe(200);
     expect(decided.body.status).toBe('approved');
   });

@@ -129,6 +129,54 @@ describe('approver groups and approval limits', () => {
     expect((await t.admin.get(`/v1/approver-groups/${ops.body.id}`)).body.name).toBe('Ops');
   });
 
+  it('keeps a member deactivated since (a PATCH with the same members passes), refusing only to add one', async () => {
+    const t = await createTenant(http);
+    const ann = await createUser(t, 'standard', 'Ann');
+    const bob = await createUser(t, 'standard', 'Bob');
+    const gus = await createUser(t, 'standard', 'Gus');
+    const group = await t.admin.post('/v1/approver-groups', { name: 'Finance', memberIds: [ann.id, bob.id] });
+    expect(group.status).toBe(201);
+    expect((await t.admin.post(`/v1/users/${bob.id}/deactivate`, {})).status).toBe(200);
+    expect((await t.admin.post(`/v1/users/${gus.id}/deactivate`, {})).status).toBe(200);
+
+    const listed = (await t.admin.get(`/v1/approver-groups/${group.body.id}`)).body.memberIds;
+    expect([...listed].sort()).toEqual([ann.id, bob.id].sort());
+    const same = await t.admin.patch(`/v1/approver-groups/${group.body.id}`, { name: 'Finance team', memberIds: listed });
+    expect(same.status).toBe(200);
+    expect(same.body).toMatchObject({ name: 'Finance team' });
+    expect([...same.body.memberIds].sort()).toEqual([ann.id, bob.id].sort());
+
+    const adding = await t.admin.patch(`/v1/approver-groups/${group.body.id}`, { memberIds: [...listed, gus.id] });
+    expect(adding.status).toBe(409);
+    expect(adding.body.message).toContain(`user ${gus.id} is deactivated`);
+    const dropped = await t.admin.patch(`/v1/approver-groups/${group.body.id}`, { memberIds: [ann.id] });
+    expect(dropped.body.memberIds).toEqual([ann.id]);
+    const readding = await t.admin.patch(`/v1/approver-groups/${group.body.id}`, { memberIds: [ann.id, bob.id] });
+    expect(readding.status).toBe(409);
+    expect(readding.body.message).toContain(`user ${bob.id} is deactivated`);
+  });
+
+  it('refuses to delete a group while open tasks wait in it (409 counting them); closed tasks do not hold it', async () => {
+    const t = await createTenant(http);
+    const ann = await createUser(t, 'standard', 'Ann');
+    const group = await t.admin.post('/v1/approver-groups', { name: 'Deposits', memberIds: [ann.id] });
+    expect(group.status).toBe(201);
+    const task = (status: string) => sql(
+      `INSERT INTO tasks (company_id, assignee_id, kind, title, description, status, candidate_group_id)
+       VALUES ($1, NULL, 'manual', 'Deposit', '', $2, $3)`, [t.companyId, status, group.body.id]);
+    await task('open');
+    await task('open');
+    await task('completed');
+
+    const refused = await t.admin.delete(`/v1/approver-groups/${group.body.id}`);
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain('2 open task(s)');
+    expect((await t.admin.get(`/v1/approver-groups/${group.body.id}`)).status).toBe(200);
+
+    await sql(`UPDATE tasks SET status = 'completed' WHERE candidate_group_id = $1`, [group.body.id]);
+    expect((await t.admin.delete(`/v1/approver-groups/${group.body.id}`)).status).toBe(204);
+  });
+
   it('answers another company\'s group exactly as a missing one (404), and lets only admins change groups (403)', async () => {
     const t = await createTenant(http);
     const other = await createTenant(http);

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhookSignature } from '../../src/domain/webhook-signature';
-import { tasksOf, workflowIdsMatching } from '../support/approval';
+import { tasksOf, temporalCli, workflowIdsMatching } from '../support/approval';
 import { closeDb, sql } from '../support/db';
 import { createTenant, createUser, type Tenant } from '../support/fixtures';
 import { Http } from '../support/http';
@@ -200,6 +200,28 @@ describe('bill approval', () => {
     const edited = await c.creator.http.patch(`/v1/bills/${bill.id}`, { amount: '1300.00' });
     expect(edited.body.approvalStatus).toBe('approval_required');
     expect((await c.approver.http.post(`/v1/bills/${bill.id}/approve`, {})).status).toBe(409);
+  });
+
+  it('a bill\'s approval task names the bill routes; editing a pending bill cancels its run as "bill edited"', async () => {
+    const c = await billCompany(http);
+    const bill = await createBill(c);
+    expect((await c.creator.http.post(`/v1/bills/${bill.id}/submit-for-approval`)).status).toBe(200);
+    const [task] = await until(() => tasksOf(c.approver, 'open', bill.id), (t) => t.length === 1, 'the approver\'s task');
+    const complete = await c.approver.http.post(`/v1/tasks/${task.id}/complete`, {});
+    expect(complete.status).toBe(409);
+    expect(complete.body.message).toBe(
+      `task ${task.id} is an approval task: it closes when the bill is approved or rejected (POST /v1/bills/${bill.id}/approve or /reject)`,
+    );
+
+    expect((await c.creator.http.patch(`/v1/bills/${bill.id}`, { amount: '1300.00' })).status).toBe(200);
+    const workflowId = `bill-approval-${bill.id}-1`;
+    const history = await until(() => temporalCli(['workflow', 'show', '--workflow-id', workflowId]),
+      (h) => JSON.stringify(h).includes('WORKFLOW_EXECUTION_COMPLETED') || JSON.stringify(h).includes('WorkflowExecutionCompleted'), 'the cancelled run');
+    // The CLI prints payloads base64-encoded or decoded, by version: both are read.
+    const raw = JSON.stringify(history);
+    const decoded = [...raw.matchAll(/"data":"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1], 'base64').toString('utf8')).join('\n');
+    expect(`${raw}\n${decoded}`).toContain('bill edited');
+    expect(`${raw}\n${decoded}`).not.toContain('invoice edited');
   });
 
   it('another tenant\'s bill is a 404 on every route, a non-approver gets 403, the creator may not decide', async () => {

@@ -249,7 +249,7 @@ describe(ApprovalsService.name, () => {
     });
     expect(fields).toEqual({ approvalStatus: 'approval_required', approvalDefinitionId: c.definitionId });
     expect(cancelled).toEqual([`invoice-approval-${inv.id}-1`]);
-    await service.signalCancelled(cancelled, c.creator);
+    await service.signalCancelled(cancelled, c.creator, 'invoice');
     expect((await temporal.workflow.getHandle<typeof invoiceApproval>(cancelled[0]).result()).status).toBe('cancelled');
   });
 

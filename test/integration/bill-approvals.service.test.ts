@@ -142,7 +142,7 @@ describe(`${ApprovalsService.name} on a bill`, () => {
       return service.cancelPending(m, s.bill, s.creator.id);
     });
     expect(cancelled).toEqual([`bill-approval-${s.bill.id}-1`]);
-    await service.signalCancelled(cancelled, s.creator);
+    await service.signalCancelled(cancelled, s.creator, 'bill');
     expect((await temporal.workflow.getHandle(cancelled[0]).result()).status).toBe('cancelled');
     expect(await until(() => dataSource.query(`SELECT status FROM tasks WHERE record_id = $1`, [s.bill.id]),
       (t) => t.every((x: { status: string }) => x.status === 'cancelled'), 'the task cancelled')).toEqual([{ status: 'cancelled' }]);

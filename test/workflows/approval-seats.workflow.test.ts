@@ -292,6 +292,27 @@ describe('invoiceApproval with seats read when a step opens (groups, approval li
     expect(mocks.calls.recordDecision.filter((c) => c.decision === 'seat_lost')).toEqual([]);
   });
 
+  it('one person holding two seats (a member delegated to another) counts once: a 2-of-2 group step escalates', async () => {
+    const mocks = mockActivities({ groups: { [FINANCE]: [ALICE, BOB] }, limits: {}, admins: [] });
+    const now = await env.currentTimeMs();
+    const args = input({
+      steps: [{ approverIds: [], groupIds: [FINANCE], required: 2, escalateToId: BOSS }],
+      delegations: [{ delegatorId: ALICE, delegateId: BOB, from: new Date(now - DAY).toISOString(), until: new Date(now + 10 * DAY).toISOString() }],
+    });
+    const outcome = await run(mocks, args, async (handle) => {
+      const pending = await reached(handle, (s) => (s.escalated ?? []).length > 0);
+      await approve(handle, BOB);
+      const decided = await approve(handle, BOSS);
+      return { pending, decided, result: await handle.result() };
+    });
+    expect(outcome.pending.eligible).toEqual([
+      { userId: BOB, onBehalfOf: ALICE }, { userId: BOB, onBehalfOf: null }, { userId: BOSS, onBehalfOf: null },
+    ]);
+    expect(mocks.calls.escalateApproval).toEqual([expect.objectContaining({ step: 0, reason: 'quorum_unreachable' })]);
+    expect(outcome.decided.status).toBe('approved');
+    expect(outcome.result.trail.map((t) => [t.decision, t.userId])).toEqual([['escalated', BOSS], ['approved', BOB], ['approved', BOSS]]);
+  });
+
   it('a member\'s delegate holds the member\'s seat of a group step', async () => {
     const mocks = mockActivities({ groups: { [FINANCE]: [ALICE] }, limits: {}, admins: [] });
     const now = await env.currentTimeMs();

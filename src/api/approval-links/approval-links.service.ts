@@ -11,7 +11,7 @@ import { invoicePdfFilename, renderInvoicePdf } from '../../infra/invoice-pdf';
 import { RATE_LIMITS, type RateLimits } from '../../infra/rate-limits';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { ApprovalsService } from '../approvals/approvals.service';
-import { describe, fill, formatInstant, type PageModel, pageTexts, renderPage, textsFor } from './approval-page';
+import { describe, fill, formatInstant, type PageModel, pageTexts, renderPage, seatLostMessage, textsFor } from './approval-page';
 import type { RenderedPage } from '../common/token-page';
 
 
@@ -178,6 +178,8 @@ export class ApprovalLinksService {
     const mine = p.decisions.find((d) => d.step === p.step && d.userId === p.userId && d.decision === 'approved');
     if (mine) return this.render(p, { status: 410, message: fill(t.youApproved, { when: when(mine.decidedAt) }), decidable: false });
     if (p.supersededAt) {
+      const lost = p.decisions.find((d) => d.step === p.step && d.userId === p.userId && d.decision === 'seat_lost');
+      if (lost) return this.render(p, { status: 410, message: seatLostMessage(t, p.step, lost.comment), decidable: false });
       return this.render(p, { status: 410, message: fill(t.moved, { name: p.supersededToName ?? t.nobody, when: when(p.supersededAt) }), decidable: false });
     }
     if (p.usedAt) return this.render(p, { status: 410, message: t.used, decidable: false });

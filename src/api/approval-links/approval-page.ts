@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { formatDate, formatMoney } from '../../domain/messages';
 import { catalogueLocale } from '../../domain/templates';
 import type { ApprovalLinkPage } from '../../db/approval-links.repository';
+import { NOBODY_TO_ESCALATE, QUORUM_UNREACHABLE, type SeatLossReason } from '../../contracts';
 
 const STYLE = `body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;padding:1rem;background:#f6f7f9;color:#1d2330;line-height:1.45}
 main{max-width:34rem;margin:0 auto;background:#fff;border-radius:.5rem;padding:1.25rem;box-shadow:0 1px 3px rgba(0,0,0,.1)}
@@ -31,6 +32,12 @@ const TEXTS = {
     reasonRequired: 'A rejection needs a reason: say why the invoice is rejected.', done: 'Done: you {decision} invoice {number}.',
     unavailable: 'The decision could not be confirmed right now. Nothing is lost: open the link again in a minute to see whether it was recorded.',
     refused: 'Your decision was not recorded: {message}', nobody: 'nobody',
+    seatLost: 'You no longer hold a seat of step {k}: {why}.', lostRemovedFromGroup: 'you were removed from its approver group',
+    lostLimitLowered: 'your approval limit was lowered below the amount', lostDeactivated: 'your account was deactivated',
+    lostOther: 'the people who may decide it changed',
+    seat_lost: 'lost their seat', seatRemovedFromGroup: 'removed from the approver group', seatLimitLowered: 'approval limit lowered below the amount',
+    seatDeactivated: 'deactivated', quorumUnreachable: 'the step could no longer reach its quorum',
+    nobodyToEscalate: 'nobody more can be asked: the step waits for its deadline',
   },
   'fr-CA': {
     title: 'Facture {number}', company: 'Entreprise', submittedBy: 'Soumise par', pdf: 'La facture (PDF)', invoice: 'Facture', customer: 'Client', amount: 'Montant', due: 'Échéance', memo: 'Note', step: 'Étape',
@@ -47,6 +54,12 @@ const TEXTS = {
     reasonRequired: 'Un rejet demande un motif : dites pourquoi la facture est rejetée.', done: 'C\'est fait : vous avez {decision} la facture {number}.',
     unavailable: 'La décision n\'a pas pu être confirmée pour l\'instant. Rien n\'est perdu : rouvrez le lien dans une minute pour voir si elle a été enregistrée.',
     refused: 'Votre décision n\'a pas été enregistrée : {message}', nobody: 'personne',
+    seatLost: 'Vous n\'occupez plus de siège à l\'étape {k} : {why}.', lostRemovedFromGroup: 'vous avez été retiré·e de son groupe d\'approbateurs',
+    lostLimitLowered: 'votre limite d\'approbation a été abaissée sous le montant', lostDeactivated: 'votre compte a été désactivé',
+    lostOther: 'les personnes qui peuvent en décider ont changé',
+    seat_lost: 'a perdu son siège', seatRemovedFromGroup: 'retiré·e du groupe d\'approbateurs', seatLimitLowered: 'limite d\'approbation abaissée sous le montant',
+    seatDeactivated: 'désactivé·e', quorumUnreachable: 'l\'étape ne pouvait plus atteindre son quorum',
+    nobodyToEscalate: 'personne d\'autre ne peut être sollicité : l\'étape attend son échéance',
   },
 } as const;
 
@@ -69,6 +82,31 @@ const BILL_TEXTS: Record<'en-US' | 'fr-CA', Partial<PageTexts>> = {
     reasonRequired: 'Un rejet demande un motif : dites pourquoi la facture à payer est rejetée.', done: 'C\'est fait : vous avez {decision} la facture à payer {number}.',
   },
 };
+
+type TextKey = keyof PageTexts;
+const SEAT_LOSS_WORDS = new Map<string, { link: TextKey; trail: TextKey }>(([
+  ['removed_from_group', { link: 'lostRemovedFromGroup', trail: 'seatRemovedFromGroup' }],
+  ['limit_lowered', { link: 'lostLimitLowered', trail: 'seatLimitLowered' }],
+  ['deactivated', { link: 'lostDeactivated', trail: 'seatDeactivated' }],
+] satisfies [SeatLossReason, { link: TextKey; trail: TextKey }][]));
+const ESCALATION_WORDS = new Map<string, TextKey>([[QUORUM_UNREACHABLE, 'quorumUnreachable'], [NOBODY_TO_ESCALATE, 'nobodyToEscalate']]);
+
+/** What the link's recipient is told once a seat of the step they held is lost, `reason` the trail's (a SeatLossReason). */
+export function seatLostMessage(t: PageTexts, step: number, reason: string | null): string {
+  const words = SEAT_LOSS_WORDS.get(reason ?? '');
+  return fill(t.seatLost, { k: step + 1, why: words ? t[words.link] : t.lostOther });
+}
+
+/** The trail's coded comments in words: why a seat was lost, why people joined a step (or nobody could). */
+function codedComment(t: PageTexts, decision: string, comment: string | null): string | undefined {
+  if (comment === null) return undefined;
+  if (decision === 'seat_lost') {
+    const words = SEAT_LOSS_WORDS.get(comment);
+    return words ? t[words.trail] : undefined;
+  }
+  const key = decision === 'escalated' ? ESCALATION_WORDS.get(comment) : undefined;
+  return key ? t[key] : undefined;
+}
 
 /** The page's texts in the company's locale, for the kind of document the link is about. */
 export function textsFor(locale: string, kind: 'invoice' | 'bill' = 'invoice'): { locale: 'en-US' | 'fr-CA'; t: PageTexts } {
@@ -148,9 +186,12 @@ export function describe(p: ApprovalLinkPage): Pick<PageModel, 'kind' | 'invoice
   const earlier = p.decisions.map((d) => {
     const who = d.userName ?? t.nobody;
     const what = t[d.decision as 'approved'] ?? d.decision;
+    const coded = codedComment(t, d.decision, d.comment);
+    const head = coded !== undefined && d.decision === 'escalated' && d.userId === null ? coded
+      : `${d.decision === 'timeout' ? '' : `${who} `}${what}${coded === undefined ? '' : d.decision === 'seat_lost' ? ` (${coded})` : `: ${coded}`}`;
     const extras = [d.onBehalfOfName ? fill(t.onBehalf, { name: d.onBehalfOfName }) : '', d.via === 'email' ? t.viaEmail : ''].filter(Boolean).join(', ');
-    const comment = d.comment ? (lang === 'fr-CA' ? ` : « ${d.comment} »` : `: “${d.comment}”`) : '';
-    return `${t.step} ${d.step + 1} — ${d.decision === 'timeout' ? '' : `${who} `}${what}${extras ? ` (${extras})` : ''}, ` +
+    const comment = d.comment && coded === undefined ? (lang === 'fr-CA' ? ` : « ${d.comment} »` : `: “${d.comment}”`) : '';
+    return `${t.step} ${d.step + 1} — ${head}${extras ? ` (${extras})` : ''}, ` +
       `${formatInstant(d.decidedAt, locale, timezone)}${comment}`;
   });
   return {

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
 import { DataSource, EntityManager } from 'typeorm';
-import { ApprovalsRepository, type DocumentRef } from '../../db/approvals.repository';
+import { ApprovalSeatsRepository } from '../../db/approval-seats.repository';
+import { ApprovalsRepository, type DocumentRef, type PendingDecision } from '../../db/approvals.repository';
 import { Approval, ApprovalStatus, Bill, Customer, Invoice, Vendor, WorkflowDefinition } from '../../db/entities';
 import { DelegationsRepository } from '../../db/delegations.repository';
 import { InvoicesRepository } from '../../db/invoices.repository';
@@ -10,7 +11,7 @@ import { todayIn } from '../../domain/dates';
 import { renderMessage } from '../../domain/messages';
 import { messageVariables } from '../../domain/variables';
 import {
-  type ApprovalDelegation, cancelSignal, decideUpdate, type Decision, type DecisionChannel, type InvoiceApprovalInput, type InvoiceApprovalWorkflow, searchAttributes, workflowIds, workflowTypes,
+  type ApprovalDelegation, approvalStateQuery, cancelSignal, decideUpdate, resolvesSeats, type SeatLossReason, seatLostSignal, type Decision, type DecisionChannel, type InvoiceApprovalInput, type InvoiceApprovalWorkflow, searchAttributes, workflowIds, workflowTypes,
 } from '../../contracts';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { DomainError } from '../../domain/errors';
@@ -203,6 +204,7 @@ export class ApprovalsService {
       throw new DomainError(403, `you created ${named} and may not decide it (no self-approval), even as an approver, admin or delegate`);
     }
     const handle = this.temporal.workflow.getHandle<InvoiceApprovalWorkflow>(pending.workflowId);
+    await this.refuseLostSeat(pending, user, handle, named);
     let settled: { status: string };
     try {
       settled = await this.temporal.withDeadline(Date.now() + DECISION_WAIT_MS, () => handle.executeUpdate(decideUpdate, {
@@ -217,6 +219,36 @@ export class ApprovalsService {
         new DomainError(409, `${named} is not pending approval: it was edited while the decision was being recorded`), doc, user);
     }
     return this.view(doc, user);
+  }
+
+  /**
+   * A step whose seats come from groups or limits: when every seat the caller holds in the run (theirs, or a
+   * delegator's) is read from them and the database no longer gives it, the run missed the seat-loss signal (Temporal
+   * unreachable when the change committed). It is told again, and the caller gets a 403 rather than deciding.
+   */
+  private async refuseLostSeat(pending: PendingDecision, user: AuthUser, handle: WorkflowHandle<InvoiceApprovalWorkflow>, named: string): Promise<void> {
+    const step = pending.pendingStep;
+    if (!step || !resolvesSeats(step) || !pending.createdBy) return;
+    // A run that cannot be asked now is left to the Update, which answers for it (503 when Temporal is away).
+    const state = await handle.query(approvalStateQuery).catch(() => undefined);
+    if (!state || state.currentStep !== pending.currentStep) return;
+    const held = [...new Set((state.eligible ?? []).filter((e) => e.userId === user.id).map((e) => e.onBehalfOf ?? e.userId))];
+    const kept = new Set([...step.approverIds, ...(state.escalated ?? [])]);
+    if (held.length === 0 || held.some((seat) => kept.has(seat))) return;
+    const seats = new ApprovalSeatsRepository(this.dataSource);
+    const query = { companyId: user.companyId, approverIds: step.approverIds, groupIds: step.groupIds ?? [], amount: pending.amount, creatorId: pending.createdBy };
+    const now = await seats.findSeats({ ...query, routing: step.routing });
+    if (held.some((seat) => now.seatIds.includes(seat))) return;
+    const active = await this.approvals.findActiveCompanyUserIds(user.companyId, held);
+    const members = step.routing === 'limit' ? new Set((await seats.findSeats({ ...query, routing: undefined })).seatIds) : new Set<string>();
+    const reasonOf = (seat: string): SeatLossReason =>
+      !active.has(seat) ? 'deactivated' : members.has(seat) ? 'limit_lowered' : 'removed_from_group';
+    for (const seat of held) {
+      await handle.signal(seatLostSignal, { userId: seat, reason: reasonOf(seat) })
+        .catch((err: Error) => this.logger.warn(`could not tell ${pending.workflowId} that user ${seat} lost a seat: ${err.message}`));
+    }
+    throw new DomainError(403, `user ${user.id} no longer holds a seat of step ${pending.currentStep + 1} of ${named} ` +
+      `(${held.map((seat) => `${seat}: ${reasonOf(seat).replaceAll('_', ' ')}`).join(', ')})`);
   }
 
   /** A 409 says what the approval is now, so that the caller need not ask; other errors are left as they are. */
@@ -247,10 +279,10 @@ export class ApprovalsService {
   }
 
   /** Ends the runs `approvalOnSave` cancelled; the database already says cancelled, so a failure is logged, not thrown. */
-  async signalCancelled(workflowIds: string[], editor: Pick<AuthUser, 'id'>): Promise<void> {
+  async signalCancelled(workflowIds: string[], editor: Pick<AuthUser, 'id'>, kind: DocumentRef['kind']): Promise<void> {
     for (const workflowId of workflowIds) {
       await this.temporal.workflow.getHandle(workflowId)
-        .signal(cancelSignal, { userId: editor.id, reason: 'invoice edited' })
+        .signal(cancelSignal, { userId: editor.id, reason: `${kind} edited` })
         .catch((err: Error) => this.logger.warn(`could not signal cancel to ${workflowId}: ${err.message}`));
     }
   }
@@ -267,7 +299,7 @@ export class ApprovalsService {
       await this.invoices.setApprovalFields(m, invoice.id, result.fields);
       return result;
     });
-    await this.signalCancelled(cancelled, editor);
+    await this.signalCancelled(cancelled, editor, 'invoice');
     Object.assign(invoice, fields);
     return fields;
   }

@@ -58,7 +58,7 @@ export class ApproverGroupsService {
       let removed: string[] = [];
       let added: string[] = [];
       if (dto.memberIds !== undefined) {
-        const memberIds = await this.checkedMembers(m, caller, dto.memberIds);
+        const memberIds = await this.checkedMembers(m, caller, dto.memberIds, found.memberIds);
         ({ added, removed } = await groups.replaceMembers(caller.companyId, found.id, memberIds));
       }
       const renamed = name !== undefined && name !== found.name;
@@ -81,7 +81,10 @@ export class ApproverGroupsService {
     return toApproverGroupView(done.group);
   }
 
-  /** Refused while an active definition names the group; the runs still naming it are told its members lost their seats. */
+  /**
+   * Refused while an active definition names the group, or open tasks wait in it (nobody could claim them then); the
+   * runs still naming it are told its members lost their seats.
+   */
   async remove(caller: AuthUser, id: string): Promise<void> {
     const group = await this.dataSource.transaction(async (m) => {
       const groups = new ApproverGroupsRepository(m);
@@ -90,6 +93,11 @@ export class ApproverGroupsService {
       if (definitions.length > 0) {
         throw new DomainError(409, `approver group ${found.id} is named by the active workflow definition(s) ` +
           `${definitions.map((d) => `"${d.name}" (${d.id})`).join(', ')}; remove it from them, or deactivate them, first`);
+      }
+      const waiting = await groups.countOpenTasksOfCandidateGroup(caller.companyId, found.id);
+      if (waiting > 0) {
+        throw new DomainError(409, `approver group ${found.id} is the candidate group of ${waiting} open task(s), which nobody could claim ` +
+          'once it is gone; complete or reassign them first');
       }
       await groups.delete(found.id);
       await audit.record(m, caller, { type: 'approver_group.deleted', targetId: found.id, data: { name: found.name, memberIds: listed(found.memberIds), memberCount: found.memberIds.length } });
@@ -108,15 +116,17 @@ export class ApproverGroupsService {
 
   /**
    * The members, each once, checked under the company's user lock (no deactivation slips in between): a user of
-   * another company or none is a 404 naming it, as elsewhere; a deactivated one a 409.
+   * another company or none is a 404 naming it, as elsewhere; adding a deactivated one a 409. A member deactivated
+   * since (still listed, `current`) may stay, so that the list read back is accepted as it is.
    */
-  private async checkedMembers(m: EntityManager, caller: AuthUser, ids: string[]): Promise<string[]> {
+  private async checkedMembers(m: EntityManager, caller: AuthUser, ids: string[], current: string[] = []): Promise<string[]> {
     const memberIds = [...new Set(ids.map((id) => id.toLowerCase()))];
     await new UsersRepository(m).lockCompanyUsers(caller.companyId);
     const statuses = await new ApproverGroupsRepository(m).findUserStatuses(caller.companyId, memberIds);
     const missing = memberIds.find((id) => !statuses.has(id));
     if (missing) throw new DomainError(404, `user ${missing} not found`);
-    const inactive = memberIds.find((id) => statuses.get(id) !== 'active');
+    const kept = new Set(current);
+    const inactive = memberIds.find((id) => statuses.get(id) !== 'active' && !kept.has(id));
     if (inactive) throw new DomainError(409, `user ${inactive} is deactivated and cannot be a member of an approver group`);
     return memberIds;
   }

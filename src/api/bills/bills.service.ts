@@ -81,7 +81,7 @@ export class BillsService {
       return toBillView(await bills.save(bill));
     });
     // Signalled after commit: an edited pending bill goes back to its creator and its approval run ends.
-    await this.approvals.signalCancelled(cancelledRuns, user);
+    await this.approvals.signalCancelled(cancelledRuns, user, 'bill');
     return view;
   }
 

@@ -148,7 +148,7 @@ export class InvoicesService {
       return toInvoiceView(await uniqueNumber(invoice.number, () => this.invoices.save(manager, invoice)));
     });
     // Signalled after commit: an edited pending invoice goes back to its creator and its approval run ends.
-    await this.approvals.signalCancelled(cancelledRuns, user);
+    await this.approvals.signalCancelled(cancelledRuns, user, 'invoice');
     return view;
   }
 

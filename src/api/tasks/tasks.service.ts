@@ -77,8 +77,9 @@ export class TasksService {
       throw new ForbiddenException(`only the assignee of task ${id}, the member who claimed it or an admin may complete it`);
     }
     if (task.kind === 'approval') {
+      const kind = task.recordType === 'bill' ? 'bill' : 'invoice';
       throw new ConflictException(
-        `task ${id} is an approval task: it closes when the invoice is approved or rejected (POST /v1/invoices/${task.recordId}/approve or /reject)`,
+        `task ${id} is an approval task: it closes when the ${kind} is approved or rejected (POST /v1/${kind}s/${task.recordId}/approve or /reject)`,
       );
     }
     if (!(await tasks.completeIfOpen(user.companyId, id, user.id))) {

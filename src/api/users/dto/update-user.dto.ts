@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
-import { text } from '../../common/api-docs';
+import { money, nullable, text } from '../../common/api-docs';
 import { IsOmittable } from '../../common/optional';
 import { IsMoney } from '../../common/validators';
 
@@ -15,7 +15,7 @@ export class UpdateUserDto {
   name?: string;
 
   @ApiPropertyOptional({
-    type: String, nullable: true, pattern: '^\\d+(\\.\\d{1,2})?$', example: '5000.00',
+    ...nullable(money), example: '5000.00',
     description: 'the largest amount a step routed by limit may ask the user to approve (a decimal string); null = no limit. ' +
       'Lowering it takes the seats it no longer covers in pending approvals',
   })
