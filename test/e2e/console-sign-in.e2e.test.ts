@@ -159,13 +159,15 @@ describe('console sign-in in a browser', () => {
 
       refusals.length = 0;
       await Promise.all([page.waitForNavigation(), page.goto(otherSite.url(host, `/form-${host}`))]);
+      // Read the form's answer before the tab moves on: once it navigates, the browser may no longer give its body.
+      const formAnswer = await refusals.find((r) => r.url === target)?.body;
       await page.goto(otherSite.url(host, `/fetch-${host}`));
       await page.waitForFunction(() => (globalThis as unknown as { document: { getElementById(id: string): { textContent: string } } })
         .document.getElementById('done').textContent === 'sent');
       await new Promise((r) => setTimeout(r, 300)); // the opaque fetch's response event
       const attempts = refusals.filter((r) => r.url === target);
       expect(attempts.map((a) => a.status)).toEqual([status, status]);
-      if (status === 403) expect(await attempts[0].body).toContain('send the X-CSRF-Token header of your session');
+      if (status === 403) expect(formAnswer).toContain('send the X-CSRF-Token header of your session');
       expect(await victimStatus()).toBe('active');
       // The session itself still works for the console.
       await page.goto(`${stack.baseUrl}/app/workflows`);
