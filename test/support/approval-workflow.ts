@@ -1,4 +1,5 @@
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import {
@@ -35,6 +36,10 @@ export function recordingApprovalActivities() {
   };
   return { calls, parts };
 }
+
+/** The type of the ApplicationFailure an Update was refused with (a DecisionRefusal), or undefined for any other error. */
+export const refusalType = (err: unknown): string | undefined =>
+  err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type ?? undefined : undefined;
 
 /** Polls the run's state until `done` holds. */
 export const reached = (handle: WorkflowHandle, done: (s: ApprovalState) => boolean) =>

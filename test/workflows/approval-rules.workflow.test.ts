@@ -1,5 +1,3 @@
-import { WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import { composeApprovalActivities } from '../../src/activities/approval.activities';
 import {
   approvalStateQuery,
@@ -10,7 +8,7 @@ import {
   type InvoiceApprovalInput,
 } from '../../src/contracts';
 import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
-import { approvalWorkflowEnv, recordingApprovalActivities } from '../support/approval-workflow';
+import { approvalWorkflowEnv, recordingApprovalActivities, refusalType } from '../support/approval-workflow';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -46,9 +44,6 @@ function input(overrides: Partial<InvoiceApprovalInput> = {}): InvoiceApprovalIn
     ...overrides,
   };
 }
-
-const refusalType = (err: unknown): string | undefined =>
-  err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type ?? undefined : undefined;
 
 describe('invoiceApproval under the approver rules (quorum, no self-approval, escalation, delegation)', () => {
   const wf = approvalWorkflowEnv('approval-rules-test');

@@ -1,5 +1,4 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import { composeApprovalActivities } from '../../src/activities/approval.activities';
 import {
   approvalStateQuery,
@@ -8,7 +7,7 @@ import {
   type ResolveApprovalSeatsInput,
   seatLostSignal,
 } from '../../src/contracts';
-import { approvalWorkflowEnv, recordingApprovalActivities } from '../support/approval-workflow';
+import { approvalWorkflowEnv, recordingApprovalActivities, refusalType } from '../support/approval-workflow';
 
 const DAY = 24 * 60 * 60_000;
 
@@ -71,9 +70,6 @@ function input(overrides: Partial<InvoiceApprovalInput> = {}): InvoiceApprovalIn
     ...overrides,
   };
 }
-
-const refusalType = (err: unknown): string | undefined =>
-  err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type ?? undefined : undefined;
 
 describe('invoiceApproval with seats read when a step opens (groups, approval limits, seats lost)', () => {
   const wf = approvalWorkflowEnv('approval-seats-test');

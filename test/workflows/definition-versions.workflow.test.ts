@@ -1,11 +1,10 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
 import { composeApprovalActivities } from '../../src/activities/approval.activities';
 import {
   type Activities, approvalStateQuery, decideUpdate, DecisionRefusal, type InvoiceApprovalInput,
 } from '../../src/contracts';
 import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
-import { approvalWorkflowEnv } from '../support/approval-workflow';
+import { approvalWorkflowEnv, refusalType } from '../support/approval-workflow';
 import { until } from '../support/until';
 
 type ApprovalActivities = Pick<Activities,
@@ -41,11 +40,6 @@ function input(overrides: Partial<InvoiceApprovalInput>): InvoiceApprovalInput {
     creatorId: CREATOR, steps: [{ approverIds: [ALICE] }], allowAdmins: false, notifyUserIds: [], push: false, timeout: '10 days',
     ...overrides,
   };
-}
-
-function refusalType(err: unknown): string | undefined {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
-  return undefined;
 }
 
 describe('a run keeps its definition version', () => {

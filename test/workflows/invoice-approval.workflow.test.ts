@@ -1,5 +1,4 @@
-import { WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { composeApprovalActivities } from '../../src/activities/approval.activities';
 import {
   type Activities,
@@ -13,7 +12,7 @@ import {
   searchAttributes,
 } from '../../src/contracts';
 import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
-import { approvalWorkflowEnv } from '../support/approval-workflow';
+import { approvalWorkflowEnv, refusalType } from '../support/approval-workflow';
 import { until } from '../support/until';
 
 type ApprovalActivities = Pick<Activities,
@@ -109,11 +108,6 @@ function answeredWithin<T>(ms: number, what: string, answer: Promise<T>): Promis
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms); });
   return Promise.race([answer, late]).finally(() => clearTimeout(timer));
-}
-
-function refusalType(err: unknown): string | undefined {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
-  return undefined;
 }
 
 describe(invoiceApproval.name, () => {
