@@ -1,29 +1,18 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createApprovalActivities, createApprovalSeatActivities } from '../../src/activities/approval.activities';
 import type { ResolvedApprovalSeats } from '../../src/contracts';
-import { createDataSource } from '../../src/db/data-source';
-import { createMailer, type Mailer } from '../../src/infra/mailer';
+import type { Mailer } from '../../src/infra/mailer';
 import { seedPendingApproval, type SeededApproval } from '../support/approval-seed';
-import { testEnv } from '../support/env';
+import { approvalBackends } from '../support/approval-integration';
 
 /** The seats of a step that names groups or routes by limit, read from the real Postgres, and a seat lost recorded there. */
 describe(createApprovalSeatActivities.name, () => {
   let dataSource: DataSource;
   let smtp: Mailer;
 
-  beforeAll(async () => {
-    dataSource = createDataSource(testEnv().databaseUrl, 2);
-    await dataSource.initialize();
-    smtp = createMailer(testEnv().smtpUrl, 'Relance <no-reply@relance.test>');
-  });
-  afterAll(async () => {
-    smtp?.close();
-    await dataSource?.destroy();
-    await Runtime.instance().shutdown();
-  });
+  approvalBackends((b) => ({ dataSource, smtp } = b));
 
   const notice = (s: SeededApproval) => ({ approvalId: s.approvalId, companyId: s.companyId, invoiceId: s.invoiceId, invoiceNumber: 'INV-1' });
   const inWorkflow = (s: SeededApproval) => new MockActivityEnvironment({ workflowExecution: { workflowId: s.workflowId, runId: randomUUID() } });

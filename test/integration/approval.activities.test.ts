@@ -1,13 +1,11 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { deliveryMessageId } from '../../src/infra/mailer';
-import { Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createApprovalActivities } from '../../src/activities/approval.activities';
-import { createMailer, type Mailer } from '../../src/infra/mailer';
-import { createDataSource } from '../../src/db/data-source';
+import type { Mailer } from '../../src/infra/mailer';
 import { seedPendingApproval, type SeededApproval } from '../support/approval-seed';
-import { testEnv } from '../support/env';
+import { approvalBackends } from '../support/approval-integration';
 import { mailsTo, waitForMails } from '../support/mail';
 
 type Seed = SeededApproval;
@@ -17,17 +15,7 @@ describe(createApprovalActivities.name, () => {
   let dataSource: DataSource;
   let smtp: Mailer;
 
-  beforeAll(async () => {
-    dataSource = createDataSource(testEnv().databaseUrl, 2);
-    await dataSource.initialize();
-    smtp = createMailer(testEnv().smtpUrl, 'Relance <no-reply@relance.test>');
-  });
-  afterAll(async () => {
-    smtp?.close();
-    await dataSource?.destroy();
-    // No worker or connection here releases the runtime test/support/quiet-temporal.ts installed: without this Jest never exits.
-    await Runtime.instance().shutdown();
-  });
+  approvalBackends((b) => ({ dataSource, smtp } = b));
 
   const seed = () => seedPendingApproval(dataSource, { label: 'Approvals', approvers: [{ name: 'alice', role: 'standard' }, { name: 'bob', role: 'admin' }] });
 

@@ -13,6 +13,7 @@ import { createDataSource } from '../../src/db/data-source';
 import { Invoice, WorkflowDefinition } from '../../src/db/entities';
 import { createWorker } from '../../src/worker/create-worker';
 import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
+import { refusal } from '../support/approval-integration';
 import { testEnv } from '../support/env';
 import { mailsTo, waitForMails } from '../support/mail';
 import { until } from '../support/until';
@@ -28,16 +29,6 @@ interface Company {
   definitionId: string;
 }
 
-
-async function refusal(promise: Promise<unknown>): Promise<{ statusCode: number; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof DomainError) return { statusCode: err.statusCode, message: err.message };
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 /**
  * The approvals service as the API runs it, against the real Postgres, Temporal dev server, SMTP listener and a real

@@ -1,14 +1,12 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { Runtime } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { createApprovalActivities } from '../../src/activities/approval.activities';
 import { ApprovalLinksRepository } from '../../src/db/approval-links.repository';
 import { ApprovalsRepository } from '../../src/db/approvals.repository';
-import { createDataSource } from '../../src/db/data-source';
 import { decisionTokenHash } from '../../src/infra/decision-tokens';
-import { createMailer, type Mailer } from '../../src/infra/mailer';
-import { testEnv } from '../support/env';
+import type { Mailer } from '../../src/infra/mailer';
+import { approvalBackends } from '../support/approval-integration';
 import { waitForMails } from '../support/mail';
 
 /**
@@ -45,16 +43,7 @@ describe('the approval activities of a bill', () => {
   let dataSource: DataSource;
   let smtp: Mailer;
 
-  beforeAll(async () => {
-    dataSource = createDataSource(testEnv().databaseUrl, 2);
-    await dataSource.initialize();
-    smtp = createMailer(testEnv().smtpUrl, 'Relance <no-reply@relance.test>');
-  });
-  afterAll(async () => {
-    smtp?.close();
-    await dataSource?.destroy();
-    await Runtime.instance().shutdown();
-  });
+  approvalBackends((b) => ({ dataSource, smtp } = b));
 
   it('marks the bill pending, opens its tasks, asks in the words of a bill, records the outcome on the bill and tells its creator, each once', async () => {
     const s = await seedPendingBillApproval(dataSource);

@@ -9,22 +9,12 @@ import { TemporalClient } from '../../src/api/temporal/temporal.module';
 import type { Config } from '../../src/config';
 import { createDataSource } from '../../src/db/data-source';
 import { WorkflowDefinition } from '../../src/db/entities';
-import { DomainError } from '../../src/domain/errors';
 import { createMailer, type Mailer } from '../../src/infra/mailer';
 import { createWorker } from '../../src/worker/create-worker';
+import { refusal } from '../support/approval-integration';
 import { testEnv } from '../support/env';
 import { waitForMails } from '../support/mail';
 import { until } from '../support/until';
-
-async function refusal(promise: Promise<unknown>): Promise<{ statusCode: number; message: string }> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof DomainError) return { statusCode: err.statusCode, message: err.message };
-    throw err;
-  }
-  throw new Error('expected a refusal');
-}
 
 /**
  * The approvals service on a bill, as the bill routes call it, against the real Postgres, Temporal dev server, SMTP

@@ -1,50 +1,21 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { composeApprovalActivities } from '../../src/activities/approval.activities';
 import {
-  type Activities,
   approvalStateQuery,
-  type ApprovalState,
   approveSignal,
   decideUpdate,
   DecisionRefusal,
   delegationSignal,
   type InvoiceApprovalInput,
-  searchAttributes,
 } from '../../src/contracts';
 import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
-import { testEnv } from '../support/env';
-import { until } from '../support/until';
+import { approvalWorkflowEnv, recordingApprovalActivities, refusalType } from '../support/approval-workflow';
 
-type Parts = Pick<Activities,
-  'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'remindApprovers' | 'completeApproval' |
-  'notifyApprovalOutcome' | 'cancelApproval' | 'escalateApproval' | 'moveApprovalRequests'>;
-type CallLog = { [K in keyof Parts]: Parameters<Parts[K]>[0][] };
-
-const KEYWORD = 2;
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
 function mockActivities() {
-  const calls: CallLog = {
-    markPending: [], openApprovalTasks: [], notifyApprovalRequested: [], recordDecision: [], remindApprovers: [],
-    completeApproval: [], notifyApprovalOutcome: [], cancelApproval: [], escalateApproval: [], moveApprovalRequests: [],
-  };
-  const parts: Parts = {
-    async markPending(i) { calls.markPending.push(i); },
-    async openApprovalTasks(i) { calls.openApprovalTasks.push(i); return { opened: i.approverIds.length }; },
-    async notifyApprovalRequested(i) { calls.notifyApprovalRequested.push(i); return { notified: i.userIds.length }; },
-    async recordDecision(i) { calls.recordDecision.push(i); },
-    async remindApprovers(i) { calls.remindApprovers.push(i); return { reminded: i.approverIds.length }; },
-    async completeApproval(i) { calls.completeApproval.push(i); return { applied: true }; },
-    async notifyApprovalOutcome(i) { calls.notifyApprovalOutcome.push(i); return { notified: 1 }; },
-    async cancelApproval(i) { calls.cancelApproval.push(i); },
-    async escalateApproval(i) { calls.escalateApproval.push(i); return { notified: 1 }; },
-    async moveApprovalRequests(i) { calls.moveApprovalRequests.push(i); return { moved: i.moves.length }; },
-  };
+  const { calls, parts } = recordingApprovalActivities();
   return { activities: { ...parts, ...composeApprovalActivities(parts) }, calls };
 }
 
@@ -74,46 +45,9 @@ function input(overrides: Partial<InvoiceApprovalInput> = {}): InvoiceApprovalIn
   };
 }
 
-const refusalType = (err: unknown): string | undefined =>
-  err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type ?? undefined : undefined;
-
 describe('invoiceApproval under the approver rules (quorum, no self-approval, escalation, delegation)', () => {
-  let env: TestWorkflowEnvironment;
-
-  beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: testEnv().temporalTestServerPath } },
-    });
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, KEYWORD])),
-    });
-  });
-  afterAll(() => env?.teardown());
-
-  async function run<T>(mocks: ReturnType<typeof mockActivities>, args: InvoiceApprovalInput, body: (h: WorkflowHandle<typeof invoiceApproval>) => Promise<T>) {
-    const taskQueue = `approval-rules-test-${args.approvalId}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities: mocks.activities,
-    });
-    return worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(invoiceApproval, {
-        taskQueue, workflowId: `invoice-approval-${args.invoiceId}-${args.submission}`, args: [args],
-        typedSearchAttributes: [{ key: searchAttributes.companyId, value: args.companyId }, { key: searchAttributes.invoiceId, value: args.invoiceId }],
-      });
-      try {
-        return await body(handle);
-      } finally {
-        await handle.terminate('test over').catch(() => undefined);
-      }
-    });
-  }
-
-  const reached = (handle: WorkflowHandle, done: (s: ApprovalState) => boolean) =>
-    until(() => handle.query(approvalStateQuery), done, 'the expected state of the workflow', { attempts: 200, intervalMs: 25 });
-  const pendingOn = (handle: WorkflowHandle, step: number) => reached(handle, (s) => s.status === 'pending' && s.currentStep === step);
-  const approve = (handle: WorkflowHandle, userId: string, comment?: string) =>
-    handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId, isAdmin: false, comment }] });
+  const wf = approvalWorkflowEnv('approval-rules-test');
+  const { run, reached, pendingOn, approve } = wf;
 
   it('2-of-3 quorum: one approval is not enough, a second distinct approver approves the step', async () => {
     const mocks = mockActivities();
@@ -135,7 +69,7 @@ describe('invoiceApproval under the approver rules (quorum, no self-approval, es
 
   it('quorum counts people: a delegate who is also an approver approves once, not for their own seat and the delegator\'s', async () => {
     const mocks = mockActivities();
-    const now = await env.currentTimeMs();
+    const now = await wf.env.currentTimeMs();
     const args = input({
       steps: [{ approverIds: [ALICE, BOB, CAROL], required: 2 }],
       delegations: [{ delegatorId: BOB, delegateId: ALICE, from: new Date(now - DAY).toISOString(), until: new Date(now + 10 * DAY).toISOString() }],
@@ -195,7 +129,7 @@ describe('invoiceApproval under the approver rules (quorum, no self-approval, es
 
   it('a seat delegated to the creator stays with its delegator, who decides; the creator is still refused', async () => {
     const mocks = mockActivities();
-    const now = await env.currentTimeMs();
+    const now = await wf.env.currentTimeMs();
     const args = input({
       steps: [{ approverIds: [ALICE, BOB], required: 2 }],
       delegations: [{ delegatorId: ALICE, delegateId: CREATOR, from: new Date(now - DAY).toISOString(), until: new Date(now + 10 * DAY).toISOString() }],
@@ -216,14 +150,14 @@ describe('invoiceApproval under the approver rules (quorum, no self-approval, es
 
   it('an escalation user who delegated to the creator is asked themselves, and decides', async () => {
     const mocks = mockActivities();
-    const now = await env.currentTimeMs();
+    const now = await wf.env.currentTimeMs();
     const args = input({
       steps: [{ approverIds: [ALICE], escalateAfterDays: 2, escalateToId: BOSS }],
       delegations: [{ delegatorId: BOSS, delegateId: CREATOR, from: new Date(now - DAY).toISOString(), until: new Date(now + 10 * DAY).toISOString() }],
     });
     const outcome = await run(mocks, args, async (handle) => {
       await pendingOn(handle, 0);
-      await env.sleep(2 * DAY + MINUTE);
+      await wf.env.sleep(2 * DAY + MINUTE);
       const escalated = await reached(handle, (s) => (s.escalated ?? []).length === 1);
       await approve(handle, BOSS);
       return { escalated, result: await handle.result() };
@@ -239,9 +173,9 @@ describe('invoiceApproval under the approver rules (quorum, no self-approval, es
     const outcome = await run(mocks, args, async (handle) => {
       await pendingOn(handle, 0);
       const opened = (await handle.describe()).startTime.getTime();
-      await env.sleep(opened + 3 * DAY - MINUTE - (await env.currentTimeMs()));
+      await wf.env.sleep(opened + 3 * DAY - MINUTE - (await wf.env.currentTimeMs()));
       const before = { escalations: mocks.calls.escalateApproval.length, state: await handle.query(approvalStateQuery) };
-      await env.sleep(2 * MINUTE);
+      await wf.env.sleep(2 * MINUTE);
       const after = await reached(handle, (s) => (s.escalated ?? []).length === 1);
       const decided = await approve(handle, BOSS, 'signed off for Alice');
       return { opened, before, after, decided, result: await handle.result() };
@@ -263,10 +197,10 @@ describe('invoiceApproval under the approver rules (quorum, no self-approval, es
     const args = input({ steps: [{ approverIds: [ALICE], escalateAfterDays: 3, escalateToId: BOSS }, { approverIds: [BOB] }] });
     const result = await run(mocks, args, async (handle) => {
       await pendingOn(handle, 0);
-      await env.sleep(2 * DAY);
+      await wf.env.sleep(2 * DAY);
       await approve(handle, ALICE);
       await pendingOn(handle, 1);
-      await env.sleep(5 * DAY);
+      await wf.env.sleep(5 * DAY);
       const state = await handle.query(approvalStateQuery);
       await approve(handle, BOB);
       return { state, result: await handle.result() };
@@ -281,19 +215,19 @@ describe('invoiceApproval under the approver rules (quorum, no self-approval, es
     const args = input({ steps: [{ approverIds: [ALICE, BOB], required: 2 }], timeout: '20 days' });
     const outcome = await run(mocks, args, async (handle) => {
       await pendingOn(handle, 0);
-      const now = await env.currentTimeMs();
+      const now = await wf.env.currentTimeMs();
       const from = new Date(now + 1 * DAY).toISOString();
       const until = new Date(now + 4 * DAY).toISOString();
       await handle.signal(delegationSignal, { delegatorId: ALICE, delegation: { delegateId: DAVE, from, until } });
-      await env.sleep(1 * DAY + MINUTE);
+      await wf.env.sleep(1 * DAY + MINUTE);
       const during = await reached(handle, (s) => (s.eligible ?? []).some((e) => e.userId === DAVE));
       const byDelegate = await approve(handle, DAVE, 'for Alice');
-      await env.sleep(3 * DAY);
+      await wf.env.sleep(3 * DAY);
       // Alice's seat is taken: nothing to move back for it. Bob's delegation starts and ends undecided.
       await handle.signal(delegationSignal, {
         delegatorId: BOB, delegation: { delegateId: CAROL, from: new Date(now + 5 * DAY).toISOString(), until: new Date(now + 6 * DAY).toISOString() },
       });
-      await env.sleep(2 * DAY + MINUTE);
+      await wf.env.sleep(2 * DAY + MINUTE);
       const back = await reached(handle, (s) => s.eligible?.some((e) => e.userId === BOB) === true && mocks.calls.moveApprovalRequests.length === 3);
       await approve(handle, BOB);
       return { during, byDelegate, back, result: await handle.result() };
@@ -314,7 +248,7 @@ describe('invoiceApproval under the approver rules (quorum, no self-approval, es
   it('a delegation known at submission sends the request to the delegate, not the delegator', async () => {
     const mocks = mockActivities();
     // The test server's clock, which earlier tests moved on.
-    const now = await env.currentTimeMs();
+    const now = await wf.env.currentTimeMs();
     const args = input({
       steps: [{ approverIds: [ALICE] }],
       delegations: [{ delegatorId: ALICE, delegateId: DAVE, from: new Date(now - DAY).toISOString(), until: new Date(now + 10 * DAY).toISOString() }],
@@ -334,12 +268,8 @@ describe('invoiceApproval under the approver rules (quorum, no self-approval, es
   it('counts a decision that arrives with the start (delivered as soon as its handler is set)', async () => {
     const mocks = mockActivities();
     const args = input({ steps: [{ approverIds: [ALICE] }] });
-    const taskQueue = `approval-rules-test-${args.approvalId}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities: mocks.activities,
-    });
-    const result = await worker.runUntil(async () => {
-      const handle = await env.client.workflow.signalWithStart(invoiceApproval, {
+    const result = await wf.withWorker(args.approvalId, mocks.activities, async (taskQueue) => {
+      const handle = await wf.env.client.workflow.signalWithStart(invoiceApproval, {
         taskQueue, workflowId: `invoice-approval-${args.invoiceId}-${args.submission}`, args: [args],
         signal: approveSignal, signalArgs: [{ userId: ALICE, isAdmin: false, comment: 'with the start' }],
       });

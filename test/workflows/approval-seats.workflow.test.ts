@@ -1,29 +1,14 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
 import { composeApprovalActivities } from '../../src/activities/approval.activities';
 import {
-  type Activities,
   approvalStateQuery,
-  type ApprovalState,
-  decideUpdate,
   DecisionRefusal,
   type InvoiceApprovalInput,
   type ResolveApprovalSeatsInput,
-  searchAttributes,
   seatLostSignal,
 } from '../../src/contracts';
-import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
-import { testEnv } from '../support/env';
-import { until } from '../support/until';
+import { approvalWorkflowEnv, recordingApprovalActivities, refusalType } from '../support/approval-workflow';
 
-type Parts = Pick<Activities,
-  'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'remindApprovers' | 'completeApproval' |
-  'notifyApprovalOutcome' | 'cancelApproval' | 'escalateApproval' | 'moveApprovalRequests' | 'resolveApprovalSeats'>;
-type CallLog = { [K in keyof Parts]: Parameters<Parts[K]>[0][] };
-
-const KEYWORD = 2;
 const DAY = 24 * 60 * 60_000;
 
 const CREATOR = 'user-creator';
@@ -53,22 +38,9 @@ function cents(amount: string): bigint {
 }
 
 function mockActivities(dir: Directory) {
-  const calls: CallLog = {
-    markPending: [], openApprovalTasks: [], notifyApprovalRequested: [], recordDecision: [], remindApprovers: [],
-    completeApproval: [], notifyApprovalOutcome: [], cancelApproval: [], escalateApproval: [], moveApprovalRequests: [], resolveApprovalSeats: [],
-  };
-  const parts: Omit<Parts, 'resolveApprovalSeats'> = {
-    async markPending(i) { calls.markPending.push(i); },
-    async openApprovalTasks(i) { calls.openApprovalTasks.push(i); return { opened: i.approverIds.length }; },
-    async notifyApprovalRequested(i) { calls.notifyApprovalRequested.push(i); return { notified: i.userIds.length }; },
-    async recordDecision(i) { calls.recordDecision.push(i); },
-    async remindApprovers(i) { calls.remindApprovers.push(i); return { reminded: i.approverIds.length }; },
-    async completeApproval(i) { calls.completeApproval.push(i); return { applied: true }; },
-    async notifyApprovalOutcome(i) { calls.notifyApprovalOutcome.push(i); return { notified: 1 }; },
-    async cancelApproval(i) { calls.cancelApproval.push(i); },
-    async escalateApproval(i) { calls.escalateApproval.push(i); return { notified: 1 }; },
-    async moveApprovalRequests(i) { calls.moveApprovalRequests.push(i); return { moved: i.moves.length }; },
-  };
+  const recording = recordingApprovalActivities();
+  const parts = recording.parts;
+  const calls = { ...recording.calls, resolveApprovalSeats: [] as ResolveApprovalSeatsInput[] };
   async function resolveApprovalSeats(i: ResolveApprovalSeatsInput) {
     calls.resolveApprovalSeats.push(i);
     const people = [...new Set([...i.approverIds, ...i.groupIds.flatMap((g) => dir.groups[g] ?? [])])].filter((id) => id !== i.creatorId);
@@ -99,46 +71,11 @@ function input(overrides: Partial<InvoiceApprovalInput> = {}): InvoiceApprovalIn
   };
 }
 
-const refusalType = (err: unknown): string | undefined =>
-  err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure ? err.cause.type ?? undefined : undefined;
-
 describe('invoiceApproval with seats read when a step opens (groups, approval limits, seats lost)', () => {
-  let env: TestWorkflowEnvironment;
+  const wf = approvalWorkflowEnv('approval-seats-test');
+  const { run, reached, approve } = wf;
 
-  beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: testEnv().temporalTestServerPath } },
-    });
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, KEYWORD])),
-    });
-  });
-  afterAll(() => env?.teardown());
-
-  async function run<T>(mocks: ReturnType<typeof mockActivities>, args: InvoiceApprovalInput, body: (h: WorkflowHandle<typeof invoiceApproval>) => Promise<T>) {
-    const taskQueue = `approval-seats-test-${args.approvalId}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities: mocks.activities,
-    });
-    return worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(invoiceApproval, {
-        taskQueue, workflowId: `invoice-approval-${args.invoiceId}-${args.submission}`, args: [args],
-        typedSearchAttributes: [{ key: searchAttributes.companyId, value: args.companyId }, { key: searchAttributes.invoiceId, value: args.invoiceId }],
-      });
-      try {
-        return await body(handle);
-      } finally {
-        await handle.terminate('test over').catch(() => undefined);
-      }
-    });
-  }
-
-  const reached = (handle: WorkflowHandle, done: (s: ApprovalState) => boolean) =>
-    until(() => handle.query(approvalStateQuery), done, 'the expected state of the workflow', { attempts: 200, intervalMs: 25 });
   const opened = (handle: WorkflowHandle) => reached(handle, (s) => s.status === 'pending' && (s.eligible ?? []).length > 0);
-  const approve = (handle: WorkflowHandle, userId: string, comment?: string) =>
-    handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId, isAdmin: false, comment }] });
 
   it('a group step: a member approves; a non-member is refused; the creator, a member, holds no seat', async () => {
     const mocks = mockActivities({ groups: { [FINANCE]: [ALICE, BOB, CREATOR] }, limits: {}, admins: [] });
@@ -230,7 +167,7 @@ describe('invoiceApproval with seats read when a step opens (groups, approval li
     const args = input({ steps: [{ approverIds: [], groupIds: [FINANCE], routing: 'limit' }], timeout: '5 days' });
     const outcome = await run(mocks, args, async (handle) => {
       const waiting = await reached(handle, (s) => s.trail.length === 1);
-      await env.sleep(5 * DAY);
+      await wf.env.sleep(5 * DAY);
       return { waiting, decided: await reached(handle, (s) => s.status !== 'pending') };
     });
     expect(outcome.waiting.eligible).toEqual([]);
@@ -294,7 +231,7 @@ describe('invoiceApproval with seats read when a step opens (groups, approval li
 
   it('one person holding two seats (a member delegated to another) counts once: a 2-of-2 group step escalates', async () => {
     const mocks = mockActivities({ groups: { [FINANCE]: [ALICE, BOB] }, limits: {}, admins: [] });
-    const now = await env.currentTimeMs();
+    const now = await wf.env.currentTimeMs();
     const args = input({
       steps: [{ approverIds: [], groupIds: [FINANCE], required: 2, escalateToId: BOSS }],
       delegations: [{ delegatorId: ALICE, delegateId: BOB, from: new Date(now - DAY).toISOString(), until: new Date(now + 10 * DAY).toISOString() }],
@@ -315,7 +252,7 @@ describe('invoiceApproval with seats read when a step opens (groups, approval li
 
   it('a member\'s delegate holds the member\'s seat of a group step', async () => {
     const mocks = mockActivities({ groups: { [FINANCE]: [ALICE] }, limits: {}, admins: [] });
-    const now = await env.currentTimeMs();
+    const now = await wf.env.currentTimeMs();
     const args = input({
       delegations: [{ delegatorId: ALICE, delegateId: DAVE, from: new Date(now - DAY).toISOString(), until: new Date(now + 10 * DAY).toISOString() }],
     });

@@ -1,21 +1,16 @@
-import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import type { WorkflowHandle } from '@temporalio/client';
 import { composeApprovalActivities } from '../../src/activities/approval.activities';
 import {
-  type Activities, approvalStateQuery, decideUpdate, DecisionRefusal, type InvoiceApprovalInput, searchAttributes,
+  type Activities, approvalStateQuery, decideUpdate, DecisionRefusal, type InvoiceApprovalInput,
 } from '../../src/contracts';
 import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
-import { testEnv } from '../support/env';
+import { approvalWorkflowEnv, refusalType } from '../support/approval-workflow';
 import { until } from '../support/until';
 
 type ApprovalActivities = Pick<Activities,
   'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'remindApprovers' | 'completeApproval' |
   'notifyApprovalOutcome' | 'cancelApproval'>;
 
-/** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (the proto package is not a direct dependency). */
-const KEYWORD = 2;
 const DAY = 24 * 60 * 60_000;
 const CREATOR = 'user-creator';
 const ALICE = 'user-alice';
@@ -47,42 +42,13 @@ function input(overrides: Partial<InvoiceApprovalInput>): InvoiceApprovalInput {
   };
 }
 
-function refusalType(err: unknown): string | undefined {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
-  return undefined;
-}
-
 describe('a run keeps its definition version', () => {
-  let env: TestWorkflowEnvironment;
-
-  beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: testEnv().temporalTestServerPath } },
-    });
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, KEYWORD])),
-    });
-  });
-  afterAll(() => env?.teardown());
+  const wf = approvalWorkflowEnv('definition-versions-test');
 
   /** Starts each run on one worker (one task queue per test), then runs `body` with their handles. */
-  async function run<T>(runs: InvoiceApprovalInput[], body: (handles: WorkflowHandle<typeof invoiceApproval>[]) => Promise<T>): Promise<T> {
-    const taskQueue = `definition-versions-test-${runs[0].approvalId}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities: recordingActivities().activities,
-    });
-    return worker.runUntil(async () => {
-      const handles = await Promise.all(runs.map((args) => env.client.workflow.start(invoiceApproval, {
-        taskQueue, workflowId: `invoice-approval-${args.invoiceId}-${args.submission}`, args: [args],
-        typedSearchAttributes: [{ key: searchAttributes.companyId, value: args.companyId }, { key: searchAttributes.invoiceId, value: args.invoiceId }],
-      })));
-      try {
-        return await body(handles);
-      } finally {
-        await Promise.all(handles.map((h) => h.terminate('test over').catch(() => undefined)));
-      }
-    });
+  function run<T>(runs: InvoiceApprovalInput[], body: (handles: WorkflowHandle<typeof invoiceApproval>[]) => Promise<T>): Promise<T> {
+    return wf.withWorker(runs[0].approvalId, recordingActivities().activities, async (taskQueue) =>
+      wf.terminating(await Promise.all(runs.map((args) => wf.startInvoiceApproval(taskQueue, args))), body));
   }
 
   const pending = (handle: WorkflowHandle) =>
@@ -96,7 +62,7 @@ describe('a run keeps its definition version', () => {
     const { first, later, refused, result, second } = await run([v1, v2], async ([handle, h2]) => {
       const first = await pending(handle);
       const second = await pending(h2);
-      await env.sleep(3 * DAY);
+      await wf.env.sleep(3 * DAY);
       const later = await handle.query(approvalStateQuery);
       const refused = await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: BOB, isAdmin: false }] }).catch(refusalType);
       await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: ALICE, isAdmin: false }] });

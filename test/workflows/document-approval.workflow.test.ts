@@ -1,20 +1,16 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { composeApprovalActivities } from '../../src/activities/approval.activities';
 import {
-  type Activities, type ApprovalDocument, approvalStateQuery, decideUpdate, type InvoiceApprovalInput, searchAttributes, workflowIds, workflowTypes,
+  type Activities, type ApprovalDocument, approvalStateQuery, decideUpdate, type InvoiceApprovalInput, workflowIds, workflowTypes,
 } from '../../src/contracts';
-import { testEnv } from '../support/env';
+import { approvalWorkflowEnv } from '../support/approval-workflow';
 import { until } from '../support/until';
 
 type Parts = Pick<Activities,
   'markPending' | 'openApprovalTasks' | 'notifyApprovalRequested' | 'recordDecision' | 'remindApprovers' | 'completeApproval' |
   'notifyApprovalOutcome' | 'cancelApproval'>;
 
-/** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (the proto package is not a direct dependency). */
-const KEYWORD = 2;
 
 /** Every notice the run gives its activities, in order, with the document it names. */
 function recordingActivities() {
@@ -43,32 +39,13 @@ function refusal(err: unknown): { type?: string; message?: string } {
 }
 
 describe(`${workflowTypes.documentApproval} of a bill`, () => {
-  let env: TestWorkflowEnvironment;
+  const wf = approvalWorkflowEnv('document-approval-test');
 
-  beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: testEnv().temporalTestServerPath } },
-    });
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(Object.values(searchAttributes).map((key) => [key.name, KEYWORD])),
-    });
-  });
-  afterAll(() => env?.teardown());
-
-  async function run<T>(
+  function run<T>(
     type: string, workflowId: string, args: InvoiceApprovalInput, activities: object, body: (handle: WorkflowHandle) => Promise<T>,
   ): Promise<T> {
-    const taskQueue = `document-approval-test-${args.approvalId}`;
-    const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities });
-    return worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(type, { taskQueue, workflowId, args: [args] });
-      try {
-        return await body(handle);
-      } finally {
-        await handle.terminate('test over').catch(() => undefined);
-      }
-    });
+    return wf.withWorker(args.approvalId, activities, async (taskQueue) =>
+      wf.terminating([await wf.env.client.workflow.start(type, { taskQueue, workflowId, args: [args] })], ([handle]) => body(handle)));
   }
 
   it('tells every activity which bill it approves, names the bill in its refusals, and is approved through the decide Update', async () => {

@@ -1,7 +1,4 @@
-import { WorkflowUpdateFailedError, WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { WorkflowUpdateStage, type WorkflowHandle } from '@temporalio/client';
 import { composeApprovalActivities } from '../../src/activities/approval.activities';
 import {
   type Activities,
@@ -15,7 +12,7 @@ import {
   searchAttributes,
 } from '../../src/contracts';
 import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
-import { testEnv } from '../support/env';
+import { approvalWorkflowEnv, refusalType } from '../support/approval-workflow';
 import { until } from '../support/until';
 
 type ApprovalActivities = Pick<Activities,
@@ -23,8 +20,6 @@ type ApprovalActivities = Pick<Activities,
   'notifyApprovalOutcome' | 'cancelApproval'>;
 type CallLog = { [K in keyof ApprovalActivities]: Parameters<ApprovalActivities[K]>[0][] };
 
-/** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (the proto package is not a direct dependency). */
-const KEYWORD = 2;
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
@@ -115,59 +110,9 @@ function answeredWithin<T>(ms: number, what: string, answer: Promise<T>): Promis
   return Promise.race([answer, late]).finally(() => clearTimeout(timer));
 }
 
-function refusalType(err: unknown): string | undefined {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure) return err.cause.type ?? undefined;
-  return undefined;
-}
-
 describe(invoiceApproval.name, () => {
-  let env: TestWorkflowEnvironment;
-
-  beforeAll(async () => {
-    env = await TestWorkflowEnvironment.createTimeSkipping({
-      server: { executable: { type: 'existing-path', path: testEnv().temporalTestServerPath } },
-    });
-    // The test server knows no custom search attribute until told, like a fresh cluster.
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace ?? 'default',
-      searchAttributes: Object.fromEntries(
-        Object.values(searchAttributes).map((key) => [key.name, KEYWORD]),
-      ),
-    });
-  });
-  afterAll(() => env?.teardown());
-
-  async function run<T>(
-    mocks: ReturnType<typeof mockActivities>,
-    args: InvoiceApprovalInput,
-    body: (handle: WorkflowHandle<typeof invoiceApproval>) => Promise<T>,
-  ): Promise<T> {
-    // One task queue per test: a worker of a failed test may still be shutting down.
-    const taskQueue = `invoice-approval-test-${args.approvalId}`;
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowsPath: require.resolve('../../src/workflows'),
-      activities: mocks.activities,
-    });
-    return worker.runUntil(async () => {
-      const handle = await env.client.workflow.start(invoiceApproval, {
-        taskQueue,
-        workflowId: `invoice-approval-${args.invoiceId}-${args.submission}`,
-        args: [args],
-        typedSearchAttributes: [
-          { key: searchAttributes.companyId, value: args.companyId },
-          { key: searchAttributes.invoiceId, value: args.invoiceId },
-        ],
-      });
-      try {
-        return await body(handle);
-      } finally {
-        // Only for a failed test: a run left open would fire its timers during a later test's time skip.
-        await handle.terminate('test over').catch(() => undefined);
-      }
-    });
-  }
+  const wf = approvalWorkflowEnv('invoice-approval-test');
+  const { run } = wf;
 
   const pendingOn = (handle: WorkflowHandle, step: number) =>
     reached(() => handle.query(approvalStateQuery), (s) => s.status === 'pending' && s.currentStep === step);
@@ -213,7 +158,7 @@ describe(invoiceApproval.name, () => {
     const { before, result, deadline } = await run(mocks, args, async (handle) => {
       const pending = await pendingOn(handle, 0);
       const deadlineMs = Date.parse(pending.deadline);
-      await env.sleep(deadlineMs - MINUTE - (await env.currentTimeMs()));
+      await wf.env.sleep(deadlineMs - MINUTE - (await wf.env.currentTimeMs()));
       const before = { state: await handle.query(approvalStateQuery), completions: mocks.calls.completeApproval.length };
       const result = await handle.result();
       return { before, result, deadline: deadlineMs };
@@ -233,7 +178,7 @@ describe(invoiceApproval.name, () => {
     mocks.holdCompletion();
     const outcome = await run(mocks, input({ timeout: '2 days', reminderLead: 0 }), async (handle) => {
       const pending = await pendingOn(handle, 0);
-      await env.sleep(Date.parse(pending.deadline) - (await env.currentTimeMs()) + 1000);
+      await wf.env.sleep(Date.parse(pending.deadline) - (await wf.env.currentTimeMs()) + 1000);
       await reached(() => handle.query(approvalStateQuery), (s) => s.trail.length === 1);
       const late = await handle.executeUpdate(decideUpdate, { args: [{ decision: 'approve', userId: ALICE, isAdmin: false }] }).catch(refusalType);
       mocks.releaseCompletion();
@@ -262,9 +207,9 @@ describe(invoiceApproval.name, () => {
     const outcome = await run(mocks, args, async (handle) => {
       const pending = await pendingOn(handle, 0);
       const reminderAt = Date.parse(pending.deadline) - DAY;
-      await env.sleep(reminderAt - MINUTE - (await env.currentTimeMs()));
+      await wf.env.sleep(reminderAt - MINUTE - (await wf.env.currentTimeMs()));
       const remindersBefore = mocks.calls.remindApprovers.length;
-      await env.sleep(2 * MINUTE);
+      await wf.env.sleep(2 * MINUTE);
       const after = await reached(() => handle.query(approvalStateQuery), (s) => s.reminded);
       await handle.signal(approveSignal, { userId: ALICE, isAdmin: false });
       return { remindersBefore, after, result: await handle.result() };
