@@ -1,12 +1,9 @@
-import { closeDb, sql } from '../support/db';
-import { createTenant, createUser } from '../support/fixtures';
+import { closeDb } from '../support/db';
+import { submittedToGroupSteps } from '../support/group-approval';
 import { Http } from '../support/http';
-import { createCustomer, tag } from '../support/ledger';
 import { Stack } from '../support/stack';
 import { until } from '../support/until';
 
-interface Person { id: string; name: string }
-interface StepView { approvers: Person[]; eligible: (Person & { onBehalfOf: Person | null })[]; escalated: boolean }
 
 /**
  * Seats read when a step opens (a group, limit routing), through the real API, worker, Temporal and Postgres: a
@@ -26,35 +23,8 @@ describe('approval seats from groups and limits: delegation and the view', () =>
     await stack.stop();
   });
 
-  async function submitted(steps: unknown[], limits: Record<'gil' | 'hal', string | null> = { gil: null, hal: null }) {
-    const t = await createTenant(http);
-    const creator = await createUser(t, 'standard', 'Cora');
-    const gil = await createUser(t, 'standard', 'Gil');
-    const hal = await createUser(t, 'standard', 'Hal');
-    const boss = await createUser(t, 'standard', 'Bea');
-    const dee = await createUser(t, 'standard', 'Dee');
-    expect((await t.admin.patch(`/v1/users/${gil.id}`, { approvalLimit: limits.gil })).status).toBe(200);
-    expect((await t.admin.patch(`/v1/users/${hal.id}`, { approvalLimit: limits.hal })).status).toBe(200);
-    const group = await t.admin.post('/v1/approver-groups', { name: 'Finance', memberIds: [gil.id, hal.id, creator.id] });
-    expect(group.status).toBe(201);
-    const fill = (v: unknown) => JSON.parse(JSON.stringify(v).replaceAll('GROUP', group.body.id).replaceAll('BOSS', boss.id));
-    const definition = await t.admin.post('/v1/workflows', {
-      templateKey: 'invoice-approval', name: 'Large invoices', conditions: [{ field: 'amount', op: 'gt', value: '1000.00' }],
-      actions: [{ type: 'approval', steps: fill(steps), timeoutDays: 30 }], activate: true,
-    });
-    expect(definition.status).toBe(201);
-    const customer = await createCustomer(t.admin, { email: `billing-${tag()}@globex.test` });
-    const invoice = await creator.http.post('/v1/invoices', {
-      number: `INV-${tag()}`, customerId: customer.id, amount: '1250.00', issueDate: '2026-12-01', dueDate: '2026-12-31',
-    });
-    expect(invoice.status).toBe(201);
-    const invoiceId = invoice.body.id as string;
-    expect((await creator.http.post(`/v1/invoices/${invoiceId}/submit-for-approval`)).status).toBe(200);
-    const openTasks = () => sql<{ assigneeId: string }>(
-      `SELECT assignee_id AS "assigneeId" FROM tasks WHERE record_id = $1 AND kind = 'approval' AND status = 'open' ORDER BY assignee_id`, [invoiceId]);
-    const view = () => creator.http.get(`/v1/invoices/${invoiceId}/approval`).then((r) => r.body as { status: string; steps: StepView[]; approvers: Person[] });
-    return { t, creator, gil, hal, boss, dee, invoiceId, openTasks, view };
-  }
+  const submitted = (steps: unknown[], limits: Record<'gil' | 'hal', string | null> = { gil: null, hal: null }) =>
+    submittedToGroupSteps(http, steps, limits);
 
   const ids = (people: { id: string }[]) => people.map((p) => p.id).sort();
 

@@ -1,5 +1,5 @@
 import { closeDb, sql } from '../support/db';
-import { createTenant, createUser } from '../support/fixtures';
+import { submittedToGroupSteps } from '../support/group-approval';
 import { Http } from '../support/http';
 import { createCustomer, tag } from '../support/ledger';
 import { waitForMails } from '../support/mail';
@@ -26,38 +26,12 @@ describe('approval seats from groups and limits', () => {
     await stack.stop();
   });
 
-  async function submitted(steps: unknown[]) {
-    const t = await createTenant(http);
-    const creator = await createUser(t, 'standard', 'Cora');
-    const gil = await createUser(t, 'standard', 'Gil');
-    const hal = await createUser(t, 'standard', 'Hal');
-    const boss = await createUser(t, 'standard', 'Bea');
-    const outsider = await createUser(t, 'standard', 'Otto');
-    const group = await t.admin.post('/v1/approver-groups', { name: 'Finance', memberIds: [gil.id, hal.id, creator.id] });
-    expect(group.status).toBe(201);
-    const fill = (v: unknown) => JSON.parse(JSON.stringify(v).replaceAll('GROUP', group.body.id).replaceAll('BOSS', boss.id));
-    const definition = await t.admin.post('/v1/workflows', {
-      templateKey: 'invoice-approval', name: 'Large invoices', conditions: [{ field: 'amount', op: 'gt', value: '1000.00' }],
-      actions: [{ type: 'approval', steps: fill(steps), timeoutDays: 30 }], activate: true,
-    });
-    expect(definition.status).toBe(201);
-    const customer = await createCustomer(t.admin, { email: `billing-${tag()}@globex.test` });
-    const invoice = await creator.http.post('/v1/invoices', {
-      number: `INV-${tag()}`, customerId: customer.id, amount: '1250.00', issueDate: '2026-12-01', dueDate: '2026-12-31',
-    });
-    expect(invoice.status).toBe(201);
-    const submit = await creator.http.post(`/v1/invoices/${invoice.body.id}/submit-for-approval`);
-    expect(submit.status).toBe(200);
-    // The step's tasks are opened once the run read its seats.
-    const openTasks = () => sql<{ assigneeId: string; status: string }>(
-      `SELECT assignee_id AS "assigneeId", status FROM tasks WHERE record_id = $1 AND kind = 'approval' ORDER BY created_at, assignee_id`, [invoice.body.id]);
-    return { t, creator, gil, hal, boss, outsider, group: group.body, invoiceId: invoice.body.id as string, number: invoice.body.number as string, openTasks };
-  }
+  const submitted = (steps: unknown[]) => submittedToGroupSteps(http, steps);
 
   it('a group step: members hold the seats (never the creator); an outsider and the creator are refused, a member approves', async () => {
     const s = await submitted([{ approverIds: [], groupIds: ['GROUP'] }]);
-    await until(s.openTasks, (rows) => rows.length === 2, 'the members\' tasks');
-    expect((await s.openTasks()).map((r) => r.assigneeId).sort()).toEqual([s.gil.id, s.hal.id].sort());
+    await until(s.approvalTasks, (rows) => rows.length === 2, 'the members\' tasks');
+    expect((await s.approvalTasks()).map((r) => r.assigneeId).sort()).toEqual([s.gil.id, s.hal.id].sort());
     expect((await s.outsider.http.post(`/v1/invoices/${s.invoiceId}/approve`, {})).status).toBe(403);
     expect((await s.creator.http.post(`/v1/invoices/${s.invoiceId}/approve`, {})).status).toBe(403);
     const approved = await s.hal.http.post(`/v1/invoices/${s.invoiceId}/approve`, { comment: 'member' });
@@ -86,7 +60,7 @@ describe('approval seats from groups and limits', () => {
 
   it('a member removed while a 2-of-2 step waits loses the seat (task cancelled, refused); the step escalates and the escalation user decides', async () => {
     const s = await submitted([{ approverIds: [], groupIds: ['GROUP'], required: 2, escalateAfterDays: 5, escalateToId: 'BOSS' }]);
-    await until(s.openTasks, (rows) => rows.filter((r) => r.status === 'open').length === 2, 'the members\' tasks');
+    await until(s.approvalTasks, (rows) => rows.filter((r) => r.status === 'open').length === 2, 'the members\' tasks');
     const first = await s.gil.http.post(`/v1/invoices/${s.invoiceId}/approve`, {});
     expect(first.status).toBe(200);
     expect(first.body.status).toBe('pending_approval');
@@ -97,7 +71,7 @@ describe('approval seats from groups and limits', () => {
     expect(after.decisions.map((d: { decision: string; by: { id: string } | null; comment: string | null }) => [d.decision, d.by?.id, d.comment])).toEqual([
       ['approved', s.gil.id, null], ['seat_lost', s.hal.id, 'removed_from_group'], ['escalated', s.boss.id, 'quorum_unreachable'],
     ]);
-    const tasks = await s.openTasks();
+    const tasks = await s.approvalTasks();
     expect(tasks.filter((r) => r.assigneeId === s.hal.id).map((r) => r.status)).toEqual(['cancelled']);
     expect(tasks.filter((r) => r.assigneeId === s.boss.id).map((r) => r.status)).toEqual(['open']);
 
@@ -109,7 +83,7 @@ describe('approval seats from groups and limits', () => {
 
   it('the email link of a member who lost the seat says so and why (en-US, fr-CA); the trail is labelled, not coded', async () => {
     const s = await submitted([{ approverIds: [], groupIds: ['GROUP'], required: 2, escalateAfterDays: 5, escalateToId: 'BOSS' }]);
-    await until(s.openTasks, (rows) => rows.filter((r) => r.status === 'open').length === 2, 'the members\' tasks');
+    await until(s.approvalTasks, (rows) => rows.filter((r) => r.status === 'open').length === 2, 'the members\' tasks');
     const mail = (await waitForMails(s.hal.email, 1)).find((m) => m.subject.includes(s.number));
     const link = mail?.text.match(LINK)?.[0];
     expect(link).toBeDefined();
@@ -136,7 +110,7 @@ describe('approval seats from groups and limits', () => {
 
   it('a member removed while the seat-loss signal never arrived is refused (403) and the run is told', async () => {
     const s = await submitted([{ approverIds: [], groupIds: ['GROUP'], required: 1 }]);
-    await until(s.openTasks, (rows) => rows.filter((r) => r.status === 'open').length === 2, 'the members\' tasks');
+    await until(s.approvalTasks, (rows) => rows.filter((r) => r.status === 'open').length === 2, 'the members\' tasks');
     // Removed in the database alone, as when Temporal was briefly down after the change committed.
     await sql('DELETE FROM approver_group_members WHERE group_id = $1 AND user_id = $2', [s.group.id, s.hal.id]);
     const refused = await s.hal.http.post(`/v1/invoices/${s.invoiceId}/approve`, {});
