@@ -233,7 +233,7 @@ describe(ApprovalsService.name, () => {
       const locked = await m.getRepository(Invoice).findOneOrFail({ where: { id: inv.id }, lock: { mode: 'pessimistic_write' } });
       const before = m.getRepository(Invoice).create({ ...locked });
       locked.memo = 'edited';
-      const result = await service.approvalOnSave(m, locked, before, c.creator);
+      const result = await service.approvalOnSave(m, { kind: 'invoice', record: locked }, before, c.creator);
       Object.assign(locked, result.fields);
       await m.getRepository(Invoice).save(locked);
       return result;

@@ -17,7 +17,7 @@ import type { AuthUser } from '../auth/current-user.decorator';
 import { DomainError } from '../../domain/errors';
 import { TemporalClient } from '../temporal/temporal.module';
 import { decisionError } from './approval-errors';
-import { ApprovalMatcher, BILL_APPROVAL_TEMPLATE, INVOICE_APPROVAL_TEMPLATE } from './approval-matcher';
+import { ApprovalMatcher, type ApprovalRecord, BILL_APPROVAL_TEMPLATE, INVOICE_APPROVAL_TEMPLATE } from './approval-matcher';
 import { type ApprovalPlan, approvalPlan, ApprovalPlanError, unreachableStep } from './approval-plan';
 import { type ApprovalView, toApprovalView } from './approval.view';
 import { isUuid } from '../../domain/ids';
@@ -29,7 +29,7 @@ const DECISION_WAIT_MS = 15_000;
 const SUBMITTABLE: ApprovalStatus[] = ['approval_required', 'rejected'];
 
 /** Editing these on an approved invoice evaluates it again. */
-const REVIEWED_FIELDS = ['amount', 'customerId', 'locationId'] as const;
+const REVIEWED_FIELDS = { invoice: ['amount', 'customerId', 'locationId'], bill: ['amount', 'vendorId', 'locationId'] } as const;
 
 /** What a submission reads of the document, whichever its kind. */
 type SubmittedDocument = {
@@ -259,23 +259,26 @@ export class ApprovalsService {
   }
 
   /**
-   * The approval fields of an invoice being saved, for the invoices service to call inside its save transaction
-   * (`m`, with the invoice row locked): on create (`before` undefined) the requirement; on edit a pending run is
-   * cancelled in the database (the invoice goes back to its creator) and the requirement is evaluated again, except
-   * for an approved invoice whose amount, customer and location did not change. After commit, pass `cancelled` to
-   * `signalCancelled` so that those runs end and close their tasks.
+   * The approval fields of a document being saved, for the invoices and bills services to call inside their save
+   * transaction (`m`, with the document's row locked): on create (`before` undefined) the requirement; on edit a
+   * pending run is cancelled in the database (the document goes back to its creator) and the requirement is evaluated
+   * again, except for an approved document whose amount, party and location did not change. After commit, pass
+   * `cancelled` to `signalCancelled` so that those runs end and close their tasks.
    */
   async approvalOnSave(
     m: EntityManager,
-    invoice: Invoice,
-    before: Pick<Invoice, 'approvalStatus' | 'approvalDefinitionId' | (typeof REVIEWED_FIELDS)[number]> | undefined,
+    document: ApprovalRecord,
+    before: Pick<Invoice, 'approvalStatus' | 'approvalDefinitionId'> | undefined,
     editor: Pick<AuthUser, 'id' | 'role' | 'company'>,
   ): Promise<{ fields: Pick<Invoice, 'approvalStatus' | 'approvalDefinitionId'>; cancelled: string[] }> {
-    if (before?.approvalStatus === 'approved' && !REVIEWED_FIELDS.some((f) => String(before[f] ?? '') !== String(invoice[f] ?? ''))) {
+    const [record, earlier] = [document.record, before] as unknown as Record<string, unknown>[];
+    if (before?.approvalStatus === 'approved' && !REVIEWED_FIELDS[document.kind].some((f) => String(earlier[f] ?? '') !== String(record[f] ?? ''))) {
       return { fields: { approvalStatus: 'approved', approvalDefinitionId: before.approvalDefinitionId }, cancelled: [] };
     }
-    const cancelled = before?.approvalStatus === 'pending_approval' ? await this.cancelPending(m, invoice.id, editor.id) : [];
-    return { fields: await this.matcher.requirement(invoice, editor, new Date(), m), cancelled };
+    const cancelled = before?.approvalStatus === 'pending_approval'
+      ? await this.cancelPending(m, { kind: document.kind, id: String(record.id) }, editor.id)
+      : [];
+    return { fields: await this.matcher.requirementOf(document, editor, new Date(), m), cancelled };
   }
 
   /** Ends the runs `approvalOnSave` cancelled; the database already says cancelled, so a failure is logged, not thrown. */
@@ -290,12 +293,12 @@ export class ApprovalsService {
   /** `approvalOnSave` and `signalCancelled` around an invoice already saved by `editor`, in a transaction of its own. */
   async onInvoiceEdited(
     invoice: Invoice,
-    before: Pick<Invoice, (typeof REVIEWED_FIELDS)[number]>,
+    before: Pick<Invoice, (typeof REVIEWED_FIELDS.invoice)[number]>,
     editor: Pick<AuthUser, 'id' | 'role' | 'company'>,
   ): Promise<Pick<Invoice, 'approvalStatus' | 'approvalDefinitionId'>> {
     const { fields, cancelled } = await this.dataSource.transaction(async (m) => {
       const current = await this.invoices.findLocked(m, invoice.id);
-      const result = await this.approvalOnSave(m, invoice, { ...before, approvalStatus: current.approvalStatus, approvalDefinitionId: current.approvalDefinitionId }, editor);
+      const result = await this.approvalOnSave(m, { kind: 'invoice', record: invoice }, { ...before, approvalStatus: current.approvalStatus, approvalDefinitionId: current.approvalDefinitionId }, editor);
       await this.invoices.setApprovalFields(m, invoice.id, result.fields);
       return result;
     });

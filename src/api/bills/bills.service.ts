@@ -1,7 +1,6 @@
 import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { ApprovalsRepository } from '../../db/approvals.repository';
 import { Bill } from '../../db/entities';
 import { BillsRepository, PAYABLE_APPROVAL_STATUSES } from '../../db/bills.repository';
 import { LocationsRepository } from '../../db/locations.repository';
@@ -18,7 +17,6 @@ import { toBillView } from './bill.mapper';
 import { CreateBillDto, ListBillsQueryDto, PayBillDto, UpdateBillDto } from './dto/bill.dto';
 
 /** Editing these on an approved bill evaluates it again. */
-const REVIEWED_FIELDS = ['amount', 'vendorId', 'locationId'] as const;
 
 /** What people know a bill by: the vendor's reference, else its id. */
 const nameOf = (bill: Pick<Bill, 'id' | 'number'>) => bill.number ?? bill.id;
@@ -85,20 +83,11 @@ export class BillsService {
     return view;
   }
 
-  /**
-   * The approval fields of an edited bill (its row locked by `m`): a paid bill keeps them; an approved bill whose
-   * amount, vendor and location did not change stays approved; otherwise a pending run is cancelled in the database
-   * (its workflow ids answered, to signal after commit) and the requirement is evaluated again.
-   */
+  /** The approval fields of an edited bill (its row locked by `m`): a paid bill keeps them, else as for any document. */
   private async approvalOnSave(m: EntityManager, bill: Bill, before: Bill, editor: AuthUser):
     Promise<{ fields: Pick<Bill, 'approvalStatus' | 'approvalDefinitionId'>; cancelled: string[] }> {
-    const unchanged = { fields: { approvalStatus: before.approvalStatus, approvalDefinitionId: before.approvalDefinitionId }, cancelled: [] };
-    if (before.paidAt) return unchanged;
-    if (before.approvalStatus === 'approved' && !REVIEWED_FIELDS.some((f) => String(before[f] ?? '') !== String(bill[f] ?? ''))) return unchanged;
-    const cancelled = before.approvalStatus === 'pending_approval'
-      ? await new ApprovalsRepository(this.dataSource).cancelPending(m, { kind: 'bill', id: bill.id }, editor.id)
-      : [];
-    return { fields: await this.matcher.requirementOf({ kind: 'bill', record: bill }, editor, new Date(), m), cancelled };
+    if (before.paidAt) return { fields: { approvalStatus: before.approvalStatus, approvalDefinitionId: before.approvalDefinitionId }, cancelled: [] };
+    return this.approvals.approvalOnSave(m, { kind: 'bill', record: bill }, before, editor);
   }
 
   async remove(user: AuthUser, id: string): Promise<void> {

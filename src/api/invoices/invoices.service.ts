@@ -79,7 +79,7 @@ export class InvoicesService {
       companyId: user.companyId, number, customerId: dto.customerId, locationId, amount, balance: amount, issueDate, dueDate: dto.dueDate,
       memo, stamp: null, sentAt: null, createdBy: user.id,
     } as Invoice;
-    const approval = (await this.approvals.approvalOnSave(this.dataSource.manager, draft, undefined, user)).fields;
+    const approval = (await this.approvals.approvalOnSave(this.dataSource.manager, { kind: 'invoice', record: draft }, undefined, user)).fields;
     const view = await uniqueNumber(number, () => this.invoices.insertWithParties({
       companyId: user.companyId, number, customerId: dto.customerId, locationId, amount, issueDate, dueDate: dto.dueDate, memo, createdBy: user.id,
       approvalStatus: approval.approvalStatus, approvalDefinitionId: approval.approvalDefinitionId,
@@ -142,7 +142,7 @@ export class InvoicesService {
         invoice.amount = amount;
         invoice.balance = subtractMoney(amount, paid);
       }
-      const approval = await this.approvals.approvalOnSave(manager, invoice, before, user);
+      const approval = await this.approvals.approvalOnSave(manager, { kind: 'invoice', record: invoice }, before, user);
       Object.assign(invoice, approval.fields);
       cancelledRuns = approval.cancelled;
       return toInvoiceView(await uniqueNumber(invoice.number, () => this.invoices.save(manager, invoice)));
