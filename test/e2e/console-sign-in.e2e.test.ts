@@ -205,6 +205,10 @@ describe('console sign-in in a browser', () => {
     const sam = await createUser(tenant, 'standard', 'Sam');
     const page = await newTab(browser, DESKTOP);
     await signInByEmail(page, stack.baseUrl, sam.email);
+    // The landing screen's own requests finish first: deactivating while they are in flight ends the session
+    // before the console's next action, and the Tasks link this test clicks is gone.
+    await byRole(page, 'link', 'Tasks');
+    await page.waitForNetworkIdle({ idleTime: 250 });
     expect((await tenant.admin.post(`/v1/users/${sam.id}/deactivate`, {})).status).toBe(200);
 
     await (await byRole(page, 'link', 'Tasks')).click();
