@@ -299,7 +299,7 @@ function postgresPlacement(dataDir) {
   return { from: stage, dataDir: path.join(stage, 'data', `${path.basename(dataDir)}-${hash}`) };
 }
 
-async function startPostgres({ dataDir: wanted, port, database, fresh, logFile, onProcess }) {
+async function startPostgres({ dataDir: wanted, port, database, fresh, logFile, onProcess, settings = {} }) {
   const { from, dataDir } = postgresPlacement(wanted);
   if (from) fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
   const { default: EmbeddedPostgres } = await importEmbeddedPostgres(from);
@@ -317,7 +317,7 @@ async function startPostgres({ dataDir: wanted, port, database, fresh, logFile, 
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
-    postgresFlags: socket ? ['-k', path.resolve(dataDir)] : [],
+    postgresFlags: [...(socket ? ['-k', path.resolve(dataDir)] : []), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
     user: 'relance',
     password: 'relance',
     persistent: true,
@@ -430,15 +430,16 @@ async function startMailDev({ smtpPort, httpPort, mailDir, logFile }) {
 /**
  * What tests and benchmarks run against: PostgreSQL with a fresh database, the Temporal dev server (headless, in
  * memory) and an SMTP listener, each unless DATABASE_URL / TEMPORAL_ADDRESS say where one already runs.
- * `onStop` receives the stop function of what is not a tracked child process (embedded PostgreSQL).
+ * `onStop` receives the stop function of what is not a tracked child process (embedded PostgreSQL);
+ * `postgresSettings` are server settings of the embedded PostgreSQL (`-c name=value`).
  */
-async function startEphemeralServices({ cli, name, logDir, onStop }) {
+async function startEphemeralServices({ cli, name, logDir, onStop, postgresSettings }) {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     step('starting PostgreSQL (embedded)');
     const pg = await startPostgres({
       dataDir: path.join(DATA, `${name}-postgres`), port: await procs.freePort(), database: `relance_${name}`, fresh: true,
-      logFile: logDir && path.join(logDir, 'postgres.log'),
+      logFile: logDir && path.join(logDir, 'postgres.log'), settings: postgresSettings,
     });
     onStop(pg.stop);
     databaseUrl = pg.url;
