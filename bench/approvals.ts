@@ -135,7 +135,15 @@ function roundLine(round: number, f: RoundFigures): string {
  * calls and execution time by statement text, reset before each side so that each side's count is its own.
  */
 class PgStatements {
+  private scans = new Map<string, number>();
+
   private constructor(private readonly db: PgClient) {}
+
+  /** Sequential scans and the rows they read, by table: a hot statement no index serves shows here. */
+  private async seqScans(): Promise<Map<string, number>> {
+    const { rows } = await this.db.query('SELECT relname, seq_scan::bigint AS scans, seq_tup_read::bigint AS rows FROM pg_stat_user_tables');
+    return new Map(rows.flatMap((r) => [[`${r.relname} scans`, Number(r.scans)], [`${r.relname} rows`, Number(r.rows)]]));
+  }
 
   static async open(db: PgClient): Promise<PgStatements> {
     await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
@@ -144,6 +152,7 @@ class PgStatements {
 
   async reset(): Promise<void> {
     await this.db.query('SELECT pg_stat_statements_reset()');
+    this.scans = await this.seqScans();
   }
 
   async report(ops: number, top = 20): Promise<string> {
@@ -154,7 +163,13 @@ class PgStatements {
     const calls = rows.reduce((sum, r) => sum + Number(r.calls), 0);
     const ms = rows.reduce((sum, r) => sum + Number(r.ms), 0);
     const lines = rows.slice(0, top).map((r) => `    ${(Number(r.calls) / ops).toFixed(2).padStart(6)} calls ${(Number(r.ms) / ops).toFixed(3).padStart(7)} ms  ${r.query}`);
-    return `  ${(calls / ops).toFixed(1)} statements, ${(ms / ops).toFixed(2)} ms executing, per approval; by time:\n${lines.join('\n')}`;
+    // The statistics reach the shared counters within a second of each transaction.
+    await new Promise((r) => setTimeout(r, 1500));
+    const scans = [...(await this.seqScans())].map(([k, n]) => [k, n - (this.scans.get(k) ?? 0)] as const);
+    const scanned = scans.filter(([k, n]) => k.endsWith(' scans') && n > 0)
+      .map(([k, n]) => `${k.replace(/ scans$/, '')} ${(n / ops).toFixed(2)} (${(scans.find(([r]) => r === k.replace(/scans$/, 'rows'))![1] / ops).toFixed(0)} rows)`);
+    return `  ${(calls / ops).toFixed(1)} statements, ${(ms / ops).toFixed(2)} ms executing, per approval; by time:\n${lines.join('\n')}\n` +
+      `  sequential scans per approval (rows read): ${scanned.join(', ') || 'none'}`;
   }
 }
 
@@ -280,11 +295,14 @@ async function main(): Promise<void> {
         const d0 = await dbCounters(db);
         await statements?.reset();
         const threads0 = { api: threadCpu(api.pid), worker: threadCpu(started[1].pid) };
+        const from = process.hrtime.bigint() / 1000n;
         const run = await measure(`${side}, round ${round + 1}`, N, ops[side](round * N));
         // The notices nobody waits for are this side's work too: its CPU is read once they are done, before the next side.
         await tails[side]?.(round * N);
         const c1 = sampleCpu(processes);
         const d1 = await dbCounters(db);
+        // The side's span on the monotonic clock (µs) that V8's CPU profiles use, to read a profile for that span alone.
+        if (process.env.BENCH_CPU_PROF) console.log(`profile window, ${side}, round ${round + 1}: ${from}-${process.hrtime.bigint() / 1000n}`);
         figures.rate[side] = rate(run);
         figures.p50[side] = pct(run, 0.5);
         figures.cpu[side] = cpuTotal(c0, c1, N);
