@@ -25,6 +25,7 @@
  * Env: BENCH_APPROVALS (N, default 200), BENCH_CONCURRENCY (default 16), BENCH_SERIAL (default 40).
  */
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -344,8 +345,9 @@ async function main(): Promise<void> {
     const events = (await sample.fetchHistory()).events ?? [];
     const count = (list: typeof events, type: string) => list.filter((e) => (e as any)[`${type}EventAttributes`]).length;
     const protocolHistory = (await client.workflow.getHandle(`bench-protocol-${tag}-0`).fetchHistory()).events ?? [];
-    console.log(`\nper approval: api ${events.length} history events, ${count(events, 'activityTaskScheduled')} activities, ` +
-      `${count(events, 'workflowTaskCompleted')} workflow tasks; same protocol ${protocolHistory.length} events, ` +
+    const bytes = (list: typeof events) => temporal.api.history.v1.History.encode({ events: list }).finish().length;
+    console.log(`\nper approval: api ${events.length} history events (${bytes(events)} bytes), ${count(events, 'activityTaskScheduled')} activities, ` +
+      `${count(events, 'workflowTaskCompleted')} workflow tasks; same protocol ${protocolHistory.length} events (${bytes(protocolHistory)} bytes), ` +
       `${count(protocolHistory, 'activityTaskScheduled')} activities, ${count(protocolHistory, 'workflowTaskCompleted')} workflow tasks`);
     // The events in order, for what each side's run asks of the server (BENCH_EVENTS=1).
     if (process.env.BENCH_EVENTS) {
