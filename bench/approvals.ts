@@ -341,21 +341,26 @@ async function main(): Promise<void> {
     )).rows[0].n);
     if (approvedCount !== ROUNDS * N) throw new Error(`only ${approvedCount} of ${ROUNDS * N} invoices ended approved`);
 
-    const sample = client.workflow.getHandle(`invoice-approval-${invoices[0]}-1`);
-    const events = (await sample.fetchHistory()).events ?? [];
+    // Histories of SAMPLED runs of each side, from the last round (how a run unfolds depends on when its decision comes).
+    const SAMPLED = 20;
+    const last = (ROUNDS - 1) * N;
+    const histories = async (ids: string[]) => Promise.all(ids.map(async (id) => (await client.workflow.getHandle(id).fetchHistory()).events ?? []));
+    const apiHistories = await histories(invoices.slice(last, last + SAMPLED).map((id) => `invoice-approval-${id}-1`));
+    const protocolHistories = await histories(Array.from({ length: SAMPLED }, (_, i) => `bench-protocol-${tag}-${last + i}`));
+    const events = apiHistories[0];
+    const protocolHistory = protocolHistories[0];
     const count = (list: typeof events, type: string) => list.filter((e) => (e as any)[`${type}EventAttributes`]).length;
-    const protocolHistory = (await client.workflow.getHandle(`bench-protocol-${tag}-0`).fetchHistory()).events ?? [];
     const bytes = (list: typeof events) => temporal.api.history.v1.History.encode({ events: list }).finish().length;
-    console.log(`\nper approval: api ${events.length} history events (${bytes(events)} bytes), ${count(events, 'activityTaskScheduled')} activities, ` +
-      `${count(events, 'workflowTaskCompleted')} workflow tasks; same protocol ${protocolHistory.length} events (${bytes(protocolHistory)} bytes), ` +
-      `${count(protocolHistory, 'activityTaskScheduled')} activities, ${count(protocolHistory, 'workflowTaskCompleted')} workflow tasks`);
+    const mean = (all: (typeof events)[], f: (list: typeof events) => number) => (all.reduce((sum, list) => sum + f(list), 0) / all.length).toFixed(1);
+    const shape = (all: (typeof events)[]) => `${mean(all, (l) => l.length)} history events (${mean(all, bytes)} bytes), ` +
+      `${mean(all, (l) => count(l, 'activityTaskScheduled'))} activities, ${mean(all, (l) => count(l, 'workflowTaskCompleted'))} workflow tasks`;
+    console.log(`\nper approval, mean of ${SAMPLED} runs of the last round: api ${shape(apiHistories)}; same protocol ${shape(protocolHistories)}`);
     // The events in order, for what each side's run asks of the server (BENCH_EVENTS=1).
     if (process.env.BENCH_EVENTS) {
       const types = (list: typeof events) => list.map((e) => Object.keys(e).find((k) => k.endsWith('EventAttributes'))?.replace(/EventAttributes$/, '')).join(' ');
       console.log(`api events: ${types(events)}\nsame protocol events: ${types(protocolHistory)}`);
     }
-    const last = rounds[rounds.length - 1];
-    for (const side of sides) console.log(`CPU, last round, ${side}: ${last.cpuSplit[side]}`);
+    for (const side of sides) console.log(`CPU, last round, ${side}: ${rounds[rounds.length - 1].cpuSplit[side]}`);
 
     const med = (f: (r: RoundFigures) => number) => median(rounds.map(f));
     const list = (f: (r: RoundFigures) => number, digits = 2) => rounds.map((r) => f(r).toFixed(digits)).join(', ');
