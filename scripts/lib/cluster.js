@@ -5,6 +5,8 @@
 // its port and data: `npm run test:cluster` and the chaos soak are built on it.
 const fs = require('node:fs');
 const path = require('node:path');
+const crypto = require('node:crypto');
+const net = require('node:net');
 const { spawnSync } = require('node:child_process');
 const { step, fail } = require('./log');
 const procs = require('./procs');
@@ -175,10 +177,12 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
   fs.mkdirSync(path.join(dir, 'temporal', 'config'), { recursive: true });
 
   const port = () => procs.freePort();
-  const ports = { postgres: await port(), metrics: await port(), frontendHttp: await port(), smtp: await port(), mailHttp: await port() };
-  for (const s of ['frontend', 'history', 'matching', 'worker']) {
-    ports[`${s}Grpc`] = await port();
-    ports[`${s}Membership`] = await port();
+  const ports = { postgres: await port(), smtp: await port(), mailHttp: await port() };
+  // The server records its services' ports in a smallint column (cluster_membership): below 32768, where the kernel
+  // hands out none of its own.
+  const taken = new Set();
+  for (const p of ['metrics', 'frontendHttp', ...['frontend', 'history', 'matching', 'worker'].flatMap((s) => [`${s}Grpc`, `${s}Membership`])]) {
+    ports[p] = await freeLowPort(taken);
   }
   const apiPorts = [];
   for (let i = 0; i < apis; i += 1) apiPorts.push(await port());
@@ -400,6 +404,23 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
     throw err;
   }
   return cluster;
+}
+
+/** A port from 20000 to 32767 that nothing listens on (nor was handed out here before). */
+async function freeLowPort(taken) {
+  for (;;) {
+    const candidate = 20000 + crypto.randomInt(12768);
+    if (taken.has(candidate)) continue;
+    const free = await new Promise((resolve) => {
+      const server = net.createServer();
+      server.once('error', () => resolve(false));
+      server.listen(candidate, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) {
+      taken.add(candidate);
+      return candidate;
+    }
+  }
 }
 
 /** Runs a command to its end as a tracked child (a Ctrl-C meanwhile stops it); answers its exit code. */
