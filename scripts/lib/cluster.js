@@ -476,4 +476,34 @@ async function stopPostgres(pg, postmasterPid) {
   while (alive(pid)) await sleep(50);
 }
 
-module.exports = { startCluster, ensureTemporalServer, serverConfig, searchAttributeArgs, SERVER };
+/**
+ * Lets another process (a Jest suite driven by `npm run test:cluster`) kill and start the cluster's targets:
+ * `POST <url>/kill/<target>` and `POST <url>/start/<target>` with `Authorization: Bearer <token>`, on 127.0.0.1 only.
+ * The token is random per run and handed over in the environment: whoever holds it may kill the cluster.
+ */
+async function serveControl(cluster) {
+  const token = crypto.randomBytes(32).toString('hex');
+  const expected = crypto.createHash('sha256').update(`Bearer ${token}`).digest();
+  const http = require('node:http');
+  const server = http.createServer(async (req, res) => {
+    const given = crypto.createHash('sha256').update(String(req.headers.authorization ?? '')).digest();
+    if (!crypto.timingSafeEqual(given, expected)) return void res.writeHead(401).end();
+    const m = /^\/(kill|start)\/([\w-]+)$/.exec(req.url ?? '');
+    if (req.method !== 'POST' || !m || !cluster.targets().includes(m[2])) return void res.writeHead(404).end();
+    const started = Date.now();
+    try {
+      await cluster[m[1]](m[2]);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ms: Date.now() - started }));
+    } catch (err) {
+      res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: err.message }));
+    }
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    token,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+module.exports = { startCluster, serveControl, ensureTemporalServer, serverConfig, searchAttributeArgs, SERVER };
