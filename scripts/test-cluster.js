@@ -1,8 +1,8 @@
 'use strict';
 // `npm run test:cluster`: the production topology, proved on this machine. Builds the Temporal server of
 // ops/temporal/server.json (once, into .tools/), starts it on an embedded PostgreSQL set up by the scripts
-// docker-compose.yml runs, two APIs and two workers (scripts/lib/cluster.js), then runs the proofs of
-// test/cluster/ against them through both APIs. Stops everything at the end, on a failure and on Ctrl-C.
+// docker-compose.yml runs, two APIs and two workers (scripts/lib/cluster.js), every connection to the server over
+// mutual TLS, then runs the proofs of test/cluster/ against them through both APIs. Stops everything at the end, on a failure and on Ctrl-C.
 const path = require('node:path');
 const { step } = require('./lib/log');
 const provision = require('./lib/provision');
@@ -23,7 +23,7 @@ async function main({ onStop }) {
   timed('the build', () => provision.build());
 
   const t = Date.now();
-  const cluster = await startCluster({ name: 'test' });
+  const cluster = await startCluster({ name: 'test', tls: true });
   onStop(() => cluster.stop());
   step(`the cluster is up: ${((Date.now() - t) / 1000).toFixed(1)} s (logs in ${path.relative(provision.ROOT, cluster.logDir)})`);
   const control = await serveControl(cluster);

@@ -57,7 +57,7 @@ function searchAttributeArgs() {
 }
 
 /** The server's own configuration: persistence and visibility on PostgreSQL, every service on 127.0.0.1. */
-function serverConfig({ ports, pgPort, logLevel }) {
+function serverConfig({ ports, pgPort, logLevel, pki }) {
   const store = (database, maxConns) => `
       sql:
         pluginName: "${SERVER.sqlPlugin}"
@@ -94,7 +94,7 @@ global:
     prometheus:
       framework: "tally"
       timerType: "histogram"
-      listenAddress: "127.0.0.1:${ports.metrics}"
+      listenAddress: "127.0.0.1:${ports.metrics}"${pki ? tlsConfig(pki) : ''}
 services:${['frontend', 'history', 'matching', 'worker'].map(service).join('')}
 clusterMetadata:
   enableGlobalNamespace: false
@@ -113,6 +113,53 @@ dynamicConfigClient:
   filepath: "${path.join(OPS, 'dynamicconfig.yaml')}"
   pollInterval: "10s"
 `;
+}
+
+/**
+ * The frontend asks every caller for a client certificate of the cluster's CA (mutual TLS); the server's own system
+ * worker (schedules, among others) presents one too. Between the server's services the traffic stays plain (one host).
+ */
+function tlsConfig(pki) {
+  const client = `
+        serverName: "localhost"
+        rootCaFiles: ["${pki.ca}"]`;
+  return `
+  tls:
+    frontend:
+      server:
+        certFile: "${pki.serverCert}"
+        keyFile: "${pki.serverKey}"
+        clientCaFiles: ["${pki.ca}"]
+        requireClientAuth: true
+      client:${client}
+    systemWorker:
+      certFile: "${pki.clientCert}"
+      keyFile: "${pki.clientKey}"
+      client:${client}`;
+}
+
+function pkiFiles(dir) {
+  const file = (name) => path.join(dir, name);
+  return { dir, ca: file('ca.crt'), serverCert: file('server.crt'), serverKey: file('server.key'), clientCert: file('client.crt'), clientKey: file('client.key') };
+}
+
+/** A CA, the frontend's certificate (127.0.0.1 and localhost) and a client certificate, made by the openssl CLI in `dir`. */
+function makePki(dir) {
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const openssl = (...args) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) fail(`openssl ${args[0]} failed (the openssl CLI makes the cluster's TLS certificates): ${(r.stderr || r.error?.message || '').trim()}`);
+  };
+  const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl('req', '-x509', ...newKey, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '30', '-subj', '/CN=relance-cluster-ca');
+  const leaf = (name, extensions) => {
+    openssl('req', ...newKey, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=relance-cluster-${name}`);
+    fs.writeFileSync(path.join(dir, `${name}.ext`), `basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\n${extensions}\n`);
+    openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '30', '-extfile', `${name}.ext`);
+  };
+  leaf('server', 'extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost');
+  leaf('client', 'extendedKeyUsage=clientAuth');
+  return pkiFiles(dir);
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -163,7 +210,7 @@ function fileSize(file) {
  * Starts the whole topology; see /README.md "Running on a Temporal cluster". The caller builds dist/ first
  * (provision.build()). When anything fails half-way, what was started is stopped before the error is thrown.
  */
-async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = step, env: extraEnv = {}, fresh = true, logLevel = 'warn' } = {}) {
+async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = step, env: extraEnv = {}, fresh = true, logLevel = 'warn', tls = false } = {}) {
   const dir = path.join(DATA, `cluster-${name}`);
   const logDir = path.join(dir, 'logs');
   const { cli } = provision.ensureTemporalBinaries();
@@ -244,9 +291,15 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
 
   // ---- The Temporal server, from its config file, with the dynamic config compose mounts.
   const configDir = path.join(dir, 'temporal', 'config');
-  fs.writeFileSync(path.join(configDir, 'cluster.yaml'), serverConfig({ ports, pgPort: ports.postgres, logLevel }));
+  const pki = tls ? (fs.existsSync(path.join(dir, 'pki', 'client.crt')) ? pkiFiles(path.join(dir, 'pki')) : makePki(path.join(dir, 'pki'))) : null;
+  fs.writeFileSync(path.join(configDir, 'cluster.yaml'), serverConfig({ ports, pgPort: ports.postgres, logLevel, pki }));
   const temporalAddress = `127.0.0.1:${ports.frontendGrpc}`;
-  const cliEnv = { ...process.env, TEMPORAL_ADDRESS: temporalAddress, PATH: `${path.dirname(cli)}${path.delimiter}${tools.bin}${path.delimiter}${process.env.PATH}` };
+  // The product's TEMPORAL_TLS_* (README, "Temporal security") and the temporal CLI's names for the same files.
+  const tlsEnv = pki ? {
+    TEMPORAL_TLS_CA: pki.ca, TEMPORAL_TLS_CERT: pki.clientCert, TEMPORAL_TLS_KEY: pki.clientKey, TEMPORAL_TLS_SERVER_NAME: 'localhost',
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: pki.ca, TEMPORAL_TLS_CLIENT_CERT_PATH: pki.clientCert, TEMPORAL_TLS_CLIENT_KEY_PATH: pki.clientKey,
+  } : {};
+  const cliEnv = { ...process.env, ...tlsEnv, TEMPORAL_ADDRESS: temporalAddress, PATH: `${path.dirname(cli)}${path.delimiter}${tools.bin}${path.delimiter}${process.env.PATH}` };
   const temporalReady = async (timeoutMs = 120000) => {
     const deadline = Date.now() + timeoutMs;
     const child = children.get('temporal');
@@ -289,6 +342,7 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
     RELANCE_SECRET_KEYS: secretKeys,
     TEMPORAL_CLI_PATH: cli,
     TEMPORAL_METRICS_URL: `http://127.0.0.1:${ports.metrics}/metrics`,
+    ...tlsEnv,
   };
   const apiUrls = apiPorts.map((p) => `http://127.0.0.1:${p}`);
   const processEnv = (extra) => ({
@@ -343,6 +397,7 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
     logDir,
     dataDir: dir,
     ports,
+    pki,
     server: SERVER,
     targets: () => [...targets.keys()].filter((t) => t !== 'postgres' && t !== 'temporal').concat(['temporal', 'postgres']),
     isUp: (target) => targetOf(target).pid() !== null,
@@ -386,7 +441,7 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
       });
       if (r !== 0) throw new Error(`ops/temporal/setup-schema.sh failed (exit ${r}); see ${path.relative(ROOT, logDir)}/setup.log`);
     });
-    await timed(`starting the Temporal server ${SERVER.version} on ${temporalAddress}, then its namespace and search attributes (ops/temporal/setup-namespace.sh)`,
+    await timed(`starting the Temporal server ${SERVER.version} on ${temporalAddress}${pki ? ' (mutual TLS)' : ''}, then its namespace and search attributes (ops/temporal/setup-namespace.sh)`,
       () => startTemporal({ setup: true }));
     await timed('starting the mail catcher', async () => {
       mail = await provision.startMailCatcher({ smtpPort: ports.smtp, httpPort: ports.mailHttp, logFile: path.join(logDir, 'mail.log') });

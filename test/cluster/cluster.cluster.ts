@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { workflowIds } from '../../src/contracts';
+import { temporalAccess } from '../../src/config';
+import { temporalConnectionOptions } from '../../src/infra/temporal-connection';
 import { addDays, todayIn } from '../../src/domain/dates';
 import { verifyWebhookSignature } from '../../src/domain/webhook-signature';
 import { approvalCompany, ApprovalCompany, createLargeInvoice, outcomeNotified, tasksOf, workflowIdsMatching } from '../support/approval';
@@ -36,13 +38,23 @@ describe('the production topology: a Temporal server on PostgreSQL, two APIs, tw
   let approvedInvoice: { id: string; number: string };
 
   beforeAll(async () => {
-    connection = await Connection.connect({ address: testEnv().temporalAddress });
+    // As the API and the workers connect: TEMPORAL_TLS_* (the cluster's CA and client certificate).
+    connection = await Connection.connect(temporalConnectionOptions({ temporalAddress: testEnv().temporalAddress, ...temporalAccess(process.env) }));
     temporal = new Client({ connection, namespace: testEnv().temporalNamespace });
     c = await approvalCompany(api1);
   });
   afterAll(async () => {
     await closeDb();
     await connection?.close();
+  });
+
+  it('refuses at its frontend a caller without a client certificate of the cluster\'s CA', async () => {
+    const access = temporalAccess(process.env).temporalTls;
+    expect(access?.clientCertPair).toBeDefined();
+    const attempt = (options: Parameters<typeof Connection.connect>[0]) =>
+      Connection.connect({ ...options, address: testEnv().temporalAddress, connectTimeout: 3000 }).then((c) => c.close().then(() => 'connected'), () => 'refused');
+    expect(await attempt({})).toBe('refused');
+    expect(await attempt({ tls: { serverRootCACertificate: access!.serverRootCa, serverNameOverride: 'localhost' } })).toBe('refused');
   });
 
   it('decides through API 2 an approval submitted through API 1, and emails each step', async () => {
