@@ -7,7 +7,8 @@ const fs = require('node:fs');
 const path = require('node:path');
 const crypto = require('node:crypto');
 const net = require('node:net');
-const { spawnSync } = require('node:child_process');
+const { execFile, spawnSync } = require('node:child_process');
+const { promisify } = require('node:util');
 const { step, fail } = require('./log');
 const procs = require('./procs');
 const provision = require('./provision');
@@ -17,6 +18,7 @@ const OPS = path.join(ROOT, 'ops', 'temporal');
 /** What docker-compose.yml and this harness share: the server's version, its images, namespace, search attributes. */
 const SERVER = JSON.parse(fs.readFileSync(path.join(OPS, 'server.json'), 'utf8'));
 const SERVER_MODULE = 'go.temporal.io/server';
+const execFileAsync = promisify(execFile);
 
 /**
  * The Temporal server and its schema tool, built once from the Go module proxy into .tools/temporal-server-<version>/
@@ -307,8 +309,10 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
       if (child.exitCode !== null || child.signalCode !== null) {
         throw new Error(`the Temporal server exited (${child.exitCode ?? child.signalCode}) while starting; see ${path.relative(ROOT, logDir)}/temporal.log`);
       }
-      const r = spawnSync(cli, ['operator', 'search-attribute', 'list', '--namespace', SERVER.namespace], { encoding: 'utf8', env: cliEnv });
-      if (r.status === 0 && Object.keys(SERVER.searchAttributes).every((a) => r.stdout.includes(a))) return;
+      // Asynchronously: a chaos run's load goes on in this process while the server comes back.
+      const listed = await execFileAsync(cli, ['operator', 'search-attribute', 'list', '--namespace', SERVER.namespace], { env: cliEnv, timeout: 10000 })
+        .then((r) => r.stdout, () => '');
+      if (Object.keys(SERVER.searchAttributes).every((a) => listed.includes(a))) return;
       await sleep(300);
     }
     throw new Error(`the Temporal server at ${temporalAddress} did not answer with its namespace within ${timeoutMs / 1000} s`);
