@@ -19,6 +19,8 @@ const OPS = path.join(ROOT, 'ops', 'temporal');
 const SERVER = JSON.parse(fs.readFileSync(path.join(OPS, 'server.json'), 'utf8'));
 const SERVER_MODULE = 'go.temporal.io/server';
 const execFileAsync = promisify(execFile);
+/** How long a start may take, its dependencies coming back included (a target started while PostgreSQL is down). */
+const START_BUDGET_MS = 120000;
 
 /**
  * The Temporal server and its schema tool, built once from the Go module proxy into .tools/temporal-server-<version>/
@@ -317,14 +319,14 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
     }
     throw new Error(`the Temporal server at ${temporalAddress} did not answer with its namespace within ${timeoutMs / 1000} s`);
   };
-  const startTemporal = async ({ setup = false } = {}) => {
+  const startTemporal = async ({ setup = false, deadline = Date.now() + START_BUDGET_MS } = {}) => {
     const child = procs.start('temporal', tools.server,
       ['--root', path.join(dir, 'temporal'), '--config', 'config', '--env', 'cluster', '--allow-no-auth', 'start'],
       { logFile: path.join(logDir, 'temporal.log'), cwd: path.join(dir, 'temporal') });
     children.set('temporal', child);
-    await procs.waitForPort(ports.frontendGrpc, { child, what: 'the Temporal server', timeoutMs: 120000 });
+    await procs.waitForPort(ports.frontendGrpc, { child, what: 'the Temporal server', timeoutMs: Math.max(1000, deadline - Date.now()) });
     if (setup) await setupNamespace();
-    await temporalReady();
+    await temporalReady(Math.max(1000, deadline - Date.now()));
   };
   const setupNamespace = async () => {
     // As the README tells users: the same script compose's temporal-search-attributes service runs.
@@ -332,7 +334,7 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
       { env: cliEnv, timeoutMs: 120000, logFile: path.join(logDir, 'setup.log') });
     if (r !== 0) throw new Error(`ops/temporal/setup-namespace.sh failed (exit ${r}); see ${path.relative(ROOT, logDir)}/setup.log`);
   };
-  targets.set('temporal', processTarget('temporal', () => startTemporal()));
+  targets.set('temporal', processTarget('temporal', (deadline) => startTemporal({ deadline })));
 
   // ---- API and worker processes, from dist/, on one task queue.
   const secretKeys = provision.localSecretKeys(dir);
@@ -365,28 +367,43 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
   });
   apiPorts.forEach((p, i) => {
     const target = `api-${i + 1}`;
-    targets.set(target, processTarget(target, async () => {
+    targets.set(target, processTarget(target, async (deadline) => {
       const child = procs.start(target, process.execPath, ['dist/api/main.js'],
         { cwd: ROOT, env: processEnv({ PORT: String(p) }), logFile: path.join(logDir, `${target}.log`) });
       children.set(target, child);
-      await waitForHealth(apiUrls[i], child, target, logDir);
+      await waitForHealth(apiUrls[i], child, target, logDir, deadline - Date.now());
     }));
   });
   workerMetricsPorts.forEach((p, i) => {
     const target = `worker-${i + 1}`;
-    targets.set(target, processTarget(target, async () => {
+    targets.set(target, processTarget(target, async (deadline) => {
       const logFile = path.join(logDir, `${target}.log`);
       const offset = fileSize(logFile);
       const child = procs.start(target, process.execPath, ['dist/worker/main.js'],
         { cwd: ROOT, env: processEnv({ WORKER_METRICS_PORT: String(p) }), logFile });
       children.set(target, child);
-      await waitForLog(logFile, offset, /polling task queue/, child, target);
+      await waitForLog(logFile, offset, /polling task queue/, child, target, deadline - Date.now());
     }));
   });
 
-  function processTarget(target, start) {
+  /**
+   * As a supervisor (compose's `restart:`) would: a process that exits while starting, as the Temporal server does
+   * while PostgreSQL is down, is started again until it serves or START_BUDGET_MS has passed.
+   */
+  function processTarget(target, startOnce) {
     return {
-      start,
+      async start() {
+        const deadline = Date.now() + START_BUDGET_MS;
+        for (;;) {
+          try {
+            return await startOnce(deadline);
+          } catch (err) {
+            await killAndWait(children.get(target));
+            if (stopped || Date.now() + 1000 > deadline) throw err;
+            await sleep(1000);
+          }
+        }
+      },
       pid: () => {
         const c = children.get(target);
         return c && c.exitCode === null && c.signalCode === null ? c.pid : null;
