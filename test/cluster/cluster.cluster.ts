@@ -52,7 +52,7 @@ describe('the production topology: a Temporal server on PostgreSQL, two APIs, tw
     const access = temporalAccess(process.env).temporalTls;
     expect(access?.clientCertPair).toBeDefined();
     const attempt = (options: Parameters<typeof Connection.connect>[0]) =>
-      Connection.connect({ ...options, address: testEnv().temporalAddress, connectTimeout: 3000 }).then((c) => c.close().then(() => 'connected'), () => 'refused');
+      Connection.connect({ ...options, address: testEnv().temporalAddress, connectTimeout: 2000 }).then((c) => c.close().then(() => 'connected'), () => 'refused');
     expect(await attempt({})).toBe('refused');
     expect(await attempt({ tls: { serverRootCACertificate: access!.serverRootCa, serverNameOverride: 'localhost' } })).toBe('refused');
   });
@@ -161,6 +161,27 @@ describe('the production topology: a Temporal server on PostgreSQL, two APIs, tw
 
     // The APIs reconnect on their own; a decision that reached the run before an error answer is a 409 on the retry.
     const approver = c.approver.http.at(url2);
+    const answer = await until(() => approver.post(`/v1/invoices/${invoice.id}/approve`, {}), (r) => r.status < 500, 'a decision accepted after the restart',
+      { attempts: 60, intervalMs: 500 });
+    expect([200, 409]).toContain(answer.status);
+    const view = await until(() => c.creator.http.get(`/v1/invoices/${invoice.id}/approval`), (r) => r.body.status === 'approved', 'the approval decided');
+    expect(view.body.decisions.map((d: { decision: string }) => d.decision)).toEqual(['approved']);
+    expect((await temporal.workflow.getHandle(workflowIds.invoiceApproval(invoice.id, 1)).result()).status).toBe('approved');
+    await outcomeNotified(invoice.id);
+    expect((await mailsTo(c.creator.email)).filter((m) => m.subject === `Invoice ${invoice.number} was approved`)).toHaveLength(1);
+  });
+
+  it('keeps a pending approval through a kill -9 of PostgreSQL (the product\'s and Temporal\'s databases) and its restart', async () => {
+    const invoice = await createLargeInvoice(c);
+    expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
+    await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
+
+    await closeDb(); // this suite's own pool: its connections die with the server
+    const killedMs = await cluster.kill('postgres');
+    const startedMs = await cluster.start('postgres');
+    console.log(`[cluster] PostgreSQL killed in ${killedMs} ms, accepting connections again ${startedMs} ms after its start`);
+
+    const approver = c.approver.http.at(url1);
     const answer = await until(() => approver.post(`/v1/invoices/${invoice.id}/approve`, {}), (r) => r.status < 500, 'a decision accepted after the restart',
       { attempts: 60, intervalMs: 500 });
     expect([200, 409]).toContain(answer.status);
