@@ -57,6 +57,15 @@ describe('the production topology: a Temporal server on PostgreSQL, two APIs, tw
     expect(await attempt({ tls: { serverRootCACertificate: access!.serverRootCa, serverNameOverride: 'localhost' } })).toBe('refused');
   });
 
+  it('kills nothing for a caller of the harness\'s control endpoint without its token', async () => {
+    const url = `${process.env.RELANCE_CLUSTER_CONTROL_URL}/kill/api-1`;
+    for (const authorization of [undefined, 'Bearer not-the-token', `Bearer ${process.env.RELANCE_CLUSTER_CONTROL_TOKEN}x`]) {
+      const res = await fetch(url, { method: 'POST', headers: authorization ? { authorization } : {} });
+      expect(res.status).toBe(401);
+    }
+    expect((await fetch(`${url1}/health`)).status).toBe(200);
+  });
+
   it('decides through API 2 an approval submitted through API 1, and emails each step', async () => {
     const invoice = await createLargeInvoice(c);
     const submit = await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`);
