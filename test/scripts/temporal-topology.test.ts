@@ -78,6 +78,12 @@ describe('the Temporal topology of docker-compose.yml and npm run test:cluster',
     expect([...provision.SEARCH_ATTRIBUTES].sort()).toEqual(Object.keys(source.searchAttributes).sort());
   });
 
+  it('starts PostgreSQL, the server, the API and the worker again when they exit, as the cluster harness does', () => {
+    // The server exits at start while PostgreSQL is down (seen on the cluster): without a policy it would stay down.
+    for (const name of ['postgres', 'temporal', 'api', 'worker']) expect(services[name]).toContain('    restart: unless-stopped\n');
+    expect(read('scripts/lib/cluster.js')).toContain('START_BUDGET_MS');
+  });
+
   it('mounts ops/temporal/dynamicconfig.yaml, the file the test\'s server reads', () => {
     expect(services.temporal).toContain('      - ./ops/temporal/dynamicconfig.yaml:/etc/temporal/config/dynamicconfig/relance.yaml:ro\n');
     expect(read('scripts/lib/cluster.js')).toContain("filepath: \"${path.join(OPS, 'dynamicconfig.yaml')}\"");
