@@ -46,6 +46,7 @@ function ensureTemporalServer() {
   if (!modDir || !fs.existsSync(schema)) fail(`the schema files of ${SERVER_MODULE}@v${SERVER.version} are not in the Go module cache (${modDir})`);
   fs.rmSync(result.schemaDir, { recursive: true, force: true });
   fs.cpSync(schema, path.join(result.schemaDir, 'postgresql'), { recursive: true });
+  writable(result.schemaDir); // the module cache's files are read-only: so would the copy be, and `rm -rf .tools` fail
   // go install names a binary after its package's directory; these are the names the images (and the scripts) use.
   for (const [from, to] of [['server', result.server], ['sql', result.sqlTool]]) {
     fs.rmSync(to, { force: true });
@@ -53,6 +54,15 @@ function ensureTemporalServer() {
   }
   fs.writeFileSync(stamp, `${new Date().toISOString()} in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   return result;
+}
+
+function writable(dir) {
+  fs.chmodSync(dir, 0o755);
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) writable(full);
+    else fs.chmodSync(full, 0o644);
+  }
 }
 
 /** The search attributes as the setup script takes them: `Name=Type`. */
