@@ -33,7 +33,7 @@ function ensureTemporalServer() {
   const stamp = path.join(dir, '.built');
   if (fs.existsSync(stamp) && fs.existsSync(result.server) && fs.existsSync(result.sqlTool)) return result;
   if (spawnSync('go', ['version'], { stdio: 'ignore' }).status !== 0) {
-    fail(`Go is needed to build the Temporal server ${SERVER.version} (go install from the Go module proxy): install Go 1.23 or newer`);
+    fail(`Go is needed to build the Temporal server ${SERVER.version} (go install from the Go module proxy): install Go 1.25 or newer (a Go from 1.21 fetches that toolchain itself)`);
   }
   step(`building the Temporal server ${SERVER.version} and its schema tool into ${path.relative(ROOT, dir)} (go install, once: a few minutes)`);
   fs.mkdirSync(bin, { recursive: true });
