@@ -117,6 +117,8 @@ interface RoundFigures {
   cpu: Record<string, number>;
   cpuSplit: Record<string, string>;
   commits: Record<string, number>;
+  /** Rows inserted, updated or deleted per approval. */
+  tuples: Record<string, number>;
   inFlight: { submit: number; approve: number };
   serial: { submit: number; approve: number; baseline: number };
 }
@@ -290,7 +292,7 @@ async function main(): Promise<void> {
     const rounds: RoundFigures[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? sides : [...sides].reverse();
-      const figures = { rate: {}, cpu: {}, cpuSplit: {}, commits: {}, p50: {} } as RoundFigures;
+      const figures = { rate: {}, cpu: {}, cpuSplit: {}, commits: {}, tuples: {}, p50: {} } as RoundFigures;
       for (const side of order) {
         const c0 = sampleCpu(processes);
         const d0 = await dbCounters(db);
@@ -309,6 +311,7 @@ async function main(): Promise<void> {
         figures.cpu[side] = cpuTotal(c0, c1, N);
         figures.cpuSplit[side] = cpuPerOp(c0, c1, N);
         figures.commits[side] = (d1.commits - d0.commits) / N;
+        figures.tuples[side] = (d1.tuples - d0.tuples) / N;
         if (statements && round === 0) console.log(`${side}, Postgres statements per approval:\n${await statements.report(N)}`);
         // BENCH_THREADS=1: where the API's and the worker's CPU goes, thread by thread (main, workflow, Temporal core, V8, libuv).
         if (process.env.BENCH_THREADS && side === 'api' && round === 0) {
@@ -373,6 +376,7 @@ async function main(): Promise<void> {
     console.log(`  approvals/s at ${CONCURRENCY} in flight: ${sides.map((s) => `${s} ${med((r) => r.rate[s]).toFixed(1)}`).join(', ')}`);
     console.log(`  CPU ms per approval: ${sides.map((s) => `${s} ${med((r) => r.cpu[s]).toFixed(1)}`).join(', ')}`);
     console.log(`  Postgres commits per approval: ${sides.map((s) => `${s} ${med((r) => r.commits[s]).toFixed(1)}`).join(', ')}`);
+    console.log(`  Postgres rows written per approval: ${sides.map((s) => `${s} ${med((r) => r.tuples[s]).toFixed(1)}`).join(', ')}`);
     console.log(`  api split at ${CONCURRENCY} in flight: submit p50 ${med((r) => r.inFlight.submit).toFixed(0)} ms, approve p50 ${med((r) => r.inFlight.approve).toFixed(0)} ms`);
     console.log(`  api / same protocol: ${med(vsProtocol).toFixed(2)}x [${list(vsProtocol)}] (target >= 0.9x): ${verdict(med(vsProtocol) >= 0.9)}`);
     console.log(`  CPU per approval, api / same protocol: ${med(cpuVsProtocol).toFixed(2)}x [${list(cpuVsProtocol)}] (target <= 1.1x): ${verdict(med(cpuVsProtocol) <= 1.1)}`);
