@@ -119,7 +119,8 @@ describe('the Temporal topology of docker-compose.yml and npm run test:cluster',
   it('tells users in the README the version, the namespace and the search attributes of server.json', () => {
     const readme = read('README.md');
     const section = readme.slice(readme.indexOf('\n## Running on a Temporal cluster\n'));
-    const text = section.slice(0, section.indexOf('\n## ', 1)).replace(/\s+/g, ' ');
+    const next = section.indexOf('\n## ', 1);
+    const text = (next < 0 ? section : section.slice(0, next)).replace(/\s+/g, ' ');
     expect(text).toContain(`names the server version (${source.version})`);
     expect(text).toContain(`sh ops/temporal/setup-namespace.sh ${source.namespace} ${source.retention} ${listed().join(' ')}`);
   });
