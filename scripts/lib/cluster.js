@@ -340,6 +340,7 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
     await temporalReady(Math.max(1000, deadline - Date.now()));
   };
   const setupNamespace = async () => {
+    if (stopped) throw new Error('the namespace was not set up: the cluster is stopping');
     // As the README tells users: the same script compose's temporal-search-attributes service runs.
     const r = await runScript('sh', [path.join(OPS, 'setup-namespace.sh'), SERVER.namespace, SERVER.retention, ...searchAttributeArgs()],
       { env: cliEnv, timeoutMs: 120000, logFile: path.join(logDir, 'setup.log') });
