@@ -23,8 +23,7 @@ async function main({ onStop }) {
   timed('the build', () => provision.build());
 
   const t = Date.now();
-  const cluster = await startCluster({ name: 'test', tls: true });
-  onStop(() => cluster.stop());
+  const cluster = await startCluster({ name: 'test', tls: true, onStop });
   step(`the cluster is up: ${((Date.now() - t) / 1000).toFixed(1)} s (logs in ${path.relative(provision.ROOT, cluster.logDir)})`);
   const control = await serveControl(cluster);
   onStop(() => control.close());

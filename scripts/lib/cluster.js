@@ -223,8 +223,10 @@ function fileSize(file) {
 /**
  * Starts the whole topology; see /README.md "Running on a Temporal cluster". The caller builds dist/ first
  * (provision.build()). When anything fails half-way, what was started is stopped before the error is thrown.
+ * `onStop(fn)`, when given, receives the cluster's stop before anything starts (a session's Ctrl-C handler): a stop
+ * during the start then ends it, and no restart in flight starts a process after it.
  */
-async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = step, env: extraEnv = {}, fresh = true, logLevel = 'warn', tls = false } = {}) {
+async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = step, env: extraEnv = {}, fresh = true, logLevel = 'warn', tls = false, onStop } = {}) {
   const dir = path.join(DATA, `cluster-${name}`);
   const logDir = path.join(dir, 'logs');
   const { cli } = provision.ensureTemporalBinaries();
@@ -257,7 +259,9 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
   let stopped = false;
 
   // ---- PostgreSQL: one cluster, the product's database and Temporal's two; its data survives a kill.
-  const startPostgres = async () => {
+  // Started again like the other targets when it fails to start: after a kill the orphaned backends may still hold
+  // the shared memory for a moment, and the postmaster refuses to start until they are gone.
+  const startPostgresOnce = async () => {
     if (!pg) {
       if (pgFrom) fs.mkdirSync(path.dirname(pgData), { recursive: true, mode: 0o755 });
       const { default: EmbeddedPostgres } = await provision.importEmbeddedPostgres(pgFrom);
@@ -270,16 +274,10 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
       });
       if (!fs.existsSync(path.join(pgData, 'PG_VERSION'))) await pg.initialise();
     }
-    // After a kill the orphaned backends may still hold the shared memory for a moment: the postmaster refuses to
-    // start until they are gone.
-    for (let attempt = 1; ; attempt += 1) {
-      try {
-        await pg.start();
-        break;
-      } catch (err) {
-        if (attempt >= 20) throw new Error(`PostgreSQL did not start on port ${ports.postgres}: ${err?.message ?? err}; see ${path.relative(ROOT, logDir)}/postgres.log`);
-        await sleep(500);
-      }
+    try {
+      await pg.start();
+    } catch (err) {
+      throw new Error(`PostgreSQL did not start on port ${ports.postgres}: ${err?.message ?? err}; see ${path.relative(ROOT, logDir)}/postgres.log`);
     }
   };
   const postmasterPid = () => {
@@ -289,8 +287,9 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
       return null;
     }
   };
-  targets.set('postgres', {
-    start: startPostgres,
+  targets.set('postgres', restartingTarget({
+    name: 'postgres',
+    startOnce: startPostgresOnce,
     pid: () => {
       const pid = postmasterPid();
       return pid && alive(pid) ? pid : null;
@@ -301,7 +300,9 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
       process.kill(pid, 'SIGKILL');
       while (alive(pid)) await sleep(50);
     },
-  });
+    isStopped: () => stopped,
+    pauseMs: 500,
+  }));
 
   // ---- The Temporal server, from its config file, with the dynamic config compose mounts.
   const configDir = path.join(dir, 'temporal', 'config');
@@ -339,6 +340,7 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
     await temporalReady(Math.max(1000, deadline - Date.now()));
   };
   const setupNamespace = async () => {
+    if (stopped) throw new Error('the namespace was not set up: the cluster is stopping');
     // As the README tells users: the same script compose's temporal-search-attributes service runs.
     const r = await runScript('sh', [path.join(OPS, 'setup-namespace.sh'), SERVER.namespace, SERVER.retention, ...searchAttributeArgs()],
       { env: cliEnv, timeoutMs: 120000, logFile: path.join(logDir, 'setup.log') });
@@ -396,30 +398,17 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
     }));
   });
 
-  /**
-   * As a supervisor (compose's `restart:`) would: a process that exits while starting, as the Temporal server does
-   * while PostgreSQL is down, is started again until it serves or START_BUDGET_MS has passed.
-   */
   function processTarget(target, startOnce) {
-    return {
-      async start() {
-        const deadline = Date.now() + START_BUDGET_MS;
-        for (;;) {
-          try {
-            return await startOnce(deadline);
-          } catch (err) {
-            await killAndWait(children.get(target));
-            if (stopped || Date.now() + 1000 > deadline) throw err;
-            await sleep(1000);
-          }
-        }
-      },
+    return restartingTarget({
+      name: target,
+      startOnce,
+      kill: () => killAndWait(children.get(target)),
       pid: () => {
         const c = children.get(target);
         return c && c.exitCode === null && c.signalCode === null ? c.pid : null;
       },
-      kill: () => killAndWait(children.get(target)),
-    };
+      isStopped: () => stopped,
+    });
   }
 
   const cluster = {
@@ -456,14 +445,18 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
     return t;
   }
 
+  // Registered before anything starts: a stop (Ctrl-C) during the start wins against the restarts in flight.
+  if (onStop) onStop(() => cluster.stop());
   try {
     const timed = async (what, fn) => {
+      if (stopped) throw new Error(`the cluster was stopped while starting, before: ${what}`);
       const started = Date.now();
       log(`${what}`);
       await fn();
       log(`  ${what}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
     };
-    await timed(`starting PostgreSQL on 127.0.0.1:${ports.postgres} (${pgData.startsWith(ROOT) ? path.relative(ROOT, pgData) : pgData})`, startPostgres);
+    await timed(`starting PostgreSQL on 127.0.0.1:${ports.postgres} (${pgData.startsWith(ROOT) ? path.relative(ROOT, pgData) : pgData})`,
+      () => targets.get('postgres').start());
     await timed('creating the product\'s database and setting up Temporal\'s with its schema tool (ops/temporal/setup-schema.sh)', async () => {
       await createDatabase(pg, 'relance');
       const r = await runScript('sh', [path.join(OPS, 'setup-schema.sh'), tools.schemaDir, SERVER.databases.temporal, SERVER.databases.visibility], {
@@ -490,6 +483,36 @@ async function startCluster({ name = 'cluster', apis = 2, workers = 2, log = ste
     throw err;
   }
   return cluster;
+}
+
+/**
+ * As a supervisor (compose's `restart:`) would: a process that exits while starting, as the Temporal server does
+ * while PostgreSQL is down, is started again until it serves or `budgetMs` has passed. A stop wins: once
+ * `isStopped()`, nothing is started again, and what came up meanwhile (the stop passed it by) is killed.
+ */
+function restartingTarget({ name, startOnce, kill, pid, isStopped, budgetMs = START_BUDGET_MS, pauseMs = 1000 }) {
+  const stopping = () => new Error(`${name ?? 'the target'} was not started: the cluster is stopping`);
+  return {
+    async start() {
+      const deadline = Date.now() + budgetMs;
+      for (;;) {
+        if (isStopped()) throw stopping();
+        try {
+          await startOnce(deadline);
+        } catch (err) {
+          await kill();
+          if (isStopped() || Date.now() + pauseMs > deadline) throw err;
+          await sleep(pauseMs);
+          continue;
+        }
+        if (!isStopped()) return;
+        await kill();
+        throw stopping();
+      }
+    },
+    pid,
+    kill,
+  };
 }
 
 /** A port from 20000 to 32767 that nothing listens on (nor was handed out here before). */
@@ -592,4 +615,4 @@ async function serveControl(cluster) {
   };
 }
 
-module.exports = { startCluster, serveControl, ensureTemporalServer, serverConfig, searchAttributeArgs, SERVER };
+module.exports = { startCluster, serveControl, ensureTemporalServer, serverConfig, searchAttributeArgs, restartingTarget, SERVER, START_BUDGET_MS };

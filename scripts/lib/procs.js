@@ -101,8 +101,8 @@ function portOpen(port, host = '127.0.0.1') {
 async function waitForPort(port, { host = '127.0.0.1', timeoutMs = 60000, child, what } = {}) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) {
-      throw new Error(`${what ?? 'process'} exited with code ${child.exitCode} before listening on ${port}`);
+    if (child && (child.exitCode !== null || child.signalCode !== null)) {
+      throw new Error(`${what ?? 'process'} exited (${child.exitCode ?? child.signalCode}) before listening on ${port}`);
     }
     if (await portOpen(port, host)) return;
     await new Promise((r) => setTimeout(r, 200));

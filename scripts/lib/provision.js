@@ -13,6 +13,28 @@ const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
 // The dev server gets the search attributes docker-compose.yml and the cluster test create (ops/temporal/server.json).
 const SEARCH_ATTRIBUTE_TYPES = require('../../ops/temporal/server.json').searchAttributes;
 const SEARCH_ATTRIBUTES = Object.keys(SEARCH_ATTRIBUTE_TYPES);
+const DYNAMIC_CONFIG = path.join(ROOT, 'ops', 'temporal', 'dynamicconfig.yaml');
+
+/**
+ * The dev server's --dynamic-config-value flags: the values of ops/temporal/dynamicconfig.yaml, the file compose and
+ * the cluster test give their server. Read as that file is written (`key:` then one `  - value: <scalar>`); a value
+ * with constraints (for some namespaces only) has no such flag, and is refused rather than applied everywhere.
+ */
+function dynamicConfigFlags(text = fs.readFileSync(DYNAMIC_CONFIG, 'utf8')) {
+  const values = [];
+  for (const line of text.split('\n')) {
+    if (/^\s*(#.*)?$/.test(line)) continue;
+    const key = /^([\w.]+):$/.exec(line.trimEnd());
+    const value = /^\s+- value: (.+)$/.exec(line.trimEnd());
+    if (key) values.push({ key: key[1] });
+    else if (value && values.length && !('value' in values.at(-1))) values.at(-1).value = value[1];
+    else throw new Error(`ops/temporal/dynamicconfig.yaml: "${line.trim()}" (after ${values.at(-1)?.key ?? 'the start'}) is not one plain value of a key: the dev server cannot take it`);
+  }
+  return values.flatMap(({ key, value }) => {
+    if (value === undefined) throw new Error(`ops/temporal/dynamicconfig.yaml: ${key} has no value`);
+    return ['--dynamic-config-value', `${key}=${/^['"]/.test(value) ? JSON.stringify(value.slice(1, -1)) : value}`];
+  });
+}
 
 function mtime(file) {
   try {
@@ -371,9 +393,7 @@ async function stopPostgres(pg) {
 
 async function startTemporal({ cli, port, uiPort, dbFile, logFile, headless }) {
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--namespace', 'default',
-    '--log-level', 'warn', '--log-format', 'json',
-    // An activity scheduled by a workflow task comes back in that task's completion answer, not through a poll.
-    '--dynamic-config-value', 'system.enableActivityEagerExecution=true'];
+    '--log-level', 'warn', '--log-format', 'json', ...dynamicConfigFlags()];
   if (dbFile) args.push('--db-filename', dbFile);
   if (headless) args.push('--headless');
   else args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
@@ -527,7 +547,7 @@ function migrate(env) {
 }
 
 module.exports = {
-  ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES,
+  ROOT, TOOLS, DATA, SEARCH_ATTRIBUTES, dynamicConfigFlags,
   ensureDependencies, ensureTemporalBinaries, ensureSchemathesis, ensureOpenApiPythonClient, ensureDockerCompose, ensurePromtool, ensureChromium,
   startEphemeralServices, startPostgres, startTemporal, startMailCatcher, startMailDev, tsc, build, jest, migrate, localSecretKeys,
   postgresPlacement, unsafeForRoot, importEmbeddedPostgres,

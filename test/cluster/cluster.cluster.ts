@@ -2,6 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { workflowIds } from '../../src/contracts';
 import { temporalAccess } from '../../src/config';
 import { temporalConnectionOptions } from '../../src/infra/temporal-connection';
@@ -21,6 +22,29 @@ import { until } from '../support/until';
 async function eagerActivities(metricsUrl: string): Promise<number> {
   const text = await (await fetch(metricsUrl)).text();
   return [...text.matchAll(/^activity_eager_execution(?:\{[^}]*\})? (\S+)$/gm)].reduce((sum, m) => sum + Number(m[1]), 0);
+}
+
+/**
+ * A TLS connection to the frontend, ALPN h2 as gRPC's: 'open' when it still stands a second after the handshake, else
+ * the error code the client's TLS layer reports (the server's alert).
+ */
+function tlsHandshake(address: string, options: ConnectionOptions): Promise<string> {
+  const [host, port] = address.split(':');
+  return new Promise((resolve) => {
+    const socket = tlsConnect({ host, port: Number(port), servername: 'localhost', ALPNProtocols: ['h2'], ...options });
+    const done = (answer: string) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(answer);
+    };
+    let timer = setTimeout(() => done('no handshake within 10 s'), 10000);
+    socket.once('secureConnect', () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => done('open'), 1000);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => done(err.code ?? err.message));
+    socket.once('close', () => done('closed'));
+  });
 }
 
 /**
@@ -55,6 +79,10 @@ describe('the production topology: a Temporal server on PostgreSQL, two APIs, tw
       Connection.connect({ ...options, address: testEnv().temporalAddress, connectTimeout: 2000 }).then((c) => c.close().then(() => 'connected'), () => 'refused');
     expect(await attempt({})).toBe('refused');
     expect(await attempt({ tls: { serverRootCACertificate: access!.serverRootCa, serverNameOverride: 'localhost' } })).toBe('refused');
+    // Refused for the certificate, not for anything else: the frontend's TLS alert to a caller without one.
+    const address = testEnv().temporalAddress;
+    expect(await tlsHandshake(address, { ca: access!.serverRootCa })).toBe('ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED');
+    expect(await tlsHandshake(address, { ca: access!.serverRootCa, cert: access!.clientCertPair!.crt, key: access!.clientCertPair!.key })).toBe('open');
   });
 
   it('kills nothing for a caller of the harness\'s control endpoint without its token', async () => {
