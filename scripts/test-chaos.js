@@ -15,7 +15,8 @@ const { ChaosClient } = require('./lib/chaos/client');
 const { startWebhookReceiver } = require('./lib/chaos/receiver');
 const { Workload, persist } = require('./lib/chaos/workload');
 const { checkApprovals, checkSweeps, checkEmails, checkWebhooks, checkWorkflows } = require('./lib/chaos/invariants');
-const { startCluster } = require('./lib/chaos/standin-cluster');
+// The cluster of `npm run test:cluster` (a Temporal server on Postgres) where this checkout has it, else the stand-in.
+const { startCluster } = fs.existsSync(path.join(__dirname, 'lib', 'cluster.js')) ? require('./lib/cluster') : require('./lib/chaos/standin-cluster');
 
 const num = (name, fallback) => {
   const raw = process.env[name];
@@ -92,7 +93,7 @@ async function main({ onStop }) {
     await sleep(k.gapMs);
     const record = { target: k.target, kind: kindOf(k.target), killedAt: Date.now() };
     await cluster.kill(k.target);
-    say(`killed ${k.target} (down ${(k.downMs / 1000).toFixed(0)} s)`);
+    say(`${new Date(record.killedAt).toISOString()} killed ${k.target} (down ${(k.downMs / 1000).toFixed(0)} s)`);
     await sleep(k.downMs);
     record.restartedAt = Date.now();
     for (let attempt = 1; ; attempt += 1) {
@@ -230,6 +231,9 @@ async function main({ onStop }) {
     `${workload.sweeps.reduce((n, s) => n + s.deliveries.filter((d) => d.status === 'pending').length, 0)} in doubt), ` +
     `${events.length} webhook events (${webhooks.repeats} received again, same id), ${mails.length} emails ` +
     `(${emails.allowedRepeats} team notices again with the same Message-ID)`);
+  const probesFailed = workload.probes.filter((p) => !p.ok).length;
+  say(`probes: ${workload.probes.length} diagnostic round trips, ${probesFailed} failed; ` +
+    `${closedBadly.filter((w) => w.type === 'diagnosticRoundtrip').length} of their workflows gave up (5 attempts or their deadline)`);
   say(`client: ${client.stats.retries} retries, ${client.stats.gaveUp} gave up; 5xx and connection errors answered: ` +
     `${fivexx.map(([k, n]) => `${k.replace(/^http:\/\/127\.0\.0\.1:/, ':')} ${n}`).join(', ') || 'none'}`);
   const report = { seed, minutes, calmMs, kills, violations, left, quiescedIn, answers: Object.fromEntries(client.stats.answers) };

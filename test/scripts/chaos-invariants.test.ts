@@ -47,4 +47,12 @@ describe('the chaos soak\'s invariants', () => {
     expect(inv.checkWebhooks([events[0]], new Map([['e1', 1]]), ['i1']).violations).toEqual(['invoice i1: no invoice.approval.decided event recorded']);
     expect(inv.checkWebhooks([events[1]], new Map([['e2', 1]]), ['i1']).violations).toEqual([]);
   });
+
+  it('every workflow completed but the probes\' round trips, which may give up', () => {
+    expect(inv.checkWorkflows(
+      [{ type: 'documentApproval', workflowId: 'a' }],
+      [{ type: 'diagnosticRoundtrip', workflowId: 'd', status: 'FAILED' }, { type: 'reminderSweep', workflowId: 's', status: 'TIMED_OUT' }],
+      [{ temporal_workflow_id: 'r', status: 'failed' }],
+    )).toEqual(['workflow documentApproval a still running', 'workflow reminderSweep s ended TIMED_OUT', 'workflow run row r is failed']);
+  });
 });

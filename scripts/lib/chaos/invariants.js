@@ -105,11 +105,16 @@ function checkWebhooks(events, received, decidedInvoiceIds) {
   return { violations, repeats };
 }
 
+/**
+ * The probes' diagnostic round trips give up by design (5 attempts, a deadline): one that meets a kill may fail.
+ */
+const MAY_FAIL = new Set(['diagnosticRoundtrip']);
+
 /** Every workflow run completed: none still running, none failed, timed out, terminated or cancelled. */
 function checkWorkflows(open, closedBadly, runRows) {
   const violations = [];
-  for (const w of open) violations.push(`workflow ${w.type} ${w.workflowId} still running`);
-  for (const w of closedBadly) violations.push(`workflow ${w.type} ${w.workflowId} ended ${w.status}`);
+  for (const w of open.filter((x) => !MAY_FAIL.has(x.type))) violations.push(`workflow ${w.type} ${w.workflowId} still running`);
+  for (const w of closedBadly.filter((x) => !MAY_FAIL.has(x.type))) violations.push(`workflow ${w.type} ${w.workflowId} ended ${w.status}`);
   for (const r of runRows) violations.push(`workflow run row ${r.temporal_workflow_id} is ${r.status}`);
   return violations;
 }

@@ -111,7 +111,8 @@ class Workload {
     if (!op.invoiceId) return this.done(op, 'create');
     const submitted = await this.client.send('POST', `/v1/invoices/${op.invoiceId}/submit-for-approval`, { key: co.creator.key });
     op.steps.submit = summary(submitted);
-    if (!(submitted.status === 200 || (submitted.status === 409 && /pending_approval/.test(submitted.body?.message ?? '')))) {
+    // A 409 "already pending approval": an earlier attempt submitted it, its answer lost (a 503 once it had started).
+    if (!(submitted.status === 200 || (submitted.status === 409 && !submitted.gaveUp && /already pending approval/.test(submitted.body?.message ?? '')))) {
       return this.done(op, 'submit');
     }
     const verb = intended === 'approved' ? 'approve' : 'reject';
