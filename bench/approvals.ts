@@ -25,6 +25,7 @@
  * Env: BENCH_APPROVALS (N, default 200), BENCH_CONCURRENCY (default 16), BENCH_SERIAL (default 40).
  */
 import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -41,6 +42,8 @@ const N = Number(process.env.BENCH_APPROVALS ?? 200);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const WARMUP = CONCURRENCY * 2;
 const SERIAL = Number(process.env.BENCH_SERIAL ?? 40);
+/** Single runs swing ±25 % on a shared 2-core machine: each side runs this many times, alternating, and medians are kept. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const BULK = Number(process.env.BENCH_BULK ?? 100);
 const ONLY_BULK = process.env.BENCH_ONLY === 'bulk';
 /** Invoices of the bulk part: a warm-up call of CONCURRENCY items, then BULK one by one and BULK in one call. */
@@ -107,6 +110,70 @@ async function seed(base: string, count: number) {
   return { companyId: created.company.id as string, creatorKey: creator.apiKey, approverKey: approver.apiKey, invoices };
 }
 
+interface RoundFigures {
+  rate: Record<string, number>;
+  p50: Record<string, number>;
+  /** CPU ms per approval of every process the bench watches, and its split by process. */
+  cpu: Record<string, number>;
+  cpuSplit: Record<string, string>;
+  commits: Record<string, number>;
+  inFlight: { submit: number; approve: number };
+  serial: { submit: number; approve: number; baseline: number };
+}
+
+function cpuTotal(before: CpuSample, after: CpuSample, ops: number): number {
+  return Object.keys(after).reduce((sum, name) => sum + (after[name] - before[name]), 0) / ops;
+}
+
+function roundLine(round: number, f: RoundFigures): string {
+  const sides = Object.keys(f.rate);
+  return `round ${round}: ${sides.map((s) => `${s} ${f.rate[s].toFixed(1)}/s (p50 ${f.p50[s].toFixed(0)} ms, ${f.cpu[s].toFixed(1)} ms CPU)`).join('; ')}; ` +
+    `one in flight: approve p50 ${f.serial.approve.toFixed(0)} ms, round trip ${f.serial.baseline.toFixed(0)} ms`;
+}
+
+/**
+ * Statements per approval as Postgres counts them (pg_stat_statements, loaded when BENCH_PG_STATEMENTS is set):
+ * calls and execution time by statement text, reset before each side so that each side's count is its own.
+ */
+class PgStatements {
+  private scans = new Map<string, number>();
+
+  private constructor(private readonly db: PgClient) {}
+
+  /** Sequential scans and the rows they read, by table: a hot statement no index serves shows here. */
+  private async seqScans(): Promise<Map<string, number>> {
+    const { rows } = await this.db.query('SELECT relname, seq_scan::bigint AS scans, seq_tup_read::bigint AS rows FROM pg_stat_user_tables');
+    return new Map(rows.flatMap((r) => [[`${r.relname} scans`, Number(r.scans)], [`${r.relname} rows`, Number(r.rows)]]));
+  }
+
+  static async open(db: PgClient): Promise<PgStatements> {
+    await db.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    return new PgStatements(db);
+  }
+
+  async reset(): Promise<void> {
+    await this.db.query('SELECT pg_stat_statements_reset()');
+    this.scans = await this.seqScans();
+  }
+
+  async report(ops: number, top = 20): Promise<string> {
+    const { rows } = await this.db.query(
+      `SELECT calls::bigint AS calls, total_exec_time AS ms, rows::bigint AS rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 140) AS query
+         FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND query NOT LIKE '%pg_stat_%' ORDER BY total_exec_time DESC`);
+    const calls = rows.reduce((sum, r) => sum + Number(r.calls), 0);
+    const ms = rows.reduce((sum, r) => sum + Number(r.ms), 0);
+    const lines = rows.slice(0, top).map((r) => `    ${(Number(r.calls) / ops).toFixed(2).padStart(6)} calls ${(Number(r.ms) / ops).toFixed(3).padStart(7)} ms  ${r.query}`);
+    // The statistics reach the shared counters within a second of each transaction.
+    await new Promise((r) => setTimeout(r, 1500));
+    const scans = [...(await this.seqScans())].map(([k, n]) => [k, n - (this.scans.get(k) ?? 0)] as const);
+    const scanned = scans.filter(([k, n]) => k.endsWith(' scans') && n > 0)
+      .map(([k, n]) => `${k.replace(/ scans$/, '')} ${(n / ops).toFixed(2)} (${(scans.find(([r]) => r === k.replace(/scans$/, 'rows'))![1] / ops).toFixed(0)} rows)`);
+    return `  ${(calls / ops).toFixed(1)} statements, ${(ms / ops).toFixed(2)} ms executing, per approval; by time:\n${lines.join('\n')}\n` +
+      `  sequential scans per approval (rows read): ${scanned.join(', ') || 'none'}`;
+  }
+}
+
 /** Database work per approval, from Postgres's own counters (this bench is the only client of its database). */
 async function dbCounters(db: PgClient): Promise<{ commits: number; tuples: number }> {
   const [row] = (await db.query(
@@ -142,11 +209,11 @@ async function main(): Promise<void> {
     started.push(rawApi);
     await waitForApi(base, api);
 
-    const { creatorKey, approverKey, invoices: all } = await seed(base, (ONLY_BULK ? 0 : N + WARMUP + SERIAL) + BULK_INVOICES);
+    const { creatorKey, approverKey, invoices: all } = await seed(base, (ONLY_BULK ? 0 : ROUNDS * (N + SERIAL) + WARMUP) + BULK_INVOICES);
     const invoices = all.slice(BULK_INVOICES);
     const bulkFigures = await bulkRun(base, creatorKey, approverKey, all.slice(0, BULK_INVOICES), db);
     if (ONLY_BULK) return;
-    console.log(`${N} approvals per run (after ${WARMUP} warm-up ones), ${CONCURRENCY} in flight\n`);
+    console.log(`${ROUNDS} rounds of ${N} approvals per side (after ${WARMUP} warm-up ones), ${CONCURRENCY} in flight, then ${SERIAL} one at a time\n`);
 
     const baseline = (offset: number) => async (i: number) => {
       const handle = await client.workflow.start(baselineApproval, { taskQueue: baselineQueue, workflowId: `bench-baseline-${tag}-${offset + i}` });
@@ -183,10 +250,10 @@ async function main(): Promise<void> {
       }
     };
 
-    await measure('warm-up baseline', WARMUP, baseline(N * 2));
-    await measure('warm-up api', WARMUP, viaApi(N));
-    await measure('warm-up same work', WARMUP, sameWork(N));
-    await measure('warm-up same protocol', WARMUP, sameProtocol(N));
+    await measure('warm-up baseline', WARMUP, baseline(ROUNDS * N + ROUNDS * SERIAL));
+    await measure('warm-up api', WARMUP, viaApi(ROUNDS * N + ROUNDS * SERIAL));
+    await measure('warm-up same work', WARMUP, sameWork(ROUNDS * N));
+    await measure('warm-up same protocol', WARMUP, sameProtocol(ROUNDS * N));
     submitMs.length = 0;
     approveMs.length = 0;
 
@@ -197,76 +264,122 @@ async function main(): Promise<void> {
       postgres: { pid: pidListening(portOf(need('DATABASE_URL'))), tree: true }, temporal: { pid: pidListening(portOf(need('TEMPORAL_ADDRESS'))) },
       smtp: { pid: pidListening(portOf(need('SMTP_URL'))) },
     };
-    const cpu: Record<string, [CpuSample, CpuSample]> = {};
-    const timed = async (name: string, op: (i: number) => Promise<void>) => {
-      const c0 = sampleCpu(processes);
-      const run = await measure(name, N, op);
-      cpu[name] = [c0, sampleCpu(processes)];
-      return run;
-    };
+    const statements = process.env.BENCH_PG_STATEMENTS ? await PgStatements.open(db) : undefined;
 
-    const before = await timed('baseline (before)', baseline(0));
-    const db0 = await dbCounters(db);
-    const threads0 = { api: threadCpu(api.pid), worker: threadCpu(started[1].pid) };
-    const viaRest = await timed('api submit + approve', viaApi(0));
-    const threads1 = { api: threadCpu(api.pid), worker: threadCpu(started[1].pid) };
-    const db1 = await dbCounters(db);
-    const withWork = await timed('same work, raw', sameWork(0));
-    const db2 = await dbCounters(db);
-    const withProtocol = await timed('same protocol, raw', sameProtocol(0));
-    const db3 = await dbCounters(db);
-    const after = await timed('baseline (after)', baseline(N));
-    const inFlight = { submit: median(submitMs), approve: median(approveMs) };
-    submitMs.length = 0;
-    approveMs.length = 0;
-    const serialBaseline = await measure('baseline, one in flight', SERIAL, baseline(N * 2 + WARMUP), 1);
-    await measure('api, one in flight', SERIAL, viaApi(N + WARMUP), 1);
-    const serial = { submit: median(submitMs), approve: median(approveMs), baseline: median(serialBaseline.latencies) };
+    // Each round runs every side once, N approvals at CONCURRENCY in flight; the order reverses every round, so that
+    // the api and the same protocol take turns going first, then the same at one in flight.
+    const sides = ['api', 'same protocol', 'same work', 'baseline'] as const;
+    type Side = (typeof sides)[number];
+    const ops: Record<Side, (offset: number) => (i: number) => Promise<void>> = {
+      api: viaApi, 'same protocol': sameProtocol, 'same work': sameWork, baseline,
+    };
+    const until = async (what: string, done: () => Promise<boolean>) => {
+      for (const started = Date.now(); !(await done()); await new Promise((r) => setTimeout(r, 100))) {
+        if (Date.now() - started > 120_000) throw new Error(`${what} not done after 120 s`);
+      }
+    };
+    const counted = async (sql: string, ids: string[]) => Number((await db.query(sql, [ids])).rows[0].n) === ids.length;
+    const tails: Partial<Record<Side, (offset: number) => Promise<void>>> = {
+      api: (offset) => until('the api side\'s outcome notices', () => counted(
+        `SELECT count(*) AS n FROM workflow_runs WHERE temporal_workflow_id = ANY($1::text[]) AND status = 'completed'`,
+        invoices.slice(offset, offset + N).map((id) => `invoice-approval-${id}-1`))),
+      'same protocol': (offset) => until('the same protocol\'s outcome emails', () => counted(
+        `SELECT count(DISTINCT approval_id) AS n FROM bench_work WHERE approval_id = ANY($1::text[]) AND step = 'email-outcome-1'`,
+        Array.from({ length: N }, (_, i) => `bench-protocol-${tag}-${offset + i}`))),
+    };
+    const rounds: RoundFigures[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const order = round % 2 === 0 ? sides : [...sides].reverse();
+      const figures = { rate: {}, cpu: {}, cpuSplit: {}, commits: {}, p50: {} } as RoundFigures;
+      for (const side of order) {
+        const c0 = sampleCpu(processes);
+        const d0 = await dbCounters(db);
+        await statements?.reset();
+        const threads0 = { api: threadCpu(api.pid), worker: threadCpu(started[1].pid) };
+        const from = process.hrtime.bigint() / 1000n;
+        const run = await measure(`${side}, round ${round + 1}`, N, ops[side](round * N));
+        // The notices nobody waits for are this side's work too: its CPU is read once they are done, before the next side.
+        await tails[side]?.(round * N);
+        const c1 = sampleCpu(processes);
+        const d1 = await dbCounters(db);
+        // The side's span on the monotonic clock (µs) that V8's CPU profiles use, to read a profile for that span alone.
+        if (process.env.BENCH_CPU_PROF) console.log(`profile window, ${side}, round ${round + 1}: ${from}-${process.hrtime.bigint() / 1000n}`);
+        figures.rate[side] = rate(run);
+        figures.p50[side] = pct(run, 0.5);
+        figures.cpu[side] = cpuTotal(c0, c1, N);
+        figures.cpuSplit[side] = cpuPerOp(c0, c1, N);
+        figures.commits[side] = (d1.commits - d0.commits) / N;
+        if (statements && round === 0) console.log(`${side}, Postgres statements per approval:\n${await statements.report(N)}`);
+        // BENCH_THREADS=1: where the API's and the worker's CPU goes, thread by thread (main, workflow, Temporal core, V8, libuv).
+        if (process.env.BENCH_THREADS && side === 'api' && round === 0) {
+          for (const proc of ['api', 'worker'] as const) {
+            const now = threadCpu(proc === 'api' ? api.pid : started[1].pid);
+            const per = Object.entries(now).map(([t, ms]) => [t, (ms - (threads0[proc][t] ?? 0)) / N] as const).filter(([, ms]) => ms >= 0.05);
+            console.log(`${proc} threads, ms CPU per approval: ${per.sort((a, b) => b[1] - a[1]).map(([t, ms]) => `${t} ${ms.toFixed(1)}`).join(', ')}`);
+          }
+        }
+      }
+      figures.inFlight = { submit: median(submitMs), approve: median(approveMs) };
+      submitMs.length = 0;
+      approveMs.length = 0;
+      const serialOffset = ROUNDS * N + round * SERIAL;
+      const serialPair = async (which: 'baseline' | 'api') => which === 'baseline'
+        ? median((await measure('baseline, one in flight', SERIAL, baseline(serialOffset), 1)).latencies)
+        : (await measure('api, one in flight', SERIAL, viaApi(serialOffset), 1), median(approveMs));
+      const serialOrder = round % 2 === 0 ? (['baseline', 'api'] as const) : (['api', 'baseline'] as const);
+      const serial: Record<string, number> = {};
+      for (const which of serialOrder) serial[which] = await serialPair(which);
+      figures.serial = { approve: serial.api, submit: median(submitMs), baseline: serial.baseline };
+      submitMs.length = 0;
+      approveMs.length = 0;
+      rounds.push(figures);
+      console.log(roundLine(round + 1, figures));
+    }
 
     const approvedCount = Number((await db.query(
-      `SELECT count(*) AS n FROM invoices WHERE id = ANY($1::uuid[]) AND approval_status = 'approved'`, [invoices.slice(0, N)],
+      `SELECT count(*) AS n FROM invoices WHERE id = ANY($1::uuid[]) AND approval_status = 'approved'`, [invoices.slice(0, ROUNDS * N)],
     )).rows[0].n);
-    if (approvedCount !== N) throw new Error(`only ${approvedCount} of ${N} invoices ended approved`);
+    if (approvedCount !== ROUNDS * N) throw new Error(`only ${approvedCount} of ${ROUNDS * N} invoices ended approved`);
 
-    const sample = client.workflow.getHandle(`invoice-approval-${invoices[0]}-1`);
-    const history = await sample.fetchHistory();
-    const events = history.events ?? [];
-    const count = (type: string) => events.filter((e) => (e as any)[`${type}EventAttributes`]).length;
-    const baselineHistory = (await client.workflow.getHandle(`bench-baseline-${tag}-0`).fetchHistory()).events ?? [];
-
-    console.log('run                          approvals/s   p50 ms   p99 ms');
-    for (const r of [before, viaRest, withWork, withProtocol, after]) {
-      console.log(`${r.name.padEnd(28)}${rate(r).toFixed(1).padStart(12)}${pct(r, 0.5).toFixed(0).padStart(9)}${pct(r, 0.99).toFixed(0).padStart(9)}`);
+    // Histories of SAMPLED runs of each side, from the last round (how a run unfolds depends on when its decision comes).
+    const SAMPLED = 20;
+    const last = (ROUNDS - 1) * N;
+    const histories = async (ids: string[]) => Promise.all(ids.map(async (id) => (await client.workflow.getHandle(id).fetchHistory()).events ?? []));
+    const apiHistories = await histories(invoices.slice(last, last + SAMPLED).map((id) => `invoice-approval-${id}-1`));
+    const protocolHistories = await histories(Array.from({ length: SAMPLED }, (_, i) => `bench-protocol-${tag}-${last + i}`));
+    const events = apiHistories[0];
+    const protocolHistory = protocolHistories[0];
+    const count = (list: typeof events, type: string) => list.filter((e) => (e as any)[`${type}EventAttributes`]).length;
+    const bytes = (list: typeof events) => temporal.api.history.v1.History.encode({ events: list }).finish().length;
+    const mean = (all: (typeof events)[], f: (list: typeof events) => number) => (all.reduce((sum, list) => sum + f(list), 0) / all.length).toFixed(1);
+    const shape = (all: (typeof events)[]) => `${mean(all, (l) => l.length)} history events (${mean(all, bytes)} bytes), ` +
+      `${mean(all, (l) => count(l, 'activityTaskScheduled'))} activities, ${mean(all, (l) => count(l, 'workflowTaskCompleted'))} workflow tasks`;
+    console.log(`\nper approval, mean of ${SAMPLED} runs of the last round: api ${shape(apiHistories)}; same protocol ${shape(protocolHistories)}`);
+    // The events in order, for what each side's run asks of the server (BENCH_EVENTS=1).
+    if (process.env.BENCH_EVENTS) {
+      const types = (list: typeof events) => list.map((e) => Object.keys(e).find((k) => k.endsWith('EventAttributes'))?.replace(/EventAttributes$/, '')).join(' ');
+      console.log(`api events: ${types(events)}\nsame protocol events: ${types(protocolHistory)}`);
     }
-    console.log(`\napi split: submit p50 ${inFlight.submit.toFixed(0)} ms, approve p50 ${inFlight.approve.toFixed(0)} ms`);
-    console.log(`per approval: ${events.length} history events (baseline ${baselineHistory.length}), ` +
-      `${count('activityTaskScheduled')} activities, ${count('workflowTaskCompleted')} workflow tasks; ` +
-      `${((db1.commits - db0.commits) / N).toFixed(1)} Postgres commits and ${((db1.tuples - db0.tuples) / N).toFixed(1)} rows written ` +
-      `(same work, raw: ${((db2.commits - db1.commits) / N).toFixed(1)} commits; same protocol, raw: ${((db3.commits - db2.commits) / N).toFixed(1)})`);
-    const protocolHistory = (await client.workflow.getHandle(`bench-protocol-${tag}-0`).fetchHistory()).events ?? [];
-    const protocolCount = (type: string) => protocolHistory.filter((e) => (e as any)[`${type}EventAttributes`]).length;
-    console.log(`same protocol, raw: ${protocolHistory.length} history events, ${protocolCount('activityTaskScheduled')} activities, ` +
-      `${protocolCount('workflowTaskCompleted')} workflow tasks`);
+    for (const side of sides) console.log(`CPU, last round, ${side}: ${rounds[rounds.length - 1].cpuSplit[side]}`);
 
-    for (const [name, [c0, c1]] of Object.entries(cpu)) console.log(`${name}: ${cpuPerOp(c0, c1, N)}`);
-    // BENCH_THREADS=1: where the API's and the worker's CPU goes, thread by thread (main, workflow, Temporal core, V8, libuv).
-    if (process.env.BENCH_THREADS) {
-      for (const proc of ['api', 'worker'] as const) {
-        const per = Object.entries(threads1[proc]).map(([t, ms]) => [t, (ms - (threads0[proc][t] ?? 0)) / N] as const).filter(([, ms]) => ms >= 0.05);
-        console.log(`${proc} threads, ms CPU per approval: ${per.sort((a, b) => b[1] - a[1]).map(([t, ms]) => `${t} ${ms.toFixed(1)}`).join(', ')}`);
-      }
-    }
-
-    const baselineRate = (rate(before) + rate(after)) / 2;
-    const ratio = rate(viaRest) / baselineRate;
-    const vsSameWork = rate(viaRest) / rate(withWork);
-    const vsProtocol = rate(viaRest) / rate(withProtocol);
-    const waited = serial.approve / serial.baseline;
-    console.log(`\nratio api / baseline (mean of before and after): ${ratio.toFixed(2)}x; same work, raw / baseline ${(rate(withWork) / baselineRate).toFixed(2)}x`);
-    console.log(`${CONCURRENCY} in flight, api / same work, raw: ${vsSameWork.toFixed(2)}x ` +
-      `(target >= 0.8x, goal 0.9x): ${vsSameWork >= 0.9 ? 'goal met' : vsSameWork >= 0.8 ? 'met' : 'MISSED'}; api / same protocol, raw: ${vsProtocol.toFixed(2)}x`);
-    console.log(`one in flight (${SERIAL}), approve p50 ${serial.approve.toFixed(0)} ms (submit ${serial.submit.toFixed(0)} ms) vs baseline round trip ` +
-      `p50 ${serial.baseline.toFixed(0)} ms: ${waited.toFixed(2)}x (target <= 2x, goal 1.5x): ${waited <= 1.5 ? 'goal met' : waited <= 2 ? 'met' : 'MISSED'}`);
+    const med = (f: (r: RoundFigures) => number) => median(rounds.map(f));
+    const list = (f: (r: RoundFigures) => number, digits = 2) => rounds.map((r) => f(r).toFixed(digits)).join(', ');
+    const vsProtocol = (r: RoundFigures) => r.rate.api / r.rate['same protocol'];
+    const vsWork = (r: RoundFigures) => r.rate.api / r.rate['same work'];
+    const cpuVsProtocol = (r: RoundFigures) => r.cpu.api / r.cpu['same protocol'];
+    const waited = (r: RoundFigures) => r.serial.approve / r.serial.baseline;
+    const verdict = (ok: boolean) => (ok ? 'met' : 'MISSED');
+    console.log(`\nmedians of ${ROUNDS} alternating rounds (each round's figure in brackets):`);
+    console.log(`  approvals/s at ${CONCURRENCY} in flight: ${sides.map((s) => `${s} ${med((r) => r.rate[s]).toFixed(1)}`).join(', ')}`);
+    console.log(`  CPU ms per approval: ${sides.map((s) => `${s} ${med((r) => r.cpu[s]).toFixed(1)}`).join(', ')}`);
+    console.log(`  Postgres commits per approval: ${sides.map((s) => `${s} ${med((r) => r.commits[s]).toFixed(1)}`).join(', ')}`);
+    console.log(`  api split at ${CONCURRENCY} in flight: submit p50 ${med((r) => r.inFlight.submit).toFixed(0)} ms, approve p50 ${med((r) => r.inFlight.approve).toFixed(0)} ms`);
+    console.log(`  api / same protocol: ${med(vsProtocol).toFixed(2)}x [${list(vsProtocol)}] (target >= 0.9x): ${verdict(med(vsProtocol) >= 0.9)}`);
+    console.log(`  CPU per approval, api / same protocol: ${med(cpuVsProtocol).toFixed(2)}x [${list(cpuVsProtocol)}] (target <= 1.1x): ${verdict(med(cpuVsProtocol) <= 1.1)}`);
+    console.log(`  api / same work: ${med(vsWork).toFixed(2)}x [${list(vsWork)}] (target >= 0.8x): ${verdict(med(vsWork) >= 0.8)}`);
+    console.log(`  one in flight, approve p50 / baseline round trip: ${med(waited).toFixed(2)}x [${list(waited)}] ` +
+      `(approve p50 ${med((r) => r.serial.approve).toFixed(0)} ms, submit ${med((r) => r.serial.submit).toFixed(0)} ms, round trip ${med((r) => r.serial.baseline).toFixed(0)} ms; ` +
+      `target <= 1.5x): ${verdict(med(waited) <= 1.5)}`);
     console.log(bulkFigures);
   } finally {
     for (const child of started.reverse()) await stopProcess(child);

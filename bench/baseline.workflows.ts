@@ -4,7 +4,8 @@
 //                             SQL and SMTP (bench/baseline.activities.ts): a floor for the product's approval.
 //   baselineApprovalProtocol  the same work under the product's contract, written with the SDK alone: the decision is
 //                             an Update answered once the decision is durable (a local activity), the emails go in
-//                             activities of their own that nobody waits for, the run's status is a search attribute.
+//                             activities of their own that nobody waits for, the run's status is a search attribute,
+//                             and the run waits under its deadline (a durable timer: undecided, it would be rejected).
 //   baselineSweep             does nothing: what a bare schedule of `npm run bench:scale` fires.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { allHandlersFinished, condition, defineSignal, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
@@ -49,7 +50,7 @@ export async function baselineApprovalProtocol(approvalId: string): Promise<{ ap
   });
   await openWork(approvalId);
   const emails = [emailWork(approvalId, 'request', 'approver@bench.test', `Approval requested: invoice ${approvalId}`)];
-  await condition(() => approvedBy !== undefined);
+  if (!await condition(() => approvedBy !== undefined, '30 days')) throw new Error(`${approvalId}: no decision before the deadline`);
   await recordWork(approvalId, approvedBy!);
   settled = true;
   upsertSearchAttributes([{ key: baselineStatus, value: 'approved' }]);

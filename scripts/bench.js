@@ -24,7 +24,9 @@ async function main({ onStop }) {
 
   const logDir = path.join(provision.DATA, 'bench-logs');
   fs.mkdirSync(logDir, { recursive: true });
-  const services = await provision.startEphemeralServices({ cli, name: 'bench', logDir, onStop });
+  // BENCH_PG_STATEMENTS=1: Postgres counts every statement (pg_stat_statements), for bench:approvals' statements per approval.
+  const postgresSettings = process.env.BENCH_PG_STATEMENTS ? { shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' } : {};
+  const services = await provision.startEphemeralServices({ cli, name: 'bench', logDir, onStop, postgresSettings });
   // bench:scale signs up its companies by the thousand from 127.0.0.1, past the production limit of 10 an hour.
   const env = { RELANCE_SIGNUP_RATE: '1000000', ...services, RELANCE_SECRET_KEYS: provision.localSecretKeys() };
   // bench:console measures pages in the Chromium the browser tests use.

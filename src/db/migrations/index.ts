@@ -25,6 +25,7 @@ import { CustomerAnswers1764802400000 } from './1764802400000-customer-answers';
 import { OrganizationApprovals1764803000000 } from './1764803000000-organization-approvals';
 import { TaskInbox1764803500000 } from './1764803500000-task-inbox';
 import { DefinitionVersions1764803600000 } from './1764803600000-definition-versions';
+import { ApprovalDecisionsByApproval1764804000000 } from './1764804000000-approval-decisions-by-approval';
 
 /** In order; each file is timestamped. Add new migrations at the end. */
 export const migrations = [
@@ -39,4 +40,5 @@ export const migrations = [
   OrganizationApprovals1764803000000,
   TaskInbox1764803500000,
   DefinitionVersions1764803600000,
+  ApprovalDecisionsByApproval1764804000000,
 ];
