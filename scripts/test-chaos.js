@@ -15,8 +15,7 @@ const { ChaosClient } = require('./lib/chaos/client');
 const { startWebhookReceiver } = require('./lib/chaos/receiver');
 const { Workload, persist } = require('./lib/chaos/workload');
 const { checkApprovals, checkSweeps, checkEmails, checkWebhooks, checkWorkflows } = require('./lib/chaos/invariants');
-// The cluster of `npm run test:cluster` (a Temporal server on Postgres) where this checkout has it, else the stand-in.
-const { startCluster } = fs.existsSync(path.join(__dirname, 'lib', 'cluster.js')) ? require('./lib/cluster') : require('./lib/chaos/standin-cluster');
+const { startCluster } = require('./lib/cluster');
 
 const num = (name, fallback) => {
   const raw = process.env[name];
@@ -115,7 +114,7 @@ async function main({ onStop }) {
   // Quiesce: no new work, every answer in, every run ended.
   say('quiescing: the workload stops, every run is waited for');
   workload.stop();
-  await Promise.all([approvals, sweeps, probes]);
+  await Promise.all([approvals, sweeps]);
   const quiesceUntil = Date.now() + quiesceMs;
   const sweepCompanies = workload.sweeps.filter((s) => s.companyId).map((s) => s.companyId);
   const approvalCompanies = workload.approvalCompanies.map((co) => co.companyId);
@@ -139,6 +138,8 @@ async function main({ onStop }) {
     }
     await sleep(2000);
   }
+  workload.stopProbes();
+  await probes;
   const quiescedIn = Date.now() - chaos.to;
   say(`quiesced in ${secs(quiescedIn)}`);
 
@@ -219,9 +220,10 @@ async function main({ onStop }) {
   say('recovery time: from the moment a killed target is started again to the first successful diagnostic round trip ' +
     '(API -> Temporal -> worker -> PostgreSQL -> API) sent after that moment, through that API for an API, through either API otherwise');
   for (const kind of [...new Set(cluster.targets().map(kindOf))]) {
-    const times = kills.filter((k) => k.kind === kind).map((k) => k.recoveryMs).filter((v) => v !== null);
-    const starts = kills.filter((k) => k.kind === kind).map((k) => k.upAt - k.restartedAt);
-    say(`  ${kind.padEnd(9)} recovery p50 ${secs(percentile(times, 50))}, p99 ${secs(percentile(times, 99))} (${times.length} kills); ` +
+    const ofKind = kills.filter((k) => k.kind === kind);
+    const times = ofKind.map((k) => k.recoveryMs).filter((v) => v !== null);
+    const starts = ofKind.map((k) => k.upAt - k.restartedAt);
+    say(`  ${kind.padEnd(9)} recovery p50 ${secs(percentile(times, 50))}, p99 ${secs(percentile(times, 99))} (${times.length} of ${ofKind.length} kills recovered); ` +
       `process start p50 ${secs(percentile(starts, 50))}`);
   }
   say(`throughput calm:  ${rate(decidedIn(calm), calm)} approvals/s, ${rate(calmDelivered, calm)} reminder deliveries/s`);

@@ -208,7 +208,7 @@ class Workload {
    */
   async runProbes(everyMs) {
     const apis = this.client.apiUrls;
-    for (let i = 0; !this.stopped; i += 1) {
+    for (let i = 0; !this.probesStopped; i += 1) {
       const api = apis[i % apis.length];
       const sentAt = Date.now();
       const res = this.client.once(api, 'POST', '/v1/diagnostics/roundtrip', { key: this.probe.key, timeoutMs: 20_000 });
@@ -217,8 +217,13 @@ class Workload {
     }
   }
 
+  /** No new approval or sweep; the probes go on (the last restarts' recovery) until `stopProbes()`. */
   stop() {
     this.stopped = true;
+  }
+
+  stopProbes() {
+    this.probesStopped = true;
   }
 }
 
