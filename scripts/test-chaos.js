@@ -157,7 +157,11 @@ async function main({ onStop }) {
     emailsByKey.set(key, e);
   }
   const approvalRows = new Map((await q(
-    `SELECT i.number, count(DISTINCT i.id)::int AS invoices, count(DISTINCT a.id)::int AS submissions,
+    // A submission the API undid (Temporal did not start its run: a 503 "nothing was submitted") stays as a cancelled
+    // approval without a decision; the retry is the next submission.
+    `SELECT i.number, count(DISTINCT i.id)::int AS invoices,
+            count(DISTINCT a.id) FILTER (WHERE a.status <> 'cancelled' OR d.id IS NOT NULL)::int AS submissions,
+            coalesce(array_agg(DISTINCT a.workflow_id) FILTER (WHERE a.status = 'cancelled' AND d.id IS NULL), '{}') AS undone,
             coalesce(array_agg(d.decision ORDER BY d.decided_at) FILTER (WHERE d.id IS NOT NULL), '{}') AS decisions,
             max(i.approval_status) AS status
        FROM invoices i LEFT JOIN approvals a ON a.invoice_id = i.id LEFT JOIN approval_decisions d ON d.approval_id = a.id
@@ -173,6 +177,15 @@ async function main({ onStop }) {
             coalesce(array_agg(wd.status) FILTER (WHERE wd.id IS NOT NULL), '{}') AS deliveries
        FROM webhook_events e LEFT JOIN webhook_deliveries wd ON wd.event_id = e.id
       WHERE e.company_id = ANY($1) GROUP BY e.id`, [approvalCompanies]);
+  // An undone submission's run must not exist: the API answered that nothing was submitted.
+  const undoneRuns = [];
+  for (const r of approvalRows.values()) {
+    for (const workflowId of r.undone) {
+      const run = await persist('describing an undone submission\'s run', () => temporal.workflow.getHandle(workflowId).describe()
+        .catch((err) => (err.name === 'WorkflowNotFoundError' ? null : Promise.reject(err))));
+      if (run) undoneRuns.push(`submission ${workflowId} was undone (answered 503) but its run exists (${run.status.name})`);
+    }
+  }
   const list = async (query) => {
     const out = [];
     for await (const w of temporal.workflow.list({ query })) out.push({ workflowId: w.workflowId, type: w.type, status: w.status.name });
@@ -193,6 +206,7 @@ async function main({ onStop }) {
     ...emails.violations,
     ...webhooks.violations,
     ...checkWorkflows(open, closedBadly, badRuns),
+    ...undoneRuns,
   ];
   const minimum = killsPerKind(minutes);
   for (const kind of [...new Set(cluster.targets().map(kindOf))]) {
@@ -231,7 +245,9 @@ async function main({ onStop }) {
   }
   say(`throughput calm:  ${rate(decidedIn(calm), calm)} approvals/s, ${rate(calmDelivered, calm)} reminder deliveries/s`);
   say(`throughput chaos: ${rate(decidedIn(chaos), chaos)} approvals/s, ${rate(chaosDelivered, chaos)} reminder deliveries/s`);
-  say(`work: ${workload.approvals.length} approvals (${decidedIds.length} decided), ${workload.sweeps.length} sweeps ` +
+  const undone = [...approvalRows.values()].reduce((n, r) => n + r.undone.length, 0);
+  say(`work: ${workload.approvals.length} approvals (${decidedIds.length} decided, ${undone} submissions undone by the API and retried), ` +
+    `${workload.sweeps.length} sweeps ` +
     `(${workload.sweeps.reduce((n, s) => n + s.deliveries.length, 0)} reminders, ` +
     `${workload.sweeps.reduce((n, s) => n + s.deliveries.filter((d) => d.status === 'pending').length, 0)} in doubt), ` +
     `${events.length} webhook events (${webhooks.repeats} received again, same id), ${mails.length} emails ` +
