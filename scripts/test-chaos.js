@@ -208,6 +208,8 @@ async function main({ onStop }) {
     ...checkWorkflows(open, closedBadly, badRuns),
     ...undoneRuns,
   ];
+  // A fault is a 503 to retry; a 500 is the product's own failure.
+  for (const [k, n] of client.stats.answers) if (/\s500$/.test(k)) violations.push(`${n} answers 500 from ${k.split(' ')[0]}`);
   const minimum = killsPerKind(minutes);
   for (const kind of [...new Set(cluster.targets().map(kindOf))]) {
     const n = kills.filter((k) => k.kind === kind).length;
