@@ -259,12 +259,17 @@ async function main({ onStop }) {
     `${closedBadly.filter((w) => w.type === 'diagnosticRoundtrip').length} of their workflows gave up (5 attempts or their deadline)`);
   say(`client: ${client.stats.retries} retries, ${client.stats.gaveUp} gave up; 5xx and connection errors answered: ` +
     `${fivexx.map(([k, n]) => `${k.replace(/^http:\/\/127\.0\.0\.1:/, ':')} ${n}`).join(', ') || 'none'}`);
-  const report = { seed, minutes, calmMs, kills, violations, left, quiescedIn, answers: Object.fromEntries(client.stats.answers) };
+  const named = workload.approvals.filter((o) => violations.some((v) => v.includes(o.number)));
+  const report = {
+    seed, minutes, calmMs, kills, violations, left, quiescedIn, answers: Object.fromEntries(client.stats.answers),
+    approvals: named.map((o) => ({ ...o, rows: approvalRows.get(o.number) })),
+  };
   fs.writeFileSync(path.join(provision.DATA, 'chaos-report.json'), JSON.stringify(report, null, 2));
   if (violations.length) {
     say(`FAIL: ${violations.length} invariant(s) violated (seed ${seed}):`);
     for (const v of violations.slice(0, 50)) say(`  - ${v}`);
     if (violations.length > 50) say(`  ... and ${violations.length - 50} more (.data/chaos-report.json)`);
+    say(`the cluster's data and logs stay in ${path.relative(provision.ROOT, cluster.logDir)}/.. until the next run`);
     return 1;
   }
   say(`PASS (seed ${seed})`);

@@ -26,7 +26,10 @@ function checkApprovals(ops, rows) {
     if (op.failedAt === 'create') continue;
     if (r.submissions !== 1) violations.push(`${name}: ${r.submissions} submissions (one was asked)`);
     if (op.failedAt === 'submit') continue;
-    if (r.decisions.length !== 1) violations.push(`${name}: ${r.decisions.length} decisions recorded (${r.decisions.join(', ')})`);
+    if (r.decisions.length !== 1) {
+      violations.push(`${name}: ${r.decisions.length} decisions recorded (${r.decisions.join(', ')}); the invoice is ${r.status}, ` +
+        `the decision answered ${JSON.stringify(op.steps.decide ?? {})}`);
+    }
     else if (r.decisions[0] !== op.intended) violations.push(`${name}: recorded ${r.decisions[0]}`);
     if (op.answered && op.answered !== r.status) violations.push(`${name}: answered ${op.answered}, the invoice is ${r.status}`);
     if (!op.answered && r.status !== op.intended) violations.push(`${name}: unanswered, and the invoice is ${r.status}`);
