@@ -66,8 +66,8 @@ async function main({ onStop }) {
   onStop(() => connection.close());
   const temporal = new Client({ connection, namespace: cluster.env.TEMPORAL_NAMESPACE ?? 'default' });
 
-  // Past the Idempotency-Key claim lease (2 minutes): a request whose API died holding its key gets its answer.
-  const client = new ChaosClient(cluster.apiUrls, { deadlineMs: 180_000 });
+  // Past two Idempotency-Key claim leases (2 minutes each): a request whose API died holding its key, twice, gets its answer.
+  const client = new ChaosClient(cluster.apiUrls, { deadlineMs: 300_000 });
   const workload = new Workload({ client, db, temporal, c: chooser(rng(seed)), receiver, sweepSize, log: (m) => say(m) });
   await workload.setUp();
 
