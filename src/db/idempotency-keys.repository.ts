@@ -12,13 +12,23 @@ export interface StoredResponse {
 export const IDEMPOTENCY_KEY_TTL = '24 hours';
 
 /**
+ * How long a claim without an answer is taken for a request still running. An API process killed in the middle of a
+ * request never answers nor frees its key; past this (longer than any request may last: a bulk decision's waves of
+ * Updates take under 2 minutes), the same request with the same key runs again, as after a failed one.
+ */
+export const IDEMPOTENCY_CLAIM_LEASE = '2 minutes';
+
+/**
  * `Idempotency-Key`s, each the one of the user who sent it: claimed by the first request, then holding its answer
  * (sealed by the caller) for IDEMPOTENCY_KEY_TTL.
  */
 export class IdempotencyKeysRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Takes the key for this request, or takes it back once expired; false when a live request holds it. */
+  /**
+   * Takes the key for this request, or takes it back once expired, or once its claim is past the lease unanswered and
+   * this is the same request; false when a live request holds it.
+   */
   async claim(companyId: string, userId: string, key: string, path: string, requestHash: string): Promise<boolean> {
     const claimed: unknown[] = await this.dataSource.query(
       `INSERT INTO idempotency_keys (company_id, user_id, key, method, path, request_hash) VALUES ($1, $2, $3, 'POST', $4, $5)
@@ -26,6 +36,8 @@ export class IdempotencyKeysRepository {
          SET path = EXCLUDED.path, request_hash = EXCLUDED.request_hash, status_code = NULL, response = NULL,
              created_at = date_trunc('milliseconds', now())
          WHERE idempotency_keys.created_at <= now() - interval '${IDEMPOTENCY_KEY_TTL}'
+            OR (idempotency_keys.status_code IS NULL AND idempotency_keys.request_hash = EXCLUDED.request_hash
+                AND idempotency_keys.created_at <= now() - interval '${IDEMPOTENCY_CLAIM_LEASE}')
        RETURNING key`,
       [companyId, userId, key, path, requestHash],
     );

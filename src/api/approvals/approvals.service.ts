@@ -197,6 +197,7 @@ export class ApprovalsService {
     const pending = isUuid(doc.id) ? await this.approvals.findPendingDecision(doc, user.companyId) : undefined;
     if (!pending) {
       const current = await this.view(doc, user);
+      if (await this.retellLostDecision(current, user, decision, body, via)) return this.view(doc, user);
       throw new DomainError(409, `${doc.kind} ${numberOf(current)} is not pending approval (its approval status is ${current.status})`);
     }
     const named = `${doc.kind} ${pending.number}`;
@@ -219,6 +220,33 @@ export class ApprovalsService {
         new DomainError(409, `${named} is not pending approval: it was edited while the decision was being recorded`), doc, user);
     }
     return this.view(doc, user);
+  }
+
+  /**
+   * A decision Postgres holds that its run never heard of: the `decide` Update's workflow task wrote it (a local
+   * activity), then the Temporal server died before the task completed, losing the task and the Update it held in
+   * memory, so the run still waits. The same person asking the same decision again (a client retrying an answer it never
+   * got) tells the run again; writing the decision and the outcome again changes nothing, and the run ends as recorded,
+   * telling the outcome. Answers whether the run was told.
+   */
+  private async retellLostDecision(
+    current: ApprovalView, user: AuthUser, decision: Decision, body: { comment?: string; reason?: string }, via: DecisionChannel,
+  ): Promise<boolean> {
+    const outcome = decision === 'approve' ? 'approved' : 'rejected';
+    const last = current.decisions.filter((d) => d.submission === current.submission && d.closesStep).at(-1);
+    if (current.status !== outcome || !current.workflowId || last?.decision !== outcome || last.decidedBy?.id !== user.id) return false;
+    const handle = this.temporal.workflow.getHandle<InvoiceApprovalWorkflow>(current.workflowId);
+    const state = await handle.query(approvalStateQuery).catch(() => undefined);
+    if (state?.status !== 'pending' || state.currentStep !== last.step - 1) return false;
+    this.logger.warn(`${current.workflowId} waits for a decision Postgres holds (its Update was lost): telling it again`);
+    try {
+      await this.temporal.withDeadline(Date.now() + DECISION_WAIT_MS, () => handle.executeUpdate(decideUpdate, {
+        args: [{ decision, userId: user.id, isAdmin: user.role === 'admin', comment: body.comment, reason: body.reason, via }],
+      }));
+    } catch (err) {
+      throw decisionError(err, numberOf(current), current.kind);
+    }
+    return true;
   }
 
   /**

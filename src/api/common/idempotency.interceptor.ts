@@ -35,7 +35,8 @@ const PURGE_EVERY_MS = 60_000;
  * with the same request replays that response; with another request it is a 422. Another user's request with the
  * same key is a request of its own: it goes through its own permission checks (the replay comes before the handler,
  * so a key shared across users would hand one user's answer to another). A failed request frees its key so that the
- * client can retry; an expired key is a new request.
+ * client can retry; so does, after IDEMPOTENCY_CLAIM_LEASE, a request whose process died before answering; an expired
+ * key is a new request.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
