@@ -27,10 +27,12 @@ export class IdempotencyKeysRepository {
 
   /**
    * Takes the key for this request, or takes it back once expired, or once its claim is past the lease unanswered and
-   * this is the same request; false when a live request holds it.
+   * this is the same request; answers the claim (its time, to the microsecond), undefined when a live request holds it.
+   * Only the holder of the claim keeps its answer or frees it: a request that outlived its lease and was taken over
+   * neither overwrites the new claim's answer nor frees it.
    */
-  async claim(companyId: string, userId: string, key: string, path: string, requestHash: string): Promise<boolean> {
-    const claimed: unknown[] = await this.dataSource.query(
+  async claim(companyId: string, userId: string, key: string, path: string, requestHash: string): Promise<string | undefined> {
+    const claimed: unknown = await this.dataSource.query(
       `INSERT INTO idempotency_keys (company_id, user_id, key, method, path, request_hash) VALUES ($1, $2, $3, 'POST', $4, $5)
        ON CONFLICT (company_id, user_id, key) DO UPDATE
          SET path = EXCLUDED.path, request_hash = EXCLUDED.request_hash, status_code = NULL, response = NULL,
@@ -38,10 +40,10 @@ export class IdempotencyKeysRepository {
          WHERE idempotency_keys.created_at <= now() - interval '${IDEMPOTENCY_KEY_TTL}'
             OR (idempotency_keys.status_code IS NULL AND idempotency_keys.request_hash = EXCLUDED.request_hash
                 AND idempotency_keys.created_at <= now() - interval '${IDEMPOTENCY_CLAIM_LEASE}')
-       RETURNING key`,
+       RETURNING created_at::text AS claim`,
       [companyId, userId, key, path, requestHash],
     );
-    return claimed.length > 0;
+    return (claimed as { claim: string }[])[0]?.claim;
   }
 
   async findLive(companyId: string, userId: string, key: string): Promise<StoredResponse | undefined> {
@@ -53,16 +55,19 @@ export class IdempotencyKeysRepository {
     return row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response };
   }
 
-  async keepResponse(companyId: string, userId: string, key: string, statusCode: number, sealed: string): Promise<void> {
+  async keepResponse(companyId: string, userId: string, key: string, claim: string, statusCode: number, sealed: string): Promise<void> {
     await this.dataSource.query(
-      'UPDATE idempotency_keys SET status_code = $4, response = $5 WHERE company_id = $1 AND user_id = $2 AND key = $3',
-      [companyId, userId, key, statusCode, sealed],
+      `UPDATE idempotency_keys SET status_code = $5, response = $6
+        WHERE company_id = $1 AND user_id = $2 AND key = $3 AND created_at = $4::timestamptz AND status_code IS NULL`,
+      [companyId, userId, key, claim, statusCode, sealed],
     );
   }
 
-  /** A failed request frees its key, so that the client can retry. */
-  async release(companyId: string, userId: string, key: string): Promise<void> {
-    await this.dataSource.query('DELETE FROM idempotency_keys WHERE company_id = $1 AND user_id = $2 AND key = $3', [companyId, userId, key]);
+  /** A failed request frees its key, so that the client can retry (its own claim only). */
+  async release(companyId: string, userId: string, key: string, claim: string): Promise<void> {
+    await this.dataSource.query(
+      'DELETE FROM idempotency_keys WHERE company_id = $1 AND user_id = $2 AND key = $3 AND created_at = $4::timestamptz AND status_code IS NULL',
+      [companyId, userId, key, claim]);
   }
 
   /** Forgets the keys older than IDEMPOTENCY_KEY_TTL, at most `limit` of them; answers how many. */

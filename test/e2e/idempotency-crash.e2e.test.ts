@@ -40,6 +40,10 @@ describe('Idempotency-Key of a request whose API process was killed', () => {
     // Just after the crash the claim may still be a live request's: the retry is told to wait.
     const early = await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, {}, key);
     expect([early.status, early.body.message]).toEqual([409, expect.stringMatching(/still in progress/)]);
+    // A copy of the dead claim under another key, past its lease, for another request below (the retry may free this one).
+    await sql(`INSERT INTO idempotency_keys (company_id, user_id, key, method, path, request_hash, created_at)
+      SELECT company_id, user_id, 'dead-' || key, method, path, request_hash, now() - interval '3 minutes' FROM idempotency_keys WHERE key = $1`,
+    [key['idempotency-key']]);
 
     // Two minutes later (the claim's time moved back), no request can still hold it: the retry runs. The dead request's
     // Update may have reached the run meanwhile (Temporal keeps it for the next worker): then the retry says it is decided.
@@ -53,9 +57,6 @@ describe('Idempotency-Key of a request whose API process was killed', () => {
 
     // Another request under the dead claim's key is still refused as a reuse of the key.
     const other = await createLargeInvoice(c);
-    await sql(`INSERT INTO idempotency_keys (company_id, user_id, key, method, path, request_hash, created_at)
-      SELECT company_id, user_id, 'dead-' || key, method, path, request_hash, now() - interval '3 minutes' FROM idempotency_keys WHERE key = $1`,
-    [key['idempotency-key']]);
     const reused = await c.approver.http.post(`/v1/invoices/${other.id}/approve`, {}, { 'idempotency-key': `dead-${key['idempotency-key']}` });
     expect(reused.status).toBe(422);
   }, 120_000);

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource, EntityManager } from 'typeorm';
 import { ApprovalSeatsRepository } from '../../db/approval-seats.repository';
 import { ApprovalsRepository, type DocumentRef, type PendingDecision } from '../../db/approvals.repository';
@@ -197,7 +197,7 @@ export class ApprovalsService {
     const pending = isUuid(doc.id) ? await this.approvals.findPendingDecision(doc, user.companyId) : undefined;
     if (!pending) {
       const current = await this.view(doc, user);
-      if (await this.retellLostDecision(current, user, decision, body, via)) return this.view(doc, user);
+      if (await this.retellLostDecision(current, user, decision, via)) return this.view(doc, user);
       throw new DomainError(409, `${doc.kind} ${numberOf(current)} is not pending approval (its approval status is ${current.status})`);
     }
     const named = `${doc.kind} ${pending.number}`;
@@ -229,19 +229,26 @@ export class ApprovalsService {
    * got) tells the run again; writing the decision and the outcome again changes nothing, and the run ends as recorded,
    * telling the outcome. Answers whether the run was told.
    */
-  private async retellLostDecision(
-    current: ApprovalView, user: AuthUser, decision: Decision, body: { comment?: string; reason?: string }, via: DecisionChannel,
-  ): Promise<boolean> {
+  private async retellLostDecision(current: ApprovalView, user: AuthUser, decision: Decision, via: DecisionChannel): Promise<boolean> {
     const outcome = decision === 'approve' ? 'approved' : 'rejected';
     const last = current.decisions.filter((d) => d.submission === current.submission && d.closesStep).at(-1);
     if (current.status !== outcome || !current.workflowId || last?.decision !== outcome || last.decidedBy?.id !== user.id) return false;
     const handle = this.temporal.workflow.getHandle<InvoiceApprovalWorkflow>(current.workflowId);
-    const state = await handle.query(approvalStateQuery).catch(() => undefined);
+    let state: { status: string; currentStep: number } | undefined;
+    try {
+      state = await handle.query(approvalStateQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return false;
+      // Whether the run heard of the decision is unknown: a 409 would tell the decider not to retry, and the run would wait.
+      throw new DomainError(503, `could not confirm that the run of ${current.kind} ${numberOf(current)} has its recorded decision (is Temporal reachable?); retry`);
+    }
     if (state?.status !== 'pending' || state.currentStep !== last.step - 1) return false;
     this.logger.warn(`${current.workflowId} waits for a decision Postgres holds (its Update was lost): telling it again`);
+    // The recorded decision's own words and channel, whatever the retry carries: the outcome's notices say what the trail says.
+    const recorded = decision === 'approve' ? { comment: last.comment ?? undefined } : { reason: last.comment ?? undefined };
     try {
       await this.temporal.withDeadline(Date.now() + DECISION_WAIT_MS, () => handle.executeUpdate(decideUpdate, {
-        args: [{ decision, userId: user.id, isAdmin: user.role === 'admin', comment: body.comment, reason: body.reason, via }],
+        args: [{ decision, userId: user.id, isAdmin: user.role === 'admin', ...recorded, via: last.via ?? via }],
       }));
     } catch (err) {
       throw decisionError(err, numberOf(current), current.kind);

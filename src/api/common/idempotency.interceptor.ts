@@ -59,7 +59,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     this.purgeNowAndThen();
     const path = req.originalUrl.split('?')[0];
     const requestHash = createHash('sha256').update(canonicalJson({ path, body: req.body ?? null })).digest('hex');
-    if (!(await this.keys.claim(companyId, userId, key, path, requestHash))) {
+    const claim = await this.keys.claim(companyId, userId, key, path, requestHash);
+    if (!claim) {
       const row = await this.keys.findLive(companyId, userId, key);
       if (!row) throw new ConflictException('a request with this Idempotency-Key is still in progress; retry shortly');
       if (row.requestHash !== requestHash) {
@@ -76,9 +77,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const status = this.reflector.get<number>(HTTP_CODE_METADATA, ctx.getHandler()) ?? 201;
     return next.handle().pipe(
       mergeMap((body) => from(this.keys.keepResponse(
-        companyId, userId, key, status, this.box.seal(JSON.stringify(body ?? null), 'idempotent-response'),
+        companyId, userId, key, claim, status, this.box.seal(JSON.stringify(body ?? null), 'idempotent-response'),
       ).then(() => body))),
-      catchError((err) => from(this.keys.release(companyId, userId, key).then(() => { throw err; }))),
+      catchError((err) => from(this.keys.release(companyId, userId, key, claim).then(() => { throw err; }))),
     );
   }
 
