@@ -215,6 +215,10 @@ async function main({ onStop }) {
     const n = kills.filter((k) => k.kind === kind).length;
     if (n < minimum) violations.push(`only ${n} kill(s) of ${kind} (at least ${minimum} promised for ${minutes} min)`);
   }
+  // Nothing passes for having been checked over nothing.
+  if (!workload.approvals.some((o) => o.steps.decide?.status === 200)) violations.push('no approval was decided: the approval checks held over nothing');
+  if (workload.sweeps.length === 0) violations.push('no sweep fired: the reminder checks held over nothing');
+  if (events.length === 0) violations.push('no webhook event was recorded: the webhook checks held over nothing');
 
   // Report.
   const apiOf = (target) => cluster.apiUrls[Number(target.split('-')[1]) - 1];
@@ -222,6 +226,8 @@ async function main({ onStop }) {
     const first = workload.probes.filter((p) => p.ok && p.sentAt >= k.restartedAt && (k.kind !== 'api' || p.api === apiOf(k.target)))
       .sort((a, b) => a.doneAt - b.doneAt)[0];
     k.recoveryMs = first ? first.doneAt - k.restartedAt : null;
+    // A target that came back yet never served again (an API answering 503 to everything) is not a recovery.
+    if (k.recoveryMs === null) violations.push(`${k.target}, killed at ${new Date(k.killedAt).toISOString()}, never served a round trip after its restart`);
   }
   const inPhase = (p, at) => at >= p.from && at < p.to;
   const decidedIn = (p) => workload.approvals.filter((o) => o.steps.decide?.status === 200 && inPhase(p, o.endedAt)).length;
