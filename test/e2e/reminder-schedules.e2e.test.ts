@@ -125,8 +125,11 @@ describe('reminder schedules on the Temporal dev server', () => {
     // The definitions change behind the schedules' back (as if the API had crashed between the two writes).
     await seed.query(`UPDATE workflow_definitions SET status = 'inactive' WHERE id = $1`, [orphanActive]);
     await seed.query('DELETE FROM workflow_definitions WHERE id = $1', [gone]);
-    await until('the deleted definition to leave the visibility list', async () =>
-      cliScheduleList(gone).some((s) => s.scheduleId === `reminder-${gone}`) ? true : undefined);
+    // The reconciler finds schedules through the visibility list, which lags their creation: both must be in it first.
+    for (const id of [gone, orphanActive]) {
+      await until(`the schedule of ${id === gone ? 'the deleted definition' : 'the orphan'} in the visibility list`, async () =>
+        cliScheduleList(id).some((s) => s.scheduleId === `reminder-${id}`) ? true : undefined);
+    }
 
     await stack.startWorker();
 
