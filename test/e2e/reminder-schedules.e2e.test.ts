@@ -133,12 +133,15 @@ describe('reminder schedules on the Temporal dev server', () => {
 
     await stack.startWorker();
 
-    const created = await until('the missing schedule', () => describeSchedule(missing));
+    // The worker reconciles every definition and schedule of the shared database and namespace (every suite's), so
+    // under a full run it takes longer than one suite's alone (20 s were not enough in a fresh clone's run).
+    const reconciled = 120_000;
+    const created = await until('the missing schedule', () => describeSchedule(missing), reconciled);
     expect(created.state.paused).toBe(false);
-    await until('the orphan to pause', async () => ((await describeSchedule(orphanActive)).state.paused ? true : undefined));
+    await until('the orphan to pause', async () => ((await describeSchedule(orphanActive)).state.paused ? true : undefined), reconciled);
     await until('the schedule of the deleted definition to go', async () =>
-      describeSchedule(gone).then(() => undefined, (err) => (err instanceof ScheduleNotFoundError ? true : undefined)));
-  });
+      describeSchedule(gone).then(() => undefined, (err) => (err instanceof ScheduleNotFoundError ? true : undefined)), reconciled);
+  }, 300_000);
 
   it('gives the configured jitter to a running schedule made without it when a worker reconciles', async () => {
     const id = await seed.definition('payment-due-reminder', { actions: [] });
