@@ -120,9 +120,7 @@ describe('the production topology: a Temporal server on PostgreSQL, two APIs, tw
 
   it('hands the approval\'s activities to the worker in its workflow task\'s answer: the dynamic config is in effect', async () => {
     const before = await eagerActivities(cluster.metricsUrl);
-    const invoice = await createLargeInvoice(c);
-    expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
-    await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
+    const invoice = await pendingApproval();
     expect((await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, {})).status).toBe(200);
     await outcomeNotified(invoice.id);
     // Off by default in the server: only system.enableActivityEagerExecution makes it count anything.
@@ -187,17 +185,21 @@ describe('the production topology: a Temporal server on PostgreSQL, two APIs, tw
     }
   });
 
-  it('keeps a pending approval through a kill -9 of the Temporal server and its restart; it decides once after', async () => {
+  /** An invoice submitted for approval, its approval task open. */
+  async function pendingApproval() {
     const invoice = await createLargeInvoice(c);
     expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
     await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
+    return invoice;
+  }
 
-    const killedMs = await cluster.kill('temporal');
-    const startedMs = await cluster.start('temporal');
-    console.log(`[cluster] Temporal server killed in ${killedMs} ms, serving again ${startedMs} ms after its start`);
-
-    // The APIs reconnect on their own; a decision that reached the run before an error answer is a 409 on the retry.
-    const approver = c.approver.http.at(url2);
+  /**
+   * Approved through the API at `url` once it answers again, then decided once: one decision, the run's result, one
+   * outcome email. The APIs reconnect on their own; a decision that reached the run before an error answer is a 409 on
+   * the retry.
+   */
+  async function decidesOnceAfterTheRestart(invoice: { id: string; number: string }, url: string) {
+    const approver = c.approver.http.at(url);
     const answer = await until(() => approver.post(`/v1/invoices/${invoice.id}/approve`, {}), (r) => r.status < 500, 'a decision accepted after the restart',
       { attempts: 60, intervalMs: 500 });
     expect([200, 409]).toContain(answer.status);
@@ -206,26 +208,26 @@ describe('the production topology: a Temporal server on PostgreSQL, two APIs, tw
     expect((await temporal.workflow.getHandle(workflowIds.invoiceApproval(invoice.id, 1)).result()).status).toBe('approved');
     await outcomeNotified(invoice.id);
     expect((await mailsTo(c.creator.email)).filter((m) => m.subject === `Invoice ${invoice.number} was approved`)).toHaveLength(1);
+  }
+
+  it('keeps a pending approval through a kill -9 of the Temporal server and its restart; it decides once after', async () => {
+    const invoice = await pendingApproval();
+
+    const killedMs = await cluster.kill('temporal');
+    const startedMs = await cluster.start('temporal');
+    console.log(`[cluster] Temporal server killed in ${killedMs} ms, serving again ${startedMs} ms after its start`);
+
+    await decidesOnceAfterTheRestart(invoice, url2);
   });
 
   it('keeps a pending approval through a kill -9 of PostgreSQL (the product\'s and Temporal\'s databases) and its restart', async () => {
-    const invoice = await createLargeInvoice(c);
-    expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
-    await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
+    const invoice = await pendingApproval();
 
     await closeDb(); // this suite's own pool: its connections die with the server
     const killedMs = await cluster.kill('postgres');
     const startedMs = await cluster.start('postgres');
     console.log(`[cluster] PostgreSQL killed in ${killedMs} ms, accepting connections again ${startedMs} ms after its start`);
 
-    const approver = c.approver.http.at(url1);
-    const answer = await until(() => approver.post(`/v1/invoices/${invoice.id}/approve`, {}), (r) => r.status < 500, 'a decision accepted after the restart',
-      { attempts: 60, intervalMs: 500 });
-    expect([200, 409]).toContain(answer.status);
-    const view = await until(() => c.creator.http.get(`/v1/invoices/${invoice.id}/approval`), (r) => r.body.status === 'approved', 'the approval decided');
-    expect(view.body.decisions.map((d: { decision: string }) => d.decision)).toEqual(['approved']);
-    expect((await temporal.workflow.getHandle(workflowIds.invoiceApproval(invoice.id, 1)).result()).status).toBe('approved');
-    await outcomeNotified(invoice.id);
-    expect((await mailsTo(c.creator.email)).filter((m) => m.subject === `Invoice ${invoice.number} was approved`)).toHaveLength(1);
+    await decidesOnceAfterTheRestart(invoice, url1);
   });
 });
