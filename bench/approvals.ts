@@ -119,6 +119,8 @@ interface RoundFigures {
   commits: Record<string, number>;
   /** Rows inserted, updated or deleted per approval. */
   tuples: Record<string, number>;
+  /** Write-ahead log bytes per approval (every row version, index entry and row lock Postgres writes). */
+  wal: Record<string, number>;
   inFlight: { submit: number; approve: number };
   serial: { submit: number; approve: number; baseline: number };
 }
@@ -177,11 +179,15 @@ class PgStatements {
 }
 
 /** Database work per approval, from Postgres's own counters (this bench is the only client of its database). */
-async function dbCounters(db: PgClient): Promise<{ commits: number; tuples: number }> {
+async function dbCounters(db: PgClient): Promise<{ commits: number; tuples: number; wal: number }> {
+  // pg_stat_wal is the server's (Temporal's database is not on this server), read as it stands now.
+  await db.query('SELECT pg_stat_clear_snapshot()');
   const [row] = (await db.query(
-    `SELECT xact_commit::bigint AS commits, (tup_inserted + tup_updated + tup_deleted)::bigint AS tuples FROM pg_stat_database WHERE datname = current_database()`,
+    `SELECT xact_commit::bigint AS commits, (tup_inserted + tup_updated + tup_deleted)::bigint AS tuples,
+            (SELECT wal_bytes FROM pg_stat_wal)::bigint AS wal
+       FROM pg_stat_database WHERE datname = current_database()`,
   )).rows;
-  return { commits: Number(row.commits), tuples: Number(row.tuples) };
+  return { commits: Number(row.commits), tuples: Number(row.tuples), wal: Number(row.wal) };
 }
 
 async function main(): Promise<void> {
@@ -292,7 +298,7 @@ async function main(): Promise<void> {
     const rounds: RoundFigures[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const order = round % 2 === 0 ? sides : [...sides].reverse();
-      const figures = { rate: {}, cpu: {}, cpuSplit: {}, commits: {}, tuples: {}, p50: {} } as RoundFigures;
+      const figures = { rate: {}, cpu: {}, cpuSplit: {}, commits: {}, tuples: {}, wal: {}, p50: {} } as RoundFigures;
       for (const side of order) {
         const c0 = sampleCpu(processes);
         const d0 = await dbCounters(db);
@@ -312,6 +318,7 @@ async function main(): Promise<void> {
         figures.cpuSplit[side] = cpuPerOp(c0, c1, N);
         figures.commits[side] = (d1.commits - d0.commits) / N;
         figures.tuples[side] = (d1.tuples - d0.tuples) / N;
+        figures.wal[side] = (d1.wal - d0.wal) / N;
         if (statements && round === 0) console.log(`${side}, Postgres statements per approval:\n${await statements.report(N)}`);
         // BENCH_THREADS=1: where the API's and the worker's CPU goes, thread by thread (main, workflow, Temporal core, V8, libuv).
         if (process.env.BENCH_THREADS && side === 'api' && round === 0) {
@@ -377,6 +384,7 @@ async function main(): Promise<void> {
     console.log(`  CPU ms per approval: ${sides.map((s) => `${s} ${med((r) => r.cpu[s]).toFixed(1)}`).join(', ')}`);
     console.log(`  Postgres commits per approval: ${sides.map((s) => `${s} ${med((r) => r.commits[s]).toFixed(1)}`).join(', ')}`);
     console.log(`  Postgres rows written per approval: ${sides.map((s) => `${s} ${med((r) => r.tuples[s]).toFixed(1)}`).join(', ')}`);
+    console.log(`  Postgres WAL bytes per approval: ${sides.map((s) => `${s} ${med((r) => r.wal[s]).toFixed(0)}`).join(', ')}`);
     console.log(`  api split at ${CONCURRENCY} in flight: submit p50 ${med((r) => r.inFlight.submit).toFixed(0)} ms, approve p50 ${med((r) => r.inFlight.approve).toFixed(0)} ms`);
     console.log(`  api / same protocol: ${med(vsProtocol).toFixed(2)}x [${list(vsProtocol)}] (target >= 0.9x): ${verdict(med(vsProtocol) >= 0.9)}`);
     console.log(`  CPU per approval, api / same protocol: ${med(cpuVsProtocol).toFixed(2)}x [${list(cpuVsProtocol)}] (target <= 1.1x): ${verdict(med(cpuVsProtocol) <= 1.1)}`);

@@ -1,7 +1,7 @@
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { writeFile } from 'node:fs/promises';
 import { ENCODED_FAILURES_PATH } from '../infra/payload-codec';
-import { workflowBundlePath } from './workflow-bundles';
+import { sharedWorkflowModules, workflowBundlePath } from './workflow-bundles';
 
 /**
  * Build step: bundles the workflow code once so that workers start without running webpack. Four bundles: with the
@@ -11,8 +11,9 @@ import { workflowBundlePath } from './workflow-bundles';
 async function main(): Promise<void> {
   for (const traced of [false, true]) {
     for (const encrypted of [false, true]) {
+      const workflowsPath = require.resolve('../workflows');
       const { code } = await bundleWorkflowCode({
-        workflowsPath: require.resolve('../workflows'), logger: new DefaultLogger('WARN'),
+        workflowsPath, ...sharedWorkflowModules(workflowsPath, { traced }), logger: new DefaultLogger('WARN'),
         ...(traced && { workflowInterceptorModules: [require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors')] }),
         ...(encrypted && { failureConverterPath: ENCODED_FAILURES_PATH }),
       });

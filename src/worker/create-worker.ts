@@ -4,7 +4,7 @@ import { Config, DEFAULT_WORKER_LIMITS, WorkerLimits } from '../config';
 import { ActivityDeps, createActivities } from '../activities';
 import { payloadDataConverter } from '../infra/payload-codec';
 import { describeTemporalAccess, temporalConnectionOptions } from '../infra/temporal-connection';
-import { workflowBundlePath } from './workflow-bundles';
+import { sharedWorkflowModules, workflowBundlePath } from './workflow-bundles';
 
 /** The worker's connection; a refusal (a TLS handshake, a missing credential) says where and how it tried. */
 export async function connectWorker(config: Parameters<typeof temporalConnectionOptions>[0]): Promise<NativeConnection> {
@@ -36,7 +36,11 @@ export async function createWorker(
   const dataConverter = payloadDataConverter(config.payloadKeys);
   const bundle = workflowBundlePath({ traced: false, encrypted: dataConverter !== undefined });
   // From source, the SDK bundles the data converter's failure converter in.
-  const workflowSource = existsSync(bundle) ? { workflowBundle: { codePath: bundle } } : { workflowsPath: require.resolve('../workflows') };
+  const workflowsPath = require.resolve('../workflows');
+  // A worker with plugins (the tracing one, whose interceptors keep per-run state in shared modules) shares no module.
+  const workflowSource = existsSync(bundle)
+    ? { workflowBundle: { codePath: bundle } }
+    : { workflowsPath, bundlerOptions: sharedWorkflowModules(workflowsPath, { traced: (overrides.plugins ?? []).length > 0 }) };
   const worker = await Worker.create({
     connection,
     namespace: config.temporalNamespace,

@@ -2,6 +2,7 @@ import { historyFromJSON, type History } from '@temporalio/common/lib/proto-util
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sharedWorkflowModules } from '../../src/worker/workflow-bundles';
 
 /** Recorded by `npm run histories:record` (histories.record.ts), one file per workflow path, named `<workflow-type>.<path>.json`. */
 export const HISTORIES_DIR = path.join(__dirname, '..', 'histories');
@@ -39,7 +40,7 @@ export const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLow
 export async function replay(workflowsPath: string, histories: RecordedHistory[]): Promise<Map<string, ReplayResult>> {
   const results = new Map<string, ReplayResult>();
   const replays = Worker.runReplayHistories(
-    { workflowsPath, replayName: 'relance-replay' },
+    { workflowsPath, bundlerOptions: sharedWorkflowModules(workflowsPath, { traced: false }), replayName: 'relance-replay' },
     histories.map((h) => ({ workflowId: h.workflowId, history: h.history })),
   );
   // The SDK replays one history at a time and answers in order.

@@ -7,6 +7,7 @@ import {
 } from '../../src/contracts';
 import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
 import { testEnv } from './env';
+import { sharedWorkflowModules } from '../../src/worker/workflow-bundles';
 import { until } from './until';
 
 /** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (the proto package is not a direct dependency). */
@@ -76,8 +77,9 @@ export function approvalWorkflowEnv(queuePrefix: string) {
   /** Runs `body` while a worker of src/workflows with `activities` polls the task queue named by `key`. */
   async function withWorker<T>(key: string, activities: object, body: (taskQueue: string) => Promise<T>): Promise<T> {
     const taskQueue = `${queuePrefix}-${key}`;
+    const workflowsPath = require.resolve('../../src/workflows');
     const worker = await Worker.create({
-      connection: current().nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities,
+      connection: current().nativeConnection, taskQueue, workflowsPath, bundlerOptions: sharedWorkflowModules(workflowsPath, { traced: false }), activities,
     });
     return worker.runUntil(() => body(taskQueue));
   }
