@@ -198,7 +198,7 @@ class WalByRecord {
 
   async report(ops: number, top = 14): Promise<string> {
     const { rows } = await this.db.query(
-      `SELECT record_type AS kind, count::bigint AS n, combined_size::bigint AS bytes, fpi_size::bigint AS fpi
+      `SELECT "resource_manager/record_type" AS kind, count::bigint AS n, combined_size::bigint AS bytes, fpi_size::bigint AS fpi
          FROM pg_get_wal_stats($1::pg_lsn, pg_current_wal_lsn(), true) WHERE count > 0 ORDER BY combined_size DESC LIMIT $2`, [this.from, top]);
     return rows.map((r) => `    ${(Number(r.n) / ops).toFixed(2).padStart(6)} records ${(Number(r.bytes) / ops).toFixed(0).padStart(6)} bytes ` +
       `(${(Number(r.fpi) / ops).toFixed(0).padStart(5)} of full pages)  ${r.kind}`).join('\n');
