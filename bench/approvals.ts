@@ -197,6 +197,8 @@ class WalByRecord {
   }
 
   async report(ops: number, top = 14): Promise<string> {
+    const [{ moved }] = (await this.db.query('SELECT pg_current_wal_lsn() > $1::pg_lsn AS moved', [this.from])).rows;
+    if (!moved) return '    none';
     const { rows } = await this.db.query(
       `SELECT "resource_manager/record_type" AS kind, count::bigint AS n, combined_size::bigint AS bytes, fpi_size::bigint AS fpi
          FROM pg_get_wal_stats($1::pg_lsn, pg_current_wal_lsn(), true) WHERE count > 0 ORDER BY combined_size DESC LIMIT $2`, [this.from, top]);

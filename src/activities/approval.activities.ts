@@ -263,6 +263,11 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
       return { applied: await approvals.completeApproval(input) };
     },
 
+    /** The decision that ends the approval and the outcome, in one statement (see `recordDecision` and `completeApproval`). */
+    async recordOutcome(input: Required<SettleApprovalInput>): Promise<{ applied: boolean }> {
+      return { applied: await approvals.recordOutcome(input.decision, input.completion) };
+    },
+
     /**
      * Tells the creator and the people to notify of the outcome (email, and push where asked), each once, then closes
      * the run's history row. Sends nothing unless the approval has this outcome (a cancelled approval tells nobody).
@@ -308,7 +313,7 @@ export function createApprovalSeatActivities(dataSource: DataSource): ApprovalSe
   };
 }
 
-type Granular = Pick<ApprovalStepActivities, 'markPending' | 'openApprovalTasks' | 'recordDecision' | 'completeApproval'>;
+type Granular = Pick<ApprovalStepActivities, 'markPending' | 'openApprovalTasks' | 'recordDecision' | 'completeApproval' | 'recordOutcome'>;
 
 /**
  * What must be durable at each of the workflow's two moments, as one local activity each: opening a step before anyone
@@ -323,6 +328,7 @@ export function composeApprovalActivities(a: Granular): Pick<ApprovalActivities,
     return a.openApprovalTasks({ ...notice, step: input.step, approverIds: input.approverIds, seats: input.seats, dueAt: input.deadline });
   }
   async function settleDecision(input: SettleApprovalInput): Promise<{ applied: boolean }> {
+    if (input.completion && a.recordOutcome) return a.recordOutcome({ decision: input.decision, completion: input.completion });
     await a.recordDecision(input.decision);
     return input.completion ? a.completeApproval(input.completion) : { applied: true };
   }

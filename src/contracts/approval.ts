@@ -332,6 +332,11 @@ export interface ApprovalStepActivities {
   remindApprovers(input: RemindApproversInput): Promise<{ reminded: number }>;
   /** The outcome, durably; `applied: false` when the API cancelled the approval first (the invoice was edited). */
   completeApproval(input: CompleteApprovalInput): Promise<{ applied: boolean }>;
+  /**
+   * The decision that ends the approval and its outcome together: `recordDecision` then `completeApproval` in one
+   * statement. Optional: parts without it (test doubles) get the two in turn.
+   */
+  recordOutcome?(input: Required<SettleApprovalInput>): Promise<{ applied: boolean }>;
   /** The outcome's emails and pushes to the creator and the people to notify, then the run's history row closes. */
   notifyApprovalOutcome(input: CompleteApprovalInput): Promise<{ notified: number }>;
   cancelApproval(input: CancelApprovalInput): Promise<void>;

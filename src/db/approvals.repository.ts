@@ -239,6 +239,26 @@ const COMPLETE_APPROVAL_SQL = perKind((kind) => `WITH ${documentLockSql(kind, 3)
        tasks AS (${closeTasksSql("'completed'", '$4', '(SELECT applied FROM outcome)')})
        SELECT applied FROM outcome`);
 
+/**
+ * The decision that ends an approval and the outcome (the document id is `$7`, the outcome `$11`): what
+ * RECORD_DECISION_SQL and COMPLETE_APPROVAL_SQL do one after the other, as one statement (one lock of the document,
+ * one commit). The decision and the closed tasks are written whatever the outcome; the approval and the document
+ * move only from pending, and a cancelled approval changes nothing else.
+ */
+const RECORD_OUTCOME_SQL = perKind((kind) => `WITH ${documentLockSql(kind, 7)},
+       decision AS (
+         INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at, closes_step, on_behalf_of, via)
+         SELECT $1, $2, $3, $4, $5, $6, $8, $9, $10 WHERE EXISTS (SELECT 1 FROM document_lock) ON CONFLICT DO NOTHING),
+       moved AS (
+         UPDATE approvals SET status = $11, decided_at = now() WHERE id = $1 AND status = 'pending' AND EXISTS (SELECT 1 FROM document_lock) RETURNING id),
+       outcome AS (
+         SELECT EXISTS (SELECT 1 FROM moved) OR EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND status = $11) AS applied),
+       document AS (
+         UPDATE ${DOCUMENTS[kind].table} SET approval_status = $11, updated_at = now()
+          WHERE id = $7 AND approval_status = 'pending_approval' AND (SELECT applied FROM outcome)),
+       tasks AS (${closeTasksSql("'completed'", '$4', `EXISTS (SELECT 1 FROM document_lock) AND ($8 OR (assignee_id = $4 AND ${SEAT_TASK_SQL('coalesce($9::uuid, $4::uuid)')}))`)})
+       SELECT applied FROM outcome`);
+
 const RECORD_SUBMISSION_SQL = perKind((kind) => {
   const { table, column } = DOCUMENTS[kind];
   return `WITH document AS (
@@ -347,6 +367,15 @@ export class ApprovalsRepository {
     const document = documentRef(input);
     const [{ applied }] = await this.db.query<{ applied: boolean }>(
       COMPLETE_APPROVAL_SQL[document.kind], [input.approvalId, input.outcome, document.id, input.decidedBy]);
+    return applied;
+  }
+
+  /** The decision that ends the approval and its outcome, in one statement: whether the approval has the outcome now. */
+  async recordOutcome(decision: RecordDecisionInput, completion: CompleteApprovalInput): Promise<boolean> {
+    const document = documentRef(decision);
+    const [{ applied }] = await this.db.query<{ applied: boolean }>(RECORD_OUTCOME_SQL[document.kind],
+      [decision.approvalId, decision.step, decision.decision, decision.userId, decision.comment, decision.decidedAt, document.id,
+        decision.closesStep ?? true, decision.onBehalfOf ?? null, decision.via ?? null, completion.outcome]);
     return applied;
   }
 

@@ -47,6 +47,13 @@ describe('approval activities and an edit of the invoice: one lock order', () =>
       ...notice(s), creatorId: s.creatorId, outcome: 'approved' as const, decision: 'approved' as const, decidedBy: s.creatorId, comment: null,
       notifyUserIds: [], push: false,
     })],
+    ['settleDecision, ending the approval', (s: Seed) => run(s, activities().settleDecision, {
+      decision: { ...notice(s), step: 0, decision: 'approved' as const, userId: s.creatorId, comment: null, decidedAt: new Date().toISOString(), nextStep: null },
+      completion: {
+        ...notice(s), creatorId: s.creatorId, outcome: 'approved' as const, decision: 'approved' as const, decidedBy: s.creatorId, comment: null,
+        notifyUserIds: [], push: false,
+      },
+    })],
     ['recordDecision', (s: Seed) => run(s, activities().recordDecision, {
       ...notice(s), step: 0, decision: 'approved' as const, userId: s.creatorId, comment: null, decidedAt: new Date().toISOString(), nextStep: 1,
     })],

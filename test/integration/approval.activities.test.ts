@@ -216,6 +216,43 @@ describe(createApprovalActivities.name, () => {
     expect(run.status).toBe('completed');
   });
 
+  it.each([
+    ['an approval', 'approved' as const, false],
+    ['a rejection', 'rejected' as const, false],
+    ['an approval the API cancelled first', 'approved' as const, true],
+  ])('settles %s in one statement exactly as the decision and the outcome one after the other', async (_, outcome, cancelledFirst) => {
+    const a = createApprovalActivities({ dataSource, mailer: smtp });
+    const settle = async (oneStatement: boolean) => {
+      const s = await seed();
+      const env = inWorkflow(s);
+      await env.run(a.markPending, { ...notice(s), deadline: new Date(Date.now() + 86_400_000).toISOString() });
+      await env.run(a.openApprovalTasks, { ...notice(s), step: 0, approverIds: s.approvers.map((p) => p.id), seats: ownSeats(s.approvers.map((p) => p.id)), dueAt: new Date().toISOString() });
+      if (cancelledFirst) await dataSource.query(`UPDATE approvals SET status = 'cancelled' WHERE id = $1`, [s.approvalId]);
+      const decision = {
+        ...notice(s), step: 0, decision: outcome, userId: s.approvers[0].id, comment: 'looked at it', decidedAt: new Date().toISOString(), nextStep: null, closesStep: true,
+      };
+      const completion = {
+        ...notice(s), creatorId: s.creator.id, outcome, decision: outcome, decidedBy: s.approvers[0].id, comment: 'looked at it', notifyUserIds: [], push: false,
+      };
+      const result = oneStatement
+        ? await env.run(a.settleDecision, { decision, completion })
+        : await env.run(a.recordDecision, decision).then(() => env.run(a.completeApproval, completion));
+      const rows = async (sql: string) => dataSource.query(sql, [s.approvalId]);
+      return {
+        result,
+        invoice: await rows('SELECT i.approval_status FROM invoices i JOIN approvals a ON a.invoice_id = i.id WHERE a.id = $1'),
+        approval: await rows('SELECT status, decided_at IS NOT NULL AS decided FROM approvals WHERE id = $1'),
+        decisions: await rows('SELECT step, decision, comment, closes_step, user_id = (SELECT submitted_by FROM approvals WHERE id = $1) AS by_submitter FROM approval_decisions WHERE approval_id = $1'),
+        tasks: await rows('SELECT status, completed_by IS NOT NULL AS by FROM tasks WHERE approval_id = $1 ORDER BY status'),
+      };
+    };
+    const inTurn = await settle(false);
+    const together = await settle(true);
+    expect(together).toEqual(inTurn);
+    expect(together.result).toEqual({ applied: !cancelledFirst });
+    expect(together.approval).toEqual([{ status: cancelledFirst ? 'cancelled' : outcome, decided: !cancelledFirst }]);
+  });
+
   it('changes and sends nothing when the API cancelled the approval before the outcome landed', async () => {
     const s = await seed();
     await dataSource.query(`UPDATE approvals SET status = 'cancelled' WHERE id = $1`, [s.approvalId]);
