@@ -228,14 +228,23 @@ const RECORD_DECISION_SQL = perKind((kind) => `WITH ${documentLockSql(kind, 8)},
  * (or already had it: a retry), and only then the document's status and the open tasks follow. A cancelled approval
  * changes nothing.
  */
-const COMPLETE_APPROVAL_SQL = perKind((kind) => `WITH ${documentLockSql(kind, 3)},
-       moved AS (
-         UPDATE approvals SET status = $2, decided_at = now() WHERE id = $1 AND status = 'pending' AND EXISTS (SELECT 1 FROM document_lock) RETURNING id),
+/**
+ * The steps of a statement that move the approval (`$1`) to its outcome once the document is locked: `moved` (from
+ * pending only), `outcome` (`applied`: moved now, or it had that outcome already: a retry), `document` (its status
+ * follows when applied). `outcome` and `document` are the statement's parameters for the outcome and the document id.
+ */
+function outcomeSql(kind: ApprovalDocumentKind, p: { outcome: string; document: string }): string {
+  return `moved AS (
+         UPDATE approvals SET status = ${p.outcome}, decided_at = now() WHERE id = $1 AND status = 'pending' AND EXISTS (SELECT 1 FROM document_lock) RETURNING id),
        outcome AS (
-         SELECT EXISTS (SELECT 1 FROM moved) OR EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND status = $2) AS applied),
+         SELECT EXISTS (SELECT 1 FROM moved) OR EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND status = ${p.outcome}) AS applied),
        document AS (
-         UPDATE ${DOCUMENTS[kind].table} SET approval_status = $2, updated_at = now()
-          WHERE id = $3 AND approval_status = 'pending_approval' AND (SELECT applied FROM outcome)),
+         UPDATE ${DOCUMENTS[kind].table} SET approval_status = ${p.outcome}, updated_at = now()
+          WHERE id = ${p.document} AND approval_status = 'pending_approval' AND (SELECT applied FROM outcome))`;
+}
+
+const COMPLETE_APPROVAL_SQL = perKind((kind) => `WITH ${documentLockSql(kind, 3)},
+       ${outcomeSql(kind, { outcome: '$2', document: '$3' })},
        tasks AS (${closeTasksSql("'completed'", '$4', '(SELECT applied FROM outcome)')})
        SELECT applied FROM outcome`);
 
@@ -249,13 +258,7 @@ const RECORD_OUTCOME_SQL = perKind((kind) => `WITH ${documentLockSql(kind, 7)},
        decision AS (
          INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at, closes_step, on_behalf_of, via)
          SELECT $1, $2, $3, $4, $5, $6, $8, $9, $10 WHERE EXISTS (SELECT 1 FROM document_lock) ON CONFLICT DO NOTHING),
-       moved AS (
-         UPDATE approvals SET status = $11, decided_at = now() WHERE id = $1 AND status = 'pending' AND EXISTS (SELECT 1 FROM document_lock) RETURNING id),
-       outcome AS (
-         SELECT EXISTS (SELECT 1 FROM moved) OR EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND status = $11) AS applied),
-       document AS (
-         UPDATE ${DOCUMENTS[kind].table} SET approval_status = $11, updated_at = now()
-          WHERE id = $7 AND approval_status = 'pending_approval' AND (SELECT applied FROM outcome)),
+       ${outcomeSql(kind, { outcome: '$11', document: '$7' })},
        tasks AS (${closeTasksSql("'completed'", '$4', `EXISTS (SELECT 1 FROM document_lock) AND ($8 OR (assignee_id = $4 AND ${SEAT_TASK_SQL('coalesce($9::uuid, $4::uuid)')}))`)})
        SELECT applied FROM outcome`);
 
