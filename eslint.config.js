@@ -45,4 +45,18 @@ module.exports = tseslint.config(
       'no-restricted-globals': ['error', 'setInterval', 'process', 'Buffer'],
     },
   },
+  {
+    // A worker shares these modules among all its runs (sharedWorkflowModules, src/worker/workflow-bundles.ts): state at
+    // module scope would leak from one run into another.
+    files: ['src/workflows/**/*.ts', 'src/contracts/**/*.ts'],
+    ignores: ['src/workflows/**/*.spec.ts', 'src/contracts/**/*.spec.ts'],
+    rules: {
+      'no-restricted-syntax': ['error',
+        { selector: 'Program > VariableDeclaration[kind!="const"]', message: 'Workers share workflow modules among runs: no module-scope `let` or `var`.' },
+        { selector: 'Program > ExportNamedDeclaration > VariableDeclaration[kind!="const"]', message: 'Workers share workflow modules among runs: no module-scope `let` or `var`.' },
+        { selector: 'Program > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet|Array)$/]', message: 'Workers share workflow modules among runs: no module-scope collection.' },
+        { selector: 'Program > ExportNamedDeclaration > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet|Array)$/]', message: 'Workers share workflow modules among runs: no module-scope collection.' },
+      ],
+    },
+  },
 );

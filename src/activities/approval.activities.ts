@@ -313,6 +313,14 @@ export function createApprovalSeatActivities(dataSource: DataSource): ApprovalSe
   };
 }
 
+/**
+ * Whether `recordOutcome`'s single statement writes what `recordDecision` then `completeApproval` would: a decision
+ * of the trail's usual kinds that closes the last step (the statement closes every open task and moves to no next step).
+ */
+function endsInOneStatement(d: SettleApprovalInput['decision']): boolean {
+  return d.closesStep !== false && d.nextStep == null && ['approved', 'rejected', 'timeout'].includes(d.decision);
+}
+
 type Granular = Pick<ApprovalStepActivities, 'markPending' | 'openApprovalTasks' | 'recordDecision' | 'completeApproval' | 'recordOutcome'>;
 
 /**
@@ -328,7 +336,9 @@ export function composeApprovalActivities(a: Granular): Pick<ApprovalActivities,
     return a.openApprovalTasks({ ...notice, step: input.step, approverIds: input.approverIds, seats: input.seats, dueAt: input.deadline });
   }
   async function settleDecision(input: SettleApprovalInput): Promise<{ applied: boolean }> {
-    if (input.completion && a.recordOutcome) return a.recordOutcome({ decision: input.decision, completion: input.completion });
+    if (input.completion && a.recordOutcome && endsInOneStatement(input.decision)) {
+      return a.recordOutcome({ decision: input.decision, completion: input.completion });
+    }
     await a.recordDecision(input.decision);
     return input.completion ? a.completeApproval(input.completion) : { applied: true };
   }

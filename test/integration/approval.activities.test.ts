@@ -2,7 +2,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { deliveryMessageId } from '../../src/infra/mailer';
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { createApprovalActivities } from '../../src/activities/approval.activities';
+import { composeApprovalActivities, createApprovalActivities } from '../../src/activities/approval.activities';
 import type { Mailer } from '../../src/infra/mailer';
 import { seedPendingApproval, type SeededApproval } from '../support/approval-seed';
 import { approvalBackends } from '../support/approval-integration';
@@ -216,41 +216,63 @@ describe(createApprovalActivities.name, () => {
     expect(run.status).toBe('completed');
   });
 
-  it.each([
-    ['an approval', 'approved' as const, false],
-    ['a rejection', 'rejected' as const, false],
-    ['an approval the API cancelled first', 'approved' as const, true],
-  ])('settles %s in one statement exactly as the decision and the outcome one after the other', async (_, outcome, cancelledFirst) => {
-    const a = createApprovalActivities({ dataSource, mailer: smtp });
-    const settle = async (oneStatement: boolean) => {
+  interface SettleCase {
+    outcome: 'approved' | 'rejected';
+    decision: 'approved' | 'rejected' | 'timeout';
+    /** Index of the deciding approver; none: the deadline decided. */
+    decider?: number;
+    onBehalfOf?: number;
+    via?: 'email';
+    cancelledFirst?: boolean;
+  }
+
+  it.each<[string, SettleCase]>([
+    ['an approval for a delegator, from an email', { outcome: 'approved' as const, decision: 'approved' as const, decider: 0, onBehalfOf: 1, via: 'email' as const }],
+    ['a rejection', { outcome: 'rejected' as const, decision: 'rejected' as const, decider: 1 }],
+    ['a timeout', { outcome: 'rejected' as const, decision: 'timeout' as const }],
+    ['an approval the API cancelled first', { outcome: 'approved' as const, decision: 'approved' as const, decider: 0, cancelledFirst: true }],
+  ])('settles %s in one statement exactly as the decision and the outcome one after the other, and again as a retry', async (_, c) => {
+    const parts = createApprovalActivities({ dataSource, mailer: smtp });
+    let oneStatement = 0;
+    // The real parts, counting the single statement's calls: settleDecision must have taken it.
+    const counted = composeApprovalActivities({ ...parts, recordOutcome: (i) => { oneStatement += 1; return parts.recordOutcome!(i); } });
+    const settle = async (together: boolean) => {
       const s = await seed();
       const env = inWorkflow(s);
-      await env.run(a.markPending, { ...notice(s), deadline: new Date(Date.now() + 86_400_000).toISOString() });
-      await env.run(a.openApprovalTasks, { ...notice(s), step: 0, approverIds: s.approvers.map((p) => p.id), seats: ownSeats(s.approvers.map((p) => p.id)), dueAt: new Date().toISOString() });
-      if (cancelledFirst) await dataSource.query(`UPDATE approvals SET status = 'cancelled' WHERE id = $1`, [s.approvalId]);
+      await env.run(parts.markPending, { ...notice(s), deadline: new Date(Date.now() + 86_400_000).toISOString() });
+      await env.run(parts.openApprovalTasks, { ...notice(s), step: 0, approverIds: s.approvers.map((p) => p.id), seats: ownSeats(s.approvers.map((p) => p.id)), dueAt: new Date().toISOString() });
+      if (c.cancelledFirst) await dataSource.query(`UPDATE approvals SET status = 'cancelled' WHERE id = $1`, [s.approvalId]);
+      const decider = c.decider === undefined ? null : s.approvers[c.decider].id;
       const decision = {
-        ...notice(s), step: 0, decision: outcome, userId: s.approvers[0].id, comment: 'looked at it', decidedAt: new Date().toISOString(), nextStep: null, closesStep: true,
+        ...notice(s), step: 0, decision: c.decision, userId: decider, comment: decider ? 'looked at it' : null, decidedAt: '2026-12-01T10:00:00.000Z',
+        nextStep: null, closesStep: true, onBehalfOf: c.onBehalfOf === undefined ? null : s.approvers[c.onBehalfOf].id, via: c.via ?? (decider ? 'api' as const : null),
       };
       const completion = {
-        ...notice(s), creatorId: s.creator.id, outcome, decision: outcome, decidedBy: s.approvers[0].id, comment: 'looked at it', notifyUserIds: [], push: false,
+        ...notice(s), creatorId: s.creator.id, outcome: c.outcome, decision: c.decision, decidedBy: decider, comment: decision.comment, notifyUserIds: [], push: false,
       };
-      const result = oneStatement
-        ? await env.run(a.settleDecision, { decision, completion })
-        : await env.run(a.recordDecision, decision).then(() => env.run(a.completeApproval, completion));
-      const rows = async (sql: string) => dataSource.query(sql, [s.approvalId]);
+      const once = () => together
+        ? env.run(counted.settleDecision, { decision, completion })
+        : env.run(parts.recordDecision, decision).then(() => env.run(parts.completeApproval, completion));
+      const results = [await once(), await once()];
+      const id = [s.approvalId];
+      const who = [s.approvalId, decider, decision.onBehalfOf];
       return {
-        result,
-        invoice: await rows('SELECT i.approval_status FROM invoices i JOIN approvals a ON a.invoice_id = i.id WHERE a.id = $1'),
-        approval: await rows('SELECT status, decided_at IS NOT NULL AS decided FROM approvals WHERE id = $1'),
-        decisions: await rows('SELECT step, decision, comment, closes_step, user_id = (SELECT submitted_by FROM approvals WHERE id = $1) AS by_submitter FROM approval_decisions WHERE approval_id = $1'),
-        tasks: await rows('SELECT status, completed_by IS NOT NULL AS by FROM tasks WHERE approval_id = $1 ORDER BY status'),
+        results,
+        invoice: await dataSource.query('SELECT i.approval_status FROM invoices i JOIN approvals a ON a.invoice_id = i.id WHERE a.id = $1', id),
+        approval: await dataSource.query('SELECT status, decided_at IS NOT NULL AS decided FROM approvals WHERE id = $1', id),
+        decisions: await dataSource.query(`SELECT step, decision, comment, closes_step, via, decided_at, user_id IS NOT DISTINCT FROM $2::uuid AS by_decider,
+                                                  on_behalf_of IS NOT DISTINCT FROM $3::uuid AS for_seat FROM approval_decisions WHERE approval_id = $1`, who),
+        tasks: await dataSource.query('SELECT status, completed_by IS NOT DISTINCT FROM $2::uuid AS by_decider FROM tasks WHERE approval_id = $1 ORDER BY status', who.slice(0, 2)),
       };
     };
     const inTurn = await settle(false);
     const together = await settle(true);
+    expect(oneStatement).toBe(2);
     expect(together).toEqual(inTurn);
-    expect(together.result).toEqual({ applied: !cancelledFirst });
-    expect(together.approval).toEqual([{ status: cancelledFirst ? 'cancelled' : outcome, decided: !cancelledFirst }]);
+    expect(together.results).toEqual([{ applied: !c.cancelledFirst }, { applied: !c.cancelledFirst }]);
+    expect(together.approval).toEqual([{ status: c.cancelledFirst ? 'cancelled' : c.outcome, decided: !c.cancelledFirst }]);
+    expect(together.decisions).toEqual([expect.objectContaining({ decision: c.decision, by_decider: true, for_seat: true, closes_step: true })]);
+    expect(together.tasks.every((t: { status: string; by_decider: boolean }) => t.status === 'completed' && t.by_decider)).toBe(true);
   });
 
   it('changes and sends nothing when the API cancelled the approval before the outcome landed', async () => {

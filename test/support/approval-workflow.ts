@@ -7,8 +7,8 @@ import {
 } from '../../src/contracts';
 import { invoiceApproval } from '../../src/workflows/invoice-approval.workflow';
 import { testEnv } from './env';
-import { sharedWorkflowModules } from '../../src/worker/workflow-bundles';
 import { until } from './until';
+import { productWorkflows } from './workflows';
 
 /** temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD (the proto package is not a direct dependency). */
 const KEYWORD = 2;
@@ -77,10 +77,7 @@ export function approvalWorkflowEnv(queuePrefix: string) {
   /** Runs `body` while a worker of src/workflows with `activities` polls the task queue named by `key`. */
   async function withWorker<T>(key: string, activities: object, body: (taskQueue: string) => Promise<T>): Promise<T> {
     const taskQueue = `${queuePrefix}-${key}`;
-    const workflowsPath = require.resolve('../../src/workflows');
-    const worker = await Worker.create({
-      connection: current().nativeConnection, taskQueue, workflowsPath, bundlerOptions: sharedWorkflowModules(workflowsPath, { traced: false }), activities,
-    });
+    const worker = await Worker.create({ connection: current().nativeConnection, taskQueue, ...productWorkflows(), activities });
     return worker.runUntil(() => body(taskQueue));
   }
 

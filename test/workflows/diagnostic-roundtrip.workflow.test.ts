@@ -3,6 +3,7 @@ import { Worker } from '@temporalio/worker';
 import type { Activities } from '../../src/contracts';
 import { diagnosticRoundtrip } from '../../src/workflows/diagnostic-roundtrip.workflow';
 import { testEnv } from '../support/env';
+import { productWorkflows } from '../support/workflows';
 
 describe(diagnosticRoundtrip.name, () => {
   let env: TestWorkflowEnvironment;
@@ -26,7 +27,7 @@ describe(diagnosticRoundtrip.name, () => {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: 'diagnostics',
-      workflowsPath: require.resolve('../../src/workflows'),
+      ...productWorkflows(),
       activities,
     });
     const result = await worker.runUntil(

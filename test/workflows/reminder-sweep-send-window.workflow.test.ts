@@ -5,6 +5,7 @@ import { addDays, todayIn } from '../../src/domain/dates';
 import { nextOpening, type SendWindow, zonedInstant } from '../../src/domain/send-window';
 import { reminderDeferredDeliveries, reminderSweep } from '../../src/workflows/reminder-sweep.workflow';
 import { testEnv } from '../support/env';
+import { productWorkflows } from '../support/workflows';
 
 type SweepActivities = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliverBatch' | 'finishRun' | 'recordDeferredPart'>;
 
@@ -78,7 +79,7 @@ describe('reminderSweep in a send window', () => {
   /** `sticky: false`: the worker keeps no workflow cached (the test server never hands a dead worker's sticky task to another). */
   function worker(activities: SweepActivities, taskQueue: string, options: { sticky?: boolean } = {}) {
     return Worker.create({
-      connection: env.nativeConnection, taskQueue, workflowsPath: require.resolve('../../src/workflows'), activities,
+      connection: env.nativeConnection, taskQueue, ...productWorkflows(), activities,
       ...(options.sticky === false ? { maxCachedWorkflows: 0 } : {}),
     });
   }

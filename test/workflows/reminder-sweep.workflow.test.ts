@@ -3,6 +3,7 @@ import { Worker } from '@temporalio/worker';
 import type { Activities, FinishRunInput } from '../../src/contracts';
 import { reminderSweep } from '../../src/workflows/reminder-sweep.workflow';
 import { testEnv } from '../support/env';
+import { productWorkflows } from '../support/workflows';
 
 type SweepActivities = Pick<Activities, 'startRun' | 'findMatchingPage' | 'deliverBatch' | 'finishRun'>;
 
@@ -54,7 +55,7 @@ describe(reminderSweep.name, () => {
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: 'sweeps',
-      workflowsPath: require.resolve('../../src/workflows'),
+      ...productWorkflows(),
       activities: ledger.activities,
     });
     const handle = await env.client.workflow.start(reminderSweep, {
@@ -101,7 +102,7 @@ describe(reminderSweep.name, () => {
       throw new Error('database is gone');
     };
     const worker = await Worker.create({
-      connection: env.nativeConnection, taskQueue: 'sweeps-fail', workflowsPath: require.resolve('../../src/workflows'), activities: ledger.activities,
+      connection: env.nativeConnection, taskQueue: 'sweeps-fail', ...productWorkflows(), activities: ledger.activities,
     });
     const handle = await env.client.workflow.start(reminderSweep, {
       taskQueue: 'sweeps-fail', workflowId: 'sweep-fails', args: [{ definitionId: 'def-1', companyId: 'co-1' }],
