@@ -277,6 +277,8 @@ const RECORD_SUBMISSION_SQL = perKind((kind) => {
 /** A document's pending approval as a decision needs it: its run, its creator, and the step that waits. */
 export interface PendingDecision {
   workflowId: string;
+  /** False until the run's first workflow task records it (`markPending`): the run may not exist yet. */
+  runKnown: boolean;
   number: string;
   createdBy: string | null;
   amount: string;
@@ -286,7 +288,7 @@ export interface PendingDecision {
 
 const PENDING_DECISION_SQL = perKind((kind) => {
   const { table, column, number } = DOCUMENTS[kind];
-  return `SELECT a.workflow_id AS "workflowId", ${number('i')} AS number, i.created_by AS "createdBy", i.amount::text AS amount,
+  return `SELECT a.workflow_id AS "workflowId", a.run_id IS NOT NULL AS "runKnown", ${number('i')} AS number, i.created_by AS "createdBy", i.amount::text AS amount,
               a.current_step AS "currentStep", a.steps -> a.current_step AS "pendingStep"
          FROM approvals a JOIN ${table} i ON i.id = a.${column}
         WHERE a.${column} = $1 AND a.company_id = $2 AND a.status = 'pending' AND i.approval_status = 'pending_approval'
@@ -492,6 +494,18 @@ export class ApprovalsRepository {
     const [pending] = await this.db.query<PendingDecision>(
       PENDING_DECISION_SQL[document.kind], [document.id, companyId]);
     return pending;
+  }
+
+  /**
+   * The document's pending approval whose run has not recorded itself (`run_id` unset) and that was recorded more than
+   * `olderThanMs` ago: a submission whose run may never have started.
+   */
+  async findUnstartedApproval(document: DocumentRef, companyId: string, olderThanMs: number): Promise<Approval | null> {
+    return this.dataSource.getRepository(Approval).createQueryBuilder('a')
+      .where(`a.${DOCUMENTS[document.kind].column} = :id AND a.companyId = :companyId AND a.status = 'pending' AND a.runId IS NULL`, { id: document.id, companyId })
+      .andWhere(`a.createdAt < now() - make_interval(secs => :seconds)`, { seconds: olderThanMs / 1000 })
+      .orderBy('a.submission', 'DESC')
+      .getOne();
   }
 
   /** Which of `userIds` are active users of the company: the people an approval may ask, or a delegation name. */

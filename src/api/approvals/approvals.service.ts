@@ -26,6 +26,11 @@ const DAY_MS = 86_400_000;
 
 /** How long approve/reject wait for the workflow to confirm before answering 503. */
 const DECISION_WAIT_MS = 15_000;
+/**
+ * A submission whose run has not recorded itself this long after it was recorded may have lost its run: the API
+ * process that recorded it died before starting it. Longer than a live request takes between the two.
+ */
+const UNSTARTED_AFTER_MS = 60_000;
 const SUBMITTABLE: ApprovalStatus[] = ['approval_required', 'rejected'];
 
 /** Editing these on an approved invoice evaluates it again. */
@@ -123,6 +128,7 @@ export class ApprovalsService {
     if (user.company.plan !== 'advanced') {
       throw new DomainError(409, `approval workflows run only on the advanced plan; company "${user.company.name}" is on ${user.company.plan}`);
     }
+    if (s.approvalStatus === 'pending_approval' && await this.startLostRun(doc, user)) return this.view(doc, user);
     if (!SUBMITTABLE.includes(s.approvalStatus)) throw notSubmittable(s);
 
     const definition = s.savedDefinition ?? await this.matcher.matchingDefinitionOf(
@@ -204,6 +210,7 @@ export class ApprovalsService {
     if (pending.createdBy === user.id) {
       throw new DomainError(403, `you created ${named} and may not decide it (no self-approval), even as an approver, admin or delegate`);
     }
+    if (!pending.runKnown) await this.startLostRun(doc, user);
     const handle = this.temporal.workflow.getHandle<InvoiceApprovalWorkflow>(pending.workflowId);
     await this.refuseLostSeat(pending, user, handle, named);
     let settled: { status: string };
@@ -220,6 +227,39 @@ export class ApprovalsService {
         new DomainError(409, `${named} is not pending approval: it was edited while the decision was being recorded`), doc, user);
     }
     return this.view(doc, user);
+  }
+
+  /**
+   * A submission recorded whose run never started: the API process that recorded it died before starting the run (the
+   * chaos soak found one), and nothing would ever ask its approvers. Once it is older than a live request takes to start
+   * it (`UNSTARTED_AFTER_MS`) and Temporal does not know its run, the run is started now, from what the submission
+   * recorded (its steps, its admins rule, its definition's other settings as they are now; the deadline counts from
+   * now). A submit or a decision of the document does it. Answers whether it started one.
+   */
+  private async startLostRun(doc: DocumentRef, user: AuthUser): Promise<boolean> {
+    const approval = await this.approvals.findUnstartedApproval(doc, user.companyId, UNSTARTED_AFTER_MS);
+    if (!approval?.definitionId) return false;
+    try {
+      await this.temporal.workflow.getHandle(approval.workflowId).describe();
+      return false; // It exists: a worker will run it.
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) {
+        throw new DomainError(503, `could not learn whether the approval run of ${doc.kind} ${doc.id} started (is Temporal reachable?); retry`);
+      }
+    }
+    const definition = await this.dataSource.getRepository(WorkflowDefinition).findOneBy({ id: approval.definitionId, companyId: user.companyId });
+    if (!definition) return false;
+    const s = await this.submitted(doc, user);
+    const delegations = await this.delegations.findCurrentOrComing(s.companyId, new Date());
+    const plan = { ...await this.planOf(definition, user.companyId, s, delegations), steps: approval.steps, allowAdmins: approval.allowAdmins };
+    try {
+      await this.startWorkflow(s, approval, plan, user, definition, delegations);
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return true;
+      throw new DomainError(503, `could not start the approval workflow of ${doc.kind} ${s.number} (is Temporal reachable?); retry`);
+    }
+    this.logger.warn(`${approval.workflowId}: the submission's run had never started (its API process died first); started it now`);
+    return true;
   }
 
   /**
