@@ -1,4 +1,4 @@
-import { approvalCompany, ApprovalCompany, createLargeInvoice, tasksOf } from '../support/approval';
+import { approvalCompany, ApprovalCompany, createLargeInvoice, tasksOf, workflowIdsMatching } from '../support/approval';
 import { closeDb, sql } from '../support/db';
 import { Http } from '../support/http';
 import { Stack } from '../support/stack';
@@ -52,6 +52,18 @@ describe('a submission whose run never started', () => {
     const again = await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`);
     expect([again.status, again.body.status, again.body.submission]).toEqual([200, 'pending_approval', 1]);
     await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task of the started run');
+  });
+
+  it('a run that exists but has not recorded itself still takes the decision, and stays the only run', async () => {
+    const invoice = await createLargeInvoice(c);
+    expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
+    await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
+    // As if its first workflow task had not run yet, a while after the submission (a worker down).
+    await sql(`UPDATE approvals SET run_id = NULL, created_at = now() - interval '2 minutes' WHERE invoice_id = $1`, [invoice.id]);
+    const decided = await c.approver.http.post(`/v1/invoices/${invoice.id}/approve`, {});
+    expect([decided.status, decided.body.status]).toEqual([200, 'approved']);
+    const runs = await workflowIdsMatching(`WorkflowId = 'invoice-approval-${invoice.id}-1'`);
+    expect(runs).toHaveLength(1);
   });
 
   it('a submission recorded a moment ago is left to the request that may still be starting its run', async () => {

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, type WorkflowHandle, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/client';
 import { DataSource, EntityManager } from 'typeorm';
 import { ApprovalSeatsRepository } from '../../db/approval-seats.repository';
 import { ApprovalsRepository, type DocumentRef, type PendingDecision } from '../../db/approvals.repository';
@@ -146,8 +146,10 @@ export class ApprovalsService {
     try {
       await this.startWorkflow(s, approval, plan, user, definition, delegations);
     } catch (err) {
+      // This submission's run exists (the workflow id is the document's and the submission's): a repair of a start
+      // that seemed lost got there first (startLostRun). The submission stands.
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return this.view(doc, user);
       await this.undoSubmission(approval, previousStatus);
-      if (err instanceof WorkflowExecutionAlreadyStartedError) throw err;
       this.logger.error(`could not start ${approval.workflowId}: ${(err as Error).message}`);
       throw new DomainError(503, `could not start the approval workflow of ${doc.kind} ${s.number} (is Temporal reachable?); nothing was submitted, try again`);
     }
@@ -244,6 +246,7 @@ export class ApprovalsService {
       return false; // It exists: a worker will run it.
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) {
+        this.logger.warn(`could not describe ${approval.workflowId}: ${(err as Error).message}`);
         throw new DomainError(503, `could not learn whether the approval run of ${doc.kind} ${doc.id} started (is Temporal reachable?); retry`);
       }
     }
@@ -252,10 +255,13 @@ export class ApprovalsService {
     const s = await this.submitted(doc, user);
     const delegations = await this.delegations.findCurrentOrComing(s.companyId, new Date());
     const plan = { ...await this.planOf(definition, user.companyId, s, delegations), steps: approval.steps, allowAdmins: approval.allowAdmins };
+    // The run's deadline counts from its start (its first task records it): the request message says that one.
+    approval.deadline = new Date(Date.now() + plan.timeoutDays * DAY_MS);
     try {
       await this.startWorkflow(s, approval, plan, user, definition, delegations);
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return true;
+      this.logger.warn(`could not start ${approval.workflowId} again: ${(err as Error).message}`);
       throw new DomainError(503, `could not start the approval workflow of ${doc.kind} ${s.number} (is Temporal reachable?); retry`);
     }
     this.logger.warn(`${approval.workflowId}: the submission's run had never started (its API process died first); started it now`);
@@ -474,6 +480,8 @@ export class ApprovalsService {
     await this.temporal.workflow.start<InvoiceApprovalWorkflow>(workflowTypes.documentApproval, {
       taskQueue: this.temporal.taskQueueName,
       workflowId: approval.workflowId,
+      // One run per submission, ever: a repair racing another (startLostRun) must not start a second after the first ended.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       args: [input],
       typedSearchAttributes: [
         { key: searchAttributes.companyId, value: s.companyId },
@@ -486,7 +494,7 @@ export class ApprovalsService {
         `Company: ${user.company.name} (${s.companyId})`,
         `${bill ? 'Bill' : 'Invoice'}: ${s.number} (${s.id})`,
         `Definition: ${definition.name} (${definition.id}), version ${definition.version}`,
-        `Submitted by: ${user.id}`,
+        `Submitted by: ${approval.submittedBy}`,
         ...plan.steps.map((s, i) => `Step ${i + 1} approvers: ${s.approverIds.join(', ')}` +
           `${(s.required ?? 1) > 1 ? ` (${s.required} needed)` : ''}${s.escalateToId ? `, escalated to ${s.escalateToId} after ${s.escalateAfterDays} days` : ''}`),
       ].join('\n'),
