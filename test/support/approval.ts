@@ -73,10 +73,17 @@ export async function notificationsAbout(member: Member, invoiceId: string): Pro
  * Waits until the run of a submission has told everyone of its outcome: the approver's answer does not wait for the
  * notices, which go out right after it, and the run's history row closes once they are out.
  */
-export async function outcomeNotified(invoiceId: string, submission = 1): Promise<void> {
+export async function outcomeNotified(invoiceId: string, submission = 1, wait?: { attempts: number; intervalMs?: number }): Promise<void> {
   await until(() => sql<{ status: string }>('SELECT status FROM workflow_runs WHERE temporal_workflow_id = $1', [`invoice-approval-${invoiceId}-${submission}`]),
-    (rows) => rows[0]?.status === 'completed', `the outcome notices of invoice ${invoiceId}`);
+    (rows) => rows[0]?.status === 'completed', `the outcome notices of invoice ${invoiceId}`, wait);
 }
+
+/**
+ * How long the notices of a run whose worker was killed may take: a notice activity the dead worker had taken (eager
+ * dispatch hands it over with the workflow task's answer) is given to another worker once its 30-second start-to-close
+ * timeout has passed.
+ */
+export const AFTER_A_KILLED_WORKER = { attempts: 500, intervalMs: 100 };
 
 const run = promisify(execFile);
 
