@@ -277,8 +277,11 @@ const RECORD_SUBMISSION_SQL = perKind((kind) => {
 /** A document's pending approval as a decision needs it: its run, its creator, and the step that waits. */
 export interface PendingDecision {
   workflowId: string;
-  /** False until the run's first workflow task records it (`markPending`): the run may not exist yet. */
-  runKnown: boolean;
+  /**
+   * The run has not recorded itself (its first workflow task runs `markPending`) though the submission is older than
+   * the caller's `unstartedAfterMs`: the run may never have started.
+   */
+  runOverdue: boolean;
   number: string;
   createdBy: string | null;
   amount: string;
@@ -288,7 +291,7 @@ export interface PendingDecision {
 
 const PENDING_DECISION_SQL = perKind((kind) => {
   const { table, column, number } = DOCUMENTS[kind];
-  return `SELECT a.workflow_id AS "workflowId", a.run_id IS NOT NULL AS "runKnown", ${number('i')} AS number, i.created_by AS "createdBy", i.amount::text AS amount,
+  return `SELECT a.workflow_id AS "workflowId", (a.run_id IS NULL AND a.created_at < now() - make_interval(secs => $3)) AS "runOverdue", ${number('i')} AS number, i.created_by AS "createdBy", i.amount::text AS amount,
               a.current_step AS "currentStep", a.steps -> a.current_step AS "pendingStep"
          FROM approvals a JOIN ${table} i ON i.id = a.${column}
         WHERE a.${column} = $1 AND a.company_id = $2 AND a.status = 'pending' AND i.approval_status = 'pending_approval'
@@ -490,9 +493,9 @@ export class ApprovalsRepository {
   }
 
   /** The latest pending approval of a document of the company that is pending approval, with the document's number and creator. */
-  async findPendingDecision(document: DocumentRef, companyId: string): Promise<PendingDecision | undefined> {
+  async findPendingDecision(document: DocumentRef, companyId: string, unstartedAfterMs: number): Promise<PendingDecision | undefined> {
     const [pending] = await this.db.query<PendingDecision>(
-      PENDING_DECISION_SQL[document.kind], [document.id, companyId]);
+      PENDING_DECISION_SQL[document.kind], [document.id, companyId, unstartedAfterMs / 1000]);
     return pending;
   }
 

@@ -202,7 +202,7 @@ export class ApprovalsService {
   ): Promise<ApprovalView> {
     const doc = documentRef(document);
     // The pending approval and its document in one read; the document's view only to say why there is none.
-    const pending = isUuid(doc.id) ? await this.approvals.findPendingDecision(doc, user.companyId) : undefined;
+    const pending = isUuid(doc.id) ? await this.approvals.findPendingDecision(doc, user.companyId, UNSTARTED_AFTER_MS) : undefined;
     if (!pending) {
       const current = await this.view(doc, user);
       if (await this.retellLostDecision(current, user, decision, via)) return this.view(doc, user);
@@ -212,7 +212,7 @@ export class ApprovalsService {
     if (pending.createdBy === user.id) {
       throw new DomainError(403, `you created ${named} and may not decide it (no self-approval), even as an approver, admin or delegate`);
     }
-    if (!pending.runKnown) await this.startLostRun(doc, user);
+    if (pending.runOverdue) await this.startLostRun(doc, user);
     const handle = this.temporal.workflow.getHandle<InvoiceApprovalWorkflow>(pending.workflowId);
     await this.refuseLostSeat(pending, user, handle, named);
     let settled: { status: string };
