@@ -21,6 +21,7 @@ export interface Config {
   scheduleJitterSeconds: number;
   worker: WorkerLimits;
   webhooks: WebhookConfig;
+  lostDecisions: LostDecisionConfig;
   /** TEMPORAL_TLS_*: TLS to the Temporal frontend, with a client certificate for mTLS; undefined: plain gRPC (or TEMPORAL_API_KEY's TLS). */
   temporalTls?: TemporalTls;
   /** TEMPORAL_API_KEY: Temporal Cloud's API key (TLS with the system's CAs unless TEMPORAL_TLS_* says more). */
@@ -116,6 +117,20 @@ export interface WebhookConfig {
   retry: { initialMs: number; maximumMs: number; forMs: number };
   /** How often the worker looks for deliveries whose workflow is not started yet (RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS); 0: never. */
   dispatchIntervalMs: number;
+}
+
+/**
+ * The worker's look for decisions Postgres holds that their run never heard of (the Temporal server lost the workflow
+ * task that recorded them, and the Update with it): each is told to its run again.
+ */
+export interface LostDecisionConfig {
+  /** How often it looks (RELANCE_LOST_DECISION_INTERVAL_MS, default a minute); 0: this worker never does. */
+  intervalMs: number;
+  /**
+   * How old a decision must be before its run is asked whether it heard of it (RELANCE_LOST_DECISION_MIN_AGE_MS,
+   * default two minutes): well past how long a live decision takes to be answered, so that only a lost one is left.
+   */
+  minAgeMs: number;
 }
 
 /** The worker's memory and concurrency budget (Temporal WorkerOptions of the same names). */
@@ -383,6 +398,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scheduleJitterSeconds: integer(env, 'REMINDER_SCHEDULE_JITTER_SECONDS', DEFAULT_SCHEDULE_JITTER_SECONDS, 0, 3600),
     worker: workerLimits(env),
     webhooks: webhookConfig(env),
+    lostDecisions: {
+      intervalMs: integer(env, 'RELANCE_LOST_DECISION_INTERVAL_MS', 60_000, 0, 3_600_000),
+      minAgeMs: integer(env, 'RELANCE_LOST_DECISION_MIN_AGE_MS', 120_000, 30_000, 86_400_000),
+    },
     secretKeys: parseSecretKeys(env.RELANCE_SECRET_KEYS),
     ...temporalAccess(env),
     payloadKeys: payloadKeys(env),

@@ -1,7 +1,7 @@
 import { type DataSource, type EntityManager, In } from 'typeorm';
 import {
-  type ApprovalDocumentKind, type ApprovalNotice, type ApprovalStepInput, type CancelApprovalInput, type CompleteApprovalInput, documentOf, type MarkPendingInput,
-  type RecordDecisionInput,
+  type ApprovalDocumentKind, type ApprovalNotice, type ApprovalStepInput, type CancelApprovalInput, type CompleteApprovalInput, type DecisionChannel, documentOf,
+  type MarkPendingInput, type RecordDecisionInput,
 } from '../contracts';
 import type { ClaimedEffect } from './deliveries.repository';
 import { Approval, ApprovalDecision, type ApprovalStatus, Bill, Customer, Invoice, Location, User, Vendor, WorkflowDefinition } from './entities';
@@ -274,6 +274,39 @@ const RECORD_SUBMISSION_SQL = perKind((kind) => {
        RETURNING id, created_at AS "createdAt"`;
 });
 
+/** The decision that ended an approval, as Postgres recorded it: what a run that never heard of it is told again. */
+export interface RecordedDecision {
+  approvalId: string;
+  workflowId: string;
+  kind: ApprovalDocumentKind;
+  /** The step it closed, from 0. */
+  step: number;
+  decision: 'approved' | 'rejected';
+  userId: string;
+  /** The decider is an admin of the company (a definition may let admins decide). */
+  isAdmin: boolean;
+  comment: string | null;
+  via: DecisionChannel | null;
+  decidedAt: Date;
+}
+
+/**
+ * Decided approvals whose run has not ended (its history row still `running`), decided between `$2` and `$1` seconds
+ * ago, after the cursor (`$3`, `$4`), oldest first: a run that heard its decision ends within seconds of it (its outcome
+ * notice ends the row), so what is left after a while is a run still waiting, or a notice still retrying.
+ */
+const UNENDED_DECISIONS_SQL = `SELECT a.id AS "approvalId", a.workflow_id AS "workflowId", a.record_type AS kind, d.step, d.decision, d.user_id AS "userId",
+              u.role = 'admin' AS "isAdmin", d.comment, d.via, a.decided_at AS "decidedAt"
+         FROM approvals a
+         JOIN workflow_runs r ON r.temporal_workflow_id = a.workflow_id AND r.status = 'running'
+         JOIN LATERAL (SELECT step, decision, user_id, comment, via FROM approval_decisions
+                        WHERE approval_id = a.id AND closes_step ORDER BY step DESC LIMIT 1) d ON d.decision = a.status
+         JOIN users u ON u.id = d.user_id
+        WHERE a.status IN ('approved', 'rejected')
+          AND a.decided_at < now() - make_interval(secs => $1) AND a.decided_at > now() - make_interval(secs => $2)
+          AND (a.decided_at, a.id) > ($3::timestamptz, $4::uuid)
+        ORDER BY a.decided_at, a.id LIMIT $5`;
+
 /** A document's pending approval as a decision needs it: its run, its creator, and the step that waits. */
 export interface PendingDecision {
   workflowId: string;
@@ -509,6 +542,17 @@ export class ApprovalsRepository {
       .andWhere(`a.createdAt < now() - make_interval(secs => :seconds)`, { seconds: olderThanMs / 1000 })
       .orderBy('a.submission', 'DESC')
       .getOne();
+  }
+
+  /**
+   * Approvals decided between `maxAgeMs` and `minAgeMs` ago whose run has not ended, with the decision that ended them,
+   * a page of `limit` after `after` (the last row of the page before), oldest first.
+   */
+  findUnendedDecisions(
+    { minAgeMs, maxAgeMs, limit, after }: { minAgeMs: number; maxAgeMs: number; limit: number; after?: Pick<RecordedDecision, 'decidedAt' | 'approvalId'> },
+  ): Promise<RecordedDecision[]> {
+    return this.db.query<RecordedDecision>(UNENDED_DECISIONS_SQL, [
+      minAgeMs / 1000, maxAgeMs / 1000, after?.decidedAt ?? '-infinity', after?.approvalId ?? '00000000-0000-0000-0000-000000000000', limit]);
   }
 
   /** Which of `userIds` are active users of the company: the people an approval may ask, or a delegation name. */

@@ -14,6 +14,7 @@ import { shutdownTracing, startTracing } from '../infra/tracing';
 import { metricsToken, serveMetricsWithToken, workerMetricsPort } from '../infra/metrics';
 import { createWorker } from './create-worker';
 import { workflowBundlePath } from './workflow-bundles';
+import { startLostDecisionReconciler } from './lost-decision-reconciler';
 import { startPaymentEventDispatcher } from './payment-event-dispatcher';
 import { reconcileSchedules } from './reconcile-schedules';
 import { startWebhookDispatcher } from './webhook-dispatcher';
@@ -118,11 +119,13 @@ async function main(): Promise<void> {
   }, logger);
   // 0 leaves this worker out of dispatching (another worker on the same database does it).
   const webhookDispatcher = config.webhooks.dispatchIntervalMs > 0 ? startWebhookDispatcher(config, dataSource, logger) : null;
+  const lostDecisions = startLostDecisionReconciler(config, dataSource, logger);
   try {
     await worker.run();
   } finally {
     try {
       await webhookDispatcher?.stop();
+      await lostDecisions.stop();
       await dispatcher.stop();
       await connection.close();
       mailer.close();

@@ -1,7 +1,7 @@
 import { approvalCompany, ApprovalCompany, createLargeInvoice, outcomeNotified, tasksOf } from '../support/approval';
 import { closeDb, sql } from '../support/db';
 import { Http } from '../support/http';
-import { waitForMails } from '../support/mail';
+import { mailsTo, waitForMails } from '../support/mail';
 import { Stack } from '../support/stack';
 import { until } from '../support/until';
 
@@ -11,10 +11,11 @@ import { until } from '../support/until';
  * server keeps in memory until the task completes, are gone: the database says approved, the run still waits (its
  * history has no Update), its outcome is never told. The chaos soak left such a run open (`CHAOS_SEED=7
  * CHAOS_MINUTES=2 npm run test:chaos`, the second kill of the Temporal server). Here the database is put in that state
- * as the lost task left it; the approver's client, which got no answer, asks the same decision again.
+ * as the lost task left it; the approver's client, which got no answer, asks the same decision again, or nobody does
+ * and the worker's look for lost decisions (every half second here, a minute by default) tells the run.
  */
 describe('a decision recorded in Postgres whose Update the Temporal server lost', () => {
-  const stack = new Stack('approval-lost-decision');
+  const stack = new Stack('approval-lost-decision', { RELANCE_LOST_DECISION_INTERVAL_MS: '500' });
   let c: ApprovalCompany;
 
   beforeAll(async () => {
@@ -26,12 +27,15 @@ describe('a decision recorded in Postgres whose Update the Temporal server lost'
     await stack.stop();
   });
 
-  /** What the lost task's settleDecision committed: the decision, the outcome on the approval and invoice, the tasks closed. */
-  async function decidedInPostgresOnly(invoiceId: string, decision: 'approved' | 'rejected', comment: string) {
+  /**
+   * What the lost task's settleDecision committed, `ago` (a Postgres interval) before now: the decision, the outcome on
+   * the approval and invoice, the tasks closed.
+   */
+  async function decidedInPostgresOnly(invoiceId: string, decision: 'approved' | 'rejected', comment: string, ago = '0 seconds') {
     const [approval] = await sql<{ id: string }>(`SELECT id FROM approvals WHERE invoice_id = $1`, [invoiceId]);
     await sql(`INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at, closes_step, via)
-      VALUES ($1, 0, $2, $3, $4, now(), true, 'api')`, [approval.id, decision, c.approver.id, comment]);
-    await sql(`UPDATE approvals SET status = $2, decided_at = now() WHERE id = $1`, [approval.id, decision]);
+      VALUES ($1, 0, $2, $3, $4, now() - $5::interval, true, 'email')`, [approval.id, decision, c.approver.id, comment, ago]);
+    await sql(`UPDATE approvals SET status = $2, decided_at = now() - $3::interval WHERE id = $1`, [approval.id, decision, ago]);
     await sql(`UPDATE invoices SET approval_status = $2 WHERE id = $1`, [invoiceId, decision]);
     await sql(`UPDATE tasks SET status = 'completed', completed_at = now(), completed_by = $2 WHERE approval_id = $1 AND status = 'open'`,
       [approval.id, c.approver.id]);
@@ -61,5 +65,22 @@ describe('a decision recorded in Postgres whose Update the Temporal server lost'
     expect([other.status, other.body.message]).toEqual([409, expect.stringMatching(/is not pending approval/)]);
     const outsider = await c.tenant.admin.post(`/v1/invoices/${invoice.id}/approve`, {});
     expect([outsider.status, outsider.body.message]).toEqual([409, expect.stringMatching(/is not pending approval/)]);
+  });
+
+  it('nobody asks again: a while after the decision the worker tells the run, which settles it once, as recorded, and tells the outcome', async () => {
+    const invoice = await createLargeInvoice(c);
+    expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
+    await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
+    await decidedInPostgresOnly(invoice.id, 'rejected', 'duplicate of INV-7', '3 minutes');
+
+    await outcomeNotified(invoice.id);
+    const ofThisInvoice = async () => (await mailsTo(c.creator.email)).filter((m) => m.subject.includes(invoice.number));
+    const mails = await until(ofThisInvoice, (m) => m.length > 0, 'the outcome email');
+    expect(mails.map((m) => m.subject)).toEqual([`Invoice ${invoice.number} was rejected`]);
+    expect(mails[0].text).toContain('duplicate of INV-7');
+    const decisions = await sql('SELECT d.decision, d.comment, d.via FROM approval_decisions d JOIN approvals a ON a.id = d.approval_id WHERE a.invoice_id = $1', [invoice.id]);
+    expect(decisions).toEqual([{ decision: 'rejected', comment: 'duplicate of INV-7', via: 'email' }]);
+    const view = await c.creator.http.get(`/v1/invoices/${invoice.id}/approval`);
+    expect([view.status, view.body.status]).toEqual([200, 'rejected']);
   });
 });

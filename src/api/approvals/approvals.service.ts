@@ -7,11 +7,12 @@ import { ApprovalsRepository, type DocumentRef, type PendingDecision } from '../
 import { Approval, ApprovalStatus, Bill, Customer, Invoice, Vendor, WorkflowDefinition } from '../../db/entities';
 import { DelegationsRepository } from '../../db/delegations.repository';
 import { InvoicesRepository } from '../../db/invoices.repository';
+import { type DecisionToRetell, retoldDecision, waitsForRecorded } from '../../infra/recorded-decisions';
 import { todayIn } from '../../domain/dates';
 import { renderMessage } from '../../domain/messages';
 import { messageVariables } from '../../domain/variables';
 import {
-  type ApprovalDelegation, approvalStateQuery, cancelSignal, decideUpdate, resolvesSeats, type SeatLossReason, seatLostSignal, type Decision, type DecisionChannel, type InvoiceApprovalInput, type InvoiceApprovalWorkflow, searchAttributes, workflowIds, workflowTypes,
+  type ApprovalDelegation, type ApprovalState, approvalStateQuery, cancelSignal, decideUpdate, resolvesSeats, type SeatLossReason, seatLostSignal, type Decision, type DecisionChannel, type InvoiceApprovalInput, type InvoiceApprovalWorkflow, searchAttributes, workflowIds, workflowTypes,
 } from '../../contracts';
 import type { AuthUser } from '../auth/current-user.decorator';
 import { DomainError } from '../../domain/errors';
@@ -273,14 +274,15 @@ export class ApprovalsService {
    * activity), then the Temporal server died before the task completed, losing the task and the Update it held in
    * memory, so the run still waits. The same person asking the same decision again (a client retrying an answer it never
    * got) tells the run again; writing the decision and the outcome again changes nothing, and the run ends as recorded,
-   * telling the outcome. Answers whether the run was told.
+   * telling the outcome. Answers whether the run was told. When nobody asks again, the worker tells it
+   * (src/worker/lost-decision-reconciler.ts), under the same Update id.
    */
   private async retellLostDecision(current: ApprovalView, user: AuthUser, decision: Decision, via: DecisionChannel): Promise<boolean> {
-    const outcome = decision === 'approve' ? 'approved' : 'rejected';
+    const outcome: DecisionToRetell['decision'] = decision === 'approve' ? 'approved' : 'rejected';
     const last = current.decisions.filter((d) => d.submission === current.submission && d.closesStep).at(-1);
     if (current.status !== outcome || !current.workflowId || last?.decision !== outcome || last.decidedBy?.id !== user.id) return false;
     const handle = this.temporal.workflow.getHandle<InvoiceApprovalWorkflow>(current.workflowId);
-    let state: { status: string; currentStep: number } | undefined;
+    let state: ApprovalState | undefined;
     try {
       state = await handle.query(approvalStateQuery);
     } catch (err) {
@@ -288,14 +290,12 @@ export class ApprovalsService {
       // Whether the run heard of the decision is unknown: a 409 would tell the decider not to retry, and the run would wait.
       throw new DomainError(503, `could not confirm that the run of ${current.kind} ${numberOf(current)} has its recorded decision (is Temporal reachable?); retry`);
     }
-    if (state?.status !== 'pending' || state.currentStep !== last.step - 1) return false;
-    this.logger.warn(`${current.workflowId} waits for a decision Postgres holds (its Update was lost): telling it again`);
     // The recorded decision's own words and channel, whatever the retry carries: the outcome's notices say what the trail says.
-    const recorded = decision === 'approve' ? { comment: last.comment ?? undefined } : { reason: last.comment ?? undefined };
+    const recorded = { step: last.step - 1, decision: outcome, userId: user.id, isAdmin: user.role === 'admin', comment: last.comment ?? null, via: last.via ?? via };
+    if (!waitsForRecorded(state, recorded)) return false;
+    this.logger.warn(`${current.workflowId} waits for a decision Postgres holds (its Update was lost): telling it again`);
     try {
-      await this.temporal.withDeadline(Date.now() + DECISION_WAIT_MS, () => handle.executeUpdate(decideUpdate, {
-        args: [{ decision, userId: user.id, isAdmin: user.role === 'admin', ...recorded, via: last.via ?? via }],
-      }));
+      await this.temporal.withDeadline(Date.now() + DECISION_WAIT_MS, () => handle.executeUpdate(decideUpdate, retoldDecision(recorded)));
     } catch (err) {
       throw decisionError(err, numberOf(current), current.kind);
     }

@@ -26,6 +26,7 @@ import { OrganizationApprovals1764803000000 } from './1764803000000-organization
 import { TaskInbox1764803500000 } from './1764803500000-task-inbox';
 import { DefinitionVersions1764803600000 } from './1764803600000-definition-versions';
 import { ApprovalDecisionsByApproval1764804000000 } from './1764804000000-approval-decisions-by-approval';
+import { ApprovalsDecided1764805000000 } from './1764805000000-approvals-decided';
 
 /** In order; each file is timestamped. Add new migrations at the end. */
 export const migrations = [
@@ -41,4 +42,5 @@ export const migrations = [
   TaskInbox1764803500000,
   DefinitionVersions1764803600000,
   ApprovalDecisionsByApproval1764804000000,
+  ApprovalsDecided1764805000000,
 ];

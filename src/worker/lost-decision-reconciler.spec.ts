@@ -1,0 +1,105 @@
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApprovalState, DecideInput } from '../contracts';
+import type { RecordedDecision } from '../db/approvals.repository';
+import { lostDecisionReconciler } from './lost-decision-reconciler';
+
+const recorded = (n: number, over: Partial<RecordedDecision> = {}): RecordedDecision => ({
+  approvalId: `approval-${n}`, workflowId: `invoice-approval-${n}-1`, kind: 'invoice', step: 0, decision: 'rejected', userId: `user-${n}`,
+  isAdmin: false, comment: 'over budget', via: 'email', decidedAt: new Date(Date.UTC(2026, 11, 7, 9, 0, n)), ...over,
+});
+
+/** A Temporal that answers each run's state from `states` (an Error: thrown) and records the Updates it is sent. */
+function fakeTemporal(states: Record<string, Partial<ApprovalState> | Error>) {
+  const updates: { workflowId: string; updateId?: string; args: DecideInput[] }[] = [];
+  const queried: string[] = [];
+  const client = {
+    workflow: {
+      getHandle: (workflowId: string) => ({
+        query: async () => {
+          queried.push(workflowId);
+          const state = states[workflowId];
+          if (state instanceof Error) throw state;
+          if (!state) throw new WorkflowNotFoundError('not found', workflowId, undefined);
+          return state;
+        },
+        executeUpdate: async (_update: unknown, options: { updateId?: string; args: DecideInput[] }) => {
+          updates.push({ workflowId, ...options });
+          return { status: 'rejected' };
+        },
+      }),
+    },
+  } as unknown as Pick<Client, 'workflow'>;
+  return { client, updates, queried };
+}
+
+/** Postgres' answer in pages, as findUnendedDecisions pages it (after the cursor, at most `limit`). */
+function fakeApprovals(rows: RecordedDecision[]) {
+  const calls: { minAgeMs: number; after?: string }[] = [];
+  return {
+    calls,
+    findUnendedDecisions: async ({ minAgeMs, limit, after }: { minAgeMs: number; maxAgeMs: number; limit: number; after?: Pick<RecordedDecision, 'approvalId'> }) => {
+      calls.push({ minAgeMs, after: after?.approvalId });
+      const from = after ? rows.findIndex((r) => r.approvalId === after.approvalId) + 1 : 0;
+      return rows.slice(from, from + limit);
+    },
+  };
+}
+
+const logger = { warn: jest.fn(), error: jest.fn() };
+
+describe('lostDecisionReconciler', () => {
+  it('tells a run that still waits at the decided step the recorded decision, in its words and channel, under one Update id', async () => {
+    const temporal = fakeTemporal({ 'invoice-approval-1-1': { status: 'pending', currentStep: 0 } });
+    const approvals = fakeApprovals([recorded(1)]);
+    const told = await lostDecisionReconciler({ approvals, client: temporal.client, minAgeMs: 120_000, logger }).tick();
+    expect(told).toEqual(['invoice-approval-1-1']);
+    expect(approvals.calls[0].minAgeMs).toBe(120_000);
+    expect(temporal.updates).toEqual([{
+      workflowId: 'invoice-approval-1-1', updateId: 'retold-decision-of-step-0',
+      args: [{ decision: 'reject', userId: 'user-1', isAdmin: false, reason: 'over budget', via: 'email' }],
+    }]);
+  });
+
+  it('leaves a run that heard its decision, or is at another step, or is gone, and does not ask it again', async () => {
+    const temporal = fakeTemporal({
+      'invoice-approval-1-1': { status: 'rejected', currentStep: 0 },
+      'invoice-approval-2-1': { status: 'pending', currentStep: 1 },
+    });
+    const reconciler = lostDecisionReconciler({ approvals: fakeApprovals([recorded(1), recorded(2), recorded(3)]), client: temporal.client, minAgeMs: 120_000, logger });
+    expect(await reconciler.tick()).toEqual([]);
+    expect(await reconciler.tick()).toEqual([]);
+    expect(temporal.updates).toEqual([]);
+    expect(temporal.queried).toEqual(['invoice-approval-1-1', 'invoice-approval-2-1', 'invoice-approval-3-1']);
+  });
+
+  it('asks again at the next look when Temporal could not be asked, and not after the run refused the decision', async () => {
+    const unreachable = new Error('14 UNAVAILABLE: connection refused');
+    const states: Record<string, Partial<ApprovalState> | Error> = {
+      'invoice-approval-1-1': unreachable,
+      'invoice-approval-2-1': { status: 'pending', currentStep: 0 },
+    };
+    const temporal = fakeTemporal(states);
+    const refusing = {
+      workflow: {
+        getHandle: (workflowId: string) => ({
+          ...temporal.client.workflow.getHandle(workflowId),
+          executeUpdate: async () => { throw new WorkflowUpdateFailedError('Workflow Update failed', new Error('NotAnApprover')); },
+        }),
+      },
+    } as unknown as Pick<Client, 'workflow'>;
+    const reconciler = lostDecisionReconciler({ approvals: fakeApprovals([recorded(1), recorded(2)]), client: refusing, minAgeMs: 120_000, logger });
+    expect(await reconciler.tick()).toEqual([]);
+    states['invoice-approval-1-1'] = { status: 'rejected', currentStep: 0 };
+    expect(await reconciler.tick()).toEqual([]);
+    expect(temporal.queried).toEqual(['invoice-approval-1-1', 'invoice-approval-2-1', 'invoice-approval-1-1']);
+  });
+
+  it('reads every page, each after the last row of the one before', async () => {
+    const rows = Array.from({ length: 250 }, (_, i) => recorded(i));
+    const temporal = fakeTemporal(Object.fromEntries(rows.map((r) => [r.workflowId, { status: 'pending', currentStep: 0 }])));
+    const approvals = fakeApprovals(rows);
+    const told = await lostDecisionReconciler({ approvals, client: temporal.client, minAgeMs: 120_000, logger }).tick();
+    expect(told).toHaveLength(250);
+    expect(approvals.calls.map((c) => c.after)).toEqual([undefined, 'approval-99', 'approval-199']);
+  });
+});
