@@ -224,14 +224,11 @@ const RECORD_DECISION_SQL = perKind((kind) => `WITH ${documentLockSql(kind, 8)},
        ${closeTasksSql("'completed'", '$4', `EXISTS (SELECT 1 FROM document_lock) AND ($9 OR (assignee_id = $4 AND ${SEAT_TASK_SQL('coalesce($10::uuid, $4::uuid)')}))`)}`);
 
 /**
- * The outcome (the document id is `$3`), one statement, all or nothing: the approval moves from pending to the outcome
- * (or already had it: a retry), and only then the document's status and the open tasks follow. A cancelled approval
- * changes nothing.
- */
-/**
  * The steps of a statement that move the approval (`$1`) to its outcome once the document is locked: `moved` (from
  * pending only), `outcome` (`applied`: moved now, or it had that outcome already: a retry), `document` (its status
- * follows when applied). `outcome` and `document` are the statement's parameters for the outcome and the document id.
+ * follows when applied, and only while the approval is the document's latest submission: a run of an earlier
+ * submission told its decision late never decides the one pending now). `outcome` and `document` are the statement's
+ * parameters for the outcome and the document id.
  */
 function outcomeSql(kind: ApprovalDocumentKind, p: { outcome: string; document: string }): string {
   return `moved AS (
@@ -240,9 +237,15 @@ function outcomeSql(kind: ApprovalDocumentKind, p: { outcome: string; document: 
          SELECT EXISTS (SELECT 1 FROM moved) OR EXISTS (SELECT 1 FROM approvals WHERE id = $1 AND status = ${p.outcome}) AS applied),
        document AS (
          UPDATE ${DOCUMENTS[kind].table} SET approval_status = ${p.outcome}, updated_at = now()
-          WHERE id = ${p.document} AND approval_status = 'pending_approval' AND (SELECT applied FROM outcome))`;
+          WHERE id = ${p.document} AND approval_status = 'pending_approval' AND (SELECT applied FROM outcome)
+            AND approval_submissions = (SELECT submission FROM approvals WHERE id = $1))`;
 }
 
+/**
+ * The outcome (the document id is `$3`), one statement, all or nothing: the approval moves from pending to the outcome
+ * (or already had it: a retry), and only then the document's status and the open tasks follow. A cancelled approval
+ * changes nothing.
+ */
 const COMPLETE_APPROVAL_SQL = perKind((kind) => `WITH ${documentLockSql(kind, 3)},
        ${outcomeSql(kind, { outcome: '$2', document: '$3' })},
        tasks AS (${closeTasksSql("'completed'", '$4', '(SELECT applied FROM outcome)')})
@@ -278,7 +281,6 @@ const RECORD_SUBMISSION_SQL = perKind((kind) => {
 export interface RecordedDecision {
   approvalId: string;
   workflowId: string;
-  kind: ApprovalDocumentKind;
   /** The step it closed, from 0. */
   step: number;
   decision: 'approved' | 'rejected';
@@ -288,23 +290,31 @@ export interface RecordedDecision {
   comment: string | null;
   via: DecisionChannel | null;
   decidedAt: Date;
+  /** `decidedAt` as Postgres' text, to page after it: a Date drops the microseconds. */
+  cursor: string;
 }
 
 /**
  * Decided approvals whose run has not ended (its history row still `running`), decided between `$2` and `$1` seconds
- * ago, after the cursor (`$3`, `$4`), oldest first: a run that heard its decision ends within seconds of it (its outcome
- * notice ends the row), so what is left after a while is a run still waiting, or a notice still retrying.
+ * ago, and still their document's latest submission with its outcome (a document submitted again since is left to the
+ * new run), after the cursor `$3` (the text of the last row's `decided_at`, microseconds kept) and `$4`, oldest first:
+ * a run that heard its decision ends within seconds of it (its outcome notice ends the row), so what is left after a
+ * while is a run still waiting, or a notice still retrying.
  */
-const UNENDED_DECISIONS_SQL = `SELECT a.id AS "approvalId", a.workflow_id AS "workflowId", a.record_type AS kind, d.step, d.decision, d.user_id AS "userId",
-              u.role = 'admin' AS "isAdmin", d.comment, d.via, a.decided_at AS "decidedAt"
+const UNENDED_DECISIONS_SQL = `SELECT a.id AS "approvalId", a.workflow_id AS "workflowId", d.step, d.decision, d.user_id AS "userId",
+              u.role = 'admin' AS "isAdmin", d.comment, d.via, a.decided_at AS "decidedAt", a.decided_at::text AS cursor
          FROM approvals a
          JOIN workflow_runs r ON r.temporal_workflow_id = a.workflow_id AND r.status = 'running'
+         LEFT JOIN invoices i ON i.id = a.invoice_id
+         LEFT JOIN bills b ON b.id = a.bill_id
          JOIN LATERAL (SELECT step, decision, user_id, comment, via FROM approval_decisions
                         WHERE approval_id = a.id AND closes_step ORDER BY step DESC LIMIT 1) d ON d.decision = a.status
          JOIN users u ON u.id = d.user_id
         WHERE a.status IN ('approved', 'rejected')
           AND a.decided_at < now() - make_interval(secs => $1) AND a.decided_at > now() - make_interval(secs => $2)
           AND (a.decided_at, a.id) > ($3::timestamptz, $4::uuid)
+          AND coalesce(i.approval_submissions, b.approval_submissions) = a.submission
+          AND coalesce(i.approval_status, b.approval_status) = a.status
         ORDER BY a.decided_at, a.id LIMIT $5`;
 
 /** A document's pending approval as a decision needs it: its run, its creator, and the step that waits. */
@@ -549,10 +559,10 @@ export class ApprovalsRepository {
    * a page of `limit` after `after` (the last row of the page before), oldest first.
    */
   findUnendedDecisions(
-    { minAgeMs, maxAgeMs, limit, after }: { minAgeMs: number; maxAgeMs: number; limit: number; after?: Pick<RecordedDecision, 'decidedAt' | 'approvalId'> },
+    { minAgeMs, maxAgeMs, limit, after }: { minAgeMs: number; maxAgeMs: number; limit: number; after?: Pick<RecordedDecision, 'cursor' | 'approvalId'> },
   ): Promise<RecordedDecision[]> {
     return this.db.query<RecordedDecision>(UNENDED_DECISIONS_SQL, [
-      minAgeMs / 1000, maxAgeMs / 1000, after?.decidedAt ?? '-infinity', after?.approvalId ?? '00000000-0000-0000-0000-000000000000', limit]);
+      minAgeMs / 1000, maxAgeMs / 1000, after?.cursor ?? '-infinity', after?.approvalId ?? '00000000-0000-0000-0000-000000000000', limit]);
   }
 
   /** Which of `userIds` are active users of the company: the people an approval may ask, or a delegation name. */

@@ -23,13 +23,17 @@ export function waitsForRecorded(state: Pick<ApprovalState, 'status' | 'currentS
 }
 
 /**
- * The `decide` Update that tells the run the recorded decision, in its own words and channel. Its id is the same for
- * whoever tells it (the decider's retry, any worker), so the server runs it once however many ask at the same time.
+ * The `decide` Update that tells the run the recorded decision, in its own words and channel, bound to its step (the
+ * run refuses it once at another step). Its id is the same for whoever tells it (the decider's retry, any worker), so
+ * the server runs it once however many ask at the same time.
  */
 export function retoldDecision(recorded: DecisionToRetell): { updateId: string; args: [DecideInput] } {
   const words = recorded.decision === 'approved' ? { comment: recorded.comment ?? undefined } : { reason: recorded.comment ?? undefined };
   return {
     updateId: `retold-decision-of-step-${recorded.step}`,
-    args: [{ decision: recorded.decision === 'approved' ? 'approve' : 'reject', userId: recorded.userId, isAdmin: recorded.isAdmin, ...words, via: recorded.via ?? 'api' }],
+    args: [{
+      decision: recorded.decision === 'approved' ? 'approve' : 'reject', userId: recorded.userId, isAdmin: recorded.isAdmin, ...words,
+      via: recorded.via ?? 'api', step: recorded.step,
+    }],
   };
 }

@@ -4,12 +4,16 @@ import type { RecordedDecision } from '../db/approvals.repository';
 import { lostDecisionReconciler } from './lost-decision-reconciler';
 
 const recorded = (n: number, over: Partial<RecordedDecision> = {}): RecordedDecision => ({
-  approvalId: `approval-${n}`, workflowId: `invoice-approval-${n}-1`, kind: 'invoice', step: 0, decision: 'rejected', userId: `user-${n}`,
-  isAdmin: false, comment: 'over budget', via: 'email', decidedAt: new Date(Date.UTC(2026, 11, 7, 9, 0, n)), ...over,
+  approvalId: `approval-${n}`, workflowId: `invoice-approval-${n}-1`, step: 0, decision: 'rejected', userId: `user-${n}`,
+  isAdmin: false, comment: 'over budget', via: 'email', decidedAt: new Date(Date.UTC(2026, 11, 7, 9, 0, n)),
+  cursor: `2026-12-07 09:00:00.${String(n).padStart(6, '0')}+00`, ...over,
 });
 
-/** A Temporal that answers each run's state from `states` (an Error: thrown) and records the Updates it is sent. */
-function fakeTemporal(states: Record<string, Partial<ApprovalState> | Error>) {
+/**
+ * A Temporal that answers each run's state from `states` (an Error: thrown), records the Updates it is sent and answers
+ * them with `settled` (the run's state after it; an Error: thrown).
+ */
+function fakeTemporal(states: Record<string, Partial<ApprovalState> | Error>, settled: Partial<ApprovalState> | Error = { status: 'rejected', currentStep: 0 }) {
   const updates: { workflowId: string; updateId?: string; args: DecideInput[] }[] = [];
   const queried: string[] = [];
   const client = {
@@ -24,7 +28,8 @@ function fakeTemporal(states: Record<string, Partial<ApprovalState> | Error>) {
         },
         executeUpdate: async (_update: unknown, options: { updateId?: string; args: DecideInput[] }) => {
           updates.push({ workflowId, ...options });
-          return { status: 'rejected' };
+          if (settled instanceof Error) throw settled;
+          return settled;
         },
       }),
     },
@@ -37,26 +42,27 @@ function fakeApprovals(rows: RecordedDecision[]) {
   const calls: { minAgeMs: number; after?: string }[] = [];
   return {
     calls,
-    findUnendedDecisions: async ({ minAgeMs, limit, after }: { minAgeMs: number; maxAgeMs: number; limit: number; after?: Pick<RecordedDecision, 'approvalId'> }) => {
-      calls.push({ minAgeMs, after: after?.approvalId });
-      const from = after ? rows.findIndex((r) => r.approvalId === after.approvalId) + 1 : 0;
+    findUnendedDecisions: async ({ minAgeMs, limit, after }: { minAgeMs: number; maxAgeMs: number; limit: number; after?: Pick<RecordedDecision, 'approvalId' | 'cursor'> }) => {
+      calls.push({ minAgeMs, after: after && `${after.cursor} ${after.approvalId}` });
+      const from = after ? rows.findIndex((r) => r.cursor === after.cursor && r.approvalId === after.approvalId) + 1 : 0;
       return rows.slice(from, from + limit);
     },
   };
 }
 
 const logger = { warn: jest.fn(), error: jest.fn() };
+const withinDeadline = <T>(call: () => Promise<T>) => call();
 
 describe('lostDecisionReconciler', () => {
   it('tells a run that still waits at the decided step the recorded decision, in its words and channel, under one Update id', async () => {
     const temporal = fakeTemporal({ 'invoice-approval-1-1': { status: 'pending', currentStep: 0 } });
     const approvals = fakeApprovals([recorded(1)]);
-    const told = await lostDecisionReconciler({ approvals, client: temporal.client, minAgeMs: 120_000, logger }).tick();
+    const told = await lostDecisionReconciler({ approvals, client: temporal.client, minAgeMs: 120_000, logger, withinDeadline }).tick();
     expect(told).toEqual(['invoice-approval-1-1']);
     expect(approvals.calls[0].minAgeMs).toBe(120_000);
     expect(temporal.updates).toEqual([{
       workflowId: 'invoice-approval-1-1', updateId: 'retold-decision-of-step-0',
-      args: [{ decision: 'reject', userId: 'user-1', isAdmin: false, reason: 'over budget', via: 'email' }],
+      args: [{ decision: 'reject', userId: 'user-1', isAdmin: false, reason: 'over budget', via: 'email', step: 0 }],
     }]);
   });
 
@@ -65,7 +71,7 @@ describe('lostDecisionReconciler', () => {
       'invoice-approval-1-1': { status: 'rejected', currentStep: 0 },
       'invoice-approval-2-1': { status: 'pending', currentStep: 1 },
     });
-    const reconciler = lostDecisionReconciler({ approvals: fakeApprovals([recorded(1), recorded(2), recorded(3)]), client: temporal.client, minAgeMs: 120_000, logger });
+    const reconciler = lostDecisionReconciler({ approvals: fakeApprovals([recorded(1), recorded(2), recorded(3)]), client: temporal.client, minAgeMs: 120_000, logger, withinDeadline });
     expect(await reconciler.tick()).toEqual([]);
     expect(await reconciler.tick()).toEqual([]);
     expect(temporal.updates).toEqual([]);
@@ -87,7 +93,7 @@ describe('lostDecisionReconciler', () => {
         }),
       },
     } as unknown as Pick<Client, 'workflow'>;
-    const reconciler = lostDecisionReconciler({ approvals: fakeApprovals([recorded(1), recorded(2)]), client: refusing, minAgeMs: 120_000, logger });
+    const reconciler = lostDecisionReconciler({ approvals: fakeApprovals([recorded(1), recorded(2)]), client: refusing, minAgeMs: 120_000, logger, withinDeadline });
     expect(await reconciler.tick()).toEqual([]);
     states['invoice-approval-1-1'] = { status: 'rejected', currentStep: 0 };
     expect(await reconciler.tick()).toEqual([]);
@@ -98,8 +104,44 @@ describe('lostDecisionReconciler', () => {
     const rows = Array.from({ length: 250 }, (_, i) => recorded(i));
     const temporal = fakeTemporal(Object.fromEntries(rows.map((r) => [r.workflowId, { status: 'pending', currentStep: 0 }])));
     const approvals = fakeApprovals(rows);
-    const told = await lostDecisionReconciler({ approvals, client: temporal.client, minAgeMs: 120_000, logger }).tick();
+    const told = await lostDecisionReconciler({ approvals, client: temporal.client, minAgeMs: 120_000, logger, withinDeadline }).tick();
     expect(told).toHaveLength(250);
-    expect(approvals.calls.map((c) => c.after)).toEqual([undefined, 'approval-99', 'approval-199']);
+    expect(approvals.calls.map((c) => c.after)).toEqual([undefined, '2026-12-07 09:00:00.000099+00 approval-99', '2026-12-07 09:00:00.000199+00 approval-199']);
+  });
+
+  it('leaves a run that was told and still waits at the step (a quorum that counts other lost votes), and one that closed meanwhile', async () => {
+    const quorum = fakeTemporal({ 'invoice-approval-1-1': { status: 'pending', currentStep: 0 } }, { status: 'pending', currentStep: 0 });
+    const reconciler = lostDecisionReconciler({ approvals: fakeApprovals([recorded(1)]), client: quorum.client, minAgeMs: 120_000, logger, withinDeadline });
+    expect(await reconciler.tick()).toEqual([]);
+    expect(await reconciler.tick()).toEqual([]);
+    expect(quorum.updates).toHaveLength(1);
+
+    const closed = fakeTemporal({ 'invoice-approval-2-1': { status: 'pending', currentStep: 0 } }, new WorkflowNotFoundError('workflow execution already completed', 'invoice-approval-2-1', undefined));
+    const again = lostDecisionReconciler({ approvals: fakeApprovals([recorded(2)]), client: closed.client, minAgeMs: 120_000, logger, withinDeadline });
+    expect(await again.tick()).toEqual([]);
+    expect(await again.tick()).toEqual([]);
+    expect(closed.queried).toEqual(['invoice-approval-2-1']);
+  });
+
+  it('pages after the last row\'s cursor, and asks runs a few at a time, each under the deadline', async () => {
+    const rows = Array.from({ length: 20 }, (_, i) => recorded(i));
+    const temporal = fakeTemporal(Object.fromEntries(rows.map((r) => [r.workflowId, { status: 'pending', currentStep: 0 }])));
+    let inFlight = 0;
+    let most = 0;
+    const calls: string[] = [];
+    const counting = async <T>(call: () => Promise<T>) => {
+      calls.push('call');
+      most = Math.max(most, ++inFlight);
+      try {
+        await new Promise((r) => setImmediate(r));
+        return await call();
+      } finally {
+        inFlight--;
+      }
+    };
+    const told = await lostDecisionReconciler({ approvals: fakeApprovals(rows), client: temporal.client, minAgeMs: 120_000, logger, withinDeadline: counting }).tick();
+    expect(told).toHaveLength(20);
+    expect(calls).toHaveLength(40);
+    expect(most).toBe(8);
   });
 });

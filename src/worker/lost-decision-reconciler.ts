@@ -1,6 +1,6 @@
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
-import { type ApprovalState, approvalStateQuery, decideUpdate } from '../contracts';
+import { approvalStateQuery, decideUpdate } from '../contracts';
 import { ApprovalsRepository, type RecordedDecision } from '../db/approvals.repository';
 import { errorFields, type Logger } from '../infra/logger';
 import { payloadDataConverter } from '../infra/payload-codec';
@@ -11,6 +11,10 @@ import type { Config } from '../config';
 /** Decisions older than this are not looked at: a run left waiting that long has been told, or its deadline decides. */
 const LOOK_BACK_MS = 24 * 3_600_000;
 const PAGE = 100;
+/** The longest a query or the retold Update may take (a live decision is waited for 15 s by the API). */
+const CALL_DEADLINE_MS = 15_000;
+/** Runs asked at once: one that does not answer (its workers down) holds up no other for longer than a call's deadline. */
+const AT_ONCE = 8;
 /** Runs known to have heard their decision, not asked again; forgotten all at once past this many. */
 const REMEMBERED = 10_000;
 
@@ -18,6 +22,8 @@ const REMEMBERED = 10_000;
 export interface LostDecisionSources {
   approvals: Pick<ApprovalsRepository, 'findUnendedDecisions'>;
   client: Pick<Client, 'workflow'>;
+  /** Runs one call to Temporal under a deadline (the connection's `withDeadline`). */
+  withinDeadline<T>(call: () => Promise<T>): Promise<T>;
   minAgeMs: number;
   logger: Pick<Logger, 'warn' | 'error'>;
 }
@@ -26,34 +32,57 @@ export interface LostDecisionSources {
  * The worker's half of lost decisions: a decision Postgres holds whose `decide` Update the Temporal server lost with
  * the workflow task that recorded it leaves the run waiting, the document decided, and the outcome untold until the
  * decider asks again (the API's half) or the deadline passes. A look (`tick`) takes the approvals decided more than
- * `minAgeMs` ago (and less than a day) whose run has not ended, asks each run whether it still waits at the decided
- * step, and if so tells it the recorded decision; answers the workflow ids it told. Several workers may look at once:
- * the Update's id is the same for every teller, so the server runs it once.
+ * `minAgeMs` ago (and less than a day) whose run has not ended and that are still their document's latest submission,
+ * asks each run whether it still waits at the decided step, and if so tells it the recorded decision (bound to that
+ * step); answers the workflow ids it told. Several workers may look at once: the Update's id is the same for every
+ * teller, so the server runs it once. Only the decision that ended an approval is told again: a lost vote of a quorum,
+ * or a lost decision of an earlier step, is not (the approval is still pending in Postgres).
  */
-export function lostDecisionReconciler({ approvals, client, minAgeMs, logger }: LostDecisionSources): { tick(): Promise<string[]>; stop(): void } {
+export function lostDecisionReconciler({ approvals, client, withinDeadline, minAgeMs, logger }: LostDecisionSources): { tick(): Promise<string[]>; stop(): void } {
   const heard = new Set<string>();
   let stopped = false;
-
-  /** Tells the run the recorded decision when it still waits for it; answers whether it did. */
-  async function retell(recorded: RecordedDecision): Promise<boolean> {
-    const handle = client.workflow.getHandle(recorded.workflowId);
-    let state: ApprovalState;
-    try {
-      state = await handle.query(approvalStateQuery);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
-      throw err;
-    }
-    if (!waitsForRecorded(state, recorded)) return false;
-    logger.warn(`[worker] ${recorded.workflowId} waits for the ${recorded.decision} decision Postgres recorded at ${recorded.decidedAt.toISOString()} ` +
-      '(its Update was lost): telling it again', { workflowId: recorded.workflowId, approvalId: recorded.approvalId });
-    await handle.executeUpdate(decideUpdate, retoldDecision(recorded));
-    return true;
-  }
 
   function remember(workflowId: string): void {
     if (heard.size >= REMEMBERED) heard.clear();
     heard.add(workflowId);
+  }
+
+  /** Tells the run the recorded decision when it still waits for it; answers whether it did. */
+  async function retell(recorded: RecordedDecision): Promise<boolean> {
+    const handle = client.workflow.getHandle(recorded.workflowId);
+    const state = await withinDeadline(() => handle.query(approvalStateQuery));
+    if (!waitsForRecorded(state, recorded)) return false;
+    logger.warn(`[worker] ${recorded.workflowId} waits for the ${recorded.decision} decision Postgres recorded at ${recorded.decidedAt.toISOString()} ` +
+      '(its Update was lost): telling it again', { workflowId: recorded.workflowId, approvalId: recorded.approvalId });
+    const settled = await withinDeadline(() => handle.executeUpdate(decideUpdate, retoldDecision(recorded)));
+    if (waitsForRecorded(settled, recorded)) {
+      // A vote of a quorum that counts others' lost votes too: told again, it does not end the step.
+      logger.error(`[worker] ${recorded.workflowId} was told its recorded decision and still waits at step ${recorded.step + 1}: left to its approvers and deadline`,
+        { workflowId: recorded.workflowId, approvalId: recorded.approvalId });
+      return false;
+    }
+    return true;
+  }
+
+  /** Asks one run; answers whether it was told. Not asked again once it is known to need nothing more. */
+  async function look(recorded: RecordedDecision): Promise<boolean> {
+    try {
+      const told = await retell(recorded);
+      // Told, heard already (its outcome notice may still be retrying), or left waiting as it is: nothing more to do.
+      remember(recorded.workflowId);
+      return told;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError || err instanceof WorkflowUpdateFailedError) {
+        // Gone (or closed without its decision: terminated, timed out), or it refused the decision (the decider's seat
+        // is gone since): left to its deadline, if any.
+        logger.warn(`[worker] ${recorded.workflowId} could not be told its recorded decision: ${(err as Error).message}`, { workflowId: recorded.workflowId });
+        remember(recorded.workflowId);
+      } else {
+        // Temporal unreachable or the run's workers not answering: the next look asks again.
+        logger.error(`[worker] could not ask ${recorded.workflowId} about its recorded decision: ${(err as Error).message}`, errorFields(err as Error));
+      }
+      return false;
+    }
   }
 
   async function tick(): Promise<string[]> {
@@ -61,20 +90,13 @@ export function lostDecisionReconciler({ approvals, client, minAgeMs, logger }: 
     let after: RecordedDecision | undefined;
     for (;;) {
       const page = await approvals.findUnendedDecisions({ minAgeMs, maxAgeMs: LOOK_BACK_MS, limit: PAGE, after });
-      for (const recorded of page) {
-        if (stopped) return told;
-        if (heard.has(recorded.workflowId)) continue;
-        try {
-          if (await retell(recorded)) told.push(recorded.workflowId);
-          // Not waiting: it heard (its outcome notice may still be retrying), or it is gone. Never asked again.
-          else remember(recorded.workflowId);
-        } catch (err) {
-          // Temporal unreachable: the next look asks again. A refused Update (the decider's seat is gone since) is left to the deadline.
-          logger.error(`[worker] could not tell ${recorded.workflowId} its recorded decision: ${(err as Error).message}`, errorFields(err as Error));
-          if (err instanceof WorkflowUpdateFailedError) remember(recorded.workflowId);
-        }
+      const waiting = page.filter((r) => !heard.has(r.workflowId));
+      for (let i = 0; i < waiting.length && !stopped; i += AT_ONCE) {
+        const batch = waiting.slice(i, i + AT_ONCE);
+        const answers = await Promise.all(batch.map(look));
+        told.push(...batch.filter((_, j) => answers[j]).map((r) => r.workflowId));
       }
-      if (page.length < PAGE) return told;
+      if (stopped || page.length < PAGE) return told;
       after = page[page.length - 1];
     }
   }
@@ -90,7 +112,10 @@ export function startLostDecisionReconciler(
 ): { stop(): Promise<void> } {
   const connection = RelanceConnection.lazyTo(config.temporalNamespace, temporalConnectionOptions(config));
   const client = new Client({ connection, namespace: config.temporalNamespace, dataConverter: payloadDataConverter(config.payloadKeys) });
-  const reconciler = lostDecisionReconciler({ approvals: new ApprovalsRepository(dataSource), client, minAgeMs: config.lostDecisions.minAgeMs, logger });
+  const reconciler = lostDecisionReconciler({
+    approvals: new ApprovalsRepository(dataSource), client, minAgeMs: config.lostDecisions.minAgeMs, logger,
+    withinDeadline: (call) => connection.withDeadline(Date.now() + CALL_DEADLINE_MS, call),
+  });
   const { intervalMs } = config.lostDecisions;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> = Promise.resolve();

@@ -28,17 +28,17 @@ describe('a decision recorded in Postgres whose Update the Temporal server lost'
   });
 
   /**
-   * What the lost task's settleDecision committed, `ago` (a Postgres interval) before now: the decision, the outcome on
-   * the approval and invoice, the tasks closed.
+   * What the lost task's settleDecision committed, `ago` (a Postgres interval) before now, in one statement as it does:
+   * the decision, the outcome on the approval and invoice, the tasks closed.
    */
   async function decidedInPostgresOnly(invoiceId: string, decision: 'approved' | 'rejected', comment: string, ago = '0 seconds') {
-    const [approval] = await sql<{ id: string }>(`SELECT id FROM approvals WHERE invoice_id = $1`, [invoiceId]);
-    await sql(`INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at, closes_step, via)
-      VALUES ($1, 0, $2, $3, $4, now() - $5::interval, true, 'email')`, [approval.id, decision, c.approver.id, comment, ago]);
-    await sql(`UPDATE approvals SET status = $2, decided_at = now() - $3::interval WHERE id = $1`, [approval.id, decision, ago]);
-    await sql(`UPDATE invoices SET approval_status = $2 WHERE id = $1`, [invoiceId, decision]);
-    await sql(`UPDATE tasks SET status = 'completed', completed_at = now(), completed_by = $2 WHERE approval_id = $1 AND status = 'open'`,
-      [approval.id, c.approver.id]);
+    await sql(`WITH approval AS (SELECT id FROM approvals WHERE invoice_id = $1),
+         decision AS (INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at, closes_step, via)
+                      SELECT id, 0, $2, $3, $4, now() - $5::interval, true, 'email' FROM approval),
+         outcome AS (UPDATE approvals SET status = $2, decided_at = now() - $5::interval WHERE id = (SELECT id FROM approval)),
+         document AS (UPDATE invoices SET approval_status = $2 WHERE id = $1)
+       UPDATE tasks SET status = 'completed', completed_at = now(), completed_by = $3 WHERE approval_id = (SELECT id FROM approval) AND status = 'open'`,
+    [invoiceId, decision, c.approver.id, comment, ago]);
   }
 
   it('the same decision asked again tells the run, which settles it once and tells the outcome', async () => {
@@ -73,7 +73,8 @@ describe('a decision recorded in Postgres whose Update the Temporal server lost'
     await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
     await decidedInPostgresOnly(invoice.id, 'rejected', 'duplicate of INV-7', '3 minutes');
 
-    await outcomeNotified(invoice.id);
+    // Runs other suites left in the shared database may come first in the look; each waits at most its call's deadline.
+    await outcomeNotified(invoice.id, 1, { attempts: 600, intervalMs: 100 });
     const ofThisInvoice = async () => (await mailsTo(c.creator.email)).filter((m) => m.subject.includes(invoice.number));
     const mails = await until(ofThisInvoice, (m) => m.length > 0, 'the outcome email');
     expect(mails.map((m) => m.subject)).toEqual([`Invoice ${invoice.number} was rejected`]);

@@ -291,6 +291,25 @@ describe(createApprovalActivities.name, () => {
     expect(await mailsTo(s.creator.email)).toHaveLength(0);
   });
 
+  it.each([['two statements', false], ['one statement', true]])(
+    'leaves the document alone when an earlier submission\'s run settles late, its document submitted again since (%s)', async (_, together) => {
+      const s = await seed();
+      const a = createApprovalActivities({ dataSource, mailer: smtp });
+      // Submission 1 was decided in Postgres (its run never heard it), the invoice edited and submitted again: submission 2 waits.
+      await dataSource.query(`UPDATE approvals SET status = 'approved', decided_at = now() WHERE id = $1`, [s.approvalId]);
+      await dataSource.query(`UPDATE invoices SET approval_status = 'pending_approval', approval_submissions = 2 WHERE id = $1`, [s.invoiceId]);
+      await dataSource.query(`INSERT INTO approvals (company_id, invoice_id, submission, workflow_id, status, steps, deadline, submitted_by)
+        SELECT company_id, invoice_id, 2, $2, 'pending', steps, deadline, submitted_by FROM approvals WHERE id = $1`, [s.approvalId, `${s.workflowId}-again`]);
+      const decider = s.approvers[0].id;
+      const decision = { ...notice(s), step: 0, decision: 'approved' as const, userId: decider, comment: 'fine', decidedAt: new Date().toISOString(), nextStep: null };
+      const completion = { ...notice(s), creatorId: s.creator.id, outcome: 'approved' as const, decision: 'approved' as const, decidedBy: decider, comment: 'fine', notifyUserIds: [], push: false };
+      const env = inWorkflow(s);
+      if (together) await env.run(a.settleDecision, { decision, completion });
+      else await env.run(a.recordDecision, decision).then(() => env.run(a.completeApproval, completion));
+      const [invoice] = await dataSource.query('SELECT approval_status, approval_submissions FROM invoices WHERE id = $1', [s.invoiceId]);
+      expect(invoice).toEqual({ approval_status: 'pending_approval', approval_submissions: 2 });
+    });
+
   it('cancels: open tasks cancelled, invoice handed back to its creator', async () => {
     const s = await seed();
     const a = createApprovalActivities({ dataSource, mailer: smtp });

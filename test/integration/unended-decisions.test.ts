@@ -23,17 +23,29 @@ describe('decided approvals whose run has not ended', () => {
     await dataSource?.destroy();
   });
 
-  /** An approval as a decision recorded `ago` (a Postgres interval) leaves it, its run's history row `runStatus`. */
-  async function decided(ago: string, o: { runStatus?: 'running' | 'completed'; decision?: 'approved' | 'rejected' | 'timeout' } = {}) {
-    const seeded = await seedPendingApproval(dataSource, { label: 'Unended', approvers: [{ name: 'Ann', role: 'admin' }] });
+  /**
+   * An approval as a decision recorded `ago` (a Postgres interval) leaves it, its run's history row `runStatus`;
+   * `twoSteps`: the approval had two steps, the first approved before.
+   */
+  async function decided(ago: string, o: { runStatus?: 'running' | 'completed'; decision?: 'approved' | 'rejected' | 'timeout'; twoSteps?: boolean } = {}) {
+    const seeded = await seedPendingApproval(dataSource, {
+      label: 'Unended', approvers: [{ name: 'Ann', role: 'admin' }], ...(o.twoSteps ? { steps: (ids: string[]) => [{ approverIds: ids }, { approverIds: ids }] } : {}),
+    });
     const decision = o.decision ?? 'rejected';
     const approver = seeded.approvers[0].id;
+    const status = decision === 'timeout' ? 'rejected' : decision;
     await dataSource.query(`INSERT INTO workflow_runs (company_id, kind, trigger, temporal_workflow_id, temporal_run_id, status)
       VALUES ($1, 'approval', 'submit-for-approval', $2, 'run-1', $3)`, [seeded.companyId, seeded.workflowId, o.runStatus ?? 'running']);
+    if (o.twoSteps) {
+      await dataSource.query(`INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at, closes_step, via)
+        VALUES ($1, 0, 'approved', $2, 'fine by me', now() - interval '1 hour', true, 'api')`, [seeded.approvalId, approver]);
+    }
     await dataSource.query(`INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at, closes_step, via)
-      VALUES ($1, 0, $2, $3, 'too much', now() - $4::interval, true, 'email')`, [seeded.approvalId, decision, decision === 'timeout' ? null : approver, ago]);
-    await dataSource.query(`UPDATE approvals SET status = $2, decided_at = now() - $3::interval WHERE id = $1`,
-      [seeded.approvalId, decision === 'timeout' ? 'rejected' : decision, ago]);
+      VALUES ($1, $5, $2, $3, 'too much', now() - $4::interval, true, 'email')`,
+    [seeded.approvalId, decision, decision === 'timeout' ? null : approver, ago, o.twoSteps ? 1 : 0]);
+    await dataSource.query(`UPDATE approvals SET status = $2, decided_at = now() - $3::interval, current_step = $4 WHERE id = $1`,
+      [seeded.approvalId, status, ago, o.twoSteps ? 1 : 0]);
+    await dataSource.query(`UPDATE invoices SET approval_status = $2 WHERE id = $1`, [seeded.invoiceId, status]);
     return { ...seeded, approver };
   }
 
@@ -52,9 +64,21 @@ describe('decided approvals whose run has not ended', () => {
     const lost = await decided('3 minutes');
     const found = (await unended()).filter((r) => r.approvalId === lost.approvalId);
     expect(found).toEqual([{
-      approvalId: lost.approvalId, workflowId: lost.workflowId, kind: 'invoice', step: 0, decision: 'rejected', userId: lost.approver,
-      isAdmin: true, comment: 'too much', via: 'email', decidedAt: expect.any(Date),
+      approvalId: lost.approvalId, workflowId: lost.workflowId, step: 0, decision: 'rejected', userId: lost.approver,
+      isAdmin: true, comment: 'too much', via: 'email', decidedAt: expect.any(Date), cursor: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+\+00$/),
     }]);
+  });
+
+  it('answers the decision of the step that ended the approval, not an earlier step\'s', async () => {
+    const lost = await decided('4 minutes', { twoSteps: true });
+    const found = (await unended()).filter((r) => r.approvalId === lost.approvalId);
+    expect(found.map((r) => [r.step, r.decision, r.comment])).toEqual([[1, 'rejected', 'too much']]);
+  });
+
+  it('leaves a decided submission of a document submitted again since', async () => {
+    const lost = await decided('3 minutes');
+    await dataSource.query(`UPDATE invoices SET approval_status = 'pending_approval', approval_submissions = 2 WHERE id = $1`, [lost.invoiceId]);
+    expect((await unended()).map((r) => r.approvalId)).not.toContain(lost.approvalId);
   });
 
   it('leaves a decision too recent, too old, of a run that ended, or the deadline\'s own', async () => {

@@ -42,6 +42,9 @@ export class Stack {
       // that receive webhooks dispatch them (RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS: '200').
       RELANCE_WEBHOOK_ALLOW_PRIVATE: 'true',
       RELANCE_WEBHOOK_DISPATCH_INTERVAL_MS: '0',
+      // Likewise the look for lost decisions: it would tell the runs other suites left decided in Postgres on purpose, and
+      // ask runs whose stack has stopped; only the suite about lost decisions looks (RELANCE_LOST_DECISION_INTERVAL_MS).
+      RELANCE_LOST_DECISION_INTERVAL_MS: '0',
       // Every suite signs up from 127.0.0.1, and the limits are counted in the one database they share: generous here,
       // so that only the suite about the limits (which sets its own) ever meets them.
       RELANCE_SIGNUP_RATE: '1000000',
