@@ -270,11 +270,17 @@ function createApprovalSideEffects({ dataSource, mailer, publicUrl }: ApprovalAc
 
     /**
      * Tells the creator and the people to notify of the outcome (email, and push where asked), each once, then closes
-     * the run's history row. Sends nothing unless the approval has this outcome (a cancelled approval tells nobody).
+     * the run's history row. Sends nothing unless the approval has this outcome (a cancelled approval tells nobody), nor
+     * for a submission its document has been submitted again since (a run of an earlier one settling late, at its
+     * deadline): the document is the later submission's now; its row is closed.
      */
     async notifyApprovalOutcome(input: CompleteApprovalInput): Promise<{ notified: number }> {
       const { people, ...facts } = await factsAndPeople(input, [input.creatorId, ...input.notifyUserIds]);
       if (facts.approvalStatus !== input.outcome) return { notified: 0 };
+      if (!facts.latest) {
+        await approvals.endRun(facts.workflowId, 'completed');
+        return { notified: 0 };
+      }
       await webhookEvents.approvalDecided(dataSource, {
         companyId: input.companyId, approvalId: input.approvalId, ...documentEventOf(input),
         outcome: input.outcome, decision: input.decision, decidedBy: input.decidedBy, comment: input.comment,

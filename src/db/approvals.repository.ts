@@ -30,6 +30,8 @@ export interface ApprovalNoticeFacts {
   definitionId: string | null;
   workflowId: string;
   approvalStatus: string;
+  /** The approval is its document's latest submission (a run of an earlier one may settle late, at its deadline). */
+  latest: boolean;
 }
 
 /** A document that approvals decide on: an invoice or a bill, by id. */
@@ -176,7 +178,7 @@ const NOTICE_FACTS_SQL = perKind((kind) => {
   const { table, column, number, party, partyColumn } = DOCUMENTS[kind];
   return `SELECT a.record_type AS kind, ${number('i')} AS number, i.amount::text AS amount, co.currency, co.locale, co.timezone,
               cu.name AS "customerName", co.name AS "companyName",
-              a.definition_id AS "definitionId", a.workflow_id AS "workflowId", a.status AS "approvalStatus",
+              a.definition_id AS "definitionId", a.workflow_id AS "workflowId", a.status AS "approvalStatus", i.approval_submissions = a.submission AS latest,
               (SELECT coalesce(json_agg(json_build_object('id', u.id, 'name', u.name, 'email', u.email, 'active', u.status = 'active') ORDER BY u.id), '[]')
                  FROM users u WHERE u.company_id = a.company_id AND u.id = ANY($4::uuid[])) AS people
          FROM approvals a
@@ -290,19 +292,21 @@ export interface RecordedDecision {
   comment: string | null;
   via: DecisionChannel | null;
   decidedAt: Date;
-  /** `decidedAt` as Postgres' text, to page after it: a Date drops the microseconds. */
+  /** `decidedAt` in UTC to the microsecond, to page after it: a Date drops the microseconds. */
   cursor: string;
 }
 
 /**
  * Decided approvals whose run has not ended (its history row still `running`), decided between `$2` and `$1` seconds
  * ago, and still their document's latest submission with its outcome (a document submitted again since is left to the
- * new run), after the cursor `$3` (the text of the last row's `decided_at`, microseconds kept) and `$4`, oldest first:
+ * new run, and one edited since is left as it is), after the cursor `$3` (the last row's `decided_at` to the
+ * microsecond) and `$4`, oldest first:
  * a run that heard its decision ends within seconds of it (its outcome notice ends the row), so what is left after a
  * while is a run still waiting, or a notice still retrying.
  */
 const UNENDED_DECISIONS_SQL = `SELECT a.id AS "approvalId", a.workflow_id AS "workflowId", d.step, d.decision, d.user_id AS "userId",
-              u.role = 'admin' AS "isAdmin", d.comment, d.via, a.decided_at AS "decidedAt", a.decided_at::text AS cursor
+              u.role = 'admin' AS "isAdmin", d.comment, d.via, a.decided_at AS "decidedAt",
+              to_char(a.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor
          FROM approvals a
          JOIN workflow_runs r ON r.temporal_workflow_id = a.workflow_id AND r.status = 'running'
          LEFT JOIN invoices i ON i.id = a.invoice_id

@@ -1,4 +1,5 @@
-import type { ApprovalState, DecideInput, DecisionChannel } from '../contracts';
+import type { ApprovalState, DecideInput } from '../contracts';
+import type { RecordedDecision } from '../db/approvals.repository';
 
 /**
  * A decision Postgres holds that its run may never have heard of: the `decide` Update's workflow task records it (a
@@ -7,15 +8,7 @@ import type { ApprovalState, DecideInput, DecisionChannel } from '../contracts';
  * decision and the outcome again changes nothing) and sends the outcome's notices. The API does it when the decider
  * asks again; the worker when nobody has, a while after the decision.
  */
-export interface DecisionToRetell {
-  /** The step it closed, from 0. */
-  step: number;
-  decision: 'approved' | 'rejected';
-  userId: string;
-  isAdmin: boolean;
-  comment: string | null;
-  via: DecisionChannel | null;
-}
+export type DecisionToRetell = Pick<RecordedDecision, 'step' | 'decision' | 'userId' | 'isAdmin' | 'comment' | 'via'>;
 
 /** The run still waits at the step the recorded decision closed: it never heard of it. */
 export function waitsForRecorded(state: Pick<ApprovalState, 'status' | 'currentStep'> | undefined, recorded: Pick<DecisionToRetell, 'step'>): boolean {

@@ -111,10 +111,12 @@ describe('lostDecisionReconciler', () => {
 
   it('leaves a run that was told and still waits at the step (a quorum that counts other lost votes), and one that closed meanwhile', async () => {
     const quorum = fakeTemporal({ 'invoice-approval-1-1': { status: 'pending', currentStep: 0 } }, { status: 'pending', currentStep: 0 });
-    const reconciler = lostDecisionReconciler({ approvals: fakeApprovals([recorded(1)]), client: quorum.client, minAgeMs: 120_000, logger, withinDeadline });
+    const said = { warn: jest.fn(), error: jest.fn() };
+    const reconciler = lostDecisionReconciler({ approvals: fakeApprovals([recorded(1)]), client: quorum.client, minAgeMs: 120_000, logger: said, withinDeadline });
     expect(await reconciler.tick()).toEqual([]);
     expect(await reconciler.tick()).toEqual([]);
     expect(quorum.updates).toHaveLength(1);
+    expect(said.error).toHaveBeenCalledWith(expect.stringContaining('still waits at step 1'), expect.objectContaining({ workflowId: 'invoice-approval-1-1' }));
 
     const closed = fakeTemporal({ 'invoice-approval-2-1': { status: 'pending', currentStep: 0 } }, new WorkflowNotFoundError('workflow execution already completed', 'invoice-approval-2-1', undefined));
     const again = lostDecisionReconciler({ approvals: fakeApprovals([recorded(2)]), client: closed.client, minAgeMs: 120_000, logger, withinDeadline });
@@ -123,25 +125,42 @@ describe('lostDecisionReconciler', () => {
     expect(closed.queried).toEqual(['invoice-approval-2-1']);
   });
 
-  it('pages after the last row\'s cursor, and asks runs a few at a time, each under the deadline', async () => {
+  it('asks runs a few at a time, each call to Temporal made inside the deadline', async () => {
     const rows = Array.from({ length: 20 }, (_, i) => recorded(i));
+    let inside = false;
+    let outside = 0;
     const temporal = fakeTemporal(Object.fromEntries(rows.map((r) => [r.workflowId, { status: 'pending', currentStep: 0 }])));
+    const watched = {
+      workflow: {
+        getHandle: (workflowId: string) => {
+          const handle = temporal.client.workflow.getHandle(workflowId);
+          const checked = <F extends (...args: never[]) => Promise<unknown>>(f: F) => ((...args: Parameters<F>) => {
+            if (!inside) outside += 1;
+            return f(...args);
+          });
+          return { ...handle, query: checked(handle.query), executeUpdate: checked(handle.executeUpdate) };
+        },
+      },
+    } as unknown as Pick<Client, 'workflow'>;
     let inFlight = 0;
     let most = 0;
-    const calls: string[] = [];
+    let calls = 0;
     const counting = async <T>(call: () => Promise<T>) => {
-      calls.push('call');
+      calls += 1;
       most = Math.max(most, ++inFlight);
       try {
         await new Promise((r) => setImmediate(r));
-        return await call();
+        inside = true;
+        const answer = call();
+        inside = false;
+        return await answer;
       } finally {
         inFlight--;
       }
     };
-    const told = await lostDecisionReconciler({ approvals: fakeApprovals(rows), client: temporal.client, minAgeMs: 120_000, logger, withinDeadline: counting }).tick();
+    const told = await lostDecisionReconciler({ approvals: fakeApprovals(rows), client: watched, minAgeMs: 120_000, logger, withinDeadline: counting }).tick();
     expect(told).toHaveLength(20);
-    expect(calls).toHaveLength(40);
+    expect([calls, outside]).toEqual([40, 0]);
     expect(most).toBe(8);
   });
 });

@@ -35,8 +35,9 @@ export interface LostDecisionSources {
  * `minAgeMs` ago (and less than a day) whose run has not ended and that are still their document's latest submission,
  * asks each run whether it still waits at the decided step, and if so tells it the recorded decision (bound to that
  * step); answers the workflow ids it told. Several workers may look at once: the Update's id is the same for every
- * teller, so the server runs it once. Only the decision that ended an approval is told again: a lost vote of a quorum,
- * or a lost decision of an earlier step, is not (the approval is still pending in Postgres).
+ * teller, so the server runs it once. Only the decision that ended an approval is told again: a lost decision of an
+ * earlier step (the approval still pending in Postgres) is not, nor the lost votes of a quorum that the ending one
+ * counted on; such a run waits for its deadline, which ends it without telling an outcome.
  */
 export function lostDecisionReconciler({ approvals, client, withinDeadline, minAgeMs, logger }: LostDecisionSources): { tick(): Promise<string[]>; stop(): void } {
   const heard = new Set<string>();
@@ -56,8 +57,9 @@ export function lostDecisionReconciler({ approvals, client, withinDeadline, minA
       '(its Update was lost): telling it again', { workflowId: recorded.workflowId, approvalId: recorded.approvalId });
     const settled = await withinDeadline(() => handle.executeUpdate(decideUpdate, retoldDecision(recorded)));
     if (waitsForRecorded(settled, recorded)) {
-      // A vote of a quorum that counts others' lost votes too: told again, it does not end the step.
-      logger.error(`[worker] ${recorded.workflowId} was told its recorded decision and still waits at step ${recorded.step + 1}: left to its approvers and deadline`,
+      // A vote of a quorum that counted on others' lost votes too: told again, it does not end the step.
+      logger.error(`[worker] ${recorded.workflowId} was told its recorded decision and still waits at step ${recorded.step + 1} ` +
+        '(a quorum whose other votes were lost too): left to its deadline',
         { workflowId: recorded.workflowId, approvalId: recorded.approvalId });
       return false;
     }

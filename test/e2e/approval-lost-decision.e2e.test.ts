@@ -83,5 +83,5 @@ describe('a decision recorded in Postgres whose Update the Temporal server lost'
     expect(decisions).toEqual([{ decision: 'rejected', comment: 'duplicate of INV-7', via: 'email' }]);
     const view = await c.creator.http.get(`/v1/invoices/${invoice.id}/approval`);
     expect([view.status, view.body.status]).toEqual([200, 'rejected']);
-  });
+  }, 120_000);
 });

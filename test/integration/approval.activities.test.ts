@@ -292,7 +292,7 @@ describe(createApprovalActivities.name, () => {
   });
 
   it.each([['two statements', false], ['one statement', true]])(
-    'leaves the document alone when an earlier submission\'s run settles late, its document submitted again since (%s)', async (_, together) => {
+    'leaves the document alone and tells nobody when an earlier submission\'s run settles late, its document submitted again since (%s)', async (_, together) => {
       const s = await seed();
       const a = createApprovalActivities({ dataSource, mailer: smtp });
       // Submission 1 was decided in Postgres (its run never heard it), the invoice edited and submitted again: submission 2 waits.
@@ -308,6 +308,10 @@ describe(createApprovalActivities.name, () => {
       else await env.run(a.recordDecision, decision).then(() => env.run(a.completeApproval, completion));
       const [invoice] = await dataSource.query('SELECT approval_status, approval_submissions FROM invoices WHERE id = $1', [s.invoiceId]);
       expect(invoice).toEqual({ approval_status: 'pending_approval', approval_submissions: 2 });
+      // Nobody is told: the document is the later submission's now.
+      expect(await env.run(a.notifyApprovalOutcome, completion)).toEqual({ notified: 0 });
+      expect(await mailsTo(s.creator.email)).toHaveLength(0);
+      expect(await count(`SELECT count(*) FROM webhook_events WHERE type = 'approval.decided' AND data ->> 'approvalId' = $1`, [s.approvalId])).toBe(0);
     });
 
   it('cancels: open tasks cancelled, invoice handed back to its creator', async () => {

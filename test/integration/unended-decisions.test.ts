@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { ApprovalsRepository } from '../../src/db/approvals.repository';
+import { ApprovalsRepository, type RecordedDecision } from '../../src/db/approvals.repository';
 import { createDataSource } from '../../src/db/data-source';
 import { seedPendingApproval } from '../support/approval-seed';
 import { testEnv } from '../support/env';
@@ -27,7 +27,7 @@ describe('decided approvals whose run has not ended', () => {
    * An approval as a decision recorded `ago` (a Postgres interval) leaves it, its run's history row `runStatus`;
    * `twoSteps`: the approval had two steps, the first approved before.
    */
-  async function decided(ago: string, o: { runStatus?: 'running' | 'completed'; decision?: 'approved' | 'rejected' | 'timeout'; twoSteps?: boolean } = {}) {
+  async function decided(ago: string, o: { runStatus?: 'running' | 'completed'; decision?: 'approved' | 'rejected' | 'timeout'; twoSteps?: boolean; at?: string } = {}) {
     const seeded = await seedPendingApproval(dataSource, {
       label: 'Unended', approvers: [{ name: 'Ann', role: 'admin' }], ...(o.twoSteps ? { steps: (ids: string[]) => [{ approverIds: ids }, { approverIds: ids }] } : {}),
     });
@@ -43,19 +43,21 @@ describe('decided approvals whose run has not ended', () => {
     await dataSource.query(`INSERT INTO approval_decisions (approval_id, step, decision, user_id, comment, decided_at, closes_step, via)
       VALUES ($1, $5, $2, $3, 'too much', now() - $4::interval, true, 'email')`,
     [seeded.approvalId, decision, decision === 'timeout' ? null : approver, ago, o.twoSteps ? 1 : 0]);
-    await dataSource.query(`UPDATE approvals SET status = $2, decided_at = now() - $3::interval, current_step = $4 WHERE id = $1`,
-      [seeded.approvalId, status, ago, o.twoSteps ? 1 : 0]);
+    await dataSource.query(`UPDATE approvals SET status = $2, decided_at = coalesce($5::timestamptz, now() - $3::interval), current_step = $4 WHERE id = $1`,
+      [seeded.approvalId, status, ago, o.twoSteps ? 1 : 0, o.at ?? null]);
     await dataSource.query(`UPDATE invoices SET approval_status = $2 WHERE id = $1`, [seeded.invoiceId, status]);
     return { ...seeded, approver };
   }
 
-  const unended = async () => {
-    const found = [];
-    let after;
+  /** Every page, `limit` rows each, as the worker reads them; a page that does not move past the one before fails. */
+  const unended = async (limit = 50) => {
+    const found: RecordedDecision[] = [];
+    let after: RecordedDecision | undefined;
     for (;;) {
-      const page = await approvals.findUnendedDecisions({ minAgeMs: 120_000, maxAgeMs: 86_400_000, limit: 50, after });
+      const page = await approvals.findUnendedDecisions({ minAgeMs: 120_000, maxAgeMs: 86_400_000, limit, after });
+      if (after && page.some((r) => r.approvalId === after?.approvalId)) throw new Error(`the page after ${after.approvalId} starts with it again`);
       found.push(...page);
-      if (page.length < 50) return found;
+      if (page.length < limit) return found;
       after = page[page.length - 1];
     }
   };
@@ -65,7 +67,7 @@ describe('decided approvals whose run has not ended', () => {
     const found = (await unended()).filter((r) => r.approvalId === lost.approvalId);
     expect(found).toEqual([{
       approvalId: lost.approvalId, workflowId: lost.workflowId, step: 0, decision: 'rejected', userId: lost.approver,
-      isAdmin: true, comment: 'too much', via: 'email', decidedAt: expect.any(Date), cursor: expect.stringMatching(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+\+00$/),
+      isAdmin: true, comment: 'too much', via: 'email', decidedAt: expect.any(Date), cursor: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/),
     }]);
   });
 
@@ -75,10 +77,22 @@ describe('decided approvals whose run has not ended', () => {
     expect(found.map((r) => [r.step, r.decision, r.comment])).toEqual([[1, 'rejected', 'too much']]);
   });
 
-  it('leaves a decided submission of a document submitted again since', async () => {
+  it.each([
+    ['submitted again since, and pending', 'pending_approval', 2],
+    ['submitted again since, and rejected again', 'rejected', 2],
+    ['edited since (approval required again)', 'approval_required', 1],
+  ])('leaves a decided submission of a document %s', async (_, status, submissions) => {
     const lost = await decided('3 minutes');
-    await dataSource.query(`UPDATE invoices SET approval_status = 'pending_approval', approval_submissions = 2 WHERE id = $1`, [lost.invoiceId]);
+    await dataSource.query(`UPDATE invoices SET approval_status = $2, approval_submissions = $3 WHERE id = $1`, [lost.invoiceId, status, submissions]);
     expect((await unended()).map((r) => r.approvalId)).not.toContain(lost.approvalId);
+  });
+
+  it('pages past decisions a microsecond apart, within one millisecond', async () => {
+    const [{ at }] = await dataSource.query(`SELECT (date_trunc('milliseconds', now() - interval '3 minutes') + interval '400 microseconds')::text AS at`);
+    const first = await decided('3 minutes', { at });
+    const second = await decided('3 minutes', { at: (await dataSource.query(`SELECT ($1::timestamptz + interval '1 microsecond')::text AS at`, [at]))[0].at });
+    const found = (await unended(1)).map((r) => r.approvalId);
+    expect(found).toEqual(expect.arrayContaining([first.approvalId, second.approvalId]));
   });
 
   it('leaves a decision too recent, too old, of a run that ended, or the deadline\'s own', async () => {
