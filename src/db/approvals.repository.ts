@@ -280,8 +280,7 @@ const RECORD_SUBMISSION_SQL = perKind((kind) => {
 });
 
 /** The decision that ended an approval, as Postgres recorded it: what a run that never heard of it is told again. */
-export interface RecordedDecision {
-  approvalId: string;
+export interface RecordedDecision extends DecisionCursor {
   workflowId: string;
   /** The step it closed, from 0. */
   step: number;
@@ -292,17 +291,25 @@ export interface RecordedDecision {
   comment: string | null;
   via: DecisionChannel | null;
   decidedAt: Date;
-  /** `decidedAt` in UTC to the microsecond, to page after it: a Date drops the microseconds. */
-  cursor: string;
 }
 
+/** A position among decided approvals: after every one decided before `cursor`, and those decided at it up to `approvalId`. */
+export interface DecisionCursor {
+  /** A `decided_at` in UTC to the microsecond (a Date drops the microseconds). */
+  cursor: string;
+  approvalId: string;
+}
+
+/** The cursor after every approval decided at or before `$1` seconds ago. */
+const DECIDED_BEFORE_SQL = `SELECT to_char((now() - make_interval(secs => $1)) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor,
+              'ffffffff-ffff-ffff-ffff-ffffffffffff' AS "approvalId"`;
+
 /**
- * Decided approvals whose run has not ended (its history row still `running`), decided between `$2` and `$1` seconds
- * ago, and still their document's latest submission with its outcome (a document submitted again since is left to the
- * new run, and one edited since is left as it is), after the cursor `$3` (the last row's `decided_at` to the
- * microsecond) and `$4`, oldest first:
- * a run that heard its decision ends within seconds of it (its outcome notice ends the row), so what is left after a
- * while is a run still waiting, or a notice still retrying.
+ * Decided approvals whose run has not ended (its history row still `running`), decided after the cursor (`$3`, `$4`)
+ * and at or before `$1`, and less than `$2` seconds ago, still their document's latest submission with that outcome
+ * (a document submitted again since is left to its new run, one edited since as it is), oldest first. A run that
+ * heard its decision ends within seconds of it (its outcome notice ends the row), so what is left after a while is a
+ * run still waiting, or a notice still retrying. Read through the decided approvals' index, window by window.
  */
 const UNENDED_DECISIONS_SQL = `SELECT a.id AS "approvalId", a.workflow_id AS "workflowId", d.step, d.decision, d.user_id AS "userId",
               u.role = 'admin' AS "isAdmin", d.comment, d.via, a.decided_at AS "decidedAt",
@@ -315,7 +322,7 @@ const UNENDED_DECISIONS_SQL = `SELECT a.id AS "approvalId", a.workflow_id AS "wo
                         WHERE approval_id = a.id AND closes_step ORDER BY step DESC LIMIT 1) d ON d.decision = a.status
          JOIN users u ON u.id = d.user_id
         WHERE a.status IN ('approved', 'rejected')
-          AND a.decided_at < now() - make_interval(secs => $1) AND a.decided_at > now() - make_interval(secs => $2)
+          AND a.decided_at <= $1::timestamptz AND a.decided_at > now() - make_interval(secs => $2)
           AND (a.decided_at, a.id) > ($3::timestamptz, $4::uuid)
           AND coalesce(i.approval_submissions, b.approval_submissions) = a.submission
           AND coalesce(i.approval_status, b.approval_status) = a.status
@@ -558,15 +565,21 @@ export class ApprovalsRepository {
       .getOne();
   }
 
+  /** The cursor after every approval decided `ageMs` ago or earlier, by the database's clock. */
+  async decidedBefore(ageMs: number): Promise<DecisionCursor> {
+    const [row] = await this.db.query<DecisionCursor>(DECIDED_BEFORE_SQL, [ageMs / 1000]);
+    return row;
+  }
+
   /**
-   * Approvals decided between `maxAgeMs` and `minAgeMs` ago whose run has not ended, with the decision that ended them,
-   * a page of `limit` after `after` (the last row of the page before), oldest first.
+   * Approvals decided after `after` (none: the start of `maxAgeMs` ago) and at or before `upTo`'s time, whose run has
+   * not ended, with the decision that ended them: a page of `limit`, oldest first (the next page is after its last row).
    */
   findUnendedDecisions(
-    { minAgeMs, maxAgeMs, limit, after }: { minAgeMs: number; maxAgeMs: number; limit: number; after?: Pick<RecordedDecision, 'cursor' | 'approvalId'> },
+    { upTo, maxAgeMs, limit, after }: { upTo: DecisionCursor; maxAgeMs: number; limit: number; after?: DecisionCursor },
   ): Promise<RecordedDecision[]> {
     return this.db.query<RecordedDecision>(UNENDED_DECISIONS_SQL, [
-      minAgeMs / 1000, maxAgeMs / 1000, after?.cursor ?? '-infinity', after?.approvalId ?? '00000000-0000-0000-0000-000000000000', limit]);
+      upTo.cursor, maxAgeMs / 1000, after?.cursor ?? '-infinity', after?.approvalId ?? '00000000-0000-0000-0000-000000000000', limit]);
   }
 
   /** Which of `userIds` are active users of the company: the people an approval may ask, or a delegation name. */

@@ -1,6 +1,6 @@
 import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApprovalState, DecideInput } from '../contracts';
-import type { RecordedDecision } from '../db/approvals.repository';
+import type { DecisionCursor, RecordedDecision } from '../db/approvals.repository';
 import { lostDecisionReconciler } from './lost-decision-reconciler';
 
 const recorded = (n: number, over: Partial<RecordedDecision> = {}): RecordedDecision => ({
@@ -37,15 +37,22 @@ function fakeTemporal(states: Record<string, Partial<ApprovalState> | Error>, se
   return { client, updates, queried };
 }
 
-/** Postgres' answer in pages, as findUnendedDecisions pages it (after the cursor, at most `limit`). */
-function fakeApprovals(rows: RecordedDecision[]) {
-  const calls: { minAgeMs: number; after?: string }[] = [];
+/**
+ * Postgres' answer in pages, as findUnendedDecisions pages it: decided after the cursor and by `upTo`, at most `limit`
+ * (cursors compare as text: the fixtures' are of one format). `clock.upTo` is what decidedBefore answers.
+ */
+function fakeApprovals(rows: RecordedDecision[], clock: { upTo: DecisionCursor } = { upTo: { cursor: '9999', approvalId: 'ffff' } }) {
+  const calls: { minAgeMs?: number; after?: string }[] = [];
+  const later = (r: DecisionCursor, than: DecisionCursor) => r.cursor > than.cursor || (r.cursor === than.cursor && r.approvalId > than.approvalId);
   return {
     calls,
-    findUnendedDecisions: async ({ minAgeMs, limit, after }: { minAgeMs: number; maxAgeMs: number; limit: number; after?: Pick<RecordedDecision, 'approvalId' | 'cursor'> }) => {
-      calls.push({ minAgeMs, after: after && `${after.cursor} ${after.approvalId}` });
-      const from = after ? rows.findIndex((r) => r.cursor === after.cursor && r.approvalId === after.approvalId) + 1 : 0;
-      return rows.slice(from, from + limit);
+    decidedBefore: async (minAgeMs: number) => {
+      calls.push({ minAgeMs });
+      return clock.upTo;
+    },
+    findUnendedDecisions: async ({ upTo, limit, after }: { upTo: DecisionCursor; maxAgeMs: number; limit: number; after?: DecisionCursor }) => {
+      calls.push({ after: after && `${after.cursor} ${after.approvalId}` });
+      return rows.filter((r) => !later(r, upTo) && (!after || later(r, after))).slice(0, limit);
     },
   };
 }
@@ -59,7 +66,7 @@ describe('lostDecisionReconciler', () => {
     const approvals = fakeApprovals([recorded(1)]);
     const told = await lostDecisionReconciler({ approvals, client: temporal.client, minAgeMs: 120_000, logger, withinDeadline }).tick();
     expect(told).toEqual(['invoice-approval-1-1']);
-    expect(approvals.calls[0].minAgeMs).toBe(120_000);
+    expect(approvals.calls[0]).toEqual({ minAgeMs: 120_000 });
     expect(temporal.updates).toEqual([{
       workflowId: 'invoice-approval-1-1', updateId: 'retold-decision-of-step-0',
       args: [{ decision: 'reject', userId: 'user-1', isAdmin: false, reason: 'over budget', via: 'email', step: 0 }],
@@ -106,7 +113,7 @@ describe('lostDecisionReconciler', () => {
     const approvals = fakeApprovals(rows);
     const told = await lostDecisionReconciler({ approvals, client: temporal.client, minAgeMs: 120_000, logger, withinDeadline }).tick();
     expect(told).toHaveLength(250);
-    expect(approvals.calls.map((c) => c.after)).toEqual([undefined, '2026-12-07 09:00:00.000099+00 approval-99', '2026-12-07 09:00:00.000199+00 approval-199']);
+    expect(approvals.calls.slice(1).map((c) => c.after)).toEqual([undefined, '2026-12-07 09:00:00.000099+00 approval-99', '2026-12-07 09:00:00.000199+00 approval-199']);
   });
 
   it('leaves a run that was told and still waits at the step (a quorum that counts other lost votes), and one that closed meanwhile', async () => {
@@ -162,5 +169,28 @@ describe('lostDecisionReconciler', () => {
     expect(told).toHaveLength(20);
     expect([calls, outside]).toEqual([40, 0]);
     expect(most).toBe(8);
+  });
+
+  it('reads, at each next look, only what became old enough since, and again from the first run it could not ask', async () => {
+    const [r1, r2, r3] = [recorded(1), recorded(2), recorded(3)];
+    const states: Record<string, Partial<ApprovalState> | Error> = {
+      [r1.workflowId]: new Error('14 UNAVAILABLE: connection refused'),
+      [r2.workflowId]: { status: 'pending', currentStep: 0 },
+      [r3.workflowId]: { status: 'pending', currentStep: 0 },
+    };
+    const temporal = fakeTemporal(states);
+    const clock = { upTo: { cursor: r2.cursor, approvalId: 'ffff' } };
+    const approvals = fakeApprovals([r1, r2, r3], clock);
+    const reconciler = lostDecisionReconciler({ approvals, client: temporal.client, minAgeMs: 120_000, logger, withinDeadline });
+
+    expect(await reconciler.tick()).toEqual([r2.workflowId]);
+    states[r1.workflowId] = { status: 'pending', currentStep: 0 };
+    clock.upTo = { cursor: r3.cursor, approvalId: 'ffff' };
+    expect(await reconciler.tick()).toEqual([r1.workflowId, r3.workflowId]);
+    expect(await reconciler.tick()).toEqual([]);
+    expect(approvals.calls.filter((c) => c.minAgeMs === undefined).map((c) => c.after)).toEqual([
+      undefined, `${r1.cursor} 00000000-0000-0000-0000-000000000000`, `${r3.cursor} ffff`,
+    ]);
+    expect(temporal.queried).toEqual([r1.workflowId, r2.workflowId, r1.workflowId, r3.workflowId]);
   });
 });

@@ -1,14 +1,17 @@
 import { Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { DataSource } from 'typeorm';
 import { approvalStateQuery, decideUpdate } from '../contracts';
-import { ApprovalsRepository, type RecordedDecision } from '../db/approvals.repository';
+import { ApprovalsRepository, type DecisionCursor, type RecordedDecision } from '../db/approvals.repository';
 import { errorFields, type Logger } from '../infra/logger';
 import { payloadDataConverter } from '../infra/payload-codec';
 import { retoldDecision, waitsForRecorded } from '../infra/recorded-decisions';
 import { RelanceConnection, temporalConnectionOptions } from '../infra/temporal-connection';
 import type { Config } from '../config';
 
-/** Decisions older than this are not looked at: a run left waiting that long has been told, or its deadline decides. */
+/**
+ * A worker's first look reads the decisions of this long ago (the later ones read only what became old enough since):
+ * a run left waiting longer, while no worker ran, is left to the decider asking again and to its deadline.
+ */
 const LOOK_BACK_MS = 24 * 3_600_000;
 const PAGE = 100;
 /** The longest a query or the retold Update may take (a live decision is waited for 15 s by the API). */
@@ -20,7 +23,7 @@ const REMEMBERED = 10_000;
 
 /** What the reconciler needs of Postgres and of Temporal (the real ones, or a test's). */
 export interface LostDecisionSources {
-  approvals: Pick<ApprovalsRepository, 'findUnendedDecisions'>;
+  approvals: Pick<ApprovalsRepository, 'findUnendedDecisions' | 'decidedBefore'>;
   client: Pick<Client, 'workflow'>;
   /** Runs one call to Temporal under a deadline (the connection's `withDeadline`). */
   withinDeadline<T>(call: () => Promise<T>): Promise<T>;
@@ -32,7 +35,8 @@ export interface LostDecisionSources {
  * The worker's half of lost decisions: a decision Postgres holds whose `decide` Update the Temporal server lost with
  * the workflow task that recorded it leaves the run waiting, the document decided, and the outcome untold until the
  * decider asks again (the API's half) or the deadline passes. A look (`tick`) takes the approvals decided more than
- * `minAgeMs` ago (and less than a day) whose run has not ended and that are still their document's latest submission,
+ * `minAgeMs` ago (the first look: less than a day ago; each next one: since the last one, and again from the first run
+ * it could not ask) whose run has not ended and that are still their document's latest submission,
  * asks each run whether it still waits at the decided step, and if so tells it the recorded decision (bound to that
  * step); answers the workflow ids it told. Several workers may look at once: the Update's id is the same for every
  * teller, so the server runs it once. Only the decision that ended an approval is told again: a lost decision of an
@@ -66,41 +70,54 @@ export function lostDecisionReconciler({ approvals, client, withinDeadline, minA
     return true;
   }
 
-  /** Asks one run; answers whether it was told. Not asked again once it is known to need nothing more. */
-  async function look(recorded: RecordedDecision): Promise<boolean> {
+  /** Asks one run: told, needs nothing more (not asked again), or could not be asked (asked again at the next look). */
+  async function look(recorded: RecordedDecision): Promise<'told' | 'done' | 'again'> {
     try {
       const told = await retell(recorded);
       // Told, heard already (its outcome notice may still be retrying), or left waiting as it is: nothing more to do.
       remember(recorded.workflowId);
-      return told;
+      return told ? 'told' : 'done';
     } catch (err) {
       if (err instanceof WorkflowNotFoundError || err instanceof WorkflowUpdateFailedError) {
         // Gone (or closed without its decision: terminated, timed out), or it refused the decision (the decider's seat
         // is gone since): left to its deadline, if any.
         logger.warn(`[worker] ${recorded.workflowId} could not be told its recorded decision: ${(err as Error).message}`, { workflowId: recorded.workflowId });
         remember(recorded.workflowId);
-      } else {
-        // Temporal unreachable or the run's workers not answering: the next look asks again.
-        logger.error(`[worker] could not ask ${recorded.workflowId} about its recorded decision: ${(err as Error).message}`, errorFields(err as Error));
+        return 'done';
       }
-      return false;
+      // Temporal unreachable or the run's workers not answering: the next look asks again.
+      logger.error(`[worker] could not ask ${recorded.workflowId} about its recorded decision: ${(err as Error).message}`, errorFields(err as Error));
+      return 'again';
     }
   }
 
+  /**
+   * Where the next look starts: the first look reads the whole look-back; each next one only what became old enough
+   * since, and again from the first run that could not be asked.
+   */
+  let from: DecisionCursor | undefined;
+
   async function tick(): Promise<string[]> {
     const told: string[] = [];
-    let after: RecordedDecision | undefined;
+    const upTo = await approvals.decidedBefore(minAgeMs);
+    let again: RecordedDecision | undefined;
+    let after = from;
     for (;;) {
-      const page = await approvals.findUnendedDecisions({ minAgeMs, maxAgeMs: LOOK_BACK_MS, limit: PAGE, after });
+      const page = await approvals.findUnendedDecisions({ upTo, maxAgeMs: LOOK_BACK_MS, limit: PAGE, after });
       const waiting = page.filter((r) => !heard.has(r.workflowId));
-      for (let i = 0; i < waiting.length && !stopped; i += AT_ONCE) {
+      for (let i = 0; i < waiting.length; i += AT_ONCE) {
+        if (stopped) return told;
         const batch = waiting.slice(i, i + AT_ONCE);
         const answers = await Promise.all(batch.map(look));
-        told.push(...batch.filter((_, j) => answers[j]).map((r) => r.workflowId));
+        told.push(...batch.filter((_, j) => answers[j] === 'told').map((r) => r.workflowId));
+        again ??= batch.find((_, j) => answers[j] === 'again');
       }
-      if (stopped || page.length < PAGE) return told;
+      if (page.length < PAGE) break;
       after = page[page.length - 1];
     }
+    // Inclusive of the first run that could not be asked: every approval decided at its time comes after the nil id.
+    from = again ? { cursor: again.cursor, approvalId: '00000000-0000-0000-0000-000000000000' } : upTo;
+    return told;
   }
 
   return { tick, stop: () => { stopped = true; } };

@@ -53,8 +53,9 @@ describe('decided approvals whose run has not ended', () => {
   const unended = async (limit = 50) => {
     const found: RecordedDecision[] = [];
     let after: RecordedDecision | undefined;
+    const upTo = await approvals.decidedBefore(120_000);
     for (;;) {
-      const page = await approvals.findUnendedDecisions({ minAgeMs: 120_000, maxAgeMs: 86_400_000, limit, after });
+      const page = await approvals.findUnendedDecisions({ upTo, maxAgeMs: 86_400_000, limit, after });
       if (after && page.some((r) => r.approvalId === after?.approvalId)) throw new Error(`the page after ${after.approvalId} starts with it again`);
       found.push(...page);
       if (page.length < limit) return found;
