@@ -401,7 +401,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     lostDecisions: {
       intervalMs: integer(env, 'RELANCE_LOST_DECISION_INTERVAL_MS', 60_000, 0, 3_600_000),
       // At most half the look-back of a day (src/worker/lost-decision-reconciler.ts), so that a look still covers hours.
-      minAgeMs: integer(env, 'RELANCE_LOST_DECISION_MIN_AGE_MS', 120_000, 30_000, 43_200_000),
+      minAgeMs: integer(env, 'RELANCE_LOST_DECISION_MIN_AGE_MS', 120_000, 60_000, 43_200_000),
     },
     secretKeys: parseSecretKeys(env.RELANCE_SECRET_KEYS),
     ...temporalAccess(env),

@@ -300,9 +300,13 @@ export interface DecisionCursor {
   approvalId: string;
 }
 
-/** The cursor after every approval decided at or before `$1` seconds ago. */
-const DECIDED_BEFORE_SQL = `SELECT to_char((now() - make_interval(secs => $1)) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor,
-              'ffffffff-ffff-ffff-ffff-ffffffffffff' AS "approvalId"`;
+/**
+ * By the database's clock: `upTo`, the cursor after every approval decided at or before `$1` seconds ago; `rereadFrom`,
+ * the cursor before every approval decided `$2` seconds earlier than that (where a look after one that read up to
+ * `upTo` starts again: a decision's `decided_at` is its statement's start, and it may become visible only later).
+ */
+const DECIDED_BEFORE_SQL = `SELECT to_char((now() - make_interval(secs => $1)) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS up_to,
+              to_char((now() - make_interval(secs => $1 + $2)) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS reread_from`;
 
 /**
  * Decided approvals whose run has not ended (its history row still `running`), decided after the cursor (`$3`, `$4`)
@@ -565,10 +569,13 @@ export class ApprovalsRepository {
       .getOne();
   }
 
-  /** The cursor after every approval decided `ageMs` ago or earlier, by the database's clock. */
-  async decidedBefore(ageMs: number): Promise<DecisionCursor> {
-    const [row] = await this.db.query<DecisionCursor>(DECIDED_BEFORE_SQL, [ageMs / 1000]);
-    return row;
+  /** Where a look reads up to (`ageMs` ago), and where the next one starts (`overlapMs` before that), by the database's clock. */
+  async decidedBefore(ageMs: number, overlapMs: number): Promise<{ upTo: DecisionCursor; rereadFrom: DecisionCursor }> {
+    const [row] = await this.db.query<{ up_to: string; reread_from: string }>(DECIDED_BEFORE_SQL, [ageMs / 1000, overlapMs / 1000]);
+    return {
+      upTo: { cursor: row.up_to, approvalId: 'ffffffff-ffff-ffff-ffff-ffffffffffff' },
+      rereadFrom: { cursor: row.reread_from, approvalId: '00000000-0000-0000-0000-000000000000' },
+    };
   }
 
   /**

@@ -5,8 +5,8 @@ import { lostDecisionReconciler } from './lost-decision-reconciler';
 
 const recorded = (n: number, over: Partial<RecordedDecision> = {}): RecordedDecision => ({
   approvalId: `approval-${n}`, workflowId: `invoice-approval-${n}-1`, step: 0, decision: 'rejected', userId: `user-${n}`,
-  isAdmin: false, comment: 'over budget', via: 'email', decidedAt: new Date(Date.UTC(2026, 11, 7, 9, 0, n)),
-  cursor: `2026-12-07 09:00:00.${String(n).padStart(6, '0')}+00`, ...over,
+  isAdmin: false, comment: 'over budget', via: 'email', decidedAt: new Date(),
+  cursor: `2026-12-07T09:00:00.${String(n).padStart(6, '0')}Z`, ...over,
 });
 
 /**
@@ -37,25 +37,36 @@ function fakeTemporal(states: Record<string, Partial<ApprovalState> | Error>, se
   return { client, updates, queried };
 }
 
+const NIL = '00000000-0000-0000-0000-000000000000';
+const MAX = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+/** Where the looks read up to, and start again from, until a test moves them. */
+interface Clock { upTo: DecisionCursor; rereadFrom: DecisionCursor; failOnRead?: number }
+
 /**
  * Postgres' answer in pages, as findUnendedDecisions pages it: decided after the cursor and by `upTo`, at most `limit`
- * (cursors compare as text: the fixtures' are of one format). `clock.upTo` is what decidedBefore answers.
+ * (cursors compare as text: the fixtures' are of one format). decidedBefore answers `clock`; the `failOnRead`th read
+ * of a page fails, as a Postgres going away would.
  */
-function fakeApprovals(rows: RecordedDecision[], clock: { upTo: DecisionCursor } = { upTo: { cursor: '9999', approvalId: 'ffff' } }) {
+function fakeApprovals(rows: RecordedDecision[], clock: Clock = { upTo: { cursor: '9999', approvalId: MAX }, rereadFrom: { cursor: '0000', approvalId: NIL } }) {
   const calls: { minAgeMs?: number; after?: string }[] = [];
+  let reads = 0;
   const later = (r: DecisionCursor, than: DecisionCursor) => r.cursor > than.cursor || (r.cursor === than.cursor && r.approvalId > than.approvalId);
   return {
     calls,
     decidedBefore: async (minAgeMs: number) => {
       calls.push({ minAgeMs });
-      return clock.upTo;
+      return { upTo: clock.upTo, rereadFrom: clock.rereadFrom };
     },
     findUnendedDecisions: async ({ upTo, limit, after }: { upTo: DecisionCursor; maxAgeMs: number; limit: number; after?: DecisionCursor }) => {
       calls.push({ after: after && `${after.cursor} ${after.approvalId}` });
+      if (++reads === clock.failOnRead) throw new Error('Connection terminated unexpectedly');
       return rows.filter((r) => !later(r, upTo) && (!after || later(r, after))).slice(0, limit);
     },
   };
 }
+
+/** The cursors each read of a page started after (the calls to decidedBefore left out). */
+const readsAfter = (approvals: ReturnType<typeof fakeApprovals>) => approvals.calls.filter((c) => c.minAgeMs === undefined).map((c) => c.after);
 
 const logger = { warn: jest.fn(), error: jest.fn() };
 const withinDeadline = <T>(call: () => Promise<T>) => call();
@@ -113,7 +124,7 @@ describe('lostDecisionReconciler', () => {
     const approvals = fakeApprovals(rows);
     const told = await lostDecisionReconciler({ approvals, client: temporal.client, minAgeMs: 120_000, logger, withinDeadline }).tick();
     expect(told).toHaveLength(250);
-    expect(approvals.calls.slice(1).map((c) => c.after)).toEqual([undefined, '2026-12-07 09:00:00.000099+00 approval-99', '2026-12-07 09:00:00.000199+00 approval-199']);
+    expect(readsAfter(approvals)).toEqual([undefined, '2026-12-07T09:00:00.000099Z approval-99', '2026-12-07T09:00:00.000199Z approval-199']);
   });
 
   it('leaves a run that was told and still waits at the step (a quorum that counts other lost votes), and one that closed meanwhile', async () => {
@@ -171,7 +182,7 @@ describe('lostDecisionReconciler', () => {
     expect(most).toBe(8);
   });
 
-  it('reads, at each next look, only what became old enough since, and again from the first run it could not ask', async () => {
+  it('reads, at each next look, what became old enough since the last one and a while before; asks again the runs it could not ask', async () => {
     const [r1, r2, r3] = [recorded(1), recorded(2), recorded(3)];
     const states: Record<string, Partial<ApprovalState> | Error> = {
       [r1.workflowId]: new Error('14 UNAVAILABLE: connection refused'),
@@ -179,18 +190,31 @@ describe('lostDecisionReconciler', () => {
       [r3.workflowId]: { status: 'pending', currentStep: 0 },
     };
     const temporal = fakeTemporal(states);
-    const clock = { upTo: { cursor: r2.cursor, approvalId: 'ffff' } };
+    const clock: Clock = { upTo: { cursor: r2.cursor, approvalId: MAX }, rereadFrom: { cursor: r1.cursor, approvalId: NIL } };
     const approvals = fakeApprovals([r1, r2, r3], clock);
     const reconciler = lostDecisionReconciler({ approvals, client: temporal.client, minAgeMs: 120_000, logger, withinDeadline });
 
     expect(await reconciler.tick()).toEqual([r2.workflowId]);
     states[r1.workflowId] = { status: 'pending', currentStep: 0 };
-    clock.upTo = { cursor: r3.cursor, approvalId: 'ffff' };
+    Object.assign(clock, { upTo: { cursor: r3.cursor, approvalId: MAX }, rereadFrom: { cursor: r2.cursor, approvalId: NIL } });
     expect(await reconciler.tick()).toEqual([r1.workflowId, r3.workflowId]);
     expect(await reconciler.tick()).toEqual([]);
-    expect(approvals.calls.filter((c) => c.minAgeMs === undefined).map((c) => c.after)).toEqual([
-      undefined, `${r1.cursor} 00000000-0000-0000-0000-000000000000`, `${r3.cursor} ffff`,
-    ]);
+    expect(readsAfter(approvals)).toEqual([undefined, `${r1.cursor} ${NIL}`, `${r2.cursor} ${NIL}`]);
     expect(temporal.queried).toEqual([r1.workflowId, r2.workflowId, r1.workflowId, r3.workflowId]);
+  });
+
+  it('starts the next look where the last one started when a read of a page failed', async () => {
+    const rows = Array.from({ length: 150 }, (_, i) => recorded(i));
+    const temporal = fakeTemporal(Object.fromEntries(rows.map((r) => [r.workflowId, { status: 'rejected', currentStep: 0 }])));
+    const clock: Clock = { upTo: { cursor: '9999', approvalId: MAX }, rereadFrom: { cursor: rows[120].cursor, approvalId: NIL }, failOnRead: 3 };
+    const approvals = fakeApprovals(rows, clock);
+    const reconciler = lostDecisionReconciler({ approvals, client: temporal.client, minAgeMs: 120_000, logger, withinDeadline });
+    expect(await reconciler.tick()).toEqual([]);
+    await expect(reconciler.tick()).rejects.toThrow('Connection terminated unexpectedly');
+    await reconciler.tick();
+    expect(readsAfter(approvals)).toEqual([
+      undefined, `${rows[99].cursor} ${rows[99].approvalId}`,
+      `${rows[120].cursor} ${NIL}`, `${rows[120].cursor} ${NIL}`,
+    ]);
   });
 });

@@ -9,13 +9,19 @@ import { RelanceConnection, temporalConnectionOptions } from '../infra/temporal-
 import type { Config } from '../config';
 
 /**
- * A worker's first look reads the decisions of this long ago (the later ones read only what became old enough since):
- * a run left waiting longer, while no worker ran, is left to the decider asking again and to its deadline.
+ * A worker's first look reads the decisions of this long ago (the later ones read only what became old enough since),
+ * and a run it could not ask is asked again for this long: a run left waiting longer is left to the decider asking
+ * again and to its deadline.
  */
 const LOOK_BACK_MS = 24 * 3_600_000;
 const PAGE = 100;
 /** The longest a query or the retold Update may take (a live decision is waited for 15 s by the API). */
 const CALL_DEADLINE_MS = 15_000;
+/**
+ * How far before the last look's end the next one starts reading again: a decision's time is its statement's start,
+ * and it may become visible later (a statement waits up to its 30-second timeout for a lock; a commit may wait more).
+ */
+const REREAD_MS = 5 * 60_000;
 /** Runs asked at once: one that does not answer (its workers down) holds up no other for longer than a call's deadline. */
 const AT_ONCE = 8;
 /** Runs known to have heard their decision, not asked again; forgotten all at once past this many. */
@@ -35,8 +41,8 @@ export interface LostDecisionSources {
  * The worker's half of lost decisions: a decision Postgres holds whose `decide` Update the Temporal server lost with
  * the workflow task that recorded it leaves the run waiting, the document decided, and the outcome untold until the
  * decider asks again (the API's half) or the deadline passes. A look (`tick`) takes the approvals decided more than
- * `minAgeMs` ago (the first look: less than a day ago; each next one: since the last one, and again from the first run
- * it could not ask) whose run has not ended and that are still their document's latest submission,
+ * `minAgeMs` ago (the first look: less than a day ago; each next one: what became that old since the last one) whose
+ * run has not ended and that are still their document's latest submission,
  * asks each run whether it still waits at the decided step, and if so tells it the recorded decision (bound to that
  * step); answers the workflow ids it told. Several workers may look at once: the Update's id is the same for every
  * teller, so the server runs it once. Only the decision that ended an approval is told again: a lost decision of an
@@ -92,31 +98,40 @@ export function lostDecisionReconciler({ approvals, client, withinDeadline, minA
   }
 
   /**
-   * Where the next look starts: the first look reads the whole look-back; each next one only what became old enough
-   * since, and again from the first run that could not be asked.
+   * Where the next look starts: the first look reads the whole look-back; each next one what became old enough since
+   * the last one, and `REREAD_MS` before (a decision may become visible a while after its `decided_at`: its statement
+   * waited for a lock, or its commit). Runs that could not be asked are kept and asked again at each next look.
    */
   let from: DecisionCursor | undefined;
+  const askAgain = new Map<string, RecordedDecision>();
+
+  async function ask(rows: RecordedDecision[], told: string[]): Promise<void> {
+    const waiting = rows.filter((r) => !heard.has(r.workflowId));
+    for (let i = 0; i < waiting.length && !stopped; i += AT_ONCE) {
+      const batch = waiting.slice(i, i + AT_ONCE);
+      const answers = await Promise.all(batch.map(look));
+      batch.forEach((r, j) => {
+        if (answers[j] === 'told') told.push(r.workflowId);
+        if (answers[j] === 'again' && askAgain.size < REMEMBERED) askAgain.set(r.workflowId, r);
+        else askAgain.delete(r.workflowId);
+      });
+    }
+  }
 
   async function tick(): Promise<string[]> {
     const told: string[] = [];
-    const upTo = await approvals.decidedBefore(minAgeMs);
-    let again: RecordedDecision | undefined;
+    const { upTo, rereadFrom } = await approvals.decidedBefore(minAgeMs, REREAD_MS);
+    const oldest = Date.now() - LOOK_BACK_MS;
+    for (const [workflowId, r] of askAgain) if (r.decidedAt.getTime() < oldest) askAgain.delete(workflowId);
+    await ask([...askAgain.values()], told);
     let after = from;
-    for (;;) {
+    while (!stopped) {
       const page = await approvals.findUnendedDecisions({ upTo, maxAgeMs: LOOK_BACK_MS, limit: PAGE, after });
-      const waiting = page.filter((r) => !heard.has(r.workflowId));
-      for (let i = 0; i < waiting.length; i += AT_ONCE) {
-        if (stopped) return told;
-        const batch = waiting.slice(i, i + AT_ONCE);
-        const answers = await Promise.all(batch.map(look));
-        told.push(...batch.filter((_, j) => answers[j] === 'told').map((r) => r.workflowId));
-        again ??= batch.find((_, j) => answers[j] === 'again');
-      }
+      await ask(page.filter((r) => !askAgain.has(r.workflowId)), told);
       if (page.length < PAGE) break;
       after = page[page.length - 1];
     }
-    // Inclusive of the first run that could not be asked: every approval decided at its time comes after the nil id.
-    from = again ? { cursor: again.cursor, approvalId: '00000000-0000-0000-0000-000000000000' } : upTo;
+    if (!stopped) from = rereadFrom;
     return told;
   }
 

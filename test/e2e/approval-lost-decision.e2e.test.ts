@@ -72,8 +72,10 @@ describe('a decision recorded in Postgres whose Update the Temporal server lost'
     expect((await c.creator.http.post(`/v1/invoices/${invoice.id}/submit-for-approval`)).status).toBe(200);
     await until(() => tasksOf(c.approver, 'open', invoice.id), (t) => t.length === 1, 'the approval task');
     await decidedInPostgresOnly(invoice.id, 'rejected', 'duplicate of INV-7', '3 minutes');
-    // A look reads what became old enough since the one before, and a worker's first look the last day: a decision
-    // recorded "3 minutes ago" only now is behind the running worker's looks, so another worker starts and finds it.
+    // A look reads what became old enough since the one before (and five minutes more), a worker's first look the
+    // last day: a decision recorded "3 minutes ago" only now may be behind the running worker's looks, so another
+    // worker starts, whose first look finds it. (A look's windows: test/integration/unended-decisions.test.ts and the
+    // reconciler's spec.)
     await stack.startWorker();
 
     // Runs other suites left in the shared database may come first in the look; each waits at most its call's deadline.

@@ -53,7 +53,7 @@ describe('decided approvals whose run has not ended', () => {
   const unended = async (limit = 50) => {
     const found: RecordedDecision[] = [];
     let after: RecordedDecision | undefined;
-    const upTo = await approvals.decidedBefore(120_000);
+    const { upTo } = await approvals.decidedBefore(120_000, 300_000);
     for (;;) {
       const page = await approvals.findUnendedDecisions({ upTo, maxAgeMs: 86_400_000, limit, after });
       if (after && page.some((r) => r.approvalId === after?.approvalId)) throw new Error(`the page after ${after.approvalId} starts with it again`);
@@ -107,5 +107,22 @@ describe('decided approvals whose run has not ended', () => {
     const found = (await unended()).map((r) => r.approvalId);
     expect(found).toContain(lost.approvalId);
     expect(found.filter((id) => left.includes(id))).toEqual([]);
+  });
+
+  it('reads a window up to its end, the next one after it, and again from where a look starts again', async () => {
+    const { upTo, rereadFrom } = await approvals.decidedBefore(120_000, 300_000);
+    const atEnd = await decided('3 minutes', { at: upTo.cursor });
+    const [{ at }] = await dataSource.query(`SELECT to_char(($1::timestamptz + interval '1 microsecond') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at`, [upTo.cursor]);
+    const justAfter = await decided('3 minutes', { at });
+    const [{ at: atStart }] = await dataSource.query(`SELECT $1::timestamptz::text AS at`, [rereadFrom.cursor]);
+    const atRereadStart = await decided('3 minutes', { at: atStart });
+    const ours = [atEnd, justAfter, atRereadStart].map((s) => s.approvalId);
+    const read = async (after: typeof upTo | undefined, end: typeof upTo) =>
+      (await approvals.findUnendedDecisions({ upTo: end, maxAgeMs: 86_400_000, limit: 10_000, after })).map((r) => r.approvalId).filter((id) => ours.includes(id));
+
+    expect(await read(undefined, upTo)).toEqual([atRereadStart.approvalId, atEnd.approvalId]);
+    const later = { cursor: at, approvalId: upTo.approvalId };
+    expect(await read(upTo, later)).toEqual([justAfter.approvalId]);
+    expect(await read(rereadFrom, later)).toEqual([atRereadStart.approvalId, atEnd.approvalId, justAfter.approvalId]);
   });
 });
