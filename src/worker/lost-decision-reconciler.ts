@@ -41,10 +41,10 @@ export interface LostDecisionSources {
  * The worker's half of lost decisions: a decision Postgres holds whose `decide` Update the Temporal server lost with
  * the workflow task that recorded it leaves the run waiting, the document decided, and the outcome untold until the
  * decider asks again (the API's half) or the deadline passes. A look (`tick`) takes the approvals decided more than
- * `minAgeMs` ago (the first look: less than a day ago; each next one: what became that old since the last one) whose
- * run has not ended and that are still their document's latest submission,
- * asks each run whether it still waits at the decided step, and if so tells it the recorded decision (bound to that
- * step); answers the workflow ids it told. Several workers may look at once: the Update's id is the same for every
+ * `minAgeMs` ago (the first look: less than a day ago; each next one: what became that old since the last one, and
+ * `REREAD_MS` before) whose run has not ended and that are still their document's latest submission, asks each run
+ * whether it still waits at the decided step, and if so tells it the recorded decision (bound to that step); answers
+ * the workflow ids it told. Several workers may look at once: the Update's id is the same for every
  * teller, so the server runs it once. Only the decision that ended an approval is told again: a lost decision of an
  * earlier step (the approval still pending in Postgres) is not, nor the lost votes of a quorum that the ending one
  * counted on; such a run waits for its deadline, which ends it without telling an outcome.
