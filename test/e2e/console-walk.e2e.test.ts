@@ -252,19 +252,23 @@ describe.each(['en-US', 'fr-CA'] as const)('console walk (%s)', (locale: Locale)
     await (await byRole(admin, 'button', `${w.actions} Payment due in three days`)).click();
     await (await byRole(admin, 'menuitem', w.runNow)).click();
     await (await byRole(admin, 'link', w.runs)).click();
-    const row = await eventually(async () => {
+    // The run's row, and in it its Details link (its accessible name adds, visually hidden, which run it is: the
+    // visible word starts it), read again each time: the page re-renders the table as the run moves on.
+    const runDetails = async () => {
+      for (const r of await admin.$$('main table tbody tr')) {
+        if (!(await r.evaluate((el: any) => el.innerText)).includes('Payment due in three days')) continue;
+        for (const a of await r.$$('a')) if ((await a.evaluate((el: any) => el.innerText.trim())).startsWith(w.details)) return a;
+      }
+      return undefined;
+    };
+    await eventually(async () => {
       await admin.reload();
       await admin.waitForSelector('main h1');
-      for (const r of await admin.$$('main table tbody tr')) if ((await r.evaluate((el: any) => el.innerText)).includes('Payment due in three days')) return r;
-      return undefined;
+      return runDetails();
     }, 'the run in Run history');
     await screen(admin, 'run-history');
-    // Its accessible name adds, visually hidden, which run it is: the visible word starts it.
-    const links = await row.$$('a');
-    const texts = await Promise.all(links.map((a) => a.evaluate((el: any) => el.innerText.trim())));
-    const details = links[texts.findIndex((t) => t.startsWith(w.details))];
-    expect(details).toBeDefined();
-    await details.click();
+    // A link the table replaced between finding and clicking it is found again.
+    await eventually(async () => (await runDetails())?.click().then(() => true, () => false), 'the run\'s Details link, clicked');
     await admin.waitForFunction(() => /\/app\/workflows\/runs\/[^/]+$/.test((globalThis as any).location.pathname));
     await screen(admin, 'run');
 
