@@ -1,8 +1,6 @@
-import { approvalCompany, ApprovalCompany, createLargeInvoice, outcomeNotified, tasksOf } from '../support/approval';
-import { closeDb, sql } from '../support/db';
-import { Http } from '../support/http';
+import { ApprovalCompany, approvalStack, createLargeInvoice, outcomeNotified, tasksOf } from '../support/approval';
+import { sql } from '../support/db';
 import { mailsTo, waitForMails } from '../support/mail';
-import { Stack } from '../support/stack';
 import { until } from '../support/until';
 
 /**
@@ -15,17 +13,8 @@ import { until } from '../support/until';
  * and the worker's look for lost decisions (every half second here, a minute by default) tells the run.
  */
 describe('a decision recorded in Postgres whose Update the Temporal server lost', () => {
-  const stack = new Stack('approval-lost-decision', { RELANCE_LOST_DECISION_INTERVAL_MS: '500' });
   let c: ApprovalCompany;
-
-  beforeAll(async () => {
-    await stack.start();
-    c = await approvalCompany(new Http(stack.baseUrl));
-  });
-  afterAll(async () => {
-    await closeDb();
-    await stack.stop();
-  });
+  const stack = approvalStack('approval-lost-decision', (company) => (c = company), { RELANCE_LOST_DECISION_INTERVAL_MS: '500' });
 
   /**
    * What the lost task's settleDecision committed, `ago` (a Postgres interval) before now, in one statement as it does:

@@ -1,7 +1,5 @@
-import { approvalCompany, ApprovalCompany, createLargeInvoice, tasksOf, workflowIdsMatching } from '../support/approval';
-import { closeDb, sql } from '../support/db';
-import { Http } from '../support/http';
-import { Stack } from '../support/stack';
+import { ApprovalCompany, approvalStack, createLargeInvoice, tasksOf, workflowIdsMatching } from '../support/approval';
+import { sql } from '../support/db';
 import { until } from '../support/until';
 
 /**
@@ -11,17 +9,8 @@ import { until } from '../support/until';
  * no run; `created_at` moved back to say how long ago.
  */
 describe('a submission whose run never started', () => {
-  const stack = new Stack('approval-lost-start');
   let c: ApprovalCompany;
-
-  beforeAll(async () => {
-    await stack.start();
-    c = await approvalCompany(new Http(stack.baseUrl));
-  });
-  afterAll(async () => {
-    await closeDb();
-    await stack.stop();
-  });
+  approvalStack('approval-lost-start', (company) => (c = company));
 
   /** An invoice recorded as submitted (submission 1, the company's definition and steps), its run never started. */
   async function lostStart(ago: string): Promise<{ id: string; number: string }> {

@@ -1,7 +1,5 @@
-import { approvalCompany, ApprovalCompany, createLargeInvoice, tasksOf } from '../support/approval';
-import { closeDb, sql } from '../support/db';
-import { Http } from '../support/http';
-import { Stack } from '../support/stack';
+import { ApprovalCompany, approvalStack, createLargeInvoice, tasksOf } from '../support/approval';
+import { sql } from '../support/db';
 import { until } from '../support/until';
 
 /**
@@ -11,17 +9,8 @@ import { until } from '../support/until';
  * (`npm run test:chaos`: every approval whose API was killed while deciding it went unanswered).
  */
 describe('Idempotency-Key of a request whose API process was killed', () => {
-  const stack = new Stack('idempotency-crash');
   let c: ApprovalCompany;
-
-  beforeAll(async () => {
-    await stack.start();
-    c = await approvalCompany(new Http(stack.baseUrl));
-  });
-  afterAll(async () => {
-    await closeDb();
-    await stack.stop();
-  });
+  const stack = approvalStack('idempotency-crash', (company) => (c = company));
 
   it('answers the retry once the dead request\'s claim is past its lease, and a live claim stays "in progress"', async () => {
     const invoice = await createLargeInvoice(c);

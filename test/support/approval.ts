@@ -1,11 +1,12 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { sql } from './db';
+import { closeDb, sql } from './db';
 import { testEnv } from './env';
 import { createTenant, createUser, Tenant } from './fixtures';
 import { Http } from './http';
 import { createCustomer, tag } from './ledger';
+import { Stack } from './stack';
 import { until } from './until';
 
 export type Member = Awaited<ReturnType<typeof createUser>>;
@@ -48,6 +49,23 @@ export async function approvalCompany(http: Http, approval: (ids: { approver: st
   });
   if (definition.status !== 201) throw new Error(`creating the approval definition failed: ${definition.status} ${JSON.stringify(definition.body)}`);
   return { tenant, creator, approver, watcher, outsider, customer, definitionId: definition.body.id };
+}
+
+/**
+ * A stack and an approval company for one describe block (call it inside `describe`): started in `beforeAll`, the
+ * company handed to `ready`; the database connection closed and the stack stopped in `afterAll`. `env` as Stack's.
+ */
+export function approvalStack(name: string, ready: (c: ApprovalCompany) => void, env: Record<string, string> = {}): Stack {
+  const stack = new Stack(name, env);
+  beforeAll(async () => {
+    await stack.start();
+    ready(await approvalCompany(new Http(stack.baseUrl)));
+  });
+  afterAll(async () => {
+    await closeDb();
+    await stack.stop();
+  });
+  return stack;
 }
 
 export async function createLargeInvoice(c: ApprovalCompany, by: Http = c.creator.http, amount = '1250.00'): Promise<any> {
