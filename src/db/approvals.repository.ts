@@ -300,13 +300,19 @@ export interface DecisionCursor {
   approvalId: string;
 }
 
+/** A timestamp expression as a cursor's text: UTC to the microsecond (a Date drops the microseconds). */
+const cursorText = (timestamp: string) => `to_char((${timestamp}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+/** The ids before and after every approval's, for cursors that take all, or none, of the approvals decided at a time. */
+const FIRST_ID = '00000000-0000-0000-0000-000000000000';
+const LAST_ID = 'ffffffff-ffff-ffff-ffff-ffffffffffff';
+
 /**
  * By the database's clock: `upTo`, the cursor after every approval decided at or before `$1` seconds ago; `rereadFrom`,
  * the cursor before every approval decided `$2` seconds earlier than that (where a look after one that read up to
  * `upTo` starts again: a decision's `decided_at` is its statement's start, and it may become visible only later).
  */
-const DECIDED_BEFORE_SQL = `SELECT to_char((now() - make_interval(secs => $1)) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS up_to,
-              to_char((now() - make_interval(secs => $1 + $2)) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS reread_from`;
+const DECIDED_BEFORE_SQL = `SELECT ${cursorText('now() - make_interval(secs => $1)')} AS up_to,
+              ${cursorText('now() - make_interval(secs => $1 + $2)')} AS reread_from`;
 
 /**
  * Decided approvals whose run has not ended (its history row still `running`), decided after the cursor (`$3`, `$4`)
@@ -317,7 +323,7 @@ const DECIDED_BEFORE_SQL = `SELECT to_char((now() - make_interval(secs => $1)) A
  */
 const UNENDED_DECISIONS_SQL = `SELECT a.id AS "approvalId", a.workflow_id AS "workflowId", d.step, d.decision, d.user_id AS "userId",
               u.role = 'admin' AS "isAdmin", d.comment, d.via, a.decided_at AS "decidedAt",
-              to_char(a.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS cursor
+              ${cursorText('a.decided_at')} AS cursor
          FROM approvals a
          JOIN workflow_runs r ON r.temporal_workflow_id = a.workflow_id AND r.status = 'running'
          LEFT JOIN invoices i ON i.id = a.invoice_id
@@ -573,8 +579,8 @@ export class ApprovalsRepository {
   async decidedBefore(ageMs: number, overlapMs: number): Promise<{ upTo: DecisionCursor; rereadFrom: DecisionCursor }> {
     const [row] = await this.db.query<{ up_to: string; reread_from: string }>(DECIDED_BEFORE_SQL, [ageMs / 1000, overlapMs / 1000]);
     return {
-      upTo: { cursor: row.up_to, approvalId: 'ffffffff-ffff-ffff-ffff-ffffffffffff' },
-      rereadFrom: { cursor: row.reread_from, approvalId: '00000000-0000-0000-0000-000000000000' },
+      upTo: { cursor: row.up_to, approvalId: LAST_ID },
+      rereadFrom: { cursor: row.reread_from, approvalId: FIRST_ID },
     };
   }
 
@@ -586,7 +592,7 @@ export class ApprovalsRepository {
     { upTo, maxAgeMs, limit, after }: { upTo: DecisionCursor; maxAgeMs: number; limit: number; after?: DecisionCursor },
   ): Promise<RecordedDecision[]> {
     return this.db.query<RecordedDecision>(UNENDED_DECISIONS_SQL, [
-      upTo.cursor, maxAgeMs / 1000, after?.cursor ?? '-infinity', after?.approvalId ?? '00000000-0000-0000-0000-000000000000', limit]);
+      upTo.cursor, maxAgeMs / 1000, after?.cursor ?? '-infinity', after?.approvalId ?? FIRST_ID, limit]);
   }
 
   /** Which of `userIds` are active users of the company: the people an approval may ask, or a delegation name. */
